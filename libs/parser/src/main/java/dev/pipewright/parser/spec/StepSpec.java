@@ -1,0 +1,39 @@
+package dev.pipewright.parser.spec;
+
+import java.util.Map;
+
+/**
+ * One step; exactly one of {@code run} and {@code uses} is set.
+ *
+ * @param index 0-based position in its job
+ * @param ifCondition the {@code if:} text without {@code ${{ }}} (null when absent)
+ * @param timeoutMinutes a number or an expression (null: bounded by the job's)
+ * @param continueOnError {@code "true"}, {@code "false"} or an expression (null: false)
+ */
+public record StepSpec(
+    int index,
+    String id,
+    String name,
+    String ifCondition,
+    String run,
+    String uses,
+    Map<String, String> with,
+    Map<String, String> env,
+    String shell,
+    String workingDirectory,
+    String timeoutMinutes,
+    String continueOnError,
+    SourcePos pos) {
+
+  /** GitHub's default name: {@code name:}, else {@code Run <first line>}, else the action ref. */
+  public String displayName() {
+    if (name != null) {
+      return name;
+    }
+    if (run != null) {
+      String first = run.strip().lines().findFirst().orElse("");
+      return "Run " + first;
+    }
+    return uses;
+  }
+}

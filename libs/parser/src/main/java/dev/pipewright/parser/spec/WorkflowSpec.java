@@ -1,0 +1,28 @@
+package dev.pipewright.parser.spec;
+
+import java.util.Map;
+
+/**
+ * A parsed, validated workflow. Values that GitHub allows to be {@code ${{ }}} expressions stay
+ * strings here; runners evaluate them with {@code dev.pipewright.parser.expr}.
+ *
+ * @param on the {@code on:} block normalised to event name → its filter map (empty map when the
+ *     event has no filters), kept for trigger matching
+ * @param permissions as written: a string ({@code read-all}) or a map, or null
+ * @param jobs in source order
+ */
+public record WorkflowSpec(
+    String path,
+    String name,
+    String runName,
+    Map<String, Object> on,
+    Map<String, String> env,
+    RunDefaults defaults,
+    Concurrency concurrency,
+    Object permissions,
+    Map<String, JobSpec> jobs) {
+
+  public JobSpec job(String id) {
+    return jobs.get(id);
+  }
+}
