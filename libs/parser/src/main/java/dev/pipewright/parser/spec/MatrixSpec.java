@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * {@code strategy.matrix}. Axis values are YAML scalars, lists or maps (as Java String, Long,
- * Double, Boolean, List, Map). When the matrix or one of its axes is a {@code ${{ }}}
- * expression, the instances are only known at run time and {@code expression} holds it.
+ * Double, Boolean, List, Map). When the matrix or one of its axes is a {@code ${{ }}} expression,
+ * the instances are only known at run time and {@code expression} holds it.
  */
 public record MatrixSpec(
     Map<String, List<Object>> axes,
