@@ -1,0 +1,44 @@
+package dev.pipewright.pipeline.reconcile;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import java.util.Map;
+
+/** One change the reconciler asks for; the shell applies each through a guarded update. */
+public sealed interface Action {
+
+  /** PENDING → QUEUED, then hand the instance to the runner. */
+  record Start(String key, int attempt) implements Action {}
+
+  /**
+   * The instance is active in the store but the runner does not know it (its worker died): reset
+   * its steps and run it again as {@code attempt}.
+   */
+  record Restart(String key, int attempt) implements Action {}
+
+  /** The runner saw a change the store has not recorded yet (a lost callback). */
+  record Record(
+      String key,
+      JobStatus status,
+      ErrorCode errorCode,
+      String message,
+      Map<String, String> outputs)
+      implements Action {
+    public Record {
+      outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+    }
+  }
+
+  /** PENDING → SKIPPED: its {@code if:} is false or a need did not succeed. */
+  record Skip(String key, String reason) implements Action {}
+
+  /** → CANCELLED; {@code active} says whether the runner must be told to stop it. */
+  record Cancel(String key, boolean active, String reason) implements Action {}
+
+  /** The needs of a dynamic-matrix job finished: evaluate its matrix and create its instances. */
+  record ExpandMatrix(String jobId) implements Action {}
+
+  /** RUNNING → a terminal state. */
+  record FinishBuild(BuildStatus status, ErrorCode errorCode, String message) implements Action {}
+}

@@ -1,0 +1,34 @@
+package dev.pipewright.pipeline.reconcile;
+
+import dev.pipewright.models.BuildStatus;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@link Reconciler#decide} looks at: the plan, the stored rows and the runner's view.
+ *
+ * @param jobs every job of the plan (any order; the reconciler sorts them by {@code needs})
+ * @param instances every instance row of the build
+ * @param observed the runner's view by instance key; an active instance missing here was lost
+ * @param parallelism the most instances of this build allowed to be active at once
+ * @param maxAttempts how many times a lost instance may run before it is failed
+ */
+public record BuildSnapshot(
+    String buildId,
+    BuildStatus status,
+    List<JobNode> jobs,
+    List<InstanceState> instances,
+    Map<String, Observation> observed,
+    boolean cancelRequested,
+    int parallelism,
+    int maxAttempts) {
+
+  public BuildSnapshot {
+    jobs = List.copyOf(jobs);
+    instances = List.copyOf(instances);
+    observed = Map.copyOf(observed);
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1");
+    }
+  }
+}
