@@ -1,0 +1,43 @@
+package dev.pipewright.executor;
+
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.StepStatus;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one step ended. {@code outcome} is before {@code continue-on-error} and {@code conclusion}
+ * after it (GitHub's words: {@code success}, {@code failure}, {@code cancelled}, {@code skipped}),
+ * so a step that failed with {@code continue-on-error: true} is {@code SUCCEEDED} with outcome
+ * {@code failure}, conclusion {@code success} and its error kept for display.
+ *
+ * @param exitCode the process's exit code, null when no process ran or it was killed
+ * @param outputs what the step wrote to {@code $GITHUB_OUTPUT}, masked
+ * @param errorCode null on success; PERMANENT for a non-zero exit or an unsupported {@code uses:},
+ *     TIMEOUT for {@code timeout-minutes}, CANCELLED, TRANSIENT for runner-side I/O failures
+ * @param summary what the step wrote to {@code $GITHUB_STEP_SUMMARY} (masked), or null
+ */
+public record StepResult(
+    StepStatus status,
+    Integer exitCode,
+    String outcome,
+    String conclusion,
+    Map<String, String> outputs,
+    ErrorCode errorCode,
+    String errorMessage,
+    List<Annotation> annotations,
+    String summary) {
+
+  public StepResult {
+    outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+    annotations = annotations == null ? List.of() : List.copyOf(annotations);
+  }
+
+  /** A step whose {@code if:} was false: {@code SKIPPED}, or {@code CANCELLED} after a cancel. */
+  public static StepResult notRun(StepStatus status) {
+    String word = status == StepStatus.CANCELLED ? "cancelled" : "skipped";
+    ErrorCode code = status == StepStatus.CANCELLED ? ErrorCode.CANCELLED : null;
+    String message = status == StepStatus.CANCELLED ? "The run was cancelled." : null;
+    return new StepResult(status, null, word, word, Map.of(), code, message, List.of(), null);
+  }
+}
