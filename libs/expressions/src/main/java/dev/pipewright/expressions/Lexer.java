@@ -1,0 +1,157 @@
+package dev.pipewright.expressions;
+
+import dev.pipewright.expressions.Token.Kind;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits an expression into tokens. Positions are 0-based; errors report 1-based columns. */
+final class Lexer {
+  private final String src;
+  private int i;
+
+  private Lexer(String src) {
+    this.src = src;
+  }
+
+  static List<Token> tokenize(String src) {
+    Lexer lexer = new Lexer(src);
+    List<Token> tokens = new ArrayList<>();
+    Token t;
+    do {
+      t = lexer.next();
+      tokens.add(t);
+    } while (t.kind() != Kind.EOF);
+    return tokens;
+  }
+
+  private Token next() {
+    while (i < src.length() && Character.isWhitespace(src.charAt(i))) {
+      i++;
+    }
+    if (i >= src.length()) {
+      return new Token(Kind.EOF, "", null, src.length());
+    }
+    int start = i;
+    char c = src.charAt(i);
+    char n = i + 1 < src.length() ? src.charAt(i + 1) : '\0';
+    switch (c) {
+      case '(':
+        return symbol(Kind.LPAREN, 1);
+      case ')':
+        return symbol(Kind.RPAREN, 1);
+      case '[':
+        return symbol(Kind.LBRACKET, 1);
+      case ']':
+        return symbol(Kind.RBRACKET, 1);
+      case ',':
+        return symbol(Kind.COMMA, 1);
+      case '.':
+        return symbol(Kind.DOT, 1);
+      case '*':
+        return symbol(Kind.STAR, 1);
+      case '!':
+        return n == '=' ? symbol(Kind.NE, 2) : symbol(Kind.NOT, 1);
+      case '<':
+        return n == '=' ? symbol(Kind.LE, 2) : symbol(Kind.LT, 1);
+      case '>':
+        return n == '=' ? symbol(Kind.GE, 2) : symbol(Kind.GT, 1);
+      case '=':
+        if (n == '=') {
+          return symbol(Kind.EQ, 2);
+        }
+        throw unexpected(start, "=");
+      case '&':
+        if (n == '&') {
+          return symbol(Kind.AND, 2);
+        }
+        throw unexpected(start, "&");
+      case '|':
+        if (n == '|') {
+          return symbol(Kind.OR, 2);
+        }
+        throw unexpected(start, "|");
+      case '\'':
+        return string();
+      case '"':
+        throw new ExpressionException(
+            "Unexpected symbol: '\"'. Strings must use single quotes", start + 1);
+      default:
+        break;
+    }
+    if (isDigit(c) || ((c == '-' || c == '+') && (isDigit(n) || n == '.' || n == 'I'))) {
+      return number();
+    }
+    if (Character.isLetter(c) || c == '_') {
+      while (i < src.length() && isWordChar(src.charAt(i))) {
+        i++;
+      }
+      String word = src.substring(start, i);
+      return new Token(Kind.WORD, word, null, start);
+    }
+    throw unexpected(start, String.valueOf(c));
+  }
+
+  private Token symbol(Kind kind, int length) {
+    int start = i;
+    i += length;
+    return new Token(kind, src.substring(start, i), null, start);
+  }
+
+  private Token string() {
+    int start = i;
+    StringBuilder value = new StringBuilder();
+    i++;
+    while (i < src.length()) {
+      char c = src.charAt(i);
+      if (c == '\'') {
+        if (i + 1 < src.length() && src.charAt(i + 1) == '\'') {
+          value.append('\'');
+          i += 2;
+          continue;
+        }
+        i++;
+        return new Token(Kind.STRING, src.substring(start, i), value.toString(), start);
+      }
+      value.append(c);
+      i++;
+    }
+    throw new ExpressionException(
+        "Unexpected symbol: '" + src.substring(start) + "'. The string is not terminated",
+        start + 1);
+  }
+
+  private Token number() {
+    int start = i;
+    i++;
+    while (i < src.length()) {
+      char c = src.charAt(i);
+      char prev = src.charAt(i - 1);
+      if (Character.isLetterOrDigit(c)
+          || c == '.'
+          || c == '_'
+          || ((c == '-' || c == '+') && (prev == 'e' || prev == 'E'))) {
+        i++;
+      } else {
+        break;
+      }
+    }
+    String text = src.substring(start, i);
+    double value = Values.parseNumber(text);
+    if (Double.isNaN(value)) {
+      throw unexpected(start, text);
+    }
+    return new Token(Kind.NUMBER, text, value, start);
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+  }
+
+  private static ExpressionException unexpected(int pos, String symbol) {
+    return new ExpressionException("Unexpected symbol: '" + symbol + "'", pos + 1);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.pipewright.expressions;
+
+import java.util.List;
+import java.util.Map;
+
+/** The syntax tree. Nodes are immutable; {@code pos} is the 0-based offset in the source. */
+sealed interface Node {
+
+  Object eval(EvalContext ctx);
+
+  int pos();
+
+  record Literal(Object value, int pos) implements Node {
+    @Override
+    public Object eval(EvalContext ctx) {
+      return value;
+    }
+  }
+
+  /** A top-level context such as {@code github}; the name is lower case. */
+  record ContextRef(String name, int pos) implements Node {
+    @Override
+    public Object eval(EvalContext ctx) {
+      return Values.canonical(ctx.context(name));
+    }
+  }
+
+  /**
+   * {@code target.name}, {@code target[key]}, or with {@code key == null} the object filter {@code
+   * target.*} / {@code target[*]}.
+   */
+  record Access(Node target, Node key, int pos) implements Node {
+    @Override
+    public Object eval(EvalContext ctx) {
+      Object container = target.eval(ctx);
+      if (key == null) {
+        FilteredList result = new FilteredList();
+        if (container instanceof FilteredList filtered) {
+          filtered.forEach(item -> addChildren(result, item));
+        } else {
+          addChildren(result, container);
+        }
+        return result;
+      }
+      Object k = key.eval(ctx);
+      if (container instanceof FilteredList filtered) {
+        FilteredList result = new FilteredList();
+        for (Object item : filtered) {
+          Object v = lookup(item, k);
+          if (v != null) {
+            result.add(v);
+          }
+        }
+        return result;
+      }
+      return lookup(container, k);
+    }
+
+    private static void addChildren(FilteredList out, Object container) {
+      switch (Values.canonical(container)) {
+        case List<?> list -> list.forEach(item -> out.add(Values.canonical(item)));
+        case Map<?, ?> map -> map.values().forEach(item -> out.add(Values.canonical(item)));
+        case null, default -> {}
+      }
+    }
+
+    /** Property or element lookup; anything missing or not a collection gives null. */
+    static Object lookup(Object container, Object key) {
+      switch (Values.canonical(container)) {
+        case Map<?, ?> map -> {
+          if (!Values.isPrimitive(key)) {
+            return null;
+          }
+          String name = Values.toDisplayString(key);
+          if (map.containsKey(name)) {
+            return Values.canonical(map.get(name));
+          }
+          for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (name.equalsIgnoreCase(String.valueOf(e.getKey()))) {
+              return Values.canonical(e.getValue());
+            }
+          }
+          return null;
+        }
+        case List<?> list -> {
+          if (!Values.isPrimitive(key)) {
+            return null;
+          }
+          double index = Math.floor(Values.toNumber(key));
+          if (Double.isNaN(index) || index < 0 || index >= list.size()) {
+            return null;
+          }
+          return Values.canonical(list.get((int) index));
+        }
+        case null, default -> {
+          return null;
+        }
+      }
+    }
+  }
+
+  record Not(Node operand, int pos) implements Node {
+    @Override
+    public Object eval(EvalContext ctx) {
+      return !Values.truthy(operand.eval(ctx));
+    }
+  }
+
+  /** {@code &&} and {@code ||} short-circuit and yield an operand, not a boolean. */
+  record Logical(boolean and, Node left, Node right, int pos) implements Node {
+    @Override
+    public Object eval(EvalContext ctx) {
+      Object l = left.eval(ctx);
+      if (Values.truthy(l) != and) {
+        return l;
+      }
+      return right.eval(ctx);
+    }
+  }
+
+  enum CompareOp {
+    EQ,
+    NE,
+    LT,
+    LE,
+    GT,
+    GE
+  }
+
+  record Compare(CompareOp op, Node left, Node right, int pos) implements Node {
+    @Override
+    public Object eval(EvalContext ctx) {
+      Object l = left.eval(ctx);
+      Object r = right.eval(ctx);
+      return switch (op) {
+        case EQ -> Values.looseEquals(l, r);
+        case NE -> !Values.looseEquals(l, r);
+        default -> {
+          Integer c = Values.compare(l, r);
+          yield c != null
+              && switch (op) {
+                case LT -> c < 0;
+                case LE -> c <= 0;
+                case GT -> c > 0;
+                default -> c >= 0;
+              };
+        }
+      };
+    }
+  }
+
+  record Call(Builtin function, List<Node> args, int pos) implements Node {
+    @Override
+    public Object eval(EvalContext ctx) {
+      return function.invoke(this, ctx);
+    }
+  }
+}
