@@ -1,0 +1,41 @@
+package dev.pipewright.parser;
+
+import java.util.Map;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+
+/** The entries of one YAML mapping by key, after merge keys, for readers that know its keys. */
+final class Fields {
+  private final Node node;
+  private final Map<String, NodeTuple> entries;
+
+  Fields(Node node, Map<String, NodeTuple> entries) {
+    this.node = node;
+    this.entries = entries;
+  }
+
+  /** The mapping itself, where problems about a missing key are reported. */
+  Node node() {
+    return node;
+  }
+
+  boolean has(String key) {
+    return entries.containsKey(key);
+  }
+
+  /** The value node, or null when the key is absent. */
+  Node value(String key) {
+    NodeTuple tuple = entries.get(key);
+    return tuple == null ? null : tuple.getValueNode();
+  }
+
+  /** The key node, or the mapping when the key is absent. */
+  Node key(String key) {
+    NodeTuple tuple = entries.get(key);
+    return tuple == null ? node : tuple.getKeyNode();
+  }
+
+  Map<String, NodeTuple> entries() {
+    return entries;
+  }
+}

@@ -1,0 +1,252 @@
+package dev.pipewright.parser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipewright.parser.spec.ContainerSpec;
+import dev.pipewright.parser.spec.JobSpec;
+import dev.pipewright.parser.spec.MatrixSpec;
+import dev.pipewright.parser.spec.RunDefaults;
+import dev.pipewright.parser.spec.RunsOn;
+import dev.pipewright.parser.spec.SourcePos;
+import dev.pipewright.parser.spec.StepSpec;
+import dev.pipewright.parser.spec.WorkflowSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkflowParserTest {
+  private final WorkflowParser parser = new WorkflowParser();
+
+  private WorkflowSpec parse(String yaml) {
+    return parser.parse(yaml, "ci.yml");
+  }
+
+  @Test
+  void readsEveryWorkflowAndJobKey() {
+    WorkflowSpec spec =
+        parse(
+            """
+            name: CI
+            run-name: Deploy by ${{ github.actor }}
+            on:
+              push:
+                branches: [main, 'release/**']
+                paths-ignore: ['docs/**']
+              pull_request:
+                types: [opened, synchronize]
+              workflow_dispatch:
+              schedule:
+                - cron: '0 3 * * 1'
+                - cron: '30 5 * * *'
+            env:
+              FOO: bar
+              NUM: 42
+              VERSION: 3.10
+              FLAG: true
+              EMPTY:
+            defaults:
+              run:
+                shell: bash
+                working-directory: src
+            concurrency: ci-${{ github.ref }}
+            permissions:
+              contents: read
+              packages: write
+            jobs:
+              build:
+                name: Build
+                runs-on: ubuntu-latest
+                timeout-minutes: 30
+                continue-on-error: false
+                env:
+                  JOB_LEVEL: "1"
+                defaults:
+                  run:
+                    shell: sh
+                outputs:
+                  digest: ${{ steps.push.outputs.digest }}
+                container:
+                  image: node:20
+                  credentials:
+                    username: me
+                    password: ${{ secrets.PASSWORD }}
+                  env:
+                    NODE_ENV: test
+                  ports: [8080, "9090:9090"]
+                  volumes: [/data:/data]
+                  options: --cpus 1
+                services:
+                  postgres:
+                    image: postgres:16
+                    ports: ['5432:5432']
+                  redis: redis:7
+                steps:
+                  - uses: actions/checkout@v4
+                    with:
+                      fetch-depth: 0
+                      lfs: true
+                  - id: push
+                    name: Push
+                    if: ${{ success() }}
+                    run: |
+                      echo building
+                      echo done
+                    env:
+                      STEP: x
+                    shell: bash -e {0}
+                    working-directory: app
+                    timeout-minutes: ${{ inputs.timeout }}
+                    continue-on-error: true
+              test:
+                needs: build
+                if: github.event_name == 'push'
+                runs-on: [self-hosted, linux]
+                strategy:
+                  fail-fast: false
+                  max-parallel: 2
+                  matrix:
+                    os: [ubuntu-latest, windows-latest]
+                    node: [18, 20]
+                    include:
+                      - os: ubuntu-latest
+                        experimental: true
+                    exclude:
+                      - os: windows-latest
+                        node: 18
+                environment:
+                  name: staging
+                  url: https://staging.example.com
+                concurrency:
+                  group: test-${{ github.ref }}
+                  cancel-in-progress: true
+                permissions: read-all
+                steps:
+                  - run: npm test
+              deploy:
+                needs: [build, test]
+                runs-on:
+                  group: deployers
+                  labels: [linux, x64]
+                environment: production
+                steps:
+                  - uses: ./.github/actions/deploy
+                  - uses: docker://alpine:3.20
+              call:
+                uses: octo/workflows/.github/workflows/release.yml@v1
+                with:
+                  dry-run: true
+                  retries: 3
+                secrets: inherit
+              call-local:
+                needs: call
+                uses: ./.github/workflows/reusable.yml
+                secrets:
+                  token: ${{ secrets.TOKEN }}
+            """);
+
+    assertThat(spec.path()).isEqualTo("ci.yml");
+    assertThat(spec.name()).isEqualTo("CI");
+    assertThat(spec.runName()).isEqualTo("Deploy by ${{ github.actor }}");
+    assertThat(spec.on())
+        .containsOnlyKeys("push", "pull_request", "workflow_dispatch", "schedule")
+        .containsEntry(
+            "push",
+            Map.of("branches", List.of("main", "release/**"), "paths-ignore", List.of("docs/**")))
+        .containsEntry("pull_request", Map.of("types", List.of("opened", "synchronize")))
+        .containsEntry("workflow_dispatch", Map.of())
+        .containsEntry("schedule", Map.of("cron", List.of("0 3 * * 1", "30 5 * * *")));
+    assertThat(spec.env())
+        .containsExactly(
+            Map.entry("FOO", "bar"),
+            Map.entry("NUM", "42"),
+            Map.entry("VERSION", "3.1"),
+            Map.entry("FLAG", "true"),
+            Map.entry("EMPTY", ""));
+    assertThat(spec.defaults()).isEqualTo(new RunDefaults("bash", "src"));
+    assertThat(spec.concurrency().group()).isEqualTo("ci-${{ github.ref }}");
+    assertThat(spec.concurrency().cancelInProgress()).isNull();
+    assertThat(spec.permissions()).isEqualTo(Map.of("contents", "read", "packages", "write"));
+    assertThat(spec.jobs().keySet())
+        .containsExactly("build", "test", "deploy", "call", "call-local");
+
+    JobSpec build = spec.job("build");
+    assertThat(build.displayName()).isEqualTo("Build");
+    assertThat(build.needs()).isEmpty();
+    assertThat(build.runsOn()).isEqualTo(new RunsOn(List.of("ubuntu-latest"), null, null));
+    assertThat(build.timeoutMinutes()).isEqualTo("30");
+    assertThat(build.continueOnError()).isEqualTo("false");
+    assertThat(build.env()).isEqualTo(Map.of("JOB_LEVEL", "1"));
+    assertThat(build.defaults()).isEqualTo(new RunDefaults("sh", null));
+    assertThat(build.outputs()).isEqualTo(Map.of("digest", "${{ steps.push.outputs.digest }}"));
+    assertThat(build.container())
+        .isEqualTo(
+            new ContainerSpec(
+                "node:20",
+                Map.of("username", "me", "password", "${{ secrets.PASSWORD }}"),
+                Map.of("NODE_ENV", "test"),
+                List.of("8080", "9090:9090"),
+                List.of("/data:/data"),
+                "--cpus 1"));
+    assertThat(build.services().keySet()).containsExactly("postgres", "redis");
+    assertThat(build.services().get("postgres").ports()).containsExactly("5432:5432");
+    assertThat(build.services().get("redis").image()).isEqualTo("redis:7");
+    assertThat(build.pos()).isEqualTo(new SourcePos("ci.yml", 28, 3));
+
+    assertThat(build.steps()).hasSize(2);
+    StepSpec checkout = build.steps().get(0);
+    assertThat(checkout.index()).isZero();
+    assertThat(checkout.uses()).isEqualTo("actions/checkout@v4");
+    assertThat(checkout.with())
+        .containsExactly(Map.entry("fetch-depth", "0"), Map.entry("lfs", "true"));
+    assertThat(checkout.displayName()).isEqualTo("actions/checkout@v4");
+    assertThat(checkout.pos()).isEqualTo(new SourcePos("ci.yml", 56, 9));
+    StepSpec push = build.steps().get(1);
+    assertThat(push.index()).isEqualTo(1);
+    assertThat(push.id()).isEqualTo("push");
+    assertThat(push.name()).isEqualTo("Push");
+    assertThat(push.ifCondition()).isEqualTo("success()");
+    assertThat(push.run()).isEqualTo("echo building\necho done\n");
+    assertThat(push.env()).isEqualTo(Map.of("STEP", "x"));
+    assertThat(push.shell()).isEqualTo("bash -e {0}");
+    assertThat(push.workingDirectory()).isEqualTo("app");
+    assertThat(push.timeoutMinutes()).isEqualTo("${{ inputs.timeout }}");
+    assertThat(push.continueOnError()).isEqualTo("true");
+
+    JobSpec test = spec.job("test");
+    assertThat(test.needs()).containsExactly("build");
+    assertThat(test.ifCondition()).isEqualTo("github.event_name == 'push'");
+    assertThat(test.runsOn().labels()).containsExactly("self-hosted", "linux");
+    assertThat(test.strategy().failFast()).isFalse();
+    assertThat(test.strategy().maxParallel()).isEqualTo(2);
+    MatrixSpec matrix = test.strategy().matrix();
+    assertThat(matrix.dynamic()).isFalse();
+    assertThat(matrix.axes())
+        .containsExactly(
+            Map.entry("os", List.of("ubuntu-latest", "windows-latest")),
+            Map.entry("node", List.of(18L, 20L)));
+    assertThat(matrix.include())
+        .containsExactly(Map.of("os", "ubuntu-latest", "experimental", true));
+    assertThat(matrix.exclude()).containsExactly(Map.of("os", "windows-latest", "node", 18L));
+    assertThat(test.environment()).isEqualTo("staging");
+    assertThat(test.concurrency().group()).isEqualTo("test-${{ github.ref }}");
+    assertThat(test.concurrency().cancelInProgress()).isEqualTo("true");
+    assertThat(test.permissions()).isEqualTo("read-all");
+    assertThat(test.steps().get(0).displayName()).isEqualTo("Run npm test");
+
+    JobSpec deploy = spec.job("deploy");
+    assertThat(deploy.needs()).containsExactly("build", "test");
+    assertThat(deploy.runsOn()).isEqualTo(new RunsOn(List.of("linux", "x64"), "deployers", null));
+    assertThat(deploy.environment()).isEqualTo("production");
+    assertThat(deploy.steps())
+        .extracting(StepSpec::uses)
+        .containsExactly("./.github/actions/deploy", "docker://alpine:3.20");
+
+    JobSpec call = spec.job("call");
+    assertThat(call.uses()).isEqualTo("octo/workflows/.github/workflows/release.yml@v1");
+    assertThat(call.with()).isEqualTo(Map.of("dry-run", true, "retries", 3L));
+    assertThat(call.secrets()).isEqualTo("inherit");
+    assertThat(call.runsOn()).isNull();
+    assertThat(call.steps()).isEmpty();
+    assertThat(spec.job("call-local").secrets()).isEqualTo(Map.of("token", "${{ secrets.TOKEN }}"));
+  }
+}
