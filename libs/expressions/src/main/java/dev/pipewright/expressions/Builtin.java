@@ -49,28 +49,15 @@ enum Builtin {
   }
 
   Object invoke(Node.Call call, EvalContext ctx) {
-    List<Object> args = new ArrayList<>(call.args().size());
-    for (Node arg : call.args()) {
-      args.add(arg.eval(ctx));
-    }
+    List<Node> args = call.args();
     return switch (this) {
-      case CONTAINS -> contains(args.get(0), args.get(1));
-      case STARTS_WITH -> {
-        String s = Values.toDisplayString(args.get(0));
-        String prefix = Values.toDisplayString(args.get(1));
-        yield s.regionMatches(true, 0, prefix, 0, prefix.length());
-      }
-      case ENDS_WITH -> {
-        String s = Values.toDisplayString(args.get(0));
-        String suffix = Values.toDisplayString(args.get(1));
-        yield s.length() >= suffix.length()
-            && s.regionMatches(true, s.length() - suffix.length(), suffix, 0, suffix.length());
-      }
-      case FORMAT -> format(call, args);
-      case JOIN -> join(args);
-      case TO_JSON -> Json.write(args.get(0));
-      case FROM_JSON -> fromJson(call, args.get(0));
-      case HASH_FILES -> hashFiles(call, args, ctx);
+      case CONTAINS -> contains(args.get(0).eval(ctx), args.get(1).eval(ctx));
+      case STARTS_WITH, ENDS_WITH -> affix(args.get(0).eval(ctx), args.get(1).eval(ctx));
+      case FORMAT -> format(call, ctx);
+      case JOIN -> join(args, ctx);
+      case TO_JSON -> Json.write(args.get(0).eval(ctx));
+      case FROM_JSON -> fromJson(call, args.get(0).eval(ctx));
+      case HASH_FILES -> hashFiles(call, ctx);
       case SUCCESS -> ctx.jobState().isSuccess();
       case ALWAYS -> true;
       case CANCELLED -> ctx.jobState().isCancelled();
@@ -78,6 +65,7 @@ enum Builtin {
     };
   }
 
+  /** Array: any element loosely equal to the item. Primitive: case-insensitive substring. */
   private static boolean contains(Object search, Object item) {
     if (Values.canonical(search) instanceof List<?> list) {
       for (Object element : list) {
@@ -87,70 +75,116 @@ enum Builtin {
       }
       return false;
     }
+    if (!Values.isPrimitive(search) || !Values.isPrimitive(item)) {
+      return false;
+    }
     String haystack = Values.toDisplayString(search).toUpperCase(Locale.ROOT);
     String needle = Values.toDisplayString(item).toUpperCase(Locale.ROOT);
     return haystack.contains(needle);
   }
 
-  private static String join(List<Object> args) {
-    Object items = Values.canonical(args.get(0));
-    String separator = ",";
-    if (args.size() > 1 && Values.isPrimitive(args.get(1))) {
-      separator = Values.toDisplayString(args.get(1));
+  /** {@code startsWith}/{@code endsWith}: case-insensitive, false unless both are primitives. */
+  private boolean affix(Object searchString, Object searchValue) {
+    if (!Values.isPrimitive(searchString) || !Values.isPrimitive(searchValue)) {
+      return false;
     }
-    if (items instanceof List<?> list) {
+    String s = Values.toDisplayString(searchString);
+    String part = Values.toDisplayString(searchValue);
+    int at = this == STARTS_WITH ? 0 : s.length() - part.length();
+    return at >= 0 && s.regionMatches(true, at, part, 0, part.length());
+  }
+
+  private static String join(List<Node> args, EvalContext ctx) {
+    Object items = Values.canonical(args.get(0).eval(ctx));
+    if (items instanceof List<?> list && !list.isEmpty()) {
+      String separator = ",";
+      if (args.size() > 1) {
+        Object sep = args.get(1).eval(ctx);
+        if (Values.isPrimitive(sep)) {
+          separator = Values.toDisplayString(sep);
+        }
+      }
       StringBuilder out = new StringBuilder();
       for (int i = 0; i < list.size(); i++) {
         if (i > 0) {
           out.append(separator);
         }
-        Object item = list.get(i);
-        // GitHub skips nested arrays and objects rather than printing "Array"/"Object".
-        if (Values.isPrimitive(item)) {
-          out.append(Values.toDisplayString(item));
-        }
+        out.append(Values.toDisplayString(list.get(i)));
       }
       return out.toString();
     }
     return Values.isPrimitive(items) ? Values.toDisplayString(items) : "";
   }
 
-  private static String format(Node.Call call, List<Object> args) {
-    String fmt = Values.toDisplayString(args.get(0));
-    StringBuilder out = new StringBuilder(fmt.length() + 16);
+  /**
+   * {@code {N}} inserts argument N (0 to 255), {@code {{} and {@code }}} are literal braces. Like
+   * the runner, the whole format string is validated first, and only referenced arguments are
+   * evaluated, each once.
+   */
+  private static String format(Node.Call call, EvalContext ctx) {
+    String fmt = Values.toDisplayString(call.args().get(0).eval(ctx));
+    int supplied = call.args().size() - 1;
+    List<Object> pieces = new ArrayList<>();
+    StringBuilder literal = new StringBuilder();
     int i = 0;
     while (i < fmt.length()) {
       char c = fmt.charAt(i);
       char next = i + 1 < fmt.length() ? fmt.charAt(i + 1) : '\0';
-      if (c == '{' && next == '{') {
-        out.append('{');
-        i += 2;
-      } else if (c == '}' && next == '}') {
-        out.append('}');
+      if ((c == '{' && next == '{') || (c == '}' && next == '}')) {
+        literal.append(c);
         i += 2;
       } else if (c == '{') {
         int j = i + 1;
-        while (j < fmt.length() && j - i <= 9 && Character.isDigit(fmt.charAt(j))) {
+        while (j < fmt.length() && fmt.charAt(j) >= '0' && fmt.charAt(j) <= '9') {
           j++;
         }
-        if (j == i + 1 || j >= fmt.length() || fmt.charAt(j) != '}') {
+        if (j == i + 1
+            || j - i > 4
+            || j >= fmt.length()
+            || Integer.parseInt(fmt, i + 1, j, 10) > 255) {
           throw error(call, "The following format string is invalid: '" + fmt + "'");
         }
-        int index = Integer.parseInt(fmt.substring(i + 1, j));
-        if (index + 1 >= args.size()) {
+        int index = Integer.parseInt(fmt, i + 1, j, 10);
+        if (fmt.charAt(j) == ':') {
+          int end = fmt.indexOf('}', j);
+          if (end < 0) {
+            throw error(call, "The following format string is invalid: '" + fmt + "'");
+          }
+          throw error(
+              call, "The format specifiers '" + fmt.substring(j + 1, end) + "' are not supported");
+        }
+        if (fmt.charAt(j) != '}') {
+          throw error(call, "The following format string is invalid: '" + fmt + "'");
+        }
+        if (index >= supplied) {
           throw error(
               call,
               "The following format string references more arguments than were supplied: '"
                   + fmt
                   + "'");
         }
-        out.append(Values.toDisplayString(args.get(index + 1)));
+        pieces.add(literal.toString());
+        literal.setLength(0);
+        pieces.add(index);
         i = j + 1;
       } else if (c == '}') {
         throw error(call, "The following format string is invalid: '" + fmt + "'");
       } else {
-        out.append(c);
+        literal.append(c);
         i++;
+      }
+    }
+    pieces.add(literal.toString());
+    String[] cache = new String[supplied];
+    StringBuilder out = new StringBuilder(fmt.length() + 16);
+    for (Object piece : pieces) {
+      if (piece instanceof Integer index) {
+        if (cache[index] == null) {
+          cache[index] = Values.toDisplayString(call.args().get(index + 1).eval(ctx));
+        }
+        out.append(cache[index]);
+      } else {
+        out.append((String) piece);
       }
     }
     return out.toString();
@@ -165,8 +199,9 @@ enum Builtin {
     }
   }
 
-  private static String hashFiles(Node.Call call, List<Object> args, EvalContext ctx) {
-    List<String> patterns = args.stream().map(Values::toDisplayString).toList();
+  private static String hashFiles(Node.Call call, EvalContext ctx) {
+    List<String> patterns =
+        call.args().stream().map(arg -> Values.toDisplayString(arg.eval(ctx))).toList();
     try {
       return ctx.hashFiles(patterns);
     } catch (ExpressionException e) {

@@ -90,7 +90,8 @@ final class Json {
         case '\b' -> out.append("\\b");
         case '\f' -> out.append("\\f");
         default -> {
-          if (c < 0x20) {
+          // Newtonsoft, which GitHub uses, also escapes these line separators.
+          if (c < 0x20 || c == '\u0085' || c == '\u2028' || c == '\u2029') {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);

@@ -8,6 +8,7 @@ import java.util.List;
 final class Lexer {
   private final String src;
   private int i;
+  private Token last;
 
   private Lexer(String src) {
     this.src = src;
@@ -19,6 +20,7 @@ final class Lexer {
     Token t;
     do {
       t = lexer.next();
+      lexer.last = t;
       tokens.add(t);
     } while (t.kind() != Kind.EOF);
     return tokens;
@@ -78,17 +80,29 @@ final class Lexer {
       default:
         break;
     }
-    if (isDigit(c) || ((c == '-' || c == '+') && (isDigit(n) || n == '.' || n == 'I'))) {
+    if (isDigit(c) || c == '-' || c == '+' || (c == '.' && startsValue())) {
       return number();
     }
-    if (Character.isLetter(c) || c == '_') {
-      while (i < src.length() && isWordChar(src.charAt(i))) {
-        i++;
-      }
-      String word = src.substring(start, i);
-      return new Token(Kind.WORD, word, null, start);
+    // Like the runner, read up to a token boundary, then judge the whole word.
+    while (i < src.length() && !isBoundary(src.charAt(i))) {
+      i++;
     }
-    throw unexpected(start, String.valueOf(c));
+    String word = src.substring(start, i);
+    if (!isLegalWord(word)) {
+      throw unexpected(start, word);
+    }
+    return new Token(Kind.WORD, word, null, start);
+  }
+
+  /** Whether a '.' here begins a number ({@code .5}) rather than a property access. */
+  private boolean startsValue() {
+    if (last == null) {
+      return true;
+    }
+    return switch (last.kind()) {
+      case COMMA, LPAREN, LBRACKET, NOT, LT, LE, GT, GE, EQ, NE, AND, OR -> true;
+      default -> false;
+    };
   }
 
   private Token symbol(Kind kind, int length) {
@@ -123,17 +137,8 @@ final class Lexer {
   private Token number() {
     int start = i;
     i++;
-    while (i < src.length()) {
-      char c = src.charAt(i);
-      char prev = src.charAt(i - 1);
-      if (Character.isLetterOrDigit(c)
-          || c == '.'
-          || c == '_'
-          || ((c == '-' || c == '+') && (prev == 'e' || prev == 'E'))) {
-        i++;
-      } else {
-        break;
-      }
+    while (i < src.length() && (!isBoundary(src.charAt(i)) || src.charAt(i) == '.')) {
+      i++;
     }
     String text = src.substring(start, i);
     double value = Values.parseNumber(text);
@@ -143,12 +148,30 @@ final class Lexer {
     return new Token(Kind.NUMBER, text, value, start);
   }
 
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
+  private static boolean isBoundary(char c) {
+    return switch (c) {
+      case '(', '[', ')', ']', ',', '.', '!', '>', '<', '=', '&', '|' -> true;
+      default -> Character.isWhitespace(c);
+    };
   }
 
-  static boolean isWordChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+  /** Context, property and function names: a letter or '_', then letters, digits, '_' or '-'. */
+  private static boolean isLegalWord(String word) {
+    char first = word.charAt(0);
+    if (!(Character.isLetter(first) || first == '_')) {
+      return false;
+    }
+    for (int k = 1; k < word.length(); k++) {
+      char c = word.charAt(k);
+      if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static ExpressionException unexpected(int pos, String symbol) {

@@ -30,30 +30,35 @@ sealed interface Node {
    * target.*} / {@code target[*]}.
    */
   record Access(Node target, Node key, int pos) implements Node {
+    /** Marks a property that does not exist, as opposed to one holding null. */
+    private static final Object MISSING = new Object();
+
     @Override
     public Object eval(EvalContext ctx) {
       Object container = target.eval(ctx);
-      if (key == null) {
-        FilteredList result = new FilteredList();
-        if (container instanceof FilteredList filtered) {
-          filtered.forEach(item -> addChildren(result, item));
-        } else {
-          addChildren(result, container);
-        }
-        return result;
-      }
-      Object k = key.eval(ctx);
+      Object k = key == null ? null : key.eval(ctx);
       if (container instanceof FilteredList filtered) {
+        // A property access on a filter result applies to each element and keeps what exists.
         FilteredList result = new FilteredList();
         for (Object item : filtered) {
-          Object v = lookup(item, k);
-          if (v != null) {
-            result.add(v);
+          if (key == null) {
+            addChildren(result, item);
+          } else {
+            Object v = lookup(item, k);
+            if (v != MISSING) {
+              result.add(v);
+            }
           }
         }
         return result;
       }
-      return lookup(container, k);
+      if (key == null) {
+        FilteredList result = new FilteredList();
+        addChildren(result, container);
+        return result;
+      }
+      Object v = lookup(container, k);
+      return v == MISSING ? null : v;
     }
 
     private static void addChildren(FilteredList out, Object container) {
@@ -64,12 +69,15 @@ sealed interface Node {
       }
     }
 
-    /** Property or element lookup; anything missing or not a collection gives null. */
-    static Object lookup(Object container, Object key) {
+    /**
+     * Property (case-insensitive) or element lookup, like the runner's index helper: a map takes
+     * the key as a string, a list takes it as a number floored to an integer.
+     */
+    private static Object lookup(Object container, Object key) {
       switch (Values.canonical(container)) {
         case Map<?, ?> map -> {
           if (!Values.isPrimitive(key)) {
-            return null;
+            return MISSING;
           }
           String name = Values.toDisplayString(key);
           if (map.containsKey(name)) {
@@ -80,20 +88,17 @@ sealed interface Node {
               return Values.canonical(e.getValue());
             }
           }
-          return null;
+          return MISSING;
         }
         case List<?> list -> {
-          if (!Values.isPrimitive(key)) {
-            return null;
-          }
           double index = Math.floor(Values.toNumber(key));
           if (Double.isNaN(index) || index < 0 || index >= list.size()) {
-            return null;
+            return MISSING;
           }
           return Values.canonical(list.get((int) index));
         }
         case null, default -> {
-          return null;
+          return MISSING;
         }
       }
     }
@@ -135,16 +140,10 @@ sealed interface Node {
       return switch (op) {
         case EQ -> Values.looseEquals(l, r);
         case NE -> !Values.looseEquals(l, r);
-        default -> {
-          Integer c = Values.compare(l, r);
-          yield c != null
-              && switch (op) {
-                case LT -> c < 0;
-                case LE -> c <= 0;
-                case GT -> c > 0;
-                default -> c >= 0;
-              };
-        }
+        case LT -> Values.lessThan(l, r);
+        case LE -> Values.lessOrEqual(l, r);
+        case GT -> Values.greaterThan(l, r);
+        case GE -> Values.greaterOrEqual(l, r);
       };
     }
   }

@@ -32,6 +32,8 @@ final class Parser {
   /** GitHub refuses expressions nested deeper than this; it also bounds our recursion. */
   static final int MAX_DEPTH = 50;
 
+  static final int MAX_LENGTH = 21000;
+
   private final String src;
   private final List<Token> tokens;
   private int p;
@@ -44,6 +46,9 @@ final class Parser {
   }
 
   static Node parse(String src) {
+    if (src.length() > MAX_LENGTH) {
+      throw new ExpressionException("Exceeded max expression length " + MAX_LENGTH, 1);
+    }
     Parser parser = new Parser(src);
     if (parser.peek().kind() == Kind.EOF) {
       throw new ExpressionException("An expression was expected", 1);
@@ -179,7 +184,12 @@ final class Parser {
   }
 
   private Node postfix() {
+    boolean grouped = at(Kind.LPAREN);
     Node node = primary();
+    if (!grouped && node instanceof Node.Literal && (at(Kind.DOT) || at(Kind.LBRACKET))) {
+      // GitHub refuses 'abc'.length or 1[0]: only contexts, calls and groups can be indexed.
+      throw unexpected(peek());
+    }
     while (true) {
       if (at(Kind.DOT)) {
         Token dot = advance();

@@ -1,6 +1,7 @@
 package dev.pipewright.expressions;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,8 +90,9 @@ public final class Values {
 
   /**
    * The string a value becomes when it is inserted in a template or given to a string function:
-   * null is '', numbers print without exponent and with at most 7 decimals (GitHub's {@code
-   * 0.#######}), arrays and objects print as {@code Array} and {@code Object}.
+   * null is '', numbers print with up to 15 significant digits ({@code 3}, {@code 0.5}, {@code
+   * 1E+15}, like .NET's {@code G15} used by GitHub), arrays and objects print as {@code Array} and
+   * {@code Object}.
    */
   public static String toDisplayString(Object value) {
     return switch (canonical(value)) {
@@ -103,6 +105,7 @@ public final class Values {
     };
   }
 
+  /** .NET's {@code G15} format, which GitHub uses for numbers: 15 significant digits. */
   static String formatNumber(double d) {
     if (Double.isNaN(d)) {
       return "NaN";
@@ -110,13 +113,30 @@ public final class Values {
     if (Double.isInfinite(d)) {
       return d > 0 ? "Infinity" : "-Infinity";
     }
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return Long.toString((long) d);
+    if (d == 0) {
+      return 1 / d < 0 ? "-0" : "0";
     }
-    return BigDecimal.valueOf(d)
-        .setScale(7, RoundingMode.HALF_UP)
-        .stripTrailingZeros()
-        .toPlainString();
+    BigDecimal rounded =
+        new BigDecimal(d).round(new MathContext(15, RoundingMode.HALF_UP)).stripTrailingZeros();
+    int exponent = rounded.precision() - rounded.scale() - 1;
+    if (exponent > -5 && exponent < 15) {
+      return rounded.toPlainString();
+    }
+    String digits = rounded.unscaledValue().abs().toString();
+    StringBuilder out = new StringBuilder(24);
+    if (d < 0) {
+      out.append('-');
+    }
+    out.append(digits.charAt(0));
+    if (digits.length() > 1) {
+      out.append('.').append(digits, 1, digits.length());
+    }
+    out.append('E').append(exponent < 0 ? '-' : '+');
+    int magnitude = Math.abs(exponent);
+    if (magnitude < 10) {
+      out.append('0');
+    }
+    return out.append(magnitude).toString();
   }
 
   /**
@@ -143,23 +163,34 @@ public final class Values {
       return Double.parseDouble(text);
     }
     if (HEX.matcher(text).matches()) {
-      return Long.parseLong(text.substring(2), 16);
+      return int32(text.substring(2), 16);
     }
     if (OCTAL.matcher(text).matches()) {
-      try {
-        return Long.parseLong(text.substring(2), 8);
-      } catch (NumberFormatException tooLarge) {
-        return Double.NaN;
-      }
+      return int32(text.substring(2), 8);
     }
-    var infinity = INFINITY.matcher(text);
-    if (infinity.matches()) {
-      return infinity.group(1).equals("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    if (text.equals("Infinity")) {
+      return Double.POSITIVE_INFINITY;
     }
-    if (text.equalsIgnoreCase("NaN")) {
-      return Double.NaN;
+    if (text.equals("-Infinity")) {
+      return Double.NEGATIVE_INFINITY;
     }
     return Double.NaN;
+  }
+
+  /**
+   * The runner parses hex and octal into a 32-bit int: up to 32 bits are accepted and wrap to
+   * negative (so {@code 0xffffffff} is -1), anything longer is not a number.
+   */
+  private static double int32(String digits, int radix) {
+    String trimmed = digits.replaceFirst("^0+(?=.)", "");
+    if (trimmed.length() > 11) {
+      return Double.NaN;
+    }
+    long value = Long.parseLong(trimmed, radix);
+    if (value > 0xFFFF_FFFFL) {
+      return Double.NaN;
+    }
+    return (int) value;
   }
 
   /**
@@ -184,11 +215,30 @@ public final class Values {
     };
   }
 
-  /**
-   * Ordering with the same coercions as {@link #looseEquals}: negative, zero or positive, or null
-   * when the values are not comparable (NaN, arrays, objects, or kinds that do not coerce).
-   */
-  public static Integer compare(Object left, Object right) {
+  /** GitHub's {@code <}: same coercions as {@link #looseEquals}; NaN, arrays, objects: false. */
+  public static boolean lessThan(Object left, Object right) {
+    Integer c = order(left, right);
+    return c != null && c < 0;
+  }
+
+  /** GitHub's {@code >}. */
+  public static boolean greaterThan(Object left, Object right) {
+    Integer c = order(left, right);
+    return c != null && c > 0;
+  }
+
+  /** GitHub's {@code <=}, defined as {@code == || <} (so an array is {@code <=} itself). */
+  public static boolean lessOrEqual(Object left, Object right) {
+    return looseEquals(left, right) || lessThan(left, right);
+  }
+
+  /** GitHub's {@code >=}, defined as {@code == || >}. */
+  public static boolean greaterOrEqual(Object left, Object right) {
+    return looseEquals(left, right) || greaterThan(left, right);
+  }
+
+  /** Sign of the comparison after coercion, or null when the pair is unordered. */
+  private static Integer order(Object left, Object right) {
     Object[] pair = coerce(canonical(left), canonical(right));
     Object l = pair[0];
     Object r = pair[1];
@@ -204,10 +254,9 @@ public final class Values {
             ? null
             : Integer.valueOf(a < b ? -1 : a > b ? 1 : 0);
       }
-      case STRING -> Integer.signum(String.CASE_INSENSITIVE_ORDER.compare((String) l, (String) r));
+      case STRING -> String.CASE_INSENSITIVE_ORDER.compare((String) l, (String) r);
       case BOOLEAN -> Boolean.compare((Boolean) l, (Boolean) r);
-      case NULL -> 0;
-      case ARRAY, OBJECT -> null;
+      case NULL, ARRAY, OBJECT -> null;
     };
   }
 
