@@ -29,7 +29,9 @@ public final class WorkflowParser {
     if (root == null && diagnostics.isEmpty()) {
       diagnostics.error(1, 1, "the workflow file is empty", null);
     } else if (root != null) {
-      spec = new WorkflowReader(path, new NodeReader(diagnostics)).read(root);
+      NodeReader reader = new NodeReader(diagnostics);
+      spec = new WorkflowReader(path, reader).read(root);
+      new ExpressionChecker(reader, new SourceText(yaml)).check(root);
     }
     if (!diagnostics.isEmpty()) {
       throw new WorkflowException(diagnostics.sorted());
