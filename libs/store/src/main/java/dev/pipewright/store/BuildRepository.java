@@ -1,0 +1,332 @@
+package dev.pipewright.store;
+
+import static dev.pipewright.store.Rows.NOW;
+import static dev.pipewright.store.Rows.name;
+import static dev.pipewright.store.Rows.names;
+import static dev.pipewright.store.jooq.Tables.BUILDS;
+import static dev.pipewright.store.jooq.Tables.BUILD_JOBS;
+import static dev.pipewright.store.jooq.Tables.OUTBOX;
+import static dev.pipewright.store.jooq.Tables.PIPELINES;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.store.jooq.tables.records.BuildsRecord;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record3;
+import org.jooq.UpdateSetMoreStep;
+import org.jooq.impl.DSL;
+import org.jooq.types.DayToSecond;
+
+/**
+ * Builds: creation with the outbox row, views for the API, and every status move as a guarded
+ * update ({@code WHERE status IN sourcesOf(target)}), so an illegal move is refused, not written.
+ */
+public final class BuildRepository {
+  static final int MAX_PAGE_SIZE = 500;
+  static final int DEFAULT_PAGE_SIZE = 50;
+
+  private final DSLContext dsl;
+
+  public BuildRepository(DSLContext dsl) {
+    this.dsl = Objects.requireNonNull(dsl);
+  }
+
+  /**
+   * Inserts the build as PENDING plus its outbox row in one transaction and numbers it within its
+   * pipeline. With an idempotency key already used in the pipeline, returns that build instead
+   * ({@code existing = true}) and writes nothing.
+   */
+  public CreatedBuild create(NewBuild build) {
+    Objects.requireNonNull(build);
+    return StoreErrors.call(() -> dsl.transactionResult(cfg -> create(cfg.dsl(), build)));
+  }
+
+  private static CreatedBuild create(DSLContext tx, NewBuild build) {
+    tx.insertInto(PIPELINES, PIPELINES.ID, PIPELINES.LAST_NUMBER)
+        .values(build.pipelineId(), 0L)
+        .onConflictDoNothing()
+        .execute();
+    // Locking the pipeline's counter row serializes creators of one pipeline: numbers have no
+    // gaps, and a second creator with the same key sees the first one's committed build below.
+    long last =
+        tx.select(PIPELINES.LAST_NUMBER)
+            .from(PIPELINES)
+            .where(PIPELINES.ID.eq(build.pipelineId()))
+            .forNoKeyUpdate()
+            .fetchSingle(PIPELINES.LAST_NUMBER);
+    if (build.idempotencyKey() != null) {
+      Optional<CreatedBuild> existing =
+          tx.select(BUILDS.ID, BUILDS.NUMBER, BUILDS.STATUS)
+              .from(BUILDS)
+              .where(BUILDS.PIPELINE_ID.eq(build.pipelineId()))
+              .and(BUILDS.IDEMPOTENCY_KEY.eq(build.idempotencyKey()))
+              .fetchOptional()
+              .map(BuildRepository::existing);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    long number = last + 1;
+    tx.update(PIPELINES)
+        .set(PIPELINES.LAST_NUMBER, number)
+        .where(PIPELINES.ID.eq(build.pipelineId()))
+        .execute();
+    UUID id = UUID.randomUUID();
+    tx.insertInto(BUILDS)
+        .set(BUILDS.ID, id)
+        .set(BUILDS.PIPELINE_ID, build.pipelineId())
+        .set(BUILDS.NUMBER, number)
+        .set(BUILDS.STATUS, BuildStatus.PENDING.name())
+        .set(BUILDS.WORKFLOW_YAML, build.workflowYaml())
+        .set(BUILDS.WORKFLOW_PATH, build.workflowPath())
+        .set(BUILDS.REPOSITORY_URL, build.repositoryUrl())
+        .set(BUILDS.REPOSITORY_REF, build.repositoryRef())
+        .set(BUILDS.REPOSITORY_SHA, build.repositorySha())
+        .set(BUILDS.VARIABLES, Json.write(build.variables()))
+        .set(BUILDS.IDEMPOTENCY_KEY, build.idempotencyKey())
+        .set(BUILDS.CREATED_AT, NOW)
+        .execute();
+    OutboxRepository.enqueue(tx, id, OutboxKind.START);
+    return new CreatedBuild(id, number, BuildStatus.PENDING, false);
+  }
+
+  private static CreatedBuild existing(Record3<UUID, Long, String> r) {
+    return new CreatedBuild(r.value1(), r.value2(), BuildStatus.valueOf(r.value3()), true);
+  }
+
+  /** The build with its jobs (plan order) and their steps (in order). */
+  public Optional<BuildView> find(UUID id) {
+    return StoreErrors.call(
+        () ->
+            dsl.transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  return tx.selectFrom(BUILDS)
+                      .where(BUILDS.ID.eq(id))
+                      .fetchOptional()
+                      .map(r -> Rows.build(r, Rows.jobsOfBuild(tx, id)));
+                }));
+  }
+
+  /**
+   * Builds newest first, optionally of one pipeline and in some statuses (empty set: any), without
+   * their jobs. {@code pageToken} is empty/null for the first page or a previous page's {@link
+   * BuildPage#nextPageToken()}; {@code pageSize} &lt;= 0 means the default (50), larger than 500 is
+   * capped.
+   *
+   * @throws CiException INVALID_SPEC for a token this repository did not make
+   */
+  public BuildPage list(
+      String pipelineId, Set<BuildStatus> statuses, String pageToken, int pageSize) {
+    int size = pageSize <= 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
+    Condition where = DSL.noCondition();
+    if (pipelineId != null && !pipelineId.isEmpty()) {
+      where = where.and(BUILDS.PIPELINE_ID.eq(pipelineId));
+    }
+    if (statuses != null && !statuses.isEmpty()) {
+      where = where.and(BUILDS.STATUS.in(names(statuses)));
+    }
+    PageToken after = pageToken == null || pageToken.isEmpty() ? null : PageToken.decode(pageToken);
+    if (after != null) {
+      where =
+          where.and(
+              DSL.row(BUILDS.CREATED_AT, BUILDS.ID)
+                  .lt(after.createdAt().atOffset(ZoneOffset.UTC), after.id()));
+    }
+    Condition filter = where;
+    List<BuildsRecord> rows =
+        StoreErrors.call(
+            () ->
+                dsl.selectFrom(BUILDS)
+                    .where(filter)
+                    .orderBy(BUILDS.CREATED_AT.desc(), BUILDS.ID.desc())
+                    .limit(size + 1)
+                    .fetch());
+    List<BuildView> builds = new ArrayList<>(Math.min(rows.size(), size));
+    for (int i = 0; i < rows.size() && i < size; i++) {
+      builds.add(Rows.build(rows.get(i), List.of()));
+    }
+    String next = "";
+    if (rows.size() > size) {
+      BuildView last = builds.get(builds.size() - 1);
+      next = new PageToken(last.createdAt(), last.id()).encode();
+    }
+    return new BuildPage(List.copyOf(builds), next);
+  }
+
+  /**
+   * Moves the build to {@code to} if that is legal from its current status, stamping the matching
+   * time (queued, started, finished). {@code code}/{@code message} (nullable) record why a build
+   * failed or was cancelled.
+   *
+   * @return false when the build is unknown or the move is illegal from its current status
+   */
+  public boolean transition(UUID id, BuildStatus to, ErrorCode code, String message) {
+    return StoreErrors.call(() -> guarded(dsl, id, to, code, message, DSL.noCondition()) == 1);
+  }
+
+  /**
+   * Finishes a build only while {@code owner} still holds its lease: a worker whose lease expired
+   * (and whose build another worker may have taken over) cannot overwrite the outcome.
+   */
+  public boolean finish(UUID id, String owner, BuildStatus to, ErrorCode code, String message) {
+    if (!to.terminal()) {
+      throw new IllegalArgumentException(to + " is not a terminal status");
+    }
+    return StoreErrors.call(
+        () -> guarded(dsl, id, to, code, message, BUILDS.LEASE_OWNER.eq(owner)) == 1);
+  }
+
+  private static int guarded(
+      DSLContext ctx, UUID id, BuildStatus to, ErrorCode code, String message, Condition extra) {
+    UpdateSetMoreStep<BuildsRecord> update = ctx.update(BUILDS).set(BUILDS.STATUS, to.name());
+    switch (to) {
+      case QUEUED ->
+          update
+              .set(BUILDS.QUEUED_AT, NOW)
+              .setNull(BUILDS.LEASE_OWNER)
+              .setNull(BUILDS.LEASE_EXPIRES_AT);
+      case RUNNING -> update.set(BUILDS.STARTED_AT, DSL.coalesce(BUILDS.STARTED_AT, NOW));
+      default -> {
+        if (to.terminal()) {
+          update.set(BUILDS.FINISHED_AT, NOW).setNull(BUILDS.LEASE_EXPIRES_AT);
+        }
+      }
+    }
+    if (code != null || message != null) {
+      update.set(BUILDS.ERROR_CODE, name(code)).set(BUILDS.ERROR_MESSAGE, message);
+    }
+    return update
+        .where(BUILDS.ID.eq(id))
+        .and(BUILDS.STATUS.in(names(BuildStatus.TRANSITIONS.sourcesOf(to))))
+        .and(extra)
+        .execute();
+  }
+
+  /**
+   * QUEUED → RUNNING for {@code owner}, holding a lease until now + {@code lease}; counts the
+   * attempt.
+   *
+   * @return false when the build is not QUEUED (already claimed, finished, cancelled or unknown)
+   */
+  public boolean claim(UUID id, String owner, Duration lease) {
+    Objects.requireNonNull(owner);
+    return StoreErrors.call(
+        () ->
+            dsl.update(BUILDS)
+                    .set(BUILDS.STATUS, BuildStatus.RUNNING.name())
+                    .set(BUILDS.LEASE_OWNER, owner)
+                    .set(BUILDS.LEASE_EXPIRES_AT, NOW.plus(DayToSecond.valueOf(lease)))
+                    .set(BUILDS.ATTEMPT, BUILDS.ATTEMPT.plus(1))
+                    .set(BUILDS.STARTED_AT, DSL.coalesce(BUILDS.STARTED_AT, NOW))
+                    .where(BUILDS.ID.eq(id))
+                    .and(
+                        BUILDS.STATUS.in(
+                            names(BuildStatus.TRANSITIONS.sourcesOf(BuildStatus.RUNNING))))
+                    .execute()
+                == 1);
+  }
+
+  /**
+   * Extends {@code owner}'s lease to now + {@code lease}.
+   *
+   * @return false when the build is no longer RUNNING under that owner: stop working on it
+   */
+  public boolean renewLease(UUID id, String owner, Duration lease) {
+    return StoreErrors.call(
+        () ->
+            dsl.update(BUILDS)
+                    .set(BUILDS.LEASE_EXPIRES_AT, NOW.plus(DayToSecond.valueOf(lease)))
+                    .where(BUILDS.ID.eq(id))
+                    .and(BUILDS.STATUS.eq(BuildStatus.RUNNING.name()))
+                    .and(BUILDS.LEASE_OWNER.eq(owner))
+                    .execute()
+                == 1);
+  }
+
+  /** RUNNING builds whose lease has expired, oldest expiry first. */
+  public List<UUID> expiredLeases(int limit) {
+    return StoreErrors.call(
+        () ->
+            dsl.select(BUILDS.ID)
+                .from(BUILDS)
+                .where(leaseExpired())
+                .orderBy(BUILDS.LEASE_EXPIRES_AT)
+                .limit(limit)
+                .fetch(BUILDS.ID));
+  }
+
+  /**
+   * Hands a build whose lease expired back to the queue: RUNNING → QUEUED plus a new outbox row, in
+   * one transaction.
+   *
+   * @return false when the build is not RUNNING with an expired lease (renewed, finished, gone)
+   */
+  public boolean requeueExpired(UUID id) {
+    return StoreErrors.call(
+        () ->
+            dsl.transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  int moved = guarded(tx, id, BuildStatus.QUEUED, null, null, leaseExpired());
+                  if (moved == 1) {
+                    OutboxRepository.enqueue(tx, id, OutboxKind.REQUEUE);
+                  }
+                  return moved == 1;
+                }));
+  }
+
+  private static Condition leaseExpired() {
+    return BUILDS.STATUS.eq(BuildStatus.RUNNING.name()).and(BUILDS.LEASE_EXPIRES_AT.lt(NOW));
+  }
+
+  /**
+   * Cancels a build. One that has not started (PENDING, QUEUED) is CANCELLED at once with its
+   * unfinished jobs and steps, and its unpublished outbox rows are dropped; a RUNNING one gets
+   * {@code cancel_requested_at} and its worker finishes the cancel.
+   *
+   * @throws CiException NOT_FOUND for an unknown build, CONFLICT for a finished one
+   */
+  public CancelOutcome requestCancel(UUID id) {
+    return StoreErrors.call(() -> dsl.transactionResult(cfg -> requestCancel(cfg.dsl(), id)));
+  }
+
+  private static CancelOutcome requestCancel(DSLContext tx, UUID id) {
+    String current =
+        tx.select(BUILDS.STATUS)
+            .from(BUILDS)
+            .where(BUILDS.ID.eq(id))
+            .forNoKeyUpdate()
+            .fetchOptional(BUILDS.STATUS)
+            .orElseThrow(() -> new CiException(ErrorCode.NOT_FOUND, "no build " + id));
+    BuildStatus status = BuildStatus.valueOf(current);
+    if (status.terminal()) {
+      throw new CiException(ErrorCode.CONFLICT, "build " + id + " already finished: " + status);
+    }
+    if (status == BuildStatus.RUNNING) {
+      tx.update(BUILDS)
+          .set(BUILDS.CANCEL_REQUESTED_AT, DSL.coalesce(BUILDS.CANCEL_REQUESTED_AT, NOW))
+          .where(BUILDS.ID.eq(id))
+          .execute();
+      return CancelOutcome.CANCEL_REQUESTED;
+    }
+    String message = "cancelled before it started";
+    guarded(tx, id, BuildStatus.CANCELLED, ErrorCode.CANCELLED, message, DSL.noCondition());
+    tx.update(BUILDS).set(BUILDS.CANCEL_REQUESTED_AT, NOW).where(BUILDS.ID.eq(id)).execute();
+    JobCascade.close(
+        tx, BUILD_JOBS.BUILD_ID.eq(id), JobStatus.CANCELLED, ErrorCode.CANCELLED, message);
+    tx.deleteFrom(OUTBOX).where(OUTBOX.BUILD_ID.eq(id)).execute();
+    return CancelOutcome.CANCELLED;
+  }
+}

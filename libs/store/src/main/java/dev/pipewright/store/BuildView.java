@@ -1,0 +1,42 @@
+package dev.pipewright.store;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A build as stored. {@code jobs} are in plan order, each with its steps; listings leave {@code
+ * jobs} empty. {@code variables} hold secrets in clear: mask those flagged secret before showing
+ * them.
+ */
+public record BuildView(
+    UUID id,
+    String pipelineId,
+    long number,
+    BuildStatus status,
+    ErrorCode errorCode,
+    String errorMessage,
+    String workflowYaml,
+    String workflowPath,
+    String repositoryUrl,
+    String repositoryRef,
+    String repositorySha,
+    Map<String, Variable> variables,
+    String idempotencyKey,
+    Instant createdAt,
+    Instant queuedAt,
+    Instant startedAt,
+    Instant finishedAt,
+    String leaseOwner,
+    Instant leaseExpiresAt,
+    Instant cancelRequestedAt,
+    int attempt,
+    List<JobView> jobs) {
+
+  public boolean cancelRequested() {
+    return cancelRequestedAt != null;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.pipewright.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's connection to PostgreSQL: creates the database if it is missing, migrates it with
+ * Flyway, and hands out a pooled {@link DataSource} and a jOOQ {@link DSLContext}.
+ *
+ * <p>Connection failures surface as {@link ErrorCode#TRANSIENT}: the caller may retry later.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final String MAINTENANCE_DB = "postgres";
+  private static final int DEFAULT_POOL_SIZE = 10;
+
+  private final HikariDataSource dataSource;
+  private final DSLContext dsl;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+  }
+
+  public static Database open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, DEFAULT_POOL_SIZE);
+  }
+
+  /**
+   * Opens (and creates and migrates, if needed) the database named by {@code jdbcUrl}.
+   *
+   * @throws CiException TRANSIENT when the server cannot be reached, PERMANENT when a migration
+   *     fails
+   */
+  public static Database open(String jdbcUrl, String user, String password, int maxPoolSize) {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    createIfMissing(PgUrl.parse(jdbcUrl), user, password);
+    HikariDataSource pool = pool(jdbcUrl, user, password, maxPoolSize);
+    try {
+      migrate(pool);
+      return new Database(pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Drops the database named by {@code jdbcUrl} if it exists, disconnecting its sessions. Meant for
+   * tests and tooling that create throw-away databases.
+   */
+  public static void dropIfExists(String jdbcUrl, String user, String password) {
+    PgUrl url = PgUrl.parse(jdbcUrl);
+    if (!url.hasDatabase()) {
+      throw new IllegalArgumentException("no database named in " + jdbcUrl);
+    }
+    withMaintenanceConnection(
+        url,
+        user,
+        password,
+        ctx -> {
+          ctx.dropDatabaseIfExists(url.database()).execute();
+        });
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public DSLContext dsl() {
+    return dsl;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  private static void createIfMissing(PgUrl url, String user, String password) {
+    if (!url.hasDatabase()) {
+      return;
+    }
+    withMaintenanceConnection(
+        url,
+        user,
+        password,
+        ctx -> {
+          boolean exists =
+              ctx.fetchExists(
+                  DSL.selectOne()
+                      .from(DSL.table(DSL.name("pg_catalog", "pg_database")))
+                      .where(DSL.field(DSL.name("datname"), String.class).eq(url.database())));
+          if (exists) {
+            return;
+          }
+          try {
+            ctx.createDatabase(url.database()).execute();
+            LOG.info("created database {}", url.database());
+          } catch (DataAccessException e) {
+            // Another process created it between our check and our CREATE: that is the goal.
+            if (!StoreErrors.hasState(e, StoreErrors.DUPLICATE_DATABASE)
+                && !StoreErrors.hasState(e, StoreErrors.UNIQUE_VIOLATION)) {
+              throw e;
+            }
+          }
+        });
+  }
+
+  private interface MaintenanceWork {
+    void run(DSLContext ctx);
+  }
+
+  private static void withMaintenanceConnection(
+      PgUrl url, String user, String password, MaintenanceWork work) {
+    try (Connection connection =
+        DriverManager.getConnection(url.withDatabase(MAINTENANCE_DB), user, password)) {
+      work.run(DSL.using(connection, SQLDialect.POSTGRES));
+    } catch (SQLException | DataAccessException e) {
+      throw StoreErrors.translate(e);
+    }
+  }
+
+  private static HikariDataSource pool(
+      String jdbcUrl, String user, String password, int maxPoolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(maxPoolSize);
+    config.setPoolName("pipewright-store");
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new CiException(
+          ErrorCode.TRANSIENT, "cannot connect to " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void migrate(DataSource dataSource) {
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      ErrorCode code = StoreErrors.isTransient(e) ? ErrorCode.TRANSIENT : ErrorCode.PERMANENT;
+      throw new CiException(code, "database migration failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.pipewright.store;
+
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.StepStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One step of a job as stored. {@code outcome} and {@code conclusion} are GitHub's {@code
+ * steps.<id>.outcome/conclusion} ({@code success}, {@code failure}, {@code cancelled}, {@code
+ * skipped}), null until the step finished.
+ */
+public record StepView(
+    UUID id,
+    int number,
+    String name,
+    StepStatus status,
+    Integer exitCode,
+    String outcome,
+    String conclusion,
+    ErrorCode errorCode,
+    String errorMessage,
+    Map<String, String> outputs,
+    Instant startedAt,
+    Instant finishedAt) {}

@@ -1,0 +1,221 @@
+package dev.pipewright.store;
+
+import static dev.pipewright.store.jooq.Tables.OUTBOX;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pipewright.models.BuildStatus;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OutboxRepositoryIT {
+  private static TestDatabase db;
+  private static BuildRepository builds;
+  private static OutboxRepository outbox;
+
+  @BeforeAll
+  static void open() {
+    db = TestDatabase.create();
+    builds = new BuildRepository(db.dsl());
+    outbox = new OutboxRepository(db.dsl());
+  }
+
+  @AfterAll
+  static void drop() {
+    db.close();
+  }
+
+  // Every test drains the whole outbox, so each starts from an empty one.
+  @BeforeEach
+  void emptyOutbox() {
+    db.dsl().deleteFrom(OUTBOX).execute();
+  }
+
+  private UUID newBuild() {
+    return builds.create(NewBuild.of("pipe", "jobs: {}")).id();
+  }
+
+  private BuildStatus status(UUID id) {
+    return builds.find(id).orElseThrow().status();
+  }
+
+  private static List<Long> ids(OutboxBatch batch) {
+    return batch.entries().stream().map(OutboxEntry::id).toList();
+  }
+
+  @Test
+  void completingAfterConfirmsQueuesTheBuildsAndDeletesTheRows() {
+    UUID first = newBuild();
+    UUID second = newBuild();
+
+    int queued =
+        outbox.claimBatch(
+            10,
+            batch -> {
+              assertThat(batch.entries())
+                  .extracting(OutboxEntry::buildId)
+                  .containsExactly(first, second);
+              assertThat(batch.entries())
+                  .allSatisfy(e -> assertThat(e.kind()).isEqualTo(OutboxKind.START));
+              return batch.completeAll();
+            });
+
+    assertThat(queued).isEqualTo(2);
+    assertThat(status(first)).isEqualTo(BuildStatus.QUEUED);
+    assertThat(builds.find(first).orElseThrow().queuedAt()).isNotNull();
+    assertThat(outbox.pendingCount()).isZero();
+    assertThat(outbox.claimBatch(10, OutboxBatch::entries)).isEmpty();
+  }
+
+  @Test
+  void aRequeueRowIsOnlyDeletedAndACancelledBuildStaysCancelled() {
+    UUID requeued = newBuild();
+    UUID cancelledLater = newBuild();
+    outbox.claimBatch(10, OutboxBatch::completeAll);
+    builds.claim(requeued, "w", Duration.ZERO);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> builds.requeueExpired(requeued));
+    builds.transition(cancelledLater, BuildStatus.RUNNING, null, null);
+    builds.transition(cancelledLater, BuildStatus.CANCELLED, null, null);
+
+    int queued =
+        outbox.claimBatch(
+            10,
+            batch -> {
+              assertThat(batch.entries())
+                  .singleElement()
+                  .satisfies(e -> assertThat(e.kind()).isEqualTo(OutboxKind.REQUEUE));
+              return batch.completeAll();
+            });
+
+    assertThat(queued).as("already QUEUED").isZero();
+    assertThat(status(requeued)).isEqualTo(BuildStatus.QUEUED);
+    assertThat(status(cancelledLater)).isEqualTo(BuildStatus.CANCELLED);
+    assertThat(outbox.pendingCount()).isZero();
+  }
+
+  @Test
+  void aFailedPublishIsRecordedAndBacksOff() {
+    UUID id = newBuild();
+
+    outbox.claimBatch(
+        10,
+        batch -> {
+          batch.failAll("broker unreachable", Duration.ofMinutes(10));
+          return null;
+        });
+
+    assertThat(status(id)).isEqualTo(BuildStatus.PENDING);
+    assertThat(outbox.claimBatch(10, OutboxBatch::entries)).as("backing off").isEmpty();
+    var row = db.dsl().selectFrom(OUTBOX).where(OUTBOX.BUILD_ID.eq(id)).fetchSingle();
+    assertThat(row.getAttempts()).isEqualTo(1);
+    assertThat(row.getLastError()).isEqualTo("broker unreachable");
+
+    db.dsl().update(OUTBOX).set(OUTBOX.AVAILABLE_AT, row.getCreatedAt()).execute();
+    outbox.claimBatch(
+        10,
+        batch -> {
+          assertThat(batch.entries())
+              .singleElement()
+              .satisfies(
+                  e -> {
+                    assertThat(e.attempts()).isEqualTo(1);
+                    assertThat(e.lastError()).isEqualTo("broker unreachable");
+                  });
+          batch.fail(ids(batch), "nack", Duration.ZERO);
+          return null;
+        });
+    assertThat(outbox.claimBatch(10, OutboxBatch::entries))
+        .singleElement()
+        .satisfies(e -> assertThat(e.attempts()).isEqualTo(2));
+  }
+
+  @Test
+  void aThrowingHandlerKeepsNothingButCountsTheAttempt() {
+    UUID id = newBuild();
+
+    assertThatThrownBy(
+            () ->
+                outbox.claimBatch(
+                    10,
+                    batch -> {
+                      batch.completeAll();
+                      throw new IllegalStateException("channel closed");
+                    }))
+        .hasMessage("channel closed");
+
+    assertThat(status(id)).isEqualTo(BuildStatus.PENDING);
+    var row = db.dsl().selectFrom(OUTBOX).where(OUTBOX.BUILD_ID.eq(id)).fetchSingle();
+    assertThat(row.getAttempts()).isEqualTo(1);
+    assertThat(row.getLastError()).isEqualTo("channel closed");
+  }
+
+  @Test
+  void rowsOfAnotherBatchCannotBeCompleted() {
+    newBuild();
+
+    assertThatThrownBy(() -> outbox.claimBatch(10, batch -> batch.complete(List.of(-1L))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void twoRelaysNeverClaimTheSameRows() throws Exception {
+    Set<UUID> all = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      all.add(newBuild());
+    }
+    CountDownLatch firstHoldsItsRows = new CountDownLatch(1);
+    CountDownLatch secondDone = new CountDownLatch(1);
+
+    CompletableFuture<List<UUID>> first =
+        CompletableFuture.supplyAsync(
+            () ->
+                outbox.claimBatch(
+                    5,
+                    batch -> {
+                      firstHoldsItsRows.countDown();
+                      await(secondDone);
+                      batch.completeAll();
+                      return batch.entries().stream().map(OutboxEntry::buildId).toList();
+                    }));
+    assertThat(firstHoldsItsRows.await(10, TimeUnit.SECONDS)).isTrue();
+    List<UUID> second =
+        outbox.claimBatch(
+            10,
+            batch -> {
+              batch.completeAll();
+              return batch.entries().stream().map(OutboxEntry::buildId).toList();
+            });
+    secondDone.countDown();
+    List<UUID> firstIds = first.get(10, TimeUnit.SECONDS);
+
+    assertThat(firstIds).hasSize(5);
+    assertThat(second).hasSize(5).doesNotContainAnyElementsOf(firstIds);
+    Set<UUID> union = new HashSet<>(firstIds);
+    union.addAll(second);
+    assertThat(union).isEqualTo(all);
+    assertThat(all).allSatisfy(id -> assertThat(status(id)).isEqualTo(BuildStatus.QUEUED));
+    assertThat(outbox.pendingCount()).isZero();
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the other relay never finished");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
