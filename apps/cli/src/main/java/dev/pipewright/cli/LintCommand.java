@@ -1,0 +1,52 @@
+package dev.pipewright.cli;
+
+import dev.pipewright.dag.Workflows;
+import dev.pipewright.parser.WorkflowException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code pipewright lint FILE...}: parses and plans each file, reporting every error. */
+@Command(
+    name = "lint",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check workflow files: YAML, schema, expressions, matrices and job dependencies.",
+      "Prints 'FILE: ok' or every error of each file, all on stderr.",
+      "Exit codes: 0 all valid, 1 some file is invalid, 2 usage error or unreadable file."
+    })
+final class LintCommand implements Callable<Integer> {
+  @Spec private CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Workflow YAML files.")
+  private List<Path> files;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    boolean invalid = false;
+    boolean unreadable = false;
+    for (Path file : files) {
+      try {
+        Workflows.load(WorkflowFile.read(file), file.toString());
+        err.println(file + ": ok");
+      } catch (WorkflowFile.UnreadableException e) {
+        err.println(e.getMessage());
+        unreadable = true;
+      } catch (WorkflowException e) {
+        Diagnostics.print(e, err);
+        invalid = true;
+      }
+    }
+    err.flush();
+    if (unreadable) {
+      return ExitCodes.USAGE;
+    }
+    return invalid ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.pipewright.cli;
+
+import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code pipewright}: one picocli subcommand class per command; add a command by writing its class
+ * and listing it in {@code subcommands}.
+ *
+ * <p>Exit codes: 0 success, 1 the workflow (or the operation) failed, 2 usage error or unreadable
+ * input. Standard output carries only machine-readable results; everything meant for people goes to
+ * standard error.
+ */
+@Command(
+    name = "pipewright",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Pipewright CI: plan, lint and run GitHub-Actions-style workflows.",
+    subcommands = {PlanCommand.class, LintCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line; tests call {@code execute} on it with their own writers. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(Main::internalError);
+    return cli;
+  }
+
+  /** An unexpected failure is a bug: one line for the user, the stack trace only in debug logs. */
+  private static int internalError(
+      Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
+    log.debug("command failed", e);
+    PrintWriter err = cli.getErr();
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    err.println("pipewright: internal error: " + message.lines().findFirst().orElse(""));
+    err.flush();
+    return ExitCodes.FAILED;
+  }
+
+  /** The version from the jar manifest, when packaged. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"pipewright " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

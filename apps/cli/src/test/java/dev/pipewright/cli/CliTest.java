@@ -1,0 +1,219 @@
+package dev.pipewright.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+  private static final String VALID =
+      """
+      on: push
+      jobs:
+        test:
+          needs: [build, lint]
+          runs-on: ${{ matrix.os }}
+          strategy:
+            matrix:
+              os: [ubuntu-latest]
+              node: [18, 20]
+          steps:
+            - run: npm test
+        lint:
+          runs-on: ubuntu-latest
+          steps:
+            - run: npm run lint
+        build:
+          name: Build
+          runs-on: ubuntu-latest
+          steps:
+            - run: make
+        report:
+          needs: test
+          runs-on: ubuntu-latest
+          strategy:
+            matrix: ${{ fromJSON(needs.test.outputs.matrix) }}
+          steps:
+            - run: echo report
+      """;
+
+  private static final String CYCLE =
+      """
+      on: push
+      jobs:
+        a:
+          needs: b
+          runs-on: ubuntu-latest
+          steps: [{run: a}]
+        b:
+          needs: a
+          runs-on: ubuntu-latest
+          steps: [{run: b}]
+      """;
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Path write(String name, String text) throws Exception {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  @Test
+  void planPrintsTheContractJson() throws Exception {
+    Path file = write("ci.yml", VALID);
+
+    Run run = run("plan", file.toString());
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.err()).isEmpty();
+    JsonNode expected =
+        new ObjectMapper()
+            .readTree(
+                """
+                {"batches": [["build", "lint"], ["test"], ["report"]],
+                 "jobs": [
+                   {"id": "test", "needs": ["build", "lint"], "instances": [
+                     {"name": "test (ubuntu-latest, 18)", "matrix": {"os": "ubuntu-latest", "node": 18}},
+                     {"name": "test (ubuntu-latest, 20)", "matrix": {"os": "ubuntu-latest", "node": 20}}]},
+                   {"id": "lint", "needs": [], "instances": [{"name": "lint", "matrix": {}}]},
+                   {"id": "build", "needs": [], "instances": [{"name": "Build", "matrix": {}}]},
+                   {"id": "report", "needs": ["test"], "instances": null}]}
+                """);
+    assertThat(new ObjectMapper().readTree(run.out())).isEqualTo(expected);
+  }
+
+  @Test
+  void planOfAnInvalidWorkflowPrintsEveryErrorAndExitsOne() throws Exception {
+    Path file = write("cycle.yml", CYCLE);
+
+    Run run = run("plan", file.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .isEqualTo(
+            file
+                + ":3:3: error: dependency cycle: a → b → a\n"
+                + "  hint: each job needs the next one, so none of them can start; remove one of"
+                + " these needs\n");
+  }
+
+  @Test
+  void planOfAMissingFileExitsTwoWithOneLine() {
+    Path missing = dir.resolve("nope.yml");
+
+    Run run = run("plan", missing.toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("pipewright: cannot read " + missing + ": no such file\n");
+  }
+
+  @Test
+  void planOfADirectoryExitsTwo() {
+    Run run = run("plan", dir.toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("pipewright: cannot read " + dir + ": is a directory\n");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run("plan").exit()).isEqualTo(2);
+    assertThat(run("plan", "a.yml", "b.yml").exit()).isEqualTo(2);
+    assertThat(run("lint").exit()).isEqualTo(2);
+    assertThat(run("frobnicate").exit()).isEqualTo(2);
+    assertThat(run("plan", "--bogus", "a.yml").err()).contains("Unknown option: '--bogus'");
+  }
+
+  @Test
+  void lintReportsOkForValidFiles() throws Exception {
+    Path a = write("a.yml", VALID);
+    Path b = write("b.yml", VALID);
+
+    Run run = run("lint", a.toString(), b.toString());
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo(a + ": ok\n" + b + ": ok\n");
+  }
+
+  @Test
+  void lintReportsEveryErrorOfEveryFileAndExitsOne() throws Exception {
+    Path good = write("good.yml", VALID);
+    Path cycle = write("cycle.yml", CYCLE);
+    Path broken =
+        write(
+            "broken.yml",
+            """
+            on: push
+            jobs:
+              build:
+                steps:
+                  - run: make
+              test:
+                needs: biuld
+                runs-on: ubuntu-latest
+                steps:
+                  - run: make test
+            """);
+
+    Run run = run("lint", good.toString(), cycle.toString(), broken.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().lines().filter(l -> l.contains(": error: ")))
+        .containsExactly(
+            cycle + ":3:3: error: dependency cycle: a → b → a",
+            broken + ":3:3: error: job 'build' is missing 'runs-on'",
+            broken + ":7:12: error: job 'test' needs unknown job 'biuld'");
+    assertThat(run.err()).startsWith(good + ": ok\n");
+  }
+
+  @Test
+  void lintWithAnUnreadableFileExitsTwoButStillChecksTheOthers() throws Exception {
+    Path good = write("good.yml", VALID);
+    Path missing = dir.resolve("missing.yml");
+
+    Run run = run("lint", missing.toString(), good.toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo("pipewright: cannot read " + missing + ": no such file\n" + good + ": ok\n");
+  }
+
+  @Test
+  void aYamlSyntaxErrorIsADiagnosticNotAStackTrace() throws Exception {
+    Path file = write("bad.yml", "on: push\njobs:\n  build: [unclosed\n");
+
+    Run run = run("lint", file.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).startsWith(file + ":").contains(": error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    Run run = run("--help");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("plan", "lint");
+  }
+}
