@@ -179,14 +179,26 @@ final class StrategyReader {
   }
 
   private void checkSize(Node node, MatrixSpec matrix, String jobId) {
-    long product = MatrixExpander.productSize(matrix);
+    long atLeast = MatrixExpander.minimumSize(matrix);
+    if (atLeast > EXPAND_LIMIT) {
+      tooMany(node, jobId, "at least " + atLeast);
+      return;
+    }
+    long product = 1;
+    for (List<Object> values : matrix.axes().values()) {
+      product = Math.min(product * Math.max(1, values.size()), EXPAND_LIMIT * EXPAND_LIMIT);
+    }
     if (product > EXPAND_LIMIT) {
-      // Too big to materialise; what the excludes can remove at most still leaves a lower bound.
-      long atLeast = product - removableAtMost(matrix, product);
-      if (atLeast > MAX_COMBINATIONS) {
-        tooMany(node, jobId, "at least " + atLeast);
-        return;
-      }
+      // Mostly excluded but still too big to expand safely inside a request.
+      diagnostics.error(
+          node,
+          "matrix of job '"
+              + jobId
+              + "' has over "
+              + EXPAND_LIMIT
+              + " combinations before 'exclude'",
+          "split the job; the limit is " + MAX_COMBINATIONS + " combinations");
+      return;
     }
     int size = MatrixExpander.expand(matrix).size();
     if (size > MAX_COMBINATIONS) {
@@ -204,24 +216,5 @@ final class StrategyReader {
             + " combinations; the limit is "
             + MAX_COMBINATIONS,
         "split the job or exclude combinations");
-  }
-
-  /** An exclude naming axes a and b removes at most product / (|a| * |b|) combinations. */
-  private static long removableAtMost(MatrixSpec matrix, long product) {
-    long removable = 0;
-    for (Map<String, Object> exclude : matrix.exclude()) {
-      long named = 1;
-      for (String key : exclude.keySet()) {
-        List<Object> values = matrix.axes().get(key);
-        if (values != null && !values.isEmpty()) {
-          named *= values.size();
-        }
-      }
-      removable += product / named;
-      if (removable >= product) {
-        return product;
-      }
-    }
-    return removable;
   }
 }

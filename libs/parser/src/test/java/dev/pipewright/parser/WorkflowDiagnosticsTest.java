@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pipewright.models.ErrorCode;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class WorkflowDiagnosticsTest {
@@ -231,5 +233,178 @@ class WorkflowDiagnosticsTest {
             """
             wf.yml:4:5: error: duplicate key 'runs-on'
               hint: 'runs-on' is first defined at line 3""");
+  }
+
+  @Test
+  void badExpressionsArePositionedInsideTheScalar() {
+    assertThat(
+            errors(
+                """
+                run-name: Deploy ${{ github.ref == }}
+                jobs:
+                  a:
+                    if: ${{ success() && }}
+                    runs-on: x
+                    env:
+                      QUOTED: "pre ${{ foo( }}"
+                    steps:
+                      - if: github.event_name = 'push'
+                        run: |
+                          echo start
+                          echo ${{ 1 + 2 }}
+                      - run: echo ${{ matrix.os
+                """))
+        .isEqualTo(
+            """
+            wf.yml:1:36: error: invalid expression: unexpected end of expression
+            wf.yml:4:26: error: invalid expression: unexpected end of expression
+            wf.yml:7:24: error: invalid expression: unrecognized function: 'foo'
+            wf.yml:9:31: error: invalid expression: unexpected symbol: '='
+            wf.yml:12:22: error: invalid expression: unexpected symbol: '+'
+            wf.yml:13:19: error: invalid expression: the expression is not closed: \
+            '${{' has no matching '}}'""");
+  }
+
+  @Test
+  void expressionInAnAnchorIsReportedOnceWhereItIsWritten() {
+    assertThat(
+            errors(
+                """
+                jobs:
+                  a:
+                    runs-on: x
+                    env: &shared
+                      X: ${{ nope( }}
+                    steps: [{run: echo}]
+                  b:
+                    runs-on: x
+                    env: *shared
+                    steps: [{run: echo}]
+                """))
+        .isEqualTo("wf.yml:5:14: error: invalid expression: unrecognized function: 'nope'");
+  }
+
+  @Test
+  void reusableWorkflowCallsRejectRunnerKeysAndNeedAValidReference() {
+    assertThat(
+            errors(
+                """
+                jobs:
+                  call:
+                    uses: octo/repo@v1
+                    runs-on: ubuntu-latest
+                    steps: [{run: echo}]
+                  plain:
+                    runs-on: x
+                    with: {a: 1}
+                    steps:
+                      - uses: actions/checkout
+                """))
+        .isEqualTo(
+            """
+            wf.yml:3:11: error: invalid reusable workflow reference 'octo/repo@v1'
+              hint: expected '{owner}/{repo}/.github/workflows/{file}.yml@{ref}' or \
+            './.github/workflows/{file}.yml'
+            wf.yml:4:5: error: 'runs-on' cannot be used in job 'call', which calls a reusable workflow
+              hint: a job with 'uses' runs the called workflow's jobs; move 'runs-on' there
+            wf.yml:5:5: error: 'steps' cannot be used in job 'call', which calls a reusable workflow
+              hint: a job with 'uses' runs the called workflow's jobs; move 'steps' there
+            wf.yml:8:5: error: 'with' is only allowed in a job that calls a reusable workflow ('uses')
+            wf.yml:10:15: error: invalid action reference 'actions/checkout'
+              hint: expected '{owner}/{repo}[/path]@{ref}', './{path}' or 'docker://{image}'""");
+  }
+
+  @Test
+  void matrixProblems() {
+    assertThat(
+            errors(
+                """
+                jobs:
+                  a:
+                    runs-on: x
+                    strategy:
+                      max-parallel: 0
+                      matrix:
+                        os: ubuntu-latest
+                        node: []
+                        exclude:
+                          - nod: 18
+                    steps: [{run: echo}]
+                  big:
+                    runs-on: x
+                    strategy:
+                      matrix:
+                        a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
+                        b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
+                    steps: [{run: echo}]
+                """))
+        .isEqualTo(
+            """
+            wf.yml:5:21: error: 'strategy.max-parallel' must be a positive integer, not the number '0'
+            wf.yml:7:13: error: matrix axis 'os' must be a sequence of values, not a string
+              hint: write 'os: [ubuntu-latest]'
+            wf.yml:8:15: error: matrix axis 'node' has no values
+            wf.yml:10:13: error: matrix exclude key 'nod' is not a matrix axis
+              hint: did you mean 'node'?
+            wf.yml:16:9: error: matrix of job 'big' has 272 combinations; the limit is 256
+              hint: split the job or exclude combinations""");
+  }
+
+  @Test
+  void hugeMatrixIsRefusedWithoutExpandingIt() {
+    String axis =
+        IntStream.range(0, 100).mapToObj(i -> "v" + i).collect(Collectors.joining(", ", "[", "]"));
+    String yaml =
+        "jobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n"
+            + "        a: %s\n        b: %s\n        c: %s\n        exclude: [{a: v0}]\n"
+                .formatted(axis, axis, axis)
+            + "    steps: [{run: echo}]\n";
+    assertThat(errors(yaml))
+        .isEqualTo(
+            """
+            wf.yml:6:9: error: matrix of job 'a' has at least 990000 combinations; the limit is 256
+              hint: split the job or exclude combinations""");
+  }
+
+  @Test
+  void mostlyExcludedHugeMatrixIsStillRefused() {
+    String axis =
+        IntStream.range(0, 1000).mapToObj(i -> "v").collect(Collectors.joining(", ", "[", "]"));
+    String yaml =
+        "jobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix:\n"
+            + "        a: %s\n        b: %s\n        exclude: [{a: v}]\n".formatted(axis, axis)
+            + "    steps: [{run: echo}]\n";
+    assertThat(errors(yaml))
+        .isEqualTo(
+            """
+            wf.yml:6:9: error: matrix of job 'a' has over 100000 combinations before 'exclude'
+              hint: split the job; the limit is 256 combinations""");
+  }
+
+  @Test
+  void containerServicesConcurrencyAndSecretsShapes() {
+    assertThat(
+            errors(
+                """
+                concurrency:
+                  cancel-in-progress: true
+                jobs:
+                  a:
+                    runs-on: x
+                    container:
+                      options: --cpus 2
+                    services:
+                      db: [postgres]
+                    steps: [{run: echo}]
+                  b:
+                    uses: ./.github/workflows/r.yml
+                    secrets: all
+                """))
+        .isEqualTo(
+            """
+            wf.yml:2:3: error: 'concurrency' of the workflow is missing 'group'
+            wf.yml:7:7: error: 'container' is missing 'image'
+            wf.yml:9:11: error: 'services.db' must be a mapping, not a sequence
+            wf.yml:13:14: error: 'secrets' must be 'inherit' or a mapping, not the string 'all'""");
   }
 }

@@ -63,21 +63,41 @@ public final class MatrixExpander {
   }
 
   /**
-   * The size of the product of the axes before exclude and include, saturating at {@link
-   * Long#MAX_VALUE}; lets a validator refuse a huge matrix without materialising it.
+   * A lower bound of {@code expand(m).size()} computed without expanding, so a validator can refuse
+   * a huge matrix cheaply: the product size minus, for each exclude, the number of product
+   * combinations it matches (overlapping excludes make this an under-estimate, never more).
    */
-  public static long productSize(MatrixSpec m) {
-    long size = 1;
-    for (List<Object> values : m.axes().values()) {
-      if (values.isEmpty()) {
-        return 0;
-      }
-      if (size > Long.MAX_VALUE / values.size()) {
-        return Long.MAX_VALUE;
-      }
-      size *= values.size();
+  public static long minimumSize(MatrixSpec m) {
+    if (m.dynamic()) {
+      throw new IllegalStateException("matrix " + m.expression() + " is only known at run time");
     }
-    return m.axes().isEmpty() ? 0 : size;
+    if (m.axes().isEmpty()) {
+      return m.include().isEmpty() ? 1 : m.include().size();
+    }
+    long product = 1;
+    for (List<Object> values : m.axes().values()) {
+      product = saturatingTimes(product, values.size());
+    }
+    long removable = 0;
+    for (Map<String, Object> exclude : m.exclude()) {
+      long matching = 1;
+      for (Map.Entry<String, List<Object>> axis : m.axes().entrySet()) {
+        long count =
+            exclude.containsKey(axis.getKey())
+                ? axis.getValue().stream().filter(v -> same(v, exclude.get(axis.getKey()))).count()
+                : axis.getValue().size();
+        matching = saturatingTimes(matching, count);
+      }
+      removable = Math.min(product, removable + matching);
+    }
+    return product - removable;
+  }
+
+  private static long saturatingTimes(long a, long b) {
+    if (a == 0 || b == 0) {
+      return 0;
+    }
+    return a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
   }
 
   /** GitHub's instance name: {@code test (ubuntu-latest, 18)}; the bare name for no values. */
