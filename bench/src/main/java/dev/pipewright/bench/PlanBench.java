@@ -1,0 +1,88 @@
+package dev.pipewright.bench;
+
+import dev.pipewright.dag.Plan;
+import dev.pipewright.dag.Planner;
+import dev.pipewright.parser.WorkflowParser;
+import dev.pipewright.parser.spec.WorkflowSpec;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Times parsing and planning of generated workflows, separately: warm-up rounds, then measured
+ * rounds; prints min and median milliseconds. Figures, never assertions.
+ *
+ * <p>Arguments (all optional): job counts separated by commas (default {@code 10000,100000}),
+ * warm-up rounds (default 5), measured rounds (default 10). Each job needs 3 earlier jobs, so
+ * 10,000 jobs have about 30,000 needs edges.
+ */
+public final class PlanBench {
+  private static final int NEEDS_PER_JOB = 3;
+  private static final int WINDOW = 1_000;
+  private static final long SEED = 42;
+
+  private PlanBench() {}
+
+  public static void main(String[] args) {
+    int[] sizes =
+        Arrays.stream((args.length > 0 ? args[0] : "10000,100000").split(","))
+            .mapToInt(s -> Integer.parseInt(s.trim()))
+            .toArray();
+    int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    System.out.printf(
+        "java %s, %d cpus, max heap %d MiB%n",
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    for (int size : sizes) {
+      run(size, warmup, rounds);
+    }
+  }
+
+  private static void run(int size, int warmup, int rounds) {
+    WorkflowGenerator.Generated workflow =
+        WorkflowGenerator.generate(size, NEEDS_PER_JOB, WINDOW, SEED);
+    WorkflowParser parser = new WorkflowParser();
+    Planner planner = new Planner();
+    WorkflowSpec spec = parser.parse(workflow.yaml(), "generated.yml");
+    Plan plan = planner.plan(spec);
+    System.out.printf(
+        "%,d jobs, %,d needs edges, %,d batches, %,d bytes of YAML%n",
+        workflow.jobs(), workflow.edges(), plan.batches().size(), workflow.yaml().length());
+    report("parse", time(() -> parser.parse(workflow.yaml(), "generated.yml"), warmup, rounds));
+    report("plan ", time(() -> planner.plan(spec), warmup, rounds));
+  }
+
+  private static double[] time(Supplier<?> task, int warmup, int rounds) {
+    Object sink = null;
+    for (int i = 0; i < warmup; i++) {
+      sink = task.get();
+    }
+    double[] millis = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      long start = System.nanoTime();
+      sink = task.get();
+      millis[i] = (System.nanoTime() - start) / 1e6;
+    }
+    if (sink == null) {
+      throw new IllegalStateException("the benchmarked task returned nothing");
+    }
+    Arrays.sort(millis);
+    return millis;
+  }
+
+  private static void report(String what, double[] sorted) {
+    double median =
+        sorted.length % 2 == 1
+            ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    System.out.printf(
+        Locale.ROOT,
+        "  %s min %8.2f ms   median %8.2f ms   (%d rounds)%n",
+        what,
+        sorted[0],
+        median,
+        sorted.length);
+  }
+}
