@@ -1,0 +1,138 @@
+package dev.pipewright.kubernetes.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real step wrapper with the machine's /bin/sh, one process per "container", as the
+ * kubelet would run a pod's init containers in order.
+ */
+class StepWrapperTest {
+  @TempDir Path dir;
+  Path state;
+  Path files;
+  Path workspace;
+
+  @BeforeEach
+  void dirs() throws IOException {
+    state = Files.createDirectories(dir.resolve("state"));
+    files = Files.createDirectories(dir.resolve("files"));
+    workspace = Files.createDirectories(dir.resolve("workspace"));
+  }
+
+  @Test
+  void failureSkipsSuccessStepsButRunsFailureAndAlwaysSteps() throws Exception {
+    step(1, "echo one; exit 3", "", "");
+    step(2, "echo two", "", "");
+    step(3, "echo three", "", "");
+    assertThat(run(1, "success", false)).contains("result=failure", "exit=3", "timeout=0");
+    assertThat(run(2, "success", false)).isEqualTo("result=skipped\n");
+    assertThat(run(3, "success failure", false)).contains("result=success", "exit=0");
+    assertThat(finish()).isEqualTo(1);
+  }
+
+  @Test
+  void continueOnErrorKeepsTheJobSuccessful() throws Exception {
+    step(1, "exit 1", "", "");
+    step(2, "true", "", "");
+    assertThat(run(1, "success", true)).contains("result=failure", "exit=1");
+    assertThat(run(2, "success", false)).contains("result=success");
+    assertThat(finish()).isZero();
+  }
+
+  @Test
+  void githubEnvPathAndOutputsFlowBetweenSteps() throws Exception {
+    step(
+        1,
+        """
+        echo "FOO=bar" >> "$GITHUB_ENV"
+        printf 'MULTI<<EOF\\nline 1\\nline 2\\nEOF\\n' >> "$GITHUB_ENV"
+        echo "/opt/tools" >> "$GITHUB_PATH"
+        echo "answer=42" >> "$GITHUB_OUTPUT"
+        """,
+        "export LEVEL='job'\n",
+        "");
+    step(
+        2,
+        """
+        test "$FOO" = bar
+        test "$MULTI" = "$(printf 'line 1\\nline 2')"
+        test "$LEVEL" = step
+        case "$PATH" in /opt/tools:*) ;; *) exit 9 ;; esac
+        """,
+        "export LEVEL='job'\n",
+        "export LEVEL='step'\n");
+    String first = run(1, "success", false);
+    assertThat(first).contains("result=success");
+    String outputs = first.lines().filter(l -> l.startsWith("outputs=")).findFirst().orElseThrow();
+    assertThat(new String(Base64.getDecoder().decode(outputs.substring(8)), StandardCharsets.UTF_8))
+        .isEqualTo("answer=42\n");
+    assertThat(run(2, "success", false)).contains("result=success", "exit=0");
+  }
+
+  @Test
+  void stepTimeoutIsReported() throws Exception {
+    step(1, "sleep 5", "", "");
+    assertThat(run(1, "success", false, "PW_TIMEOUT=1")).contains("result=failure", "timeout=1");
+  }
+
+  @Test
+  void missingWorkingDirectoryFailsTheStep() throws Exception {
+    step(1, "true", "", "");
+    assertThat(run(1, "success", false, "PW_WORKDIR=" + dir.resolve("nope")))
+        .contains("result=failure", "exit=1");
+  }
+
+  private void step(int n, String script, String env, String stepEnv) throws IOException {
+    Files.writeString(files.resolve(n + ".script"), script);
+    Files.writeString(files.resolve(n + ".env"), env);
+    Files.writeString(files.resolve(n + ".stepenv"), stepEnv);
+  }
+
+  private String run(int n, String runWhen, boolean continueOnError, String... extraEnv)
+      throws Exception {
+    Path termination = dir.resolve("termination-" + n);
+    List<String> env = new ArrayList<>();
+    env.add("PW_STEP=" + n);
+    env.add("PW_RUN_WHEN=" + runWhen);
+    env.add("PW_CONTINUE_ON_ERROR=" + continueOnError);
+    env.add("PW_WORKDIR=" + workspace);
+    env.add("PW_TIMEOUT=0");
+    env.addAll(List.of(extraEnv));
+    int rc = exec(termination, env);
+    assertThat(rc).as("a step wrapper always exits 0").isZero();
+    return Files.readString(termination);
+  }
+
+  private int finish() throws Exception {
+    return exec(dir.resolve("termination-0"), List.of("PW_STEP=0"));
+  }
+
+  private int exec(Path termination, List<String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", JobManifests.WRAPPER, "pw-step");
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+    pb.environment().put("PW_STATE_DIR", state.toString());
+    pb.environment().put("PW_FILES_DIR", files.toString());
+    pb.environment().put("PW_TERMINATION_LOG", termination.toString());
+    for (String kv : env) {
+      int eq = kv.indexOf('=');
+      pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+}
