@@ -200,7 +200,12 @@ public final class JobContext {
     if (value == null || value.isBlank()) {
       return false;
     }
-    return Values.truthy(Template.parse(value).evaluate(eval(env)));
+    Template t = Template.parse(value);
+    if (t.isLiteral()) {
+      // The parser keeps YAML booleans as text: "false" must not be a truthy string.
+      return value.strip().equalsIgnoreCase("true");
+    }
+    return Values.truthy(t.evaluate(eval(env)));
   }
 
   /**

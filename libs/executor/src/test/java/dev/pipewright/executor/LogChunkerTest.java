@@ -1,0 +1,85 @@
+package dev.pipewright.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class LogChunkerTest {
+  private final JobRef job = new JobRef("b1", "test");
+  private final AtomicLong clock = new AtomicLong();
+  private final List<LogChunk> stored = new ArrayList<>();
+
+  private LogChunker chunker(LogSink sink, long lastSeq, int maxChars, SecretMasker masker) {
+    return new LogChunker(
+        sink, job, 3, lastSeq, masker, maxChars, Duration.ofMillis(200), clock::get);
+  }
+
+  @Test
+  void cutsBySizeWithConsecutiveSeqsAfterTheGivenOne() {
+    LogChunker c = chunker(stored::add, 7, 10, new SecretMasker());
+    c.line("12345");
+    assertThat(stored).isEmpty();
+    c.line("67890");
+    c.line("abc");
+    c.close();
+    assertThat(stored).extracting(LogChunk::seq).containsExactly(8L, 9L);
+    assertThat(stored).extracting(LogChunk::content).containsExactly("12345\n67890\n", "abc\n");
+    assertThat(stored).allSatisfy(ch -> assertThat(ch.stepNumber()).isEqualTo(3));
+    assertThat(c.lastSeq()).isEqualTo(9);
+  }
+
+  @Test
+  void cutsByAgeOnlyOnceTheOldestLineIsDue() {
+    LogChunker c = chunker(stored::add, 0, 1 << 20, new SecretMasker());
+    c.line("first");
+    clock.addAndGet(Duration.ofMillis(150).toNanos());
+    c.line("second");
+    c.flushIfDue();
+    assertThat(stored).isEmpty();
+    clock.addAndGet(Duration.ofMillis(60).toNanos());
+    c.flushIfDue();
+    assertThat(stored).extracting(LogChunk::content).containsExactly("first\nsecond\n");
+  }
+
+  @Test
+  void masksBeforeBatching() {
+    LogChunker c = chunker(stored::add, 0, 1 << 20, new SecretMasker(List.of("hunter2")));
+    c.line("the password is hunter2");
+    c.close();
+    assertThat(stored.getFirst().content()).isEqualTo("the password is ***\n");
+  }
+
+  @Test
+  void aRefusedChunkIsRetriedWithTheSameSeqAndOrderIsKept() {
+    List<Boolean> failNext = new ArrayList<>(List.of(true));
+    LogSink flaky =
+        chunk -> {
+          if (!failNext.isEmpty() && failNext.removeFirst()) {
+            throw new CiException(ErrorCode.TRANSIENT, "db down");
+          }
+          stored.add(chunk);
+        };
+    LogChunker c = chunker(flaky, 0, 4, new SecretMasker());
+    c.line("aaaa");
+    assertThat(stored).isEmpty();
+    c.line("bbbb");
+    c.close();
+    assertThat(stored).extracting(LogChunk::seq).containsExactly(1L, 2L);
+    assertThat(stored).extracting(LogChunk::content).containsExactly("aaaa\n", "bbbb\n");
+  }
+
+  @Test
+  void theInMemorySinkKeepsTheFirstWriteOfASeq() {
+    InMemoryLogSink sink = new InMemoryLogSink();
+    sink.append(new LogChunk("b1", "test", 1, 1, "one\n"));
+    sink.append(new LogChunk("b1", "test", 1, 1, "duplicate\n"));
+    sink.append(new LogChunk("b1", "test", 1, 2, "two\n"));
+    assertThat(sink.text(job, 1)).isEqualTo("one\ntwo\n");
+  }
+}
