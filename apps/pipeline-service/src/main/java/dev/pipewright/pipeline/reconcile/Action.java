@@ -3,19 +3,32 @@ package dev.pipewright.pipeline.reconcile;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
+import dev.pipewright.pipeline.reconcile.JobConditionContext.NeedResult;
 import java.util.Map;
 
 /** One change the reconciler asks for; the shell applies each through a guarded update. */
 public sealed interface Action {
 
-  /** PENDING → QUEUED, then hand the instance to the runner. */
-  record Start(String key, int attempt) implements Action {}
+  /**
+   * PENDING → QUEUED, then hand the instance to the runner.
+   *
+   * @param needs the {@code needs} context the instance runs with
+   */
+  record Start(String key, int attempt, Map<String, NeedResult> needs) implements Action {
+    public Start {
+      needs = Map.copyOf(needs);
+    }
+  }
 
   /**
    * The instance is active in the store but the runner does not know it (its worker died): reset
    * its steps and run it again as {@code attempt}.
    */
-  record Restart(String key, int attempt) implements Action {}
+  record Restart(String key, int attempt, Map<String, NeedResult> needs) implements Action {
+    public Restart {
+      needs = Map.copyOf(needs);
+    }
+  }
 
   /** The runner saw a change the store has not recorded yet (a lost callback). */
   record Record(
@@ -37,7 +50,11 @@ public sealed interface Action {
   record Cancel(String key, boolean active, String reason) implements Action {}
 
   /** The needs of a dynamic-matrix job finished: evaluate its matrix and create its instances. */
-  record ExpandMatrix(String jobId) implements Action {}
+  record ExpandMatrix(String jobId, Map<String, NeedResult> needs) implements Action {
+    public ExpandMatrix {
+      needs = Map.copyOf(needs);
+    }
+  }
 
   /** RUNNING → a terminal state. */
   record FinishBuild(BuildStatus status, ErrorCode errorCode, String message) implements Action {}

@@ -95,7 +95,7 @@ public final class Reconciler {
           }
           if (instance.attempt() < snapshot.maxAttempts()) {
             int attempt = instance.attempt() + 1;
-            actions.add(new Action.Restart(instance.key(), attempt));
+            actions.add(new Action.Restart(instance.key(), attempt, needsOf(instance.jobId())));
             update(instance, JobStatus.QUEUED, attempt, null, null, Map.of());
           } else {
             String message =
@@ -169,7 +169,7 @@ public final class Reconciler {
           continue;
         }
         if (job.dynamicMatrix() && pending.size() == 1 && pending.getFirst().matrix() == null) {
-          actions.add(new Action.ExpandMatrix(job.id()));
+          actions.add(new Action.ExpandMatrix(job.id(), contextFor(job, Map.of()).needs()));
           continue;
         }
         int jobActive = (int) instancesOf(job.id()).stream().filter(InstanceState::active).count();
@@ -178,7 +178,9 @@ public final class Reconciler {
           if (active >= snapshot.parallelism() || jobActive >= jobLimit) {
             break;
           }
-          actions.add(new Action.Start(instance.key(), instance.attempt()));
+          actions.add(
+              new Action.Start(
+                  instance.key(), instance.attempt(), contextFor(job, Map.of()).needs()));
           update(instance, JobStatus.QUEUED, instance.attempt(), null, null, Map.of());
           active++;
           jobActive++;
@@ -197,6 +199,11 @@ public final class Reconciler {
         return unsuccessfulNeeds(job);
       }
       return evaluator.test(condition, context) ? null : "if: " + condition + " is false";
+    }
+
+    private Map<String, NeedResult> needsOf(String jobId) {
+      JobNode job = jobs.get(jobId);
+      return job == null ? Map.of() : contextFor(job, Map.of()).needs();
     }
 
     private String unsuccessfulNeeds(JobNode job) {
@@ -255,7 +262,11 @@ public final class Reconciler {
         return false;
       }
       Map<String, Object> matrix = instance.matrix() == null ? Map.of() : instance.matrix();
-      return !evaluator.test(coe, contextFor(job, matrix));
+      JobConditionContext needs = contextFor(job, matrix);
+      // Status functions mean nothing in continue-on-error: evaluate it as a plain value.
+      JobConditionContext plain =
+          new JobConditionContext(needs.needs(), matrix, true, false, needs.cancelled());
+      return !evaluator.test(coe, plain);
     }
 
     private Action finish() {

@@ -283,7 +283,8 @@ class ReconcilerTest {
     List<Action> actions = sim.step();
 
     assertThat(actions)
-        .containsExactlyInAnyOrder(new Action.Restart("a", 2), new Action.Restart("b", 2));
+        .containsExactlyInAnyOrder(
+            new Action.Restart("a", 2, Map.of()), new Action.Restart("b", 2, Map.of()));
     assertThat(sim.rows.get("a").attempt()).isEqualTo(2);
     assertThat(sim.step()).isEmpty();
   }
@@ -317,7 +318,8 @@ class ReconcilerTest {
     assertThat(sim.step())
         .containsExactly(
             new Action.Record("setup", JobStatus.SUCCEEDED, null, null, Map.of()),
-            new Action.ExpandMatrix("test"));
+            new Action.ExpandMatrix(
+                "test", Map.of("setup", new JobConditionContext.NeedResult("success", Map.of()))));
     assertThat(started(sim.step())).containsExactly("test(0)", "test(1)");
   }
 

@@ -1,0 +1,301 @@
+package dev.pipewright.pipeline.orchestrator;
+
+import dev.pipewright.executor.LogChunk;
+import dev.pipewright.executor.LogSink;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A {@link RunStore} and {@link LogSink} in memory, for {@code pipewright run FILE}: the same
+ * orchestrator and guarded state machines without any server. Thread-safe by one lock; a run holds
+ * a handful of rows.
+ */
+public final class InMemoryRunStore implements RunStore, LogSink {
+  private final Clock clock;
+  private final Map<String, BuildState> builds = new HashMap<>();
+
+  public InMemoryRunStore() {
+    this(Clock.systemUTC());
+  }
+
+  public InMemoryRunStore(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A step as stored here. */
+  public record StepRow(int number, String name, StepStatus status, StepResult result) {}
+
+  private static final class BuildState {
+    BuildRecord record;
+    ErrorCode errorCode;
+    String errorMessage;
+    final Map<String, JobRow> jobs = new LinkedHashMap<>();
+    final Map<String, List<StepRow>> steps = new HashMap<>();
+    final Map<String, TreeMap<Long, LogChunk>> logs = new LinkedHashMap<>();
+  }
+
+  /** Registers a build (RUNNING for a local run: nothing queues it). */
+  public synchronized void addBuild(BuildRecord build) {
+    BuildState state = new BuildState();
+    state.record = build;
+    builds.put(build.id(), state);
+  }
+
+  /** Asks the build to cancel, as {@code cancel_requested_at} does. */
+  public synchronized void requestCancel(String buildId) {
+    BuildRecord r = state(buildId).record;
+    state(buildId).record =
+        new BuildRecord(
+            r.id(),
+            r.number(),
+            r.status(),
+            r.workflowYaml(),
+            r.workflowPath(),
+            r.repository(),
+            r.vars(),
+            r.secrets(),
+            true);
+  }
+
+  public synchronized ErrorCode errorCode(String buildId) {
+    return state(buildId).errorCode;
+  }
+
+  public synchronized String errorMessage(String buildId) {
+    return state(buildId).errorMessage;
+  }
+
+  public synchronized List<StepRow> steps(String buildId, String key) {
+    return List.copyOf(state(buildId).steps.getOrDefault(key, List.of()));
+  }
+
+  /** Every chunk of a build, stream by stream (job key, step number), in seq order. */
+  public synchronized List<LogChunk> logs(String buildId) {
+    List<LogChunk> all = new ArrayList<>();
+    state(buildId).logs.values().forEach(stream -> all.addAll(stream.values()));
+    return all;
+  }
+
+  @Override
+  public synchronized BuildRecord build(String buildId) {
+    BuildState state = builds.get(buildId);
+    return state == null ? null : state.record;
+  }
+
+  @Override
+  public synchronized void createJobs(String buildId, List<NewJob> jobs) {
+    BuildState state = state(buildId);
+    if (!state.jobs.isEmpty()) {
+      return;
+    }
+    jobs.forEach(job -> insert(state, job));
+  }
+
+  @Override
+  public synchronized boolean expandJob(
+      String buildId, String placeholderKey, List<NewJob> instances) {
+    BuildState state = state(buildId);
+    JobRow placeholder = state.jobs.get(placeholderKey);
+    if (placeholder == null
+        || placeholder.status() != JobStatus.PENDING
+        || placeholder.matrix() != null) {
+      return false;
+    }
+    Map<String, JobRow> reordered = new LinkedHashMap<>();
+    for (JobRow row : state.jobs.values()) {
+      if (row.key().equals(placeholderKey)) {
+        state.steps.remove(placeholderKey);
+        for (NewJob job : instances) {
+          reordered.put(job.key(), pending(job));
+          state.steps.put(job.key(), pendingSteps(job));
+        }
+      } else {
+        reordered.put(row.key(), row);
+      }
+    }
+    state.jobs.clear();
+    state.jobs.putAll(reordered);
+    return true;
+  }
+
+  @Override
+  public synchronized List<JobRow> jobs(String buildId) {
+    return List.copyOf(state(buildId).jobs.values());
+  }
+
+  @Override
+  public synchronized boolean moveJob(
+      String buildId,
+      String key,
+      JobStatus to,
+      ErrorCode code,
+      String message,
+      Map<String, String> outputs) {
+    JobRow row = state(buildId).jobs.get(key);
+    if (row == null || !JobStatus.TRANSITIONS.allowed(row.status(), to)) {
+      return false;
+    }
+    state(buildId)
+        .jobs
+        .put(
+            key,
+            new JobRow(
+                key,
+                row.jobId(),
+                row.matrix(),
+                to,
+                row.attempt(),
+                code,
+                message,
+                outputs == null ? row.outputs() : Map.copyOf(outputs),
+                to.terminal() ? clock.instant() : null));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean restartJob(String buildId, String key, int attempt) {
+    JobRow row = state(buildId).jobs.get(key);
+    if (row == null
+        || !(row.status() == JobStatus.QUEUED || row.status() == JobStatus.RUNNING)
+        || row.attempt() >= attempt) {
+      return false;
+    }
+    state(buildId)
+        .jobs
+        .put(
+            key,
+            new JobRow(
+                key,
+                row.jobId(),
+                row.matrix(),
+                JobStatus.QUEUED,
+                attempt,
+                null,
+                null,
+                Map.of(),
+                null));
+    List<StepRow> steps = state(buildId).steps.get(key);
+    steps.replaceAll(s -> new StepRow(s.number(), s.name(), StepStatus.PENDING, null));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean closeJob(
+      String buildId, String key, JobStatus target, ErrorCode code, String message) {
+    if (!moveJob(buildId, key, target, code, message, null)) {
+      return false;
+    }
+    StepStatus stepTarget = target == JobStatus.SKIPPED ? StepStatus.SKIPPED : StepStatus.CANCELLED;
+    state(buildId)
+        .steps
+        .get(key)
+        .replaceAll(
+            s ->
+                StepStatus.TRANSITIONS.allowed(s.status(), stepTarget)
+                    ? new StepRow(s.number(), s.name(), stepTarget, s.result())
+                    : s);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean moveStep(
+      String buildId, String key, int number, StepStatus to, StepResult result) {
+    List<StepRow> steps = state(buildId).steps.get(key);
+    if (steps == null || number < 1 || number > steps.size()) {
+      return false;
+    }
+    StepRow step = steps.get(number - 1);
+    if (!StepStatus.TRANSITIONS.allowed(step.status(), to)) {
+      return false;
+    }
+    steps.set(number - 1, new StepRow(number, step.name(), to, result));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean finishBuild(
+      String buildId, BuildStatus status, ErrorCode code, String message) {
+    BuildState state = state(buildId);
+    BuildRecord r = state.record;
+    if (!BuildStatus.TRANSITIONS.allowed(r.status(), status)) {
+      return false;
+    }
+    state.record =
+        new BuildRecord(
+            r.id(),
+            r.number(),
+            status,
+            r.workflowYaml(),
+            r.workflowPath(),
+            r.repository(),
+            r.vars(),
+            r.secrets(),
+            r.cancelRequested());
+    state.errorCode = code;
+    state.errorMessage = message;
+    return true;
+  }
+
+  @Override
+  public synchronized Map<Integer, Long> logCursors(String buildId, String key) {
+    Map<Integer, Long> cursors = new HashMap<>();
+    state(buildId)
+        .logs
+        .forEach(
+            (stream, chunks) -> {
+              if (stream.startsWith(key + "\u0000")) {
+                int step = Integer.parseInt(stream.substring(key.length() + 1));
+                cursors.put(step, chunks.lastKey());
+              }
+            });
+    return cursors;
+  }
+
+  @Override
+  public synchronized void append(LogChunk chunk) {
+    BuildState state = builds.get(chunk.buildId());
+    if (state == null) {
+      return;
+    }
+    state
+        .logs
+        .computeIfAbsent(chunk.jobKey() + "\u0000" + chunk.stepNumber(), s -> new TreeMap<>())
+        .putIfAbsent(chunk.seq(), chunk);
+  }
+
+  private BuildState state(String buildId) {
+    BuildState state = builds.get(buildId);
+    if (state == null) {
+      throw new IllegalArgumentException("no build " + buildId);
+    }
+    return state;
+  }
+
+  private void insert(BuildState state, NewJob job) {
+    state.jobs.put(job.key(), pending(job));
+    state.steps.put(job.key(), pendingSteps(job));
+  }
+
+  private static JobRow pending(NewJob job) {
+    return new JobRow(
+        job.key(), job.jobId(), job.matrix(), JobStatus.PENDING, 1, null, null, Map.of(), null);
+  }
+
+  private static List<StepRow> pendingSteps(NewJob job) {
+    List<StepRow> steps = new ArrayList<>();
+    for (int i = 0; i < job.stepNames().size(); i++) {
+      steps.add(new StepRow(i + 1, job.stepNames().get(i), StepStatus.PENDING, null));
+    }
+    return steps;
+  }
+}

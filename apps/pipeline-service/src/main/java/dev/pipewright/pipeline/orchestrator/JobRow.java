@@ -1,0 +1,23 @@
+package dev.pipewright.pipeline.orchestrator;
+
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One stored job instance.
+ *
+ * @param matrix the matrix cell; empty without a matrix, null for the placeholder of a dynamic
+ *     matrix that has not been expanded yet
+ */
+public record JobRow(
+    String key,
+    String jobId,
+    Map<String, Object> matrix,
+    JobStatus status,
+    int attempt,
+    ErrorCode errorCode,
+    String errorMessage,
+    Map<String, String> outputs,
+    Instant finishedAt) {}

@@ -1,0 +1,105 @@
+package dev.pipewright.pipeline.orchestrator;
+
+import dev.pipewright.executor.JobRunner;
+import dev.pipewright.executor.RepositoryRef;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code pipewright run FILE}: the same orchestrator and reconciler as the services, over an {@link
+ * InMemoryRunStore} and a runner, with no server. Give the runner a log sink that tees into {@link
+ * #store()} (and wherever the caller shows logs).
+ *
+ * <pre>{@code
+ * InMemoryRunStore store = new InMemoryRunStore();
+ * LogSink sink = chunk -> { store.append(chunk); print(chunk); };
+ * try (JobRunner runner = new LocalJobRunner(LocalRunnerConfig.defaults(root), sink)) {
+ *   LocalRun.Result result = new LocalRun(store, runner, 4).run(yaml, "ci.yml", repo, vars, secrets);
+ * }
+ * }</pre>
+ */
+public final class LocalRun {
+  private final InMemoryRunStore store;
+  private final Orchestrator orchestrator;
+  private final BuildLoops loops;
+
+  /** How a run ended, with its rows for display. */
+  public record Result(
+      String buildId,
+      BuildStatus status,
+      ErrorCode errorCode,
+      String errorMessage,
+      List<JobRow> jobs) {}
+
+  public LocalRun(InMemoryRunStore store, JobRunner runner, int parallelism) {
+    this.store = store;
+    this.orchestrator = new Orchestrator(store, runner, parallelism, 1);
+    this.loops =
+        new BuildLoops(orchestrator, Duration.ofMillis(250), id -> true, Duration.ofDays(1));
+  }
+
+  public InMemoryRunStore store() {
+    return store;
+  }
+
+  /** Starts a run and returns its build id at once; {@link #await} waits for it. */
+  public String start(
+      String yaml,
+      String path,
+      RepositoryRef repository,
+      Map<String, String> vars,
+      Map<String, String> secrets) {
+    String id = UUID.randomUUID().toString();
+    store.addBuild(
+        new BuildRecord(id, 1, BuildStatus.RUNNING, yaml, path, repository, vars, secrets, false));
+    loops.run(id);
+    return id;
+  }
+
+  /** Runs a workflow to its end. */
+  public Result run(
+      String yaml,
+      String path,
+      RepositoryRef repository,
+      Map<String, String> vars,
+      Map<String, String> secrets) {
+    return await(start(yaml, path, repository, vars, secrets), Duration.ofDays(1));
+  }
+
+  /** Cancels a run (Ctrl-C): running jobs are stopped, the rest cancelled. */
+  public void cancel(String buildId) {
+    store.requestCancel(buildId);
+    loops.wake(buildId);
+  }
+
+  /**
+   * @throws CiException TIMEOUT when the run has not finished in time
+   */
+  public Result await(String buildId, Duration timeout) {
+    try {
+      loops.run(buildId).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new CiException(ErrorCode.TIMEOUT, "run " + buildId + " did not finish in " + timeout);
+    } catch (ExecutionException e) {
+      throw CiException.from(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CiException(ErrorCode.CANCELLED, "interrupted while waiting for " + buildId);
+    }
+    BuildRecord build = store.build(buildId);
+    return new Result(
+        buildId,
+        build.status(),
+        store.errorCode(buildId),
+        store.errorMessage(buildId),
+        store.jobs(buildId));
+  }
+}

@@ -1,0 +1,435 @@
+package dev.pipewright.pipeline.orchestrator;
+
+import dev.pipewright.dag.LoadedWorkflow;
+import dev.pipewright.dag.Workflows;
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.JobResult;
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.JobRunner;
+import dev.pipewright.executor.JobSnapshot;
+import dev.pipewright.executor.NeedResult;
+import dev.pipewright.executor.RunObserver;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.executor.StrategyContext;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.parser.spec.JobSpec;
+import dev.pipewright.parser.spec.StrategySpec;
+import dev.pipewright.pipeline.reconcile.Action;
+import dev.pipewright.pipeline.reconcile.BuildSnapshot;
+import dev.pipewright.pipeline.reconcile.InstanceState;
+import dev.pipewright.pipeline.reconcile.JobConditionContext;
+import dev.pipewright.pipeline.reconcile.Observation;
+import dev.pipewright.pipeline.reconcile.Reconciler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin I/O shell around {@link Reconciler}: one {@link #reconcile} pass reads the build's rows
+ * and the runner's view, decides, and applies the actions through guarded writes. Passes of one
+ * build are serialised; anything may call {@link #reconcile} at any time, as often as it likes
+ * (runner callbacks, a periodic tick, a successor worker after a crash).
+ *
+ * <p>Runner callbacks are written straight to the store (step and job moves) and then wake the
+ * build's loop through the listener given to {@link #onChange}; the pass reconciles whatever a lost
+ * callback left behind from {@link JobRunner#status}.
+ */
+public final class Orchestrator {
+  private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
+
+  private final RunStore store;
+  private final JobRunner runner;
+  private final int parallelism;
+  private final int maxAttempts;
+  private final Map<String, LoadedWorkflow> workflows = new ConcurrentHashMap<>();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private volatile Consumer<String> changed = buildId -> {};
+
+  /**
+   * @param parallelism the most job instances of one build active at once
+   * @param maxAttempts how many times an instance lost with its worker is run before it fails
+   */
+  public Orchestrator(RunStore store, JobRunner runner, int parallelism, int maxAttempts) {
+    this.store = store;
+    this.runner = runner;
+    this.parallelism = parallelism;
+    this.maxAttempts = maxAttempts;
+  }
+
+  /** Called with the build id after a runner callback changed something. */
+  public void onChange(Consumer<String> listener) {
+    this.changed = listener;
+  }
+
+  public JobRunner runner() {
+    return runner;
+  }
+
+  /**
+   * One level-triggered pass over a build.
+   *
+   * @return the build's status after the pass; anything but RUNNING means there is nothing left to
+   *     do for this worker
+   * @throws CiException NOT_FOUND for an unknown build; TRANSIENT when the store or runner is
+   *     unavailable (the next pass retries)
+   */
+  public BuildStatus reconcile(String buildId) {
+    synchronized (locks.computeIfAbsent(buildId, id -> new Object())) {
+      BuildRecord build = store.build(buildId);
+      if (build == null) {
+        throw new CiException(ErrorCode.NOT_FOUND, "no build " + buildId);
+      }
+      if (build.status() != BuildStatus.RUNNING) {
+        forget(buildId);
+        return build.status();
+      }
+      LoadedWorkflow workflow;
+      try {
+        workflow = workflows.computeIfAbsent(buildId, id -> prepare(build));
+      } catch (CiException e) {
+        if (e.code() != ErrorCode.INVALID_SPEC) {
+          throw e;
+        }
+        LOG.info("build {} has an invalid workflow: {}", buildId, e.getMessage());
+        store.finishBuild(buildId, BuildStatus.FAILED, ErrorCode.INVALID_SPEC, e.getMessage());
+        forget(buildId);
+        return BuildStatus.FAILED;
+      }
+      Pass pass = new Pass(build, workflow);
+      return pass.run();
+    }
+  }
+
+  /**
+   * Stops tracking a build this worker no longer drives; later runner callbacks for it are ignored.
+   * Its runner jobs are left alone.
+   */
+  public void forget(String buildId) {
+    workflows.remove(buildId);
+    locks.remove(buildId);
+  }
+
+  /** Forgets every build: used on shutdown before the runner kills what still runs. */
+  public void forgetAll() {
+    workflows.clear();
+    locks.clear();
+  }
+
+  /** Parses, plans, and writes every job and step row (idempotent). */
+  private LoadedWorkflow prepare(BuildRecord build) {
+    LoadedWorkflow workflow =
+        Workflows.load(
+            build.workflowYaml(),
+            build.workflowPath() == null ? "workflow.yml" : build.workflowPath());
+    store.createJobs(build.id(), WorkflowJobs.rows(workflow));
+    return workflow;
+  }
+
+  /** Build-level contexts for job {@code if:} and dynamic matrices. */
+  static Map<String, Object> buildContexts(BuildRecord build) {
+    Map<String, Object> github = new LinkedHashMap<>();
+    github.put("run_id", build.id());
+    github.put("run_number", build.number());
+    github.put("event_name", "push");
+    if (build.repository() != null) {
+      github.put("repository", build.repository().displayName());
+      github.put("ref", build.repository().ref() == null ? "" : build.repository().ref());
+      github.put("ref_name", build.repository().refName());
+      github.put("sha", build.repository().sha() == null ? "" : build.repository().sha());
+    }
+    return Map.of("github", github, "vars", build.vars(), "inputs", Map.of());
+  }
+
+  private final class Pass {
+    private final BuildRecord build;
+    private final LoadedWorkflow workflow;
+    private final Map<String, JobRow> rows = new LinkedHashMap<>();
+    private final ExpressionConditions conditions;
+
+    Pass(BuildRecord build, LoadedWorkflow workflow) {
+      this.build = build;
+      this.workflow = workflow;
+      this.conditions = new ExpressionConditions(buildContexts(build));
+    }
+
+    BuildStatus run() {
+      store.jobs(build.id()).forEach(r -> rows.put(r.key(), r));
+      List<InstanceState> instances = new ArrayList<>();
+      Map<String, Observation> observed = new HashMap<>();
+      for (JobRow row : rows.values()) {
+        instances.add(
+            new InstanceState(
+                row.key(),
+                row.jobId(),
+                row.matrix(),
+                row.status(),
+                row.attempt(),
+                row.errorCode(),
+                row.errorMessage(),
+                row.outputs(),
+                row.finishedAt()));
+        if (row.status() == JobStatus.QUEUED || row.status() == JobStatus.RUNNING) {
+          Observation seen = observe(row);
+          if (seen != null) {
+            observed.put(row.key(), seen);
+          }
+        }
+      }
+      BuildSnapshot snapshot =
+          new BuildSnapshot(
+              build.id(),
+              build.status(),
+              WorkflowJobs.nodes(workflow),
+              instances,
+              observed,
+              build.cancelRequested(),
+              parallelism,
+              maxAttempts);
+      BuildStatus status = BuildStatus.RUNNING;
+      for (Action action : new Reconciler(conditions).decide(snapshot)) {
+        LOG.debug("build {}: {}", build.id(), action);
+        BuildStatus after = apply(action);
+        if (after != null) {
+          status = after;
+        }
+      }
+      return status;
+    }
+
+    /** The runner's view; null when the runner cannot see the instance (lost with a worker). */
+    private Observation observe(JobRow row) {
+      JobRef ref = new JobRef(build.id(), row.key());
+      JobSnapshot snapshot = runner.status(ref);
+      if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
+        snapshot = runner.attach(jobRun(row, row.attempt(), needsOf(row)), observer());
+      }
+      return switch (snapshot.phase()) {
+        case QUEUED -> Observation.of(JobStatus.QUEUED);
+        case RUNNING -> Observation.of(JobStatus.RUNNING);
+        case FINISHED -> {
+          JobResult result = snapshot.result();
+          yield new Observation(
+              result.status(), result.errorCode(), result.errorMessage(), result.outputs());
+        }
+        case UNKNOWN, LOST -> null;
+      };
+    }
+
+    /** Returns the build status when the action finished the build, else null. */
+    private BuildStatus apply(Action action) {
+      switch (action) {
+        case Action.Start start -> {
+          if (store.moveJob(build.id(), start.key(), JobStatus.QUEUED, null, null, null)) {
+            startOnRunner(rows.get(start.key()), start.attempt(), start.needs());
+          }
+        }
+        case Action.Restart restart -> {
+          LOG.info(
+              "build {}: running lost job {} again (attempt {})",
+              build.id(),
+              restart.key(),
+              restart.attempt());
+          if (store.restartJob(build.id(), restart.key(), restart.attempt())) {
+            startOnRunner(rows.get(restart.key()), restart.attempt(), restart.needs());
+          }
+        }
+        case Action.Record record -> {
+          ErrorCode code =
+              record.status() == JobStatus.FAILED && record.errorCode() == null
+                  ? ErrorCode.PERMANENT
+                  : record.errorCode();
+          store.moveJob(
+              build.id(), record.key(), record.status(), code, record.message(), record.outputs());
+        }
+        case Action.Skip skip ->
+            store.closeJob(build.id(), skip.key(), JobStatus.SKIPPED, null, skip.reason());
+        case Action.Cancel cancel -> {
+          if (cancel.active()) {
+            runner.cancel(new JobRef(build.id(), cancel.key()));
+          }
+          store.closeJob(
+              build.id(), cancel.key(), JobStatus.CANCELLED, ErrorCode.CANCELLED, cancel.reason());
+        }
+        case Action.ExpandMatrix expand -> expand(expand);
+        case Action.FinishBuild finish -> {
+          if (store.finishBuild(
+              build.id(), finish.status(), finish.errorCode(), finish.message())) {
+            LOG.info("build {} finished {}", build.id(), finish.status());
+          }
+          runner.releaseBuild(build.id());
+          forget(build.id());
+          return finish.status();
+        }
+      }
+      return null;
+    }
+
+    private void startOnRunner(
+        JobRow row, int attempt, Map<String, JobConditionContext.NeedResult> needs) {
+      try {
+        runner.start(jobRun(row, attempt, toRunnerNeeds(needs)), observer());
+      } catch (CiException e) {
+        // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
+        LOG.warn("build {}: runner refused job {}: {}", build.id(), row.key(), e.getMessage());
+      }
+    }
+
+    private void expand(Action.ExpandMatrix expand) {
+      JobSpec job = workflow.spec().job(expand.jobId());
+      List<String> needs = job.needs() == null ? List.of() : job.needs();
+      JobConditionContext context =
+          new JobConditionContext(expand.needs(), Map.of(), true, false, false);
+      try {
+        List<NewJob> instances =
+            DynamicMatrix.expand(
+                job, needs, ExpressionConditions.evalContext(buildContexts(build), context));
+        store.expandJob(build.id(), expand.jobId(), instances);
+      } catch (CiException e) {
+        store.moveJob(build.id(), expand.jobId(), JobStatus.FAILED, e.code(), e.getMessage(), null);
+      }
+    }
+
+    private Map<String, NeedResult> needsOf(JobRow row) {
+      JobSpec job = workflow.spec().job(row.jobId());
+      Map<String, NeedResult> needs = new LinkedHashMap<>();
+      List<String> ids = job.needs() == null ? List.of() : job.needs();
+      for (String id : ids) {
+        List<JobRow> instances = rows.values().stream().filter(r -> r.jobId().equals(id)).toList();
+        Map<String, String> outputs = new LinkedHashMap<>();
+        instances.forEach(r -> outputs.putAll(r.outputs()));
+        needs.put(id, new NeedResult(aggregate(instances), outputs));
+      }
+      return needs;
+    }
+
+    private JobRun jobRun(JobRow row, int attempt, Map<String, NeedResult> needs) {
+      JobSpec job = workflow.spec().job(row.jobId());
+      List<JobRow> siblings =
+          rows.values().stream().filter(r -> r.jobId().equals(row.jobId())).toList();
+      StrategySpec strategy = job.strategy();
+      StrategyContext strategyContext =
+          new StrategyContext(
+              strategy == null || strategy.failFast(),
+              Math.max(0, siblings.indexOf(row)),
+              siblings.size(),
+              strategy == null ? null : strategy.maxParallel());
+      return JobRun.builder(new JobRef(build.id(), row.key()), workflow.spec(), job)
+          .runNumber(build.number())
+          .attempt(attempt)
+          .matrix(row.matrix() == null ? Map.of() : row.matrix())
+          .strategy(strategyContext)
+          .needs(needs)
+          .vars(build.vars())
+          .secrets(build.secrets())
+          .repository(build.repository())
+          .logCursors(store.logCursors(build.id(), row.key()))
+          .build();
+    }
+
+    private RunObserver observer() {
+      return new StoreObserver(build.id());
+    }
+  }
+
+  private static Map<String, NeedResult> toRunnerNeeds(
+      Map<String, JobConditionContext.NeedResult> needs) {
+    Map<String, NeedResult> converted = new LinkedHashMap<>();
+    needs.forEach(
+        (id, need) ->
+            converted.put(
+                id,
+                new NeedResult(
+                    switch (need.result()) {
+                      case "failure" -> JobStatus.FAILED;
+                      case "cancelled" -> JobStatus.CANCELLED;
+                      case "skipped" -> JobStatus.SKIPPED;
+                      default -> JobStatus.SUCCEEDED;
+                    },
+                    need.outputs())));
+    return converted;
+  }
+
+  private static JobStatus aggregate(List<JobRow> instances) {
+    if (instances.stream().anyMatch(r -> r.status() == JobStatus.FAILED)) {
+      return JobStatus.FAILED;
+    }
+    if (instances.stream().anyMatch(r -> r.status() == JobStatus.CANCELLED)) {
+      return JobStatus.CANCELLED;
+    }
+    if (!instances.isEmpty() && instances.stream().allMatch(r -> r.status() == JobStatus.SKIPPED)) {
+      return JobStatus.SKIPPED;
+    }
+    return JobStatus.SUCCEEDED;
+  }
+
+  /** Writes runner callbacks to the store, then wakes the build's loop. */
+  private final class StoreObserver implements RunObserver {
+    private final String buildId;
+
+    StoreObserver(String buildId) {
+      this.buildId = buildId;
+    }
+
+    /**
+     * Callbacks of a build this process no longer drives (finished, lease lost, shutting down) are
+     * dropped: a job killed on the way out must not be recorded as CANCELLED under its successor.
+     */
+    private boolean ignored() {
+      return !workflows.containsKey(buildId);
+    }
+
+    @Override
+    public void jobStarted(JobRef job) {
+      if (ignored()) {
+        return;
+      }
+      store.moveJob(buildId, job.jobKey(), JobStatus.RUNNING, null, null, null);
+      changed.accept(buildId);
+    }
+
+    @Override
+    public void stepStarted(JobRef job, int stepNumber, String name) {
+      if (ignored()) {
+        return;
+      }
+      store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null);
+    }
+
+    @Override
+    public void stepFinished(JobRef job, int stepNumber, StepResult result) {
+      if (ignored()) {
+        return;
+      }
+      if (result.status() == StepStatus.SUCCEEDED || result.status() == StepStatus.FAILED) {
+        // A step whose start callback was lost still has to pass through RUNNING.
+        store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null);
+      }
+      store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result);
+    }
+
+    @Override
+    public void jobFinished(JobRef job, JobResult result) {
+      if (ignored()) {
+        return;
+      }
+      store.moveJob(
+          buildId,
+          job.jobKey(),
+          result.status(),
+          result.errorCode(),
+          result.errorMessage(),
+          result.outputs());
+      changed.accept(buildId);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.pipewright.pipeline.orchestrator;
+
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state the orchestrator reads and writes (the blueprint's {@code StatusStore}). Every move is
+ * guarded by the state machines of {@code jobs-models}: an illegal or stale one returns false and
+ * writes nothing, which is what makes repeated reconcile passes and late callbacks harmless.
+ * Implemented over PostgreSQL for the services and in memory for {@code pipewright run}.
+ */
+public interface RunStore {
+
+  /** The build, or null when there is none. */
+  BuildRecord build(String buildId);
+
+  /** Creates every job and step row in one transaction; does nothing if the build has jobs. */
+  void createJobs(String buildId, List<NewJob> jobs);
+
+  /** Replaces a PENDING dynamic-matrix placeholder by the expanded instances, atomically. */
+  boolean expandJob(String buildId, String placeholderKey, List<NewJob> instances);
+
+  /** Job instances in plan order. */
+  List<JobRow> jobs(String buildId);
+
+  /** A guarded job move; outputs are stored when not null. */
+  boolean moveJob(
+      String buildId,
+      String key,
+      JobStatus to,
+      ErrorCode code,
+      String message,
+      Map<String, String> outputs);
+
+  /**
+   * Runs an active instance again: QUEUED with {@code attempt}, its steps PENDING again, guarded on
+   * the row still being active with an older attempt.
+   */
+  boolean restartJob(String buildId, String key, int attempt);
+
+  /** Moves an unfinished job to CANCELLED or SKIPPED together with its unfinished steps. */
+  boolean closeJob(String buildId, String key, JobStatus target, ErrorCode code, String message);
+
+  /** A guarded step move; {@code result} (may be null) carries exit code, outcome and outputs. */
+  boolean moveStep(String buildId, String key, int number, StepStatus to, StepResult result);
+
+  /** RUNNING → a terminal state, guarded. */
+  boolean finishBuild(String buildId, BuildStatus status, ErrorCode code, String message);
+
+  /** Step number → last stored log seq of the instance's streams, for a restarted writer. */
+  Map<Integer, Long> logCursors(String buildId, String key);
+}

@@ -1,0 +1,105 @@
+package dev.pipewright.pipeline.worker;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.queue.BuildHandler;
+import dev.pipewright.queue.Deliveries;
+import dev.pipewright.queue.Outcome;
+import dev.pipewright.queue.QueueMessage;
+import dev.pipewright.store.BuildRepository;
+import dev.pipewright.store.BuildView;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles one delivery of {@code {build_id}}: claims the build (QUEUED → RUNNING with this worker's
+ * lease) and acknowledges as soon as the claim is committed, never at the end of the build. The
+ * build itself then runs in this worker's loops.
+ *
+ * <ul>
+ *   <li>A build already claimed, finished or unknown: ack and drop (a duplicate delivery).
+ *   <li>A build still PENDING (the relay's commit of QUEUED has not landed yet): retry shortly.
+ *   <li>A store failure: retried with backoff; after {@code maxAttempts} deliveries the build is
+ *       failed with the error's code and the message dead-lettered.
+ * </ul>
+ */
+public final class BuildIntake implements BuildHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(BuildIntake.class);
+  static final Duration PENDING_RETRY = Duration.ofMillis(500);
+
+  private final BuildRepository builds;
+  private final String owner;
+  private final Duration lease;
+  private final int maxAttempts;
+  private final Consumer<String> runClaimed;
+
+  /**
+   * @param maxAttempts deliveries after which a failing message is dead-lettered and its build
+   *     failed (the queue's own limit)
+   * @param runClaimed starts running a build this worker claimed
+   */
+  public BuildIntake(
+      BuildRepository builds,
+      String owner,
+      Duration lease,
+      int maxAttempts,
+      Consumer<String> runClaimed) {
+    this.builds = builds;
+    this.owner = owner;
+    this.lease = lease;
+    this.maxAttempts = maxAttempts;
+    this.runClaimed = runClaimed;
+  }
+
+  @Override
+  public Outcome handle(QueueMessage message) {
+    UUID id;
+    try {
+      id = UUID.fromString(message.buildId().strip());
+    } catch (IllegalArgumentException e) {
+      return Outcome.deadLetter(ErrorCode.INVALID_SPEC + ": not a build id: " + message.buildId());
+    }
+    try {
+      if (builds.claim(id, owner, lease)) {
+        LOG.info("claimed build {} (delivery {})", id, message.deliveryCount());
+        runClaimed.accept(id.toString());
+        return Outcome.ack();
+      }
+      Optional<BuildView> build = builds.find(id);
+      if (build.isPresent() && build.get().status() == BuildStatus.PENDING) {
+        return Outcome.retry(PENDING_RETRY);
+      }
+      LOG.info(
+          "dropping delivery of build {}: {}",
+          id,
+          build.map(b -> b.status() + " by " + b.leaseOwner()).orElse("no such build"));
+      return Outcome.ack();
+    } catch (RuntimeException e) {
+      return failed(id, message, CiException.from(e));
+    }
+  }
+
+  private Outcome failed(UUID id, QueueMessage message, CiException error) {
+    if (error.retryable() && message.deliveryCount() < maxAttempts) {
+      LOG.warn(
+          "build {}: delivery {} failed, retrying: {}",
+          id,
+          message.deliveryCount(),
+          error.getMessage());
+      return Deliveries.forFailure(error, message.deliveryCount());
+    }
+    String reason =
+        "gave up after " + message.deliveryCount() + " deliveries: " + error.getMessage();
+    try {
+      builds.transition(id, BuildStatus.FAILED, error.code(), reason);
+    } catch (RuntimeException e) {
+      LOG.error("build {}: could not record its failure: {}", id, e.getMessage());
+    }
+    return Outcome.deadLetter(error.code() + ": " + reason);
+  }
+}
