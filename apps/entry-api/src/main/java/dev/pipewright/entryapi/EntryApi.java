@@ -1,0 +1,209 @@
+package dev.pipewright.entryapi;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.queue.BuildPublisher;
+import dev.pipewright.queue.QueueClient;
+import dev.pipewright.queue.QueueNames;
+import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.BuildRepository;
+import dev.pipewright.store.Database;
+import dev.pipewright.store.OutboxRepository;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry API process: the ci.v1 gRPC service (with server reflection and the standard health
+ * service), the outbox relay, and the HTTP probes. Embeddable:
+ *
+ * <pre>{@code
+ * try (EntryApi api = new EntryApi(EntryApiConfig.fromEnvironment()).start()) {
+ *   api.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} creates and migrates the database (failing if PostgreSQL is down), declares
+ * the queue topology (tolerating a broker that is down: builds then wait PENDING until it is back),
+ * and starts serving. Port 0 binds a free port; {@link #grpcPort()} tells which.
+ */
+public final class EntryApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EntryApi.class);
+
+  private final EntryApiConfig config;
+  private final ServerBuilder<?> grpcBuilder;
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private Server grpcServer;
+  private HealthEndpoints http;
+  private OutboxRelay relay;
+
+  public EntryApi(EntryApiConfig config) {
+    this(config, NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcPort())));
+  }
+
+  /** With another transport, e.g. an {@code InProcessServerBuilder} in tests. */
+  public EntryApi(EntryApiConfig config, ServerBuilder<?> grpcBuilder) {
+    this.config = config;
+    this.grpcBuilder = grpcBuilder;
+  }
+
+  public EntryApiConfig config() {
+    return config;
+  }
+
+  public synchronized EntryApi start() {
+    try {
+      startAll();
+      return this;
+    } catch (IOException e) {
+      close();
+      throw new CiException(ErrorCode.PERMANENT, "cannot listen: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws IOException {
+    // Database.open creates and migrates; requests use a pool of ours that gives up on an
+    // unreachable database within seconds (UNAVAILABLE) instead of the pool default of 30 s.
+    Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword()).close();
+    HikariDataSource pool = pool(config);
+    resources.push(pool);
+    DSLContext dsl = DSL.using(pool, SQLDialect.POSTGRES);
+    BuildRepository builds = new BuildRepository(dsl);
+
+    QueueClient queue =
+        QueueClient.create(
+            QueueSettings.of(config.amqpUri(), QueueNames.withPrefix(config.queuePrefix())));
+    resources.push(queue);
+    try {
+      queue.declareTopology();
+    } catch (CiException e) {
+      log.warn(
+          "RabbitMQ unreachable at start, builds stay PENDING until it is: {}", e.getMessage());
+    }
+    BuildPublisher publisher = queue.publisher();
+    relay = new OutboxRelay(new OutboxRepository(dsl), publisher, config.relayBatchSize());
+    resources.push(relay);
+    relay.start();
+
+    ScheduledExecutorService scheduler =
+        Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().name("log-follow-", 0).daemon().factory());
+    resources.push(scheduler::shutdownNow);
+    HealthStatusManager health = new HealthStatusManager();
+    grpcServer =
+        grpcBuilder
+            .addService(
+                new PipelineServiceImpl(
+                    builds,
+                    StoreLogs.source(dsl),
+                    relay::wake,
+                    scheduler,
+                    config.logPollInterval()))
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .addService(legacyReflection())
+            .addService(health.getHealthService())
+            .build()
+            .start();
+    resources.push(this::stopGrpc);
+
+    Map<String, BooleanSupplier> dependencies = new LinkedHashMap<>();
+    dependencies.put("database", () -> dsl.selectOne().fetchOne() != null);
+    dependencies.put("rabbitmq", queue::reachable);
+    http = new HealthEndpoints(config.httpPort(), dependencies);
+    resources.push(http);
+    http.start();
+
+    log.info(
+        "Entry API listening: gRPC on port {}, HTTP on port {} (database {}, broker {})",
+        grpcPort(),
+        httpPort(),
+        config.databaseUrl(),
+        config.amqpEndpoint());
+  }
+
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService legacyReflection() {
+    // v1alpha, for grpcurl and other clients older than the v1 reflection API.
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+  }
+
+  private static HikariDataSource pool(EntryApiConfig config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.databaseUrl());
+    hikari.setUsername(config.databaseUser());
+    hikari.setPassword(config.databasePassword());
+    hikari.setMaximumPoolSize(config.databasePoolSize());
+    hikari.setConnectionTimeout(config.databaseConnectTimeout().toMillis());
+    hikari.setValidationTimeout(Math.min(1_000, config.databaseConnectTimeout().toMillis()));
+    hikari.setPoolName("entry-api");
+    return new HikariDataSource(hikari);
+  }
+
+  /** The bound gRPC port, or -1 for a transport without one (in-process). */
+  public int grpcPort() {
+    return grpcServer == null ? -1 : grpcServer.getPort();
+  }
+
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  /** Blocks until {@link #close()} ran (from another thread or a shutdown hook). */
+  public void awaitTermination() throws InterruptedException {
+    Server server;
+    synchronized (this) {
+      server = grpcServer;
+    }
+    if (server != null) {
+      server.awaitTermination();
+    }
+  }
+
+  /** Relays pending outbox rows now (tests and benchmarks use it to skip the idle wait). */
+  void wakeRelay() {
+    if (relay != null) {
+      relay.wake();
+    }
+  }
+
+  private void stopGrpc() throws InterruptedException {
+    grpcServer.shutdown();
+    if (!grpcServer.awaitTermination(5, TimeUnit.SECONDS)) {
+      grpcServer.shutdownNow();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("Stopping {} failed", resource, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.pipewright.entryapi;
+
+import dev.pipewright.queue.QueueNames;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the entry API needs to run. {@link #fromEnvironment} reads the {@code PIPEWRIGHT_*}
+ * variables; a port of 0 picks a free port (see {@link EntryApi#grpcPort()}).
+ *
+ * @param queuePrefix names the exchange and queues ({@link QueueNames#withPrefix}); the worker must
+ *     use the same
+ * @param databaseConnectTimeout how long a request waits for a database connection before it fails
+ *     with UNAVAILABLE
+ * @param relayBatchSize outbox rows published (and confirmed) per broker round trip
+ * @param logPollInterval how often a following GetBuildLogs looks for new chunks
+ */
+public record EntryApiConfig(
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    URI amqpUri,
+    String queuePrefix,
+    int grpcPort,
+    int httpPort,
+    int databasePoolSize,
+    Duration databaseConnectTimeout,
+    int relayBatchSize,
+    Duration logPollInterval) {
+
+  public static final String DATABASE_URL = "PIPEWRIGHT_DATABASE_URL";
+  public static final String DATABASE_USER = "PIPEWRIGHT_DATABASE_USER";
+  public static final String DATABASE_PASSWORD = "PIPEWRIGHT_DATABASE_PASSWORD";
+  public static final String AMQP_URI = "PIPEWRIGHT_AMQP_URI";
+  public static final String QUEUE_PREFIX = "PIPEWRIGHT_QUEUE_PREFIX";
+  public static final String GRPC_PORT = "PIPEWRIGHT_GRPC_PORT";
+  public static final String HTTP_PORT = "PIPEWRIGHT_HTTP_PORT";
+
+  public EntryApiConfig {
+    Objects.requireNonNull(databaseUrl, DATABASE_URL);
+    Objects.requireNonNull(databaseUser, DATABASE_USER);
+    databasePassword = databasePassword == null ? "" : databasePassword;
+    Objects.requireNonNull(amqpUri, AMQP_URI);
+    Objects.requireNonNull(queuePrefix, QUEUE_PREFIX);
+    Objects.requireNonNull(databaseConnectTimeout, "databaseConnectTimeout");
+    Objects.requireNonNull(logPollInterval, "logPollInterval");
+    checkPort(GRPC_PORT, grpcPort);
+    checkPort(HTTP_PORT, httpPort);
+    if (databasePoolSize < 1 || relayBatchSize < 1) {
+      throw new IllegalArgumentException("pool size and relay batch size must be positive");
+    }
+  }
+
+  public static EntryApiConfig defaults() {
+    return fromEnvironment(Map.of());
+  }
+
+  public static EntryApiConfig fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /** Reads the {@code PIPEWRIGHT_*} variables of {@code env}, with the documented defaults. */
+  public static EntryApiConfig fromEnvironment(Map<String, String> env) {
+    return new EntryApiConfig(
+        env.getOrDefault(DATABASE_URL, "jdbc:postgresql://127.0.0.1:5432/pipewright"),
+        env.getOrDefault(DATABASE_USER, "postgres"),
+        env.getOrDefault(DATABASE_PASSWORD, ""),
+        URI.create(env.getOrDefault(AMQP_URI, "amqp://guest:guest@127.0.0.1:5672/%2F")),
+        env.getOrDefault(QUEUE_PREFIX, QueueNames.DEFAULT_PREFIX),
+        port(env, GRPC_PORT, 50051),
+        port(env, HTTP_PORT, 8080),
+        16,
+        Duration.ofSeconds(3),
+        500,
+        Duration.ofMillis(150));
+  }
+
+  public EntryApiConfig withPorts(int grpc, int http) {
+    return new EntryApiConfig(
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        amqpUri,
+        queuePrefix,
+        grpc,
+        http,
+        databasePoolSize,
+        databaseConnectTimeout,
+        relayBatchSize,
+        logPollInterval);
+  }
+
+  public EntryApiConfig withDatabase(String url) {
+    return new EntryApiConfig(
+        url,
+        databaseUser,
+        databasePassword,
+        amqpUri,
+        queuePrefix,
+        grpcPort,
+        httpPort,
+        databasePoolSize,
+        databaseConnectTimeout,
+        relayBatchSize,
+        logPollInterval);
+  }
+
+  public EntryApiConfig withQueue(URI uri, String prefix) {
+    return new EntryApiConfig(
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        uri,
+        prefix,
+        grpcPort,
+        httpPort,
+        databasePoolSize,
+        databaseConnectTimeout,
+        relayBatchSize,
+        logPollInterval);
+  }
+
+  /** The AMQP URI without its credentials, for logs. */
+  public String amqpEndpoint() {
+    int port = amqpUri.getPort() < 0 ? 5672 : amqpUri.getPort();
+    return amqpUri.getScheme() + "://" + amqpUri.getHost() + ":" + port;
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " is not a port number: " + value, e);
+    }
+  }
+
+  private static void checkPort(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + " out of range: " + port);
+    }
+  }
+}

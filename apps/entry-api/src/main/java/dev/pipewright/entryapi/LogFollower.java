@@ -1,0 +1,127 @@
+package dev.pipewright.entryapi;
+
+import dev.pipewright.api.ci.v1.GetBuildLogsResponse;
+import dev.pipewright.api.ci.v1.LogChunk;
+import dev.pipewright.store.BuildView;
+import dev.pipewright.store.JobView;
+import dev.pipewright.store.StepView;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One GetBuildLogs stream: sends every chunk after the cursor, then, when following, polls for new
+ * ones until the selection (step, job or build) is finished. Runs as short tasks on a shared
+ * scheduler, so a thousand idle followers hold no thread; a slow client (not ready) is simply
+ * polled later.
+ *
+ * <p>The finished check is taken <em>before</em> reading: a runner writes a step's chunks before it
+ * records the step's end, so a read that follows a "finished" answer sees every chunk.
+ */
+final class LogFollower implements Runnable {
+  static final int PAGE = 200;
+
+  private final UUID buildId;
+  private final String jobKey;
+  private final Integer stepNumber;
+  private final boolean follow;
+  private final LogSource logs;
+  private final BooleanSupplier finished;
+  private final ServerCallStreamObserver<GetBuildLogsResponse> out;
+  private final ScheduledExecutorService scheduler;
+  private final Duration interval;
+  private volatile boolean cancelled;
+  private long cursor;
+
+  LogFollower(
+      UUID buildId,
+      String jobKey,
+      Integer stepNumber,
+      long cursor,
+      boolean follow,
+      LogSource logs,
+      BooleanSupplier finished,
+      ServerCallStreamObserver<GetBuildLogsResponse> out,
+      ScheduledExecutorService scheduler,
+      Duration interval) {
+    this.buildId = buildId;
+    this.jobKey = jobKey;
+    this.stepNumber = stepNumber;
+    this.cursor = cursor;
+    this.follow = follow;
+    this.logs = logs;
+    this.finished = finished;
+    this.out = out;
+    this.scheduler = scheduler;
+    this.interval = interval;
+  }
+
+  void start() {
+    out.setOnCancelHandler(() -> cancelled = true);
+    run();
+  }
+
+  @Override
+  public synchronized void run() {
+    if (cancelled) {
+      return;
+    }
+    try {
+      boolean done = !follow || finished.getAsBoolean();
+      while (out.isReady()) {
+        List<LogChunk> chunks = logs.read(buildId, jobKey, stepNumber, cursor, PAGE);
+        if (!chunks.isEmpty()) {
+          String last = chunks.get(chunks.size() - 1).getCursor();
+          cursor = Long.parseLong(last);
+          out.onNext(
+              GetBuildLogsResponse.newBuilder().addAllChunks(chunks).setCursor(last).build());
+        }
+        if (chunks.size() < PAGE) {
+          if (done) {
+            out.onCompleted();
+            return;
+          }
+          break;
+        }
+      }
+      scheduler.schedule(this, interval.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      out.onError(
+          io.grpc.Status.UNAVAILABLE.withDescription("server shutting down").asRuntimeException());
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  /**
+   * Whether no more chunks can come for the selection: the build finished, or the selected job (or
+   * step) did.
+   */
+  static boolean finished(BuildView build, String jobKey, Integer stepNumber) {
+    if (build.status().terminal()) {
+      return true;
+    }
+    if (jobKey == null) {
+      return false;
+    }
+    Optional<JobView> job = build.jobs().stream().filter(j -> j.key().equals(jobKey)).findFirst();
+    if (job.isEmpty()) {
+      return false;
+    }
+    if (job.get().status().terminal() || stepNumber == null) {
+      return job.get().status().terminal();
+    }
+    return job.get().steps().stream()
+        .filter(s -> s.number() == stepNumber)
+        .findFirst()
+        .map(StepView::status)
+        .map(s -> s.terminal())
+        .orElse(false);
+  }
+}

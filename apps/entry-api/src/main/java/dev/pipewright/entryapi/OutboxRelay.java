@@ -1,0 +1,162 @@
+package dev.pipewright.entryapi;
+
+import dev.pipewright.models.CiException;
+import dev.pipewright.queue.BuildMessage;
+import dev.pipewright.queue.BuildPublisher;
+import dev.pipewright.store.OutboxEntry;
+import dev.pipewright.store.OutboxRepository;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves builds from the outbox to RabbitMQ: claim a batch of rows (locked, so several relays can
+ * run), publish them with confirms in one round trip, then complete them, which marks their builds
+ * QUEUED in the same transaction. A row is deleted only after the broker confirmed it, so a broker
+ * or relay crash delays builds and may publish one twice, but never loses one.
+ *
+ * <p>While rows flow it loops without pausing; when the outbox is empty it waits for {@link #wake}
+ * (called after each insert) or the idle interval; when the broker or the database fails it backs
+ * off exponentially up to {@link #MAX_BACKOFF}.
+ */
+final class OutboxRelay implements AutoCloseable {
+  static final Duration IDLE_POLL = Duration.ofMillis(500);
+  static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+  private final OutboxRepository outbox;
+  private final BuildPublisher publisher;
+  private final int batchSize;
+  private final Object signal = new Object();
+  private final Thread thread;
+  private boolean woken;
+  private volatile boolean running = true;
+
+  OutboxRelay(OutboxRepository outbox, BuildPublisher publisher, int batchSize) {
+    this.outbox = outbox;
+    this.publisher = publisher;
+    this.batchSize = batchSize;
+    this.thread = Thread.ofPlatform().name("outbox-relay").daemon().unstarted(this::run);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** New rows are waiting: relay them now rather than at the next poll. */
+  void wake() {
+    synchronized (signal) {
+      woken = true;
+      signal.notifyAll();
+    }
+  }
+
+  /**
+   * Publishes one batch.
+   *
+   * @return rows published
+   * @throws CiException when the broker or the database failed; the rows stay in the outbox
+   */
+  int relayOnce() {
+    Relayed relayed =
+        outbox.claimBatch(
+            batchSize,
+            batch -> {
+              if (batch.isEmpty()) {
+                return new Relayed(0, null);
+              }
+              List<BuildMessage> messages =
+                  batch.entries().stream().map(OutboxRelay::message).toList();
+              try {
+                publisher.publish(messages);
+              } catch (CiException e) {
+                // Recorded on the rows and due again at once: the relay's own backoff paces
+                // retries, so builds go out as soon as the broker is back.
+                batch.failAll(e.getMessage(), Duration.ZERO);
+                return new Relayed(0, e);
+              }
+              batch.completeAll();
+              return new Relayed(messages.size(), null);
+            });
+    if (relayed.failure() != null) {
+      throw relayed.failure();
+    }
+    return relayed.published();
+  }
+
+  static Duration next(Duration backoff) {
+    Duration doubled = backoff.multipliedBy(2);
+    return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+  }
+
+  private record Relayed(int published, CiException failure) {}
+
+  static BuildMessage message(OutboxEntry entry) {
+    return new BuildMessage("outbox-" + entry.id(), entry.buildId().toString());
+  }
+
+  private void run() {
+    Duration backoff = MIN_BACKOFF;
+    boolean failing = false;
+    while (running) {
+      try {
+        int published = relayOnce();
+        if (failing) {
+          log.info("Outbox relay recovered");
+          failing = false;
+        }
+        backoff = MIN_BACKOFF;
+        if (published < batchSize) {
+          pause(IDLE_POLL, true);
+        }
+      } catch (RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        if (!failing) {
+          log.warn(
+              "Outbox relay failing, builds stay PENDING until it recovers: {}", e.getMessage());
+          failing = true;
+        }
+        pause(backoff, false);
+        backoff = next(backoff);
+      }
+    }
+  }
+
+  /** Waits until the timeout; a {@link #wake} ends the wait early only if {@code wakeable}. */
+  private void pause(Duration timeout, boolean wakeable) {
+    synchronized (signal) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      try {
+        while (running && !(wakeable && woken)) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          signal.wait(Math.max(1, left / 1_000_000));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
+      woken = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

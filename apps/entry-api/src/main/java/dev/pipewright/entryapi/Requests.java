@@ -1,0 +1,106 @@
+package dev.pipewright.entryapi;
+
+import dev.pipewright.api.ci.v1.BuildStatus;
+import dev.pipewright.api.ci.v1.ListBuildsRequest;
+import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.dag.Workflows;
+import dev.pipewright.store.NewBuild;
+import dev.pipewright.store.Variable;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Request validation and decoding: pure, so every refusal is unit-tested. */
+final class Requests {
+  static final String DEFAULT_WORKFLOW_PATH = "workflow.yml";
+  static final int MAX_WORKFLOW_BYTES = 1 << 20;
+
+  private Requests() {}
+
+  /**
+   * A storable build, after the workflow parsed and planned.
+   *
+   * @throws BadRequestException for a missing field
+   * @throws dev.pipewright.parser.WorkflowException for a workflow with problems
+   */
+  static NewBuild newBuild(StartPipelineBuildRequest request) {
+    if (request.getPipelineId().isBlank()) {
+      throw new BadRequestException("pipeline_id", "required");
+    }
+    if (request.getWorkflowYaml().isBlank()) {
+      throw new BadRequestException(GrpcErrors.WORKFLOW_FIELD, "required");
+    }
+    if (request.getWorkflowYaml().length() > MAX_WORKFLOW_BYTES) {
+      throw new BadRequestException(GrpcErrors.WORKFLOW_FIELD, "larger than 1 MiB");
+    }
+    String path =
+        request.getWorkflowPath().isBlank() ? DEFAULT_WORKFLOW_PATH : request.getWorkflowPath();
+    Workflows.load(request.getWorkflowYaml(), path);
+    Map<String, Variable> variables = new LinkedHashMap<>();
+    request
+        .getVariablesMap()
+        .forEach((name, v) -> variables.put(name, new Variable(v.getValue(), v.getSecret())));
+    var repo = request.getRepository();
+    return new NewBuild(
+        request.getPipelineId(),
+        request.getWorkflowYaml(),
+        path,
+        emptyToNull(repo.getUrl()),
+        emptyToNull(repo.getRef()),
+        emptyToNull(repo.getSha()),
+        variables,
+        emptyToNull(request.getIdempotencyKey()));
+  }
+
+  static UUID buildId(String value) {
+    if (value.isBlank()) {
+      throw new BadRequestException("build_id", "required");
+    }
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("build_id", "not a build id: " + value);
+    }
+  }
+
+  static Set<dev.pipewright.models.BuildStatus> statuses(ListBuildsRequest request) {
+    Set<dev.pipewright.models.BuildStatus> statuses =
+        EnumSet.noneOf(dev.pipewright.models.BuildStatus.class);
+    for (BuildStatus status : request.getStatusesList()) {
+      if (status == BuildStatus.BUILD_STATUS_UNSPECIFIED || status == BuildStatus.UNRECOGNIZED) {
+        throw new BadRequestException("statuses", "unknown status " + status);
+      }
+      statuses.add(Protos.status(status));
+    }
+    return statuses;
+  }
+
+  static int pageSize(ListBuildsRequest request) {
+    if (request.getPageSize() < 0) {
+      throw new BadRequestException("page_size", "must not be negative");
+    }
+    return request.getPageSize();
+  }
+
+  /** A log cursor is the id of the last chunk seen; empty means from the start. */
+  static long cursor(String value) {
+    if (value.isEmpty()) {
+      return 0;
+    }
+    try {
+      long cursor = Long.parseLong(value);
+      if (cursor < 0) {
+        throw new NumberFormatException();
+      }
+      return cursor;
+    } catch (NumberFormatException e) {
+      throw new BadRequestException("cursor", "not a log cursor: " + value);
+    }
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.pipewright.entryapi;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.queue.QueueClient;
+import dev.pipewright.queue.QueueNames;
+import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.BuildRepository;
+import dev.pipewright.store.Database;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A throw-away database and queue prefix on the machine's PostgreSQL and RabbitMQ, an entry API on
+ * them (in-process gRPC), and direct handles for assertions.
+ */
+final class ApiFixture implements AutoCloseable {
+  static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
+
+  final String databaseName = "pw_entry_" + UUID.randomUUID().toString().replace("-", "");
+  final String prefix = "pwtest-entry-" + UUID.randomUUID();
+  final QueueNames names = QueueNames.withPrefix(prefix);
+  final EntryApi api;
+  final ManagedChannel channel;
+  final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
+  final Database database;
+  final BuildRepository builds;
+  final QueueClient queue;
+
+  ApiFixture() {
+    this(EntryApiConfig.defaults().withPorts(0, 0), null, null);
+  }
+
+  /**
+   * @param databaseUrl null for the real server directly, else e.g. a proxy's URL
+   * @param amqpUri null for the real broker directly
+   */
+  ApiFixture(EntryApiConfig base, String databaseUrl, URI amqpUri) {
+    String direct = POSTGRES + databaseName;
+    EntryApiConfig config =
+        base.withDatabase(databaseUrl == null ? direct : databaseUrl + databaseName)
+            .withQueue(amqpUri == null ? QueueSettings.DEFAULT_URI : amqpUri, prefix);
+    String serverName = "entry-api-" + UUID.randomUUID();
+    api = new EntryApi(config, InProcessServerBuilder.forName(serverName)).start();
+    channel = InProcessChannelBuilder.forName(serverName).build();
+    stub = PipelineServiceGrpc.newBlockingStub(channel);
+    database = Database.open(direct, "postgres", "");
+    builds = new BuildRepository(database.dsl());
+    queue = QueueClient.create(QueueSettings.of(QueueSettings.DEFAULT_URI, names));
+  }
+
+  @Override
+  public void close() throws Exception {
+    channel.shutdownNow();
+    api.close();
+    queue.close();
+    database.close();
+    Database.dropIfExists(POSTGRES + databaseName, "postgres", "");
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(QueueSettings.DEFAULT_URI);
+    try (Connection connection = factory.newConnection();
+        Channel ch = connection.createChannel()) {
+      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
+        ch.queueDelete(q);
+      }
+      ch.exchangeDelete(names.exchange());
+    }
+  }
+}

@@ -1,0 +1,364 @@
+package dev.pipewright.entryapi;
+
+import static dev.pipewright.store.jooq.Tables.BUILD_LOGS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.rpc.BadRequest;
+import dev.pipewright.api.ci.v1.Build;
+import dev.pipewright.api.ci.v1.BuildStatus;
+import dev.pipewright.api.ci.v1.CancelBuildRequest;
+import dev.pipewright.api.ci.v1.GetBuildLogsRequest;
+import dev.pipewright.api.ci.v1.GetBuildLogsResponse;
+import dev.pipewright.api.ci.v1.GetBuildRequest;
+import dev.pipewright.api.ci.v1.ListBuildsRequest;
+import dev.pipewright.api.ci.v1.ListBuildsResponse;
+import dev.pipewright.api.ci.v1.LogChunk;
+import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
+import dev.pipewright.queue.QueueSettings;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The gRPC API against the machine's PostgreSQL and RabbitMQ. */
+class EntryApiIT {
+  static final Duration DEADLINE = Duration.ofSeconds(20);
+  static final String WORKFLOW = RequestsTest.WORKFLOW;
+
+  static ApiFixture fx;
+
+  @BeforeAll
+  static void start() {
+    fx = new ApiFixture();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    fx.close();
+  }
+
+  static StartPipelineBuildRequest request(String pipeline) {
+    return StartPipelineBuildRequest.newBuilder()
+        .setPipelineId(pipeline)
+        .setWorkflowYaml(WORKFLOW)
+        .setWorkflowPath("ci.yml")
+        .build();
+  }
+
+  static String pipeline() {
+    return "p-" + UUID.randomUUID();
+  }
+
+  static Build get(PipelineServiceGrpc.PipelineServiceBlockingStub stub, String id) {
+    return stub.getBuild(GetBuildRequest.newBuilder().setBuildId(id).build());
+  }
+
+  @Test
+  void startedBuildIsQueuedWithAMessageOnTheQueue() throws Exception {
+    String pipeline = pipeline();
+    StartPipelineBuildResponse started = fx.stub.startPipelineBuild(request(pipeline));
+    assertThat(started.getStatus()).isEqualTo(BuildStatus.BUILD_STATUS_PENDING);
+    assertThat(started.getNumber()).isEqualTo(1);
+
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () -> get(fx.stub, started.getBuildId()).getStatus(),
+            s -> s == BuildStatus.BUILD_STATUS_QUEUED);
+    Build build = get(fx.stub, started.getBuildId());
+    assertThat(build.getPipelineId()).isEqualTo(pipeline);
+    assertThat(build.hasQueueTime()).isTrue();
+    assertThat(build.getWorkflowPath()).isEqualTo("ci.yml");
+    assertThat(queuedBuildIds()).contains(started.getBuildId());
+  }
+
+  @Test
+  void invalidWorkflowIsRefusedWithEveryPositionAndNothingIsStored() throws Exception {
+    String pipeline = pipeline();
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            needs: [missing]
+            steps:
+              - run: echo hi
+        """;
+    StatusRuntimeException error =
+        catchStatus(
+            () ->
+                fx.stub.startPipelineBuild(
+                    request(pipeline).toBuilder().setWorkflowYaml(yaml).build()));
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    BadRequest badRequest = null;
+    for (var detail : StatusProto.fromThrowable(error).getDetailsList()) {
+      if (detail.is(BadRequest.class)) {
+        badRequest = detail.unpack(BadRequest.class);
+      }
+    }
+    assertThat(badRequest).isNotNull();
+    assertThat(badRequest.getFieldViolationsList())
+        .isNotEmpty()
+        .allSatisfy(
+            v -> {
+              assertThat(v.getField()).isEqualTo("workflow_yaml");
+              assertThat(v.getDescription()).matches("ci\\.yml:\\d+:\\d+: .+");
+            });
+    assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();
+  }
+
+  @Test
+  void sameIdempotencyKeyReturnsTheSameBuildUnderConcurrency() throws Exception {
+    String pipeline = pipeline();
+    StartPipelineBuildRequest request =
+        request(pipeline).toBuilder().setIdempotencyKey("k").build();
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
+      for (int i = 0; i < 20; i++) {
+        calls.add(
+            CompletableFuture.supplyAsync(
+                () -> fx.stub.startPipelineBuild(request).getBuildId(), pool));
+      }
+    }
+    Set<String> ids = new HashSet<>();
+    for (CompletableFuture<String> call : calls) {
+      ids.add(call.get());
+    }
+    assertThat(ids).hasSize(1);
+    assertThat(list(pipeline, 50, "").getBuildsList()).hasSize(1);
+  }
+
+  @Test
+  void listingPagesThroughEveryBuildNewestFirst() {
+    String pipeline = pipeline();
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      created.add(fx.stub.startPipelineBuild(request(pipeline)).getBuildId());
+    }
+    List<String> seen = new ArrayList<>();
+    List<Integer> pageSizes = new ArrayList<>();
+    String token = "";
+    do {
+      ListBuildsResponse page = list(pipeline, 3, token);
+      pageSizes.add(page.getBuildsCount());
+      page.getBuildsList().forEach(b -> seen.add(b.getId()));
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    assertThat(pageSizes).containsExactly(3, 3, 1);
+    assertThat(seen).containsExactlyElementsOf(created.reversed());
+
+    ListBuildsResponse cancelledOnly =
+        fx.stub.listBuilds(
+            ListBuildsRequest.newBuilder()
+                .setPipelineId(pipeline)
+                .addStatuses(BuildStatus.BUILD_STATUS_CANCELLED)
+                .build());
+    assertThat(cancelledOnly.getBuildsList()).isEmpty();
+    assertThat(
+            catchStatus(
+                    () ->
+                        fx.stub.listBuilds(
+                            ListBuildsRequest.newBuilder().setPageToken("garbage").build()))
+                .getStatus()
+                .getCode())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void cancelStopsAnUnstartedBuildAndRefusesAFinishedOne() {
+    String id = fx.stub.startPipelineBuild(request(pipeline())).getBuildId();
+    Build cancelled =
+        fx.stub.cancelBuild(CancelBuildRequest.newBuilder().setBuildId(id).build()).getBuild();
+    assertThat(cancelled.getStatus()).isEqualTo(BuildStatus.BUILD_STATUS_CANCELLED);
+    assertThat(cancelled.getErrorCode())
+        .isEqualTo(dev.pipewright.api.ci.v1.ErrorCode.ERROR_CODE_CANCELLED);
+    assertThat(cancelled.hasFinishTime()).isTrue();
+
+    StatusRuntimeException again =
+        catchStatus(
+            () -> fx.stub.cancelBuild(CancelBuildRequest.newBuilder().setBuildId(id).build()));
+    assertThat(again.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+  }
+
+  @Test
+  void unknownBuildIsNotFound() {
+    String unknown = UUID.randomUUID().toString();
+    assertThat(catchStatus(() -> get(fx.stub, unknown)).getStatus().getCode())
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(
+            catchStatus(
+                    () ->
+                        fx.stub.cancelBuild(
+                            CancelBuildRequest.newBuilder().setBuildId(unknown).build()))
+                .getStatus()
+                .getCode())
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(catchStatus(() -> get(fx.stub, "not-a-uuid")).getStatus().getCode())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void logsAreReadFromACursor() {
+    UUID id = UUID.fromString(fx.stub.startPipelineBuild(request(pipeline())).getBuildId());
+    for (int seq = 1; seq <= 5; seq++) {
+      insertChunk(id, "build", 1, seq, "line " + seq + "\n");
+    }
+    insertChunk(id, "build", 2, 1, "other step\n");
+
+    List<LogChunk> all = readLogs(GetBuildLogsRequest.newBuilder().setBuildId(id.toString()));
+    assertThat(all).extracting(LogChunk::getContent).hasSize(6).startsWith("line 1\n");
+
+    String cursor = all.get(2).getCursor();
+    List<LogChunk> rest =
+        readLogs(
+            GetBuildLogsRequest.newBuilder()
+                .setBuildId(id.toString())
+                .setJobKey("build")
+                .setStepNumber(1)
+                .setCursor(cursor));
+    assertThat(rest).extracting(LogChunk::getSequence).containsExactly(4L, 5L);
+  }
+
+  @Test
+  void followStreamsNewChunksUntilTheBuildFinishes() {
+    UUID id = UUID.fromString(fx.stub.startPipelineBuild(request(pipeline())).getBuildId());
+    insertChunk(id, "build", 1, 1, "first\n");
+
+    List<LogChunk> received = new CopyOnWriteArrayList<>();
+    AtomicBoolean completed = new AtomicBoolean();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    PipelineServiceGrpc.newStub(fx.channel)
+        .getBuildLogs(
+            GetBuildLogsRequest.newBuilder().setBuildId(id.toString()).setFollow(true).build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(GetBuildLogsResponse value) {
+                received.addAll(value.getChunksList());
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                failed.set(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                completed.set(true);
+              }
+            });
+    await().atMost(DEADLINE).until(() -> received.size() == 1);
+    insertChunk(id, "build", 1, 2, "second\n");
+    await().atMost(DEADLINE).until(() -> received.size() == 2);
+    assertThat(completed).isFalse();
+
+    insertChunk(id, "build", 1, 3, "last\n");
+    fx.builds.requestCancel(id);
+    await().atMost(DEADLINE).untilTrue(completed);
+    assertThat(failed.get()).isNull();
+    assertThat(received)
+        .extracting(LogChunk::getContent)
+        .containsExactly("first\n", "second\n", "last\n");
+  }
+
+  @Test
+  void servesOverARealPortWithHealthEndpoints() throws Exception {
+    assertThat(fx.api.grpcPort()).isEqualTo(-1);
+    EntryApiConfig config =
+        EntryApiConfig.defaults()
+            .withPorts(0, 0)
+            .withDatabase(ApiFixture.POSTGRES + fx.databaseName)
+            .withQueue(QueueSettings.DEFAULT_URI, fx.prefix);
+    try (EntryApi api = new EntryApi(config).start()) {
+      assertThat(api.grpcPort()).isPositive();
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
+      try {
+        var stub = PipelineServiceGrpc.newBlockingStub(channel);
+        String id = stub.startPipelineBuild(request(pipeline())).getBuildId();
+        await()
+            .atMost(DEADLINE)
+            .until(() -> get(stub, id).getStatus(), s -> s == BuildStatus.BUILD_STATUS_QUEUED);
+      } finally {
+        channel.shutdownNow();
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> health =
+          http.send(httpGet(api, "/healthz"), HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      HttpResponse<String> ready =
+          http.send(httpGet(api, "/readyz"), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("database ok").contains("rabbitmq ok");
+    }
+  }
+
+  static HttpRequest httpGet(EntryApi api, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.httpPort() + path)).build();
+  }
+
+  static ListBuildsResponse list(String pipeline, int size, String token) {
+    return fx.stub.listBuilds(
+        ListBuildsRequest.newBuilder()
+            .setPipelineId(pipeline)
+            .setPageSize(size)
+            .setPageToken(token)
+            .build());
+  }
+
+  static List<LogChunk> readLogs(GetBuildLogsRequest.Builder request) {
+    List<LogChunk> chunks = new ArrayList<>();
+    fx.stub.getBuildLogs(request.build()).forEachRemaining(r -> chunks.addAll(r.getChunksList()));
+    return chunks;
+  }
+
+  static void insertChunk(UUID build, String job, int step, long seq, String content) {
+    fx.database
+        .dsl()
+        .insertInto(BUILD_LOGS)
+        .set(BUILD_LOGS.BUILD_ID, build)
+        .set(BUILD_LOGS.JOB_KEY, job)
+        .set(BUILD_LOGS.STEP_NUMBER, step)
+        .set(BUILD_LOGS.SEQ, seq)
+        .set(BUILD_LOGS.CONTENT, content)
+        .execute();
+  }
+
+  /** Build ids waiting in the build queue (read without consuming: messages are requeued). */
+  static Set<String> queuedBuildIds() throws Exception {
+    return Brokers.peek(fx.names.buildQueue());
+  }
+
+  static StatusRuntimeException catchStatus(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("expected a gRPC error");
+  }
+}

@@ -1,0 +1,113 @@
+package dev.pipewright.entryapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.store.BuildView;
+import dev.pipewright.store.JobView;
+import dev.pipewright.store.StepView;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class LogFollowerTest {
+  @Test
+  void wholeBuildIsFinishedWhenTheBuildIs() {
+    assertThat(LogFollower.finished(build(BuildStatus.RUNNING, List.of()), null, null)).isFalse();
+    assertThat(LogFollower.finished(build(BuildStatus.FAILED, List.of()), null, null)).isTrue();
+  }
+
+  @Test
+  void jobSelectionFinishesWithTheJob() {
+    JobView running = job("test", JobStatus.RUNNING, List.of(step(1, StepStatus.SUCCEEDED)));
+    JobView done = job("lint", JobStatus.SUCCEEDED, List.of());
+    BuildView build = build(BuildStatus.RUNNING, List.of(running, done));
+    assertThat(LogFollower.finished(build, "test", null)).isFalse();
+    assertThat(LogFollower.finished(build, "lint", null)).isTrue();
+    // Not planned yet: wait for it.
+    assertThat(LogFollower.finished(build, "deploy", null)).isFalse();
+  }
+
+  @Test
+  void stepSelectionFinishesWithTheStepOrItsJob() {
+    JobView running =
+        job(
+            "test",
+            JobStatus.RUNNING,
+            List.of(step(1, StepStatus.SUCCEEDED), step(2, StepStatus.RUNNING)));
+    BuildView build = build(BuildStatus.RUNNING, List.of(running));
+    assertThat(LogFollower.finished(build, "test", 1)).isTrue();
+    assertThat(LogFollower.finished(build, "test", 2)).isFalse();
+    assertThat(LogFollower.finished(build, "test", 3)).isFalse();
+    JobView failed = job("test", JobStatus.FAILED, List.of(step(1, StepStatus.FAILED)));
+    assertThat(LogFollower.finished(build(BuildStatus.RUNNING, List.of(failed)), "test", 3))
+        .isTrue();
+  }
+
+  static BuildView build(BuildStatus status, List<JobView> jobs) {
+    return new BuildView(
+        UUID.randomUUID(),
+        "p",
+        1,
+        status,
+        null,
+        null,
+        "",
+        null,
+        null,
+        null,
+        null,
+        Map.of(),
+        null,
+        Instant.EPOCH,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
+        jobs);
+  }
+
+  static JobView job(String key, JobStatus status, List<StepView> steps) {
+    return new JobView(
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        key,
+        key,
+        key,
+        null,
+        List.of(),
+        status,
+        null,
+        null,
+        Map.of(),
+        Instant.EPOCH,
+        null,
+        null,
+        0,
+        null,
+        steps);
+  }
+
+  static StepView step(int number, StepStatus status) {
+    return new StepView(
+        UUID.randomUUID(),
+        number,
+        "s" + number,
+        status,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of(),
+        null,
+        null);
+  }
+}

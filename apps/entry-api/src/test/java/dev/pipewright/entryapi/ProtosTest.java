@@ -1,0 +1,51 @@
+package dev.pipewright.entryapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipewright.api.ci.v1.BuildStatus;
+import dev.pipewright.api.ci.v1.ErrorCode;
+import dev.pipewright.api.ci.v1.JobStatus;
+import dev.pipewright.api.ci.v1.StepStatus;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The API enums and the domain enums must agree by number and by name. */
+class ProtosTest {
+  @Test
+  void buildStatusesMatch() {
+    for (var s : dev.pipewright.models.BuildStatus.values()) {
+      BuildStatus api = Protos.status(s);
+      assertThat(api.name()).isEqualTo("BUILD_STATUS_" + s.name());
+      assertThat(Protos.status(api)).isEqualTo(s);
+    }
+    assertThat(BuildStatus.values()).hasSize(dev.pipewright.models.BuildStatus.values().length + 2);
+  }
+
+  @Test
+  void jobAndStepStatusesMatch() {
+    for (var s : dev.pipewright.models.JobStatus.values()) {
+      assertThat(Protos.status(s).name()).isEqualTo("JOB_STATUS_" + s.name());
+    }
+    for (var s : dev.pipewright.models.StepStatus.values()) {
+      assertThat(Protos.status(s).name()).isEqualTo("STEP_STATUS_" + s.name());
+    }
+    assertThat(JobStatus.values()).hasSize(dev.pipewright.models.JobStatus.values().length + 2);
+    assertThat(StepStatus.values()).hasSize(dev.pipewright.models.StepStatus.values().length + 2);
+  }
+
+  @Test
+  void errorCodesMatch() {
+    for (var c : dev.pipewright.models.ErrorCode.values()) {
+      assertThat(Protos.errorCode(c).name()).isEqualTo("ERROR_CODE_" + c.name());
+    }
+    assertThat(Protos.errorCode(null)).isEqualTo(ErrorCode.ERROR_CODE_UNSPECIFIED);
+    assertThat(ErrorCode.values()).hasSize(dev.pipewright.models.ErrorCode.values().length + 2);
+  }
+
+  @Test
+  void timestampsKeepNanos() {
+    var ts = Protos.timestamp(Instant.parse("2026-01-02T03:04:05.123456789Z"));
+    assertThat(ts.getSeconds()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z").getEpochSecond());
+    assertThat(ts.getNanos()).isEqualTo(123456789);
+  }
+}
