@@ -1,0 +1,256 @@
+package dev.pipewright.store;
+
+import static dev.pipewright.store.Rows.NOW;
+import static dev.pipewright.store.Rows.names;
+import static dev.pipewright.store.jooq.Tables.BUILDS;
+import static dev.pipewright.store.jooq.Tables.BUILD_JOBS;
+import static dev.pipewright.store.jooq.Tables.BUILD_JOB_STEPS;
+
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.store.jooq.tables.records.BuildJobStepsRecord;
+import dev.pipewright.store.jooq.tables.records.BuildJobsRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.TableRecord;
+import org.jooq.UpdateSetMoreStep;
+import org.jooq.impl.DSL;
+
+/**
+ * The worker's view of a build's jobs and steps: the plan, and every job and step move as a guarded
+ * update ({@code WHERE status IN sourcesOf(target)}).
+ */
+public final class JobRepository {
+  private static final Set<JobStatus> UNFINISHED =
+      EnumSet.copyOf(Arrays.stream(JobStatus.values()).filter(s -> !s.terminal()).toList());
+
+  private final DSLContext dsl;
+
+  public JobRepository(DSLContext dsl) {
+    this.dsl = Objects.requireNonNull(dsl);
+  }
+
+  /**
+   * Writes every job (in list order) and its steps as PENDING, in one transaction. Idempotent: if
+   * the build already has a plan, nothing is written and false is returned, so a worker that
+   * resumes a build may call it again.
+   *
+   * @throws CiException NOT_FOUND for an unknown build
+   * @throws IllegalArgumentException when two jobs share a key
+   */
+  public boolean createPlan(UUID buildId, List<NewJob> jobs) {
+    Set<String> keys = new HashSet<>();
+    for (NewJob job : jobs) {
+      if (!keys.add(job.key())) {
+        throw new IllegalArgumentException("duplicate job key " + job.key());
+      }
+    }
+    return StoreErrors.call(
+        () -> dsl.transactionResult(cfg -> createPlan(cfg.dsl(), buildId, jobs)));
+  }
+
+  private static boolean createPlan(DSLContext tx, UUID buildId, List<NewJob> jobs) {
+    // Locking the build makes two concurrent planners of one build take turns.
+    tx.select(BUILDS.ID)
+        .from(BUILDS)
+        .where(BUILDS.ID.eq(buildId))
+        .forNoKeyUpdate()
+        .fetchOptional()
+        .orElseThrow(() -> new CiException(ErrorCode.NOT_FOUND, "no build " + buildId));
+    if (tx.fetchExists(BUILD_JOBS, BUILD_JOBS.BUILD_ID.eq(buildId))) {
+      return false;
+    }
+    List<TableRecord<?>> rows = new ArrayList<>();
+    List<TableRecord<?>> stepRows = new ArrayList<>();
+    int ordinal = 0;
+    for (NewJob job : jobs) {
+      UUID jobRowId = UUID.randomUUID();
+      BuildJobsRecord row = tx.newRecord(BUILD_JOBS);
+      row.setId(jobRowId);
+      row.setBuildId(buildId);
+      row.setJobKey(job.key());
+      row.setOrdinal(ordinal++);
+      row.setJobId(job.jobId());
+      row.setName(job.name());
+      row.setMatrix(job.matrix() == null ? null : Json.write(job.matrix()));
+      row.setNeeds(job.needs().toArray(String[]::new));
+      row.setStatus(JobStatus.PENDING.name());
+      row.setOutputs(Json.write(Map.of()));
+      rows.add(row);
+      int number = 1;
+      for (NewStep step : job.steps()) {
+        BuildJobStepsRecord stepRow = tx.newRecord(BUILD_JOB_STEPS);
+        stepRow.setId(UUID.randomUUID());
+        stepRow.setBuildJobId(jobRowId);
+        stepRow.setNumber(number++);
+        stepRow.setName(step.name());
+        stepRow.setStatus(StepStatus.PENDING.name());
+        stepRow.setOutputs(Json.write(Map.of()));
+        stepRows.add(stepRow);
+      }
+    }
+    // Jobs first: the steps' foreign keys point at them.
+    if (!rows.isEmpty()) {
+      tx.batchInsert(rows).execute();
+    }
+    if (!stepRows.isEmpty()) {
+      tx.batchInsert(stepRows).execute();
+    }
+    return true;
+  }
+
+  /** The build's jobs in plan order, each with its steps in order. */
+  public List<JobView> jobs(UUID buildId) {
+    return StoreErrors.call(
+        () -> dsl.transactionResult(cfg -> Rows.jobsOfBuild(cfg.dsl(), buildId)));
+  }
+
+  public Optional<JobView> job(UUID jobRowId) {
+    return StoreErrors.call(
+        () ->
+            dsl.transactionResult(
+                cfg -> Rows.jobs(cfg.dsl(), BUILD_JOBS.ID.eq(jobRowId)).stream().findFirst()));
+  }
+
+  public boolean transitionJob(UUID jobRowId, JobStatus to) {
+    return transitionJob(jobRowId, to, null, null, null);
+  }
+
+  /**
+   * Moves a job to {@code to} if legal from its current status, stamping start/finish times;
+   * leaving PENDING counts an attempt. A job moved to CANCELLED or SKIPPED takes its unfinished
+   * steps along. Null {@code code}, {@code message} and {@code outputs} leave those unchanged.
+   *
+   * @return false when the job is unknown or the move is illegal from its current status
+   */
+  public boolean transitionJob(
+      UUID jobRowId, JobStatus to, ErrorCode code, String message, Map<String, String> outputs) {
+    if (to == JobStatus.CANCELLED || to == JobStatus.SKIPPED) {
+      return StoreErrors.call(
+          () ->
+              dsl.transactionResult(
+                  cfg ->
+                      JobCascade.close(cfg.dsl(), BUILD_JOBS.ID.eq(jobRowId), to, code, message)
+                          == 1));
+    }
+    UpdateSetMoreStep<BuildJobsRecord> update =
+        dsl.update(BUILD_JOBS)
+            .set(BUILD_JOBS.STATUS, to.name())
+            .set(
+                BUILD_JOBS.ATTEMPT,
+                BUILD_JOBS.ATTEMPT.plus(
+                    DSL.when(BUILD_JOBS.STATUS.eq(JobStatus.PENDING.name()), 1).otherwise(0)));
+    if (to == JobStatus.RUNNING) {
+      update.set(BUILD_JOBS.STARTED_AT, DSL.coalesce(BUILD_JOBS.STARTED_AT, NOW));
+    }
+    if (to.terminal()) {
+      update.set(BUILD_JOBS.FINISHED_AT, NOW);
+    }
+    if (code != null || message != null) {
+      update.set(BUILD_JOBS.ERROR_CODE, Rows.name(code)).set(BUILD_JOBS.ERROR_MESSAGE, message);
+    }
+    if (outputs != null) {
+      update.set(BUILD_JOBS.OUTPUTS, Json.write(outputs));
+    }
+    return StoreErrors.call(
+        () ->
+            update
+                    .where(BUILD_JOBS.ID.eq(jobRowId))
+                    .and(BUILD_JOBS.STATUS.in(names(JobStatus.TRANSITIONS.sourcesOf(to))))
+                    .execute()
+                == 1);
+  }
+
+  /**
+   * Records what the runner calls the job (e.g. its Kubernetes Job name), while it is unfinished.
+   */
+  public boolean assignRunner(UUID jobRowId, String runnerRef) {
+    return StoreErrors.call(
+        () ->
+            dsl.update(BUILD_JOBS)
+                    .set(BUILD_JOBS.RUNNER_REF, runnerRef)
+                    .where(BUILD_JOBS.ID.eq(jobRowId))
+                    .and(BUILD_JOBS.STATUS.in(names(UNFINISHED)))
+                    .execute()
+                == 1);
+  }
+
+  /**
+   * Moves step {@code number} (1-based) of a job to {@code to} if legal from its current status,
+   * stamping start/finish times and recording the non-null parts of {@code result}.
+   *
+   * @return false when the step is unknown or the move is illegal from its current status
+   */
+  public boolean transitionStep(UUID jobRowId, int number, StepStatus to, StepResult result) {
+    StepResult r = result == null ? StepResult.NONE : result;
+    UpdateSetMoreStep<BuildJobStepsRecord> update =
+        dsl.update(BUILD_JOB_STEPS).set(BUILD_JOB_STEPS.STATUS, to.name());
+    if (to == StepStatus.RUNNING) {
+      update.set(BUILD_JOB_STEPS.STARTED_AT, DSL.coalesce(BUILD_JOB_STEPS.STARTED_AT, NOW));
+    }
+    if (to.terminal()) {
+      update.set(BUILD_JOB_STEPS.FINISHED_AT, NOW);
+    }
+    if (r.exitCode() != null) {
+      update.set(BUILD_JOB_STEPS.EXIT_CODE, r.exitCode());
+    }
+    if (r.outcome() != null) {
+      update.set(BUILD_JOB_STEPS.OUTCOME, r.outcome());
+    }
+    if (r.conclusion() != null) {
+      update.set(BUILD_JOB_STEPS.CONCLUSION, r.conclusion());
+    }
+    if (r.errorCode() != null || r.errorMessage() != null) {
+      update
+          .set(BUILD_JOB_STEPS.ERROR_CODE, Rows.name(r.errorCode()))
+          .set(BUILD_JOB_STEPS.ERROR_MESSAGE, r.errorMessage());
+    }
+    if (r.outputs() != null) {
+      update.set(BUILD_JOB_STEPS.OUTPUTS, Json.write(r.outputs()));
+    }
+    return StoreErrors.call(
+        () ->
+            update
+                    .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
+                    .and(BUILD_JOB_STEPS.NUMBER.eq(number))
+                    .and(BUILD_JOB_STEPS.STATUS.in(names(StepStatus.TRANSITIONS.sourcesOf(to))))
+                    .execute()
+                == 1);
+  }
+
+  /**
+   * Cancels every unfinished job of the build (PENDING, QUEUED, RUNNING) and their unfinished
+   * steps. Returns how many jobs were cancelled.
+   */
+  public int cancelUnfinished(UUID buildId, ErrorCode code, String message) {
+    return closeAll(buildId, JobStatus.CANCELLED, code, message);
+  }
+
+  /**
+   * Skips every job of the build that never started (PENDING) and their steps, e.g. after a failure
+   * ended the build. Returns how many jobs were skipped.
+   */
+  public int skipUnstarted(UUID buildId, String message) {
+    return closeAll(buildId, JobStatus.SKIPPED, null, message);
+  }
+
+  private int closeAll(UUID buildId, JobStatus target, ErrorCode code, String message) {
+    return StoreErrors.call(
+        () ->
+            dsl.transactionResult(
+                cfg ->
+                    JobCascade.close(
+                        cfg.dsl(), BUILD_JOBS.BUILD_ID.eq(buildId), target, code, message)));
+  }
+}

@@ -1,0 +1,153 @@
+package dev.pipewright.store;
+
+import static dev.pipewright.store.Rows.NOW;
+import static dev.pipewright.store.jooq.Tables.BUILD_LOGS;
+
+import dev.pipewright.store.jooq.tables.records.BuildLogsRecord;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * Log chunks in {@code build_logs}. Appends are idempotent per (stream, seq), so a writer that
+ * retries never duplicates a chunk. Cursors are the rows' identity values; appends to one build are
+ * serialized (a transaction-scoped advisory lock on the build), so a build's cursors become visible
+ * in increasing order and a follower reading "after cursor N" never misses a chunk that committed
+ * late.
+ */
+public final class LogRepository {
+  /** Build-level lines have no job key, job-level lines no step: stored as '' and 0. */
+  private static final String NO_JOB = "";
+
+  private static final int NO_STEP = 0;
+  private static final int MAX_READ = 10_000;
+
+  private final DSLContext dsl;
+
+  public LogRepository(DSLContext dsl) {
+    this.dsl = Objects.requireNonNull(dsl);
+  }
+
+  /** Appends one chunk; returns false when that (stream, seq) was already stored. */
+  public boolean append(UUID buildId, String jobKey, Integer stepNumber, long seq, String content) {
+    return appendAll(List.of(new LogChunk(buildId, jobKey, stepNumber, seq, content))) == 1;
+  }
+
+  /**
+   * Appends many chunks in one statement (one round trip), skipping those already stored. Returns
+   * how many were new.
+   */
+  public int appendAll(List<LogChunk> chunks) {
+    if (chunks.isEmpty()) {
+      return 0;
+    }
+    return StoreErrors.call(
+        () ->
+            dsl.transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  // Sorted, so two writers locking the same builds cannot deadlock.
+                  chunks.stream()
+                      .map(c -> lockKey(c.buildId()))
+                      .distinct()
+                      .sorted()
+                      .forEach(key -> lockBuild(tx, key));
+                  return insertAll(tx, chunks);
+                }));
+  }
+
+  private static int insertAll(DSLContext tx, List<LogChunk> chunks) {
+    var insert =
+        tx.insertInto(
+            BUILD_LOGS,
+            BUILD_LOGS.BUILD_ID,
+            BUILD_LOGS.JOB_KEY,
+            BUILD_LOGS.STEP_NUMBER,
+            BUILD_LOGS.SEQ,
+            BUILD_LOGS.CONTENT,
+            BUILD_LOGS.CREATED_AT);
+    for (LogChunk c : chunks) {
+      insert =
+          insert.values(
+              DSL.val(c.buildId()),
+              DSL.val(jobKeyOf(c.jobKey())),
+              DSL.val(stepOf(c.stepNumber())),
+              DSL.val(c.seq()),
+              DSL.val(c.content()),
+              NOW);
+    }
+    return insert.onConflictDoNothing().execute();
+  }
+
+  /**
+   * Chunks of a build after {@code afterCursor} (0 for the start), in cursor order, at most {@code
+   * limit}. {@code jobKey} null: every stream of the build; a job key with a null step: the job's
+   * own lines and all its steps'; both: that one step.
+   */
+  public List<LogEntry> read(
+      UUID buildId, String jobKey, Integer stepNumber, long afterCursor, int limit) {
+    if (jobKey == null && stepNumber != null) {
+      throw new IllegalArgumentException("a step filter needs its job key");
+    }
+    Condition where = BUILD_LOGS.BUILD_ID.eq(buildId).and(BUILD_LOGS.ID.gt(afterCursor));
+    if (jobKey != null) {
+      where = where.and(BUILD_LOGS.JOB_KEY.eq(jobKey));
+    }
+    if (stepNumber != null) {
+      where = where.and(BUILD_LOGS.STEP_NUMBER.eq(stepNumber));
+    }
+    Condition filter = where;
+    int size = Math.max(1, Math.min(limit, MAX_READ));
+    return StoreErrors.call(
+        () ->
+            dsl.selectFrom(BUILD_LOGS)
+                .where(filter)
+                .orderBy(BUILD_LOGS.ID)
+                .limit(size)
+                .fetch(LogRepository::entry));
+  }
+
+  /** The highest seq stored for a stream, 0 if none: a restarted writer continues after it. */
+  public long lastSeq(UUID buildId, String jobKey, Integer stepNumber) {
+    return StoreErrors.call(
+        () ->
+            dsl.select(DSL.max(BUILD_LOGS.SEQ))
+                .from(BUILD_LOGS)
+                .where(BUILD_LOGS.BUILD_ID.eq(buildId))
+                .and(BUILD_LOGS.JOB_KEY.eq(jobKeyOf(jobKey)))
+                .and(BUILD_LOGS.STEP_NUMBER.eq(stepOf(stepNumber)))
+                .fetchOptional(0, Long.class)
+                .orElse(0L));
+  }
+
+  private static String jobKeyOf(String jobKey) {
+    return jobKey == null ? NO_JOB : jobKey;
+  }
+
+  private static int stepOf(Integer stepNumber) {
+    return stepNumber == null ? NO_STEP : stepNumber;
+  }
+
+  private static long lockKey(UUID buildId) {
+    return buildId.getMostSignificantBits() ^ buildId.getLeastSignificantBits();
+  }
+
+  private static void lockBuild(DSLContext tx, long key) {
+    tx.select(DSL.function(DSL.name("pg_advisory_xact_lock"), SQLDataType.OTHER, DSL.val(key)))
+        .fetch();
+  }
+
+  private static LogEntry entry(BuildLogsRecord r) {
+    return new LogEntry(
+        r.getId(),
+        NO_JOB.equals(r.getJobKey()) ? null : r.getJobKey(),
+        r.getStepNumber() == NO_STEP ? null : r.getStepNumber(),
+        r.getSeq(),
+        r.getContent(),
+        Rows.instant(r.getCreatedAt()));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.pipewright.store;
+
+import dev.pipewright.models.ErrorCode;
+import java.util.Map;
+
+/**
+ * What a step move records besides its status; null fields are left as they are. {@code outcome}
+ * and {@code conclusion} take GitHub's values ({@code success}, {@code failure}, {@code cancelled},
+ * {@code skipped}).
+ */
+public record StepResult(
+    Integer exitCode,
+    String outcome,
+    String conclusion,
+    ErrorCode errorCode,
+    String errorMessage,
+    Map<String, String> outputs) {
+
+  public static final StepResult NONE = new StepResult(null, null, null, null, null, null);
+
+  public StepResult {
+    outputs = outputs == null ? null : Map.copyOf(outputs);
+  }
+
+  /** A step that ran to its end: its exit code, outcome/conclusion and outputs. */
+  public static StepResult exited(
+      int exitCode, String outcome, String conclusion, Map<String, String> outputs) {
+    return new StepResult(exitCode, outcome, conclusion, null, null, outputs);
+  }
+
+  /** A step that failed without an exit code of its own (timeout, runner error). */
+  public static StepResult error(ErrorCode code, String message) {
+    return new StepResult(null, null, null, code, message, null);
+  }
+}

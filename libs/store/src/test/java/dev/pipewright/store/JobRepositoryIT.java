@@ -1,0 +1,256 @@
+package dev.pipewright.store;
+
+import static dev.pipewright.store.jooq.Tables.BUILD_JOBS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JobRepositoryIT {
+  private static TestDatabase db;
+  private static BuildRepository builds;
+  private static JobRepository jobs;
+
+  @BeforeAll
+  static void open() {
+    db = TestDatabase.create();
+    builds = new BuildRepository(db.dsl());
+    jobs = new JobRepository(db.dsl());
+  }
+
+  @AfterAll
+  static void drop() {
+    db.close();
+  }
+
+  private static final List<NewJob> PLAN =
+      List.of(
+          new NewJob(
+              "build",
+              "build",
+              "Build",
+              null,
+              List.of(),
+              List.of(new NewStep("checkout"), new NewStep("compile"))),
+          new NewJob(
+              "test.1",
+              "test",
+              "Test (linux, 21)",
+              Map.of("os", "linux", "java", 21L),
+              List.of("build"),
+              List.of(new NewStep("run tests"))),
+          new NewJob(
+              "test.2",
+              "test",
+              "Test (mac, 25)",
+              Map.of("os", "mac", "java", 25L),
+              List.of("build"),
+              List.of(new NewStep("run tests"))),
+          new NewJob(
+              "deploy",
+              "deploy",
+              null,
+              null,
+              List.of("test"),
+              List.of(new NewStep("push"), new NewStep("notify"))));
+
+  private static UUID runningBuild() {
+    UUID id = builds.create(NewBuild.of("pipe", "jobs: {}")).id();
+    builds.transition(id, BuildStatus.QUEUED, null, null);
+    builds.claim(id, "worker", Duration.ofMinutes(5));
+    return id;
+  }
+
+  private static JobView job(UUID buildId, String key) {
+    return jobs.jobs(buildId).stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void thePlanIsWrittenOnceInOrderAndShowsInTheBuild() {
+    UUID buildId = runningBuild();
+
+    assertThat(jobs.createPlan(buildId, PLAN)).isTrue();
+    assertThat(jobs.createPlan(buildId, PLAN.subList(0, 1))).as("second call").isFalse();
+
+    BuildView view = builds.find(buildId).orElseThrow();
+    assertThat(view.jobs())
+        .extracting(JobView::key)
+        .containsExactly("build", "test.1", "test.2", "deploy");
+    JobView test = view.jobs().get(1);
+    assertThat(test.jobId()).isEqualTo("test");
+    assertThat(test.matrix()).containsEntry("os", "linux").containsEntry("java", 21);
+    assertThat(test.needs()).containsExactly("build");
+    assertThat(test.status()).isEqualTo(JobStatus.PENDING);
+    assertThat(view.jobs().get(3).name()).isEqualTo("deploy");
+    assertThat(view.jobs().get(0).matrix()).isNull();
+    assertThat(view.jobs().get(0).steps())
+        .extracting(StepView::number, StepView::name, StepView::status)
+        .containsExactly(
+            tuple(1, "checkout", StepStatus.PENDING), tuple(2, "compile", StepStatus.PENDING));
+    assertThatThrownBy(() -> jobs.createPlan(UUID.randomUUID(), PLAN))
+        .isInstanceOfSatisfying(
+            CiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  @Test
+  void concurrentPlannersWriteOnePlan() throws Exception {
+    UUID buildId = runningBuild();
+
+    List<Boolean> created = BuildRepositoryIT.concurrently(8, () -> jobs.createPlan(buildId, PLAN));
+
+    assertThat(created.stream().filter(c -> c)).hasSize(1);
+    assertThat(jobs.jobs(buildId)).hasSize(PLAN.size());
+  }
+
+  @Test
+  void everyJobMoveIsAllowedExactlyWhenTheStateMachineSaysSo() {
+    UUID buildId = runningBuild();
+    List<NewJob> plan =
+        Arrays.stream(JobStatus.values())
+            .flatMap(
+                from ->
+                    Arrays.stream(JobStatus.values())
+                        .map(to -> new NewJob(from + ">" + to, "j", null, null, null, null)))
+            .toList();
+    jobs.createPlan(buildId, plan);
+    for (JobView job : jobs.jobs(buildId)) {
+      JobStatus from = JobStatus.valueOf(job.key().split(">")[0]);
+      JobStatus to = JobStatus.valueOf(job.key().split(">")[1]);
+      db.dsl()
+          .update(BUILD_JOBS)
+          .set(BUILD_JOBS.STATUS, from.name())
+          .where(BUILD_JOBS.ID.eq(job.id()))
+          .execute();
+
+      assertThat(jobs.transitionJob(job.id(), to))
+          .as("%s -> %s", from, to)
+          .isEqualTo(JobStatus.TRANSITIONS.allowed(from, to));
+    }
+  }
+
+  @Test
+  void aJobAndItsStepsRunToTheirEnd() {
+    UUID buildId = runningBuild();
+    jobs.createPlan(buildId, PLAN);
+    UUID buildJob = job(buildId, "build").id();
+
+    assertThat(jobs.assignRunner(buildJob, "pw-abc-build")).isTrue();
+    assertThat(jobs.transitionJob(buildJob, JobStatus.QUEUED)).isTrue();
+    assertThat(jobs.transitionJob(buildJob, JobStatus.RUNNING)).isTrue();
+    assertThat(jobs.transitionStep(buildJob, 2, StepStatus.SUCCEEDED, StepResult.NONE))
+        .as("PENDING -> SUCCEEDED")
+        .isFalse();
+    assertThat(jobs.transitionStep(buildJob, 1, StepStatus.RUNNING, null)).isTrue();
+    assertThat(
+            jobs.transitionStep(
+                buildJob,
+                1,
+                StepStatus.SUCCEEDED,
+                StepResult.exited(0, "success", "success", Map.of("sha", "abc"))))
+        .isTrue();
+    assertThat(jobs.transitionStep(buildJob, 2, StepStatus.RUNNING, null)).isTrue();
+    assertThat(
+            jobs.transitionStep(
+                buildJob, 2, StepStatus.FAILED, StepResult.exited(2, "failure", "failure", null)))
+        .isTrue();
+    assertThat(jobs.transitionStep(buildJob, 3, StepStatus.RUNNING, null))
+        .as("no step 3")
+        .isFalse();
+    assertThat(
+            jobs.transitionJob(
+                buildJob,
+                JobStatus.FAILED,
+                ErrorCode.PERMANENT,
+                "step 2 exited 2",
+                Map.of("artifact", "app.jar")))
+        .isTrue();
+    assertThat(jobs.assignRunner(buildJob, "other")).as("finished").isFalse();
+
+    JobView done = jobs.job(buildJob).orElseThrow();
+    assertThat(done.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(done.runnerRef()).isEqualTo("pw-abc-build");
+    assertThat(done.startedAt()).isNotNull();
+    assertThat(done.finishedAt()).isNotNull();
+    assertThat(done.errorCode()).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(done.outputs()).containsEntry("artifact", "app.jar");
+    StepView first = done.steps().get(0);
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.outputs()).containsEntry("sha", "abc");
+    assertThat(first.conclusion()).isEqualTo("success");
+    StepView second = done.steps().get(1);
+    assertThat(second.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(second.exitCode()).isEqualTo(2);
+    assertThat(second.outcome()).isEqualTo("failure");
+  }
+
+  @Test
+  void skippingAndCancellingTakeTheStepsAlong() {
+    UUID buildId = runningBuild();
+    jobs.createPlan(buildId, PLAN);
+    UUID buildJob = job(buildId, "build").id();
+    jobs.transitionJob(buildJob, JobStatus.RUNNING);
+    jobs.transitionStep(buildJob, 1, StepStatus.RUNNING, null);
+
+    assertThat(jobs.transitionJob(job(buildId, "deploy").id(), JobStatus.SKIPPED)).isTrue();
+    assertThat(job(buildId, "deploy").steps())
+        .allSatisfy(s -> assertThat(s.status()).isEqualTo(StepStatus.SKIPPED));
+
+    assertThat(jobs.cancelUnfinished(buildId, ErrorCode.CANCELLED, "cancelled by user"))
+        .as("build, test.1, test.2")
+        .isEqualTo(3);
+
+    JobView cancelled = job(buildId, "build");
+    assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelled.finishedAt()).as("it had started").isNotNull();
+    assertThat(cancelled.steps())
+        .allSatisfy(s -> assertThat(s.status()).isEqualTo(StepStatus.CANCELLED));
+    assertThat(cancelled.steps().get(0).finishedAt()).isNotNull();
+    assertThat(cancelled.steps().get(1).finishedAt()).as("never started").isNull();
+    JobView neverRan = job(buildId, "test.1");
+    assertThat(neverRan.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(neverRan.errorMessage()).isEqualTo("cancelled by user");
+    assertThat(job(buildId, "deploy").status()).as("finished already").isEqualTo(JobStatus.SKIPPED);
+    assertThat(jobs.cancelUnfinished(buildId, ErrorCode.CANCELLED, "again")).isZero();
+  }
+
+  @Test
+  void skipUnstartedLeavesRunningJobsAlone() {
+    UUID buildId = runningBuild();
+    jobs.createPlan(buildId, PLAN);
+    jobs.transitionJob(job(buildId, "build").id(), JobStatus.RUNNING);
+
+    assertThat(jobs.skipUnstarted(buildId, "build failed")).isEqualTo(3);
+    assertThat(job(buildId, "build").status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(job(buildId, "build").steps())
+        .allSatisfy(s -> assertThat(s.status()).isEqualTo(StepStatus.PENDING));
+    assertThat(job(buildId, "test.2").status()).isEqualTo(JobStatus.SKIPPED);
+  }
+
+  @Test
+  void cancellingAQueuedBuildCancelsItsPlannedJobs() {
+    UUID buildId = runningBuild();
+    jobs.createPlan(buildId, PLAN);
+    builds.renewLease(buildId, "worker", Duration.ZERO);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> builds.requeueExpired(buildId));
+
+    assertThat(builds.requestCancel(buildId)).isEqualTo(CancelOutcome.CANCELLED);
+
+    assertThat(builds.find(buildId).orElseThrow().jobs())
+        .allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.CANCELLED));
+  }
+}

@@ -1,0 +1,149 @@
+package dev.pipewright.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LogRepositoryIT {
+  private static TestDatabase db;
+  private static BuildRepository builds;
+  private static LogRepository logs;
+
+  @BeforeAll
+  static void open() {
+    db = TestDatabase.create();
+    builds = new BuildRepository(db.dsl());
+    logs = new LogRepository(db.dsl());
+  }
+
+  @AfterAll
+  static void drop() {
+    db.close();
+  }
+
+  private static UUID newBuild() {
+    return builds.create(NewBuild.of("pipe", "jobs: {}")).id();
+  }
+
+  @Test
+  void aRetriedAppendIsStoredOnce() {
+    UUID build = newBuild();
+
+    assertThat(logs.append(build, "test", 1, 1, "hello\n")).isTrue();
+    assertThat(logs.append(build, "test", 1, 1, "hello\n")).isFalse();
+    assertThat(logs.append(build, "test", 2, 1, "other step\n")).isTrue();
+    assertThat(logs.append(build, "test", null, 1, "job line\n")).isTrue();
+    assertThat(logs.append(build, null, null, 1, "build line\n")).isTrue();
+    assertThat(logs.append(build, null, null, 1, "build line\n")).isFalse();
+
+    assertThat(logs.read(build, null, null, 0, 100))
+        .extracting(LogEntry::jobKey, LogEntry::stepNumber, LogEntry::content)
+        .containsExactly(
+            tuple("test", 1, "hello\n"),
+            tuple("test", 2, "other step\n"),
+            tuple("test", null, "job line\n"),
+            tuple(null, null, "build line\n"));
+  }
+
+  @Test
+  void batchesAreIdempotentAndReadBackInOrderFromACursor() {
+    UUID build = newBuild();
+    List<LogChunk> first =
+        IntStream.rangeClosed(1, 50)
+            .mapToObj(i -> new LogChunk(build, "compile", 1, i, "line " + i + "\n"))
+            .toList();
+
+    assertThat(logs.appendAll(first)).isEqualTo(50);
+    List<LogChunk> overlapping =
+        IntStream.rangeClosed(41, 60)
+            .mapToObj(i -> new LogChunk(build, "compile", 1, i, "line " + i + "\n"))
+            .toList();
+    assertThat(logs.appendAll(overlapping)).as("41..50 were stored").isEqualTo(10);
+
+    List<String> read = new ArrayList<>();
+    long cursor = 0;
+    List<LogEntry> page;
+    do {
+      page = logs.read(build, "compile", 1, cursor, 7);
+      for (LogEntry e : page) {
+        assertThat(e.cursor()).isGreaterThan(cursor);
+        cursor = e.cursor();
+        read.add(e.content());
+      }
+    } while (!page.isEmpty());
+
+    assertThat(read)
+        .containsExactlyElementsOf(
+            IntStream.rangeClosed(1, 60).mapToObj(i -> "line " + i + "\n").toList());
+    assertThat(logs.lastSeq(build, "compile", 1)).isEqualTo(60);
+    assertThat(logs.lastSeq(build, "compile", 2)).isZero();
+    assertThat(logs.lastSeq(build, null, null)).isZero();
+  }
+
+  @Test
+  void filtersNarrowToAJobOrAStep() {
+    UUID build = newBuild();
+    UUID otherBuild = newBuild();
+    logs.appendAll(
+        List.of(
+            new LogChunk(build, null, null, 1, "b"),
+            new LogChunk(build, "a", null, 1, "a"),
+            new LogChunk(build, "a", 1, 1, "a1"),
+            new LogChunk(build, "a", 2, 1, "a2"),
+            new LogChunk(build, "z", 1, 1, "z1"),
+            new LogChunk(otherBuild, "a", 1, 1, "elsewhere")));
+
+    assertThat(logs.read(build, "a", null, 0, 100))
+        .extracting(LogEntry::content)
+        .containsExactly("a", "a1", "a2");
+    assertThat(logs.read(build, "a", 2, 0, 100))
+        .extracting(LogEntry::content)
+        .containsExactly("a2");
+    assertThat(logs.read(build, null, null, 0, 100)).hasSize(5);
+    assertThatThrownBy(() -> logs.read(build, null, 1, 0, 10))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void concurrentWritersOfOneBuildInterleaveWithoutLossOrDuplicates() throws Exception {
+    UUID build = newBuild();
+
+    AtomicInteger writers = new AtomicInteger();
+
+    List<Integer> inserted =
+        BuildRepositoryIT.concurrently(
+            8, () -> writeFiftyLinesInBatches(build, "job" + writers.getAndIncrement()));
+
+    assertThat(inserted).allSatisfy(n -> assertThat(n).isEqualTo(50));
+    List<LogEntry> all = logs.read(build, null, null, 0, 1000);
+    assertThat(all).hasSize(400);
+    assertThat(all).extracting(LogEntry::cursor).isSorted().doesNotHaveDuplicates();
+    for (int w = 0; w < 8; w++) {
+      String key = "job" + w;
+      assertThat(all.stream().filter(e -> key.equals(e.jobKey())).map(LogEntry::seq))
+          .containsExactlyElementsOf(IntStream.rangeClosed(1, 50).mapToObj(i -> (long) i).toList());
+    }
+  }
+
+  private static int writeFiftyLinesInBatches(UUID build, String key) {
+    int total = 0;
+    for (int batch = 0; batch < 5; batch++) {
+      int from = batch * 10 + 1;
+      total +=
+          logs.appendAll(
+              IntStream.range(from, from + 10)
+                  .mapToObj(i -> new LogChunk(build, key, 1, i, key + ":" + i))
+                  .toList());
+    }
+    return total;
+  }
+}
