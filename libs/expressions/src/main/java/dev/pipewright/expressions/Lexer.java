@@ -48,7 +48,7 @@ final class Lexer {
       case ',':
         return symbol(Kind.COMMA, 1);
       case '.':
-        return symbol(Kind.DOT, 1);
+        return startsValue() ? number() : symbol(Kind.DOT, 1);
       case '*':
         return symbol(Kind.STAR, 1);
       case '!':
@@ -80,7 +80,7 @@ final class Lexer {
       default:
         break;
     }
-    if (isDigit(c) || c == '-' || c == '+' || (c == '.' && startsValue())) {
+    if (isDigit(c) || c == '-' || c == '+') {
       return number();
     }
     // Like the runner, read up to a token boundary, then judge the whole word.
