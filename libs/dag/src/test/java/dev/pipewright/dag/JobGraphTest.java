@@ -116,6 +116,16 @@ class JobGraphTest {
   }
 
   @Test
+  void findsACycleWhoseJobsAlsoNeedJobsThatCanRun() {
+    // Kahn's pass reaches a and b from build, but they still wait on each other.
+    var result = JobGraph.analyze(jobs("build", "a:build,b", "b:a,build"));
+
+    assertThat(result.problems())
+        .extracting(Problem::message)
+        .containsExactly("dependency cycle: a → b → a");
+  }
+
+  @Test
   void jobsDownstreamOfACycleAreNotReportedThemselves() {
     var result = JobGraph.analyze(jobs("a:b", "b:a", "c:a", "d:c"));
 
