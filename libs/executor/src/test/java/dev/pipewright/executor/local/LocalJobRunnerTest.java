@@ -1,0 +1,529 @@
+package dev.pipewright.executor.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pipewright.executor.Annotation;
+import dev.pipewright.executor.InMemoryLogSink;
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.JobResult;
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.JobSnapshot;
+import dev.pipewright.executor.NeedResult;
+import dev.pipewright.executor.RepositoryRef;
+import dev.pipewright.executor.RunObserver;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.parser.WorkflowParser;
+import dev.pipewright.parser.spec.WorkflowSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs real bash processes in a temporary workspace root. */
+class LocalJobRunnerTest {
+  private static final AtomicInteger BUILDS = new AtomicInteger();
+
+  @TempDir Path root;
+  private final InMemoryLogSink sink = new InMemoryLogSink();
+  private LocalJobRunner runner;
+
+  @BeforeEach
+  void setUp() {
+    runner =
+        new LocalJobRunner(
+            LocalRunnerConfig.defaults(root)
+                .withKillGrace(Duration.ofMillis(500))
+                .withOutputDrainGrace(Duration.ofMillis(200)),
+            sink);
+  }
+
+  @AfterEach
+  void tearDown() {
+    runner.close();
+  }
+
+  /** Records callbacks; the lists show order and exactly-once delivery. */
+  static final class Recorder implements RunObserver {
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final Map<Integer, StepResult> steps = new ConcurrentHashMap<>();
+    volatile JobResult result;
+
+    @Override
+    public void jobStarted(JobRef job) {
+      events.add("job-started");
+    }
+
+    @Override
+    public void stepStarted(JobRef job, int stepNumber, String name) {
+      events.add("started " + stepNumber + " " + name);
+    }
+
+    @Override
+    public void stepFinished(JobRef job, int stepNumber, StepResult r) {
+      events.add("finished " + stepNumber + " " + r.status());
+      steps.put(stepNumber, r);
+    }
+
+    @Override
+    public void jobFinished(JobRef job, JobResult r) {
+      events.add("job-finished " + r.status());
+      result = r;
+    }
+  }
+
+  private record Ran(JobRun run, Recorder rec) {
+    StepResult step(int n) {
+      return rec.steps.get(n);
+    }
+
+    JobResult result() {
+      return rec.result;
+    }
+  }
+
+  private Ran start(String yaml, String jobId, UnaryOperator<JobRun.Builder> customize) {
+    WorkflowSpec wf = new WorkflowParser().parse(yaml, "ci.yml");
+    String buildId = "b" + BUILDS.incrementAndGet();
+    JobRun run =
+        customize.apply(JobRun.builder(new JobRef(buildId, jobId), wf, wf.job(jobId))).build();
+    Recorder rec = new Recorder();
+    runner.start(run, rec);
+    return new Ran(run, rec);
+  }
+
+  private Ran runToEnd(String yaml, String jobId, UnaryOperator<JobRun.Builder> customize) {
+    Ran ran = start(yaml, jobId, customize);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ran.rec.result != null);
+    return ran;
+  }
+
+  private Ran runToEnd(String yaml) {
+    return runToEnd(yaml, "test", b -> b);
+  }
+
+  private String log(Ran ran, int step) {
+    return sink.text(ran.run.ref(), step);
+  }
+
+  private static String job(String body) {
+    return "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n" + body.stripIndent();
+  }
+
+  @Test
+  void outputsEnvAndPathFlowBetweenStepsAndToTheJobResult() {
+    Ran ran =
+        runToEnd(
+            """
+            on: push
+            env:
+              LEVEL: workflow
+              WF_ONLY: wf
+            defaults:
+              run:
+                working-directory: sub
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                env:
+                  LEVEL: job
+                outputs:
+                  greeting: ${{ steps.produce.outputs.greeting }}
+                  multi: ${{ steps.produce.outputs.multi }}
+                steps:
+                  - run: mkdir -p sub/deeper
+                    working-directory: .
+                  - id: produce
+                    name: Produce ${{ env.LEVEL }}
+                    run: |
+                      echo "greeting=hello from $(basename "$PWD")" >> "$GITHUB_OUTPUT"
+                      { echo "multi<<EOF"; echo "a"; echo "b"; echo "EOF"; } >> "$GITHUB_OUTPUT"
+                      { echo "FROM_FILE<<XYZ"; echo "line1"; echo "line2"; echo "XYZ"; } >> "$GITHUB_ENV"
+                      mkdir -p "$RUNNER_TEMP/bin" && printf '#!/bin/sh\\necho tool-ran\\n' > "$RUNNER_TEMP/bin/mytool"
+                      chmod +x "$RUNNER_TEMP/bin/mytool" && echo "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"
+                      echo "# Summary" >> "$GITHUB_STEP_SUMMARY"
+                  - env:
+                      LEVEL: step
+                    working-directory: sub/deeper
+                    run: |
+                      echo "level=$LEVEL wf=$WF_ONLY file=$FROM_FILE dir=$(basename "$PWD")"
+                      echo "out=${{ steps.produce.outputs.greeting }} outcome=${{ steps.produce.outcome }}"
+                      echo "ci=$CI gha=$GITHUB_ACTIONS job=$GITHUB_JOB run=$GITHUB_RUN_ID home=${HOME:+set}"
+                      mytool
+            """);
+    assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(ran.result().outputs())
+        .containsEntry("greeting", "hello from sub")
+        .containsEntry("multi", "a\nb");
+    assertThat(ran.step(2).outputs()).containsEntry("greeting", "hello from sub");
+    assertThat(ran.step(2).summary()).isEqualTo("# Summary\n");
+    assertThat(log(ran, 3))
+        .contains("level=step wf=wf file=line1")
+        .contains("line2 dir=deeper")
+        .contains("out=hello from sub outcome=success")
+        .contains("ci=true gha=true job=test run=" + ran.run.buildId() + " home=set")
+        .contains("tool-ran");
+    assertThat(ran.rec.events)
+        .containsExactly(
+            "job-started",
+            "started 1 Run mkdir -p sub/deeper",
+            "finished 1 SUCCEEDED",
+            "started 2 Produce job",
+            "finished 2 SUCCEEDED",
+            "started 3 Run echo \"level=$LEVEL wf=$WF_ONLY file=$FROM_FILE dir=$(basename \"$PWD\")\"",
+            "finished 3 SUCCEEDED",
+            "job-finished SUCCEEDED");
+    assertThat(runner.status(ran.run.ref()).phase()).isEqualTo(JobSnapshot.Phase.FINISHED);
+  }
+
+  @Test
+  void ifConditionsAndContinueOnErrorFollowGitHub() {
+    Ran ran =
+        runToEnd(
+            job(
+                """
+                    steps:
+                      - id: soft
+                        run: exit 2
+                        continue-on-error: true
+                      - run: echo "soft=${{ steps.soft.outcome }}/${{ steps.soft.conclusion }}"
+                      - run: echo "skipped on success"
+                        if: failure()
+                      - run: exit 3
+                      - run: echo never
+                      - run: echo "after failure"
+                        if: failure()
+                      - run: echo "always"
+                        if: always()
+                      - run: echo "${{ job.status }}"
+                        if: ${{ always() }}
+                """));
+    assertThat(ran.step(1).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(ran.step(1).outcome()).isEqualTo("failure");
+    assertThat(ran.step(1).conclusion()).isEqualTo("success");
+    assertThat(ran.step(1).exitCode()).isEqualTo(2);
+    assertThat(log(ran, 2)).contains("soft=failure/success");
+    assertThat(ran.step(3).status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(ran.step(4).status()).isEqualTo(StepStatus.FAILED);
+    assertThat(ran.step(4).errorCode()).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(log(ran, 4)).contains("##[error]Process completed with exit code 3.");
+    assertThat(ran.step(5).status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(ran.step(6).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(ran.step(7).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(log(ran, 8)).contains("failure");
+    assertThat(ran.rec.events).doesNotContain("started 3 Run echo \"skipped on success\"");
+    assertThat(ran.result().status()).isEqualTo(JobStatus.FAILED);
+    assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(ran.result().errorMessage()).isEqualTo("Process completed with exit code 3.");
+  }
+
+  @Test
+  void stepTimeoutKillsTheWholeProcessTree() throws Exception {
+    Ran ran =
+        runToEnd(
+            job(
+                """
+                    steps:
+                      - run: |
+                          sleep 300 &
+                          echo $! > bg.pid
+                          echo started
+                          sleep 300
+                          wait
+                        timeout-minutes: 0.01
+                      - run: echo "next sees ${{ steps.x.outcome }}"
+                        if: always()
+                """));
+    StepResult timedOut = ran.step(1);
+    assertThat(timedOut.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(timedOut.errorCode()).isEqualTo(ErrorCode.TIMEOUT);
+    assertThat(log(ran, 1)).contains("started").contains("##[error]The step has timed out");
+    long pid =
+        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    assertThat(ran.step(2).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.TIMEOUT);
+  }
+
+  @Test
+  void jobTimeoutFailsTheJobAndCancelsTheRest() {
+    Ran ran =
+        runToEnd(
+            """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                timeout-minutes: 0.01
+                steps:
+                  - run: sleep 300
+                  - run: echo never
+                    if: always()
+            """);
+    assertThat(ran.step(1).status()).isEqualTo(StepStatus.CANCELLED);
+    assertThat(ran.step(2).status()).isEqualTo(StepStatus.CANCELLED);
+    assertThat(ran.result().status()).isEqualTo(JobStatus.FAILED);
+    assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.TIMEOUT);
+    assertThat(ran.result().errorMessage()).contains("maximum execution time");
+  }
+
+  @Test
+  void cancelKillsTheRunningTreeAndStillRunsAlwaysSteps() throws Exception {
+    Ran ran =
+        start(
+            job(
+                """
+                    steps:
+                      - run: |
+                          sleep 300 &
+                          echo $! > bg.pid
+                          echo ready
+                          wait
+                      - run: echo not after cancel
+                      - run: echo "cleanup ${{ job.status }} ${{ cancelled() }}"
+                        if: always()
+                """),
+            "test",
+            b -> b);
+    await().atMost(Duration.ofSeconds(10)).until(() -> log(ran, 1).contains("ready"));
+    assertThat(runner.status(ran.run.ref()).phase()).isEqualTo(JobSnapshot.Phase.RUNNING);
+    assertThat(runner.status(ran.run.ref()).currentStep()).isEqualTo(1);
+    long cancelledAt = System.nanoTime();
+    runner.cancelBuild(ran.run.buildId());
+    runner.cancel(ran.run.ref());
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.result() != null);
+    assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(5));
+    assertThat(ran.step(1).status()).isEqualTo(StepStatus.CANCELLED);
+    assertThat(ran.step(2).status()).isEqualTo(StepStatus.CANCELLED);
+    assertThat(ran.step(3).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(log(ran, 3)).contains("cleanup cancelled true");
+    assertThat(ran.result().status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.CANCELLED);
+    long pid =
+        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  @Test
+  void secretsAndAddMaskValuesNeverReachTheLog() {
+    Ran ran =
+        runToEnd(
+            job(
+                """
+                    outputs:
+                      leaked: ${{ steps.s.outputs.token }}
+                    steps:
+                      - id: s
+                        env:
+                          PASSWORD: ${{ secrets.DB_PASSWORD }}
+                        run: |
+                          echo "password is $PASSWORD"
+                          echo "::add-mask::generated-9f8e"
+                          echo "token generated-9f8e" >&2
+                          echo "token=generated-9f8e" >> "$GITHUB_OUTPUT"
+                          echo "::error file=a.sh,line=2::bad $PASSWORD"
+                          echo "::group::Details"
+                          echo "::endgroup::"
+                """),
+            "test",
+            b -> b.secrets(Map.of("DB_PASSWORD", "pa55-word")));
+    String log = log(ran, 1);
+    assertThat(log)
+        .doesNotContain("pa55-word")
+        .doesNotContain("generated-9f8e")
+        .contains("password is ***")
+        .contains("::add-mask::***")
+        .contains("token ***")
+        .contains("##[error]bad ***")
+        .contains("##[group]Details")
+        .contains("##[endgroup]");
+    assertThat(ran.step(1).annotations())
+        .containsExactly(new Annotation(Annotation.Level.ERROR, "bad ***", "a.sh", 2, null));
+    assertThat(ran.step(1).outputs()).containsEntry("token", "***");
+    assertThat(ran.result().outputs()).containsEntry("leaked", "***");
+  }
+
+  @Test
+  void checksOutALocalRepositoryIntoTheWorkspace(@TempDir Path origin) throws Exception {
+    git(origin, "init", "-q", "-b", "main", ".");
+    Files.writeString(origin.resolve("README.md"), "hello repo\n");
+    git(origin, "add", "README.md");
+    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
+    String sha = gitOut(origin, "rev-parse", "HEAD");
+    Files.writeString(origin.resolve("README.md"), "second version\n");
+    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "second");
+    Ran ran =
+        runToEnd(
+            job(
+                """
+                    steps:
+                      - run: echo leftover > stale.txt
+                      - uses: actions/checkout@v4
+                      - uses: actions/checkout@v4
+                        with:
+                          path: copy
+                          ref: refs/heads/main
+                      - run: |
+                          cat README.md
+                          cat copy/README.md
+                          git rev-parse HEAD
+                          test ! -e stale.txt
+                """),
+            "test",
+            b ->
+                b.repository(
+                    new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha)));
+    assertThat(ran.result().status())
+        .as(sink.jobText(ran.run.ref()))
+        .isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(log(ran, 4)).contains("hello repo\nsecond version\n" + sha);
+    assertThat(log(ran, 2)).contains("HEAD is now at");
+  }
+
+  @Test
+  void unsupportedActionsFailPermanently() {
+    Ran ran =
+        runToEnd(job("    steps:\n      - uses: actions/setup-node@v4\n      - run: echo never\n"));
+    assertThat(ran.step(1).status()).isEqualTo(StepStatus.FAILED);
+    assertThat(ran.step(1).errorCode()).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(ran.step(1).errorMessage())
+        .isEqualTo("uses: actions/setup-node@v4 is not supported by the local runner yet");
+    assertThat(ran.step(2).status()).isEqualTo(StepStatus.SKIPPED);
+  }
+
+  @Test
+  void shellsAndMatrixNeedsContexts() {
+    Ran ran =
+        runToEnd(
+            job(
+                """
+                    defaults:
+                      run:
+                        shell: sh
+                    steps:
+                      - run: echo "sh ${{ matrix.os }} ${{ needs.build.outputs.v }} ${{ strategy.job-total }}"
+                      - shell: python
+                        run: print("py", 6 * 7)
+                      - shell: bash
+                        run: false | true
+                        continue-on-error: true
+                      - shell: bash {0}
+                        run: false | true; echo "custom without pipefail"
+                      - shell: perl {0}
+                        run: print "perl\\n";
+                """),
+            "test",
+            b ->
+                b.matrix(Map.of("os", "linux"))
+                    .needs(
+                        Map.of("build", new NeedResult(JobStatus.SUCCEEDED, Map.of("v", "1.0")))));
+    assertThat(log(ran, 1)).contains("sh linux 1.0 1");
+    assertThat(log(ran, 2)).contains("py 42");
+    assertThat(ran.step(3).outcome()).as("bash keyword sets pipefail").isEqualTo("failure");
+    assertThat(log(ran, 4))
+        .as(ran.rec.events + sink.jobText(ran.run.ref()))
+        .contains("custom without pipefail");
+    assertThat(ran.step(4).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(log(ran, 5)).isEqualTo("perl\n");
+    assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void startIsIdempotentJobsRunInParallelAndReleaseDeletesTheWorkspace() {
+    String yaml =
+        """
+        on: push
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - run: touch a.done; while [ ! -e b.done ]; do sleep 0.05; done
+          b:
+            runs-on: ubuntu-latest
+            steps:
+              - run: touch b.done; while [ ! -e a.done ]; do sleep 0.05; done
+        """;
+    WorkflowSpec wf = new WorkflowParser().parse(yaml, "ci.yml");
+    String buildId = "par" + BUILDS.incrementAndGet();
+    Recorder ra = new Recorder();
+    Recorder rb = new Recorder();
+    JobRun a = JobRun.builder(new JobRef(buildId, "a"), wf, wf.job("a")).build();
+    JobRun b = JobRun.builder(new JobRef(buildId, "b"), wf, wf.job("b")).build();
+    runner.start(a, ra);
+    runner.start(a, ra);
+    runner.start(b, rb);
+    await().atMost(Duration.ofSeconds(10)).until(() -> ra.result != null && rb.result != null);
+    assertThat(ra.result.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(rb.result.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(ra.events).containsOnlyOnce("job-started");
+    assertThat(runner.status(buildId)).extracting(s -> s.ref().jobKey()).containsExactly("a", "b");
+    assertThat(Files.exists(root.resolve(buildId).resolve("a.done"))).isTrue();
+
+    assertThat(runner.attach(a, ra).phase()).isEqualTo(JobSnapshot.Phase.FINISHED);
+    try (LocalJobRunner restarted = new LocalJobRunner(LocalRunnerConfig.defaults(root), sink)) {
+      assertThat(restarted.attach(a, RunObserver.NONE).phase()).isEqualTo(JobSnapshot.Phase.LOST);
+      JobRun never = JobRun.builder(new JobRef(buildId, "c"), wf, wf.job("a")).build();
+      assertThat(restarted.attach(never, RunObserver.NONE).phase())
+          .isEqualTo(JobSnapshot.Phase.UNKNOWN);
+    }
+    runner.releaseBuild(buildId);
+    assertThat(Files.exists(root.resolve(buildId))).isFalse();
+    assertThat(runner.status(a.ref()).phase()).isEqualTo(JobSnapshot.Phase.UNKNOWN);
+  }
+
+  @Test
+  void aCancelledQueuedJobNeverRuns() {
+    LocalJobRunner single =
+        new LocalJobRunner(
+            LocalRunnerConfig.defaults(root)
+                .withMaxParallelJobs(1)
+                .withKillGrace(Duration.ofMillis(200)),
+            sink);
+    try (single) {
+      String yaml = job("    steps:\n      - run: sleep 300\n");
+      WorkflowSpec wf = new WorkflowParser().parse(yaml, "ci.yml");
+      Recorder first = new Recorder();
+      Recorder second = new Recorder();
+      single.start(JobRun.builder(new JobRef("q1", "test"), wf, wf.job("test")).build(), first);
+      JobSnapshot queued =
+          single.start(
+              JobRun.builder(new JobRef("q2", "test"), wf, wf.job("test")).build(), second);
+      assertThat(queued.phase()).isEqualTo(JobSnapshot.Phase.QUEUED);
+      single.cancelBuild("q2");
+      await().atMost(Duration.ofSeconds(5)).until(() -> second.result != null);
+      assertThat(second.result.status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(second.events).doesNotContain("job-started");
+      assertThat(second.steps.get(1).status()).isEqualTo(StepStatus.CANCELLED);
+      single.cancelBuild("q1");
+      await().atMost(Duration.ofSeconds(5)).until(() -> first.result != null);
+      assertThat(first.result.status()).isEqualTo(JobStatus.CANCELLED);
+    }
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    gitOut(dir, args);
+  }
+
+  private static String gitOut(Path dir, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()).strip();
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+}
