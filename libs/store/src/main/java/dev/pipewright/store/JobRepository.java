@@ -50,37 +50,47 @@ public final class JobRepository {
    * @throws IllegalArgumentException when two jobs share a key
    */
   public boolean createPlan(UUID buildId, List<NewJob> jobs) {
-    Set<String> keys = new HashSet<>();
-    for (NewJob job : jobs) {
-      if (!keys.add(job.key())) {
-        throw new IllegalArgumentException("duplicate job key " + job.key());
-      }
-    }
+    checkUniqueKeys(jobs);
     return StoreErrors.call(
         () -> dsl.transactionResult(cfg -> createPlan(cfg.dsl(), buildId, jobs)));
   }
 
   private static boolean createPlan(DSLContext tx, UUID buildId, List<NewJob> jobs) {
-    // Locking the build makes two concurrent planners of one build take turns.
+    lockBuild(tx, buildId);
+    if (tx.fetchExists(BUILD_JOBS, BUILD_JOBS.BUILD_ID.eq(buildId))) {
+      return false;
+    }
+    insertJobs(tx, buildId, jobs, 0, false);
+    return true;
+  }
+
+  /** Locking the build makes two writers of one build's plan take turns. */
+  private static void lockBuild(DSLContext tx, UUID buildId) {
     tx.select(BUILDS.ID)
         .from(BUILDS)
         .where(BUILDS.ID.eq(buildId))
         .forNoKeyUpdate()
         .fetchOptional()
         .orElseThrow(() -> new CiException(ErrorCode.NOT_FOUND, "no build " + buildId));
-    if (tx.fetchExists(BUILD_JOBS, BUILD_JOBS.BUILD_ID.eq(buildId))) {
-      return false;
-    }
+  }
+
+  /**
+   * Inserts jobs and their PENDING steps. A plan's jobs get ordinals from {@code firstOrdinal} on;
+   * the instances of an expanded matrix share one ordinal and are numbered among themselves.
+   */
+  private static void insertJobs(
+      DSLContext tx, UUID buildId, List<NewJob> jobs, int firstOrdinal, boolean instances) {
     List<TableRecord<?>> rows = new ArrayList<>();
     List<TableRecord<?>> stepRows = new ArrayList<>();
-    int ordinal = 0;
+    int position = 0;
     for (NewJob job : jobs) {
       UUID jobRowId = UUID.randomUUID();
       BuildJobsRecord row = tx.newRecord(BUILD_JOBS);
       row.setId(jobRowId);
       row.setBuildId(buildId);
       row.setJobKey(job.key());
-      row.setOrdinal(ordinal++);
+      row.setOrdinal(instances ? firstOrdinal : firstOrdinal + position);
+      row.setInstance(instances ? position + 1 : 0);
       row.setJobId(job.jobId());
       row.setName(job.name());
       row.setMatrix(job.matrix() == null ? null : Json.write(job.matrix()));
@@ -88,6 +98,7 @@ public final class JobRepository {
       row.setStatus(JobStatus.PENDING.name());
       row.setOutputs(Json.write(Map.of()));
       rows.add(row);
+      position++;
       int number = 1;
       for (NewStep step : job.steps()) {
         BuildJobStepsRecord stepRow = tx.newRecord(BUILD_JOB_STEPS);
@@ -107,7 +118,91 @@ public final class JobRepository {
     if (!stepRows.isEmpty()) {
       tx.batchInsert(stepRows).execute();
     }
-    return true;
+  }
+
+  /**
+   * Replaces a dynamic-matrix placeholder (a PENDING job whose key is its workflow job id) by its
+   * expanded instances, in its place in the plan, in one transaction.
+   *
+   * @return false when there is no such pending placeholder (already expanded, started, closed)
+   * @throws CiException NOT_FOUND for an unknown build
+   */
+  public boolean expand(UUID buildId, String placeholderKey, List<NewJob> instances) {
+    checkUniqueKeys(instances);
+    return StoreErrors.call(
+        () ->
+            dsl.transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  lockBuild(tx, buildId);
+                  Integer ordinal =
+                      tx.deleteFrom(BUILD_JOBS)
+                          .where(BUILD_JOBS.BUILD_ID.eq(buildId))
+                          .and(BUILD_JOBS.JOB_KEY.eq(placeholderKey))
+                          .and(BUILD_JOBS.JOB_KEY.eq(BUILD_JOBS.JOB_ID))
+                          .and(BUILD_JOBS.STATUS.eq(JobStatus.PENDING.name()))
+                          .returning(BUILD_JOBS.ORDINAL)
+                          .fetchOptional(BUILD_JOBS.ORDINAL)
+                          .orElse(null);
+                  if (ordinal == null) {
+                    return false;
+                  }
+                  insertJobs(tx, buildId, instances, ordinal, true);
+                  return true;
+                }));
+  }
+
+  /**
+   * Runs an active job again (a retry after a runner failure): QUEUED with {@code attempt}, its
+   * error, finish time and outputs cleared and its steps PENDING again. This is the one job move
+   * outside the state machine, so it has its own guard: the job is still QUEUED or RUNNING and on
+   * an older attempt.
+   */
+  public boolean restart(UUID jobRowId, int attempt) {
+    return StoreErrors.call(
+        () ->
+            dsl.transactionResult(
+                cfg -> {
+                  DSLContext tx = cfg.dsl();
+                  int moved =
+                      tx.update(BUILD_JOBS)
+                          .set(BUILD_JOBS.STATUS, JobStatus.QUEUED.name())
+                          .set(BUILD_JOBS.ATTEMPT, attempt)
+                          .setNull(BUILD_JOBS.ERROR_CODE)
+                          .setNull(BUILD_JOBS.ERROR_MESSAGE)
+                          .setNull(BUILD_JOBS.FINISHED_AT)
+                          .set(BUILD_JOBS.OUTPUTS, Json.write(Map.of()))
+                          .where(BUILD_JOBS.ID.eq(jobRowId))
+                          .and(
+                              BUILD_JOBS.STATUS.in(
+                                  JobStatus.QUEUED.name(), JobStatus.RUNNING.name()))
+                          .and(BUILD_JOBS.ATTEMPT.lt(attempt))
+                          .execute();
+                  if (moved == 1) {
+                    tx.update(BUILD_JOB_STEPS)
+                        .set(BUILD_JOB_STEPS.STATUS, StepStatus.PENDING.name())
+                        .setNull(BUILD_JOB_STEPS.STARTED_AT)
+                        .setNull(BUILD_JOB_STEPS.FINISHED_AT)
+                        .setNull(BUILD_JOB_STEPS.EXIT_CODE)
+                        .setNull(BUILD_JOB_STEPS.OUTCOME)
+                        .setNull(BUILD_JOB_STEPS.CONCLUSION)
+                        .setNull(BUILD_JOB_STEPS.ERROR_CODE)
+                        .setNull(BUILD_JOB_STEPS.ERROR_MESSAGE)
+                        .set(BUILD_JOB_STEPS.OUTPUTS, Json.write(Map.of()))
+                        .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
+                        .execute();
+                  }
+                  return moved == 1;
+                }));
+  }
+
+  private static void checkUniqueKeys(List<NewJob> jobs) {
+    Set<String> keys = new HashSet<>();
+    for (NewJob job : jobs) {
+      if (!keys.add(job.key())) {
+        throw new IllegalArgumentException("duplicate job key " + job.key());
+      }
+    }
   }
 
   /** The build's jobs in plan order, each with its steps in order. */

@@ -78,7 +78,7 @@ final class Rows {
     List<BuildJobsRecord> jobs =
         ctx.selectFrom(BUILD_JOBS)
             .where(where)
-            .orderBy(BUILD_JOBS.BUILD_ID, BUILD_JOBS.ORDINAL)
+            .orderBy(BUILD_JOBS.BUILD_ID, BUILD_JOBS.ORDINAL, BUILD_JOBS.INSTANCE)
             .fetch();
     if (jobs.isEmpty()) {
       return List.of();

@@ -253,4 +253,72 @@ class JobRepositoryIT {
     assertThat(builds.find(buildId).orElseThrow().jobs())
         .allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.CANCELLED));
   }
+
+  @Test
+  void aDynamicMatrixPlaceholderIsReplacedByItsInstancesInPlace() {
+    UUID buildId = runningBuild();
+    jobs.createPlan(
+        buildId,
+        List.of(
+            new NewJob("build", "build", null, null, null, List.of(new NewStep("make"))),
+            new NewJob("test", "test", null, null, List.of("build"), List.of(new NewStep("t"))),
+            new NewJob("deploy", "deploy", null, null, List.of("test"), null)));
+    List<NewJob> instances =
+        List.of(
+            new NewJob(
+                "test.1",
+                "test",
+                "test (a)",
+                Map.of("x", "a"),
+                List.of("build"),
+                List.of(new NewStep("t"))),
+            new NewJob(
+                "test.2",
+                "test",
+                "test (b)",
+                Map.of("x", "b"),
+                List.of("build"),
+                List.of(new NewStep("t"))));
+
+    assertThat(jobs.expand(buildId, "test", instances)).isTrue();
+    assertThat(jobs.expand(buildId, "test", instances)).as("expanded already").isFalse();
+
+    assertThat(jobs.jobs(buildId))
+        .extracting(JobView::key)
+        .containsExactly("build", "test.1", "test.2", "deploy");
+    assertThat(job(buildId, "test.2").steps()).extracting(StepView::name).containsExactly("t");
+    assertThat(jobs.expand(buildId, "test.1", instances)).as("an instance").isFalse();
+    jobs.transitionJob(job(buildId, "build").id(), JobStatus.RUNNING);
+    assertThat(jobs.expand(buildId, "build", List.of())).as("started").isFalse();
+  }
+
+  @Test
+  void aRestartRunsAnActiveJobAgainFromItsFirstStep() {
+    UUID buildId = runningBuild();
+    jobs.createPlan(buildId, PLAN);
+    UUID id = job(buildId, "build").id();
+    jobs.transitionJob(id, JobStatus.RUNNING);
+    jobs.transitionStep(id, 1, StepStatus.RUNNING, null);
+    jobs.transitionStep(
+        id, 1, StepStatus.SUCCEEDED, StepResult.exited(0, "success", "success", null));
+    jobs.transitionStep(id, 2, StepStatus.RUNNING, null);
+
+    assertThat(jobs.restart(id, 2)).isTrue();
+    assertThat(jobs.restart(id, 2)).as("that attempt runs already").isFalse();
+
+    JobView restarted = job(buildId, "build");
+    assertThat(restarted.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(restarted.attempt()).isEqualTo(2);
+    assertThat(restarted.steps())
+        .allSatisfy(
+            s -> {
+              assertThat(s.status()).isEqualTo(StepStatus.PENDING);
+              assertThat(s.exitCode()).isNull();
+              assertThat(s.startedAt()).isNull();
+            });
+    jobs.transitionJob(id, JobStatus.RUNNING);
+    jobs.transitionJob(id, JobStatus.FAILED, ErrorCode.PERMANENT, "broken", null);
+    assertThat(jobs.restart(id, 3)).as("finished").isFalse();
+    assertThat(jobs.restart(job(buildId, "deploy").id(), 2)).as("never started").isFalse();
+  }
 }
