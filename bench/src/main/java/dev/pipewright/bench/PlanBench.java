@@ -10,7 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * Times parsing and planning of generated workflows, separately: warm-up rounds, then measured
- * rounds; prints min and median milliseconds. Figures, never assertions.
+ * rounds; prints min and median milliseconds. Figures, never assertions. Each phase (warm-up,
+ * measurement) stops early once it has used a minute, so a slow parser cannot stall the run; the
+ * number of measured rounds is printed.
  *
  * <p>Arguments (all optional): job counts separated by commas (default {@code 10000,100000}),
  * warm-up rounds (default 5), measured rounds (default 10). Each job needs 3 earlier jobs, so
@@ -20,6 +22,7 @@ public final class PlanBench {
   private static final int NEEDS_PER_JOB = 3;
   private static final int WINDOW = 1_000;
   private static final long SEED = 42;
+  private static final long BUDGET_NANOS = 60_000_000_000L;
 
   private PlanBench() {}
 
@@ -54,22 +57,32 @@ public final class PlanBench {
     report("plan ", time(() -> planner.plan(spec), warmup, rounds));
   }
 
+  /**
+   * Runs {@code warmup} then {@code rounds} timed calls, but stops each phase once it has used
+   * {@link #BUDGET_NANOS} (after at least one call), so a slow phase cannot stall the run.
+   */
   private static double[] time(Supplier<?> task, int warmup, int rounds) {
     Object sink = null;
-    for (int i = 0; i < warmup; i++) {
+    long warmupStart = System.nanoTime();
+    for (int i = 0; i < warmup && System.nanoTime() - warmupStart < BUDGET_NANOS; i++) {
       sink = task.get();
     }
     double[] millis = new double[rounds];
-    for (int i = 0; i < rounds; i++) {
+    int done = 0;
+    long spent = 0;
+    while (done < rounds && (done == 0 || spent < BUDGET_NANOS)) {
       long start = System.nanoTime();
       sink = task.get();
-      millis[i] = (System.nanoTime() - start) / 1e6;
+      long elapsed = System.nanoTime() - start;
+      spent += elapsed;
+      millis[done++] = elapsed / 1e6;
     }
     if (sink == null) {
       throw new IllegalStateException("the benchmarked task returned nothing");
     }
-    Arrays.sort(millis);
-    return millis;
+    double[] measured = Arrays.copyOf(millis, done);
+    Arrays.sort(measured);
+    return measured;
   }
 
   private static void report(String what, double[] sorted) {
