@@ -199,14 +199,13 @@ public final class Values {
    * strings compare ignoring case; arrays and objects are equal only to themselves.
    */
   public static boolean looseEquals(Object left, Object right) {
-    Object[] pair = coerce(canonical(left), canonical(right));
-    Object l = pair[0];
-    Object r = pair[1];
-    Kind lk = kind(l);
-    if (lk != kind(r)) {
+    Coerced c = coerce(canonical(left), canonical(right));
+    Object l = c.left();
+    Object r = c.right();
+    if (c.kind() == null) {
       return false;
     }
-    return switch (lk) {
+    return switch (c.kind()) {
       case NULL -> true;
       case NUMBER -> ((Double) l).doubleValue() == (Double) r;
       case STRING -> ((String) l).equalsIgnoreCase((String) r);
@@ -239,14 +238,13 @@ public final class Values {
 
   /** Sign of the comparison after coercion, or null when the pair is unordered. */
   private static Integer order(Object left, Object right) {
-    Object[] pair = coerce(canonical(left), canonical(right));
-    Object l = pair[0];
-    Object r = pair[1];
-    Kind lk = kind(l);
-    if (lk != kind(r)) {
+    Coerced c = coerce(canonical(left), canonical(right));
+    Object l = c.left();
+    Object r = c.right();
+    if (c.kind() == null) {
       return null;
     }
-    return switch (lk) {
+    return switch (c.kind()) {
       case NUMBER -> {
         double a = (Double) l;
         double b = (Double) r;
@@ -260,17 +258,20 @@ public final class Values {
     };
   }
 
-  private static Object[] coerce(Object left, Object right) {
+  /** Both sides after coercion, and their common kind, or a null kind when they still differ. */
+  private record Coerced(Object left, Object right, Kind kind) {}
+
+  private static Coerced coerce(Object left, Object right) {
     Kind lk = kind(left);
     Kind rk = kind(right);
     if (lk == rk) {
-      return new Object[] {left, right};
+      return new Coerced(left, right, lk);
     }
     if (lk == Kind.NUMBER && rk == Kind.STRING) {
-      return new Object[] {left, toNumber(right)};
+      return new Coerced(left, toNumber(right), Kind.NUMBER);
     }
     if (lk == Kind.STRING && rk == Kind.NUMBER) {
-      return new Object[] {toNumber(left), right};
+      return new Coerced(toNumber(left), right, Kind.NUMBER);
     }
     if (lk == Kind.BOOLEAN || lk == Kind.NULL) {
       return coerce(toNumber(left), right);
@@ -278,7 +279,7 @@ public final class Values {
     if (rk == Kind.BOOLEAN || rk == Kind.NULL) {
       return coerce(left, toNumber(right));
     }
-    return new Object[] {left, right};
+    return new Coerced(left, right, null);
   }
 
   /** {@code toJSON}: indented with two spaces, like GitHub's. */
