@@ -108,7 +108,7 @@ public final class InMemoryRunStore implements RunStore, LogSink {
     JobRow placeholder = state.jobs.get(placeholderKey);
     if (placeholder == null
         || placeholder.status() != JobStatus.PENDING
-        || placeholder.matrix() != null) {
+        || !placeholder.key().equals(placeholder.jobId())) {
       return false;
     }
     Map<String, JobRow> reordered = new LinkedHashMap<>();

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * One stored job instance.
  *
- * @param matrix the matrix cell; empty without a matrix, null for the placeholder of a dynamic
- *     matrix that has not been expanded yet
+ * @param matrix the matrix cell; null or empty without a matrix. The placeholder of a dynamic
+ *     matrix not expanded yet is the row whose key is its job id
  */
 public record JobRow(
     String key,

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A job instance row to create, PENDING, with its steps (numbered from 1, PENDING).
  *
- * @param matrix null for the placeholder of a dynamic matrix
+ * @param matrix null without a matrix (and for the placeholder of a dynamic matrix, keyed by its
+ *     job id)
  */
 public record NewJob(
     String key,

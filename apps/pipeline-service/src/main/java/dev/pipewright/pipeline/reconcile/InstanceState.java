@@ -9,7 +9,7 @@ import java.util.Map;
  * One job instance (a job, or one cell of its matrix) as stored.
  *
  * @param key unique within the build; also the runner's handle
- * @param matrix the cell's values; null for the placeholder of an unexpanded dynamic matrix
+ * @param matrix the cell's values; empty without a matrix (null is read as empty)
  * @param attempt 1 for the first run, incremented each time a lost run is restarted
  * @param finishedAt when it reached a terminal state (orders the failures), or null
  */
@@ -26,6 +26,7 @@ public record InstanceState(
 
   public InstanceState {
     outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+    matrix = matrix == null ? Map.of() : matrix;
   }
 
   public static InstanceState pending(String key, String jobId, Map<String, Object> matrix) {

@@ -168,7 +168,9 @@ public final class Reconciler {
           }
           continue;
         }
-        if (job.dynamicMatrix() && pending.size() == 1 && pending.getFirst().matrix() == null) {
+        if (job.dynamicMatrix()
+            && pending.size() == 1
+            && pending.getFirst().key().equals(job.id())) {
           actions.add(new Action.ExpandMatrix(job.id(), contextFor(job, Map.of()).needs()));
           continue;
         }
@@ -261,7 +263,7 @@ public final class Reconciler {
       if (coe.strip().equals("true")) {
         return false;
       }
-      Map<String, Object> matrix = instance.matrix() == null ? Map.of() : instance.matrix();
+      Map<String, Object> matrix = instance.matrix();
       JobConditionContext needs = contextFor(job, matrix);
       // Status functions mean nothing in continue-on-error: evaluate it as a plain value.
       JobConditionContext plain =

@@ -201,15 +201,15 @@ class ReconcilerTest {
         new Sim(new JobNode("test", List.of(), null, "matrix.experimental", true, null, false))
             .matrix("test", List.of(Map.of("experimental", true), Map.of("experimental", false)));
     sim.step();
-    sim.runner("test(0)", JobStatus.FAILED, ErrorCode.PERMANENT, Map.of());
+    sim.runner("test.1", JobStatus.FAILED, ErrorCode.PERMANENT, Map.of());
 
     assertThat(sim.step()).noneMatch(Action.Cancel.class::isInstance);
-    sim.runner("test(1)", JobStatus.FAILED, ErrorCode.TIMEOUT, Map.of());
+    sim.runner("test.2", JobStatus.FAILED, ErrorCode.TIMEOUT, Map.of());
     sim.step();
     assertThat(sim.finished)
         .isEqualTo(
             new Action.FinishBuild(
-                BuildStatus.FAILED, ErrorCode.TIMEOUT, "job test(1) failed: exit 1"));
+                BuildStatus.FAILED, ErrorCode.TIMEOUT, "job test.2 failed: exit 1"));
   }
 
   @Test
@@ -218,14 +218,14 @@ class ReconcilerTest {
         new Sim(JobNode.simple("test"), JobNode.simple("other"))
             .matrix("test", List.of(Map.of("os", "a"), Map.of("os", "b"), Map.of("os", "c")));
     sim.parallelism = 3;
-    assertThat(started(sim.step())).containsExactly("test(0)", "test(1)", "test(2)");
-    sim.runner("test(0)", JobStatus.SUCCEEDED);
-    sim.runner("test(1)", JobStatus.FAILED, ErrorCode.PERMANENT, Map.of());
+    assertThat(started(sim.step())).containsExactly("test.1", "test.2", "test.3");
+    sim.runner("test.1", JobStatus.SUCCEEDED);
+    sim.runner("test.2", JobStatus.FAILED, ErrorCode.PERMANENT, Map.of());
 
     List<Action> actions = sim.step();
 
-    assertThat(actions).contains(new Action.Cancel("test(2)", true, "fail-fast: test(1) failed"));
-    assertThat(sim.statusOf("test(0)")).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(actions).contains(new Action.Cancel("test.3", true, "fail-fast: test.2 failed"));
+    assertThat(sim.statusOf("test.1")).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(started(actions)).containsExactly("other");
     assertThat(sim.statusOf("other")).isEqualTo(JobStatus.QUEUED);
   }
@@ -236,10 +236,10 @@ class ReconcilerTest {
         new Sim(new JobNode("test", List.of(), null, null, false, null, false))
             .matrix("test", List.of(Map.of("n", 1L), Map.of("n", 2L)));
     sim.step();
-    sim.runner("test(0)", JobStatus.FAILED, ErrorCode.PERMANENT, Map.of());
+    sim.runner("test.1", JobStatus.FAILED, ErrorCode.PERMANENT, Map.of());
 
     assertThat(sim.step()).noneMatch(Action.Cancel.class::isInstance);
-    assertThat(sim.statusOf("test(1)")).isEqualTo(JobStatus.QUEUED);
+    assertThat(sim.statusOf("test.2")).isEqualTo(JobStatus.QUEUED);
   }
 
   @Test
@@ -248,9 +248,9 @@ class ReconcilerTest {
         new Sim(new JobNode("test", List.of(), null, null, true, 2, false), JobNode.simple("solo"))
             .matrix("test", List.of(Map.of("n", 1L), Map.of("n", 2L), Map.of("n", 3L)));
 
-    assertThat(started(sim.step())).containsExactly("test(0)", "test(1)", "solo");
-    sim.runner("test(1)", JobStatus.SUCCEEDED);
-    assertThat(started(sim.step())).containsExactly("test(2)");
+    assertThat(started(sim.step())).containsExactly("test.1", "test.2", "solo");
+    sim.runner("test.2", JobStatus.SUCCEEDED);
+    assertThat(started(sim.step())).containsExactly("test.3");
   }
 
   @Test
@@ -320,7 +320,7 @@ class ReconcilerTest {
             new Action.Record("setup", JobStatus.SUCCEEDED, null, null, Map.of()),
             new Action.ExpandMatrix(
                 "test", Map.of("setup", new JobConditionContext.NeedResult("success", Map.of()))));
-    assertThat(started(sim.step())).containsExactly("test(0)", "test(1)");
+    assertThat(started(sim.step())).containsExactly("test.1", "test.2");
   }
 
   @Test

@@ -49,17 +49,15 @@ final class Sim {
   Sim(JobNode... jobs) {
     this.jobs = List.of(jobs);
     for (JobNode job : jobs) {
-      rows.put(
-          job.id(),
-          InstanceState.pending(job.id(), job.id(), job.dynamicMatrix() ? null : Map.of()));
+      rows.put(job.id(), InstanceState.pending(job.id(), job.id(), Map.of()));
     }
   }
 
-  /** Replaces a job's single row by one row per matrix cell, keyed {@code job(i)}. */
+  /** Replaces a job's single row by one row per matrix cell, keyed {@code job.n} (1-based). */
   Sim matrix(String jobId, List<Map<String, Object>> cells) {
     rows.remove(jobId);
     for (int i = 0; i < cells.size(); i++) {
-      String key = jobId + "(" + i + ")";
+      String key = jobId + "." + (i + 1);
       rows.put(key, InstanceState.pending(key, jobId, cells.get(i)));
     }
     return this;

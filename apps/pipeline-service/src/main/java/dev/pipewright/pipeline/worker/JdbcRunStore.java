@@ -1,0 +1,250 @@
+package dev.pipewright.pipeline.worker;
+
+import static dev.pipewright.store.jooq.Tables.BUILD_JOBS;
+import static dev.pipewright.store.jooq.Tables.BUILD_JOB_STEPS;
+
+import dev.pipewright.executor.RepositoryRef;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.pipeline.orchestrator.BuildRecord;
+import dev.pipewright.pipeline.orchestrator.JobRow;
+import dev.pipewright.pipeline.orchestrator.NewJob;
+import dev.pipewright.pipeline.orchestrator.RunStore;
+import dev.pipewright.store.BuildRepository;
+import dev.pipewright.store.BuildView;
+import dev.pipewright.store.JobRepository;
+import dev.pipewright.store.JobView;
+import dev.pipewright.store.LogRepository;
+import dev.pipewright.store.NewStep;
+import dev.pipewright.store.StepView;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * {@link RunStore} over the store's repositories, for one worker: finishing a build is guarded by
+ * this worker's lease, so a worker that lost a build cannot overwrite its successor's outcome.
+ */
+public final class JdbcRunStore implements RunStore {
+  private final DSLContext dsl;
+  private final BuildRepository builds;
+  private final JobRepository jobs;
+  private final LogRepository logs;
+  private final String owner;
+
+  /** Job row ids by build and key: rows are never re-keyed, so the cache never goes stale. */
+  private final Map<String, Map<String, UUID>> rowIds = new ConcurrentHashMap<>();
+
+  public JdbcRunStore(DSLContext dsl, String owner) {
+    this.dsl = dsl;
+    this.builds = new BuildRepository(dsl);
+    this.jobs = new JobRepository(dsl);
+    this.logs = new LogRepository(dsl);
+    this.owner = owner;
+  }
+
+  @Override
+  public BuildRecord build(String buildId) {
+    return builds.find(UUID.fromString(buildId)).map(JdbcRunStore::record).orElse(null);
+  }
+
+  static BuildRecord record(BuildView b) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    Map<String, String> secrets = new LinkedHashMap<>();
+    b.variables().forEach((name, v) -> (v.secret() ? secrets : vars).put(name, v.value()));
+    return new BuildRecord(
+        b.id().toString(),
+        b.number(),
+        b.status(),
+        b.workflowYaml(),
+        b.workflowPath(),
+        new RepositoryRef(b.repositoryUrl(), null, b.repositoryRef(), b.repositorySha()),
+        vars,
+        secrets,
+        b.cancelRequested());
+  }
+
+  @Override
+  public void createJobs(String buildId, List<NewJob> newJobs) {
+    jobs.createPlan(
+        UUID.fromString(buildId),
+        newJobs.stream()
+            .map(
+                j ->
+                    new dev.pipewright.store.NewJob(
+                        j.key(),
+                        j.jobId(),
+                        j.name(),
+                        j.matrix(),
+                        j.needs(),
+                        j.stepNames().stream().map(NewStep::new).toList()))
+            .toList());
+  }
+
+  /**
+   * Not offered by the store yet (it needs {@code JobRepository.expand}); the orchestrator fails
+   * the job with this error, so a dynamic matrix fails visibly instead of hanging.
+   */
+  @Override
+  public boolean expandJob(String buildId, String placeholderKey, List<NewJob> instances) {
+    throw new CiException(
+        ErrorCode.PERMANENT,
+        "dynamic matrices are not supported by the PostgreSQL store yet; use `pipewright run`");
+  }
+
+  @Override
+  public List<JobRow> jobs(String buildId) {
+    List<JobView> views = jobs.jobs(UUID.fromString(buildId));
+    Map<String, UUID> ids = new HashMap<>();
+    views.forEach(v -> ids.put(v.key(), v.id()));
+    rowIds.put(buildId, ids);
+    return views.stream()
+        .map(
+            v ->
+                new JobRow(
+                    v.key(),
+                    v.jobId(),
+                    v.matrix(),
+                    v.status(),
+                    // The store counts attempts when a job leaves PENDING; a pending one is on
+                    // its first.
+                    Math.max(1, v.attempt()),
+                    v.errorCode(),
+                    v.errorMessage(),
+                    v.outputs(),
+                    v.finishedAt()))
+        .toList();
+  }
+
+  @Override
+  public boolean moveJob(
+      String buildId,
+      String key,
+      JobStatus to,
+      ErrorCode code,
+      String message,
+      Map<String, String> outputs) {
+    UUID id = rowId(buildId, key);
+    return id != null && jobs.transitionJob(id, to, code, message, outputs);
+  }
+
+  /**
+   * Not in {@code JobRepository} yet: the one move outside the job state machine, so it is a
+   * guarded update of its own (active row, older attempt) with its steps reset, in one transaction.
+   */
+  @Override
+  public boolean restartJob(String buildId, String key, int attempt) {
+    UUID id = rowId(buildId, key);
+    if (id == null) {
+      return false;
+    }
+    try {
+      return dsl.transactionResult(
+          cfg -> {
+            DSLContext tx = cfg.dsl();
+            int moved =
+                tx.update(BUILD_JOBS)
+                    .set(BUILD_JOBS.STATUS, JobStatus.QUEUED.name())
+                    .set(BUILD_JOBS.ATTEMPT, attempt)
+                    .setNull(BUILD_JOBS.ERROR_CODE)
+                    .setNull(BUILD_JOBS.ERROR_MESSAGE)
+                    .setNull(BUILD_JOBS.FINISHED_AT)
+                    .where(BUILD_JOBS.ID.eq(id))
+                    .and(BUILD_JOBS.STATUS.in(JobStatus.QUEUED.name(), JobStatus.RUNNING.name()))
+                    .and(BUILD_JOBS.ATTEMPT.lt(attempt))
+                    .execute();
+            if (moved == 1) {
+              tx.update(BUILD_JOB_STEPS)
+                  .set(BUILD_JOB_STEPS.STATUS, StepStatus.PENDING.name())
+                  .setNull(BUILD_JOB_STEPS.STARTED_AT)
+                  .setNull(BUILD_JOB_STEPS.FINISHED_AT)
+                  .setNull(BUILD_JOB_STEPS.EXIT_CODE)
+                  .setNull(BUILD_JOB_STEPS.OUTCOME)
+                  .setNull(BUILD_JOB_STEPS.CONCLUSION)
+                  .setNull(BUILD_JOB_STEPS.ERROR_CODE)
+                  .setNull(BUILD_JOB_STEPS.ERROR_MESSAGE)
+                  .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(id))
+                  .execute();
+            }
+            return moved == 1;
+          });
+    } catch (DataAccessException e) {
+      throw new CiException(
+          ErrorCode.TRANSIENT, "restarting job " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean closeJob(
+      String buildId, String key, JobStatus target, ErrorCode code, String message) {
+    return moveJob(buildId, key, target, code, message, null);
+  }
+
+  @Override
+  public boolean moveStep(
+      String buildId, String key, int number, StepStatus to, StepResult result) {
+    UUID id = rowId(buildId, key);
+    if (id == null) {
+      return false;
+    }
+    dev.pipewright.store.StepResult stored =
+        result == null
+            ? null
+            : new dev.pipewright.store.StepResult(
+                result.exitCode(),
+                result.outcome(),
+                result.conclusion(),
+                result.errorCode(),
+                result.errorMessage(),
+                result.outputs());
+    return jobs.transitionStep(id, number, to, stored);
+  }
+
+  @Override
+  public boolean finishBuild(String buildId, BuildStatus status, ErrorCode code, String message) {
+    return builds.finish(UUID.fromString(buildId), owner, status, code, message);
+  }
+
+  @Override
+  public Map<Integer, Long> logCursors(String buildId, String key) {
+    UUID build = UUID.fromString(buildId);
+    Map<Integer, Long> cursors = new HashMap<>();
+    long job = logs.lastSeq(build, key, null);
+    if (job > 0) {
+      cursors.put(0, job);
+    }
+    UUID id = rowId(buildId, key);
+    List<StepView> steps =
+        id == null ? List.of() : jobs.job(id).map(JobView::steps).orElse(List.of());
+    for (StepView step : steps) {
+      long seq = logs.lastSeq(build, key, step.number());
+      if (seq > 0) {
+        cursors.put(step.number(), seq);
+      }
+    }
+    return cursors;
+  }
+
+  /** Forgets the cached row ids of a build this worker is done with. */
+  public void forget(String buildId) {
+    rowIds.remove(buildId);
+  }
+
+  private UUID rowId(String buildId, String key) {
+    Map<String, UUID> ids = rowIds.get(buildId);
+    if (ids == null || !ids.containsKey(key)) {
+      jobs(buildId);
+      ids = rowIds.get(buildId);
+    }
+    return ids.get(key);
+  }
+}

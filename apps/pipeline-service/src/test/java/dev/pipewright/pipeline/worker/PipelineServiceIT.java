@@ -1,0 +1,279 @@
+package dev.pipewright.pipeline.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pipewright.executor.JobRunner;
+import dev.pipewright.executor.local.LocalJobRunner;
+import dev.pipewright.executor.local.LocalRunnerConfig;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.pipeline.orchestrator.Orchestrator;
+import dev.pipewright.store.BuildView;
+import dev.pipewright.store.JobView;
+import dev.pipewright.store.LogRepository;
+import dev.pipewright.store.StepView;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Workers against the machine's PostgreSQL and RabbitMQ, running jobs as local processes. */
+class PipelineServiceIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final String CHAIN =
+      """
+      on: push
+      jobs:
+        build:
+          runs-on: local
+          outputs:
+            artifact: ${{ steps.pack.outputs.name }}
+          steps:
+            - run: echo "compiling the-sources"
+            - id: pack
+              run: echo "name=app.tar" >> "$GITHUB_OUTPUT"
+        test:
+          needs: build
+          runs-on: local
+          steps:
+            - run: echo "testing ${{ needs.build.outputs.artifact }}"
+      """;
+
+  private WorkerHarness harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = new WorkerHarness();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  private BuildView awaitStatus(UUID id, BuildStatus status) {
+    await()
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> harness.build(id).status() == status);
+    return harness.build(id);
+  }
+
+  private static JobView job(BuildView build, String key) {
+    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
+  }
+
+  private static int occurrences(String text, String needle) {
+    Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void aBuildIsConsumedClaimedAndRunToSuccessWithStatesAndLogs() {
+    PipelineService worker = harness.start(harness.config("worker-a"));
+    UUID id = harness.createBuild(CHAIN);
+
+    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+
+    assertThat(build.leaseOwner()).isEqualTo("worker-a");
+    assertThat(build.jobs()).extracting(JobView::status).containsOnly(JobStatus.SUCCEEDED);
+    assertThat(build.jobs())
+        .flatExtracting(JobView::steps)
+        .extracting(StepView::status)
+        .containsOnly(StepStatus.SUCCEEDED);
+    assertThat(job(build, "build").outputs()).containsEntry("artifact", "app.tar");
+    String logs = harness.logText(id);
+    assertThat(logs).contains("compiling the-sources").contains("testing app.tar");
+    assertThat(harness.queue.messageCount(harness.names.buildQueue())).isZero();
+    assertThat(worker.loops().running()).isEmpty();
+  }
+
+  @Test
+  void aDuplicateDeliveryIsAckedAndDropped() {
+    harness.start(harness.config("worker-a"));
+    UUID id = harness.createBuild(CHAIN);
+    harness.publishAgain(id);
+
+    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    harness.publishAgain(id);
+
+    await()
+        .atMost(DEADLINE)
+        .until(() -> harness.queue.messageCount(harness.names.buildQueue()) == 0);
+    assertThat(harness.build(id).attempt()).isEqualTo(1);
+    assertThat(build.jobs()).extracting(JobView::attempt).containsOnly(1);
+    assertThat(occurrences(harness.logText(id), "compiling the-sources")).isEqualTo(1);
+    assertThat(harness.queue.messageCount(harness.names.deadLetterQueue())).isZero();
+  }
+
+  @Test
+  void twoWorkersRunOneBuildExactlyOnce() {
+    harness.start(harness.config("worker-a"));
+    harness.start(harness.config("worker-b"));
+    UUID id = harness.createBuild(CHAIN);
+    harness.publishAgain(id);
+    harness.publishAgain(id);
+
+    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+
+    assertThat(build.attempt()).isEqualTo(1);
+    assertThat(build.leaseOwner()).isIn("worker-a", "worker-b");
+    assertThat(build.jobs()).extracting(JobView::attempt).containsOnly(1);
+    assertThat(occurrences(harness.logText(id), "testing app.tar")).isEqualTo(1);
+  }
+
+  @Test
+  void aFailingStepFailsItsJobSkipsDependentsAndFailsTheBuild() {
+    harness.start(harness.config("worker-a"));
+    UUID id =
+        harness.createBuild(
+            """
+            on: push
+            jobs:
+              build:
+                runs-on: local
+                steps:
+                  - run: echo "about to fail"; exit 3
+                  - run: echo "never printed"
+              test:
+                needs: build
+                runs-on: local
+                steps:
+                  - run: echo "never tested"
+              notify:
+                needs: build
+                if: failure()
+                runs-on: local
+                steps:
+                  - run: echo "build broke"
+            """);
+
+    BuildView build = awaitStatus(id, BuildStatus.FAILED);
+
+    assertThat(build.errorCode()).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(build.errorMessage()).contains("build");
+    JobView failed = job(build, "build");
+    assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(failed.steps())
+        .extracting(StepView::status)
+        .containsExactly(StepStatus.FAILED, StepStatus.SKIPPED);
+    assertThat(failed.steps().getFirst().exitCode()).isEqualTo(3);
+    assertThat(job(build, "test").status()).isEqualTo(JobStatus.SKIPPED);
+    assertThat(job(build, "test").steps())
+        .extracting(StepView::status)
+        .containsOnly(StepStatus.SKIPPED);
+    assertThat(job(build, "notify").status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(harness.logText(id))
+        .contains("about to fail", "build broke")
+        .doesNotContain("never printed");
+  }
+
+  @Test
+  void anInvalidWorkflowFailsWithInvalidSpecAndIsNotRetried() {
+    harness.start(harness.config("worker-a"));
+    UUID id =
+        harness.createBuild(
+            "on: push\njobs:\n  a:\n    needs: ghost\n    runs-on: local\n    steps: [{run: echo}]\n");
+
+    BuildView build = awaitStatus(id, BuildStatus.FAILED);
+
+    assertThat(build.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
+    assertThat(build.errorMessage()).contains("ghost");
+    assertThat(build.jobs()).isEmpty();
+    assertThat(harness.queue.messageCount(harness.names.deadLetterQueue())).isZero();
+  }
+
+  @Test
+  void cancelStopsARunningBuildWithinSeconds() {
+    harness.start(harness.config("worker-a"));
+    UUID id =
+        harness.createBuild(
+            """
+            on: push
+            jobs:
+              slow:
+                runs-on: local
+                steps:
+                  - run: echo "started slow"; sleep 60
+              after:
+                needs: slow
+                runs-on: local
+                steps:
+                  - run: echo after
+            """);
+    await().atMost(DEADLINE).until(() -> harness.logText(id).contains("started slow"));
+
+    long asked = System.nanoTime();
+    harness.builds.requestCancel(id);
+    BuildView build = awaitStatus(id, BuildStatus.CANCELLED);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
+    assertThat(build.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+    assertThat(job(build, "slow").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(job(build, "slow").steps())
+        .extracting(StepView::status)
+        .containsOnly(StepStatus.CANCELLED);
+    assertThat(job(build, "after").status()).isEqualTo(JobStatus.CANCELLED);
+  }
+
+  @Test
+  void aBuildWhoseWorkerDiedIsReapedRequeuedAndResumedByAnother() {
+    UUID id =
+        harness.createBuild(
+            """
+            on: push
+            jobs:
+              first:
+                runs-on: local
+                steps:
+                  - run: |
+                      echo "first attempt ${{ github.run_attempt }}"
+                      if [ "${{ github.run_attempt }}" = "1" ]; then sleep 60; fi
+              second:
+                needs: first
+                runs-on: local
+                steps:
+                  - run: echo "second done"
+            """);
+    // A worker that claims the build, starts its first job and dies without a word.
+    String dead = "dead-worker";
+    assertThat(harness.builds.claim(id, dead, Duration.ofSeconds(1))).isTrue();
+    JdbcRunStore deadStore = new JdbcRunStore(harness.database.dsl(), dead);
+    JobRunner deadRunner =
+        new LocalJobRunner(
+            LocalRunnerConfig.defaults(harness.workspaces.resolve("dead")),
+            new StoreLogSink(new LogRepository(harness.database.dsl())));
+    Orchestrator deadOrchestrator = new Orchestrator(deadStore, deadRunner, 4, 3);
+    deadOrchestrator.reconcile(id.toString());
+    await().atMost(DEADLINE).until(() -> harness.logText(id).contains("first attempt"));
+    deadOrchestrator.forgetAll();
+    deadRunner.close();
+
+    harness.start(harness.config("successor"));
+    await()
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              harness.relayOnce();
+              return "successor".equals(harness.build(id).leaseOwner());
+            });
+    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+
+    assertThat(build.attempt()).isEqualTo(2);
+    assertThat(job(build, "first").attempt()).isEqualTo(2);
+    String logs = harness.logText(id);
+    assertThat(logs).contains("first attempt 1", "first attempt 2", "second done");
+    assertThat(occurrences(logs, "second done")).isEqualTo(1);
+  }
+}

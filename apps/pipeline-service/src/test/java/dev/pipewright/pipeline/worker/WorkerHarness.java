@@ -1,0 +1,134 @@
+package dev.pipewright.pipeline.worker;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.pipewright.queue.BuildMessage;
+import dev.pipewright.queue.BuildPublisher;
+import dev.pipewright.queue.QueueClient;
+import dev.pipewright.queue.QueueNames;
+import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.BuildRepository;
+import dev.pipewright.store.BuildView;
+import dev.pipewright.store.Database;
+import dev.pipewright.store.LogEntry;
+import dev.pipewright.store.LogRepository;
+import dev.pipewright.store.NewBuild;
+import dev.pipewright.store.OutboxRepository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * One throw-away installation for an integration test: its own database on the machine's
+ * PostgreSQL, its own queue prefix on the machine's RabbitMQ, its own workspace root, and the
+ * outbox relay of the entry API reduced to one call.
+ */
+final class WorkerHarness implements AutoCloseable {
+  static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
+
+  final String databaseUrl;
+  final QueueNames names;
+  final Path workspaces;
+  final Database database;
+  final BuildRepository builds;
+  final LogRepository logs;
+  final QueueClient queue;
+  private final BuildPublisher publisher;
+  private final OutboxRepository outbox;
+  private final List<PipelineService> workers = new ArrayList<>();
+
+  WorkerHarness() throws Exception {
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    databaseUrl = PG + "pw_worker_it_" + suffix;
+    names = QueueNames.withPrefix("pw-worker-it-" + suffix);
+    workspaces = Files.createTempDirectory("pw-worker-it-");
+    database = Database.open(databaseUrl, "postgres", "");
+    builds = new BuildRepository(database.dsl());
+    logs = new LogRepository(database.dsl());
+    queue = QueueClient.create(QueueSettings.of(QueueSettings.DEFAULT_URI, names));
+    queue.declareTopology();
+    publisher = queue.publisher();
+    outbox = new OutboxRepository(database.dsl());
+  }
+
+  WorkerConfig config(String workerId) {
+    return WorkerConfig.fromEnvironment(Map.of())
+        .withDatabaseUrl(databaseUrl)
+        .withQueueNames(names)
+        .withWorkspaceRoot(workspaces)
+        .withWorkerId(workerId)
+        .withTiming(Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofMillis(200));
+  }
+
+  PipelineService start(WorkerConfig config) {
+    PipelineService worker = new PipelineService(config);
+    workers.add(worker);
+    worker.start();
+    return worker;
+  }
+
+  /** Creates a build (PENDING + outbox row) and relays it to the queue. */
+  UUID createBuild(String yaml) {
+    UUID id = builds.create(NewBuild.of("it", yaml)).id();
+    relayOnce();
+    return id;
+  }
+
+  /** Publishes a build id once more, as a duplicate delivery would. */
+  void publishAgain(UUID buildId) {
+    publisher.publish(new BuildMessage("dup-" + UUID.randomUUID(), buildId.toString()));
+  }
+
+  BuildView build(UUID id) {
+    return builds.find(id).orElseThrow();
+  }
+
+  String logText(UUID buildId) {
+    return logs.read(buildId, null, null, 0, 10_000).stream()
+        .map(LogEntry::content)
+        .collect(Collectors.joining());
+  }
+
+  /**
+   * Publishes every due outbox row, as the entry API's relay does; tests call it where the relay
+   * would run (after a create, while waiting for a requeued build).
+   */
+  int relayOnce() {
+    return outbox.claimBatch(
+        50,
+        batch -> {
+          if (batch.isEmpty()) {
+            return 0;
+          }
+          publisher.publish(
+              batch.entries().stream()
+                  .map(e -> new BuildMessage("outbox-" + e.id(), e.buildId().toString()))
+                  .toList());
+          return batch.completeAll();
+        });
+  }
+
+  @Override
+  public void close() throws Exception {
+    workers.forEach(PipelineService::close);
+    publisher.close();
+    queue.close();
+    database.close();
+    Database.dropIfExists(databaseUrl, "postgres", "");
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(QueueSettings.DEFAULT_URI);
+    try (Connection connection = factory.newConnection();
+        Channel channel = connection.createChannel()) {
+      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
+        channel.queueDelete(q);
+      }
+      channel.exchangeDelete(names.exchange());
+    }
+  }
+}
