@@ -1,0 +1,153 @@
+package dev.pipewright.entryapi;
+
+import static dev.pipewright.store.jooq.Tables.BUILDS;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.queue.QueueNames;
+import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.Database;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admission throughput: {@code clients} threads call StartPipelineBuild over a real gRPC port as
+ * fast as they can; prints builds/s from the first call until every build is QUEUED (published and
+ * confirmed by RabbitMQ) and the p50/p99 call latency. A figure, never an assertion.
+ *
+ * <p>Args: {@code [builds=5000] [clients=32] [pipelines=32]}; with {@code pipelines=1} every call
+ * contends for one pipeline's build counter.
+ */
+public final class AdmissionBench {
+  private static final Logger log = LoggerFactory.getLogger(AdmissionBench.class);
+
+  private AdmissionBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int builds = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+    int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    int pipelines = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    String databaseName = "pw_bench_" + UUID.randomUUID().toString().replace("-", "");
+    String url = ApiFixture.POSTGRES + databaseName;
+    String prefix = "pwbench-" + UUID.randomUUID();
+    EntryApiConfig config =
+        EntryApiConfig.defaults()
+            .withPorts(0, 0)
+            .withDatabase(url)
+            .withQueue(QueueSettings.DEFAULT_URI, prefix);
+    try (EntryApi api = new EntryApi(config).start();
+        Database database = Database.open(url, "postgres", "")) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
+      var stub = PipelineServiceGrpc.newBlockingStub(channel);
+      String run = UUID.randomUUID().toString();
+      // Warm-up: JIT, connection pools, the broker channel.
+      call(stub, Math.min(500, builds), clients, pipelines, "warmup-" + run);
+      awaitQueued(database, Math.min(500, builds));
+
+      long start = System.nanoTime();
+      long[] latencies = call(stub, builds, clients, pipelines, run);
+      long called = System.nanoTime();
+      awaitQueued(database, Math.min(500, builds) + builds);
+      long queued = System.nanoTime();
+      channel.shutdownNow();
+
+      Arrays.sort(latencies);
+      log.info(
+          "admission: {} builds, {} clients, {} pipelines: {} builds/s call-to-QUEUED, {} calls/s;"
+              + " latency p50 {} ms, p99 {} ms, max {} ms",
+          builds,
+          clients,
+          pipelines,
+          String.format("%.0f", builds / seconds(queued - start)),
+          String.format("%.0f", builds / seconds(called - start)),
+          millis(latencies[latencies.length / 2]),
+          millis(latencies[(int) (latencies.length * 0.99)]),
+          millis(latencies[latencies.length - 1]));
+    } finally {
+      Database.dropIfExists(url, "postgres", "");
+      deleteQueues(QueueNames.withPrefix(prefix));
+    }
+  }
+
+  private static long[] call(
+      PipelineServiceGrpc.PipelineServiceBlockingStub stub,
+      int builds,
+      int clients,
+      int pipelines,
+      String run)
+      throws Exception {
+    long[] latencies = new long[builds];
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = client; i < builds; i += clients) {
+                    StartPipelineBuildRequest request =
+                        StartPipelineBuildRequest.newBuilder()
+                            .setPipelineId(run + "-" + (i % pipelines))
+                            .setWorkflowYaml(RequestsTest.WORKFLOW)
+                            .build();
+                    long t0 = System.nanoTime();
+                    stub.startPipelineBuild(request);
+                    latencies[i] = System.nanoTime() - t0;
+                  }
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+      pool.awaitTermination(1, TimeUnit.MINUTES);
+    }
+    return latencies;
+  }
+
+  private static void awaitQueued(Database database, int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (database.dsl().fetchCount(BUILDS, BUILDS.STATUS.eq("QUEUED")) < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("builds not queued within 2 minutes");
+      }
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static String millis(long nanos) {
+    return String.format("%.1f", nanos / 1e6);
+  }
+
+  private static void deleteQueues(QueueNames names) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(QueueSettings.DEFAULT_URI);
+    try (Connection connection = factory.newConnection();
+        Channel ch = connection.createChannel()) {
+      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
+        ch.queueDelete(q);
+      }
+      ch.exchangeDelete(names.exchange());
+    }
+  }
+}
