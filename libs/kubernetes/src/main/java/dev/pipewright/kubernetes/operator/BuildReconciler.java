@@ -1,0 +1,21 @@
+package dev.pipewright.kubernetes.operator;
+
+/**
+ * The orchestrator as the PipelineRun reconciler drives it, implemented by the worker. Both calls
+ * are level-triggered and idempotent: the reconciler calls them on every event of the run, its Jobs
+ * and its Pods, and again on a timer while the build is not finished.
+ */
+public interface BuildReconciler {
+
+  /**
+   * One pass of the build's reconcile loop (read DB and runner state, start what is ready, record
+   * transitions) and the build as it stands afterwards.
+   *
+   * @throws dev.pipewright.models.CiException when the pass failed; retryable codes are retried by
+   *     the operator with back-off
+   */
+  BuildProgress reconcile(String buildId);
+
+  /** Cancels the build: its PipelineRun was deleted or asked to cancel. */
+  void cancel(String buildId);
+}

@@ -1,0 +1,539 @@
+package dev.pipewright.kubernetes.runner;
+
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.JobResult;
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.JobRunner;
+import dev.pipewright.executor.JobSnapshot;
+import dev.pipewright.executor.LogSink;
+import dev.pipewright.executor.RunObserver;
+import dev.pipewright.executor.SecretMasker;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.expressions.EvalContext;
+import dev.pipewright.expressions.ExpressionException;
+import dev.pipewright.expressions.Template;
+import dev.pipewright.kubernetes.PipelineRuns;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
+import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link JobRunner} of Kubernetes mode: one {@code batch/v1} Job per job instance (see {@link
+ * JobManifests}), observed through two shared informers (Jobs and Pods labelled {@code
+ * app.kubernetes.io/managed-by=pipewright}) rather than a watch per job.
+ *
+ * <p>Every observation is level-triggered: an informer event marks the job dirty and a worker
+ * thread recomputes {@link PodObservation} from the cached objects, then reports to the observer
+ * what it has not reported yet (in step order, under the job's lock). Step logs are read from the
+ * containers while they run (every {@code logPollInterval}) and to their end once they stop, before
+ * the step's {@code stepFinished}.
+ */
+public final class KubernetesJobRunner implements JobRunner {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesJobRunner.class);
+  private static final String SELECTOR = KubeNames.MANAGED_BY + "=" + KubeNames.MANAGER;
+
+  private final KubernetesClient client;
+  private final KubernetesRunnerConfig config;
+  private final LogSink logSink;
+  private final PodLogs podLogs;
+  private final StepPlanner planner;
+  private final JobManifests manifests;
+  private final Map<String, Tracked> jobs = new ConcurrentHashMap<>();
+  private final Map<String, OwnerReference> owners = new ConcurrentHashMap<>();
+  private final Set<String> secretsCreated = ConcurrentHashMap.newKeySet();
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService ticker;
+  private final SharedIndexInformer<Job> jobInformer;
+  private final SharedIndexInformer<Pod> podInformer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public KubernetesJobRunner(
+      KubernetesClient client, KubernetesRunnerConfig config, LogSink logSink, PodLogs podLogs) {
+    this.client = client;
+    this.config = config;
+    this.logSink = logSink;
+    this.podLogs = podLogs;
+    this.planner = new StepPlanner(config);
+    this.manifests = new JobManifests(config);
+    this.jobInformer =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(config.namespace())
+            .withLabelSelector(SELECTOR)
+            .inform(handler(j -> j.getMetadata().getName()));
+    this.podInformer =
+        client
+            .pods()
+            .inNamespace(config.namespace())
+            .withLabelSelector(SELECTOR)
+            .inform(handler(p -> label(p, KubeNames.JOB_NAME_LABEL)));
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("pipewright-k8s-logs").factory());
+    long every = config.logPollInterval().toMillis();
+    ticker.scheduleWithFixedDelay(this::pollRunning, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  public KubernetesJobRunner(KubernetesClient client, KubernetesRunnerConfig config, LogSink sink) {
+    this(client, config, sink, new Fabric8PodLogs(client));
+  }
+
+  @Override
+  public String kind() {
+    return "kubernetes";
+  }
+
+  @Override
+  public JobSnapshot start(JobRun run, RunObserver observer) {
+    requireOpen();
+    JobPlan plan = planner.plan(run);
+    Tracked known = jobs.get(plan.jobName());
+    if (known != null) {
+      return known.snapshot();
+    }
+    for (Tracked other : jobs.values()) {
+      if (other.run.ref().equals(run.ref()) && !other.snapshot().finished()) {
+        throw new CiException(
+            ErrorCode.CONFLICT,
+            run.ref()
+                + " is still running attempt "
+                + other.run.attempt()
+                + "; cancel it before starting attempt "
+                + run.attempt());
+      }
+    }
+    try {
+      OwnerReference owner = owner(run);
+      writeFiles(plan, owner);
+      createJob(plan, owner);
+    } catch (KubernetesClientException e) {
+      throw new CiException(ErrorCode.TRANSIENT, "Kubernetes API: " + e.getMessage(), e);
+    }
+    Tracked t = new Tracked(run, plan, observer);
+    Tracked raced = jobs.putIfAbsent(plan.jobName(), t);
+    Tracked tracked = raced != null ? raced : t;
+    refresh(tracked);
+    return tracked.snapshot();
+  }
+
+  @Override
+  public JobSnapshot attach(JobRun run, RunObserver observer) {
+    requireOpen();
+    JobPlan plan = planner.plan(run);
+    Tracked known = jobs.get(plan.jobName());
+    if (known != null) {
+      return known.snapshot();
+    }
+    Job job = findJob(plan.jobName());
+    if (job == null) {
+      return JobSnapshot.unknown(run.ref());
+    }
+    Tracked t = new Tracked(run, plan, observer);
+    Tracked raced = jobs.putIfAbsent(plan.jobName(), t);
+    Tracked tracked = raced != null ? raced : t;
+    refresh(tracked);
+    return tracked.snapshot();
+  }
+
+  @Override
+  public JobSnapshot status(JobRef ref) {
+    Tracked latest = null;
+    for (Tracked t : jobs.values()) {
+      if (t.run.ref().equals(ref) && (latest == null || t.run.attempt() > latest.run.attempt())) {
+        latest = t;
+      }
+    }
+    return latest == null ? JobSnapshot.unknown(ref) : latest.snapshot();
+  }
+
+  @Override
+  public List<JobSnapshot> status(String buildId) {
+    List<JobSnapshot> out = new ArrayList<>();
+    for (Tracked t : jobs.values()) {
+      if (t.run.buildId().equals(buildId)) {
+        out.add(t.snapshot());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void cancel(JobRef ref) {
+    for (Tracked t : jobs.values()) {
+      if (t.run.ref().equals(ref) && !t.snapshot().finished()) {
+        t.cancelled = true;
+        deleteJob(t.plan.jobName());
+        markDirty(t);
+      }
+    }
+  }
+
+  @Override
+  public void cancelBuild(String buildId) {
+    for (Tracked t : jobs.values()) {
+      if (t.run.buildId().equals(buildId)) {
+        cancel(t.run.ref());
+      }
+    }
+    // Jobs of the build this worker does not track (started by a predecessor) go too.
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(config.namespace())
+        .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId))
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+  }
+
+  @Override
+  public void releaseBuild(String buildId) {
+    cancelBuild(buildId);
+    jobs.values().removeIf(t -> t.run.buildId().equals(buildId));
+    owners.remove(buildId);
+    secretsCreated.remove(buildId);
+    client
+        .secrets()
+        .inNamespace(config.namespace())
+        .withName(KubeNames.secretName(buildId))
+        .delete();
+  }
+
+  @Override
+  public void close() {
+    if (closed.get()) {
+      return;
+    }
+    for (Tracked t : jobs.values()) {
+      if (!t.snapshot().finished()) {
+        cancel(t.run.ref());
+      }
+    }
+    detach();
+  }
+
+  /**
+   * Stops observing but leaves every Job running, for a worker handing its builds to a successor
+   * (which {@link #attach}es them by name).
+   */
+  public void detach() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ticker.shutdownNow();
+    jobInformer.close();
+    podInformer.close();
+    workers.shutdown();
+  }
+
+  // ---- API writes: at most two per job (the build Secret's entries, the Job) --------------------
+
+  private OwnerReference owner(JobRun run) {
+    return owners.computeIfAbsent(
+        run.buildId(),
+        id -> {
+          PipelineRunSpec spec = new PipelineRunSpec(id);
+          spec.setRef(run.repository().ref());
+          spec.setSha(run.repository().sha());
+          spec.setRepository(run.repository().url());
+          PipelineRun pr = PipelineRuns.ensure(client, config.namespace(), spec);
+          return JobManifests.ownerReference(pr.getMetadata().getName(), pr.getMetadata().getUid());
+        });
+  }
+
+  private void writeFiles(JobPlan plan, OwnerReference owner) {
+    String buildId = plan.ref().buildId();
+    var secrets = client.secrets().inNamespace(config.namespace());
+    if (!secretsCreated.contains(buildId)) {
+      try {
+        secrets.resource(manifests.secret(plan, owner)).create();
+        secretsCreated.add(buildId);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        secretsCreated.add(buildId);
+      }
+    }
+    Secret patch = new Secret();
+    patch.setData(JobManifests.secretData(plan));
+    secrets
+        .withName(KubeNames.secretName(buildId))
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+  }
+
+  private void createJob(JobPlan plan, OwnerReference owner) {
+    try {
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(config.namespace())
+          .resource(manifests.job(plan, owner))
+          .create();
+    } catch (KubernetesClientException e) {
+      // Created by an earlier call or an earlier worker: the deterministic name makes it the same.
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+  }
+
+  private void deleteJob(String jobName) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(config.namespace())
+        .withName(jobName)
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+  }
+
+  private Job findJob(String jobName) {
+    Job cached = jobInformer.getIndexer().getByKey(config.namespace() + "/" + jobName);
+    return cached != null
+        ? cached
+        : client.batch().v1().jobs().inNamespace(config.namespace()).withName(jobName).get();
+  }
+
+  // ---- observation ------------------------------------------------------------------------------
+
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceEventHandler<T> handler(
+      java.util.function.Function<T, String> jobNameOf) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        dirty(jobNameOf.apply(obj));
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        dirty(jobNameOf.apply(newObj));
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        dirty(jobNameOf.apply(obj));
+      }
+    };
+  }
+
+  private void dirty(String jobName) {
+    Tracked t = jobName == null ? null : jobs.get(jobName);
+    if (t != null) {
+      markDirty(t);
+    }
+  }
+
+  private void markDirty(Tracked t) {
+    if (t.dirty.compareAndSet(false, true) && !closed.get()) {
+      workers.execute(
+          () -> {
+            t.dirty.set(false);
+            refresh(t);
+          });
+    }
+  }
+
+  private void pollRunning() {
+    for (Tracked t : jobs.values()) {
+      if (t.snapshot().phase() == JobSnapshot.Phase.RUNNING || t.hasPendingLogs()) {
+        markDirty(t);
+      }
+    }
+  }
+
+  private void refresh(Tracked t) {
+    try {
+      t.refresh();
+    } catch (RuntimeException e) {
+      log.warn("observing {} failed; the next event retries: {}", t.plan.jobName(), e.toString());
+    }
+  }
+
+  private Pod podOf(String jobName) {
+    Pod newest = null;
+    for (Pod p : podInformer.getStore().list()) {
+      if (jobName.equals(label(p, KubeNames.JOB_NAME_LABEL))
+          && (newest == null
+              || p.getMetadata().getCreationTimestamp() != null
+                  && newest.getMetadata().getCreationTimestamp() != null
+                  && p.getMetadata()
+                          .getCreationTimestamp()
+                          .compareTo(newest.getMetadata().getCreationTimestamp())
+                      > 0)) {
+        newest = p;
+      }
+    }
+    return newest;
+  }
+
+  private static String label(io.fabric8.kubernetes.api.model.HasMetadata o, String key) {
+    Map<String, String> labels = o.getMetadata().getLabels();
+    return labels == null ? null : labels.get(key);
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new CiException(ErrorCode.TRANSIENT, "the Kubernetes runner is closed");
+    }
+  }
+
+  /** One job instance this worker observes; everything below runs under its lock. */
+  private final class Tracked {
+    final JobRun run;
+    final JobPlan plan;
+    final RunObserver observer;
+    final SecretMasker masker;
+    final AtomicBoolean dirty = new AtomicBoolean();
+    final Map<Integer, StepLogStream> logs = new LinkedHashMap<>();
+    final Set<Integer> announced = new HashSet<>();
+    volatile boolean cancelled;
+    volatile JobSnapshot snapshot;
+    boolean jobAnnounced;
+    int reported;
+    boolean finishedReported;
+
+    Tracked(JobRun run, JobPlan plan, RunObserver observer) {
+      this.run = run;
+      this.plan = plan;
+      this.observer = observer == null ? RunObserver.NONE : observer;
+      this.masker = new SecretMasker(run.secrets().values());
+      this.snapshot = new JobSnapshot(run.ref(), JobSnapshot.Phase.QUEUED, List.of(), 0, null);
+      for (PlannedStep s : plan.steps()) {
+        logs.put(
+            s.number(),
+            new StepLogStream(logSink, run.ref(), s.number(), run.logCursor(s.number()), masker));
+      }
+    }
+
+    JobSnapshot snapshot() {
+      return snapshot;
+    }
+
+    synchronized boolean hasPendingLogs() {
+      return logs.values().stream().anyMatch(StepLogStream::hasPending);
+    }
+
+    synchronized void refresh() {
+      if (finishedReported) {
+        logs.values().forEach(StepLogStream::drain);
+        return;
+      }
+      Job job = jobInformer.getIndexer().getByKey(config.namespace() + "/" + plan.jobName());
+      Pod pod = podOf(plan.jobName());
+      PodObservation obs = PodObservation.observe(plan, pod, job, cancelled);
+      boolean anyActivity = obs.running() > 0 || obs.results().stream().anyMatch(r -> r != null);
+      if (!jobAnnounced && (anyActivity && !cancelled)) {
+        jobAnnounced = true;
+        safely(() -> observer.jobStarted(run.ref()));
+      }
+      for (PlannedStep step : plan.steps()) {
+        int i = step.number() - 1;
+        StepResult result = obs.results().get(i);
+        boolean runningNow = obs.steps().get(i) == StepStatus.RUNNING;
+        if (pod != null && (runningNow || result != null)) {
+          readLog(pod, step, result != null);
+        }
+        if (runningNow && announced.add(step.number())) {
+          safely(() -> observer.stepStarted(run.ref(), step.number(), step.name()));
+        }
+        if (result != null && i == reported) {
+          if (ran(result) && announced.add(step.number())) {
+            safely(() -> observer.stepStarted(run.ref(), step.number(), step.name()));
+          }
+          reported++;
+          safely(() -> observer.stepFinished(run.ref(), step.number(), result));
+        }
+      }
+      JobResult outcome = null;
+      if (obs.phase() == JobSnapshot.Phase.FINISHED && reported == plan.steps().size()) {
+        outcome = withOutputs(obs.outcome(), obs.results());
+        finishedReported = true;
+        JobResult done = outcome;
+        safely(() -> observer.jobFinished(run.ref(), done));
+      }
+      snapshot = new JobSnapshot(run.ref(), obs.phase(), obs.steps(), obs.running(), outcome);
+    }
+
+    private void readLog(Pod pod, PlannedStep step, boolean ended) {
+      StepLogStream stream = logs.get(step.number());
+      String text =
+          podLogs.read(config.namespace(), pod.getMetadata().getName(), step.containerName());
+      stream.update(text == null ? "" : text, ended);
+    }
+
+    private JobResult withOutputs(JobResult outcome, List<StepResult> results) {
+      if (plan.outputs().isEmpty()) {
+        return outcome;
+      }
+      Map<String, Object> steps = new LinkedHashMap<>();
+      for (PlannedStep s : plan.steps()) {
+        StepResult r = results.get(s.number() - 1);
+        if (s.id() != null && r != null) {
+          steps.put(
+              s.id(),
+              Map.of("outputs", r.outputs(), "outcome", r.outcome(), "conclusion", r.conclusion()));
+        }
+      }
+      Map<String, Object> contexts = StepPlanner.baseContexts(run);
+      contexts.put("steps", steps);
+      EvalContext ctx = EvalContext.builder().contexts(contexts).build();
+      Map<String, String> outputs = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : plan.outputs().entrySet()) {
+        try {
+          outputs.put(e.getKey(), masker.mask(Template.parse(e.getValue()).render(ctx)));
+        } catch (ExpressionException ex) {
+          log.warn(
+              "output {} of {} cannot be evaluated: {}", e.getKey(), run.ref(), ex.getMessage());
+        }
+      }
+      return new JobResult(outcome.status(), outputs, outcome.errorCode(), outcome.errorMessage());
+    }
+
+    private static boolean ran(StepResult r) {
+      return r.status() != StepStatus.SKIPPED && r.status() != StepStatus.CANCELLED;
+    }
+
+    private void safely(Runnable callback) {
+      try {
+        callback.run();
+      } catch (RuntimeException e) {
+        log.warn("observer of {} threw; ignored: {}", run.ref(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.pipewright.kubernetes;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fabric8's mock API server in CRUD mode (a real HTTP server keeping objects in memory), with the
+ * PipelineRun CRD from crds/ installed and clients that count their write requests.
+ */
+public final class MockApi implements AutoCloseable {
+  public static final Path CRD = Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml");
+
+  private final KubernetesMockServer server;
+
+  public MockApi() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    try (KubernetesClient admin = server.createClient();
+        InputStream in = Files.newInputStream(CRD)) {
+      CustomResourceDefinition crd =
+          admin.apiextensions().v1().customResourceDefinitions().load(in).item();
+      admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + CRD.toAbsolutePath(), e);
+    }
+  }
+
+  /** A client whose POST, PUT, PATCH and DELETE requests are added to {@code writes}. */
+  public KubernetesClient client(AtomicLong writes) {
+    Interceptor counter =
+        new Interceptor() {
+          @Override
+          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            switch (request.method()) {
+              case "POST", "PUT", "PATCH", "DELETE" -> writes.incrementAndGet();
+              default -> {}
+            }
+          }
+        };
+    return server.createClient(
+        b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("count", counter)));
+  }
+
+  public KubernetesClient client() {
+    return server.createClient();
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+}

@@ -1,0 +1,383 @@
+package dev.pipewright.kubernetes.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pipewright.executor.InMemoryLogSink;
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.JobSnapshot;
+import dev.pipewright.executor.LogChunk;
+import dev.pipewright.executor.LogSink;
+import dev.pipewright.kubernetes.MockApi;
+import dev.pipewright.kubernetes.PipelineRuns;
+import dev.pipewright.kubernetes.operator.PipelineRunOperator;
+import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
+import dev.pipewright.kubernetes.runner.KubeNames;
+import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
+import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.parser.WorkflowParser;
+import dev.pipewright.parser.spec.WorkflowSpec;
+import dev.pipewright.pipelinerun.v1alpha1.Phase;
+import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
+import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
+import dev.pipewright.pipelinerun.v1alpha1.PipelineRunStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole builds through the Kubernetes runner and the PipelineRun reconciler against Fabric8's mock
+ * API server in CRUD mode; {@link FakeKubelet} runs the pods' step containers for real.
+ */
+class KubernetesRunnerIT {
+  static final String NS = "ci";
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path tmp;
+  MockApi api;
+  KubernetesClient runnerClient;
+  KubernetesClient operatorClient;
+  KubernetesClient testClient;
+  final AtomicLong runnerWrites = new AtomicLong();
+  final AtomicLong operatorWrites = new AtomicLong();
+  final List<LogChunk> appended = new CopyOnWriteArrayList<>();
+  final InMemoryLogSink store = new InMemoryLogSink();
+  final LogSink sink =
+      c -> {
+        appended.add(c);
+        store.append(c);
+      };
+  FakeKubelet kubelet;
+  ScheduledExecutorService kubeletLoop;
+  final KubernetesRunnerConfig config =
+      new KubernetesRunnerConfig(
+          NS,
+          "workspace",
+          "debian:bookworm-slim",
+          Map.of(),
+          Duration.ofMinutes(10),
+          1001,
+          null,
+          null,
+          null,
+          null,
+          Duration.ofMillis(100));
+
+  @BeforeEach
+  void start() {
+    api = new MockApi();
+    runnerClient = api.client(runnerWrites);
+    operatorClient = api.client(operatorWrites);
+    testClient = api.client();
+    kubelet = new FakeKubelet(testClient, NS, tmp);
+    kubeletLoop = Executors.newSingleThreadScheduledExecutor();
+    kubeletLoop.scheduleWithFixedDelay(kubelet::sync, 20, 20, TimeUnit.MILLISECONDS);
+  }
+
+  @AfterEach
+  void stop() {
+    kubeletLoop.shutdownNow();
+    kubelet.close();
+    runnerClient.close();
+    operatorClient.close();
+    testClient.close();
+    api.close();
+  }
+
+  static final String BUILD_AND_TEST =
+      """
+      on: push
+      jobs:
+        build:
+          runs-on: ubuntu-latest
+          outputs:
+            version: ${{ steps.v.outputs.version }}
+          steps:
+            - name: Compile
+              run: |
+                echo compiling
+                echo done
+            - id: v
+              run: echo "version=1.2.3" >> "$GITHUB_OUTPUT"
+            - name: Flaky
+              run: exit 1
+              continue-on-error: true
+        test:
+          needs: build
+          runs-on: ubuntu-latest
+          steps:
+            - run: echo "testing ${{ needs.build.outputs.version }} with $TOKEN"
+              env:
+                TOKEN: ${{ secrets.TOKEN }}
+            - run: exit 2
+            - name: Never
+              run: echo never
+            - name: Report
+              if: failure()
+              run: echo report
+      """;
+
+  @Test
+  void aWholeBuildThroughTheReconcilerAndTheRunner() {
+    String buildId = UUID.randomUUID().toString();
+    WorkflowSpec workflow = new WorkflowParser().parse(BUILD_AND_TEST, "ci.yml");
+    RecordingObserver observer = new RecordingObserver();
+    try (KubernetesJobRunner runner =
+        new KubernetesJobRunner(runnerClient, config, sink, kubelet)) {
+      TestOrchestrator orchestrator = new TestOrchestrator(runner, observer);
+      orchestrator.secrets = Map.of("TOKEN", "hunter2");
+      orchestrator.add(buildId, workflow);
+      try (PipelineRunOperator op = operator(orchestrator)) {
+        PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+        PipelineRunStatus status = awaitPhase(buildId, Phase.Failed);
+
+        assertThat(status.getProgress()).isEqualTo("2/2");
+        assertThat(status.getJobs())
+            .extracting(j -> j.getKey() + "=" + j.getState())
+            .containsExactly("build=SUCCEEDED", "test=FAILED");
+        assertThat(status.getConditions())
+            .extracting(c -> c.getType() + "=" + c.getStatus())
+            .containsExactly("Finished=True", "Succeeded=False");
+        assertThat(status.getObservedGeneration()).isEqualTo(1L);
+      }
+      assertThat(observer.of("build"))
+          .containsExactly(
+              "build started",
+              "build step 1 started",
+              "build step 1 SUCCEEDED",
+              "build step 2 started",
+              "build step 2 SUCCEEDED",
+              "build step 3 started",
+              "build step 3 SUCCEEDED",
+              "build SUCCEEDED");
+      assertThat(observer.of("test"))
+          .containsExactly(
+              "test started",
+              "test step 1 started",
+              "test step 1 SUCCEEDED",
+              "test step 2 started",
+              "test step 2 FAILED",
+              "test step 3 SKIPPED",
+              "test step 4 started",
+              "test step 4 SUCCEEDED",
+              "test FAILED");
+      assertThat(observer.results.get("build").outputs()).containsEntry("version", "1.2.3");
+      assertThat(observer.steps.get("build/3").outcome()).isEqualTo("failure");
+      assertThat(observer.steps.get("build/3").conclusion()).isEqualTo("success");
+      assertThat(observer.steps.get("test/2").exitCode()).isEqualTo(2);
+
+      JobRef build = new JobRef(buildId, "build");
+      JobRef test = new JobRef(buildId, "test");
+      assertThat(store.text(build, 1)).isEqualTo("compiling\ndone\n");
+      assertThat(store.text(test, 1)).isEqualTo("testing 1.2.3 with ***\n");
+      assertThat(store.text(test, 4)).isEqualTo("report\n");
+      assertThat(store.text(test, 3)).isEmpty();
+      assertThat(appended).noneMatch(c -> c.content().contains("hunter2"));
+      assertNoChunkWrittenTwice();
+      assertThat(
+              testClient
+                  .secrets()
+                  .inNamespace(NS)
+                  .withName(KubeNames.secretName(buildId))
+                  .get()
+                  .getData()
+                  .values())
+          .noneMatch(v -> v.contains("hunter2"));
+    }
+    // Two writes per job: the build Secret's entries and the Job.
+    assertThat(runnerWrites.get()).isEqualTo(4);
+  }
+
+  @Test
+  void deletingThePipelineRunCancelsTheBuild() {
+    String buildId = UUID.randomUUID().toString();
+    WorkflowSpec workflow =
+        new WorkflowParser()
+            .parse(
+                """
+        on: push
+        jobs:
+          slow:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo first
+              - name: Wait
+                run: echo waiting
+              - name: After
+                run: echo after
+        """,
+                "ci.yml");
+    kubelet.hold("step-2-wait");
+    RecordingObserver observer = new RecordingObserver();
+    try (KubernetesJobRunner runner =
+        new KubernetesJobRunner(runnerClient, config, sink, kubelet)) {
+      TestOrchestrator orchestrator = new TestOrchestrator(runner, observer);
+      orchestrator.add(buildId, workflow);
+      try (PipelineRunOperator op = operator(orchestrator)) {
+        PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+        await().atMost(WAIT).until(() -> observer.events.contains("slow step 2 started"));
+        testClient
+            .resources(PipelineRun.class)
+            .inNamespace(NS)
+            .withName(PipelineRun.nameFor(buildId))
+            .delete();
+        await().atMost(WAIT).until(() -> observer.results.containsKey("slow"));
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    testClient
+                            .resources(PipelineRun.class)
+                            .inNamespace(NS)
+                            .withName(PipelineRun.nameFor(buildId))
+                            .get()
+                        == null);
+      }
+      assertThat(orchestrator.cancelled).contains(buildId);
+      assertThat(observer.results.get("slow").status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(observer.of("slow"))
+          .containsExactly(
+              "slow started",
+              "slow step 1 started",
+              "slow step 1 SUCCEEDED",
+              "slow step 2 started",
+              "slow step 2 CANCELLED",
+              "slow step 3 CANCELLED",
+              "slow CANCELLED");
+      assertThat(
+              testClient
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(NS)
+                  .withLabel(KubeNames.BUILD_LABEL, buildId)
+                  .list()
+                  .getItems())
+          .isEmpty();
+      assertThat(runner.status(new JobRef(buildId, "slow")).result().status())
+          .isEqualTo(JobStatus.CANCELLED);
+    } finally {
+      kubelet.release("step-2-wait");
+    }
+  }
+
+  @Test
+  void aRestartedWorkerReattachesWithoutDuplicatingTheJobOrALogChunk() {
+    String buildId = UUID.randomUUID().toString();
+    WorkflowSpec workflow =
+        new WorkflowParser()
+            .parse(
+                """
+        on: push
+        jobs:
+          long:
+            runs-on: ubuntu-latest
+            steps:
+              - name: Before
+                run: |
+                  echo line 1
+                  echo line 2
+              - name: Across
+                run: echo across the restart
+              - name: After
+                run: echo after
+        """,
+                "ci.yml");
+    PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+    JobRef ref = new JobRef(buildId, "long");
+    kubelet.hold("step-2-across");
+    RecordingObserver first = new RecordingObserver();
+    KubernetesJobRunner old = new KubernetesJobRunner(runnerClient, config, sink, kubelet);
+    old.start(JobRun.builder(ref, workflow, workflow.job("long")).build(), first);
+    await().atMost(WAIT).until(() -> first.events.contains("long step 2 started"));
+    old.detach();
+
+    Map<Integer, Long> cursors = new HashMap<>();
+    for (int step = 1; step <= 3; step++) {
+      List<LogChunk> chunks = store.chunks(ref, step);
+      cursors.put(step, chunks.isEmpty() ? 0L : chunks.getLast().seq());
+    }
+    assertThat(cursors.get(1)).isPositive();
+    RecordingObserver second = new RecordingObserver();
+    try (KubernetesJobRunner successor =
+        new KubernetesJobRunner(runnerClient, config, sink, kubelet)) {
+      JobSnapshot attached =
+          successor.attach(
+              JobRun.builder(ref, workflow, workflow.job("long")).logCursors(cursors).build(),
+              second);
+      assertThat(attached.phase()).isEqualTo(JobSnapshot.Phase.RUNNING);
+      assertThat(
+              successor
+                  .start(JobRun.builder(ref, workflow, workflow.job("long")).build(), second)
+                  .phase())
+          .isNotEqualTo(JobSnapshot.Phase.UNKNOWN);
+      kubelet.release("step-2-across");
+      await().atMost(WAIT).until(() -> second.results.containsKey("long"));
+      assertThat(second.results.get("long").status()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(second.steps.get("long/3").status()).isEqualTo(StepStatus.SUCCEEDED);
+    }
+    assertThat(
+            testClient
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NS)
+                .withLabel(KubeNames.BUILD_LABEL, buildId)
+                .list()
+                .getItems())
+        .hasSize(1);
+    assertThat(store.text(ref, 1)).isEqualTo("line 1\nline 2\n");
+    assertThat(store.text(ref, 2)).isEqualTo("across the restart\n");
+    assertThat(store.text(ref, 3)).isEqualTo("after\n");
+    assertNoChunkWrittenTwice();
+  }
+
+  /** Every (job, step, seq) reached the sink once: no re-sent chunk, hence no duplicate line. */
+  private void assertNoChunkWrittenTwice() {
+    assertThat(
+            appended.stream()
+                .map(c -> c.buildId() + "/" + c.jobKey() + "/" + c.stepNumber() + "/" + c.seq()))
+        .doesNotHaveDuplicates();
+  }
+
+  private PipelineRunOperator operator(TestOrchestrator orchestrator) {
+    return PipelineRunOperator.start(
+        operatorClient,
+        NS,
+        new PipelineRunReconciler(orchestrator, Clock.systemUTC(), Duration.ofMillis(300)),
+        false);
+  }
+
+  private PipelineRunStatus awaitPhase(String buildId, Phase phase) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              PipelineRun run =
+                  testClient
+                      .resources(PipelineRun.class)
+                      .inNamespace(NS)
+                      .withName(PipelineRun.nameFor(buildId))
+                      .get();
+              return run == null ? null : run.getStatus();
+            },
+            s -> s != null && s.getPhase() == phase);
+  }
+}
