@@ -5,7 +5,6 @@ import dev.pipewright.parser.spec.RunDefaults;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,14 +22,12 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * read as absent, so one parse finds all problems instead of stopping at the first.
  */
 final class NodeReader {
-  private static final String MERGE_KEY = "<<";
   private static final List<String> DEFAULTS_KEYS = List.of("run");
   private static final List<String> RUN_DEFAULTS_KEYS = List.of("shell", "working-directory");
   private static final List<String> CONCURRENCY_KEYS = List.of("group", "cancel-in-progress");
 
   private final Diagnostics diagnostics;
   // Guards against alias cycles, which would otherwise recurse forever.
-  private final Set<Node> merging = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Node> converting = Collections.newSetFromMap(new IdentityHashMap<>());
 
   NodeReader(Diagnostics diagnostics) {
@@ -44,80 +41,25 @@ final class NodeReader {
   // ---- mappings, merge keys, known keys ----
 
   /**
-   * The entries of a mapping in source order with {@code <<} merge keys applied: keys written in
-   * the mapping win over merged ones, and earlier merge sources win over later ones.
+   * The entries of a mapping by key. The composer has already applied {@code <<} merge keys: keys
+   * written in the mapping come first and win, then merged keys in merge order.
    */
   Map<String, NodeTuple> entries(MappingNode mapping) {
-    if (!merging.add(mapping)) {
-      diagnostics.error(mapping, "a merge key ('<<') includes the mapping it belongs to");
-      return Map.of();
-    }
-    try {
-      Map<String, Node> explicit = new HashMap<>();
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (isMergeKey(tuple.getKeyNode())) {
-          continue;
-        }
-        String key = keyText(tuple.getKeyNode());
-        if (key == null) {
-          continue;
-        }
-        Node first = explicit.putIfAbsent(key, tuple.getKeyNode());
-        if (first != null) {
-          diagnostics.error(
-              tuple.getKeyNode(),
-              "duplicate key '" + key + "'",
-              "'" + key + "' is first defined at line " + diagnostics.pos(first).line());
-        }
+    Map<String, NodeTuple> out = new LinkedHashMap<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String key = keyText(tuple.getKeyNode());
+      if (key == null) {
+        continue;
       }
-      Map<String, NodeTuple> out = new LinkedHashMap<>();
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (isMergeKey(tuple.getKeyNode())) {
-          for (MappingNode source : mergeSources(tuple.getValueNode())) {
-            entries(source).forEach((k, v) -> merge(out, explicit, k, v));
-          }
-        } else {
-          String key = keyText(tuple.getKeyNode());
-          if (key != null) {
-            out.putIfAbsent(key, tuple);
-          }
-        }
+      NodeTuple first = out.putIfAbsent(key, tuple);
+      if (first != null) {
+        diagnostics.error(
+            tuple.getKeyNode(),
+            "duplicate key '" + key + "'",
+            "'" + key + "' is first defined at line " + diagnostics.pos(first.getKeyNode()).line());
       }
-      return out;
-    } finally {
-      merging.remove(mapping);
     }
-  }
-
-  private static void merge(
-      Map<String, NodeTuple> out, Map<String, Node> explicit, String key, NodeTuple tuple) {
-    if (!explicit.containsKey(key)) {
-      out.putIfAbsent(key, tuple);
-    }
-  }
-
-  private List<MappingNode> mergeSources(Node value) {
-    if (value instanceof MappingNode m) {
-      return List.of(m);
-    }
-    List<MappingNode> sources = new ArrayList<>();
-    if (value instanceof SequenceNode s) {
-      for (Node item : s.getValue()) {
-        if (item instanceof MappingNode m) {
-          sources.add(m);
-        } else {
-          diagnostics.error(item, "a merge key ('<<') can only merge mappings, not " + kind(item));
-        }
-      }
-    } else {
-      diagnostics.error(
-          value, "a merge key ('<<') needs a mapping or a list of mappings, not " + kind(value));
-    }
-    return sources;
-  }
-
-  private static boolean isMergeKey(Node key) {
-    return key instanceof ScalarNode s && s.isPlain() && MERGE_KEY.equals(s.getValue());
+    return out;
   }
 
   private String keyText(Node key) {

@@ -4,6 +4,7 @@ import dev.pipewright.parser.spec.WorkflowSpec;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -43,6 +44,9 @@ public final class WorkflowParser {
     LoadSettings settings =
         LoadSettings.builder().setLabel(path).setSchema(new CoreSchema()).build();
     try {
+      if (!MergeKeyCheck.check(new Parse(settings).parseString(yaml), diagnostics)) {
+        return null;
+      }
       Optional<Node> root = new Compose(settings).composeString(yaml);
       return root.orElse(null);
     } catch (MarkedYamlEngineException e) {

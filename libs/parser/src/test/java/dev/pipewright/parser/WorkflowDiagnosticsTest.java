@@ -407,4 +407,33 @@ class WorkflowDiagnosticsTest {
             wf.yml:9:11: error: 'services.db' must be a mapping, not a sequence
             wf.yml:13:14: error: 'secrets' must be 'inherit' or a mapping, not the string 'all'""");
   }
+
+  @Test
+  void recursiveAliasesAndBadMergeValuesAreRefusedWithTheirPosition() {
+    assertThat(errors("jobs: &j\n  a:\n    <<: *j\n"))
+        .isEqualTo(
+            """
+            wf.yml:3:9: error: alias '*j' refers to a collection that contains it
+              hint: a workflow cannot be recursive; copy the values instead""");
+    assertThat(
+            errors(
+                """
+                x: &name ubuntu
+                jobs:
+                  a:
+                    <<: *name
+                    runs-on: x
+                    steps:
+                      - <<: [1]
+                        run: echo
+                """))
+        .isEqualTo(
+            """
+            wf.yml:4:9: error: a merge key ('<<') needs a mapping or a list of mappings, \
+            not an alias of scalar
+              hint: write '<<: *anchor' where '&anchor' names a mapping
+            wf.yml:7:14: error: a merge key ('<<') needs a mapping or a list of mappings, \
+            not a scalar
+              hint: write '<<: *anchor' where '&anchor' names a mapping""");
+  }
 }

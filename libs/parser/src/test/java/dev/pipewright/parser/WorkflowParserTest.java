@@ -1,7 +1,9 @@
 package dev.pipewright.parser;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.models.ErrorCode;
 import dev.pipewright.parser.spec.ContainerSpec;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.MatrixSpec;
@@ -248,5 +250,197 @@ class WorkflowParserTest {
     assertThat(call.runsOn()).isNull();
     assertThat(call.steps()).isEmpty();
     assertThat(spec.job("call-local").secrets()).isEqualTo(Map.of("token", "${{ secrets.TOKEN }}"));
+  }
+
+  @Test
+  void anchorsAndMergeKeysShareJobSettings() {
+    WorkflowSpec spec =
+        parse(
+            """
+            on: push
+            jobs:
+              base:
+                runs-on: &runner ubuntu-22.04
+                env: &env
+                  CI: true
+                  LEVEL: base
+                timeout-minutes: &timeout 15
+                steps: &steps
+                  - uses: actions/checkout@v4
+                  - run: make test
+              lint:
+                <<: &job
+                  runs-on: *runner
+                  timeout-minutes: *timeout
+                  steps: *steps
+                env:
+                  <<: *env
+                  LEVEL: lint
+              docs:
+                <<: [*job, {runs-on: macos-latest, name: Docs}]
+                runs-on: windows-latest
+            """);
+
+    JobSpec lint = spec.job("lint");
+    assertThat(lint.runsOn().labels()).containsExactly("ubuntu-22.04");
+    assertThat(lint.timeoutMinutes()).isEqualTo("15");
+    assertThat(lint.steps())
+        .extracting(StepSpec::displayName)
+        .containsExactly("actions/checkout@v4", "Run make test");
+    assertThat(lint.env())
+        .as("keys written in the mapping come first and win over merged ones")
+        .containsExactly(Map.entry("LEVEL", "lint"), Map.entry("CI", "true"));
+    JobSpec docs = spec.job("docs");
+    assertThat(docs.runsOn().labels())
+        .as("explicit key beats merged")
+        .containsExactly("windows-latest");
+    assertThat(docs.name()).isEqualTo("Docs");
+    assertThat(docs.steps()).hasSize(2);
+  }
+
+  @Test
+  void onIsAKeyUnderYaml12AndEveryOnFormIsNormalised() {
+    assertThat(parse(minimal("on: push")).on()).isEqualTo(Map.of("push", Map.of()));
+    assertThat(parse(minimal("on: [push, pull_request]")).on())
+        .containsExactly(Map.entry("push", Map.of()), Map.entry("pull_request", Map.of()));
+    assertThat(parse(minimal("on:\n  workflow_dispatch:\n  push:\n    tags: [v*]")).on())
+        .containsExactly(
+            Map.entry("workflow_dispatch", Map.of()),
+            Map.entry("push", Map.of("tags", List.of("v*"))));
+    assertThat(
+            parse(
+                    minimal(
+                        """
+                        on:
+                          workflow_call:
+                            inputs:
+                              debug: {type: boolean, default: false}
+                        """))
+                .on())
+        .isEqualTo(
+            Map.of(
+                "workflow_call",
+                Map.of("inputs", Map.of("debug", Map.of("type", "boolean", "default", false)))));
+    assertThat(parse(minimal("name: no trigger")).on()).isEmpty();
+  }
+
+  @Test
+  void yesNoAndOnStayStringsWhileNumbersAndBooleansBecomeText() {
+    WorkflowSpec spec =
+        parse(
+            """
+            env:
+              ANSWER: yes
+              OFF: off
+              HEX: 0x1F
+              FLOAT: 1.50
+              INT_FLOAT: 2.0
+              BOOL: True
+              QUOTED: "007"
+            jobs:
+              a:
+                runs-on: x
+                steps: [{run: echo}]
+            """);
+    assertThat(spec.env())
+        .containsExactly(
+            Map.entry("ANSWER", "yes"),
+            Map.entry("OFF", "off"),
+            Map.entry("HEX", "31"),
+            Map.entry("FLOAT", "1.5"),
+            Map.entry("INT_FLOAT", "2"),
+            Map.entry("BOOL", "true"),
+            Map.entry("QUOTED", "007"));
+  }
+
+  @Test
+  void expressionsStayTextAndMatricesCanBeDynamic() {
+    WorkflowSpec spec =
+        parse(
+            """
+            concurrency:
+              group: ${{ github.workflow }}
+              cancel-in-progress: ${{ github.event_name == 'pull_request' }}
+            jobs:
+              setup:
+                runs-on: ${{ inputs.runner }}
+                outputs:
+                  matrix: ${{ steps.m.outputs.matrix }}
+                steps:
+                  - id: m
+                    run: echo "matrix=[1,2]" >> "$GITHUB_OUTPUT"
+              whole:
+                needs: setup
+                runs-on: [self-hosted, "${{ matrix.arch }}"]
+                strategy:
+                  matrix: ${{ fromJSON(needs.setup.outputs.matrix) }}
+                continue-on-error: ${{ matrix.experimental }}
+                steps: [{run: echo}]
+              axis:
+                needs: setup
+                runs-on: x
+                strategy:
+                  matrix:
+                    os: [linux]
+                    version: ${{ fromJSON(needs.setup.outputs.versions) }}
+                steps: [{run: echo}]
+            """);
+    assertThat(spec.concurrency().group()).isEqualTo("${{ github.workflow }}");
+    assertThat(spec.concurrency().cancelInProgress())
+        .isEqualTo("${{ github.event_name == 'pull_request' }}");
+    assertThat(spec.job("setup").runsOn())
+        .isEqualTo(new RunsOn(List.of(), null, "${{ inputs.runner }}"));
+    assertThat(spec.job("whole").runsOn().labels())
+        .containsExactly("self-hosted", "${{ matrix.arch }}");
+    MatrixSpec whole = spec.job("whole").strategy().matrix();
+    assertThat(whole.dynamic()).isTrue();
+    assertThat(whole.expression()).isEqualTo("${{ fromJSON(needs.setup.outputs.matrix) }}");
+    assertThat(spec.job("whole").strategy().failFast()).isTrue();
+    assertThat(spec.job("whole").continueOnError()).isEqualTo("${{ matrix.experimental }}");
+    MatrixSpec axis = spec.job("axis").strategy().matrix();
+    assertThat(axis.dynamic()).isTrue();
+    assertThat(axis.expression()).isEqualTo("${{ fromJSON(needs.setup.outputs.versions) }}");
+    assertThat(axis.axes())
+        .containsExactly(
+            Map.entry("os", List.of("linux")),
+            Map.entry("version", List.of("${{ fromJSON(needs.setup.outputs.versions) }}")));
+  }
+
+  @Test
+  void conditionsAreStoredWithoutTheirWrapper() {
+    WorkflowSpec spec =
+        parse(
+            """
+            jobs:
+              a:
+                if: ${{ always() }}
+                runs-on: x
+                steps:
+                  - if: true
+                    run: echo
+                  - if: "${{ github.ref }} == 'x'"
+                    run: echo
+            """);
+    assertThat(spec.job("a").ifCondition()).isEqualTo("always()");
+    assertThat(spec.job("a").steps().get(0).ifCondition()).isEqualTo("true");
+    assertThat(spec.job("a").steps().get(1).ifCondition()).isEqualTo("${{ github.ref }} == 'x'");
+  }
+
+  @Test
+  void parsingIsIndependentBetweenCalls() {
+    WorkflowSpec first = parser.parse(minimal("name: one"), "one.yml");
+    WorkflowSpec second = parser.parse(minimal("name: two"), "two.yml");
+    assertThat(first.name()).isEqualTo("one");
+    assertThat(first.job("a").pos().file()).isEqualTo("one.yml");
+    assertThat(second.job("a").pos().file()).isEqualTo("two.yml");
+    assertThatThrownBy(() -> parser.parse("jobs: {}", "bad.yml"))
+        .isInstanceOf(WorkflowException.class)
+        .hasMessage("bad.yml:1:7: error: 'jobs' must define at least one job")
+        .extracting(e -> ((WorkflowException) e).code())
+        .isEqualTo(ErrorCode.INVALID_SPEC);
+  }
+
+  private static String minimal(String header) {
+    return header + "\njobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]\n";
   }
 }
