@@ -73,113 +73,95 @@ public final class SecretMasker {
   }
 
   /**
-   * Goto/fail automaton over UTF-16 chars. The root's transitions are a dense table because the
-   * scan sits at the root for almost every char of a typical line; deeper states keep sorted
-   * arrays.
+   * Aho–Corasick compiled to a DFA over the chars that occur in some value: {@code classOf} maps a
+   * char to its column (0 for every other char, which always leads back to the root), and {@code
+   * next} holds every state's transition for every column, so the scan does one table read per char
+   * with no failure-link loop.
    */
   private static final class Automaton {
-    static final Automaton EMPTY =
-        new Automaton(new int[0], new char[0][], new int[0][], null, null);
+    static final Automaton EMPTY = new Automaton(new char[0], 1, new int[0], new int[0]);
 
-    private final int[] rootNext;
-    private final char[][] keys;
-    private final int[][] targets;
-    private final int[] fail;
+    private final char[] classOf;
+    private final int columns;
+    private final int[] next;
     private final int[] longest;
 
-    private Automaton(int[] rootNext, char[][] keys, int[][] targets, int[] fail, int[] longest) {
-      this.rootNext = rootNext;
-      this.keys = keys;
-      this.targets = targets;
-      this.fail = fail;
+    private Automaton(char[] classOf, int columns, int[] next, int[] longest) {
+      this.classOf = classOf;
+      this.columns = columns;
+      this.next = next;
       this.longest = longest;
     }
 
     static Automaton build(Collection<String> patterns) {
-      List<StringBuilder> edgeKeys = new ArrayList<>();
-      List<List<Integer>> edgeTargets = new ArrayList<>();
+      char[] classOf = new char[Character.MAX_VALUE + 1];
+      int columns = 1;
+      for (String p : patterns) {
+        for (int i = 0; i < p.length(); i++) {
+          char c = p.charAt(i);
+          if (classOf[c] == 0) {
+            classOf[c] = (char) columns++;
+          }
+        }
+      }
+      // Trie with dense rows; -1 = no edge yet.
+      List<int[]> rows = new ArrayList<>();
       List<Integer> depthOut = new ArrayList<>();
-      edgeKeys.add(new StringBuilder());
-      edgeTargets.add(new ArrayList<>());
+      rows.add(filled(columns));
       depthOut.add(0);
       for (String p : patterns) {
         int s = 0;
         for (int i = 0; i < p.length(); i++) {
-          char c = p.charAt(i);
-          int idx = edgeKeys.get(s).indexOf(String.valueOf(c));
-          if (idx >= 0) {
-            s = edgeTargets.get(s).get(idx);
-          } else {
-            int n = edgeKeys.size();
-            edgeKeys.add(new StringBuilder());
-            edgeTargets.add(new ArrayList<>());
+          int col = classOf[p.charAt(i)];
+          if (rows.get(s)[col] < 0) {
+            rows.get(s)[col] = rows.size();
+            rows.add(filled(columns));
             depthOut.add(0);
-            edgeKeys.get(s).append(c);
-            edgeTargets.get(s).add(n);
-            s = n;
           }
+          s = rows.get(s)[col];
         }
         depthOut.set(s, Math.max(depthOut.get(s), p.length()));
       }
-      int n = edgeKeys.size();
-      char[][] keys = new char[n][];
-      int[][] targets = new int[n][];
-      for (int s = 0; s < n; s++) {
-        char[] k = edgeKeys.get(s).toString().toCharArray();
-        Integer[] order = new Integer[k.length];
-        for (int i = 0; i < k.length; i++) {
-          order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Character.compare(k[x], k[y]));
-        keys[s] = new char[k.length];
-        targets[s] = new int[k.length];
-        for (int i = 0; i < k.length; i++) {
-          keys[s][i] = k[order[i]];
-          targets[s][i] = edgeTargets.get(s).get(order[i]);
-        }
-      }
-      int[] rootNext = new int[Character.MAX_VALUE + 1];
-      for (int i = 0; i < keys[0].length; i++) {
-        rootNext[keys[0][i]] = targets[0][i];
-      }
+      int n = rows.size();
+      int[] next = new int[n * columns];
       int[] fail = new int[n];
       int[] longest = new int[n];
       for (int s = 0; s < n; s++) {
         longest[s] = depthOut.get(s);
       }
-      // Breadth-first so that a state's fail target is final before its children need it.
       ArrayDeque<Integer> queue = new ArrayDeque<>();
-      for (int t : targets[0]) {
-        fail[t] = 0;
-        queue.add(t);
-      }
-      Automaton partial = new Automaton(rootNext, keys, targets, fail, longest);
-      while (!queue.isEmpty()) {
-        int s = queue.poll();
-        for (int i = 0; i < keys[s].length; i++) {
-          char c = keys[s][i];
-          int t = targets[s][i];
-          int f = fail[s];
-          int next;
-          while ((next = partial.step(f, c)) < 0) {
-            f = fail[f];
-          }
-          fail[t] = next;
-          longest[t] = Math.max(longest[t], longest[next]);
+      for (int col = 0; col < columns; col++) {
+        int t = rows.get(0)[col];
+        if (t > 0) {
+          next[col] = t;
+          fail[t] = 0;
           queue.add(t);
+        } else {
+          next[col] = 0;
         }
       }
-      return partial;
+      // Breadth-first: a state's fail target's row is complete before the state's own row.
+      while (!queue.isEmpty()) {
+        int s = queue.poll();
+        longest[s] = Math.max(longest[s], longest[fail[s]]);
+        for (int col = 0; col < columns; col++) {
+          int t = rows.get(s)[col];
+          if (t > 0) {
+            next[s * columns + col] = t;
+            fail[t] = next[fail[s] * columns + col];
+            queue.add(t);
+          } else {
+            next[s * columns + col] = next[fail[s] * columns + col];
+          }
+        }
+      }
+      return new Automaton(classOf, columns, next, longest);
     }
 
-    /** The transition from s on c; from the root it always exists (0 = stay). -1 otherwise. */
-    private int step(int s, char c) {
-      if (s == 0) {
-        return rootNext[c];
-      }
-      char[] k = keys[s];
-      int i = Arrays.binarySearch(k, c);
-      return i >= 0 ? targets[s][i] : -1;
+    private static int[] filled(int columns) {
+      int[] row = new int[columns];
+      Arrays.fill(row, -1);
+      return row;
     }
 
     String mask(String text) {
@@ -189,13 +171,11 @@ public final class SecretMasker {
       int pendingEnd = -1;
       int s = 0;
       int len = text.length();
+      final char[] classes = classOf;
+      final int[] table = next;
+      final int cols = columns;
       for (int i = 0; i < len; i++) {
-        char c = text.charAt(i);
-        int next;
-        while ((next = step(s, c)) < 0) {
-          s = fail[s];
-        }
-        s = next;
+        s = table[s * cols + classes[text.charAt(i)]];
         int l = longest[s];
         if (l > 0) {
           // A match reaching back into text already emitted is masked from there on.
