@@ -1,0 +1,94 @@
+package dev.pipewright.pipeline.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pipewright.executor.LogChunk;
+import dev.pipewright.executor.local.LocalJobRunner;
+import dev.pipewright.executor.local.LocalRunnerConfig;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pipewright run FILE}: the orchestrator with the local runner and no server at all. */
+class LocalRunIT {
+  @TempDir Path workspaces;
+
+  private static String text(InMemoryRunStore store, String buildId) {
+    return store.logs(buildId).stream().map(LogChunk::content).collect(Collectors.joining());
+  }
+
+  @Test
+  void runsAWorkflowWithADynamicMatrixLocally() {
+    InMemoryRunStore store = new InMemoryRunStore();
+    try (LocalJobRunner runner =
+        new LocalJobRunner(LocalRunnerConfig.defaults(workspaces), store)) {
+      LocalRun run = new LocalRun(store, runner, 4);
+
+      LocalRun.Result result =
+          run.run(
+              """
+              on: push
+              jobs:
+                setup:
+                  runs-on: local
+                  outputs:
+                    versions: ${{ steps.pick.outputs.versions }}
+                  steps:
+                    - id: pick
+                      run: echo 'versions={"v":["17","21"]}' >> "$GITHUB_OUTPUT"
+                test:
+                  needs: setup
+                  runs-on: local
+                  strategy:
+                    matrix: ${{ fromJSON(needs.setup.outputs.versions) }}
+                  steps:
+                    - run: echo "testing on ${{ matrix.v }} with $GREETING"
+                      env:
+                        GREETING: ${{ vars.GREETING }}
+              """,
+              "ci.yml",
+              null,
+              Map.of("GREETING", "hello"),
+              Map.of());
+
+      assertThat(result.status()).isEqualTo(BuildStatus.SUCCEEDED);
+      assertThat(result.jobs())
+          .extracting(JobRow::key)
+          .containsExactly("setup", "test.1", "test.2");
+      assertThat(text(store, result.buildId()))
+          .contains("testing on 17 with hello", "testing on 21 with hello");
+    }
+  }
+
+  @Test
+  void aCancelledRunStopsItsProcesses() {
+    InMemoryRunStore store = new InMemoryRunStore();
+    try (LocalJobRunner runner =
+        new LocalJobRunner(LocalRunnerConfig.defaults(workspaces), store)) {
+      LocalRun run = new LocalRun(store, runner, 4);
+      String id =
+          run.start(
+              "on: push\njobs:\n  slow:\n    runs-on: local\n    steps:\n"
+                  + "      - run: echo begun; sleep 60\n",
+              "ci.yml",
+              null,
+              Map.of(),
+              Map.of());
+      await().atMost(Duration.ofSeconds(20)).until(() -> text(store, id).contains("begun"));
+
+      run.cancel(id);
+      LocalRun.Result result = run.await(id, Duration.ofSeconds(15));
+
+      assertThat(result.status()).isEqualTo(BuildStatus.CANCELLED);
+      assertThat(result.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+      assertThat(result.jobs()).extracting(JobRow::status).containsOnly(JobStatus.CANCELLED);
+    }
+  }
+}
