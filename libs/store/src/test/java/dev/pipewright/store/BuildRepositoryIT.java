@@ -24,24 +24,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BuildRepositoryIT {
-  private static TestDatabase db;
-  private static BuildRepository builds;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
-  @BeforeAll
-  static void open() {
-    db = TestDatabase.create();
-    builds = new BuildRepository(db.dsl());
-  }
-
-  @AfterAll
-  static void drop() {
-    db.close();
-  }
+  private final BuildRepository builds = new BuildRepository(db.dsl());
 
   private static String pipeline() {
     return "p-" + UUID.randomUUID();
@@ -59,11 +48,11 @@ class BuildRepositoryIT {
         null);
   }
 
-  private static void force(UUID id, BuildStatus status) {
+  private void force(UUID id, BuildStatus status) {
     db.dsl().update(BUILDS).set(BUILDS.STATUS, status.name()).where(BUILDS.ID.eq(id)).execute();
   }
 
-  private static BuildView get(UUID id) {
+  private BuildView get(UUID id) {
     return builds.find(id).orElseThrow();
   }
 

@@ -16,26 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JobRepositoryIT {
-  private static TestDatabase db;
-  private static BuildRepository builds;
-  private static JobRepository jobs;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
-  @BeforeAll
-  static void open() {
-    db = TestDatabase.create();
-    builds = new BuildRepository(db.dsl());
-    jobs = new JobRepository(db.dsl());
-  }
-
-  @AfterAll
-  static void drop() {
-    db.close();
-  }
+  private final BuildRepository builds = new BuildRepository(db.dsl());
+  private final JobRepository jobs = new JobRepository(db.dsl());
 
   private static final List<NewJob> PLAN =
       List.of(
@@ -68,14 +56,23 @@ class JobRepositoryIT {
               List.of("test"),
               List.of(new NewStep("push"), new NewStep("notify"))));
 
-  private static UUID runningBuild() {
+  private UUID runningBuild() {
     UUID id = builds.create(NewBuild.of("pipe", "jobs: {}")).id();
     builds.transition(id, BuildStatus.QUEUED, null, null);
     builds.claim(id, "worker", Duration.ofMinutes(5));
     return id;
   }
 
-  private static JobView job(UUID buildId, String key) {
+  /** Writes {@link #PLAN} and runs the first step of its "build" job; returns that job's id. */
+  private UUID planAndStartFirstStep(UUID buildId) {
+    jobs.createPlan(buildId, PLAN);
+    UUID id = job(buildId, "build").id();
+    jobs.transitionJob(id, JobStatus.RUNNING);
+    jobs.transitionStep(id, 1, StepStatus.RUNNING, null);
+    return id;
+  }
+
+  private JobView job(UUID buildId, String key) {
     return jobs.jobs(buildId).stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
   }
 
@@ -201,10 +198,7 @@ class JobRepositoryIT {
   @Test
   void skippingAndCancellingTakeTheStepsAlong() {
     UUID buildId = runningBuild();
-    jobs.createPlan(buildId, PLAN);
-    UUID buildJob = job(buildId, "build").id();
-    jobs.transitionJob(buildJob, JobStatus.RUNNING);
-    jobs.transitionStep(buildJob, 1, StepStatus.RUNNING, null);
+    UUID buildJob = planAndStartFirstStep(buildId);
 
     assertThat(jobs.transitionJob(job(buildId, "deploy").id(), JobStatus.SKIPPED)).isTrue();
     assertThat(job(buildId, "deploy").steps())
@@ -295,10 +289,7 @@ class JobRepositoryIT {
   @Test
   void aRestartRunsAnActiveJobAgainFromItsFirstStep() {
     UUID buildId = runningBuild();
-    jobs.createPlan(buildId, PLAN);
-    UUID id = job(buildId, "build").id();
-    jobs.transitionJob(id, JobStatus.RUNNING);
-    jobs.transitionStep(id, 1, StepStatus.RUNNING, null);
+    UUID id = planAndStartFirstStep(buildId);
     jobs.transitionStep(
         id, 1, StepStatus.SUCCEEDED, StepResult.exited(0, "success", "success", null));
     jobs.transitionStep(id, 2, StepStatus.RUNNING, null);

@@ -9,28 +9,16 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LogRepositoryIT {
-  private static TestDatabase db;
-  private static BuildRepository builds;
-  private static LogRepository logs;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
-  @BeforeAll
-  static void open() {
-    db = TestDatabase.create();
-    builds = new BuildRepository(db.dsl());
-    logs = new LogRepository(db.dsl());
-  }
+  private final BuildRepository builds = new BuildRepository(db.dsl());
+  private final LogRepository logs = new LogRepository(db.dsl());
 
-  @AfterAll
-  static void drop() {
-    db.close();
-  }
-
-  private static UUID newBuild() {
+  private UUID newBuild() {
     return builds.create(NewBuild.of("pipe", "jobs: {}")).id();
   }
 
@@ -134,7 +122,7 @@ class LogRepositoryIT {
     }
   }
 
-  private static int writeFiftyLinesInBatches(UUID build, String key) {
+  private int writeFiftyLinesInBatches(UUID build, String key) {
     int total = 0;
     for (int batch = 0; batch < 5; batch++) {
       int from = batch * 10 + 1;

@@ -14,27 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OutboxRepositoryIT {
-  private static TestDatabase db;
-  private static BuildRepository builds;
-  private static OutboxRepository outbox;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
-  @BeforeAll
-  static void open() {
-    db = TestDatabase.create();
-    builds = new BuildRepository(db.dsl());
-    outbox = new OutboxRepository(db.dsl());
-  }
-
-  @AfterAll
-  static void drop() {
-    db.close();
-  }
+  private final BuildRepository builds = new BuildRepository(db.dsl());
+  private final OutboxRepository outbox = new OutboxRepository(db.dsl());
 
   // Every test drains the whole outbox, so each starts from an empty one.
   @BeforeEach
