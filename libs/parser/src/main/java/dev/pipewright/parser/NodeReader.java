@@ -118,25 +118,22 @@ final class NodeReader {
 
   /** The mapping, or null when absent, empty ({@code key:}) or of another shape (reported). */
   MappingNode mapping(Node node, String what) {
-    if (isNull(node)) {
-      return null;
-    }
-    if (node instanceof MappingNode m) {
-      return m;
-    }
-    diagnostics.error(node, "'" + what + "' must be a mapping, not " + kind(node));
-    return null;
+    return shaped(node, MappingNode.class, what, "a mapping");
   }
 
   /** The sequence, or null when absent, empty or of another shape (reported). */
   SequenceNode sequence(Node node, String what) {
+    return shaped(node, SequenceNode.class, what, "a sequence");
+  }
+
+  private <T extends Node> T shaped(Node node, Class<T> type, String what, String expected) {
     if (isNull(node)) {
       return null;
     }
-    if (node instanceof SequenceNode s) {
-      return s;
+    if (type.isInstance(node)) {
+      return type.cast(node);
     }
-    diagnostics.error(node, "'" + what + "' must be a sequence, not " + kind(node));
+    diagnostics.error(node, "'" + what + "' must be " + expected + ", not " + kind(node));
     return null;
   }
 
@@ -210,29 +207,20 @@ final class NodeReader {
 
   /** {@code "true"}, {@code "false"} or the expression text ({@code continue-on-error}). */
   String booleanOrExpression(Node node, String what) {
-    if (isNull(node)) {
-      return null;
-    }
-    if (node instanceof ScalarNode s) {
-      if (Tag.BOOL.equals(s.getTag())) {
-        return text(s);
-      }
-      if (Tag.STR.equals(s.getTag()) && isExpression(s.getValue())) {
-        return s.getValue();
-      }
-    }
-    diagnostics.error(
-        node, "'" + what + "' must be a boolean or an expression, not " + describe(node));
-    return null;
+    return valueOrExpression(node, what, "a boolean", List.of(Tag.BOOL));
   }
 
   /** The number as text or the expression text ({@code timeout-minutes}). */
   String numberOrExpression(Node node, String what) {
+    return valueOrExpression(node, what, "a number", List.of(Tag.INT, Tag.FLOAT));
+  }
+
+  private String valueOrExpression(Node node, String what, String expected, List<Tag> tags) {
     if (isNull(node)) {
       return null;
     }
     if (node instanceof ScalarNode s) {
-      if (Tag.INT.equals(s.getTag()) || Tag.FLOAT.equals(s.getTag())) {
+      if (tags.contains(s.getTag())) {
         return text(s);
       }
       if (Tag.STR.equals(s.getTag()) && isExpression(s.getValue())) {
@@ -240,7 +228,7 @@ final class NodeReader {
       }
     }
     diagnostics.error(
-        node, "'" + what + "' must be a number or an expression, not " + describe(node));
+        node, "'" + what + "' must be " + expected + " or an expression, not " + describe(node));
     return null;
   }
 
