@@ -1,0 +1,107 @@
+package dev.pipewright.kubernetes;
+
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.RunObserver;
+import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
+import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
+import dev.pipewright.parser.WorkflowParser;
+import dev.pipewright.parser.spec.WorkflowSpec;
+import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Job submissions per second from one worker, and API writes per workflow job, against Fabric8's
+ * mock API server (CRUD mode). Prints figures; asserts nothing.
+ *
+ * <p>Run: {@code ./mvnw -B -q -pl libs/kubernetes test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.pipewright.kubernetes.SubmitBench [-Dexec.args="builds jobsPerBuild"]}
+ */
+public final class SubmitBench {
+  private SubmitBench() {}
+
+  public static void main(String[] args) {
+    int builds = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    int jobsPerBuild = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    PrintStream out = System.out;
+    StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
+    for (int j = 0; j < jobsPerBuild; j++) {
+      yaml.append("  job")
+          .append(j)
+          .append(":\n    runs-on: ubuntu-latest\n    steps:\n")
+          .append("      - run: make build\n      - run: make test\n      - run: make lint\n");
+    }
+    WorkflowSpec workflow = new WorkflowParser().parse(yaml.toString(), "bench.yml");
+    KubernetesRunnerConfig config =
+        new KubernetesRunnerConfig(
+            "bench",
+            "workspace",
+            "debian:bookworm-slim",
+            Map.of(),
+            Duration.ofHours(1),
+            1001,
+            "250m",
+            "256Mi",
+            "2",
+            "2Gi",
+            Duration.ofMinutes(10));
+    AtomicLong writes = new AtomicLong();
+    try (MockApi api = new MockApi();
+        KubernetesClient client = api.client(writes);
+        KubernetesClient setup = api.client();
+        KubernetesJobRunner runner =
+            new KubernetesJobRunner(client, config, c -> {}, (n, p, c) -> "")) {
+      // The worker creates each build's PipelineRun when it claims the build; not a job write.
+      String[] ids = new String[builds];
+      for (int b = 0; b < builds; b++) {
+        ids[b] = UUID.randomUUID().toString();
+        PipelineRuns.ensure(setup, "bench", new PipelineRunSpec(ids[b]));
+      }
+      // Warm-up build: class loading and connection set-up are not what is measured.
+      submit(runner, workflow, UUID.randomUUID().toString(), jobsPerBuild, setup);
+      writes.set(0);
+      long started = System.nanoTime();
+      for (String id : ids) {
+        for (int j = 0; j < jobsPerBuild; j++) {
+          JobRef ref = new JobRef(id, "job" + j);
+          runner.start(
+              JobRun.builder(ref, workflow, workflow.job("job" + j)).build(), RunObserver.NONE);
+        }
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      int jobs = builds * jobsPerBuild;
+      out.printf(
+          Locale.ROOT,
+          "SubmitBench: %d builds x %d jobs = %d Job submissions in %.2f s%n",
+          builds,
+          jobsPerBuild,
+          jobs,
+          seconds);
+      out.printf(Locale.ROOT, "  submissions/s (goal >= 50): %.1f%n", jobs / seconds);
+      out.printf(
+          Locale.ROOT,
+          "  API writes per workflow job (goal <= 4): %.2f%n",
+          writes.get() / (double) jobs);
+    }
+  }
+
+  private static void submit(
+      KubernetesJobRunner runner,
+      WorkflowSpec workflow,
+      String id,
+      int jobs,
+      KubernetesClient setup) {
+    PipelineRuns.ensure(setup, "bench", new PipelineRunSpec(id));
+    for (int j = 0; j < jobs; j++) {
+      JobRef ref = new JobRef(id, "job" + j);
+      runner.start(
+          JobRun.builder(ref, workflow, workflow.job("job" + j)).build(), RunObserver.NONE);
+    }
+  }
+}
