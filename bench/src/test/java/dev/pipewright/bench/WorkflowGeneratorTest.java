@@ -21,6 +21,9 @@ class WorkflowGeneratorTest {
         .isEqualTo(generated.edges());
     assertThat(plan.batches().getFirst()).containsExactly("job0");
     assertThat(plan.batches().stream().mapToInt(java.util.List::size).sum()).isEqualTo(200);
+    assertThat(new Planner().plan(generated.spec())).isEqualTo(plan);
+    assertThat(generated.spec().jobs().get("job150").pos().line())
+        .isEqualTo(spec.jobs().get("job150").pos().line());
   }
 
   @Test

@@ -15,8 +15,10 @@ import java.util.RandomAccess;
 final class JobIndex extends AbstractList<PlannedJob> implements RandomAccess {
   private final PlannedJob[] jobs;
   private final Map<String, PlannedJob> byId;
-  private final Map<String, List<String>> dependents;
   private final List<String> roots;
+
+  /** Built on first use: planning alone never needs it, and it costs a list per job. */
+  private volatile Map<String, List<String>> dependents;
 
   private JobIndex(List<PlannedJob> source) {
     jobs = source.toArray(PlannedJob[]::new);
@@ -26,7 +28,6 @@ final class JobIndex extends AbstractList<PlannedJob> implements RandomAccess {
         throw new IllegalArgumentException("duplicate job id '" + job.id() + "'");
       }
     }
-    dependents = new HashMap<>();
     List<String> noNeeds = new ArrayList<>();
     for (PlannedJob job : jobs) {
       if (job.needs().isEmpty()) {
@@ -37,7 +38,6 @@ final class JobIndex extends AbstractList<PlannedJob> implements RandomAccess {
           throw new IllegalArgumentException(
               "job '" + job.id() + "' needs unknown job '" + need + "'");
         }
-        dependents.computeIfAbsent(need, k -> new ArrayList<>()).add(job.id());
       }
     }
     roots = List.copyOf(noNeeds);
@@ -63,7 +63,18 @@ final class JobIndex extends AbstractList<PlannedJob> implements RandomAccess {
 
   /** Jobs that list {@code id} in their needs, in source order. */
   List<String> dependents(String id) {
-    return dependents.getOrDefault(id, List.of());
+    Map<String, List<String>> map = dependents;
+    if (map == null) {
+      // Racing threads compute equal maps; either may win.
+      map = new HashMap<>();
+      for (PlannedJob job : jobs) {
+        for (String need : job.needs()) {
+          map.computeIfAbsent(need, k -> new ArrayList<>()).add(job.id());
+        }
+      }
+      dependents = map;
+    }
+    return map.getOrDefault(id, List.of());
   }
 
   List<String> roots() {

@@ -18,6 +18,9 @@ public record JobInstance(String key, String name, Map<String, Object> matrix) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(name, "name");
     // Keeps the axis order of the workflow (Map.copyOf would not) for names and JSON.
-    matrix = matrix == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(matrix));
+    matrix =
+        matrix == null || matrix.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(matrix));
   }
 }
