@@ -27,6 +27,7 @@ import java.util.function.Supplier;
 /** ci.v1.PipelineService over the store. Failures go through {@link GrpcErrors}. */
 final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplBase {
   private final BuildRepository builds;
+  private final WorkflowValidator workflows = new WorkflowValidator(1024);
   private final LogSource logs;
   private final Runnable onCreated;
   private final ScheduledExecutorService scheduler;
@@ -55,7 +56,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
     unary(
         response,
         () -> {
-          CreatedBuild created = builds.create(Requests.newBuild(request));
+          CreatedBuild created = builds.create(Requests.newBuild(request, workflows));
           if (!created.existing()) {
             onCreated.run();
           }

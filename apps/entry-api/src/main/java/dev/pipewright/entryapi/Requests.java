@@ -3,7 +3,6 @@ package dev.pipewright.entryapi;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.ListBuildsRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
-import dev.pipewright.dag.Workflows;
 import dev.pipewright.store.NewBuild;
 import dev.pipewright.store.Variable;
 import java.util.EnumSet;
@@ -25,7 +24,7 @@ final class Requests {
    * @throws BadRequestException for a missing field
    * @throws dev.pipewright.parser.WorkflowException for a workflow with problems
    */
-  static NewBuild newBuild(StartPipelineBuildRequest request) {
+  static NewBuild newBuild(StartPipelineBuildRequest request, WorkflowValidator validator) {
     if (request.getPipelineId().isBlank()) {
       throw new BadRequestException("pipeline_id", "required");
     }
@@ -37,7 +36,7 @@ final class Requests {
     }
     String path =
         request.getWorkflowPath().isBlank() ? DEFAULT_WORKFLOW_PATH : request.getWorkflowPath();
-    Workflows.load(request.getWorkflowYaml(), path);
+    validator.validate(request.getWorkflowYaml(), path);
     Map<String, Variable> variables = new LinkedHashMap<>();
     request
         .getVariablesMap()

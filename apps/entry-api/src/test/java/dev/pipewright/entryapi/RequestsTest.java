@@ -36,7 +36,8 @@ class RequestsTest {
                 .putVariables("TOKEN", Variable.newBuilder().setValue("t").setSecret(true).build())
                 .putVariables("ENV", Variable.newBuilder().setValue("prod").build())
                 .setIdempotencyKey("k1")
-                .build());
+                .build(),
+            new WorkflowValidator(8));
     assertThat(build.pipelineId()).isEqualTo("acme/app");
     assertThat(build.workflowPath()).isEqualTo(".github/workflows/ci.yml");
     assertThat(build.repositoryUrl()).isEqualTo("https://git/acme");
@@ -51,14 +52,16 @@ class RequestsTest {
     assertThatThrownBy(
             () ->
                 Requests.newBuild(
-                    StartPipelineBuildRequest.newBuilder().setWorkflowYaml(WORKFLOW).build()))
+                    StartPipelineBuildRequest.newBuilder().setWorkflowYaml(WORKFLOW).build(),
+                    new WorkflowValidator(8)))
         .isInstanceOfSatisfying(
             BadRequestException.class,
             e -> assertThat(e.violations().get(0).field()).isEqualTo("pipeline_id"));
     assertThatThrownBy(
             () ->
                 Requests.newBuild(
-                    StartPipelineBuildRequest.newBuilder().setPipelineId("p").build()))
+                    StartPipelineBuildRequest.newBuilder().setPipelineId("p").build(),
+                    new WorkflowValidator(8)))
         .isInstanceOfSatisfying(
             BadRequestException.class,
             e -> assertThat(e.violations().get(0).field()).isEqualTo("workflow_yaml"));
@@ -72,7 +75,8 @@ class RequestsTest {
                     StartPipelineBuildRequest.newBuilder()
                         .setPipelineId("p")
                         .setWorkflowYaml("jobs:\n  a:\n    needs: [nope]\n    steps: []\n")
-                        .build()))
+                        .build(),
+                    new WorkflowValidator(8)))
         .isInstanceOfSatisfying(
             WorkflowException.class,
             e ->

@@ -1,0 +1,42 @@
+package dev.pipewright.entryapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pipewright.parser.WorkflowException;
+import org.junit.jupiter.api.Test;
+
+class WorkflowValidatorTest {
+  static final String BAD = "jobs:\n  a:\n    needs: [nope]\n    steps: []\n";
+
+  @Test
+  void remembersValidWorkflowsOnly() {
+    WorkflowValidator validator = new WorkflowValidator(8);
+    validator.validate(RequestsTest.WORKFLOW, "a.yml");
+    validator.validate(RequestsTest.WORKFLOW, "a.yml");
+    assertThat(validator.size()).isEqualTo(1);
+    // Same text, other file: diagnostics would name another file, so it is another entry.
+    validator.validate(RequestsTest.WORKFLOW, "b.yml");
+    assertThat(validator.size()).isEqualTo(2);
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> validator.validate(BAD, "a.yml"))
+          .isInstanceOf(WorkflowException.class);
+    }
+    assertThat(validator.size()).isEqualTo(2);
+  }
+
+  @Test
+  void forgetsTheLeastRecentlyUsedBeyondCapacity() {
+    WorkflowValidator validator = new WorkflowValidator(2);
+    validator.validate(RequestsTest.WORKFLOW, "a.yml");
+    validator.validate(RequestsTest.WORKFLOW, "b.yml");
+    validator.validate(RequestsTest.WORKFLOW, "c.yml");
+    assertThat(validator.size()).isEqualTo(2);
+  }
+
+  @Test
+  void digestSeparatesPathFromText() {
+    assertThat(WorkflowValidator.digest("ab", "c"))
+        .isNotEqualTo(WorkflowValidator.digest("a", "bc"));
+  }
+}
