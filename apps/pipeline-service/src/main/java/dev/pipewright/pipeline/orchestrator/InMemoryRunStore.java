@@ -7,7 +7,9 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.pipeline.reconcile.InstanceState;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +41,7 @@ public final class InMemoryRunStore implements RunStore, LogSink {
     BuildRecord record;
     ErrorCode errorCode;
     String errorMessage;
-    final Map<String, JobRow> jobs = new LinkedHashMap<>();
+    final Map<String, InstanceState> jobs = new LinkedHashMap<>();
     final Map<String, List<StepRow>> steps = new HashMap<>();
     final Map<String, TreeMap<Long, LogChunk>> logs = new LinkedHashMap<>();
   }
@@ -105,14 +107,14 @@ public final class InMemoryRunStore implements RunStore, LogSink {
   public synchronized boolean expandJob(
       String buildId, String placeholderKey, List<NewJob> instances) {
     BuildState state = state(buildId);
-    JobRow placeholder = state.jobs.get(placeholderKey);
+    InstanceState placeholder = state.jobs.get(placeholderKey);
     if (placeholder == null
         || placeholder.status() != JobStatus.PENDING
         || !placeholder.key().equals(placeholder.jobId())) {
       return false;
     }
-    Map<String, JobRow> reordered = new LinkedHashMap<>();
-    for (JobRow row : state.jobs.values()) {
+    Map<String, InstanceState> reordered = new LinkedHashMap<>();
+    for (InstanceState row : state.jobs.values()) {
       if (row.key().equals(placeholderKey)) {
         state.steps.remove(placeholderKey);
         for (NewJob job : instances) {
@@ -129,7 +131,7 @@ public final class InMemoryRunStore implements RunStore, LogSink {
   }
 
   @Override
-  public synchronized List<JobRow> jobs(String buildId) {
+  public synchronized List<InstanceState> jobs(String buildId) {
     return List.copyOf(state(buildId).jobs.values());
   }
 
@@ -141,49 +143,25 @@ public final class InMemoryRunStore implements RunStore, LogSink {
       ErrorCode code,
       String message,
       Map<String, String> outputs) {
-    JobRow row = state(buildId).jobs.get(key);
+    InstanceState row = state(buildId).jobs.get(key);
     if (row == null || !JobStatus.TRANSITIONS.allowed(row.status(), to)) {
       return false;
     }
-    state(buildId)
-        .jobs
-        .put(
-            key,
-            new JobRow(
-                key,
-                row.jobId(),
-                row.matrix(),
-                to,
-                row.attempt(),
-                code,
-                message,
-                outputs == null ? row.outputs() : Map.copyOf(outputs),
-                to.terminal() ? clock.instant() : null));
+    Map<String, String> stored = outputs == null ? null : Map.copyOf(outputs);
+    Instant finishedAt = to.terminal() ? clock.instant() : null;
+    state(buildId).jobs.put(key, row.with(to, row.attempt(), code, message, stored, finishedAt));
     return true;
   }
 
   @Override
   public synchronized boolean restartJob(String buildId, String key, int attempt) {
-    JobRow row = state(buildId).jobs.get(key);
+    InstanceState row = state(buildId).jobs.get(key);
     if (row == null
         || !(row.status() == JobStatus.QUEUED || row.status() == JobStatus.RUNNING)
         || row.attempt() >= attempt) {
       return false;
     }
-    state(buildId)
-        .jobs
-        .put(
-            key,
-            new JobRow(
-                key,
-                row.jobId(),
-                row.matrix(),
-                JobStatus.QUEUED,
-                attempt,
-                null,
-                null,
-                Map.of(),
-                null));
+    state(buildId).jobs.put(key, row.with(JobStatus.QUEUED, attempt, null, null, Map.of(), null));
     List<StepRow> steps = state(buildId).steps.get(key);
     steps.replaceAll(s -> new StepRow(s.number(), s.name(), StepStatus.PENDING, null));
     return true;
@@ -286,9 +264,8 @@ public final class InMemoryRunStore implements RunStore, LogSink {
     state.steps.put(job.key(), pendingSteps(job));
   }
 
-  private static JobRow pending(NewJob job) {
-    return new JobRow(
-        job.key(), job.jobId(), job.matrix(), JobStatus.PENDING, 1, null, null, Map.of(), null);
+  private static InstanceState pending(NewJob job) {
+    return InstanceState.pending(job.key(), job.jobId(), job.matrix());
   }
 
   private static List<StepRow> pendingSteps(NewJob job) {

@@ -5,6 +5,7 @@ import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.pipeline.reconcile.InstanceState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * InMemoryRunStore store = new InMemoryRunStore();
  * LogSink sink = chunk -> { store.append(chunk); print(chunk); };
  * try (JobRunner runner = new LocalJobRunner(LocalRunnerConfig.defaults(root), sink)) {
- *   LocalRun.Result result = new LocalRun(store, runner, 4).run(yaml, "ci.yml", repo, vars, secrets);
+ *   LocalRun.Result result =
+ *       new LocalRun(store, runner, 4).run(new LocalRun.Request(yaml, "ci.yml", repo, vars, secrets));
  * }
  * }</pre>
  */
@@ -37,7 +39,7 @@ public final class LocalRun {
       BuildStatus status,
       ErrorCode errorCode,
       String errorMessage,
-      List<JobRow> jobs) {}
+      List<InstanceState> jobs) {}
 
   public LocalRun(InMemoryRunStore store, JobRunner runner, int parallelism) {
     this.store = store;
@@ -50,28 +52,40 @@ public final class LocalRun {
     return store;
   }
 
-  /** Starts a run and returns its build id at once; {@link #await} waits for it. */
-  public String start(
+  /**
+   * What to run.
+   *
+   * @param path the workflow's file name, for diagnostics
+   * @param repository what {@code actions/checkout} fetches, or null
+   */
+  public record Request(
       String yaml,
       String path,
       RepositoryRef repository,
       Map<String, String> vars,
-      Map<String, String> secrets) {
+      Map<String, String> secrets) {}
+
+  /** Starts a run and returns its build id at once; {@link #await} waits for it. */
+  public String start(Request request) {
     String id = UUID.randomUUID().toString();
     store.addBuild(
-        new BuildRecord(id, 1, BuildStatus.RUNNING, yaml, path, repository, vars, secrets, false));
+        new BuildRecord(
+            id,
+            1,
+            BuildStatus.RUNNING,
+            request.yaml(),
+            request.path(),
+            request.repository(),
+            request.vars(),
+            request.secrets(),
+            false));
     loops.run(id);
     return id;
   }
 
   /** Runs a workflow to its end. */
-  public Result run(
-      String yaml,
-      String path,
-      RepositoryRef repository,
-      Map<String, String> vars,
-      Map<String, String> secrets) {
-    return await(start(yaml, path, repository, vars, secrets), Duration.ofDays(1));
+  public Result run(Request request) {
+    return await(start(request), Duration.ofDays(1));
   }
 
   /** Cancels a run (Ctrl-C): running jobs are stopped, the rest cancelled. */

@@ -24,7 +24,6 @@ import dev.pipewright.pipeline.reconcile.InstanceState;
 import dev.pipewright.pipeline.reconcile.JobConditionContext;
 import dev.pipewright.pipeline.reconcile.Observation;
 import dev.pipewright.pipeline.reconcile.Reconciler;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,7 +152,7 @@ public final class Orchestrator {
   private final class Pass {
     private final BuildRecord build;
     private final LoadedWorkflow workflow;
-    private final Map<String, JobRow> rows = new LinkedHashMap<>();
+    private final Map<String, InstanceState> rows = new LinkedHashMap<>();
     private final ExpressionConditions conditions;
 
     Pass(BuildRecord build, LoadedWorkflow workflow) {
@@ -164,21 +163,9 @@ public final class Orchestrator {
 
     BuildStatus run() {
       store.jobs(build.id()).forEach(r -> rows.put(r.key(), r));
-      List<InstanceState> instances = new ArrayList<>();
       Map<String, Observation> observed = new HashMap<>();
-      for (JobRow row : rows.values()) {
-        instances.add(
-            new InstanceState(
-                row.key(),
-                row.jobId(),
-                row.matrix(),
-                row.status(),
-                row.attempt(),
-                row.errorCode(),
-                row.errorMessage(),
-                row.outputs(),
-                row.finishedAt()));
-        if (row.status() == JobStatus.QUEUED || row.status() == JobStatus.RUNNING) {
+      for (InstanceState row : rows.values()) {
+        if (row.active()) {
           Observation seen = observe(row);
           if (seen != null) {
             observed.put(row.key(), seen);
@@ -190,7 +177,7 @@ public final class Orchestrator {
               build.id(),
               build.status(),
               WorkflowJobs.nodes(workflow),
-              instances,
+              List.copyOf(rows.values()),
               observed,
               build.cancelRequested(),
               parallelism,
@@ -207,7 +194,7 @@ public final class Orchestrator {
     }
 
     /** The runner's view; null when the runner cannot see the instance (lost with a worker). */
-    private Observation observe(JobRow row) {
+    private Observation observe(InstanceState row) {
       JobRef ref = new JobRef(build.id(), row.key());
       JobSnapshot snapshot = runner.status(ref);
       if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
@@ -275,7 +262,7 @@ public final class Orchestrator {
     }
 
     private void startOnRunner(
-        JobRow row, int attempt, Map<String, JobConditionContext.NeedResult> needs) {
+        InstanceState row, int attempt, Map<String, JobConditionContext.NeedResult> needs) {
       try {
         runner.start(jobRun(row, attempt, toRunnerNeeds(needs)), observer());
       } catch (CiException e) {
@@ -299,12 +286,13 @@ public final class Orchestrator {
       }
     }
 
-    private Map<String, NeedResult> needsOf(JobRow row) {
+    private Map<String, NeedResult> needsOf(InstanceState row) {
       JobSpec job = workflow.spec().job(row.jobId());
       Map<String, NeedResult> needs = new LinkedHashMap<>();
       List<String> ids = job.needs() == null ? List.of() : job.needs();
       for (String id : ids) {
-        List<JobRow> instances = rows.values().stream().filter(r -> r.jobId().equals(id)).toList();
+        List<InstanceState> instances =
+            rows.values().stream().filter(r -> r.jobId().equals(id)).toList();
         Map<String, String> outputs = new LinkedHashMap<>();
         instances.forEach(r -> outputs.putAll(r.outputs()));
         needs.put(id, new NeedResult(aggregate(instances), outputs));
@@ -312,9 +300,9 @@ public final class Orchestrator {
       return needs;
     }
 
-    private JobRun jobRun(JobRow row, int attempt, Map<String, NeedResult> needs) {
+    private JobRun jobRun(InstanceState row, int attempt, Map<String, NeedResult> needs) {
       JobSpec job = workflow.spec().job(row.jobId());
-      List<JobRow> siblings =
+      List<InstanceState> siblings =
           rows.values().stream().filter(r -> r.jobId().equals(row.jobId())).toList();
       StrategySpec strategy = job.strategy();
       StrategyContext strategyContext =
@@ -359,7 +347,7 @@ public final class Orchestrator {
     return converted;
   }
 
-  private static JobStatus aggregate(List<JobRow> instances) {
+  private static JobStatus aggregate(List<InstanceState> instances) {
     if (instances.stream().anyMatch(r -> r.status() == JobStatus.FAILED)) {
       return JobStatus.FAILED;
     }

@@ -5,6 +5,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.pipeline.reconcile.InstanceState;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ public interface RunStore {
   boolean expandJob(String buildId, String placeholderKey, List<NewJob> instances);
 
   /** Job instances in plan order. */
-  List<JobRow> jobs(String buildId);
+  List<InstanceState> jobs(String buildId);
 
   /** A guarded job move; outputs are stored when not null. */
   boolean moveJob(

@@ -33,6 +33,26 @@ public record InstanceState(
     return new InstanceState(key, jobId, matrix, JobStatus.PENDING, 1, null, null, Map.of(), null);
   }
 
+  /** This instance moved to {@code status}; null {@code outputs} keeps the current ones. */
+  public InstanceState with(
+      JobStatus status,
+      int attempt,
+      ErrorCode errorCode,
+      String errorMessage,
+      Map<String, String> outputs,
+      Instant finishedAt) {
+    return new InstanceState(
+        key,
+        jobId,
+        matrix,
+        status,
+        attempt,
+        errorCode,
+        errorMessage,
+        outputs == null ? this.outputs : outputs,
+        finishedAt);
+  }
+
   public boolean active() {
     return status == JobStatus.QUEUED || status == JobStatus.RUNNING;
   }

@@ -328,17 +328,7 @@ public final class Reconciler {
         Map<String, String> outputs) {
       Instant finishedAt = status.terminal() ? Instant.MAX.minusSeconds(1_000_000L - tick++) : null;
       projected.put(
-          instance.key(),
-          new InstanceState(
-              instance.key(),
-              instance.jobId(),
-              instance.matrix(),
-              status,
-              attempt,
-              code,
-              message,
-              outputs == null ? instance.outputs() : outputs,
-              finishedAt));
+          instance.key(), instance.with(status, attempt, code, message, outputs, finishedAt));
     }
   }
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A build already claimed, finished or unknown: ack and drop (a duplicate delivery).
- *   <li>A build still PENDING (the relay's commit of QUEUED has not landed yet): retry shortly.
+ *   <li>A build still PENDING (the relay publishes before its commit of QUEUED lands): retry
+ *       shortly, unless the commit landed during the claim, then claim again.
  *   <li>A store failure: retried with backoff; after {@code maxAttempts} deliveries the build is
  *       failed with the error's code and the message dead-lettered.
  * </ul>
@@ -65,13 +66,16 @@ public final class BuildIntake implements BuildHandler {
       return Outcome.deadLetter(ErrorCode.INVALID_SPEC + ": not a build id: " + message.buildId());
     }
     try {
-      if (builds.claim(id, owner, lease)) {
-        LOG.info("claimed build {} (delivery {})", id, message.deliveryCount());
-        runClaimed.accept(id.toString());
+      if (claim(id, message)) {
         return Outcome.ack();
       }
       Optional<BuildView> build = builds.find(id);
-      if (build.isPresent() && build.get().status() == BuildStatus.PENDING) {
+      BuildStatus status = build.map(BuildView::status).orElse(null);
+      // QUEUED now means it was PENDING at the claim and the relay's commit landed since.
+      if (status == BuildStatus.QUEUED && claim(id, message)) {
+        return Outcome.ack();
+      }
+      if (status == BuildStatus.PENDING || status == BuildStatus.QUEUED) {
         return Outcome.retry(PENDING_RETRY);
       }
       LOG.info(
@@ -82,6 +86,15 @@ public final class BuildIntake implements BuildHandler {
     } catch (RuntimeException e) {
       return failed(id, message, CiException.from(e));
     }
+  }
+
+  private boolean claim(UUID id, QueueMessage message) {
+    if (!builds.claim(id, owner, lease)) {
+      return false;
+    }
+    LOG.info("claimed build {} (delivery {})", id, message.deliveryCount());
+    runClaimed.accept(id.toString());
+    return true;
   }
 
   private Outcome failed(UUID id, QueueMessage message, CiException error) {

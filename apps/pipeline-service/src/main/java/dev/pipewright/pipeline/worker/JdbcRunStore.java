@@ -11,9 +11,9 @@ import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.pipeline.orchestrator.BuildRecord;
-import dev.pipewright.pipeline.orchestrator.JobRow;
 import dev.pipewright.pipeline.orchestrator.NewJob;
 import dev.pipewright.pipeline.orchestrator.RunStore;
+import dev.pipewright.pipeline.reconcile.InstanceState;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobRepository;
@@ -102,7 +102,7 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public List<JobRow> jobs(String buildId) {
+  public List<InstanceState> jobs(String buildId) {
     List<JobView> views = jobs.jobs(UUID.fromString(buildId));
     Map<String, UUID> ids = new HashMap<>();
     views.forEach(v -> ids.put(v.key(), v.id()));
@@ -110,7 +110,7 @@ public final class JdbcRunStore implements RunStore {
     return views.stream()
         .map(
             v ->
-                new JobRow(
+                new InstanceState(
                     v.key(),
                     v.jobId(),
                     v.matrix(),

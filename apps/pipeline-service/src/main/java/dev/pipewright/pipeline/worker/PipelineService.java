@@ -187,6 +187,12 @@ public final class PipelineService implements AutoCloseable {
     }
     if (reaper != null) {
       reaper.shutdownNow();
+      try {
+        // A sweep in flight must not outlive the connection pool it uses.
+        reaper.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (runner != null) {
       runner.close();

@@ -97,100 +97,78 @@ public record WorkerConfig(
     return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
   }
 
-  public WorkerConfig withDatabaseUrl(String url) {
-    return new WorkerConfig(
-        url,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queueNames,
-        executor,
-        workspaceRoot,
-        parallelism,
-        concurrentBuilds,
-        workerId,
-        lease,
-        tick,
-        reaperPeriod,
-        maxJobAttempts,
-        shutdownGrace);
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public WorkerConfig withQueueNames(QueueNames names) {
-    return new WorkerConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        names,
-        executor,
-        workspaceRoot,
-        parallelism,
-        concurrentBuilds,
-        workerId,
-        lease,
-        tick,
-        reaperPeriod,
-        maxJobAttempts,
-        shutdownGrace);
-  }
+  /** A copy with some settings changed (tests, embedding callers). */
+  public static final class Builder {
+    private String databaseUrl;
+    private QueueNames queueNames;
+    private Path workspaceRoot;
+    private String workerId;
+    private Duration lease;
+    private Duration tick;
+    private Duration reaperPeriod;
+    private final WorkerConfig base;
 
-  public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queueNames,
-        executor,
-        workspaceRoot,
-        parallelism,
-        concurrentBuilds,
-        id,
-        lease,
-        tick,
-        reaperPeriod,
-        maxJobAttempts,
-        shutdownGrace);
-  }
+    private Builder(WorkerConfig base) {
+      this.base = base;
+      this.databaseUrl = base.databaseUrl();
+      this.queueNames = base.queueNames();
+      this.workspaceRoot = base.workspaceRoot();
+      this.workerId = base.workerId();
+      this.lease = base.lease();
+      this.tick = base.tick();
+      this.reaperPeriod = base.reaperPeriod();
+    }
 
-  public WorkerConfig withWorkspaceRoot(Path root) {
-    return new WorkerConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queueNames,
-        executor,
-        root,
-        parallelism,
-        concurrentBuilds,
-        workerId,
-        lease,
-        tick,
-        reaperPeriod,
-        maxJobAttempts,
-        shutdownGrace);
-  }
+    public Builder databaseUrl(String v) {
+      this.databaseUrl = v;
+      return this;
+    }
 
-  /** Lease, its reaper period and the tick together, for tests that expire leases quickly. */
-  public WorkerConfig withTiming(Duration lease, Duration reaperPeriod, Duration tick) {
-    return new WorkerConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queueNames,
-        executor,
-        workspaceRoot,
-        parallelism,
-        concurrentBuilds,
-        workerId,
-        lease,
-        tick,
-        reaperPeriod,
-        maxJobAttempts,
-        shutdownGrace);
+    public Builder queueNames(QueueNames v) {
+      this.queueNames = v;
+      return this;
+    }
+
+    public Builder workspaceRoot(Path v) {
+      this.workspaceRoot = v;
+      return this;
+    }
+
+    public Builder workerId(String v) {
+      this.workerId = v;
+      return this;
+    }
+
+    /** Lease, reaper period and tick together, for tests that expire leases quickly. */
+    public Builder timing(Duration lease, Duration reaperPeriod, Duration tick) {
+      this.lease = lease;
+      this.reaperPeriod = reaperPeriod;
+      this.tick = tick;
+      return this;
+    }
+
+    public WorkerConfig build() {
+      return new WorkerConfig(
+          databaseUrl,
+          base.databaseUser(),
+          base.databasePassword(),
+          base.amqpUri(),
+          queueNames,
+          base.executor(),
+          workspaceRoot,
+          base.parallelism(),
+          base.concurrentBuilds(),
+          workerId,
+          lease,
+          tick,
+          reaperPeriod,
+          base.maxJobAttempts(),
+          base.shutdownGrace());
+    }
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {

@@ -9,6 +9,7 @@ import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
+import dev.pipewright.pipeline.reconcile.InstanceState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +34,8 @@ class LocalRunIT {
 
       LocalRun.Result result =
           run.run(
-              """
+              new LocalRun.Request(
+                  """
               on: push
               jobs:
                 setup:
@@ -53,14 +55,14 @@ class LocalRunIT {
                       env:
                         GREETING: ${{ vars.GREETING }}
               """,
-              "ci.yml",
-              null,
-              Map.of("GREETING", "hello"),
-              Map.of());
+                  "ci.yml",
+                  null,
+                  Map.of("GREETING", "hello"),
+                  Map.of()));
 
       assertThat(result.status()).isEqualTo(BuildStatus.SUCCEEDED);
       assertThat(result.jobs())
-          .extracting(JobRow::key)
+          .extracting(InstanceState::key)
           .containsExactly("setup", "test.1", "test.2");
       assertThat(text(store, result.buildId()))
           .contains("testing on 17 with hello", "testing on 21 with hello");
@@ -75,12 +77,13 @@ class LocalRunIT {
       LocalRun run = new LocalRun(store, runner, 4);
       String id =
           run.start(
-              "on: push\njobs:\n  slow:\n    runs-on: local\n    steps:\n"
-                  + "      - run: echo begun; sleep 60\n",
-              "ci.yml",
-              null,
-              Map.of(),
-              Map.of());
+              new LocalRun.Request(
+                  "on: push\njobs:\n  slow:\n    runs-on: local\n    steps:\n"
+                      + "      - run: echo begun; sleep 60\n",
+                  "ci.yml",
+                  null,
+                  Map.of(),
+                  Map.of()));
       await().atMost(Duration.ofSeconds(20)).until(() -> text(store, id).contains("begun"));
 
       run.cancel(id);
@@ -88,7 +91,7 @@ class LocalRunIT {
 
       assertThat(result.status()).isEqualTo(BuildStatus.CANCELLED);
       assertThat(result.errorCode()).isEqualTo(ErrorCode.CANCELLED);
-      assertThat(result.jobs()).extracting(JobRow::status).containsOnly(JobStatus.CANCELLED);
+      assertThat(result.jobs()).extracting(InstanceState::status).containsOnly(JobStatus.CANCELLED);
     }
   }
 }

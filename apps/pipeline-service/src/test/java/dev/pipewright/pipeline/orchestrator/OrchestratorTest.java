@@ -6,6 +6,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.pipeline.reconcile.InstanceState;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,13 +78,13 @@ class OrchestratorTest {
     assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.RUNNING);
     assertThat(runner.started).containsExactly("setup#1");
     assertThat(store.jobs("b"))
-        .extracting(JobRow::key)
+        .extracting(InstanceState::key)
         .containsExactly("setup", "test", "deploy", "report");
 
     runner.finish("setup", JobStatus.SUCCEEDED, Map.of("matrix", "{\"n\":[1,2]}"));
     orchestrator.reconcile("b");
     assertThat(store.jobs("b"))
-        .extracting(JobRow::key)
+        .extracting(InstanceState::key)
         .containsExactly("setup", "test.1", "test.2", "deploy", "report");
     orchestrator.reconcile("b");
     assertThat(runner.started).containsExactly("setup#1", "test.1#1", "test.2#1");
@@ -149,7 +150,7 @@ class OrchestratorTest {
 
     assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.CANCELLED);
     assertThat(runner.cancelled).containsExactly("setup");
-    assertThat(store.jobs("b")).extracting(JobRow::status).containsOnly(JobStatus.CANCELLED);
+    assertThat(store.jobs("b")).extracting(InstanceState::status).containsOnly(JobStatus.CANCELLED);
     assertThat(store.steps("b", "setup"))
         .extracting(InMemoryRunStore.StepRow::status)
         .containsOnly(StepStatus.CANCELLED);
@@ -174,7 +175,7 @@ class OrchestratorTest {
   void reconcilingTwiceChangesNothing() {
     addBuild("b", WORKFLOW);
     orchestrator.reconcile("b");
-    List<JobRow> before = store.jobs("b");
+    List<InstanceState> before = store.jobs("b");
 
     orchestrator.reconcile("b");
 

@@ -109,18 +109,7 @@ final class Sim {
       case Action.Restart r -> {
         // A restart is the one move outside the job state machine: the store resets the row.
         InstanceState old = rows.get(r.key());
-        rows.put(
-            r.key(),
-            new InstanceState(
-                r.key(),
-                old.jobId(),
-                old.matrix(),
-                JobStatus.QUEUED,
-                r.attempt(),
-                null,
-                null,
-                Map.of(),
-                null));
+        rows.put(r.key(), old.with(JobStatus.QUEUED, r.attempt(), null, null, Map.of(), null));
         runner.put(r.key(), Observation.of(JobStatus.QUEUED));
       }
       case Action.Record r -> put(r.key(), r.status(), -1, r.errorCode(), r.message(), r.outputs());
@@ -148,17 +137,8 @@ final class Sim {
       Map<String, String> outputs) {
     InstanceState old = rows.get(key);
     JobStatus.TRANSITIONS.check(old.status(), status);
-    rows.put(
-        key,
-        new InstanceState(
-            key,
-            old.jobId(),
-            old.matrix(),
-            status,
-            attempt < 0 ? old.attempt() : attempt,
-            code,
-            message,
-            outputs == null ? old.outputs() : outputs,
-            status.terminal() ? Instant.EPOCH.plusSeconds(++clock) : null));
+    Instant finishedAt = status.terminal() ? Instant.EPOCH.plusSeconds(++clock) : null;
+    int next = attempt < 0 ? old.attempt() : attempt;
+    rows.put(key, old.with(status, next, code, message, outputs, finishedAt));
   }
 }

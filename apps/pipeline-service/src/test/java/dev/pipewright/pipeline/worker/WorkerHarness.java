@@ -58,12 +58,13 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   WorkerConfig config(String workerId) {
-    return WorkerConfig.fromEnvironment(Map.of())
-        .withDatabaseUrl(databaseUrl)
-        .withQueueNames(names)
-        .withWorkspaceRoot(workspaces)
-        .withWorkerId(workerId)
-        .withTiming(Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofMillis(200));
+    return WorkerConfig.fromEnvironment(Map.of()).toBuilder()
+        .databaseUrl(databaseUrl)
+        .queueNames(names)
+        .workspaceRoot(workspaces)
+        .workerId(workerId)
+        .timing(Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofMillis(200))
+        .build();
   }
 
   PipelineService start(WorkerConfig config) {
