@@ -40,20 +40,36 @@ final class SourceText {
     }
     String value = node.getValue();
     int at = Math.max(0, Math.min(offset, value.length()));
-    int lineStart = value.lastIndexOf('\n', at - 1) + 1;
-    int lineEnd = value.indexOf('\n', at);
-    String needle = value.substring(lineStart, lineEnd < 0 ? value.length() : lineEnd);
-    if (needle.isEmpty()) {
-      return fallback;
-    }
-    int occurrence = occurrencesBefore(value, needle, lineStart);
     int from = index(start);
     int to = Math.min(text.length(), index(end));
-    int found = nth(text.substring(from, to), needle, occurrence);
-    if (found < 0) {
-      return fallback;
+    String span = text.substring(from, to);
+    // The value's line is found verbatim in plain and block scalars; the ${{ }} around the offset
+    // also in quoted scalars with escapes elsewhere and in folded ones.
+    int lineStart = value.lastIndexOf('\n', at - 1) + 1;
+    int lineEnd = value.indexOf('\n', at);
+    int found = find(span, value, lineStart, lineEnd < 0 ? value.length() : lineEnd);
+    if (found >= 0) {
+      return position(from + found + (at - lineStart));
     }
-    return position(from + found + (at - lineStart));
+    int exprStart = value.lastIndexOf("${{", at);
+    if (exprStart >= 0) {
+      int close = value.indexOf("}}", at);
+      int exprEnd = close < 0 ? Math.max(at, exprStart + 3) : close + 2;
+      found = find(span, value, exprStart, Math.min(exprEnd, value.length()));
+      if (found >= 0) {
+        return position(from + found + (at - exprStart));
+      }
+    }
+    return fallback;
+  }
+
+  /** Where {@code value[begin, end)} occurs in {@code span}, counting earlier repeats; or -1. */
+  private static int find(String span, String value, int begin, int end) {
+    String needle = value.substring(begin, end);
+    if (needle.isEmpty() || needle.indexOf('\n') >= 0) {
+      return -1;
+    }
+    return nth(span, needle, occurrencesBefore(value, needle, begin));
   }
 
   private int index(Mark mark) {

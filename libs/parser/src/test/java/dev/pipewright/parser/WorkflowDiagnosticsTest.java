@@ -436,4 +436,26 @@ class WorkflowDiagnosticsTest {
             not a scalar
               hint: write '<<: *anchor' where '&anchor' names a mapping""");
   }
+
+  @Test
+  void expressionInQuotedOrFoldedScalarIsFoundByItsOwnText() {
+    assertThat(
+            errors(
+                """
+                jobs:
+                  a:
+                    runs-on: x
+                    steps:
+                      - run: "printf 'a\\tb' ${{ x( }}"
+                      - run: >
+                          folded line
+                          then ${{ y( }}
+                      - run: "tab\\there\\n${{ z( }}"
+                """))
+        .isEqualTo(
+            """
+            wf.yml:5:33: error: invalid expression: unrecognized function: 'x'
+            wf.yml:8:20: error: invalid expression: unrecognized function: 'y'
+            wf.yml:9:30: error: invalid expression: unrecognized function: 'z'""");
+  }
 }

@@ -17,6 +17,127 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorkflowParserTest {
+  /** A workflow using every supported key once; positions below refer to its lines. */
+  static final String FULL =
+      """
+    name: CI
+    run-name: Deploy by ${{ github.actor }}
+    on:
+      push:
+        branches: [main, 'release/**']
+        paths-ignore: ['docs/**']
+      pull_request:
+        types: [opened, synchronize]
+      workflow_dispatch:
+      schedule:
+        - cron: '0 3 * * 1'
+        - cron: '30 5 * * *'
+    env:
+      FOO: bar
+      NUM: 42
+      VERSION: 3.10
+      FLAG: true
+      EMPTY:
+    defaults:
+      run:
+        shell: bash
+        working-directory: src
+    concurrency: ci-${{ github.ref }}
+    permissions:
+      contents: read
+      packages: write
+    jobs:
+      build:
+        name: Build
+        runs-on: ubuntu-latest
+        timeout-minutes: 30
+        continue-on-error: false
+        env:
+          JOB_LEVEL: "1"
+        defaults:
+          run:
+            shell: sh
+        outputs:
+          digest: ${{ steps.push.outputs.digest }}
+        container:
+          image: node:20
+          credentials:
+            username: me
+            password: ${{ secrets.PASSWORD }}
+          env:
+            NODE_ENV: test
+          ports: [8080, "9090:9090"]
+          volumes: [/data:/data]
+          options: --cpus 1
+        services:
+          postgres:
+            image: postgres:16
+            ports: ['5432:5432']
+          redis: redis:7
+        steps:
+          - uses: actions/checkout@v4
+            with:
+              fetch-depth: 0
+              lfs: true
+          - id: push
+            name: Push
+            if: ${{ success() }}
+            run: |
+              echo building
+              echo done
+            env:
+              STEP: x
+            shell: bash -e {0}
+            working-directory: app
+            timeout-minutes: ${{ inputs.timeout }}
+            continue-on-error: true
+      test:
+        needs: build
+        if: github.event_name == 'push'
+        runs-on: [self-hosted, linux]
+        strategy:
+          fail-fast: false
+          max-parallel: 2
+          matrix:
+            os: [ubuntu-latest, windows-latest]
+            node: [18, 20]
+            include:
+              - os: ubuntu-latest
+                experimental: true
+            exclude:
+              - os: windows-latest
+                node: 18
+        environment:
+          name: staging
+          url: https://staging.example.com
+        concurrency:
+          group: test-${{ github.ref }}
+          cancel-in-progress: true
+        permissions: read-all
+        steps:
+          - run: npm test
+      deploy:
+        needs: [build, test]
+        runs-on:
+          group: deployers
+          labels: [linux, x64]
+        environment: production
+        steps:
+          - uses: ./.github/actions/deploy
+          - uses: docker://alpine:3.20
+      call:
+        uses: octo/workflows/.github/workflows/release.yml@v1
+        with:
+          dry-run: true
+          retries: 3
+        secrets: inherit
+      call-local:
+        needs: call
+        uses: ./.github/workflows/reusable.yml
+        secrets:
+          token: ${{ secrets.TOKEN }}
+    """;
+
   private final WorkflowParser parser = new WorkflowParser();
 
   private WorkflowSpec parse(String yaml) {
@@ -25,126 +146,7 @@ class WorkflowParserTest {
 
   @Test
   void readsEveryWorkflowAndJobKey() {
-    WorkflowSpec spec =
-        parse(
-            """
-            name: CI
-            run-name: Deploy by ${{ github.actor }}
-            on:
-              push:
-                branches: [main, 'release/**']
-                paths-ignore: ['docs/**']
-              pull_request:
-                types: [opened, synchronize]
-              workflow_dispatch:
-              schedule:
-                - cron: '0 3 * * 1'
-                - cron: '30 5 * * *'
-            env:
-              FOO: bar
-              NUM: 42
-              VERSION: 3.10
-              FLAG: true
-              EMPTY:
-            defaults:
-              run:
-                shell: bash
-                working-directory: src
-            concurrency: ci-${{ github.ref }}
-            permissions:
-              contents: read
-              packages: write
-            jobs:
-              build:
-                name: Build
-                runs-on: ubuntu-latest
-                timeout-minutes: 30
-                continue-on-error: false
-                env:
-                  JOB_LEVEL: "1"
-                defaults:
-                  run:
-                    shell: sh
-                outputs:
-                  digest: ${{ steps.push.outputs.digest }}
-                container:
-                  image: node:20
-                  credentials:
-                    username: me
-                    password: ${{ secrets.PASSWORD }}
-                  env:
-                    NODE_ENV: test
-                  ports: [8080, "9090:9090"]
-                  volumes: [/data:/data]
-                  options: --cpus 1
-                services:
-                  postgres:
-                    image: postgres:16
-                    ports: ['5432:5432']
-                  redis: redis:7
-                steps:
-                  - uses: actions/checkout@v4
-                    with:
-                      fetch-depth: 0
-                      lfs: true
-                  - id: push
-                    name: Push
-                    if: ${{ success() }}
-                    run: |
-                      echo building
-                      echo done
-                    env:
-                      STEP: x
-                    shell: bash -e {0}
-                    working-directory: app
-                    timeout-minutes: ${{ inputs.timeout }}
-                    continue-on-error: true
-              test:
-                needs: build
-                if: github.event_name == 'push'
-                runs-on: [self-hosted, linux]
-                strategy:
-                  fail-fast: false
-                  max-parallel: 2
-                  matrix:
-                    os: [ubuntu-latest, windows-latest]
-                    node: [18, 20]
-                    include:
-                      - os: ubuntu-latest
-                        experimental: true
-                    exclude:
-                      - os: windows-latest
-                        node: 18
-                environment:
-                  name: staging
-                  url: https://staging.example.com
-                concurrency:
-                  group: test-${{ github.ref }}
-                  cancel-in-progress: true
-                permissions: read-all
-                steps:
-                  - run: npm test
-              deploy:
-                needs: [build, test]
-                runs-on:
-                  group: deployers
-                  labels: [linux, x64]
-                environment: production
-                steps:
-                  - uses: ./.github/actions/deploy
-                  - uses: docker://alpine:3.20
-              call:
-                uses: octo/workflows/.github/workflows/release.yml@v1
-                with:
-                  dry-run: true
-                  retries: 3
-                secrets: inherit
-              call-local:
-                needs: call
-                uses: ./.github/workflows/reusable.yml
-                secrets:
-                  token: ${{ secrets.TOKEN }}
-            """);
+    WorkflowSpec spec = parse(FULL);
 
     assertThat(spec.path()).isEqualTo("ci.yml");
     assertThat(spec.name()).isEqualTo("CI");
