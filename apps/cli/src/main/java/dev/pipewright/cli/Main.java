@@ -18,8 +18,20 @@ import picocli.CommandLine.Command;
     name = "pipewright",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Pipewright CI: plan, lint and run GitHub-Actions-style workflows.",
-    subcommands = {PlanCommand.class, LintCommand.class, CommandLine.HelpCommand.class})
+    description = "Pipewright CI: plan, lint, run and follow GitHub-Actions-style workflows.",
+    subcommands = {
+      PlanCommand.class,
+      LintCommand.class,
+      RunCommand.class,
+      SubmitCommand.class,
+      StatusCommand.class,
+      ListCommand.class,
+      LogsCommand.class,
+      CancelCommand.class,
+      ServeCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 

@@ -1,0 +1,70 @@
+package dev.pipewright.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pipewright.cli.client.ApiClient;
+import dev.pipewright.cli.client.ApiErrors;
+import dev.pipewright.cli.client.ServerAddress;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that calls the entry API: connects to {@code --server}, and turns a failed call into
+ * one clear line (exit 1) instead of a stack trace.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec CommandSpec spec;
+
+  @Mixin ClientOptions client;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  @Override
+  public final Integer call() throws Exception {
+    ServerAddress address;
+    try {
+      address = client.address();
+    } catch (IllegalArgumentException e) {
+      err().println("pipewright: --server: " + e.getMessage());
+      err().flush();
+      return ExitCodes.USAGE;
+    }
+    try (ApiClient api = new ApiClient(address)) {
+      return run(api);
+    } catch (StatusRuntimeException e) {
+      ApiErrors.describe(e, address.toString()).forEach(err()::println);
+      return ExitCodes.FAILED;
+    } finally {
+      out().flush();
+      err().flush();
+    }
+  }
+
+  abstract int run(ApiClient api) throws Exception;
+
+  void printJson(Object value) {
+    printJsonTo(out(), value);
+  }
+
+  static void printJsonTo(PrintWriter out, Object value) {
+    try {
+      out.println(JSON.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

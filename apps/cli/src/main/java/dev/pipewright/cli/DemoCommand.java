@@ -1,0 +1,178 @@
+package dev.pipewright.cli;
+
+import dev.pipewright.api.ci.v1.Repository;
+import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
+import dev.pipewright.cli.client.ApiClient;
+import dev.pipewright.cli.client.ApiErrors;
+import dev.pipewright.cli.client.ServerAddress;
+import dev.pipewright.entryapi.EntryApiConfig;
+import dev.pipewright.models.CiException;
+import dev.pipewright.pipeline.worker.WorkerConfig;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pipewright demo}: the whole system in one process. Starts the entry API and a worker with
+ * the local runner, submits the example pipeline over gRPC with this repository as the source,
+ * follows it live and exits with its outcome.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the entry API and a worker here, submit "
+          + DemoCommand.EXAMPLE
+          + " over gRPC with"
+          + " this repository as its source, show it live, print its summary.",
+      "Needs PostgreSQL and RabbitMQ (PIPEWRIGHT_DATABASE_URL, PIPEWRIGHT_AMQP_URI); the database"
+          + " is created if missing. The gRPC and HTTP ports are free ones unless"
+          + " PIPEWRIGHT_GRPC_PORT / PIPEWRIGHT_HTTP_PORT are set.",
+      "Exit codes: 0 the build succeeded, 1 it did not (or the services could not start), 2"
+          + " usage error, 130 interrupted (the build is cancelled)."
+    })
+final class DemoCommand implements Callable<Integer> {
+  static final String EXAMPLE = ".workflows/example_pipeline.yml";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--workflow",
+      paramLabel = "FILE",
+      description = "Another workflow to submit (default: " + EXAMPLE + ").")
+  Path workflow;
+
+  @Mixin OutputOptions output;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return demo(out, err);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private int demo(PrintWriter out, PrintWriter err) throws Exception {
+    Path cwd = Path.of("").toAbsolutePath();
+    GitInfo git = GitInfo.of(cwd);
+    Path root = git.root() != null ? git.root() : installRoot();
+    Path file = workflow != null ? workflow : locate(cwd, root);
+    if (file == null) {
+      err.println("pipewright: cannot find " + EXAMPLE + " in " + cwd + " or " + root);
+      return ExitCodes.USAGE;
+    }
+    String yaml;
+    try {
+      yaml = WorkflowFile.read(file);
+    } catch (WorkflowFile.UnreadableException e) {
+      err.println(e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (git.root() == null && root != null) {
+      git = GitInfo.of(root);
+    }
+    Map<String, String> env = new HashMap<>(System.getenv());
+    // Free ports unless asked for: a demo must not fail because a server already holds 50051.
+    env.putIfAbsent(EntryApiConfig.GRPC_PORT, "0");
+    env.putIfAbsent(EntryApiConfig.HTTP_PORT, "0");
+    EntryApiConfig apiConfig = EntryApiConfig.fromEnvironment(env);
+    err.println(
+        "pipewright demo: starting the entry API and a worker (database "
+            + apiConfig.databaseUrl()
+            + ", broker "
+            + apiConfig.amqpEndpoint()
+            + ")");
+    err.flush();
+    Services services;
+    try {
+      services = Services.start(apiConfig, WorkerConfig.fromEnvironment(env));
+    } catch (CiException | IllegalArgumentException e) {
+      err.println("pipewright: cannot start the services: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    try (services) {
+      ServerAddress address = new ServerAddress("127.0.0.1", services.api().grpcPort());
+      err.println(
+          "pipewright demo: entry API on "
+              + address
+              + " (HTTP port "
+              + services.api().httpPort()
+              + "), submitting "
+              + root.relativize(file.toAbsolutePath().normalize()));
+      err.flush();
+      try (ApiClient api = new ApiClient(address)) {
+        Repository.Builder repository = Repository.newBuilder().setUrl(root.toString());
+        if (git.ref() != null) {
+          repository.setRef(git.ref());
+        }
+        if (git.sha() != null) {
+          repository.setSha(git.sha());
+        } else {
+          err.println(
+              "pipewright demo: " + root + " is not a git checkout; actions/checkout will fail");
+        }
+        StartPipelineBuildResponse started =
+            api.call()
+                .startPipelineBuild(
+                    StartPipelineBuildRequest.newBuilder()
+                        .setWorkflowYaml(yaml)
+                        .setWorkflowPath(
+                            root.relativize(file.toAbsolutePath().normalize()).toString())
+                        .setPipelineId("demo")
+                        .setRepository(repository)
+                        .build());
+        return Submissions.report(api, started, true, output, out, err);
+      } catch (StatusRuntimeException e) {
+        ApiErrors.describe(e, address.toString()).forEach(err::println);
+        return ExitCodes.FAILED;
+      }
+    }
+  }
+
+  /** The example in the current directory, else in the repository. */
+  private static Path locate(Path cwd, Path root) {
+    for (Path dir : new Path[] {cwd, root}) {
+      if (dir != null && Files.isRegularFile(dir.resolve(EXAMPLE))) {
+        return dir.resolve(EXAMPLE);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The checkout this CLI was built in: bin/pipewright runs {@code apps/cli/target/cli-*.jar}, so
+   * the root is the first ancestor holding the example.
+   */
+  private static Path installRoot() {
+    Path fallback = Path.of("").toAbsolutePath();
+    var source = DemoCommand.class.getProtectionDomain().getCodeSource();
+    if (source == null) {
+      return fallback;
+    }
+    try {
+      for (Path dir = Path.of(source.getLocation().toURI()); dir != null; dir = dir.getParent()) {
+        if (Files.isRegularFile(dir.resolve(EXAMPLE))) {
+          return dir;
+        }
+      }
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return fallback;
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.pipewright.cli;
+
+import dev.pipewright.api.ci.v1.BuildStatus;
+import dev.pipewright.api.ci.v1.ListBuildsRequest;
+import dev.pipewright.api.ci.v1.ListBuildsResponse;
+import dev.pipewright.cli.client.ApiClient;
+import dev.pipewright.cli.client.ProtoViews;
+import dev.pipewright.cli.view.BuildJson;
+import dev.pipewright.cli.view.BuildState;
+import dev.pipewright.cli.view.ProgressRenderer;
+import dev.pipewright.cli.view.Style;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pipewright list}: builds, newest first. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List builds, newest first.",
+      "Exit codes: 0 listed, 1 the API failed, 2 usage error."
+    })
+final class ListCommand extends ClientCommand {
+  @Option(names = "--pipeline", paramLabel = "ID", description = "Only builds of this pipeline.")
+  String pipeline;
+
+  @Option(
+      names = "--status",
+      paramLabel = "STATUS",
+      split = ",",
+      description =
+          "Only builds in these states: ${COMPLETION-CANDIDATES} (repeat or comma-separate).")
+  List<dev.pipewright.models.BuildStatus> statuses = List.of();
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "At most this many builds (default ${DEFAULT-VALUE}, at most 500).")
+  int limit = 50;
+
+  @Option(names = "--page-token", paramLabel = "TOKEN", description = "Continue a listing.")
+  String pageToken;
+
+  @Mixin OutputOptions output;
+
+  @Override
+  int run(ApiClient api) {
+    ListBuildsRequest.Builder request =
+        ListBuildsRequest.newBuilder().setPageSize(Math.max(1, Math.min(limit, 500)));
+    if (pipeline != null) {
+      request.setPipelineId(pipeline);
+    }
+    if (pageToken != null) {
+      request.setPageToken(pageToken);
+    }
+    for (dev.pipewright.models.BuildStatus status : statuses) {
+      request.addStatuses(BuildStatus.forNumber(status.number()));
+    }
+    ListBuildsResponse response = api.call().listBuilds(request.build());
+    List<BuildState> builds = new ArrayList<>();
+    response.getBuildsList().forEach(b -> builds.add(ProtoViews.build(b)));
+    if (output.json()) {
+      printJson(BuildJson.list(builds, response.getNextPageToken()));
+      return ExitCodes.OK;
+    }
+    ProgressRenderer renderer = new ProgressRenderer(Style.of(output.live()), false);
+    Instant now = Instant.now();
+    builds.forEach(b -> out().println(renderer.row(b, now)));
+    if (builds.isEmpty()) {
+      err().println("no builds");
+    }
+    if (!response.getNextPageToken().isEmpty()) {
+      err().println("more: --page-token " + response.getNextPageToken());
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.pipewright.cli;
+
+import dev.pipewright.cli.view.BuildState;
+import dev.pipewright.cli.view.LiveScreen;
+import dev.pipewright.cli.view.LogText;
+import dev.pipewright.cli.view.ProgressRenderer;
+import dev.pipewright.cli.view.Style;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Shows a build live until it ended and its logs are all shown: polls snapshots, prints log pieces
+ * as they arrive (from any thread, through {@link #log}), keeps the job table at the bottom of a
+ * terminal, and ends with the summary. Log sources call {@link #logsEnded} when no more can come.
+ */
+final class LiveProgress {
+  /** How long a finished build waits for a log stream that does not say it ended. */
+  private static final Duration LOG_GRACE = Duration.ofSeconds(10);
+
+  private sealed interface Event {}
+
+  private record Log(LogText text) implements Event {}
+
+  private record LogsEnded(String warning) implements Event {}
+
+  private final PrintWriter out;
+  private final boolean live;
+  private final ProgressRenderer renderer;
+  private final LiveScreen screen = new LiveScreen();
+  private final Duration refresh;
+  private final Clock clock;
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+  /**
+   * @param live whether {@code out} is a terminal that understands ANSI: colours and the table
+   *     redrawn in place; else plain lines
+   */
+  LiveProgress(PrintWriter out, boolean live, Duration refresh, Clock clock) {
+    this.out = out;
+    this.live = live;
+    this.renderer = new ProgressRenderer(Style.of(live), live);
+    this.refresh = refresh;
+    this.clock = clock;
+  }
+
+  void log(LogText text) {
+    events.add(new Log(text));
+  }
+
+  /** No more logs will come; {@code warning} (or null) says why they stopped early. */
+  void logsEnded(String warning) {
+    events.add(new LogsEnded(warning));
+  }
+
+  /** Runs until the build is terminal and its logs ended; returns its last snapshot. */
+  BuildState follow(Supplier<BuildState> snapshots) throws InterruptedException {
+    BuildState last = null;
+    boolean logsDone = false;
+    Instant nextPoll = Instant.MIN;
+    Instant terminalSince = null;
+    while (true) {
+      Instant now = clock.instant();
+      long wait = nextPoll.isAfter(now) ? Duration.between(now, nextPoll).toMillis() : 0;
+      List<Event> batch = new ArrayList<>();
+      Event first = events.poll(wait, TimeUnit.MILLISECONDS);
+      if (first != null) {
+        batch.add(first);
+        events.drainTo(batch);
+      }
+      List<String> lines = new ArrayList<>();
+      boolean endedNow = false;
+      for (Event e : batch) {
+        switch (e) {
+          case Log log -> lines.addAll(renderer.log(log.text()));
+          case LogsEnded ended -> {
+            logsDone = true;
+            endedNow = true;
+            if (ended.warning() != null) {
+              lines.add("pipewright: " + ended.warning());
+            }
+          }
+        }
+      }
+      now = clock.instant();
+      if (!nextPoll.isAfter(now) || endedNow) {
+        last = snapshots.get();
+        lines.addAll(renderer.snapshot(last, now));
+        nextPoll = now.plus(refresh);
+        if (last.status().terminal() && terminalSince == null) {
+          terminalSince = now;
+        }
+      }
+      draw(lines, last, now);
+      boolean ended =
+          last != null
+              && last.status().terminal()
+              && (logsDone || Duration.between(terminalSince, now).compareTo(LOG_GRACE) > 0);
+      if (ended) {
+        finish(last);
+        return last;
+      }
+    }
+  }
+
+  private void draw(List<String> lines, BuildState last, Instant now) {
+    if (live) {
+      out.print(screen.frame(lines, last == null ? List.of() : renderer.table(last, now)));
+    } else {
+      lines.forEach(out::println);
+    }
+    out.flush();
+  }
+
+  private void finish(BuildState build) {
+    if (live) {
+      out.print(screen.clear());
+    }
+    renderer.summary(build, clock.instant()).forEach(out::println);
+    out.flush();
+  }
+}

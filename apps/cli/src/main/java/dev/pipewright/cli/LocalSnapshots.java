@@ -1,0 +1,77 @@
+package dev.pipewright.cli;
+
+import dev.pipewright.cli.view.BuildState;
+import dev.pipewright.cli.view.JobState;
+import dev.pipewright.cli.view.StepState;
+import dev.pipewright.pipeline.orchestrator.BuildRecord;
+import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rows of {@code pipewright run}'s in-memory store as the renderer's snapshots. The store keeps
+ * no start times: the build's are taken here (created now, finished when first seen terminal), the
+ * jobs' and steps' are observed by the renderer.
+ */
+final class LocalSnapshots {
+  private final InMemoryRunStore store;
+  private final String id;
+  private final Clock clock;
+  private final Instant started;
+  private Instant finished;
+
+  LocalSnapshots(InMemoryRunStore store, String id, Clock clock) {
+    this.store = store;
+    this.id = id;
+    this.clock = clock;
+    this.started = clock.instant();
+  }
+
+  BuildState snapshot() {
+    BuildRecord build = store.build(id);
+    List<JobState> jobs = new ArrayList<>();
+    for (var job : store.jobs(id)) {
+      List<StepState> steps = new ArrayList<>();
+      for (InMemoryRunStore.StepRow step : store.steps(id, job.key())) {
+        var result = step.result();
+        steps.add(
+            new StepState(
+                step.number(),
+                step.name(),
+                step.status(),
+                result == null ? null : result.exitCode(),
+                result == null ? null : result.errorCode(),
+                result == null ? null : result.errorMessage(),
+                null,
+                null));
+      }
+      jobs.add(
+          new JobState(
+              job.key(),
+              job.jobId(),
+              job.status(),
+              job.errorCode(),
+              job.errorMessage(),
+              null,
+              job.finishedAt(),
+              steps));
+    }
+    if (build.status().terminal() && finished == null) {
+      finished = clock.instant();
+    }
+    return new BuildState(
+        id,
+        "local",
+        build.number(),
+        build.status(),
+        store.errorCode(id),
+        store.errorMessage(id),
+        build.cancelRequested(),
+        started,
+        started,
+        finished,
+        jobs);
+  }
+}

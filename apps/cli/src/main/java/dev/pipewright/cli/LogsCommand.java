@@ -1,0 +1,76 @@
+package dev.pipewright.cli;
+
+import dev.pipewright.api.ci.v1.GetBuildLogsRequest;
+import dev.pipewright.api.ci.v1.GetBuildLogsResponse;
+import dev.pipewright.api.ci.v1.LogChunk;
+import dev.pipewright.cli.client.ApiClient;
+import dev.pipewright.cli.client.ProtoViews;
+import dev.pipewright.cli.view.ProgressRenderer;
+import dev.pipewright.cli.view.Style;
+import java.util.Iterator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code pipewright logs BUILD}: stored output, or live with {@code --follow}. */
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a build's logs, each line prefixed 'job/step |' (raw with --step).",
+      "Exit codes: 0 printed, 1 no such build or the API failed, 2 usage error."
+    })
+final class LogsCommand extends ClientCommand {
+  @Parameters(paramLabel = "BUILD", description = "The build id.")
+  String buildId;
+
+  @Option(names = "--job", paramLabel = "KEY", description = "Only this job (its key).")
+  String job;
+
+  @Option(
+      names = "--step",
+      paramLabel = "N",
+      description = "Only this step of --job (1-based); prints its output as is.")
+  Integer step;
+
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep printing new output until the selection finished.")
+  boolean follow;
+
+  @Option(
+      names = "--no-color",
+      description = "No colours (the default when standard output is not a terminal).")
+  boolean noColor;
+
+  @Override
+  int run(ApiClient api) {
+    if (step != null && job == null) {
+      err().println("pipewright: --step needs --job");
+      return ExitCodes.USAGE;
+    }
+    GetBuildLogsRequest.Builder request =
+        GetBuildLogsRequest.newBuilder().setBuildId(buildId).setFollow(follow);
+    if (job != null) {
+      request.setJobKey(job);
+    }
+    if (step != null) {
+      request.setStepNumber(step);
+    }
+    OutputOptions display = new OutputOptions();
+    display.noColor = noColor;
+    ProgressRenderer renderer = new ProgressRenderer(Style.of(display.live()), false);
+    Iterator<GetBuildLogsResponse> responses = api.stream().getBuildLogs(request.build());
+    while (responses.hasNext()) {
+      for (LogChunk chunk : responses.next().getChunksList()) {
+        if (step != null) {
+          out().print(chunk.getContent());
+        } else {
+          renderer.log(ProtoViews.log(chunk)).forEach(out()::println);
+        }
+      }
+      out().flush();
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.pipewright.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.pipewright.entryapi.EntryApi;
+import dev.pipewright.entryapi.EntryApiConfig;
+import dev.pipewright.pipeline.worker.PipelineService;
+import dev.pipewright.pipeline.worker.WorkerConfig;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry API and the worker embedded in this process ({@code serve}, {@code demo}): started in
+ * order, closed in reverse (the worker first, so it finishes with the API still up).
+ */
+final class Services implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Services.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private EntryApi api;
+  private PipelineService worker;
+
+  /**
+   * @throws dev.pipewright.models.CiException when PostgreSQL or RabbitMQ cannot be used or a port
+   *     is taken; what was started is closed again
+   */
+  static Services start(EntryApiConfig apiConfig, WorkerConfig workerConfig) {
+    Services services = new Services();
+    try {
+      if (apiConfig != null) {
+        services.api = new EntryApi(apiConfig).start();
+        services.started.push(services.api);
+      }
+      if (workerConfig != null) {
+        services.worker = new PipelineService(workerConfig);
+        services.worker.start();
+        services.started.push(services.worker);
+      }
+      return services;
+    } catch (RuntimeException e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  EntryApi api() {
+    return api;
+  }
+
+  PipelineService worker() {
+    return worker;
+  }
+
+  /** Services log at INFO: what a person running {@code serve} wants to see. */
+  static void verboseLogs() {
+    org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    if (root instanceof ch.qos.logback.classic.Logger logback) {
+      logback.setLevel(Level.INFO);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable service = started.pop();
+      try {
+        service.close();
+      } catch (Exception e) {
+        log.warn("Stopping {} failed: {}", service.getClass().getSimpleName(), e.getMessage());
+      }
+    }
+  }
+}

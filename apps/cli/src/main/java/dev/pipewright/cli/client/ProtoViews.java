@@ -1,0 +1,85 @@
+package dev.pipewright.cli.client;
+
+import com.google.protobuf.Timestamp;
+import dev.pipewright.api.ci.v1.Build;
+import dev.pipewright.api.ci.v1.Job;
+import dev.pipewright.api.ci.v1.LogChunk;
+import dev.pipewright.api.ci.v1.Step;
+import dev.pipewright.cli.view.BuildState;
+import dev.pipewright.cli.view.JobState;
+import dev.pipewright.cli.view.LogText;
+import dev.pipewright.cli.view.StepState;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** API messages to the CLI's views. The enum numbers are the domain enums' by design. */
+public final class ProtoViews {
+  private ProtoViews() {}
+
+  public static BuildState build(Build b) {
+    List<JobState> jobs = new ArrayList<>(b.getJobsCount());
+    for (Job job : b.getJobsList()) {
+      jobs.add(job(job));
+    }
+    return new BuildState(
+        b.getId(),
+        b.getPipelineId(),
+        b.getNumber(),
+        BuildStatus.forNumber(b.getStatusValue()),
+        errorCode(b.getErrorCodeValue()),
+        emptyToNull(b.getErrorMessage()),
+        b.getCancelRequested(),
+        b.hasCreateTime() ? instant(b.getCreateTime()) : null,
+        b.hasStartTime() ? instant(b.getStartTime()) : null,
+        b.hasFinishTime() ? instant(b.getFinishTime()) : null,
+        jobs);
+  }
+
+  static JobState job(Job j) {
+    List<StepState> steps = new ArrayList<>(j.getStepsCount());
+    for (Step s : j.getStepsList()) {
+      steps.add(
+          new StepState(
+              s.getNumber(),
+              s.getName(),
+              StepStatus.forNumber(s.getStatusValue()),
+              s.hasExitCode() ? s.getExitCode() : null,
+              errorCode(s.getErrorCodeValue()),
+              emptyToNull(s.getErrorMessage()),
+              s.hasStartTime() ? instant(s.getStartTime()) : null,
+              s.hasFinishTime() ? instant(s.getFinishTime()) : null));
+    }
+    return new JobState(
+        j.getKey(),
+        j.getName(),
+        JobStatus.forNumber(j.getStatusValue()),
+        errorCode(j.getErrorCodeValue()),
+        emptyToNull(j.getErrorMessage()),
+        j.hasStartTime() ? instant(j.getStartTime()) : null,
+        j.hasFinishTime() ? instant(j.getFinishTime()) : null,
+        steps);
+  }
+
+  public static LogText log(LogChunk chunk) {
+    return new LogText(chunk.getJobKey(), chunk.getStepNumber(), chunk.getContent());
+  }
+
+  /** The API lists the domain's codes in order after UNSPECIFIED (0, shown as null). */
+  static ErrorCode errorCode(int number) {
+    ErrorCode[] codes = ErrorCode.values();
+    return number < 1 || number > codes.length ? null : codes[number - 1];
+  }
+
+  static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}

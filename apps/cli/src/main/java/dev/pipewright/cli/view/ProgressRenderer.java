@@ -1,0 +1,321 @@
+package dev.pipewright.cli.view;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns successive build snapshots and log pieces into lines for people: one line per state change
+ * of the build, its jobs and their steps, log lines prefixed {@code job/step |}, a table of jobs
+ * and a final summary. Pure: the caller supplies the clock and prints the lines.
+ *
+ * <p>Snapshots are polled, so a fast step may go from pending to finished between two of them; it
+ * then gets only its end line. Where a source has no start times (the in-memory store of {@code
+ * pipewright run}), the first snapshot showing a job or step running stands in for its start.
+ */
+public final class ProgressRenderer {
+  private static final int MAX_KEY_WIDTH = 40;
+
+  private final Style style;
+  private final boolean table;
+  private BuildStatus buildSeen;
+  private final Map<String, JobStatus> jobsSeen = new HashMap<>();
+  private final Map<String, StepStatus> stepsSeen = new HashMap<>();
+  private final Map<String, Instant> seenRunning = new HashMap<>();
+  private final Map<String, Instant> seenEnded = new HashMap<>();
+
+  /**
+   * @param style colours or plain text
+   * @param table whether the caller shows {@link #table} in place; job start lines are left out
+   *     then, the table shows them
+   */
+  public ProgressRenderer(Style style, boolean table) {
+    this.style = style;
+    this.table = table;
+  }
+
+  /** Lines for what changed since the previous snapshot. */
+  public List<String> snapshot(BuildState build, Instant now) {
+    List<String> lines = new ArrayList<>();
+    if (build.status() != buildSeen && !build.status().terminal()) {
+      lines.add(style.dim("build " + label(build) + ": " + Style.word(build.status())));
+    }
+    buildSeen = build.status();
+    for (JobState job : build.jobs()) {
+      JobStatus before = jobsSeen.put(job.key(), job.status());
+      if (job.status() == JobStatus.RUNNING) {
+        seenRunning.putIfAbsent(job.key(), now);
+      }
+      if (job.status() != before && job.status() == JobStatus.RUNNING && !table) {
+        lines.add("job " + job.key() + ": " + style.state(job.status()));
+      }
+      for (StepState step : job.steps()) {
+        lines.addAll(step(job, step, now));
+      }
+      if (job.status() != before && job.status().terminal()) {
+        seenEnded.putIfAbsent(job.key(), now);
+        lines.add(jobEnd(job, now));
+      }
+    }
+    return lines;
+  }
+
+  private List<String> step(JobState job, StepState step, Instant now) {
+    String id = job.key() + "/" + step.number();
+    StepStatus before = stepsSeen.put(id, step.status());
+    if (step.status() == before) {
+      return List.of();
+    }
+    String name = id + " " + step.name() + ": ";
+    if (step.status() == StepStatus.RUNNING) {
+      seenRunning.putIfAbsent(id, now);
+      return List.of(name + style.state(step.status()));
+    }
+    if (!step.status().terminal()) {
+      return List.of();
+    }
+    seenEnded.putIfAbsent(id, now);
+    StringBuilder line = new StringBuilder(name).append(style.state(step.status()));
+    Duration took = took(id, step.startedAt(), step.finishedAt(), now);
+    if (took != null && step.status() != StepStatus.SKIPPED) {
+      line.append(" in ").append(Durations.format(took));
+    }
+    if (step.exitCode() != null && step.exitCode() != 0) {
+      line.append(" (exit code ").append(step.exitCode()).append(')');
+    }
+    appendError(line, step.status() == StepStatus.SUCCEEDED, step.errorCode(), step.errorMessage());
+    return List.of(line.toString());
+  }
+
+  private String jobEnd(JobState job, Instant now) {
+    StringBuilder line =
+        new StringBuilder("job ").append(job.key()).append(": ").append(style.state(job.status()));
+    Duration took = took(job.key(), job.startedAt(), job.finishedAt(), now);
+    if (took != null && job.status() != JobStatus.SKIPPED) {
+      line.append(" in ").append(Durations.format(took));
+    }
+    appendError(line, false, job.errorCode(), job.errorMessage());
+    return line.toString();
+  }
+
+  private void appendError(StringBuilder line, boolean succeeded, ErrorCode code, String message) {
+    if (message != null && !message.isBlank()) {
+      String text = (succeeded ? "continued after: " : "") + firstLine(message);
+      line.append(": ").append(succeeded ? style.dim(text) : style.red(text));
+    }
+    if (code != null && !succeeded && code != ErrorCode.CANCELLED) {
+      line.append(' ').append(style.dim("[" + code.name() + "]"));
+    }
+  }
+
+  /** Each line of a log piece, prefixed with where it came from. */
+  public List<String> log(LogText text) {
+    String prefix;
+    if (text.jobKey() == null || text.jobKey().isEmpty()) {
+      prefix = "build";
+    } else if (text.stepNumber() == 0) {
+      prefix = text.jobKey();
+    } else {
+      prefix = text.jobKey() + "/" + text.stepNumber();
+    }
+    String shown = style.dim(prefix + " |");
+    List<String> lines = new ArrayList<>();
+    for (String line : text.content().split("\n", -1)) {
+      lines.add(shown + " " + stripCarriageReturns(line));
+    }
+    if (text.content().endsWith("\n") || text.content().isEmpty()) {
+      lines.removeLast();
+    }
+    return lines;
+  }
+
+  /** The live table: a header line and one row per job. */
+  public List<String> table(BuildState build, Instant now) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder header =
+        new StringBuilder(style.bold("build " + label(build)))
+            .append(' ')
+            .append(style.state(build.status()));
+    Duration took = Durations.between(build.startedAt(), build.finishedAt(), now);
+    if (took != null) {
+      header.append(' ').append(Durations.format(took));
+    }
+    lines.add(header.toString());
+    lines.addAll(jobRows(build, now));
+    return lines;
+  }
+
+  /** Everything about a build at rest ({@code pipewright status}): its jobs and their steps. */
+  public List<String> details(BuildState build, Instant now) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder head =
+        new StringBuilder(style.bold("build " + build.id()))
+            .append(' ')
+            .append(style.state(build.status()));
+    Duration took = Durations.between(build.startedAt(), build.finishedAt(), now);
+    if (took != null) {
+      head.append(" in ").append(Durations.format(took));
+    }
+    appendError(head, false, build.errorCode(), build.errorMessage());
+    lines.add(head.toString());
+    lines.add(
+        "  pipeline "
+            + build.pipelineId()
+            + ", number "
+            + build.number()
+            + (build.createdAt() == null ? "" : ", created " + build.createdAt())
+            + (build.cancelRequested() ? ", cancel requested" : ""));
+    for (JobState job : build.jobs()) {
+      StringBuilder row =
+          new StringBuilder("  job ")
+              .append(job.key())
+              .append(": ")
+              .append(style.state(job.status()));
+      Duration jobTook = took(job.key(), job.startedAt(), job.finishedAt(), now);
+      if (jobTook != null) {
+        row.append(" in ").append(Durations.format(jobTook));
+      }
+      appendError(row, false, job.errorCode(), job.errorMessage());
+      lines.add(row.toString());
+      for (StepState step : job.steps()) {
+        StringBuilder line =
+            new StringBuilder("    ")
+                .append(step.number())
+                .append(' ')
+                .append(step.name())
+                .append(": ")
+                .append(style.state(step.status()));
+        Duration stepTook = Durations.between(step.startedAt(), step.finishedAt(), now);
+        if (stepTook != null) {
+          line.append(" in ").append(Durations.format(stepTook));
+        }
+        if (step.exitCode() != null && step.exitCode() != 0) {
+          line.append(" (exit code ").append(step.exitCode()).append(')');
+        }
+        appendError(
+            line, step.status() == StepStatus.SUCCEEDED, step.errorCode(), step.errorMessage());
+        lines.add(line.toString());
+      }
+    }
+    return lines;
+  }
+
+  /** One line per build, for {@code pipewright list}. */
+  public String row(BuildState build, Instant now) {
+    StringBuilder row =
+        new StringBuilder(build.id())
+            .append("  ")
+            .append(build.pipelineId())
+            .append(" #")
+            .append(build.number())
+            .append("  ")
+            .append(style.state(build.status()));
+    Duration took = Durations.between(build.startedAt(), build.finishedAt(), now);
+    if (took != null) {
+      row.append(" in ").append(Durations.format(took));
+    }
+    if (build.createdAt() != null) {
+      row.append("  ").append(style.dim("created " + build.createdAt()));
+    }
+    return row.toString();
+  }
+
+  /** The final word: the build's outcome, its jobs, and why it failed. */
+  public List<String> summary(BuildState build, Instant now) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder head =
+        new StringBuilder("build ")
+            .append(label(build))
+            .append(' ')
+            .append(style.state(build.status()));
+    Duration took = Durations.between(build.startedAt(), build.finishedAt(), now);
+    if (took != null) {
+      head.append(" in ").append(Durations.format(took));
+    }
+    appendError(head, false, build.errorCode(), build.errorMessage());
+    lines.add(style.bold("── summary"));
+    lines.addAll(jobRows(build, now));
+    for (JobState job : build.jobs()) {
+      for (StepState step : job.steps()) {
+        if (step.status() == StepStatus.FAILED) {
+          StringBuilder line =
+              new StringBuilder("  ")
+                  .append(style.red("✗"))
+                  .append(' ')
+                  .append(job.key())
+                  .append('/')
+                  .append(step.number())
+                  .append(' ')
+                  .append(step.name());
+          if (step.exitCode() != null) {
+            line.append(" (exit code ").append(step.exitCode()).append(')');
+          }
+          appendError(line, false, step.errorCode(), step.errorMessage());
+          lines.add(line.toString());
+        }
+      }
+    }
+    lines.add(head.toString());
+    return lines;
+  }
+
+  private List<String> jobRows(BuildState build, Instant now) {
+    int width = 0;
+    for (JobState job : build.jobs()) {
+      width = Math.max(width, Math.min(MAX_KEY_WIDTH, job.key().length()));
+    }
+    List<String> rows = new ArrayList<>();
+    for (JobState job : build.jobs()) {
+      String state = style.state(job.status());
+      String padding = " ".repeat(Math.max(0, 10 - Style.word(job.status()).length()));
+      StringBuilder row =
+          new StringBuilder("  ")
+              .append(pad(truncate(job.key(), width), width))
+              .append("  ")
+              .append(state);
+      Duration took = took(job.key(), job.startedAt(), job.finishedAt(), now);
+      if (took != null && job.status() != JobStatus.SKIPPED && job.status() != JobStatus.PENDING) {
+        row.append(padding).append(' ').append(Durations.format(took));
+      }
+      rows.add(row.toString());
+    }
+    return rows;
+  }
+
+  /** From the source's times when it has them, else from what this renderer saw. */
+  private Duration took(String id, Instant startedAt, Instant finishedAt, Instant now) {
+    Instant start = startedAt != null ? startedAt : seenRunning.get(id);
+    Instant end = finishedAt != null ? finishedAt : seenEnded.get(id);
+    return Durations.between(start, end, now);
+  }
+
+  private static String label(BuildState build) {
+    String shortId = build.id().length() > 8 ? build.id().substring(0, 8) : build.id();
+    return build.number() > 0 ? "#" + build.number() + " " + shortId : shortId;
+  }
+
+  private static String firstLine(String message) {
+    return message.lines().findFirst().orElse("");
+  }
+
+  private static String stripCarriageReturns(String line) {
+    int cr = line.lastIndexOf('\r', line.length() - 2);
+    String tail = cr >= 0 ? line.substring(cr + 1) : line;
+    return tail.endsWith("\r") ? tail.substring(0, tail.length() - 1) : tail;
+  }
+
+  private static String truncate(String s, int width) {
+    return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+  }
+
+  private static String pad(String s, int width) {
+    return s + " ".repeat(Math.max(0, width - s.length()));
+  }
+}

@@ -1,0 +1,328 @@
+package dev.pipewright.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.pipewright.entryapi.EntryApiConfig;
+import dev.pipewright.pipeline.worker.WorkerConfig;
+import dev.pipewright.queue.QueueNames;
+import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.Database;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client commands, run in-process as a user would type them, against an entry API and a worker
+ * on the machine's PostgreSQL and RabbitMQ (a database and queue prefix of this class's own).
+ */
+class CliIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
+
+  private static String databaseUrl;
+  private static QueueNames names;
+  private static Path workspaces;
+  private static Services services;
+  private static String server;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    databaseUrl = POSTGRES + "pw_cli_it_" + suffix;
+    names = QueueNames.withPrefix("pw-cli-it-" + suffix);
+    workspaces = Files.createTempDirectory("pw-cli-it-");
+    services =
+        Services.start(
+            EntryApiConfig.defaults()
+                .withPorts(0, 0)
+                .withDatabase(databaseUrl)
+                .withQueue(QueueSettings.DEFAULT_URI, names.exchange()),
+            WorkerConfig.fromEnvironment(Map.of()).toBuilder()
+                .databaseUrl(databaseUrl)
+                .queueNames(names)
+                .workspaceRoot(workspaces)
+                .workerId("cli-it")
+                .timing(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(100))
+                .build());
+    server = "127.0.0.1:" + services.api().grpcPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (services != null) {
+      services.close();
+    }
+    Database.dropIfExists(databaseUrl, "postgres", "");
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(QueueSettings.DEFAULT_URI);
+    try (Connection connection = factory.newConnection();
+        Channel ch = connection.createChannel()) {
+      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
+        ch.queueDelete(q);
+      }
+      ch.exchangeDelete(names.exchange());
+    }
+  }
+
+  record Result(int code, String out, String err) {
+    JsonNode json() throws Exception {
+      return JSON.readTree(out);
+    }
+  }
+
+  private static Result pipewright(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private static Result client(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--server");
+    all.add(server);
+    return pipewright(all.toArray(String[]::new));
+  }
+
+  private Path workflow(String name, String yaml) throws Exception {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  private static final String HELLO =
+      """
+      on: push
+      jobs:
+        hello:
+          runs-on: ubuntu-latest
+          steps:
+            - name: Greet
+              run: echo "hello ${{ vars.WHO }}"; echo "token ${{ secrets.TOKEN }}"
+      """;
+
+  private static final String BROKEN =
+      """
+      on: push
+      jobs:
+        broken:
+          runs-on: ubuntu-latest
+          steps:
+            - run: echo "going down"; exit 4
+        after:
+          needs: broken
+          runs-on: ubuntu-latest
+          steps:
+            - run: echo never
+      """;
+
+  @Test
+  void submitFollowShowsLogsAndEndsWithTheBuild() throws Exception {
+    Path file = workflow("hello.yml", HELLO);
+    Result r =
+        client(
+            "submit",
+            file.toString(),
+            "--follow",
+            "--var",
+            "WHO=world",
+            "--secret",
+            "TOKEN=hunter2");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("hello/1 | hello world")
+        .contains("hello/1 | token ***")
+        .doesNotContain("hunter2")
+        .contains("hello/1 Greet: succeeded")
+        .containsPattern("build #\\d+ [0-9a-f]{8} succeeded in ")
+        .doesNotContain("\u001b[");
+  }
+
+  @Test
+  void submitFollowOfAFailingBuildExitsOneWithTheFinalBuildAsJson() throws Exception {
+    Path file = workflow("broken.yml", BROKEN);
+    Result r =
+        client(
+            "submit", file.toString(), "--follow", "--output", "json", "--pipeline", "cli-broken");
+    assertThat(r.code()).isEqualTo(ExitCodes.FAILED);
+    JsonNode build = r.json();
+    assertThat(build.get("status").asText()).isEqualTo("FAILED");
+    assertThat(build.get("pipeline_id").asText()).isEqualTo("cli-broken");
+    assertThat(build.get("error_code").asText()).isEqualTo("PERMANENT");
+    assertThat(build.get("jobs")).hasSize(2);
+    JsonNode broken = build.get("jobs").get(0);
+    assertThat(broken.get("key").asText()).isEqualTo("broken");
+    assertThat(broken.get("steps").get(0).get("exit_code").asInt()).isEqualTo(4);
+    assertThat(build.get("jobs").get(1).get("status").asText()).isEqualTo("SKIPPED");
+    // Progress for people went to stderr, so stdout stays parseable.
+    assertThat(r.err()).contains("broken/1 | going down").contains("── summary");
+  }
+
+  @Test
+  void submitStatusListLogsWithStableJson() throws Exception {
+    Path file = workflow("plain.yml", HELLO);
+    Result submitted =
+        client(
+            "submit", file.toString(), "-o", "json", "--pipeline", "cli-json", "--var", "WHO=json");
+    assertThat(submitted.code()).as(submitted.err()).isZero();
+    JsonNode started = submitted.json();
+    assertThat(started.fieldNames()).toIterable().containsExactly("id", "number", "status");
+    String id = started.get("id").asText();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client("status", id, "-o", "json")
+                    .json()
+                    .get("status")
+                    .asText()
+                    .equals("SUCCEEDED"));
+    JsonNode status = client("status", id, "-o", "json").json();
+    assertThat(status.get("id").asText()).isEqualTo(id);
+    assertThat(status.get("jobs").get(0).get("steps").get(0).get("status").asText())
+        .isEqualTo("SUCCEEDED");
+    assertThat(status.get("finish_time").asText()).isNotEmpty();
+
+    Result text = client("status", id);
+    assertThat(text.out())
+        .contains("build " + id + " succeeded", "job hello: succeeded", "1 Greet: succeeded");
+
+    JsonNode list = client("list", "--pipeline", "cli-json", "-o", "json").json();
+    assertThat(list.get("builds")).hasSize(1);
+    assertThat(list.get("builds").get(0).get("id").asText()).isEqualTo(id);
+    assertThat(list.get("builds").get(0).has("jobs")).isFalse();
+    assertThat(
+            client("list", "--status", "FAILED", "--pipeline", "cli-json", "-o", "json")
+                .json()
+                .get("builds"))
+        .isEmpty();
+
+    assertThat(client("logs", id).out()).contains("hello/1 | hello json\n");
+    assertThat(client("logs", id, "--job", "hello", "--step", "1").out())
+        .startsWith("hello json\n");
+    Result followed = client("logs", id, "--follow");
+    assertThat(followed.code()).isZero();
+    assertThat(followed.out()).contains("hello json");
+  }
+
+  @Test
+  void cancelStopsARunningBuildAndIsRefusedOnceItEnded() throws Exception {
+    Path file =
+        workflow(
+            "sleepy.yml",
+            """
+            on: push
+            jobs:
+              sleepy:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo zzz; sleep 60
+            """);
+    String id = client("submit", file.toString(), "-o", "json").json().get("id").asText();
+    await().atMost(Duration.ofSeconds(20)).until(() -> client("logs", id).out().contains("zzz"));
+    Result cancel = client("cancel", id);
+    assertThat(cancel.code()).as(cancel.err()).isZero();
+    assertThat(cancel.out()).contains("cancel requested");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                client("status", id, "-o", "json")
+                    .json()
+                    .get("status")
+                    .asText()
+                    .equals("CANCELLED"));
+    Result again = client("cancel", id);
+    assertThat(again.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(again.err().lines()).singleElement().asString().startsWith("pipewright: ");
+  }
+
+  @Test
+  void errorsAreOneClearLine() throws Exception {
+    Result unreachable =
+        pipewright("status", UUID.randomUUID().toString(), "--server", "127.0.0.1:1");
+    assertThat(unreachable.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(unreachable.err().strip())
+        .isEqualTo("pipewright: cannot reach the entry API at 127.0.0.1:1");
+
+    String ghost = UUID.randomUUID().toString();
+    Result unknown = client("status", ghost);
+    assertThat(unknown.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(unknown.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("pipewright: ")
+        .contains(ghost);
+
+    Path bad =
+        workflow(
+            "bad.yml",
+            """
+            on: push
+            jobs:
+              a:
+                needs: ghost
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo a
+            """);
+    Result invalid = client("submit", bad.toString());
+    assertThat(invalid.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(invalid.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith(bad + ":4:")
+        .contains(": error: ")
+        .contains("ghost");
+
+    assertThat(client("submit").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(pipewright("status", "x", "--server", "nonsense").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(client("submit", dir.resolve("missing.yml").toString()).code())
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void runExecutesAWorkflowWithNoServers() throws Exception {
+    Path ok = workflow("local.yml", HELLO);
+    Result r =
+        pipewright(
+            "run",
+            ok.toString(),
+            "--var",
+            "WHO=local",
+            "--workspace",
+            dir.resolve("ws").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("hello/1 | hello local", "job hello: succeeded", "succeeded in");
+
+    Result failed =
+        pipewright(
+            "run",
+            workflow("broken-local.yml", BROKEN).toString(),
+            "--workspace",
+            dir.resolve("ws2").toString());
+    assertThat(failed.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(failed.out()).contains("broken/1 | going down", "job after: skipped", "failed");
+  }
+}

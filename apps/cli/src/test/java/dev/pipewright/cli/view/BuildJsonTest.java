@@ -1,0 +1,92 @@
+package dev.pipewright.cli.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BuildJsonTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+
+  @Test
+  void buildFieldsAreStableSnakeCaseWithNulls() {
+    BuildState build =
+        new BuildState(
+            "id-1",
+            "pipe",
+            3,
+            BuildStatus.FAILED,
+            ErrorCode.TIMEOUT,
+            "too slow",
+            true,
+            T0,
+            T0,
+            null,
+            List.of(
+                new JobState(
+                    "a",
+                    "A",
+                    JobStatus.FAILED,
+                    null,
+                    null,
+                    T0,
+                    null,
+                    List.of(
+                        new StepState(
+                            1, "s", StepStatus.FAILED, 1, ErrorCode.PERMANENT, "x", T0, T0)))));
+    Map<String, Object> json = BuildJson.build(build, true);
+    assertThat(json.keySet())
+        .containsExactly(
+            "id",
+            "pipeline_id",
+            "number",
+            "status",
+            "error_code",
+            "error_message",
+            "cancel_requested",
+            "create_time",
+            "start_time",
+            "finish_time",
+            "jobs");
+    assertThat(json).containsEntry("status", "FAILED").containsEntry("error_code", "TIMEOUT");
+    assertThat(json)
+        .containsEntry("finish_time", null)
+        .containsEntry("create_time", "2026-01-01T10:00:00Z");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> job = ((List<Map<String, Object>>) json.get("jobs")).getFirst();
+    assertThat(job.keySet())
+        .containsExactly(
+            "key",
+            "name",
+            "status",
+            "error_code",
+            "error_message",
+            "start_time",
+            "finish_time",
+            "steps");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> step = ((List<Map<String, Object>>) job.get("steps")).getFirst();
+    assertThat(step)
+        .containsEntry("number", 1)
+        .containsEntry("exit_code", 1)
+        .containsEntry("error_code", "PERMANENT");
+    assertThat(BuildJson.build(build, false)).doesNotContainKey("jobs");
+  }
+
+  @Test
+  void listHasBuildsWithoutJobsAndANullTokenOnTheLastPage() {
+    BuildState b =
+        new BuildState(
+            "x", "p", 1, BuildStatus.QUEUED, null, null, false, T0, null, null, List.of());
+    Map<String, Object> json = BuildJson.list(List.of(b), "");
+    assertThat(json).containsEntry("next_page_token", null);
+    assertThat((List<?>) json.get("builds")).hasSize(1);
+    assertThat(BuildJson.list(List.of(), "abc")).containsEntry("next_page_token", "abc");
+  }
+}

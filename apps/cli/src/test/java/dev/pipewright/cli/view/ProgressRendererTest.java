@@ -1,0 +1,193 @@
+package dev.pipewright.cli.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProgressRendererTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+
+  private static StepState step(int n, String name, StepStatus status) {
+    return new StepState(n, name, status, null, null, null, null, null);
+  }
+
+  private static JobState job(String key, JobStatus status, StepState... steps) {
+    return new JobState(key, key, status, null, null, null, null, List.of(steps));
+  }
+
+  private static BuildState build(BuildStatus status, JobState... jobs) {
+    return new BuildState(
+        "0123456789abcdef", "p", 7, status, null, null, false, T0, T0, null, List.of(jobs));
+  }
+
+  @Test
+  void reportsEachStateChangeOnceInPlainMode() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    assertThat(r.snapshot(build(BuildStatus.QUEUED), T0))
+        .containsExactly("build #7 01234567: queued");
+    List<String> running =
+        r.snapshot(
+            build(
+                BuildStatus.RUNNING,
+                job("build", JobStatus.RUNNING, step(1, "Compile", StepStatus.RUNNING))),
+            T0.plusSeconds(1));
+    assertThat(running)
+        .containsExactly(
+            "build #7 01234567: running", "job build: running", "build/1 Compile: running");
+    BuildState same =
+        build(
+            BuildStatus.RUNNING,
+            job("build", JobStatus.RUNNING, step(1, "Compile", StepStatus.RUNNING)));
+    assertThat(r.snapshot(same, T0.plusSeconds(2))).isEmpty();
+    List<String> done =
+        r.snapshot(
+            build(
+                BuildStatus.SUCCEEDED,
+                job("build", JobStatus.SUCCEEDED, step(1, "Compile", StepStatus.SUCCEEDED))),
+            T0.plusMillis(3500));
+    // Durations from what the renderer saw, as the in-memory store has no start times.
+    assertThat(done)
+        .containsExactly("build/1 Compile: succeeded in 2.5s", "job build: succeeded in 2.5s");
+  }
+
+  @Test
+  void prefersTheSourcesTimesAndShowsWhyAStepFailed() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), true);
+    StepState failed =
+        new StepState(
+            2,
+            "Test",
+            StepStatus.FAILED,
+            3,
+            ErrorCode.PERMANENT,
+            "Process completed with exit code 3.",
+            T0,
+            T0.plusMillis(1200));
+    JobState job =
+        new JobState(
+            "test (1)",
+            "Test",
+            JobStatus.FAILED,
+            ErrorCode.PERMANENT,
+            "step 2 failed",
+            T0,
+            T0.plusSeconds(2),
+            List.of(step(1, "Checkout", StepStatus.SUCCEEDED), failed));
+    List<String> lines = r.snapshot(build(BuildStatus.RUNNING, job), T0.plusSeconds(9));
+    assertThat(lines)
+        .containsExactly(
+            "build #7 01234567: running",
+            "test (1)/1 Checkout: succeeded",
+            "test (1)/2 Test: failed in 1.2s (exit code 3): Process completed with exit code 3."
+                + " [PERMANENT]",
+            "job test (1): failed in 2.0s: step 2 failed [PERMANENT]");
+  }
+
+  @Test
+  void aStepThatFailedWithContinueOnErrorReadsAsContinued() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), true);
+    StepState soft =
+        new StepState(1, "Flaky", StepStatus.SUCCEEDED, 1, ErrorCode.PERMANENT, "exit 1", T0, T0);
+    List<String> lines =
+        r.snapshot(build(BuildStatus.RUNNING, job("a", JobStatus.RUNNING, soft)), T0);
+    assertThat(lines)
+        .contains("a/1 Flaky: succeeded in 0.0s (exit code 1): continued after: exit 1");
+  }
+
+  @Test
+  void skippedStepsAndJobsHaveNoDuration() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), true);
+    List<String> lines =
+        r.snapshot(
+            build(
+                BuildStatus.RUNNING,
+                job("deploy", JobStatus.SKIPPED, step(1, "Ship", StepStatus.SKIPPED))),
+            T0);
+    assertThat(lines)
+        .containsExactly(
+            "build #7 01234567: running", "deploy/1 Ship: skipped", "job deploy: skipped");
+  }
+
+  @Test
+  void prefixesEveryLogLineWithItsJobAndStep() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    assertThat(r.log(new LogText("build", 2, "one\ntwo\n")))
+        .containsExactly("build/2 | one", "build/2 | two");
+    assertThat(r.log(new LogText("build", 0, "setting up\n")))
+        .containsExactly("build | setting up");
+    assertThat(r.log(new LogText("", 0, "x\n"))).containsExactly("build | x");
+    assertThat(r.log(new LogText("j", 1, "no newline"))).containsExactly("j/1 | no newline");
+    assertThat(r.log(new LogText("j", 1, "50%\r100%\r\n"))).containsExactly("j/1 | 100%");
+  }
+
+  @Test
+  void tableAlignsJobsAndSummaryEndsWithTheOutcome() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), true);
+    JobState a =
+        new JobState("a", "a", JobStatus.SUCCEEDED, null, null, T0, T0.plusSeconds(65), List.of());
+    JobState longer =
+        new JobState("longer-job", "l", JobStatus.RUNNING, null, null, T0, null, List.of());
+    JobState pending = job("pending", JobStatus.PENDING);
+    BuildState b = build(BuildStatus.RUNNING, a, longer, pending);
+    assertThat(r.table(b, T0.plusSeconds(70)))
+        .containsExactly(
+            "build #7 01234567 running 1m10s",
+            "  a           succeeded  1m05s",
+            "  longer-job  running    1m10s",
+            "  pending     pending");
+    BuildState failed =
+        new BuildState(
+            "0123456789abcdef",
+            "p",
+            7,
+            BuildStatus.FAILED,
+            ErrorCode.PERMANENT,
+            "job a failed",
+            false,
+            T0,
+            T0,
+            T0.plusSeconds(3),
+            List.of(
+                new JobState(
+                    "a",
+                    "a",
+                    JobStatus.FAILED,
+                    null,
+                    null,
+                    T0,
+                    T0.plusSeconds(3),
+                    List.of(
+                        new StepState(
+                            1, "Make", StepStatus.FAILED, 2, ErrorCode.PERMANENT, null, T0, T0)))));
+    assertThat(r.summary(failed, T0.plusSeconds(5)))
+        .containsExactly(
+            "── summary",
+            "  a  failed     3.0s",
+            "  ✗ a/1 Make (exit code 2) [PERMANENT]",
+            "build #7 01234567 failed in 3.0s: job a failed [PERMANENT]");
+  }
+
+  @Test
+  void coloursOnlyWhenAsked() {
+    ProgressRenderer plain = new ProgressRenderer(Style.of(false), false);
+    ProgressRenderer color = new ProgressRenderer(Style.of(true), false);
+    BuildState b = build(BuildStatus.RUNNING, job("a", JobStatus.RUNNING));
+    assertThat(String.join("", plain.table(b, T0))).doesNotContain("\u001b[");
+    assertThat(String.join("", color.table(b, T0))).contains("\u001b[36mrunning\u001b[0m");
+  }
+
+  @Test
+  void durationsAreShortAndHuman() {
+    assertThat(Durations.format(java.time.Duration.ofMillis(340))).isEqualTo("0.3s");
+    assertThat(Durations.format(java.time.Duration.ofMillis(59_999))).isEqualTo("59.9s");
+    assertThat(Durations.format(java.time.Duration.ofSeconds(125))).isEqualTo("2m05s");
+    assertThat(Durations.format(java.time.Duration.ofMinutes(62))).isEqualTo("1h02m");
+    assertThat(Durations.format(java.time.Duration.ofMillis(-5))).isEqualTo("0.0s");
+  }
+}

@@ -1,0 +1,187 @@
+package dev.pipewright.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.pipewright.api.ci.v1.Build;
+import dev.pipewright.api.ci.v1.BuildStatus;
+import dev.pipewright.api.ci.v1.GetBuildLogsRequest;
+import dev.pipewright.api.ci.v1.GetBuildLogsResponse;
+import dev.pipewright.api.ci.v1.GetBuildRequest;
+import dev.pipewright.api.ci.v1.Job;
+import dev.pipewright.api.ci.v1.LogChunk;
+import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.entryapi.EntryApi;
+import dev.pipewright.entryapi.EntryApiConfig;
+import dev.pipewright.pipeline.worker.PipelineService;
+import dev.pipewright.pipeline.worker.WorkerConfig;
+import dev.pipewright.queue.QueueNames;
+import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.Database;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One throw-away Pipewright installation on the machine's PostgreSQL and RabbitMQ: its own database
+ * and queue prefix (so test classes cannot see each other's builds), an entry API on a free gRPC
+ * port reached over a real socket, and workers started on demand.
+ */
+final class Installation implements AutoCloseable {
+  static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
+
+  final String databaseUrl;
+  final QueueNames names;
+  final Path workspaces;
+  final EntryApi api;
+  final ManagedChannel channel;
+  final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
+  private final List<PipelineService> workers = new ArrayList<>();
+
+  Installation(String label) throws IOException {
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    databaseUrl = POSTGRES + "pw_e2e_" + label + "_" + suffix;
+    names = QueueNames.withPrefix("pw-e2e-" + label + "-" + suffix);
+    workspaces = Files.createTempDirectory("pw-e2e-" + label + "-");
+    api =
+        new EntryApi(
+                EntryApiConfig.defaults()
+                    .withPorts(0, 0)
+                    .withDatabase(databaseUrl)
+                    .withQueue(QueueSettings.DEFAULT_URI, names.exchange()))
+            .start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
+    stub = PipelineServiceGrpc.newBlockingStub(channel);
+  }
+
+  /** Fast leases and ticks, so a lost worker's build is taken over within seconds. */
+  WorkerConfig workerConfig(String workerId) {
+    return WorkerConfig.fromEnvironment(Map.of()).toBuilder()
+        .databaseUrl(databaseUrl)
+        .queueNames(names)
+        .workspaceRoot(workspaces)
+        .workerId(workerId)
+        .timing(Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMillis(100))
+        .build();
+  }
+
+  /** The same settings, but {@code close()} hands running builds back at once (a killed worker). */
+  static WorkerConfig abrupt(WorkerConfig c) {
+    return new WorkerConfig(
+        c.databaseUrl(),
+        c.databaseUser(),
+        c.databasePassword(),
+        c.amqpUri(),
+        c.queueNames(),
+        c.executor(),
+        c.workspaceRoot(),
+        c.parallelism(),
+        c.concurrentBuilds(),
+        c.workerId(),
+        c.lease(),
+        c.tick(),
+        c.reaperPeriod(),
+        c.maxJobAttempts(),
+        Duration.ZERO);
+  }
+
+  PipelineService startWorker(WorkerConfig config) {
+    PipelineService worker = new PipelineService(config);
+    synchronized (workers) {
+      workers.add(worker);
+    }
+    worker.start();
+    return worker;
+  }
+
+  String start(String yaml) {
+    return stub.startPipelineBuild(
+            StartPipelineBuildRequest.newBuilder()
+                .setPipelineId("e2e")
+                .setWorkflowPath("e2e.yml")
+                .setWorkflowYaml(yaml)
+                .build())
+        .getBuildId();
+  }
+
+  Build get(String id) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+        .getBuild(GetBuildRequest.newBuilder().setBuildId(id).build());
+  }
+
+  /** Polls GetBuild until the build is SUCCEEDED, FAILED or CANCELLED. */
+  Build awaitEnd(String id, Duration atMost) {
+    return await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> get(id), b -> terminal(b.getStatus()));
+  }
+
+  static boolean terminal(BuildStatus s) {
+    return s == BuildStatus.BUILD_STATUS_SUCCEEDED
+        || s == BuildStatus.BUILD_STATUS_FAILED
+        || s == BuildStatus.BUILD_STATUS_CANCELLED;
+  }
+
+  /** Every stored chunk of the build, in the API's order. */
+  List<LogChunk> logs(String id) {
+    List<LogChunk> chunks = new ArrayList<>();
+    Iterator<GetBuildLogsResponse> it =
+        stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+            .getBuildLogs(GetBuildLogsRequest.newBuilder().setBuildId(id).build());
+    it.forEachRemaining(r -> chunks.addAll(r.getChunksList()));
+    return chunks;
+  }
+
+  /** The output of one job (all its steps), as text. */
+  String logText(String id, String jobKey) {
+    return logs(id).stream()
+        .filter(c -> c.getJobKey().equals(jobKey))
+        .map(LogChunk::getContent)
+        .collect(Collectors.joining());
+  }
+
+  static Job job(Build build, String key) {
+    return build.getJobsList().stream()
+        .filter(j -> j.getKey().equals(key))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no job " + key + " in " + build));
+  }
+
+  @Override
+  public void close() throws Exception {
+    channel.shutdownNow();
+    synchronized (workers) {
+      workers.forEach(PipelineService::close);
+    }
+    api.close();
+    Database.dropIfExists(databaseUrl, "postgres", "");
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri(QueueSettings.DEFAULT_URI);
+    try (Connection connection = factory.newConnection();
+        Channel ch = connection.createChannel()) {
+      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
+        ch.queueDelete(q);
+      }
+      ch.exchangeDelete(names.exchange());
+    }
+    try (Stream<Path> files = Files.walk(workspaces)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
