@@ -1,0 +1,190 @@
+package dev.pipewright.ops.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The one configuration of Pipewright's processes: defaults &lt; config file (YAML) &lt; {@code
+ * PIPEWRIGHT_*} environment variables. Load it with {@link ConfigLoader}; every key and default is
+ * listed in libs/ops/CONFIGURATION.md. Each process reads the sections it needs: the entry API
+ * {@link #database()}, {@link #amqp()}, {@link #grpcPort()}, {@link #httpPort()}, {@link #api()};
+ * the worker {@link #database()}, {@link #amqp()}, {@link #executor()}, {@link #workspaceRoot()},
+ * {@link #worker()}, {@link #kubernetes()}; all of them {@link #shutdownGrace()} and {@link
+ * #log()}.
+ */
+public record PipewrightConfig(
+    Database database,
+    Amqp amqp,
+    int grpcPort,
+    int httpPort,
+    Api api,
+    Executor executor,
+    Path workspaceRoot,
+    Worker worker,
+    Duration shutdownGrace,
+    Log log,
+    Kubernetes kubernetes) {
+
+  public PipewrightConfig {
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(amqp, "amqp");
+    Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(workspaceRoot, "workspaceRoot");
+    Objects.requireNonNull(worker, "worker");
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(kubernetes, "kubernetes");
+  }
+
+  /** PostgreSQL. {@link #toString()} hides the password. */
+  public record Database(
+      String url, String user, String password, int poolSize, Duration connectTimeout) {
+    @Override
+    public String toString() {
+      return "Database[url="
+          + url
+          + ", user="
+          + user
+          + ", password=***, poolSize="
+          + poolSize
+          + ", connectTimeout="
+          + connectTimeout
+          + "]";
+    }
+  }
+
+  /** RabbitMQ. {@link #toString()} shows {@link #endpoint()}, never the credentials. */
+  public record Amqp(URI uri, String queuePrefix) {
+    /** The URI without its credentials, for logs. */
+    public String endpoint() {
+      int port =
+          uri.getPort() < 0 ? ("amqps".equals(uri.getScheme()) ? 5671 : 5672) : uri.getPort();
+      return uri.getScheme() + "://" + uri.getHost() + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+      return "Amqp[endpoint=" + endpoint() + ", queuePrefix=" + queuePrefix + "]";
+    }
+  }
+
+  /** Entry API specifics: the outbox relay and log following. */
+  public record Api(int relayBatchSize, Duration logPollInterval) {}
+
+  /** The worker (pipeline-service): claims, leases, the reconcile tick. */
+  public record Worker(
+      int parallelism,
+      int builds,
+      String id,
+      Duration lease,
+      Duration tick,
+      Duration reaperPeriod,
+      int maxJobAttempts) {}
+
+  public record Log(LogFormat format, String level) {}
+
+  /**
+   * The Kubernetes runner. Resource fields are Kubernetes quantities; an empty one leaves that
+   * request or limit unset.
+   */
+  public record Kubernetes(
+      String namespace,
+      String workspaceClaim,
+      String defaultImage,
+      Map<String, String> runsOnImages,
+      Duration jobTtl,
+      long runAsUser,
+      String stepCpuRequest,
+      String stepMemoryRequest,
+      String stepCpuLimit,
+      String stepMemoryLimit,
+      Duration logPollInterval) {
+    public Kubernetes {
+      runsOnImages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(runsOnImages));
+    }
+  }
+
+  /** Every default, as CONFIGURATION.md lists them (no file, no environment). */
+  public static PipewrightConfig defaults() {
+    return ConfigLoader.fromEnvironment(Map.of());
+  }
+
+  /**
+   * Every setting as its {@code PIPEWRIGHT_*} variable in canonical text (durations like {@code
+   * 30s}, {@code *_SECONDS} as whole seconds). Lets a reader of the environment, such as {@code
+   * EntryApiConfig.fromEnvironment(Map)}, see the file's values too; passwords included, so never
+   * log it.
+   */
+  public Map<String, String> toEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    values().forEach((setting, value) -> env.put(setting.env(), format(setting, value)));
+    return env;
+  }
+
+  /** {@code key = value} lines, secrets masked, for a start-up log line. */
+  public String describe() {
+    return values().entrySet().stream()
+        .map(
+            e ->
+                e.getKey().path()
+                    + " = "
+                    + (e.getKey().secret() ? "***" : format(e.getKey(), e.getValue())))
+        .collect(Collectors.joining("\n"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> String format(Setting<T> setting, Object value) {
+    return setting.parser().format((T) value);
+  }
+
+  /** The value of each setting, in the order of {@link Settings#ALL}. */
+  Map<Setting<?>, Object> values() {
+    Map<Setting<?>, Object> v = new LinkedHashMap<>();
+    v.put(Settings.DATABASE_URL, database.url());
+    v.put(Settings.DATABASE_USER, database.user());
+    v.put(Settings.DATABASE_PASSWORD, database.password());
+    v.put(Settings.DATABASE_POOL_SIZE, database.poolSize());
+    v.put(Settings.DATABASE_CONNECT_TIMEOUT, database.connectTimeout());
+    v.put(Settings.AMQP_URI, amqp.uri());
+    v.put(Settings.QUEUE_PREFIX, amqp.queuePrefix());
+    v.put(Settings.GRPC_PORT, grpcPort);
+    v.put(Settings.HTTP_PORT, httpPort);
+    v.put(Settings.RELAY_BATCH_SIZE, api.relayBatchSize());
+    v.put(Settings.LOG_POLL_INTERVAL, api.logPollInterval());
+    v.put(Settings.EXECUTOR, executor);
+    v.put(Settings.WORKSPACE_ROOT, workspaceRoot);
+    v.put(Settings.PARALLELISM, worker.parallelism());
+    v.put(Settings.WORKER_BUILDS, worker.builds());
+    v.put(Settings.WORKER_ID, worker.id());
+    v.put(Settings.LEASE, worker.lease());
+    v.put(Settings.TICK, worker.tick());
+    v.put(Settings.REAPER_PERIOD, worker.reaperPeriod());
+    v.put(Settings.MAX_JOB_ATTEMPTS, worker.maxJobAttempts());
+    v.put(Settings.SHUTDOWN_GRACE, shutdownGrace);
+    v.put(Settings.LOG_FORMAT, log.format());
+    v.put(Settings.LOG_LEVEL, log.level());
+    v.put(Settings.K8S_NAMESPACE, kubernetes.namespace());
+    v.put(Settings.K8S_WORKSPACE_CLAIM, kubernetes.workspaceClaim());
+    v.put(Settings.K8S_DEFAULT_IMAGE, kubernetes.defaultImage());
+    v.put(Settings.K8S_RUNS_ON_IMAGES, kubernetes.runsOnImages());
+    v.put(Settings.K8S_JOB_TTL, kubernetes.jobTtl());
+    v.put(Settings.K8S_RUN_AS_USER, kubernetes.runAsUser());
+    v.put(Settings.K8S_CPU_REQUEST, kubernetes.stepCpuRequest());
+    v.put(Settings.K8S_MEMORY_REQUEST, kubernetes.stepMemoryRequest());
+    v.put(Settings.K8S_CPU_LIMIT, kubernetes.stepCpuLimit());
+    v.put(Settings.K8S_MEMORY_LIMIT, kubernetes.stepMemoryLimit());
+    v.put(Settings.K8S_LOG_POLL_INTERVAL, kubernetes.logPollInterval());
+    return v;
+  }
+
+  @Override
+  public String toString() {
+    return "PipewrightConfig[\n" + describe() + "\n]";
+  }
+}

@@ -1,0 +1,310 @@
+package dev.pipewright.ops.config;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every key, in the order CONFIGURATION.md lists them. The defaults are those the services had
+ * before this model (EntryApiConfig, WorkerConfig, KubernetesRunnerConfig), so switching to it
+ * changes no behaviour.
+ */
+final class Settings {
+  private Settings() {}
+
+  static final Setting<String> DATABASE_URL =
+      Setting.of(
+          "database.url",
+          "PIPEWRIGHT_DATABASE_URL",
+          Parsers.jdbcPostgres(),
+          "jdbc:postgresql://127.0.0.1:5432/pipewright",
+          "PostgreSQL JDBC URL (created and migrated at start)");
+  static final Setting<String> DATABASE_USER =
+      Setting.of(
+          "database.user", "PIPEWRIGHT_DATABASE_USER", Parsers.nonBlank(), "postgres", "user");
+  static final Setting<String> DATABASE_PASSWORD =
+      Setting.of(
+              "database.password", "PIPEWRIGHT_DATABASE_PASSWORD", Parsers.text(), "", "password")
+          .asSecret();
+  static final Setting<Integer> DATABASE_POOL_SIZE =
+      Setting.of(
+          "database.pool-size",
+          "PIPEWRIGHT_DATABASE_POOL_SIZE",
+          Parsers.positiveInt(),
+          "16",
+          "connections in the entry API's pool");
+  static final Setting<Duration> DATABASE_CONNECT_TIMEOUT =
+      Setting.of(
+          "database.connect-timeout",
+          "PIPEWRIGHT_DATABASE_CONNECT_TIMEOUT",
+          Parsers.duration(),
+          "3s",
+          "how long a request waits for a connection before failing UNAVAILABLE");
+
+  static final Setting<URI> AMQP_URI =
+      Setting.of(
+              "amqp.uri",
+              "PIPEWRIGHT_AMQP_URI",
+              Parsers.uri("amqp", "amqps"),
+              "amqp://guest:guest@127.0.0.1:5672/%2F",
+              "RabbitMQ URI (credentials included; never logged)")
+          .asSecret();
+  static final Setting<String> QUEUE_PREFIX =
+      Setting.of(
+          "amqp.queue-prefix",
+          "PIPEWRIGHT_QUEUE_PREFIX",
+          Parsers.nonBlank(),
+          "pipewright",
+          "names the exchange and queues; entry API and workers must agree");
+
+  static final Setting<Integer> GRPC_PORT =
+      Setting.of(
+          "grpc.port",
+          "PIPEWRIGHT_GRPC_PORT",
+          Parsers.port(),
+          "50051",
+          "entry API gRPC port (0 picks a free one)");
+  static final Setting<Integer> HTTP_PORT =
+      Setting.of(
+          "http.port",
+          "PIPEWRIGHT_HTTP_PORT",
+          Parsers.port(),
+          "8080",
+          "/healthz, /readyz, /metrics (and logs on the entry API); 0 picks a free one");
+
+  static final Setting<Integer> RELAY_BATCH_SIZE =
+      Setting.of(
+          "api.relay-batch-size",
+          "PIPEWRIGHT_API_RELAY_BATCH_SIZE",
+          Parsers.positiveInt(),
+          "500",
+          "outbox rows published (and confirmed) per broker round trip");
+  static final Setting<Duration> LOG_POLL_INTERVAL =
+      Setting.of(
+          "api.log-poll-interval",
+          "PIPEWRIGHT_API_LOG_POLL_INTERVAL",
+          Parsers.duration(),
+          "150ms",
+          "how often a following GetBuildLogs looks for new chunks");
+
+  static final Setting<Executor> EXECUTOR =
+      Setting.of(
+          "executor",
+          "PIPEWRIGHT_EXECUTOR",
+          Parsers.oneOf(Executor.class),
+          "local",
+          "where jobs run: local processes or Kubernetes Jobs");
+  static final Setting<Path> WORKSPACE_ROOT =
+      Setting.computed(
+          "workspace.root",
+          "PIPEWRIGHT_WORKSPACE_ROOT",
+          Parsers.path(),
+          () -> Path.of(System.getProperty("java.io.tmpdir"), "pipewright").toString(),
+          "`<java.io.tmpdir>/pipewright`",
+          "local executor: one directory per build under it");
+
+  static final Setting<Integer> PARALLELISM =
+      Setting.of(
+          "worker.parallelism",
+          "PIPEWRIGHT_PARALLELISM",
+          Parsers.positiveInt(),
+          "4",
+          "job instances of one build running at once");
+  static final Setting<Integer> WORKER_BUILDS =
+      Setting.of(
+          "worker.builds",
+          "PIPEWRIGHT_WORKER_BUILDS",
+          Parsers.positiveInt(),
+          "8",
+          "builds one worker runs at once (also the consumer prefetch)");
+  static final Setting<String> WORKER_ID =
+      Setting.computed(
+          "worker.id",
+          "PIPEWRIGHT_WORKER_ID",
+          Parsers.nonBlank(),
+          Settings::hostAndPid,
+          "`<hostname>-<pid>`",
+          "lease owner; unique among the workers sharing a database");
+  static final Setting<Duration> LEASE =
+      Setting.of(
+          "worker.lease",
+          "PIPEWRIGHT_LEASE_SECONDS",
+          Parsers.seconds(),
+          "30",
+          "how long a claim holds without renewal (renewed every third); seconds or 30s");
+  static final Setting<Duration> TICK =
+      Setting.of(
+          "worker.tick",
+          "PIPEWRIGHT_WORKER_TICK",
+          Parsers.duration(),
+          "500ms",
+          "period of the reconcile pass of each running build");
+  static final Setting<Duration> REAPER_PERIOD =
+      Setting.of(
+          "worker.reaper-period",
+          "PIPEWRIGHT_WORKER_REAPER_PERIOD",
+          Parsers.duration(),
+          "5s",
+          "how often expired leases are looked for");
+  static final Setting<Integer> MAX_JOB_ATTEMPTS =
+      Setting.of(
+          "worker.max-job-attempts",
+          "PIPEWRIGHT_WORKER_MAX_JOB_ATTEMPTS",
+          Parsers.positiveInt(),
+          "3",
+          "runs of a job lost with its worker before it fails");
+
+  static final Setting<Duration> SHUTDOWN_GRACE =
+      Setting.of(
+          "shutdown.grace",
+          "PIPEWRIGHT_SHUTDOWN_GRACE",
+          Parsers.duration(),
+          "10s",
+          "how long stopping waits for running work before handing it back");
+
+  static final Setting<LogFormat> LOG_FORMAT =
+      Setting.of(
+          "log.format",
+          "PIPEWRIGHT_LOG_FORMAT",
+          Parsers.oneOf(LogFormat.class),
+          "text",
+          "text lines or JSON lines (one object per event, MDC keys included)");
+  static final Setting<String> LOG_LEVEL =
+      Setting.of("log.level", "PIPEWRIGHT_LOG_LEVEL", Parsers.logLevel(), "INFO", "root log level");
+
+  static final Setting<String> K8S_NAMESPACE =
+      Setting.of(
+          "kubernetes.namespace",
+          "PIPEWRIGHT_K8S_NAMESPACE",
+          Parsers.nonBlank(),
+          "pipewright",
+          "namespace of PipelineRuns, Jobs, Pods and Secrets");
+  static final Setting<String> K8S_WORKSPACE_CLAIM =
+      Setting.of(
+          "kubernetes.workspace-claim",
+          "PIPEWRIGHT_K8S_WORKSPACE_CLAIM",
+          Parsers.nonBlank(),
+          "pipewright-workspace",
+          "the ReadWriteMany PVC holding build workspaces");
+  static final Setting<String> K8S_DEFAULT_IMAGE =
+      Setting.of(
+          "kubernetes.default-image",
+          "PIPEWRIGHT_K8S_DEFAULT_IMAGE",
+          Parsers.nonBlank(),
+          "docker.io/library/debian:bookworm-slim",
+          "image of jobs without `container:` whose runs-on is not mapped");
+  static final Setting<Map<String, String>> K8S_RUNS_ON_IMAGES =
+      Setting.of(
+          "kubernetes.runs-on-images",
+          "PIPEWRIGHT_K8S_RUNS_ON_IMAGES",
+          Parsers.pairs(),
+          "",
+          "runs-on label → image; YAML mapping, or `label=image,...` in the variable");
+  static final Setting<Duration> K8S_JOB_TTL =
+      Setting.of(
+          "kubernetes.job-ttl",
+          "PIPEWRIGHT_K8S_JOB_TTL_SECONDS",
+          Parsers.seconds(),
+          "3600",
+          "ttlSecondsAfterFinished of each Job; seconds or 1h");
+  static final Setting<Long> K8S_RUN_AS_USER =
+      Setting.of(
+          "kubernetes.run-as-user",
+          "PIPEWRIGHT_K8S_RUN_AS_USER",
+          Parsers.nonNegativeLong(),
+          "1001",
+          "uid of every build container");
+  static final Setting<String> K8S_CPU_REQUEST =
+      Setting.of(
+          "kubernetes.step-cpu-request",
+          "PIPEWRIGHT_K8S_STEP_CPU_REQUEST",
+          Parsers.text(),
+          "250m",
+          "CPU request per step container (empty: unset)");
+  static final Setting<String> K8S_MEMORY_REQUEST =
+      Setting.of(
+          "kubernetes.step-memory-request",
+          "PIPEWRIGHT_K8S_STEP_MEMORY_REQUEST",
+          Parsers.text(),
+          "256Mi",
+          "memory request per step container (empty: unset)");
+  static final Setting<String> K8S_CPU_LIMIT =
+      Setting.of(
+          "kubernetes.step-cpu-limit",
+          "PIPEWRIGHT_K8S_STEP_CPU_LIMIT",
+          Parsers.text(),
+          "2",
+          "CPU limit per step container (empty: unset)");
+  static final Setting<String> K8S_MEMORY_LIMIT =
+      Setting.of(
+          "kubernetes.step-memory-limit",
+          "PIPEWRIGHT_K8S_STEP_MEMORY_LIMIT",
+          Parsers.text(),
+          "2Gi",
+          "memory limit per step container (empty: unset)");
+  static final Setting<Duration> K8S_LOG_POLL_INTERVAL =
+      Setting.of(
+          "kubernetes.log-poll-interval",
+          "PIPEWRIGHT_K8S_LOG_POLL_INTERVAL",
+          Parsers.duration(),
+          "2s",
+          "how often the logs of running steps are read");
+
+  static final List<Setting<?>> ALL =
+      List.of(
+          DATABASE_URL,
+          DATABASE_USER,
+          DATABASE_PASSWORD,
+          DATABASE_POOL_SIZE,
+          DATABASE_CONNECT_TIMEOUT,
+          AMQP_URI,
+          QUEUE_PREFIX,
+          GRPC_PORT,
+          HTTP_PORT,
+          RELAY_BATCH_SIZE,
+          LOG_POLL_INTERVAL,
+          EXECUTOR,
+          WORKSPACE_ROOT,
+          PARALLELISM,
+          WORKER_BUILDS,
+          WORKER_ID,
+          LEASE,
+          TICK,
+          REAPER_PERIOD,
+          MAX_JOB_ATTEMPTS,
+          SHUTDOWN_GRACE,
+          LOG_FORMAT,
+          LOG_LEVEL,
+          K8S_NAMESPACE,
+          K8S_WORKSPACE_CLAIM,
+          K8S_DEFAULT_IMAGE,
+          K8S_RUNS_ON_IMAGES,
+          K8S_JOB_TTL,
+          K8S_RUN_AS_USER,
+          K8S_CPU_REQUEST,
+          K8S_MEMORY_REQUEST,
+          K8S_CPU_LIMIT,
+          K8S_MEMORY_LIMIT,
+          K8S_LOG_POLL_INTERVAL);
+
+  /**
+   * {@code PIPEWRIGHT_*} variables that are read elsewhere, not settings of the services: the CLI's
+   * server address and the path of the config file itself.
+   */
+  static final List<String> OTHER_VARIABLES = List.of("PIPEWRIGHT_CONFIG", "PIPEWRIGHT_SERVER");
+
+  static String hostAndPid() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "localhost";
+    }
+    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+}
