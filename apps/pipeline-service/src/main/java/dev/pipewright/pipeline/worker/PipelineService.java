@@ -1,6 +1,7 @@
 package dev.pipewright.pipeline.worker;
 
 import dev.pipewright.executor.JobRunner;
+import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.local.LocalJobRunner;
 import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +56,20 @@ public final class PipelineService implements AutoCloseable {
   private Semaphore slots;
   private final ThreadLocal<Boolean> claimedHere = ThreadLocal.withInitial(() -> false);
 
+  private final Function<LogSink, JobRunner> runners;
+
+  /** A worker with the runner named by {@code PIPEWRIGHT_EXECUTOR} ({@code local}). */
   public PipelineService(WorkerConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * A worker with another runner (the Kubernetes one): the factory gets the log sink over {@code
+   * build_logs} that the runner must write to.
+   */
+  public PipelineService(WorkerConfig config, Function<LogSink, JobRunner> runners) {
     this.config = config;
+    this.runners = runners;
   }
 
   public WorkerConfig config() {
@@ -111,7 +125,10 @@ public final class PipelineService implements AutoCloseable {
         config.parallelism());
   }
 
-  private JobRunner runner(StoreLogSink sink) {
+  private JobRunner runner(LogSink sink) {
+    if (runners != null) {
+      return runners.apply(sink);
+    }
     return switch (config.executor()) {
       case "local" ->
           new LocalJobRunner(
@@ -120,7 +137,9 @@ public final class PipelineService implements AutoCloseable {
               sink);
       default ->
           throw new IllegalArgumentException(
-              "PIPEWRIGHT_EXECUTOR=" + config.executor() + " is not available in this worker");
+              "PIPEWRIGHT_EXECUTOR="
+                  + config.executor()
+                  + " needs its runner passed to PipelineService(config, runners)");
     };
   }
 
