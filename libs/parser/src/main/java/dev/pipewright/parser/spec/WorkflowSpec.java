@@ -4,10 +4,11 @@ import java.util.Map;
 
 /**
  * A parsed, validated workflow. Values that GitHub allows to be {@code ${{ }}} expressions stay
- * strings here; runners evaluate them with {@code dev.pipewright.parser.expr}.
+ * strings here; runners evaluate them with {@code dev.pipewright.expressions}.
  *
  * @param on the {@code on:} block normalised to event name → its filter map (empty map when the
- *     event has no filters), kept for trigger matching
+ *     event has no filters), kept for trigger matching; {@code schedule} becomes {@code {cron:
+ *     [expressions...]}}
  * @param permissions as written: a string ({@code read-all}) or a map, or null
  * @param jobs in source order
  */
