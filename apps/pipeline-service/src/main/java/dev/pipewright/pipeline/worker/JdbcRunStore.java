@@ -1,12 +1,8 @@
 package dev.pipewright.pipeline.worker;
 
-import static dev.pipewright.store.jooq.Tables.BUILD_JOBS;
-import static dev.pipewright.store.jooq.Tables.BUILD_JOB_STEPS;
-
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.models.BuildStatus;
-import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
@@ -28,24 +24,24 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
-import org.jooq.exception.DataAccessException;
 
 /**
  * {@link RunStore} over the store's repositories, for one worker: finishing a build is guarded by
  * this worker's lease, so a worker that lost a build cannot overwrite its successor's outcome.
  */
 public final class JdbcRunStore implements RunStore {
-  private final DSLContext dsl;
   private final BuildRepository builds;
   private final JobRepository jobs;
   private final LogRepository logs;
   private final String owner;
 
-  /** Job row ids by build and key: rows are never re-keyed, so the cache never goes stale. */
+  /**
+   * Job row ids by build and key. A key keeps its row; an expanded matrix adds keys, which a miss
+   * reloads.
+   */
   private final Map<String, Map<String, UUID>> rowIds = new ConcurrentHashMap<>();
 
   public JdbcRunStore(DSLContext dsl, String owner) {
-    this.dsl = dsl;
     this.builds = new BuildRepository(dsl);
     this.jobs = new JobRepository(dsl);
     this.logs = new LogRepository(dsl);
@@ -75,30 +71,26 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public void createJobs(String buildId, List<NewJob> newJobs) {
-    jobs.createPlan(
-        UUID.fromString(buildId),
-        newJobs.stream()
-            .map(
-                j ->
-                    new dev.pipewright.store.NewJob(
-                        j.key(),
-                        j.jobId(),
-                        j.name(),
-                        j.matrix(),
-                        j.needs(),
-                        j.stepNames().stream().map(NewStep::new).toList()))
-            .toList());
+    jobs.createPlan(UUID.fromString(buildId), storeJobs(newJobs));
   }
 
-  /**
-   * Not offered by the store yet (it needs {@code JobRepository.expand}); the orchestrator fails
-   * the job with this error, so a dynamic matrix fails visibly instead of hanging.
-   */
+  private static List<dev.pipewright.store.NewJob> storeJobs(List<NewJob> newJobs) {
+    return newJobs.stream()
+        .map(
+            j ->
+                new dev.pipewright.store.NewJob(
+                    j.key(),
+                    j.jobId(),
+                    j.name(),
+                    j.matrix(),
+                    j.needs(),
+                    j.stepNames().stream().map(NewStep::new).toList()))
+        .toList();
+  }
+
   @Override
   public boolean expandJob(String buildId, String placeholderKey, List<NewJob> instances) {
-    throw new CiException(
-        ErrorCode.PERMANENT,
-        "dynamic matrices are not supported by the PostgreSQL store yet; use `pipewright run`");
+    return jobs.expand(UUID.fromString(buildId), placeholderKey, storeJobs(instances));
   }
 
   @Override
@@ -137,50 +129,10 @@ public final class JdbcRunStore implements RunStore {
     return id != null && jobs.transitionJob(id, to, code, message, outputs);
   }
 
-  /**
-   * Not in {@code JobRepository} yet: the one move outside the job state machine, so it is a
-   * guarded update of its own (active row, older attempt) with its steps reset, in one transaction.
-   */
   @Override
   public boolean restartJob(String buildId, String key, int attempt) {
     UUID id = rowId(buildId, key);
-    if (id == null) {
-      return false;
-    }
-    try {
-      return dsl.transactionResult(
-          cfg -> {
-            DSLContext tx = cfg.dsl();
-            int moved =
-                tx.update(BUILD_JOBS)
-                    .set(BUILD_JOBS.STATUS, JobStatus.QUEUED.name())
-                    .set(BUILD_JOBS.ATTEMPT, attempt)
-                    .setNull(BUILD_JOBS.ERROR_CODE)
-                    .setNull(BUILD_JOBS.ERROR_MESSAGE)
-                    .setNull(BUILD_JOBS.FINISHED_AT)
-                    .where(BUILD_JOBS.ID.eq(id))
-                    .and(BUILD_JOBS.STATUS.in(JobStatus.QUEUED.name(), JobStatus.RUNNING.name()))
-                    .and(BUILD_JOBS.ATTEMPT.lt(attempt))
-                    .execute();
-            if (moved == 1) {
-              tx.update(BUILD_JOB_STEPS)
-                  .set(BUILD_JOB_STEPS.STATUS, StepStatus.PENDING.name())
-                  .setNull(BUILD_JOB_STEPS.STARTED_AT)
-                  .setNull(BUILD_JOB_STEPS.FINISHED_AT)
-                  .setNull(BUILD_JOB_STEPS.EXIT_CODE)
-                  .setNull(BUILD_JOB_STEPS.OUTCOME)
-                  .setNull(BUILD_JOB_STEPS.CONCLUSION)
-                  .setNull(BUILD_JOB_STEPS.ERROR_CODE)
-                  .setNull(BUILD_JOB_STEPS.ERROR_MESSAGE)
-                  .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(id))
-                  .execute();
-            }
-            return moved == 1;
-          });
-    } catch (DataAccessException e) {
-      throw new CiException(
-          ErrorCode.TRANSIENT, "restarting job " + key + ": " + e.getMessage(), e);
-    }
+    return id != null && jobs.restart(id, attempt);
   }
 
   @Override

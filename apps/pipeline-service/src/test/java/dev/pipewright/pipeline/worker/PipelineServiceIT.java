@@ -179,6 +179,39 @@ class PipelineServiceIT {
   }
 
   @Test
+  void aDynamicMatrixIsExpandedFromANeedsOutput() {
+    harness.start(harness.config("worker-a"));
+    UUID id =
+        harness.createBuild(
+            """
+            on: push
+            jobs:
+              setup:
+                runs-on: local
+                outputs:
+                  matrix: ${{ steps.m.outputs.matrix }}
+                steps:
+                  - id: m
+                    run: echo 'matrix={"shard":["a","b","c"]}' >> "$GITHUB_OUTPUT"
+              test:
+                needs: setup
+                runs-on: local
+                strategy:
+                  matrix: ${{ fromJSON(needs.setup.outputs.matrix) }}
+                steps:
+                  - run: echo "shard ${{ matrix.shard }} of ${{ strategy.job-total }}"
+            """);
+
+    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+
+    assertThat(build.jobs())
+        .extracting(JobView::key)
+        .containsExactly("setup", "test.1", "test.2", "test.3");
+    assertThat(job(build, "test.2").matrix()).containsEntry("shard", "b");
+    assertThat(harness.logText(id)).contains("shard a of 3", "shard b of 3", "shard c of 3");
+  }
+
+  @Test
   void anInvalidWorkflowFailsWithInvalidSpecAndIsNotRetried() {
     harness.start(harness.config("worker-a"));
     UUID id =
