@@ -299,6 +299,15 @@ final class Settings {
   static final List<String> OTHER_VARIABLES = List.of("PIPEWRIGHT_CONFIG", "PIPEWRIGHT_SERVER");
 
   static String hostAndPid() {
+    return HostAndPid.VALUE;
+  }
+
+  // Resolved once: the host name lookup can take seconds where DNS is slow.
+  private static final class HostAndPid {
+    static final String VALUE = compute();
+  }
+
+  private static String compute() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
