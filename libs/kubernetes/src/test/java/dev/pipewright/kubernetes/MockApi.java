@@ -15,13 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * Fabric8's mock API server in CRUD mode (a real HTTP server keeping objects in memory), with the
  * PipelineRun CRD from crds/ installed and clients that count their write requests.
  */
 public final class MockApi implements AutoCloseable {
-  public static final Path CRD = Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml");
+  /** The committed CRD, from the module directory (tests) or the repository root (exec:java). */
+  public static final Path CRD =
+      Stream.of("../../crds", "crds")
+          .map(d -> Path.of(d, "pipelineruns.pipewright.dev-v1.yml"))
+          .filter(Files::exists)
+          .findFirst()
+          .orElse(Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml"));
 
   private final KubernetesMockServer server;
 

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SubmitBench {
   private SubmitBench() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     int builds = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int jobsPerBuild = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     PrintStream out = System.out;
