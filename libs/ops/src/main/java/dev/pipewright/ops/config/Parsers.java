@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -46,33 +48,26 @@ final class Parsers {
   }
 
   static ValueParser<Integer> intRange(int min, int max, String expected) {
+    return number(Integer::parseInt, v -> v >= min && v <= max, expected);
+  }
+
+  static ValueParser<Long> nonNegativeLong() {
+    return number(Long::parseLong, v -> v >= 0, "a non-negative integer");
+  }
+
+  private static <N extends Number> ValueParser<N> number(
+      Function<String, N> parse, Predicate<N> valid, String expected) {
     return ValueParser.of(
         t -> {
           try {
-            int v = Integer.parseInt(t.strip());
-            if (v >= min && v <= max) {
+            N v = parse.apply(t.strip());
+            if (valid.test(v)) {
               return v;
             }
           } catch (NumberFormatException e) {
             // falls through to the uniform message
           }
           throw invalid(expected, t);
-        },
-        String::valueOf);
-  }
-
-  static ValueParser<Long> nonNegativeLong() {
-    return ValueParser.of(
-        t -> {
-          try {
-            long v = Long.parseLong(t.strip());
-            if (v >= 0) {
-              return v;
-            }
-          } catch (NumberFormatException e) {
-            // falls through to the uniform message
-          }
-          throw invalid("a non-negative integer", t);
         },
         String::valueOf);
   }

@@ -145,7 +145,7 @@ public final class GracefulShutdown implements AutoCloseable {
     }
     long start = System.nanoTime();
     long deadline = start + grace.toNanos();
-    log.info("Shutting down: {} step(s) within {}", order.size(), grace);
+    log.info("Shutting down: {} step(s) within {} ms", order.size(), grace.toMillis());
     for (Runnable action : first) {
       try {
         action.run();
@@ -185,9 +185,9 @@ public final class GracefulShutdown implements AutoCloseable {
         thread.interrupt();
         timedOut.add(step.name());
         log.warn(
-            "{} did not stop within the {} grace period; left behind after {} ms",
+            "{} did not stop within the {} ms grace period; left behind after {} ms",
             step.name(),
-            grace,
+            grace.toMillis(),
             millis);
       } else if (error.get() != null) {
         Throwable t = error.get();

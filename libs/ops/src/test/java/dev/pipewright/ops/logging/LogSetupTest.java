@@ -22,7 +22,7 @@ class LogSetupTest {
 
   @AfterEach
   void restore() {
-    LogSetup.apply(LogFormat.TEXT, "INFO", false);
+    LogSetup.apply(LogFormat.TEXT, "WARN", false);
   }
 
   @Test
