@@ -12,13 +12,17 @@ import dev.pipewright.models.CiException;
 import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
 import dev.pipewright.pipeline.orchestrator.LocalRun;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,6 +110,23 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.FAILED;
     }
     Path root = workspaceRoot();
+    try {
+      return run(yaml, vars, secrets, root, out, err);
+    } finally {
+      if (workspace == null && System.getenv("PIPEWRIGHT_WORKSPACE_ROOT") == null) {
+        deleteTree(root);
+      }
+    }
+  }
+
+  private int run(
+      String yaml,
+      Map<String, String> vars,
+      Map<String, String> secrets,
+      Path root,
+      PrintWriter out,
+      PrintWriter err)
+      throws InterruptedException {
     int jobs = parallelism != null ? parallelism : envInt("PIPEWRIGHT_PARALLELISM", 4);
     if (jobs < 1) {
       err.println("pipewright: --parallelism must be at least 1");
@@ -174,7 +195,16 @@ final class RunCommand implements Callable<Integer> {
     return new RepositoryRef(url, null, git.ref(), git.sha());
   }
 
-  private Path workspaceRoot() throws java.io.IOException {
+  /** The temporary workspace of a run is gone with it; a chosen one is left for inspection. */
+  private static void deleteTree(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort: it is under the temporary directory.
+    }
+  }
+
+  private Path workspaceRoot() throws IOException {
     if (workspace != null) {
       return workspace;
     }

@@ -65,7 +65,12 @@ final class Installation implements AutoCloseable {
                     .withDatabase(databaseUrl)
                     .withQueue(QueueSettings.DEFAULT_URI, names.exchange()))
             .start();
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
+    channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", api.grpcPort())
+            .usePlaintext()
+            // GetBuildLogs pages of 64 KiB chunks pass gRPC's default 4 MiB limit.
+            .maxInboundMessageSize(64 << 20)
+            .build();
     stub = PipelineServiceGrpc.newBlockingStub(channel);
   }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 /** A plaintext gRPC connection to the entry API. */
 public final class ApiClient implements AutoCloseable {
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
+  private static final int MAX_MESSAGE_BYTES = 64 << 20;
 
   private final ServerAddress address;
   private final ManagedChannel channel;
