@@ -6,7 +6,6 @@ import static dev.pipewright.store.Rows.names;
 import static dev.pipewright.store.jooq.Tables.BUILDS;
 import static dev.pipewright.store.jooq.Tables.BUILD_JOBS;
 import static dev.pipewright.store.jooq.Tables.OUTBOX;
-import static dev.pipewright.store.jooq.Tables.PIPELINES;
 
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
@@ -23,7 +22,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Record3;
 import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 import org.jooq.types.DayToSecond;
@@ -49,60 +47,18 @@ public final class BuildRepository {
    */
   public CreatedBuild create(NewBuild build) {
     Objects.requireNonNull(build);
-    return StoreErrors.call(() -> dsl.transactionResult(cfg -> create(cfg.dsl(), build)));
+    return Admission.create(dsl, List.of(build)).get(0);
   }
 
-  private static CreatedBuild create(DSLContext tx, NewBuild build) {
-    tx.insertInto(PIPELINES, PIPELINES.ID, PIPELINES.LAST_NUMBER)
-        .values(build.pipelineId(), 0L)
-        .onConflictDoNothing()
-        .execute();
-    // Locking the pipeline's counter row serializes creators of one pipeline: numbers have no
-    // gaps, and a second creator with the same key sees the first one's committed build below.
-    long last =
-        tx.select(PIPELINES.LAST_NUMBER)
-            .from(PIPELINES)
-            .where(PIPELINES.ID.eq(build.pipelineId()))
-            .forNoKeyUpdate()
-            .fetchSingle(PIPELINES.LAST_NUMBER);
-    if (build.idempotencyKey() != null) {
-      Optional<CreatedBuild> existing =
-          tx.select(BUILDS.ID, BUILDS.NUMBER, BUILDS.STATUS)
-              .from(BUILDS)
-              .where(BUILDS.PIPELINE_ID.eq(build.pipelineId()))
-              .and(BUILDS.IDEMPOTENCY_KEY.eq(build.idempotencyKey()))
-              .fetchOptional()
-              .map(BuildRepository::existing);
-      if (existing.isPresent()) {
-        return existing.get();
-      }
-    }
-    long number = last + 1;
-    tx.update(PIPELINES)
-        .set(PIPELINES.LAST_NUMBER, number)
-        .where(PIPELINES.ID.eq(build.pipelineId()))
-        .execute();
-    UUID id = UUID.randomUUID();
-    tx.insertInto(BUILDS)
-        .set(BUILDS.ID, id)
-        .set(BUILDS.PIPELINE_ID, build.pipelineId())
-        .set(BUILDS.NUMBER, number)
-        .set(BUILDS.STATUS, BuildStatus.PENDING.name())
-        .set(BUILDS.WORKFLOW_YAML, build.workflowYaml())
-        .set(BUILDS.WORKFLOW_PATH, build.workflowPath())
-        .set(BUILDS.REPOSITORY_URL, build.repositoryUrl())
-        .set(BUILDS.REPOSITORY_REF, build.repositoryRef())
-        .set(BUILDS.REPOSITORY_SHA, build.repositorySha())
-        .set(BUILDS.VARIABLES, Json.write(build.variables()))
-        .set(BUILDS.IDEMPOTENCY_KEY, build.idempotencyKey())
-        .set(BUILDS.CREATED_AT, NOW)
-        .execute();
-    OutboxRepository.enqueue(tx, id, OutboxKind.START);
-    return new CreatedBuild(id, number, BuildStatus.PENDING, false);
-  }
-
-  private static CreatedBuild existing(Record3<UUID, Long, String> r) {
-    return new CreatedBuild(r.value1(), r.value2(), BuildStatus.valueOf(r.value3()), true);
+  /**
+   * {@link #create}s several builds in one statement and one transaction (all or none), returning
+   * the outcomes in the order of {@code builds}. A request repeating an earlier one's pipeline and
+   * idempotency key gets that build, as existing. Numbers follow the list order within each
+   * pipeline.
+   */
+  public List<CreatedBuild> createAll(List<NewBuild> builds) {
+    builds.forEach(Objects::requireNonNull);
+    return builds.isEmpty() ? List.of() : Admission.create(dsl, builds);
   }
 
   /** The build with its jobs (plan order) and their steps (in order). */

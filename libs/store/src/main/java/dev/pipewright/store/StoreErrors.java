@@ -7,6 +7,7 @@ import java.sql.SQLTransientException;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jooq.exception.DataAccessException;
+import org.postgresql.util.PSQLException;
 
 /** Turns database failures into the project's error taxonomy, in one place. */
 final class StoreErrors {
@@ -65,6 +66,22 @@ final class StoreErrors {
 
   static boolean isTransientState(String sqlState) {
     return sqlState != null && (sqlState.startsWith("08") || TRANSIENT_STATES.contains(sqlState));
+  }
+
+  /** Whether {@code e} is a unique violation of the named constraint. */
+  static boolean violates(Throwable e, String constraint) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof PSQLException pg
+          && UNIQUE_VIOLATION.equals(pg.getSQLState())
+          && pg.getServerErrorMessage() != null
+          && constraint.equals(pg.getServerErrorMessage().getConstraint())) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   static boolean hasState(Throwable e, String sqlState) {

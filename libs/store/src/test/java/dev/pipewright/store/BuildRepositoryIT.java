@@ -142,6 +142,57 @@ class BuildRepositoryIT {
   }
 
   @Test
+  void createAllNumbersInListOrderAndSharesRepeatedKeys() {
+    String a = pipeline();
+    String b = pipeline();
+    UUID earlier = builds.create(build(a).withIdempotencyKey("k0")).id();
+
+    List<CreatedBuild> created =
+        builds.createAll(
+            List.of(
+                build(a),
+                build(b).withIdempotencyKey("k1"),
+                build(a).withIdempotencyKey("k0"),
+                build(a).withIdempotencyKey("k1"),
+                build(b).withIdempotencyKey("k1"),
+                build(b)));
+
+    assertThat(created).extracting(CreatedBuild::number).containsExactly(2L, 1L, 1L, 3L, 1L, 2L);
+    assertThat(created)
+        .extracting(CreatedBuild::existing)
+        .containsExactly(false, false, true, false, true, false);
+    assertThat(created.get(2).id()).isEqualTo(earlier);
+    assertThat(created.get(4).id()).isEqualTo(created.get(1).id());
+    assertThat(get(created.get(3).id()).pipelineId()).isEqualTo(a);
+    assertThat(db.dsl().fetchCount(BUILDS, BUILDS.PIPELINE_ID.in(a, b))).isEqualTo(5);
+    assertThat(
+            db.dsl()
+                .fetchCount(
+                    OUTBOX,
+                    OUTBOX.BUILD_ID.in(
+                        created.stream()
+                            .filter(c -> !c.existing())
+                            .map(CreatedBuild::id)
+                            .toList())))
+        .isEqualTo(4);
+    assertThat(builds.createAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void aFailedCreateAllWritesNothingAndBurnsNoNumber() {
+    String a = pipeline();
+    builds.create(build(a));
+    String tooLong = "x".repeat(201);
+
+    assertThatThrownBy(() -> builds.createAll(List.of(build(a), build(tooLong))))
+        .isInstanceOfSatisfying(
+            CiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PERMANENT));
+
+    assertThat(db.dsl().fetchCount(BUILDS, BUILDS.PIPELINE_ID.eq(a))).isEqualTo(1);
+    assertThat(builds.create(build(a)).number()).isEqualTo(2);
+  }
+
+  @Test
   void concurrentCreatesNumberBuildsWithoutGapsPerPipeline() throws Exception {
     String a = pipeline();
     String b = pipeline();
