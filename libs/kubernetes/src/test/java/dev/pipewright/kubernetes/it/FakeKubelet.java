@@ -96,7 +96,13 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
   public void close() {
     closed = true;
     holds.values().forEach(CountDownLatch::countDown);
-    pods.shutdownNow();
+    pods.shutdown();
+    try {
+      // Pod threads write into the test's temp dir: they must be done before it is deleted.
+      pods.awaitTermination(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void runPod(Job job) {
@@ -219,6 +225,9 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
       if (c.getName().startsWith(hold.getKey())) {
         hold.getValue().await(30, TimeUnit.SECONDS);
       }
+    }
+    if (closed) {
+      return new Result(137, "");
     }
     List<String> command = new ArrayList<>();
     for (String arg : c.getCommand()) {
