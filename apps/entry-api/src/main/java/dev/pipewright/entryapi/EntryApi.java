@@ -8,6 +8,7 @@ import dev.pipewright.queue.BuildPublisher;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.AdmissionWriter;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.OutboxRepository;
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EntryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EntryApi.class);
+  // Builds per insert statement, and statements in flight: one batch forms while one is written.
+  private static final int ADMISSION_BATCH = 128;
+  private static final int ADMISSION_WRITERS = 2;
 
   private final EntryApiConfig config;
   private final ServerBuilder<?> grpcBuilder;
@@ -111,12 +115,16 @@ public final class EntryApi implements AutoCloseable {
         Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("log-follow-", 0).daemon().factory());
     resources.push(scheduler::shutdownNow);
+    // Closed after the gRPC server stopped, so calls still in flight get their builds written.
+    AdmissionWriter admissions = new AdmissionWriter(builds, ADMISSION_BATCH, ADMISSION_WRITERS);
+    resources.push(admissions);
     HealthStatusManager health = new HealthStatusManager();
     grpcServer =
         grpcBuilder
             .addService(
                 new PipelineServiceImpl(
                     builds,
+                    admissions,
                     StoreLogs.source(dsl),
                     relay::wake,
                     scheduler,

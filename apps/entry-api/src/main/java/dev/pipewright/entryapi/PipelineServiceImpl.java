@@ -13,6 +13,7 @@ import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.store.AdmissionWriter;
 import dev.pipewright.store.BuildPage;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
@@ -27,6 +28,7 @@ import java.util.function.Supplier;
 /** ci.v1.PipelineService over the store. Failures go through {@link GrpcErrors}. */
 final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplBase {
   private final BuildRepository builds;
+  private final AdmissionWriter admissions;
   private final WorkflowValidator workflows = new WorkflowValidator(1024);
   private final LogSource logs;
   private final Runnable onCreated;
@@ -34,16 +36,19 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
   private final Duration logPollInterval;
 
   /**
+   * @param admissions creates builds, many per statement under load
    * @param onCreated told after a new build committed (wakes the outbox relay)
    * @param scheduler runs the polls of following log streams
    */
   PipelineServiceImpl(
       BuildRepository builds,
+      AdmissionWriter admissions,
       LogSource logs,
       Runnable onCreated,
       ScheduledExecutorService scheduler,
       Duration logPollInterval) {
     this.builds = builds;
+    this.admissions = admissions;
     this.logs = logs;
     this.onCreated = onCreated;
     this.scheduler = scheduler;
@@ -56,7 +61,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
     unary(
         response,
         () -> {
-          CreatedBuild created = builds.create(Requests.newBuild(request, workflows));
+          CreatedBuild created = admissions.create(Requests.newBuild(request, workflows));
           if (!created.existing()) {
             onCreated.run();
           }
