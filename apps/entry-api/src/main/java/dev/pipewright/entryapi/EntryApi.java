@@ -11,6 +11,7 @@ import dev.pipewright.queue.QueueSettings;
 import dev.pipewright.store.AdmissionWriter;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
+import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.OutboxRepository;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -125,7 +126,7 @@ public final class EntryApi implements AutoCloseable {
                 new PipelineServiceImpl(
                     builds,
                     admissions,
-                    StoreLogs.source(dsl),
+                    StoreLogs.source(new LogRepository(dsl)),
                     relay::wake,
                     scheduler,
                     config.logPollInterval()))

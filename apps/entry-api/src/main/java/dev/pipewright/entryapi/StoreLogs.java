@@ -1,58 +1,33 @@
 package dev.pipewright.entryapi;
 
-import static dev.pipewright.store.jooq.Tables.BUILD_LOGS;
-
 import dev.pipewright.api.ci.v1.LogChunk;
-import dev.pipewright.models.CiException;
-import dev.pipewright.models.ErrorCode;
-import dev.pipewright.store.jooq.tables.records.BuildLogsRecord;
-import java.sql.SQLTransientException;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.exception.DataAccessException;
+import dev.pipewright.store.LogEntry;
+import dev.pipewright.store.LogRepository;
 
 /**
- * Reads {@code build_logs} for the API. The cursor is the chunk's row id, which grows with every
- * insert, so "after the cursor" never skips nor repeats a chunk of a build.
+ * The store's {@link LogRepository} seen as API log chunks. The cursor is the chunk's row id, which
+ * grows with every insert, so "after the cursor" never skips nor repeats a chunk of a build.
  */
 final class StoreLogs {
   private StoreLogs() {}
 
-  static LogSource source(DSLContext dsl) {
-    return (buildId, jobKey, stepNumber, afterCursor, limit) -> {
-      Condition where = BUILD_LOGS.BUILD_ID.eq(buildId).and(BUILD_LOGS.ID.gt(afterCursor));
-      if (jobKey != null) {
-        where = where.and(BUILD_LOGS.JOB_KEY.eq(jobKey));
-      }
-      if (stepNumber != null) {
-        where = where.and(BUILD_LOGS.STEP_NUMBER.eq(stepNumber));
-      }
-      try {
-        return dsl.selectFrom(BUILD_LOGS)
-            .where(where)
-            .orderBy(BUILD_LOGS.ID)
-            .limit(limit)
-            .fetch(StoreLogs::chunk);
-      } catch (DataAccessException e) {
-        // Only a lost or refused connection is worth retrying; anything else is a bug.
-        boolean lost =
-            e.getCause() instanceof SQLTransientException || e.sqlState().startsWith("08");
-        throw new CiException(
-            lost ? ErrorCode.TRANSIENT : ErrorCode.PERMANENT, "database: " + e.getMessage(), e);
-      }
-    };
+  static LogSource source(LogRepository logs) {
+    return (buildId, jobKey, stepNumber, afterCursor, limit) ->
+        logs.read(buildId, jobKey, stepNumber, afterCursor, limit).stream()
+            .map(StoreLogs::chunk)
+            .toList();
   }
 
-  private static LogChunk chunk(BuildLogsRecord r) {
+  static LogChunk chunk(LogEntry entry) {
     LogChunk.Builder chunk =
         LogChunk.newBuilder()
-            .setJobKey(r.getJobKey())
-            .setStepNumber(r.getStepNumber())
-            .setSequence(r.getSeq())
-            .setContent(r.getContent())
-            .setCursor(Long.toString(r.getId()));
-    if (r.getCreatedAt() != null) {
-      chunk.setCreateTime(Protos.timestamp(r.getCreatedAt().toInstant()));
+            .setJobKey(entry.jobKey() == null ? "" : entry.jobKey())
+            .setStepNumber(entry.stepNumber() == null ? 0 : entry.stepNumber())
+            .setSequence(entry.seq())
+            .setContent(entry.content())
+            .setCursor(Long.toString(entry.cursor()));
+    if (entry.createdAt() != null) {
+      chunk.setCreateTime(Protos.timestamp(entry.createdAt()));
     }
     return chunk.build();
   }
