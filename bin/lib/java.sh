@@ -22,3 +22,11 @@ pw_find_java_home() {
   echo "pipewright: no JDK 21 or newer found (set JAVA_HOME)" >&2
   return 1
 }
+
+# JDK 24+ warns on every start about libraries (Maven's Guice, Netty, gRPC) that still use
+# sun.misc.Unsafe or native access; these options allow them quietly. Older JDKs reject them.
+pw_quiet_jvm_opts() { # $1 = java home
+  if [ "$(pw_java_major "$1/bin/java")" -ge 24 ]; then
+    printf '%s\n' "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+  fi
+}
