@@ -7,6 +7,7 @@ import dev.pipewright.models.ErrorCode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -27,7 +28,44 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final String MAINTENANCE_DB = "postgres";
-  private static final int DEFAULT_POOL_SIZE = 10;
+
+  /**
+   * How the connection pool behaves.
+   *
+   * @param maxPoolSize connections at most; a few per core is plenty for PostgreSQL
+   * @param connectionTimeout how long a caller waits for a connection (from the pool, or a new one
+   *     from the server) before it fails TRANSIENT; at least 250 ms
+   */
+  public record PoolOptions(int maxPoolSize, Duration connectionTimeout) {
+    public PoolOptions {
+      if (maxPoolSize < 1) {
+        throw new IllegalArgumentException("maxPoolSize must be positive: " + maxPoolSize);
+      }
+      Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+      if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
+        throw new IllegalArgumentException(
+            "connectionTimeout below " + MIN_CONNECTION_TIMEOUT + ": " + connectionTimeout);
+      }
+    }
+
+    /** 10 connections, 30 s to get one. */
+    public static PoolOptions defaults() {
+      return new PoolOptions(10, Duration.ofSeconds(30));
+    }
+
+    public PoolOptions withMaxPoolSize(int size) {
+      return new PoolOptions(size, connectionTimeout);
+    }
+
+    public PoolOptions withConnectionTimeout(Duration timeout) {
+      return new PoolOptions(maxPoolSize, timeout);
+    }
+  }
+
+  // HikariCP's floor for connectionTimeout.
+  private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+  // HikariCP's default validationTimeout.
+  private static final Duration MAX_VALIDATION_TIMEOUT = Duration.ofSeconds(5);
 
   private final HikariDataSource dataSource;
   private final DSLContext dsl;
@@ -37,8 +75,14 @@ public final class Database implements AutoCloseable {
     this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
   }
 
+  /** {@link #open(String, String, String, PoolOptions)} with {@link PoolOptions#defaults()}. */
   public static Database open(String jdbcUrl, String user, String password) {
-    return open(jdbcUrl, user, password, DEFAULT_POOL_SIZE);
+    return open(jdbcUrl, user, password, PoolOptions.defaults());
+  }
+
+  /** {@link #open(String, String, String, PoolOptions)} with a pool of {@code maxPoolSize}. */
+  public static Database open(String jdbcUrl, String user, String password, int maxPoolSize) {
+    return open(jdbcUrl, user, password, PoolOptions.defaults().withMaxPoolSize(maxPoolSize));
   }
 
   /**
@@ -47,12 +91,13 @@ public final class Database implements AutoCloseable {
    * @throws CiException TRANSIENT when the server cannot be reached, PERMANENT when a migration
    *     fails
    */
-  public static Database open(String jdbcUrl, String user, String password, int maxPoolSize) {
+  public static Database open(String jdbcUrl, String user, String password, PoolOptions options) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Objects.requireNonNull(options, "options");
     createIfMissing(PgUrl.parse(jdbcUrl), user, password);
-    HikariDataSource pool = pool(jdbcUrl, user, password, maxPoolSize);
+    HikariDataSource pool = pool(jdbcUrl, user, password, options);
     try {
-      migrate(pool);
+      migrate(jdbcUrl, user, password);
       return new Database(pool);
     } catch (RuntimeException e) {
       pool.close();
@@ -136,12 +181,17 @@ public final class Database implements AutoCloseable {
   }
 
   private static HikariDataSource pool(
-      String jdbcUrl, String user, String password, int maxPoolSize) {
+      String jdbcUrl, String user, String password, PoolOptions options) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
     config.setPassword(password);
-    config.setMaximumPoolSize(maxPoolSize);
+    config.setMaximumPoolSize(options.maxPoolSize());
+    config.setConnectionTimeout(options.connectionTimeout().toMillis());
+    // Checking a pooled connection must give up well before the caller's wait does.
+    long validation =
+        Math.min(MAX_VALIDATION_TIMEOUT.toMillis(), options.connectionTimeout().toMillis() / 3);
+    config.setValidationTimeout(Math.max(MIN_CONNECTION_TIMEOUT.toMillis(), validation));
     config.setPoolName("pipewright-store");
     try {
       return new HikariDataSource(config);
@@ -151,10 +201,14 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static void migrate(DataSource dataSource) {
+  /**
+   * Migrates over Flyway's own connections: it holds more than one at a time, which a small pool
+   * with a short connection timeout would refuse.
+   */
+  private static void migrate(String jdbcUrl, String user, String password) {
     try {
       Flyway.configure()
-          .dataSource(dataSource)
+          .dataSource(jdbcUrl, user, password)
           .locations("classpath:db/migration")
           .load()
           .migrate();

@@ -2,9 +2,12 @@ package dev.pipewright.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +26,28 @@ class DatabaseIT {
       } finally {
         opened.forEach(Database::close);
       }
+    } finally {
+      Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
+    }
+  }
+
+  @Test
+  void aCallerWaitsForAConnectionNoLongerThanTheConfiguredTimeout() throws Exception {
+    String url = TestDatabase.uniqueUrl();
+    Database.PoolOptions options = new Database.PoolOptions(1, Duration.ofMillis(500));
+    try (Database db = Database.open(url, TestDatabase.USER, TestDatabase.PASSWORD, options);
+        Connection held = db.dataSource().getConnection()) {
+      OutboxRepository outbox = new OutboxRepository(db.dsl());
+
+      // The pool's default wait is 30 s: failing well within 10 s shows the option took effect.
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () ->
+              assertThatThrownBy(outbox::pendingCount)
+                  .isInstanceOfSatisfying(
+                      CiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT)));
+      held.close();
+      assertThat(outbox.pendingCount()).isZero();
     } finally {
       Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
     }
