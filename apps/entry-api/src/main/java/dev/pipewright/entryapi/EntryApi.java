@@ -1,7 +1,5 @@
 package dev.pipewright.entryapi;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.queue.BuildPublisher;
@@ -29,8 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,12 +85,16 @@ public final class EntryApi implements AutoCloseable {
   }
 
   private void startAll() throws IOException {
-    // Database.open creates and migrates; requests use a pool of ours that gives up on an
-    // unreachable database within seconds (UNAVAILABLE) instead of the pool default of 30 s.
-    Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword()).close();
-    HikariDataSource pool = pool(config);
-    resources.push(pool);
-    DSLContext dsl = DSL.using(pool, SQLDialect.POSTGRES);
+    // Requests give up on an unreachable database within seconds (UNAVAILABLE) rather than
+    // waiting out the pool's default of 30 s.
+    Database database =
+        Database.open(
+            config.databaseUrl(),
+            config.databaseUser(),
+            config.databasePassword(),
+            new Database.PoolOptions(config.databasePoolSize(), config.databaseConnectTimeout()));
+    resources.push(database);
+    DSLContext dsl = database.dsl();
     BuildRepository builds = new BuildRepository(dsl);
 
     QueueClient queue =
@@ -156,18 +156,6 @@ public final class EntryApi implements AutoCloseable {
   private static io.grpc.BindableService legacyReflection() {
     // v1alpha, for grpcurl and other clients older than the v1 reflection API.
     return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
-  }
-
-  private static HikariDataSource pool(EntryApiConfig config) {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(config.databaseUrl());
-    hikari.setUsername(config.databaseUser());
-    hikari.setPassword(config.databasePassword());
-    hikari.setMaximumPoolSize(config.databasePoolSize());
-    hikari.setConnectionTimeout(config.databaseConnectTimeout().toMillis());
-    hikari.setValidationTimeout(Math.min(1_000, config.databaseConnectTimeout().toMillis()));
-    hikari.setPoolName("entry-api");
-    return new HikariDataSource(hikari);
   }
 
   /** The bound gRPC port, or -1 for a transport without one (in-process). */
