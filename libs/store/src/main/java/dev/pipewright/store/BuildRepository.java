@@ -259,6 +259,11 @@ public final class BuildRepository {
   }
 
   private static CancelOutcome requestCancel(DSLContext tx, UUID id) {
+    // The outbox relay locks outbox rows, then updates their builds. Taking the locks in the same
+    // order (this build's outbox rows, then its row) means a cancel waits for a relay that holds
+    // the build's row in its batch instead of deadlocking with it; a row the relay published
+    // meanwhile is gone, and the build is QUEUED by then.
+    tx.select(OUTBOX.ID).from(OUTBOX).where(OUTBOX.BUILD_ID.eq(id)).forUpdate().fetch();
     String current =
         tx.select(BUILDS.STATUS)
             .from(BUILDS)
