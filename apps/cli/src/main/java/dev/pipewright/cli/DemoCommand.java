@@ -8,13 +8,13 @@ import dev.pipewright.cli.client.ApiErrors;
 import dev.pipewright.cli.client.ServerAddress;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.models.CiException;
-import dev.pipewright.pipeline.worker.WorkerConfig;
+import dev.pipewright.ops.config.ConfigException;
+import dev.pipewright.ops.config.PipewrightConfig;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,14 +36,16 @@ import picocli.CommandLine.Spec;
           + DemoCommand.EXAMPLE
           + " over gRPC with"
           + " this repository as its source, show it live, print its summary.",
-      "Needs PostgreSQL and RabbitMQ (PIPEWRIGHT_DATABASE_URL, PIPEWRIGHT_AMQP_URI); the database"
-          + " is created if missing. The gRPC and HTTP ports are free ones unless"
-          + " PIPEWRIGHT_GRPC_PORT / PIPEWRIGHT_HTTP_PORT are set.",
+      "Needs PostgreSQL and RabbitMQ (database.url, amqp.uri of --config FILE, or"
+          + " PIPEWRIGHT_DATABASE_URL, PIPEWRIGHT_AMQP_URI); the database is created if missing."
+          + " The gRPC and HTTP ports are free ones unless the file or PIPEWRIGHT_GRPC_PORT /"
+          + " PIPEWRIGHT_HTTP_PORT set them. Logs: warnings only unless a level is configured.",
       "Exit codes: 0 the build succeeded, 1 it did not (or the services could not start), 2"
-          + " usage error, 130 interrupted (the build is cancelled)."
+          + " usage error or invalid configuration, 130 interrupted (the build is cancelled)."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String EXAMPLE = ".workflows/example_pipeline.yml";
+  private static final String LOG_LEVEL = "PIPEWRIGHT_LOG_LEVEL";
 
   @Spec CommandSpec spec;
 
@@ -54,6 +56,8 @@ final class DemoCommand implements Callable<Integer> {
   Path workflow;
 
   @Mixin OutputOptions output;
+
+  @Mixin ConfigOptions configOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -68,6 +72,18 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int demo(PrintWriter out, PrintWriter err) throws Exception {
+    PipewrightConfig config;
+    try {
+      config = configOptions.load();
+    } catch (ConfigException e) {
+      return ConfigOptions.reject(e, err);
+    }
+    Map<String, String> environment = configOptions.environment();
+    CliLogging.apply(config.log().format(), liveViewLevel(config, environment));
+    if (configOptions.check) {
+      out.println(config.describe());
+      return ExitCodes.OK;
+    }
     Path cwd = Path.of("").toAbsolutePath();
     GitInfo git = GitInfo.of(cwd);
     Path root = git.root() != null ? git.root() : installRoot();
@@ -86,11 +102,7 @@ final class DemoCommand implements Callable<Integer> {
     if (git.root() == null && root != null) {
       git = GitInfo.of(root);
     }
-    Map<String, String> env = new HashMap<>(System.getenv());
-    // Free ports unless asked for: a demo must not fail because a server already holds 50051.
-    env.putIfAbsent(EntryApiConfig.GRPC_PORT, "0");
-    env.putIfAbsent(EntryApiConfig.HTTP_PORT, "0");
-    EntryApiConfig apiConfig = EntryApiConfig.fromEnvironment(env);
+    EntryApiConfig apiConfig = freePortsUnlessChosen(ServiceConfigs.api(config), environment);
     err.println(
         "pipewright demo: starting the entry API and a worker (database "
             + apiConfig.databaseUrl()
@@ -100,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
     err.flush();
     Services services;
     try {
-      services = Services.start(apiConfig, WorkerConfig.fromEnvironment(env));
+      services = Services.start(apiConfig, ServiceConfigs.worker(config));
     } catch (CiException | IllegalArgumentException e) {
       err.println("pipewright: cannot start the services: " + e.getMessage());
       return ExitCodes.FAILED;
@@ -142,6 +154,37 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCodes.FAILED;
       }
     }
+  }
+
+  /**
+   * Free ports unless the variables or the file chose others: a demo must not fail because a server
+   * already holds 50051. A file value equal to the default cannot be told from no value.
+   */
+  static EntryApiConfig freePortsUnlessChosen(EntryApiConfig api, Map<String, String> env) {
+    PipewrightConfig defaults = PipewrightConfig.defaults();
+    return api.withPorts(
+        chosen(env, EntryApiConfig.GRPC_PORT, api.grpcPort(), defaults.grpcPort())
+            ? api.grpcPort()
+            : 0,
+        chosen(env, EntryApiConfig.HTTP_PORT, api.httpPort(), defaults.httpPort())
+            ? api.httpPort()
+            : 0);
+  }
+
+  /**
+   * Warnings only, so log lines do not tear the live view, unless a level other than the default
+   * was asked for.
+   */
+  static String liveViewLevel(PipewrightConfig config, Map<String, String> env) {
+    String configured = config.log().level();
+    boolean chosen = chosen(env, LOG_LEVEL, configured, PipewrightConfig.defaults().log().level());
+    return chosen ? configured : "WARN";
+  }
+
+  private static boolean chosen(
+      Map<String, String> env, String variable, Object value, Object byDefault) {
+    String set = env.get(variable);
+    return (set != null && !set.isBlank()) || !value.equals(byDefault);
   }
 
   /** The example in the current directory, else in the repository. */

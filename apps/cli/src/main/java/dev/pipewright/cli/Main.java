@@ -1,6 +1,7 @@
 package dev.pipewright.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -35,15 +36,34 @@ import picocli.CommandLine.Command;
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
+  private final Map<String, String> environment;
+
+  private Main(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
   /** The configured command line; tests call {@code execute} on it with their own writers. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Main());
+    return commandLine(System.getenv());
+  }
+
+  /**
+   * A command line whose configuration ({@code PIPEWRIGHT_*}, {@code PIPEWRIGHT_CONFIG}) is read
+   * from {@code environment} instead of the process environment.
+   */
+  public static CommandLine commandLine(Map<String, String> environment) {
+    CommandLine cli = new CommandLine(new Main(environment));
     cli.setExecutionExceptionHandler(Main::internalError);
     return cli;
+  }
+
+  /** The environment of the command line {@code spec} belongs to. */
+  static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+    return ((Main) spec.root().userObject()).environment;
   }
 
   /** An unexpected failure is a bug: one line for the user, the stack trace only in debug logs. */

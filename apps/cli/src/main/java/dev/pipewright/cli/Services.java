@@ -1,8 +1,8 @@
 package dev.pipewright.cli;
 
-import ch.qos.logback.classic.Level;
 import dev.pipewright.entryapi.EntryApi;
 import dev.pipewright.entryapi.EntryApiConfig;
+import dev.pipewright.ops.lifecycle.GracefulShutdown;
 import dev.pipewright.pipeline.worker.PipelineService;
 import dev.pipewright.pipeline.worker.WorkerConfig;
 import java.util.ArrayDeque;
@@ -52,11 +52,16 @@ final class Services implements AutoCloseable {
     return worker;
   }
 
-  /** Services log at INFO: what a person running {@code serve} wants to see. */
-  static void verboseLogs() {
-    org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    if (root instanceof ch.qos.logback.classic.Logger logback) {
-      logback.setLevel(Level.INFO);
+  /**
+   * Lets {@code shutdown} stop what was started, in reverse order of start: the worker first, so it
+   * finishes or hands back its builds while the API still answers.
+   */
+  void registerWith(GracefulShutdown shutdown) {
+    if (api != null) {
+      shutdown.register("entry API", api::close);
+    }
+    if (worker != null) {
+      shutdown.register("worker", worker::close);
     }
   }
 

@@ -1,0 +1,214 @@
+package dev.pipewright.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipewright.entryapi.EntryApiConfig;
+import dev.pipewright.ops.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configuration of {@code serve} and {@code demo} through the real command line: a YAML file
+ * and an environment map, validated before anything starts ({@code --check-config} stops there).
+ */
+class ServeConfigTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        Main.commandLine(env)
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  /** The commands reconfigure logback for the whole JVM; later tests get the CLI's default. */
+  @AfterEach
+  void restoreLogging() throws Exception {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.reset();
+    new ContextInitializer(context).autoConfig();
+  }
+
+  private Path config(String yaml) throws Exception {
+    return Files.writeString(dir.resolve("pipewright.yaml"), yaml);
+  }
+
+  private static final String YAML =
+      """
+      database:
+        url: jdbc:postgresql://db.example:5432/ci
+        password: s3cret
+      grpc:
+        port: 6000
+      worker:
+        parallelism: 7
+        tick: 250ms
+      shutdown:
+        grace: 45s
+      log:
+        level: WARN
+      """;
+
+  @Test
+  void defaultsThenTheFileThenTheEnvironment() throws Exception {
+    Path file = config(YAML);
+    Map<String, String> env = Map.of("PIPEWRIGHT_GRPC_PORT", "7000", "PIPEWRIGHT_PARALLELISM", "");
+
+    Run run = run(env, "serve", "--config", file.toString(), "--check-config");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out().lines())
+        .contains(
+            "database.url = jdbc:postgresql://db.example:5432/ci",
+            "database.password = ***",
+            "grpc.port = 7000",
+            "http.port = 8080",
+            "worker.parallelism = 7",
+            "worker.tick = 250ms",
+            "shutdown.grace = 45s",
+            "log.level = WARN");
+    assertThat(run.out()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void theFileMayBeNamedByPipewrightConfigForEachServeCommandAndDemo() throws Exception {
+    Path file = config(YAML);
+    Map<String, String> env = Map.of(ConfigLoader.CONFIG_ENV, file.toString());
+
+    for (List<String> command :
+        List.of(
+            List.of("serve"),
+            List.of("serve", "api"),
+            List.of("serve", "worker"),
+            List.of("demo"))) {
+      List<String> args = new ArrayList<>(command);
+      args.add("--check-config");
+      Run run = run(env, args.toArray(String[]::new));
+
+      assertThat(run.exit()).as("%s", command).isZero();
+      assertThat(run.out().lines()).as("%s", command).contains("grpc.port = 6000");
+    }
+  }
+
+  @Test
+  void anInvalidConfigurationPrintsEveryProblemOnALineAndExitsTwo() throws Exception {
+    Path file = config("databse:\n  url: x\nworker:\n  parallelism: many\n");
+    Map<String, String> env = Map.of("PIPEWRIGHT_GRPC_PORT", "abc");
+
+    Run run = run(env, "serve", "--config", file.toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines())
+        .containsExactly(
+            "pipewright: invalid configuration: "
+                + file
+                + ":1:1: unknown key 'databse' (did you mean 'database'?)",
+            "pipewright: invalid configuration: PIPEWRIGHT_GRPC_PORT: expected a port 0-65535, got"
+                + " 'abc'",
+            "pipewright: invalid configuration: "
+                + file
+                + ":4:16: worker.parallelism: expected a positive integer, got 'many'");
+  }
+
+  @Test
+  void aMissingConfigFileExitsTwoForDemoAndServeWorker() {
+    Path missing = dir.resolve("missing.yaml");
+    for (String[] args :
+        List.of(
+            new String[] {"demo", "--config", missing.toString()},
+            new String[] {"serve", "worker", "--config", missing.toString()})) {
+      Run run = run(Map.of(), args);
+
+      assertThat(run.exit()).isEqualTo(2);
+      assertThat(run.err())
+          .isEqualTo(
+              "pipewright: invalid configuration: "
+                  + missing
+                  + ": cannot read the config file (no such file)\n");
+    }
+  }
+
+  @Test
+  void jsonLogLinesWhenAskedFor() throws Exception {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    Run run;
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      run = run(Map.of("PIPEWRIGHT_LOG_FORMAT", "json"), "serve", "--check-config");
+    } finally {
+      System.setErr(stderr);
+    }
+
+    assertThat(run.exit()).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : captured.toString(StandardCharsets.UTF_8).lines().toList()) {
+      lines.add(JSON.readTree(line));
+    }
+    assertThat(lines)
+        .anySatisfy(
+            line -> {
+              assertThat(line.path("level").asText()).isEqualTo("INFO");
+              assertThat(line.path("loggerName").asText()).isEqualTo(ServeCommand.class.getName());
+              assertThat(line.path("formattedMessage").asText())
+                  .isEqualTo("Configuration is valid");
+            });
+  }
+
+  @Test
+  void textLogLinesByDefault() throws Exception {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      run(Map.of(), "serve", "--check-config");
+    } finally {
+      System.setErr(stderr);
+    }
+
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .containsPattern(
+            "(?m)^\\S+ INFO  \\[[^]]+\\] dev\\.pipewright\\.cli\\.ServeCommand - Configuration is valid$");
+  }
+
+  @Test
+  void demoPicksFreePortsUnlessTheyWereChosen() {
+    EntryApiConfig defaults = EntryApiConfig.defaults();
+
+    assertThat(DemoCommand.freePortsUnlessChosen(defaults, Map.of()))
+        .extracting(EntryApiConfig::grpcPort, EntryApiConfig::httpPort)
+        .containsExactly(0, 0);
+    assertThat(
+            DemoCommand.freePortsUnlessChosen(defaults, Map.of(EntryApiConfig.GRPC_PORT, "50051")))
+        .extracting(EntryApiConfig::grpcPort, EntryApiConfig::httpPort)
+        .containsExactly(50051, 0);
+    assertThat(DemoCommand.freePortsUnlessChosen(defaults.withPorts(9000, 9001), Map.of()))
+        .extracting(EntryApiConfig::grpcPort, EntryApiConfig::httpPort)
+        .containsExactly(9000, 9001);
+  }
+}
