@@ -4,6 +4,7 @@ import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -29,14 +30,16 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Desired state of the objects a job instance needs, as a pure function of its {@link JobPlan}: no
  * client calls, so the YAML is unit-tested and a repeated start yields the same objects.
  *
- * <p>Pods meet the "restricted" Pod Security Standard. Scripts and env files (which may hold secret
- * values once rendered) travel in the build's Secret, mounted read-only; the Job itself carries no
- * secret value.
+ * <p>Pods meet the "restricted" Pod Security Standard. Scripts and env files travel in the build's
+ * Secret, mounted read-only; they hold no secret value: those are separate keys of the same Secret,
+ * referenced ({@code secretKeyRef}) by the containers of the steps that read them. Neither the Job
+ * nor the scripts carry a secret value.
  */
 public final class JobManifests {
   public static final String FINISH_CONTAINER = "finish";
@@ -182,16 +185,34 @@ public final class JobManifests {
   private Container stepContainer(JobPlan plan, PlannedStep step) {
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "pw-step"));
     command.addAll(step.shellArgv());
-    List<EnvVar> env =
-        List.of(
-            env("PW_STEP", Integer.toString(step.number())),
-            env(
-                "PW_RUN_WHEN",
-                String.join(
-                    " ", StepPlanner.JOB_STATUSES.stream().filter(step::runsWhen).toList())),
-            env("PW_CONTINUE_ON_ERROR", Boolean.toString(step.continueOnError())),
-            env("PW_TIMEOUT", Long.toString(step.timeoutSeconds())),
-            env("PW_WORKDIR", step.workingDirectory()));
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("PW_STEP", Integer.toString(step.number())));
+    env.add(env("PW_RUN_WHEN", String.join(" ", new TreeSet<>(step.runWhen()))));
+    if (!step.ifSteps().isEmpty()) {
+      env.add(
+          env(
+              "PW_IF_STEPS",
+              String.join(" ", step.ifSteps().stream().map(String::valueOf).toList())));
+    }
+    env.add(env("PW_CONTINUE_ON_ERROR", Boolean.toString(step.continueOnError())));
+    env.add(env("PW_TIMEOUT", Long.toString(step.timeoutSeconds())));
+    env.add(env("PW_WORKDIR", step.workingDirectory()));
+    if (step.mark() != null) {
+      env.add(env("PW_MARK", step.mark()));
+    }
+    // Secret-derived values reach only the steps that read them, and only by reference.
+    for (int index : step.values()) {
+      env.add(
+          new EnvVarBuilder()
+              .withName("PW_V_" + index)
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(KubeNames.secretName(plan.ref().buildId()))
+              .withKey(JobPlan.valueKey(plan.jobName(), index))
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
+    }
     return new ContainerBuilder()
         .withName(step.containerName())
         .withImage(plan.image())

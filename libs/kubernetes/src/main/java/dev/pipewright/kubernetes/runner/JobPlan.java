@@ -8,7 +8,8 @@ import java.util.Map;
  * A job instance resolved for Kubernetes: what the manifest builder turns into a Job and the build
  * Secret's entries, and what the runner needs to read the pod back into step results.
  *
- * @param files Secret keys → content (scripts and env files; they may hold secret values)
+ * @param files Secret keys → content: scripts and env files (never a secret value, see {@link
+ *     PodTemplates}) and the job's secret-derived values ({@link #valueKey})
  * @param outputs the job's {@code outputs:} templates, evaluated once its steps are done
  * @param activeDeadlineSeconds from {@code timeout-minutes}, capped by policy
  */
@@ -32,5 +33,10 @@ public record JobPlan(
   /** The Secret key of a step file: {@code <job name>.<step>.<kind>}. */
   public static String fileKey(String jobName, int stepNumber, String kind) {
     return jobName + "." + stepNumber + "." + kind;
+  }
+
+  /** The Secret key of the job's {@code index}th secret-derived value. */
+  public static String valueKey(String jobName, int index) {
+    return jobName + ".v" + index;
   }
 }

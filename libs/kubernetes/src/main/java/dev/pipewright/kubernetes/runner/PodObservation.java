@@ -79,7 +79,7 @@ public record PodObservation(
       } else if (state != null && state.getRunning() != null) {
         // The wrapper decides in milliseconds; predicting its choice avoids announcing a step
         // that will be skipped.
-        if (step.runsWhen(failedSoFar ? "failure" : "success")) {
+        if (step.runsWhen(failedSoFar ? "failure" : "success", k -> outcomeOf(results, k))) {
           steps.set(i, StepStatus.RUNNING);
           running = step.number();
         }
@@ -231,6 +231,12 @@ public record PodObservation(
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  private static String outcomeOf(List<StepResult> results, int stepNumber) {
+    StepResult r =
+        stepNumber >= 1 && stepNumber <= results.size() ? results.get(stepNumber - 1) : null;
+    return r == null ? "skipped" : r.outcome();
   }
 
   private static int firstUnfinished(List<StepResult> results) {

@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,10 +30,12 @@ import java.util.regex.Pattern;
  * pod will act on is unit-tested here.
  *
  * <p>The pod cannot evaluate expressions, so everything is evaluated now with the contexts known
- * before the job starts; a step's {@code if:} is evaluated once per possible job status and the pod
- * only picks the answer. The {@code steps} context only exists at run time in the pod, so a
- * workflow reading it (in {@code if:}, {@code run:}, {@code env:} or {@code with:}) is refused with
- * INVALID_SPEC instead of being run with wrong values; the local runner runs such workflows.
+ * before the job starts. What only the pod knows is left to the step wrapper in two forms: a step's
+ * {@code if:} becomes a table of the job statuses and outcomes of the earlier steps it reads under
+ * which it is true, and {@code ${{ steps.<id>.outputs.<name> }}}, {@code .outcome} and {@code
+ * .conclusion} in {@code run:} and {@code env:} become holes the wrapper fills (see {@link
+ * PodTemplates}). Other uses of the {@code steps} context are refused with INVALID_SPEC instead of
+ * being run with wrong values; the local runner runs such workflows.
  */
 public final class StepPlanner {
   /** Where the build's workspace is mounted in every container. */
@@ -46,6 +50,18 @@ public final class StepPlanner {
   static final List<String> JOB_STATUSES = List.of("success", "failure");
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^']|'')*'");
+  private static final Pattern IF_STEP_REF =
+      Pattern.compile(
+          "(?<![\\w.-])steps\\.([A-Za-z_][A-Za-z0-9_-]*)\\.(?:outcome|conclusion)(?![\\w-])",
+          Pattern.CASE_INSENSITIVE);
+  private static final Pattern STEPS_WORD =
+      Pattern.compile("(?<![\\w.-])steps(?![\\w-])", Pattern.CASE_INSENSITIVE);
+  private static final List<String> OUTCOMES = List.of("success", "failure", "skipped");
+
+  /** An {@code if:} reading more step outcomes than this would need too big a table. */
+  static final int MAX_IF_STEPS = 3;
+
   private static final Pattern CHECKOUT = Pattern.compile("actions/checkout@.+");
 
   private final KubernetesRunnerConfig config;
@@ -58,11 +74,12 @@ public final class StepPlanner {
     JobSpec job = run.job();
     String jobName = KubeNames.jobName(run.ref(), run.attempt());
     Map<String, Object> contexts = baseContexts(run);
-    Map<String, String> jobEnv = new LinkedHashMap<>();
-    renderEnv(run.workflow().env(), contexts, jobEnv, "env");
-    renderEnv(job.env(), contexts, jobEnv, "jobs." + job.id() + ".env");
-    jobEnv.putAll(defaultEnv(run));
-    contexts.put("env", Map.copyOf(jobEnv));
+    PodTemplates templates = new PodTemplates();
+    Map<String, PodTemplates.PodText> jobEnv = new LinkedHashMap<>();
+    renderEnv(templates, run.workflow().env(), contexts, jobEnv, "env");
+    renderEnv(templates, job.env(), contexts, jobEnv, "jobs." + job.id() + ".env");
+    defaultEnv(run).forEach((k, v) -> jobEnv.put(k, PodTemplates.PodText.literal(v)));
+    contexts.put("env", plain(jobEnv));
 
     RunDefaults defaults = orNone(job.defaults()).over(orNone(run.workflow().defaults()));
     String image =
@@ -72,43 +89,57 @@ public final class StepPlanner {
 
     Map<String, String> files = new LinkedHashMap<>();
     List<PlannedStep> steps = new ArrayList<>();
+    Map<Integer, Boolean> continueOnErrorOf = new LinkedHashMap<>();
     for (StepSpec step : job.steps()) {
       int number = step.index() + 1;
       String where = "jobs." + job.id() + ".steps[" + step.index() + "]";
-      Map<String, String> stepEnv = new LinkedHashMap<>();
+      Map<String, PodTemplates.PodText> stepEnv = new LinkedHashMap<>();
       Map<String, Object> stepContexts = new LinkedHashMap<>(contexts);
-      renderEnv(step.env(), stepContexts, stepEnv, where + ".env");
-      Map<String, String> visibleEnv = new LinkedHashMap<>(jobEnv);
+      Map<String, PodTemplates.PodText> visibleEnv = new LinkedHashMap<>(jobEnv);
+      renderEnv(templates, step.env(), stepContexts, stepEnv, where + ".env", jobEnv);
       visibleEnv.putAll(stepEnv);
-      stepContexts.put("env", visibleEnv);
+      stepContexts.put("env", plain(visibleEnv));
 
-      Set<String> runWhen = runWhen(step, stepContexts, where);
+      IfTable when = runWhen(step, stepContexts, where, templates, continueOnErrorOf);
       boolean continueOnError = truthy(step.continueOnError(), stepContexts, where);
       long timeout = minutes(step.timeoutMinutes(), stepContexts, where + ".timeout-minutes");
-      String script = script(step, run, stepContexts, where);
+      PodTemplates.PodText script = script(step, run, stepContexts, visibleEnv, templates, where);
+      List<PodTemplates.PodText> texts = new ArrayList<>(jobEnv.values());
+      texts.addAll(stepEnv.values());
+      texts.add(script);
+      String mark = texts.stream().anyMatch(PodTemplates.PodText::hasHoles) ? mark(texts) : null;
       String shellText =
           step.shell() != null ? step.shell() : step.uses() != null ? "sh" : defaults.shell();
+      String scriptPath = (mark == null ? FILES_DIR : STATE_DIR) + "/" + number + ".script";
       List<String> argv =
           shellText == null || shellText.isBlank()
               ? List.of()
-              : ShellCommand.resolve(shellText, exe -> true)
-                  .argvFor(FILES_DIR + "/" + number + ".script");
+              : ShellCommand.resolve(shellText, exe -> true).argvFor(scriptPath);
       String workdir = workingDirectory(step, defaults, stepContexts, where);
 
-      files.put(JobPlan.fileKey(jobName, number, "script"), script);
-      files.put(JobPlan.fileKey(jobName, number, "env"), envFile(jobEnv));
-      files.put(JobPlan.fileKey(jobName, number, "stepenv"), envFile(stepEnv));
+      files.put(JobPlan.fileKey(jobName, number, "script"), script.withMarks(mark));
+      files.put(JobPlan.fileKey(jobName, number, "env"), envFile(jobEnv, mark));
+      files.put(JobPlan.fileKey(jobName, number, "stepenv"), envFile(stepEnv, mark));
       steps.add(
           new PlannedStep(
               number,
               step.id(),
               step.displayName(),
               KubeNames.containerName(number, step.displayName()),
-              runWhen,
+              when.keys(),
               continueOnError,
               timeout * 60,
               argv,
-              workdir));
+              workdir,
+              when.steps(),
+              mark,
+              valueRefs(texts)));
+      templates.stepPlanned(step.id(), number);
+      continueOnErrorOf.put(number, continueOnError);
+    }
+    List<String> values = templates.values();
+    for (int i = 0; i < values.size(); i++) {
+      files.put(JobPlan.valueKey(jobName, i), values.get(i));
     }
     long jobMinutes =
         minutes(job.timeoutMinutes(), contexts, "jobs." + job.id() + ".timeout-minutes");
@@ -182,7 +213,18 @@ public final class StepPlanner {
     return env;
   }
 
-  private static Set<String> runWhen(StepSpec step, Map<String, Object> contexts, String where) {
+  /**
+   * A step's {@code if:} as the pod reads it: the keys under which it is true, each the job status
+   * ({@code success}/{@code failure}) followed by {@code :<outcome>} of each step in {@code steps}.
+   */
+  record IfTable(Set<String> keys, List<Integer> steps) {}
+
+  private static IfTable runWhen(
+      StepSpec step,
+      Map<String, Object> contexts,
+      String where,
+      PodTemplates templates,
+      Map<Integer, Boolean> continueOnErrorOf) {
     String text = step.ifCondition() == null ? "" : step.ifCondition();
     Condition condition;
     try {
@@ -190,38 +232,123 @@ public final class StepPlanner {
     } catch (ExpressionException e) {
       throw invalid(where + ".if", e);
     }
-    requireNoSteps(condition.contexts(), where + ".if");
+    Map<String, Integer> referenced = new LinkedHashMap<>();
+    if (condition.contexts().contains("steps")) {
+      String code = STRING_LITERAL.matcher(text).replaceAll("''");
+      Matcher m = IF_STEP_REF.matcher(code);
+      while (m.find()) {
+        Integer number = templates.earlierStep(m.group(1));
+        if (number != null) {
+          referenced.putIfAbsent(m.group(1).toLowerCase(Locale.ROOT), number);
+        }
+      }
+      if (STEPS_WORD.matcher(IF_STEP_REF.matcher(code).replaceAll("")).find()
+          || referenced.size() > MAX_IF_STEPS) {
+        throw new CiException(
+            ErrorCode.INVALID_SPEC,
+            where
+                + ".if: the Kubernetes runner evaluates if: before the pod starts, for every"
+                + " outcome of the steps it reads; it supports steps.<id>.outcome and"
+                + " steps.<id>.conclusion of at most "
+                + MAX_IF_STEPS
+                + " earlier steps, not steps.<id>.outputs or other uses of the steps context;"
+                + " test the output in the script instead, or run this workflow with the local"
+                + " runner");
+      }
+    }
+    List<String> keys = new ArrayList<>(List.of(""));
+    List<Map<String, Object>> stepContexts = new ArrayList<>(List.of(Map.of()));
+    for (Map.Entry<String, Integer> ref : referenced.entrySet()) {
+      List<String> nextKeys = new ArrayList<>();
+      List<Map<String, Object>> nextContexts = new ArrayList<>();
+      boolean continueOnError = continueOnErrorOf.getOrDefault(ref.getValue(), false);
+      for (int i = 0; i < keys.size(); i++) {
+        for (String outcome : OUTCOMES) {
+          String conclusion = outcome.equals("failure") && continueOnError ? "success" : outcome;
+          Map<String, Object> steps = new LinkedHashMap<>(stepContexts.get(i));
+          steps.put(
+              ref.getKey(),
+              Map.of("outcome", outcome, "conclusion", conclusion, "outputs", Map.of()));
+          nextKeys.add(keys.get(i) + ":" + outcome);
+          nextContexts.add(steps);
+        }
+      }
+      keys = nextKeys;
+      stepContexts = nextContexts;
+    }
     Set<String> when = new LinkedHashSet<>();
     for (String status : JOB_STATUSES) {
       JobState state = status.equals("success") ? JobState.SUCCESS : JobState.FAILURE;
-      try {
-        if (condition.test(context(contexts, state))) {
-          when.add(status);
+      for (int i = 0; i < keys.size(); i++) {
+        Map<String, Object> all = new LinkedHashMap<>(contexts);
+        all.put("steps", stepContexts.get(i));
+        try {
+          if (condition.test(context(all, state))) {
+            when.add(status + keys.get(i));
+          }
+        } catch (ExpressionException e) {
+          throw invalid(where + ".if", e);
         }
-      } catch (ExpressionException e) {
-        throw invalid(where + ".if", e);
       }
     }
-    return when;
+    return new IfTable(when, List.copyOf(referenced.values()));
   }
 
-  private static String script(
-      StepSpec step, JobRun run, Map<String, Object> contexts, String where) {
+  private static PodTemplates.PodText script(
+      StepSpec step,
+      JobRun run,
+      Map<String, Object> contexts,
+      Map<String, PodTemplates.PodText> env,
+      PodTemplates templates,
+      String where) {
     if (step.run() != null) {
-      return render(step.run(), contexts, where + ".run");
-    }
-    Map<String, String> with = new LinkedHashMap<>();
-    if (step.with() != null) {
-      step.with().forEach((k, v) -> with.put(k, render(v, contexts, where + ".with." + k)));
+      return templates.render(step.run(), contexts, env, where + ".run");
     }
     if (step.uses() != null && CHECKOUT.matcher(step.uses()).matches()) {
-      return checkoutScript(run, with);
+      // Only the inputs the checkout script uses: a token: input (usually a secret) is not needed.
+      Map<String, String> with = new LinkedHashMap<>();
+      if (step.with() != null) {
+        for (String key : List.of("repository", "ref", "path")) {
+          String value = step.with().get(key);
+          if (value != null) {
+            with.put(key, renderNoSecrets(value, contexts, where + ".with." + key));
+          }
+        }
+      }
+      return PodTemplates.PodText.literal(checkoutScript(run, with));
     }
     // A step we cannot run fails on its own, as an unsupported action does on GitHub.
-    return "echo "
-        + shellQuote(
-            "::error::uses: " + step.uses() + " is not supported by the" + " Kubernetes runner")
-        + " >&2\nexit 1\n";
+    return PodTemplates.PodText.literal(
+        "echo "
+            + shellQuote(
+                "::error::uses: " + step.uses() + " is not supported by the" + " Kubernetes runner")
+            + " >&2\nexit 1\n");
+  }
+
+  /** A marker that occurs in none of the texts' literal parts (so the wrapper finds only holes). */
+  static String mark(List<PodTemplates.PodText> texts) {
+    for (int i = 0; ; i++) {
+      String mark = "@pw" + (i == 0 ? "" : Integer.toString(i)) + "@";
+      boolean clash =
+          texts.stream()
+              .flatMap(t -> t.parts().stream())
+              .anyMatch(p -> p.literal() != null && p.literal().contains(mark));
+      if (!clash) {
+        return mark;
+      }
+    }
+  }
+
+  private static List<Integer> valueRefs(List<PodTemplates.PodText> texts) {
+    Set<Integer> refs = new java.util.TreeSet<>();
+    for (PodTemplates.PodText t : texts) {
+      for (PodTemplates.Part p : t.parts()) {
+        if (p.ref() != null && p.ref().startsWith("v.")) {
+          refs.add(Integer.parseInt(p.ref().substring(2)));
+        }
+      }
+    }
+    return List.copyOf(refs);
   }
 
   /** {@code actions/checkout}: fetch the build's commit into the (shared) workspace. */
@@ -260,36 +387,66 @@ public final class StepPlanner {
   }
 
   private static void renderEnv(
-      Map<String, String> env,
+      PodTemplates templates,
+      Map<String, String> spec,
       Map<String, Object> contexts,
-      Map<String, String> out,
+      Map<String, PodTemplates.PodText> out,
       String where) {
-    if (env == null) {
+    renderEnv(templates, spec, contexts, out, where, Map.of());
+  }
+
+  /** Each value sees {@code outer} and the values before it in its {@code env} context. */
+  private static void renderEnv(
+      PodTemplates templates,
+      Map<String, String> spec,
+      Map<String, Object> contexts,
+      Map<String, PodTemplates.PodText> out,
+      String where,
+      Map<String, PodTemplates.PodText> outer) {
+    if (spec == null) {
       return;
     }
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      Map<String, Object> visible = new LinkedHashMap<>(contexts);
-      Map<String, Object> soFar = new LinkedHashMap<>();
-      if (contexts.get("env") instanceof Map<?, ?> m) {
-        m.forEach((k, v) -> soFar.put(String.valueOf(k), v));
-      }
-      soFar.putAll(out);
-      visible.put("env", soFar);
-      out.put(e.getKey(), render(e.getValue(), visible, where + "." + e.getKey()));
+    for (Map.Entry<String, String> e : spec.entrySet()) {
+      Map<String, PodTemplates.PodText> visible = new LinkedHashMap<>(outer);
+      visible.putAll(out);
+      String value = e.getValue() == null ? "" : e.getValue();
+      out.put(e.getKey(), templates.render(value, contexts, visible, where + "." + e.getKey()));
     }
   }
 
+  private static Map<String, String> plain(Map<String, PodTemplates.PodText> env) {
+    Map<String, String> out = new LinkedHashMap<>();
+    env.forEach((k, v) -> out.put(k, v.plain()));
+    return out;
+  }
+
+  /** A value the planner itself acts on (image, working directory...): known now, no holes. */
   private static String render(String text, Map<String, Object> contexts, String where) {
     if (text == null) {
       return null;
     }
     try {
       Template template = Template.parse(text);
-      template.expressions().forEach(x -> requireNoSteps(x.contexts(), where));
+      template.expressions().forEach(x -> PodTemplates.requireKnownNow(x.contexts(), where));
       return template.render(context(contexts, JobState.SUCCESS));
     } catch (ExpressionException e) {
       throw invalid(where, e);
     }
+  }
+
+  /** A value that ends up in a script: refuses secrets, which must not be written there. */
+  private static String renderNoSecrets(String text, Map<String, Object> contexts, String where) {
+    try {
+      if (Template.parse(text).expressions().stream()
+          .anyMatch(x -> x.contexts().contains("secrets"))) {
+        throw new CiException(
+            ErrorCode.INVALID_SPEC,
+            where + " reads secrets, which the Kubernetes runner does not write into scripts");
+      }
+    } catch (ExpressionException e) {
+      throw invalid(where, e);
+    }
+    return render(text, contexts, where);
   }
 
   private static boolean truthy(String text, Map<String, Object> contexts, String where) {
@@ -316,32 +473,45 @@ public final class StepPlanner {
     }
   }
 
-  private static void requireNoSteps(Set<String> usedContexts, String where) {
-    if (usedContexts.contains("steps")) {
-      throw new CiException(
-          ErrorCode.INVALID_SPEC,
-          where
-              + " reads the steps context, which the Kubernetes runner cannot evaluate inside"
-              + " the pod; run this workflow with the local runner");
-    }
-  }
-
   private static EvalContext context(Map<String, Object> contexts, JobState state) {
     return EvalContext.builder().contexts(contexts).jobState(state).build();
   }
 
-  private static CiException invalid(String where, ExpressionException e) {
+  static CiException invalid(String where, ExpressionException e) {
     return new CiException(ErrorCode.INVALID_SPEC, where + ": " + e.getMessage(), e);
   }
 
   /** {@code export NAME='value'} lines; names a POSIX shell cannot export are left out. */
   static String envFile(Map<String, String> env) {
+    Map<String, PodTemplates.PodText> texts = new LinkedHashMap<>();
+    env.forEach((k, v) -> texts.put(k, PodTemplates.PodText.literal(v)));
+    return envFile(texts, null);
+  }
+
+  /**
+   * The env file a step's wrapper sources. A value with holes is expanded by the wrapper's {@code
+   * pw_expand} (the {@code x} keeps trailing newlines, which command substitution drops).
+   */
+  static String envFile(Map<String, PodTemplates.PodText> env, String mark) {
     StringBuilder out = new StringBuilder();
     env.forEach(
         (name, value) -> {
-          if (ENV_NAME.matcher(name).matches()) {
-            out.append("export ").append(name).append('=').append(shellQuote(value)).append('\n');
+          if (!ENV_NAME.matcher(name).matches()) {
+            return;
           }
+          if (!value.hasHoles()) {
+            out.append("export ").append(name).append('=').append(shellQuote(value.plain()));
+          } else {
+            out.append(name)
+                .append("=$(pw_expand ")
+                .append(shellQuote(value.withMarks(mark)))
+                .append("; printf x); export ")
+                .append(name)
+                .append("=\"${")
+                .append(name)
+                .append("%x}\"");
+          }
+          out.append('\n');
         });
     return out.toString();
   }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -231,13 +232,20 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     for (String arg : c.getCommand()) {
-      command.add(arg.replace("/pipewright/files", files.toString()));
+      command.add(
+          arg.replace("/pipewright/files", files.toString())
+              .replace("/pipewright/state", state.toString()));
     }
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
     for (EnvVar e : c.getEnv()) {
-      pb.environment().put(e.getName(), e.getValue().replace("/workspace", workspace.toString()));
+      pb.environment()
+          .put(
+              e.getName(),
+              e.getValueFrom() != null
+                  ? secretValue(e.getValueFrom().getSecretKeyRef())
+                  : e.getValue().replace("/workspace", workspace.toString()));
     }
     pb.environment().put("PW_STATE_DIR", state.toString());
     pb.environment().put("PW_FILES_DIR", files.toString());
@@ -256,6 +264,12 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
     int exit = p.waitFor();
     String message = Files.exists(term) ? Files.readString(term) : "";
     return new Result(exit, message);
+  }
+
+  private String secretValue(SecretKeySelector ref) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
   }
 
   private static ContainerStatus waiting(String name) {

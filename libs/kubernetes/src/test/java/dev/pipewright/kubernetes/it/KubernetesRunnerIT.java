@@ -117,8 +117,14 @@ class KubernetesRunnerIT {
             - id: v
               run: echo "version=1.2.3" >> "$GITHUB_OUTPUT"
             - name: Flaky
+              id: flaky
               run: exit 1
               continue-on-error: true
+            - name: Reads steps
+              if: steps.flaky.outcome == 'failure'
+              env:
+                V: ${{ steps.v.outputs.version }}
+              run: echo "got $V ${{ steps.flaky.conclusion }} ${{ secrets.TOKEN }}"
         test:
           needs: build
           runs-on: ubuntu-latest
@@ -166,6 +172,8 @@ class KubernetesRunnerIT {
               "build step 2 SUCCEEDED",
               "build step 3 started",
               "build step 3 SUCCEEDED",
+              "build step 4 started",
+              "build step 4 SUCCEEDED",
               "build SUCCEEDED");
       assertThat(observer.of("test"))
           .containsExactly(
@@ -186,6 +194,7 @@ class KubernetesRunnerIT {
       JobRef build = new JobRef(buildId, "build");
       JobRef test = new JobRef(buildId, "test");
       assertThat(store.text(build, 1)).isEqualTo("compiling\ndone\n");
+      assertThat(store.text(build, 4)).isEqualTo("got 1.2.3 success ***\n");
       assertThat(store.text(test, 1)).isEqualTo("testing 1.2.3 with ***\n");
       assertThat(store.text(test, 4)).isEqualTo("report\n");
       assertThat(store.text(test, 3)).isEmpty();

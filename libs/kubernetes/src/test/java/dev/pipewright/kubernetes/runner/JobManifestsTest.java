@@ -3,6 +3,7 @@ package dev.pipewright.kubernetes.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -93,19 +94,84 @@ class JobManifestsTest {
   }
 
   @Test
-  void secretValuesStayInTheSecret() {
-    JobPlan plan = plan();
+  void secretValuesStayInTheSecretAndReachOnlyTheStepsThatReadThemByReference() {
+    String yaml =
+        """
+        on: push
+        env:
+          DERIVED: pre-${{ secrets.TOKEN }}
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo no secret here
+                env:
+                  TOKEN: ${{ secrets.TOKEN }}
+                  SHOUT: ${{ format('{0}!', env.TOKEN) }}
+              - run: make test TOKEN=${{ secrets.TOKEN }} OTHER=${{ secrets.OTHER || 'none' }}
+              - uses: actions/checkout@v4
+                with:
+                  token: ${{ secrets.TOKEN }}
+        """;
+    JobPlan plan =
+        new StepPlanner(Fixtures.CONFIG)
+            .plan(
+                Fixtures.run("b1", yaml, "build")
+                    .secrets(Map.of("TOKEN", "s3cr3t", "OTHER", "0th3r"))
+                    .build());
     String jobYaml = Serialization.asYaml(manifests.job(plan, owner));
-    assertThat(jobYaml).doesNotContain("s3cr3t");
+    assertThat(jobYaml).doesNotContain("s3cr3t", "0th3r");
     Secret secret = manifests.secret(plan, owner);
-    String script =
-        new String(
-            Base64.getDecoder()
-                .decode(secret.getData().get(JobPlan.fileKey(plan.jobName(), 2, "script"))),
-            StandardCharsets.UTF_8);
-    assertThat(script).isEqualTo("make test TOKEN=s3cr3t");
+    Map<String, String> decoded = new java.util.TreeMap<>();
+    secret
+        .getData()
+        .forEach(
+            (k, v) ->
+                decoded.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    // Scripts and env files hold holes; the values are keys of their own.
+    decoded.forEach(
+        (k, v) -> {
+          if (!k.startsWith(plan.jobName() + ".v")) {
+            assertThat(v).as(k).doesNotContain("s3cr3t", "0th3r");
+          }
+        });
+    assertThat(decoded)
+        .containsEntry(JobPlan.valueKey(plan.jobName(), 0), "s3cr3t")
+        .containsEntry(JobPlan.valueKey(plan.jobName(), 1), "s3cr3t!")
+        .containsEntry(JobPlan.valueKey(plan.jobName(), 2), "0th3r")
+        .doesNotContainKey(JobPlan.valueKey(plan.jobName(), 3));
+    assertThat(decoded.get(JobPlan.fileKey(plan.jobName(), 1, "env")))
+        .startsWith("DERIVED=$(pw_expand 'pre-@pw@v.0@pw@'; printf x)");
+    assertThat(decoded.get(JobPlan.fileKey(plan.jobName(), 2, "script")))
+        .isEqualTo("make test TOKEN=@pw@v.0@pw@ OTHER=@pw@v.2@pw@");
+
+    PodSpec pod = manifests.job(plan, owner).getSpec().getTemplate().getSpec();
+    String secretName = KubeNames.secretName("b1");
+    for (Container c : pod.getInitContainers()) {
+      for (EnvVar e : c.getEnv()) {
+        if (e.getName().startsWith("PW_V_")) {
+          assertThat(e.getValue()).isNull();
+          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secretName);
+          assertThat(decoded).containsKey(e.getValueFrom().getSecretKeyRef().getKey());
+        }
+      }
+    }
+    // The workflow env (DERIVED) is every step's; SHOUT only step 1's; step 2 reads OTHER too;
+    // the checkout's token: input is not used, so not read.
+    String v = plan.jobName() + ".v";
+    assertThat(secretRefs(pod.getInitContainers().get(0))).containsExactly(v + 0, v + 1);
+    assertThat(secretRefs(pod.getInitContainers().get(1))).containsExactly(v + 0, v + 2);
+    assertThat(secretRefs(pod.getInitContainers().get(2))).containsExactly(v + 0);
+    assertThat(pod.getContainers().getFirst().getEnv()).noneMatch(e -> e.getValueFrom() != null);
     assertThat(secret.getMetadata().getOwnerReferences()).containsExactly(owner);
     assertThat(secret.getMetadata().getName()).isEqualTo("pw-b1-secrets");
+  }
+
+  private static java.util.List<String> secretRefs(Container c) {
+    return c.getEnv().stream()
+        .filter(e -> e.getValueFrom() != null)
+        .map(e -> e.getValueFrom().getSecretKeyRef().getKey())
+        .toList();
   }
 
   @Test

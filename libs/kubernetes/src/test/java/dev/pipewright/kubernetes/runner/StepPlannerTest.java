@@ -84,8 +84,15 @@ class StepPlannerTest {
     JobRun run = Fixtures.run("b1", WORKFLOW, "build").secrets(Map.of("TOKEN", "s3cr3t")).build();
     JobPlan plan = planner.plan(run);
     String job = plan.jobName();
+    // The secret is a hole the wrapper fills from a secretKeyRef variable, never script text.
     assertThat(plan.files().get(JobPlan.fileKey(job, 2, "script")))
-        .isEqualTo("make test TOKEN=s3cr3t");
+        .isEqualTo("make test TOKEN=@pw@v.0@pw@");
+    assertThat(plan.files().get(JobPlan.valueKey(job, 0))).isEqualTo("s3cr3t");
+    assertThat(plan.steps().get(1).values()).containsExactly(0);
+    assertThat(plan.steps().get(1).mark()).isEqualTo("@pw@");
+    assertThat(plan.steps().get(1).shellArgv()).isEmpty();
+    assertThat(plan.steps().get(2).values()).isEmpty();
+    assertThat(plan.steps().get(2).mark()).isNull();
     assertThat(plan.files().get(JobPlan.fileKey(job, 2, "env")))
         .contains(
             "export LEVEL='job'\n", "export GREETING='hello'\n", "export GITHUB_SHA='abc1234'");
@@ -96,7 +103,49 @@ class StepPlannerTest {
   }
 
   @Test
-  void refusesWorkflowsThatReadTheStepsContext() {
+  void anIfReadingStepOutcomesBecomesATableOverThoseOutcomes() {
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - id: a
+                run: "true"
+                continue-on-error: true
+              - id: b
+                run: "true"
+              - if: always() && steps.a.conclusion == 'success' && steps.b.outcome != 'skipped'
+                run: echo yes
+              - if: steps.nope.outcome == 'success' || steps.c.outcome == 'success'
+                run: echo no
+              - id: c
+                run: "true"
+        """;
+    JobPlan plan = planner.plan(Fixtures.run("b1", yaml, "build").build());
+    PlannedStep third = plan.steps().get(2);
+    assertThat(third.ifSteps()).containsExactly(1, 2);
+    // a's conclusion is success when its outcome is success or (continue-on-error) failure.
+    assertThat(third.runWhen())
+        .containsExactlyInAnyOrder(
+            "success:success:success",
+            "success:success:failure",
+            "success:failure:success",
+            "success:failure:failure",
+            "failure:success:success",
+            "failure:success:failure",
+            "failure:failure:success",
+            "failure:failure:failure");
+    assertThat(third.runsWhen("failure", n -> n == 1 ? "failure" : "success")).isTrue();
+    assertThat(third.runsWhen("success", n -> n == 1 ? "skipped" : "success")).isFalse();
+    // Unknown and later steps read as null, as on GitHub: not part of the table.
+    assertThat(plan.steps().get(3).ifSteps()).isEmpty();
+    assertThat(plan.steps().get(3).runWhen()).isEmpty();
+  }
+
+  @Test
+  void stepReferencesInRunAndEnvBecomeHolesWithAMarkAbsentFromTheText() {
     String yaml =
         """
         on: push
@@ -106,13 +155,75 @@ class StepPlannerTest {
             steps:
               - id: a
                 run: echo "x=1" >> "$GITHUB_OUTPUT"
+              - env:
+                  X: v=${{ steps.a.outputs.X }}
+                run: echo '@pw@' ${{ steps.a.outcome }} ${{ steps.a.conclusion }}
+        """;
+    JobPlan plan = planner.plan(Fixtures.run("b1", yaml, "build").build());
+    PlannedStep second = plan.steps().get(1);
+    assertThat(second.mark()).isEqualTo("@pw1@");
+    assertThat(plan.files().get(JobPlan.fileKey(plan.jobName(), 2, "script")))
+        .isEqualTo("echo '@pw@' @pw1@u.1@pw1@ @pw1@c.1@pw1@");
+    assertThat(plan.files().get(JobPlan.fileKey(plan.jobName(), 2, "stepenv")))
+        .isEqualTo("X=$(pw_expand 'v=@pw1@o.1.x@pw1@'; printf x); export X=\"${X%x}\"\n");
+  }
+
+  @Test
+  void refusesStepsContextUsesThePodCannotEvaluate() {
+    String outputsInIf =
+        """
               - if: steps.a.outputs.x == '1'
                 run: echo yes
         """;
+    assertRefused(outputsInIf, "jobs.build.steps[1].if", "steps.<id>.outputs");
+    String fourOutcomes =
+        """
+              - id: b
+                run: "true"
+              - id: c
+                run: "true"
+              - id: d
+                run: "true"
+              - if: steps.a.outcome == steps.b.outcome && steps.c.outcome == steps.d.outcome
+                run: echo yes
+        """;
+    assertRefused(fourOutcomes, "jobs.build.steps[4].if", "at most 3");
+    String functionOfSteps =
+        """
+              - run: echo ${{ toJSON(steps.a.outputs) }}
+        """;
+    assertRefused(functionOfSteps, "jobs.build.steps[1].run", "toJSON(steps.a.outputs)");
+    String workdir =
+        """
+              - run: "true"
+                working-directory: ${{ steps.a.outputs.dir }}
+        """;
+    assertRefused(workdir, "working-directory", "only supports in run:, env: and if:");
+    String envOfSteps =
+        """
+              - env:
+                  X: ${{ steps.a.outputs.x }}
+                run: echo ${{ env.X }}
+        """;
+    assertRefused(envOfSteps, "jobs.build.steps[1].run", "use $X in the script");
+  }
+
+  private void assertRefused(String laterSteps, String where, String why) {
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - id: a
+                run: echo "x=1" >> "$GITHUB_OUTPUT"
+        """
+            + laterSteps;
     assertThatThrownBy(() -> planner.plan(Fixtures.run("b1", yaml, "build").build()))
         .isInstanceOf(CiException.class)
-        .hasMessageContaining("jobs.build.steps[1].if")
-        .hasMessageContaining("steps context")
+        .hasMessageContaining(where)
+        .hasMessageContaining(why)
         .satisfies(e -> assertThat(((CiException) e).code()).isEqualTo(ErrorCode.INVALID_SPEC));
   }
 

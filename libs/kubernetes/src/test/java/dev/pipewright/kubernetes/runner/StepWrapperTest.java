@@ -2,6 +2,9 @@ package dev.pipewright.kubernetes.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +98,133 @@ class StepWrapperTest {
         .contains("result=failure", "exit=1");
   }
 
+  static final String STEPS_WORKFLOW =
+      """
+      on: push
+      jobs:
+        build:
+          runs-on: ubuntu-latest
+          env:
+            TOKEN: ${{ secrets.TOKEN }}
+          steps:
+            - id: gen
+              run: |
+                echo "answer=4'2 \\$HOME" >> "$GITHUB_OUTPUT"
+                printf 'multi<<EOF\\nline 1\\nline 2\\nEOF\\n' >> "$GITHUB_OUTPUT"
+            - id: flaky
+              run: exit 3
+              continue-on-error: true
+            - name: Reads outputs in run and env
+              env:
+                ANSWER: "[${{ steps.gen.outputs.answer }}]"
+                FLAKY: ${{ steps.flaky.outcome }}/${{ steps.flaky.conclusion }}
+              run: |
+                test "$ANSWER" = "[4'2 \\$HOME]"
+                test "$FLAKY" = failure/success
+                test "${{ steps.gen.outputs.MULTI }}" = "$(printf 'line 1\\nline 2')"
+                test "${{ steps.later.outputs.x }}" = ""
+                test "$TOKEN" = "s3cr3t"
+                test "${{ secrets.TOKEN }}" = "s3cr3t"
+                echo "ran=yes" >> "$GITHUB_OUTPUT"
+            - name: Runs because flaky failed
+              if: steps.flaky.outcome == 'failure'
+              run: echo "ran=yes" >> "$GITHUB_OUTPUT"
+            - name: Skipped because gen succeeded
+              if: ${{ steps.gen.outcome != 'success' }}
+              run: exit 1
+            - name: Always, reading a skipped step
+              if: always() && steps.later.outcome == null
+              run: echo "ran=yes" >> "$GITHUB_OUTPUT"
+            - id: later
+              run: "true"
+      """;
+
+  @Test
+  void stepsContextFlowsThroughThePodsStateDirectory() throws Exception {
+    JobPlan plan =
+        new StepPlanner(Fixtures.CONFIG)
+            .plan(
+                Fixtures.run("b1", STEPS_WORKFLOW, "build")
+                    .secrets(Map.of("TOKEN", "s3cr3t"))
+                    .build());
+    List<String> results = runPlan(plan);
+    assertThat(results.get(0)).contains("result=success");
+    assertThat(results.get(1)).contains("result=failure", "exit=3");
+    assertThat(results.get(2)).contains("result=success", "outputs=" + b64("ran=yes\n"));
+    assertThat(results.get(3)).contains("result=success");
+    assertThat(results.get(4)).isEqualTo("result=skipped\n");
+    assertThat(results.get(5)).contains("result=success");
+    assertThat(results.get(6)).contains("result=success");
+    assertThat(finish()).isZero();
+    assertThat(Files.readString(state.resolve("outcome.5"))).isEqualTo("skipped");
+    assertThat(Files.readString(state.resolve("outputs.1/answer"))).isEqualTo("4'2 $HOME");
+  }
+
+  @Test
+  void anIfReadingAFailedStepRunsUnderTheFailureKey() throws Exception {
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - id: a
+                run: exit 1
+              - if: failure() && steps.a.conclusion == 'failure'
+                run: "true"
+              - if: steps.a.outcome == 'failure'
+                run: "true"
+        """;
+    List<String> results =
+        runPlan(new StepPlanner(Fixtures.CONFIG).plan(Fixtures.run("b1", yaml, "build").build()));
+    assertThat(results.get(0)).contains("result=failure");
+    assertThat(results.get(1)).contains("result=success");
+    assertThat(results.get(2)).as("implicit success() is false").isEqualTo("result=skipped\n");
+    assertThat(finish()).isEqualTo(1);
+  }
+
+  /**
+   * Runs a plan's steps as the kubelet would: its files in the files volume, each container's env
+   * (secretKeyRef values read from the plan's Secret entries), the volumes' paths mapped to dirs.
+   */
+  private List<String> runPlan(JobPlan plan) throws Exception {
+    Map<String, String> data = plan.files();
+    for (PlannedStep s : plan.steps()) {
+      for (String kind : List.of("script", "env", "stepenv")) {
+        Files.writeString(
+            files.resolve(s.number() + "." + kind),
+            data.get(JobPlan.fileKey(plan.jobName(), s.number(), kind)));
+      }
+    }
+    Job job = new JobManifests(Fixtures.CONFIG).job(plan, JobManifests.ownerReference("r", "u"));
+    List<String> results = new ArrayList<>();
+    for (Container c : job.getSpec().getTemplate().getSpec().getInitContainers()) {
+      List<String> env = new ArrayList<>();
+      for (EnvVar e : c.getEnv()) {
+        String value =
+            e.getValueFrom() != null
+                ? data.get(e.getValueFrom().getSecretKeyRef().getKey())
+                : e.getValue().replace(StepPlanner.WORKSPACE, workspace.toString());
+        env.add(e.getName() + "=" + value);
+      }
+      List<String> command = new ArrayList<>();
+      for (String arg : c.getCommand()) {
+        command.add(
+            arg.replace(StepPlanner.FILES_DIR, files.toString())
+                .replace(StepPlanner.STATE_DIR, state.toString()));
+      }
+      Path termination = dir.resolve("termination-" + c.getName());
+      assertThat(exec(command, termination, env)).isZero();
+      results.add(Files.readString(termination));
+    }
+    return results;
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
   private void step(int n, String script, String env, String stepEnv) throws IOException {
     Files.writeString(files.resolve(n + ".script"), script);
     Files.writeString(files.resolve(n + ".env"), env);
@@ -120,7 +251,11 @@ class StepWrapperTest {
   }
 
   private int exec(Path termination, List<String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", JobManifests.WRAPPER, "pw-step");
+    return exec(List.of("/bin/sh", "-c", JobManifests.WRAPPER, "pw-step"), termination, env);
+  }
+
+  private int exec(List<String> command, Path termination, List<String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
     pb.environment().put("PW_STATE_DIR", state.toString());
@@ -130,7 +265,8 @@ class StepWrapperTest {
       int eq = kv.indexOf('=');
       pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
     }
-    pb.redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+    pb.redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("out.log").toFile()));
     Process p = pb.start();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     return p.exitValue();
