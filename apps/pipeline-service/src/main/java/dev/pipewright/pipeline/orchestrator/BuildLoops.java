@@ -2,11 +2,17 @@ package dev.pipewright.pipeline.orchestrator;
 
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
+import dev.pipewright.ops.logging.BuildMdc;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -27,6 +33,7 @@ public final class BuildLoops implements AutoCloseable {
   private final Predicate<String> renewLease;
   private final Duration renewEvery;
   private final Map<String, Loop> loops = new ConcurrentHashMap<>();
+  private final PipewrightMetrics metrics;
   private volatile boolean closed;
 
   /**
@@ -35,10 +42,23 @@ public final class BuildLoops implements AutoCloseable {
    */
   public BuildLoops(
       Orchestrator orchestrator, Duration tick, Predicate<String> renewLease, Duration renewEvery) {
+    this(orchestrator, tick, renewLease, renewEvery, null);
+  }
+
+  /**
+   * @param metrics where failed passes and lease renewals are counted; null for none
+   */
+  public BuildLoops(
+      Orchestrator orchestrator,
+      Duration tick,
+      Predicate<String> renewLease,
+      Duration renewEvery,
+      PipewrightMetrics metrics) {
     this.orchestrator = orchestrator;
     this.tick = tick;
     this.renewLease = renewLease;
     this.renewEvery = renewEvery;
+    this.metrics = metrics;
     orchestrator.onChange(this::wake);
   }
 
@@ -64,6 +84,31 @@ public final class BuildLoops implements AutoCloseable {
     if (loop != null) {
       loop.signal.release();
     }
+  }
+
+  /**
+   * Asks the build's loop for a pass and returns a future completed with the build's status after
+   * it: how an outside trigger (the PipelineRun reconciler) gets a pass without running one itself,
+   * so the loop stays the only driver. Null when the build is not driven here.
+   */
+  public CompletableFuture<BuildStatus> pass(String buildId) {
+    Loop loop = loops.get(buildId);
+    if (loop == null) {
+      return null;
+    }
+    CompletableFuture<BuildStatus> after = new CompletableFuture<>();
+    loop.waiters.add(after);
+    loop.signal.release();
+    if (!loops.containsKey(buildId)) {
+      // The loop may have ended between the lookup and the add, without seeing the waiter.
+      loop.completeWaiters();
+    }
+    return after;
+  }
+
+  /** Whether this process drives the build (holds its lease and loops over it). */
+  public boolean drives(String buildId) {
+    return loops.containsKey(buildId);
   }
 
   public Set<String> running() {
@@ -98,6 +143,8 @@ public final class BuildLoops implements AutoCloseable {
     private final String buildId;
     private final Semaphore signal = new Semaphore(0);
     private final CompletableFuture<BuildStatus> done = new CompletableFuture<>();
+    private final Queue<CompletableFuture<BuildStatus>> waiters = new ConcurrentLinkedQueue<>();
+    private volatile BuildStatus last = BuildStatus.RUNNING;
     private volatile boolean stopped;
 
     Loop(String buildId) {
@@ -109,22 +156,35 @@ public final class BuildLoops implements AutoCloseable {
       signal.release();
     }
 
+    /** Completes the waiters present now with the latest status. */
+    void completeWaiters() {
+      for (CompletableFuture<BuildStatus> w; (w = waiters.poll()) != null; ) {
+        w.complete(last);
+      }
+    }
+
     @Override
     public void run() {
-      BuildStatus status = BuildStatus.RUNNING;
       long nextRenewal = System.nanoTime() + renewEvery.toNanos();
-      try {
+      try (BuildMdc.Scope scope = BuildMdc.open(buildId)) {
         while (!stopped) {
+          // Waiters that arrive during the pass wait for the next one: it may have read too early.
+          List<CompletableFuture<BuildStatus>> served = drain();
           try {
-            status = orchestrator.reconcile(buildId);
+            last = orchestrator.reconcile(buildId);
           } catch (CiException e) {
+            if (metrics != null && StoreFailures.fromDatabase(e)) {
+              metrics.databaseError("reconcile");
+            }
             if (!e.retryable()) {
               LOG.error("build {}: giving up on it: {}", buildId, e.getMessage(), e);
               break;
             }
             LOG.warn("build {}: reconcile failed, retrying: {}", buildId, e.getMessage());
+          } finally {
+            served.forEach(w -> w.complete(last));
           }
-          if (status != BuildStatus.RUNNING) {
+          if (last != BuildStatus.RUNNING) {
             break;
           }
           if (System.nanoTime() >= nextRenewal) {
@@ -145,8 +205,17 @@ public final class BuildLoops implements AutoCloseable {
         LOG.error("build {}: loop failed", buildId, e);
       } finally {
         loops.remove(buildId, this);
-        done.complete(status);
+        completeWaiters();
+        done.complete(last);
       }
+    }
+
+    private List<CompletableFuture<BuildStatus>> drain() {
+      List<CompletableFuture<BuildStatus>> out = new ArrayList<>();
+      for (CompletableFuture<BuildStatus> w; (w = waiters.poll()) != null; ) {
+        out.add(w);
+      }
+      return out;
     }
 
     private boolean renewQuietly() {
@@ -154,6 +223,9 @@ public final class BuildLoops implements AutoCloseable {
         return renewLease.test(buildId);
       } catch (CiException e) {
         // The database is away: keep working, the next renewal may succeed before expiry.
+        if (metrics != null) {
+          metrics.databaseError("renew_lease");
+        }
         LOG.warn("build {}: lease renewal failed: {}", buildId, e.getMessage());
         return true;
       }

@@ -16,6 +16,8 @@ import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.ops.logging.BuildMdc;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.StrategySpec;
 import dev.pipewright.pipeline.reconcile.Action;
@@ -24,6 +26,7 @@ import dev.pipewright.pipeline.reconcile.InstanceState;
 import dev.pipewright.pipeline.reconcile.JobConditionContext;
 import dev.pipewright.pipeline.reconcile.Observation;
 import dev.pipewright.pipeline.reconcile.Reconciler;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +55,8 @@ public final class Orchestrator {
   private final int maxAttempts;
   private final Map<String, LoadedWorkflow> workflows = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final Map<String, Integer> activeJobs = new ConcurrentHashMap<>();
+  private final PipewrightMetrics metrics;
   private volatile Consumer<String> changed = buildId -> {};
 
   /**
@@ -59,10 +64,23 @@ public final class Orchestrator {
    * @param maxAttempts how many times an instance lost with its worker is run before it fails
    */
   public Orchestrator(RunStore store, JobRunner runner, int parallelism, int maxAttempts) {
+    this(store, runner, parallelism, maxAttempts, null);
+  }
+
+  /**
+   * @param metrics where the latency of each pass goes; null for none
+   */
+  public Orchestrator(
+      RunStore store,
+      JobRunner runner,
+      int parallelism,
+      int maxAttempts,
+      PipewrightMetrics metrics) {
     this.store = store;
     this.runner = runner;
     this.parallelism = parallelism;
     this.maxAttempts = maxAttempts;
+    this.metrics = metrics;
   }
 
   /** Called with the build id after a runner callback changed something. */
@@ -83,6 +101,25 @@ public final class Orchestrator {
    *     unavailable (the next pass retries)
    */
   public BuildStatus reconcile(String buildId) {
+    long start = System.nanoTime();
+    try (BuildMdc.Scope scope = BuildMdc.open(buildId)) {
+      return reconcileLocked(buildId);
+    } finally {
+      if (metrics != null) {
+        metrics.reconcileLatency(Duration.ofNanos(System.nanoTime() - start));
+      }
+    }
+  }
+
+  /**
+   * Job instances this process has queued or running over all the builds it drives, as counted by
+   * each build's latest pass.
+   */
+  public int activeJobs() {
+    return activeJobs.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private BuildStatus reconcileLocked(String buildId) {
     synchronized (locks.computeIfAbsent(buildId, id -> new Object())) {
       BuildRecord build = store.build(buildId);
       if (build == null) {
@@ -116,12 +153,14 @@ public final class Orchestrator {
   public void forget(String buildId) {
     workflows.remove(buildId);
     locks.remove(buildId);
+    activeJobs.remove(buildId);
   }
 
   /** Forgets every build: used on shutdown before the runner kills what still runs. */
   public void forgetAll() {
     workflows.clear();
     locks.clear();
+    activeJobs.clear();
   }
 
   /** Parses, plans, and writes every job and step row (idempotent). */
@@ -189,6 +228,11 @@ public final class Orchestrator {
         if (after != null) {
           status = after;
         }
+      }
+      if (status == BuildStatus.RUNNING && workflows.containsKey(build.id())) {
+        // Rows as read at the start of the pass: jobs started by it count from the next one.
+        activeJobs.put(
+            build.id(), (int) rows.values().stream().filter(InstanceState::active).count());
       }
       return status;
     }
@@ -360,7 +404,10 @@ public final class Orchestrator {
     return JobStatus.SUCCEEDED;
   }
 
-  /** Writes runner callbacks to the store, then wakes the build's loop. */
+  /**
+   * Writes runner callbacks to the store, then wakes the build's loop. Each callback runs with the
+   * build and job in the MDC: runners call back on their own threads.
+   */
   private final class StoreObserver implements RunObserver {
     private final String buildId;
 
@@ -372,52 +419,63 @@ public final class Orchestrator {
      * Callbacks of a build this process no longer drives (finished, lease lost, shutting down) are
      * dropped: a job killed on the way out must not be recorded as CANCELLED under its successor.
      */
-    private boolean ignored() {
-      return !workflows.containsKey(buildId);
+    private void handle(JobRef job, Runnable write) {
+      if (!workflows.containsKey(buildId)) {
+        return;
+      }
+      try (BuildMdc.Scope scope = BuildMdc.open(buildId, job.jobKey())) {
+        write.run();
+      } catch (RuntimeException e) {
+        if (metrics != null && StoreFailures.fromDatabase(e)) {
+          metrics.databaseError("record_callback");
+        }
+        throw e;
+      }
     }
 
     @Override
     public void jobStarted(JobRef job) {
-      if (ignored()) {
-        return;
-      }
-      store.moveJob(buildId, job.jobKey(), JobStatus.RUNNING, null, null, null);
-      changed.accept(buildId);
+      handle(
+          job,
+          () -> {
+            store.moveJob(buildId, job.jobKey(), JobStatus.RUNNING, null, null, null);
+            changed.accept(buildId);
+          });
     }
 
     @Override
     public void stepStarted(JobRef job, int stepNumber, String name) {
-      if (ignored()) {
-        return;
-      }
-      store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null);
+      handle(
+          job, () -> store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null));
     }
 
     @Override
     public void stepFinished(JobRef job, int stepNumber, StepResult result) {
-      if (ignored()) {
-        return;
-      }
-      if (result.status() == StepStatus.SUCCEEDED || result.status() == StepStatus.FAILED) {
-        // A step whose start callback was lost still has to pass through RUNNING.
-        store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null);
-      }
-      store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result);
+      handle(
+          job,
+          () -> {
+            if (result.status() == StepStatus.SUCCEEDED || result.status() == StepStatus.FAILED) {
+              // A step whose start callback was lost still has to pass through RUNNING.
+              store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null);
+            }
+            store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result);
+          });
     }
 
     @Override
     public void jobFinished(JobRef job, JobResult result) {
-      if (ignored()) {
-        return;
-      }
-      store.moveJob(
-          buildId,
-          job.jobKey(),
-          result.status(),
-          result.errorCode(),
-          result.errorMessage(),
-          result.outputs());
-      changed.accept(buildId);
+      handle(
+          job,
+          () -> {
+            store.moveJob(
+                buildId,
+                job.jobKey(),
+                result.status(),
+                result.errorCode(),
+                result.errorMessage(),
+                result.outputs());
+            changed.accept(buildId);
+          });
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.pipewright.pipeline.worker;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.ops.logging.BuildMdc;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.queue.BuildHandler;
 import dev.pipewright.queue.Deliveries;
 import dev.pipewright.queue.Outcome;
@@ -38,6 +40,7 @@ public final class BuildIntake implements BuildHandler {
   private final Duration lease;
   private final int maxAttempts;
   private final Consumer<String> runClaimed;
+  private final PipewrightMetrics metrics;
 
   /**
    * @param maxAttempts deliveries after which a failing message is dead-lettered and its build
@@ -50,11 +53,25 @@ public final class BuildIntake implements BuildHandler {
       Duration lease,
       int maxAttempts,
       Consumer<String> runClaimed) {
+    this(builds, owner, lease, maxAttempts, runClaimed, null);
+  }
+
+  /**
+   * @param metrics counts failed claims and the builds failed here; null for none
+   */
+  public BuildIntake(
+      BuildRepository builds,
+      String owner,
+      Duration lease,
+      int maxAttempts,
+      Consumer<String> runClaimed,
+      PipewrightMetrics metrics) {
     this.builds = builds;
     this.owner = owner;
     this.lease = lease;
     this.maxAttempts = maxAttempts;
     this.runClaimed = runClaimed;
+    this.metrics = metrics;
   }
 
   @Override
@@ -65,6 +82,12 @@ public final class BuildIntake implements BuildHandler {
     } catch (IllegalArgumentException e) {
       return Outcome.deadLetter(ErrorCode.INVALID_SPEC + ": not a build id: " + message.buildId());
     }
+    try (BuildMdc.Scope scope = BuildMdc.open(id.toString())) {
+      return claimOrDrop(id, message);
+    }
+  }
+
+  private Outcome claimOrDrop(UUID id, QueueMessage message) {
     try {
       if (claim(id, message)) {
         return Outcome.ack();
@@ -84,6 +107,9 @@ public final class BuildIntake implements BuildHandler {
           build.map(b -> b.status() + " by " + b.leaseOwner()).orElse("no such build"));
       return Outcome.ack();
     } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.databaseError("claim");
+      }
       return failed(id, message, CiException.from(e));
     }
   }
@@ -109,7 +135,10 @@ public final class BuildIntake implements BuildHandler {
     String reason =
         "gave up after " + message.deliveryCount() + " deliveries: " + error.getMessage();
     try {
-      builds.transition(id, BuildStatus.FAILED, error.code(), reason);
+      if (builds.transition(id, BuildStatus.FAILED, error.code(), reason) && metrics != null) {
+        // It never ran: no run time.
+        metrics.buildFinished(BuildStatus.FAILED, Duration.ZERO);
+      }
     } catch (RuntimeException e) {
       LOG.error("build {}: could not record its failure: {}", id, e.getMessage());
     }

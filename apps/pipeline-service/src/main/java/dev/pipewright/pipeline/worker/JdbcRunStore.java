@@ -6,6 +6,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.pipeline.orchestrator.BuildRecord;
 import dev.pipewright.pipeline.orchestrator.NewJob;
 import dev.pipewright.pipeline.orchestrator.RunStore;
@@ -17,6 +18,8 @@ import dev.pipewright.store.JobView;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.NewStep;
 import dev.pipewright.store.StepView;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,7 @@ public final class JdbcRunStore implements RunStore {
   private final JobRepository jobs;
   private final LogRepository logs;
   private final String owner;
+  private final PipewrightMetrics metrics;
 
   /**
    * Job row ids by build and key. A key keeps its row; an expanded matrix adds keys, which a miss
@@ -42,10 +46,19 @@ public final class JdbcRunStore implements RunStore {
   private final Map<String, Map<String, UUID>> rowIds = new ConcurrentHashMap<>();
 
   public JdbcRunStore(DSLContext dsl, String owner) {
+    this(dsl, owner, null);
+  }
+
+  /**
+   * @param metrics counts each build, job and step that this store moved to a terminal state, with
+   *     the run time stored on its row; null for none
+   */
+  public JdbcRunStore(DSLContext dsl, String owner, PipewrightMetrics metrics) {
     this.builds = new BuildRepository(dsl);
     this.jobs = new JobRepository(dsl);
     this.logs = new LogRepository(dsl);
     this.owner = owner;
+    this.metrics = metrics;
   }
 
   @Override
@@ -126,7 +139,45 @@ public final class JdbcRunStore implements RunStore {
       String message,
       Map<String, String> outputs) {
     UUID id = rowId(buildId, key);
-    return id != null && jobs.transitionJob(id, to, code, message, outputs);
+    if (id == null) {
+      return false;
+    }
+    if (metrics == null || !to.terminal()) {
+      return jobs.transitionJob(id, to, code, message, outputs);
+    }
+    // Read before and after: the move also closes the job's unfinished steps, which count too.
+    Map<Integer, StepStatus> before = stepStatuses(jobs.job(id).orElse(null));
+    if (!jobs.transitionJob(id, to, code, message, outputs)) {
+      return false;
+    }
+    jobs.job(id).ifPresent(after -> recordJob(after, before));
+    return true;
+  }
+
+  private static Map<Integer, StepStatus> stepStatuses(JobView job) {
+    Map<Integer, StepStatus> statuses = new HashMap<>();
+    if (job != null) {
+      job.steps().forEach(s -> statuses.put(s.number(), s.status()));
+    }
+    return statuses;
+  }
+
+  private void recordJob(JobView after, Map<Integer, StepStatus> before) {
+    metrics.jobFinished(after.status(), ran(after.startedAt(), after.finishedAt()));
+    for (StepView step : after.steps()) {
+      StepStatus was = before.get(step.number());
+      if (step.status().terminal() && was != null && !was.terminal()) {
+        metrics.stepFinished(step.status(), ran(step.startedAt(), step.finishedAt()));
+      }
+    }
+  }
+
+  /** Run time from the stored timestamps; zero for what never started. */
+  static Duration ran(Instant started, Instant finished) {
+    if (started == null || finished == null || finished.isBefore(started)) {
+      return Duration.ZERO;
+    }
+    return Duration.between(started, finished);
   }
 
   @Override
@@ -158,12 +209,31 @@ public final class JdbcRunStore implements RunStore {
                 result.errorCode(),
                 result.errorMessage(),
                 result.outputs());
-    return jobs.transitionStep(id, number, to, stored);
+    if (!jobs.transitionStep(id, number, to, stored)) {
+      return false;
+    }
+    if (metrics != null && to.terminal()) {
+      jobs.job(id).stream()
+          .flatMap(j -> j.steps().stream())
+          .filter(s -> s.number() == number)
+          .findFirst()
+          .ifPresent(s -> metrics.stepFinished(to, ran(s.startedAt(), s.finishedAt())));
+    }
+    return true;
   }
 
   @Override
   public boolean finishBuild(String buildId, BuildStatus status, ErrorCode code, String message) {
-    return builds.finish(UUID.fromString(buildId), owner, status, code, message);
+    UUID id = UUID.fromString(buildId);
+    if (!builds.finish(id, owner, status, code, message)) {
+      return false;
+    }
+    if (metrics != null) {
+      builds
+          .find(id)
+          .ifPresent(b -> metrics.buildFinished(status, ran(b.startedAt(), b.finishedAt())));
+    }
+    return true;
   }
 
   @Override

@@ -4,16 +4,35 @@ import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.local.LocalJobRunner;
 import dev.pipewright.executor.local.LocalRunnerConfig;
+import dev.pipewright.kubernetes.PipelineRuns;
+import dev.pipewright.kubernetes.operator.PipelineRunOperator;
+import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
+import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.models.BuildStatus;
+import dev.pipewright.ops.config.Executor;
+import dev.pipewright.ops.http.OpsHttpServer;
+import dev.pipewright.ops.http.ReadinessCheck;
+import dev.pipewright.ops.lifecycle.GracefulShutdown;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
+import dev.pipewright.pipeline.orchestrator.StoreFailures;
+import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.queue.BuildConsumer;
 import dev.pipewright.queue.Outcome;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueSettings;
 import dev.pipewright.store.BuildRepository;
+import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.LogRepository;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -31,45 +50,132 @@ import org.slf4j.LoggerFactory;
  * database and broker; the guarded claim makes each build run in exactly one of them.
  *
  * <pre>{@code
- * try (PipelineService worker = new PipelineService(WorkerConfig.fromEnvironment())) {
+ * try (PipelineService worker = new PipelineService(WorkerConfig.from(config))) {
  *   worker.start();
  *   ... // until shutdown
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops consuming, gives running builds {@code shutdownGrace} to finish, then
- * stops driving them and kills their local processes without recording anything: their lease
- * expires and another worker's reaper hands them to a successor, which runs the lost jobs again.
+ * <p>In Kubernetes mode ({@code executor: kubernetes}) it also creates each claimed build's
+ * PipelineRun and runs the PipelineRun operator, whose events trigger passes of the build loops
+ * (the loops stay the only driver); deleting a run cancels its build.
+ *
+ * <p>Unless told otherwise ({@link Builder#serveHttp}), it serves {@code /healthz}, {@code /readyz}
+ * (database and broker) and {@code /metrics} on {@link WorkerConfig#httpPort()}. A process that
+ * embeds the worker next to the entry API passes its own {@link PipewrightMetrics} and serves them
+ * itself, adding {@link #readinessChecks()} to its server.
+ *
+ * <p>{@link #close()} stops within {@code shutdownGrace} ({@link GracefulShutdown}): it stops
+ * consuming, gives running builds the grace period minus a short reserve to finish, then stops
+ * driving them without recording anything (local processes are killed, Kubernetes Jobs keep
+ * running): their lease expires and another worker's reaper hands them to a successor, which runs
+ * lost jobs again or re-attaches to the Jobs still running. Connections are closed last.
  */
 public final class PipelineService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineService.class);
 
+  /** The most of the grace period kept for closing connections after the builds were waited for. */
+  static final Duration CLOSE_RESERVE = Duration.ofSeconds(2);
+
   private final WorkerConfig config;
-  private Database database;
+  private final Function<LogSink, JobRunner> runners;
+  private final PipewrightMetrics sharedMetrics;
+  private final boolean serveHttp;
+  private final KubernetesClient sharedClient;
+  private final boolean serverSideApply;
+
+  private GracefulShutdown shutdown;
+  private PipewrightMetrics metrics;
+  private OpsHttpServer http;
+  private volatile Database database;
   private BuildRepository builds;
+  private KubernetesClient kubernetes;
   private JobRunner runner;
   private Orchestrator orchestrator;
   private BuildLoops loops;
-  private QueueClient queue;
-  private BuildConsumer consumer;
-  private ScheduledExecutorService reaper;
+  private volatile QueueClient queue;
   private Semaphore slots;
   private final ThreadLocal<Boolean> claimedHere = ThreadLocal.withInitial(() -> false);
 
-  private final Function<LogSink, JobRunner> runners;
-
-  /** A worker with the runner named by {@code PIPEWRIGHT_EXECUTOR} ({@code local}). */
+  /** A worker with the runner named by {@link WorkerConfig#executor()}. */
   public PipelineService(WorkerConfig config) {
-    this(config, null);
+    this(builder(config));
   }
 
   /**
-   * A worker with another runner (the Kubernetes one): the factory gets the log sink over {@code
-   * build_logs} that the runner must write to.
+   * A worker with another runner: the factory gets the log sink over {@code build_logs} that the
+   * runner must write to.
    */
   public PipelineService(WorkerConfig config, Function<LogSink, JobRunner> runners) {
-    this.config = config;
-    this.runners = runners;
+    this(builder(config).runners(runners));
+  }
+
+  private PipelineService(Builder b) {
+    this.config = b.config;
+    this.runners = b.runners;
+    this.sharedMetrics = b.metrics;
+    this.serveHttp = b.serveHttp;
+    this.sharedClient = b.kubernetesClient;
+    this.serverSideApply = b.serverSideApply;
+  }
+
+  public static Builder builder(WorkerConfig config) {
+    return new Builder(config);
+  }
+
+  /** What a worker is made of besides its settings. */
+  public static final class Builder {
+    private final WorkerConfig config;
+    private Function<LogSink, JobRunner> runners;
+    private PipewrightMetrics metrics;
+    private boolean serveHttp = true;
+    private KubernetesClient kubernetesClient;
+    private boolean serverSideApply = true;
+
+    private Builder(WorkerConfig config) {
+      this.config = java.util.Objects.requireNonNull(config, "config");
+    }
+
+    /** Another runner than the one {@link WorkerConfig#executor()} names. */
+    public Builder runners(Function<LogSink, JobRunner> runners) {
+      this.runners = runners;
+      return this;
+    }
+
+    /**
+     * Meters to record into, shared with the caller (e.g. with the entry API in one process); the
+     * worker then leaves closing them to the caller. By default it creates its own.
+     */
+    public Builder metrics(PipewrightMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /**
+     * Whether to serve /healthz, /readyz and /metrics on {@link WorkerConfig#httpPort()} (default
+     * yes; nothing is served when that is {@link WorkerConfig#NO_HTTP} anyway).
+     */
+    public Builder serveHttp(boolean serveHttp) {
+      this.serveHttp = serveHttp;
+      return this;
+    }
+
+    /**
+     * The Kubernetes client of Kubernetes mode, owned by the caller. By default the worker builds
+     * one from the environment (in-cluster service account, else kubeconfig) and closes it.
+     *
+     * @param serverSideApply whether the operator writes finalizers and status with server-side
+     *     apply; false for API servers without it (Fabric8's mock server)
+     */
+    public Builder kubernetes(KubernetesClient client, boolean serverSideApply) {
+      this.kubernetesClient = client;
+      this.serverSideApply = serverSideApply;
+      return this;
+    }
+
+    public PipelineService build() {
+      return new PipelineService(this);
+    }
   }
 
   public WorkerConfig config() {
@@ -77,45 +183,106 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /**
-   * Opens (and migrates) the database, connects to the broker and starts consuming and reaping.
+   * Opens (and migrates) the database, connects to the broker and starts consuming and reaping; in
+   * Kubernetes mode also the runner's informers and the PipelineRun operator. What was started is
+   * stopped again when a later step fails.
    *
    * @throws dev.pipewright.models.CiException TRANSIENT when PostgreSQL or RabbitMQ is down
    */
   public synchronized void start() {
-    if (database != null) {
+    if (shutdown != null) {
       throw new IllegalStateException("already started");
+    }
+    shutdown = new GracefulShutdown(config.shutdownGrace());
+    try {
+      startAll();
+    } catch (RuntimeException e) {
+      shutdown.shutdown();
+      throw e;
+    }
+  }
+
+  // Each resource is registered right after it started: stopping runs in reverse.
+  private void startAll() {
+    metrics = sharedMetrics != null ? sharedMetrics : PipewrightMetrics.prometheus();
+    if (sharedMetrics == null) {
+      shutdown.register("metrics", metrics::close);
+    }
+    if (serveHttp && config.httpPort() != WorkerConfig.NO_HTTP) {
+      OpsHttpServer.Builder server = OpsHttpServer.builder(config.httpPort()).metrics(metrics);
+      readinessChecks().forEach(server::readiness);
+      http = server.start();
+      shutdown.onBegin(http::markShuttingDown);
+      shutdown.register("http", http::close);
+      LOG.info("worker HTTP (/healthz, /readyz, /metrics) on port {}", http.port());
     }
     database =
         Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+    shutdown.register("database", database::close);
     builds = new BuildRepository(database.dsl());
-    JdbcRunStore store = new JdbcRunStore(database.dsl(), config.workerId());
-    runner = runner(new StoreLogSink(new LogRepository(database.dsl())));
-    orchestrator = new Orchestrator(store, runner, config.parallelism(), config.maxJobAttempts());
+    JdbcRunStore store = new JdbcRunStore(database.dsl(), config.workerId(), metrics);
+    if (config.kubernetesExecutor()) {
+      kubernetes = sharedClient != null ? sharedClient : new KubernetesClientBuilder().build();
+      if (sharedClient == null) {
+        shutdown.register("kubernetes client", kubernetes::close);
+      }
+    }
+    runner = runner(new StoreLogSink(new LogRepository(database.dsl()), metrics));
+    shutdown.register("runner", this::stopRunner);
+    orchestrator =
+        new Orchestrator(store, runner, config.parallelism(), config.maxJobAttempts(), metrics);
     loops =
         new BuildLoops(
             orchestrator,
             config.tick(),
             id -> builds.renewLease(UUID.fromString(id), config.workerId(), config.lease()),
-            config.lease().dividedBy(3));
+            config.lease().dividedBy(3),
+            metrics);
+    metrics.runningBuilds(() -> loops.running().size());
+    metrics.runningJobs(orchestrator::activeJobs);
     slots = new Semaphore(config.concurrentBuilds());
-    reaper =
+    ScheduledExecutorService reaper =
         Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("reaper").factory());
     reaper.scheduleWithFixedDelay(
-        new Reaper(builds),
+        new Reaper(builds, metrics),
         config.reaperPeriod().toMillis(),
         config.reaperPeriod().toMillis(),
         TimeUnit.MILLISECONDS);
-    queue = QueueClient.create(QueueSettings.of(config.amqpUri(), config.queueNames()));
-    queue.declareTopology();
+    shutdown.register(
+        "reaper",
+        () -> {
+          // A sweep in flight finishes (interrupting it breaks its connection) before the pool
+          // it uses closes.
+          reaper.shutdown();
+          if (!reaper.awaitTermination(5, TimeUnit.SECONDS)) {
+            reaper.shutdownNow();
+          }
+        });
+    queue = connectQueue();
+    shutdown.register("rabbitmq", queue::close);
+    if (kubernetes != null) {
+      String namespace = config.kubernetes().namespace();
+      PipelineRunOperator operator =
+          PipelineRunOperator.start(
+              kubernetes,
+              namespace,
+              new PipelineRunReconciler(new WorkerBuildReconciler(builds, loops)),
+              serverSideApply);
+      shutdown.register("pipelinerun operator", operator::close);
+      LOG.info("PipelineRun operator watching namespace {}", namespace);
+    }
+    shutdown.register("builds", this::finishOrHandBack);
     BuildIntake intake =
         new BuildIntake(
             builds,
             config.workerId(),
             config.lease(),
             queue.settings().maxAttempts(),
-            this::runClaimed);
+            this::runClaimed,
+            metrics);
     // One delivery at a time per channel: a busy worker leaves the rest to the others.
-    consumer = queue.consume(message -> withSlot(() -> intake.handle(message)), 1, 2);
+    BuildConsumer consumer = queue.consume(message -> withSlot(() -> intake.handle(message)), 1, 2);
+    shutdown.register("consumer", consumer::close);
     LOG.info(
         "worker {} consuming {} (executor {}, {} builds x {} jobs)",
         config.workerId(),
@@ -125,22 +292,76 @@ public final class PipelineService implements AutoCloseable {
         config.parallelism());
   }
 
+  private QueueClient connectQueue() {
+    QueueClient client;
+    try {
+      client = QueueClient.create(QueueSettings.of(config.amqpUri(), config.queueNames()));
+    } catch (RuntimeException e) {
+      metrics.brokerError("connect");
+      throw e;
+    }
+    try {
+      client.declareTopology();
+    } catch (RuntimeException e) {
+      metrics.brokerError("declare");
+      client.close();
+      throw e;
+    }
+    return client;
+  }
+
+  /**
+   * The checks behind {@code /readyz}: the database answers a query, the broker connection is up.
+   * Usable once {@link #start()} began; an embedding process adds them to its own server.
+   */
+  public Map<String, ReadinessCheck> readinessChecks() {
+    Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
+    checks.put(
+        "database",
+        () -> {
+          Database db = database;
+          if (db == null) {
+            throw new IllegalStateException("not connected");
+          }
+          try {
+            db.dsl().selectOne().fetch();
+          } catch (RuntimeException e) {
+            metrics.databaseError("readiness");
+            throw e;
+          }
+        });
+    checks.put(
+        "rabbitmq",
+        () -> {
+          QueueClient q = queue;
+          if (q == null) {
+            throw new IllegalStateException("not connected");
+          }
+          if (!q.reachable()) {
+            metrics.brokerError("readiness");
+            throw new IllegalStateException("unreachable");
+          }
+        });
+    return checks;
+  }
+
   private JobRunner runner(LogSink sink) {
     if (runners != null) {
       return runners.apply(sink);
     }
-    return switch (config.executor()) {
-      case "local" ->
-          new LocalJobRunner(
-              LocalRunnerConfig.defaults(config.workspaceRoot())
-                  .withMaxParallelJobs(config.parallelism() * config.concurrentBuilds()),
-              sink);
-      default ->
-          throw new IllegalArgumentException(
-              "PIPEWRIGHT_EXECUTOR="
-                  + config.executor()
-                  + " needs its runner passed to PipelineService(config, runners)");
-    };
+    if (Executor.LOCAL.id().equals(config.executor())) {
+      return new LocalJobRunner(
+          LocalRunnerConfig.defaults(config.workspaceRoot())
+              .withMaxParallelJobs(config.parallelism() * config.concurrentBuilds()),
+          sink);
+    }
+    if (config.kubernetesExecutor()) {
+      return new KubernetesJobRunner(kubernetes, config.kubernetes(), sink);
+    }
+    throw new IllegalArgumentException(
+        "PIPEWRIGHT_EXECUTOR="
+            + config.executor()
+            + " is neither local nor kubernetes; pass its runner to the builder");
   }
 
   /**
@@ -168,7 +389,42 @@ public final class PipelineService implements AutoCloseable {
   /** Called by the intake on the delivery's thread once the claim is committed. */
   private void runClaimed(String buildId) {
     claimedHere.set(true);
+    claimed(buildId);
     loops.run(buildId).whenComplete((status, error) -> slots.release());
+  }
+
+  /** Queue lag, and the build's PipelineRun in Kubernetes mode; neither may stop the build. */
+  private void claimed(String buildId) {
+    BuildView build;
+    try {
+      build = builds.find(UUID.fromString(buildId)).orElse(null);
+    } catch (RuntimeException e) {
+      if (StoreFailures.fromDatabase(e)) {
+        metrics.databaseError("read_claimed");
+      }
+      LOG.warn("build {}: cannot read it after the claim: {}", buildId, e.getMessage());
+      return;
+    }
+    if (build == null) {
+      return;
+    }
+    if (build.queuedAt() != null) {
+      Duration lag = Duration.between(build.queuedAt(), Instant.now());
+      metrics.queueLag(lag.isNegative() ? Duration.ZERO : lag);
+    }
+    if (kubernetes != null) {
+      PipelineRunSpec spec = new PipelineRunSpec(buildId);
+      spec.setPipelineId(build.pipelineId());
+      spec.setRepository(build.repositoryUrl());
+      spec.setRef(build.repositoryRef());
+      spec.setSha(build.repositorySha());
+      try {
+        PipelineRuns.ensure(kubernetes, config.kubernetes().namespace(), spec);
+      } catch (KubernetesClientException e) {
+        // The runner ensures it again before the build's first Job.
+        LOG.warn("build {}: cannot create its PipelineRun yet: {}", buildId, e.getMessage());
+      }
+    }
   }
 
   /** Drives a build this worker claimed by other means (tests, the CLI's embedded modes). */
@@ -188,38 +444,58 @@ public final class PipelineService implements AutoCloseable {
     return database;
   }
 
-  /** Stops consuming, lets running builds finish for a while, then hands the rest back. */
-  @Override
-  public synchronized void close() {
-    if (database == null) {
-      return;
-    }
-    if (consumer != null) {
-      consumer.close();
-    }
-    if (loops != null && !loops.awaitIdle(config.shutdownGrace())) {
+  /** The meters this worker records into (its own, or the ones it was given). */
+  public PipewrightMetrics metrics() {
+    return metrics;
+  }
+
+  /** The bound HTTP port, or {@link WorkerConfig#NO_HTTP} when this worker serves none. */
+  public int httpPort() {
+    return http == null ? WorkerConfig.NO_HTTP : http.port();
+  }
+
+  /** Waits for running builds within the grace period minus a reserve, then hands the rest back. */
+  private void finishOrHandBack() {
+    Duration grace = config.shutdownGrace();
+    Duration reserve =
+        grace.dividedBy(4).compareTo(CLOSE_RESERVE) < 0 ? grace.dividedBy(4) : CLOSE_RESERVE;
+    if (!loops.awaitIdle(grace.minus(reserve))) {
       LOG.info("worker {}: handing back builds {}", config.workerId(), loops.running());
     }
-    if (loops != null) {
-      loops.close();
-      orchestrator.forgetAll();
-    }
-    if (reaper != null) {
-      reaper.shutdownNow();
-      try {
-        // A sweep in flight must not outlive the connection pool it uses.
-        reaper.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (runner != null) {
+    loops.close();
+    orchestrator.forgetAll();
+  }
+
+  /**
+   * Local jobs die with the worker (a successor runs them again); Kubernetes Jobs of builds handed
+   * back keep running and the successor re-attaches to them by name.
+   */
+  private void stopRunner() {
+    if (runner instanceof KubernetesJobRunner kubernetesRunner) {
+      kubernetesRunner.detach();
+    } else {
       runner.close();
     }
-    if (queue != null) {
-      queue.close();
+  }
+
+  /**
+   * Stops consuming, lets running builds finish for a while, then hands the rest back and closes
+   * connections, all within {@code shutdownGrace}.
+   */
+  @Override
+  public synchronized void close() {
+    if (shutdown == null) {
+      return;
     }
-    database.close();
+    GracefulShutdown.Report report = shutdown.shutdown();
+    if (!report.clean()) {
+      LOG.warn(
+          "worker {} stopped uncleanly: timed out {}, failed {}",
+          config.workerId(),
+          report.timedOut(),
+          report.failed());
+    }
     database = null;
+    queue = null;
   }
 }

@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.store.BuildRepository;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -15,9 +16,18 @@ public final class Reaper implements Runnable {
   private static final int BATCH = 50;
 
   private final BuildRepository builds;
+  private final PipewrightMetrics metrics;
 
   public Reaper(BuildRepository builds) {
+    this(builds, null);
+  }
+
+  /**
+   * @param metrics counts failed sweeps; null for none
+   */
+  public Reaper(BuildRepository builds, PipewrightMetrics metrics) {
     this.builds = builds;
+    this.metrics = metrics;
   }
 
   /** One sweep; returns how many builds were requeued. */
@@ -37,6 +47,9 @@ public final class Reaper implements Runnable {
     try {
       sweep();
     } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.databaseError("reap");
+      }
       LOG.warn("reaper sweep failed: {}", e.getMessage());
     }
   }

@@ -1,5 +1,10 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
+import dev.pipewright.ops.config.ConfigException;
+import dev.pipewright.ops.config.ConfigLoader;
+import dev.pipewright.ops.config.Executor;
+import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.queue.QueueNames;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -11,16 +16,23 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The worker's settings, read from the environment like the entry API's.
+ * The worker's settings. {@link #from(PipewrightConfig)} takes them from the one configuration
+ * (defaults &lt; YAML &lt; environment, see libs/ops/CONFIGURATION.md); {@link #fromEnvironment}
+ * reads the same settings from the environment alone.
  *
- * @param executor {@code local} (processes under {@code workspaceRoot}); {@code kubernetes} plugs
- *     in through the same {@code JobRunner} SPI
+ * @param executor {@code local} (processes under {@code workspaceRoot}) or {@code kubernetes} (one
+ *     Job per job instance, see {@code kubernetes})
  * @param parallelism job instances of one build active at once
  * @param concurrentBuilds builds this worker claims and runs at once (also the consumer prefetch)
  * @param lease how long a claim holds without renewal; renewed every third of it
  * @param tick the period of the level-triggered reconcile pass of each running build
  * @param maxJobAttempts runs of a job instance lost with its worker before it fails
- * @param shutdownGrace how long {@code close()} waits for running builds before handing them back
+ * @param shutdownGrace how long stopping may take: waiting for running builds, then handing the
+ *     rest back and closing connections
+ * @param httpPort where the worker serves /healthz, /readyz and /metrics; {@link #NO_HTTP} for none
+ *     (an embedding process that serves them itself, tests running many workers)
+ * @param kubernetes the Kubernetes runner's settings, used when {@code executor} is {@code
+ *     kubernetes}
  */
 public record WorkerConfig(
     String databaseUrl,
@@ -37,9 +49,14 @@ public record WorkerConfig(
     Duration tick,
     Duration reaperPeriod,
     int maxJobAttempts,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    int httpPort,
+    KubernetesRunnerConfig kubernetes) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
+
+  /** {@link #httpPort} of a worker that serves no HTTP. */
+  public static final int NO_HTTP = -1;
 
   public WorkerConfig {
     Objects.requireNonNull(databaseUrl, "databaseUrl");
@@ -47,9 +64,100 @@ public record WorkerConfig(
     Objects.requireNonNull(queueNames, "queueNames");
     Objects.requireNonNull(workspaceRoot, "workspaceRoot");
     Objects.requireNonNull(workerId, "workerId");
+    Objects.requireNonNull(kubernetes, "kubernetes");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
+    if (httpPort < NO_HTTP || httpPort > 65535) {
+      throw new IllegalArgumentException("httpPort out of range: " + httpPort);
+    }
+  }
+
+  /** Without HTTP and with the default Kubernetes settings (the settings before either existed). */
+  public WorkerConfig(
+      String databaseUrl,
+      String databaseUser,
+      String databasePassword,
+      URI amqpUri,
+      QueueNames queueNames,
+      String executor,
+      Path workspaceRoot,
+      int parallelism,
+      int concurrentBuilds,
+      String workerId,
+      Duration lease,
+      Duration tick,
+      Duration reaperPeriod,
+      int maxJobAttempts,
+      Duration shutdownGrace) {
+    this(
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        amqpUri,
+        queueNames,
+        executor,
+        workspaceRoot,
+        parallelism,
+        concurrentBuilds,
+        workerId,
+        lease,
+        tick,
+        reaperPeriod,
+        maxJobAttempts,
+        shutdownGrace,
+        NO_HTTP,
+        kubernetes(PipewrightConfig.defaults().kubernetes()));
+  }
+
+  /** Whether {@code executor} names the Kubernetes runner. */
+  public boolean kubernetesExecutor() {
+    return Executor.KUBERNETES.id().equals(executor);
+  }
+
+  /**
+   * The worker's part of the one configuration, {@code http.port} included: what a worker process
+   * ({@code Main}, {@code pipewright serve worker}) runs with.
+   */
+  public static WorkerConfig from(PipewrightConfig c) {
+    PipewrightConfig.Worker w = c.worker();
+    return new WorkerConfig(
+        c.database().url(),
+        c.database().user(),
+        c.database().password(),
+        c.amqp().uri(),
+        QueueNames.withPrefix(c.amqp().queuePrefix()),
+        c.executor().id(),
+        c.workspaceRoot(),
+        w.parallelism(),
+        w.builds(),
+        w.id(),
+        w.lease(),
+        w.tick(),
+        w.reaperPeriod(),
+        w.maxJobAttempts(),
+        c.shutdownGrace(),
+        c.httpPort(),
+        kubernetes(c.kubernetes()));
+  }
+
+  static KubernetesRunnerConfig kubernetes(PipewrightConfig.Kubernetes k) {
+    return new KubernetesRunnerConfig(
+        k.namespace(),
+        k.workspaceClaim(),
+        k.defaultImage(),
+        k.runsOnImages(),
+        k.jobTtl(),
+        k.runAsUser(),
+        unsetIfEmpty(k.stepCpuRequest()),
+        unsetIfEmpty(k.stepMemoryRequest()),
+        unsetIfEmpty(k.stepCpuLimit()),
+        unsetIfEmpty(k.stepMemoryLimit()),
+        k.logPollInterval());
+  }
+
+  private static String unsetIfEmpty(String quantity) {
+    return quantity == null || quantity.isBlank() ? null : quantity;
   }
 
   public static WorkerConfig fromEnvironment() {
@@ -57,33 +165,18 @@ public record WorkerConfig(
   }
 
   /**
-   * Reads {@code PIPEWRIGHT_DATABASE_URL}, {@code _USER}, {@code _PASSWORD}, {@code
-   * PIPEWRIGHT_AMQP_URI}, {@code PIPEWRIGHT_QUEUE_PREFIX}, {@code PIPEWRIGHT_EXECUTOR}, {@code
-   * PIPEWRIGHT_WORKSPACE_ROOT}, {@code PIPEWRIGHT_PARALLELISM}, {@code PIPEWRIGHT_WORKER_BUILDS},
-   * {@code PIPEWRIGHT_WORKER_ID}, {@code PIPEWRIGHT_LEASE_SECONDS}.
+   * The settings of {@link #from(PipewrightConfig)} from {@code env} alone, but without HTTP: the
+   * callers that predate {@code http.port} for the worker (the CLI's {@code serve}, where the entry
+   * API holds that port, and tests running several workers) keep working unchanged.
+   *
+   * @throws IllegalArgumentException naming every invalid variable
    */
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
-    return new WorkerConfig(
-        env.getOrDefault("PIPEWRIGHT_DATABASE_URL", DEFAULT_DATABASE_URL),
-        env.getOrDefault("PIPEWRIGHT_DATABASE_USER", "postgres"),
-        env.getOrDefault("PIPEWRIGHT_DATABASE_PASSWORD", ""),
-        URI.create(
-            env.getOrDefault("PIPEWRIGHT_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/%2F")),
-        QueueNames.withPrefix(
-            env.getOrDefault("PIPEWRIGHT_QUEUE_PREFIX", QueueNames.DEFAULT_PREFIX)),
-        env.getOrDefault("PIPEWRIGHT_EXECUTOR", "local"),
-        Path.of(
-            env.getOrDefault(
-                "PIPEWRIGHT_WORKSPACE_ROOT",
-                Path.of(System.getProperty("java.io.tmpdir"), "pipewright").toString())),
-        integer(env, "PIPEWRIGHT_PARALLELISM", 4),
-        integer(env, "PIPEWRIGHT_WORKER_BUILDS", 8),
-        env.getOrDefault("PIPEWRIGHT_WORKER_ID", defaultWorkerId()),
-        Duration.ofSeconds(integer(env, "PIPEWRIGHT_LEASE_SECONDS", 30)),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(5),
-        3,
-        Duration.ofSeconds(10));
+    try {
+      return from(ConfigLoader.fromEnvironment(env)).toBuilder().httpPort(NO_HTTP).build();
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** hostname + pid: unique among the workers sharing a database. */
@@ -110,6 +203,10 @@ public record WorkerConfig(
     private Duration lease;
     private Duration tick;
     private Duration reaperPeriod;
+    private String executor;
+    private Duration shutdownGrace;
+    private int httpPort;
+    private KubernetesRunnerConfig kubernetes;
     private final WorkerConfig base;
 
     private Builder(WorkerConfig base) {
@@ -121,6 +218,31 @@ public record WorkerConfig(
       this.lease = base.lease();
       this.tick = base.tick();
       this.reaperPeriod = base.reaperPeriod();
+      this.executor = base.executor();
+      this.shutdownGrace = base.shutdownGrace();
+      this.httpPort = base.httpPort();
+      this.kubernetes = base.kubernetes();
+    }
+
+    public Builder executor(String v) {
+      this.executor = v;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration v) {
+      this.shutdownGrace = v;
+      return this;
+    }
+
+    /** The HTTP port (0 picks a free one), or {@link #NO_HTTP}. */
+    public Builder httpPort(int v) {
+      this.httpPort = v;
+      return this;
+    }
+
+    public Builder kubernetes(KubernetesRunnerConfig v) {
+      this.kubernetes = v;
+      return this;
     }
 
     public Builder databaseUrl(String v) {
@@ -158,7 +280,7 @@ public record WorkerConfig(
           base.databasePassword(),
           base.amqpUri(),
           queueNames,
-          base.executor(),
+          executor,
           workspaceRoot,
           base.parallelism(),
           base.concurrentBuilds(),
@@ -167,19 +289,9 @@ public record WorkerConfig(
           tick,
           reaperPeriod,
           base.maxJobAttempts(),
-          base.shutdownGrace());
-    }
-  }
-
-  private static int integer(Map<String, String> env, String name, int fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, got " + value, e);
+          shutdownGrace,
+          httpPort,
+          kubernetes);
     }
   }
 }

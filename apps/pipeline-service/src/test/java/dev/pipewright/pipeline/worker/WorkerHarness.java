@@ -68,7 +68,11 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   PipelineService start(WorkerConfig config) {
-    PipelineService worker = new PipelineService(config);
+    return start(new PipelineService(config));
+  }
+
+  /** Starts a worker made by the caller; closed with the harness. */
+  PipelineService start(PipelineService worker) {
     workers.add(worker);
     worker.start();
     return worker;

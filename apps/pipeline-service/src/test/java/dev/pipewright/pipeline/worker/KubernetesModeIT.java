@@ -1,0 +1,190 @@
+package dev.pipewright.pipeline.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.kubernetes.runner.KubeNames;
+import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.pipelinerun.v1alpha1.Phase;
+import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
+import dev.pipewright.store.BuildView;
+import dev.pipewright.store.JobView;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker in Kubernetes mode against Fabric8's mock API server in CRUD mode (with the committed
+ * PipelineRun CRD) and the machine's PostgreSQL and RabbitMQ. No kubelet runs here: Jobs are
+ * created and never get a pod, which is enough to follow a build from its claim to its PipelineRun
+ * and Jobs, and to cancel it by deleting the run. Running pods are libs/kubernetes's
+ * KubernetesRunnerIT's business.
+ */
+class KubernetesModeIT {
+  private static final String NS = "ci";
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final Path CRD = Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml");
+  private static final String TWO_JOBS =
+      """
+      on: push
+      jobs:
+        compile:
+          runs-on: ubuntu-latest
+          steps:
+            - run: echo compiling
+        test:
+          needs: compile
+          runs-on: ubuntu-latest
+          steps:
+            - run: echo testing
+      """;
+
+  // The mock server logs every request through java.util.logging; held so the level sticks.
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+  private WorkerHarness harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    try (InputStream in = Files.newInputStream(CRD)) {
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+    harness = new WorkerHarness();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+    client.close();
+    server.destroy();
+  }
+
+  private PipelineService worker(String id) {
+    WorkerConfig config =
+        harness.config(id).toBuilder()
+            .executor("kubernetes")
+            .kubernetes(
+                new KubernetesRunnerConfig(
+                    NS,
+                    "workspace",
+                    "debian:bookworm-slim",
+                    Map.of(),
+                    Duration.ofMinutes(10),
+                    1001,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Duration.ofMillis(200)))
+            .build();
+    return harness.start(PipelineService.builder(config).kubernetes(client, false).build());
+  }
+
+  private PipelineRun run(UUID buildId) {
+    return client
+        .resources(PipelineRun.class)
+        .inNamespace(NS)
+        .withName(PipelineRun.nameFor(buildId.toString()))
+        .get();
+  }
+
+  private List<Job> jobs(UUID buildId) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId.toString()))
+        .list()
+        .getItems();
+  }
+
+  private static JobView job(BuildView build, String key) {
+    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aClaimedBuildGetsItsPipelineRunAndJobsAndDeletingTheRunCancelsIt() {
+    worker("worker-a");
+    // A second replica: its operator sees the same runs, but must leave worker-a's build alone.
+    worker("worker-b");
+    UUID id = harness.createBuild(TWO_JOBS);
+
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () -> {
+              PipelineRun run = run(id);
+              return run != null && run.getStatus() != null ? run.getStatus().getPhase() : null;
+            },
+            phase -> phase == Phase.Running);
+    await().atMost(DEADLINE).until(() -> jobs(id).size() == 1);
+    BuildView running = harness.build(id);
+    String owner = running.leaseOwner();
+    assertThat(owner).isIn("worker-a", "worker-b");
+    assertThat(running.attempt()).isEqualTo(1);
+    assertThat(jobs(id))
+        .extracting(j -> j.getMetadata().getName())
+        .containsExactly(KubeNames.jobName(new JobRef(id.toString(), "compile"), 1));
+    PipelineRun run = run(id);
+    assertThat(run.getSpec().getBuildId()).isEqualTo(id.toString());
+    assertThat(run.getSpec().getPipelineId()).isEqualTo("it");
+    await()
+        .atMost(DEADLINE)
+        .until(() -> run(id).getStatus().getJobs(), jobs -> jobs != null && jobs.size() == 2);
+    assertThat(run(id).getStatus().getJobs())
+        .extracting(j -> j.getKey() + "=" + j.getState())
+        .containsExactly("compile=QUEUED", "test=PENDING");
+
+    client
+        .resources(PipelineRun.class)
+        .inNamespace(NS)
+        .withName(run.getMetadata().getName())
+        .delete();
+
+    await().atMost(DEADLINE).until(() -> harness.build(id).status() == BuildStatus.CANCELLED);
+    BuildView cancelled = harness.build(id);
+    assertThat(cancelled.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+    assertThat(cancelled.leaseOwner()).isEqualTo(owner);
+    assertThat(job(cancelled, "compile").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(job(cancelled, "test").status()).isEqualTo(JobStatus.CANCELLED);
+    await().atMost(DEADLINE).until(() -> jobs(id).isEmpty() && run(id) == null);
+  }
+}
