@@ -27,6 +27,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  /**
+   * jOOQ's open-source POSTGRES dialect targets the newest PostgreSQL and warns once per process
+   * that an older server is "unsupported", which the store's tested server (15) is. The jOOQ manual
+   * (Logging system properties) gives libraries this switch: a threshold for that one logger. An
+   * application that sets the property itself keeps its choice.
+   */
+  static final String JOOQ_VERSION_WARNING =
+      "org.jooq.log.org.jooq.impl.DefaultExecuteContext.logVersionSupport";
+
+  static {
+    if (System.getProperty(JOOQ_VERSION_WARNING) == null) {
+      System.setProperty(JOOQ_VERSION_WARNING, "ERROR");
+    }
+  }
+
   private static final String MAINTENANCE_DB = "postgres";
 
   /**

@@ -23,6 +23,7 @@ class DatabaseIT {
         for (Database db : opened) {
           assertThat(new OutboxRepository(db.dsl()).pendingCount()).isZero();
         }
+        assertThat(System.getProperty(Database.JOOQ_VERSION_WARNING)).isEqualTo("ERROR");
       } finally {
         opened.forEach(Database::close);
       }
