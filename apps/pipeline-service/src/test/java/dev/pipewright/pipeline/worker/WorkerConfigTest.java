@@ -3,6 +3,8 @@ package dev.pipewright.pipeline.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.ops.config.ConfigLoader;
+import dev.pipewright.ops.config.PipewrightConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,9 +19,12 @@ class WorkerConfigTest {
     assertThat(config.databaseUser()).isEqualTo("postgres");
     assertThat(config.amqpUri().toString()).isEqualTo("amqp://guest:guest@127.0.0.1:5672/%2F");
     assertThat(config.executor()).isEqualTo("local");
+    assertThat(config.kubernetesExecutor()).isFalse();
     assertThat(config.parallelism()).isEqualTo(4);
     assertThat(config.workerId()).endsWith("-" + ProcessHandle.current().pid());
     assertThat(config.queueNames().buildQueue()).isEqualTo("pipewright.builds");
+    assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.kubernetes().namespace()).isEqualTo("pipewright");
   }
 
   @Test
@@ -32,7 +37,9 @@ class WorkerConfigTest {
                 "PIPEWRIGHT_PARALLELISM", "2",
                 "PIPEWRIGHT_WORKER_ID", "w1",
                 "PIPEWRIGHT_LEASE_SECONDS", "9",
-                "PIPEWRIGHT_QUEUE_PREFIX", "ci"));
+                "PIPEWRIGHT_QUEUE_PREFIX", "ci",
+                "PIPEWRIGHT_WORKER_TICK", "250ms",
+                "PIPEWRIGHT_SHUTDOWN_GRACE", "20s"));
 
     assertThat(config.databaseUrl()).isEqualTo("jdbc:postgresql://db/x");
     assertThat(config.workspaceRoot()).isEqualTo(Path.of("/srv/ws"));
@@ -40,13 +47,65 @@ class WorkerConfigTest {
     assertThat(config.workerId()).isEqualTo("w1");
     assertThat(config.lease()).isEqualTo(Duration.ofSeconds(9));
     assertThat(config.queueNames().buildQueue()).isEqualTo("ci.builds");
+    assertThat(config.tick()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void theEnvironmentAloneServesNoHttpSoTheEntryApiKeepsItsPort() {
+    WorkerConfig config = WorkerConfig.fromEnvironment(Map.of("PIPEWRIGHT_HTTP_PORT", "9090"));
+
+    assertThat(config.httpPort()).isEqualTo(WorkerConfig.NO_HTTP);
+  }
+
+  @Test
+  void takesEverySettingFromTheOneConfiguration() {
+    PipewrightConfig loaded =
+        ConfigLoader.fromYaml(
+            "config.yaml",
+            """
+            executor: kubernetes
+            http:
+              port: 8081
+            worker:
+              builds: 3
+              max-job-attempts: 5
+              reaper-period: 7s
+            shutdown:
+              grace: 25s
+            kubernetes:
+              namespace: ci
+              step-cpu-request: ""
+              runs-on-images:
+                ubuntu-latest: ubuntu:24.04
+            """,
+            Map.of("PIPEWRIGHT_WORKER_ID", "pod-1", "PIPEWRIGHT_HTTP_PORT", "8082"));
+
+    WorkerConfig config = WorkerConfig.from(loaded);
+
+    assertThat(config.kubernetesExecutor()).isTrue();
+    assertThat(config.httpPort()).isEqualTo(8082);
+    assertThat(config.workerId()).isEqualTo("pod-1");
+    assertThat(config.concurrentBuilds()).isEqualTo(3);
+    assertThat(config.maxJobAttempts()).isEqualTo(5);
+    assertThat(config.reaperPeriod()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(config.kubernetes().namespace()).isEqualTo("ci");
+    assertThat(config.kubernetes().cpuRequest()).isNull();
+    assertThat(config.kubernetes().memoryRequest()).isEqualTo("256Mi");
+    assertThat(config.kubernetes().imageFor(null, java.util.List.of("ubuntu-latest")))
+        .isEqualTo("ubuntu:24.04");
   }
 
   @Test
   void refusesNonsense() {
     assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("PIPEWRIGHT_PARALLELISM", "many")))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("PIPEWRIGHT_PARALLELISM");
     assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("PIPEWRIGHT_PARALLELISM", "0")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnvironment(Map.of()).toBuilder().httpPort(70000).build())
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
