@@ -3,27 +3,35 @@ package dev.pipewright.cli;
 import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.JobState;
 import dev.pipewright.cli.view.StepState;
+import dev.pipewright.parser.matrix.MatrixExpander;
+import dev.pipewright.parser.spec.JobSpec;
+import dev.pipewright.parser.spec.WorkflowSpec;
 import dev.pipewright.pipeline.orchestrator.BuildRecord;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
+import dev.pipewright.pipeline.reconcile.InstanceState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The rows of {@code pipewright run}'s in-memory store as the renderer's snapshots. The store keeps
  * no start times: the build's are taken here (created now, finished when first seen terminal), the
- * jobs' and steps' are observed by the renderer.
+ * jobs' and steps' are observed by the renderer. Nor does it keep names: each instance's is made
+ * from the workflow as the server makes it ({@code Test (ubuntu-latest, 1)}).
  */
 final class LocalSnapshots {
   private final InMemoryRunStore store;
+  private final WorkflowSpec workflow;
   private final String id;
   private final Clock clock;
   private final Instant started;
   private Instant finished;
 
-  LocalSnapshots(InMemoryRunStore store, String id, Clock clock) {
+  LocalSnapshots(InMemoryRunStore store, WorkflowSpec workflow, String id, Clock clock) {
     this.store = store;
+    this.workflow = workflow;
     this.id = id;
     this.clock = clock;
     this.started = clock.instant();
@@ -50,7 +58,7 @@ final class LocalSnapshots {
       jobs.add(
           new JobState(
               job.key(),
-              job.jobId(),
+              name(job),
               job.status(),
               job.errorCode(),
               job.errorMessage(),
@@ -73,5 +81,14 @@ final class LocalSnapshots {
         started,
         finished,
         jobs);
+  }
+
+  private String name(InstanceState job) {
+    JobSpec spec = workflow.job(job.jobId());
+    if (spec == null) {
+      return job.key();
+    }
+    return MatrixExpander.instanceName(
+        spec.displayName(), job.matrix() == null ? Map.of() : job.matrix());
   }
 }

@@ -10,6 +10,7 @@ import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.parser.WorkflowException;
+import dev.pipewright.parser.spec.WorkflowSpec;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
 import dev.pipewright.pipeline.orchestrator.LocalRun;
 import java.io.IOException;
@@ -103,15 +104,16 @@ final class RunCommand implements Callable<Integer> {
       err.println("pipewright: " + e.getMessage());
       return ExitCodes.USAGE;
     }
+    WorkflowSpec spec;
     try {
-      Workflows.load(yaml, file.toString());
+      spec = Workflows.load(yaml, file.toString()).spec();
     } catch (WorkflowException e) {
       Diagnostics.print(e, err);
       return ExitCodes.FAILED;
     }
     Path root = workspaceRoot();
     try {
-      return run(yaml, vars, secrets, root, out, err);
+      return run(yaml, spec, vars, secrets, root, out, err);
     } finally {
       if (workspace == null && System.getenv("PIPEWRIGHT_WORKSPACE_ROOT") == null) {
         deleteTree(root);
@@ -121,6 +123,7 @@ final class RunCommand implements Callable<Integer> {
 
   private int run(
       String yaml,
+      WorkflowSpec spec,
       Map<String, String> vars,
       Map<String, String> secrets,
       Path root,
@@ -160,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
       BuildState last;
       CancelOnInterrupt onInterrupt = new CancelOnInterrupt(() -> stop(run, id, err));
       try {
-        last = progress.follow(new LocalSnapshots(store, id, Clock.systemUTC())::snapshot);
+        last = progress.follow(new LocalSnapshots(store, spec, id, Clock.systemUTC())::snapshot);
       } finally {
         onInterrupt.close();
       }

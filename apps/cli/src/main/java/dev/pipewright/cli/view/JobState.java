@@ -5,7 +5,10 @@ import dev.pipewright.models.JobStatus;
 import java.time.Instant;
 import java.util.List;
 
-/** One job instance as shown; {@code key} carries the matrix cell, e.g. {@code test (1)}. */
+/**
+ * One job instance as shown: {@code key} identifies it ({@code test.1}, what {@code logs --job}
+ * takes), {@code name} is what people read ({@code Test (ubuntu-latest, 1)}).
+ */
 public record JobState(
     String key,
     String name,
@@ -18,5 +21,10 @@ public record JobState(
 
   public JobState {
     steps = steps == null ? List.of() : List.copyOf(steps);
+  }
+
+  /** The name when the source has one, else the key. */
+  public String label() {
+    return name == null || name.isBlank() ? key : name;
   }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
  * pipewright run}), the first snapshot showing a job or step running stands in for its start.
  */
 public final class ProgressRenderer {
-  private static final int MAX_KEY_WIDTH = 40;
+  private static final int MAX_LABEL_WIDTH = 40;
 
   private final Style style;
   private final boolean table;
@@ -30,6 +30,7 @@ public final class ProgressRenderer {
   private final Map<String, StepStatus> stepsSeen = new HashMap<>();
   private final Map<String, Instant> seenRunning = new HashMap<>();
   private final Map<String, Instant> seenEnded = new HashMap<>();
+  private final Map<String, String> labels = new HashMap<>();
 
   /**
    * @param style colours or plain text
@@ -49,12 +50,13 @@ public final class ProgressRenderer {
     }
     buildSeen = build.status();
     for (JobState job : build.jobs()) {
+      labels.put(job.key(), job.label());
       JobStatus before = jobsSeen.put(job.key(), job.status());
       if (job.status() == JobStatus.RUNNING) {
         seenRunning.putIfAbsent(job.key(), now);
       }
       if (job.status() != before && job.status() == JobStatus.RUNNING && !table) {
-        lines.add("job " + job.key() + ": " + style.state(job.status()));
+        lines.add("job " + job.label() + ": " + style.state(job.status()));
       }
       for (StepState step : job.steps()) {
         lines.addAll(step(job, step, now));
@@ -73,7 +75,7 @@ public final class ProgressRenderer {
     if (step.status() == before) {
       return List.of();
     }
-    String name = id + " " + step.name() + ": ";
+    String name = job.label() + "/" + step.number() + " " + step.name() + ": ";
     if (step.status() == StepStatus.RUNNING) {
       seenRunning.putIfAbsent(id, now);
       return List.of(name + style.state(step.status()));
@@ -96,7 +98,10 @@ public final class ProgressRenderer {
 
   private String jobEnd(JobState job, Instant now) {
     StringBuilder line =
-        new StringBuilder("job ").append(job.key()).append(": ").append(style.state(job.status()));
+        new StringBuilder("job ")
+            .append(job.label())
+            .append(": ")
+            .append(style.state(job.status()));
     Duration took = took(job.key(), job.startedAt(), job.finishedAt(), now);
     if (took != null && job.status() != JobStatus.SKIPPED) {
       line.append(" in ").append(Durations.format(took));
@@ -115,15 +120,17 @@ public final class ProgressRenderer {
     }
   }
 
-  /** Each line of a log piece, prefixed with where it came from. */
+  /**
+   * Each line of a log piece, prefixed with where it came from: the job's name once a snapshot
+   * showed it, else its key.
+   */
   public List<String> log(LogText text) {
     String prefix;
     if (text.jobKey() == null || text.jobKey().isEmpty()) {
       prefix = "build";
-    } else if (text.stepNumber() == 0) {
-      prefix = text.jobKey();
     } else {
-      prefix = text.jobKey() + "/" + text.stepNumber();
+      String job = labels.getOrDefault(text.jobKey(), text.jobKey());
+      prefix = text.stepNumber() == 0 ? job : job + "/" + text.stepNumber();
     }
     String shown = style.dim(prefix + " |");
     List<String> lines = new ArrayList<>();
@@ -173,11 +180,11 @@ public final class ProgressRenderer {
             + (build.createdAt() == null ? "" : ", created " + build.createdAt())
             + (build.cancelRequested() ? ", cancel requested" : ""));
     for (JobState job : build.jobs()) {
-      StringBuilder row =
-          new StringBuilder("  job ")
-              .append(job.key())
-              .append(": ")
-              .append(style.state(job.status()));
+      StringBuilder row = new StringBuilder("  job ").append(job.label());
+      if (!job.label().equals(job.key())) {
+        row.append(' ').append(style.dim("[" + job.key() + "]"));
+      }
+      row.append(": ").append(style.state(job.status()));
       Duration jobTook = took(job.key(), job.startedAt(), job.finishedAt(), now);
       if (jobTook != null) {
         row.append(" in ").append(Durations.format(jobTook));
@@ -249,7 +256,7 @@ public final class ProgressRenderer {
               new StringBuilder("  ")
                   .append(style.red("✗"))
                   .append(' ')
-                  .append(job.key())
+                  .append(job.label())
                   .append('/')
                   .append(step.number())
                   .append(' ')
@@ -269,7 +276,7 @@ public final class ProgressRenderer {
   private List<String> jobRows(BuildState build, Instant now) {
     int width = 0;
     for (JobState job : build.jobs()) {
-      width = Math.max(width, Math.min(MAX_KEY_WIDTH, job.key().length()));
+      width = Math.max(width, Math.min(MAX_LABEL_WIDTH, job.label().length()));
     }
     List<String> rows = new ArrayList<>();
     for (JobState job : build.jobs()) {
@@ -277,7 +284,7 @@ public final class ProgressRenderer {
       String padding = " ".repeat(Math.max(0, 10 - Style.word(job.status()).length()));
       StringBuilder row =
           new StringBuilder("  ")
-              .append(pad(truncate(job.key(), width), width))
+              .append(pad(truncate(job.label(), width), width))
               .append("  ")
               .append(state);
       Duration took = took(job.key(), job.startedAt(), job.finishedAt(), now);

@@ -71,8 +71,8 @@ class ProgressRendererTest {
             T0.plusMillis(1200));
     JobState job =
         new JobState(
-            "test (1)",
-            "Test",
+            "test.1",
+            "Test (ubuntu-latest, 1)",
             JobStatus.FAILED,
             ErrorCode.PERMANENT,
             "step 2 failed",
@@ -83,10 +83,24 @@ class ProgressRendererTest {
     assertThat(lines)
         .containsExactly(
             "build #7 01234567: running",
-            "test (1)/1 Checkout: succeeded",
-            "test (1)/2 Test: failed in 1.2s (exit code 3): Process completed with exit code 3."
-                + " [PERMANENT]",
-            "job test (1): failed in 2.0s: step 2 failed [PERMANENT]");
+            "Test (ubuntu-latest, 1)/1 Checkout: succeeded",
+            "Test (ubuntu-latest, 1)/2 Test: failed in 1.2s (exit code 3): Process completed with"
+                + " exit code 3. [PERMANENT]",
+            "job Test (ubuntu-latest, 1): failed in 2.0s: step 2 failed [PERMANENT]");
+    assertThat(r.log(new LogText("test.1", 2, "FAIL\n")))
+        .containsExactly("Test (ubuntu-latest, 1)/2 | FAIL");
+    assertThat(r.details(build(BuildStatus.RUNNING, job), T0.plusSeconds(9)))
+        .contains(
+            "  job Test (ubuntu-latest, 1) [test.1]: failed in 2.0s: step 2 failed [PERMANENT]");
+  }
+
+  @Test
+  void aJobWithoutANameIsShownByItsKey() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    JobState unnamed = new JobState("lint", "", JobStatus.RUNNING, null, null, T0, null, List.of());
+    assertThat(r.snapshot(build(BuildStatus.RUNNING, unnamed), T0)).contains("job lint: running");
+    assertThat(r.details(build(BuildStatus.RUNNING, unnamed), T0))
+        .contains("  job lint: running in 0.0s");
   }
 
   @Test
@@ -132,7 +146,7 @@ class ProgressRendererTest {
     JobState a =
         new JobState("a", "a", JobStatus.SUCCEEDED, null, null, T0, T0.plusSeconds(65), List.of());
     JobState longer =
-        new JobState("longer-job", "l", JobStatus.RUNNING, null, null, T0, null, List.of());
+        new JobState("longer.1", "longer-job", JobStatus.RUNNING, null, null, T0, null, List.of());
     JobState pending = job("pending", JobStatus.PENDING);
     BuildState b = build(BuildStatus.RUNNING, a, longer, pending);
     assertThat(r.table(b, T0.plusSeconds(70)))
