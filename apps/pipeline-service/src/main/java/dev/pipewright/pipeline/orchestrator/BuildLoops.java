@@ -164,6 +164,7 @@ public final class BuildLoops implements AutoCloseable {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope only sets the MDC
     public void run() {
       long nextRenewal = System.nanoTime() + renewEvery.toNanos();
       try (BuildMdc.Scope scope = BuildMdc.open(buildId)) {

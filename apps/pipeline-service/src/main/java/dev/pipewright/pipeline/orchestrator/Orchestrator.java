@@ -102,8 +102,8 @@ public final class Orchestrator {
    */
   public BuildStatus reconcile(String buildId) {
     long start = System.nanoTime();
-    try (BuildMdc.Scope scope = BuildMdc.open(buildId)) {
-      return reconcileLocked(buildId);
+    try {
+      return BuildMdc.with(buildId, () -> reconcileLocked(buildId));
     } finally {
       if (metrics != null) {
         metrics.reconcileLatency(Duration.ofNanos(System.nanoTime() - start));
@@ -419,6 +419,7 @@ public final class Orchestrator {
      * Callbacks of a build this process no longer drives (finished, lease lost, shutting down) are
      * dropped: a job killed on the way out must not be recorded as CANCELLED under its successor.
      */
+    @SuppressWarnings("try") // the scope only sets the MDC
     private void handle(JobRef job, Runnable write) {
       if (!workflows.containsKey(buildId)) {
         return;

@@ -82,9 +82,7 @@ public final class BuildIntake implements BuildHandler {
     } catch (IllegalArgumentException e) {
       return Outcome.deadLetter(ErrorCode.INVALID_SPEC + ": not a build id: " + message.buildId());
     }
-    try (BuildMdc.Scope scope = BuildMdc.open(id.toString())) {
-      return claimOrDrop(id, message);
-    }
+    return BuildMdc.with(id.toString(), () -> claimOrDrop(id, message));
   }
 
   private Outcome claimOrDrop(UUID id, QueueMessage message) {
