@@ -10,6 +10,7 @@ import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.models.CiException;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.PipewrightConfig;
+import dev.pipewright.pipeline.worker.WorkerConfig;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -112,7 +113,11 @@ final class DemoCommand implements Callable<Integer> {
     err.flush();
     Services services;
     try {
-      services = Services.start(apiConfig, ServiceConfigs.worker(config));
+      // The entry API's HTTP port is the demo's; the worker serves none.
+      services =
+          Services.start(
+              apiConfig,
+              WorkerConfig.from(config).toBuilder().httpPort(WorkerConfig.NO_HTTP).build());
     } catch (CiException | IllegalArgumentException e) {
       err.println("pipewright: cannot start the services: " + e.getMessage());
       return ExitCodes.FAILED;

@@ -1,10 +1,14 @@
 package dev.pipewright.cli;
 
+import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.models.CiException;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.ops.lifecycle.GracefulShutdown;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.pipeline.worker.WorkerConfig;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -87,20 +91,35 @@ final class ServeCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     log.info("Configuration:\n{}", config.describe());
+    // Both in one process: one registry and one HTTP server on http.port for the two of them.
+    PipewrightMetrics shared = api && worker ? PipewrightMetrics.prometheus() : null;
+    EntryApiConfig apiConfig = api ? ServiceConfigs.api(config) : null;
+    if (shared != null) {
+      apiConfig = apiConfig.withPorts(apiConfig.grpcPort(), 0);
+    }
     Services services;
+    SharedOpsServer http = null;
     try {
-      services =
-          Services.start(
-              api ? ServiceConfigs.api(config) : null,
-              worker ? ServiceConfigs.worker(config) : null);
+      services = Services.start(apiConfig, worker ? WorkerConfig.from(config) : null, shared);
     } catch (CiException | IllegalArgumentException e) {
-      err.println("pipewright: cannot start: " + e.getMessage());
-      err.flush();
-      return ExitCodes.FAILED;
+      return cannotStart(e, shared, err);
+    }
+    if (shared != null) {
+      try {
+        http = SharedOpsServer.start(config.httpPort(), shared, services);
+      } catch (UncheckedIOException e) {
+        services.close();
+        return cannotStart(e, shared, err);
+      }
     }
     GracefulShutdown shutdown = new GracefulShutdown(config.shutdownGrace());
     CountDownLatch stopping = new CountDownLatch(1);
     shutdown.onBegin(stopping::countDown);
+    if (http != null) {
+      shutdown.onBegin(http::markShuttingDown);
+      shutdown.register("metrics", shared::close);
+      shutdown.register("http", http::close);
+    }
     services.registerWith(shutdown);
     Thread hook = shutdown.installShutdownHook();
     if (services.api() != null) {
@@ -108,14 +127,28 @@ final class ServeCommand implements Callable<Integer> {
           "pipewright: entry API on gRPC port "
               + services.api().grpcPort()
               + ", HTTP port "
-              + services.api().httpPort());
+              + (http != null ? http.port() : services.api().httpPort()));
     }
     if (services.worker() != null) {
-      err.println("pipewright: worker " + services.worker().config().workerId() + " running");
+      int workerHttp = services.worker().httpPort();
+      err.println(
+          "pipewright: worker "
+              + services.worker().config().workerId()
+              + " running"
+              + (workerHttp == WorkerConfig.NO_HTTP ? "" : ", HTTP port " + workerHttp));
     }
     err.println("pipewright: Ctrl-C to stop");
     err.flush();
     return awaitStop(stopping, shutdown, hook);
+  }
+
+  private static int cannotStart(Exception e, PipewrightMetrics shared, PrintWriter err) {
+    if (shared != null) {
+      shared.close();
+    }
+    err.println("pipewright: cannot start: " + e.getMessage());
+    err.flush();
+    return ExitCodes.FAILED;
   }
 
   /**

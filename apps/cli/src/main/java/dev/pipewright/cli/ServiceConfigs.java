@@ -2,14 +2,12 @@ package dev.pipewright.cli;
 
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.ops.config.PipewrightConfig;
-import dev.pipewright.pipeline.worker.WorkerConfig;
-import dev.pipewright.queue.QueueNames;
 
 /**
- * Each service's part of the one configuration. The service modules do not (yet) take a {@link
- * PipewrightConfig} themselves; their public canonical constructors carry every setting, which
- * their {@code fromEnvironment} readers do not (pool size, relay batch, tick, reaper period,
- * attempts and grace keep fixed values there).
+ * The entry API's part of the one configuration (the worker's is {@code WorkerConfig.from}). The
+ * entry API does not take a {@link PipewrightConfig} yet; its canonical constructor carries every
+ * setting, which {@code EntryApiConfig.fromEnvironment} does not (pool size, connect timeout, relay
+ * batch and log polling keep fixed values there).
  */
 final class ServiceConfigs {
   private ServiceConfigs() {}
@@ -27,25 +25,5 @@ final class ServiceConfigs {
         c.database().connectTimeout(),
         c.api().relayBatchSize(),
         c.api().logPollInterval());
-  }
-
-  static WorkerConfig worker(PipewrightConfig c) {
-    PipewrightConfig.Worker w = c.worker();
-    return new WorkerConfig(
-        c.database().url(),
-        c.database().user(),
-        c.database().password(),
-        c.amqp().uri(),
-        QueueNames.withPrefix(c.amqp().queuePrefix()),
-        c.executor().id(),
-        c.workspaceRoot(),
-        w.parallelism(),
-        w.builds(),
-        w.id(),
-        w.lease(),
-        w.tick(),
-        w.reaperPeriod(),
-        w.maxJobAttempts(),
-        c.shutdownGrace());
   }
 }

@@ -3,6 +3,7 @@ package dev.pipewright.cli;
 import dev.pipewright.entryapi.EntryApi;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.ops.lifecycle.GracefulShutdown;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.pipeline.worker.PipelineService;
 import dev.pipewright.pipeline.worker.WorkerConfig;
 import java.util.ArrayDeque;
@@ -22,10 +23,21 @@ final class Services implements AutoCloseable {
   private PipelineService worker;
 
   /**
+   * Each service with its own meters; the worker serves HTTP when its config has a port.
+   *
    * @throws dev.pipewright.models.CiException when PostgreSQL or RabbitMQ cannot be used or a port
    *     is taken; what was started is closed again
    */
   static Services start(EntryApiConfig apiConfig, WorkerConfig workerConfig) {
+    return start(apiConfig, workerConfig, null);
+  }
+
+  /**
+   * @param sharedMetrics meters the worker records into instead of its own, the caller serving them
+   *     (the worker then serves no HTTP); null for the worker's own
+   */
+  static Services start(
+      EntryApiConfig apiConfig, WorkerConfig workerConfig, PipewrightMetrics sharedMetrics) {
     Services services = new Services();
     try {
       if (apiConfig != null) {
@@ -33,7 +45,11 @@ final class Services implements AutoCloseable {
         services.started.push(services.api);
       }
       if (workerConfig != null) {
-        services.worker = new PipelineService(workerConfig);
+        PipelineService.Builder worker = PipelineService.builder(workerConfig);
+        if (sharedMetrics != null) {
+          worker.metrics(sharedMetrics).serveHttp(false);
+        }
+        services.worker = worker.build();
         services.worker.start();
         services.started.push(services.worker);
       }
