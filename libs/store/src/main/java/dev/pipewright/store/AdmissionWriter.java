@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Group commit for build creation: callers block in {@link #create} while a few writer threads
- * insert whatever requests have queued up meanwhile with one {@link BuildRepository#createAll}
- * statement, so many builds share one round trip and one commit. Nothing waits for a batch to fill:
- * an idle writer takes the next request at once, and batches grow only as fast as requests arrive
- * while the previous statement runs.
+ * Group commit for build creation: callers wait in {@link #create} (or on {@link #submit}'s future)
+ * while a few writer threads insert whatever requests have queued up meanwhile with one {@link
+ * BuildRepository#createAll} statement, so many builds share one round trip and one commit. Nothing
+ * waits for a batch to fill: an idle writer takes the next request at once, and batches grow only
+ * as fast as requests arrive while the previous statement runs.
  *
  * <p>A caller returns only after its build committed (or was found by its idempotency key), so what
  * it tells its client is durable. A batch the database refuses for a reason of its own request (too
@@ -64,17 +64,8 @@ public final class AdmissionWriter implements AutoCloseable {
    *     CANCELLED when interrupted (the build may still be created: retry with the same key)
    */
   public CreatedBuild create(NewBuild build) {
-    Pending pending = new Pending(Objects.requireNonNull(build), new CompletableFuture<>());
-    if (closed) {
-      throw shutDown();
-    }
-    queue.add(pending);
-    // close() may have drained the queue just before our add: then nobody will take it.
-    if (closed && queue.remove(pending)) {
-      throw shutDown();
-    }
     try {
-      return pending.result().get();
+      return submit(build).get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -84,6 +75,24 @@ public final class AdmissionWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new CiException(ErrorCode.CANCELLED, "interrupted while the build was written", e);
     }
+  }
+
+  /**
+   * Queues the build for the next batch. The future completes, on a writer thread, once the build
+   * committed, or fails with a {@link CiException} as {@link BuildRepository#create} would; keep
+   * what runs on completion short, it delays the next batch.
+   */
+  public CompletableFuture<CreatedBuild> submit(NewBuild build) {
+    Pending pending = new Pending(Objects.requireNonNull(build), new CompletableFuture<>());
+    if (closed) {
+      return CompletableFuture.failedFuture(shutDown());
+    }
+    queue.add(pending);
+    // close() may have drained the queue just before our add: then nobody will take it.
+    if (closed && queue.remove(pending)) {
+      return CompletableFuture.failedFuture(shutDown());
+    }
+    return pending.result();
   }
 
   private void run() {

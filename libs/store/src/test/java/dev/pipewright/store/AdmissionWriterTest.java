@@ -111,6 +111,11 @@ class AdmissionWriterTest {
 
     assertThatThrownBy(() -> writer.create(NewBuild.of("p", "jobs: {}")))
         .isInstanceOfSatisfying(CiException.class, e -> assertThat(e.retryable()).isTrue());
+    assertThat(writer.submit(NewBuild.of("p", "jobs: {}")))
+        .failsWithin(Duration.ZERO)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(CiException.class, e -> assertThat(e.retryable()).isTrue());
   }
 
   /** A store whose first statement waits for {@code release}, counting down firstEntered. */
