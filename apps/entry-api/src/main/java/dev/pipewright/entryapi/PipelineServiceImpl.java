@@ -17,11 +17,12 @@ import dev.pipewright.store.AdmissionWriter;
 import dev.pipewright.store.BuildPage;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
-import dev.pipewright.store.CreatedBuild;
+import dev.pipewright.store.NewBuild;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -58,19 +59,40 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
   @Override
   public void startPipelineBuild(
       StartPipelineBuildRequest request, StreamObserver<StartPipelineBuildResponse> response) {
-    unary(
-        response,
-        () -> {
-          CreatedBuild created = admissions.create(Requests.newBuild(request, workflows));
-          if (!created.existing()) {
-            onCreated.run();
-          }
-          return StartPipelineBuildResponse.newBuilder()
-              .setBuildId(created.id().toString())
-              .setStatus(Protos.status(created.status()))
-              .setNumber(created.number())
-              .build();
-        });
+    NewBuild build;
+    try {
+      build = Requests.newBuild(request, workflows);
+    } catch (RuntimeException e) {
+      response.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    // Answered from the admission writer's thread once the build committed: no gRPC thread is
+    // parked per build in flight.
+    admissions
+        .submit(build)
+        .whenComplete(
+            (created, error) -> {
+              if (error != null) {
+                response.onError(GrpcErrors.toStatus(unwrap(error)));
+                return;
+              }
+              if (!created.existing()) {
+                onCreated.run();
+              }
+              response.onNext(
+                  StartPipelineBuildResponse.newBuilder()
+                      .setBuildId(created.id().toString())
+                      .setStatus(Protos.status(created.status()))
+                      .setNumber(created.number())
+                      .build());
+              response.onCompleted();
+            });
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   @Override
