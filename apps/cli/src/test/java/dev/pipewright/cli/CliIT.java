@@ -302,6 +302,41 @@ class CliIT {
         .isEqualTo(ExitCodes.USAGE);
   }
 
+  private static final String MATRIX =
+      """
+      on: push
+      jobs:
+        test:
+          name: Test
+          runs-on: ubuntu-latest
+          strategy:
+            matrix:
+              n: [1, 2]
+          steps:
+            - run: echo "cell ${{ matrix.n }}"
+      """;
+
+  @Test
+  void jobsAreShownByTheirNamesWhileJsonKeepsKeyAndName() throws Exception {
+    Path file = workflow("matrix.yml", MATRIX);
+
+    Result followed = client("submit", file.toString(), "--follow");
+    assertThat(followed.code()).as(followed.err()).isZero();
+    assertThat(followed.out())
+        .contains("job Test (1): succeeded", "job Test (2): succeeded", "Test (2)/1 ")
+        .doesNotContain("job test.");
+
+    Result local = pipewright("run", file.toString(), "--workspace", dir.resolve("ws").toString());
+    assertThat(local.code()).as(local.err()).isZero();
+    assertThat(local.out()).contains("job Test (1): succeeded", "job Test (2): succeeded");
+
+    Result json = client("submit", file.toString(), "--follow", "--output", "json");
+    JsonNode jobs = json.json().get("jobs");
+    assertThat(jobs).hasSize(2);
+    assertThat(jobs.get(0).get("name").asText()).isEqualTo("Test (1)");
+    assertThat(jobs.get(0).get("key").asText()).isNotEqualTo("Test (1)");
+  }
+
   @Test
   void runExecutesAWorkflowWithNoServers() throws Exception {
     Path ok = workflow("local.yml", HELLO);
