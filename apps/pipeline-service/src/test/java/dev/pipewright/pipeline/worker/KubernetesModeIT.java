@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,19 +99,7 @@ class KubernetesModeIT {
     WorkerConfig config =
         harness.config(id).toBuilder()
             .executor("kubernetes")
-            .kubernetes(
-                new KubernetesRunnerConfig(
-                    NS,
-                    "workspace",
-                    "debian:bookworm-slim",
-                    Map.of(),
-                    Duration.ofMinutes(10),
-                    1001,
-                    null,
-                    null,
-                    null,
-                    null,
-                    Duration.ofMillis(200)))
+            .kubernetes(KubernetesRunnerConfig.defaults(NS, "workspace"))
             .build();
     return harness.start(PipelineService.builder(config).kubernetes(client, false).build());
   }
