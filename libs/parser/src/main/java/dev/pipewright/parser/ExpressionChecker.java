@@ -5,8 +5,8 @@ import dev.pipewright.expressions.ExpressionException;
 import dev.pipewright.expressions.Template;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -23,14 +23,12 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ExpressionChecker {
   private static final String IF = "if";
 
-  private final NodeReader reader;
   private final Diagnostics diagnostics;
   private final SourceText source;
   private final Set<Node> checked = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  ExpressionChecker(NodeReader reader, SourceText source) {
-    this.reader = reader;
-    this.diagnostics = reader.diagnostics();
+  ExpressionChecker(Diagnostics diagnostics, SourceText source) {
+    this.diagnostics = diagnostics;
     this.source = source;
   }
 
@@ -71,10 +69,16 @@ final class ExpressionChecker {
         });
   }
 
-  private void forEachEntry(Node node, java.util.function.BiConsumer<String, Node> action) {
+  /**
+   * Every entry of a mapping with a string key, duplicates included: the reader has reported them,
+   * and the expressions of both are checked.
+   */
+  private void forEachEntry(Node node, BiConsumer<String, Node> action) {
     if (node instanceof MappingNode m) {
-      for (Map.Entry<String, NodeTuple> e : reader.entries(m).entrySet()) {
-        action.accept(e.getKey(), e.getValue().getValueNode());
+      for (NodeTuple tuple : m.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key) {
+          action.accept(key.getValue(), tuple.getValueNode());
+        }
       }
     } else {
       templates(node);
@@ -82,7 +86,9 @@ final class ExpressionChecker {
   }
 
   private void templates(Node node) {
-    if (node == null || !checked.add(node)) {
+    // Only collections are remembered: a scalar reached twice costs one more look, and its
+    // diagnostic is the same, which Diagnostics drops.
+    if (node == null || (!(node instanceof ScalarNode) && !checked.add(node))) {
       return;
     }
     switch (node) {
@@ -98,7 +104,7 @@ final class ExpressionChecker {
   }
 
   private void condition(Node node) {
-    if (node instanceof ScalarNode s && Tag.STR.equals(s.getTag()) && checked.add(s)) {
+    if (node instanceof ScalarNode s && Tag.STR.equals(s.getTag())) {
       verify(s, () -> Condition.parse(s.getValue()));
     }
   }

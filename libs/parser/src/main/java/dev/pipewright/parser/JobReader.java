@@ -171,11 +171,13 @@ final class JobReader {
   private void checkNeeds(Map<String, List<ScalarNode>> needs, Map<String, JobSpec> jobs) {
     needs.forEach(
         (id, needNodes) -> {
-          List<String> others = new ArrayList<>(jobs.keySet());
-          others.remove(id);
           for (ScalarNode need : needNodes) {
             String name = NodeReader.text(need);
             if (!jobs.containsKey(name)) {
+              // Only an unknown need pays for the list of candidates (copying it for every job
+              // made a large workflow quadratic).
+              List<String> others = new ArrayList<>(jobs.keySet());
+              others.remove(id);
               String closest = Suggestions.closest(name, others);
               diagnostics.error(
                   need,

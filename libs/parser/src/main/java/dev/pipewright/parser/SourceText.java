@@ -1,7 +1,6 @@
 package dev.pipewright.parser;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
@@ -12,16 +11,27 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class SourceText {
   private final String text;
-  private final List<Integer> lineStarts = new ArrayList<>();
+  // Built on the first lookup: most parses have no expression error and never need it.
+  private int[] lineStarts;
 
   SourceText(String text) {
     this.text = text;
-    lineStarts.add(0);
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) == '\n') {
-        lineStarts.add(i + 1);
+  }
+
+  private int[] lineStarts() {
+    if (lineStarts == null) {
+      int count = 1;
+      for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+        count++;
       }
+      int[] starts = new int[count];
+      int line = 1;
+      for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+        starts[line++] = i + 1;
+      }
+      lineStarts = starts;
     }
+    return lineStarts;
   }
 
   /**
@@ -73,16 +83,17 @@ final class SourceText {
   }
 
   private int index(Mark mark) {
-    int line = Math.min(mark.getLine(), lineStarts.size() - 1);
-    return Math.min(text.length(), lineStarts.get(line) + mark.getColumn());
+    int[] starts = lineStarts();
+    int line = Math.min(mark.getLine(), starts.length - 1);
+    return Math.min(text.length(), starts[line] + mark.getColumn());
   }
 
   private int[] position(int index) {
-    int line = 0;
-    while (line + 1 < lineStarts.size() && lineStarts.get(line + 1) <= index) {
-      line++;
-    }
-    return new int[] {line + 1, index - lineStarts.get(line) + 1};
+    int[] starts = lineStarts();
+    int found = Arrays.binarySearch(starts, index);
+    // Not found: -(insertion point) - 1, and the line is the one before the insertion point.
+    int line = found >= 0 ? found : -found - 2;
+    return new int[] {line + 1, index - starts[line] + 1};
   }
 
   private static int occurrencesBefore(String haystack, String needle, int limit) {

@@ -445,4 +445,16 @@ class WorkflowParserTest {
   private static String minimal(String header) {
     return header + "\njobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]\n";
   }
+
+  @Test
+  void aFileAboveSnakeYamlsDefaultLimitOf3MiCodePointsIsRead() {
+    String yaml =
+        "# "
+            + "x".repeat(4 << 20)
+            + "\non: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+            + "      - run: echo\n";
+
+    assertThat(new WorkflowParser().parse(yaml, "big.yml").jobs()).containsKey("a");
+    assertThat(WorkflowParser.MAX_CODE_POINTS).isEqualTo(64 << 20);
+  }
 }
