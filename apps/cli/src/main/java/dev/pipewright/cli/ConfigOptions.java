@@ -43,6 +43,18 @@ final class ConfigOptions {
     return ConfigLoader.load(source, env);
   }
 
+  /**
+   * These options, each one not given here taken from {@code outer}: {@code serve --config F api}
+   * means the same as {@code serve api --config F}.
+   */
+  ConfigOptions orElse(ConfigOptions outer) {
+    ConfigOptions merged = new ConfigOptions();
+    merged.mixee = mixee;
+    merged.file = file != null ? file : outer.file;
+    merged.check = check || outer.check;
+    return merged;
+  }
+
   Map<String, String> environment() {
     return Main.environment(mixee);
   }

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -31,6 +32,8 @@ import picocli.CommandLine.Spec;
           + " 'serve worker') until interrupted.",
       "Configured by --config FILE (or PIPEWRIGHT_CONFIG) and the PIPEWRIGHT_* variables, which"
           + " override it; every key and default is in libs/ops/CONFIGURATION.md.",
+      "HTTP on http.port: /healthz, /readyz (JSON) and /metrics (Prometheus) for both services"
+          + " ('serve api': the entry API's /healthz and /readyz only).",
       "Exit codes: 0 stopped, 1 could not start (database, broker or port), 2 usage error or"
           + " invalid configuration; 143 after SIGTERM."
     },
@@ -53,10 +56,11 @@ final class ServeCommand implements Callable<Integer> {
   static final class Api implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions config;
+    @ParentCommand ServeCommand parent;
 
     @Override
     public Integer call() {
-      return serve(spec, config, true, false);
+      return serve(spec, config.orElse(parent.config), true, false);
     }
   }
 
@@ -67,10 +71,11 @@ final class ServeCommand implements Callable<Integer> {
   static final class Worker implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOptions config;
+    @ParentCommand ServeCommand parent;
 
     @Override
     public Integer call() {
-      return serve(spec, config, false, true);
+      return serve(spec, config.orElse(parent.config), false, true);
     }
   }
 
