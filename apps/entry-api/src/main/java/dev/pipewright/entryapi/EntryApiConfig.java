@@ -71,7 +71,9 @@ public record EntryApiConfig(
         env.getOrDefault(QUEUE_PREFIX, QueueNames.DEFAULT_PREFIX),
         port(env, GRPC_PORT, 50051),
         port(env, HTTP_PORT, 8080),
-        16,
+        // Admissions use at most the writers' connections (build creation is batched) and the
+        // relay one; the rest serve reads. More than a few per core only queues inside PostgreSQL.
+        8,
         Duration.ofSeconds(3),
         500,
         Duration.ofMillis(150));

@@ -12,6 +12,7 @@ import dev.pipewright.queue.QueueSettings;
 import dev.pipewright.store.Database;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,17 +59,21 @@ public final class AdmissionBench {
       call(stub, Math.min(500, builds), clients, pipelines, "warmup-" + run);
       awaitQueued(database, Math.min(500, builds));
 
+      String loadBefore = loadAverage();
+      long cpuBefore = processCpuNanos();
       long start = System.nanoTime();
       long[] latencies = call(stub, builds, clients, pipelines, run);
       long called = System.nanoTime();
       awaitQueued(database, Math.min(500, builds) + builds);
       long queued = System.nanoTime();
+      long cpu = processCpuNanos() - cpuBefore;
       channel.shutdownNow();
 
       Arrays.sort(latencies);
       log.info(
           "admission: {} builds, {} clients, {} pipelines: {} builds/s call-to-QUEUED, {} calls/s;"
-              + " latency p50 {} ms, p99 {} ms, max {} ms",
+              + " latency p50 {} ms, p99 {} ms, max {} ms; this JVM (clients and server) {} ms CPU"
+              + " per build; load average {} before, {} after (2 cores shared)",
           builds,
           clients,
           pipelines,
@@ -76,7 +81,10 @@ public final class AdmissionBench {
           String.format("%.0f", builds / seconds(called - start)),
           millis(latencies[latencies.length / 2]),
           millis(latencies[(int) (latencies.length * 0.99)]),
-          millis(latencies[latencies.length - 1]));
+          millis(latencies[latencies.length - 1]),
+          String.format("%.2f", cpu / 1e6 / builds),
+          loadBefore,
+          loadAverage());
     } finally {
       Database.dropIfExists(url, "postgres", "");
       deleteQueues(QueueNames.withPrefix(prefix));
@@ -129,6 +137,19 @@ public final class AdmissionBench {
       }
       TimeUnit.MILLISECONDS.sleep(5);
     }
+  }
+
+  /** The machine's 1-minute load average: the figures depend on what else runs. */
+  private static String loadAverage() {
+    return String.format(
+        "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : 0;
   }
 
   private static double seconds(long nanos) {
