@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +31,12 @@ public final class MockApi implements AutoCloseable {
           .filter(Files::exists)
           .findFirst()
           .orElse(Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml"));
+
+  /**
+   * The mock server logs every request at INFO through java.util.logging: formatting those lines
+   * costs more CPU than serving the request. Held here so the level survives logger GC.
+   */
+  private static final Logger MOCK_LOG = quiet(Logger.getLogger("io.fabric8.mockwebserver"));
 
   private final KubernetesMockServer server;
 
@@ -65,6 +73,11 @@ public final class MockApi implements AutoCloseable {
         };
     return server.createClient(
         b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("count", counter)));
+  }
+
+  private static Logger quiet(Logger logger) {
+    logger.setLevel(Level.WARNING);
+    return logger;
   }
 
   public KubernetesClient client() {

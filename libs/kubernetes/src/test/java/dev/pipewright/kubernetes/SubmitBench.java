@@ -8,7 +8,10 @@ import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.parser.WorkflowParser;
 import dev.pipewright.parser.spec.WorkflowSpec;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,8 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Job submissions per second from one worker, and API writes per workflow job, against Fabric8's
- * mock API server (CRUD mode). Prints figures; asserts nothing.
+ * Job submissions per second from one worker (from the first {@code start} until every Job is
+ * visible to a watch), and API writes per workflow job, against Fabric8's mock API server (CRUD
+ * mode, in the same JVM: its CPU counts). Prints figures; asserts nothing.
  *
  * <p>Run: {@code ./mvnw -B -q -pl libs/kubernetes test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.pipewright.kubernetes.SubmitBench [-Dexec.args="builds jobsPerBuild"]}
@@ -63,8 +67,30 @@ public final class SubmitBench {
         ids[b] = UUID.randomUUID().toString();
         PipelineRuns.ensure(setup, "bench", new PipelineRunSpec(ids[b]));
       }
+      // A submission is done when its Job is visible to a watch, as the kubelet would see it.
+      AtomicLong created = new AtomicLong();
+      SharedIndexInformer<Job> informer =
+          setup
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace("bench")
+              .inform(
+                  new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Job job) {
+                      created.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onUpdate(Job oldJob, Job newJob) {}
+
+                    @Override
+                    public void onDelete(Job job, boolean unknown) {}
+                  });
       // Warm-up build: class loading and connection set-up are not what is measured.
       submit(runner, workflow, UUID.randomUUID().toString(), jobsPerBuild, setup);
+      awaitCount(created, jobsPerBuild);
       writes.set(0);
       long started = System.nanoTime();
       for (String id : ids) {
@@ -74,8 +100,10 @@ public final class SubmitBench {
               JobRun.builder(ref, workflow, workflow.job("job" + j)).build(), RunObserver.NONE);
         }
       }
-      double seconds = (System.nanoTime() - started) / 1e9;
       int jobs = builds * jobsPerBuild;
+      awaitCount(created, jobsPerBuild + jobs);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      informer.close();
       out.printf(
           Locale.ROOT,
           "SubmitBench: %d builds x %d jobs = %d Job submissions in %.2f s%n",
@@ -88,6 +116,16 @@ public final class SubmitBench {
           Locale.ROOT,
           "  API writes per workflow job (goal <= 4): %.2f%n",
           writes.get() / (double) jobs);
+    }
+  }
+
+  private static void awaitCount(AtomicLong count, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (count.get() < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(count.get() + " of " + expected + " Jobs after 5 min");
+      }
+      Thread.sleep(5);
     }
   }
 

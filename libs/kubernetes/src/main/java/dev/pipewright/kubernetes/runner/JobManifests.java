@@ -25,8 +25,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,15 @@ import java.util.TreeSet;
 public final class JobManifests {
   public static final String FINISH_CONTAINER = "finish";
   static final String WRAPPER = loadWrapper();
+
+  /**
+   * The build Secret key of the wrapper, named after its content: jobs of one build started by
+   * workers of different versions each find their own wrapper.
+   */
+  static final String WRAPPER_KEY = "pw-wrapper-" + sha256(WRAPPER).substring(0, 16);
+
+  /** Where the wrapper is in every container (it travels once per build, not in every Job). */
+  static final String WRAPPER_PATH = StepPlanner.FILES_DIR + "/wrapper.sh";
 
   private final KubernetesRunnerConfig config;
 
@@ -93,6 +105,7 @@ public final class JobManifests {
       steps.add(stepContainer(plan, step));
     }
     List<KeyToPath> items = new ArrayList<>();
+    items.add(new KeyToPath(WRAPPER_KEY, null, "wrapper.sh"));
     for (PlannedStep step : plan.steps()) {
       for (String kind : List.of("script", "env", "stepenv")) {
         items.add(
@@ -160,30 +173,39 @@ public final class JobManifests {
 
   /** The build's Secret as first created: this job's files, owned by the PipelineRun. */
   public Secret secret(JobPlan plan, OwnerReference owner) {
+    return secret(plan.ref().buildId(), secretData(plan), owner);
+  }
+
+  /** The build's Secret as first created with {@code data} (already base64-encoded). */
+  public Secret secret(String buildId, Map<String, String> data, OwnerReference owner) {
     return new SecretBuilder()
         .withNewMetadata()
-        .withName(KubeNames.secretName(plan.ref().buildId()))
+        .withName(KubeNames.secretName(buildId))
         .withNamespace(config.namespace())
         .addToLabels(KubeNames.MANAGED_BY, KubeNames.MANAGER)
-        .addToLabels(KubeNames.BUILD_LABEL, KubeNames.labelValue(plan.ref().buildId()))
+        .addToLabels(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId))
         .withOwnerReferences(owner)
         .endMetadata()
         .withType("Opaque")
-        .withData(secretData(plan))
+        .withData(data)
         .build();
   }
 
-  /** This job's entries of the build Secret, base64-encoded as {@code data} wants them. */
+  /**
+   * This job's entries of the build Secret (and the wrapper's), base64-encoded as {@code data}
+   * wants them.
+   */
   public static Map<String, String> secretData(JobPlan plan) {
     Map<String, String> data = new LinkedHashMap<>();
     Base64.Encoder b64 = Base64.getEncoder();
+    data.put(WRAPPER_KEY, b64.encodeToString(WRAPPER.getBytes(StandardCharsets.UTF_8)));
     plan.files()
         .forEach((k, v) -> data.put(k, b64.encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return data;
   }
 
   private Container stepContainer(JobPlan plan, PlannedStep step) {
-    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "pw-step"));
+    List<String> command = new ArrayList<>(List.of("/bin/sh", WRAPPER_PATH));
     command.addAll(step.shellArgv());
     List<EnvVar> env = new ArrayList<>();
     env.add(env("PW_STEP", Integer.toString(step.number())));
@@ -229,7 +251,7 @@ public final class JobManifests {
     return new ContainerBuilder()
         .withName(FINISH_CONTAINER)
         .withImage(plan.image())
-        .withCommand("/bin/sh", "-c", WRAPPER, "pw-finish")
+        .withCommand("/bin/sh", WRAPPER_PATH)
         .withEnv(env("PW_STEP", "0"))
         .withResources(
             new ResourceRequirementsBuilder()
@@ -293,6 +315,16 @@ public final class JobManifests {
 
   private static EnvVar env(String name, String value) {
     return new EnvVar(name, value, null);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String loadWrapper() {

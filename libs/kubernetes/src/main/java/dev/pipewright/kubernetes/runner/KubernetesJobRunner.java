@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,6 +62,12 @@ public final class KubernetesJobRunner implements JobRunner {
   private static final Logger log = LoggerFactory.getLogger(KubernetesJobRunner.class);
   private static final String SELECTOR = KubeNames.MANAGED_BY + "=" + KubeNames.MANAGER;
 
+  /**
+   * Jobs submitted to the API server at the same time: submissions are latency-bound (two round
+   * trips each), so a few in flight multiply the rate without loading the API server much.
+   */
+  static final int SUBMIT_PARALLELISM = 8;
+
   private final KubernetesClient client;
   private final KubernetesRunnerConfig config;
   private final LogSink logSink;
@@ -71,6 +78,10 @@ public final class KubernetesJobRunner implements JobRunner {
   private final Map<String, OwnerReference> owners = new ConcurrentHashMap<>();
   private final Set<String> secretsCreated = ConcurrentHashMap.newKeySet();
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService submitters =
+      Executors.newFixedThreadPool(
+          SUBMIT_PARALLELISM, Thread.ofVirtual().name("pipewright-k8s-submit-", 0).factory());
+  private final GroupWriter<OwnerReference> secretWriter = new GroupWriter<>(this::writeFiles);
   private final ScheduledExecutorService ticker;
   private final SharedIndexInformer<Job> jobInformer;
   private final SharedIndexInformer<Pod> podInformer;
@@ -133,18 +144,47 @@ public final class KubernetesJobRunner implements JobRunner {
                 + run.attempt());
       }
     }
-    try {
-      OwnerReference owner = owner(run);
-      writeFiles(plan, owner);
-      createJob(plan, owner);
-    } catch (KubernetesClientException e) {
-      throw new CiException(ErrorCode.TRANSIENT, "Kubernetes API: " + e.getMessage(), e);
-    }
     Tracked t = new Tracked(run, plan, observer);
     Tracked raced = jobs.putIfAbsent(plan.jobName(), t);
-    Tracked tracked = raced != null ? raced : t;
-    refresh(tracked);
-    return tracked.snapshot();
+    if (raced != null) {
+      return raced.snapshot();
+    }
+    try {
+      submitters.execute(() -> submit(t));
+    } catch (RejectedExecutionException e) {
+      jobs.remove(plan.jobName(), t);
+      throw new CiException(ErrorCode.TRANSIENT, "the Kubernetes runner is closed", e);
+    }
+    return t.snapshot();
+  }
+
+  /**
+   * Writes a job's Secret entries (merged with those of the build's other jobs submitted at the
+   * same time: see {@link GroupWriter}) and creates its Job. A job cancelled or released meanwhile
+   * is not created (or deleted again). A failure makes the runner forget the job, so {@link
+   * #status} says UNKNOWN and the orchestrator's next pass starts it again, exactly as if {@link
+   * #start} had thrown.
+   */
+  private void submit(Tracked t) {
+    String jobName = t.plan.jobName();
+    if (t.cancelled || jobs.get(jobName) != t) {
+      return;
+    }
+    try {
+      OwnerReference owner = owner(t.run);
+      secretWriter.write(t.run.buildId(), owner, JobManifests.secretData(t.plan));
+      if (t.cancelled || jobs.get(jobName) != t) {
+        return;
+      }
+      createJob(t.plan, owner);
+      if (t.cancelled) {
+        deleteJob(jobName);
+      }
+      refresh(t);
+    } catch (RuntimeException e) {
+      log.warn("submitting {} failed; it will be started again: {}", jobName, e.toString());
+      jobs.remove(jobName, t);
+    }
   }
 
   @Override
@@ -223,6 +263,7 @@ public final class KubernetesJobRunner implements JobRunner {
     jobs.values().removeIf(t -> t.run.buildId().equals(buildId));
     owners.remove(buildId);
     secretsCreated.remove(buildId);
+    secretWriter.forget(buildId);
     client
         .secrets()
         .inNamespace(config.namespace())
@@ -252,12 +293,22 @@ public final class KubernetesJobRunner implements JobRunner {
       return;
     }
     ticker.shutdownNow();
+    // Queued submissions still go out: the orchestrator believes those jobs started.
+    submitters.shutdown();
+    try {
+      if (!submitters.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("Job submissions still running after 10 s; the successor restarts them");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     jobInformer.close();
     podInformer.close();
     workers.shutdown();
   }
 
-  // ---- API writes: at most two per job (the build Secret's entries, the Job) --------------------
+  // ---- API writes: at most two per job (the build Secret's entries, the Job), fewer in batches
+  // ---
 
   private OwnerReference owner(JobRun run) {
     return owners.computeIfAbsent(
@@ -272,12 +323,12 @@ public final class KubernetesJobRunner implements JobRunner {
         });
   }
 
-  private void writeFiles(JobPlan plan, OwnerReference owner) {
-    String buildId = plan.ref().buildId();
+  /** One write of the build Secret: created with the entries, or the entries merged into it. */
+  private void writeFiles(String buildId, OwnerReference owner, Map<String, String> data) {
     var secrets = client.secrets().inNamespace(config.namespace());
     if (!secretsCreated.contains(buildId)) {
       try {
-        secrets.resource(manifests.secret(plan, owner)).create();
+        secrets.resource(manifests.secret(buildId, data, owner)).create();
         secretsCreated.add(buildId);
         return;
       } catch (KubernetesClientException e) {
@@ -288,7 +339,7 @@ public final class KubernetesJobRunner implements JobRunner {
       }
     }
     Secret patch = new Secret();
-    patch.setData(JobManifests.secretData(plan));
+    patch.setData(data);
     secrets
         .withName(KubeNames.secretName(buildId))
         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));

@@ -68,7 +68,19 @@ class JobManifestsTest {
     assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("finish");
     Container test = pod.getInitContainers().get(1);
     assertThat(test.getImage()).isEqualTo("ubuntu:24.04");
-    assertThat(test.getCommand()).startsWith("/bin/sh", "-c").hasSize(4);
+    // The wrapper travels once in the build Secret, not in every container of every Job.
+    assertThat(test.getCommand()).containsExactly("/bin/sh", "/pipewright/files/wrapper.sh");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.getSecret().getItems())
+                    .anyMatch(
+                        i ->
+                            i.getKey().equals(JobManifests.WRAPPER_KEY)
+                                && i.getPath().equals("wrapper.sh")));
+    assertThat(JobManifests.secretData(plan())).containsKey(JobManifests.WRAPPER_KEY);
     assertThat(test.getEnv())
         .extracting(e -> e.getName() + "=" + e.getValue())
         .contains("PW_STEP=2", "PW_RUN_WHEN=success", "PW_TIMEOUT=120", "PW_WORKDIR=/workspace");

@@ -190,6 +190,7 @@ class StepWrapperTest {
    */
   private List<String> runPlan(JobPlan plan) throws Exception {
     Map<String, String> data = plan.files();
+    Files.writeString(files.resolve("wrapper.sh"), JobManifests.WRAPPER);
     for (PlannedStep s : plan.steps()) {
       for (String kind : List.of("script", "env", "stepenv")) {
         Files.writeString(
