@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.pipeline.worker.WorkerConfig;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
-import dev.pipewright.store.Database;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -70,16 +66,7 @@ class CliIT {
     if (services != null) {
       services.close();
     }
-    Database.dropIfExists(databaseUrl, "postgres", "");
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(QueueSettings.DEFAULT_URI);
-    try (Connection connection = factory.newConnection();
-        Channel ch = connection.createChannel()) {
-      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
-        ch.queueDelete(q);
-      }
-      ch.exchangeDelete(names.exchange());
-    }
+    ItResources.drop(databaseUrl, names);
   }
 
   record Result(int code, String out, String err) {

@@ -3,12 +3,7 @@ package dev.pipewright.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.pipewright.queue.QueueNames;
-import dev.pipewright.queue.QueueSettings;
-import dev.pipewright.store.Database;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,16 +46,7 @@ class ServeIT {
 
   @AfterEach
   void dropDatabaseAndQueues() throws Exception {
-    Database.dropIfExists(databaseUrl, "postgres", "");
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(QueueSettings.DEFAULT_URI);
-    try (Connection connection = factory.newConnection();
-        Channel ch = connection.createChannel()) {
-      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
-        ch.queueDelete(q);
-      }
-      ch.exchangeDelete(names.exchange());
-    }
+    ItResources.drop(databaseUrl, names);
   }
 
   @Test
