@@ -144,7 +144,13 @@ final class StrategyReader {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Node item : seq.getValue()) {
       if (item instanceof MappingNode m) {
-        out.add(reader.plainMap(m, what));
+        Map<String, Object> combo = reader.plainMap(m, what);
+        if (combo.isEmpty()) {
+          // GitHub refuses it too: an empty exclude would remove every combination.
+          diagnostics.error(
+              item, "an entry of '" + what + "' is empty", "give it at least one key");
+        }
+        out.add(combo);
       } else {
         diagnostics.error(
             item, "each entry of '" + what + "' must be a mapping, not " + NodeReader.kind(item));

@@ -487,4 +487,30 @@ class WorkflowDiagnosticsTest {
     assertThat(yaml.length()).isGreaterThan(codePoints);
     assertThat(new WorkflowParser(codePoints).parse(yaml, "wf.yml").jobs()).containsKey("a");
   }
+
+  @Test
+  void emptyIncludeAndExcludeEntriesAreRefusedLikeGitHub() {
+    assertThat(
+            errors(
+                """
+                on: push
+                jobs:
+                  a:
+                    runs-on: x
+                    strategy:
+                      matrix:
+                        os: [linux]
+                        include: [{}]
+                        exclude:
+                          - {}
+                    steps:
+                      - run: echo
+                """))
+        .isEqualTo(
+            """
+            wf.yml:8:19: error: an entry of 'strategy.matrix.include' is empty
+              hint: give it at least one key
+            wf.yml:10:13: error: an entry of 'strategy.matrix.exclude' is empty
+              hint: give it at least one key""");
+  }
 }

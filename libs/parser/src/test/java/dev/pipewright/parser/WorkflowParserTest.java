@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.parser.matrix.MatrixExpander;
 import dev.pipewright.parser.spec.ContainerSpec;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.MatrixSpec;
@@ -456,5 +457,56 @@ class WorkflowParserTest {
 
     assertThat(new WorkflowParser().parse(yaml, "big.yml").jobs()).containsKey("a");
     assertThat(WorkflowParser.MAX_CODE_POINTS).isEqualTo(64 << 20);
+  }
+
+  /** The build job of spring-boot's ci.yml, from libs/dag's corpus, cut to its matrix. */
+  @Test
+  void springBootsPartialObjectExcludeAndExpressionNameExpandLikeOnGitHub() {
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            name: '${{ matrix.os.name}} | Java ${{ matrix.java.version}}'
+            runs-on: ${{ matrix.os.id }}
+            strategy:
+              fail-fast: false
+              matrix:
+                os:
+                  - id: ${{ vars.UBUNTU_MEDIUM || 'ubuntu-latest' }}
+                    name: Linux
+                  - id: windows-latest
+                    name: Windows
+                java:
+                  - version: 17
+                    toolchain: true
+                  - version: 21
+                    toolchain: true
+                  - version: 22
+                    toolchain: true
+                  - version: 23
+                    toolchain: false
+                exclude:
+                  - os:
+                      name: Linux
+                    java:
+                      version: 23
+                  - os:
+                      name: ${{ github.repository == 'spring-projects/spring-boot-commercial' && 'Windows' }}
+            steps:
+              - run: ./gradlew build
+        """;
+    JobSpec build = parser.parse(yaml, "ci.yml").jobs().get("build");
+
+    assertThat(MatrixExpander.expand(build.strategy().matrix()))
+        .extracting(combo -> MatrixExpander.instanceName(build.displayName(), combo))
+        .containsExactly(
+            "Linux | Java 17",
+            "Linux | Java 21",
+            "Linux | Java 22",
+            "Windows | Java 17",
+            "Windows | Java 21",
+            "Windows | Java 22",
+            "Windows | Java 23");
   }
 }

@@ -138,8 +138,177 @@ class MatrixExpanderTest {
     assertThat(MatrixExpander.instanceName("test", combo)).isEqualTo("test (ubuntu-latest, 18)");
     combo.put("python", 3.10);
     combo.put("flags", List.of("a", 1L));
+    combo.put("debug", true);
     assertThat(MatrixExpander.instanceName("test", combo))
-        .isEqualTo("test (ubuntu-latest, 18, 3.1, [\"a\",1])");
+        .isEqualTo("test (ubuntu-latest, 18, 3.1, a, 1, true)");
     assertThat(MatrixExpander.instanceName("lint", Map.of())).isEqualTo("lint");
+  }
+
+  @Test
+  void instanceNameShowsTheValuesInsideObjectsAndLeavesOutEmptyOnes() {
+    Map<String, Object> combo = new LinkedHashMap<>();
+    combo.put("os", Map.of("name", "Linux"));
+    combo.put("java", Map.of("version", 17L));
+    combo.put("none", null);
+    combo.put("blank", "");
+    assertThat(MatrixExpander.instanceName("build", combo)).isEqualTo("build (Linux, 17)");
+    assertThat(MatrixExpander.instanceName("build", Map.of("empty", Map.of()))).isEqualTo("build");
+  }
+
+  @Test
+  void instanceNameIsCutAtOneHundredCharactersLikeTheRunner() {
+    String name = MatrixExpander.instanceName("job", Map.of("long", "x".repeat(200)));
+    assertThat(name).hasSize(100).startsWith("job (xxx").endsWith("x...");
+  }
+
+  @Test
+  void anExpressionNameIsRenderedWithTheMatrixAndGetsNoSuffix() {
+    Map<String, Object> combo = new LinkedHashMap<>();
+    combo.put("os", Map.of("id", "windows-latest", "name", "Windows"));
+    combo.put("java", Map.of("version", 21L, "toolchain", true));
+    assertThat(
+            MatrixExpander.instanceName(
+                "${{ matrix.os.name}} | Java ${{ matrix.java.version}}", combo))
+        .isEqualTo("Windows | Java 21");
+    // Contexts other than matrix are unknown before the run and read as empty.
+    assertThat(MatrixExpander.instanceName("test ${{ github.ref }}on ${{ matrix.os.name }}", combo))
+        .isEqualTo("test on Windows");
+    // A job without a matrix keeps its name as written.
+    assertThat(MatrixExpander.instanceName("${{ matrix.os }}", Map.of()))
+        .isEqualTo("${{ matrix.os }}");
+  }
+
+  @Test
+  void anExpressionNameThatFailsOnTheValuesFallsBackToTheSuffix() {
+    assertThat(MatrixExpander.instanceName("${{ fromJSON(matrix.os) }}", Map.of("os", "{")))
+        .isEqualTo("${{ fromJSON(matrix.os) }} ({)");
+  }
+
+  /**
+   * spring-boot's ci.yml (libs/dag's corpus): the exclude names only part of each object, and
+   * GitHub removes Linux with Java 23 because an object in an entry is a subset pattern.
+   */
+  @Test
+  void excludeMatchesObjectValuesPartiallyLikeSpringBootRelies() {
+    MatrixSpec m =
+        new MatrixSpec(
+            axes(
+                "os",
+                List.of(
+                    Map.of("id", "${{ vars.UBUNTU_MEDIUM || 'ubuntu-latest' }}", "name", "Linux"),
+                    Map.of("id", "windows-latest", "name", "Windows")),
+                "java",
+                List.of(
+                    Map.of("version", 17L, "toolchain", true),
+                    Map.of("version", 21L, "toolchain", true),
+                    Map.of("version", 22L, "toolchain", true),
+                    Map.of("version", 23L, "toolchain", false))),
+            List.of(),
+            List.of(
+                Map.of("os", Map.of("name", "Linux"), "java", Map.of("version", 23L)),
+                Map.of(
+                    "os",
+                    Map.of(
+                        "name",
+                        "${{ github.repository == 'spring-projects/spring-boot-commercial'"
+                            + " && 'Windows' }}"))),
+            null);
+
+    List<Map<String, Object>> combos = MatrixExpander.expand(m);
+
+    assertThat(combos)
+        .extracting(
+            c ->
+                ((Map<?, ?>) c.get("os")).get("name")
+                    + "/"
+                    + ((Map<?, ?>) c.get("java")).get("version"))
+        .containsExactly(
+            "Linux/17",
+            "Linux/21",
+            "Linux/22",
+            "Windows/17",
+            "Windows/21",
+            "Windows/22",
+            "Windows/23");
+    assertThat(MatrixExpander.minimumSize(m)).isEqualTo(7);
+  }
+
+  @Test
+  void leavesCompareWithTheExpressionLanguagesEquality() {
+    MatrixSpec m =
+        new MatrixSpec(
+            axes(
+                "os",
+                List.of("Ubuntu-Latest", "windows-latest"),
+                "node",
+                List.of(18L, 20L),
+                "flags",
+                List.of(List.of("a", "b"), List.of("c"))),
+            List.of(),
+            // Strings ignore case, '18' is the number 18, a list matches element by element.
+            List.of(Map.of("os", "ubuntu-latest", "node", "18"), Map.of("flags", List.of("c"))),
+            null);
+
+    assertThat(MatrixExpander.expand(m))
+        .containsExactly(
+            Map.of("os", "Ubuntu-Latest", "node", 20L, "flags", List.of("a", "b")),
+            Map.of("os", "windows-latest", "node", 18L, "flags", List.of("a", "b")),
+            Map.of("os", "windows-latest", "node", 20L, "flags", List.of("a", "b")));
+    // Ubuntu/18/[c] is matched by both entries and counted twice: a lower bound.
+    assertThat(MatrixExpander.minimumSize(m)).isEqualTo(2);
+  }
+
+  @Test
+  void aListInAnEntryIsAPrefixPatternAndANestedEmptyObjectMatchesAnything() {
+    MatrixSpec m =
+        new MatrixSpec(
+            axes(
+                "flags", List.of(List.of("a", "b"), List.of("b")), "cfg", List.of(Map.of("k", 1L))),
+            List.of(),
+            List.of(Map.of("flags", List.of("a"), "cfg", Map.of())),
+            null);
+
+    assertThat(MatrixExpander.expand(m))
+        .containsExactly(Map.of("flags", List.of("b"), "cfg", Map.of("k", 1L)));
+    assertThat(MatrixExpander.minimumSize(m)).isEqualTo(1);
+  }
+
+  @Test
+  void includeMatchesObjectAxesPartiallyAndAnUnmatchedOneListsItsAxisKeysFirst() {
+    MatrixSpec m =
+        new MatrixSpec(
+            axes(
+                "os",
+                List.of(Map.of("id", "ubuntu-24.04", "name", "Linux"), Map.of("name", "Windows")),
+                "java",
+                List.of(17L)),
+            List.of(
+                orderedMap("experimental", true, "os", Map.of("name", "linux")),
+                orderedMap("arch", "arm64", "os", Map.of("name", "macOS"))),
+            List.of(),
+            null);
+
+    List<Map<String, Object>> combos = MatrixExpander.expand(m);
+
+    assertThat(combos)
+        .containsExactly(
+            Map.of(
+                "os",
+                Map.of("id", "ubuntu-24.04", "name", "Linux"),
+                "java",
+                17L,
+                "experimental",
+                true),
+            Map.of("os", Map.of("name", "Windows"), "java", 17L),
+            Map.of("os", Map.of("name", "macOS"), "arch", "arm64"));
+    assertThat(combos.get(2).keySet()).containsExactly("os", "arch");
+  }
+
+  private static Map<String, Object> orderedMap(Object... keyValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      map.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return map;
   }
 }
