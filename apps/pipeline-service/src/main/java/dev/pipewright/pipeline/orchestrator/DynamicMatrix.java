@@ -20,9 +20,12 @@ public final class DynamicMatrix {
   private DynamicMatrix() {}
 
   /**
+   * @param contexts the build's contexts and {@code needs}, for the expression and the instances'
+   *     names
    * @throws CiException INVALID_SPEC when the expression does not evaluate to a matrix object
    */
-  public static List<NewJob> expand(JobSpec job, List<String> needs, EvalContext context) {
+  public static List<NewJob> expand(JobSpec job, List<String> needs, Map<String, Object> contexts) {
+    EvalContext context = EvalContext.builder().contexts(contexts).build();
     String expression = job.strategy().matrix().expression();
     Object value;
     try {
@@ -41,7 +44,8 @@ public final class DynamicMatrix {
     for (int i = 0; i < cells.size(); i++) {
       Map<String, Object> cell = cells.get(i);
       String name = MatrixExpander.instanceName(job.displayName(), cell);
-      rows.add(WorkflowJobs.row(job, job.id() + "." + (i + 1), name, cell, needs));
+      Map<String, Object> instance = PlanNames.contexts(contexts, job, cell, i, cells.size());
+      rows.add(WorkflowJobs.row(job, job.id() + "." + (i + 1), name, cell, needs, instance));
     }
     return rows;
   }

@@ -28,17 +28,24 @@ public final class ExpressionConditions implements ConditionEvaluator {
   }
 
   static EvalContext evalContext(Map<String, Object> buildContexts, JobConditionContext context) {
+    return EvalContext.builder()
+        .contexts(contexts(buildContexts, context))
+        .jobState(new JobState(context.failure(), context.cancelled()))
+        .build();
+  }
+
+  /** {@code buildContexts} with the job's {@code needs} and {@code matrix}. */
+  static Map<String, Object> contexts(
+      Map<String, Object> buildContexts, JobConditionContext context) {
     Map<String, Object> needs = new LinkedHashMap<>();
     context
         .needs()
         .forEach(
             (id, need) ->
                 needs.put(id, Map.of("result", need.result(), "outputs", need.outputs())));
-    return EvalContext.builder()
-        .contexts(buildContexts)
-        .context("needs", needs)
-        .context("matrix", context.matrix())
-        .jobState(new JobState(context.failure(), context.cancelled()))
-        .build();
+    Map<String, Object> contexts = new LinkedHashMap<>(buildContexts);
+    contexts.put("needs", needs);
+    contexts.put("matrix", context.matrix());
+    return contexts;
   }
 }

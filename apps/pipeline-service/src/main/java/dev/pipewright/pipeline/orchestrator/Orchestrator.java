@@ -169,7 +169,7 @@ public final class Orchestrator {
         Workflows.load(
             build.workflowYaml(),
             build.workflowPath() == null ? "workflow.yml" : build.workflowPath());
-    store.createJobs(build.id(), WorkflowJobs.rows(workflow));
+    store.createJobs(build.id(), WorkflowJobs.rows(workflow, buildContexts(build)));
     return workflow;
   }
 
@@ -323,7 +323,7 @@ public final class Orchestrator {
       try {
         List<NewJob> instances =
             DynamicMatrix.expand(
-                job, needs, ExpressionConditions.evalContext(buildContexts(build), context));
+                job, needs, ExpressionConditions.contexts(buildContexts(build), context));
         store.expandJob(build.id(), expand.jobId(), instances);
       } catch (CiException e) {
         store.moveJob(build.id(), expand.jobId(), JobStatus.FAILED, e.code(), e.getMessage(), null);

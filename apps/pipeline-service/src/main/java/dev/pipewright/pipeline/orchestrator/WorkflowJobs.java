@@ -33,26 +33,56 @@ public final class WorkflowJobs {
     return nodes;
   }
 
-  /** Every instance row, in plan order; a dynamic matrix gets one placeholder keyed by its id. */
-  public static List<NewJob> rows(LoadedWorkflow workflow) {
+  /**
+   * Every instance row, in plan order; a dynamic matrix gets one placeholder keyed by its id. Names
+   * are rendered with {@code buildContexts} and each instance's matrix and strategy.
+   */
+  public static List<NewJob> rows(LoadedWorkflow workflow, Map<String, Object> buildContexts) {
     List<NewJob> rows = new ArrayList<>();
     for (PlannedJob planned : workflow.plan().jobs()) {
       JobSpec job = workflow.spec().job(planned.id());
       if (planned.dynamic()) {
-        rows.add(row(job, planned.id(), planned.name(), null, planned.needs()));
+        Map<String, Object> contexts = PlanNames.contexts(buildContexts, job, null, 0, 1);
+        rows.add(row(job, planned.id(), planned.name(), null, planned.needs(), contexts));
         continue;
       }
-      for (JobInstance instance : planned.instances()) {
-        rows.add(row(job, instance.key(), instance.name(), instance.matrix(), planned.needs()));
+      List<JobInstance> instances = planned.instances();
+      for (int i = 0; i < instances.size(); i++) {
+        JobInstance instance = instances.get(i);
+        Map<String, Object> contexts =
+            PlanNames.contexts(buildContexts, job, instance.matrix(), i, instances.size());
+        rows.add(
+            row(
+                job,
+                instance.key(),
+                instance.name(),
+                instance.matrix(),
+                planned.needs(),
+                contexts));
       }
     }
     return rows;
   }
 
+  /**
+   * @param name the planner's name, kept when the job's name cannot be rendered from {@code
+   *     contexts}
+   */
   static NewJob row(
-      JobSpec job, String key, String name, Map<String, Object> matrix, List<String> needs) {
+      JobSpec job,
+      String key,
+      String name,
+      Map<String, Object> matrix,
+      List<String> needs,
+      Map<String, Object> contexts) {
     List<String> steps =
-        job.steps() == null ? List.of() : job.steps().stream().map(StepSpec::displayName).toList();
-    return new NewJob(key, job.id(), name, matrix, needs, steps);
+        job.steps() == null
+            ? List.of()
+            : job.steps().stream()
+                .map(StepSpec::displayName)
+                .map(step -> PlanNames.render(step, contexts, step))
+                .toList();
+    String jobName = PlanNames.render(job.displayName(), contexts, name);
+    return new NewJob(key, job.id(), jobName, matrix, needs, steps);
   }
 }

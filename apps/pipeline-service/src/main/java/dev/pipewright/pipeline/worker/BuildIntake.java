@@ -12,6 +12,8 @@ import dev.pipewright.queue.QueueMessage;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A build already claimed, finished or unknown: ack and drop (a duplicate delivery).
- *   <li>A build still PENDING (the relay publishes before its commit of QUEUED lands): retry
- *       shortly, unless the commit landed during the claim, then claim again.
+ *   <li>A build still PENDING (the relay publishes with confirms, then commits QUEUED, so the
+ *       delivery usually arrives first): re-read it after 5, 10, 20 … ms, about 1 s in all, and
+ *       claim it as soon as it is QUEUED; still PENDING after that (a relay stuck between publish
+ *       and commit): retry through the queue after {@link #PENDING_RETRY}.
  *   <li>A store failure: retried with backoff; after {@code maxAttempts} deliveries the build is
  *       failed with the error's code and the message dead-lettered.
  * </ul>
@@ -35,12 +39,28 @@ public final class BuildIntake implements BuildHandler {
   private static final Logger LOG = LoggerFactory.getLogger(BuildIntake.class);
   static final Duration PENDING_RETRY = Duration.ofMillis(500);
 
+  /**
+   * Waits between re-reads of a PENDING build, 1 s in all. The relay's commit usually lands within
+   * milliseconds of the delivery, so the first short waits catch it; the 500 ms queue retry is only
+   * for a relay that is really late. Holding the delivery meanwhile is fine: the ack waits for the
+   * claim anyway.
+   */
+  static final List<Duration> PENDING_RECHECKS =
+      rechecks(Duration.ofMillis(5), Duration.ofSeconds(1));
+
+  /** Sleeps between re-reads; a seam so tests can drive the race without a clock. */
+  @FunctionalInterface
+  interface Pause {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
   private final BuildRepository builds;
   private final String owner;
   private final Duration lease;
   private final int maxAttempts;
   private final Consumer<String> runClaimed;
   private final PipewrightMetrics metrics;
+  private final Pause pause;
 
   /**
    * @param maxAttempts deliveries after which a failing message is dead-lettered and its build
@@ -66,6 +86,18 @@ public final class BuildIntake implements BuildHandler {
       int maxAttempts,
       Consumer<String> runClaimed,
       PipewrightMetrics metrics) {
+    this(builds, owner, lease, maxAttempts, runClaimed, metrics, d -> Thread.sleep(d));
+  }
+
+  BuildIntake(
+      BuildRepository builds,
+      String owner,
+      Duration lease,
+      int maxAttempts,
+      Consumer<String> runClaimed,
+      PipewrightMetrics metrics,
+      Pause pause) {
+    this.pause = pause;
     this.builds = builds;
     this.owner = owner;
     this.lease = lease;
@@ -87,17 +119,23 @@ public final class BuildIntake implements BuildHandler {
 
   private Outcome claimOrDrop(UUID id, QueueMessage message) {
     try {
-      if (claim(id, message)) {
-        return Outcome.ack();
-      }
-      Optional<BuildView> build = builds.find(id);
-      BuildStatus status = build.map(BuildView::status).orElse(null);
-      // QUEUED now means it was PENDING at the claim and the relay's commit landed since.
-      if (status == BuildStatus.QUEUED && claim(id, message)) {
-        return Outcome.ack();
-      }
-      if (status == BuildStatus.PENDING || status == BuildStatus.QUEUED) {
-        return Outcome.retry(PENDING_RETRY);
+      Optional<BuildView> build;
+      for (int recheck = 0; ; recheck++) {
+        if (claim(id, message)) {
+          return Outcome.ack();
+        }
+        build = builds.find(id);
+        BuildStatus status = build.map(BuildView::status).orElse(null);
+        if (status != BuildStatus.PENDING && status != BuildStatus.QUEUED) {
+          break;
+        }
+        if (recheck == PENDING_RECHECKS.size()) {
+          return Outcome.retry(PENDING_RETRY);
+        }
+        // QUEUED now means the relay's commit landed after the claim's read: claim again at once.
+        if (status == BuildStatus.PENDING && !paused(PENDING_RECHECKS.get(recheck))) {
+          return Outcome.retry(PENDING_RETRY);
+        }
       }
       LOG.info(
           "dropping delivery of build {}: {}",
@@ -110,6 +148,29 @@ public final class BuildIntake implements BuildHandler {
       }
       return failed(id, message, CiException.from(e));
     }
+  }
+
+  /** False when interrupted (the consumer is closing): the queue retries the delivery. */
+  private boolean paused(Duration duration) {
+    try {
+      pause.sleep(duration);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Doubling waits from {@code first} whose sum is {@code total} (the last one shortened). */
+  static List<Duration> rechecks(Duration first, Duration total) {
+    List<Duration> waits = new ArrayList<>();
+    Duration left = total;
+    for (Duration next = first; left.isPositive(); next = next.multipliedBy(2)) {
+      Duration wait = next.compareTo(left) < 0 ? next : left;
+      waits.add(wait);
+      left = left.minus(wait);
+    }
+    return List.copyOf(waits);
   }
 
   private boolean claim(UUID id, QueueMessage message) {

@@ -35,10 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -241,23 +238,8 @@ public final class PipelineService implements AutoCloseable {
     metrics.runningBuilds(() -> loops.running().size());
     metrics.runningJobs(orchestrator::activeJobs);
     slots = new Semaphore(config.concurrentBuilds());
-    ScheduledExecutorService reaper =
-        Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("reaper").factory());
-    reaper.scheduleWithFixedDelay(
-        new Reaper(builds, metrics),
-        config.reaperPeriod().toMillis(),
-        config.reaperPeriod().toMillis(),
-        TimeUnit.MILLISECONDS);
-    shutdown.register(
-        "reaper",
-        () -> {
-          // A sweep in flight finishes (interrupting it breaks its connection) before the pool
-          // it uses closes.
-          reaper.shutdown();
-          if (!reaper.awaitTermination(5, TimeUnit.SECONDS)) {
-            reaper.shutdownNow();
-          }
-        });
+    Reaper reaper = new Reaper(builds, metrics).start(config.reaperPeriod());
+    shutdown.register("reaper", reaper::close);
     queue = connectQueue();
     shutdown.register("rabbitmq", queue::close);
     if (kubernetes != null) {

@@ -24,6 +24,8 @@ class BuildIntakeIT {
   private Database database;
   private BuildRepository builds;
   private final List<String> ran = new ArrayList<>();
+  private final List<Duration> paused = new ArrayList<>();
+  private Runnable onPause = () -> {};
   private BuildIntake intake;
 
   @BeforeEach
@@ -34,7 +36,18 @@ class BuildIntakeIT {
             + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     database = Database.open(url, "postgres", "");
     builds = new BuildRepository(database.dsl());
-    intake = new BuildIntake(builds, "me", Duration.ofSeconds(30), 3, ran::add);
+    intake =
+        new BuildIntake(
+            builds,
+            "me",
+            Duration.ofSeconds(30),
+            3,
+            ran::add,
+            null,
+            d -> {
+              paused.add(d);
+              onPause.run();
+            });
   }
 
   @AfterEach
@@ -76,10 +89,41 @@ class BuildIntakeIT {
   }
 
   @Test
-  void aBuildStillPendingIsRetriedShortly() {
+  void aBuildStillPendingAfterEveryRecheckIsRetriedThroughTheQueue() {
     UUID id = builds.create(NewBuild.of("p", "on: push")).id();
 
     assertThat(intake.handle(delivery(id, 1))).isEqualTo(Outcome.retry(BuildIntake.PENDING_RETRY));
+    assertThat(paused).isEqualTo(BuildIntake.PENDING_RECHECKS);
+    assertThat(ran).isEmpty();
+    assertThat(builds.find(id).orElseThrow().status()).isEqualTo(BuildStatus.PENDING);
+  }
+
+  @Test
+  void aBuildQueuedWhileTheDeliveryWaitsIsClaimedWithoutGoingThroughTheQueue() {
+    UUID id = builds.create(NewBuild.of("p", "on: push")).id();
+    // The relay's commit of QUEUED lands during the second wait.
+    onPause =
+        () -> {
+          if (paused.size() == 2) {
+            assertThat(builds.transition(id, BuildStatus.QUEUED, null, null)).isTrue();
+          }
+        };
+
+    assertThat(intake.handle(delivery(id, 1))).isEqualTo(Outcome.ack());
+
+    assertThat(paused).containsExactly(Duration.ofMillis(5), Duration.ofMillis(10));
+    assertThat(ran).containsExactly(id.toString());
+    assertThat(builds.find(id).orElseThrow().status()).isEqualTo(BuildStatus.RUNNING);
+  }
+
+  @Test
+  void aBuildCancelledWhileTheDeliveryWaitsIsDropped() {
+    UUID id = builds.create(NewBuild.of("p", "on: push")).id();
+    onPause = () -> assertThat(builds.transition(id, BuildStatus.CANCELLED, null, null)).isTrue();
+
+    assertThat(intake.handle(delivery(id, 1))).isEqualTo(Outcome.ack());
+
+    assertThat(paused).hasSize(1);
     assertThat(ran).isEmpty();
   }
 
