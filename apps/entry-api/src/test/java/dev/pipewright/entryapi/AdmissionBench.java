@@ -2,9 +2,6 @@ package dev.pipewright.entryapi;
 
 import static dev.pipewright.store.jooq.Tables.BUILDS;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.queue.QueueNames;
@@ -87,7 +84,7 @@ public final class AdmissionBench {
           loadAverage());
     } finally {
       Database.dropIfExists(url, "postgres", "");
-      deleteQueues(QueueNames.withPrefix(prefix));
+      ApiFixture.deleteQueues(QueueNames.withPrefix(prefix));
     }
   }
 
@@ -158,17 +155,5 @@ public final class AdmissionBench {
 
   private static String millis(long nanos) {
     return String.format("%.1f", nanos / 1e6);
-  }
-
-  private static void deleteQueues(QueueNames names) throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(QueueSettings.DEFAULT_URI);
-    try (Connection connection = factory.newConnection();
-        Channel ch = connection.createChannel()) {
-      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
-        ch.queueDelete(q);
-      }
-      ch.exchangeDelete(names.exchange());
-    }
   }
 }

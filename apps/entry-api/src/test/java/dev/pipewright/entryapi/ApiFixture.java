@@ -62,6 +62,11 @@ final class ApiFixture implements AutoCloseable {
     queue.close();
     database.close();
     Database.dropIfExists(POSTGRES + databaseName, "postgres", "");
+    deleteQueues(names);
+  }
+
+  /** Deletes the queues and exchange of {@code names} from the machine's broker. */
+  static void deleteQueues(QueueNames names) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(QueueSettings.DEFAULT_URI);
     try (Connection connection = factory.newConnection();

@@ -44,17 +44,11 @@ class AdmissionWriterTest {
     CountDownLatch release = new CountDownLatch(1);
     Function<List<NewBuild>, List<CreatedBuild>> slowFirst = heldFirst(release);
     try (AdmissionWriter writer = new AdmissionWriter(slowFirst, 3, 1)) {
-      CompletableFuture<CreatedBuild> first = submit(writer, "p0");
-      awaitQuietly(firstEntered);
-      List<CompletableFuture<CreatedBuild>> rest = new ArrayList<>();
-      for (int i = 1; i <= 4; i++) {
-        rest.add(submit(writer, "p" + i));
-      }
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> writer.queued() == 4);
-      release.countDown();
+      List<CompletableFuture<CreatedBuild>> all =
+          queueBehindHeldFirst(writer, release, "p1", "p2", "p3", "p4");
 
-      assertThat(first.get(5, TimeUnit.SECONDS).number()).isEqualTo(1);
-      for (CompletableFuture<CreatedBuild> f : rest) {
+      assertThat(all.get(0).get(5, TimeUnit.SECONDS).number()).isEqualTo(1);
+      for (CompletableFuture<CreatedBuild> f : all) {
         assertThat(f.get(5, TimeUnit.SECONDS).status()).isEqualTo(BuildStatus.PENDING);
       }
     }
@@ -66,16 +60,12 @@ class AdmissionWriterTest {
     CountDownLatch release = new CountDownLatch(1);
     Function<List<NewBuild>, List<CreatedBuild>> slowFirst = heldFirst(release);
     try (AdmissionWriter writer = new AdmissionWriter(slowFirst, 10, 1)) {
-      CompletableFuture<CreatedBuild> first = submit(writer, "p0");
-      awaitQuietly(firstEntered);
-      CompletableFuture<CreatedBuild> good = submit(writer, "good");
-      CompletableFuture<CreatedBuild> bad = submit(writer, "bad");
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> writer.queued() == 2);
-      release.countDown();
+      List<CompletableFuture<CreatedBuild>> all =
+          queueBehindHeldFirst(writer, release, "good", "bad");
 
-      assertThat(first.get(5, TimeUnit.SECONDS)).isNotNull();
-      assertThat(good.get(5, TimeUnit.SECONDS).number()).isEqualTo(1);
-      assertThat(bad)
+      assertThat(all.get(0).get(5, TimeUnit.SECONDS)).isNotNull();
+      assertThat(all.get(1).get(5, TimeUnit.SECONDS).number()).isEqualTo(1);
+      assertThat(all.get(2))
           .failsWithin(Duration.ofSeconds(5))
           .withThrowableThat()
           .havingCause()
@@ -116,6 +106,25 @@ class AdmissionWriterTest {
         .withThrowableThat()
         .havingCause()
         .isInstanceOfSatisfying(CiException.class, e -> assertThat(e.retryable()).isTrue());
+  }
+
+  /**
+   * Submits p0, whose statement waits for {@code release}, then {@code pipelines}, which queue
+   * behind it; releases p0 once they all wait. The futures are in submission order.
+   */
+  private List<CompletableFuture<CreatedBuild>> queueBehindHeldFirst(
+      AdmissionWriter writer, CountDownLatch release, String... pipelines) {
+    List<CompletableFuture<CreatedBuild>> futures = new ArrayList<>();
+    futures.add(submit(writer, "p0"));
+    awaitQuietly(firstEntered);
+    for (String pipeline : pipelines) {
+      futures.add(submit(writer, pipeline));
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> writer.queued() == pipelines.length);
+    release.countDown();
+    return futures;
   }
 
   /** A store whose first statement waits for {@code release}, counting down firstEntered. */
