@@ -25,9 +25,12 @@ import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,15 +203,30 @@ class KubernetesRunnerIT {
       assertThat(store.text(test, 3)).isEmpty();
       assertThat(appended).noneMatch(c -> c.content().contains("hunter2"));
       assertNoChunkWrittenTwice();
+      // The secret is a key of the build Secret of its own; no script, env file or Job holds it.
+      Map<String, String> data =
+          testClient
+              .secrets()
+              .inNamespace(NS)
+              .withName(KubeNames.secretName(buildId))
+              .get()
+              .getData();
+      Map<String, String> decoded = new HashMap<>();
+      data.forEach(
+          (k, v) ->
+              decoded.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+      assertThat(decoded).containsValue("hunter2");
+      decoded.forEach(
+          (k, v) -> {
+            if (k.endsWith(".script") || k.endsWith("env")) {
+              assertThat(v).as(k).doesNotContain("hunter2");
+            }
+          });
       assertThat(
-              testClient
-                  .secrets()
-                  .inNamespace(NS)
-                  .withName(KubeNames.secretName(buildId))
-                  .get()
-                  .getData()
-                  .values())
-          .noneMatch(v -> v.contains("hunter2"));
+              testClient.batch().v1().jobs().inNamespace(NS).list().getItems().stream()
+                  .map(Serialization::asYaml))
+          .isNotEmpty()
+          .noneMatch(yaml -> yaml.contains("hunter2"));
     }
     // Two writes per job: the build Secret's entries and the Job.
     assertThat(runnerWrites.get()).isEqualTo(4);
