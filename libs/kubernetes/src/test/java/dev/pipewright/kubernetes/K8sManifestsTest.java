@@ -24,6 +24,18 @@ import org.junit.jupiter.api.Test;
 class K8sManifestsTest {
   static final Path K8S = Path.of("../../k8s");
 
+  /** A variable no code reads is a setting that silently does nothing. */
+  @Test
+  void everyConfigVariableIsADocumentedSetting() throws IOException {
+    String documented = Files.readString(Path.of("../../libs/ops/CONFIGURATION.md"));
+    Map<String, Object> config = yaml(K8S.resolve("config.yaml"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> data = (Map<String, Object>) config.get("data");
+    assertThat(data.keySet())
+        .isNotEmpty()
+        .allSatisfy(name -> assertThat(documented).as(name).contains("`" + name + "`"));
+  }
+
   @Test
   void kustomizationReferencesResolve() throws IOException {
     for (Path kustomization :
