@@ -18,7 +18,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 /**
  * Checks the syntax of every {@code ${{ }}} in the workflow and of every job and step {@code if:},
  * reporting each error at its position inside the scalar. {@code on:} is left alone: GitHub does
- * not evaluate expressions in triggers. A node shared through an alias is checked once.
+ * not evaluate expressions in triggers. A collection shared through an alias is checked once.
  */
 final class ExpressionChecker {
   private static final String IF = "if";
