@@ -105,6 +105,28 @@ class K8sManifestsTest {
     assertThat(role.getRules()).anySatisfy(r -> assertThat(r.getResources()).contains("pods/log"));
   }
 
+  @Test
+  void theWorkerRoleAllowsEveryCallTheRunnerMakes() throws IOException {
+    Role role =
+        objects().stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .findFirst()
+            .orElseThrow();
+    // KubernetesJobRunner merges later jobs' entries into the build Secret and cancels by label.
+    assertThat(role.getRules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResources()).contains("secrets");
+              assertThat(r.getVerbs()).contains("create", "patch", "delete");
+            })
+        .anySatisfy(
+            r -> {
+              assertThat(r.getResources()).contains("jobs");
+              assertThat(r.getVerbs()).contains("create", "delete", "deletecollection", "watch");
+            });
+  }
+
   private static List<HasMetadata> objects() throws IOException {
     List<HasMetadata> all = new ArrayList<>();
     try (Stream<Path> files = Files.list(K8S)) {
