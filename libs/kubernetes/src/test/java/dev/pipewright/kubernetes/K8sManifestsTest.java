@@ -90,12 +90,7 @@ class K8sManifestsTest {
 
   @Test
   void theWorkerRoleGrantsNoWildcards() throws IOException {
-    Role role =
-        objects().stream()
-            .filter(Role.class::isInstance)
-            .map(Role.class::cast)
-            .findFirst()
-            .orElseThrow();
+    Role role = workerRole();
     assertThat(role.getRules())
         .allSatisfy(
             r -> {
@@ -107,12 +102,7 @@ class K8sManifestsTest {
 
   @Test
   void theWorkerRoleAllowsEveryCallTheRunnerMakes() throws IOException {
-    Role role =
-        objects().stream()
-            .filter(Role.class::isInstance)
-            .map(Role.class::cast)
-            .findFirst()
-            .orElseThrow();
+    Role role = workerRole();
     // KubernetesJobRunner merges later jobs' entries into the build Secret and cancels by label.
     assertThat(role.getRules())
         .anySatisfy(
@@ -125,6 +115,14 @@ class K8sManifestsTest {
               assertThat(r.getResources()).contains("jobs");
               assertThat(r.getVerbs()).contains("create", "delete", "deletecollection", "watch");
             });
+  }
+
+  private static Role workerRole() throws IOException {
+    return objects().stream()
+        .filter(Role.class::isInstance)
+        .map(Role.class::cast)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<HasMetadata> objects() throws IOException {
