@@ -2,6 +2,9 @@ package dev.pipewright.entryapi;
 
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.ops.http.OpsHttpServer;
+import dev.pipewright.ops.http.ReadinessCheck;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.queue.BuildPublisher;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueNames;
@@ -22,10 +25,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} creates and migrates the database (failing if PostgreSQL is down), declares
  * the queue topology (tolerating a broker that is down: builds then wait PENDING until it is back),
  * and starts serving. Port 0 binds a free port; {@link #grpcPort()} tells which.
+ *
+ * <p>By default it serves {@code /healthz}, {@code /readyz} (database and broker) and {@code
+ * /metrics} on {@link EntryApiConfig#httpPort()}. A process embedding it next to other services
+ * ({@code pipewright serve}) passes its own meters with {@link Builder#metrics}, turns that server
+ * off with {@link Builder#serveHttp} and adds {@link #readinessChecks()} to its own.
  */
 public final class EntryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EntryApi.class);
@@ -52,19 +60,78 @@ public final class EntryApi implements AutoCloseable {
 
   private final EntryApiConfig config;
   private final ServerBuilder<?> grpcBuilder;
+  private final PipewrightMetrics sharedMetrics;
+  private final boolean serveHttp;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private Server grpcServer;
-  private HealthEndpoints http;
+  private OpsHttpServer http;
   private OutboxRelay relay;
+  private PipewrightMetrics metrics;
+  private volatile Database database;
+  private volatile QueueClient queue;
 
   public EntryApi(EntryApiConfig config) {
-    this(config, NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcPort())));
+    this(builder(config));
   }
 
   /** With another transport, e.g. an {@code InProcessServerBuilder} in tests. */
   public EntryApi(EntryApiConfig config, ServerBuilder<?> grpcBuilder) {
-    this.config = config;
-    this.grpcBuilder = grpcBuilder;
+    this(builder(config).grpc(grpcBuilder));
+  }
+
+  private EntryApi(Builder b) {
+    this.config = b.config;
+    this.grpcBuilder =
+        b.grpc != null
+            ? b.grpc
+            : NettyServerBuilder.forAddress(new InetSocketAddress(b.config.grpcPort()));
+    this.sharedMetrics = b.metrics;
+    this.serveHttp = b.serveHttp;
+  }
+
+  public static Builder builder(EntryApiConfig config) {
+    return new Builder(config);
+  }
+
+  /** What an entry API is made of besides its settings. */
+  public static final class Builder {
+    private final EntryApiConfig config;
+    private ServerBuilder<?> grpc;
+    private PipewrightMetrics metrics;
+    private boolean serveHttp = true;
+
+    private Builder(EntryApiConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Another gRPC transport than Netty on {@link EntryApiConfig#grpcPort()}. */
+    public Builder grpc(ServerBuilder<?> grpcBuilder) {
+      this.grpc = Objects.requireNonNull(grpcBuilder, "grpcBuilder");
+      return this;
+    }
+
+    /**
+     * Meters to record into, shared with the caller (e.g. with the worker in one process); closing
+     * them is then the caller's. By default the API creates its own.
+     */
+    public Builder metrics(PipewrightMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * Whether to serve /healthz, /readyz, /metrics and the plain-text logs on {@link
+     * EntryApiConfig#httpPort()} (default yes). Off, the caller serves {@link #readinessChecks()}
+     * on its own server.
+     */
+    public Builder serveHttp(boolean serveHttp) {
+      this.serveHttp = serveHttp;
+      return this;
+    }
+
+    public EntryApi build() {
+      return new EntryApi(this);
+    }
   }
 
   public EntryApiConfig config() {
@@ -85,6 +152,10 @@ public final class EntryApi implements AutoCloseable {
   }
 
   private void startAll() throws IOException {
+    metrics = sharedMetrics != null ? sharedMetrics : PipewrightMetrics.prometheus();
+    if (sharedMetrics == null) {
+      resources.push(metrics);
+    }
     // Requests give up on an unreachable database within seconds (UNAVAILABLE) rather than
     // waiting out the pool's default of 30 s.
     Database database =
@@ -94,6 +165,7 @@ public final class EntryApi implements AutoCloseable {
             config.databasePassword(),
             new Database.PoolOptions(config.databasePoolSize(), config.databaseConnectTimeout()));
     resources.push(database);
+    this.database = database;
     DSLContext dsl = database.dsl();
     BuildRepository builds = new BuildRepository(dsl);
 
@@ -101,14 +173,16 @@ public final class EntryApi implements AutoCloseable {
         QueueClient.create(
             QueueSettings.of(config.amqpUri(), QueueNames.withPrefix(config.queuePrefix())));
     resources.push(queue);
+    this.queue = queue;
     try {
       queue.declareTopology();
     } catch (CiException e) {
+      metrics.brokerError("declare");
       log.warn(
           "RabbitMQ unreachable at start, builds stay PENDING until it is: {}", e.getMessage());
     }
     BuildPublisher publisher = queue.publisher();
-    relay = new OutboxRelay(new OutboxRepository(dsl), publisher, config.relayBatchSize());
+    relay = new OutboxRelay(new OutboxRepository(dsl), publisher, config.relayBatchSize(), metrics);
     resources.push(relay);
     relay.start();
 
@@ -129,7 +203,8 @@ public final class EntryApi implements AutoCloseable {
                     StoreLogs.source(new LogRepository(dsl)),
                     relay::wake,
                     scheduler,
-                    config.logPollInterval()))
+                    config.logPollInterval(),
+                    metrics))
             .addService(ProtoReflectionServiceV1.newInstance())
             .addService(legacyReflection())
             .addService(health.getHealthService())
@@ -137,12 +212,12 @@ public final class EntryApi implements AutoCloseable {
             .start();
     resources.push(this::stopGrpc);
 
-    Map<String, BooleanSupplier> dependencies = new LinkedHashMap<>();
-    dependencies.put("database", () -> dsl.selectOne().fetchOne() != null);
-    dependencies.put("rabbitmq", queue::reachable);
-    http = new HealthEndpoints(config.httpPort(), dependencies);
-    resources.push(http);
-    http.start();
+    if (serveHttp) {
+      OpsHttpServer.Builder server = OpsHttpServer.builder(config.httpPort()).metrics(metrics);
+      readinessChecks().forEach(server::readiness);
+      http = server.start();
+      resources.push(http);
+    }
 
     log.info(
         "Entry API listening: gRPC on port {}, HTTP on port {} (database {}, broker {})",
@@ -158,11 +233,52 @@ public final class EntryApi implements AutoCloseable {
     return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 
+  /**
+   * The checks behind {@code /readyz}: the database answers a query, the broker connection is up.
+   * Usable once {@link #start()} began; an embedding process adds them to its own server.
+   */
+  public Map<String, ReadinessCheck> readinessChecks() {
+    Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
+    checks.put(
+        "database",
+        () -> {
+          Database db = database;
+          if (db == null) {
+            throw new IllegalStateException("not connected");
+          }
+          try {
+            db.dsl().selectOne().fetch();
+          } catch (RuntimeException e) {
+            metrics.databaseError("readiness");
+            throw e;
+          }
+        });
+    checks.put(
+        "rabbitmq",
+        () -> {
+          QueueClient q = queue;
+          if (q == null) {
+            throw new IllegalStateException("not connected");
+          }
+          if (!q.reachable()) {
+            metrics.brokerError("readiness");
+            throw new IllegalStateException("unreachable");
+          }
+        });
+    return checks;
+  }
+
+  /** The meters recorded into (the shared ones when given); null before {@link #start()}. */
+  public PipewrightMetrics metrics() {
+    return metrics;
+  }
+
   /** The bound gRPC port, or -1 for a transport without one (in-process). */
   public int grpcPort() {
     return grpcServer == null ? -1 : grpcServer.getPort();
   }
 
+  /** The bound HTTP port, or -1 when not serving HTTP. */
   public int httpPort() {
     return http == null ? -1 : http.port();
   }

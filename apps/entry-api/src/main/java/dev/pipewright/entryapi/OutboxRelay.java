@@ -1,11 +1,14 @@
 package dev.pipewright.entryapi;
 
 import dev.pipewright.models.CiException;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.queue.BuildMessage;
 import dev.pipewright.queue.BuildPublisher;
 import dev.pipewright.store.OutboxEntry;
+import dev.pipewright.store.OutboxKind;
 import dev.pipewright.store.OutboxRepository;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +33,18 @@ final class OutboxRelay implements AutoCloseable {
   private final OutboxRepository outbox;
   private final BuildPublisher publisher;
   private final int batchSize;
+  private final PipewrightMetrics metrics;
   private final Object signal = new Object();
   private final Thread thread;
   private boolean woken;
   private volatile boolean running = true;
 
-  OutboxRelay(OutboxRepository outbox, BuildPublisher publisher, int batchSize) {
+  OutboxRelay(
+      OutboxRepository outbox, BuildPublisher publisher, int batchSize, PipewrightMetrics metrics) {
     this.outbox = outbox;
     this.publisher = publisher;
     this.batchSize = batchSize;
+    this.metrics = metrics;
     this.thread = Thread.ofPlatform().name("outbox-relay").daemon().unstarted(this::run);
   }
 
@@ -61,30 +67,52 @@ final class OutboxRelay implements AutoCloseable {
    * @throws CiException when the broker or the database failed; the rows stay in the outbox
    */
   int relayOnce() {
-    Relayed relayed =
-        outbox.claimBatch(
-            batchSize,
-            batch -> {
-              if (batch.isEmpty()) {
-                return new Relayed(0, null);
-              }
-              List<BuildMessage> messages =
-                  batch.entries().stream().map(OutboxRelay::message).toList();
-              try {
-                publisher.publish(messages);
-              } catch (CiException e) {
-                // Recorded on the rows and due again at once: the relay's own backoff paces
-                // retries, so builds go out as soon as the broker is back.
-                batch.failAll(e.getMessage(), Duration.ZERO);
-                return new Relayed(0, e);
-              }
-              batch.completeAll();
-              return new Relayed(messages.size(), null);
-            });
+    Relayed relayed;
+    try {
+      relayed = claimAndPublish();
+    } catch (RuntimeException e) {
+      metrics.databaseError("outbox_relay");
+      throw e;
+    }
     if (relayed.failure() != null) {
       throw relayed.failure();
     }
     return relayed.published();
+  }
+
+  private Relayed claimAndPublish() {
+    return outbox.claimBatch(
+        batchSize,
+        batch -> {
+          if (batch.isEmpty()) {
+            return new Relayed(0, null);
+          }
+          List<BuildMessage> messages = batch.entries().stream().map(OutboxRelay::message).toList();
+          try {
+            publisher.publish(messages);
+          } catch (CiException e) {
+            metrics.brokerError("publish");
+            // Recorded on the rows and due again at once: the relay's own backoff paces
+            // retries, so builds go out as soon as the broker is back.
+            batch.failAll(e.getMessage(), Duration.ZERO);
+            return new Relayed(0, e);
+          }
+          batch.completeAll();
+          // A START row is written in its build's own transaction: its time is the build's.
+          Instant now = Instant.now();
+          batch.entries().stream()
+              .filter(e -> e.kind() == OutboxKind.START)
+              .forEach(e -> metrics.admissionLag(lag(e.createdAt(), now)));
+          return new Relayed(messages.size(), null);
+        });
+  }
+
+  static Duration lag(Instant createdAt, Instant now) {
+    if (createdAt == null) {
+      return Duration.ZERO;
+    }
+    Duration lag = Duration.between(createdAt, now);
+    return lag.isNegative() ? Duration.ZERO : lag;
   }
 
   static Duration next(Duration backoff) {

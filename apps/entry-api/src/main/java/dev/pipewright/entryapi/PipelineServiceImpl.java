@@ -13,11 +13,14 @@ import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.store.AdmissionWriter;
 import dev.pipewright.store.BuildPage;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.NewBuild;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -35,11 +38,13 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
   private final Runnable onCreated;
   private final ScheduledExecutorService scheduler;
   private final Duration logPollInterval;
+  private final PipewrightMetrics metrics;
 
   /**
    * @param admissions creates builds, many per statement under load
    * @param onCreated told after a new build committed (wakes the outbox relay)
    * @param scheduler runs the polls of following log streams
+   * @param metrics counts admissions and database failures
    */
   PipelineServiceImpl(
       BuildRepository builds,
@@ -47,13 +52,15 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
       LogSource logs,
       Runnable onCreated,
       ScheduledExecutorService scheduler,
-      Duration logPollInterval) {
+      Duration logPollInterval,
+      PipewrightMetrics metrics) {
     this.builds = builds;
     this.admissions = admissions;
     this.logs = logs;
     this.onCreated = onCreated;
     this.scheduler = scheduler;
     this.logPollInterval = logPollInterval;
+    this.metrics = metrics;
   }
 
   @Override
@@ -73,10 +80,11 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
         .whenComplete(
             (created, error) -> {
               if (error != null) {
-                response.onError(GrpcErrors.toStatus(unwrap(error)));
+                response.onError(failed("admit", unwrap(error)));
                 return;
               }
               if (!created.existing()) {
+                metrics.buildAdmitted();
                 onCreated.run();
               }
               response.onNext(
@@ -97,12 +105,13 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
 
   @Override
   public void getBuild(GetBuildRequest request, StreamObserver<Build> response) {
-    unary(response, () -> Protos.build(find(Requests.buildId(request.getBuildId()))));
+    unary("get_build", response, () -> Protos.build(find(Requests.buildId(request.getBuildId()))));
   }
 
   @Override
   public void listBuilds(ListBuildsRequest request, StreamObserver<ListBuildsResponse> response) {
     unary(
+        "list_builds",
         response,
         () -> {
           BuildPage page =
@@ -122,6 +131,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
   public void cancelBuild(
       CancelBuildRequest request, StreamObserver<CancelBuildResponse> response) {
     unary(
+        "cancel_build",
         response,
         () -> {
           UUID id = Requests.buildId(request.getBuildId());
@@ -155,7 +165,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
               logPollInterval)
           .start();
     } catch (RuntimeException e) {
-      response.onError(GrpcErrors.toStatus(e));
+      response.onError(failed("read_logs", e));
     }
   }
 
@@ -165,12 +175,33 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
         .orElseThrow(() -> new CiException(ErrorCode.NOT_FOUND, "no build " + id));
   }
 
-  private static <T> void unary(StreamObserver<T> response, Supplier<T> call) {
+  /**
+   * The status for a failed call, counting it as a database error when the store failed rather than
+   * the request (bad input, unknown build).
+   *
+   * @param operation a fixed name, one time series each
+   */
+  private StatusRuntimeException failed(String operation, Throwable failure) {
+    StatusRuntimeException status = GrpcErrors.toStatus(failure);
+    if (storeFailure(status.getStatus().getCode())) {
+      metrics.databaseError(operation);
+    }
+    return status;
+  }
+
+  static boolean storeFailure(Status.Code code) {
+    return code == Status.Code.UNAVAILABLE
+        || code == Status.Code.INTERNAL
+        || code == Status.Code.UNKNOWN
+        || code == Status.Code.DEADLINE_EXCEEDED;
+  }
+
+  private <T> void unary(String operation, StreamObserver<T> response, Supplier<T> call) {
     T result;
     try {
       result = call.get();
     } catch (RuntimeException e) {
-      response.onError(GrpcErrors.toStatus(e));
+      response.onError(failed(operation, e));
       return;
     }
     response.onNext(result);

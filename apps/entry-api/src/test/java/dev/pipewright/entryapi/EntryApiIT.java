@@ -313,7 +313,16 @@ class EntryApiIT {
       HttpResponse<String> ready =
           http.send(httpGet(api, "/readyz"), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.body()).contains("database ok").contains("rabbitmq ok");
+      assertThat(ready.body())
+          .contains("\"status\":\"ready\"")
+          .contains("{\"name\":\"database\",\"status\":\"up\"")
+          .contains("{\"name\":\"rabbitmq\",\"status\":\"up\"");
+      HttpResponse<String> metrics =
+          http.send(httpGet(api, "/metrics"), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body())
+          .contains("pipewright_builds_admitted_total 1.0")
+          .contains("pipewright_admission_lag_seconds_count 1");
     }
   }
 

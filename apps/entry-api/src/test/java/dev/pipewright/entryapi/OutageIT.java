@@ -35,6 +35,8 @@ class OutageIT {
       List<String> ids = start(fx, 5);
       awaitRelayAttempts(fx, ids);
       assertThat(statuses(fx, ids)).containsOnly(BuildStatus.BUILD_STATUS_PENDING);
+      assertThat(fx.api.metrics().scrape())
+          .containsPattern("pipewright_broker_errors_total\\{operation=\"publish\"\\} [1-9]");
 
       broker.start();
       awaitQueued(fx, ids);
@@ -77,7 +79,9 @@ class OutageIT {
           HttpClient.newHttpClient()
               .send(EntryApiIT.httpGet(fx.api, "/readyz"), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(ready.body()).contains("database down");
+      assertThat(ready.body())
+          .contains("\"status\":\"not_ready\"")
+          .contains("{\"name\":\"database\",\"status\":\"down\"");
 
       var dsl = fx.database.dsl();
       assertThat(dsl.fetchCount(BUILDS, BUILDS.PIPELINE_ID.eq(pipeline))).isEqualTo(1);
