@@ -1,5 +1,6 @@
 package dev.pipewright.entryapi;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.ops.http.OpsHttpServer;
@@ -47,10 +48,11 @@ import org.slf4j.LoggerFactory;
  * the queue topology (tolerating a broker that is down: builds then wait PENDING until it is back),
  * and starts serving. Port 0 binds a free port; {@link #grpcPort()} tells which.
  *
- * <p>By default it serves {@code /healthz}, {@code /readyz} (database and broker) and {@code
- * /metrics} on {@link EntryApiConfig#httpPort()}. A process embedding it next to other services
- * ({@code pipewright serve}) passes its own meters with {@link Builder#metrics}, turns that server
- * off with {@link Builder#serveHttp} and adds {@link #readinessChecks()} to its own.
+ * <p>By default it serves {@code /healthz}, {@code /readyz} (database and broker), {@code /metrics}
+ * and {@code /builds/{id}/logs} on {@link EntryApiConfig#httpPort()}. A process embedding it next
+ * to other services ({@code pipewright serve}) passes its own meters with {@link Builder#metrics},
+ * turns that server off with {@link Builder#serveHttp} and adds {@link #readinessChecks()} and
+ * {@link #httpRoutes()} to its own.
  */
 public final class EntryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EntryApi.class);
@@ -69,6 +71,7 @@ public final class EntryApi implements AutoCloseable {
   private PipewrightMetrics metrics;
   private volatile Database database;
   private volatile QueueClient queue;
+  private PlainTextLogs plainTextLogs;
 
   public EntryApi(EntryApiConfig config) {
     this(builder(config));
@@ -193,6 +196,8 @@ public final class EntryApi implements AutoCloseable {
     // Closed after the gRPC server stopped, so calls still in flight get their builds written.
     AdmissionWriter admissions = new AdmissionWriter(builds, ADMISSION_BATCH, ADMISSION_WRITERS);
     resources.push(admissions);
+    LogSource logs = StoreLogs.source(new LogRepository(dsl));
+    plainTextLogs = new PlainTextLogs(builds, logs);
     HealthStatusManager health = new HealthStatusManager();
     grpcServer =
         grpcBuilder
@@ -200,7 +205,7 @@ public final class EntryApi implements AutoCloseable {
                 new PipelineServiceImpl(
                     builds,
                     admissions,
-                    StoreLogs.source(new LogRepository(dsl)),
+                    logs,
                     relay::wake,
                     scheduler,
                     config.logPollInterval(),
@@ -215,6 +220,7 @@ public final class EntryApi implements AutoCloseable {
     if (serveHttp) {
       OpsHttpServer.Builder server = OpsHttpServer.builder(config.httpPort()).metrics(metrics);
       readinessChecks().forEach(server::readiness);
+      httpRoutes().forEach(server::route);
       http = server.start();
       resources.push(http);
     }
@@ -266,6 +272,17 @@ public final class EntryApi implements AutoCloseable {
           }
         });
     return checks;
+  }
+
+  /**
+   * The API's own HTTP routes: {@code /builds/{id}/logs} as plain text ({@link PlainTextLogs}).
+   * Usable once {@link #start()} ran; an embedding process adds them to its own server.
+   */
+  public Map<String, HttpHandler> httpRoutes() {
+    if (plainTextLogs == null) {
+      throw new IllegalStateException("not started");
+    }
+    return Map.of(PlainTextLogs.PATH, plainTextLogs);
   }
 
   /** The meters recorded into (the shared ones when given); null before {@link #start()}. */

@@ -286,6 +286,64 @@ class EntryApiIT {
   }
 
   @Test
+  void servesAStepsLogAsPlainTextOverHttp() throws Exception {
+    UUID id = UUID.fromString(fx.stub.startPipelineBuild(request(pipeline())).getBuildId());
+    StringBuilder expected = new StringBuilder();
+    // More than one page, so the reader has to follow the cursor.
+    for (int seq = 1; seq <= LogFollower.PAGE + 50; seq++) {
+      insertChunk(id, "build", 1, seq, "line " + seq + "\n");
+      expected.append("line ").append(seq).append('\n');
+    }
+    insertChunk(id, "build", 2, 1, "other step\n");
+    insertChunk(id, "test", 1, 1, "other job\n");
+    HttpClient http = HttpClient.newHttpClient();
+
+    HttpResponse<String> step =
+        http.send(
+            httpGet(fx.api, "/builds/" + id + "/logs?job=build&step=1"),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(step.statusCode()).isEqualTo(200);
+    assertThat(step.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+    assertThat(step.body()).isEqualTo(expected.toString());
+
+    HttpResponse<String> job =
+        http.send(
+            httpGet(fx.api, "/builds/" + id + "/logs?job=build"),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(job.body()).isEqualTo(expected + "other step\n");
+    HttpResponse<String> build =
+        http.send(httpGet(fx.api, "/builds/" + id + "/logs"), HttpResponse.BodyHandlers.ofString());
+    assertThat(build.body())
+        .startsWith("line 1\n")
+        .contains("other job\n")
+        .hasSize(job.body().length() + "other job\n".length());
+
+    assertThat(
+            http.send(
+                    httpGet(fx.api, "/builds/" + UUID.randomUUID() + "/logs"),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            http.send(
+                    httpGet(fx.api, "/builds/" + id + "/logs?job=build&step=x"),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(
+            http.send(
+                    httpGet(fx.api, "/builds/" + id + "/logs?step=1"),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(
+            http.send(
+                    httpGet(fx.api, "/builds/not-an-id/logs"), HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void servesOverARealPortWithHealthEndpoints() throws Exception {
     assertThat(fx.api.grpcPort()).isEqualTo(-1);
     EntryApiConfig config =
