@@ -7,6 +7,7 @@ import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepView;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,6 +27,12 @@ import java.util.function.BooleanSupplier;
  */
 final class LogFollower implements Runnable {
   static final int PAGE = 200;
+
+  /**
+   * Content per response: a page of 200 chunks can reach ~13 MB, past gRPC's default 4 MiB message
+   * limit of every client.
+   */
+  static final long MAX_RESPONSE_BYTES = 1 << 20;
 
   private final UUID buildId;
   private final String jobKey;
@@ -76,11 +83,10 @@ final class LogFollower implements Runnable {
       boolean done = !follow || finished.getAsBoolean();
       while (out.isReady()) {
         List<LogChunk> chunks = logs.read(buildId, jobKey, stepNumber, cursor, PAGE);
-        if (!chunks.isEmpty()) {
-          String last = chunks.get(chunks.size() - 1).getCursor();
+        for (List<LogChunk> part : split(chunks, MAX_RESPONSE_BYTES)) {
+          String last = part.get(part.size() - 1).getCursor();
           cursor = Long.parseLong(last);
-          out.onNext(
-              GetBuildLogsResponse.newBuilder().addAllChunks(chunks).setCursor(last).build());
+          out.onNext(GetBuildLogsResponse.newBuilder().addAllChunks(part).setCursor(last).build());
         }
         if (chunks.size() < PAGE) {
           if (done) {
@@ -97,6 +103,29 @@ final class LogFollower implements Runnable {
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
     }
+  }
+
+  /**
+   * Cuts a page into consecutive runs of at most {@code maxBytes} (serialized) each; a chunk larger
+   * than that goes alone, so every run has at least one chunk and every chunk is sent.
+   */
+  static List<List<LogChunk>> split(List<LogChunk> chunks, long maxBytes) {
+    List<List<LogChunk>> parts = new ArrayList<>();
+    int from = 0;
+    long bytes = 0;
+    for (int i = 0; i < chunks.size(); i++) {
+      long size = chunks.get(i).getSerializedSize();
+      if (i > from && bytes + size > maxBytes) {
+        parts.add(chunks.subList(from, i));
+        from = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    if (from < chunks.size()) {
+      parts.add(chunks.subList(from, chunks.size()));
+    }
+    return parts;
   }
 
   /**

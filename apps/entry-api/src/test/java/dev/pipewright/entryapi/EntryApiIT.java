@@ -361,6 +361,23 @@ class EntryApiIT {
         await()
             .atMost(DEADLINE)
             .until(() -> get(stub, id).getStatus(), s -> s == BuildStatus.BUILD_STATUS_QUEUED);
+
+        // 5.6 MB in one page of chunks: more than a client takes in one message (4 MiB).
+        String big = "x".repeat(700_000);
+        for (int seq = 1; seq <= 8; seq++) {
+          insertChunk(UUID.fromString(id), "build", 1, seq, big);
+        }
+        List<GetBuildLogsResponse> responses = new ArrayList<>();
+        stub.getBuildLogs(GetBuildLogsRequest.newBuilder().setBuildId(id).build())
+            .forEachRemaining(responses::add);
+        assertThat(responses)
+            .allSatisfy(
+                r ->
+                    assertThat(r.getSerializedSize())
+                        .isLessThanOrEqualTo((int) LogFollower.MAX_RESPONSE_BYTES + 1024));
+        assertThat(responses.stream().flatMap(r -> r.getChunksList().stream()))
+            .extracting(LogChunk::getSequence)
+            .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
       } finally {
         channel.shutdownNow();
       }

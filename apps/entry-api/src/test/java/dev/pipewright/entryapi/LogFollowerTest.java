@@ -2,6 +2,7 @@ package dev.pipewright.entryapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
@@ -46,6 +47,28 @@ class LogFollowerTest {
     JobView failed = job("test", JobStatus.FAILED, List.of(step(1, StepStatus.FAILED)));
     assertThat(LogFollower.finished(build(BuildStatus.RUNNING, List.of(failed)), "test", 3))
         .isTrue();
+  }
+
+  @Test
+  void pagesAreSplitByBytesWithAtLeastOneChunkEach() {
+    List<LogChunk> chunks =
+        List.of(chunk(1, 400), chunk(2, 400), chunk(3, 400), chunk(4, 5000), chunk(5, 10));
+    long size = chunks.get(0).getSerializedSize();
+    List<List<LogChunk>> parts = LogFollower.split(chunks, 2 * size);
+    assertThat(parts)
+        .extracting(p -> p.stream().map(LogChunk::getSequence).toList())
+        .containsExactly(List.of(1L, 2L), List.of(3L), List.of(4L), List.of(5L));
+    assertThat(LogFollower.split(chunks, Long.MAX_VALUE)).containsExactly(chunks);
+    assertThat(LogFollower.split(List.of(), 10)).isEmpty();
+  }
+
+  static LogChunk chunk(long seq, int bytes) {
+    return LogChunk.newBuilder()
+        .setJobKey("build")
+        .setSequence(seq)
+        .setCursor(Long.toString(seq))
+        .setContent("x".repeat(bytes))
+        .build();
   }
 
   static BuildView build(BuildStatus status, List<JobView> jobs) {
