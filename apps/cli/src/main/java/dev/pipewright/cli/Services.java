@@ -33,15 +33,20 @@ final class Services implements AutoCloseable {
   }
 
   /**
-   * @param sharedMetrics meters the worker records into instead of its own, the caller serving them
-   *     (the worker then serves no HTTP); null for the worker's own
+   * @param sharedMetrics meters both services record into instead of their own, the caller serving
+   *     them with the services' readiness checks and routes (they then serve no HTTP); null for
+   *     each service's own
    */
   static Services start(
       EntryApiConfig apiConfig, WorkerConfig workerConfig, PipewrightMetrics sharedMetrics) {
     Services services = new Services();
     try {
       if (apiConfig != null) {
-        services.api = new EntryApi(apiConfig).start();
+        EntryApi.Builder api = EntryApi.builder(apiConfig);
+        if (sharedMetrics != null) {
+          api.metrics(sharedMetrics).serveHttp(false);
+        }
+        services.api = api.build().start();
         services.started.push(services.api);
       }
       if (workerConfig != null) {

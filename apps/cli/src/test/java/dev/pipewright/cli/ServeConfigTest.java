@@ -1,7 +1,6 @@
 package dev.pipewright.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
@@ -9,20 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.ops.config.ConfigLoader;
-import dev.pipewright.ops.http.OpsHttpServer;
-import dev.pipewright.ops.http.ReadinessCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,24 +204,6 @@ class ServeConfigTest {
     assertThat(captured.toString(StandardCharsets.UTF_8))
         .containsPattern(
             "(?m)^\\S+ INFO  \\[[^]]+\\] dev\\.pipewright\\.cli\\.ServeCommand - Configuration is valid$");
-  }
-
-  @Test
-  void theEntryApiReadinessCheckIsUpOnlyWhenItsReadyzSays200() throws Exception {
-    AtomicBoolean databaseUp = new AtomicBoolean(true);
-    try (OpsHttpServer api =
-            OpsHttpServer.builder(0)
-                .readiness("database", ReadinessCheck.of(databaseUp::get))
-                .start();
-        HttpClient client = HttpClient.newHttpClient()) {
-      ReadinessCheck check = SharedOpsServer.readyz(client, api.port());
-      check.check();
-
-      databaseUp.set(false);
-      assertThatThrownBy(check::check)
-          .hasMessageStartingWith("HTTP 503: {\"status\":\"not_ready\"")
-          .hasMessageContaining("\"name\":\"database\",\"status\":\"down\"");
-    }
   }
 
   @Test

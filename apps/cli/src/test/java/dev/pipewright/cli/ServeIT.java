@@ -129,7 +129,10 @@ class ServeIT {
           .contains(
               "{\"name\":\"database\",\"status\":\"up\"",
               "{\"name\":\"rabbitmq\",\"status\":\"up\"",
-              "{\"name\":\"entry-api\",\"status\":\"up\"");
+              "{\"name\":\"api-database\",\"status\":\"up\"",
+              "{\"name\":\"api-rabbitmq\",\"status\":\"up\"");
+      // The entry API records into the same registry and lends its plain-text log route.
+      assertThat(get(httpPort, "/metrics").body()).contains("pipewright_builds_admitted_total");
 
       serve.interrupt();
       serve.join(Duration.ofSeconds(30));
