@@ -3,6 +3,7 @@ package dev.pipewright.entryapi;
 import com.sun.net.httpserver.HttpHandler;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.ops.http.BackendReadiness;
 import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.ops.http.ReadinessCheck;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
@@ -24,7 +25,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -244,34 +244,17 @@ public final class EntryApi implements AutoCloseable {
    * Usable once {@link #start()} began; an embedding process adds them to its own server.
    */
   public Map<String, ReadinessCheck> readinessChecks() {
-    Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
-    checks.put(
-        "database",
-        () -> {
-          Database db = database;
-          if (db == null) {
-            throw new IllegalStateException("not connected");
-          }
-          try {
-            db.dsl().selectOne().fetch();
-          } catch (RuntimeException e) {
-            metrics.databaseError("readiness");
-            throw e;
-          }
-        });
-    checks.put(
-        "rabbitmq",
-        () -> {
-          QueueClient q = queue;
-          if (q == null) {
-            throw new IllegalStateException("not connected");
-          }
-          if (!q.reachable()) {
-            metrics.brokerError("readiness");
-            throw new IllegalStateException("unreachable");
-          }
-        });
-    return checks;
+    return BackendReadiness.of(
+        () -> connected(database).dsl().selectOne().fetch(),
+        () -> connected(queue).reachable(),
+        metrics);
+  }
+
+  private static <T> T connected(T backend) {
+    if (backend == null) {
+      throw new IllegalStateException("not connected");
+    }
+    return backend;
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
 import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.ops.config.Executor;
+import dev.pipewright.ops.http.BackendReadiness;
 import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.ops.http.ReadinessCheck;
 import dev.pipewright.ops.lifecycle.GracefulShutdown;
@@ -31,7 +32,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -297,34 +297,17 @@ public final class PipelineService implements AutoCloseable {
    * Usable once {@link #start()} began; an embedding process adds them to its own server.
    */
   public Map<String, ReadinessCheck> readinessChecks() {
-    Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
-    checks.put(
-        "database",
-        () -> {
-          Database db = database;
-          if (db == null) {
-            throw new IllegalStateException("not connected");
-          }
-          try {
-            db.dsl().selectOne().fetch();
-          } catch (RuntimeException e) {
-            metrics.databaseError("readiness");
-            throw e;
-          }
-        });
-    checks.put(
-        "rabbitmq",
-        () -> {
-          QueueClient q = queue;
-          if (q == null) {
-            throw new IllegalStateException("not connected");
-          }
-          if (!q.reachable()) {
-            metrics.brokerError("readiness");
-            throw new IllegalStateException("unreachable");
-          }
-        });
-    return checks;
+    return BackendReadiness.of(
+        () -> connected(database).dsl().selectOne().fetch(),
+        () -> connected(queue).reachable(),
+        metrics);
+  }
+
+  private static <T> T connected(T backend) {
+    if (backend == null) {
+      throw new IllegalStateException("not connected");
+    }
+    return backend;
   }
 
   private JobRunner runner(LogSink sink) {
