@@ -105,7 +105,7 @@ final class PlainTextLogs implements HttpHandler {
       OpsHttpServer.reply(exchange, 404, TEXT, "not found\n");
       return;
     }
-    if (builds.find(selection.buildId()).isEmpty()) {
+    if (builds.findRow(selection.buildId()).isEmpty()) {
       OpsHttpServer.reply(exchange, 404, TEXT, "no build " + selection.buildId() + "\n");
       return;
     }

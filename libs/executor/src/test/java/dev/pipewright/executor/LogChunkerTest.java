@@ -1,12 +1,15 @@
 package dev.pipewright.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +20,7 @@ class LogChunkerTest {
 
   private LogChunker chunker(LogSink sink, long lastSeq, int maxChars, SecretMasker masker) {
     return new LogChunker(
-        sink, job, 3, lastSeq, masker, maxChars, Duration.ofMillis(200), clock::get);
+        sink, job, 3, lastSeq, masker, maxChars, Duration.ofMillis(200), clock::get, Runnable::run);
   }
 
   @Test
@@ -72,6 +75,72 @@ class LogChunkerTest {
     c.close();
     assertThat(stored).extracting(LogChunk::seq).containsExactly(1L, 2L);
     assertThat(stored).extracting(LogChunk::content).containsExactly("aaaa\n", "bbbb\n");
+  }
+
+  @Test
+  void aSlowSinkGetsTheBacklogInBatchesWhileTheFeederWaitsInsteadOfDropping() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    List<LogChunk> written = new CopyOnWriteArrayList<>();
+    LogSink slow =
+        new LogSink() {
+          @Override
+          public void append(LogChunk chunk) {
+            appendAll(List.of(chunk));
+          }
+
+          @Override
+          public void appendAll(List<LogChunk> chunks) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+            batchSizes.add(chunks.size());
+            written.addAll(chunks);
+          }
+        };
+    // Every line is a chunk; the default writer stores them on its own virtual thread.
+    LogChunker c =
+        new LogChunker(slow, job, 3, 0, new SecretMasker(), 1, Duration.ofMillis(200), clock::get);
+    int lines = LogChunker.MAX_PENDING * 2;
+    Thread feeder =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  for (int i = 1; i <= lines; i++) {
+                    c.line("line " + i);
+                  }
+                });
+    await().atMost(Duration.ofSeconds(10)).until(() -> feeder.getState() == Thread.State.WAITING);
+    assertThat(feeder.isAlive())
+        .as("the feeder waits for the sink at the high-water mark")
+        .isTrue();
+    assertThat(c.lastSeq()).isLessThan(2L * LogChunker.HIGH_WATER);
+    release.countDown();
+    feeder.join(Duration.ofSeconds(10));
+    c.close();
+    assertThat(written).extracting(LogChunk::seq).containsExactlyElementsOf(seqs(1, lines));
+    assertThat(batchSizes)
+        .as("one appendAll per backlog, not one per chunk")
+        .hasSizeLessThan(lines);
+  }
+
+  private static List<Long> seqs(long from, long to) {
+    return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  @Test
+  void flushReturnsOnceTheLinesAreStored() {
+    List<LogChunk> written = new CopyOnWriteArrayList<>();
+    LogChunker c =
+        new LogChunker(
+            written::add, job, 3, 0, new SecretMasker(), 1 << 20, Duration.ofHours(1), clock::get);
+    c.line("one");
+    c.line("two");
+    c.flush();
+    assertThat(written).extracting(LogChunk::content).containsExactly("one\ntwo\n");
+    c.close();
   }
 
   @Test

@@ -61,18 +61,23 @@ public final class BuildRepository {
     return builds.isEmpty() ? List.of() : Admission.create(dsl, builds);
   }
 
-  /** The build with its jobs (plan order) and their steps (in order). */
+  /**
+   * The build with its jobs (plan order) and their steps (in order). Two statements without a
+   * transaction: the jobs are read after the build, so they are never older than it (a finished
+   * build's jobs are all finished too).
+   */
   public Optional<BuildView> find(UUID id) {
+    return findRow(id).map(b -> b.withJobs(StoreErrors.call(() -> Rows.jobsOfBuild(dsl, id))));
+  }
+
+  /** The build's own row, without its jobs: one cheap read for who needs only its status. */
+  public Optional<BuildView> findRow(UUID id) {
     return StoreErrors.call(
         () ->
-            dsl.transactionResult(
-                cfg -> {
-                  DSLContext tx = cfg.dsl();
-                  return tx.selectFrom(BUILDS)
-                      .where(BUILDS.ID.eq(id))
-                      .fetchOptional()
-                      .map(r -> Rows.build(r, Rows.jobsOfBuild(tx, id)));
-                }));
+            dsl.selectFrom(BUILDS)
+                .where(BUILDS.ID.eq(id))
+                .fetchOptional()
+                .map(r -> Rows.build(r, List.of())));
   }
 
   /**

@@ -39,4 +39,31 @@ public record BuildView(
   public boolean cancelRequested() {
     return cancelRequestedAt != null;
   }
+
+  /** This build with {@code jobs} in place of its own. */
+  public BuildView withJobs(List<JobView> jobs) {
+    return new BuildView(
+        id,
+        pipelineId,
+        number,
+        status,
+        errorCode,
+        errorMessage,
+        workflowYaml,
+        workflowPath,
+        repositoryUrl,
+        repositoryRef,
+        repositorySha,
+        variables,
+        idempotencyKey,
+        createdAt,
+        queuedAt,
+        startedAt,
+        finishedAt,
+        leaseOwner,
+        leaseExpiresAt,
+        cancelRequestedAt,
+        attempt,
+        jobs);
+  }
 }

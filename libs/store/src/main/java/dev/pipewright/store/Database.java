@@ -88,7 +88,7 @@ public final class Database implements AutoCloseable {
 
   private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
-    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+    this.dsl = DSL.using(new KnownIsolationConnections(dataSource), SQLDialect.POSTGRES);
   }
 
   /** {@link #open(String, String, String, PoolOptions)} with {@link PoolOptions#defaults()}. */
@@ -209,6 +209,8 @@ public final class Database implements AutoCloseable {
         Math.min(MAX_VALIDATION_TIMEOUT.toMillis(), options.connectionTimeout().toMillis() / 3);
     config.setValidationTimeout(Math.max(MIN_CONNECTION_TIMEOUT.toMillis(), validation));
     config.setPoolName("pipewright-store");
+    // Fixed here and restored by the pool on return, so KnownIsolationConnections may answer it.
+    config.setTransactionIsolation(KnownIsolationConnections.ISOLATION_NAME);
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {

@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.InsertSetMoreStep;
+import org.jooq.Table;
 import org.jooq.TableRecord;
 import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
@@ -80,8 +82,8 @@ public final class JobRepository {
    */
   private static void insertJobs(
       DSLContext tx, UUID buildId, List<NewJob> jobs, int firstOrdinal, boolean instances) {
-    List<TableRecord<?>> rows = new ArrayList<>();
-    List<TableRecord<?>> stepRows = new ArrayList<>();
+    List<BuildJobsRecord> rows = new ArrayList<>();
+    List<BuildJobStepsRecord> stepRows = new ArrayList<>();
     int position = 0;
     for (NewJob job : jobs) {
       UUID jobRowId = UUID.randomUUID();
@@ -112,12 +114,21 @@ public final class JobRepository {
       }
     }
     // Jobs first: the steps' foreign keys point at them.
-    if (!rows.isEmpty()) {
-      tx.batchInsert(rows).execute();
+    insertAll(tx, BUILD_JOBS, rows);
+    insertAll(tx, BUILD_JOB_STEPS, stepRows);
+  }
+
+  /** One multi-row INSERT: one round trip, where a JDBC batch of records costs one per row. */
+  private static <R extends TableRecord<R>> void insertAll(
+      DSLContext tx, Table<R> table, List<R> rows) {
+    if (rows.isEmpty()) {
+      return;
     }
-    if (!stepRows.isEmpty()) {
-      tx.batchInsert(stepRows).execute();
+    InsertSetMoreStep<R> insert = tx.insertInto(table).set(rows.get(0));
+    for (R row : rows.subList(1, rows.size())) {
+      insert = insert.newRecord().set(row);
     }
+    insert.execute();
   }
 
   /**
@@ -207,15 +218,11 @@ public final class JobRepository {
 
   /** The build's jobs in plan order, each with its steps in order. */
   public List<JobView> jobs(UUID buildId) {
-    return StoreErrors.call(
-        () -> dsl.transactionResult(cfg -> Rows.jobsOfBuild(cfg.dsl(), buildId)));
+    return StoreErrors.call(() -> Rows.jobsOfBuild(dsl, buildId));
   }
 
   public Optional<JobView> job(UUID jobRowId) {
-    return StoreErrors.call(
-        () ->
-            dsl.transactionResult(
-                cfg -> Rows.jobs(cfg.dsl(), BUILD_JOBS.ID.eq(jobRowId)).stream().findFirst()));
+    return StoreErrors.call(() -> Rows.jobs(dsl, BUILD_JOBS.ID.eq(jobRowId)).stream().findFirst());
   }
 
   public boolean transitionJob(UUID jobRowId, JobStatus to) {

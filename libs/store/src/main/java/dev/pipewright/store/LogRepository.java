@@ -5,10 +5,12 @@ import static dev.pipewright.store.jooq.Tables.BUILD_LOGS;
 
 import dev.pipewright.store.jooq.tables.records.BuildLogsRecord;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -32,18 +34,24 @@ public final class LogRepository {
     this.dsl = Objects.requireNonNull(dsl);
   }
 
+  /** What an append stored: the chunks that were new and their content's size in UTF-8. */
+  public record Appended(int chunks, long bytes) {
+    static final Appended NONE = new Appended(0, 0);
+  }
+
   /** Appends one chunk; returns false when that (stream, seq) was already stored. */
   public boolean append(UUID buildId, String jobKey, Integer stepNumber, long seq, String content) {
-    return appendAll(List.of(new LogChunk(buildId, jobKey, stepNumber, seq, content))) == 1;
+    return appendAll(List.of(new LogChunk(buildId, jobKey, stepNumber, seq, content))).chunks()
+        == 1;
   }
 
   /**
    * Appends many chunks in one statement (one round trip), skipping those already stored. Returns
-   * how many were new.
+   * what was new.
    */
-  public int appendAll(List<LogChunk> chunks) {
+  public Appended appendAll(List<LogChunk> chunks) {
     if (chunks.isEmpty()) {
-      return 0;
+      return Appended.NONE;
     }
     return StoreErrors.call(
         () ->
@@ -60,7 +68,7 @@ public final class LogRepository {
                 }));
   }
 
-  private static int insertAll(DSLContext tx, List<LogChunk> chunks) {
+  private static Appended insertAll(DSLContext tx, List<LogChunk> chunks) {
     var insert =
         tx.insertInto(
             BUILD_LOGS,
@@ -80,7 +88,10 @@ public final class LogRepository {
               DSL.val(c.content()),
               NOW);
     }
-    return insert.onConflictDoNothing().execute();
+    // The server knows the stored size without the client encoding every chunk a second time.
+    Field<Integer> size = DSL.octetLength(BUILD_LOGS.CONTENT);
+    List<Integer> sizes = insert.onConflictDoNothing().returningResult(size).fetch(size);
+    return new Appended(sizes.size(), sizes.stream().mapToLong(Integer::longValue).sum());
   }
 
   /**
@@ -111,17 +122,19 @@ public final class LogRepository {
                 .fetch(LogRepository::entry));
   }
 
-  /** The highest seq stored for a stream, 0 if none: a restarted writer continues after it. */
-  public long lastSeq(UUID buildId, String jobKey, Integer stepNumber) {
+  /**
+   * The highest seq stored for each stream of a job that has any, by step number (0 for the job's
+   * own lines): a restarted writer continues after it. One statement for all the job's streams.
+   */
+  public Map<Integer, Long> lastSeqs(UUID buildId, String jobKey) {
     return StoreErrors.call(
         () ->
-            dsl.select(DSL.max(BUILD_LOGS.SEQ))
+            dsl.select(BUILD_LOGS.STEP_NUMBER, DSL.max(BUILD_LOGS.SEQ))
                 .from(BUILD_LOGS)
                 .where(BUILD_LOGS.BUILD_ID.eq(buildId))
                 .and(BUILD_LOGS.JOB_KEY.eq(jobKeyOf(jobKey)))
-                .and(BUILD_LOGS.STEP_NUMBER.eq(stepOf(stepNumber)))
-                .fetchOptional(0, Long.class)
-                .orElse(0L));
+                .groupBy(BUILD_LOGS.STEP_NUMBER)
+                .fetchMap(BUILD_LOGS.STEP_NUMBER, DSL.max(BUILD_LOGS.SEQ)));
   }
 
   private static String jobKeyOf(String jobKey) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /** Row ↔ view mapping and the small SQL vocabulary the repositories share. */
@@ -73,26 +75,36 @@ final class Rows {
         jobs);
   }
 
-  /** The jobs matching {@code where}, in build then plan order, each with its steps in order. */
+  /**
+   * The jobs matching {@code where}, in build then plan order, each with its steps in order. One
+   * statement, so jobs and steps come from one snapshot without a transaction.
+   */
   static List<JobView> jobs(DSLContext ctx, Condition where) {
-    List<BuildJobsRecord> jobs =
-        ctx.selectFrom(BUILD_JOBS)
+    Map<UUID, BuildJobsRecord> jobs = new LinkedHashMap<>();
+    Map<UUID, List<StepView>> steps = new HashMap<>();
+    for (Record row :
+        ctx.select(BUILD_JOBS.fields())
+            .select(BUILD_JOB_STEPS.fields())
+            .from(BUILD_JOBS)
+            .leftJoin(BUILD_JOB_STEPS)
+            .on(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(BUILD_JOBS.ID))
             .where(where)
-            .orderBy(BUILD_JOBS.BUILD_ID, BUILD_JOBS.ORDINAL, BUILD_JOBS.INSTANCE)
-            .fetch();
-    if (jobs.isEmpty()) {
-      return List.of();
-    }
-    List<UUID> ids = jobs.stream().map(BuildJobsRecord::getId).toList();
-    Map<UUID, List<StepView>> steps = new LinkedHashMap<>();
-    for (BuildJobStepsRecord s :
-        ctx.selectFrom(BUILD_JOB_STEPS)
-            .where(BUILD_JOB_STEPS.BUILD_JOB_ID.in(ids))
-            .orderBy(BUILD_JOB_STEPS.BUILD_JOB_ID, BUILD_JOB_STEPS.NUMBER)
+            .orderBy(
+                BUILD_JOBS.BUILD_ID,
+                BUILD_JOBS.ORDINAL,
+                BUILD_JOBS.INSTANCE,
+                BUILD_JOBS.ID,
+                BUILD_JOB_STEPS.NUMBER)
             .fetch()) {
-      steps.computeIfAbsent(s.getBuildJobId(), k -> new ArrayList<>()).add(step(s));
+      BuildJobsRecord job =
+          jobs.computeIfAbsent(row.get(BUILD_JOBS.ID), id -> row.into(BUILD_JOBS));
+      if (row.get(BUILD_JOB_STEPS.ID) != null) {
+        steps
+            .computeIfAbsent(job.getId(), id -> new ArrayList<>())
+            .add(step(row.into(BUILD_JOB_STEPS)));
+      }
     }
-    return jobs.stream()
+    return jobs.values().stream()
         .map(j -> job(j, List.copyOf(steps.getOrDefault(j.getId(), List.of()))))
         .toList();
   }

@@ -55,6 +55,51 @@ class DatabaseIT {
   }
 
   @Test
+  void transactionsKnowTheIsolationLevelTheServerHas() {
+    String url = TestDatabase.uniqueUrl();
+    try (Database db = Database.open(url, TestDatabase.USER, TestDatabase.PASSWORD, 1)) {
+      String serverLevel = "select current_setting('transaction_isolation')";
+      db.dsl()
+          .transaction(
+              cfg ->
+                  cfg.dsl()
+                      .connection(
+                          c -> {
+                            assertThat(c.getTransactionIsolation())
+                                .isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+                            assertThat(cfg.dsl().fetchValue(serverLevel))
+                                .isEqualTo("read committed");
+                            c.commit();
+                            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                            assertThat(c.getTransactionIsolation())
+                                .isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+                            assertThat(cfg.dsl().fetchValue(serverLevel)).isEqualTo("serializable");
+                          }));
+      // The pool's only connection again: the pool put its level back.
+      db.dsl()
+          .transaction(
+              cfg -> assertThat(cfg.dsl().fetchValue(serverLevel)).isEqualTo("read committed"));
+    } finally {
+      Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
+    }
+  }
+
+  @Test
+  void logChunksAreCompressedWithLz4() {
+    String url = TestDatabase.uniqueUrl();
+    try (Database db = Database.open(url, TestDatabase.USER, TestDatabase.PASSWORD, 1)) {
+      assertThat(
+              db.dsl()
+                  .fetchValue(
+                      "select attcompression::text from pg_attribute"
+                          + " where attrelid = 'build_logs'::regclass and attname = 'content'"))
+          .isEqualTo("l");
+    } finally {
+      Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
+    }
+  }
+
+  @Test
   void anUnreachableServerIsTransient() {
     assertThatThrownBy(
             () -> Database.open("jdbc:postgresql://127.0.0.1:1/nowhere", "postgres", "", 1))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -50,12 +51,18 @@ class LogRepositoryIT {
             .mapToObj(i -> new LogChunk(build, "compile", 1, i, "line " + i + "\n"))
             .toList();
 
-    assertThat(logs.appendAll(first)).isEqualTo(50);
+    assertThat(logs.appendAll(first).chunks()).isEqualTo(50);
     List<LogChunk> overlapping =
         IntStream.rangeClosed(41, 60)
             .mapToObj(i -> new LogChunk(build, "compile", 1, i, "line " + i + "\n"))
             .toList();
-    assertThat(logs.appendAll(overlapping)).as("41..50 were stored").isEqualTo(10);
+    // "line 51\n".."line 60\n": 8 bytes each, counted by the server.
+    assertThat(logs.appendAll(overlapping))
+        .as("51..60 were stored")
+        .isEqualTo(new LogRepository.Appended(10, 80));
+    assertThat(logs.appendAll(List.of(new LogChunk(build, "compile", 2, 1, "é\n"))).bytes())
+        .as("bytes, not chars")
+        .isEqualTo(3);
 
     List<String> read = new ArrayList<>();
     long cursor = 0;
@@ -72,9 +79,11 @@ class LogRepositoryIT {
     assertThat(read)
         .containsExactlyElementsOf(
             IntStream.rangeClosed(1, 60).mapToObj(i -> "line " + i + "\n").toList());
-    assertThat(logs.lastSeq(build, "compile", 1)).isEqualTo(60);
-    assertThat(logs.lastSeq(build, "compile", 2)).isZero();
-    assertThat(logs.lastSeq(build, null, null)).isZero();
+    logs.append(build, "compile", null, 3, "job line\n");
+    logs.append(build, "test", 1, 9, "other job\n");
+    assertThat(logs.lastSeqs(build, "compile"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(0, 3L, 1, 60L, 2, 1L));
+    assertThat(logs.lastSeqs(build, "lint")).isEmpty();
   }
 
   @Test
@@ -128,9 +137,10 @@ class LogRepositoryIT {
       int from = batch * 10 + 1;
       total +=
           logs.appendAll(
-              IntStream.range(from, from + 10)
-                  .mapToObj(i -> new LogChunk(build, key, 1, i, key + ":" + i))
-                  .toList());
+                  IntStream.range(from, from + 10)
+                      .mapToObj(i -> new LogChunk(build, key, 1, i, key + ":" + i))
+                      .toList())
+              .chunks();
     }
     return total;
   }

@@ -124,7 +124,7 @@ public final class BuildIntake implements BuildHandler {
         if (claim(id, message)) {
           return Outcome.ack();
         }
-        build = builds.find(id);
+        build = builds.findRow(id);
         BuildStatus status = build.map(BuildView::status).orElse(null);
         if (status != BuildStatus.PENDING && status != BuildStatus.QUEUED) {
           break;

@@ -63,7 +63,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public BuildRecord build(String buildId) {
-    return builds.find(UUID.fromString(buildId)).map(JdbcRunStore::record).orElse(null);
+    return builds.findRow(UUID.fromString(buildId)).map(JdbcRunStore::record).orElse(null);
   }
 
   static BuildRecord record(BuildView b) {
@@ -230,7 +230,7 @@ public final class JdbcRunStore implements RunStore {
     }
     if (metrics != null) {
       builds
-          .find(id)
+          .findRow(id)
           .ifPresent(b -> metrics.buildFinished(status, ran(b.startedAt(), b.finishedAt())));
     }
     return true;
@@ -238,22 +238,7 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public Map<Integer, Long> logCursors(String buildId, String key) {
-    UUID build = UUID.fromString(buildId);
-    Map<Integer, Long> cursors = new HashMap<>();
-    long job = logs.lastSeq(build, key, null);
-    if (job > 0) {
-      cursors.put(0, job);
-    }
-    UUID id = rowId(buildId, key);
-    List<StepView> steps =
-        id == null ? List.of() : jobs.job(id).map(JobView::steps).orElse(List.of());
-    for (StepView step : steps) {
-      long seq = logs.lastSeq(build, key, step.number());
-      if (seq > 0) {
-        cursors.put(step.number(), seq);
-      }
-    }
-    return cursors;
+    return logs.lastSeqs(UUID.fromString(buildId), key);
   }
 
   /** Forgets the cached row ids of a build this worker is done with. */

@@ -362,7 +362,7 @@ public final class PipelineService implements AutoCloseable {
   private void claimed(String buildId) {
     BuildView build;
     try {
-      build = builds.find(UUID.fromString(buildId)).orElse(null);
+      build = builds.findRow(UUID.fromString(buildId)).orElse(null);
     } catch (RuntimeException e) {
       if (StoreFailures.fromDatabase(e)) {
         metrics.databaseError("read_claimed");

@@ -4,7 +4,7 @@ import dev.pipewright.executor.LogChunk;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.store.LogRepository;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -32,23 +32,34 @@ public final class StoreLogSink implements LogSink {
 
   @Override
   public void append(LogChunk chunk) {
-    boolean stored;
+    appendAll(List.of(chunk));
+  }
+
+  /** All the chunks in one statement and one transaction. */
+  @Override
+  public void appendAll(List<LogChunk> chunks) {
+    LogRepository.Appended stored;
     try {
       stored =
-          logs.append(
-              UUID.fromString(chunk.buildId()),
-              chunk.jobKey(),
-              chunk.stepNumber() == 0 ? null : chunk.stepNumber(),
-              chunk.seq(),
-              chunk.content());
+          logs.appendAll(
+              chunks.stream()
+                  .map(
+                      c ->
+                          new dev.pipewright.store.LogChunk(
+                              UUID.fromString(c.buildId()),
+                              c.jobKey(),
+                              c.stepNumber() == 0 ? null : c.stepNumber(),
+                              c.seq(),
+                              c.content()))
+                  .toList());
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.databaseError("append_logs");
       }
       throw e;
     }
-    if (stored && metrics != null) {
-      metrics.logChunksWritten(1, chunk.content().getBytes(StandardCharsets.UTF_8).length);
+    if (stored.chunks() > 0 && metrics != null) {
+      metrics.logChunksWritten(stored.chunks(), stored.bytes());
     }
   }
 }
