@@ -103,7 +103,8 @@ class K8sManifestsTest {
   @Test
   void theWorkerRoleAllowsEveryCallTheRunnerMakes() throws IOException {
     Role role = workerRole();
-    // KubernetesJobRunner merges later jobs' entries into the build Secret and cancels by label.
+    // KubernetesJobRunner merges later jobs' entries into the build Secret, cancels by label, and
+    // cancels a running job with clean-up steps by annotating its pod.
     assertThat(role.getRules())
         .anySatisfy(
             r -> {
@@ -114,6 +115,12 @@ class K8sManifestsTest {
             r -> {
               assertThat(r.getResources()).contains("jobs");
               assertThat(r.getVerbs()).contains("create", "delete", "deletecollection", "watch");
+            })
+        .anySatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("");
+              assertThat(r.getResources()).containsExactly("pods");
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "patch");
             });
   }
 

@@ -42,7 +42,9 @@ import java.util.TreeSet;
  * <p>Pods meet the "restricted" Pod Security Standard. Scripts and env files travel in the build's
  * Secret, mounted read-only; they hold no secret value: those are separate keys of the same Secret,
  * referenced ({@code secretKeyRef}) by the containers of the steps that read them. Neither the Job
- * nor the scripts carry a secret value.
+ * nor the scripts carry a secret value. A downward API volume shows every container the pod's
+ * annotations, kept current by the kubelet: a cancel is an annotation (see {@link
+ * KubeNames#CANCEL_ANNOTATION}).
  */
 public final class JobManifests {
   public static final String FINISH_CONTAINER = "finish";
@@ -154,6 +156,17 @@ public final class JobManifests {
         .withName("tmp")
         .withNewEmptyDir()
         .endEmptyDir()
+        .endVolume()
+        .addNewVolume()
+        .withName("podinfo")
+        .withNewDownwardAPI()
+        .addNewItem()
+        .withPath("annotations")
+        .withNewFieldRef()
+        .withFieldPath("metadata.annotations")
+        .endFieldRef()
+        .endItem()
+        .endDownwardAPI()
         .endVolume()
         .addNewVolume()
         .withName("files")
@@ -271,6 +284,8 @@ public final class JobManifests {
         mount("workspace", StepPlanner.WORKSPACE, false, plan.workspace()),
         mount("state", StepPlanner.STATE_DIR, false, null),
         mount("files", StepPlanner.FILES_DIR, true, null),
+        // Mounted whole: a subPath mount of a downward API volume is never refreshed.
+        mount("podinfo", StepPlanner.PODINFO_DIR, true, null),
         mount("tmp", "/tmp", false, null));
   }
 

@@ -21,6 +21,12 @@ public final class KubeNames {
   public static final String JOB_KEY_ANNOTATION = "pipewright.dev/job-key";
   public static final String BUILD_ANNOTATION = "pipewright.dev/build-id";
 
+  /**
+   * Set on a job's pod (value: when, ISO-8601) to cancel it: the step wrapper reads the pod's
+   * annotations from its downward API volume, so it is also how a successor worker learns of it.
+   */
+  public static final String CANCEL_ANNOTATION = "pipewright.dev/cancel-requested";
+
   static final int MAX_NAME = 63;
   private static final int HASH_CHARS = 10;
 

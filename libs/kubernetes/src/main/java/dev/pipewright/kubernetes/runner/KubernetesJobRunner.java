@@ -31,6 +31,9 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,6 +60,13 @@ import org.slf4j.LoggerFactory;
  * what it has not reported yet (in step order, under the job's lock). Step logs are read from the
  * containers while they run (every {@code logPollInterval}) and to their end once they stop, before
  * the step's {@code stepFinished}.
+ *
+ * <p>A cancel follows GitHub's semantics: when the job's pod is running and a step still ahead may
+ * run after a cancel ({@code always()}, {@code cancelled()}), the pod is annotated with {@link
+ * KubeNames#CANCEL_ANNOTATION}; its step wrapper kills the running step and the later steps see the
+ * job cancelled. The Job is kept until the pod ends, at most {@link
+ * KubernetesRunnerConfig#cancelGrace} after the cancel, then deleted. Otherwise the Job is deleted
+ * at once.
  */
 public final class KubernetesJobRunner implements JobRunner {
   private static final Logger log = LoggerFactory.getLogger(KubernetesJobRunner.class);
@@ -77,6 +87,10 @@ public final class KubernetesJobRunner implements JobRunner {
   private final Map<String, Tracked> jobs = new ConcurrentHashMap<>();
   private final Map<String, OwnerReference> owners = new ConcurrentHashMap<>();
   private final Set<String> secretsCreated = ConcurrentHashMap.newKeySet();
+
+  /** Builds released while some of their jobs still run clean-up steps after a cancel. */
+  private final Set<String> released = ConcurrentHashMap.newKeySet();
+
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final ExecutorService submitters =
       Executors.newFixedThreadPool(
@@ -231,55 +245,48 @@ public final class KubernetesJobRunner implements JobRunner {
   @Override
   public void cancel(JobRef ref) {
     for (Tracked t : jobs.values()) {
-      if (t.run.ref().equals(ref) && !t.snapshot().finished()) {
-        t.cancelled = true;
-        deleteJob(t.plan.jobName());
-        markDirty(t);
+      if (t.run.ref().equals(ref)) {
+        cancel(t, true);
       }
     }
   }
 
   @Override
   public void cancelBuild(String buildId) {
+    Set<String> kept = new HashSet<>();
     for (Tracked t : jobs.values()) {
       if (t.run.buildId().equals(buildId)) {
-        cancel(t.run.ref());
+        cancel(t, true);
+        if (t.runsCleanUp()) {
+          kept.add(t.plan.jobName());
+        }
       }
     }
     // Jobs of the build this worker does not track (started by a predecessor) go too.
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(config.namespace())
-        .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId))
-        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-        .delete();
+    deleteJobsOfBuild(buildId, kept);
   }
 
+  /**
+   * Cancels the build's jobs and forgets the build, deleting its Jobs and Secret. Returns at once;
+   * while jobs kept for their clean-up steps run (at most {@link
+   * KubernetesRunnerConfig#cancelGrace}), the forgetting and deleting wait for them: their later
+   * containers read the Secret, and their observers still hear of them.
+   */
   @Override
   public void releaseBuild(String buildId) {
+    released.add(buildId);
     cancelBuild(buildId);
-    jobs.values().removeIf(t -> t.run.buildId().equals(buildId));
-    owners.remove(buildId);
-    secretsCreated.remove(buildId);
-    secretWriter.forget(buildId);
-    client
-        .secrets()
-        .inNamespace(config.namespace())
-        .withName(KubeNames.secretName(buildId))
-        .delete();
+    forgetIfDrained(buildId);
   }
 
+  /** Cancels without grace: nobody would observe the clean-up steps or bound their time. */
   @Override
   public void close() {
     if (closed.get()) {
       return;
     }
     for (Tracked t : jobs.values()) {
-      if (!t.snapshot().finished()) {
-        cancel(t.run.ref());
-      }
+      cancel(t, false);
     }
     detach();
   }
@@ -362,6 +369,113 @@ public final class KubernetesJobRunner implements JobRunner {
     }
   }
 
+  // ---- cancel --------------------------------------------------------------------------------
+
+  /**
+   * Gracefully (see the class doc) or by deleting the Job at once. Repeated calls are harmless: a
+   * job already kept for its clean-up steps stays so, a deleted one is deleted again (retrying a
+   * delete that failed), a finished one is left alone.
+   */
+  private void cancel(Tracked t, boolean graceful) {
+    Tracked.Cancel c = t.cancel(graceful);
+    switch (c) {
+      case NONE -> {
+        return;
+      }
+      case DELETE -> deleteJob(t.plan.jobName());
+      case ANNOTATE -> {
+        Instant at = Instant.now();
+        try {
+          annotateCancel(t.cancelPod, at);
+          expireAt(t, at.plus(config.cancelGrace()));
+        } catch (KubernetesClientException e) {
+          log.warn(
+              "cannot annotate pod {} to cancel {}; deleting its Job: {}",
+              t.cancelPod,
+              t.plan.jobName(),
+              e.toString());
+          if (t.cancel(false) == Tracked.Cancel.DELETE) {
+            deleteJob(t.plan.jobName());
+          }
+        }
+      }
+    }
+    markDirty(t);
+  }
+
+  /** Tells the pod's step wrappers (through their downward API volume) the job is cancelled. */
+  private void annotateCancel(String podName, Instant at) {
+    Map<String, Object> patch =
+        Map.of(
+            "metadata", Map.of("annotations", Map.of(KubeNames.CANCEL_ANNOTATION, at.toString())));
+    client
+        .pods()
+        .inNamespace(config.namespace())
+        .withName(podName)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+  }
+
+  /** The hard bound of a graceful cancel: at {@code deadline} the Job is deleted as it stands. */
+  private void expireAt(Tracked t, Instant deadline) {
+    long delay = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+    try {
+      ticker.schedule(() -> workers.execute(() -> expire(t)), delay, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Detached: the successor that attaches the job reads the deadline from the pod.
+    }
+  }
+
+  private void expire(Tracked t) {
+    if (t.cancel(false) == Tracked.Cancel.DELETE) {
+      log.info(
+          "{} still runs {} after it was cancelled; deleting its Job",
+          t.plan.jobName(),
+          config.cancelGrace());
+      deleteJob(t.plan.jobName());
+      markDirty(t);
+    }
+  }
+
+  /** Forgets a released build once none of its jobs is still running clean-up steps. */
+  private void forgetIfDrained(String buildId) {
+    if (!released.contains(buildId)) {
+      return;
+    }
+    for (Tracked t : jobs.values()) {
+      if (t.run.buildId().equals(buildId) && t.runsCleanUp()) {
+        return;
+      }
+    }
+    if (!released.remove(buildId)) {
+      return;
+    }
+    jobs.values().removeIf(t -> t.run.buildId().equals(buildId));
+    owners.remove(buildId);
+    secretsCreated.remove(buildId);
+    secretWriter.forget(buildId);
+    deleteJobsOfBuild(buildId, Set.of());
+    client
+        .secrets()
+        .inNamespace(config.namespace())
+        .withName(KubeNames.secretName(buildId))
+        .delete();
+  }
+
+  /** Deletes the build's Jobs (one call, by label) but those named in {@code except}. */
+  private void deleteJobsOfBuild(String buildId, Set<String> except) {
+    var ofBuild =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(config.namespace())
+            .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId));
+    for (String name : except) {
+      ofBuild = ofBuild.withoutLabel(KubeNames.JOB_NAME_LABEL, name);
+    }
+    ofBuild.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+  }
+
   private void deleteJob(String jobName) {
     client
         .batch()
@@ -430,6 +544,9 @@ public final class KubernetesJobRunner implements JobRunner {
   private void refresh(Tracked t) {
     try {
       t.refresh();
+      if (t.snapshot().finished()) {
+        forgetIfDrained(t.run.buildId());
+      }
     } catch (RuntimeException e) {
       log.warn("observing {} failed; the next event retries: {}", t.plan.jobName(), e.toString());
     }
@@ -450,6 +567,14 @@ public final class KubernetesJobRunner implements JobRunner {
       }
     }
     return newest;
+  }
+
+  private static Instant instant(String iso) {
+    try {
+      return Instant.parse(iso);
+    } catch (DateTimeParseException e) {
+      return Instant.now();
+    }
   }
 
   private static String label(io.fabric8.kubernetes.api.model.HasMetadata o, String key) {
@@ -473,6 +598,13 @@ public final class KubernetesJobRunner implements JobRunner {
     final Map<Integer, StepLogStream> logs = new LinkedHashMap<>();
     final Set<Integer> announced = new HashSet<>();
     volatile boolean cancelled;
+
+    /** Cancelled, but its Job kept so the pod runs the steps that run after a cancel. */
+    volatile boolean keptForCleanUp;
+
+    /** The pod annotated by the cancel. */
+    volatile String cancelPod;
+
     volatile JobSnapshot snapshot;
     boolean jobAnnounced;
     int reported;
@@ -495,6 +627,61 @@ public final class KubernetesJobRunner implements JobRunner {
       return snapshot;
     }
 
+    /** What {@link #cancel(boolean)} leaves the runner to do. */
+    enum Cancel {
+      NONE,
+      DELETE,
+      ANNOTATE
+    }
+
+    /** Whether the job is cancelled, kept for its clean-up steps and not finished yet. */
+    boolean runsCleanUp() {
+      return keptForCleanUp && !snapshot.finished();
+    }
+
+    /**
+     * Marks the job cancelled and decides how. Gracefully, a job is kept when its pod has started
+     * and a step ahead of the running one may run after a cancel; a job not started yet ends like a
+     * queued one on the local runner, with no step run.
+     */
+    synchronized Cancel cancel(boolean graceful) {
+      if (finishedReported || snapshot.finished() || (graceful && keptForCleanUp)) {
+        return Cancel.NONE;
+      }
+      boolean first = !cancelled;
+      cancelled = true;
+      if (graceful && first) {
+        Pod pod = podOf(plan.jobName());
+        if (pod != null && stepAheadMayRunAfterCancel(pod)) {
+          keptForCleanUp = true;
+          cancelPod = pod.getMetadata().getName();
+          return Cancel.ANNOTATE;
+        }
+      }
+      keptForCleanUp = false;
+      return Cancel.DELETE;
+    }
+
+    private boolean stepAheadMayRunAfterCancel(Pod pod) {
+      Job job = jobInformer.getIndexer().getByKey(config.namespace() + "/" + plan.jobName());
+      PodObservation obs = PodObservation.observe(plan, pod, job, false);
+      if (obs.phase() != JobSnapshot.Phase.RUNNING) {
+        return false;
+      }
+      for (PlannedStep step : plan.steps()) {
+        // The running step started before the cancel; between steps, every unfinished one starts
+        // after it.
+        boolean ahead =
+            obs.running() > 0
+                ? step.number() > obs.running()
+                : obs.results().get(step.number() - 1) == null;
+        if (ahead && step.mayRunAfterCancel()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     synchronized boolean hasPendingLogs() {
       return logs.values().stream().anyMatch(StepLogStream::hasPending);
     }
@@ -506,6 +693,13 @@ public final class KubernetesJobRunner implements JobRunner {
       }
       Job job = jobInformer.getIndexer().getByKey(config.namespace() + "/" + plan.jobName());
       Pod pod = podOf(plan.jobName());
+      String cancelledAt = PodObservation.cancelRequestedAt(pod);
+      if (!cancelled && cancelledAt != null) {
+        // Cancelled before this worker attached: the grace counts from the cancel.
+        cancelled = true;
+        keptForCleanUp = true;
+        expireAt(this, instant(cancelledAt).plus(config.cancelGrace()));
+      }
       PodObservation obs = PodObservation.observe(plan, pod, job, cancelled);
       boolean anyActivity = obs.running() > 0 || obs.results().stream().anyMatch(r -> r != null);
       if (!jobAnnounced && (anyActivity && !cancelled)) {
@@ -575,8 +769,10 @@ public final class KubernetesJobRunner implements JobRunner {
       return new JobResult(outcome.status(), outputs, outcome.errorCode(), outcome.errorMessage());
     }
 
+    /** Whether the step's process ran: a cancelled step has an exit code when it was killed. */
     private static boolean ran(StepResult r) {
-      return r.status() != StepStatus.SKIPPED && r.status() != StepStatus.CANCELLED;
+      return r.status() != StepStatus.SKIPPED
+          && (r.status() != StepStatus.CANCELLED || r.exitCode() != null);
     }
 
     private void safely(Runnable callback) {

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param runAsUser the uid of every build container (restricted pods never run as root)
  * @param cpuRequest per step container, e.g. {@code 250m}; null leaves it unset
  * @param logPollInterval how often the logs of running steps are read
+ * @param cancelGrace how long a cancelled job may go on running its {@code always()}/{@code
+ *     cancelled()} steps before its Job is deleted
  */
 public record KubernetesRunnerConfig(
     String namespace,
@@ -32,7 +34,11 @@ public record KubernetesRunnerConfig(
     String memoryRequest,
     String cpuLimit,
     String memoryLimit,
-    Duration logPollInterval) {
+    Duration logPollInterval,
+    Duration cancelGrace) {
+
+  /** The default {@link #cancelGrace}. */
+  public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofMinutes(5);
 
   public KubernetesRunnerConfig {
     Objects.requireNonNull(namespace, "namespace");
@@ -41,6 +47,35 @@ public record KubernetesRunnerConfig(
     runsOnImages = runsOnImages == null ? Map.of() : Map.copyOf(runsOnImages);
     ttlAfterFinished = ttlAfterFinished == null ? Duration.ofHours(1) : ttlAfterFinished;
     logPollInterval = logPollInterval == null ? Duration.ofSeconds(2) : logPollInterval;
+    cancelGrace = cancelGrace == null ? DEFAULT_CANCEL_GRACE : cancelGrace;
+  }
+
+  /** The settings without {@link #cancelGrace}, which takes its default. */
+  public KubernetesRunnerConfig(
+      String namespace,
+      String workspaceClaim,
+      String defaultImage,
+      Map<String, String> runsOnImages,
+      Duration ttlAfterFinished,
+      long runAsUser,
+      String cpuRequest,
+      String memoryRequest,
+      String cpuLimit,
+      String memoryLimit,
+      Duration logPollInterval) {
+    this(
+        namespace,
+        workspaceClaim,
+        defaultImage,
+        runsOnImages,
+        ttlAfterFinished,
+        runAsUser,
+        cpuRequest,
+        memoryRequest,
+        cpuLimit,
+        memoryLimit,
+        logPollInterval,
+        null);
   }
 
   /** Sensible defaults for a namespace and claim; the rest can be overridden via {@link #from}. */
@@ -56,7 +91,8 @@ public record KubernetesRunnerConfig(
         "256Mi",
         "2",
         "2Gi",
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        DEFAULT_CANCEL_GRACE);
   }
 
   /**
@@ -85,7 +121,12 @@ public record KubernetesRunnerConfig(
         env.getOrDefault("PIPEWRIGHT_K8S_STEP_MEMORY_REQUEST", d.memoryRequest()),
         env.getOrDefault("PIPEWRIGHT_K8S_STEP_CPU_LIMIT", d.cpuLimit()),
         env.getOrDefault("PIPEWRIGHT_K8S_STEP_MEMORY_LIMIT", d.memoryLimit()),
-        d.logPollInterval());
+        d.logPollInterval(),
+        Duration.ofSeconds(
+            Long.parseLong(
+                env.getOrDefault(
+                    "PIPEWRIGHT_K8S_CANCEL_GRACE_SECONDS",
+                    Long.toString(d.cancelGrace().toSeconds())))));
   }
 
   /** The image for a job: its container, else the first mapped runs-on label, else the default. */

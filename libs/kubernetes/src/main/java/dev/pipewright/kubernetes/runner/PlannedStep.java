@@ -6,13 +6,15 @@ import java.util.function.IntFunction;
 
 /**
  * One step as its container runs it. Everything GitHub evaluates before a step starts was evaluated
- * when the job was planned; what is left for the pod is the job status (has a previous step
- * failed?), which the step wrapper reads from the pod's state directory.
+ * when the job was planned; what is left for the pod is the job status (has a previous step failed?
+ * was the job cancelled?), which the step wrapper reads from the pod's state directory and its
+ * annotations.
  *
  * @param number 1-based
  * @param id the step's {@code id:}, or null
  * @param runWhen the keys under which the step's {@code if:} is true: the job status ({@code
- *     success}, {@code failure}) followed by {@code :<outcome>} of each step of {@code ifSteps}
+ *     success}, {@code failure}, {@code cancelled}) followed by {@code :<outcome>} of each step of
+ *     {@code ifSteps}
  * @param ifSteps the earlier steps whose outcome the {@code if:} reads, in key order
  * @param mark the marker around the holes of this step's files (see {@link PodTemplates}), null
  *     when they have none
@@ -66,6 +68,11 @@ public record PlannedStep(
         List.of(),
         null,
         List.of());
+  }
+
+  /** Whether the step can run once the job is cancelled ({@code always()}, {@code cancelled()}). */
+  public boolean mayRunAfterCancel() {
+    return runWhen.stream().anyMatch(k -> k.equals("cancelled") || k.startsWith("cancelled:"));
   }
 
   /** Whether the step runs when the previous steps left the job in {@code jobStatus}. */

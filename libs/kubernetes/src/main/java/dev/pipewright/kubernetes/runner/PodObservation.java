@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * What a job's Job and Pod say about its steps: a pure function of the observed objects, so the
@@ -49,9 +50,12 @@ public record PodObservation(
   /**
    * @param pod the job's pod, null if none (yet, or any more)
    * @param job the Job, null if it does not exist (never created, or deleted by a cancel)
-   * @param cancelled whether the runner was asked to cancel this job
+   * @param cancelRequested whether the runner was asked to cancel this job; a pod carrying {@link
+   *     KubeNames#CANCEL_ANNOTATION} counts as cancelled too (a worker that attached after the
+   *     cancel learns of it there)
    */
-  public static PodObservation observe(JobPlan plan, Pod pod, Job job, boolean cancelled) {
+  public static PodObservation observe(JobPlan plan, Pod pod, Job job, boolean cancelRequested) {
+    boolean cancelled = cancelRequested || cancelRequestedAt(pod) != null;
     int n = plan.steps().size();
     List<StepStatus> steps = new ArrayList<>(java.util.Collections.nCopies(n, StepStatus.PENDING));
     List<StepResult> results = new ArrayList<>(java.util.Collections.nCopies(n, null));
@@ -65,6 +69,7 @@ public record PodObservation(
       }
     }
     boolean failedSoFar = false;
+    boolean podSawCancel = false;
     int running = 0;
     String fatal = null;
     for (int i = 0; i < n; i++) {
@@ -76,10 +81,16 @@ public record PodObservation(
         results.set(i, r);
         steps.set(i, r.status());
         failedSoFar |= "failure".equals(r.conclusion());
+        podSawCancel |= r.status() == StepStatus.CANCELLED;
       } else if (state != null && state.getRunning() != null) {
         // The wrapper decides in milliseconds; predicting its choice avoids announcing a step
-        // that will be skipped.
-        if (step.runsWhen(failedSoFar ? "failure" : "success", k -> outcomeOf(results, k))) {
+        // that will be skipped. A step may have started before or after a cancel reached the pod,
+        // unless an earlier step already ended cancelled.
+        IntFunction<String> outcomes = k -> outcomeOf(results, k);
+        boolean runs =
+            (!podSawCancel && step.runsWhen(failedSoFar ? "failure" : "success", outcomes))
+                || (cancelled && step.runsWhen("cancelled", outcomes));
+        if (runs) {
           steps.set(i, StepStatus.RUNNING);
           running = step.number();
         }
@@ -174,13 +185,28 @@ public record PodObservation(
     if ("skipped".equals(result)) {
       return StepResult.notRun(StepStatus.SKIPPED);
     }
+    Integer exit = parseInt(fields.get("exit"));
+    if ("cancelled".equals(result)) {
+      // Without an exit code the cancel kept the step from starting; with one, it killed it.
+      return exit == null
+          ? StepResult.notRun(StepStatus.CANCELLED)
+          : new StepResult(
+              StepStatus.CANCELLED,
+              exit,
+              "cancelled",
+              "cancelled",
+              outputs(fields.get("outputs")),
+              ErrorCode.CANCELLED,
+              "The operation was canceled.",
+              List.of(),
+              null);
+    }
     if (result == null) {
       // The wrapper itself did not finish: killed (OOM), or an image without /bin/sh.
       String why = t.getReason() == null ? "exit code " + t.getExitCode() : t.getReason();
       return failed(
           ErrorCode.PERMANENT, "The step's container ended without a result (" + why + ").");
     }
-    Integer exit = parseInt(fields.get("exit"));
     Map<String, String> outputs = outputs(fields.get("outputs"));
     if ("success".equals(result)) {
       return new StepResult(
@@ -250,6 +276,17 @@ public record PodObservation(
 
   private static boolean terminated(ContainerStatus cs) {
     return cs != null && cs.getState() != null && cs.getState().getTerminated() != null;
+  }
+
+  /**
+   * The value of the pod's {@link KubeNames#CANCEL_ANNOTATION} (when the cancel was asked for), or
+   * null when it was not cancelled.
+   */
+  static String cancelRequestedAt(Pod pod) {
+    if (pod == null || pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null) {
+      return null;
+    }
+    return pod.getMetadata().getAnnotations().get(KubeNames.CANCEL_ANNOTATION);
   }
 
   /** The Job controller's own verdict (the pod may already be gone after a failure). */

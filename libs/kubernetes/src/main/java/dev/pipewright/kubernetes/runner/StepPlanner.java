@@ -47,7 +47,14 @@ public final class StepPlanner {
   /** The Secret volume holding this job's scripts and env files. */
   public static final String FILES_DIR = "/pipewright/files";
 
-  static final List<String> JOB_STATUSES = List.of("success", "failure");
+  /**
+   * The downward API volume with the pod's annotations ({@code annotations}), which the kubelet
+   * keeps current while the pod runs: how the wrapper learns of a cancel.
+   */
+  public static final String PODINFO_DIR = "/pipewright/podinfo";
+
+  /** What the wrapper knows of the job when a step starts: a step failed, the job was cancelled. */
+  static final List<String> JOB_STATUSES = List.of("success", "failure", "cancelled");
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^']|'')*'");
@@ -58,6 +65,8 @@ public final class StepPlanner {
   private static final Pattern STEPS_WORD =
       Pattern.compile("(?<![\\w.-])steps(?![\\w-])", Pattern.CASE_INSENSITIVE);
   private static final List<String> OUTCOMES = List.of("success", "failure", "skipped");
+  private static final List<String> OUTCOMES_AFTER_CANCEL =
+      List.of("success", "failure", "skipped", "cancelled");
 
   /** An {@code if:} reading more step outcomes than this would need too big a table. */
   static final int MAX_IF_STEPS = 3;
@@ -215,7 +224,8 @@ public final class StepPlanner {
 
   /**
    * A step's {@code if:} as the pod reads it: the keys under which it is true, each the job status
-   * ({@code success}/{@code failure}) followed by {@code :<outcome>} of each step in {@code steps}.
+   * ({@code success}/{@code failure}/{@code cancelled}) followed by {@code :<outcome>} of each step
+   * in {@code steps}.
    */
   record IfTable(Set<String> keys, List<Integer> steps) {}
 
@@ -256,29 +266,36 @@ public final class StepPlanner {
                 + " runner");
       }
     }
-    List<String> keys = new ArrayList<>(List.of(""));
-    List<Map<String, Object>> stepContexts = new ArrayList<>(List.of(Map.of()));
-    for (Map.Entry<String, Integer> ref : referenced.entrySet()) {
-      List<String> nextKeys = new ArrayList<>();
-      List<Map<String, Object>> nextContexts = new ArrayList<>();
-      boolean continueOnError = continueOnErrorOf.getOrDefault(ref.getValue(), false);
-      for (int i = 0; i < keys.size(); i++) {
-        for (String outcome : OUTCOMES) {
-          String conclusion = outcome.equals("failure") && continueOnError ? "success" : outcome;
-          Map<String, Object> steps = new LinkedHashMap<>(stepContexts.get(i));
-          steps.put(
-              ref.getKey(),
-              Map.of("outcome", outcome, "conclusion", conclusion, "outputs", Map.of()));
-          nextKeys.add(keys.get(i) + ":" + outcome);
-          nextContexts.add(steps);
-        }
-      }
-      keys = nextKeys;
-      stepContexts = nextContexts;
-    }
     Set<String> when = new LinkedHashSet<>();
     for (String status : JOB_STATUSES) {
-      JobState state = status.equals("success") ? JobState.SUCCESS : JobState.FAILURE;
+      JobState state =
+          switch (status) {
+            case "success" -> JobState.SUCCESS;
+            case "failure" -> JobState.FAILURE;
+            default -> JobState.CANCELLED;
+          };
+      // A step's outcome is cancelled only once the job is: killed by the cancel, or not run.
+      List<String> outcomes = status.equals("cancelled") ? OUTCOMES_AFTER_CANCEL : OUTCOMES;
+      List<String> keys = new ArrayList<>(List.of(""));
+      List<Map<String, Object>> stepContexts = new ArrayList<>(List.of(Map.of()));
+      for (Map.Entry<String, Integer> ref : referenced.entrySet()) {
+        List<String> nextKeys = new ArrayList<>();
+        List<Map<String, Object>> nextContexts = new ArrayList<>();
+        boolean continueOnError = continueOnErrorOf.getOrDefault(ref.getValue(), false);
+        for (int i = 0; i < keys.size(); i++) {
+          for (String outcome : outcomes) {
+            String conclusion = outcome.equals("failure") && continueOnError ? "success" : outcome;
+            Map<String, Object> steps = new LinkedHashMap<>(stepContexts.get(i));
+            steps.put(
+                ref.getKey(),
+                Map.of("outcome", outcome, "conclusion", conclusion, "outputs", Map.of()));
+            nextKeys.add(keys.get(i) + ":" + outcome);
+            nextContexts.add(steps);
+          }
+        }
+        keys = nextKeys;
+        stepContexts = nextContexts;
+      }
       for (int i = 0; i < keys.size(); i++) {
         Map<String, Object> all = new LinkedHashMap<>(contexts);
         all.put("steps", stepContexts.get(i));

@@ -14,10 +14,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * init container's real command (the step wrapper) with this machine's /bin/sh, moving the pod's
  * container statuses through waiting → running → terminated (with the wrapper's termination
  * message) and serving the containers' logs with timestamps. The pod's volumes become directories
- * of a temp dir; the files volume is filled from the build's Secret.
+ * of a temp dir; the files volume is filled from the build's Secret, and the downward API volume
+ * holds the pod's annotations, refreshed on every {@link #sync} as the kubelet refreshes it.
  */
 final class FakeKubelet implements PodLogs, AutoCloseable {
   private final KubernetesClient client;
@@ -48,6 +52,7 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final Map<String, StringBuilder> logs = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
+  private final Map<String, Path> podinfos = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   FakeKubelet(KubernetesClient client, String namespace, Path root) {
@@ -61,12 +66,26 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
     holds.put(containerPrefix, new CountDownLatch(1));
   }
 
+  /** Lets a held container run; releasing one not held (any more) does nothing. */
   void release(String containerPrefix) {
-    holds.remove(containerPrefix).countDown();
+    CountDownLatch hold = holds.remove(containerPrefix);
+    if (hold != null) {
+      hold.countDown();
+    }
   }
 
-  /** Starts a pod for every Job seen for the first time; call it from a polling loop. */
+  /**
+   * Starts a pod for every Job seen for the first time and refreshes the downward API files of the
+   * pods it runs; call it from a polling loop.
+   */
   void sync() {
+    podinfos.forEach(
+        (podName, dir) -> {
+          Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
+          if (pod != null) {
+            writeAnnotations(pod, dir);
+          }
+        });
     for (Job job :
         client
             .batch()
@@ -113,6 +132,7 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
       Path dir = Files.createDirectories(root.resolve(podName));
       Path files = Files.createDirectories(dir.resolve("files"));
       Path state = Files.createDirectories(dir.resolve("state"));
+      Path podinfo = Files.createDirectories(dir.resolve("podinfo"));
       Path workspace = Files.createDirectories(root.resolve("workspace"));
       writeFiles(spec.getVolumes(), files);
 
@@ -137,12 +157,14 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
               .endStatus()
               .build();
       client.pods().inNamespace(namespace).resource(pod).create();
+      writeAnnotations(pod, podinfo);
+      podinfos.put(podName, podinfo);
 
       for (int i = 0; i < spec.getInitContainers().size() && !closed; i++) {
         Container c = spec.getInitContainers().get(i);
         init.set(i, running(c.getName()));
         pod = status(pod, init, waiting("finish"), "Pending");
-        Result r = exec(podName, c, files, state, workspace, dir.resolve("term-" + i));
+        Result r = exec(podName, c, files, state, podinfo, workspace, dir.resolve("term-" + i));
         if (!jobExists(job)) {
           return;
         }
@@ -150,34 +172,43 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
         pod = status(pod, init, waiting("finish"), "Pending");
       }
       Container finish = spec.getContainers().getFirst();
-      Result r = exec(podName, finish, files, state, workspace, dir.resolve("term-finish"));
+      Result r =
+          exec(podName, finish, files, state, podinfo, workspace, dir.resolve("term-finish"));
       if (!jobExists(job)) {
         return;
       }
       pod = status(pod, init, terminated("finish", r), r.exit == 0 ? "Succeeded" : "Failed");
-      Job current =
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(namespace)
-              .withName(job.getMetadata().getName())
-              .get();
-      current.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
-      current
-          .getStatus()
-          .setConditions(
-              List.of(
-                  new JobConditionBuilder()
-                      .withType(r.exit == 0 ? "Complete" : "Failed")
-                      .withStatus("True")
-                      .withReason(r.exit == 0 ? null : "BackoffLimitExceeded")
-                      .build()));
-      client.batch().v1().jobs().inNamespace(namespace).resource(current).updateStatus();
+      try {
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withName(job.getMetadata().getName())
+            .editStatus(
+                current ->
+                    new JobBuilder(current)
+                        .withNewStatus()
+                        .addToConditions(
+                            new JobConditionBuilder()
+                                .withType(r.exit == 0 ? "Complete" : "Failed")
+                                .withStatus("True")
+                                .withReason(r.exit == 0 ? null : "BackoffLimitExceeded")
+                                .build())
+                        .endStatus()
+                        .build());
+      } catch (KubernetesClientException e) {
+        // Deleted once the pod ended (a released build): as with the real Job controller, fine.
+        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+          throw e;
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      podinfos.remove(job.getMetadata().getName() + "-abcde");
     }
   }
 
@@ -192,16 +223,53 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
         != null;
   }
 
+  /** Edits the current pod's status, leaving what others changed (the runner's annotation). */
   private Pod status(Pod pod, List<ContainerStatus> init, ContainerStatus main, String phase) {
-    Pod updated =
-        new PodBuilder(pod)
-            .editStatus()
-            .withPhase(phase)
-            .withInitContainerStatuses(new ArrayList<>(init))
-            .withContainerStatuses(main)
-            .endStatus()
-            .build();
-    return client.pods().inNamespace(namespace).resource(updated).updateStatus();
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            current ->
+                new PodBuilder(current)
+                    .editStatus()
+                    .withPhase(phase)
+                    .withInitContainerStatuses(new ArrayList<>(init))
+                    .withContainerStatuses(main)
+                    .endStatus()
+                    .build());
+  }
+
+  /**
+   * The kubelet's format ({@code key="value"} lines, sorted, values quoted) and its atomic swap, so
+   * a wrapper never reads half a file.
+   */
+  private static void writeAnnotations(Pod pod, Path dir) {
+    Map<String, String> annotations =
+        pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
+    String text =
+        String.join(
+            "\n",
+            new java.util.TreeMap<>(annotations)
+                .entrySet().stream()
+                    .map(
+                        e ->
+                            e.getKey()
+                                + "=\""
+                                + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"")
+                                + "\"")
+                    .toList());
+    try {
+      Path file = dir.resolve("annotations");
+      if (Files.exists(file) && Files.readString(file).equals(text)) {
+        return;
+      }
+      Path tmp = dir.resolve("annotations.tmp");
+      Files.writeString(tmp, text);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void writeFiles(List<Volume> volumes, Path files) throws IOException {
@@ -220,7 +288,8 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
 
   private record Result(int exit, String message) {}
 
-  private Result exec(String pod, Container c, Path files, Path state, Path workspace, Path term)
+  private Result exec(
+      String pod, Container c, Path files, Path state, Path podinfo, Path workspace, Path term)
       throws IOException, InterruptedException {
     for (Map.Entry<String, CountDownLatch> hold : holds.entrySet()) {
       if (c.getName().startsWith(hold.getKey())) {
@@ -249,6 +318,7 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
     }
     pb.environment().put("PW_STATE_DIR", state.toString());
     pb.environment().put("PW_FILES_DIR", files.toString());
+    pb.environment().put("PW_PODINFO_DIR", podinfo.toString());
     pb.environment().put("PW_TERMINATION_LOG", term.toString());
     pb.redirectErrorStream(true);
     Process p = pb.start();

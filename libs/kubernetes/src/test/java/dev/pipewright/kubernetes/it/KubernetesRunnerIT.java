@@ -9,6 +9,7 @@ import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.JobSnapshot;
 import dev.pipewright.executor.LogChunk;
 import dev.pipewright.executor.LogSink;
+import dev.pipewright.executor.StepResult;
 import dev.pipewright.kubernetes.MockApi;
 import dev.pipewright.kubernetes.PipelineRuns;
 import dev.pipewright.kubernetes.operator.PipelineRunOperator;
@@ -16,6 +17,7 @@ import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
+import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.parser.WorkflowParser;
@@ -69,19 +71,23 @@ class KubernetesRunnerIT {
       };
   FakeKubelet kubelet;
   ScheduledExecutorService kubeletLoop;
-  final KubernetesRunnerConfig config =
-      new KubernetesRunnerConfig(
-          NS,
-          "workspace",
-          "debian:bookworm-slim",
-          Map.of(),
-          Duration.ofMinutes(10),
-          1001,
-          null,
-          null,
-          null,
-          null,
-          Duration.ofMillis(100));
+  final KubernetesRunnerConfig config = config(KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
+
+  static KubernetesRunnerConfig config(Duration cancelGrace) {
+    return new KubernetesRunnerConfig(
+        NS,
+        "workspace",
+        "debian:bookworm-slim",
+        Map.of(),
+        Duration.ofMinutes(10),
+        1001,
+        null,
+        null,
+        null,
+        null,
+        Duration.ofMillis(100),
+        cancelGrace);
+  }
 
   @BeforeEach
   void start() {
@@ -374,6 +380,320 @@ class KubernetesRunnerIT {
     assertThat(store.text(ref, 2)).isEqualTo("across the restart\n");
     assertThat(store.text(ref, 3)).isEqualTo("after\n");
     assertNoChunkWrittenTwice();
+  }
+
+  static final String CANCEL_WORKFLOW =
+      """
+      on: push
+      jobs:
+        slow:
+          runs-on: ubuntu-latest
+          steps:
+            - run: echo first
+            - name: Wait
+              run: |
+                echo waiting
+                sleep 120
+            - name: After
+              run: echo after
+            - name: Clean up
+              if: always()
+              run: echo cleaning up
+            - name: On cancel
+              if: cancelled()
+              run: echo cancelled
+            - name: On failure
+              if: failure()
+              run: echo failed
+      """;
+
+  @Test
+  void aCancelKillsTheRunningStepAndTheJobStillRunsItsAlwaysAndCancelledSteps() {
+    String buildId = UUID.randomUUID().toString();
+    WorkflowSpec workflow = new WorkflowParser().parse(CANCEL_WORKFLOW, "ci.yml");
+    JobRef ref = new JobRef(buildId, "slow");
+    String jobName = KubeNames.jobName(ref, 1);
+    RecordingObserver observer = new RecordingObserver();
+    try (KubernetesJobRunner runner =
+        new KubernetesJobRunner(runnerClient, config, sink, kubelet)) {
+      runner.start(JobRun.builder(ref, workflow, workflow.job("slow")).build(), observer);
+      awaitOutput(jobName, KubeNames.containerName(2, "Wait"), "waiting");
+      String untracked = predecessorsJob(buildId);
+      runner.cancelBuild(buildId);
+      // Kept for its clean-up steps; the pod learns of the cancel from its annotation.
+      assertThat(job(jobName)).isNotNull();
+      assertThat(job(untracked)).as("a Job of the build this worker does not track").isNull();
+      assertThat(pod(jobName).getMetadata().getAnnotations())
+          .containsKey(KubeNames.CANCEL_ANNOTATION);
+
+      await().atMost(WAIT).until(() -> observer.results.containsKey("slow"));
+      assertThat(observer.of("slow"))
+          .containsExactly(
+              "slow started",
+              "slow step 1 started",
+              "slow step 1 SUCCEEDED",
+              "slow step 2 started",
+              "slow step 2 CANCELLED",
+              "slow step 3 CANCELLED",
+              "slow step 4 started",
+              "slow step 4 SUCCEEDED",
+              "slow step 5 started",
+              "slow step 5 SUCCEEDED",
+              "slow step 6 CANCELLED",
+              "slow CANCELLED");
+      assertThat(observer.results.get("slow").errorCode()).isEqualTo(ErrorCode.CANCELLED);
+      StepResult killed = observer.steps.get("slow/2");
+      assertThat(killed.outcome()).isEqualTo("cancelled");
+      assertThat(killed.exitCode()).as("killed, not run to its end").isNotNull().isNotZero();
+      assertThat(observer.steps.get("slow/3").exitCode()).as("never started").isNull();
+      assertThat(store.text(ref, 2)).contains("waiting", "##[error]The operation was canceled.");
+      assertThat(store.text(ref, 3)).isEmpty();
+      assertThat(store.text(ref, 4)).isEqualTo("cleaning up\n");
+      assertThat(store.text(ref, 5)).isEqualTo("cancelled\n");
+      assertThat(store.text(ref, 6)).isEmpty();
+      assertThat(runner.status(ref).result().status()).isEqualTo(JobStatus.CANCELLED);
+      // The pod ended by itself: its Job was never deleted.
+      assertThat(job(jobName).getStatus().getConditions())
+          .extracting(c -> c.getType())
+          .containsExactly("Failed");
+    }
+  }
+
+  @Test
+  void aCancelWithNoStepLeftThatRunsAfterItDeletesTheJobAtOnce() {
+    String buildId = UUID.randomUUID().toString();
+    WorkflowSpec workflow =
+        new WorkflowParser()
+            .parse(
+                """
+        on: push
+        jobs:
+          slow:
+            runs-on: ubuntu-latest
+            steps:
+              - name: Wait
+                run: echo waiting
+              - name: After
+                run: echo after
+              - name: On failure
+                if: failure()
+                run: echo failed
+        """,
+                "ci.yml");
+    JobRef ref = new JobRef(buildId, "slow");
+    String jobName = KubeNames.jobName(ref, 1);
+    kubelet.hold("step-1-wait");
+    RecordingObserver observer = new RecordingObserver();
+    try (KubernetesJobRunner runner =
+        new KubernetesJobRunner(runnerClient, config, sink, kubelet)) {
+      runner.start(JobRun.builder(ref, workflow, workflow.job("slow")).build(), observer);
+      await().atMost(WAIT).until(() -> observer.events.contains("slow step 1 started"));
+      long writes = runnerWrites.get();
+      runner.cancel(ref);
+      assertThat(job(jobName)).isNull();
+      assertThat(runnerWrites.get() - writes).as("the Job's deletion, no pod patch").isEqualTo(1);
+      await().atMost(WAIT).until(() -> observer.results.containsKey("slow"));
+      assertThat(observer.of("slow"))
+          .containsExactly(
+              "slow started",
+              "slow step 1 started",
+              "slow step 1 CANCELLED",
+              "slow step 2 CANCELLED",
+              "slow step 3 CANCELLED",
+              "slow CANCELLED");
+      assertThat(pod(jobName).getMetadata().getAnnotations())
+          .doesNotContainKey(KubeNames.CANCEL_ANNOTATION);
+    } finally {
+      kubelet.release("step-1-wait");
+    }
+  }
+
+  @Test
+  void theJobOfACancelledJobIsDeletedWhenItsCleanUpOutlastsTheGracePeriod() {
+    String buildId = UUID.randomUUID().toString();
+    WorkflowSpec workflow =
+        new WorkflowParser()
+            .parse(
+                """
+        on: push
+        jobs:
+          slow:
+            runs-on: ubuntu-latest
+            steps:
+              - name: Wait
+                run: |
+                  echo waiting
+                  sleep 120
+              - name: Clean up
+                if: always()
+                run: echo cleaning up
+        """,
+                "ci.yml");
+    JobRef ref = new JobRef(buildId, "slow");
+    String jobName = KubeNames.jobName(ref, 1);
+    Duration grace = Duration.ofSeconds(3);
+    kubelet.hold("step-2-clean-up");
+    RecordingObserver observer = new RecordingObserver();
+    try (KubernetesJobRunner runner =
+        new KubernetesJobRunner(runnerClient, config(grace), sink, kubelet)) {
+      runner.start(JobRun.builder(ref, workflow, workflow.job("slow")).build(), observer);
+      awaitOutput(jobName, KubeNames.containerName(1, "Wait"), "waiting");
+      long cancelled = System.nanoTime();
+      runner.cancel(ref);
+      await().atMost(WAIT).until(() -> observer.events.contains("slow step 2 started"));
+      assertThat(job(jobName)).as("kept while the clean-up runs").isNotNull();
+
+      await().atMost(WAIT).until(() -> observer.results.containsKey("slow"));
+      assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isGreaterThanOrEqualTo(grace);
+      assertThat(job(jobName)).isNull();
+      assertThat(observer.of("slow"))
+          .containsExactly(
+              "slow started",
+              "slow step 1 started",
+              "slow step 1 CANCELLED",
+              "slow step 2 started",
+              "slow step 2 CANCELLED",
+              "slow CANCELLED");
+    } finally {
+      kubelet.release("step-2-clean-up");
+    }
+  }
+
+  @Test
+  void releasingACancelledBuildLetsItsCleanUpFinishBeforeDeletingItsJobsAndSecret() {
+    String buildId = UUID.randomUUID().toString();
+    WorkflowSpec workflow =
+        new WorkflowParser()
+            .parse(
+                """
+        on: push
+        jobs:
+          slow:
+            runs-on: ubuntu-latest
+            steps:
+              - name: Wait
+                run: |
+                  echo waiting
+                  sleep 120
+              - name: Clean up
+                if: always()
+                env:
+                  TOKEN: ${{ secrets.TOKEN }}
+                run: echo "cleaning up with $TOKEN"
+        """,
+                "ci.yml");
+    JobRef ref = new JobRef(buildId, "slow");
+    String jobName = KubeNames.jobName(ref, 1);
+    RecordingObserver observer = new RecordingObserver();
+    try (KubernetesJobRunner runner =
+        new KubernetesJobRunner(runnerClient, config, sink, kubelet)) {
+      runner.start(
+          JobRun.builder(ref, workflow, workflow.job("slow"))
+              .secrets(Map.of("TOKEN", "hunter2"))
+              .build(),
+          observer);
+      awaitOutput(jobName, KubeNames.containerName(1, "Wait"), "waiting");
+      // What the orchestrator does when a build is cancelled: cancel, then release it.
+      runner.cancel(ref);
+      runner.releaseBuild(buildId);
+      assertThat(job(jobName)).isNotNull();
+      assertThat(secret(buildId)).as("the clean-up step reads it").isNotNull();
+
+      await().atMost(WAIT).until(() -> observer.results.containsKey("slow"));
+      assertThat(observer.results.get("slow").status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(observer.steps.get("slow/2").status()).isEqualTo(StepStatus.SUCCEEDED);
+      assertThat(store.text(ref, 2)).isEqualTo("cleaning up with ***\n");
+      await().atMost(WAIT).until(() -> secret(buildId) == null && job(jobName) == null);
+      assertThat(runner.status(ref).phase()).isEqualTo(JobSnapshot.Phase.UNKNOWN);
+    }
+  }
+
+  @Test
+  void aWorkerAttachingAfterACancelReportsTheJobCancelledOnceItsCleanUpRan() {
+    String buildId = UUID.randomUUID().toString();
+    WorkflowSpec workflow = new WorkflowParser().parse(CANCEL_WORKFLOW, "ci.yml");
+    JobRef ref = new JobRef(buildId, "slow");
+    JobRun run = JobRun.builder(ref, workflow, workflow.job("slow")).build();
+    String jobName = KubeNames.jobName(ref, 1);
+    kubelet.hold("step-4-clean-up");
+    RecordingObserver first = new RecordingObserver();
+    KubernetesJobRunner old = new KubernetesJobRunner(runnerClient, config, sink, kubelet);
+    try {
+      old.start(run, first);
+      awaitOutput(jobName, KubeNames.containerName(2, "Wait"), "waiting");
+      old.cancel(ref);
+      await().atMost(WAIT).until(() -> first.events.contains("slow step 4 started"));
+      old.detach();
+
+      RecordingObserver second = new RecordingObserver();
+      try (KubernetesJobRunner successor =
+          new KubernetesJobRunner(runnerClient, config, sink, kubelet)) {
+        assertThat(successor.attach(run, second).phase()).isEqualTo(JobSnapshot.Phase.RUNNING);
+        kubelet.release("step-4-clean-up");
+        await().atMost(WAIT).until(() -> second.results.containsKey("slow"));
+        assertThat(second.results.get("slow").status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(second.steps.get("slow/2").status()).isEqualTo(StepStatus.CANCELLED);
+        assertThat(second.steps.get("slow/4").status()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(second.steps.get("slow/5").status()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(second.steps.get("slow/6").status()).isEqualTo(StepStatus.CANCELLED);
+      }
+    } finally {
+      old.detach();
+      kubelet.release("step-4-clean-up");
+    }
+  }
+
+  /**
+   * Waits until the step is inside its script (the stored log only gets a line once the next one or
+   * the step's end closes its chunk).
+   */
+  private void awaitOutput(String jobName, String container, String text) {
+    await()
+        .atMost(WAIT)
+        .until(() -> kubelet.read(NS, jobName + "-abcde", container).contains(text));
+  }
+
+  /** A Job of the build as an earlier worker left it (not run: no managed-by label). */
+  private String predecessorsJob(String buildId) {
+    String name = "pw-" + buildId + "-other";
+    testClient
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels(KubeNames.BUILD_LABEL, buildId)
+                .addToLabels(KubeNames.JOB_NAME_LABEL, name)
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .withImage("debian:bookworm-slim")
+                .endContainer()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    return name;
+  }
+
+  private io.fabric8.kubernetes.api.model.Secret secret(String buildId) {
+    return testClient.secrets().inNamespace(NS).withName(KubeNames.secretName(buildId)).get();
+  }
+
+  private io.fabric8.kubernetes.api.model.batch.v1.Job job(String name) {
+    return testClient.batch().v1().jobs().inNamespace(NS).withName(name).get();
+  }
+
+  private io.fabric8.kubernetes.api.model.Pod pod(String jobName) {
+    return testClient.pods().inNamespace(NS).withName(jobName + "-abcde").get();
   }
 
   /** Every (job, step, seq) reached the sink once: no re-sent chunk, hence no duplicate line. */

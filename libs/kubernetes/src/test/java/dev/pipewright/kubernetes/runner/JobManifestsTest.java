@@ -102,7 +102,52 @@ class JobManifestsTest {
       assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
       assertThat(c.getSecurityContext().getPrivileged()).isNull();
     }
-    assertThat(pod.getVolumes()).noneMatch(v -> v.getHostPath() != null);
+    // The volume types "restricted" allows that a pod of ours uses.
+    assertThat(pod.getVolumes())
+        .allMatch(
+            v ->
+                v.getPersistentVolumeClaim() != null
+                    || v.getEmptyDir() != null
+                    || v.getSecret() != null
+                    || v.getDownwardAPI() != null);
+  }
+
+  @Test
+  void everyContainerSeesThePodsAnnotationsThroughARefreshedDownwardApiVolume() {
+    PodSpec pod = manifests.job(plan(), owner).getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getDownwardAPI() != null)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getName()).isEqualTo("podinfo");
+              assertThat(v.getDownwardAPI().getItems())
+                  .singleElement()
+                  .satisfies(
+                      i -> {
+                        assertThat(i.getPath()).isEqualTo("annotations");
+                        assertThat(i.getFieldRef().getFieldPath())
+                            .isEqualTo("metadata.annotations");
+                      });
+            });
+    for (Container c : concat(pod)) {
+      assertThat(c.getVolumeMounts())
+          .as(c.getName())
+          .filteredOn(m -> m.getName().equals("podinfo"))
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.getMountPath()).isEqualTo(StepPlanner.PODINFO_DIR);
+                assertThat(m.getReadOnly()).isTrue();
+                // The kubelet never refreshes a downward API file mounted by subPath.
+                assertThat(m.getSubPath()).isNull();
+              });
+    }
+    // The wrapper reads that file where the volume is mounted, and the runner's annotation.
+    assertThat(JobManifests.WRAPPER)
+        .contains(
+            "${PW_PODINFO_DIR:-" + StepPlanner.PODINFO_DIR + "}",
+            KubeNames.CANCEL_ANNOTATION + "=");
   }
 
   @Test

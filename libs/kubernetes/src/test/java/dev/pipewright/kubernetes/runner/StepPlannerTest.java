@@ -54,9 +54,52 @@ class StepPlannerTest {
         .containsExactly("actions/checkout@v4", "Test", "Lint", "Report", "Always");
     assertThat(plan.steps().get(1).runWhen()).containsExactly("success");
     assertThat(plan.steps().get(3).runWhen()).containsExactly("failure");
-    assertThat(plan.steps().get(4).runWhen()).containsExactlyInAnyOrder("success", "failure");
+    assertThat(plan.steps().get(4).runWhen())
+        .containsExactlyInAnyOrder("success", "failure", "cancelled");
+    assertThat(plan.steps())
+        .extracting(PlannedStep::mayRunAfterCancel)
+        .containsExactly(false, false, false, false, true);
     assertThat(plan.steps().get(2).continueOnError()).isTrue();
     assertThat(plan.steps().get(1).continueOnError()).isFalse();
+  }
+
+  @Test
+  void onlyAlwaysAndCancelledStepsRunAfterACancel() {
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - run: "true"
+              - if: success()
+                run: "true"
+              - if: failure()
+                run: "true"
+              - if: cancelled()
+                run: "true"
+              - if: always()
+                run: "true"
+              - if: "!cancelled()"
+                run: "true"
+              - if: ${{ cancelled() || failure() }}
+                run: "true"
+        """;
+    JobPlan plan = planner.plan(Fixtures.run("b1", yaml, "build").build());
+    assertThat(plan.steps())
+        .extracting(s -> String.join(" ", new java.util.TreeSet<>(s.runWhen())))
+        .containsExactly(
+            "success",
+            "success",
+            "failure",
+            "cancelled",
+            "cancelled failure success",
+            "failure success",
+            "cancelled failure");
+    assertThat(plan.steps())
+        .extracting(PlannedStep::mayRunAfterCancel)
+        .containsExactly(false, false, false, true, true, false, true);
   }
 
   @Test
@@ -136,9 +179,18 @@ class StepPlannerTest {
             "failure:success:success",
             "failure:success:failure",
             "failure:failure:success",
-            "failure:failure:failure");
+            "failure:failure:failure",
+            // After a cancel, b may have been cancelled too (killed, or kept from running).
+            "cancelled:success:success",
+            "cancelled:success:failure",
+            "cancelled:success:cancelled",
+            "cancelled:failure:success",
+            "cancelled:failure:failure",
+            "cancelled:failure:cancelled");
     assertThat(third.runsWhen("failure", n -> n == 1 ? "failure" : "success")).isTrue();
     assertThat(third.runsWhen("success", n -> n == 1 ? "skipped" : "success")).isFalse();
+    assertThat(third.runsWhen("cancelled", n -> n == 1 ? "success" : "cancelled")).isTrue();
+    assertThat(third.runsWhen("cancelled", n -> n == 1 ? "cancelled" : "success")).isFalse();
     // Unknown and later steps read as null, as on GitHub: not part of the table.
     assertThat(plan.steps().get(3).ifSteps()).isEmpty();
     assertThat(plan.steps().get(3).runWhen()).isEmpty();

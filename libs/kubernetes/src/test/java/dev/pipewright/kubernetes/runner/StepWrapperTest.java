@@ -1,6 +1,7 @@
 package dev.pipewright.kubernetes.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,16 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  * kubelet would run a pod's init containers in order.
  */
 class StepWrapperTest {
+  static final Duration WAIT = Duration.ofSeconds(20);
+
   @TempDir Path dir;
   Path state;
   Path files;
   Path workspace;
+  Path podinfo;
 
   @BeforeEach
   void dirs() throws IOException {
     state = Files.createDirectories(dir.resolve("state"));
     files = Files.createDirectories(dir.resolve("files"));
     workspace = Files.createDirectories(dir.resolve("workspace"));
+    podinfo = Files.createDirectories(dir.resolve("podinfo"));
   }
 
   @Test
@@ -96,6 +103,60 @@ class StepWrapperTest {
     step(1, "true", "", "");
     assertThat(run(1, "success", false, "PW_WORKDIR=" + dir.resolve("nope")))
         .contains("result=failure", "exit=1");
+  }
+
+  @Test
+  void aCancelKillsTheRunningStepsProcessGroupThenOnlyAlwaysAndCancelledStepsRun()
+      throws Exception {
+    Path child = dir.resolve("child.pid");
+    step(1, "sleep 300 &\necho $! > '" + child + "'\necho started\nsleep 300\n", "", "");
+    step(2, "echo never >> '" + dir.resolve("ran") + "'", "", "");
+    step(3, "echo always >> '" + dir.resolve("ran") + "'", "", "");
+    step(4, "echo cancelled >> '" + dir.resolve("ran") + "'", "", "");
+    step(5, "echo failure >> '" + dir.resolve("ran") + "'", "", "");
+    Path termination = dir.resolve("termination-1");
+    Process first = start(List.of(), termination, env(1, "success", false));
+    await().atMost(WAIT).until(() -> Files.exists(child) && Files.size(child) > 0);
+    long background = Long.parseLong(Files.readString(child).strip());
+    assertThat(first.isAlive()).isTrue();
+
+    requestCancel();
+    assertThat(first.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).isZero();
+    assertThat(Files.readString(termination)).startsWith("result=cancelled\nexit=");
+    // Its background child was in its process group: gone too.
+    await()
+        .atMost(WAIT)
+        .until(() -> ProcessHandle.of(background).map(h -> !h.isAlive()).orElse(true));
+    assertThat(Files.readString(dir.resolve("out.log")))
+        .contains("started", "##[error]The operation was canceled.");
+    assertThat(Files.readString(state.resolve("outcome.1"))).isEqualTo("cancelled");
+
+    assertThat(run(2, "success", false)).isEqualTo("result=cancelled\n");
+    assertThat(run(3, "cancelled failure success", false)).contains("result=success", "exit=0");
+    assertThat(run(4, "cancelled", false)).contains("result=success");
+    assertThat(run(5, "failure", false)).isEqualTo("result=cancelled\n");
+    assertThat(Files.readAllLines(dir.resolve("ran"))).containsExactly("always", "cancelled");
+    assertThat(Files.readString(state.resolve("outcome.2"))).isEqualTo("cancelled");
+    assertThat(finish()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("termination-0"))).isEqualTo("job=cancelled\n");
+  }
+
+  @Test
+  void aStepRunningBecauseOfTheCancelIsNotKilledByIt() throws Exception {
+    requestCancel();
+    // Longer than the wrapper's poll: a watched step would be killed.
+    step(1, "sleep 2\necho cleaned", "", "");
+    assertThat(run(1, "cancelled", false)).contains("result=success", "exit=0");
+    assertThat(Files.readString(dir.resolve("out.log"))).contains("cleaned");
+  }
+
+  @Test
+  void withoutTheAnnotationNothingIsCancelled() throws Exception {
+    Files.writeString(podinfo.resolve("annotations"), "pipewright.dev/build-id=\"b1\"");
+    step(1, "sleep 2", "", "");
+    assertThat(run(1, "success", false)).contains("result=success", "exit=0");
+    assertThat(state.resolve("cancelled")).doesNotExist();
   }
 
   static final String STEPS_WORKFLOW =
@@ -184,6 +245,37 @@ class StepWrapperTest {
     assertThat(finish()).isEqualTo(1);
   }
 
+  @Test
+  void afterACancelAnIfSeesTheCancelledOutcomesOfEarlierSteps() throws Exception {
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - id: a
+                run: "true"
+              - if: always() && steps.a.outcome == 'success'
+                run: "true"
+              - if: always() && steps.a.outcome == 'cancelled'
+                run: echo "ran=yes" >> "$GITHUB_OUTPUT"
+              - if: cancelled()
+                run: "true"
+              - if: failure()
+                run: "true"
+        """;
+    requestCancel();
+    List<String> results =
+        runPlan(new StepPlanner(Fixtures.CONFIG).plan(Fixtures.run("b1", yaml, "build").build()));
+    assertThat(results.get(0)).isEqualTo("result=cancelled\n");
+    assertThat(results.get(1)).isEqualTo("result=cancelled\n");
+    assertThat(results.get(2)).contains("result=success", "outputs=" + b64("ran=yes\n"));
+    assertThat(results.get(3)).contains("result=success");
+    assertThat(results.get(4)).isEqualTo("result=cancelled\n");
+    assertThat(finish()).isEqualTo(1);
+  }
+
   /**
    * Runs a plan's steps as the kubelet would: its files in the files volume, each container's env
    * (secretKeyRef values read from the plan's Secret entries), the volumes' paths mapped to dirs.
@@ -226,6 +318,18 @@ class StepWrapperTest {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** What the kubelet writes into the downward API volume once the worker annotated the pod. */
+  private void requestCancel() throws IOException {
+    Path tmp = podinfo.resolve("annotations.tmp");
+    Files.writeString(
+        tmp,
+        KubeNames.BUILD_ANNOTATION
+            + "=\"b1\"\n"
+            + KubeNames.CANCEL_ANNOTATION
+            + "=\"2024-05-01T10:00:00Z\"");
+    Files.move(tmp, podinfo.resolve("annotations"), StandardCopyOption.ATOMIC_MOVE);
+  }
+
   private void step(int n, String script, String env, String stepEnv) throws IOException {
     Files.writeString(files.resolve(n + ".script"), script);
     Files.writeString(files.resolve(n + ".env"), env);
@@ -235,16 +339,21 @@ class StepWrapperTest {
   private String run(int n, String runWhen, boolean continueOnError, String... extraEnv)
       throws Exception {
     Path termination = dir.resolve("termination-" + n);
+    List<String> env = env(n, runWhen, continueOnError);
+    env.addAll(List.of(extraEnv));
+    int rc = exec(termination, env);
+    assertThat(rc).as("a step wrapper always exits 0").isZero();
+    return Files.readString(termination);
+  }
+
+  private List<String> env(int n, String runWhen, boolean continueOnError) {
     List<String> env = new ArrayList<>();
     env.add("PW_STEP=" + n);
     env.add("PW_RUN_WHEN=" + runWhen);
     env.add("PW_CONTINUE_ON_ERROR=" + continueOnError);
     env.add("PW_WORKDIR=" + workspace);
     env.add("PW_TIMEOUT=0");
-    env.addAll(List.of(extraEnv));
-    int rc = exec(termination, env);
-    assertThat(rc).as("a step wrapper always exits 0").isZero();
-    return Files.readString(termination);
+    return env;
   }
 
   private int finish() throws Exception {
@@ -252,15 +361,28 @@ class StepWrapperTest {
   }
 
   private int exec(Path termination, List<String> env) throws Exception {
-    return exec(List.of("/bin/sh", "-c", JobManifests.WRAPPER, "pw-step"), termination, env);
+    return exec(List.of(), termination, env);
   }
 
+  /** Runs the wrapper ({@code command} empty) or {@code command} to its end. */
   private int exec(List<String> command, Path termination, List<String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command);
+    Process p = start(command, termination, env);
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
+  private Process start(List<String> command, Path termination, List<String> env)
+      throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            command.isEmpty()
+                ? List.of("/bin/sh", "-c", JobManifests.WRAPPER, "pw-step")
+                : command);
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
     pb.environment().put("PW_STATE_DIR", state.toString());
     pb.environment().put("PW_FILES_DIR", files.toString());
+    pb.environment().put("PW_PODINFO_DIR", podinfo.toString());
     pb.environment().put("PW_TERMINATION_LOG", termination.toString());
     for (String kv : env) {
       int eq = kv.indexOf('=');
@@ -268,8 +390,6 @@ class StepWrapperTest {
     }
     pb.redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("out.log").toFile()));
-    Process p = pb.start();
-    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    return p.exitValue();
+    return pb.start();
   }
 }
