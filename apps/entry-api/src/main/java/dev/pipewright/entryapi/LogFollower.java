@@ -7,6 +7,7 @@ import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepView;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +20,10 @@ import java.util.function.BooleanSupplier;
 /**
  * One GetBuildLogs stream: sends every chunk after the cursor, then, when following, polls for new
  * ones until the selection (step, job or build) is finished. Runs as short tasks on a shared
- * scheduler, so a thousand idle followers hold no thread; a slow client (not ready) is simply
- * polled later.
+ * scheduler, so a thousand idle followers hold no thread. When the client falls behind (the stream
+ * is not ready: its flow-control window is full) the follower stops reading and resumes from the
+ * stream's ready callback, so a reader of a long log gets it as fast as it takes it, with at most a
+ * page buffered.
  *
  * <p>The finished check is taken <em>before</em> reading: a runner writes a step's chunks before it
  * records the step's end, so a read that follows a "finished" answer sees every chunk.
@@ -45,6 +48,12 @@ final class LogFollower implements Runnable {
   private final Duration interval;
   private volatile boolean cancelled;
   private long cursor;
+
+  /** Stopped because the stream was not ready; the ready callback resumes it. */
+  private boolean awaitingReady;
+
+  /** Responses of a page read but not sent yet, because the stream was not ready. */
+  private final ArrayDeque<List<LogChunk>> unsent = new ArrayDeque<>();
 
   LogFollower(
       UUID buildId,
@@ -71,7 +80,24 @@ final class LogFollower implements Runnable {
 
   void start() {
     out.setOnCancelHandler(() -> cancelled = true);
+    out.setOnReadyHandler(this::resume);
     run();
+  }
+
+  /** The stream became ready: continue at once if it was what held the follower back. */
+  private void resume() {
+    synchronized (this) {
+      if (!awaitingReady) {
+        return;
+      }
+      awaitingReady = false;
+    }
+    try {
+      scheduler.execute(this);
+    } catch (RejectedExecutionException e) {
+      out.onError(
+          io.grpc.Status.UNAVAILABLE.withDescription("server shutting down").asRuntimeException());
+    }
   }
 
   @Override
@@ -81,14 +107,25 @@ final class LogFollower implements Runnable {
     }
     try {
       boolean done = !follow || finished.getAsBoolean();
-      while (out.isReady()) {
-        List<LogChunk> chunks = logs.read(buildId, jobKey, stepNumber, cursor, PAGE);
-        for (List<LogChunk> part : split(chunks, MAX_RESPONSE_BYTES)) {
+      // Parts left from an earlier pass were read before this finished check: read again after.
+      boolean pageFull = !unsent.isEmpty();
+      while (true) {
+        if (unsent.isEmpty()) {
+          List<LogChunk> chunks = logs.read(buildId, jobKey, stepNumber, cursor, PAGE);
+          unsent.addAll(split(chunks, MAX_RESPONSE_BYTES));
+          pageFull = chunks.size() == PAGE;
+        }
+        while (!unsent.isEmpty()) {
+          if (!out.isReady()) {
+            awaitingReady = true;
+            return;
+          }
+          List<LogChunk> part = unsent.removeFirst();
           String last = part.get(part.size() - 1).getCursor();
           cursor = Long.parseLong(last);
           out.onNext(GetBuildLogsResponse.newBuilder().addAllChunks(part).setCursor(last).build());
         }
-        if (chunks.size() < PAGE) {
+        if (!pageFull) {
           if (done) {
             out.onCompleted();
             return;

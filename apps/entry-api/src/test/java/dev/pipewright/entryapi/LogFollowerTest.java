@@ -1,7 +1,9 @@
 package dev.pipewright.entryapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.pipewright.api.ci.v1.GetBuildLogsResponse;
 import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.JobStatus;
@@ -9,10 +11,15 @@ import dev.pipewright.models.StepStatus;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepView;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 class LogFollowerTest {
@@ -60,6 +67,106 @@ class LogFollowerTest {
         .containsExactly(List.of(1L, 2L), List.of(3L), List.of(4L), List.of(5L));
     assertThat(LogFollower.split(chunks, Long.MAX_VALUE)).containsExactly(chunks);
     assertThat(LogFollower.split(List.of(), 10)).isEmpty();
+  }
+
+  @Test
+  void aClientThatFallsBehindIsResumedWhenItIsReadyNotAtTheNextPoll() throws Exception {
+    // 600 KB each: every chunk is a response of its own, so one page leaves parts unsent.
+    List<LogChunk> log =
+        java.util.stream.LongStream.rangeClosed(1, 5).mapToObj(seq -> chunk(seq, 600_000)).toList();
+    LogSource source =
+        (build, job, step, after, limit) ->
+            log.stream().filter(c -> c.getSequence() > after).limit(limit).toList();
+    SlowClient client = new SlowClient();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      // A poll an hour away: only the ready callback can finish this stream in time.
+      new LogFollower(
+              UUID.randomUUID(),
+              "build",
+              null,
+              0,
+              false,
+              source,
+              () -> true,
+              client,
+              scheduler,
+              Duration.ofHours(1))
+          .start();
+      assertThat(client.sent).hasSize(1);
+      for (int i = 0; i < 10 && !client.completed; i++) {
+        int before = client.sent.size();
+        client.becomeReady();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> client.sent.size() > before || client.completed);
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> client.completed);
+      assertThat(client.sent.stream().flatMap(r -> r.getChunksList().stream()))
+          .extracting(LogChunk::getSequence)
+          .containsExactly(1L, 2L, 3L, 4L, 5L);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  /** A client whose flow-control window fills after every response. */
+  private static final class SlowClient extends ServerCallStreamObserver<GetBuildLogsResponse> {
+    final List<GetBuildLogsResponse> sent = new CopyOnWriteArrayList<>();
+    volatile boolean completed;
+    private volatile boolean ready = true;
+    private volatile Runnable onReady;
+
+    void becomeReady() {
+      ready = true;
+      onReady.run();
+    }
+
+    @Override
+    public boolean isReady() {
+      return ready;
+    }
+
+    @Override
+    public void setOnReadyHandler(Runnable handler) {
+      onReady = handler;
+    }
+
+    @Override
+    public void onNext(GetBuildLogsResponse value) {
+      sent.add(value);
+      ready = false;
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      throw new AssertionError("the stream failed", t);
+    }
+
+    @Override
+    public void onCompleted() {
+      completed = true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public void setOnCancelHandler(Runnable handler) {}
+
+    @Override
+    public void setCompression(String compression) {}
+
+    @Override
+    public void disableAutoInboundFlowControl() {}
+
+    @Override
+    public void request(int count) {}
+
+    @Override
+    public void setMessageCompression(boolean enable) {}
   }
 
   static LogChunk chunk(long seq, int bytes) {
