@@ -443,11 +443,13 @@ final class LocalJob implements Runnable {
           null);
     }
 
-    Path files = Files.createDirectories(runnerDir.resolve("files").resolve("step-" + number));
-    Path envFile = emptyFile(files.resolve("env"));
-    Path outputFile = emptyFile(files.resolve("output"));
-    Path pathFile = emptyFile(files.resolve("path"));
-    Path summaryFile = emptyFile(files.resolve("summary"));
+    // Beside the job's other runner files: a directory per step costs a mkdir and an rmdir, a
+    // noticeable share of a trivial step.
+    String prefix = "step-" + number + "-" + run.attempt() + ".";
+    Path envFile = emptyFile(runnerDir.resolve(prefix + "env"));
+    Path outputFile = emptyFile(runnerDir.resolve(prefix + "output"));
+    Path pathFile = emptyFile(runnerDir.resolve(prefix + "path"));
+    Path summaryFile = emptyFile(runnerDir.resolve(prefix + "summary"));
     Path scriptFile =
         runnerDir
             .resolve("temp")
@@ -533,6 +535,10 @@ final class LocalJob implements Runnable {
       summary = s.isEmpty() ? null : s.substring(0, Math.min(s.length(), MAX_SUMMARY_CHARS));
     } catch (CommandFiles.FormatException e) {
       fileError = e.getMessage();
+    } finally {
+      for (Path f : List.of(envFile, outputFile, pathFile, summaryFile)) {
+        Files.deleteIfExists(f);
+      }
     }
     List<Annotation> annotations = commands.annotations();
     Integer exit = process.isAlive() ? null : process.exitValue();
@@ -724,7 +730,6 @@ final class LocalJob implements Runnable {
     }
     try {
       LocalJobRunner.deleteTree(runnerDir.resolve("temp"));
-      LocalJobRunner.deleteTree(runnerDir.resolve("files"));
     } catch (IOException e) {
       log.warn("could not clean {}: {}", runnerDir, e.toString());
     }

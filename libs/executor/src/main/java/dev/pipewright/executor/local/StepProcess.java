@@ -128,6 +128,9 @@ final class StepProcess {
 
   /** Sends a signal to a whole process group; a group that is already gone is fine. */
   static void signalGroup(long pgid, String signal) {
+    if (!ProcessGroups.mayHaveMembers(pgid)) {
+      return;
+    }
     try {
       Process kill =
           new ProcessBuilder(KILL, "-s", signal, "--", "-" + pgid)

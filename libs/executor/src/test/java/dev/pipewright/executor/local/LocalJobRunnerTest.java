@@ -260,6 +260,27 @@ class LocalJobRunnerTest {
   }
 
   @Test
+  void backgroundProcessesOutliveTheirStepAndDieWithTheJob() throws Exception {
+    Ran ran =
+        runToEnd(
+            job(
+                """
+                    steps:
+                      - run: |
+                          nohup sleep 300 > /dev/null 2>&1 &
+                          echo $! > bg.pid
+                      - run: kill -0 "$(cat bg.pid)" && echo "still running"
+                """));
+    assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(log(ran, 2)).contains("still running");
+    long pid =
+        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  @Test
   void jobTimeoutFailsTheJobAndCancelsTheRest() {
     Ran ran =
         runToEnd(
