@@ -54,7 +54,8 @@ public final class SubmitBench {
             "256Mi",
             "2",
             "2Gi",
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(10),
+            KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
     AtomicLong writes = new AtomicLong();
     try (MockApi api = new MockApi();
         KubernetesClient client = api.client(writes);

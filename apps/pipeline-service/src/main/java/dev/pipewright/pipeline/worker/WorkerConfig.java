@@ -153,7 +153,8 @@ public record WorkerConfig(
         unsetIfEmpty(k.stepMemoryRequest()),
         unsetIfEmpty(k.stepCpuLimit()),
         unsetIfEmpty(k.stepMemoryLimit()),
-        k.logPollInterval());
+        k.logPollInterval(),
+        k.cancelGrace());
   }
 
   private static String unsetIfEmpty(String quantity) {

@@ -3,6 +3,7 @@ package dev.pipewright.pipeline.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.PipewrightConfig;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ class WorkerConfigTest {
     assertThat(config.queueNames().buildQueue()).isEqualTo("pipewright.builds");
     assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.kubernetes().namespace()).isEqualTo("pipewright");
+    assertThat(config.kubernetes().cancelGrace())
+        .isEqualTo(KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
   }
 
   @Test
@@ -76,6 +79,7 @@ class WorkerConfigTest {
             kubernetes:
               namespace: ci
               step-cpu-request: ""
+              cancel-grace: 45s
               runs-on-images:
                 ubuntu-latest: ubuntu:24.04
             """,
@@ -93,6 +97,7 @@ class WorkerConfigTest {
     assertThat(config.kubernetes().namespace()).isEqualTo("ci");
     assertThat(config.kubernetes().cpuRequest()).isNull();
     assertThat(config.kubernetes().memoryRequest()).isEqualTo("256Mi");
+    assertThat(config.kubernetes().cancelGrace()).isEqualTo(Duration.ofSeconds(45));
     assertThat(config.kubernetes().imageFor(null, java.util.List.of("ubuntu-latest")))
         .isEqualTo("ubuntu:24.04");
   }

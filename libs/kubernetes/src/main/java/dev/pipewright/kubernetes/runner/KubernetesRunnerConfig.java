@@ -1,14 +1,14 @@
 package dev.pipewright.kubernetes.runner;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of the Kubernetes runner, read once at start (the {@code PIPEWRIGHT_K8S_*} variables of
- * k8s/config.yaml).
+ * Settings of the Kubernetes runner, read once at start. A worker takes them from the {@code
+ * kubernetes.*} settings of the one configuration (libs/ops/CONFIGURATION.md, the {@code
+ * PIPEWRIGHT_K8S_*} variables of k8s/config.yaml).
  *
  * @param namespace where PipelineRuns, Jobs, Pods and Secrets live
  * @param workspaceClaim the ReadWriteMany PVC; each build uses the sub-directory named after its
@@ -50,35 +50,7 @@ public record KubernetesRunnerConfig(
     cancelGrace = cancelGrace == null ? DEFAULT_CANCEL_GRACE : cancelGrace;
   }
 
-  /** The settings without {@link #cancelGrace}, which takes its default. */
-  public KubernetesRunnerConfig(
-      String namespace,
-      String workspaceClaim,
-      String defaultImage,
-      Map<String, String> runsOnImages,
-      Duration ttlAfterFinished,
-      long runAsUser,
-      String cpuRequest,
-      String memoryRequest,
-      String cpuLimit,
-      String memoryLimit,
-      Duration logPollInterval) {
-    this(
-        namespace,
-        workspaceClaim,
-        defaultImage,
-        runsOnImages,
-        ttlAfterFinished,
-        runAsUser,
-        cpuRequest,
-        memoryRequest,
-        cpuLimit,
-        memoryLimit,
-        logPollInterval,
-        null);
-  }
-
-  /** Sensible defaults for a namespace and claim; the rest can be overridden via {@link #from}. */
+  /** Sensible defaults for a namespace and claim (those of the one configuration). */
   public static KubernetesRunnerConfig defaults(String namespace, String workspaceClaim) {
     return new KubernetesRunnerConfig(
         namespace,
@@ -95,40 +67,6 @@ public record KubernetesRunnerConfig(
         DEFAULT_CANCEL_GRACE);
   }
 
-  /**
-   * Reads the {@code PIPEWRIGHT_K8S_*} variables; unset ones keep the defaults.
-   *
-   * @param env usually {@code System.getenv()}
-   */
-  public static KubernetesRunnerConfig from(Map<String, String> env) {
-    KubernetesRunnerConfig d =
-        defaults(
-            env.getOrDefault("PIPEWRIGHT_K8S_NAMESPACE", "pipewright"),
-            env.getOrDefault("PIPEWRIGHT_K8S_WORKSPACE_CLAIM", "pipewright-workspace"));
-    return new KubernetesRunnerConfig(
-        d.namespace(),
-        d.workspaceClaim(),
-        env.getOrDefault("PIPEWRIGHT_K8S_DEFAULT_IMAGE", d.defaultImage()),
-        parsePairs(env.getOrDefault("PIPEWRIGHT_K8S_RUNS_ON_IMAGES", "")),
-        Duration.ofSeconds(
-            Long.parseLong(
-                env.getOrDefault(
-                    "PIPEWRIGHT_K8S_JOB_TTL_SECONDS",
-                    Long.toString(d.ttlAfterFinished().toSeconds())))),
-        Long.parseLong(
-            env.getOrDefault("PIPEWRIGHT_K8S_RUN_AS_USER", Long.toString(d.runAsUser()))),
-        env.getOrDefault("PIPEWRIGHT_K8S_STEP_CPU_REQUEST", d.cpuRequest()),
-        env.getOrDefault("PIPEWRIGHT_K8S_STEP_MEMORY_REQUEST", d.memoryRequest()),
-        env.getOrDefault("PIPEWRIGHT_K8S_STEP_CPU_LIMIT", d.cpuLimit()),
-        env.getOrDefault("PIPEWRIGHT_K8S_STEP_MEMORY_LIMIT", d.memoryLimit()),
-        d.logPollInterval(),
-        Duration.ofSeconds(
-            Long.parseLong(
-                env.getOrDefault(
-                    "PIPEWRIGHT_K8S_CANCEL_GRACE_SECONDS",
-                    Long.toString(d.cancelGrace().toSeconds())))));
-  }
-
   /** The image for a job: its container, else the first mapped runs-on label, else the default. */
   public String imageFor(String containerImage, List<String> runsOnLabels) {
     if (containerImage != null && !containerImage.isBlank()) {
@@ -143,16 +81,5 @@ public record KubernetesRunnerConfig(
       }
     }
     return defaultImage;
-  }
-
-  static Map<String, String> parsePairs(String text) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : text.split(",")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
-      }
-    }
-    return out;
   }
 }

@@ -242,21 +242,14 @@ class KubernetesRunnerIT {
   void deletingThePipelineRunCancelsTheBuild() {
     String buildId = UUID.randomUUID().toString();
     WorkflowSpec workflow =
-        new WorkflowParser()
-            .parse(
-                """
-        on: push
-        jobs:
-          slow:
-            runs-on: ubuntu-latest
-            steps:
-              - run: echo first
-              - name: Wait
-                run: echo waiting
-              - name: After
-                run: echo after
-        """,
-                "ci.yml");
+        slowJob(
+            """
+            - run: echo first
+            - name: Wait
+              run: echo waiting
+            - name: After
+              run: echo after
+            """);
     kubelet.hold("step-2-wait");
     RecordingObserver observer = new RecordingObserver();
     try (KubernetesJobRunner runner =
@@ -407,6 +400,38 @@ class KubernetesRunnerIT {
               run: echo failed
       """;
 
+  /** A workflow with one job, {@code slow}: {@code steps} (an unindented YAML list). */
+  static WorkflowSpec slowJob(String steps) {
+    return new WorkflowParser()
+        .parse(
+            """
+            on: push
+            jobs:
+              slow:
+                runs-on: ubuntu-latest
+                steps:
+            """
+                + steps.indent(6),
+            "ci.yml");
+  }
+
+  /**
+   * Job {@code slow}: a step "Wait" that runs until it is cancelled, then the {@code always()} step
+   * "Clean up", whose other keys {@code cleanUp} gives (YAML, unindented).
+   */
+  static WorkflowSpec waitThenCleanUp(String cleanUp) {
+    return slowJob(
+        """
+        - name: Wait
+          run: |
+            echo waiting
+            sleep 120
+        - name: Clean up
+          if: always()
+        """
+            + cleanUp.indent(2));
+  }
+
   @Test
   void aCancelKillsTheRunningStepAndTheJobStillRunsItsAlwaysAndCancelledSteps() {
     String buildId = UUID.randomUUID().toString();
@@ -463,23 +488,16 @@ class KubernetesRunnerIT {
   void aCancelWithNoStepLeftThatRunsAfterItDeletesTheJobAtOnce() {
     String buildId = UUID.randomUUID().toString();
     WorkflowSpec workflow =
-        new WorkflowParser()
-            .parse(
-                """
-        on: push
-        jobs:
-          slow:
-            runs-on: ubuntu-latest
-            steps:
-              - name: Wait
-                run: echo waiting
-              - name: After
-                run: echo after
-              - name: On failure
-                if: failure()
-                run: echo failed
-        """,
-                "ci.yml");
+        slowJob(
+            """
+            - name: Wait
+              run: echo waiting
+            - name: After
+              run: echo after
+            - name: On failure
+              if: failure()
+              run: echo failed
+            """);
     JobRef ref = new JobRef(buildId, "slow");
     String jobName = KubeNames.jobName(ref, 1);
     kubelet.hold("step-1-wait");
@@ -511,24 +529,7 @@ class KubernetesRunnerIT {
   @Test
   void theJobOfACancelledJobIsDeletedWhenItsCleanUpOutlastsTheGracePeriod() {
     String buildId = UUID.randomUUID().toString();
-    WorkflowSpec workflow =
-        new WorkflowParser()
-            .parse(
-                """
-        on: push
-        jobs:
-          slow:
-            runs-on: ubuntu-latest
-            steps:
-              - name: Wait
-                run: |
-                  echo waiting
-                  sleep 120
-              - name: Clean up
-                if: always()
-                run: echo cleaning up
-        """,
-                "ci.yml");
+    WorkflowSpec workflow = waitThenCleanUp("run: echo cleaning up");
     JobRef ref = new JobRef(buildId, "slow");
     String jobName = KubeNames.jobName(ref, 1);
     Duration grace = Duration.ofSeconds(3);
@@ -563,25 +564,12 @@ class KubernetesRunnerIT {
   void releasingACancelledBuildLetsItsCleanUpFinishBeforeDeletingItsJobsAndSecret() {
     String buildId = UUID.randomUUID().toString();
     WorkflowSpec workflow =
-        new WorkflowParser()
-            .parse(
-                """
-        on: push
-        jobs:
-          slow:
-            runs-on: ubuntu-latest
-            steps:
-              - name: Wait
-                run: |
-                  echo waiting
-                  sleep 120
-              - name: Clean up
-                if: always()
-                env:
-                  TOKEN: ${{ secrets.TOKEN }}
-                run: echo "cleaning up with $TOKEN"
-        """,
-                "ci.yml");
+        waitThenCleanUp(
+            """
+            env:
+              TOKEN: ${{ secrets.TOKEN }}
+            run: echo "cleaning up with $TOKEN"
+            """);
     JobRef ref = new JobRef(buildId, "slow");
     String jobName = KubeNames.jobName(ref, 1);
     RecordingObserver observer = new RecordingObserver();

@@ -100,7 +100,8 @@ class KubernetesRunnerK3sE2E {
               null,
               null,
               null,
-              Duration.ofSeconds(1));
+              Duration.ofSeconds(1),
+              KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
       InMemoryLogSink sink = new InMemoryLogSink();
       RecordingObserver observer = new RecordingObserver();
       JobRef ref = new JobRef(UUID.randomUUID().toString(), "hello");

@@ -22,9 +22,30 @@ final class Fixtures {
           "256Mi",
           "2",
           "2Gi",
-          Duration.ofMillis(100));
+          Duration.ofMillis(100),
+          KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
 
   private Fixtures() {}
+
+  /**
+   * A workflow with one job, {@code build} on {@code ubuntu-latest}: {@code steps} (an unindented
+   * YAML list).
+   */
+  static String buildJob(String steps) {
+    return """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+        """
+        + steps.indent(6);
+  }
+
+  /** The plan of job {@code build} of {@code yaml}. */
+  static JobPlan planBuild(String yaml) {
+    return new StepPlanner(CONFIG).plan(run("b1", yaml, "build").build());
+  }
 
   static JobRun.Builder run(String buildId, String yaml, String jobId) {
     WorkflowSpec workflow = new WorkflowParser().parse(yaml, ".pipewright/ci.yml");

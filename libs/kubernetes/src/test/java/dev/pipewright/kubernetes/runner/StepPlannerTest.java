@@ -66,26 +66,22 @@ class StepPlannerTest {
   @Test
   void onlyAlwaysAndCancelledStepsRunAfterACancel() {
     String yaml =
-        """
-        on: push
-        jobs:
-          build:
-            runs-on: ubuntu-latest
-            steps:
-              - run: "true"
-              - if: success()
-                run: "true"
-              - if: failure()
-                run: "true"
-              - if: cancelled()
-                run: "true"
-              - if: always()
-                run: "true"
-              - if: "!cancelled()"
-                run: "true"
-              - if: ${{ cancelled() || failure() }}
-                run: "true"
-        """;
+        Fixtures.buildJob(
+            """
+            - run: "true"
+            - if: success()
+              run: "true"
+            - if: failure()
+              run: "true"
+            - if: cancelled()
+              run: "true"
+            - if: always()
+              run: "true"
+            - if: "!cancelled()"
+              run: "true"
+            - if: ${{ cancelled() || failure() }}
+              run: "true"
+            """);
     JobPlan plan = planner.plan(Fixtures.run("b1", yaml, "build").build());
     assertThat(plan.steps())
         .extracting(s -> String.join(" ", new java.util.TreeSet<>(s.runWhen())))
@@ -148,24 +144,20 @@ class StepPlannerTest {
   @Test
   void anIfReadingStepOutcomesBecomesATableOverThoseOutcomes() {
     String yaml =
-        """
-        on: push
-        jobs:
-          build:
-            runs-on: ubuntu-latest
-            steps:
-              - id: a
-                run: "true"
-                continue-on-error: true
-              - id: b
-                run: "true"
-              - if: always() && steps.a.conclusion == 'success' && steps.b.outcome != 'skipped'
-                run: echo yes
-              - if: steps.nope.outcome == 'success' || steps.c.outcome == 'success'
-                run: echo no
-              - id: c
-                run: "true"
-        """;
+        Fixtures.buildJob(
+            """
+            - id: a
+              run: "true"
+              continue-on-error: true
+            - id: b
+              run: "true"
+            - if: always() && steps.a.conclusion == 'success' && steps.b.outcome != 'skipped'
+              run: echo yes
+            - if: steps.nope.outcome == 'success' || steps.c.outcome == 'success'
+              run: echo no
+            - id: c
+              run: "true"
+            """);
     JobPlan plan = planner.plan(Fixtures.run("b1", yaml, "build").build());
     PlannedStep third = plan.steps().get(2);
     assertThat(third.ifSteps()).containsExactly(1, 2);
@@ -199,18 +191,14 @@ class StepPlannerTest {
   @Test
   void stepReferencesInRunAndEnvBecomeHolesWithAMarkAbsentFromTheText() {
     String yaml =
-        """
-        on: push
-        jobs:
-          build:
-            runs-on: ubuntu-latest
-            steps:
-              - id: a
-                run: echo "x=1" >> "$GITHUB_OUTPUT"
-              - env:
-                  X: v=${{ steps.a.outputs.X }}
-                run: echo '@pw@' ${{ steps.a.outcome }} ${{ steps.a.conclusion }}
-        """;
+        Fixtures.buildJob(
+            """
+            - id: a
+              run: echo "x=1" >> "$GITHUB_OUTPUT"
+            - env:
+                X: v=${{ steps.a.outputs.X }}
+              run: echo '@pw@' ${{ steps.a.outcome }} ${{ steps.a.conclusion }}
+            """);
     JobPlan plan = planner.plan(Fixtures.run("b1", yaml, "build").build());
     PlannedStep second = plan.steps().get(1);
     assertThat(second.mark()).isEqualTo("@pw1@");
@@ -224,54 +212,50 @@ class StepPlannerTest {
   void refusesStepsContextUsesThePodCannotEvaluate() {
     String outputsInIf =
         """
-              - if: steps.a.outputs.x == '1'
-                run: echo yes
+        - if: steps.a.outputs.x == '1'
+          run: echo yes
         """;
     assertRefused(outputsInIf, "jobs.build.steps[1].if", "steps.<id>.outputs");
     String fourOutcomes =
         """
-              - id: b
-                run: "true"
-              - id: c
-                run: "true"
-              - id: d
-                run: "true"
-              - if: steps.a.outcome == steps.b.outcome && steps.c.outcome == steps.d.outcome
-                run: echo yes
+        - id: b
+          run: "true"
+        - id: c
+          run: "true"
+        - id: d
+          run: "true"
+        - if: steps.a.outcome == steps.b.outcome && steps.c.outcome == steps.d.outcome
+          run: echo yes
         """;
     assertRefused(fourOutcomes, "jobs.build.steps[4].if", "at most 3");
     String functionOfSteps =
         """
-              - run: echo ${{ toJSON(steps.a.outputs) }}
+        - run: echo ${{ toJSON(steps.a.outputs) }}
         """;
     assertRefused(functionOfSteps, "jobs.build.steps[1].run", "toJSON(steps.a.outputs)");
     String workdir =
         """
-              - run: "true"
-                working-directory: ${{ steps.a.outputs.dir }}
+        - run: "true"
+          working-directory: ${{ steps.a.outputs.dir }}
         """;
     assertRefused(workdir, "working-directory", "only supports in run:, env: and if:");
     String envOfSteps =
         """
-              - env:
-                  X: ${{ steps.a.outputs.x }}
-                run: echo ${{ env.X }}
+        - env:
+            X: ${{ steps.a.outputs.x }}
+          run: echo ${{ env.X }}
         """;
     assertRefused(envOfSteps, "jobs.build.steps[1].run", "use $X in the script");
   }
 
   private void assertRefused(String laterSteps, String where, String why) {
     String yaml =
-        """
-        on: push
-        jobs:
-          build:
-            runs-on: ubuntu-latest
-            steps:
-              - id: a
-                run: echo "x=1" >> "$GITHUB_OUTPUT"
-        """
-            + laterSteps;
+        Fixtures.buildJob(
+            """
+            - id: a
+              run: echo "x=1" >> "$GITHUB_OUTPUT"
+            """
+                + laterSteps);
     assertThatThrownBy(() -> planner.plan(Fixtures.run("b1", yaml, "build").build()))
         .isInstanceOf(CiException.class)
         .hasMessageContaining(where)

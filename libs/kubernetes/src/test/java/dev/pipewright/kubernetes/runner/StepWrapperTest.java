@@ -224,21 +224,16 @@ class StepWrapperTest {
   @Test
   void anIfReadingAFailedStepRunsUnderTheFailureKey() throws Exception {
     String yaml =
-        """
-        on: push
-        jobs:
-          build:
-            runs-on: ubuntu-latest
-            steps:
-              - id: a
-                run: exit 1
-              - if: failure() && steps.a.conclusion == 'failure'
-                run: "true"
-              - if: steps.a.outcome == 'failure'
-                run: "true"
-        """;
-    List<String> results =
-        runPlan(new StepPlanner(Fixtures.CONFIG).plan(Fixtures.run("b1", yaml, "build").build()));
+        Fixtures.buildJob(
+            """
+            - id: a
+              run: exit 1
+            - if: failure() && steps.a.conclusion == 'failure'
+              run: "true"
+            - if: steps.a.outcome == 'failure'
+              run: "true"
+            """);
+    List<String> results = runPlan(Fixtures.planBuild(yaml));
     assertThat(results.get(0)).contains("result=failure");
     assertThat(results.get(1)).contains("result=success");
     assertThat(results.get(2)).as("implicit success() is false").isEqualTo("result=skipped\n");
@@ -248,26 +243,21 @@ class StepWrapperTest {
   @Test
   void afterACancelAnIfSeesTheCancelledOutcomesOfEarlierSteps() throws Exception {
     String yaml =
-        """
-        on: push
-        jobs:
-          build:
-            runs-on: ubuntu-latest
-            steps:
-              - id: a
-                run: "true"
-              - if: always() && steps.a.outcome == 'success'
-                run: "true"
-              - if: always() && steps.a.outcome == 'cancelled'
-                run: echo "ran=yes" >> "$GITHUB_OUTPUT"
-              - if: cancelled()
-                run: "true"
-              - if: failure()
-                run: "true"
-        """;
+        Fixtures.buildJob(
+            """
+            - id: a
+              run: "true"
+            - if: always() && steps.a.outcome == 'success'
+              run: "true"
+            - if: always() && steps.a.outcome == 'cancelled'
+              run: echo "ran=yes" >> "$GITHUB_OUTPUT"
+            - if: cancelled()
+              run: "true"
+            - if: failure()
+              run: "true"
+            """);
     requestCancel();
-    List<String> results =
-        runPlan(new StepPlanner(Fixtures.CONFIG).plan(Fixtures.run("b1", yaml, "build").build()));
+    List<String> results = runPlan(Fixtures.planBuild(yaml));
     assertThat(results.get(0)).isEqualTo("result=cancelled\n");
     assertThat(results.get(1)).isEqualTo("result=cancelled\n");
     assertThat(results.get(2)).contains("result=success", "outputs=" + b64("ran=yes\n"));

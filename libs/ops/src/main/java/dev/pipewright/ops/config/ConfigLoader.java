@@ -234,7 +234,8 @@ public final class ConfigLoader {
             v.get(Settings.K8S_MEMORY_REQUEST),
             v.get(Settings.K8S_CPU_LIMIT),
             v.get(Settings.K8S_MEMORY_LIMIT),
-            v.get(Settings.K8S_LOG_POLL_INTERVAL)));
+            v.get(Settings.K8S_LOG_POLL_INTERVAL),
+            v.get(Settings.K8S_CANCEL_GRACE)));
   }
 
   private static String describe(IOException e) {

@@ -254,6 +254,14 @@ final class Settings {
           Parsers.duration(),
           "2s",
           "how often the logs of running steps are read");
+  static final Setting<Duration> K8S_CANCEL_GRACE =
+      Setting.of(
+          "kubernetes.cancel-grace",
+          "PIPEWRIGHT_K8S_CANCEL_GRACE",
+          Parsers.duration(),
+          "5m",
+          "how long a cancelled job may go on running its `always()`/`cancelled()` steps before its"
+              + " Job is deleted");
 
   static final List<Setting<?>> ALL =
       List.of(
@@ -290,7 +298,8 @@ final class Settings {
           K8S_MEMORY_REQUEST,
           K8S_CPU_LIMIT,
           K8S_MEMORY_LIMIT,
-          K8S_LOG_POLL_INTERVAL);
+          K8S_LOG_POLL_INTERVAL,
+          K8S_CANCEL_GRACE);
 
   /**
    * {@code PIPEWRIGHT_*} variables that are read elsewhere, not settings of the services: the CLI's
