@@ -8,6 +8,7 @@ import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.ops.http.ReadinessCheck;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.queue.BuildPublisher;
+import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -41,16 +38,7 @@ class QueueIT {
   @AfterEach
   void tearDown() throws Exception {
     client.close();
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(QueueSettings.DEFAULT_URI);
-    try (Connection connection = factory.newConnection();
-        Channel channel = connection.createChannel()) {
-      for (String queue :
-          List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
-        channel.queueDelete(queue);
-      }
-      channel.exchangeDelete(names.exchange());
-    }
+    TestQueues.delete(names);
   }
 
   @Test
@@ -203,13 +191,11 @@ class QueueIT {
   }
 
   private String deadLetterBody() throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(QueueSettings.DEFAULT_URI);
-    try (Connection connection = factory.newConnection();
-        Channel channel = connection.createChannel()) {
-      GetResponse response = channel.basicGet(names.deadLetterQueue(), true);
-      assertThat(response).isNotNull();
-      return new String(response.getBody(), StandardCharsets.UTF_8);
-    }
+    return TestQueues.onChannel(
+        channel -> {
+          GetResponse response = channel.basicGet(names.deadLetterQueue(), true);
+          assertThat(response).isNotNull();
+          return new String(response.getBody(), StandardCharsets.UTF_8);
+        });
   }
 }

@@ -20,6 +20,7 @@ import dev.pipewright.pipeline.orchestrator.Orchestrator;
 import dev.pipewright.pipeline.orchestrator.StoreFailures;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.queue.BuildConsumer;
+import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.Outcome;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueSettings;
@@ -27,6 +28,7 @@ import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.LogRepository;
+import dev.pipewright.store.OutboxRepository;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -43,8 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker: consumes build ids, claims builds under a lease, runs them through the orchestrator
- * and a job runner, and reaps builds whose worker vanished. Any number of workers may share one
- * database and broker; the guarded claim makes each build run in exactly one of them.
+ * and a job runner, reaps builds whose worker vanished and relays the outbox to the queue (as the
+ * entry API does), so requeued builds go out while no entry API runs. Any number of workers may
+ * share one database and broker; the guarded claim makes each build run in exactly one of them.
  *
  * <pre>{@code
  * try (PipelineService worker = new PipelineService(WorkerConfig.from(config))) {
@@ -73,6 +76,9 @@ public final class PipelineService implements AutoCloseable {
 
   /** The most of the grace period kept for closing connections after the builds were waited for. */
   static final Duration CLOSE_RESERVE = Duration.ofSeconds(2);
+
+  /** Outbox rows per broker round trip: mostly requeues here, which come a few at a time. */
+  static final int RELAY_BATCH = 50;
 
   private final WorkerConfig config;
   private final Function<LogSink, JobRunner> runners;
@@ -180,9 +186,9 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /**
-   * Opens (and migrates) the database, connects to the broker and starts consuming and reaping; in
-   * Kubernetes mode also the runner's informers and the PipelineRun operator. What was started is
-   * stopped again when a later step fails.
+   * Opens (and migrates) the database, connects to the broker and starts relaying, consuming and
+   * reaping; in Kubernetes mode also the runner's informers and the PipelineRun operator. What was
+   * started is stopped again when a later step fails.
    *
    * @throws dev.pipewright.models.CiException TRANSIENT when PostgreSQL or RabbitMQ is down
    */
@@ -238,10 +244,17 @@ public final class PipelineService implements AutoCloseable {
     metrics.runningBuilds(() -> loops.running().size());
     metrics.runningJobs(orchestrator::activeJobs);
     slots = new Semaphore(config.concurrentBuilds());
-    Reaper reaper = new Reaper(builds, metrics).start(config.reaperPeriod());
-    shutdown.register("reaper", reaper::close);
     queue = connectQueue();
     shutdown.register("rabbitmq", queue::close);
+    // The entry API's relay may not be running (scaled to zero, restarting, or a workers-only
+    // deployment): without this one, builds this worker's reaper requeues would never go out.
+    OutboxRelay relay =
+        new OutboxRelay(
+            new OutboxRepository(database.dsl()), queue.publisher(), RELAY_BATCH, metrics);
+    relay.start();
+    shutdown.register("outbox relay", relay::close);
+    Reaper reaper = new Reaper(builds, metrics, relay::wake).start(config.reaperPeriod());
+    shutdown.register("reaper", reaper::close);
     if (kubernetes != null) {
       String namespace = config.kubernetes().namespace();
       PipelineRunOperator operator =

@@ -3,6 +3,7 @@ package dev.pipewright.pipeline.worker;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.store.BuildRepository;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands back builds whose worker stopped renewing its lease: RUNNING → QUEUED plus an outbox row,
- * which the relay publishes; the next worker to claim it resumes where the old one stopped. Every
- * worker runs one; the guarded update makes concurrent reapers harmless.
+ * which an outbox relay publishes; the next worker to claim it resumes where the old one stopped.
+ * Every worker runs one next to its own relay, which a sweep wakes, so a requeued build goes out
+ * even while no entry API runs; the guarded update makes concurrent reapers harmless.
  */
 public final class Reaper implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
@@ -22,19 +24,22 @@ public final class Reaper implements Runnable, AutoCloseable {
 
   private final BuildRepository builds;
   private final PipewrightMetrics metrics;
+  private final Runnable onRequeued;
   private volatile boolean stopped;
   private ScheduledExecutorService scheduler;
 
   public Reaper(BuildRepository builds) {
-    this(builds, null);
+    this(builds, null, () -> {});
   }
 
   /**
    * @param metrics counts failed sweeps; null for none
+   * @param onRequeued told after a sweep that requeued builds (wakes the outbox relay)
    */
-  public Reaper(BuildRepository builds, PipewrightMetrics metrics) {
+  public Reaper(BuildRepository builds, PipewrightMetrics metrics, Runnable onRequeued) {
     this.builds = builds;
     this.metrics = metrics;
+    this.onRequeued = Objects.requireNonNull(onRequeued, "onRequeued");
   }
 
   /** Sweeps every {@code period}, the first time after one period, until {@link #close}. */
@@ -60,6 +65,9 @@ public final class Reaper implements Runnable, AutoCloseable {
         LOG.info("requeued build {}: its worker's lease expired", id);
         requeued++;
       }
+    }
+    if (requeued > 0) {
+      onRequeued.run();
     }
     return requeued;
   }

@@ -7,8 +7,13 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.NewBuild;
+import dev.pipewright.store.OutboxEntry;
+import dev.pipewright.store.OutboxKind;
+import dev.pipewright.store.OutboxRepository;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,18 +50,35 @@ class ReaperIT {
   }
 
   @Test
-  void aStartedReaperRequeuesExpiredLeases() throws Exception {
+  void aStartedReaperRequeuesExpiredLeasesAndWakesTheRelay() throws Exception {
     UUID id = expiredBuild();
-    try (Reaper reaper = new Reaper(builds).start(Duration.ofMillis(20))) {
+    AtomicInteger wakes = new AtomicInteger();
+    try (Reaper reaper = new Reaper(builds, null, wakes::incrementAndGet)) {
+      reaper.start(Duration.ofMillis(20));
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> builds.find(id).orElseThrow().status() == BuildStatus.QUEUED);
+      await().atMost(Duration.ofSeconds(10)).until(() -> wakes.get() > 0);
+      // Sweeps that requeue nothing wake nobody.
+      assertThat(reaper.sweep()).isZero();
     }
+    assertThat(wakes).hasValue(1);
+    List<OutboxKind> rows =
+        new OutboxRepository(database.dsl())
+            .claimBatch(
+                10,
+                batch ->
+                    batch.entries().stream()
+                        .filter(e -> e.buildId().equals(id))
+                        .map(OutboxEntry::kind)
+                        .toList());
+    assertThat(rows).contains(OutboxKind.REQUEUE);
   }
 
   @Test
   void aClosedReaperStopsSweepingAndLeavesExpiredLeasesAlone() throws Exception {
-    Reaper reaper = new Reaper(builds).start(Duration.ofMillis(20));
+    AtomicInteger wakes = new AtomicInteger();
+    Reaper reaper = new Reaper(builds, null, wakes::incrementAndGet).start(Duration.ofMillis(20));
     reaper.close();
     UUID id = expiredBuild();
 
@@ -64,5 +86,6 @@ class ReaperIT {
     reaper.run();
 
     assertThat(builds.find(id).orElseThrow().status()).isEqualTo(BuildStatus.RUNNING);
+    assertThat(wakes).hasValue(0);
   }
 }

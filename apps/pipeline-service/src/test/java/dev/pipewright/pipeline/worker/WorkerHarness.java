@@ -3,8 +3,10 @@ package dev.pipewright.pipeline.worker;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.queue.BuildMessage;
 import dev.pipewright.queue.BuildPublisher;
+import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
@@ -26,8 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * One throw-away installation for an integration test: its own database on the machine's
- * PostgreSQL, its own queue prefix on the machine's RabbitMQ, its own workspace root, and the
- * outbox relay of the entry API reduced to one call.
+ * PostgreSQL, its own queue prefix on the machine's RabbitMQ, its own workspace root, and an outbox
+ * relay (the entry API's) that runs only when a test calls it.
  */
 final class WorkerHarness implements AutoCloseable {
   static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
@@ -39,8 +41,9 @@ final class WorkerHarness implements AutoCloseable {
   final BuildRepository builds;
   final LogRepository logs;
   final QueueClient queue;
+  private final PipewrightMetrics metrics;
   private final BuildPublisher publisher;
-  private final OutboxRepository outbox;
+  private final OutboxRelay relay;
   private final List<PipelineService> workers = new ArrayList<>();
 
   WorkerHarness() throws Exception {
@@ -53,8 +56,9 @@ final class WorkerHarness implements AutoCloseable {
     logs = new LogRepository(database.dsl());
     queue = QueueClient.create(QueueSettings.of(QueueSettings.DEFAULT_URI, names));
     queue.declareTopology();
+    metrics = PipewrightMetrics.prometheus();
     publisher = queue.publisher();
-    outbox = new OutboxRepository(database.dsl());
+    relay = new OutboxRelay(new OutboxRepository(database.dsl()), publisher, 50, metrics);
   }
 
   WorkerConfig config(String workerId) {
@@ -101,39 +105,52 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   /**
-   * Publishes every due outbox row, as the entry API's relay does; tests call it where the relay
-   * would run (after a create, while waiting for a requeued build).
+   * Publishes up to 50 due outbox rows, as the entry API's relay does after a create; a started
+   * worker's own relay may have taken them first.
    */
   int relayOnce() {
-    return outbox.claimBatch(
-        50,
-        batch -> {
-          if (batch.isEmpty()) {
-            return 0;
-          }
-          publisher.publish(
-              batch.entries().stream()
-                  .map(e -> new BuildMessage("outbox-" + e.id(), e.buildId().toString()))
-                  .toList());
-          return batch.completeAll();
-        });
+    return relay.relayOnce();
+  }
+
+  /**
+   * Empties the build queue, as a worker that consumed every waiting message would; returns how
+   * many.
+   */
+  int takeAllBuildMessages() throws Exception {
+    return onChannel(channel -> channel.queuePurge(names.buildQueue()).getMessageCount());
   }
 
   @Override
   public void close() throws Exception {
     workers.forEach(PipelineService::close);
+    relay.close();
     publisher.close();
+    metrics.close();
     queue.close();
     database.close();
     Database.dropIfExists(databaseUrl, "postgres", "");
+    onChannel(
+        channel -> {
+          for (String q :
+              List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
+            channel.queueDelete(q);
+          }
+          channel.exchangeDelete(names.exchange());
+          return null;
+        });
+  }
+
+  private interface ChannelCall<T> {
+    T call(Channel channel) throws Exception;
+  }
+
+  /** On a connection of its own: the harness's client may be closed already. */
+  private static <T> T onChannel(ChannelCall<T> call) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(QueueSettings.DEFAULT_URI);
     try (Connection connection = factory.newConnection();
         Channel channel = connection.createChannel()) {
-      for (String q : List.of(names.buildQueue(), names.retryQueue(), names.deadLetterQueue())) {
-        channel.queueDelete(q);
-      }
-      channel.exchangeDelete(names.exchange());
+      return call.call(channel);
     }
   }
 }

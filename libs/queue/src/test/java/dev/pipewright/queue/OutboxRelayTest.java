@@ -1,8 +1,7 @@
-package dev.pipewright.entryapi;
+package dev.pipewright.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -21,13 +20,5 @@ class OutboxRelayTest {
   void backoffDoublesUpToTheCap() {
     assertThat(OutboxRelay.next(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(200));
     assertThat(OutboxRelay.next(OutboxRelay.MAX_BACKOFF)).isEqualTo(OutboxRelay.MAX_BACKOFF);
-  }
-
-  @Test
-  void onlyStoreFailuresCountAsDatabaseErrors() {
-    assertThat(PipelineServiceImpl.storeFailure(Status.Code.UNAVAILABLE)).isTrue();
-    assertThat(PipelineServiceImpl.storeFailure(Status.Code.INTERNAL)).isTrue();
-    assertThat(PipelineServiceImpl.storeFailure(Status.Code.NOT_FOUND)).isFalse();
-    assertThat(PipelineServiceImpl.storeFailure(Status.Code.INVALID_ARGUMENT)).isFalse();
   }
 }

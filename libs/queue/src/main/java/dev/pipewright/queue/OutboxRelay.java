@@ -1,9 +1,7 @@
-package dev.pipewright.entryapi;
+package dev.pipewright.queue;
 
 import dev.pipewright.models.CiException;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
-import dev.pipewright.queue.BuildMessage;
-import dev.pipewright.queue.BuildPublisher;
 import dev.pipewright.store.OutboxEntry;
 import dev.pipewright.store.OutboxKind;
 import dev.pipewright.store.OutboxRepository;
@@ -19,11 +17,16 @@ import org.slf4j.LoggerFactory;
  * QUEUED in the same transaction. A row is deleted only after the broker confirmed it, so a broker
  * or relay crash delays builds and may publish one twice, but never loses one.
  *
+ * <p>Every entry API and every worker runs one: new builds are written by the entry API, builds
+ * whose lease expired are requeued by a worker's reaper, and each kind must reach the queue while
+ * only the other kind of process is up. The rows' {@code FOR UPDATE SKIP LOCKED} claim keeps relays
+ * sharing a database from publishing one row twice.
+ *
  * <p>While rows flow it loops without pausing; when the outbox is empty it waits for {@link #wake}
- * (called after each insert) or the idle interval; when the broker or the database fails it backs
- * off exponentially up to {@link #MAX_BACKOFF}.
+ * (called after rows were written) or the idle interval; when the broker or the database fails it
+ * backs off exponentially up to {@link #MAX_BACKOFF}.
  */
-final class OutboxRelay implements AutoCloseable {
+public final class OutboxRelay implements AutoCloseable {
   static final Duration IDLE_POLL = Duration.ofMillis(500);
   static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
@@ -39,7 +42,10 @@ final class OutboxRelay implements AutoCloseable {
   private boolean woken;
   private volatile boolean running = true;
 
-  OutboxRelay(
+  /**
+   * @param batchSize rows published (and confirmed) per broker round trip
+   */
+  public OutboxRelay(
       OutboxRepository outbox, BuildPublisher publisher, int batchSize, PipewrightMetrics metrics) {
     this.outbox = outbox;
     this.publisher = publisher;
@@ -48,12 +54,13 @@ final class OutboxRelay implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("outbox-relay").daemon().unstarted(this::run);
   }
 
-  void start() {
+  /** Starts relaying on its own thread until {@link #close}. */
+  public void start() {
     thread.start();
   }
 
   /** New rows are waiting: relay them now rather than at the next poll. */
-  void wake() {
+  public void wake() {
     synchronized (signal) {
       woken = true;
       signal.notifyAll();
@@ -66,7 +73,7 @@ final class OutboxRelay implements AutoCloseable {
    * @return rows published
    * @throws CiException when the broker or the database failed; the rows stay in the outbox
    */
-  int relayOnce() {
+  public int relayOnce() {
     Relayed relayed;
     try {
       relayed = claimAndPublish();
@@ -146,7 +153,8 @@ final class OutboxRelay implements AutoCloseable {
         }
         if (!failing) {
           log.warn(
-              "Outbox relay failing, builds stay PENDING until it recovers: {}", e.getMessage());
+              "Outbox relay failing, builds wait in the outbox until it recovers: {}",
+              e.getMessage());
           failing = true;
         }
         pause(backoff, false);
