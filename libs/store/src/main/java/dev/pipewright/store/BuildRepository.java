@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.UpdateConditionStep;
 import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 import org.jooq.types.DayToSecond;
@@ -141,15 +142,24 @@ public final class BuildRepository {
    * Finishes a build only while {@code owner} still holds its lease: a worker whose lease expired
    * (and whose build another worker may have taken over) cannot overwrite the outcome.
    */
-  public boolean finish(UUID id, String owner, BuildStatus to, ErrorCode code, String message) {
+  public Optional<RunTimes> finish(
+      UUID id, String owner, BuildStatus to, ErrorCode code, String message) {
     if (!to.terminal()) {
       throw new IllegalArgumentException(to + " is not a terminal status");
     }
     return StoreErrors.call(
-        () -> guarded(dsl, id, to, code, message, BUILDS.LEASE_OWNER.eq(owner)) == 1);
+        () ->
+            guardedUpdate(dsl, id, to, code, message, BUILDS.LEASE_OWNER.eq(owner))
+                .returningResult(BUILDS.STARTED_AT, BUILDS.FINISHED_AT)
+                .fetchOptional(r -> RunTimes.of(r.value1(), r.value2())));
   }
 
   private static int guarded(
+      DSLContext ctx, UUID id, BuildStatus to, ErrorCode code, String message, Condition extra) {
+    return guardedUpdate(ctx, id, to, code, message, extra).execute();
+  }
+
+  private static UpdateConditionStep<BuildsRecord> guardedUpdate(
       DSLContext ctx, UUID id, BuildStatus to, ErrorCode code, String message, Condition extra) {
     UpdateSetMoreStep<BuildsRecord> update = ctx.update(BUILDS).set(BUILDS.STATUS, to.name());
     switch (to) {
@@ -171,8 +181,7 @@ public final class BuildRepository {
     return update
         .where(BUILDS.ID.eq(id))
         .and(BUILDS.STATUS.in(names(BuildStatus.TRANSITIONS.sourcesOf(to))))
-        .and(extra)
-        .execute();
+        .and(extra);
   }
 
   /**

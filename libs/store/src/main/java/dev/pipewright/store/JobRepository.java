@@ -66,7 +66,11 @@ public final class JobRepository {
     return true;
   }
 
-  /** Locking the build makes two writers of one build's plan take turns. */
+  /**
+   * Locking the build makes two writers of one build's plan take turns. What the lock protects is
+   * read by a later statement: under READ COMMITTED a subquery of the locking one would still see
+   * the snapshot from before the wait.
+   */
   private static void lockBuild(DSLContext tx, UUID buildId) {
     tx.select(BUILDS.ID)
         .from(BUILDS)
@@ -225,7 +229,7 @@ public final class JobRepository {
     return StoreErrors.call(() -> Rows.jobs(dsl, BUILD_JOBS.ID.eq(jobRowId)).stream().findFirst());
   }
 
-  public boolean transitionJob(UUID jobRowId, JobStatus to) {
+  public Optional<RunTimes> transitionJob(UUID jobRowId, JobStatus to) {
     return transitionJob(jobRowId, to, null, null, null);
   }
 
@@ -234,17 +238,25 @@ public final class JobRepository {
    * leaving PENDING counts an attempt. A job moved to CANCELLED or SKIPPED takes its unfinished
    * steps along. Null {@code code}, {@code message} and {@code outputs} leave those unchanged.
    *
-   * @return false when the job is unknown or the move is illegal from its current status
+   * @return the job's times after the move; empty when the job is unknown or the move is illegal
+   *     from its current status
    */
-  public boolean transitionJob(
+  public Optional<RunTimes> transitionJob(
       UUID jobRowId, JobStatus to, ErrorCode code, String message, Map<String, String> outputs) {
     if (to == JobStatus.CANCELLED || to == JobStatus.SKIPPED) {
       return StoreErrors.call(
           () ->
               dsl.transactionResult(
-                  cfg ->
-                      JobCascade.close(cfg.dsl(), BUILD_JOBS.ID.eq(jobRowId), to, code, message)
-                          == 1));
+                  cfg -> {
+                    DSLContext tx = cfg.dsl();
+                    if (JobCascade.close(tx, BUILD_JOBS.ID.eq(jobRowId), to, code, message) != 1) {
+                      return Optional.<RunTimes>empty();
+                    }
+                    return tx.select(BUILD_JOBS.STARTED_AT, BUILD_JOBS.FINISHED_AT)
+                        .from(BUILD_JOBS)
+                        .where(BUILD_JOBS.ID.eq(jobRowId))
+                        .fetchOptional(r -> RunTimes.of(r.value1(), r.value2()));
+                  }));
     }
     UpdateSetMoreStep<BuildJobsRecord> update =
         dsl.update(BUILD_JOBS)
@@ -268,10 +280,10 @@ public final class JobRepository {
     return StoreErrors.call(
         () ->
             update
-                    .where(BUILD_JOBS.ID.eq(jobRowId))
-                    .and(BUILD_JOBS.STATUS.in(names(JobStatus.TRANSITIONS.sourcesOf(to))))
-                    .execute()
-                == 1);
+                .where(BUILD_JOBS.ID.eq(jobRowId))
+                .and(BUILD_JOBS.STATUS.in(names(JobStatus.TRANSITIONS.sourcesOf(to))))
+                .returningResult(BUILD_JOBS.STARTED_AT, BUILD_JOBS.FINISHED_AT)
+                .fetchOptional(r -> RunTimes.of(r.value1(), r.value2())));
   }
 
   /**
@@ -292,13 +304,47 @@ public final class JobRepository {
    * Moves step {@code number} (1-based) of a job to {@code to} if legal from its current status,
    * stamping start/finish times and recording the non-null parts of {@code result}.
    *
-   * @return false when the step is unknown or the move is illegal from its current status
+   * @return the step's times after the move; empty when the step is unknown or the move is illegal
+   *     from its current status
    */
-  public boolean transitionStep(UUID jobRowId, int number, StepStatus to, StepResult result) {
+  public Optional<RunTimes> transitionStep(
+      UUID jobRowId, int number, StepStatus to, StepResult result) {
+    return moveStep(
+        jobRowId,
+        number,
+        to,
+        result,
+        StepStatus.TRANSITIONS.sourcesOf(to),
+        to == StepStatus.RUNNING);
+  }
+
+  /**
+   * Ends a step that ran (SUCCEEDED or FAILED) in one update: from RUNNING, or from PENDING as if
+   * it had passed through RUNNING, for a step whose start was never recorded (a lost callback).
+   *
+   * @return the step's times after the move; empty when the step is unknown or already finished
+   */
+  public Optional<RunTimes> finishStep(
+      UUID jobRowId, int number, StepStatus to, StepResult result) {
+    if (to != StepStatus.SUCCEEDED && to != StepStatus.FAILED) {
+      throw new IllegalArgumentException(to + " is not the end of a step that ran");
+    }
+    Set<StepStatus> sources = EnumSet.copyOf(StepStatus.TRANSITIONS.sourcesOf(to));
+    sources.addAll(StepStatus.TRANSITIONS.sourcesOf(StepStatus.RUNNING));
+    return moveStep(jobRowId, number, to, result, sources, true);
+  }
+
+  private Optional<RunTimes> moveStep(
+      UUID jobRowId,
+      int number,
+      StepStatus to,
+      StepResult result,
+      Set<StepStatus> sources,
+      boolean stampStart) {
     StepResult r = result == null ? StepResult.NONE : result;
     UpdateSetMoreStep<BuildJobStepsRecord> update =
         dsl.update(BUILD_JOB_STEPS).set(BUILD_JOB_STEPS.STATUS, to.name());
-    if (to == StepStatus.RUNNING) {
+    if (stampStart) {
       update.set(BUILD_JOB_STEPS.STARTED_AT, DSL.coalesce(BUILD_JOB_STEPS.STARTED_AT, NOW));
     }
     if (to.terminal()) {
@@ -324,11 +370,11 @@ public final class JobRepository {
     return StoreErrors.call(
         () ->
             update
-                    .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
-                    .and(BUILD_JOB_STEPS.NUMBER.eq(number))
-                    .and(BUILD_JOB_STEPS.STATUS.in(names(StepStatus.TRANSITIONS.sourcesOf(to))))
-                    .execute()
-                == 1);
+                .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
+                .and(BUILD_JOB_STEPS.NUMBER.eq(number))
+                .and(BUILD_JOB_STEPS.STATUS.in(names(sources)))
+                .returningResult(BUILD_JOB_STEPS.STARTED_AT, BUILD_JOB_STEPS.FINISHED_AT)
+                .fetchOptional(row -> RunTimes.of(row.value1(), row.value2())));
   }
 
   /**

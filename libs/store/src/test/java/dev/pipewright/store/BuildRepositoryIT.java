@@ -250,9 +250,11 @@ class BuildRepositoryIT {
     assertThat(get(id).attempt()).isEqualTo(2);
     assertThat(builds.finish(id, "worker-a", BuildStatus.SUCCEEDED, null, null))
         .as("the old owner lost the build")
-        .isFalse();
-    assertThat(builds.finish(id, "worker-b", BuildStatus.SUCCEEDED, null, null)).isTrue();
+        .isEmpty();
+    RunTimes times = builds.finish(id, "worker-b", BuildStatus.SUCCEEDED, null, null).orElseThrow();
     assertThat(get(id).status()).isEqualTo(BuildStatus.SUCCEEDED);
+    assertThat(times).isEqualTo(new RunTimes(get(id).startedAt(), get(id).finishedAt()));
+    assertThat(times.finishedAt()).isNotNull();
   }
 
   @Test

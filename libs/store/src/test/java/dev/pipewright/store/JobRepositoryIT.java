@@ -133,7 +133,7 @@ class JobRepositoryIT {
           .where(BUILD_JOBS.ID.eq(job.id()))
           .execute();
 
-      assertThat(jobs.transitionJob(job.id(), to))
+      assertThat(jobs.transitionJob(job.id(), to).isPresent())
           .as("%s -> %s", from, to)
           .isEqualTo(JobStatus.TRANSITIONS.allowed(from, to));
     }
@@ -146,27 +146,27 @@ class JobRepositoryIT {
     UUID buildJob = job(buildId, "build").id();
 
     assertThat(jobs.assignRunner(buildJob, "pw-abc-build")).isTrue();
-    assertThat(jobs.transitionJob(buildJob, JobStatus.QUEUED)).isTrue();
-    assertThat(jobs.transitionJob(buildJob, JobStatus.RUNNING)).isTrue();
+    assertThat(jobs.transitionJob(buildJob, JobStatus.QUEUED)).isPresent();
+    assertThat(jobs.transitionJob(buildJob, JobStatus.RUNNING)).isPresent();
     assertThat(jobs.transitionStep(buildJob, 2, StepStatus.SUCCEEDED, StepResult.NONE))
         .as("PENDING -> SUCCEEDED")
-        .isFalse();
-    assertThat(jobs.transitionStep(buildJob, 1, StepStatus.RUNNING, null)).isTrue();
+        .isEmpty();
+    assertThat(jobs.transitionStep(buildJob, 1, StepStatus.RUNNING, null)).isPresent();
     assertThat(
             jobs.transitionStep(
                 buildJob,
                 1,
                 StepStatus.SUCCEEDED,
                 StepResult.exited(0, "success", "success", Map.of("sha", "abc"))))
-        .isTrue();
-    assertThat(jobs.transitionStep(buildJob, 2, StepStatus.RUNNING, null)).isTrue();
+        .isPresent();
+    assertThat(jobs.transitionStep(buildJob, 2, StepStatus.RUNNING, null)).isPresent();
     assertThat(
             jobs.transitionStep(
                 buildJob, 2, StepStatus.FAILED, StepResult.exited(2, "failure", "failure", null)))
-        .isTrue();
+        .isPresent();
     assertThat(jobs.transitionStep(buildJob, 3, StepStatus.RUNNING, null))
         .as("no step 3")
-        .isFalse();
+        .isEmpty();
     assertThat(
             jobs.transitionJob(
                 buildJob,
@@ -174,7 +174,7 @@ class JobRepositoryIT {
                 ErrorCode.PERMANENT,
                 "step 2 exited 2",
                 Map.of("artifact", "app.jar")))
-        .isTrue();
+        .isPresent();
     assertThat(jobs.assignRunner(buildJob, "other")).as("finished").isFalse();
 
     JobView done = jobs.job(buildJob).orElseThrow();
@@ -196,11 +196,52 @@ class JobRepositoryIT {
   }
 
   @Test
+  void movesReturnTheStoredTimesAndAStepThatRanMayEndStraightFromPending() {
+    UUID buildId = runningBuild();
+    jobs.createPlan(buildId, PLAN);
+    UUID buildJob = job(buildId, "build").id();
+
+    assertThat(jobs.transitionJob(buildJob, JobStatus.QUEUED)).contains(new RunTimes(null, null));
+    RunTimes running = jobs.transitionJob(buildJob, JobStatus.RUNNING).orElseThrow();
+    assertThat(running.startedAt()).isNotNull();
+    assertThat(running.finishedAt()).isNull();
+    assertThat(running.ran()).isZero();
+
+    RunTimes first =
+        jobs.finishStep(buildJob, 1, StepStatus.SUCCEEDED, StepResult.NONE).orElseThrow();
+    assertThat(first.startedAt()).as("passed through RUNNING").isNotNull();
+    assertThat(first.finishedAt()).isNotNull();
+    assertThat(jobs.finishStep(buildJob, 1, StepStatus.FAILED, StepResult.NONE))
+        .as("already finished")
+        .isEmpty();
+    RunTimes second = jobs.transitionStep(buildJob, 2, StepStatus.RUNNING, null).orElseThrow();
+    assertThat(jobs.finishStep(buildJob, 2, StepStatus.FAILED, StepResult.NONE))
+        .get()
+        .extracting(RunTimes::startedAt)
+        .as("the recorded start is kept")
+        .isEqualTo(second.startedAt());
+    assertThatThrownBy(() -> jobs.finishStep(buildJob, 2, StepStatus.SKIPPED, null))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    RunTimes done = jobs.transitionJob(buildJob, JobStatus.FAILED).orElseThrow();
+    JobView stored = jobs.job(buildJob).orElseThrow();
+    assertThat(done).isEqualTo(new RunTimes(stored.startedAt(), stored.finishedAt()));
+    assertThat(stored.steps())
+        .extracting(StepView::status)
+        .containsExactly(StepStatus.SUCCEEDED, StepStatus.FAILED);
+
+    UUID testJob = job(buildId, "test.1").id();
+    assertThat(jobs.transitionJob(testJob, JobStatus.SKIPPED))
+        .as("never started: no times")
+        .contains(new RunTimes(null, null));
+  }
+
+  @Test
   void skippingAndCancellingTakeTheStepsAlong() {
     UUID buildId = runningBuild();
     UUID buildJob = planAndStartFirstStep(buildId);
 
-    assertThat(jobs.transitionJob(job(buildId, "deploy").id(), JobStatus.SKIPPED)).isTrue();
+    assertThat(jobs.transitionJob(job(buildId, "deploy").id(), JobStatus.SKIPPED)).isPresent();
     assertThat(job(buildId, "deploy").steps())
         .allSatisfy(s -> assertThat(s.status()).isEqualTo(StepStatus.SKIPPED));
 

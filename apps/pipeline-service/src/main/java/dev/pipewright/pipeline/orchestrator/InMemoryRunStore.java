@@ -193,7 +193,10 @@ public final class InMemoryRunStore implements RunStore, LogSink {
       return false;
     }
     StepRow step = steps.get(number - 1);
-    if (!StepStatus.TRANSITIONS.allowed(step.status(), to)) {
+    boolean ranWithoutStart =
+        step.status() == StepStatus.PENDING
+            && (to == StepStatus.SUCCEEDED || to == StepStatus.FAILED);
+    if (!ranWithoutStart && !StepStatus.TRANSITIONS.allowed(step.status(), to)) {
       return false;
     }
     steps.set(number - 1, new StepRow(number, step.name(), to, result));

@@ -242,7 +242,7 @@ public final class Orchestrator {
       JobRef ref = new JobRef(build.id(), row.key());
       JobSnapshot snapshot = runner.status(ref);
       if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
-        snapshot = runner.attach(jobRun(row, row.attempt(), needsOf(row)), observer());
+        snapshot = runner.attach(jobRun(row, row.attempt(), needsOf(row), true), observer());
       }
       return switch (snapshot.phase()) {
         case QUEUED -> Observation.of(JobStatus.QUEUED);
@@ -261,7 +261,8 @@ public final class Orchestrator {
       switch (action) {
         case Action.Start start -> {
           if (store.moveJob(build.id(), start.key(), JobStatus.QUEUED, null, null, null)) {
-            startOnRunner(rows.get(start.key()), start.attempt(), start.needs());
+            // A job leaving PENDING has never run, so it has no log to continue.
+            startOnRunner(rows.get(start.key()), start.attempt(), start.needs(), false);
           }
         }
         case Action.Restart restart -> {
@@ -271,7 +272,7 @@ public final class Orchestrator {
               restart.key(),
               restart.attempt());
           if (store.restartJob(build.id(), restart.key(), restart.attempt())) {
-            startOnRunner(rows.get(restart.key()), restart.attempt(), restart.needs());
+            startOnRunner(rows.get(restart.key()), restart.attempt(), restart.needs(), true);
           }
         }
         case Action.Record record -> {
@@ -306,9 +307,12 @@ public final class Orchestrator {
     }
 
     private void startOnRunner(
-        InstanceState row, int attempt, Map<String, JobConditionContext.NeedResult> needs) {
+        InstanceState row,
+        int attempt,
+        Map<String, JobConditionContext.NeedResult> needs,
+        boolean mayHaveLogs) {
       try {
-        runner.start(jobRun(row, attempt, toRunnerNeeds(needs)), observer());
+        runner.start(jobRun(row, attempt, toRunnerNeeds(needs), mayHaveLogs), observer());
       } catch (CiException e) {
         // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
         LOG.warn("build {}: runner refused job {}: {}", build.id(), row.key(), e.getMessage());
@@ -344,7 +348,12 @@ public final class Orchestrator {
       return needs;
     }
 
-    private JobRun jobRun(InstanceState row, int attempt, Map<String, NeedResult> needs) {
+    /**
+     * @param mayHaveLogs whether an earlier attempt may have stored log chunks, whose sequence
+     *     numbers the run continues
+     */
+    private JobRun jobRun(
+        InstanceState row, int attempt, Map<String, NeedResult> needs, boolean mayHaveLogs) {
       JobSpec job = workflow.spec().job(row.jobId());
       List<InstanceState> siblings =
           rows.values().stream().filter(r -> r.jobId().equals(row.jobId())).toList();
@@ -364,7 +373,7 @@ public final class Orchestrator {
           .vars(build.vars())
           .secrets(build.secrets())
           .repository(build.repository())
-          .logCursors(store.logCursors(build.id(), row.key()))
+          .logCursors(mayHaveLogs ? store.logCursors(build.id(), row.key()) : Map.of())
           .build();
     }
 
@@ -436,12 +445,8 @@ public final class Orchestrator {
 
     @Override
     public void jobStarted(JobRef job) {
-      handle(
-          job,
-          () -> {
-            store.moveJob(buildId, job.jobKey(), JobStatus.RUNNING, null, null, null);
-            changed.accept(buildId);
-          });
+      // No pass: QUEUED and RUNNING count alike in every decision, so there is nothing new to do.
+      handle(job, () -> store.moveJob(buildId, job.jobKey(), JobStatus.RUNNING, null, null, null));
     }
 
     @Override
@@ -452,15 +457,7 @@ public final class Orchestrator {
 
     @Override
     public void stepFinished(JobRef job, int stepNumber, StepResult result) {
-      handle(
-          job,
-          () -> {
-            if (result.status() == StepStatus.SUCCEEDED || result.status() == StepStatus.FAILED) {
-              // A step whose start callback was lost still has to pass through RUNNING.
-              store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null);
-            }
-            store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result);
-          });
+      handle(job, () -> store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result));
     }
 
     @Override

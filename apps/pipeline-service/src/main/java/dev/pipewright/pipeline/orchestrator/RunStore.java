@@ -47,7 +47,11 @@ public interface RunStore {
   /** Moves an unfinished job to CANCELLED or SKIPPED together with its unfinished steps. */
   boolean closeJob(String buildId, String key, JobStatus target, ErrorCode code, String message);
 
-  /** A guarded step move; {@code result} (may be null) carries exit code, outcome and outputs. */
+  /**
+   * A guarded step move; {@code result} (may be null) carries exit code, outcome and outputs. A
+   * step that ran (SUCCEEDED or FAILED) may end straight from PENDING, as if through RUNNING: its
+   * start callback may have been lost.
+   */
   boolean moveStep(String buildId, String key, int number, StepStatus to, StepResult result);
 
   /** RUNNING → a terminal state, guarded. */

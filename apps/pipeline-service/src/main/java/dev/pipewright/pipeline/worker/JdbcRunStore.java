@@ -17,6 +17,7 @@ import dev.pipewright.store.JobRepository;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.NewStep;
+import dev.pipewright.store.RunTimes;
 import dev.pipewright.store.StepView;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
@@ -143,11 +145,16 @@ public final class JdbcRunStore implements RunStore {
       return false;
     }
     if (metrics == null || !to.terminal()) {
-      return jobs.transitionJob(id, to, code, message, outputs);
+      return jobs.transitionJob(id, to, code, message, outputs).isPresent();
     }
-    // Read before and after: the move also closes the job's unfinished steps, which count too.
+    if (to != JobStatus.CANCELLED && to != JobStatus.SKIPPED) {
+      Optional<RunTimes> moved = jobs.transitionJob(id, to, code, message, outputs);
+      moved.ifPresent(t -> metrics.jobFinished(to, t.ran()));
+      return moved.isPresent();
+    }
+    // Read before and after: closing the job also closes its unfinished steps, which count too.
     Map<Integer, StepStatus> before = stepStatuses(jobs.job(id).orElse(null));
-    if (!jobs.transitionJob(id, to, code, message, outputs)) {
+    if (jobs.transitionJob(id, to, code, message, outputs).isEmpty()) {
       return false;
     }
     jobs.job(id).ifPresent(after -> recordJob(after, before));
@@ -172,12 +179,8 @@ public final class JdbcRunStore implements RunStore {
     }
   }
 
-  /** Run time from the stored timestamps; zero for what never started. */
-  static Duration ran(Instant started, Instant finished) {
-    if (started == null || finished == null || finished.isBefore(started)) {
-      return Duration.ZERO;
-    }
-    return Duration.between(started, finished);
+  private static Duration ran(Instant started, Instant finished) {
+    return new RunTimes(started, finished).ran();
   }
 
   @Override
@@ -209,31 +212,24 @@ public final class JdbcRunStore implements RunStore {
                 result.errorCode(),
                 result.errorMessage(),
                 result.outputs());
-    if (!jobs.transitionStep(id, number, to, stored)) {
-      return false;
-    }
+    Optional<RunTimes> moved =
+        to == StepStatus.SUCCEEDED || to == StepStatus.FAILED
+            ? jobs.finishStep(id, number, to, stored)
+            : jobs.transitionStep(id, number, to, stored);
     if (metrics != null && to.terminal()) {
-      jobs.job(id).stream()
-          .flatMap(j -> j.steps().stream())
-          .filter(s -> s.number() == number)
-          .findFirst()
-          .ifPresent(s -> metrics.stepFinished(to, ran(s.startedAt(), s.finishedAt())));
+      moved.ifPresent(t -> metrics.stepFinished(to, t.ran()));
     }
-    return true;
+    return moved.isPresent();
   }
 
   @Override
   public boolean finishBuild(String buildId, BuildStatus status, ErrorCode code, String message) {
-    UUID id = UUID.fromString(buildId);
-    if (!builds.finish(id, owner, status, code, message)) {
-      return false;
-    }
+    Optional<RunTimes> finished =
+        builds.finish(UUID.fromString(buildId), owner, status, code, message);
     if (metrics != null) {
-      builds
-          .findRow(id)
-          .ifPresent(b -> metrics.buildFinished(status, ran(b.startedAt(), b.finishedAt())));
+      finished.ifPresent(t -> metrics.buildFinished(status, t.ran()));
     }
-    return true;
+    return finished.isPresent();
   }
 
   @Override
