@@ -29,8 +29,6 @@ final class StepProcess {
   static final int MAX_LINE_CHARS = 1 << 20;
 
   private static final Optional<Path> SETSID = Executables.onWorkerPath("setsid");
-  private static final String KILL =
-      Executables.onWorkerPath("kill").map(Path::toString).orElse("kill");
 
   private final Process process;
   private final boolean ownGroup;
@@ -128,23 +126,7 @@ final class StepProcess {
 
   /** Sends a signal to a whole process group; a group that is already gone is fine. */
   static void signalGroup(long pgid, String signal) {
-    if (!ProcessGroups.mayHaveMembers(pgid)) {
-      return;
-    }
-    try {
-      Process kill =
-          new ProcessBuilder(KILL, "-s", signal, "--", "-" + pgid)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!kill.waitFor(5, TimeUnit.SECONDS)) {
-        kill.destroyForcibly();
-      }
-    } catch (IOException e) {
-      log.warn("could not signal process group {}: {}", pgid, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    GroupSignals.SHARED.signal(pgid, signal);
   }
 
   private void readLines(InputStream in) {

@@ -1,0 +1,103 @@
+package dev.pipewright.executor.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends signals to process groups. Java cannot signal a group, and starting {@code kill} for every
+ * step's group at the end of its job cost several milliseconds of CPU, as much as the trivial step
+ * itself; so one long-lived bash per worker does it with its builtin {@code kill}, one line per
+ * signal, answering each line once it is sent. Where that shell is missing or dies, a {@code kill}
+ * process is started as before.
+ */
+final class GroupSignals {
+  private static final Logger log = LoggerFactory.getLogger(GroupSignals.class);
+
+  /** Answers every request, even one naming a group that is gone. */
+  private static final String LOOP =
+      "while read -r sig group; do kill -s \"$sig\" -- \"-$group\" 2>/dev/null; echo .; done";
+
+  private static final Optional<Path> BASH = Executables.onWorkerPath("bash");
+  private static final String KILL =
+      Executables.onWorkerPath("kill").map(Path::toString).orElse("kill");
+
+  static final GroupSignals SHARED = new GroupSignals();
+
+  private Process shell;
+  private Writer requests;
+  private BufferedReader answers;
+
+  GroupSignals() {}
+
+  /**
+   * Sends {@code signal} (a name such as TERM or KILL) to every process in group {@code pgid}; a
+   * group that is already gone is fine. Returns once the signal is sent.
+   */
+  synchronized void signal(long pgid, String signal) {
+    if (pgid <= 1) {
+      // kill -- -1 would reach every process the worker may signal.
+      throw new IllegalArgumentException("not a step's process group: " + pgid);
+    }
+    if (BASH.isPresent()) {
+      try {
+        if (shell == null || !shell.isAlive()) {
+          start(BASH.get());
+        }
+        requests.write(signal + " " + pgid + "\n");
+        requests.flush();
+        if (answers.readLine() != null) {
+          return;
+        }
+      } catch (IOException e) {
+        log.debug("signal shell failed: {}", e.toString());
+      }
+      stop();
+    }
+    spawnKill(pgid, signal);
+  }
+
+  /** Stops the shell; the next signal starts another. */
+  synchronized void stop() {
+    if (shell != null) {
+      shell.destroyForcibly();
+      shell = null;
+    }
+  }
+
+  private void start(Path bash) throws IOException {
+    shell =
+        new ProcessBuilder(bash.toString(), "--noprofile", "--norc", "-c", LOOP)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    requests = new OutputStreamWriter(shell.getOutputStream(), StandardCharsets.US_ASCII);
+    answers =
+        new BufferedReader(
+            new InputStreamReader(shell.getInputStream(), StandardCharsets.US_ASCII));
+  }
+
+  private static void spawnKill(long pgid, String signal) {
+    try {
+      Process kill =
+          new ProcessBuilder(KILL, "-s", signal, "--", "-" + pgid)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+      }
+    } catch (IOException e) {
+      log.warn("could not signal process group {}: {}", pgid, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
