@@ -42,8 +42,8 @@ public final class LogChunker implements AutoCloseable {
 
   private static final int CLOSE_ATTEMPTS = 3;
 
-  /** Writers run on virtual threads, one per stream only while it has chunks to store. */
-  private static final Executor VIRTUAL_THREADS =
+  /** The usual writer: a virtual thread per stream, only while it has chunks to store. */
+  public static final Executor VIRTUAL_THREADS =
       task -> Thread.ofVirtual().name("log-writer").start(task);
 
   private final LogSink sink;
@@ -76,19 +76,8 @@ public final class LogChunker implements AutoCloseable {
         masker,
         DEFAULT_MAX_CHARS,
         DEFAULT_MAX_DELAY,
-        System::nanoTime);
-  }
-
-  public LogChunker(
-      LogSink sink,
-      JobRef job,
-      int stepNumber,
-      long lastSeq,
-      SecretMasker masker,
-      int maxChars,
-      Duration maxDelay,
-      LongSupplier nanoClock) {
-    this(sink, job, stepNumber, lastSeq, masker, maxChars, maxDelay, nanoClock, VIRTUAL_THREADS);
+        System::nanoTime,
+        VIRTUAL_THREADS);
   }
 
   /**

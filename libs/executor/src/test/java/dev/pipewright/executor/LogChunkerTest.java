@@ -23,6 +23,20 @@ class LogChunkerTest {
         sink, job, 3, lastSeq, masker, maxChars, Duration.ofMillis(200), clock::get, Runnable::run);
   }
 
+  /** With the writer the runner uses: chunks are stored on another thread. */
+  private LogChunker onVirtualThreads(LogSink sink, int maxChars, Duration maxDelay) {
+    return new LogChunker(
+        sink,
+        job,
+        3,
+        0,
+        new SecretMasker(),
+        maxChars,
+        maxDelay,
+        clock::get,
+        LogChunker.VIRTUAL_THREADS);
+  }
+
   @Test
   void cutsBySizeWithConsecutiveSeqsAfterTheGivenOne() {
     LogChunker c = chunker(stored::add, 7, 10, new SecretMasker());
@@ -101,8 +115,7 @@ class LogChunkerTest {
           }
         };
     // Every line is a chunk; the default writer stores them on its own virtual thread.
-    LogChunker c =
-        new LogChunker(slow, job, 3, 0, new SecretMasker(), 1, Duration.ofMillis(200), clock::get);
+    LogChunker c = onVirtualThreads(slow, 1, Duration.ofMillis(200));
     int lines = LogChunker.MAX_PENDING * 2;
     Thread feeder =
         Thread.ofVirtual()
@@ -133,9 +146,7 @@ class LogChunkerTest {
   @Test
   void flushReturnsOnceTheLinesAreStored() {
     List<LogChunk> written = new CopyOnWriteArrayList<>();
-    LogChunker c =
-        new LogChunker(
-            written::add, job, 3, 0, new SecretMasker(), 1 << 20, Duration.ofHours(1), clock::get);
+    LogChunker c = onVirtualThreads(written::add, 1 << 20, Duration.ofHours(1));
     c.line("one");
     c.line("two");
     c.flush();

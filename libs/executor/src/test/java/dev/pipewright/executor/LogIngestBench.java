@@ -61,7 +61,8 @@ public final class LogIngestBench {
             masker,
             LogChunker.DEFAULT_MAX_CHARS,
             Duration.ofMillis(200),
-            System::nanoTime);
+            System::nanoTime,
+            LogChunker.VIRTUAL_THREADS);
     long bytes = 0;
     long lines = 0;
     var threads = java.lang.management.ManagementFactory.getThreadMXBean();

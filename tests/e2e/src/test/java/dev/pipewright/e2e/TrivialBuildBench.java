@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * Arguments: builds for the latency run (500), seconds of the throughput run (120), megabytes of
- * log output (1024).
+ * log output (1024), clients of the throughput run (64), and their GetBuild poll interval in ms
+ * (100).
  */
 public final class TrivialBuildBench {
   private static final PrintStream OUT = System.out;
@@ -69,6 +70,9 @@ public final class TrivialBuildBench {
     int builds = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 120;
     int megabytes = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
+    // Clients of the throughput run, and how often each polls GetBuild.
+    int clients = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+    long pollMillis = args.length > 4 ? Long.parseLong(args[4]) : 100;
     try (Installation pw = new Installation("bench")) {
       WorkerConfig c = pw.workerConfig("bench");
       WorkerConfig defaults = WorkerConfig.fromEnvironment(Map.of());
@@ -91,7 +95,7 @@ public final class TrivialBuildBench {
               c.shutdownGrace()));
       floor();
       latency(pw, builds);
-      throughput(pw, Duration.ofSeconds(seconds));
+      throughput(pw, Duration.ofSeconds(seconds), clients, pollMillis);
       logs(pw, megabytes);
     }
     System.exit(0);
@@ -177,12 +181,10 @@ public final class TrivialBuildBench {
     }
   }
 
-  private static void throughput(Installation pw, Duration length) throws InterruptedException {
-    int clients = 64;
-    // A waiting client polls about as often as the CLI does (200 ms): faster polling would measure
-    // GetBuild, not builds.
-    long pollMillis = 100;
+  private static void throughput(Installation pw, Duration length, int clients, long pollMillis)
+      throws InterruptedException {
     AtomicLong done = new AtomicLong();
+    long[] cpu0 = ProcessCpu.now();
     long end = System.nanoTime() + length.toNanos();
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     for (int i = 0; i < clients; i++) {
@@ -197,14 +199,18 @@ public final class TrivialBuildBench {
     }
     pool.shutdown();
     pool.awaitTermination(length.toSeconds() + 120, TimeUnit.SECONDS);
+    long[] cpu1 = ProcessCpu.now();
     OUT.printf(
         "sustained: %d trivial builds in %d s = %.1f builds/s (%d clients, each submits and polls"
-            + " GetBuild every %d ms until it ends)%n",
+            + " GetBuild every %d ms until it ends); CPU per build: this JVM (clients, entry API,"
+            + " worker) %.1f ms, step processes %.1f ms%n",
         done.get(),
         length.toSeconds(),
         done.get() / (double) length.toSeconds(),
         clients,
-        pollMillis);
+        pollMillis,
+        (cpu1[0] - cpu0[0]) / 1e6 / done.get(),
+        (cpu1[1] - cpu0[1]) / 1e6 / done.get());
   }
 
   private static void logs(Installation pw, int megabytes) {

@@ -353,7 +353,8 @@ final class LocalJob implements Runnable {
             masker,
             config.logMaxChars(),
             config.logMaxDelay(),
-            System::nanoTime);
+            System::nanoTime,
+            LogChunker.VIRTUAL_THREADS);
     ticker.register(chunker);
     try {
       StepOutcome out = execStep(step, number, env, underCancel, chunker);
