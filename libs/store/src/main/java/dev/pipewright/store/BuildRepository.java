@@ -63,12 +63,12 @@ public final class BuildRepository {
   }
 
   /**
-   * The build with its jobs (plan order) and their steps (in order). Two statements without a
-   * transaction: the jobs are read after the build, so they are never older than it (a finished
-   * build's jobs are all finished too).
+   * The build with its jobs (plan order) and their steps (in order), read by one statement: one
+   * round trip, and the jobs are as current as the build (a finished build's jobs are all finished
+   * too).
    */
   public Optional<BuildView> find(UUID id) {
-    return findRow(id).map(b -> b.withJobs(StoreErrors.call(() -> Rows.jobsOfBuild(dsl, id))));
+    return StoreErrors.call(() -> Rows.buildWithJobs(dsl, id));
   }
 
   /** The build's own row, without its jobs: one cheap read for who needs only its status. */

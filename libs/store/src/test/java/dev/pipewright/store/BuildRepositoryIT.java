@@ -4,14 +4,18 @@ import static dev.pipewright.store.jooq.Tables.BUILDS;
 import static dev.pipewright.store.jooq.Tables.OUTBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +35,7 @@ class BuildRepositoryIT {
   @RegisterExtension static final TestDatabase db = new TestDatabase();
 
   private final BuildRepository builds = new BuildRepository(db.dsl());
+  private final JobRepository jobs = new JobRepository(db.dsl());
 
   private static String pipeline() {
     return "p-" + UUID.randomUUID();
@@ -87,6 +92,132 @@ class BuildRepositoryIT {
   @Test
   void findOfUnknownBuildIsEmpty() {
     assertThat(builds.find(UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void findReadsJobsAndStepsInPlanOrderWithEveryField() {
+    String yaml = "name: \"CI ✓\" — it's 'quoted', back\\slash, 🚀\njobs: {}\n".repeat(60);
+    UUID id =
+        builds
+            .create(
+                new NewBuild(
+                    pipeline(),
+                    yaml,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Map.of("NOTE", new Variable("ünïcode \"and\" 'quotes'", false)),
+                    null))
+            .id();
+    builds.transition(id, BuildStatus.QUEUED, null, null);
+    builds.claim(id, "worker", Duration.ofMinutes(5));
+    jobs.createPlan(
+        id,
+        List.of(
+            new NewJob(
+                "build",
+                "build",
+                "Build \"fast\" — ünïcode ✓ 'x'",
+                null,
+                null,
+                List.of(new NewStep("checkout"), new NewStep("compile ✓"))),
+            new NewJob("test", "test", null, null, List.of("build"), List.of(new NewStep("t"))),
+            new NewJob("notify", "notify", null, null, List.of("test"), null)));
+    Map<String, Object> mac = new LinkedHashMap<>();
+    mac.put("os", "mac 🍎");
+    mac.put("java", 25);
+    mac.put("unset", null);
+    // Instances sort by their position, not their (random) row ids.
+    jobs.expand(
+        id,
+        "test",
+        List.of(
+            instance(1, Map.of("os", "linux", "java", 21, "flags", List.of("-ea", "\"q\""))),
+            instance(2, mac),
+            instance(3, Map.of("os", "windows", "java", 17))));
+    UUID build = builds.find(id).orElseThrow().jobs().get(0).id();
+    jobs.transitionJob(build, JobStatus.RUNNING);
+    jobs.finishStep(
+        build,
+        1,
+        StepStatus.SUCCEEDED,
+        StepResult.exited(0, "success", "success", Map.of("sha", "ab\"c", "msg", "naïve ✓")));
+    jobs.finishStep(
+        build,
+        2,
+        StepStatus.FAILED,
+        new StepResult(
+            1, "failure", "failure", ErrorCode.PERMANENT, "can't \"compile\" ✗", Map.of()));
+    jobs.transitionJob(
+        build, JobStatus.FAILED, ErrorCode.PERMANENT, "step 2 ✗ 'failed'", Map.of("k", "v ✓"));
+    builds.finish(id, "worker", BuildStatus.FAILED, ErrorCode.PERMANENT, "job \"build\" ✗ 🚀");
+
+    BuildView view = builds.find(id).orElseThrow();
+
+    assertThat(view).as("the two-statement read").isEqualTo(twoStatementRead(id));
+    assertThat(view.workflowYaml()).isEqualTo(yaml);
+    assertThat(view.variables())
+        .containsEntry("NOTE", new Variable("ünïcode \"and\" 'quotes'", false));
+    assertThat(view.errorMessage()).isEqualTo("job \"build\" ✗ 🚀");
+    assertThat(view.queuedAt()).isNotNull();
+    assertThat(view.cancelRequestedAt()).isNull();
+    assertThat(view.jobs())
+        .extracting(JobView::key)
+        .containsExactly("build", "test.1", "test.2", "test.3", "notify");
+    JobView built = view.jobs().get(0);
+    assertThat(built.name()).isEqualTo("Build \"fast\" — ünïcode ✓ 'x'");
+    assertThat(built.matrix()).isNull();
+    assertThat(built.errorMessage()).isEqualTo("step 2 ✗ 'failed'");
+    assertThat(built.outputs()).isEqualTo(Map.of("k", "v ✓"));
+    assertThat(built.steps())
+        .extracting(
+            StepView::number,
+            StepView::name,
+            StepView::status,
+            StepView::exitCode,
+            StepView::errorMessage,
+            StepView::outputs)
+        .containsExactly(
+            tuple(
+                1,
+                "checkout",
+                StepStatus.SUCCEEDED,
+                0,
+                null,
+                Map.of("sha", "ab\"c", "msg", "naïve ✓")),
+            tuple(2, "compile ✓", StepStatus.FAILED, 1, "can't \"compile\" ✗", Map.of()));
+    assertThat(built.steps()).allSatisfy(s -> assertThat(s.finishedAt()).isNotNull());
+    assertThat(view.jobs().get(1).matrix())
+        .containsEntry("flags", List.of("-ea", "\"q\""))
+        .containsEntry("java", 21);
+    assertThat(view.jobs().get(2).matrix()).isEqualTo(mac);
+    assertThat(view.jobs().get(2).needs()).containsExactly("build");
+    assertThat(view.jobs().get(3).steps())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.status()).isEqualTo(StepStatus.PENDING);
+              assertThat(s.startedAt()).isNull();
+              assertThat(s.finishedAt()).isNull();
+              assertThat(s.exitCode()).isNull();
+              assertThat(s.outputs()).isEmpty();
+            });
+    JobView notify = view.jobs().get(4);
+    assertThat(notify.steps()).isEmpty();
+    assertThat(notify.startedAt()).isNull();
+    assertThat(notify.finishedAt()).isNull();
+    assertThat(notify.runnerRef()).isNull();
+  }
+
+  private static NewJob instance(int n, Map<String, Object> matrix) {
+    return new NewJob(
+        "test." + n, "test", "Test " + n, matrix, List.of("build"), List.of(new NewStep("run")));
+  }
+
+  /** What find read before it was one statement: the build's row, then its jobs. */
+  private BuildView twoStatementRead(UUID id) {
+    return builds.findRow(id).orElseThrow().withJobs(jobs.jobs(id));
   }
 
   @Test
