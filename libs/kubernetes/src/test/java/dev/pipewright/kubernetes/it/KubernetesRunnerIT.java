@@ -477,7 +477,14 @@ class KubernetesRunnerIT {
       assertThat(store.text(ref, 5)).isEqualTo("cancelled\n");
       assertThat(store.text(ref, 6)).isEmpty();
       assertThat(runner.status(ref).result().status()).isEqualTo(JobStatus.CANCELLED);
-      // The pod ended by itself: its Job was never deleted.
+      // The pod ended by itself: its Job was never deleted. The simulated Job controller may mark
+      // it only after the runner has seen the pod end.
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  job(jobName).getStatus() != null
+                      && !job(jobName).getStatus().getConditions().isEmpty());
       assertThat(job(jobName).getStatus().getConditions())
           .extracting(c -> c.getType())
           .containsExactly("Failed");
