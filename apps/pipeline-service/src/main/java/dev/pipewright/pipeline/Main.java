@@ -45,7 +45,8 @@ public final class Main {
                     }));
     try {
       worker.start();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too: threads already started would otherwise keep a half-started JVM alive.
       LOG.error("The worker cannot start: {}", e.getMessage(), e);
       System.exit(1);
       return;
