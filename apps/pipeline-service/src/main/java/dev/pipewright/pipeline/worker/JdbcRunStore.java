@@ -144,12 +144,12 @@ public final class JdbcRunStore implements RunStore {
     if (id == null) {
       return false;
     }
-    if (metrics == null || !to.terminal()) {
-      return jobs.transitionJob(id, to, code, message, outputs).isPresent();
-    }
-    if (to != JobStatus.CANCELLED && to != JobStatus.SKIPPED) {
+    boolean closesSteps = to == JobStatus.CANCELLED || to == JobStatus.SKIPPED;
+    if (metrics == null || !closesSteps) {
       Optional<RunTimes> moved = jobs.transitionJob(id, to, code, message, outputs);
-      moved.ifPresent(t -> metrics.jobFinished(to, t.ran()));
+      if (metrics != null && to.terminal()) {
+        moved.ifPresent(t -> metrics.jobFinished(to, t.ran()));
+      }
       return moved.isPresent();
     }
     // Read before and after: closing the job also closes its unfinished steps, which count too.
