@@ -1,5 +1,7 @@
 package dev.pipewright.models;
 
+import java.util.Set;
+
 /** One step of a job, run in order. */
 public enum StepStatus {
   PENDING(1),
@@ -28,6 +30,14 @@ public enum StepStatus {
 
   public boolean terminal() {
     return TRANSITIONS.targetsOf(this).isEmpty();
+  }
+
+  /**
+   * Whether this is how a step that ran ends (SUCCEEDED, FAILED): reached only from RUNNING. Such
+   * an end may be recorded for a step whose start was lost, as if it had passed through RUNNING.
+   */
+  public boolean endsARun() {
+    return terminal() && TRANSITIONS.sourcesOf(this).equals(Set.of(RUNNING));
   }
 
   public static StepStatus forNumber(int number) {

@@ -33,6 +33,12 @@ class TransitionsTest {
   }
 
   @Test
+  void onlySucceededAndFailedEndAStepThatRan() {
+    assertThat(EnumSet.allOf(StepStatus.class).stream().filter(StepStatus::endsARun))
+        .containsExactlyInAnyOrder(StepStatus.SUCCEEDED, StepStatus.FAILED);
+  }
+
+  @Test
   void sourcesAreTheGuardOfAnUpdate() {
     assertThat(BuildStatus.TRANSITIONS.sourcesOf(BuildStatus.CANCELLED))
         .containsExactlyInAnyOrder(BuildStatus.PENDING, BuildStatus.QUEUED, BuildStatus.RUNNING);

@@ -326,7 +326,7 @@ public final class JobRepository {
    */
   public Optional<RunTimes> finishStep(
       UUID jobRowId, int number, StepStatus to, StepResult result) {
-    if (to != StepStatus.SUCCEEDED && to != StepStatus.FAILED) {
+    if (!to.endsARun()) {
       throw new IllegalArgumentException(to + " is not the end of a step that ran");
     }
     Set<StepStatus> sources = EnumSet.copyOf(StepStatus.TRANSITIONS.sourcesOf(to));

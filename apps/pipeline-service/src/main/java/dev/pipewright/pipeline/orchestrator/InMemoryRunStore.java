@@ -193,9 +193,7 @@ public final class InMemoryRunStore implements RunStore, LogSink {
       return false;
     }
     StepRow step = steps.get(number - 1);
-    boolean ranWithoutStart =
-        step.status() == StepStatus.PENDING
-            && (to == StepStatus.SUCCEEDED || to == StepStatus.FAILED);
+    boolean ranWithoutStart = step.status() == StepStatus.PENDING && to.endsARun();
     if (!ranWithoutStart && !StepStatus.TRANSITIONS.allowed(step.status(), to)) {
       return false;
     }

@@ -213,7 +213,7 @@ public final class JdbcRunStore implements RunStore {
                 result.errorMessage(),
                 result.outputs());
     Optional<RunTimes> moved =
-        to == StepStatus.SUCCEEDED || to == StepStatus.FAILED
+        to.endsARun()
             ? jobs.finishStep(id, number, to, stored)
             : jobs.transitionStep(id, number, to, stored);
     if (metrics != null && to.terminal()) {

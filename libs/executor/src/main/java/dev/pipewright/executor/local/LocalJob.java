@@ -727,7 +727,7 @@ final class LocalJob implements Runnable {
       groups = List.copyOf(processGroups);
     }
     for (long pgid : groups) {
-      StepProcess.signalGroup(pgid, "KILL");
+      GroupSignals.SHARED.signal(pgid, "KILL");
     }
     try {
       LocalJobRunner.deleteTree(runnerDir.resolve("temp"));

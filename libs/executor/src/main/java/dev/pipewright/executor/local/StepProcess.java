@@ -116,17 +116,12 @@ final class StepProcess {
               }
             });
     if (ownGroup) {
-      signalGroup(process.pid(), signal);
+      GroupSignals.SHARED.signal(process.pid(), signal);
     } else if ("KILL".equals(signal)) {
       process.destroyForcibly();
     } else {
       process.destroy();
     }
-  }
-
-  /** Sends a signal to a whole process group; a group that is already gone is fine. */
-  static void signalGroup(long pgid, String signal) {
-    GroupSignals.SHARED.signal(pgid, signal);
   }
 
   private void readLines(InputStream in) {
