@@ -8,8 +8,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.SequencedMap;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,8 +21,9 @@ import org.jgrapht.graph.DefaultDirectedGraph;
 import org.jgrapht.graph.DefaultEdge;
 
 /**
- * The job dependency graph of one workflow. An edge {@code a → b} means "a needs b", so a named
- * cycle reads the way the YAML does.
+ * The job dependency graph of one workflow, and the one owner of its order: the planner's batches
+ * and cycles, and the orchestrator's {@link #candidates} and {@link #upstreamOf}. An edge {@code a
+ * → b} means "a needs b", so a named cycle reads the way the YAML does.
  *
  * <p>Two paths, because a valid workflow must plan fast (10,000 jobs and 30,000 needs in a few
  * milliseconds) while an invalid one must be explained well:
@@ -33,8 +36,13 @@ import org.jgrapht.graph.DefaultEdge;
  *       graph, whose strongly connected components give every cycle at once, each then named by a
  *       shortest path.
  * </ul>
+ *
+ * <p>The scheduling queries are pure functions of the graph and what the caller observed, in the
+ * shape of Tekton's {@code dag.GetCandidateTasks(graph, doneTasks...)} (tektoncd/pipeline,
+ * pkg/reconciler/pipeline/dag/dag.go): an orchestrator asks them on every pass instead of keeping
+ * progress in memory.
  */
-final class JobGraph {
+public final class JobGraph {
 
   /** Something that makes the workflow unplannable, attached to the job whose needs cause it. */
   record Problem(String jobId, String message, String hint) {}
@@ -60,13 +68,100 @@ final class JobGraph {
    * @param needsById every job id with the ids it needs, in source order
    */
   static Result analyze(SequencedMap<String, List<String>> needsById) {
+    List<Problem> problems = new ArrayList<>();
+    JobGraph g = build(needsById, problems);
+    int[] depth = g.depthsOrCycles(problems);
+    if (!problems.isEmpty()) {
+      return new Result(null, problems);
+    }
+    return new Result(g.batches(depth), List.of());
+  }
+
+  /**
+   * The graph of jobs given in source order as id → needs, for the scheduling queries.
+   *
+   * @throws IllegalArgumentException naming every need on an unknown job and every cycle (a plan
+   *     has refused them already, so this is a caller's bug)
+   */
+  public static JobGraph of(SequencedMap<String, List<String>> needsById) {
+    List<Problem> problems = new ArrayList<>();
+    JobGraph g = build(needsById, problems);
+    g.depthsOrCycles(problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join("; ", problems.stream().map(Problem::message).toList()));
+    }
+    return g;
+  }
+
+  /**
+   * The jobs that may be decided now, like Tekton's {@code GetCandidateTasks}: not done, and every
+   * job they need is done. Done means finished in any way (succeeded, failed, cancelled, skipped);
+   * whether a candidate then runs or is skipped is the caller's rule, from the results of its
+   * needs. Ids unknown to the graph are ignored.
+   *
+   * @return job ids in source order
+   */
+  public List<String> candidates(Set<String> done) {
+    List<String> candidates = new ArrayList<>();
+    for (int v = 0; v < ids.length; v++) {
+      if (!done.contains(ids[v]) && allDone(needs[v], done)) {
+        candidates.add(ids[v]);
+      }
+    }
+    return Collections.unmodifiableList(candidates);
+  }
+
+  private boolean allDone(int[] jobs, Set<String> done) {
+    for (int job : jobs) {
+      if (!done.contains(ids[job])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Every job {@code id} needs, directly or transitively: the jobs whose failure its {@code
+   * failure()} sees.
+   *
+   * @return job ids, breadth-first from {@code id}'s own needs
+   * @throws NoSuchElementException when the graph has no such job
+   */
+  public Set<String> upstreamOf(String id) {
+    Integer start = order.get(id);
+    if (start == null) {
+      throw new NoSuchElementException("no job '" + id + "' in this graph");
+    }
+    boolean[] seen = new boolean[ids.length];
+    int[] queue = new int[ids.length];
+    queue[0] = start;
+    seen[start] = true;
+    int tail = 1;
+    for (int head = 0; head < tail; head++) {
+      for (int need : needs[queue[head]]) {
+        if (!seen[need]) {
+          seen[need] = true;
+          queue[tail++] = need;
+        }
+      }
+    }
+    LinkedHashSet<String> upstream = new LinkedHashSet<>();
+    for (int i = 1; i < tail; i++) {
+      upstream.add(ids[queue[i]]);
+    }
+    return Collections.unmodifiableSet(upstream);
+  }
+
+  /** The graph of {@code needsById}, adding a problem for every need on an unknown job. */
+  private static JobGraph build(
+      SequencedMap<String, List<String>> needsById, List<Problem> problems) {
     int n = needsById.size();
     String[] ids = needsById.keySet().toArray(String[]::new);
     Map<String, Integer> order = HashMap.newHashMap(n);
     for (int i = 0; i < n; i++) {
       order.put(ids[i], i);
     }
-    List<Problem> problems = new ArrayList<>();
     int[][] needs = new int[n][];
     int v = 0;
     for (Map.Entry<String, List<String>> e : needsById.entrySet()) {
@@ -87,17 +182,20 @@ final class JobGraph {
       }
       needs[v++] = count == known.length ? known : Arrays.copyOf(known, count);
     }
-    JobGraph g = new JobGraph(ids, order, needs);
-    int[] depth = new int[n];
-    int placed = g.depths(depth);
-    if (placed < n) {
-      problems.addAll(g.cycles(depth));
+    return new JobGraph(ids, order, needs);
+  }
+
+  /**
+   * Every job's depth; when some cannot be placed, adds the cycles to {@code problems}, which it
+   * then sorts into source order of the jobs concerned.
+   */
+  private int[] depthsOrCycles(List<Problem> problems) {
+    int[] depth = new int[ids.length];
+    if (depths(depth) < ids.length) {
+      problems.addAll(cycles(depth));
     }
-    if (!problems.isEmpty()) {
-      problems.sort(Comparator.comparingInt(p -> order.get(p.jobId())));
-      return new Result(null, problems);
-    }
-    return new Result(g.batches(depth), List.of());
+    problems.sort(Comparator.comparingInt(p -> order.get(p.jobId())));
+    return depth;
   }
 
   private static boolean contains(int[] values, int count, int value) {

@@ -1,24 +1,18 @@
 package dev.pipewright.dag;
 
 import java.util.AbstractList;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
 
 /**
- * The immutable job list of a {@link Plan}, carrying the lookups the plan's queries need. A record
- * cannot hold derived fields, so they travel inside its list component; equality stays that of a
- * plain list.
+ * The immutable job list of a {@link Plan}, carrying its lookup by id: a record cannot hold derived
+ * fields, so the lookup travels inside its list component; equality stays that of a plain list.
  */
 final class JobIndex extends AbstractList<PlannedJob> implements RandomAccess {
   private final PlannedJob[] jobs;
   private final Map<String, PlannedJob> byId;
-  private final List<String> roots;
-
-  /** Built on first use: planning alone never needs it, and it costs a list per job. */
-  private volatile Map<String, List<String>> dependents;
 
   private JobIndex(List<PlannedJob> source) {
     jobs = source.toArray(PlannedJob[]::new);
@@ -28,11 +22,7 @@ final class JobIndex extends AbstractList<PlannedJob> implements RandomAccess {
         throw new IllegalArgumentException("duplicate job id '" + job.id() + "'");
       }
     }
-    List<String> noNeeds = new ArrayList<>();
     for (PlannedJob job : jobs) {
-      if (job.needs().isEmpty()) {
-        noNeeds.add(job.id());
-      }
       for (String need : job.needs()) {
         if (!byId.containsKey(need)) {
           throw new IllegalArgumentException(
@@ -40,7 +30,6 @@ final class JobIndex extends AbstractList<PlannedJob> implements RandomAccess {
         }
       }
     }
-    roots = List.copyOf(noNeeds);
   }
 
   static JobIndex of(List<PlannedJob> jobs) {
@@ -59,25 +48,5 @@ final class JobIndex extends AbstractList<PlannedJob> implements RandomAccess {
 
   PlannedJob byId(String id) {
     return byId.get(id);
-  }
-
-  /** Jobs that list {@code id} in their needs, in source order. */
-  List<String> dependents(String id) {
-    Map<String, List<String>> map = dependents;
-    if (map == null) {
-      // Racing threads compute equal maps; either may win.
-      map = new HashMap<>();
-      for (PlannedJob job : jobs) {
-        for (String need : job.needs()) {
-          map.computeIfAbsent(need, k -> new ArrayList<>()).add(job.id());
-        }
-      }
-      dependents = map;
-    }
-    return map.getOrDefault(id, List.of());
-  }
-
-  List<String> roots() {
-    return roots;
   }
 }

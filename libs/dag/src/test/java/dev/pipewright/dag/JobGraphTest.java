@@ -1,10 +1,13 @@
 package dev.pipewright.dag;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipewright.dag.JobGraph.Problem;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JobGraphTest {
@@ -144,5 +147,48 @@ class JobGraphTest {
 
     assertThat(result.batches()).hasSize(n);
     assertThat(result.batches().get(n - 1)).containsExactly("j" + (n - 1));
+  }
+
+  // build ─┬─ test ─┬─ deploy
+  // lint ──┘        │
+  // docs ───────────┘
+  private final JobGraph graph =
+      JobGraph.of(jobs("build", "lint", "test:build,lint", "docs", "deploy:test,docs"));
+
+  @Test
+  void candidatesAtTheStartAreTheJobsWithoutNeedsInSourceOrder() {
+    assertThat(graph.candidates(Set.of())).containsExactly("build", "lint", "docs");
+  }
+
+  @Test
+  void aJobIsACandidateOnlyOnceEveryJobItNeedsIsDone() {
+    // Tekton's GetCandidateTasks: not done, all needs done; whatever way they finished.
+    assertThat(graph.candidates(Set.of("build"))).containsExactly("lint", "docs");
+    assertThat(graph.candidates(Set.of("build", "lint"))).containsExactly("test", "docs");
+    assertThat(graph.candidates(Set.of("build", "lint", "test"))).containsExactly("docs");
+    assertThat(graph.candidates(Set.of("build", "lint", "test", "docs"))).containsExactly("deploy");
+    assertThat(graph.candidates(Set.of("build", "lint", "test", "docs", "deploy"))).isEmpty();
+  }
+
+  @Test
+  void candidatesIgnoreUnknownDoneIds() {
+    assertThat(graph.candidates(Set.of("nope"))).containsExactly("build", "lint", "docs");
+  }
+
+  @Test
+  void upstreamOfAJobIsEverythingItTransitivelyNeeds() {
+    assertThat(graph.upstreamOf("deploy")).containsExactly("test", "docs", "build", "lint");
+    assertThat(graph.upstreamOf("test")).containsExactly("build", "lint");
+    assertThat(graph.upstreamOf("build")).isEmpty();
+    assertThatThrownBy(() -> graph.upstreamOf("nope"))
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessage("no job 'nope' in this graph");
+  }
+
+  @Test
+  void aGraphForSchedulingRefusesWhatAPlanRefuses() {
+    assertThatThrownBy(() -> JobGraph.of(jobs("a:b", "b:a", "c:nope")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dependency cycle: a → b → a; job 'c' needs unknown job 'nope'");
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PlanTest {
@@ -41,47 +40,6 @@ class PlanTest {
               single("deploy", "test", "docs")));
 
   @Test
-  void readyAtTheStartIsEveryJobWithoutNeeds() {
-    assertThat(plan.ready(Set.of())).containsExactly("build", "docs", "lint");
-  }
-
-  @Test
-  void aJobIsReadyOnlyWhenAllItsNeedsAreFinished() {
-    assertThat(plan.ready(Set.of("build"))).containsExactly("docs", "lint");
-    assertThat(plan.ready(Set.of("build", "lint"))).containsExactly("docs", "test");
-    assertThat(plan.ready(Set.of("build", "lint", "test"))).containsExactly("docs");
-    assertThat(plan.ready(Set.of("build", "lint", "test", "docs"))).containsExactly("deploy");
-    assertThat(plan.ready(Set.of("build", "lint", "test", "docs", "deploy"))).isEmpty();
-  }
-
-  @Test
-  void unknownFinishedIdsAreIgnored() {
-    assertThat(plan.ready(Set.of("nope"))).containsExactly("build", "docs", "lint");
-  }
-
-  @Test
-  void matrixDependentsWaitForEveryInstance() {
-    Set<String> partly = Set.of("build", "lint", "test.1");
-
-    assertThat(plan.readyInstances(partly)).containsExactly("docs", "test.2");
-    assertThat(plan.readyInstances(Set.of("build", "lint", "test.1", "test.2", "docs")))
-        .containsExactly("deploy");
-  }
-
-  @Test
-  void readyInstancesStartWithEveryInstanceOfJobsWithoutNeeds() {
-    assertThat(plan.readyInstances(Set.of())).containsExactly("build", "docs", "lint");
-    assertThat(plan.readyInstances(Set.of("build", "lint")))
-        .containsExactly("docs", "test.1", "test.2");
-  }
-
-  @Test
-  void downstreamOfAJobIsEverythingThatTransitivelyNeedsIt() {
-    assertThat(plan.downstreamOf("build")).containsExactly("test", "deploy");
-    assertThat(plan.downstreamOf("deploy")).isEmpty();
-  }
-
-  @Test
   void looksJobsUpById() {
     assertThat(plan.job("test").instances())
         .extracting(JobInstance::key)
@@ -90,11 +48,6 @@ class PlanTest {
     assertThatThrownBy(() -> plan.job("nope"))
         .isInstanceOf(NoSuchElementException.class)
         .hasMessage("no job 'nope' in this plan");
-  }
-
-  @Test
-  void countsKnownInstances() {
-    assertThat(plan.instanceCount()).isEqualTo(5);
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.pipewright.executor;
 
-import dev.pipewright.models.JobStatus;
-import java.util.Locale;
+import dev.pipewright.models.Conclusion;
 import java.util.Map;
 
 /**
@@ -9,19 +8,16 @@ import java.util.Map;
  * needs.<id>.outputs}. For a matrix job, the orchestrator merges its instances' outputs (GitHub
  * keeps the last written value) and gives the aggregate result.
  */
-public record NeedResult(JobStatus status, Map<String, String> outputs) {
+public record NeedResult(Conclusion result, Map<String, String> outputs) {
   public NeedResult {
     outputs = Map.copyOf(outputs);
   }
 
-  /** GitHub's spelling: {@code success}, {@code failure}, {@code cancelled} or {@code skipped}. */
-  public String result() {
-    return switch (status) {
-      case SUCCEEDED -> "success";
-      case FAILED -> "failure";
-      case CANCELLED -> "cancelled";
-      case SKIPPED -> "skipped";
-      default -> status.name().toLowerCase(Locale.ROOT);
-    };
+  /**
+   * {@code needs.<id>} as expressions read it: {@code result} in GitHub's spelling, {@code
+   * outputs}.
+   */
+  public Map<String, Object> context() {
+    return Map.of("result", result.text(), "outputs", outputs);
   }
 }

@@ -38,11 +38,7 @@ public final class ExpressionConditions implements ConditionEvaluator {
   static Map<String, Object> contexts(
       Map<String, Object> buildContexts, JobConditionContext context) {
     Map<String, Object> needs = new LinkedHashMap<>();
-    context
-        .needs()
-        .forEach(
-            (id, need) ->
-                needs.put(id, Map.of("result", need.result(), "outputs", need.outputs())));
+    context.needs().forEach((id, need) -> needs.put(id, need.context()));
     Map<String, Object> contexts = new LinkedHashMap<>(buildContexts);
     contexts.put("needs", needs);
     contexts.put("matrix", context.matrix());

@@ -24,6 +24,8 @@ import dev.pipewright.pipeline.reconcile.Action;
 import dev.pipewright.pipeline.reconcile.BuildSnapshot;
 import dev.pipewright.pipeline.reconcile.InstanceState;
 import dev.pipewright.pipeline.reconcile.JobConditionContext;
+import dev.pipewright.pipeline.reconcile.JobNode;
+import dev.pipewright.pipeline.reconcile.Needs;
 import dev.pipewright.pipeline.reconcile.Observation;
 import dev.pipewright.pipeline.reconcile.Reconciler;
 import java.time.Duration;
@@ -202,10 +204,12 @@ public final class Orchestrator {
 
     BuildStatus run() {
       store.jobs(build.id()).forEach(r -> rows.put(r.key(), r));
+      List<JobNode> jobs = WorkflowJobs.nodes(workflow);
+      Needs needs = new Needs(jobs, this::rowsOf, conditions, build.cancelRequested());
       Map<String, Observation> observed = new HashMap<>();
       for (InstanceState row : rows.values()) {
         if (row.active()) {
-          Observation seen = observe(row);
+          Observation seen = observe(row, needs);
           if (seen != null) {
             observed.put(row.key(), seen);
           }
@@ -215,7 +219,7 @@ public final class Orchestrator {
           new BuildSnapshot(
               build.id(),
               build.status(),
-              WorkflowJobs.nodes(workflow),
+              jobs,
               List.copyOf(rows.values()),
               observed,
               build.cancelRequested(),
@@ -237,12 +241,17 @@ public final class Orchestrator {
       return status;
     }
 
-    /** The runner's view; null when the runner cannot see the instance (lost with a worker). */
-    private Observation observe(InstanceState row) {
+    /**
+     * The runner's view; null when the runner cannot see the instance (lost with a worker).
+     *
+     * @param needs what an instance the runner must attach to again is handed as its {@code needs}
+     */
+    private Observation observe(InstanceState row, Needs needs) {
       JobRef ref = new JobRef(build.id(), row.key());
       JobSnapshot snapshot = runner.status(ref);
       if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
-        snapshot = runner.attach(jobRun(row, row.attempt(), needsOf(row), true), observer());
+        JobRun run = jobRun(row, row.attempt(), needs.of(row.jobId()), true);
+        snapshot = runner.attach(run, observer());
       }
       return switch (snapshot.phase()) {
         case QUEUED -> Observation.of(JobStatus.QUEUED);
@@ -307,12 +316,9 @@ public final class Orchestrator {
     }
 
     private void startOnRunner(
-        InstanceState row,
-        int attempt,
-        Map<String, JobConditionContext.NeedResult> needs,
-        boolean mayHaveLogs) {
+        InstanceState row, int attempt, Map<String, NeedResult> needs, boolean mayHaveLogs) {
       try {
-        runner.start(jobRun(row, attempt, toRunnerNeeds(needs), mayHaveLogs), observer());
+        runner.start(jobRun(row, attempt, needs, mayHaveLogs), observer());
       } catch (CiException e) {
         // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
         LOG.warn("build {}: runner refused job {}: {}", build.id(), row.key(), e.getMessage());
@@ -334,18 +340,9 @@ public final class Orchestrator {
       }
     }
 
-    private Map<String, NeedResult> needsOf(InstanceState row) {
-      JobSpec job = workflow.spec().job(row.jobId());
-      Map<String, NeedResult> needs = new LinkedHashMap<>();
-      List<String> ids = job.needs() == null ? List.of() : job.needs();
-      for (String id : ids) {
-        List<InstanceState> instances =
-            rows.values().stream().filter(r -> r.jobId().equals(id)).toList();
-        Map<String, String> outputs = new LinkedHashMap<>();
-        instances.forEach(r -> outputs.putAll(r.outputs()));
-        needs.put(id, new NeedResult(aggregate(instances), outputs));
-      }
-      return needs;
+    /** Every row of a job, in stored order. */
+    private List<InstanceState> rowsOf(String jobId) {
+      return rows.values().stream().filter(r -> r.jobId().equals(jobId)).toList();
     }
 
     /**
@@ -355,8 +352,7 @@ public final class Orchestrator {
     private JobRun jobRun(
         InstanceState row, int attempt, Map<String, NeedResult> needs, boolean mayHaveLogs) {
       JobSpec job = workflow.spec().job(row.jobId());
-      List<InstanceState> siblings =
-          rows.values().stream().filter(r -> r.jobId().equals(row.jobId())).toList();
+      List<InstanceState> siblings = rowsOf(row.jobId());
       StrategySpec strategy = job.strategy();
       StrategyContext strategyContext =
           new StrategyContext(
@@ -380,37 +376,6 @@ public final class Orchestrator {
     private RunObserver observer() {
       return new StoreObserver(build.id());
     }
-  }
-
-  private static Map<String, NeedResult> toRunnerNeeds(
-      Map<String, JobConditionContext.NeedResult> needs) {
-    Map<String, NeedResult> converted = new LinkedHashMap<>();
-    needs.forEach(
-        (id, need) ->
-            converted.put(
-                id,
-                new NeedResult(
-                    switch (need.result()) {
-                      case "failure" -> JobStatus.FAILED;
-                      case "cancelled" -> JobStatus.CANCELLED;
-                      case "skipped" -> JobStatus.SKIPPED;
-                      default -> JobStatus.SUCCEEDED;
-                    },
-                    need.outputs())));
-    return converted;
-  }
-
-  private static JobStatus aggregate(List<InstanceState> instances) {
-    if (instances.stream().anyMatch(r -> r.status() == JobStatus.FAILED)) {
-      return JobStatus.FAILED;
-    }
-    if (instances.stream().anyMatch(r -> r.status() == JobStatus.CANCELLED)) {
-      return JobStatus.CANCELLED;
-    }
-    if (!instances.isEmpty() && instances.stream().allMatch(r -> r.status() == JobStatus.SKIPPED)) {
-      return JobStatus.SKIPPED;
-    }
-    return JobStatus.SUCCEEDED;
   }
 
   /**

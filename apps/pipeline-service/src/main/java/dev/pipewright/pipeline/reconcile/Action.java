@@ -1,9 +1,9 @@
 package dev.pipewright.pipeline.reconcile;
 
+import dev.pipewright.executor.NeedResult;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
-import dev.pipewright.pipeline.reconcile.JobConditionContext.NeedResult;
 import java.util.Map;
 
 /** One change the reconciler asks for; the shell applies each through a guarded update. */

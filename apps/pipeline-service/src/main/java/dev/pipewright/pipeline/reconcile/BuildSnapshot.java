@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Everything {@link Reconciler#decide} looks at: the plan, the stored rows and the runner's view.
  *
- * @param jobs every job of the plan (any order; the reconciler sorts them by {@code needs})
+ * @param jobs every job of the plan, in source order: of the jobs that may start in the same round,
+ *     earlier ones take free slots first
  * @param instances every instance row of the build
  * @param observed the runner's view by instance key; an active instance missing here was lost
  * @param parallelism the most instances of this build allowed to be active at once

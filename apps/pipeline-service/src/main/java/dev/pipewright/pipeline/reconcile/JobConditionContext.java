@@ -1,13 +1,13 @@
 package dev.pipewright.pipeline.reconcile;
 
+import dev.pipewright.executor.NeedResult;
 import java.util.Map;
 
 /**
  * What a job-level expression may see: the {@code needs} context, the instance's matrix (for {@code
  * continue-on-error}) and the values of the status functions.
  *
- * @param needs result ({@code success}, {@code failure}, {@code cancelled}, {@code skipped}) and
- *     outputs of each direct need
+ * @param needs result and outputs of each direct need, from {@link Needs}
  * @param matrix the instance's matrix cell; empty for job-level {@code if:}
  * @param success all direct needs succeeded
  * @param failure some ancestor job failed
@@ -18,8 +18,4 @@ public record JobConditionContext(
     Map<String, Object> matrix,
     boolean success,
     boolean failure,
-    boolean cancelled) {
-
-  /** {@code needs.<id>}: its aggregated result and outputs. */
-  public record NeedResult(String result, Map<String, String> outputs) {}
-}
+    boolean cancelled) {}

@@ -1,14 +1,14 @@
 package dev.pipewright.pipeline.reconcile;
 
+import dev.pipewright.dag.JobGraph;
+import dev.pipewright.executor.NeedResult;
 import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
-import dev.pipewright.pipeline.reconcile.JobConditionContext.NeedResult;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,9 +18,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The pure core of the orchestrator, in the manner of Tekton's {@code GetCandidateTasks}: from what
- * is stored and what the runner observes, it computes what should happen next. It keeps no state
- * between calls, so a pass after a crash, a duplicate callback or a periodic tick all converge.
+ * The pure core of the orchestrator, in the manner of Tekton's PipelineRun reconciler: from what is
+ * stored and what the runner observes, it computes what should happen next. It keeps no state
+ * between calls, so a pass after a crash, a duplicate callback or a periodic tick all converge. The
+ * order of jobs is libs/dag's ({@link JobGraph#candidates}, {@link JobGraph#upstreamOf}); what a
+ * needed job's result is, {@link Needs}'.
  *
  * <p>One pass reaches a fixpoint: skips cascade down the DAG and the build is finished in the same
  * pass as its last instance, so applying the actions and deciding again yields nothing new.
@@ -52,7 +54,8 @@ public final class Reconciler {
   /** One decision over a projection of the snapshot that each chosen action updates. */
   private final class Pass {
     private final BuildSnapshot snapshot;
-    private final List<JobNode> order;
+    private final JobGraph graph;
+    private final Needs needs;
     private final Map<String, JobNode> jobs = new LinkedHashMap<>();
     private final Map<String, List<String>> keysByJob = new HashMap<>();
     private final Map<String, InstanceState> projected = new LinkedHashMap<>();
@@ -61,8 +64,14 @@ public final class Reconciler {
 
     Pass(BuildSnapshot snapshot) {
       this.snapshot = snapshot;
-      snapshot.jobs().forEach(j -> jobs.put(j.id(), j));
-      this.order = topological(snapshot.jobs());
+      LinkedHashMap<String, List<String>> needsById = new LinkedHashMap<>();
+      for (JobNode job : snapshot.jobs()) {
+        jobs.put(job.id(), job);
+        needsById.put(job.id(), job.needs());
+      }
+      this.graph = JobGraph.of(needsById);
+      this.needs =
+          new Needs(snapshot.jobs(), this::instancesOf, evaluator, snapshot.cancelRequested());
       for (InstanceState instance : snapshot.instances()) {
         projected.put(instance.key(), instance);
         keysByJob.computeIfAbsent(instance.jobId(), k -> new ArrayList<>()).add(instance.key());
@@ -95,7 +104,7 @@ public final class Reconciler {
           }
           if (instance.attempt() < snapshot.maxAttempts()) {
             int attempt = instance.attempt() + 1;
-            actions.add(new Action.Restart(instance.key(), attempt, needsOf(instance.jobId())));
+            actions.add(new Action.Restart(instance.key(), attempt, needs.of(instance.jobId())));
             update(instance, JobStatus.QUEUED, attempt, null, null, Map.of());
           } else {
             String message =
@@ -131,13 +140,13 @@ public final class Reconciler {
 
     /** A failed matrix cell cancels its unfinished siblings unless the strategy says otherwise. */
     private void failFast() {
-      for (JobNode job : order) {
+      for (JobNode job : snapshot.jobs()) {
         if (!job.failFast()) {
           continue;
         }
         List<InstanceState> instances = instancesOf(job.id());
         InstanceState failed =
-            instances.stream().filter(this::failsTheBuild).findFirst().orElse(null);
+            instances.stream().filter(needs::failsTheBuild).findFirst().orElse(null);
         if (failed == null) {
           continue;
         }
@@ -152,47 +161,76 @@ public final class Reconciler {
       }
     }
 
+    /**
+     * Decides every job that {@link JobGraph#candidates} offers for the jobs finished so far, then
+     * the new candidates a round of skips exposed, until a round exposes none: a skip cascades down
+     * the DAG within the pass. Within a round, earlier jobs in source order take free slots first.
+     */
     private void schedule() {
       int active = (int) projected.values().stream().filter(InstanceState::active).count();
-      for (JobNode job : order) {
-        List<InstanceState> pending =
-            instancesOf(job.id()).stream().filter(i -> i.status() == JobStatus.PENDING).toList();
-        if (pending.isEmpty() || !job.needs().stream().allMatch(this::finished)) {
-          continue;
-        }
-        String skipReason = skipReason(job);
-        if (skipReason != null) {
-          for (InstanceState instance : pending) {
-            actions.add(new Action.Skip(instance.key(), skipReason));
-            update(instance, JobStatus.SKIPPED, instance.attempt(), null, skipReason, null);
-          }
-          continue;
-        }
-        if (job.dynamicMatrix()
-            && pending.size() == 1
-            && pending.getFirst().key().equals(job.id())) {
-          actions.add(new Action.ExpandMatrix(job.id(), contextFor(job, Map.of()).needs()));
-          continue;
-        }
-        int jobActive = (int) instancesOf(job.id()).stream().filter(InstanceState::active).count();
-        int jobLimit = job.maxParallel() == null ? Integer.MAX_VALUE : job.maxParallel();
-        for (InstanceState instance : pending) {
-          if (active >= snapshot.parallelism() || jobActive >= jobLimit) {
-            break;
-          }
-          actions.add(
-              new Action.Start(
-                  instance.key(), instance.attempt(), contextFor(job, Map.of()).needs()));
-          update(instance, JobStatus.QUEUED, instance.attempt(), null, null, Map.of());
-          active++;
-          jobActive++;
+      Set<String> decided = new HashSet<>();
+      for (List<String> round = candidates(decided);
+          !round.isEmpty();
+          round = candidates(decided)) {
+        for (String jobId : round) {
+          active = decide(jobs.get(jobId), active);
+          decided.add(jobId);
         }
       }
     }
 
+    private List<String> candidates(Set<String> decided) {
+      Set<String> finished = new HashSet<>();
+      for (String jobId : jobs.keySet()) {
+        if (instancesOf(jobId).stream().allMatch(i -> i.status().terminal())) {
+          finished.add(jobId);
+        }
+      }
+      return graph.candidates(finished).stream().filter(id -> !decided.contains(id)).toList();
+    }
+
+    /**
+     * Skips, expands or starts (within the limits) the pending instances of a job whose needs all
+     * finished.
+     *
+     * @param active instances of the build active now
+     * @return instances of the build active after this decision
+     */
+    private int decide(JobNode job, int active) {
+      List<InstanceState> pending =
+          instancesOf(job.id()).stream().filter(i -> i.status() == JobStatus.PENDING).toList();
+      if (pending.isEmpty()) {
+        return active;
+      }
+      String skipReason = skipReason(job);
+      if (skipReason != null) {
+        for (InstanceState instance : pending) {
+          actions.add(new Action.Skip(instance.key(), skipReason));
+          update(instance, JobStatus.SKIPPED, instance.attempt(), null, skipReason, null);
+        }
+        return active;
+      }
+      if (job.dynamicMatrix() && pending.size() == 1 && pending.getFirst().key().equals(job.id())) {
+        actions.add(new Action.ExpandMatrix(job.id(), needs.of(job.id())));
+        return active;
+      }
+      int jobActive = (int) instancesOf(job.id()).stream().filter(InstanceState::active).count();
+      int jobLimit = job.maxParallel() == null ? Integer.MAX_VALUE : job.maxParallel();
+      for (InstanceState instance : pending) {
+        if (active >= snapshot.parallelism() || jobActive >= jobLimit) {
+          break;
+        }
+        actions.add(new Action.Start(instance.key(), instance.attempt(), needs.of(job.id())));
+        update(instance, JobStatus.QUEUED, instance.attempt(), null, null, Map.of());
+        active++;
+        jobActive++;
+      }
+      return active;
+    }
+
     /** Null when the job should run; otherwise why it is skipped. */
     private String skipReason(JobNode job) {
-      JobConditionContext context = contextFor(job, Map.of());
+      JobConditionContext context = contextFor(job);
       String condition = job.ifCondition();
       if (condition == null || condition.isBlank()) {
         return context.success() ? null : unsuccessfulNeeds(job);
@@ -203,72 +241,21 @@ public final class Reconciler {
       return evaluator.test(condition, context) ? null : "if: " + condition + " is false";
     }
 
-    private Map<String, NeedResult> needsOf(String jobId) {
-      JobNode job = jobs.get(jobId);
-      return job == null ? Map.of() : contextFor(job, Map.of()).needs();
-    }
-
     private String unsuccessfulNeeds(JobNode job) {
       List<String> unsuccessful =
-          job.needs().stream().filter(n -> !"success".equals(result(n))).toList();
+          job.needs().stream().filter(n -> needs.result(n) != Conclusion.SUCCESS).toList();
       return "needs not successful: " + String.join(", ", unsuccessful);
     }
 
-    private JobConditionContext contextFor(JobNode job, Map<String, Object> matrix) {
-      Map<String, NeedResult> needs = new LinkedHashMap<>();
-      for (String need : job.needs()) {
-        needs.put(need, new NeedResult(result(need), outputsOf(need)));
-      }
-      boolean success = needs.values().stream().allMatch(n -> "success".equals(n.result()));
-      boolean failure = ancestorsOf(job).stream().anyMatch(a -> "failure".equals(result(a)));
-      return new JobConditionContext(needs, matrix, success, failure, snapshot.cancelRequested());
-    }
-
-    private boolean finished(String jobId) {
-      return instancesOf(jobId).stream().allMatch(i -> i.status().terminal());
-    }
-
-    /** {@code needs.<id>.result}: a continue-on-error failure counts as success, as on GitHub. */
-    private String result(String jobId) {
-      List<InstanceState> instances = instancesOf(jobId);
-      if (instances.stream().anyMatch(this::failsTheBuild)) {
-        return "failure";
-      }
-      if (instances.stream().anyMatch(i -> i.status() == JobStatus.CANCELLED)) {
-        return "cancelled";
-      }
-      if (!instances.isEmpty()
-          && instances.stream().allMatch(i -> i.status() == JobStatus.SKIPPED)) {
-        return "skipped";
-      }
-      return "success";
-    }
-
-    /** Outputs of every instance, later cells overriding earlier ones, as GitHub merges them. */
-    private Map<String, String> outputsOf(String jobId) {
-      Map<String, String> outputs = new LinkedHashMap<>();
-      instancesOf(jobId).forEach(i -> outputs.putAll(i.outputs()));
-      return outputs;
-    }
-
-    private boolean failsTheBuild(InstanceState instance) {
-      if (instance.status() != JobStatus.FAILED) {
-        return false;
-      }
-      JobNode job = jobs.get(instance.jobId());
-      String coe = job == null ? null : job.continueOnError();
-      if (coe == null || coe.isBlank() || coe.strip().equals("false")) {
-        return true;
-      }
-      if (coe.strip().equals("true")) {
-        return false;
-      }
-      Map<String, Object> matrix = instance.matrix();
-      JobConditionContext needs = contextFor(job, matrix);
-      // Status functions mean nothing in continue-on-error: evaluate it as a plain value.
-      JobConditionContext plain =
-          new JobConditionContext(needs.needs(), matrix, true, false, needs.cancelled());
-      return !evaluator.test(coe, plain);
+    /** What the job's {@code if:} sees. */
+    private JobConditionContext contextFor(JobNode job) {
+      Map<String, NeedResult> direct = needs.of(job.id());
+      boolean success = direct.values().stream().allMatch(n -> n.result() == Conclusion.SUCCESS);
+      boolean failure =
+          graph.upstreamOf(job.id()).stream()
+              .anyMatch(id -> needs.result(id) == Conclusion.FAILURE);
+      return new JobConditionContext(
+          direct, Map.of(), success, failure, snapshot.cancelRequested());
     }
 
     private Action finish() {
@@ -278,7 +265,7 @@ public final class Reconciler {
       }
       InstanceState firstFailure =
           projected.values().stream()
-              .filter(this::failsTheBuild)
+              .filter(needs::failsTheBuild)
               .min(Comparator.comparing(i -> i.finishedAt() == null ? Instant.MAX : i.finishedAt()))
               .orElse(null);
       if (firstFailure != null) {
@@ -302,19 +289,6 @@ public final class Reconciler {
       return keysByJob.getOrDefault(jobId, List.of()).stream().map(projected::get).toList();
     }
 
-    private Set<String> ancestorsOf(JobNode job) {
-      Set<String> seen = new HashSet<>();
-      Deque<String> todo = new ArrayDeque<>(job.needs());
-      while (!todo.isEmpty()) {
-        String id = todo.pop();
-        JobNode need = jobs.get(id);
-        if (seen.add(id) && need != null) {
-          todo.addAll(need.needs());
-        }
-      }
-      return seen;
-    }
-
     /**
      * Projected instances keep a logical finish order (after every stored one) so that a failure
      * seen in this pass ranks after the failures already stored.
@@ -330,28 +304,5 @@ public final class Reconciler {
       projected.put(
           instance.key(), instance.with(status, attempt, code, message, outputs, finishedAt));
     }
-  }
-
-  /** Jobs sorted so that every job comes after its needs; source order breaks ties. */
-  static List<JobNode> topological(List<JobNode> jobs) {
-    Map<String, JobNode> byId = new LinkedHashMap<>();
-    jobs.forEach(j -> byId.put(j.id(), j));
-    List<JobNode> sorted = new ArrayList<>();
-    Set<String> placed = new HashSet<>();
-    while (sorted.size() < byId.size()) {
-      boolean progressed = false;
-      for (JobNode job : byId.values()) {
-        if (!placed.contains(job.id())
-            && job.needs().stream().allMatch(n -> placed.contains(n) || !byId.containsKey(n))) {
-          sorted.add(job);
-          placed.add(job.id());
-          progressed = true;
-        }
-      }
-      if (!progressed) {
-        throw new IllegalArgumentException("the plan's needs form a cycle");
-      }
-    }
-    return sorted;
   }
 }

@@ -3,6 +3,7 @@ package dev.pipewright.pipeline.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
@@ -169,6 +170,37 @@ class OrchestratorTest {
     assertThat(store.jobs("b").getFirst().attempt()).isEqualTo(2);
     successor.reconcile("b");
     assertThat(runner.started).hasSize(2);
+  }
+
+  @Test
+  void aNeedExcusedByContinueOnErrorReadsSuccessWhenStartedAndWhenAttachedAgain() {
+    addBuild(
+        "b",
+        """
+        on: push
+        jobs:
+          flaky:
+            continue-on-error: true
+            runs-on: x
+            steps: [{run: exit 1}]
+          after:
+            needs: flaky
+            runs-on: x
+            steps:
+              - run: echo ${{ needs.flaky.result }}
+        """);
+    orchestrator.reconcile("b");
+    runner.finish("flaky", JobStatus.FAILED, Map.of());
+    orchestrator.reconcile("b");
+    assertThat(runner.runs.get("after").needs().get("flaky").result())
+        .isEqualTo(Conclusion.SUCCESS);
+    runner.forgetAll();
+
+    new Orchestrator(store, runner, 4, 3).reconcile("b");
+
+    // The same rule when a successor re-binds the job as when it was first started.
+    assertThat(runner.attached.get("after").needs().get("flaky").result())
+        .isEqualTo(Conclusion.SUCCESS);
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.Map;
  */
 final class ScriptedRunner implements JobRunner {
   final Map<String, JobRun> runs = new LinkedHashMap<>();
+  final Map<String, JobRun> attached = new LinkedHashMap<>();
   final List<String> started = new ArrayList<>();
   final List<String> cancelled = new ArrayList<>();
   private final Map<String, RunObserver> observers = new LinkedHashMap<>();
@@ -43,6 +44,7 @@ final class ScriptedRunner implements JobRunner {
 
   @Override
   public synchronized JobSnapshot attach(JobRun run, RunObserver observer) {
+    attached.put(run.jobKey(), run);
     return JobSnapshot.lost(run.ref());
   }
 

@@ -1,7 +1,6 @@
 package dev.pipewright.executor.program;
 
 import dev.pipewright.executor.JobRun;
-import dev.pipewright.executor.NeedResult;
 import dev.pipewright.expressions.Condition;
 import dev.pipewright.expressions.EvalContext;
 import dev.pipewright.expressions.JobState;
@@ -46,7 +45,7 @@ public final class JobContext {
     fixed.put("matrix", run.matrix());
     fixed.put("strategy", run.strategy().toContext());
     Map<String, Object> needs = new LinkedHashMap<>();
-    run.needs().forEach((id, need) -> needs.put(id, needContext(need)));
+    run.needs().forEach((id, need) -> needs.put(id, need.context()));
     fixed.put("needs", needs);
   }
 
@@ -233,9 +232,5 @@ public final class JobContext {
       spec.forEach((name, template) -> result.put(name, render(template, env)));
     }
     return result;
-  }
-
-  private static Map<String, Object> needContext(NeedResult need) {
-    return Map.of("result", need.result(), "outputs", need.outputs());
   }
 }

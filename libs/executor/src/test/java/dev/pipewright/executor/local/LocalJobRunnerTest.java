@@ -13,6 +13,7 @@ import dev.pipewright.executor.NeedResult;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.executor.RunObserver;
 import dev.pipewright.executor.StepResult;
+import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
@@ -451,7 +452,7 @@ class LocalJobRunnerTest {
             b ->
                 b.matrix(Map.of("os", "linux"))
                     .needs(
-                        Map.of("build", new NeedResult(JobStatus.SUCCEEDED, Map.of("v", "1.0")))));
+                        Map.of("build", new NeedResult(Conclusion.SUCCESS, Map.of("v", "1.0")))));
     assertThat(log(ran, 1)).contains("sh linux 1.0 1");
     assertThat(log(ran, 2)).contains("py 42");
     assertThat(ran.step(3).outcome()).as("bash keyword sets pipefail").isEqualTo("failure");

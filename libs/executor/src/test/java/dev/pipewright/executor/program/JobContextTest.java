@@ -8,7 +8,7 @@ import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.executor.StrategyContext;
-import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.Conclusion;
 import dev.pipewright.parser.WorkflowParser;
 import dev.pipewright.parser.spec.WorkflowSpec;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class JobContextTest {
           .attempt(2)
           .matrix(Map.of("os", "linux", "n", 3))
           .strategy(new StrategyContext(false, 1, 4, 2))
-          .needs(Map.of("setup", new NeedResult(JobStatus.SUCCEEDED, Map.of("version", "1.2"))))
+          .needs(Map.of("setup", new NeedResult(Conclusion.SUCCESS, Map.of("version", "1.2"))))
           .vars(Map.of("REGION", "eu"))
           .secrets(Map.of("TOKEN", "t0k"))
           .repository(

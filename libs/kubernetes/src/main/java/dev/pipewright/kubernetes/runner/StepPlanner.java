@@ -1,7 +1,6 @@
 package dev.pipewright.kubernetes.runner;
 
 import dev.pipewright.executor.JobRun;
-import dev.pipewright.executor.NeedResult;
 import dev.pipewright.executor.program.ShellCommand;
 import dev.pipewright.expressions.Condition;
 import dev.pipewright.expressions.EvalContext;
@@ -186,10 +185,7 @@ public final class StepPlanner {
     github.putAll(run.github());
 
     Map<String, Object> needs = new LinkedHashMap<>();
-    for (Map.Entry<String, NeedResult> e : run.needs().entrySet()) {
-      needs.put(
-          e.getKey(), Map.of("result", e.getValue().result(), "outputs", e.getValue().outputs()));
-    }
+    run.needs().forEach((id, need) -> needs.put(id, need.context()));
     Map<String, Object> contexts = new LinkedHashMap<>();
     contexts.put("github", github);
     contexts.put("matrix", run.matrix());

@@ -9,6 +9,7 @@ import dev.pipewright.executor.RunObserver;
 import dev.pipewright.kubernetes.operator.BuildProgress;
 import dev.pipewright.kubernetes.operator.BuildReconciler;
 import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.WorkflowSpec;
@@ -43,7 +44,7 @@ final class TestOrchestrator implements BuildReconciler {
   public synchronized BuildProgress reconcile(String buildId) {
     WorkflowSpec workflow = builds.get(buildId);
     Map<String, JobStatus> states = new LinkedHashMap<>();
-    Map<String, NeedResult> results = new LinkedHashMap<>();
+    Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
     List<BuildProgress.JobProgress> jobs = new ArrayList<>();
     for (JobSpec job : workflow.jobs().values()) {
       JobRef ref = new JobRef(buildId, job.id());
@@ -59,7 +60,9 @@ final class TestOrchestrator implements BuildReconciler {
                             && states.get(n) != JobStatus.SUCCEEDED);
         if (ready) {
           Map<String, NeedResult> needs = new LinkedHashMap<>();
-          job.needs().forEach(n -> needs.put(n, results.get(n)));
+          // Started only when every need succeeded, so each is a success.
+          job.needs()
+              .forEach(n -> needs.put(n, new NeedResult(Conclusion.SUCCESS, outputs.get(n))));
           s =
               runner.start(
                   JobRun.builder(ref, workflow, job).needs(needs).secrets(secrets).build(),
@@ -80,7 +83,7 @@ final class TestOrchestrator implements BuildReconciler {
           };
       states.put(job.id(), status);
       if (s.finished()) {
-        results.put(job.id(), new NeedResult(status, s.result().outputs()));
+        outputs.put(job.id(), s.result().outputs());
       }
       jobs.add(
           new BuildProgress.JobProgress(
