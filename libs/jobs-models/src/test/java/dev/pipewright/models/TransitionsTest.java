@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class TransitionsTest {
 
   @Test
-  void buildFollowsTheBlueprintPath() {
+  void buildFollowsTheDocumentedPath() {
     var t = BuildStatus.TRANSITIONS;
     assertThat(t.allowed(BuildStatus.PENDING, BuildStatus.QUEUED)).isTrue();
     assertThat(t.allowed(BuildStatus.QUEUED, BuildStatus.RUNNING)).isTrue();
