@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The state the orchestrator reads and writes. Every move is
- * guarded by the state machines of {@code jobs-models}: an illegal or stale one returns false and
- * writes nothing, which is what makes repeated reconcile passes and late callbacks harmless.
- * Implemented over PostgreSQL for the services and in memory for {@code pipewright run}.
+ * The state the orchestrator reads and writes. Every move is guarded by the state machines of
+ * {@code jobs-models}: an illegal or stale one returns false and writes nothing, which is what
+ * makes repeated reconcile passes and late callbacks harmless. Implemented over PostgreSQL for the
+ * services and in memory for {@code pipewright run}.
  */
 public interface RunStore {
 
