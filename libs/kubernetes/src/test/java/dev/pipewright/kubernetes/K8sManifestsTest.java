@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * k8s/ renders with {@code kubectl kustomize k8s/} (checked where kubectl is installed); the rest
- * needs no tool: every kustomization reference resolves as kustomize would load it, k8s/crds/ can be
- * applied with {@code kubectl apply -f}, every manifest parses as a Kubernetes object, and the
+ * needs no tool: every kustomization reference resolves as kustomize would load it, k8s/crds/ can
+ * be applied with {@code kubectl apply -f}, every manifest parses as a Kubernetes object, and the
  * Deployments and RBAC keep their promises.
  */
 class K8sManifestsTest {
@@ -41,9 +41,9 @@ class K8sManifestsTest {
   }
 
   /**
-   * kustomize loads a file resource only at or below the kustomization's own directory (its
-   * default load restriction: "security; file ... is not in or below ..."), and a directory only
-   * through a kustomization inside it.
+   * kustomize loads a file resource only at or below the kustomization's own directory (its default
+   * load restriction: "security; file ... is not in or below ..."), and a directory only through a
+   * kustomization inside it.
    */
   @Test
   void kustomizationReferencesResolveWithinItsDirectory() throws IOException {
@@ -66,19 +66,24 @@ class K8sManifestsTest {
   }
 
   /**
-   * {@code kubectl apply -f k8s/crds/} reads every .yaml, .yml and .json file of the directory as
-   * a Kubernetes object: a kustomization there made it fail on a real cluster.
+   * {@code kubectl apply -f k8s/crds/} reads every .yaml, .yml and .json file of the directory as a
+   * Kubernetes object: a kustomization there made it fail on a real cluster.
    */
   @Test
   void theCrdDirectoryHoldsOnlyPlainManifests() throws IOException {
     try (Stream<Path> files = Files.list(K8S.resolve("crds"))) {
       List<Path> manifests = files.sorted().toList();
-      assertThat(manifests).extracting(p -> p.getFileName().toString()).doesNotContain(
-          "kustomization.yaml", "kustomization.yml", "Kustomization");
-      assertThat(manifests).isNotEmpty().allSatisfy(p -> {
-        HasMetadata object = Serialization.unmarshal(Files.readString(p), HasMetadata.class);
-        assertThat(object.getKind()).as("%s", p).isEqualTo("CustomResourceDefinition");
-      });
+      assertThat(manifests)
+          .extracting(p -> p.getFileName().toString())
+          .doesNotContain("kustomization.yaml", "kustomization.yml", "Kustomization");
+      assertThat(manifests)
+          .isNotEmpty()
+          .allSatisfy(
+              p -> {
+                HasMetadata object =
+                    Serialization.unmarshal(Files.readString(p), HasMetadata.class);
+                assertThat(object.getKind()).as("%s", p).isEqualTo("CustomResourceDefinition");
+              });
     }
   }
 
@@ -91,7 +96,8 @@ class K8sManifestsTest {
             .filter(Files::isExecutable)
             .findFirst()
             .orElse(null);
-    Assumptions.assumeTrue(kubectl != null, "kubectl is not on PATH: `kubectl kustomize k8s/` not run");
+    Assumptions.assumeTrue(
+        kubectl != null, "kubectl is not on PATH: `kubectl kustomize k8s/` not run");
     Process p =
         new ProcessBuilder(kubectl.toString(), "kustomize", K8S.toString())
             .redirectErrorStream(true)

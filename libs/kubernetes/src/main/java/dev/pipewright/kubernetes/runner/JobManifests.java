@@ -77,10 +77,12 @@ public final class JobManifests {
         .build();
   }
 
-  /** The labels of a job's Job and Pod; the informers select on {@link KubeNames#MANAGED_BY}. */
-  public static Map<String, String> labels(JobPlan plan) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(KubeNames.MANAGED_BY, KubeNames.MANAGER);
+  /**
+   * The labels of a job's Job and Pod; the informers select on the installation's own ({@link
+   * KubeNames#ownLabels}).
+   */
+  Map<String, String> labels(JobPlan plan) {
+    Map<String, String> labels = KubeNames.ownLabels(config.installation());
     labels.put(KubeNames.BUILD_LABEL, KubeNames.labelValue(plan.ref().buildId()));
     labels.put(KubeNames.JOB_LABEL, KubeNames.labelValue(plan.ref().jobKey()));
     labels.put(KubeNames.JOB_NAME_LABEL, plan.jobName());
@@ -195,7 +197,7 @@ public final class JobManifests {
         .withNewMetadata()
         .withName(KubeNames.secretName(buildId))
         .withNamespace(config.namespace())
-        .addToLabels(KubeNames.MANAGED_BY, KubeNames.MANAGER)
+        .addToLabels(KubeNames.ownLabels(config.installation()))
         .addToLabels(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId))
         .withOwnerReferences(owner)
         .endMetadata()

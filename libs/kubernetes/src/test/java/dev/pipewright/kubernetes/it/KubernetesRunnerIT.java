@@ -54,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesRunnerIT {
   static final String NS = "ci";
   static final Duration WAIT = Duration.ofSeconds(30);
+  static final String INSTALLATION = "it";
 
   @TempDir Path tmp;
   MockApi api;
@@ -71,11 +72,13 @@ class KubernetesRunnerIT {
       };
   FakeKubelet kubelet;
   ScheduledExecutorService kubeletLoop;
-  final KubernetesRunnerConfig config = config(KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
+  final KubernetesRunnerConfig config =
+      config(INSTALLATION, KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
 
-  static KubernetesRunnerConfig config(Duration cancelGrace) {
+  static KubernetesRunnerConfig config(String installation, Duration cancelGrace) {
     return new KubernetesRunnerConfig(
         NS,
+        installation,
         "workspace",
         "debian:bookworm-slim",
         Map.of(),
@@ -160,7 +163,7 @@ class KubernetesRunnerIT {
       orchestrator.secrets = Map.of("TOKEN", "hunter2");
       orchestrator.add(buildId, workflow);
       try (PipelineRunOperator op = operator(orchestrator)) {
-        PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+        PipelineRuns.ensure(testClient, NS, INSTALLATION, new PipelineRunSpec(buildId));
         PipelineRunStatus status = awaitPhase(buildId, Phase.Failed);
 
         assertThat(status.getProgress()).isEqualTo("2/2");
@@ -257,7 +260,7 @@ class KubernetesRunnerIT {
       TestOrchestrator orchestrator = new TestOrchestrator(runner, observer);
       orchestrator.add(buildId, workflow);
       try (PipelineRunOperator op = operator(orchestrator)) {
-        PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+        PipelineRuns.ensure(testClient, NS, INSTALLATION, new PipelineRunSpec(buildId));
         await().atMost(WAIT).until(() -> observer.events.contains("slow step 2 started"));
         testClient
             .resources(PipelineRun.class)
@@ -326,7 +329,7 @@ class KubernetesRunnerIT {
                 run: echo after
         """,
                 "ci.yml");
-    PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+    PipelineRuns.ensure(testClient, NS, INSTALLATION, new PipelineRunSpec(buildId));
     JobRef ref = new JobRef(buildId, "long");
     kubelet.hold("step-2-across");
     RecordingObserver first = new RecordingObserver();
@@ -543,7 +546,7 @@ class KubernetesRunnerIT {
     kubelet.hold("step-2-clean-up");
     RecordingObserver observer = new RecordingObserver();
     try (KubernetesJobRunner runner =
-        new KubernetesJobRunner(runnerClient, config(grace), sink, kubelet)) {
+        new KubernetesJobRunner(runnerClient, config(INSTALLATION, grace), sink, kubelet)) {
       runner.start(JobRun.builder(ref, workflow, workflow.job("slow")).build(), observer);
       awaitOutput(jobName, KubeNames.containerName(1, "Wait"), "waiting");
       long cancelled = System.nanoTime();
@@ -648,7 +651,10 @@ class KubernetesRunnerIT {
         .until(() -> kubelet.read(NS, jobName + "-abcde", container).contains(text));
   }
 
-  /** A Job of the build as an earlier worker left it (not run: no managed-by label). */
+  /**
+   * A Job of the build as an earlier worker of this installation left it (not run: no managed-by
+   * label).
+   */
   private String predecessorsJob(String buildId) {
     String name = "pw-" + buildId + "-other";
     testClient
@@ -660,6 +666,7 @@ class KubernetesRunnerIT {
             new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
                 .withNewMetadata()
                 .withName(name)
+                .addToLabels(KubeNames.INSTALLATION_LABEL, INSTALLATION)
                 .addToLabels(KubeNames.BUILD_LABEL, buildId)
                 .addToLabels(KubeNames.JOB_NAME_LABEL, name)
                 .endMetadata()
@@ -703,7 +710,8 @@ class KubernetesRunnerIT {
     return PipelineRunOperator.start(
         operatorClient,
         NS,
-        new PipelineRunReconciler(orchestrator, Clock.systemUTC(), Duration.ofMillis(300)),
+        new PipelineRunReconciler(
+            orchestrator, INSTALLATION, Clock.systemUTC(), Duration.ofMillis(300)),
         false);
   }
 
