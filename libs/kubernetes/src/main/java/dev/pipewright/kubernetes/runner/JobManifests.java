@@ -25,11 +25,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +51,7 @@ public final class JobManifests {
    * The build Secret key of the wrapper, named after its content: jobs of one build started by
    * workers of different versions each find their own wrapper.
    */
-  static final String WRAPPER_KEY = "pw-wrapper-" + sha256(WRAPPER).substring(0, 16);
+  static final String WRAPPER_KEY = "pw-wrapper-" + KubeNames.sha256(WRAPPER).substring(0, 16);
 
   /** Where the wrapper is in every container (it travels once per build, not in every Job). */
   static final String WRAPPER_PATH = StepPlanner.FILES_DIR + "/wrapper.sh";
@@ -332,16 +329,6 @@ public final class JobManifests {
 
   private static EnvVar env(String name, String value) {
     return new EnvVar(name, value, null);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String loadWrapper() {

@@ -268,16 +268,7 @@ class KubernetesRunnerIT {
             .withName(PipelineRun.nameFor(buildId))
             .delete();
         await().atMost(WAIT).until(() -> observer.results.containsKey("slow"));
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    testClient
-                            .resources(PipelineRun.class)
-                            .inNamespace(NS)
-                            .withName(PipelineRun.nameFor(buildId))
-                            .get()
-                        == null);
+        await().atMost(WAIT).until(() -> BuildObjects.run(testClient, NS, buildId) == null);
       }
       assertThat(orchestrator.cancelled).contains(buildId);
       assertThat(observer.results.get("slow").status()).isEqualTo(JobStatus.CANCELLED);
@@ -290,16 +281,7 @@ class KubernetesRunnerIT {
               "slow step 2 CANCELLED",
               "slow step 3 CANCELLED",
               "slow CANCELLED");
-      assertThat(
-              testClient
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(NS)
-                  .withLabel(KubeNames.BUILD_LABEL, buildId)
-                  .list()
-                  .getItems())
-          .isEmpty();
+      assertThat(BuildObjects.jobs(testClient, NS, buildId)).isEmpty();
       assertThat(runner.status(new JobRef(buildId, "slow")).result().status())
           .isEqualTo(JobStatus.CANCELLED);
     } finally {
@@ -716,18 +698,6 @@ class KubernetesRunnerIT {
   }
 
   private PipelineRunStatus awaitPhase(String buildId, Phase phase) {
-    return await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              PipelineRun run =
-                  testClient
-                      .resources(PipelineRun.class)
-                      .inNamespace(NS)
-                      .withName(PipelineRun.nameFor(buildId))
-                      .get();
-              return run == null ? null : run.getStatus();
-            },
-            s -> s != null && s.getPhase() == phase);
+    return BuildObjects.awaitPhase(testClient, NS, buildId, phase, WAIT);
   }
 }

@@ -86,6 +86,22 @@ class RealApiServerIT {
   private static final Logger LOG = LoggerFactory.getLogger(RealApiServerIT.class);
   private static final String INSTALLATION = "api-test";
   private static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** A secret in a step, a step name too long for a container name, an always() step. */
+  private static final String BUILD_WITH_A_SECRET =
+      """
+      on: push
+      jobs:
+        build:
+          runs-on: ubuntu-latest
+          steps:
+            - name: A step with a rather long display name, more than sixty-three characters
+              run: make test TOKEN=${{ secrets.TOKEN }}
+            - name: Always
+              if: always()
+              run: echo done
+      """;
+
   private static final KubeAPIServerConfig CONFIG =
       KubeAPIServerConfigBuilder.anAPIServerConfig().withOfflineMode(true).build();
 
@@ -257,22 +273,7 @@ class RealApiServerIT {
   void theRunnersJobAndSecretAreAcceptedAndItsPodIsRestricted() throws Exception {
     String ns = namespace();
     String buildId = UUID.randomUUID().toString();
-    WorkflowSpec workflow =
-        new WorkflowParser()
-            .parse(
-                """
-                on: push
-                jobs:
-                  build:
-                    runs-on: ubuntu-latest
-                    steps:
-                      - name: A step with a rather long display name, more than sixty-three characters
-                        run: make test TOKEN=${{ secrets.TOKEN }}
-                      - name: Always
-                        if: always()
-                        run: echo done
-                """,
-                "ci.yml");
+    WorkflowSpec workflow = new WorkflowParser().parse(BUILD_WITH_A_SECRET, "ci.yml");
     KubernetesRunnerConfig config =
         new KubernetesRunnerConfig(
             ns,
@@ -351,11 +352,7 @@ class RealApiServerIT {
   }
 
   private static PipelineRun run(String ns, String buildId) {
-    return client
-        .resources(PipelineRun.class)
-        .inNamespace(ns)
-        .withName(PipelineRun.nameFor(buildId))
-        .get();
+    return BuildObjects.run(client, ns, buildId);
   }
 
   private static GenericKubernetesResource create(String ns, String name, Map<String, ?> spec) {

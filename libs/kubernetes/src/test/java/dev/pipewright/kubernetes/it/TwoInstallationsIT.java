@@ -20,6 +20,7 @@ import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -230,32 +231,14 @@ class TwoInstallationsIT {
   }
 
   private PipelineRun run(String buildId) {
-    return client
-        .resources(PipelineRun.class)
-        .inNamespace(NS)
-        .withName(PipelineRun.nameFor(buildId))
-        .get();
+    return BuildObjects.run(client, NS, buildId);
   }
 
-  private List<io.fabric8.kubernetes.api.model.batch.v1.Job> jobsOf(String buildId) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(NS)
-        .withLabel(KubeNames.BUILD_LABEL, buildId)
-        .list()
-        .getItems();
+  private List<Job> jobsOf(String buildId) {
+    return BuildObjects.jobs(client, NS, buildId);
   }
 
   private PipelineRunStatus awaitPhase(String buildId, Phase phase) {
-    return await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              PipelineRun run = run(buildId);
-              return run == null ? null : run.getStatus();
-            },
-            s -> s != null && s.getPhase() == phase);
+    return BuildObjects.awaitPhase(client, NS, buildId, phase, WAIT);
   }
 }

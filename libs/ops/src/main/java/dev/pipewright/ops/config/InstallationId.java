@@ -1,10 +1,8 @@
 package dev.pipewright.ops.config;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -58,17 +56,12 @@ final class InstallationId {
     }
     String name = rest.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     String shortName = name.substring(0, Math.min(name.length(), NAME_CHARS));
-    String hash = sha256(database).substring(0, HASH_CHARS);
+    // A name-based (MD5) UUID: a stable digest from the JDK; no secrecy is asked of it.
+    String hash =
+        UUID.nameUUIDFromBytes(database.getBytes(StandardCharsets.UTF_8))
+            .toString()
+            .replace("-", "")
+            .substring(0, HASH_CHARS);
     return (shortName.isEmpty() ? "db" : shortName) + "-" + hash;
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
   }
 }
