@@ -8,18 +8,22 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * k8s/ renders with {@code kubectl kustomize k8s/} where kubectl exists; this checks what can be
- * checked without it: every kustomization reference resolves, every manifest parses as a Kubernetes
- * object, and the Deployments and RBAC keep their promises.
+ * k8s/ renders with {@code kubectl kustomize k8s/} (checked where kubectl is installed); the rest
+ * needs no tool: every kustomization reference resolves as kustomize would load it, k8s/crds/ can
+ * be applied with {@code kubectl apply -f}, every manifest parses as a Kubernetes object, and the
+ * Deployments and RBAC keep their promises.
  */
 class K8sManifestsTest {
   static final Path K8S = Path.of("../../k8s");
@@ -36,22 +40,81 @@ class K8sManifestsTest {
         .allSatisfy(name -> assertThat(documented).as(name).contains("`" + name + "`"));
   }
 
+  /**
+   * kustomize loads a file resource only at or below the kustomization's own directory (its default
+   * load restriction: "security; file ... is not in or below ..."), and a directory only through a
+   * kustomization inside it.
+   */
   @Test
-  void kustomizationReferencesResolve() throws IOException {
-    for (Path kustomization :
-        List.of(K8S.resolve("kustomization.yaml"), Path.of("../../crds/kustomization.yaml"))) {
-      Map<String, Object> k = yaml(kustomization);
-      @SuppressWarnings("unchecked")
-      List<String> resources = (List<String>) k.get("resources");
-      assertThat(resources).isNotEmpty();
-      for (String r : resources) {
-        Path target = kustomization.getParent().resolve(r);
-        assertThat(target).as("%s in %s", r, kustomization).exists();
-        if (Files.isDirectory(target)) {
-          assertThat(target.resolve("kustomization.yaml")).exists();
-        }
+  void kustomizationReferencesResolveWithinItsDirectory() throws IOException {
+    Path kustomization = K8S.resolve("kustomization.yaml");
+    Map<String, Object> k = yaml(kustomization);
+    @SuppressWarnings("unchecked")
+    List<String> resources = (List<String>) k.get("resources");
+    assertThat(resources).isNotEmpty();
+    Path root = K8S.toRealPath();
+    for (String r : resources) {
+      Path target = K8S.resolve(r);
+      assertThat(target).as("%s in %s", r, kustomization).exists();
+      if (Files.isDirectory(target)) {
+        assertThat(target.resolve("kustomization.yaml")).exists();
+      } else {
+        assertThat(target.toRealPath()).as("%s is below k8s/", r).startsWith(root);
       }
     }
+    assertThat(resources).contains("crds/" + MockApi.CRD.getFileName());
+  }
+
+  /**
+   * {@code kubectl apply -f k8s/crds/} reads every .yaml, .yml and .json file of the directory as a
+   * Kubernetes object: a kustomization there made it fail on a real cluster.
+   */
+  @Test
+  void theCrdDirectoryHoldsOnlyPlainManifests() throws IOException {
+    try (Stream<Path> files = Files.list(K8S.resolve("crds"))) {
+      List<Path> manifests = files.sorted().toList();
+      assertThat(manifests)
+          .extracting(p -> p.getFileName().toString())
+          .doesNotContain("kustomization.yaml", "kustomization.yml", "Kustomization");
+      assertThat(manifests)
+          .isNotEmpty()
+          .allSatisfy(
+              p -> {
+                HasMetadata object =
+                    Serialization.unmarshal(Files.readString(p), HasMetadata.class);
+                assertThat(object.getKind()).as("%s", p).isEqualTo("CustomResourceDefinition");
+              });
+    }
+  }
+
+  /** Renders k8s/ as a user would, where kubectl is installed (it carries kustomize). */
+  @Test
+  void kubectlKustomizeRendersEveryObjectWithTheCrd() throws Exception {
+    Path kubectl =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+            .map(dir -> Path.of(dir, "kubectl"))
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElse(null);
+    Assumptions.assumeTrue(
+        kubectl != null, "kubectl is not on PATH: `kubectl kustomize k8s/` not run");
+    Process p =
+        new ProcessBuilder(kubectl.toString(), "kustomize", K8S.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    List<String> kinds = new ArrayList<>();
+    for (String doc : out.split("(?m)^---\\s*$")) {
+      if (!doc.isBlank()) {
+        kinds.add(Serialization.unmarshal(doc, HasMetadata.class).getKind());
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    objects().forEach(o -> expected.add(o.getKind()));
+    expected.add("CustomResourceDefinition");
+    assertThat(kinds).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test
@@ -75,6 +138,13 @@ class K8sManifestsTest {
         .containsExactlyInAnyOrder("entry-api", "pipeline-service");
     for (Deployment d : deployments) {
       var pod = d.getSpec().getTemplate().getSpec();
+      // A token only where the API is used: the worker (Jobs, Pods, PipelineRuns); build pods get
+      // none either (JobManifests).
+      if (d.getMetadata().getName().equals("pipeline-service")) {
+        assertThat(pod.getAutomountServiceAccountToken()).isNotEqualTo(Boolean.FALSE);
+      } else {
+        assertThat(pod.getAutomountServiceAccountToken()).as(d.getMetadata().getName()).isFalse();
+      }
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
       assertThat(pod.getSecurityContext().getSeccompProfile().getType())
           .isEqualTo("RuntimeDefault");

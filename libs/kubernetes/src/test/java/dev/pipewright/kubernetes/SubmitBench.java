@@ -45,6 +45,7 @@ public final class SubmitBench {
     KubernetesRunnerConfig config =
         new KubernetesRunnerConfig(
             "bench",
+            "bench",
             "workspace",
             "debian:bookworm-slim",
             Map.of(),
@@ -66,7 +67,7 @@ public final class SubmitBench {
       String[] ids = new String[builds];
       for (int b = 0; b < builds; b++) {
         ids[b] = UUID.randomUUID().toString();
-        PipelineRuns.ensure(setup, "bench", new PipelineRunSpec(ids[b]));
+        PipelineRuns.ensure(setup, "bench", "bench", new PipelineRunSpec(ids[b]));
       }
       // A submission is done when its Job is visible to a watch, as the kubelet would see it.
       AtomicLong created = new AtomicLong();
@@ -136,7 +137,7 @@ public final class SubmitBench {
       String id,
       int jobs,
       KubernetesClient setup) {
-    PipelineRuns.ensure(setup, "bench", new PipelineRunSpec(id));
+    PipelineRuns.ensure(setup, "bench", "bench", new PipelineRunSpec(id));
     for (int j = 0; j < jobs; j++) {
       JobRef ref = new JobRef(id, "job" + j);
       runner.start(

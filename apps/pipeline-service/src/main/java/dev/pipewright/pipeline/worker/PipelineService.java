@@ -9,6 +9,7 @@ import dev.pipewright.kubernetes.operator.PipelineRunOperator;
 import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
 import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
 import dev.pipewright.ops.config.Executor;
 import dev.pipewright.ops.http.BackendReadiness;
 import dev.pipewright.ops.http.OpsHttpServer;
@@ -58,7 +59,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In Kubernetes mode ({@code executor: kubernetes}) it also creates each claimed build's
  * PipelineRun and runs the PipelineRun operator, whose events trigger passes of the build loops
- * (the loops stay the only driver); deleting a run cancels its build.
+ * (the loops stay the only driver); deleting a run cancels its build. Runs, Jobs, Pods and Secrets
+ * carry the installation's label ({@code kubernetes.installation}) and only those are watched, so
+ * installations sharing a namespace leave each other's builds alone.
  *
  * <p>Unless told otherwise ({@link Builder#serveHttp}), it serves {@code /healthz}, {@code /readyz}
  * (database and broker) and {@code /metrics} on {@link WorkerConfig#httpPort()}. A process that
@@ -261,10 +264,14 @@ public final class PipelineService implements AutoCloseable {
           PipelineRunOperator.start(
               kubernetes,
               namespace,
-              new PipelineRunReconciler(new WorkerBuildReconciler(builds, loops)),
+              new PipelineRunReconciler(
+                  new WorkerBuildReconciler(builds, loops), config.kubernetes().installation()),
               serverSideApply);
       shutdown.register("pipelinerun operator", operator::close);
-      LOG.info("PipelineRun operator watching namespace {}", namespace);
+      LOG.info(
+          "PipelineRun operator watching namespace {}, installation {}",
+          namespace,
+          config.kubernetes().installation());
     }
     shutdown.register("builds", this::finishOrHandBack);
     BuildIntake intake =
@@ -397,8 +404,9 @@ public final class PipelineService implements AutoCloseable {
       spec.setRef(build.repositoryRef());
       spec.setSha(build.repositorySha());
       try {
-        PipelineRuns.ensure(kubernetes, config.kubernetes().namespace(), spec);
-      } catch (KubernetesClientException e) {
+        PipelineRuns.ensure(
+            kubernetes, config.kubernetes().namespace(), config.kubernetes().installation(), spec);
+      } catch (KubernetesClientException | CiException e) {
         // The runner ensures it again before the build's first Job.
         LOG.warn("build {}: cannot create its PipelineRun yet: {}", buildId, e.getMessage());
       }

@@ -24,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PipelineRun reconciler's view of the worker. Every replica's operator sees every run, but
- * only the worker holding a build's lease drives it, and only through its build loop: an event for
- * a build driven here asks that loop for a pass and waits for it; any other build is just read. The
- * progress reported is always what the database holds, so replicas agree on a run's status.
+ * The PipelineRun reconciler's view of the worker. Every replica's operator sees every run of its
+ * installation, but only the worker holding a build's lease drives it, and only through its build
+ * loop: an event for a build driven here asks that loop for a pass and waits for it; any other
+ * build is just read. The progress reported is always what the database holds, so replicas agree on
+ * a run's status; a build the database does not hold has no progress to report.
  */
 final class WorkerBuildReconciler implements BuildReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerBuildReconciler.class);
@@ -44,22 +45,17 @@ final class WorkerBuildReconciler implements BuildReconciler {
   }
 
   @Override
-  public BuildProgress reconcile(String buildId) {
+  public Optional<BuildProgress> reconcile(String buildId) {
     Optional<UUID> id = parse(buildId);
     if (id.isEmpty()) {
-      return new BuildProgress(BuildStatus.FAILED, List.of(), "not a build id: " + buildId);
+      return Optional.of(
+          new BuildProgress(BuildStatus.FAILED, List.of(), "not a build id: " + buildId));
     }
     CompletableFuture<BuildStatus> pass = loops.pass(buildId);
     if (pass != null) {
       awaitPass(buildId, pass);
     }
-    return builds
-        .find(id.get())
-        .map(WorkerBuildReconciler::progress)
-        .orElseGet(
-            () ->
-                new BuildProgress(
-                    BuildStatus.FAILED, List.of(), "no build " + buildId + " in the database"));
+    return builds.find(id.get()).map(WorkerBuildReconciler::progress);
   }
 
   /**

@@ -144,6 +144,7 @@ public record WorkerConfig(
   static KubernetesRunnerConfig kubernetes(PipewrightConfig.Kubernetes k) {
     return new KubernetesRunnerConfig(
         k.namespace(),
+        k.installation(),
         k.workspaceClaim(),
         k.defaultImage(),
         k.runsOnImages(),

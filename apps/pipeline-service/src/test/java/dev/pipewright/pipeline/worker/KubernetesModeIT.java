@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.kubernetes.runner.KubeNames;
-import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
@@ -26,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesModeIT {
   private static final String NS = "ci";
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final Path CRD = Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml");
+  private static final Path CRD = Path.of("../../k8s/crds/pipelineruns.pipewright.dev-v1.yml");
   private static final String TWO_JOBS =
       """
       on: push
@@ -96,12 +96,22 @@ class KubernetesModeIT {
   }
 
   private PipelineService worker(String id) {
-    WorkerConfig config =
-        harness.config(id).toBuilder()
-            .executor("kubernetes")
-            .kubernetes(KubernetesRunnerConfig.defaults(NS, "workspace"))
-            .build();
-    return harness.start(PipelineService.builder(config).kubernetes(client, false).build());
+    return worker(harness, id);
+  }
+
+  /** A worker of the installation whose database is {@code installation}'s. */
+  private PipelineService worker(WorkerHarness installation, String id) {
+    WorkerConfig config = kubernetesConfig(installation, id);
+    return installation.start(PipelineService.builder(config).kubernetes(client, false).build());
+  }
+
+  private static WorkerConfig kubernetesConfig(WorkerHarness installation, String id) {
+    return installation.config(
+        id,
+        Map.of(
+            "PIPEWRIGHT_EXECUTOR", "kubernetes",
+            "PIPEWRIGHT_K8S_NAMESPACE", NS,
+            "PIPEWRIGHT_K8S_WORKSPACE_CLAIM", "workspace"));
   }
 
   private PipelineRun run(UUID buildId) {
@@ -173,5 +183,56 @@ class KubernetesModeIT {
     assertThat(job(cancelled, "compile").status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(job(cancelled, "test").status()).isEqualTo(JobStatus.CANCELLED);
     await().atMost(DEADLINE).until(() -> jobs(id).isEmpty() && run(id) == null);
+  }
+
+  /**
+   * A second installation (its own database) in the same namespace, as a real cluster showed: its
+   * operator used to rewrite every PipelineRun of the first to "Failed: no build ... in the
+   * database". Each installation labels its objects and watches only its own.
+   */
+  @Test
+  void aSecondInstallationInTheNamespaceLeavesTheFirstOnesRunsAlone() throws Exception {
+    worker("worker-a");
+    UUID first = harness.createBuild(TWO_JOBS);
+    await().atMost(DEADLINE).until(() -> phase(first) == Phase.Running && jobs(first).size() == 1);
+
+    try (WorkerHarness other = new WorkerHarness()) {
+      worker(other, "worker-b");
+      UUID second = other.createBuild(TWO_JOBS);
+      await().atMost(DEADLINE).until(() -> phase(second) == Phase.Running);
+
+      String installation = kubernetesConfig(harness, "x").kubernetes().installation();
+      String otherInstallation = kubernetesConfig(other, "x").kubernetes().installation();
+      assertThat(installation).isNotEqualTo(otherInstallation);
+      assertThat(run(first).getMetadata().getLabels())
+          .containsEntry(KubeNames.INSTALLATION_LABEL, installation);
+      assertThat(run(second).getMetadata().getLabels())
+          .containsEntry(KubeNames.INSTALLATION_LABEL, otherInstallation);
+      assertThat(jobs(first))
+          .allSatisfy(
+              j ->
+                  assertThat(j.getMetadata().getLabels())
+                      .containsEntry(KubeNames.INSTALLATION_LABEL, installation));
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(DEADLINE)
+          .until(() -> phase(first) == Phase.Running && jobs(first).size() == 1);
+      assertThat(run(first).getStatus().getMessage()).isNull();
+
+      // Deleting the second installation's run cancels its build, and only that one.
+      client
+          .resources(PipelineRun.class)
+          .inNamespace(NS)
+          .withName(PipelineRun.nameFor(second.toString()))
+          .delete();
+      await().atMost(DEADLINE).until(() -> other.build(second).status() == BuildStatus.CANCELLED);
+      assertThat(harness.build(first).status()).isEqualTo(BuildStatus.RUNNING);
+      assertThat(phase(first)).isEqualTo(Phase.Running);
+    }
+  }
+
+  private Phase phase(UUID buildId) {
+    PipelineRun run = run(buildId);
+    return run == null || run.getStatus() == null ? null : run.getStatus().getPhase();
   }
 }

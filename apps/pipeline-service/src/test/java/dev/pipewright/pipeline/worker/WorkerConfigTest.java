@@ -78,6 +78,7 @@ class WorkerConfigTest {
               grace: 25s
             kubernetes:
               namespace: ci
+              installation: team-a
               step-cpu-request: ""
               cancel-grace: 45s
               runs-on-images:
@@ -95,6 +96,7 @@ class WorkerConfigTest {
     assertThat(config.reaperPeriod()).isEqualTo(Duration.ofSeconds(7));
     assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(25));
     assertThat(config.kubernetes().namespace()).isEqualTo("ci");
+    assertThat(config.kubernetes().installation()).isEqualTo("team-a");
     assertThat(config.kubernetes().cpuRequest()).isNull();
     assertThat(config.kubernetes().memoryRequest()).isEqualTo("256Mi");
     assertThat(config.kubernetes().cancelGrace()).isEqualTo(Duration.ofSeconds(45));

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,8 +63,18 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   WorkerConfig config(String workerId) {
-    return WorkerConfig.fromEnvironment(Map.of()).toBuilder()
-        .databaseUrl(databaseUrl)
+    return config(workerId, Map.of());
+  }
+
+  /**
+   * The defaults with {@code env}'s {@code PIPEWRIGHT_*} variables and this harness's database over
+   * them, as a worker reads its configuration: what is derived from the database (the Kubernetes
+   * installation) is this harness's own.
+   */
+  WorkerConfig config(String workerId, Map<String, String> env) {
+    Map<String, String> variables = new HashMap<>(env);
+    variables.put("PIPEWRIGHT_DATABASE_URL", databaseUrl);
+    return WorkerConfig.fromEnvironment(variables).toBuilder()
         .queueNames(names)
         .workspaceRoot(workspaces)
         .workerId(workerId)

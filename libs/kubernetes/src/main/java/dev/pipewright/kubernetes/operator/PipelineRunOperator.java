@@ -11,7 +11,10 @@ public final class PipelineRunOperator implements AutoCloseable {
     this.operator = operator;
   }
 
-  /** Registers the reconciler for {@code namespace} and starts watching. */
+  /**
+   * Registers the reconciler for {@code namespace} and starts watching the runs of its installation
+   * ({@link PipelineRunReconciler#selector()}).
+   */
   public static PipelineRunOperator start(
       KubernetesClient client, String namespace, PipelineRunReconciler reconciler) {
     return start(client, namespace, reconciler, true);
@@ -33,7 +36,8 @@ public final class PipelineRunOperator implements AutoCloseable {
                     .withCloseClientOnStop(false)
                     .withStopOnInformerErrorDuringStartup(true)
                     .withUseSSAToPatchPrimaryResource(serverSideApply));
-    operator.register(reconciler, c -> c.settingNamespaces(namespace));
+    operator.register(
+        reconciler, c -> c.settingNamespaces(namespace).withLabelSelector(reconciler.selector()));
     operator.start();
     return new PipelineRunOperator(operator);
   }

@@ -22,47 +22,77 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives a build from its PipelineRun: every event of the run, its Jobs or its Pods triggers one
  * pass of the orchestrator ({@link BuildReconciler}); the run's status mirrors the outcome and is
  * patched only when it changed. Deleting the run (or setting {@code spec.cancelRequested}) cancels
  * the build; the finalizer JOSDK adds for {@link Cleaner} makes sure the cancel is seen.
+ *
+ * <p>It sees only its installation's runs, Jobs and Pods ({@link #selector()}): another
+ * installation in the namespace has another database, where this one's builds are unknown. A
+ * finished run is never written again, and a run whose build the database does not hold is left as
+ * it is: neither says anything about the build.
  */
 @ControllerConfiguration(name = PipelineRunReconciler.NAME)
 public class PipelineRunReconciler implements Reconciler<PipelineRun>, Cleaner<PipelineRun> {
   public static final String NAME = "pipelinerun";
   static final Duration RESYNC = Duration.ofSeconds(30);
-  private static final String SELECTOR = KubeNames.MANAGED_BY + "=" + KubeNames.MANAGER;
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineRunReconciler.class);
 
   private final BuildReconciler builds;
+  private final String installation;
   private final Clock clock;
   private final Duration resync;
 
   /**
+   * @param installation the value of {@link KubeNames#INSTALLATION_LABEL} of the runs, Jobs and
+   *     Pods to watch
    * @param resync how soon an unfinished build is reconciled again without any event
    */
-  public PipelineRunReconciler(BuildReconciler builds, Clock clock, Duration resync) {
+  public PipelineRunReconciler(
+      BuildReconciler builds, String installation, Clock clock, Duration resync) {
     this.builds = builds;
+    this.installation = installation;
     this.clock = clock;
     this.resync = resync;
   }
 
-  public PipelineRunReconciler(BuildReconciler builds) {
-    this(builds, Clock.systemUTC(), RESYNC);
+  public PipelineRunReconciler(BuildReconciler builds, String installation) {
+    this(builds, installation, Clock.systemUTC(), RESYNC);
+  }
+
+  /** The label selector of everything this reconciler watches: the installation's own objects. */
+  public String selector() {
+    return KubeNames.selector(installation);
   }
 
   @Override
   public UpdateControl<PipelineRun> reconcile(PipelineRun run, Context<PipelineRun> context) {
+    if (finished(run.getStatus())) {
+      // A finished build never changes again: nothing a later pass finds may rewrite its run.
+      return UpdateControl.noUpdate();
+    }
     String buildId = run.getSpec().getBuildId();
     if (run.getSpec().cancelRequested()) {
       builds.cancel(buildId);
     }
-    BuildProgress progress = builds.reconcile(buildId);
+    Optional<BuildProgress> progress = builds.reconcile(buildId);
+    if (progress.isEmpty()) {
+      LOG.warn(
+          "PipelineRun {}: build {} is not in this installation's database; the run is left as it"
+              + " is",
+          run.getMetadata().getName(),
+          buildId);
+      return UpdateControl.noUpdate();
+    }
     PipelineRunStatus desired =
         PipelineRunStatuses.of(
-            progress, run.getMetadata().getGeneration(), run.getStatus(), clock.instant());
+            progress.get(), run.getMetadata().getGeneration(), run.getStatus(), clock.instant());
     UpdateControl<PipelineRun> control;
     if (desired.equals(run.getStatus())) {
       control = UpdateControl.noUpdate();
@@ -83,11 +113,14 @@ public class PipelineRunReconciler implements Reconciler<PipelineRun>, Cleaner<P
 
   @Override
   public DeleteControl cleanup(PipelineRun run, Context<PipelineRun> context) {
-    PipelineRunStatus status = run.getStatus();
-    if (status == null || status.getPhase() == null || !status.getPhase().terminal()) {
+    if (!finished(run.getStatus())) {
       builds.cancel(run.getSpec().getBuildId());
     }
     return DeleteControl.defaultDelete();
+  }
+
+  private static boolean finished(PipelineRunStatus status) {
+    return status != null && status.getPhase() != null && status.getPhase().terminal();
   }
 
   @Override
@@ -97,14 +130,14 @@ public class PipelineRunReconciler implements Reconciler<PipelineRun>, Cleaner<P
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, PipelineRun.class)
                 .withName("jobs")
-                .withLabelSelector(SELECTOR)
+                .withLabelSelector(selector())
                 .withSecondaryToPrimaryMapper(PipelineRunReconciler::runOf)
                 .build(),
             context),
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, PipelineRun.class)
                 .withName("pods")
-                .withLabelSelector(SELECTOR)
+                .withLabelSelector(selector())
                 .withSecondaryToPrimaryMapper(PipelineRunReconciler::runOf)
                 .build(),
             context));

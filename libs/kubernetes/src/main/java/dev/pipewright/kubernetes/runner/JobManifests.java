@@ -25,11 +25,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +51,7 @@ public final class JobManifests {
    * The build Secret key of the wrapper, named after its content: jobs of one build started by
    * workers of different versions each find their own wrapper.
    */
-  static final String WRAPPER_KEY = "pw-wrapper-" + sha256(WRAPPER).substring(0, 16);
+  static final String WRAPPER_KEY = "pw-wrapper-" + KubeNames.sha256(WRAPPER).substring(0, 16);
 
   /** Where the wrapper is in every container (it travels once per build, not in every Job). */
   static final String WRAPPER_PATH = StepPlanner.FILES_DIR + "/wrapper.sh";
@@ -77,10 +74,12 @@ public final class JobManifests {
         .build();
   }
 
-  /** The labels of a job's Job and Pod; the informers select on {@link KubeNames#MANAGED_BY}. */
-  public static Map<String, String> labels(JobPlan plan) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(KubeNames.MANAGED_BY, KubeNames.MANAGER);
+  /**
+   * The labels of a job's Job and Pod; the informers select on the installation's own ({@link
+   * KubeNames#ownLabels}).
+   */
+  Map<String, String> labels(JobPlan plan) {
+    Map<String, String> labels = KubeNames.ownLabels(config.installation());
     labels.put(KubeNames.BUILD_LABEL, KubeNames.labelValue(plan.ref().buildId()));
     labels.put(KubeNames.JOB_LABEL, KubeNames.labelValue(plan.ref().jobKey()));
     labels.put(KubeNames.JOB_NAME_LABEL, plan.jobName());
@@ -195,7 +194,7 @@ public final class JobManifests {
         .withNewMetadata()
         .withName(KubeNames.secretName(buildId))
         .withNamespace(config.namespace())
-        .addToLabels(KubeNames.MANAGED_BY, KubeNames.MANAGER)
+        .addToLabels(KubeNames.ownLabels(config.installation()))
         .addToLabels(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId))
         .withOwnerReferences(owner)
         .endMetadata()
@@ -330,16 +329,6 @@ public final class JobManifests {
 
   private static EnvVar env(String name, String value) {
     return new EnvVar(name, value, null);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String loadWrapper() {

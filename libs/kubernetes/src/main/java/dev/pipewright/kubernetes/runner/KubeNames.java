@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Deterministic Kubernetes names and label values, so a restarted worker finds what an earlier one
@@ -14,6 +17,14 @@ import java.util.Locale;
 public final class KubeNames {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "pipewright";
+
+  /**
+   * Which installation an object belongs to ({@code kubernetes.installation}): every watch and list
+   * of a worker selects its own, so installations sharing a namespace never touch each other's
+   * objects.
+   */
+  public static final String INSTALLATION_LABEL = "pipewright.dev/installation";
+
   public static final String BUILD_LABEL = "pipewright.dev/build";
   public static final String JOB_LABEL = "pipewright.dev/job";
   public static final String JOB_NAME_LABEL = "pipewright.dev/job-name";
@@ -31,6 +42,21 @@ public final class KubeNames {
   private static final int HASH_CHARS = 10;
 
   private KubeNames() {}
+
+  /** The labels every object of the installation carries: PipelineRuns, Jobs, Pods, Secrets. */
+  public static Map<String, String> ownLabels(String installation) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MANAGED_BY, MANAGER);
+    labels.put(INSTALLATION_LABEL, installation);
+    return labels;
+  }
+
+  /** The label selector of {@link #ownLabels}: what the installation's watches and lists ask. */
+  public static String selector(String installation) {
+    return ownLabels(installation).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
+  }
 
   /** The Job of one attempt of a job instance: {@code pw-<build>-<job>[-a<attempt>]}. */
   public static String jobName(JobRef ref, int attempt) {

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link JobRunner} of Kubernetes mode: one {@code batch/v1} Job per job instance (see {@link
  * JobManifests}), observed through two shared informers (Jobs and Pods labelled {@code
- * app.kubernetes.io/managed-by=pipewright}) rather than a watch per job.
+ * app.kubernetes.io/managed-by=pipewright} and with this installation's {@link
+ * KubeNames#INSTALLATION_LABEL}) rather than a watch per job.
  *
  * <p>Every observation is level-triggered: an informer event marks the job dirty and a worker
  * thread recomputes {@link PodObservation} from the cached objects, then reports to the observer
@@ -70,7 +71,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KubernetesJobRunner implements JobRunner {
   private static final Logger log = LoggerFactory.getLogger(KubernetesJobRunner.class);
-  private static final String SELECTOR = KubeNames.MANAGED_BY + "=" + KubeNames.MANAGER;
 
   /**
    * Jobs submitted to the API server at the same time: submissions are latency-bound (two round
@@ -115,13 +115,13 @@ public final class KubernetesJobRunner implements JobRunner {
             .v1()
             .jobs()
             .inNamespace(config.namespace())
-            .withLabelSelector(SELECTOR)
+            .withLabelSelector(KubeNames.selector(config.installation()))
             .inform(handler(j -> j.getMetadata().getName()));
     this.podInformer =
         client
             .pods()
             .inNamespace(config.namespace())
-            .withLabelSelector(SELECTOR)
+            .withLabelSelector(KubeNames.selector(config.installation()))
             .inform(handler(p -> label(p, KubeNames.JOB_NAME_LABEL)));
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
@@ -325,7 +325,8 @@ public final class KubernetesJobRunner implements JobRunner {
           spec.setRef(run.repository().ref());
           spec.setSha(run.repository().sha());
           spec.setRepository(run.repository().url());
-          PipelineRun pr = PipelineRuns.ensure(client, config.namespace(), spec);
+          PipelineRun pr =
+              PipelineRuns.ensure(client, config.namespace(), config.installation(), spec);
           return JobManifests.ownerReference(pr.getMetadata().getName(), pr.getMetadata().getUid());
         });
   }
@@ -469,6 +470,7 @@ public final class KubernetesJobRunner implements JobRunner {
             .v1()
             .jobs()
             .inNamespace(config.namespace())
+            .withLabel(KubeNames.INSTALLATION_LABEL, config.installation())
             .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId));
     for (String name : except) {
       ofBuild = ofBuild.withoutLabel(KubeNames.JOB_NAME_LABEL, name);

@@ -11,6 +11,8 @@ import java.util.Objects;
  * PIPEWRIGHT_K8S_*} variables of k8s/config.yaml).
  *
  * @param namespace where PipelineRuns, Jobs, Pods and Secrets live
+ * @param installation this installation's value of {@link KubeNames#INSTALLATION_LABEL}: the runner
+ *     labels its objects with it and watches only those
  * @param workspaceClaim the ReadWriteMany PVC; each build uses the sub-directory named after its
  *     workspace
  * @param defaultImage the image of jobs without {@code container:} whose {@code runs-on} is not
@@ -25,6 +27,7 @@ import java.util.Objects;
  */
 public record KubernetesRunnerConfig(
     String namespace,
+    String installation,
     String workspaceClaim,
     String defaultImage,
     Map<String, String> runsOnImages,
@@ -42,29 +45,13 @@ public record KubernetesRunnerConfig(
 
   public KubernetesRunnerConfig {
     Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(installation, "installation");
     Objects.requireNonNull(workspaceClaim, "workspaceClaim");
     Objects.requireNonNull(defaultImage, "defaultImage");
     runsOnImages = runsOnImages == null ? Map.of() : Map.copyOf(runsOnImages);
     ttlAfterFinished = ttlAfterFinished == null ? Duration.ofHours(1) : ttlAfterFinished;
     logPollInterval = logPollInterval == null ? Duration.ofSeconds(2) : logPollInterval;
     cancelGrace = cancelGrace == null ? DEFAULT_CANCEL_GRACE : cancelGrace;
-  }
-
-  /** Sensible defaults for a namespace and claim (those of the one configuration). */
-  public static KubernetesRunnerConfig defaults(String namespace, String workspaceClaim) {
-    return new KubernetesRunnerConfig(
-        namespace,
-        workspaceClaim,
-        "docker.io/library/debian:bookworm-slim",
-        Map.of(),
-        Duration.ofHours(1),
-        1001,
-        "250m",
-        "256Mi",
-        "2",
-        "2Gi",
-        Duration.ofSeconds(2),
-        DEFAULT_CANCEL_GRACE);
   }
 
   /** The image for a job: its container, else the first mapped runs-on label, else the default. */

@@ -54,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesRunnerIT {
   static final String NS = "ci";
   static final Duration WAIT = Duration.ofSeconds(30);
+  static final String INSTALLATION = "it";
 
   @TempDir Path tmp;
   MockApi api;
@@ -71,11 +72,13 @@ class KubernetesRunnerIT {
       };
   FakeKubelet kubelet;
   ScheduledExecutorService kubeletLoop;
-  final KubernetesRunnerConfig config = config(KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
+  final KubernetesRunnerConfig config =
+      config(INSTALLATION, KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
 
-  static KubernetesRunnerConfig config(Duration cancelGrace) {
+  static KubernetesRunnerConfig config(String installation, Duration cancelGrace) {
     return new KubernetesRunnerConfig(
         NS,
+        installation,
         "workspace",
         "debian:bookworm-slim",
         Map.of(),
@@ -160,7 +163,7 @@ class KubernetesRunnerIT {
       orchestrator.secrets = Map.of("TOKEN", "hunter2");
       orchestrator.add(buildId, workflow);
       try (PipelineRunOperator op = operator(orchestrator)) {
-        PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+        PipelineRuns.ensure(testClient, NS, INSTALLATION, new PipelineRunSpec(buildId));
         PipelineRunStatus status = awaitPhase(buildId, Phase.Failed);
 
         assertThat(status.getProgress()).isEqualTo("2/2");
@@ -257,7 +260,7 @@ class KubernetesRunnerIT {
       TestOrchestrator orchestrator = new TestOrchestrator(runner, observer);
       orchestrator.add(buildId, workflow);
       try (PipelineRunOperator op = operator(orchestrator)) {
-        PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+        PipelineRuns.ensure(testClient, NS, INSTALLATION, new PipelineRunSpec(buildId));
         await().atMost(WAIT).until(() -> observer.events.contains("slow step 2 started"));
         testClient
             .resources(PipelineRun.class)
@@ -265,16 +268,7 @@ class KubernetesRunnerIT {
             .withName(PipelineRun.nameFor(buildId))
             .delete();
         await().atMost(WAIT).until(() -> observer.results.containsKey("slow"));
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    testClient
-                            .resources(PipelineRun.class)
-                            .inNamespace(NS)
-                            .withName(PipelineRun.nameFor(buildId))
-                            .get()
-                        == null);
+        await().atMost(WAIT).until(() -> BuildObjects.run(testClient, NS, buildId) == null);
       }
       assertThat(orchestrator.cancelled).contains(buildId);
       assertThat(observer.results.get("slow").status()).isEqualTo(JobStatus.CANCELLED);
@@ -287,16 +281,7 @@ class KubernetesRunnerIT {
               "slow step 2 CANCELLED",
               "slow step 3 CANCELLED",
               "slow CANCELLED");
-      assertThat(
-              testClient
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(NS)
-                  .withLabel(KubeNames.BUILD_LABEL, buildId)
-                  .list()
-                  .getItems())
-          .isEmpty();
+      assertThat(BuildObjects.jobs(testClient, NS, buildId)).isEmpty();
       assertThat(runner.status(new JobRef(buildId, "slow")).result().status())
           .isEqualTo(JobStatus.CANCELLED);
     } finally {
@@ -326,7 +311,7 @@ class KubernetesRunnerIT {
                 run: echo after
         """,
                 "ci.yml");
-    PipelineRuns.ensure(testClient, NS, new PipelineRunSpec(buildId));
+    PipelineRuns.ensure(testClient, NS, INSTALLATION, new PipelineRunSpec(buildId));
     JobRef ref = new JobRef(buildId, "long");
     kubelet.hold("step-2-across");
     RecordingObserver first = new RecordingObserver();
@@ -543,7 +528,7 @@ class KubernetesRunnerIT {
     kubelet.hold("step-2-clean-up");
     RecordingObserver observer = new RecordingObserver();
     try (KubernetesJobRunner runner =
-        new KubernetesJobRunner(runnerClient, config(grace), sink, kubelet)) {
+        new KubernetesJobRunner(runnerClient, config(INSTALLATION, grace), sink, kubelet)) {
       runner.start(JobRun.builder(ref, workflow, workflow.job("slow")).build(), observer);
       awaitOutput(jobName, KubeNames.containerName(1, "Wait"), "waiting");
       long cancelled = System.nanoTime();
@@ -648,7 +633,10 @@ class KubernetesRunnerIT {
         .until(() -> kubelet.read(NS, jobName + "-abcde", container).contains(text));
   }
 
-  /** A Job of the build as an earlier worker left it (not run: no managed-by label). */
+  /**
+   * A Job of the build as an earlier worker of this installation left it (not run: no managed-by
+   * label).
+   */
   private String predecessorsJob(String buildId) {
     String name = "pw-" + buildId + "-other";
     testClient
@@ -660,6 +648,7 @@ class KubernetesRunnerIT {
             new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
                 .withNewMetadata()
                 .withName(name)
+                .addToLabels(KubeNames.INSTALLATION_LABEL, INSTALLATION)
                 .addToLabels(KubeNames.BUILD_LABEL, buildId)
                 .addToLabels(KubeNames.JOB_NAME_LABEL, name)
                 .endMetadata()
@@ -703,23 +692,12 @@ class KubernetesRunnerIT {
     return PipelineRunOperator.start(
         operatorClient,
         NS,
-        new PipelineRunReconciler(orchestrator, Clock.systemUTC(), Duration.ofMillis(300)),
+        new PipelineRunReconciler(
+            orchestrator, INSTALLATION, Clock.systemUTC(), Duration.ofMillis(300)),
         false);
   }
 
   private PipelineRunStatus awaitPhase(String buildId, Phase phase) {
-    return await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              PipelineRun run =
-                  testClient
-                      .resources(PipelineRun.class)
-                      .inNamespace(NS)
-                      .withName(PipelineRun.nameFor(buildId))
-                      .get();
-              return run == null ? null : run.getStatus();
-            },
-            s -> s != null && s.getPhase() == phase);
+    return BuildObjects.awaitPhase(testClient, NS, buildId, phase, WAIT);
   }
 }

@@ -91,6 +91,7 @@ class KubernetesRunnerK3sE2E {
       KubernetesRunnerConfig config =
           new KubernetesRunnerConfig(
               NS,
+              "e2e",
               "workspace",
               "docker.io/library/busybox:1.37",
               Map.of(),

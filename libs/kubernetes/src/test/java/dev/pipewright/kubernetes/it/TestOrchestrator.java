@@ -17,18 +17,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A hand-written stand-in for the real orchestrator: recomputes on every pass, from the runner's
- * status alone, which jobs can start (needs all succeeded) and what the build's state is.
+ * status alone, which jobs can start (needs all succeeded) and what the build's state is. Its
+ * "database" is the builds {@link #add}ed; it records which builds it was asked about.
  */
 final class TestOrchestrator implements BuildReconciler {
   private final JobRunner runner;
   private final RunObserver observer;
   private final Map<String, WorkflowSpec> builds = new ConcurrentHashMap<>();
   final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  final Set<String> reconciled = ConcurrentHashMap.newKeySet();
   volatile Map<String, String> secrets = Map.of();
 
   TestOrchestrator(JobRunner runner, RunObserver observer) {
@@ -41,8 +44,12 @@ final class TestOrchestrator implements BuildReconciler {
   }
 
   @Override
-  public synchronized BuildProgress reconcile(String buildId) {
+  public synchronized Optional<BuildProgress> reconcile(String buildId) {
+    reconciled.add(buildId);
     WorkflowSpec workflow = builds.get(buildId);
+    if (workflow == null) {
+      return Optional.empty();
+    }
     Map<String, JobStatus> states = new LinkedHashMap<>();
     Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
     List<BuildProgress.JobProgress> jobs = new ArrayList<>();
@@ -101,7 +108,8 @@ final class TestOrchestrator implements BuildReconciler {
     } else {
       build = BuildStatus.SUCCEEDED;
     }
-    return new BuildProgress(build, jobs, build == BuildStatus.FAILED ? "a job failed" : null);
+    return Optional.of(
+        new BuildProgress(build, jobs, build == BuildStatus.FAILED ? "a job failed" : null));
   }
 
   @Override

@@ -13,6 +13,7 @@ final class Fixtures {
   static final KubernetesRunnerConfig CONFIG =
       new KubernetesRunnerConfig(
           "ci",
+          "ci-installation",
           "pipewright-workspace",
           "debian:bookworm-slim",
           Map.of("ubuntu-latest", "ubuntu:24.04"),

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,23 @@ class JobManifestsTest {
         .contains("claimName: \"pipewright-workspace\"")
         .contains("subPath: \"b1\"")
         .contains("secretName: \"pw-b1-secrets\"");
+  }
+
+  /** Every object says which installation it belongs to: each worker watches only its own. */
+  @Test
+  void theJobItsPodAndTheSecretCarryTheInstallationLabel() {
+    Job job = manifests.job(plan(), owner);
+    Secret secret = manifests.secret(plan(), owner);
+    for (Map<String, String> labels :
+        List.of(
+            job.getMetadata().getLabels(),
+            job.getSpec().getTemplate().getMetadata().getLabels(),
+            secret.getMetadata().getLabels())) {
+      assertThat(labels)
+          .containsEntry("pipewright.dev/installation", "ci-installation")
+          .containsEntry("app.kubernetes.io/managed-by", "pipewright")
+          .containsEntry("pipewright.dev/build", "b1");
+    }
   }
 
   @Test

@@ -225,6 +225,7 @@ public final class ConfigLoader {
         new PipewrightConfig.Log(v.get(Settings.LOG_FORMAT), v.get(Settings.LOG_LEVEL)),
         new PipewrightConfig.Kubernetes(
             v.get(Settings.K8S_NAMESPACE),
+            installation(v),
             v.get(Settings.K8S_WORKSPACE_CLAIM),
             v.get(Settings.K8S_DEFAULT_IMAGE),
             v.get(Settings.K8S_RUNS_ON_IMAGES),
@@ -236,6 +237,11 @@ public final class ConfigLoader {
             v.get(Settings.K8S_MEMORY_LIMIT),
             v.get(Settings.K8S_LOG_POLL_INTERVAL),
             v.get(Settings.K8S_CANCEL_GRACE)));
+  }
+
+  private static String installation(Values v) {
+    String set = v.get(Settings.K8S_INSTALLATION);
+    return set.isEmpty() ? InstallationId.fromDatabaseUrl(v.get(Settings.DATABASE_URL)) : set;
   }
 
   private static String describe(IOException e) {

@@ -92,9 +92,13 @@ public record PipewrightConfig(
   /**
    * The Kubernetes runner. Resource fields are Kubernetes quantities; an empty one leaves that
    * request or limit unset.
+   *
+   * @param installation the label value naming this installation's objects in the namespace,
+   *     derived from the database URL unless set
    */
   public record Kubernetes(
       String namespace,
+      String installation,
       String workspaceClaim,
       String defaultImage,
       Map<String, String> runsOnImages,
@@ -171,6 +175,7 @@ public record PipewrightConfig(
     v.put(Settings.LOG_FORMAT, log.format());
     v.put(Settings.LOG_LEVEL, log.level());
     v.put(Settings.K8S_NAMESPACE, kubernetes.namespace());
+    v.put(Settings.K8S_INSTALLATION, kubernetes.installation());
     v.put(Settings.K8S_WORKSPACE_CLAIM, kubernetes.workspaceClaim());
     v.put(Settings.K8S_DEFAULT_IMAGE, kubernetes.defaultImage());
     v.put(Settings.K8S_RUNS_ON_IMAGES, kubernetes.runsOnImages());

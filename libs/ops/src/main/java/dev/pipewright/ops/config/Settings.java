@@ -184,6 +184,17 @@ final class Settings {
           Parsers.nonBlank(),
           "pipewright",
           "namespace of PipelineRuns, Jobs, Pods and Secrets");
+  static final Setting<String> K8S_INSTALLATION =
+      Setting.computed(
+          "kubernetes.installation",
+          "PIPEWRIGHT_K8S_INSTALLATION",
+          InstallationId.parser(),
+          // Empty: derived from database.url once every setting is read (ConfigLoader).
+          () -> "",
+          "`<database>-<hash>` of `database.url`",
+          "label `pipewright.dev/installation` of this installation's PipelineRuns, Jobs, Pods and"
+              + " Secrets: it watches and changes only those. Shared by every replica; another"
+              + " installation in the namespace needs another (its own database gives it one)");
   static final Setting<String> K8S_WORKSPACE_CLAIM =
       Setting.of(
           "kubernetes.workspace-claim",
@@ -289,6 +300,7 @@ final class Settings {
           LOG_FORMAT,
           LOG_LEVEL,
           K8S_NAMESPACE,
+          K8S_INSTALLATION,
           K8S_WORKSPACE_CLAIM,
           K8S_DEFAULT_IMAGE,
           K8S_RUNS_ON_IMAGES,

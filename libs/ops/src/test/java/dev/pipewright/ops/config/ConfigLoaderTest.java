@@ -42,6 +42,7 @@ class ConfigLoaderTest {
     assertThat(c.log()).isEqualTo(new PipewrightConfig.Log(LogFormat.TEXT, "INFO"));
     PipewrightConfig.Kubernetes k = c.kubernetes();
     assertThat(k.namespace()).isEqualTo("pipewright");
+    assertThat(k.installation()).matches("pipewright-[0-9a-f]{10}");
     assertThat(k.workspaceClaim()).isEqualTo("pipewright-workspace");
     assertThat(k.defaultImage()).isEqualTo("docker.io/library/debian:bookworm-slim");
     assertThat(k.runsOnImages()).isEmpty();
@@ -89,6 +90,59 @@ class ConfigLoaderTest {
         ConfigLoader.fromYaml(
             "config.yaml", "grpc:\n  port: 6000\n", Map.of("PIPEWRIGHT_GRPC_PORT", " "));
     assertThat(c.grpcPort()).isEqualTo(6000);
+  }
+
+  /** Two installations in one namespace differ by their database; replicas of one share it. */
+  @Test
+  void theInstallationIsDerivedFromTheDatabaseUnlessSet() {
+    String here = installation("jdbc:postgresql://db.example:5432/ci");
+    assertThat(here).matches("ci-[0-9a-f]{10}");
+    assertThat(installation("jdbc:postgresql://db.example:5432/ci?sslmode=require"))
+        .as("connection options name no other database")
+        .isEqualTo(here);
+    assertThat(installation("jdbc:postgresql://db.example:5432/ci2")).isNotEqualTo(here);
+    assertThat(installation("jdbc:postgresql://other.example:5432/ci"))
+        .startsWith("ci-")
+        .isNotEqualTo(here);
+    assertThat(installation("jdbc:postgresql:Local_DB")).matches("localdb-[0-9a-f]{10}");
+    assertThat(installation("jdbc:postgresql://db.example:5432/")).matches("db-[0-9a-f]{10}");
+    assertThat(installation("jdbc:postgresql://db.example:5432")).matches("db-[0-9a-f]{10}");
+    assertThat(installation("jdbc:postgresql://h/" + "x".repeat(80))).hasSize(51);
+
+    PipewrightConfig set =
+        ConfigLoader.fromYaml(
+            "config.yaml",
+            "kubernetes:\n  installation: team-a.prod\n",
+            Map.of("PIPEWRIGHT_DATABASE_URL", "jdbc:postgresql://db.example:5432/ci"));
+    assertThat(set.kubernetes().installation()).isEqualTo("team-a.prod");
+  }
+
+  @Test
+  void anInstallationThatIsNoLabelValueIsRefused() {
+    assertThat(
+            catchConfig(
+                    () ->
+                        ConfigLoader.fromEnvironment(
+                            Map.of("PIPEWRIGHT_K8S_INSTALLATION", "team a/prod")))
+                .problems())
+        .containsExactly(
+            "PIPEWRIGHT_K8S_INSTALLATION: expected a label value (at most 63 letters, digits, '-',"
+                + " '_' or '.', a letter or digit at both ends), got 'team a/prod'");
+    assertThat(
+            catchConfig(
+                    () ->
+                        ConfigLoader.fromEnvironment(
+                            Map.of("PIPEWRIGHT_K8S_INSTALLATION", "a".repeat(64))))
+                .problems())
+        .singleElement()
+        .asString()
+        .startsWith("PIPEWRIGHT_K8S_INSTALLATION: expected a label value");
+  }
+
+  private static String installation(String databaseUrl) {
+    return ConfigLoader.fromEnvironment(Map.of("PIPEWRIGHT_DATABASE_URL", databaseUrl))
+        .kubernetes()
+        .installation();
   }
 
   @Test
