@@ -21,16 +21,16 @@ import java.util.stream.Stream;
 
 /**
  * Fabric8's mock API server in CRUD mode (a real HTTP server keeping objects in memory), with the
- * PipelineRun CRD from k8s/crds/ installed and clients that count their write requests.
+ * PipelineRun CRD from crds/ installed and clients that count their write requests.
  */
 public final class MockApi implements AutoCloseable {
   /** The committed CRD, from the module directory (tests) or the repository root (exec:java). */
   public static final Path CRD =
-      Stream.of("../../k8s/crds", "k8s/crds")
+      Stream.of("../../crds", "crds")
           .map(d -> Path.of(d, "pipelineruns.pipewright.dev-v1.yml"))
           .filter(Files::exists)
           .findFirst()
-          .orElse(Path.of("../../k8s/crds/pipelineruns.pipewright.dev-v1.yml"));
+          .orElse(Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml"));
 
   /**
    * The mock server logs every request at INFO through java.util.logging: formatting those lines

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesModeIT {
   private static final String NS = "ci";
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final Path CRD = Path.of("../../k8s/crds/pipelineruns.pipewright.dev-v1.yml");
+  private static final Path CRD = Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml");
   private static final String TWO_JOBS =
       """
       on: push

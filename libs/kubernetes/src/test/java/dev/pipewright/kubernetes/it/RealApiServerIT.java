@@ -348,7 +348,7 @@ class RealApiServerIT {
     List<HasMetadata> applied = client.resourceList(yaml).forceConflicts().serverSideApply();
     assertThat(applied)
         .extracting(HasMetadata::getKind)
-        .contains("Namespace", "CustomResourceDefinition", "Role", "Deployment", "ConfigMap");
+        .contains("Namespace", "Role", "Deployment", "ConfigMap");
   }
 
   private static PipelineRun run(String ns, String buildId) {

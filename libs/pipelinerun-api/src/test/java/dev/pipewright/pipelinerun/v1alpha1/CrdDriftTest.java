@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CRD in k8s/crds/ is what {@code kubectl apply} installs; it must be exactly what the build
+ * The CRD in crds/ is what {@code kubectl apply} installs; it must be exactly what the build
  * generates from the Java types (crd-generator-maven-plugin, process-classes phase).
  */
 class CrdDriftTest {
 
   static final String FILE = "pipelineruns.pipewright.dev-v1.yml";
-  static final Path COMMITTED = Path.of("../../k8s/crds", FILE);
+  static final Path COMMITTED = Path.of("../../crds", FILE);
 
   @Test
   void committedCrdMatchesTheGeneratedOne() throws IOException {
@@ -25,9 +25,9 @@ class CrdDriftTest {
     String committed = Files.readString(COMMITTED, StandardCharsets.UTF_8);
     assertThat(committed)
         .as(
-            "k8s/crds/%s differs from the CRD generated from the Java types; regenerate it with:%n"
+            "crds/%s differs from the CRD generated from the Java types; regenerate it with:%n"
                 + "  ./mvnw -B -q -pl libs/pipelinerun-api process-classes && "
-                + "cp libs/pipelinerun-api/target/classes/META-INF/fabric8/%s k8s/crds/",
+                + "cp libs/pipelinerun-api/target/classes/META-INF/fabric8/%s crds/",
             FILE, FILE)
         .isEqualTo(generated);
   }
