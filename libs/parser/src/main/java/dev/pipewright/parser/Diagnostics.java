@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -16,10 +17,16 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 final class Diagnostics {
   private final String file;
+  private final int shown;
   private final Set<Diagnostic> found = new LinkedHashSet<>();
 
-  Diagnostics(String file) {
+  /**
+   * @param shown how many diagnostics {@link #sorted()} returns at most ({@link
+   *     WorkflowLimits#errors()})
+   */
+  Diagnostics(String file, int shown) {
     this.file = file;
+    this.shown = shown;
   }
 
   String file() {
@@ -42,7 +49,11 @@ final class Diagnostics {
   }
 
   void error(int line, int column, String message, String hint) {
-    found.add(new Diagnostic(file, line, column, message, hint));
+    add(new Diagnostic(file, line, column, message, hint));
+  }
+
+  void add(Diagnostic diagnostic) {
+    found.add(diagnostic);
   }
 
   boolean isEmpty() {
@@ -58,10 +69,26 @@ final class Diagnostics {
         .orElse(new SourcePos(file, 1, 1));
   }
 
-  /** In file order; problems at the same place keep the order they were found in. */
+  /**
+   * In file order; problems at the same place keep the order they were found in. Past the first
+   * {@code shown}, one last diagnostic counts the others, at the place of the first of them.
+   */
   List<Diagnostic> sorted() {
     List<Diagnostic> list = new ArrayList<>(found);
     list.sort(Comparator.comparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column));
-    return list;
+    if (list.size() <= shown) {
+      return list;
+    }
+    Diagnostic first = list.get(shown);
+    List<Diagnostic> cut = new ArrayList<>(list.subList(0, shown));
+    cut.add(
+        new Diagnostic(
+            file,
+            first.line(),
+            first.column(),
+            String.format(
+                Locale.ROOT, "%,d more errors from here on are not shown", list.size() - shown),
+            null));
+    return cut;
   }
 }

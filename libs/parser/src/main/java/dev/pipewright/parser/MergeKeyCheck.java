@@ -16,22 +16,13 @@ import org.snakeyaml.engine.v2.events.SequenceStartEvent;
 import org.snakeyaml.engine.v2.parser.Parser;
 
 /**
- * Looks at each YAML event on its way from the parser to the composer. The composer applies {@code
- * <<} merge keys itself, but it never returns on a mapping that merges itself ({@code a: &a {<<:
- * *a}}) and reports a bad merge value at the end of the file; both are caught here with their real
- * position, and composing stops ({@link Unsafe}) before the composer sees the bad event. Checking
- * in the same pass as composing reads the text once, which matters for very large files.
+ * Checks merge keys on their way from the parser to the composer. The composer applies {@code <<}
+ * merge keys itself, but it never returns on a mapping that merges itself ({@code a: &a {<<: *a}})
+ * and reports a bad merge value at the end of the file; both are caught here with their real
+ * position, and composing stops before the composer sees the bad event. Checking in the same pass
+ * as composing reads the text once, which matters for very large files.
  */
-final class MergeKeyCheck implements Parser {
-
-  /** Thrown to the composer's caller when the document must not be composed any further. */
-  static final class Unsafe extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    private Unsafe() {
-      super("the document cannot be composed", null, false, false);
-    }
-  }
+final class MergeKeyCheck extends CheckedEvents {
 
   private enum Kind {
     SCALAR,
@@ -54,53 +45,39 @@ final class MergeKeyCheck implements Parser {
     }
   }
 
-  private final Parser parser;
   private final Diagnostics diagnostics;
   private final Map<String, Kind> anchors = new HashMap<>();
   private final Set<String> open = new HashSet<>();
   private final Deque<Frame> frames = new ArrayDeque<>();
   private boolean safe = true;
+  private boolean draining;
 
   /** Checks the events of {@code parser}, reporting problems to {@code diagnostics}. */
   MergeKeyCheck(Parser parser, Diagnostics diagnostics) {
-    this.parser = parser;
+    super(parser);
     this.diagnostics = diagnostics;
   }
 
   @Override
-  public boolean checkEvent(Event.ID id) {
-    return parser.checkEvent(id);
-  }
-
-  @Override
-  public Event peekEvent() {
-    return parser.peekEvent();
-  }
-
-  @Override
-  public boolean hasNext() {
-    return parser.hasNext();
+  void check(Event event) {
+    accept(event);
+    if (!safe && !draining) {
+      throw new Stop();
+    }
   }
 
   /**
-   * The next event, checked.
-   *
-   * @throws Unsafe when the event must not reach the composer (it has been reported)
+   * Checks the rest of the stream without composing it, so every merge problem is reported; stops
+   * early when another check stops the stream.
    */
-  @Override
-  public Event next() {
-    Event event = parser.next();
-    accept(event);
-    if (!safe) {
-      throw new Unsafe();
-    }
-    return event;
-  }
-
-  /** Checks the rest of the stream without composing it, so every merge problem is reported. */
   void drain() {
-    while (parser.hasNext()) {
-      accept(parser.next());
+    draining = true;
+    try {
+      while (hasNext()) {
+        next();
+      }
+    } catch (Stop stop) {
+      // Thrown by an inner check, which reported why; nothing after it is read.
     }
   }
 

@@ -17,29 +17,15 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  */
 public final class WorkflowParser {
 
-  /**
-   * The largest workflow text accepted, in code points (64 Mi, about 6 times a 100,000-job
-   * workflow). A larger text is refused with a diagnostic before any YAML is read, so a parse never
-   * holds more than a bounded node tree. SnakeYAML's own default (3 Mi) refused realistic generated
-   * workflows.
-   */
-  public static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
-
-  /**
-   * The most characters SnakeYAML reads at once. A larger text is read in chunks: a line spanning
-   * several chunks is still copied once per chunk, a bounded cost at the size limit.
-   */
-  private static final int READ_CHUNK = 16 * 1024 * 1024;
-
-  private final int maxCodePoints;
+  private final WorkflowLimits limits;
 
   public WorkflowParser() {
-    this(MAX_CODE_POINTS);
+    this(WorkflowLimits.DEFAULT);
   }
 
-  /** A parser with a smaller size limit, so tests need not build a 64 Mi text. */
-  WorkflowParser(int maxCodePoints) {
-    this.maxCodePoints = maxCodePoints;
+  /** A parser with other limits, so tests need not build texts at the real ones. */
+  WorkflowParser(WorkflowLimits limits) {
+    this.limits = limits;
   }
 
   /**
@@ -49,8 +35,8 @@ public final class WorkflowParser {
    * @throws WorkflowException with every problem found, in file order
    */
   public WorkflowSpec parse(String yaml, String path) {
-    Diagnostics diagnostics = new Diagnostics(path);
-    Node root = compose(yaml, path, diagnostics, maxCodePoints);
+    Diagnostics diagnostics = new Diagnostics(path, limits.errors());
+    Node root = compose(yaml, path, diagnostics);
     WorkflowSpec spec = null;
     if (root == null && diagnostics.isEmpty()) {
       diagnostics.error(1, 1, "the workflow file is empty", null);
@@ -65,20 +51,14 @@ public final class WorkflowParser {
     return spec;
   }
 
-  private static Node compose(
-      String yaml, String path, Diagnostics diagnostics, int maxCodePoints) {
-    // Counting code points costs a pass over the text, so only texts that may be too long pay it.
-    if (yaml.length() > maxCodePoints) {
-      int codePoints = yaml.codePointCount(0, yaml.length());
-      if (codePoints > maxCodePoints) {
-        diagnostics.error(
-            1,
-            1,
-            "the workflow file is too large: "
-                + codePoints
-                + " characters, the limit is "
-                + maxCodePoints,
-            "split it into several workflows, or move jobs into reusable workflows ('uses:')");
+  private Node compose(String yaml, String path, Diagnostics diagnostics) {
+    // A text is refused before any YAML is read, so a parse never holds more than the text and a
+    // bounded node tree. Counting UTF-8 bytes costs a pass, so only texts that may be over the
+    // limit pay it: a char is at most 3 bytes (a surrogate pair is 4 bytes for 2 chars).
+    if ((long) yaml.length() * 3 > limits.documentBytes()) {
+      var tooLarge = limits.documentSize(path, utf8Length(yaml));
+      if (tooLarge.isPresent()) {
+        diagnostics.add(tooLarge.get());
         return null;
       }
     }
@@ -86,16 +66,24 @@ public final class WorkflowParser {
         LoadSettings.builder()
             .setLabel(path)
             .setSchema(new WorkflowSchema())
-            // SnakeYAML refuses a document of the limit itself, hence the one extra code point.
-            .setCodePointLimit(maxCodePoints + 1)
+            // Never reached (a code point is at least one byte), but SnakeYAML's default of 3 Mi
+            // is below the document limit.
+            .setCodePointLimit(limits.documentBytes() + 1)
+            // LimitCheck counts every alias with what it expands to, which refuses alias bombs
+            // while any number of plain anchors pass; SnakeYAML's own cap of 50 aliases refused
+            // real workflows.
+            .setMaxAliasesForCollections(Integer.MAX_VALUE)
             // SnakeYAML copies its whole look-ahead window each time it reads a buffer, which is
             // quadratic in the length of a line (a 4 Mi comment took minutes with the default of
             // 1 Ki), and each mark keeps the window it was taken from. Reading the text in one
-            // buffer (up to READ_CHUNK) copies it once and lets every mark share one array.
-            .setBufferSize(Math.max(1, Math.min(yaml.length(), READ_CHUNK)))
+            // buffer (the document limit bounds it) copies it once and lets every mark share one
+            // array.
+            .setBufferSize(Math.max(1, yaml.length()))
             .build();
-    MergeKeyCheck checked =
-        new MergeKeyCheck(new ParserImpl(settings, new StreamReader(settings, yaml)), diagnostics);
+    LimitCheck limited =
+        new LimitCheck(
+            new ParserImpl(settings, new StreamReader(settings, yaml)), limits, diagnostics);
+    MergeKeyCheck checked = new MergeKeyCheck(limited, diagnostics);
     try {
       return composeChecked(settings, checked);
     } catch (MarkedYamlEngineException e) {
@@ -115,14 +103,31 @@ public final class WorkflowParser {
     }
   }
 
-  /** The root node, or null when the merge check stopped composing (the rest is still checked). */
+  /** The root node, or null when a check stopped composing (merge keys are still all checked). */
   private static Node composeChecked(LoadSettings settings, MergeKeyCheck checked) {
     try {
       return new Composer(settings, checked).getSingleNode().orElse(null);
-    } catch (MergeKeyCheck.Unsafe e) {
+    } catch (CheckedEvents.Stop e) {
       checked.drain();
       return null;
     }
+  }
+
+  /** The length of {@code text} in UTF-8, without encoding it. */
+  static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800 || Character.isSurrogate(c)) {
+        // A surrogate pair is 4 bytes: 2 for each half.
+        bytes += 2;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private static String problem(MarkedYamlEngineException e) {

@@ -460,35 +460,6 @@ class WorkflowDiagnosticsTest {
   }
 
   @Test
-  void aFileOverTheSizeLimitIsADiagnosticNotACrash() {
-    String yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n";
-    WorkflowParser small = new WorkflowParser(yaml.length() - 1);
-
-    WorkflowException e =
-        catchThrowableOfType(WorkflowException.class, () -> small.parse(yaml, "wf.yml"));
-
-    assertThat(e.getMessage())
-        .isEqualTo(
-            "wf.yml:1:1: error: the workflow file is too large: "
-                + yaml.length()
-                + " characters, the limit is "
-                + (yaml.length() - 1)
-                + "\n  hint: split it into several workflows, or move jobs into reusable"
-                + " workflows ('uses:')");
-    // The limit itself is accepted: SnakeYAML's own limit sits just above it.
-    assertThat(new WorkflowParser(yaml.length()).parse(yaml, "wf.yml").jobs()).containsKey("a");
-  }
-
-  @Test
-  void theSizeLimitCountsCodePointsNotUtf16Units() {
-    String yaml = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo 🚀🚀\n";
-    int codePoints = yaml.codePointCount(0, yaml.length());
-
-    assertThat(yaml.length()).isGreaterThan(codePoints);
-    assertThat(new WorkflowParser(codePoints).parse(yaml, "wf.yml").jobs()).containsKey("a");
-  }
-
-  @Test
   void emptyIncludeAndExcludeEntriesAreRefusedLikeGitHub() {
     assertThat(
             errors(

@@ -447,18 +447,6 @@ class WorkflowParserTest {
     return header + "\njobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]\n";
   }
 
-  @Test
-  void aFileAboveSnakeYamlsDefaultLimitOf3MiCodePointsIsRead() {
-    String yaml =
-        "# "
-            + "x".repeat(4 << 20)
-            + "\non: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
-            + "      - run: echo\n";
-
-    assertThat(new WorkflowParser().parse(yaml, "big.yml").jobs()).containsKey("a");
-    assertThat(WorkflowParser.MAX_CODE_POINTS).isEqualTo(64 << 20);
-  }
-
   /** The build job of spring-boot's ci.yml, from libs/dag's corpus, cut to its matrix. */
   @Test
   void springBootsPartialObjectExcludeAndExpressionNameExpandLikeOnGitHub() {
