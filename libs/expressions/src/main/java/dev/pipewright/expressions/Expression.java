@@ -1,5 +1,6 @@
 package dev.pipewright.expressions;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -76,15 +77,17 @@ public final class Expression {
       }
       case Node.Access a -> walk(a.target(), names) | (a.key() != null && walk(a.key(), names));
       case Node.Not n -> walk(n.operand(), names);
-      case Node.Logical l -> walk(l.left(), names) | walk(l.right(), names);
+      case Node.Logical l -> walkAll(l.operands(), names);
       case Node.Compare c -> walk(c.left(), names) | walk(c.right(), names);
-      case Node.Call c -> {
-        boolean status = c.function().isStatusFunction();
-        for (Node arg : c.args()) {
-          status |= walk(arg, names);
-        }
-        yield status;
-      }
+      case Node.Call c -> c.function().isStatusFunction() | walkAll(c.args(), names);
     };
+  }
+
+  private static boolean walkAll(List<Node> nodes, Set<String> names) {
+    boolean status = false;
+    for (Node node : nodes) {
+      status |= walk(node, names);
+    }
+    return status;
   }
 }

@@ -1,6 +1,8 @@
 package dev.pipewright.expressions;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,8 +18,21 @@ import java.util.Map;
  * line) and numbers must print as in templates ({@code 1}, not {@code 1.0}).
  */
 final class Json {
+  /**
+   * How deeply {@code fromJSON} input may nest: GitHub's runner reads it with Newtonsoft.Json 13,
+   * whose readers refuse more than 64 levels by default. It also bounds the recursion of {@link
+   * #convert} and of {@link #write} on what was read.
+   */
+  static final int MAX_DEPTH = 64;
+
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private Json() {}
 

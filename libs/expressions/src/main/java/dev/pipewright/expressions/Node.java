@@ -111,15 +111,21 @@ sealed interface Node {
     }
   }
 
-  /** {@code &&} and {@code ||} short-circuit and yield an operand, not a boolean. */
-  record Logical(boolean and, Node left, Node right, int pos) implements Node {
+  /**
+   * {@code &&} or {@code ||} over two or more operands, evaluated left to right until one decides:
+   * the result is that operand's value, not a boolean.
+   */
+  record Logical(boolean and, List<Node> operands, int pos) implements Node {
     @Override
     public Object eval(EvalContext ctx) {
-      Object l = left.eval(ctx);
-      if (Values.truthy(l) != and) {
-        return l;
+      Object value = null;
+      for (Node operand : operands) {
+        value = operand.eval(ctx);
+        if (Values.truthy(value) != and) {
+          return value;
+        }
       }
-      return right.eval(ctx);
+      return value;
     }
   }
 

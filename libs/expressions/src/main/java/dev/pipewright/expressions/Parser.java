@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Recursive descent with GitHub's precedence, loosest first: {@code ||}, {@code &&}, {@code == !=},
@@ -93,6 +94,10 @@ final class Parser {
    * parser nor evaluation can overflow the stack.
    */
   private Node track(Node node, Token at, Node... children) {
+    return track(node, at, List.of(children));
+  }
+
+  private Node track(Node node, Token at, List<Node> children) {
     int height = 1;
     for (Node child : children) {
       height = Math.max(height, heights.getOrDefault(child, 1) + 1);
@@ -120,23 +125,41 @@ final class Parser {
   }
 
   private Node orChain() {
-    Node left = and();
-    while (at(Kind.OR)) {
-      Token op = advance();
-      Node right = and();
-      left = track(new Node.Logical(false, left, right, op.pos()), op, left, right);
-    }
-    return left;
+    return chain(Kind.OR, this::and);
   }
 
   private Node and() {
-    Node left = equality();
-    while (at(Kind.AND)) {
-      Token op = advance();
-      Node right = equality();
-      left = track(new Node.Logical(true, left, right, op.pos()), op, left, right);
+    return chain(Kind.AND, this::equality);
+  }
+
+  /**
+   * {@code a || b || c} as one node with three operands, not nested pairs; an operand that is
+   * itself the same operator (a parenthesised group) gives its operands too. GitHub flattens the
+   * same way (ExpressionParser.FlushTopOperator), so a long chain adds one level of depth, not one
+   * per operator, and a chain GitHub accepts is accepted here.
+   */
+  private Node chain(Kind operator, Supplier<Node> operand) {
+    Node first = operand.get();
+    if (!at(operator)) {
+      return first;
     }
-    return left;
+    Token op = peek();
+    List<Node> operands = new ArrayList<>();
+    addFlattened(operands, first, operator);
+    while (at(operator)) {
+      advance();
+      addFlattened(operands, operand.get(), operator);
+    }
+    boolean and = operator == Kind.AND;
+    return track(new Node.Logical(and, List.copyOf(operands), op.pos()), op, operands);
+  }
+
+  private static void addFlattened(List<Node> operands, Node node, Kind operator) {
+    if (node instanceof Node.Logical l && l.and() == (operator == Kind.AND)) {
+      operands.addAll(l.operands());
+    } else {
+      operands.add(node);
+    }
   }
 
   private Node equality() {
@@ -293,7 +316,6 @@ final class Parser {
       throw new ExpressionException(
           "Too many parameters supplied: '" + name.text() + "'", name.pos() + 1);
     }
-    return track(
-        new Node.Call(function, List.copyOf(args), name.pos()), name, args.toArray(Node[]::new));
+    return track(new Node.Call(function, List.copyOf(args), name.pos()), name, args);
   }
 }

@@ -196,6 +196,24 @@ class FunctionsTest {
     }
   }
 
+  /**
+   * GitHub reads fromJSON input with Newtonsoft.Json 13 (actions/runner FromJson.cs, Sdk.csproj),
+   * whose readers refuse more than 64 levels by default (JamesNK/Newtonsoft.Json#2473).
+   */
+  @Test
+  void fromJsonReadsUpTo64LevelsLikeGitHub() {
+    String deepest = "[".repeat(64) + "]".repeat(64);
+    assertThat(eval("toJSON(fromJSON('" + deepest + "'))")).asString().contains("[]");
+    for (int levels : List.of(65, 100_000)) {
+      String json = "[".repeat(levels) + "]".repeat(levels);
+      assertThatThrownBy(() -> Values.fromJson(json))
+          .as("%d levels", levels)
+          .isInstanceOfSatisfying(
+              ExpressionException.class,
+              e -> assertThat(e.reason()).startsWith("Error parsing fromJSON"));
+    }
+  }
+
   @Test
   void hashFilesDelegatesToTheContext() {
     List<List<String>> calls = new ArrayList<>();

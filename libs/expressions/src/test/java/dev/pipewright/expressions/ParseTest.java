@@ -3,6 +3,8 @@ package dev.pipewright.expressions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,13 +123,69 @@ class ParseTest {
         .isInstanceOfSatisfying(
             ExpressionException.class,
             e -> assertThat(e.reason()).isEqualTo("Exceeded max expression depth 50"));
-    String chain = "1" + " || 1".repeat(60);
-    assertThatThrownBy(() -> Expression.parse(chain)).isInstanceOf(ExpressionException.class);
+    String comparisons = "1" + " == 1".repeat(60);
+    assertThatThrownBy(() -> Expression.parse(comparisons)).isInstanceOf(ExpressionException.class);
     String nots = "!".repeat(60) + "1";
     assertThatThrownBy(() -> Expression.parse(nots)).isInstanceOf(ExpressionException.class);
     assertThat(
             Expression.parse("(".repeat(20) + "1" + ")".repeat(20)).evaluate(EvalContext.empty()))
         .isEqualTo(1d);
+  }
+
+  /**
+   * GitHub flattens a chain of {@code &&} or {@code ||} into one node, parenthesised parts too
+   * (actions/runner ExpressionParser.FlushTopOperator), so the chain's length is no depth.
+   */
+  @Test
+  void longAndOrChainsAreOneLevelDeepLikeOnGitHub() {
+    String ors = "0" + " || 0".repeat(3000) + " || 'last'";
+    String ands = "(1 && 2)" + " && (3 && 4)".repeat(1500);
+
+    assertThat(Expression.parse(ors).evaluate(EvalContext.empty())).isEqualTo("last");
+    assertThat(Expression.parse(ands).evaluate(EvalContext.empty())).isEqualTo(4d);
+    assertThat(Expression.parse("1 && (0 || env.x) && 3 || always()"))
+        .satisfies(e -> assertThat(e.contexts()).containsExactly("env"))
+        .satisfies(e -> assertThat(e.usesStatusFunction()).isTrue());
+  }
+
+  /** Hostile expressions end as ExpressionExceptions, even on a quarter of the usual stack. */
+  @Test
+  void tenThousandLevelsOfNestingAreRefusedOnASmallStack() throws InterruptedException {
+    List<String> hostile =
+        List.of(
+            "(".repeat(10_000) + "1" + ")".repeat(10_000),
+            "!".repeat(20_000) + "1",
+            "format(".repeat(2_000) + "'x'" + ")".repeat(2_000),
+            "github" + "[github".repeat(2_500) + "]".repeat(2_500),
+            "github" + ".a".repeat(10_000),
+            "1" + " == 1".repeat(4_000));
+    List<Throwable> thrown = new ArrayList<>();
+    Thread thread =
+        new Thread(
+            null,
+            () -> {
+              for (String source : hostile) {
+                try {
+                  Expression.parse(source);
+                  thrown.add(null);
+                } catch (Throwable t) {
+                  thrown.add(t);
+                }
+              }
+            },
+            "small-stack",
+            256 * 1024);
+    thread.start();
+    thread.join();
+
+    assertThat(thrown)
+        .hasSize(hostile.size())
+        .allSatisfy(
+            t ->
+                assertThat(t)
+                    .isInstanceOfSatisfying(
+                        ExpressionException.class,
+                        e -> assertThat(e.reason()).startsWith("Exceeded max expression")));
   }
 
   @Test
