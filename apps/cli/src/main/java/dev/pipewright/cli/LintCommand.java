@@ -1,10 +1,15 @@
 package dev.pipewright.cli;
 
 import dev.pipewright.dag.Workflows;
+import dev.pipewright.parser.Diagnostic;
 import dev.pipewright.parser.WorkflowException;
+import dev.pipewright.parser.WorkflowLimits;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +38,7 @@ final class LintCommand implements Callable<Integer> {
     boolean unreadable = false;
     for (Path file : files) {
       try {
-        Workflows.load(WorkflowFile.read(file), file.toString());
+        lint(file);
         err.println(file + ": ok");
       } catch (WorkflowFile.UnreadableException e) {
         err.println(e.getMessage());
@@ -48,5 +53,31 @@ final class LintCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     return invalid ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  /**
+   * Parses and plans one file.
+   *
+   * @throws WorkflowException with its problems; a file over the size limit is refused from its
+   *     size, without reading it
+   */
+  private static void lint(Path file) throws WorkflowFile.UnreadableException {
+    Optional<Diagnostic> tooLarge = tooLarge(file);
+    if (tooLarge.isPresent()) {
+      throw new WorkflowException(List.of(tooLarge.get()));
+    }
+    Workflows.load(WorkflowFile.read(file), file.toString());
+  }
+
+  /** The parser's diagnostic for a file over the size limit, when it is. */
+  private static Optional<Diagnostic> tooLarge(Path file) {
+    try {
+      return Files.isRegularFile(file)
+          ? WorkflowLimits.DEFAULT.documentSize(file.toString(), Files.size(file))
+          : Optional.empty();
+    } catch (IOException e) {
+      // Reading the file says why it cannot be read.
+      return Optional.empty();
+    }
   }
 }

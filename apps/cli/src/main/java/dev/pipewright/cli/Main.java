@@ -56,8 +56,24 @@ public final class Main {
    * from {@code environment} instead of the process environment.
    */
   public static CommandLine commandLine(Map<String, String> environment) {
-    CommandLine cli = new CommandLine(new Main(environment));
-    cli.setExecutionExceptionHandler(Main::internalError);
+    return guarded(new CommandLine(new Main(environment)));
+  }
+
+  /**
+   * {@code cli} with every unexpected failure of a command turned into one line and exit code 1.
+   * picocli hands only Exceptions to its handler: an Error (a stack overflow, memory exhausted)
+   * would escape {@code execute} and the JVM would print its stack trace.
+   */
+  static CommandLine guarded(CommandLine cli) {
+    cli.setExecutionExceptionHandler((e, command, parsed) -> internalError(e, command));
+    cli.setExecutionStrategy(
+        parsed -> {
+          try {
+            return new CommandLine.RunLast().execute(parsed);
+          } catch (Error e) {
+            return internalError(e, cli);
+          }
+        });
     return cli;
   }
 
@@ -67,8 +83,7 @@ public final class Main {
   }
 
   /** An unexpected failure is a bug: one line for the user, the stack trace only in debug logs. */
-  private static int internalError(
-      Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
+  private static int internalError(Throwable e, CommandLine cli) {
     log.debug("command failed", e);
     PrintWriter err = cli.getErr();
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

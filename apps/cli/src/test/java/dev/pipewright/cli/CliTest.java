@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -207,6 +209,59 @@ class CliTest {
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).startsWith(file + ":").contains(": error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void lintRefusesHostileFilesWithOneDiagnosticEachAndNoStackTrace() throws Exception {
+    String jobs = "jobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]\n";
+    Path flow =
+        write(
+            "flow.yml", "on: push\nenv: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n" + jobs);
+    Path block = write("block.yml", "on: push\nenv:\n  " + "- ".repeat(10_000) + "x\n" + jobs);
+    StringBuilder laughs = new StringBuilder("on: push\n" + jobs + "a0: &a0 [lol, lol, lol]\n");
+    for (int i = 1; i < 20; i++) {
+      laughs.append("a").append(i).append(": &a").append(i).append(" [");
+      laughs.append(("*a" + (i - 1) + ", ").repeat(9)).append("*a").append(i - 1).append("]\n");
+    }
+    Path bomb = write("bomb.yml", laughs.toString());
+    Path huge = dir.resolve("huge.yml");
+    try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
+      // 50 MB without writing them: a file this large is refused from its size, never read.
+      file.setLength(50_000_000);
+    }
+
+    Run run = run("lint", flow.toString(), block.toString(), bomb.toString(), huge.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().lines())
+        .containsExactly(
+            flow + ":2:105: error: mappings and sequences nest deeper than 100 levels",
+            block + ":3:201: error: mappings and sequences nest deeper than 100 levels",
+            bomb + ":11:30: error: the workflow holds more than 250,000 values",
+            "  hint: each use of an alias counts every value of its anchor again",
+            huge
+                + ":1:1: error: the workflow file is too large: 50,000,000 bytes, the limit is"
+                + " 4,194,304",
+            "  hint: split it into several workflows, or move jobs into reusable workflows"
+                + " ('uses:')");
+  }
+
+  /** A command dying of an Error, which picocli does not handle, still ends in one line. */
+  @Test
+  void anErrorInACommandIsOneLineAndExitCodeOne() {
+    @CommandLine.Command(name = "overflow")
+    class Overflow implements Callable<Integer> {
+      @Override
+      public Integer call() {
+        throw new StackOverflowError();
+      }
+    }
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.guarded(new CommandLine(new Overflow()));
+    cli.setErr(new PrintWriter(err));
+
+    assertThat(cli.execute()).isEqualTo(1);
+    assertThat(err).hasToString("pipewright: internal error: StackOverflowError\n");
   }
 
   @Test

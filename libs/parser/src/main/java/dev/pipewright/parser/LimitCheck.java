@@ -143,13 +143,17 @@ final class LimitCheck extends CheckedEvents {
       exceed(
           at,
           format("the workflow holds more than %,d values", limits.nodes()),
-          "each use of an alias counts every value of its anchor again");
+          at instanceof AliasEvent
+              ? "each use of an alias counts every value of its anchor again"
+              : WorkflowLimits.SPLIT_HINT);
     }
     if (chars > limits.expandedChars()) {
       exceed(
           at,
           format("the workflow holds more than %,d characters of values", limits.expandedChars()),
-          "each use of an alias counts the text of its anchor again");
+          at instanceof AliasEvent
+              ? "each use of an alias counts the text of its anchor again"
+              : WorkflowLimits.SPLIT_HINT);
     }
   }
 

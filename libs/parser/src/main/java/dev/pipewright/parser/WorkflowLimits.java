@@ -32,6 +32,10 @@ import java.util.Optional;
 public record WorkflowLimits(
     int documentBytes, int depth, int nodes, int expandedChars, int scalarChars, int errors) {
 
+  /** What to do about a workflow too large as a whole. */
+  static final String SPLIT_HINT =
+      "split it into several workflows, or move jobs into reusable workflows ('uses:')";
+
   /** The limits every parse uses. */
   public static final WorkflowLimits DEFAULT =
       new WorkflowLimits(4 << 20, 100, 250_000, 16 << 20, 1 << 20, 100);
@@ -65,6 +69,6 @@ public record WorkflowLimits(
                 "the workflow file is too large: %,d bytes, the limit is %,d",
                 bytes,
                 documentBytes),
-            "split it into several workflows, or move jobs into reusable workflows ('uses:')"));
+            SPLIT_HINT));
   }
 }

@@ -179,6 +179,20 @@ class WorkflowLimitsTest {
   }
 
   @Test
+  void aWorkflowWithoutAliasesStopsAtTheValueLimitToo() {
+    // The root mapping, on, push, jobs, {, a, {, runs-on, x, steps, [, {, run, echo: 14 values;
+    // env is the 15th, its mapping the 16th.
+    String yaml = "on: push\n" + JOBS + "env: {A: 1}\n";
+
+    assertThat(errors(parser(1 << 20, 100, 15, 10_000, 100), yaml))
+        .isEqualTo(
+            """
+            wf.yml:6:6: error: the workflow holds more than 15 values
+              hint: split it into several workflows, or move jobs into reusable workflows \
+            ('uses:')""");
+  }
+
+  @Test
   void oneLongValueRepeatedByAliasesStopsAtTheTextLimit() {
     String yaml =
         "on: push\n"
