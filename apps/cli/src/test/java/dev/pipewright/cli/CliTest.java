@@ -237,11 +237,11 @@ class CliTest {
         .containsExactly(
             flow + ":2:105: error: mappings and sequences nest deeper than 100 levels",
             block + ":3:201: error: mappings and sequences nest deeper than 100 levels",
-            bomb + ":11:30: error: the workflow holds more than 250,000 values",
+            bomb + ":11:20: error: the workflow holds more than 150,000 values",
             "  hint: each use of an alias counts every value of its anchor again",
             huge
                 + ":1:1: error: the workflow file is too large: 50,000,000 bytes, the limit is"
-                + " 4,194,304",
+                + " 1,048,576",
             "  hint: split it into several workflows, or move jobs into reusable workflows"
                 + " ('uses:')");
   }

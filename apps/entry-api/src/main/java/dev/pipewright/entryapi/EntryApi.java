@@ -202,6 +202,7 @@ public final class EntryApi implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     grpcServer =
         grpcBuilder
+            .maxInboundMessageSize(Requests.MAX_MESSAGE_BYTES)
             .addService(
                 new PipelineServiceImpl(
                     builds,

@@ -3,6 +3,7 @@ package dev.pipewright.entryapi;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.ListBuildsRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.parser.WorkflowLimits;
 import dev.pipewright.store.NewBuild;
 import dev.pipewright.store.Variable;
 import java.util.EnumSet;
@@ -14,7 +15,14 @@ import java.util.UUID;
 /** Request validation and decoding: pure, so every refusal is unit-tested. */
 final class Requests {
   static final String DEFAULT_WORKFLOW_PATH = "workflow.yml";
-  static final int MAX_WORKFLOW_BYTES = 1 << 20;
+
+  /**
+   * The largest StartPipelineBuild message read: the largest workflow the parser accepts plus 256
+   * KiB for the other fields (variables, ids). A workflow between its limit and this one is refused
+   * by the parser with a positioned diagnostic; gRPC refuses a larger message from its length
+   * prefix (RESOURCE_EXHAUSTED) before buffering it, so a huge request costs the server nothing.
+   */
+  static final int MAX_MESSAGE_BYTES = WorkflowLimits.DEFAULT.documentBytes() + (256 << 10);
 
   private Requests() {}
 
@@ -22,7 +30,8 @@ final class Requests {
    * A storable build, after the workflow parsed and planned.
    *
    * @throws BadRequestException for a missing field
-   * @throws dev.pipewright.parser.WorkflowException for a workflow with problems
+   * @throws dev.pipewright.parser.WorkflowException for a workflow with problems, one over the
+   *     parser's size limits included
    */
   static NewBuild newBuild(StartPipelineBuildRequest request, WorkflowValidator validator) {
     if (request.getPipelineId().isBlank()) {
@@ -30,9 +39,6 @@ final class Requests {
     }
     if (request.getWorkflowYaml().isBlank()) {
       throw new BadRequestException(GrpcErrors.WORKFLOW_FIELD, "required");
-    }
-    if (request.getWorkflowYaml().length() > MAX_WORKFLOW_BYTES) {
-      throw new BadRequestException(GrpcErrors.WORKFLOW_FIELD, "larger than 1 MiB");
     }
     String path =
         request.getWorkflowPath().isBlank() ? DEFAULT_WORKFLOW_PATH : request.getWorkflowPath();

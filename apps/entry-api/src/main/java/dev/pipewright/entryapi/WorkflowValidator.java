@@ -1,30 +1,55 @@
 package dev.pipewright.entryapi;
 
 import dev.pipewright.dag.Workflows;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Validates workflows (parse and plan) and remembers which were valid. Builds of one pipeline
  * submit the same file again and again, and parsing costs milliseconds of CPU while a digest costs
  * microseconds, so admission pays the parser once per distinct (path, text). Only successes are
  * remembered: an invalid workflow is parsed again to report its diagnostics.
+ *
+ * <p>At most {@code parallelism} parses run at once; other calls wait their turn. Parsing is
+ * CPU-bound, so more at once than there are processors only adds memory: a workflow at the parser's
+ * limits holds up to about 100 MB while it is parsed, and 60 at once would need 6 GB.
  */
 final class WorkflowValidator {
+  /** How long a call waits for its turn before it is refused as retryable. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
   private final int capacity;
   private final Map<String, Boolean> valid;
+  private final Semaphore parsing;
+  private final Duration maxWait;
 
   WorkflowValidator(int capacity) {
+    this(capacity, Runtime.getRuntime().availableProcessors(), MAX_WAIT);
+  }
+
+  /**
+   * @param parallelism how many parses may run at once
+   * @param maxWait how long a call waits for its turn
+   */
+  WorkflowValidator(int capacity, int parallelism, Duration maxWait) {
     this.capacity = capacity;
     this.valid = new LinkedHashMap<>(capacity, 0.75f, true);
+    this.parsing = new Semaphore(parallelism, true);
+    this.maxWait = maxWait;
   }
 
   /**
    * @throws dev.pipewright.parser.WorkflowException with every problem found
+   * @throws CiException TRANSIENT when no parse could start in time
    */
   void validate(String yaml, String path) {
     String key = digest(path, yaml);
@@ -33,12 +58,29 @@ final class WorkflowValidator {
         return;
       }
     }
-    Workflows.load(yaml, path);
+    awaitTurn();
+    try {
+      Workflows.load(yaml, path);
+    } finally {
+      parsing.release();
+    }
     synchronized (valid) {
       valid.put(key, Boolean.TRUE);
       if (valid.size() > capacity) {
         valid.remove(valid.keySet().iterator().next());
       }
+    }
+  }
+
+  private void awaitTurn() {
+    try {
+      if (!parsing.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new CiException(
+            ErrorCode.TRANSIENT, "too many workflows are being validated at once; retry later");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CiException(ErrorCode.CANCELLED, "interrupted while waiting to validate", e);
     }
   }
 

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,14 +117,7 @@ class EntryApiIT {
                 fx.stub.startPipelineBuild(
                     request(pipeline).toBuilder().setWorkflowYaml(yaml).build()));
     assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    BadRequest badRequest = null;
-    for (var detail : StatusProto.fromThrowable(error).getDetailsList()) {
-      if (detail.is(BadRequest.class)) {
-        badRequest = detail.unpack(BadRequest.class);
-      }
-    }
-    assertThat(badRequest).isNotNull();
-    assertThat(badRequest.getFieldViolationsList())
+    assertThat(badRequest(error).getFieldViolationsList())
         .isNotEmpty()
         .allSatisfy(
             v -> {
@@ -130,6 +125,54 @@ class EntryApiIT {
               assertThat(v.getDescription()).matches("ci\\.yml:\\d+:\\d+: .+");
             });
     assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();
+  }
+
+  /**
+   * Over a real port, as the issue's attacker sent them: each hostile workflow is refused with its
+   * position like any invalid one, a message past the size gRPC reads is refused unread, and the
+   * API answers normally afterwards.
+   */
+  @Test
+  void hostileWorkflowsAreInvalidArgumentsWithTheirPosition() throws Exception {
+    String jobs = "jobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]\n";
+    StringBuilder laughs = new StringBuilder("on: push\n" + jobs + "l0: &l0 [lol, lol]\n");
+    for (int i = 1; i < 20; i++) {
+      laughs.append('l').append(i).append(": &l").append(i).append(" [");
+      laughs.append(("*l" + (i - 1) + ", ").repeat(9)).append("*l").append(i - 1).append("]\n");
+    }
+    String tooLarge = "on: push\n" + jobs + "#" + "x".repeat(1 << 20) + "\n";
+    try (EntryApi api = new EntryApi(fx.api.config().withPorts(0, 0)).start()) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
+      try {
+        var stub = PipelineServiceGrpc.newBlockingStub(channel);
+        Function<String, StatusRuntimeException> refusal =
+            yaml ->
+                catchStatus(
+                    () ->
+                        stub.startPipelineBuild(
+                            request(pipeline()).toBuilder().setWorkflowYaml(yaml).build()));
+
+        assertThat(violations(refusal.apply("on: push\nenv: " + "[".repeat(10_000) + jobs)))
+            .containsExactly("ci.yml:2:105: mappings and sequences nest deeper than 100 levels");
+        assertThat(violations(refusal.apply(laughs.toString())))
+            .containsExactly("ci.yml:11:25: the workflow holds more than 150,000 values");
+        assertThat(violations(refusal.apply(tooLarge)))
+            .containsExactly(
+                "ci.yml:1:1: the workflow file is too large: "
+                    + String.format(Locale.ROOT, "%,d", tooLarge.length())
+                    + " bytes, the limit is 1,048,576");
+        assertThat(refusal.apply(tooLarge + "#".repeat(1 << 20)).getStatus().getCode())
+            .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        String id = stub.startPipelineBuild(request(pipeline())).getBuildId();
+        // Published before this API stops, so no other test's relay finds it in the outbox.
+        await()
+            .atMost(DEADLINE)
+            .until(() -> get(stub, id).getStatus(), s -> s == BuildStatus.BUILD_STATUS_QUEUED);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
   }
 
   @Test
@@ -435,6 +478,23 @@ class EntryApiIT {
   /** Build ids waiting in the build queue (read without consuming: messages are requeued). */
   static Set<String> queuedBuildIds() throws Exception {
     return Brokers.peek(fx.names.buildQueue());
+  }
+
+  static BadRequest badRequest(StatusRuntimeException error) throws Exception {
+    for (var detail : StatusProto.fromThrowable(error).getDetailsList()) {
+      if (detail.is(BadRequest.class)) {
+        return detail.unpack(BadRequest.class);
+      }
+    }
+    throw new AssertionError("no BadRequest in " + error);
+  }
+
+  /** The descriptions of an INVALID_ARGUMENT's field violations. */
+  static List<String> violations(StatusRuntimeException error) throws Exception {
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    return badRequest(error).getFieldViolationsList().stream()
+        .map(BadRequest.FieldViolation::getDescription)
+        .toList();
   }
 
   static StatusRuntimeException catchStatus(Runnable call) {

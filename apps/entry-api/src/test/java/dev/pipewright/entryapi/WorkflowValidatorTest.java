@@ -3,7 +3,10 @@ package dev.pipewright.entryapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
 import dev.pipewright.parser.WorkflowException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class WorkflowValidatorTest {
@@ -32,6 +35,20 @@ class WorkflowValidatorTest {
     validator.validate(RequestsTest.WORKFLOW, "b.yml");
     validator.validate(RequestsTest.WORKFLOW, "c.yml");
     assertThat(validator.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aParseThatCannotStartInTimeIsRefusedAsRetryable() {
+    WorkflowValidator busy = new WorkflowValidator(8, 0, Duration.ofMillis(20));
+
+    assertThatThrownBy(() -> busy.validate(RequestsTest.WORKFLOW, "a.yml"))
+        .isInstanceOfSatisfying(
+            CiException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
+              assertThat(e.retryable()).isTrue();
+            });
+    assertThat(busy.size()).isZero();
   }
 
   @Test

@@ -69,7 +69,7 @@ class WorkflowLimitsTest {
   @Test
   void theDefaultsAreTheOnesDocumented() {
     assertThat(DEFAULT)
-        .isEqualTo(new WorkflowLimits(4 << 20, 100, 250_000, 16 << 20, 1 << 20, 100));
+        .isEqualTo(new WorkflowLimits(1 << 20, 100, 150_000, 4 << 20, 256 << 10, 100));
     assertThatThrownBy(() -> new WorkflowLimits(0, 1, 1, 1, 1, 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -95,18 +95,17 @@ class WorkflowLimitsTest {
   @Test
   void aFileJustUnderTheRealLimitIsReadAndOneOverItIsNot() {
     String head = "on: push\n" + JOBS + "# ";
-    // One long comment line: SnakeYAML's default buffer copied it quadratically, its default
-    // code point limit (3 Mi) refused it.
+    // One long comment line: SnakeYAML's default buffer of 1 Ki copied it quadratically.
     String yaml = head + "x".repeat(DEFAULT.documentBytes() - head.length() - 1) + "\n";
     assertThat(yaml).hasSize(DEFAULT.documentBytes());
 
     assertThat(new WorkflowParser().parse(yaml, "big.yml").jobs()).containsKey("a");
     assertThat(errors(yaml + "#\n"))
-        .startsWith("wf.yml:1:1: error: the workflow file is too large: 4,194,306 bytes,");
+        .startsWith("wf.yml:1:1: error: the workflow file is too large: 1,048,578 bytes,");
     assertThat(DEFAULT.documentSize("f.yml", 4L << 30))
         .get()
         .extracting(Diagnostic::message)
-        .isEqualTo("the workflow file is too large: 4,294,967,296 bytes, the limit is 4,194,304");
+        .isEqualTo("the workflow file is too large: 4,294,967,296 bytes, the limit is 1,048,576");
   }
 
   @Test
@@ -123,7 +122,7 @@ class WorkflowLimitsTest {
     // '- - - x' nests block sequences on one line; a mapping per line nests with its indentation.
     String sequences = "on: push\npermissions:\n  " + "- ".repeat(10_000) + "x\n" + JOBS;
     StringBuilder mappings = new StringBuilder("on: push\n" + JOBS + "env:\n");
-    for (int level = 0; level < 2_000; level++) {
+    for (int level = 0; level < 1_400; level++) {
       mappings.append(" ".repeat(level + 1)).append('k').append(level).append(":\n");
     }
 
@@ -169,12 +168,12 @@ class WorkflowLimitsTest {
       yaml.append("]\n");
     }
 
-    // Each level holds 9 times the one before: the ninth alias of the sixth level (243,577 values
-    // each) crosses 250,000.
+    // Each level holds 9 times the one before: the fifth alias of the sixth level (27,064 values
+    // each) crosses 150,000.
     assertThat(errors(yaml.toString()))
         .isEqualTo(
             """
-            wf.yml:11:50: error: the workflow holds more than 250,000 values
+            wf.yml:11:30: error: the workflow holds more than 150,000 values
               hint: each use of an alias counts every value of its anchor again""");
   }
 
