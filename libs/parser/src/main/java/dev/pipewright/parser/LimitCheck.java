@@ -139,20 +139,18 @@ final class LimitCheck extends CheckedEvents {
     if (!frames.isEmpty()) {
       frames.peek().childHeight = Math.max(frames.peek().childHeight, size.height());
     }
-    if (nodes > limits.nodes()) {
+    atMost(at, nodes, limits.nodes(), "values", "every value");
+    atMost(at, chars, limits.expandedChars(), "characters of values", "the text");
+  }
+
+  /** Refuses a total over its limit; an alias that crossed it is named as the likely cause. */
+  private void atMost(NodeEvent at, long total, int limit, String what, String ofAnchor) {
+    if (total > limit) {
       exceed(
           at,
-          format("the workflow holds more than %,d values", limits.nodes()),
+          format("the workflow holds more than %,d %s", limit, what),
           at instanceof AliasEvent
-              ? "each use of an alias counts every value of its anchor again"
-              : WorkflowLimits.SPLIT_HINT);
-    }
-    if (chars > limits.expandedChars()) {
-      exceed(
-          at,
-          format("the workflow holds more than %,d characters of values", limits.expandedChars()),
-          at instanceof AliasEvent
-              ? "each use of an alias counts the text of its anchor again"
+              ? "each use of an alias counts " + ofAnchor + " of its anchor again"
               : WorkflowLimits.SPLIT_HINT);
     }
   }
