@@ -24,7 +24,15 @@ import java.util.concurrent.TimeUnit;
  * Figures, never assertions: the client prints how each kind was answered.
  *
  * <p>Argument (optional): the number of concurrent requests, default 60. JVM options (such as
- * {@code -Xmx}) apply to the API's JVM only.
+ * {@code -Xmx128m}, the heap a 512 MiB container gives) apply to the API's JVM only. Run from the
+ * repository:
+ *
+ * <pre>{@code
+ * ./mvnw -q -o -pl bench -am package dependency:build-classpath -DskipTests \
+ *     -Dmdep.outputFile=target/classpath.txt
+ * java -cp bench/target/classes:$(cat bench/target/classpath.txt) \
+ *     dev.pipewright.bench.HostileInputBench 60
+ * }</pre>
  */
 public final class HostileInputBench {
   private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
