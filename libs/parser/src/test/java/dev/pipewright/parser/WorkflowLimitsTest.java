@@ -224,7 +224,7 @@ class WorkflowLimitsTest {
   }
 
   @Test
-  void aWorkflowWith170AliasesOfCollectionsPasses() throws IOException {
+  void aWorkflowWith166AliasesOfCollectionsPasses() throws IOException {
     String yaml = resource("/many-anchors.yml");
 
     var spec = new WorkflowParser().parse(yaml, "many-anchors.yml");
