@@ -1,6 +1,7 @@
 package dev.pipewright.executor.local;
 
 import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.engine.EngineSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.Objects;
 /**
  * Settings of a {@link LocalJobRunner}.
  *
- * @param workspaceRoot builds get {@code <root>/<workspace>/}; runner files (scripts, command
- *     files, RUNNER_TEMP) live in {@code <root>/.pipewright/<build>/<job>/}
+ * @param workspaceRoot each job instance gets {@code <root>/<workspace>/<job>/}; runner files
+ *     (scripts, command files, RUNNER_TEMP, RUNNER_TOOL_CACHE) live in {@code
+ *     <root>/.pipewright/<build>/<job>/}
  * @param maxParallelJobs jobs running at once, over all builds; more wait QUEUED
  * @param killGrace between SIGTERM and SIGKILL of a cancelled or timed-out process group
  * @param outputDrainGrace how long to wait for output after a step's shell exited, when a
@@ -54,6 +56,17 @@ public record LocalRunnerConfig(
         LogChunker.DEFAULT_MAX_CHARS,
         LogChunker.DEFAULT_MAX_DELAY,
         "pipewright-local");
+  }
+
+  /** What the job engine takes from these settings. */
+  public EngineSettings engineSettings() {
+    return new EngineSettings(
+        killGrace,
+        outputDrainGrace,
+        EngineSettings.DEFAULT_CANCEL_TIMEOUT,
+        logMaxChars,
+        logMaxDelay,
+        runnerName);
   }
 
   public LocalRunnerConfig withMaxParallelJobs(int n) {

@@ -115,6 +115,11 @@ class LocalJobRunnerTest {
     return runToEnd(yaml, "test", b -> b);
   }
 
+  /** Each job instance has a workspace of its own: {@code <root>/<build>/<job>}. */
+  private Path workspace(Ran ran) {
+    return root.resolve(ran.run.buildId()).resolve(ran.run.jobKey());
+  }
+
   private String log(Ran ran, int step) {
     return sink.text(ran.run.ref(), step);
   }
@@ -250,9 +255,11 @@ class LocalJobRunnerTest {
     StepResult timedOut = ran.step(1);
     assertThat(timedOut.status()).isEqualTo(StepStatus.FAILED);
     assertThat(timedOut.errorCode()).isEqualTo(ErrorCode.TIMEOUT);
-    assertThat(log(ran, 1)).contains("started").contains("##[error]The step has timed out");
-    long pid =
-        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
+    // StepsRunner.cs: "The action '<name>' has timed out after <n> minutes."
+    assertThat(log(ran, 1))
+        .contains("started")
+        .contains("##[error]The action 'Run sleep 300 &' has timed out after 0.6s.");
+    long pid = Long.parseLong(Files.readString(workspace(ran).resolve("bg.pid")).strip());
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
@@ -274,15 +281,18 @@ class LocalJobRunnerTest {
                 """));
     assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(log(ran, 2)).contains("still running");
-    long pid =
-        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
+    long pid = Long.parseLong(Files.readString(workspace(ran).resolve("bg.pid")).strip());
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
   }
 
+  /**
+   * GitHub delivers a job's timeout as a cancellation (JobDispatcher: a JobCancelMessage), so the
+   * running step is cancelled and an always() step still runs (StepsRunner.cs).
+   */
   @Test
-  void jobTimeoutFailsTheJobAndCancelsTheRest() {
+  void jobTimeoutFailsTheJobCancelsTheRunningStepAndStillRunsAlwaysSteps() {
     Ran ran =
         runToEnd(
             """
@@ -294,10 +304,14 @@ class LocalJobRunnerTest {
                 steps:
                   - run: sleep 300
                   - run: echo never
+                  - run: echo "cleanup ${{ job.status }} ${{ cancelled() }}"
                     if: always()
             """);
     assertThat(ran.step(1).status()).isEqualTo(StepStatus.CANCELLED);
+    assertThat(ran.step(1).errorCode()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(ran.step(2).status()).isEqualTo(StepStatus.CANCELLED);
+    assertThat(ran.step(3).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(log(ran, 3)).contains("cleanup cancelled true");
     assertThat(ran.result().status()).isEqualTo(JobStatus.FAILED);
     assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(ran.result().errorMessage()).contains("maximum execution time");
@@ -335,8 +349,7 @@ class LocalJobRunnerTest {
     assertThat(log(ran, 3)).contains("cleanup cancelled true");
     assertThat(ran.result().status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.CANCELLED);
-    long pid =
-        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
+    long pid = Long.parseLong(Files.readString(workspace(ran).resolve("bg.pid")).strip());
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 
@@ -368,7 +381,7 @@ class LocalJobRunnerTest {
         .doesNotContain("pa55-word")
         .doesNotContain("generated-9f8e")
         .contains("password is ***")
-        .contains("::add-mask::***")
+        .doesNotContain("add-mask")
         .contains("token ***")
         .contains("##[error]bad ***")
         .contains("##[group]Details")
@@ -423,7 +436,8 @@ class LocalJobRunnerTest {
     assertThat(ran.step(1).status()).isEqualTo(StepStatus.FAILED);
     assertThat(ran.step(1).errorCode()).isEqualTo(ErrorCode.PERMANENT);
     assertThat(ran.step(1).errorMessage())
-        .isEqualTo("uses: actions/setup-node@v4 is not supported by the local runner yet");
+        .isEqualTo(
+            "uses: actions/setup-node@v4 is not supported yet (actions/checkout is built in)");
     assertThat(ran.step(2).status()).isEqualTo(StepStatus.SKIPPED);
   }
 
@@ -465,7 +479,8 @@ class LocalJobRunnerTest {
   }
 
   @Test
-  void startIsIdempotentJobsRunInParallelAndReleaseDeletesTheWorkspace() {
+  void startIsIdempotentJobsRunInParallelEachInItsOwnWorkspaceAndReleaseDeletesThem(
+      @TempDir Path shared) {
     String yaml =
         """
         on: push
@@ -473,12 +488,15 @@ class LocalJobRunnerTest {
           a:
             runs-on: ubuntu-latest
             steps:
-              - run: touch a.done; while [ ! -e b.done ]; do sleep 0.05; done
+              - run: touch a.done "$SHARED/a"; while [ ! -e "$SHARED/b" ]; do sleep 0.05; done
           b:
             runs-on: ubuntu-latest
             steps:
-              - run: touch b.done; while [ ! -e a.done ]; do sleep 0.05; done
-        """;
+              - run: touch b.done "$SHARED/b"; while [ ! -e "$SHARED/a" ]; do sleep 0.05; done
+        env:
+          SHARED: %s
+        """
+            .formatted(shared);
     WorkflowSpec wf = new WorkflowParser().parse(yaml, "ci.yml");
     String buildId = "par" + BUILDS.incrementAndGet();
     Recorder ra = new Recorder();
@@ -493,7 +511,9 @@ class LocalJobRunnerTest {
     assertThat(rb.result.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(ra.events).containsOnlyOnce("job-started");
     assertThat(runner.status(buildId)).extracting(s -> s.ref().jobKey()).containsExactly("a", "b");
-    assertThat(Files.exists(root.resolve(buildId).resolve("a.done"))).isTrue();
+    assertThat(root.resolve(buildId).resolve("a").resolve("a.done")).exists();
+    assertThat(root.resolve(buildId).resolve("b").resolve("b.done")).exists();
+    assertThat(root.resolve(buildId).resolve("a").resolve("b.done")).doesNotExist();
 
     assertThat(runner.attach(a, ra).phase()).isEqualTo(JobSnapshot.Phase.FINISHED);
     try (LocalJobRunner restarted = new LocalJobRunner(LocalRunnerConfig.defaults(root), sink)) {
