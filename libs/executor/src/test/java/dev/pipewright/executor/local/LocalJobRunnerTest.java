@@ -429,6 +429,51 @@ class LocalJobRunnerTest {
     assertThat(log(ran, 2)).contains("HEAD is now at");
   }
 
+  /**
+   * Issue 12: parallel jobs that each start with actions/checkout used to collide in one shared
+   * workspace ("remote origin already exists"); each now checks out into its own.
+   */
+  @Test
+  void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
+    git(origin, "init", "-q", "-b", "main", ".");
+    Files.writeString(origin.resolve("README.md"), "parallel\n");
+    git(origin, "add", "README.md");
+    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
+    String sha = gitOut(origin, "rev-parse", "HEAD");
+    StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
+    for (String job : List.of("one", "two", "three")) {
+      yaml.append(
+          """
+            %s:
+              runs-on: ubuntu-latest
+              steps:
+                - uses: actions/checkout@v4
+                - run: echo "$(git rev-parse HEAD) $(cat README.md) in $(basename "$PWD")"
+          """
+              .formatted(job));
+    }
+    WorkflowSpec wf = new WorkflowParser().parse(yaml.toString(), "ci.yml");
+    String buildId = "co" + BUILDS.incrementAndGet();
+    RepositoryRef repo = new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha);
+    Map<String, Recorder> recorders = new java.util.LinkedHashMap<>();
+    for (String job : List.of("one", "two", "three")) {
+      Recorder rec = new Recorder();
+      recorders.put(job, rec);
+      runner.start(
+          JobRun.builder(new JobRef(buildId, job), wf, wf.job(job)).repository(repo).build(), rec);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> recorders.values().stream().allMatch(r -> r.result != null));
+    recorders.forEach(
+        (job, rec) -> {
+          JobRef ref = new JobRef(buildId, job);
+          assertThat(rec.result.status()).as(sink.jobText(ref)).isEqualTo(JobStatus.SUCCEEDED);
+          assertThat(sink.text(ref, 2)).isEqualTo(sha + " parallel in " + job + "\n");
+          assertThat(root.resolve(buildId).resolve(job).resolve(".git")).isDirectory();
+        });
+  }
+
   @Test
   void unsupportedActionsFailPermanently() {
     Ran ran =
