@@ -6,6 +6,7 @@ import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.JobSnapshot;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.RunObserver;
+import dev.pipewright.executor.SecretMasker;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
@@ -34,6 +35,7 @@ final class EngineJob implements Runnable, JobEngine.Progress {
   private final LogSink sink;
   private final LogTicker ticker;
   private final Cancellation cancellation;
+  private final SecretMasker masker;
   private final int stepCount;
 
   private final Object lock = new Object();
@@ -58,6 +60,7 @@ final class EngineJob implements Runnable, JobEngine.Progress {
     this.ticker = ticker;
     this.observer = observer;
     this.cancellation = new Cancellation(settings.killGrace(), settings.cancelTimeout());
+    this.masker = new SecretMasker(run.secrets().values());
     this.stepCount = run.job().steps() == null ? 0 : run.job().steps().size();
     this.stepStatus = new StepStatus[stepCount];
     Arrays.fill(stepStatus, StepStatus.PENDING);
@@ -120,12 +123,11 @@ final class EngineJob implements Runnable, JobEngine.Progress {
     }
     safely(o -> o.jobStarted(run.ref()));
     JobHost host = null;
-    JobEngine engine = null;
     JobResult outcome;
     try {
       host = hosts.open(run);
-      engine = new JobEngine(run, host, settings, sink, ticker, cancellation, this);
-      outcome = engine.execute();
+      JobScope scope = new JobScope(run, host, settings, sink, ticker, masker, cancellation);
+      outcome = new JobEngine(scope, this).execute();
     } catch (RuntimeException | IOException e) {
       log.error("job {} failed in the runner", run.ref(), e);
       CiException ci =
@@ -137,8 +139,7 @@ final class EngineJob implements Runnable, JobEngine.Progress {
           stepFinished(i, StepResult.notRun(StepStatus.CANCELLED));
         }
       }
-      String message = engine == null ? ci.getMessage() : engine.masker().mask(ci.getMessage());
-      outcome = new JobResult(JobStatus.FAILED, Map.of(), ci.code(), message);
+      outcome = new JobResult(JobStatus.FAILED, Map.of(), ci.code(), masker.mask(ci.getMessage()));
     } finally {
       if (host != null) {
         host.release();

@@ -3,8 +3,6 @@ package dev.pipewright.executor.engine;
 import dev.pipewright.executor.JobResult;
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.LogChunker;
-import dev.pipewright.executor.LogSink;
-import dev.pipewright.executor.SecretMasker;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
@@ -39,38 +37,19 @@ final class JobEngine {
     void stepFinished(int number, StepResult result);
   }
 
+  private final JobScope scope;
   private final JobRun run;
   private final JobHost host;
-  private final EngineSettings settings;
-  private final LogSink sink;
-  private final Cancellation cancellation;
   private final Progress progress;
-  private final LogTicker ticker;
   private final List<StepSpec> steps;
-  private final SecretMasker masker;
   private LogChunker jobLog;
 
-  JobEngine(
-      JobRun run,
-      JobHost host,
-      EngineSettings settings,
-      LogSink sink,
-      LogTicker ticker,
-      Cancellation cancellation,
-      Progress progress) {
-    this.run = run;
-    this.host = host;
-    this.settings = settings;
-    this.sink = sink;
-    this.cancellation = cancellation;
+  JobEngine(JobScope scope, Progress progress) {
+    this.scope = scope;
+    this.run = scope.run();
+    this.host = scope.host();
     this.progress = progress;
-    this.ticker = ticker;
     this.steps = run.job().steps() == null ? List.of() : run.job().steps();
-    this.masker = new SecretMasker(run.secrets().values());
-  }
-
-  SecretMasker masker() {
-    return masker;
   }
 
   /** Runs the job; its steps are all reported finished when it returns. */
@@ -101,7 +80,7 @@ final class JobEngine {
     host.files().write(eventPath, Values.toJson(event).getBytes(StandardCharsets.UTF_8));
     JobContext ctx =
         new JobContext(
-            ContextBuilder.jobContexts(run, paths, eventPath, settings.runnerName()),
+            ContextBuilder.jobContexts(run, paths, eventPath, scope.settings().runnerName()),
             host.containerContext(),
             patterns -> HashFiles.compute(host.files(), paths.workspace(), patterns));
 
@@ -124,19 +103,8 @@ final class JobEngine {
     }
     long jobDeadline = System.nanoTime() + jobTimeout.toNanos();
 
-    StepDriver driver =
-        new StepDriver(
-            run,
-            host,
-            settings,
-            sink,
-            ticker,
-            masker,
-            ctx,
-            jobEnv,
-            cancellation,
-            jobTimeout,
-            jobDeadline);
+    StepDriver driver = new StepDriver(scope, ctx, jobEnv, jobTimeout, jobDeadline);
+    Cancellation cancellation = scope.cancellation();
     ErrorCode firstCode = null;
     String firstMessage = null;
     for (int i = 0; i < steps.size(); i++) {
@@ -149,7 +117,7 @@ final class JobEngine {
         firstCode = r.errorCode();
         firstMessage = r.errorMessage();
       }
-      progress.stepFinished(i + 1, out.masked(masker));
+      progress.stepFinished(i + 1, out.masked(scope.masker()));
     }
 
     Map<String, String> outputs = new LinkedHashMap<>();
@@ -193,13 +161,13 @@ final class JobEngine {
   }
 
   private String mask(String s) {
-    return s == null ? null : masker.mask(s);
+    return s == null ? null : scope.masker().mask(s);
   }
 
   /** A line of the job's own stream (step 0): set-up messages and job-level errors. */
   private void jobLog(String line) {
     if (jobLog == null) {
-      jobLog = new LogChunker(sink, run.ref(), 0, run.logCursor(0), masker);
+      jobLog = scope.log(0);
     }
     jobLog.line(line);
     jobLog.flush();

@@ -2,7 +2,6 @@ package dev.pipewright.executor.engine;
 
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.LogChunker;
-import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.SecretMasker;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.executor.host.JobHost;
@@ -26,11 +25,9 @@ import java.util.Map;
  * steps hand on. The job's thread only.
  */
 final class StepDriver {
+  private final JobScope scope;
   private final JobRun run;
   private final JobHost host;
-  private final EngineSettings settings;
-  private final LogSink sink;
-  private final LogTicker ticker;
   private final SecretMasker masker;
   private final JobContext ctx;
   private final Map<String, String> jobEnv;
@@ -47,30 +44,26 @@ final class StepDriver {
 
   private final Map<String, Integer> generatedIds = new LinkedHashMap<>();
 
+  /**
+   * @param jobEnv the workflow's and the job's env, evaluated
+   * @param jobDeadline {@link System#nanoTime} at which the job's timeout cancels it
+   */
   StepDriver(
-      JobRun run,
-      JobHost host,
-      EngineSettings settings,
-      LogSink sink,
-      LogTicker ticker,
-      SecretMasker masker,
+      JobScope scope,
       JobContext ctx,
       Map<String, String> jobEnv,
-      Cancellation cancellation,
       Duration jobTimeout,
       long jobDeadline) {
-    this.run = run;
-    this.host = host;
-    this.settings = settings;
-    this.sink = sink;
-    this.ticker = ticker;
-    this.masker = masker;
+    this.scope = scope;
+    this.run = scope.run();
+    this.host = scope.host();
+    this.masker = scope.masker();
+    this.cancellation = scope.cancellation();
     this.ctx = ctx;
     this.jobEnv = jobEnv;
-    this.cancellation = cancellation;
     this.jobTimeout = jobTimeout;
     this.jobDeadline = jobDeadline;
-    this.runner = new StepRunner(host, settings, cancellation);
+    this.runner = new StepRunner(host, scope.settings(), cancellation);
     RunDefaults wf =
         run.workflow().defaults() == null ? RunDefaults.NONE : run.workflow().defaults();
     RunDefaults job = run.job().defaults() == null ? RunDefaults.NONE : run.job().defaults();
@@ -134,18 +127,8 @@ final class StepDriver {
       return new StepOutcome(StepResult.notRun(status), Map.of());
     }
     progress.stepStarted(number, masker.mask(displayName(step, env)));
-    LogChunker log =
-        new LogChunker(
-            sink,
-            run.ref(),
-            number,
-            run.logCursor(number),
-            masker,
-            settings.logMaxChars(),
-            settings.logMaxDelay(),
-            System::nanoTime,
-            LogChunker.VIRTUAL_THREADS);
-    ticker.register(log);
+    LogChunker log = scope.log(number);
+    scope.ticker().register(log);
     try {
       StepOutcome out = execute(step, id, env, files, survives, log);
       StepResult r = out.result();
@@ -159,7 +142,7 @@ final class StepDriver {
       }
       return out;
     } finally {
-      ticker.unregister(log);
+      scope.ticker().unregister(log);
       log.close();
     }
   }
@@ -256,7 +239,7 @@ final class StepDriver {
 
   /** A step whose env or {@code if:} did not evaluate: failed, with the error in its log. */
   private StepOutcome failedBeforeRun(int number, String message) {
-    try (LogChunker c = new LogChunker(sink, run.ref(), number, run.logCursor(number), masker)) {
+    try (LogChunker c = scope.log(number)) {
       c.line("##[error]" + message);
     }
     return StepOutcome.failed(ErrorCode.INVALID_SPEC, message);

@@ -23,6 +23,6 @@ public final class LocalJobRunner extends EngineJobRunner {
    * With other hosts than processes (a factory that runs {@code container:} jobs in containers).
    */
   public LocalJobRunner(LocalRunnerConfig config, LogSink sink, JobHostFactory hosts) {
-    super("local", config.engineSettings(), config.maxParallelJobs(), hosts, sink);
+    super("local", config.engine(), config.maxParallelJobs(), hosts, sink);
   }
 }

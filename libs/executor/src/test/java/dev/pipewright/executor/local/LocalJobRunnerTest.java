@@ -350,7 +350,10 @@ class LocalJobRunnerTest {
     assertThat(ran.result().status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.CANCELLED);
     long pid = Long.parseLong(Files.readString(workspace(ran).resolve("bg.pid")).strip());
-    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    // Killed with its group; an orphan is reaped by init a moment later.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
   }
 
   @Test
@@ -394,11 +397,7 @@ class LocalJobRunnerTest {
 
   @Test
   void checksOutALocalRepositoryIntoTheWorkspace(@TempDir Path origin) throws Exception {
-    git(origin, "init", "-q", "-b", "main", ".");
-    Files.writeString(origin.resolve("README.md"), "hello repo\n");
-    git(origin, "add", "README.md");
-    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
-    String sha = gitOut(origin, "rev-parse", "HEAD");
+    String sha = repository(origin, "hello repo\n");
     Files.writeString(origin.resolve("README.md"), "second version\n");
     git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "second");
     Ran ran =
@@ -435,11 +434,7 @@ class LocalJobRunnerTest {
    */
   @Test
   void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
-    git(origin, "init", "-q", "-b", "main", ".");
-    Files.writeString(origin.resolve("README.md"), "parallel\n");
-    git(origin, "add", "README.md");
-    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
-    String sha = gitOut(origin, "rev-parse", "HEAD");
+    String sha = repository(origin, "parallel\n");
     StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
     for (String job : List.of("one", "two", "three")) {
       yaml.append(
@@ -599,6 +594,15 @@ class LocalJobRunnerTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> first.result != null);
       assertThat(first.result.status()).isEqualTo(JobStatus.CANCELLED);
     }
+  }
+
+  /** A repository on branch main whose one commit holds a README.md; returns the commit. */
+  private static String repository(Path dir, String readme) throws Exception {
+    git(dir, "init", "-q", "-b", "main", ".");
+    Files.writeString(dir.resolve("README.md"), readme);
+    git(dir, "add", "README.md");
+    git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
+    return gitOut(dir, "rev-parse", "HEAD");
   }
 
   private static void git(Path dir, String... args) throws Exception {

@@ -54,14 +54,15 @@ public abstract class ParitySuite {
   @BeforeEach
   void startRunner() {
     hosts = hosts(root);
+    EngineSettings defaults = EngineSettings.defaults("parity");
     EngineSettings settings =
         new EngineSettings(
             Duration.ofMillis(500),
             Duration.ofMillis(200),
             Duration.ofSeconds(30),
-            EngineSettings.defaults("parity").logMaxChars(),
-            EngineSettings.defaults("parity").logMaxDelay(),
-            "parity");
+            defaults.logMaxChars(),
+            defaults.logMaxDelay(),
+            defaults.runnerName());
     runner = new EngineJobRunner("parity", settings, 4, hosts, sink);
   }
 
