@@ -9,15 +9,13 @@ import java.util.function.Consumer;
  * Turns a command's output bytes into lines: split at {@code \n} (a byte that never occurs inside a
  * UTF-8 sequence), a trailing {@code \r} dropped, decoded as UTF-8. A line longer than {@link
  * #MAX_LINE_BYTES} is cut there (at a character boundary), so one runaway line without a newline
- * cannot exhaust the heap. Remembers how many bytes ended in complete lines: where a re-attach
- * resumes without duplicating a line. Not thread-safe: a host calls its receiver from one thread.
+ * cannot exhaust the heap. Not thread-safe: a host calls its receiver from one thread.
  */
 final class OutputLines implements OutputReceiver {
   static final int MAX_LINE_BYTES = 1 << 20;
 
   private final Consumer<String> lines;
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream(256);
-  private long consumed;
 
   OutputLines(Consumer<String> lines) {
     this.lines = lines;
@@ -30,12 +28,10 @@ final class OutputLines implements OutputReceiver {
     for (int i = from; i < end; i++) {
       if (bytes[i] == '\n') {
         emit(bytes, start, i - start);
-        consumed = offset + (i + 1 - from);
         start = i + 1;
       } else if (partial.size() + (i - start) >= MAX_LINE_BYTES) {
         int cut = characterStart(bytes, start, i);
         emit(bytes, start, cut - start);
-        consumed = offset + (cut - from);
         start = cut;
       }
     }
@@ -47,11 +43,6 @@ final class OutputLines implements OutputReceiver {
     if (partial.size() > 0) {
       emit(new byte[0], 0, 0);
     }
-  }
-
-  /** Bytes of the stream that ended in emitted lines: where a resumed read should start. */
-  long consumed() {
-    return consumed;
   }
 
   private void emit(byte[] bytes, int from, int length) {

@@ -10,6 +10,7 @@ import dev.pipewright.models.ErrorCode;
 import dev.pipewright.parser.spec.RunDefaults;
 import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,9 +78,13 @@ record StepScript(List<String> argv, String workingDirectory, String scriptPath,
           step.workingDirectory() != null ? step.workingDirectory() : defaults.workingDirectory();
       dir = join(paths.workspace(), ctx.render(wd == null ? "" : wd, env));
       String where = dir;
-      shell =
-          ShellCommand.resolve(
-              shellName, n -> uncheck(() -> host.findExecutable(n, path, where).isPresent()));
+      try {
+        shell =
+            ShellCommand.resolve(
+                shellName, n -> uncheck(() -> host.findExecutable(n, path, where).isPresent()));
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
     }
     if (!host.files().isDirectory(dir)) {
       throw new CiException(ErrorCode.PERMANENT, "working-directory " + dir + " does not exist");
@@ -121,7 +126,7 @@ record StepScript(List<String> argv, String workingDirectory, String scriptPath,
     try {
       return check.get();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

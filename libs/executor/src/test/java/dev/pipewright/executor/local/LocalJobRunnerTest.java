@@ -567,6 +567,18 @@ class LocalJobRunnerTest {
     assertThat(runner.status(a.ref()).phase()).isEqualTo(JobSnapshot.Phase.UNKNOWN);
   }
 
+  /** Its processes died with the worker: the job starts over, and its log says so. */
+  @Test
+  void aLaterAttemptOnTheProcessHostRunsAgainWithAMarker() {
+    Ran ran = runToEnd(job("    steps:\n      - run: echo again\n"), "test", b -> b.attempt(2));
+    assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(log(ran, 0))
+        .isEqualTo(
+            "##[warning]Attempt 2: the job runs again from its first step (attempt 1 was lost"
+                + " with its worker)\n");
+    assertThat(log(ran, 1)).isEqualTo("again\n");
+  }
+
   @Test
   void aCancelledQueuedJobNeverRuns() {
     LocalJobRunner single =
