@@ -115,6 +115,11 @@ class LocalJobRunnerTest {
     return runToEnd(yaml, "test", b -> b);
   }
 
+  /** Each job instance has a workspace of its own: {@code <root>/<build>/<job>}. */
+  private Path workspace(Ran ran) {
+    return root.resolve(ran.run.buildId()).resolve(ran.run.jobKey());
+  }
+
   private String log(Ran ran, int step) {
     return sink.text(ran.run.ref(), step);
   }
@@ -250,9 +255,11 @@ class LocalJobRunnerTest {
     StepResult timedOut = ran.step(1);
     assertThat(timedOut.status()).isEqualTo(StepStatus.FAILED);
     assertThat(timedOut.errorCode()).isEqualTo(ErrorCode.TIMEOUT);
-    assertThat(log(ran, 1)).contains("started").contains("##[error]The step has timed out");
-    long pid =
-        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
+    // StepsRunner.cs: "The action '<name>' has timed out after <n> minutes."
+    assertThat(log(ran, 1))
+        .contains("started")
+        .contains("##[error]The action 'Run sleep 300 &' has timed out after 0.6s.");
+    long pid = Long.parseLong(Files.readString(workspace(ran).resolve("bg.pid")).strip());
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
@@ -274,15 +281,18 @@ class LocalJobRunnerTest {
                 """));
     assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(log(ran, 2)).contains("still running");
-    long pid =
-        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
+    long pid = Long.parseLong(Files.readString(workspace(ran).resolve("bg.pid")).strip());
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
   }
 
+  /**
+   * GitHub delivers a job's timeout as a cancellation (JobDispatcher: a JobCancelMessage), so the
+   * running step is cancelled and an always() step still runs (StepsRunner.cs).
+   */
   @Test
-  void jobTimeoutFailsTheJobAndCancelsTheRest() {
+  void jobTimeoutFailsTheJobCancelsTheRunningStepAndStillRunsAlwaysSteps() {
     Ran ran =
         runToEnd(
             """
@@ -294,10 +304,14 @@ class LocalJobRunnerTest {
                 steps:
                   - run: sleep 300
                   - run: echo never
+                  - run: echo "cleanup ${{ job.status }} ${{ cancelled() }}"
                     if: always()
             """);
     assertThat(ran.step(1).status()).isEqualTo(StepStatus.CANCELLED);
+    assertThat(ran.step(1).errorCode()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(ran.step(2).status()).isEqualTo(StepStatus.CANCELLED);
+    assertThat(ran.step(3).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(log(ran, 3)).contains("cleanup cancelled true");
     assertThat(ran.result().status()).isEqualTo(JobStatus.FAILED);
     assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(ran.result().errorMessage()).contains("maximum execution time");
@@ -335,9 +349,11 @@ class LocalJobRunnerTest {
     assertThat(log(ran, 3)).contains("cleanup cancelled true");
     assertThat(ran.result().status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(ran.result().errorCode()).isEqualTo(ErrorCode.CANCELLED);
-    long pid =
-        Long.parseLong(Files.readString(root.resolve(ran.run.buildId()).resolve("bg.pid")).strip());
-    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    long pid = Long.parseLong(Files.readString(workspace(ran).resolve("bg.pid")).strip());
+    // Killed with its group; an orphan is reaped by init a moment later.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
   }
 
   @Test
@@ -368,7 +384,7 @@ class LocalJobRunnerTest {
         .doesNotContain("pa55-word")
         .doesNotContain("generated-9f8e")
         .contains("password is ***")
-        .contains("::add-mask::***")
+        .doesNotContain("add-mask")
         .contains("token ***")
         .contains("##[error]bad ***")
         .contains("##[group]Details")
@@ -381,11 +397,7 @@ class LocalJobRunnerTest {
 
   @Test
   void checksOutALocalRepositoryIntoTheWorkspace(@TempDir Path origin) throws Exception {
-    git(origin, "init", "-q", "-b", "main", ".");
-    Files.writeString(origin.resolve("README.md"), "hello repo\n");
-    git(origin, "add", "README.md");
-    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
-    String sha = gitOut(origin, "rev-parse", "HEAD");
+    String sha = repository(origin, "hello repo\n");
     Files.writeString(origin.resolve("README.md"), "second version\n");
     git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "second");
     Ran ran =
@@ -416,6 +428,47 @@ class LocalJobRunnerTest {
     assertThat(log(ran, 2)).contains("HEAD is now at");
   }
 
+  /**
+   * Issue 12: parallel jobs that each start with actions/checkout used to collide in one shared
+   * workspace ("remote origin already exists"); each now checks out into its own.
+   */
+  @Test
+  void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
+    String sha = repository(origin, "parallel\n");
+    StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
+    for (String job : List.of("one", "two", "three")) {
+      yaml.append(
+          """
+            %s:
+              runs-on: ubuntu-latest
+              steps:
+                - uses: actions/checkout@v4
+                - run: echo "$(git rev-parse HEAD) $(cat README.md) in $(basename "$PWD")"
+          """
+              .formatted(job));
+    }
+    WorkflowSpec wf = new WorkflowParser().parse(yaml.toString(), "ci.yml");
+    String buildId = "co" + BUILDS.incrementAndGet();
+    RepositoryRef repo = new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha);
+    Map<String, Recorder> recorders = new java.util.LinkedHashMap<>();
+    for (String job : List.of("one", "two", "three")) {
+      Recorder rec = new Recorder();
+      recorders.put(job, rec);
+      runner.start(
+          JobRun.builder(new JobRef(buildId, job), wf, wf.job(job)).repository(repo).build(), rec);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> recorders.values().stream().allMatch(r -> r.result != null));
+    recorders.forEach(
+        (job, rec) -> {
+          JobRef ref = new JobRef(buildId, job);
+          assertThat(rec.result.status()).as(sink.jobText(ref)).isEqualTo(JobStatus.SUCCEEDED);
+          assertThat(sink.text(ref, 2)).isEqualTo(sha + " parallel in " + job + "\n");
+          assertThat(root.resolve(buildId).resolve(job).resolve(".git")).isDirectory();
+        });
+  }
+
   @Test
   void unsupportedActionsFailPermanently() {
     Ran ran =
@@ -423,7 +476,8 @@ class LocalJobRunnerTest {
     assertThat(ran.step(1).status()).isEqualTo(StepStatus.FAILED);
     assertThat(ran.step(1).errorCode()).isEqualTo(ErrorCode.PERMANENT);
     assertThat(ran.step(1).errorMessage())
-        .isEqualTo("uses: actions/setup-node@v4 is not supported by the local runner yet");
+        .isEqualTo(
+            "uses: actions/setup-node@v4 is not supported yet (actions/checkout is built in)");
     assertThat(ran.step(2).status()).isEqualTo(StepStatus.SKIPPED);
   }
 
@@ -465,7 +519,8 @@ class LocalJobRunnerTest {
   }
 
   @Test
-  void startIsIdempotentJobsRunInParallelAndReleaseDeletesTheWorkspace() {
+  void startIsIdempotentJobsRunInParallelEachInItsOwnWorkspaceAndReleaseDeletesThem(
+      @TempDir Path shared) {
     String yaml =
         """
         on: push
@@ -473,12 +528,15 @@ class LocalJobRunnerTest {
           a:
             runs-on: ubuntu-latest
             steps:
-              - run: touch a.done; while [ ! -e b.done ]; do sleep 0.05; done
+              - run: touch a.done "$SHARED/a"; while [ ! -e "$SHARED/b" ]; do sleep 0.05; done
           b:
             runs-on: ubuntu-latest
             steps:
-              - run: touch b.done; while [ ! -e a.done ]; do sleep 0.05; done
-        """;
+              - run: touch b.done "$SHARED/b"; while [ ! -e "$SHARED/a" ]; do sleep 0.05; done
+        env:
+          SHARED: %s
+        """
+            .formatted(shared);
     WorkflowSpec wf = new WorkflowParser().parse(yaml, "ci.yml");
     String buildId = "par" + BUILDS.incrementAndGet();
     Recorder ra = new Recorder();
@@ -493,7 +551,9 @@ class LocalJobRunnerTest {
     assertThat(rb.result.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(ra.events).containsOnlyOnce("job-started");
     assertThat(runner.status(buildId)).extracting(s -> s.ref().jobKey()).containsExactly("a", "b");
-    assertThat(Files.exists(root.resolve(buildId).resolve("a.done"))).isTrue();
+    assertThat(root.resolve(buildId).resolve("a").resolve("a.done")).exists();
+    assertThat(root.resolve(buildId).resolve("b").resolve("b.done")).exists();
+    assertThat(root.resolve(buildId).resolve("a").resolve("b.done")).doesNotExist();
 
     assertThat(runner.attach(a, ra).phase()).isEqualTo(JobSnapshot.Phase.FINISHED);
     try (LocalJobRunner restarted = new LocalJobRunner(LocalRunnerConfig.defaults(root), sink)) {
@@ -505,6 +565,18 @@ class LocalJobRunnerTest {
     runner.releaseBuild(buildId);
     assertThat(Files.exists(root.resolve(buildId))).isFalse();
     assertThat(runner.status(a.ref()).phase()).isEqualTo(JobSnapshot.Phase.UNKNOWN);
+  }
+
+  /** Its processes died with the worker: the job starts over, and its log says so. */
+  @Test
+  void aLaterAttemptOnTheProcessHostRunsAgainWithAMarker() {
+    Ran ran = runToEnd(job("    steps:\n      - run: echo again\n"), "test", b -> b.attempt(2));
+    assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(log(ran, 0))
+        .isEqualTo(
+            "##[warning]Attempt 2: the job runs again from its first step (attempt 1 was lost"
+                + " with its worker)\n");
+    assertThat(log(ran, 1)).isEqualTo("again\n");
   }
 
   @Test
@@ -534,6 +606,15 @@ class LocalJobRunnerTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> first.result != null);
       assertThat(first.result.status()).isEqualTo(JobStatus.CANCELLED);
     }
+  }
+
+  /** A repository on branch main whose one commit holds a README.md; returns the commit. */
+  private static String repository(Path dir, String readme) throws Exception {
+    git(dir, "init", "-q", "-b", "main", ".");
+    Files.writeString(dir.resolve("README.md"), readme);
+    git(dir, "add", "README.md");
+    git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
+    return gitOut(dir, "rev-parse", "HEAD");
   }
 
   private static void git(Path dir, String... args) throws Exception {

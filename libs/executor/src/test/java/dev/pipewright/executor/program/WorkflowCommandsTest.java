@@ -8,19 +8,30 @@ import org.junit.jupiter.api.Test;
 
 class WorkflowCommandsTest {
   private final SecretMasker masker = new SecretMasker();
-  private final WorkflowCommands commands = new WorkflowCommands(masker);
+  private final WorkflowCommands commands =
+      new WorkflowCommands(masker, WorkflowCommands.Options.DEFAULT);
 
+  /** ActionCommandManager.cs: add-mask is not echoed unless ::echo::on (or step debug). */
   @Test
   void addMaskRegistersTheValueAndHidesTheCommand() {
-    assertThat(commands.process("::add-mask::topsecret")).isEqualTo("::add-mask::***");
+    assertThat(commands.process("::add-mask::topsecret")).isNull();
     assertThat(masker.mask("echo topsecret")).isEqualTo("echo ***");
+    assertThat(commands.process("::add-mask::first%0Asecond")).isNull();
+    assertThat(masker.mask("first then second")).isEqualTo("*** then ***");
+    assertThat(commands.process("::add-mask:: ")).startsWith("##[warning]Can't add secret mask");
+    assertThat(commands.process("::echo::on")).isNull();
+    assertThat(commands.process("::add-mask::other")).isEqualTo("::add-mask::***");
+    assertThat(commands.failure()).isNull();
   }
 
   @Test
   void groupsDebugAndPlainLines() {
     assertThat(commands.process("::group::Build it")).isEqualTo("##[group]Build it");
     assertThat(commands.process("::endgroup::")).isEqualTo("##[endgroup]");
-    assertThat(commands.process("::debug::x%0Ay")).isEqualTo("##[debug]x\ny");
+    assertThat(commands.process("::debug::x%0Ay")).as("debug only with step debug").isNull();
+    WorkflowCommands debugging =
+        new WorkflowCommands(masker, new WorkflowCommands.Options(true, false));
+    assertThat(debugging.process("::debug::x%0Ay")).isEqualTo("##[debug]x\ny");
     assertThat(commands.process("plain :: line")).isEqualTo("plain :: line");
     assertThat(commands.process("::not closed")).isEqualTo("::not closed");
   }
@@ -51,14 +62,55 @@ class WorkflowCommandsTest {
   void deprecatedSetOutputStillSetsTheOutput() {
     assertThat(commands.process("::set-output name=answer::42")).startsWith("##[warning]");
     assertThat(commands.legacyOutputs()).containsEntry("answer", "42");
+    assertThat(commands.process("::set-output::nameless")).contains("Required field 'name'");
+    assertThat(commands.failure())
+        .isEqualTo("Required field 'name' is missing in ##[set-output] command.");
   }
 
   @Test
   void stopCommandsSuspendsProcessingUntilTheToken() {
     commands.process("::stop-commands::pause-token");
     assertThat(commands.process("::add-mask::notmasked")).isEqualTo("::add-mask::notmasked");
-    assertThat(masker.isEmpty()).isTrue();
+    assertThat(masker.mask("notmasked")).isEqualTo("notmasked");
     commands.process("::pause-token::");
-    assertThat(commands.process("::add-mask::nowmasked")).isEqualTo("::add-mask::***");
+    assertThat(commands.process("::add-mask::nowmasked")).isNull();
+    assertThat(masker.mask("nowmasked")).isEqualTo("***");
+    assertThat(masker.mask("pause-token")).as("long tokens are masked").isEqualTo("***");
+  }
+
+  /** Constants.cs UnsupportedStopCommandTokenDisabled: a token may not be a command. */
+  @Test
+  void aStopTokenThatIsACommandFailsTheStep() {
+    assertThat(commands.process("::stop-commands::add-mask"))
+        .startsWith("##[error]Unable to process command 'stop-commands' successfully.");
+    assertThat(commands.failure()).startsWith("You cannot use a endToken");
+    assertThat(commands.process("::add-mask::stillworks")).isNull();
+  }
+
+  /** set-env and add-path are disabled unless ACTIONS_ALLOW_UNSECURE_COMMANDS is true. */
+  @Test
+  void setEnvAndAddPathAreDisabledByDefault() {
+    assertThat(commands.process("::set-env name=A::1"))
+        .isEqualTo(
+            "##[error]Unable to process command '::set-env name=A::1' successfully.\n"
+                + "##[error]The `set-env` command is disabled. Please upgrade to using Environment"
+                + " Files or opt into unsecure command execution by setting the"
+                + " `ACTIONS_ALLOW_UNSECURE_COMMANDS` environment variable to `true`.");
+    assertThat(commands.failure()).contains("`set-env` command is disabled");
+    assertThat(commands.legacyEnv()).isEmpty();
+    WorkflowCommands unsecure =
+        new WorkflowCommands(masker, new WorkflowCommands.Options(false, true));
+    assertThat(unsecure.process("::set-env name=A::1")).isNull();
+    assertThat(unsecure.process("::add-path::/opt/a")).isNull();
+    assertThat(unsecure.process("::add-path::/opt/b")).isNull();
+    assertThat(unsecure.legacyEnv()).containsEntry("A", "1");
+    assertThat(unsecure.legacyPath()).containsExactly("/opt/b", "/opt/a");
+    assertThat(unsecure.failure()).isNull();
+  }
+
+  @Test
+  void echoTakesOnlyOnOrOff() {
+    assertThat(commands.process("::echo::loud")).startsWith("##[error]Unable to process command");
+    assertThat(commands.failure()).startsWith("Invalid echo command value.");
   }
 }

@@ -106,7 +106,7 @@ final class Settings {
           Parsers.path(),
           () -> Path.of(System.getProperty("java.io.tmpdir"), "pipewright").toString(),
           "`<java.io.tmpdir>/pipewright`",
-          "local executor: one directory per build under it");
+          "local executor: a workspace per job instance under it, `<build>/<job>/`");
 
   static final Setting<Integer> PARALLELISM =
       Setting.of(

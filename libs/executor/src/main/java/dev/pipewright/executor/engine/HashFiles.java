@@ -1,11 +1,11 @@
-package dev.pipewright.executor.program;
+package dev.pipewright.executor.engine;
 
+import dev.pipewright.executor.host.JobFiles;
+import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.expressions.ExpressionException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.security.MessageDigest;
@@ -13,17 +13,17 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * {@code hashFiles(patterns...)} over a workspace, as GitHub computes it: the SHA-256 of the
+ * {@code hashFiles(patterns...)} over a job's workspace, as GitHub computes it: the SHA-256 of the
  * concatenated SHA-256 digests of the matched regular files in path order; empty when nothing
- * matches. Patterns are globs relative to the workspace; {@code !pattern} excludes.
+ * matches. Patterns are globs relative to the workspace; {@code !pattern} excludes. Files are read
+ * through the host, so it works where the worker cannot open the workspace itself.
  */
-public final class HashFiles {
+final class HashFiles {
   private HashFiles() {}
 
-  public static String compute(Path workspace, List<String> patterns) {
+  static String compute(JobFiles files, String workspace, List<String> patterns) {
     List<PathMatcher> include = new ArrayList<>();
     List<PathMatcher> exclude = new ArrayList<>();
     for (String p : patterns) {
@@ -31,20 +31,19 @@ public final class HashFiles {
       boolean negated = pattern.startsWith("!");
       (negated ? exclude : include).addAll(matchers(negated ? pattern.substring(1) : pattern));
     }
-    if (include.isEmpty() || !Files.isDirectory(workspace)) {
+    if (include.isEmpty()) {
       return "";
     }
-    List<Path> matched;
-    try (Stream<Path> files = Files.walk(workspace)) {
-      matched =
-          files
-              .filter(Files::isRegularFile)
-              .map(workspace::relativize)
-              .filter(rel -> include.stream().anyMatch(m -> m.matches(rel)))
-              .filter(rel -> exclude.stream().noneMatch(m -> m.matches(rel)))
-              .sorted()
-              .toList();
-    } catch (IOException | UncheckedIOException e) {
+    List<String> matched = new ArrayList<>();
+    try {
+      for (String rel : files.listFiles(workspace)) {
+        Path p = Path.of(rel);
+        if (include.stream().anyMatch(m -> m.matches(p))
+            && exclude.stream().noneMatch(m -> m.matches(p))) {
+          matched.add(rel);
+        }
+      }
+    } catch (IOException e) {
       throw new ExpressionException("hashFiles() could not read the workspace: " + e, 1);
     }
     if (matched.isEmpty()) {
@@ -52,9 +51,9 @@ public final class HashFiles {
     }
     MessageDigest all = sha256();
     byte[] buf = new byte[64 * 1024];
-    for (Path rel : matched) {
+    for (String rel : matched) {
       MessageDigest one = sha256();
-      try (InputStream in = Files.newInputStream(workspace.resolve(rel))) {
+      try (InputStream in = files.open(JobPaths.join(workspace, rel))) {
         int n;
         while ((n = in.read(buf)) > 0) {
           one.update(buf, 0, n);

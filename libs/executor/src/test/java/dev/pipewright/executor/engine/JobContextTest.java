@@ -1,4 +1,4 @@
-package dev.pipewright.executor.program;
+package dev.pipewright.executor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,8 @@ import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.executor.StrategyContext;
+import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.executor.host.process.ProcessHostFactory;
 import dev.pipewright.models.Conclusion;
 import dev.pipewright.parser.WorkflowParser;
 import dev.pipewright.parser.spec.WorkflowSpec;
@@ -52,7 +54,11 @@ class JobContextTest {
               new RepositoryRef(
                   "https://git.example/acme/app.git", null, "refs/heads/main", "abc123"))
           .build();
-  private final JobContext ctx = new JobContext(run, "/ws/b-7", Map.of("os", "Linux"), null);
+  private final JobPaths paths =
+      new JobPaths("/ws/b-7/build.2", "/runner/temp", "/runner/tools", "/runner");
+  private final Map<String, Object> contexts =
+      ContextBuilder.jobContexts(run, paths, "/runner/event.json", "test-runner");
+  private final JobContext ctx = new JobContext(contexts, Map.of(), null);
 
   @Test
   void exposesTheRunsContexts() {
@@ -95,9 +101,11 @@ class JobContextTest {
     assertThat(job).containsEntry("A", "a-job").containsEntry("B", "eu");
   }
 
+  /** The variables of GitHub's docs, "Default environment variables", derived from the contexts. */
   @Test
   void defaultEnvironmentVariables() {
-    assertThat(ctx.defaultEnv())
+    ctx.enterStep(Map.of("action", "__run", "env", "/runner/step-1.a2.env"));
+    assertThat(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()))
         .containsEntry("CI", "true")
         .containsEntry("GITHUB_ACTIONS", "true")
         .containsEntry("GITHUB_RUN_ID", "b-7")
@@ -107,8 +115,17 @@ class JobContextTest {
         .containsEntry("GITHUB_REPOSITORY", "acme/app")
         .containsEntry("GITHUB_REF", "refs/heads/main")
         .containsEntry("GITHUB_SHA", "abc123")
-        .containsEntry("GITHUB_WORKSPACE", "/ws/b-7")
-        .containsEntry("RUNNER_OS", "Linux");
+        .containsEntry("GITHUB_WORKSPACE", "/ws/b-7/build.2")
+        .containsEntry("GITHUB_EVENT_PATH", "/runner/event.json")
+        .containsEntry("GITHUB_ACTION", "__run")
+        .containsEntry("GITHUB_ENV", "/runner/step-1.a2.env")
+        .containsEntry("GITHUB_REF_PROTECTED", "false")
+        .containsEntry("RUNNER_OS", "Linux")
+        .containsEntry("RUNNER_NAME", "test-runner")
+        .containsEntry("RUNNER_TEMP", "/runner/temp")
+        .containsEntry("RUNNER_TOOL_CACHE", "/runner/tools");
+    ctx.leaveStep();
+    assertThat(ctx.github()).doesNotContainKey("env");
   }
 
   @Test
@@ -116,7 +133,8 @@ class JobContextTest {
     assertThat(ctx.minutes(null, Map.of())).isNull();
     assertThat(ctx.minutes("1.5", Map.of())).isEqualTo(Duration.ofSeconds(90));
     assertThat(ctx.minutes("${{ matrix.n }}", Map.of())).isEqualTo(Duration.ofMinutes(3));
-    assertThatThrownBy(() -> ctx.minutes("soon", Map.of())).hasMessageContaining("positive number");
+    assertThatThrownBy(() -> ctx.minutes("soon", Map.of())).hasMessageContaining("a number");
+    assertThat(ctx.minutes("0", Map.of())).as("no timeout, as StepsRunner").isNull();
     assertThat(ctx.flag("${{ matrix.os == 'linux' }}", Map.of())).isTrue();
     assertThat(ctx.flag("false", Map.of())).isFalse();
     assertThat(ctx.flag(null, Map.of())).isFalse();
@@ -138,18 +156,35 @@ class JobContextTest {
   }
 
   @Test
-  void hashFilesHashesMatchedFilesInOrder(@TempDir Path ws) throws Exception {
+  void hashFilesHashesMatchedFilesInOrder(@TempDir Path root) throws Exception {
+    var factory = new ProcessHostFactory(root, List.of());
+    var host = factory.open(run);
+    host.prepare();
+    Path ws = Path.of(host.paths().workspace());
     Files.createDirectories(ws.resolve("sub"));
     Files.writeString(ws.resolve("a.lock"), "one");
     Files.writeString(ws.resolve("sub/b.lock"), "two");
     Files.writeString(ws.resolve("c.txt"), "three");
-    String all = HashFiles.compute(ws, List.of("**/*.lock"));
+    String wsPath = ws.toString();
+    String all = HashFiles.compute(host.files(), wsPath, List.of("**/*.lock"));
     assertThat(all).hasSize(64);
-    assertThat(HashFiles.compute(ws, List.of("**/*.lock", "!sub/**"))).isNotEqualTo(all);
-    assertThat(HashFiles.compute(ws, List.of("*.none"))).isEmpty();
-    JobContext withWs = new JobContext(run, ws.toString(), Map.of(), p -> HashFiles.compute(ws, p));
+    assertThat(HashFiles.compute(host.files(), wsPath, List.of("**/*.lock", "!sub/**")))
+        .isNotEqualTo(all);
+    assertThat(HashFiles.compute(host.files(), wsPath, List.of("*.none"))).isEmpty();
+    JobContext withWs =
+        new JobContext(contexts, Map.of(), p -> HashFiles.compute(host.files(), wsPath, p));
     assertThat(withWs.render("${{ hashFiles('**/*.lock') }}", Map.of())).isEqualTo(all);
     Files.writeString(ws.resolve("a.lock"), "changed");
-    assertThat(HashFiles.compute(ws, List.of("**/*.lock"))).isNotEqualTo(all);
+    assertThat(HashFiles.compute(host.files(), wsPath, List.of("**/*.lock"))).isNotEqualTo(all);
+  }
+
+  @Test
+  void aRunningStepSurvivesACancelOnlyWhenItsConditionHoldsUnderIt() {
+    assertThat(ctx.survivesCancel(null, Map.of())).isFalse();
+    assertThat(ctx.survivesCancel("success()", Map.of())).isFalse();
+    assertThat(ctx.survivesCancel("always()", Map.of())).isTrue();
+    assertThat(ctx.survivesCancel("cancelled()", Map.of())).isTrue();
+    assertThat(ctx.survivesCancel("vars.REGION == 'eu'", Map.of())).isFalse();
+    assertThat(ctx.test("cancelled()", Map.of())).as("the job itself goes on").isFalse();
   }
 }

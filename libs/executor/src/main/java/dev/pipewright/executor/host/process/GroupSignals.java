@@ -1,4 +1,4 @@
-package dev.pipewright.executor.local;
+package dev.pipewright.executor.host.process;
 
 import java.io.BufferedReader;
 import java.io.IOException;

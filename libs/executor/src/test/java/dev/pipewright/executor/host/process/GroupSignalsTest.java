@@ -1,4 +1,4 @@
-package dev.pipewright.executor.local;
+package dev.pipewright.executor.host.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

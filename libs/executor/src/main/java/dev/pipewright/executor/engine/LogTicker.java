@@ -1,4 +1,4 @@
-package dev.pipewright.executor.local;
+package dev.pipewright.executor.engine;
 
 import dev.pipewright.executor.LogChunker;
 import java.time.Duration;

@@ -1,0 +1,192 @@
+package dev.pipewright.executor.engine;
+
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.JobResult;
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.JobSnapshot;
+import dev.pipewright.executor.LogSink;
+import dev.pipewright.executor.RunObserver;
+import dev.pipewright.executor.SecretMasker;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.JobHostFactory;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One job instance in an {@link EngineJobRunner}: its state as snapshots show it, its observer, its
+ * cancel, and the thread body that opens its host and runs the {@link JobEngine}.
+ */
+final class EngineJob implements Runnable, JobEngine.Progress {
+  private static final Logger log = LoggerFactory.getLogger(EngineJob.class);
+
+  private final JobRun run;
+  private final JobHostFactory hosts;
+  private final EngineSettings settings;
+  private final LogSink sink;
+  private final LogTicker ticker;
+  private final Cancellation cancellation;
+  private final SecretMasker masker;
+  private final int stepCount;
+
+  private final Object lock = new Object();
+  private volatile RunObserver observer;
+  private JobSnapshot.Phase phase = JobSnapshot.Phase.QUEUED;
+  private final StepStatus[] stepStatus;
+  private int currentStep;
+  private JobResult result;
+  private final CompletableFuture<JobResult> done = new CompletableFuture<>();
+
+  EngineJob(
+      JobRun run,
+      JobHostFactory hosts,
+      EngineSettings settings,
+      LogSink sink,
+      LogTicker ticker,
+      RunObserver observer) {
+    this.run = run;
+    this.hosts = hosts;
+    this.settings = settings;
+    this.sink = sink;
+    this.ticker = ticker;
+    this.observer = observer;
+    this.cancellation = new Cancellation(settings.killGrace(), settings.cancelTimeout());
+    this.masker = new SecretMasker(run.secrets().values());
+    this.stepCount = run.job().steps() == null ? 0 : run.job().steps().size();
+    this.stepStatus = new StepStatus[stepCount];
+    Arrays.fill(stepStatus, StepStatus.PENDING);
+  }
+
+  JobRun jobRun() {
+    return run;
+  }
+
+  JobRef ref() {
+    return run.ref();
+  }
+
+  CompletableFuture<JobResult> done() {
+    return done;
+  }
+
+  void observe(RunObserver o) {
+    this.observer = o == null ? RunObserver.NONE : o;
+  }
+
+  JobSnapshot snapshot() {
+    synchronized (lock) {
+      return new JobSnapshot(run.ref(), phase, Arrays.asList(stepStatus), currentStep, result);
+    }
+  }
+
+  /**
+   * A queued job finishes CANCELLED at once; a running one is cancelled as GitHub cancels: its
+   * current step stops unless its {@code if:} holds under cancellation, and the rest see {@code
+   * cancelled()}.
+   */
+  void cancel() {
+    synchronized (lock) {
+      if (phase == JobSnapshot.Phase.FINISHED) {
+        return;
+      }
+      if (phase != JobSnapshot.Phase.QUEUED) {
+        cancellation.request(ErrorCode.CANCELLED);
+        return;
+      }
+      // Claimed here so the pool thread, when it gets to it, does nothing.
+      phase = JobSnapshot.Phase.RUNNING;
+    }
+    for (int i = 1; i <= stepCount; i++) {
+      stepFinished(i, StepResult.notRun(StepStatus.CANCELLED));
+    }
+    finish(
+        new JobResult(
+            JobStatus.CANCELLED, Map.of(), ErrorCode.CANCELLED, "The run was cancelled."));
+  }
+
+  @Override
+  public void run() {
+    synchronized (lock) {
+      if (phase != JobSnapshot.Phase.QUEUED) {
+        return;
+      }
+      phase = JobSnapshot.Phase.RUNNING;
+    }
+    safely(o -> o.jobStarted(run.ref()));
+    JobHost host = null;
+    JobResult outcome;
+    try {
+      host = hosts.open(run);
+      JobScope scope = new JobScope(run, host, settings, sink, ticker, masker, cancellation);
+      outcome = new JobEngine(scope, this).execute();
+    } catch (RuntimeException | IOException e) {
+      log.error("job {} failed in the runner", run.ref(), e);
+      CiException ci =
+          e instanceof IOException
+              ? new CiException(ErrorCode.TRANSIENT, "job host I/O failure: " + e, e)
+              : CiException.from(e);
+      for (int i = 1; i <= stepCount; i++) {
+        if (!stepStatus(i).terminal()) {
+          stepFinished(i, StepResult.notRun(StepStatus.CANCELLED));
+        }
+      }
+      outcome = new JobResult(JobStatus.FAILED, Map.of(), ci.code(), masker.mask(ci.getMessage()));
+    } finally {
+      if (host != null) {
+        host.release();
+      }
+    }
+    finish(outcome);
+  }
+
+  @Override
+  public void stepStarted(int number, String name) {
+    synchronized (lock) {
+      currentStep = number;
+      stepStatus[number - 1] = StepStatus.RUNNING;
+    }
+    safely(o -> o.stepStarted(run.ref(), number, name));
+  }
+
+  @Override
+  public void stepFinished(int number, StepResult r) {
+    synchronized (lock) {
+      currentStep = 0;
+      stepStatus[number - 1] = r.status();
+    }
+    safely(o -> o.stepFinished(run.ref(), number, r));
+  }
+
+  private StepStatus stepStatus(int number) {
+    synchronized (lock) {
+      return stepStatus[number - 1];
+    }
+  }
+
+  private void finish(JobResult r) {
+    synchronized (lock) {
+      phase = JobSnapshot.Phase.FINISHED;
+      currentStep = 0;
+      result = r;
+    }
+    safely(o -> o.jobFinished(run.ref(), r));
+    done.complete(r);
+  }
+
+  private void safely(Consumer<RunObserver> call) {
+    try {
+      call.accept(observer);
+    } catch (RuntimeException e) {
+      log.warn("observer of {} threw; the runner carries on", run.ref(), e);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.pipewright.executor.engine;
+
+import dev.pipewright.executor.JobResult;
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.expressions.ExpressionException;
+import dev.pipewright.expressions.Values;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.parser.spec.StepSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The life of one job instance with GitHub's semantics, the same on every host: the job's env and
+ * timeout, then each step in order (its env, its {@code if:} with the status functions, its command
+ * through {@link StepDriver}), then the job's outputs and result. Follows StepsRunner.cs: a step's
+ * {@code env} is evaluated before its {@code if:} (which sees it), and an error in either fails the
+ * step; a cancel or the job's timeout makes the remaining steps see {@code cancelled()}, so only
+ * those whose {@code if:} holds still run, and they are recorded as having run. Runs on the job's
+ * thread.
+ */
+final class JobEngine {
+  /** What the engine reports as the steps go (the job's state and observer). */
+  interface Progress {
+    void stepStarted(int number, String name);
+
+    /** Exactly once per step, in order; the result is masked. */
+    void stepFinished(int number, StepResult result);
+  }
+
+  private final JobScope scope;
+  private final JobRun run;
+  private final JobHost host;
+  private final Progress progress;
+  private final List<StepSpec> steps;
+  private LogChunker jobLog;
+
+  JobEngine(JobScope scope, Progress progress) {
+    this.scope = scope;
+    this.run = scope.run();
+    this.host = scope.host();
+    this.progress = progress;
+    this.steps = run.job().steps() == null ? List.of() : run.job().steps();
+  }
+
+  /** Runs the job; its steps are all reported finished when it returns. */
+  JobResult execute() throws IOException {
+    try {
+      return executeSteps();
+    } finally {
+      if (jobLog != null) {
+        jobLog.close();
+      }
+    }
+  }
+
+  private JobResult executeSteps() throws IOException {
+    if (run.attempt() > 1 && !host.supportsReattach()) {
+      // The earlier attempt's processes died with its worker: this one starts over, visibly.
+      jobLog(
+          "##[warning]Attempt "
+              + run.attempt()
+              + ": the job runs again from its first step (attempt "
+              + (run.attempt() - 1)
+              + " was lost with its worker)");
+    }
+    host.prepare();
+    JobPaths paths = host.paths();
+    String eventPath = JobPaths.join(paths.runnerFiles(), "event.json");
+    Object event = run.github().getOrDefault("event", Map.of());
+    host.files().write(eventPath, Values.toJson(event).getBytes(StandardCharsets.UTF_8));
+    JobContext ctx =
+        new JobContext(
+            ContextBuilder.jobContexts(run, paths, eventPath, scope.settings().runnerName()),
+            host.containerContext(),
+            patterns -> HashFiles.compute(host.files(), paths.workspace(), patterns));
+
+    Map<String, String> jobEnv;
+    Duration jobTimeout;
+    try {
+      jobEnv = ctx.layerEnv(ctx.layerEnv(Map.of(), run.workflow().env()), run.job().env());
+      Duration declared = ctx.minutes(run.job().timeoutMinutes(), jobEnv);
+      jobTimeout = declared == null ? JobRun.DEFAULT_JOB_TIMEOUT : declared;
+      if (run.maxTimeout() != null && run.maxTimeout().compareTo(jobTimeout) < 0) {
+        jobTimeout = run.maxTimeout();
+      }
+    } catch (ExpressionException | IllegalArgumentException e) {
+      String message = "job " + run.job().id() + ": " + e.getMessage();
+      jobLog("##[error]" + message);
+      for (int i = 0; i < steps.size(); i++) {
+        progress.stepFinished(i + 1, StepResult.notRun(StepStatus.SKIPPED));
+      }
+      return new JobResult(JobStatus.FAILED, Map.of(), ErrorCode.INVALID_SPEC, mask(message));
+    }
+    long jobDeadline = System.nanoTime() + jobTimeout.toNanos();
+
+    StepDriver driver = new StepDriver(scope, ctx, jobEnv, jobTimeout, jobDeadline);
+    Cancellation cancellation = scope.cancellation();
+    ErrorCode firstCode = null;
+    String firstMessage = null;
+    for (int i = 0; i < steps.size(); i++) {
+      if (!cancellation.requested() && System.nanoTime() - jobDeadline >= 0) {
+        cancellation.request(ErrorCode.TIMEOUT);
+      }
+      StepOutcome out = driver.step(steps.get(i), progress);
+      StepResult r = out.result();
+      if (r.errorCode() != null && "failure".equals(r.conclusion()) && firstCode == null) {
+        firstCode = r.errorCode();
+        firstMessage = r.errorMessage();
+      }
+      progress.stepFinished(i + 1, out.masked(scope.masker()));
+    }
+
+    Map<String, String> outputs = new LinkedHashMap<>();
+    try {
+      ctx.outputs(run.job().outputs(), driver.env()).forEach((k, v) -> outputs.put(k, mask(v)));
+    } catch (ExpressionException e) {
+      String message = "job outputs: " + e.getMessage();
+      jobLog("##[error]" + message);
+      if (firstCode == null) {
+        firstCode = ErrorCode.INVALID_SPEC;
+        firstMessage = message;
+      }
+      ctx.markFailed();
+    }
+    ErrorCode cancelled = cancellation.reason();
+    if (cancelled == ErrorCode.CANCELLED) {
+      return new JobResult(
+          JobStatus.CANCELLED, outputs, ErrorCode.CANCELLED, "The run was cancelled.");
+    }
+    if (cancelled == ErrorCode.TIMEOUT) {
+      return new JobResult(
+          JobStatus.FAILED, outputs, ErrorCode.TIMEOUT, jobTimeoutMessage(jobTimeout));
+    }
+    if (ctx.state().failed() || firstCode != null) {
+      return new JobResult(JobStatus.FAILED, outputs, firstCode, mask(firstMessage));
+    }
+    return new JobResult(JobStatus.SUCCEEDED, outputs, null, null);
+  }
+
+  static String jobTimeoutMessage(Duration timeout) {
+    return "The job has exceeded the maximum execution time of " + describe(timeout) + ".";
+  }
+
+  /** {@code 5m}, or seconds for a fraction of a minute. */
+  static String describe(Duration d) {
+    long seconds = d.toSeconds();
+    if (seconds % 60 == 0 && d.toMillis() % 1000 == 0) {
+      return (seconds / 60) + "m";
+    }
+    return d.toMillis() / 1000.0 + "s";
+  }
+
+  private String mask(String s) {
+    return s == null ? null : scope.masker().mask(s);
+  }
+
+  /** A line of the job's own stream (step 0): set-up messages and job-level errors. */
+  private void jobLog(String line) {
+    if (jobLog == null) {
+      jobLog = scope.log(0);
+    }
+    jobLog.line(line);
+    jobLog.flush();
+  }
+}

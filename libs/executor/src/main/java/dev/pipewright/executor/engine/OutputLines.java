@@ -1,0 +1,74 @@
+package dev.pipewright.executor.engine;
+
+import dev.pipewright.executor.host.OutputReceiver;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Turns a command's output bytes into lines: split at {@code \n} (a byte that never occurs inside a
+ * UTF-8 sequence), a trailing {@code \r} dropped, decoded as UTF-8. A line longer than {@link
+ * #MAX_LINE_BYTES} is cut there (at a character boundary), so one runaway line without a newline
+ * cannot exhaust the heap. Not thread-safe: a host calls its receiver from one thread.
+ */
+final class OutputLines implements OutputReceiver {
+  static final int MAX_LINE_BYTES = 1 << 20;
+
+  private final Consumer<String> lines;
+  private final ByteArrayOutputStream partial = new ByteArrayOutputStream(256);
+
+  OutputLines(Consumer<String> lines) {
+    this.lines = lines;
+  }
+
+  @Override
+  public void output(long offset, byte[] bytes, int from, int length) {
+    int start = from;
+    int end = from + length;
+    for (int i = from; i < end; i++) {
+      if (bytes[i] == '\n') {
+        emit(bytes, start, i - start);
+        start = i + 1;
+      } else if (partial.size() + (i - start) >= MAX_LINE_BYTES) {
+        int cut = characterStart(bytes, start, i);
+        emit(bytes, start, cut - start);
+        start = cut;
+      }
+    }
+    partial.write(bytes, start, end - start);
+  }
+
+  /** Emits what is left after the output ended without a final newline. */
+  void finish() {
+    if (partial.size() > 0) {
+      emit(new byte[0], 0, 0);
+    }
+  }
+
+  private void emit(byte[] bytes, int from, int length) {
+    byte[] line;
+    if (partial.size() == 0) {
+      line = null;
+    } else {
+      partial.write(bytes, from, length);
+      line = partial.toByteArray();
+      partial.reset();
+    }
+    byte[] b = line == null ? bytes : line;
+    int off = line == null ? from : 0;
+    int len = line == null ? length : line.length;
+    if (len > 0 && b[off + len - 1] == '\r') {
+      len--;
+    }
+    lines.accept(new String(b, off, len, StandardCharsets.UTF_8));
+  }
+
+  /** The last position at or before {@code i} (and after {@code start}) that starts a character. */
+  private static int characterStart(byte[] bytes, int start, int i) {
+    int p = i;
+    while (p > start && (bytes[p] & 0xC0) == 0x80) {
+      p--;
+    }
+    return p == start ? i : p;
+  }
+}

@@ -1,0 +1,289 @@
+package dev.pipewright.executor.engine;
+
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.SecretMasker;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.program.WorkflowCommands;
+import dev.pipewright.expressions.ExpressionException;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.parser.spec.RunDefaults;
+import dev.pipewright.parser.spec.StepSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One step at a time: its env and {@code if:}, its script and environment, its command, and what it
+ * left for the later steps ({@code GITHUB_ENV}, {@code GITHUB_PATH}, outputs). Keeps the state the
+ * steps hand on. The job's thread only.
+ */
+final class StepDriver {
+  private final JobScope scope;
+  private final JobRun run;
+  private final JobHost host;
+  private final SecretMasker masker;
+  private final JobContext ctx;
+  private final Map<String, String> jobEnv;
+  private final Cancellation cancellation;
+  private final Duration jobTimeout;
+  private final long jobDeadline;
+  private final StepRunner runner;
+  private final RunDefaults defaults;
+  private final boolean debug;
+  private final Map<String, String> fileEnv = new LinkedHashMap<>();
+
+  /** {@code GITHUB_PATH} entries, latest first (FileCommandManager's PrependPath, reversed). */
+  private final List<String> pathAdditions = new ArrayList<>();
+
+  private final Map<String, Integer> generatedIds = new LinkedHashMap<>();
+
+  /**
+   * @param jobEnv the workflow's and the job's env, evaluated
+   * @param jobDeadline {@link System#nanoTime} at which the job's timeout cancels it
+   */
+  StepDriver(
+      JobScope scope,
+      JobContext ctx,
+      Map<String, String> jobEnv,
+      Duration jobTimeout,
+      long jobDeadline) {
+    this.scope = scope;
+    this.run = scope.run();
+    this.host = scope.host();
+    this.masker = scope.masker();
+    this.cancellation = scope.cancellation();
+    this.ctx = ctx;
+    this.jobEnv = jobEnv;
+    this.jobTimeout = jobTimeout;
+    this.jobDeadline = jobDeadline;
+    this.runner = new StepRunner(host, scope.settings(), cancellation);
+    RunDefaults wf =
+        run.workflow().defaults() == null ? RunDefaults.NONE : run.workflow().defaults();
+    RunDefaults job = run.job().defaults() == null ? RunDefaults.NONE : run.job().defaults();
+    this.defaults = job.over(wf);
+    this.debug = ContextBuilder.stepDebug(run);
+  }
+
+  /** The {@code env} context between steps: the job's env and what {@code GITHUB_ENV} added. */
+  Map<String, String> env() {
+    Map<String, String> env = new LinkedHashMap<>(jobEnv);
+    env.putAll(fileEnv);
+    return env;
+  }
+
+  /** Evaluates and, when its {@code if:} holds, runs one step; records it for later steps. */
+  StepOutcome step(StepSpec step, JobEngine.Progress progress) throws IOException {
+    int number = step.index() + 1;
+    boolean underCancel = cancellation.requested();
+    if (underCancel) {
+      ctx.markCancelled();
+    }
+    String id = "step-" + number + ".a" + run.attempt();
+    EnvFiles files = new EnvFiles(host.paths(), number, run.attempt());
+    Map<String, Object> fields = new LinkedHashMap<>(files.githubFields());
+    fields.put("action", actionName(step));
+    ctx.enterStep(fields);
+    try {
+      StepOutcome out = evaluateAndRun(step, number, id, files, underCancel, progress);
+      StepResult r = out.result();
+      ctx.recordStep(step.id(), r.outcome(), r.conclusion(), out.rawOutputs());
+      return out;
+    } finally {
+      ctx.leaveStep();
+    }
+  }
+
+  private StepOutcome evaluateAndRun(
+      StepSpec step,
+      int number,
+      String id,
+      EnvFiles files,
+      boolean underCancel,
+      JobEngine.Progress progress)
+      throws IOException {
+    Map<String, String> env;
+    boolean runIt;
+    boolean survives;
+    try {
+      env = ctx.layerEnv(env(), step.env());
+    } catch (ExpressionException e) {
+      return failedBeforeRun(number, "step " + number + " env: " + e.getMessage());
+    }
+    try {
+      runIt = ctx.test(step.ifCondition(), env);
+      survives = runIt && (underCancel || ctx.survivesCancel(step.ifCondition(), env));
+    } catch (ExpressionException e) {
+      return failedBeforeRun(number, "step " + number + " if: " + e.getMessage());
+    }
+    if (!runIt) {
+      StepStatus status = underCancel ? StepStatus.CANCELLED : StepStatus.SKIPPED;
+      return new StepOutcome(StepResult.notRun(status), Map.of());
+    }
+    progress.stepStarted(number, masker.mask(displayName(step, env)));
+    LogChunker log = scope.log(number);
+    scope.ticker().register(log);
+    try {
+      StepOutcome out = execute(step, id, env, files, survives, log);
+      StepResult r = out.result();
+      if (r.status() == StepStatus.FAILED && r.errorMessage() != null) {
+        log.line("##[error]" + r.errorMessage());
+      } else if (r.status() == StepStatus.CANCELLED) {
+        log.line("##[error]The operation was canceled.");
+      }
+      if (r.status() == StepStatus.FAILED && continueOnError(step, env, log)) {
+        return out.continuedOnError();
+      }
+      return out;
+    } finally {
+      scope.ticker().unregister(log);
+      log.close();
+    }
+  }
+
+  private StepOutcome execute(
+      StepSpec step,
+      String id,
+      Map<String, String> env,
+      EnvFiles files,
+      boolean survives,
+      LogChunker log)
+      throws IOException {
+    String path = effectivePath(env);
+    StepScript script;
+    try {
+      script = StepScript.prepare(step, defaults, ctx, env, path, host, run.repository(), id);
+    } catch (ExpressionException | IllegalArgumentException e) {
+      return StepOutcome.failed(ErrorCode.INVALID_SPEC, e.getMessage());
+    } catch (CiException e) {
+      return StepOutcome.failed(e.code(), e.getMessage());
+    }
+    Duration timeout = null;
+    try {
+      timeout = ctx.minutes(step.timeoutMinutes(), env);
+    } catch (ExpressionException | IllegalArgumentException e) {
+      // StepsRunner logs this and runs the step without a timeout.
+      log.line("##[error]An error occurred when attempting to determine the step timeout.");
+      log.line("##[error]" + e.getMessage());
+    }
+    files.create(host.files(), script.scriptPath(), script.script());
+    Map<String, String> processEnv = new LinkedHashMap<>(host.baseEnvironment());
+    processEnv.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
+    processEnv.putAll(env);
+    processEnv.put("PATH", path);
+    // The runner's own: a step's env cannot point them elsewhere.
+    processEnv.putAll(files.variables());
+    WorkflowCommands commands =
+        new WorkflowCommands(
+            masker,
+            new WorkflowCommands.Options(
+                debug, "true".equalsIgnoreCase(env.get("ACTIONS_ALLOW_UNSECURE_COMMANDS"))));
+    StepRunner.Exit exit =
+        runner.run(id, script, processEnv, commands, log, survives, timeout, jobDeadline);
+
+    EnvFiles.Written written = files.collect(host.files());
+    fileEnv.putAll(commands.legacyEnv());
+    fileEnv.putAll(written.env());
+    commands.legacyPath().reversed().forEach(this::prependPath);
+    written.path().forEach(this::prependPath);
+    written.refusals().forEach(r -> log.line("##[error]" + r));
+    Map<String, String> outputs = new LinkedHashMap<>(commands.legacyOutputs());
+    outputs.putAll(written.outputs());
+    String problem = commands.failure() != null ? commands.failure() : written.failure();
+    ErrorCode code = null;
+    String message = null;
+    if (exit.cancelled()) {
+      boolean jobTimeout = cancellation.reason() == ErrorCode.TIMEOUT;
+      code = jobTimeout ? ErrorCode.TIMEOUT : ErrorCode.CANCELLED;
+      message =
+          jobTimeout ? JobEngine.jobTimeoutMessage(this.jobTimeout) : "The operation was canceled.";
+    } else if (exit.timedOut()) {
+      code = ErrorCode.TIMEOUT;
+      message =
+          "The action '"
+              + displayName(step, env)
+              + "' has timed out after "
+              + JobEngine.describe(timeout)
+              + ".";
+    } else if (exit.exitCode() != 0) {
+      code = ErrorCode.PERMANENT;
+      message = "Process completed with exit code " + exit.exitCode() + ".";
+    } else if (problem != null) {
+      code = ErrorCode.PERMANENT;
+      message = problem;
+    }
+    return StepOutcome.ended(
+        code,
+        message,
+        exit.cancelled(),
+        exit.exitCode(),
+        outputs,
+        commands.annotations(),
+        written.summary());
+  }
+
+  private boolean continueOnError(StepSpec step, Map<String, String> env, LogChunker log) {
+    try {
+      return ctx.flag(step.continueOnError(), env);
+    } catch (ExpressionException e) {
+      log.line("##[error]continue-on-error: " + e.getMessage());
+      return false;
+    }
+  }
+
+  /** A step whose env or {@code if:} did not evaluate: failed, with the error in its log. */
+  private StepOutcome failedBeforeRun(int number, String message) {
+    try (LogChunker c = scope.log(number)) {
+      c.line("##[error]" + message);
+    }
+    return StepOutcome.failed(ErrorCode.INVALID_SPEC, message);
+  }
+
+  /** PATH as the step sees it: {@code GITHUB_PATH} entries (latest first) before its own. */
+  private String effectivePath(Map<String, String> env) {
+    String base = env.getOrDefault("PATH", host.baseEnvironment().get("PATH"));
+    if (pathAdditions.isEmpty()) {
+      return base == null ? "" : base;
+    }
+    String added = String.join(":", pathAdditions);
+    return base == null || base.isEmpty() ? added : added + ":" + base;
+  }
+
+  private void prependPath(String dir) {
+    pathAdditions.remove(dir);
+    pathAdditions.addFirst(dir);
+  }
+
+  /**
+   * {@code github.action}: the step's id, else the name GitHub generates ({@code __run}, {@code
+   * __run_2}... for scripts, {@code __owner_repo} for actions).
+   */
+  private String actionName(StepSpec step) {
+    if (step.id() != null && !step.id().isEmpty()) {
+      return step.id();
+    }
+    String base =
+        step.uses() == null
+            ? "__run"
+            : "__" + step.uses().replaceAll("@.*$", "").replaceAll("[^A-Za-z0-9]", "_");
+    int n = generatedIds.merge(base, 1, Integer::sum);
+    return n == 1 ? base : base + "_" + n;
+  }
+
+  private String displayName(StepSpec step, Map<String, String> env) {
+    if (step.name() == null) {
+      return step.displayName();
+    }
+    try {
+      return ctx.render(step.name(), env);
+    } catch (ExpressionException e) {
+      return step.name();
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.pipewright.executor.engine;
+
+import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.host.HostCommand;
+import dev.pipewright.executor.host.HostProcess;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.Signal;
+import dev.pipewright.executor.program.WorkflowCommands;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Runs one step's command on the host until it ends: its output goes line by line through the
+ * workflow commands into the step's log; its own {@code timeout-minutes} and the job's deadline are
+ * enforced here (the first kills the step, the second cancels the job); a cancel stops it through
+ * the {@link Cancellation}.
+ */
+final class StepRunner {
+  private final JobHost host;
+  private final EngineSettings settings;
+  private final Cancellation cancellation;
+
+  StepRunner(JobHost host, EngineSettings settings, Cancellation cancellation) {
+    this.host = host;
+    this.settings = settings;
+    this.cancellation = cancellation;
+  }
+
+  /**
+   * How the command ended.
+   *
+   * @param exitCode null when it never started
+   * @param timedOut its own {@code timeout-minutes} ran out
+   * @param cancelled the job's cancellation (or timeout) stopped it
+   */
+  record Exit(Integer exitCode, boolean timedOut, boolean cancelled) {
+    static final Exit NOT_STARTED = new Exit(null, false, true);
+  }
+
+  /**
+   * @param survivesCancel whether the step's {@code if:} holds under cancellation
+   * @param timeout the step's {@code timeout-minutes}, or null
+   * @param jobDeadline {@link System#nanoTime} at which the job's own timeout cancels it
+   */
+  Exit run(
+      String id,
+      StepScript script,
+      Map<String, String> env,
+      WorkflowCommands commands,
+      LogChunker log,
+      boolean survivesCancel,
+      Duration timeout,
+      long jobDeadline)
+      throws IOException {
+    if (cancellation.requested() && !survivesCancel) {
+      return Exit.NOT_STARTED;
+    }
+    OutputLines lines =
+        new OutputLines(
+            line -> {
+              String text = commands.process(line);
+              if (text != null) {
+                log.line(text);
+              }
+            });
+    HostProcess process =
+        host.start(new HostCommand(id, script.argv(), env, script.workingDirectory()), lines);
+    cancellation.running(process, survivesCancel);
+    boolean stepLimited = timeout != null;
+    long stepDeadline = stepLimited ? System.nanoTime() + timeout.toNanos() : 0;
+    boolean timedOut = false;
+    OptionalInt exit;
+    try {
+      while (true) {
+        boolean jobRunning = !cancellation.requested();
+        Duration wait = Duration.ofMillis(Long.MAX_VALUE);
+        if (stepLimited) {
+          wait = remaining(stepDeadline);
+        }
+        if (jobRunning && remaining(jobDeadline).compareTo(wait) < 0) {
+          wait = remaining(jobDeadline);
+        }
+        exit = process.waitFor(wait);
+        if (exit.isPresent()) {
+          break;
+        }
+        long now = System.nanoTime();
+        if (stepLimited && now - stepDeadline >= 0) {
+          timedOut = true;
+          stepLimited = false;
+          Cancellation.terminate(process, settings.killGrace());
+        } else if (jobRunning && now - jobDeadline >= 0) {
+          cancellation.request(ErrorCode.TIMEOUT);
+        }
+      }
+      process.drain(settings.outputDrainGrace());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.signal(Signal.KILL);
+      throw new CiException(ErrorCode.TRANSIENT, "the job engine was interrupted", e);
+    }
+    lines.finish();
+    boolean cancelled = cancellation.ended(process);
+    return new Exit(exit.getAsInt(), timedOut && !cancelled, cancelled);
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+}

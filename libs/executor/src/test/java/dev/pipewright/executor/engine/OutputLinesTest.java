@@ -1,0 +1,55 @@
+package dev.pipewright.executor.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutputLinesTest {
+  private final List<String> lines = new ArrayList<>();
+  private final OutputLines out = new OutputLines(lines::add);
+  private long offset;
+
+  private void feed(byte[] bytes, int from, int length) {
+    out.output(offset, bytes, from, length);
+    offset += length;
+  }
+
+  private void feed(String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    feed(b, 0, b.length);
+  }
+
+  @Test
+  void splitsAtNewlinesAcrossChunksAndDropsCarriageReturns() {
+    feed("one\r\ntw");
+    feed("o\n\nthree");
+    assertThat(lines).containsExactly("one", "two", "");
+    out.finish();
+    assertThat(lines).containsExactly("one", "two", "", "three");
+  }
+
+  @Test
+  void aCharacterSplitBetweenChunksIsDecodedWhole() {
+    byte[] b = "grüße ✓\n".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < b.length; i++) {
+      feed(b, i, 1);
+    }
+    assertThat(lines).containsExactly("grüße ✓");
+  }
+
+  @Test
+  void aRunawayLineIsCutAtACharacterBoundary() {
+    StringBuilder s = new StringBuilder();
+    while (s.length() < OutputLines.MAX_LINE_BYTES / 2 + 10) {
+      s.append('é');
+    }
+    feed(s + "\n");
+    assertThat(lines).hasSize(2);
+    assertThat(String.join("", lines)).isEqualTo(s.toString());
+    assertThat(lines.getFirst().getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(OutputLines.MAX_LINE_BYTES);
+  }
+}

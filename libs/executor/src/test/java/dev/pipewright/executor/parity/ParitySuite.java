@@ -1,0 +1,185 @@
+package dev.pipewright.executor.parity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pipewright.executor.InMemoryLogSink;
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.JobResult;
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.RepositoryRef;
+import dev.pipewright.executor.RunObserver;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.executor.engine.EngineJobRunner;
+import dev.pipewright.executor.engine.EngineSettings;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.JobHostFactory;
+import dev.pipewright.parser.WorkflowParser;
+import dev.pipewright.parser.spec.WorkflowSpec;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The parity suite: every case in {@code src/test/resources/parity/} run by the job engine on the
+ * host a subclass provides, and held to what GitHub gives for it. The same cases run on every host,
+ * so a host that differs from another in any GitHub behaviour fails here.
+ */
+public abstract class ParitySuite {
+  private static final AtomicInteger BUILDS = new AtomicInteger();
+
+  @TempDir Path root;
+  private final InMemoryLogSink sink = new InMemoryLogSink();
+  private JobHostFactory hosts;
+  private EngineJobRunner runner;
+
+  /** The hosts under test, keeping whatever they keep on the worker under {@code root}. */
+  protected abstract JobHostFactory hosts(Path root);
+
+  @BeforeEach
+  void startRunner() {
+    hosts = hosts(root);
+    EngineSettings defaults = EngineSettings.defaults("parity");
+    EngineSettings settings =
+        new EngineSettings(
+            Duration.ofMillis(500),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(30),
+            defaults.logMaxChars(),
+            defaults.logMaxDelay(),
+            defaults.runnerName());
+    runner = new EngineJobRunner("parity", settings, 4, hosts, sink);
+  }
+
+  @AfterEach
+  void stopRunner() {
+    runner.close();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> cases() throws IOException, URISyntaxException {
+    Path dir = Path.of(ParitySuite.class.getResource("/parity").toURI());
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(dir)) {
+      files = listing.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+    }
+    assertThat(files).as("parity cases in " + dir).isNotEmpty();
+    return files.stream()
+        .map(
+            file ->
+                DynamicTest.dynamicTest(
+                    file.getFileName().toString(),
+                    file.toUri(),
+                    () -> check(ParityCase.load(file))));
+  }
+
+  /** Records the job's end and its steps' results. */
+  private static final class Recorder implements RunObserver {
+    final Map<Integer, StepResult> steps = new ConcurrentHashMap<>();
+    volatile JobResult result;
+
+    @Override
+    public void stepFinished(JobRef job, int stepNumber, StepResult r) {
+      steps.put(stepNumber, r);
+    }
+
+    @Override
+    public void jobFinished(JobRef job, JobResult r) {
+      result = r;
+    }
+  }
+
+  private void check(ParityCase c) throws IOException {
+    WorkflowSpec wf = new WorkflowParser().parse(c.workflow(), c.name() + ".yml");
+    Map<String, String> repo = c.repository();
+    JobRun run =
+        JobRun.builder(
+                new JobRef("parity" + BUILDS.incrementAndGet(), c.job()), wf, wf.job(c.job()))
+            .secrets(c.secrets())
+            .vars(c.vars())
+            .matrix(c.matrix())
+            .repository(
+                new RepositoryRef(
+                    repo.get("url"), repo.get("fullName"), repo.get("ref"), repo.get("sha")))
+            .build();
+    for (String program : c.requires()) {
+      Assumptions.assumeTrue(has(run, program), c.name() + " needs " + program + " on the host");
+    }
+    Recorder rec = new Recorder();
+    runner.start(run, rec);
+    await().atMost(Duration.ofSeconds(60)).until(() -> rec.result != null);
+    runner.releaseBuild(run.buildId());
+
+    String jobLog = sink.jobText(run.ref());
+    SoftAssertions soft = new SoftAssertions();
+    ParityCase.Expected e = c.expected();
+    JobResult r = rec.result;
+    String about = c.name() + " (job log:\n" + jobLog + ")";
+    check(soft, about + " status", r.status().name(), e.status());
+    check(soft, about + " error", r.errorCode() == null ? null : r.errorCode().name(), e.error());
+    check(soft, about + " message", r.errorMessage(), e.message());
+    if (e.outputs() != null) {
+      soft.assertThat(r.outputs()).as(about + " outputs").isEqualTo(e.outputs());
+    }
+    e.notLog().forEach(t -> soft.assertThat(jobLog).as(about).doesNotContain(t));
+    e.steps().forEach((n, s) -> checkStep(soft, about, run, n, rec.steps.get(n), s));
+    soft.assertAll();
+  }
+
+  private void checkStep(
+      SoftAssertions soft, String about, JobRun run, int number, StepResult r, ParityCase.Step s) {
+    String what = about + " step " + number;
+    soft.assertThat(r).as(what + " result").isNotNull();
+    if (r == null) {
+      return;
+    }
+    check(soft, what + " status", r.status().name(), s.status());
+    check(soft, what + " outcome", r.outcome(), s.outcome());
+    check(soft, what + " conclusion", r.conclusion(), s.conclusion());
+    check(soft, what + " error", r.errorCode() == null ? null : r.errorCode().name(), s.error());
+    check(soft, what + " message", r.errorMessage(), s.message());
+    if (s.exit() != null) {
+      soft.assertThat(r.exitCode()).as(what + " exit code").isEqualTo(s.exit());
+    }
+    if (s.outputs() != null) {
+      soft.assertThat(r.outputs()).as(what + " outputs").isEqualTo(s.outputs());
+    }
+    String log = sink.text(run.ref(), number);
+    List<String> lines = Arrays.asList(log.split("\n", -1));
+    soft.assertThat(lines).as(what + " log lines").containsAll(s.log());
+    s.notLog().forEach(t -> soft.assertThat(log).as(what + " log").doesNotContain(t));
+  }
+
+  private static void check(SoftAssertions soft, String what, String actual, String expected) {
+    if (expected != null) {
+      soft.assertThat(actual).as(what).isEqualTo(expected);
+    }
+  }
+
+  /** Whether the host of this run finds a program on its own PATH. */
+  private boolean has(JobRun run, String program) throws IOException {
+    JobHost host = hosts.open(run);
+    try {
+      host.prepare();
+      String path = host.baseEnvironment().getOrDefault("PATH", "");
+      return host.findExecutable(program, path, host.paths().workspace()).isPresent();
+    } finally {
+      host.release();
+    }
+  }
+}
