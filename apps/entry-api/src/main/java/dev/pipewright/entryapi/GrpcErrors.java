@@ -6,6 +6,7 @@ import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.parser.Diagnostic;
 import dev.pipewright.parser.WorkflowException;
 import io.grpc.Status;
@@ -66,14 +67,15 @@ final class GrpcErrors {
     if (badRequest != null) {
       status.addDetails(Any.pack(badRequest));
     }
-    if (error.retryable()) {
+    // The client owns its retry budget: tell it the policy's wait before its next try.
+    if (RetryPolicy.decide(error, 1, RetryPolicy.UNBOUNDED) instanceof RetryPolicy.Retry retry) {
       status.addDetails(
           Any.pack(
               RetryInfo.newBuilder()
                   .setRetryDelay(
                       com.google.protobuf.Duration.newBuilder()
-                          .setSeconds(error.retryAfter().getSeconds())
-                          .setNanos(error.retryAfter().getNano()))
+                          .setSeconds(retry.after().getSeconds())
+                          .setNanos(retry.after().getNano()))
                   .build()));
     }
     return StatusProto.toStatusRuntimeException(status.build());

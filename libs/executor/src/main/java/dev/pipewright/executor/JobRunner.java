@@ -31,7 +31,9 @@ public interface JobRunner extends AutoCloseable {
    * progress and its end.
    *
    * @throws dev.pipewright.models.CiException CONFLICT when the same ref is still running another
-   *     attempt; TRANSIENT when the runner cannot accept work now (closed, API unavailable)
+   *     attempt; TRANSIENT when the runner cannot accept work now (closed, API unavailable);
+   *     INVALID_SPEC for a job it cannot run as written. The orchestrator asks the retry policy:
+   *     what it does not retry fails the job with that code.
    */
   JobSnapshot start(JobRun run, RunObserver observer);
 
@@ -40,6 +42,8 @@ public interface JobRunner extends AutoCloseable {
    * #start} (same attempt), with fresh log cursors. Returns the job's current snapshot; {@link
    * JobSnapshot.Phase#LOST} when the runner cannot reach it any more, {@link
    * JobSnapshot.Phase#UNKNOWN} when it never existed (the orchestrator may then start it).
+   *
+   * @throws dev.pipewright.models.CiException as {@link #start}
    */
   JobSnapshot attach(JobRun run, RunObserver observer);
 

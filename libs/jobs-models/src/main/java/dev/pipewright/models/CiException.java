@@ -11,13 +11,17 @@ public class CiException extends RuntimeException {
   private final Duration retryAfter;
 
   public CiException(ErrorCode code, String message) {
-    this(code, message, null, code.retryAfter());
+    this(code, message, null, Duration.ZERO);
   }
 
   public CiException(ErrorCode code, String message, Throwable cause) {
-    this(code, message, cause, code.retryAfter());
+    this(code, message, cause, Duration.ZERO);
   }
 
+  /**
+   * @param retryAfter the least wait before a retry that the thrower knows of (a circuit breaker's
+   *     open state); {@link RetryPolicy} never retries sooner
+   */
   public CiException(ErrorCode code, String message, Throwable cause, Duration retryAfter) {
     super(message, cause);
     this.code = Objects.requireNonNull(code);
@@ -28,10 +32,7 @@ public class CiException extends RuntimeException {
     return code;
   }
 
-  public boolean retryable() {
-    return code.retryable();
-  }
-
+  /** Zero unless the thrower knows a retry must wait; whether to retry is the policy's call. */
   public Duration retryAfter() {
     return retryAfter;
   }

@@ -1,44 +1,21 @@
 package dev.pipewright.models;
 
-import java.time.Duration;
-
 /**
- * The one error taxonomy: it decides retry versus fail everywhere (queue, runners, API). Only
- * {@link #TRANSIENT} is retried on its own; {@link #TIMEOUT} is retried only where a policy says
- * so.
+ * The one error taxonomy: every failure is stored and returned with one of these codes, and {@link
+ * RetryPolicy} decides from it (with the attempt and its budget) whether to retry, fail or
+ * dead-letter, wherever that is decided.
  */
 public enum ErrorCode {
-  INVALID_SPEC(false, Duration.ZERO),
-  NOT_FOUND(false, Duration.ZERO),
-  CONFLICT(false, Duration.ZERO),
-  TRANSIENT(true, Duration.ofSeconds(1)),
-  TIMEOUT(false, Duration.ofSeconds(5)),
-  CANCELLED(false, Duration.ZERO),
-  PERMANENT(false, Duration.ZERO);
-
-  private final boolean retryable;
-  private final Duration retryAfter;
-
-  ErrorCode(boolean retryable, Duration retryAfter) {
-    this.retryable = retryable;
-    this.retryAfter = retryAfter;
-  }
-
-  public boolean retryable() {
-    return retryable;
-  }
-
-  /** The first back-off before a retry; later attempts grow from it. */
-  public Duration retryAfter() {
-    return retryAfter;
-  }
-
-  /** Exponential back-off with a ceiling, for the {@code attempt}-th retry (1-based). */
-  public Duration backoff(int attempt, Duration ceiling) {
-    if (retryAfter.isZero()) {
-      return Duration.ZERO;
-    }
-    long millis = retryAfter.toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
-    return millis > ceiling.toMillis() ? ceiling : Duration.ofMillis(millis);
-  }
+  /** The workflow or request is wrong (bad YAML, an expression that cannot be evaluated). */
+  INVALID_SPEC,
+  NOT_FOUND,
+  /** A guarded move lost a race or the target already finished. */
+  CONFLICT,
+  /** The infrastructure hiccuped (database, broker or API server unreachable, a runner lost). */
+  TRANSIENT,
+  /** A step or job ran longer than it was allowed. */
+  TIMEOUT,
+  CANCELLED,
+  /** Anything else, a step's non-zero exit included. */
+  PERMANENT
 }

@@ -3,7 +3,6 @@ package dev.pipewright.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
@@ -72,23 +71,11 @@ class TransitionsTest {
   }
 
   @Test
-  void onlyTransientIsRetriedAndBackoffGrowsToACeiling() {
-    assertThat(EnumSet.allOf(ErrorCode.class).stream().filter(ErrorCode::retryable))
-        .containsExactly(ErrorCode.TRANSIENT);
-    Duration ceiling = Duration.ofSeconds(30);
-    assertThat(ErrorCode.TRANSIENT.backoff(1, ceiling)).isEqualTo(Duration.ofSeconds(1));
-    assertThat(ErrorCode.TRANSIENT.backoff(3, ceiling)).isEqualTo(Duration.ofSeconds(4));
-    assertThat(ErrorCode.TRANSIENT.backoff(40, ceiling)).isEqualTo(ceiling);
-    assertThat(ErrorCode.CONFLICT.backoff(2, ceiling)).isEqualTo(Duration.ZERO);
-  }
-
-  @Test
   void anyThrowableIsClassified() {
     var original = new CiException(ErrorCode.NOT_FOUND, "no build 7");
     assertThat(CiException.from(original)).isSameAs(original);
     CiException wrapped = CiException.from(new IllegalStateException("boom"));
     assertThat(wrapped.code()).isEqualTo(ErrorCode.PERMANENT);
-    assertThat(wrapped.retryable()).isFalse();
     assertThat(wrapped).hasMessage("boom");
   }
 }

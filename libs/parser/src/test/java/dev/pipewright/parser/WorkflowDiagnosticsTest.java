@@ -44,7 +44,6 @@ class WorkflowDiagnosticsTest {
         catchThrowableOfType(WorkflowException.class, () -> parser.parse(yaml, "wf.yml"));
 
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPEC);
-    assertThat(e.retryable()).isFalse();
     assertThat(e.diagnostics()).hasSize(6);
     assertThat(e.getMessage())
         .isEqualTo(

@@ -72,7 +72,7 @@ public final class BuildConsumer implements AutoCloseable {
     try {
       requested = handler.handle(message);
     } catch (RuntimeException e) {
-      requested = Deliveries.forFailure(e, message.deliveryCount());
+      requested = Deliveries.forFailure(e, message.deliveryCount(), settings.maxAttempts());
       log.warn("Handler failed for build {}; {}", message.buildId(), requested, e);
     }
     Outcome outcome = Deliveries.settle(requested, message.deliveryCount(), settings.maxAttempts());

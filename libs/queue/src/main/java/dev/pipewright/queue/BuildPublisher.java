@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.RetryPolicy;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -30,8 +31,7 @@ import java.util.function.Predicate;
  * batch). Thread-safe; calls are serialised on the publisher's channel.
  */
 public final class BuildPublisher implements AutoCloseable {
-  private static final Predicate<Throwable> RETRYABLE =
-      e -> e instanceof CiException ci && ci.retryable();
+  private static final Predicate<Throwable> RETRYABLE = RetryPolicy::retryable;
   private static final Duration OPEN_STATE_WAIT = Duration.ofSeconds(1);
 
   private final QueueClient client;

@@ -2,6 +2,8 @@ package dev.pipewright.queue;
 
 import com.rabbitmq.client.AMQP;
 import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +17,6 @@ public final class Deliveries {
 
   /** Set by quorum queues on a message returned to the queue (nack with requeue, lost consumer). */
   static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
-
-  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
   private Deliveries() {}
 
@@ -71,22 +71,31 @@ public final class Deliveries {
     return retries(headers) + redeliveries + 1;
   }
 
-  /** The outcome for a handler that threw: retry what the taxonomy says is retryable. */
-  public static Outcome forFailure(Throwable failure, int deliveryCount) {
+  /** The outcome for a handler that threw, as the retry policy decides it for this delivery. */
+  static Outcome forFailure(Throwable failure, int deliveryCount, int maxAttempts) {
     CiException error = CiException.from(failure);
-    if (error.retryable()) {
-      Duration backoff = error.code().backoff(deliveryCount, MAX_BACKOFF);
-      return Outcome.retry(
-          backoff.compareTo(error.retryAfter()) >= 0 ? backoff : error.retryAfter());
-    }
-    return Outcome.deadLetter(error.code() + ": " + error.getMessage());
+    return switch (RetryPolicy.decide(error, deliveryCount, maxAttempts)) {
+      case RetryPolicy.Retry retry -> Outcome.retry(retry.after());
+      case RetryPolicy.Fail fail -> Outcome.deadLetter(fail.code() + ": " + error.getMessage());
+      case RetryPolicy.DeadLetter dead -> gaveUp(dead, error.getMessage());
+    };
   }
 
-  /** A retry past the attempt budget becomes a dead letter; everything else stands. */
+  /**
+   * A retry the handler asked for (a build not visible yet) is a transient condition: past the
+   * attempt budget it becomes a dead letter; everything else stands.
+   */
   static Outcome settle(Outcome requested, int deliveryCount, int maxAttempts) {
-    if (requested instanceof Outcome.Retry && deliveryCount >= maxAttempts) {
-      return Outcome.deadLetter("gave up after " + deliveryCount + " attempts");
+    if (requested instanceof Outcome.Retry
+        && RetryPolicy.decide(ErrorCode.TRANSIENT, deliveryCount, maxAttempts)
+            instanceof RetryPolicy.DeadLetter dead) {
+      return gaveUp(dead, "still not ready");
     }
     return requested;
+  }
+
+  private static Outcome gaveUp(RetryPolicy.DeadLetter dead, String message) {
+    return Outcome.deadLetter(
+        "gave up after " + dead.attempts() + " attempts: " + dead.code() + ": " + message);
   }
 }

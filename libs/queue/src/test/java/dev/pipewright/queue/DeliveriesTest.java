@@ -59,24 +59,34 @@ class DeliveriesTest {
   @Test
   void transientFailureIsRetriedWithGrowingBackoff() {
     CiException error = new CiException(ErrorCode.TRANSIENT, "db down");
-    assertThat(Deliveries.forFailure(error, 1)).isEqualTo(Outcome.retry(Duration.ofSeconds(1)));
-    assertThat(Deliveries.forFailure(error, 3)).isEqualTo(Outcome.retry(Duration.ofSeconds(4)));
-    assertThat(Deliveries.forFailure(error, 30)).isEqualTo(Outcome.retry(Duration.ofMinutes(5)));
+    assertThat(Deliveries.forFailure(error, 1, 100))
+        .isEqualTo(Outcome.retry(Duration.ofSeconds(1)));
+    assertThat(Deliveries.forFailure(error, 3, 100))
+        .isEqualTo(Outcome.retry(Duration.ofSeconds(4)));
+    assertThat(Deliveries.forFailure(error, 30, 100))
+        .isEqualTo(Outcome.retry(Duration.ofMinutes(5)));
   }
 
   @Test
   void explicitRetryAfterWinsOverAShorterBackoff() {
     CiException error =
         new CiException(ErrorCode.TRANSIENT, "rate limited", null, Duration.ofSeconds(30));
-    assertThat(Deliveries.forFailure(error, 1)).isEqualTo(Outcome.retry(Duration.ofSeconds(30)));
+    assertThat(Deliveries.forFailure(error, 1, 100))
+        .isEqualTo(Outcome.retry(Duration.ofSeconds(30)));
   }
 
   @Test
   void permanentAndUnknownFailuresAreDeadLettered() {
-    assertThat(Deliveries.forFailure(new CiException(ErrorCode.INVALID_SPEC, "bad"), 1))
+    assertThat(Deliveries.forFailure(new CiException(ErrorCode.INVALID_SPEC, "bad"), 1, 100))
         .isEqualTo(Outcome.deadLetter("INVALID_SPEC: bad"));
-    assertThat(Deliveries.forFailure(new IllegalStateException("boom"), 1))
+    assertThat(Deliveries.forFailure(new IllegalStateException("boom"), 1, 100))
         .isEqualTo(Outcome.deadLetter("PERMANENT: boom"));
+  }
+
+  @Test
+  void aTransientFailureOnTheLastAttemptIsDeadLettered() {
+    assertThat(Deliveries.forFailure(new CiException(ErrorCode.TRANSIENT, "db down"), 3, 3))
+        .isEqualTo(Outcome.deadLetter("gave up after 3 attempts: TRANSIENT: db down"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.pipewright.store;
 
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.RetryPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -122,7 +123,7 @@ public final class AdmissionWriter implements AutoCloseable {
         batch.get(i).result().complete(created.get(i));
       }
     } catch (RuntimeException e) {
-      boolean transientFailure = e instanceof CiException ci && ci.retryable();
+      boolean transientFailure = RetryPolicy.retryable(e);
       if (batch.size() == 1 || transientFailure) {
         batch.forEach(p -> p.result().completeExceptionally(e));
         return;

@@ -4,6 +4,7 @@ import static dev.pipewright.store.Rows.NOW;
 import static dev.pipewright.store.jooq.Tables.OUTBOX;
 
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.store.jooq.tables.records.OutboxRecord;
 import java.time.Duration;
 import java.util.Collection;
@@ -20,8 +21,6 @@ import org.jooq.DSLContext;
  * queueing their builds commit together.
  */
 public final class OutboxRepository {
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-
   private final DSLContext dsl;
 
   public OutboxRepository(DSLContext dsl) {
@@ -92,7 +91,8 @@ public final class OutboxRepository {
 
   private void recordHandlerFailure(List<OutboxEntry> entries, RuntimeException cause) {
     int attempts = entries.stream().mapToInt(OutboxEntry::attempts).max().orElse(0) + 1;
-    Duration backoff = ErrorCode.TRANSIENT.backoff(attempts, MAX_BACKOFF);
+    // A row must be published in the end, whatever failed: every failure counts as transient.
+    Duration backoff = RetryPolicy.backoff(ErrorCode.TRANSIENT, attempts);
     String error = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
     List<Long> ids = entries.stream().map(OutboxEntry::id).toList();
     StoreErrors.run(() -> recordFailure(dsl, ids, error, backoff));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,12 +101,14 @@ class AdmissionWriterTest {
     writer.close();
 
     assertThatThrownBy(() -> writer.create(NewBuild.of("p", "jobs: {}")))
-        .isInstanceOfSatisfying(CiException.class, e -> assertThat(e.retryable()).isTrue());
+        .isInstanceOfSatisfying(
+            CiException.class, e -> assertThat(RetryPolicy.retryable(e)).isTrue());
     assertThat(writer.submit(NewBuild.of("p", "jobs: {}")))
         .failsWithin(Duration.ZERO)
         .withThrowableThat()
         .havingCause()
-        .isInstanceOfSatisfying(CiException.class, e -> assertThat(e.retryable()).isTrue());
+        .isInstanceOfSatisfying(
+            CiException.class, e -> assertThat(RetryPolicy.retryable(e)).isTrue());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.pipewright.pipeline.orchestrator;
 
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
+import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import java.time.Duration;
@@ -24,9 +25,21 @@ import org.slf4j.LoggerFactory;
  * build, passing on each runner callback and at least every {@code tick}, until the build is no
  * longer RUNNING. While a build runs its lease is renewed; a build whose lease is lost (another
  * worker took it over) is dropped here and its local jobs are cancelled, so it runs only once.
+ *
+ * <p>A pass that fails is retried as {@link RetryPolicy} decides, with {@link #PASS_ATTEMPTS}
+ * consecutive failed passes as the budget: after its back-off (the lease is renewed meanwhile), or,
+ * for an error that retrying cannot mend or once the budget is spent, the build is failed with the
+ * error's code and message ({@link Orchestrator#fail}). No build stays RUNNING because its passes
+ * fail.
  */
 public final class BuildLoops implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BuildLoops.class);
+
+  /**
+   * Consecutive failed passes after which a build is failed: with the policy's back-off (1 s
+   * doubling to 5 min) about 18 minutes of an unreachable database or API server.
+   */
+  static final int PASS_ATTEMPTS = 12;
 
   private final Orchestrator orchestrator;
   private final Duration tick;
@@ -147,6 +160,11 @@ public final class BuildLoops implements AutoCloseable {
     private volatile BuildStatus last = BuildStatus.RUNNING;
     private volatile boolean stopped;
 
+    /** Consecutive failed passes; while positive, no pass runs before {@code retryAt}. */
+    private int failedPasses;
+
+    private long retryAt;
+
     Loop(String buildId) {
       this.buildId = buildId;
     }
@@ -169,35 +187,33 @@ public final class BuildLoops implements AutoCloseable {
       long nextRenewal = System.nanoTime() + renewEvery.toNanos();
       try (BuildMdc.Scope scope = BuildMdc.open(buildId)) {
         while (!stopped) {
-          // Waiters that arrive during the pass wait for the next one: it may have read too early.
-          List<CompletableFuture<BuildStatus>> served = drain();
-          try {
-            last = orchestrator.reconcile(buildId);
-          } catch (CiException e) {
-            if (metrics != null && StoreFailures.fromDatabase(e)) {
-              metrics.databaseError("reconcile");
+          if (!backingOff()) {
+            // Waiters that arrive during the pass wait for the next one: it may have read too
+            // early.
+            List<CompletableFuture<BuildStatus>> served = drain();
+            try {
+              last = orchestrator.reconcile(buildId);
+              failedPasses = 0;
+            } catch (RuntimeException e) {
+              if (!retryLater(e)) {
+                break;
+              }
+            } finally {
+              served.forEach(w -> w.complete(last));
             }
-            if (!e.retryable()) {
-              LOG.error("build {}: giving up on it: {}", buildId, e.getMessage(), e);
+            if (last != BuildStatus.RUNNING) {
               break;
             }
-            LOG.warn("build {}: reconcile failed, retrying: {}", buildId, e.getMessage());
-          } finally {
-            served.forEach(w -> w.complete(last));
-          }
-          if (last != BuildStatus.RUNNING) {
-            break;
           }
           if (System.nanoTime() >= nextRenewal) {
             nextRenewal = System.nanoTime() + renewEvery.toNanos();
             if (!renewQuietly()) {
               LOG.warn("build {}: lease lost to another worker; dropping it here", buildId);
-              orchestrator.forget(buildId);
-              orchestrator.runner().cancelBuild(buildId);
+              dropHere();
               break;
             }
           }
-          signal.tryAcquire(tick.toMillis(), TimeUnit.MILLISECONDS);
+          signal.tryAcquire(untilNextPass(), TimeUnit.MILLISECONDS);
           signal.drainPermits();
         }
       } catch (InterruptedException e) {
@@ -209,6 +225,70 @@ public final class BuildLoops implements AutoCloseable {
         completeWaiters();
         done.complete(last);
       }
+    }
+
+    /**
+     * After a failed pass: true to pass again once the policy's back-off has passed; false when the
+     * build was failed (or could not be, and is dropped here for a successor to take over).
+     */
+    private boolean retryLater(RuntimeException e) {
+      failedPasses++;
+      CiException error = CiException.from(e);
+      if (metrics != null && StoreFailures.fromDatabase(e)) {
+        metrics.databaseError("reconcile");
+      }
+      String message = error.getMessage();
+      switch (RetryPolicy.decide(error, failedPasses, PASS_ATTEMPTS)) {
+        case RetryPolicy.Retry retry -> {
+          LOG.warn(
+              "build {}: pass failed ({} in a row), retrying in {}: {}",
+              buildId,
+              failedPasses,
+              retry.after(),
+              message);
+          retryAt = System.nanoTime() + retry.after().toNanos();
+          return true;
+        }
+        case RetryPolicy.Fail fail -> {
+          if (e instanceof CiException) {
+            LOG.warn("build {}: pass failed, failing the build: {}", buildId, message);
+          } else {
+            LOG.error("build {}: pass failed, failing the build", buildId, e);
+          }
+        }
+        case RetryPolicy.DeadLetter dead -> {
+          message = "gave up after " + dead.attempts() + " failed passes: " + message;
+          LOG.error("build {}: {}", buildId, message);
+        }
+      }
+      try {
+        last = orchestrator.fail(buildId, error.code(), message);
+      } catch (RuntimeException failing) {
+        LOG.error("build {}: cannot record its failure; dropping it here", buildId, failing);
+        dropHere();
+      }
+      return false;
+    }
+
+    private boolean backingOff() {
+      return failedPasses > 0 && System.nanoTime() - retryAt < 0;
+    }
+
+    /**
+     * The wait before the loop looks again: a tick, or what is left of a failed pass's back-off.
+     */
+    private long untilNextPass() {
+      long tickMillis = tick.toMillis();
+      if (failedPasses == 0) {
+        return tickMillis;
+      }
+      long left = TimeUnit.NANOSECONDS.toMillis(retryAt - System.nanoTime());
+      return Math.max(1, Math.min(tickMillis, left));
+    }
+
+    private void dropHere() {
+      orchestrator.forget(buildId);
+      orchestrator.runner().cancelBuild(buildId);
     }
 
     private List<CompletableFuture<BuildStatus>> drain() {

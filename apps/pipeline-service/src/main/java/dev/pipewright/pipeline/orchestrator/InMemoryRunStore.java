@@ -241,6 +241,14 @@ public final class InMemoryRunStore implements RunStore, LogSink {
   }
 
   @Override
+  public synchronized void appendLog(String buildId, String key, String line) {
+    String jobKey = key == null ? "" : key;
+    TreeMap<Long, LogChunk> stream = state(buildId).logs.get(jobKey + "\u0000" + 0);
+    long seq = stream == null ? 1 : stream.lastKey() + 1;
+    append(new LogChunk(buildId, jobKey, 0, seq, line + "\n"));
+  }
+
+  @Override
   public synchronized void append(LogChunk chunk) {
     BuildState state = builds.get(chunk.buildId());
     if (state == null) {

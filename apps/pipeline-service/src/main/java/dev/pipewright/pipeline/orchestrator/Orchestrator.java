@@ -15,6 +15,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
@@ -59,6 +60,7 @@ public final class Orchestrator {
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Map<String, Integer> activeJobs = new ConcurrentHashMap<>();
   private final PipewrightMetrics metrics;
+  private final Failures failures;
   private volatile Consumer<String> changed = buildId -> {};
 
   /**
@@ -83,6 +85,7 @@ public final class Orchestrator {
     this.parallelism = parallelism;
     this.maxAttempts = maxAttempts;
     this.metrics = metrics;
+    this.failures = new Failures(store);
   }
 
   /** Called with the build id after a runner callback changed something. */
@@ -99,8 +102,9 @@ public final class Orchestrator {
    *
    * @return the build's status after the pass; anything but RUNNING means there is nothing left to
    *     do for this worker
-   * @throws CiException NOT_FOUND for an unknown build; TRANSIENT when the store or runner is
-   *     unavailable (the next pass retries)
+   * @throws CiException NOT_FOUND for an unknown build; INVALID_SPEC for a workflow that cannot be
+   *     loaded; TRANSIENT when the store or runner is unavailable. The build's loop asks {@link
+   *     RetryPolicy} whether to pass again or {@link #fail} it.
    */
   public BuildStatus reconcile(String buildId) {
     long start = System.nanoTime();
@@ -131,20 +135,35 @@ public final class Orchestrator {
         forget(buildId);
         return build.status();
       }
-      LoadedWorkflow workflow;
-      try {
-        workflow = workflows.computeIfAbsent(buildId, id -> prepare(build));
-      } catch (CiException e) {
-        if (e.code() != ErrorCode.INVALID_SPEC) {
-          throw e;
-        }
-        LOG.info("build {} has an invalid workflow: {}", buildId, e.getMessage());
-        store.finishBuild(buildId, BuildStatus.FAILED, ErrorCode.INVALID_SPEC, e.getMessage());
-        forget(buildId);
-        return BuildStatus.FAILED;
-      }
+      LoadedWorkflow workflow = workflows.computeIfAbsent(buildId, id -> prepare(build));
       Pass pass = new Pass(build, workflow);
       return pass.run();
+    }
+  }
+
+  /**
+   * Fails a build whose passes cannot succeed, as its loop decided with {@link RetryPolicy}: the
+   * build FAILED with {@code code}, its unfinished jobs cancelled, the reason in its log, and the
+   * runner's jobs of it released. Afterwards this worker no longer drives it.
+   *
+   * @return the build's status afterwards (RUNNING when it is another worker's now)
+   */
+  public BuildStatus fail(String buildId, ErrorCode code, String message) {
+    synchronized (locks.computeIfAbsent(buildId, id -> new Object())) {
+      try {
+        BuildRecord build = store.build(buildId);
+        if (build == null) {
+          return BuildStatus.FAILED;
+        }
+        if (build.status() == BuildStatus.RUNNING && failures.failBuild(build, code, message)) {
+          LOG.info("build {} failed: {}", buildId, message);
+          return BuildStatus.FAILED;
+        }
+        return store.build(buildId).status();
+      } finally {
+        runner.releaseBuild(buildId);
+        forget(buildId);
+      }
     }
   }
 
@@ -251,7 +270,14 @@ public final class Orchestrator {
       JobSnapshot snapshot = runner.status(ref);
       if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
         JobRun run = jobRun(row, row.attempt(), needs.of(row.jobId()), true);
-        snapshot = runner.attach(run, observer());
+        try {
+          snapshot = runner.attach(run, observer());
+        } catch (CiException e) {
+          if (RetryPolicy.retryable(e)) {
+            throw e; // the pass fails; its loop retries it within the policy's budget
+          }
+          return new Observation(JobStatus.FAILED, e.code(), refused(row, e), Map.of());
+        }
       }
       return switch (snapshot.phase()) {
         case QUEUED -> Observation.of(JobStatus.QUEUED);
@@ -320,9 +346,21 @@ public final class Orchestrator {
       try {
         runner.start(jobRun(row, attempt, needs, mayHaveLogs), observer());
       } catch (CiException e) {
-        // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
-        LOG.warn("build {}: runner refused job {}: {}", build.id(), row.key(), e.getMessage());
+        if (RetryPolicy.decide(e, attempt, maxAttempts) instanceof RetryPolicy.Retry) {
+          // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
+          LOG.warn("build {}: runner refused job {}: {}", build.id(), row.key(), e.getMessage());
+        } else {
+          refused(row, e);
+          changed.accept(build.id());
+        }
       }
+    }
+
+    /** Fails an instance the runner refused for good; returns the message as stored. */
+    private String refused(InstanceState row, CiException error) {
+      LOG.warn("build {}: job {} failed to start: {}", build.id(), row.key(), error.getMessage());
+      int steps = workflow.spec().job(row.jobId()).steps().size();
+      return failures.failJob(build, row.key(), steps, error.code(), error.getMessage());
     }
 
     private void expand(Action.ExpandMatrix expand) {

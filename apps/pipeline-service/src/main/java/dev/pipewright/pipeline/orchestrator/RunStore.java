@@ -57,6 +57,12 @@ public interface RunStore {
   /** RUNNING → a terminal state, guarded. */
   boolean finishBuild(String buildId, BuildStatus status, ErrorCode code, String message);
 
+  /**
+   * Appends a line the orchestrator writes itself (why it failed a job or the build) to the job's
+   * own log stream, or to the build's when {@code key} is null, after what that stream holds.
+   */
+  void appendLog(String buildId, String key, String line);
+
   /** Step number → last stored log seq of the instance's streams, for a restarted writer. */
   Map<Integer, Long> logCursors(String buildId, String key);
 }

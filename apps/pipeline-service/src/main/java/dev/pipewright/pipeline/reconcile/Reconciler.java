@@ -6,6 +6,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.RetryPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,19 +103,35 @@ public final class Reconciler {
           if (snapshot.cancelRequested()) {
             continue;
           }
-          if (instance.attempt() < snapshot.maxAttempts()) {
-            int attempt = instance.attempt() + 1;
-            actions.add(new Action.Restart(instance.key(), attempt, needs.of(instance.jobId())));
-            update(instance, JobStatus.QUEUED, attempt, null, null, Map.of());
-          } else {
-            String message =
-                "lost by its runner " + instance.attempt() + " time(s); giving up on it";
-            record(instance, JobStatus.FAILED, ErrorCode.TRANSIENT, message, Map.of());
-          }
+          retryLost(instance);
         } else if (seen.status() != instance.status()
             && JobStatus.TRANSITIONS.allowed(instance.status(), seen.status())) {
           record(instance, seen.status(), seen.errorCode(), seen.errorMessage(), seen.outputs());
         }
+      }
+    }
+
+    /**
+     * An instance its runner does not know (lost with a worker, or never started): a transient
+     * failure of its current attempt, run again or failed as {@link RetryPolicy} decides with the
+     * snapshot's attempts as the budget. The restart happens now: the pass's own period paces it.
+     */
+    private void retryLost(InstanceState instance) {
+      switch (RetryPolicy.decide(ErrorCode.TRANSIENT, instance.attempt(), snapshot.maxAttempts())) {
+        case RetryPolicy.Retry retry -> {
+          int attempt = instance.attempt() + 1;
+          actions.add(new Action.Restart(instance.key(), attempt, needs.of(instance.jobId())));
+          update(instance, JobStatus.QUEUED, attempt, null, null, Map.of());
+        }
+        case RetryPolicy.DeadLetter dead ->
+            record(
+                instance,
+                JobStatus.FAILED,
+                dead.code(),
+                "lost by its runner " + dead.attempts() + " time(s); giving up on it",
+                Map.of());
+        case RetryPolicy.Fail fail ->
+            record(instance, JobStatus.FAILED, fail.code(), "lost by its runner", Map.of());
       }
     }
 

@@ -3,10 +3,10 @@ package dev.pipewright.pipeline.worker;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.queue.BuildHandler;
-import dev.pipewright.queue.Deliveries;
 import dev.pipewright.queue.Outcome;
 import dev.pipewright.queue.QueueMessage;
 import dev.pipewright.store.BuildRepository;
@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *       delivery usually arrives first): re-read it after 5, 10, 20 … ms, about 1 s in all, and
  *       claim it as soon as it is QUEUED; still PENDING after that (a relay stuck between publish
  *       and commit): retry through the queue after {@link #PENDING_RETRY}.
- *   <li>A store failure: retried with backoff; after {@code maxAttempts} deliveries the build is
- *       failed with the error's code and the message dead-lettered.
+ *   <li>A store failure: as {@link RetryPolicy} decides with {@code maxAttempts} deliveries as the
+ *       budget: retried with backoff, or the build is failed with the error's code and the message
+ *       dead-lettered.
  * </ul>
  */
 public final class BuildIntake implements BuildHandler {
@@ -183,16 +184,20 @@ public final class BuildIntake implements BuildHandler {
   }
 
   private Outcome failed(UUID id, QueueMessage message, CiException error) {
-    if (error.retryable() && message.deliveryCount() < maxAttempts) {
+    RetryPolicy.Decision decision = RetryPolicy.decide(error, message.deliveryCount(), maxAttempts);
+    if (decision instanceof RetryPolicy.Retry retry) {
       LOG.warn(
-          "build {}: delivery {} failed, retrying: {}",
+          "build {}: delivery {} failed, retrying in {}: {}",
           id,
           message.deliveryCount(),
+          retry.after(),
           error.getMessage());
-      return Deliveries.forFailure(error, message.deliveryCount());
+      return Outcome.retry(retry.after());
     }
     String reason =
-        "gave up after " + message.deliveryCount() + " deliveries: " + error.getMessage();
+        decision instanceof RetryPolicy.DeadLetter dead
+            ? "gave up after " + dead.attempts() + " deliveries: " + error.getMessage()
+            : error.getMessage();
     try {
       if (builds.transition(id, BuildStatus.FAILED, error.code(), reason) && metrics != null) {
         // It never ran: no run time.

@@ -237,6 +237,13 @@ public final class JdbcRunStore implements RunStore {
     return logs.lastSeqs(UUID.fromString(buildId), key);
   }
 
+  @Override
+  public void appendLog(String buildId, String key, String line) {
+    UUID id = UUID.fromString(buildId);
+    long seq = logs.lastSeqs(id, key).getOrDefault(0, 0L) + 1;
+    logs.append(id, key, null, seq, line + "\n");
+  }
+
   /** Forgets the cached row ids of a build this worker is done with. */
   public void forget(String buildId) {
     rowIds.remove(buildId);

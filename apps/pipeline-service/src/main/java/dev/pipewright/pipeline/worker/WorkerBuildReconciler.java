@@ -6,8 +6,8 @@ import dev.pipewright.kubernetes.operator.BuildReconciler;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
-import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
@@ -74,11 +74,15 @@ final class WorkerBuildReconciler implements BuildReconciler {
           buildId,
           builds.requestCancel(id.get()));
     } catch (CiException e) {
-      if (e.code() != ErrorCode.NOT_FOUND && e.code() != ErrorCode.CONFLICT) {
-        throw e;
+      if (RetryPolicy.retryable(e)) {
+        throw e; // the operator retries the event
       }
-      // Unknown or already finished: nothing left to cancel.
-      LOG.debug("build {}: cancel through its PipelineRun ignored: {}", buildId, e.getMessage());
+      // Unknown or already finished (NOT_FOUND, CONFLICT): nothing left to cancel.
+      LOG.info(
+          "build {}: cancel through its PipelineRun not recorded: {} {}",
+          buildId,
+          e.code(),
+          e.getMessage());
     }
     loops.wake(buildId);
   }

@@ -3,14 +3,19 @@ package dev.pipewright.pipeline.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pipewright.executor.LogChunk;
 import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.pipeline.reconcile.InstanceState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,9 +45,28 @@ class BuildLoopsTest {
   }
 
   private void addBuild(String id) {
+    addBuild(id, ONE_JOB);
+  }
+
+  private void addBuild(String id, String yaml) {
     store.addBuild(
         new BuildRecord(
-            id, 1, BuildStatus.RUNNING, ONE_JOB, "ci.yml", null, Map.of(), Map.of(), false));
+            id,
+            1,
+            BuildStatus.RUNNING,
+            yaml,
+            "ci.yml",
+            null,
+            Map.of(),
+            Map.of("TOKEN", "s3cr3t"),
+            false));
+  }
+
+  private String buildLog(String id) {
+    return store.logs(id).stream()
+        .filter(c -> c.jobKey().isEmpty())
+        .map(LogChunk::content)
+        .collect(Collectors.joining());
   }
 
   private long passes() {
@@ -64,6 +88,52 @@ class BuildLoopsTest {
     runner.finish("only", JobStatus.SUCCEEDED, Map.of());
     assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(BuildStatus.SUCCEEDED);
     assertThat(orchestrator.activeJobs()).isZero();
+  }
+
+  @Test
+  void aWorkflowThatCannotBeLoadedFailsTheBuildWithInvalidSpecInItsFirstPass() throws Exception {
+    addBuild(
+        "b", "on: push\njobs:\n  a:\n    needs: nope\n    runs-on: x\n    steps: [{run: x}]\n");
+
+    assertThat(loops.run("b").get(10, TimeUnit.SECONDS)).isEqualTo(BuildStatus.FAILED);
+    assertThat(store.errorCode("b")).isEqualTo(ErrorCode.INVALID_SPEC);
+    assertThat(store.errorMessage("b")).contains("nope");
+    assertThat(buildLog("b")).startsWith("##[error]").contains("nope");
+    assertThat(store.jobs("b")).isEmpty();
+  }
+
+  @Test
+  void aTransientPassFailureIsRetriedAfterTheBackoff() throws Exception {
+    addBuild("b");
+    CompletableFuture<BuildStatus> done = loops.run("b");
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.started.contains("only#1"));
+    synchronized (runner) {
+      runner.statusFailures.add(new CiException(ErrorCode.TRANSIENT, "database away"));
+    }
+
+    assertThat(loops.pass("b").get(10, TimeUnit.SECONDS)).isEqualTo(BuildStatus.RUNNING);
+    assertThat(loops.pass("b").get(10, TimeUnit.SECONDS)).isEqualTo(BuildStatus.RUNNING);
+    assertThat(runner.statusFailures).isEmpty();
+    runner.finish("only", JobStatus.SUCCEEDED, Map.of());
+    assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(BuildStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aPassFailingForGoodFailsTheBuildWithItsMessageAndCancelsItsJobs() throws Exception {
+    addBuild("b");
+    CompletableFuture<BuildStatus> done = loops.run("b");
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.started.contains("only#1"));
+    synchronized (runner) {
+      runner.statusFailures.add(new IllegalStateException("a bug near s3cr3t"));
+    }
+
+    assertThat(loops.pass("b").get(10, TimeUnit.SECONDS)).isEqualTo(BuildStatus.FAILED);
+    assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(BuildStatus.FAILED);
+    assertThat(store.errorCode("b")).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(store.errorMessage("b")).isEqualTo("a bug near ***");
+    assertThat(buildLog("b")).isEqualTo("##[error]a bug near ***\n");
+    assertThat(store.jobs("b")).extracting(InstanceState::status).containsOnly(JobStatus.CANCELLED);
+    assertThat(loops.drives("b")).isFalse();
   }
 
   @Test

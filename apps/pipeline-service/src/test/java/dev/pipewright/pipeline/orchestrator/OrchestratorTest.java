@@ -1,8 +1,10 @@
 package dev.pipewright.pipeline.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.CiException;
 import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
@@ -134,13 +136,81 @@ class OrchestratorTest {
   }
 
   @Test
-  void anInvalidWorkflowFailsTheBuildWithInvalidSpec() {
+  void anInvalidWorkflowFailsItsPassWithInvalidSpecForTheLoopToFailTheBuild() {
     addBuild(
         "b", "on: push\njobs:\n  a:\n    needs: nope\n    runs-on: x\n    steps: [{run: x}]\n");
 
-    assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.FAILED);
+    assertThatThrownBy(() -> orchestrator.reconcile("b"))
+        .isInstanceOfSatisfying(
+            CiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPEC));
+    assertThat(orchestrator.fail("b", ErrorCode.INVALID_SPEC, "needs nope"))
+        .isEqualTo(BuildStatus.FAILED);
     assertThat(store.errorCode("b")).isEqualTo(ErrorCode.INVALID_SPEC);
     assertThat(store.jobs("b")).isEmpty();
+  }
+
+  private static final String TWO_STEPS =
+      """
+      on: push
+      jobs:
+        a:
+          runs-on: x
+          steps: [{run: echo one}, {run: echo two}]
+      """;
+
+  @Test
+  void aJobTheRunnerRefusesForGoodFailsWithItsErrorAndTheBuildWithIt() {
+    addBuild("b", TWO_STEPS);
+    runner.refusals.put("a", new CiException(ErrorCode.INVALID_SPEC, "jobs.a.env.X: bad"));
+
+    orchestrator.reconcile("b");
+
+    assertThat(job("a")).isEqualTo(JobStatus.FAILED);
+    assertThat(store.steps("b", "a"))
+        .extracting(InMemoryRunStore.StepRow::status)
+        .containsOnly(StepStatus.SKIPPED);
+    assertThat(store.logs("b"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.jobKey()).isEqualTo("a");
+              assertThat(c.stepNumber()).isZero();
+              assertThat(c.content()).isEqualTo("##[error]jobs.a.env.X: bad\n");
+            });
+    assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.FAILED);
+    assertThat(store.errorCode("b")).isEqualTo(ErrorCode.INVALID_SPEC);
+    assertThat(store.errorMessage("b")).isEqualTo("job a failed: jobs.a.env.X: bad");
+  }
+
+  @Test
+  void aJobTheRunnerRefusesForNowIsStartedAgainAsALostOne() {
+    addBuild("b", TWO_STEPS);
+    runner.refusals.put("a", new CiException(ErrorCode.TRANSIENT, "runner busy"));
+
+    orchestrator.reconcile("b");
+    assertThat(job("a")).isEqualTo(JobStatus.QUEUED);
+    runner.refusals.clear();
+    orchestrator.reconcile("b");
+
+    assertThat(runner.started).containsExactly("a#2");
+    assertThat(store.jobs("b").getFirst().attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void aJobASuccessorCannotAttachToFailsWithTheRunnersErrorUnlessItMayPass() {
+    addBuild("b", TWO_STEPS);
+    orchestrator.reconcile("b");
+    runner.forgetAll();
+    Orchestrator successor = new Orchestrator(store, runner, 4, 3);
+
+    runner.refusals.put("a", new CiException(ErrorCode.TRANSIENT, "API server away"));
+    assertThatThrownBy(() -> successor.reconcile("b")).hasMessage("API server away");
+    assertThat(job("a")).isEqualTo(JobStatus.QUEUED);
+
+    runner.refusals.put("a", new CiException(ErrorCode.INVALID_SPEC, "cannot plan a"));
+    assertThat(successor.reconcile("b")).isEqualTo(BuildStatus.FAILED);
+    assertThat(store.errorCode("b")).isEqualTo(ErrorCode.INVALID_SPEC);
+    assertThat(store.errorMessage("b")).isEqualTo("job a failed: cannot plan a");
   }
 
   @Test

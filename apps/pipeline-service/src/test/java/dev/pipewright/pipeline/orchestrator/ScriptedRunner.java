@@ -10,7 +10,9 @@ import dev.pipewright.executor.StepResult;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,12 @@ final class ScriptedRunner implements JobRunner {
   private final Map<String, RunObserver> observers = new LinkedHashMap<>();
   private final Map<String, JobSnapshot> snapshots = new LinkedHashMap<>();
 
+  /** What {@link #start} and {@link #attach} of a job key throw instead of accepting it. */
+  final Map<String, RuntimeException> refusals = new LinkedHashMap<>();
+
+  /** Failures {@link #status} throws, one per call, before it answers again. */
+  final Deque<RuntimeException> statusFailures = new ArrayDeque<>();
+
   @Override
   public String kind() {
     return "scripted";
@@ -34,6 +42,7 @@ final class ScriptedRunner implements JobRunner {
 
   @Override
   public synchronized JobSnapshot start(JobRun run, RunObserver observer) {
+    refuse(run);
     runs.put(run.jobKey(), run);
     started.add(run.jobKey() + "#" + run.attempt());
     observers.put(run.jobKey(), observer);
@@ -44,12 +53,24 @@ final class ScriptedRunner implements JobRunner {
 
   @Override
   public synchronized JobSnapshot attach(JobRun run, RunObserver observer) {
+    refuse(run);
     attached.put(run.jobKey(), run);
     return JobSnapshot.lost(run.ref());
   }
 
+  private void refuse(JobRun run) {
+    RuntimeException refusal = refusals.get(run.jobKey());
+    if (refusal != null) {
+      throw refusal;
+    }
+  }
+
   @Override
   public synchronized JobSnapshot status(JobRef ref) {
+    RuntimeException failure = statusFailures.poll();
+    if (failure != null) {
+      throw failure;
+    }
     return snapshots.getOrDefault(ref.jobKey(), JobSnapshot.unknown(ref));
   }
 

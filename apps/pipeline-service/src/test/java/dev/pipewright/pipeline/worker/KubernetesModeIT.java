@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.JobRef;
+import dev.pipewright.kubernetes.it.FakeKubelet;
 import dev.pipewright.kubernetes.runner.KubeNames;
+import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
 import dev.pipewright.pipelinerun.v1alpha1.Phase;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
+import dev.pipewright.store.StepView;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,16 +31,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The worker in Kubernetes mode against Fabric8's mock API server in CRUD mode (with the committed
  * PipelineRun CRD) and the machine's PostgreSQL and RabbitMQ. No kubelet runs here: Jobs are
  * created and never get a pod, which is enough to follow a build from its claim to its PipelineRun
- * and Jobs, and to cancel it by deleting the run. Running pods are libs/kubernetes's
- * KubernetesRunnerIT's business.
+ * and Jobs, and to cancel it by deleting the run. Where a test needs its pods to run,
+ * libs/kubernetes's FakeKubelet runs them (the step wrapper with this machine's /bin/sh).
  */
 class KubernetesModeIT {
   private static final String NS = "ci";
@@ -135,6 +143,77 @@ class KubernetesModeIT {
 
   private static JobView job(BuildView build, String key) {
     return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
+  }
+
+  /**
+   * GitHub's runner evaluates a step's inputs and env when it reaches the step (actions/runner,
+   * src/Runner.Worker/ActionRunner.cs, RunAsync: EvaluateStepInputs, EvaluateStepEnvironment), and
+   * StepsRunner catches what that throws, logs it as an error and fails that step ("Caught
+   * exception from step"): the earlier steps have run. Here the planner cannot evaluate {@code
+   * fromJSON('not json')}, the step's container prints the error and fails, and the build ends with
+   * it as soon as the pod has ended.
+   */
+  @Test
+  void aStepWhoseExpressionCannotBeEvaluatedFailsItsJobAndTheBuildOnceThePodEnds(
+      @TempDir Path pods) {
+    ScheduledExecutorService kubeletLoop = Executors.newSingleThreadScheduledExecutor();
+    try (FakeKubelet kubelet = new FakeKubelet(client, NS, pods)) {
+      kubeletLoop.scheduleWithFixedDelay(kubelet::sync, 20, 20, TimeUnit.MILLISECONDS);
+      WorkerConfig config = kubernetesConfig(harness, "worker-a");
+      harness.start(
+          PipelineService.builder(config)
+              .kubernetes(client, false)
+              .runners(sink -> new KubernetesJobRunner(client, config.kubernetes(), sink, kubelet))
+              .build());
+      UUID id =
+          harness.createBuild(
+              """
+              on: push
+              jobs:
+                build:
+                  runs-on: ubuntu-latest
+                  steps:
+                    - run: echo "before the bad step"
+                    - run: echo ${{ fromJSON('not json') }}
+                    - run: echo never
+              """);
+
+      await().atMost(DEADLINE).until(() -> podPhase(id), p -> "Failed".equals(p));
+      long podEnded = System.nanoTime();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> harness.build(id).status() == BuildStatus.FAILED);
+      assertThat(Duration.ofNanos(System.nanoTime() - podEnded)).isLessThan(Duration.ofSeconds(10));
+
+      BuildView build = harness.build(id);
+      assertThat(build.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
+      assertThat(build.errorMessage()).contains("jobs.build.steps[1].run");
+      JobView job = job(build, "build");
+      assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+      assertThat(job.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
+      assertThat(job.steps())
+          .extracting(StepView::status)
+          .containsExactly(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.SKIPPED);
+      assertThat(job.steps().get(1).errorMessage()).isEqualTo(job.errorMessage());
+      assertThat(harness.logText(id))
+          .contains("before the bad step", "##[error]jobs.build.steps[1].run: ")
+          .doesNotContain("never");
+    } finally {
+      kubeletLoop.shutdownNow();
+    }
+  }
+
+  private String podPhase(UUID buildId) {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId.toString()))
+        .list()
+        .getItems()
+        .stream()
+        .map(p -> p.getStatus() == null ? null : p.getStatus().getPhase())
+        .findFirst()
+        .orElse(null);
   }
 
   @Test

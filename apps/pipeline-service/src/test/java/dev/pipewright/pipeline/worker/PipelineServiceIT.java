@@ -224,7 +224,47 @@ class PipelineServiceIT {
     assertThat(build.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
     assertThat(build.errorMessage()).contains("ghost");
     assertThat(build.jobs()).isEmpty();
+    assertThat(harness.logText(id)).startsWith("##[error]").contains("ghost");
     assertThat(harness.queue.messageCount(harness.names.deadLetterQueue())).isZero();
+  }
+
+  /**
+   * As GitHub's runner does (see KubernetesModeIT's test of the same workflow), the step whose
+   * expression cannot be evaluated fails with the error once it is reached.
+   */
+  @Test
+  void aStepWhoseExpressionCannotBeEvaluatedFailsItsJobAndTheBuildWithinSeconds() {
+    harness.start(harness.config("worker-a"));
+    UUID id =
+        harness.createBuild(
+            """
+            on: push
+            jobs:
+              build:
+                runs-on: local
+                steps:
+                  - run: echo "before the bad step"
+                  - run: echo ${{ fromJSON('not json') }}
+                  - run: echo never
+            """);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> harness.build(id).status() == BuildStatus.FAILED);
+
+    BuildView build = harness.build(id);
+    assertThat(build.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
+    JobView job = job(build, "build");
+    assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
+    assertThat(build.errorMessage()).contains(job.errorMessage());
+    assertThat(job.steps())
+        .extracting(StepView::status)
+        .containsExactly(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.SKIPPED);
+    assertThat(harness.logText(id))
+        .contains("before the bad step", "##[error]" + job.steps().get(1).errorMessage())
+        .doesNotContain("never");
   }
 
   @Test

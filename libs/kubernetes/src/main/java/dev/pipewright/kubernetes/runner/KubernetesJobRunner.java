@@ -209,7 +209,7 @@ public final class KubernetesJobRunner implements JobRunner {
     if (known != null) {
       return known.snapshot();
     }
-    Job job = findJob(plan.jobName());
+    Job job = ApiErrors.typed("reading Job " + plan.jobName(), () -> findJob(plan.jobName()));
     if (job == null) {
       return JobSnapshot.unknown(run.ref());
     }
@@ -244,26 +244,34 @@ public final class KubernetesJobRunner implements JobRunner {
 
   @Override
   public void cancel(JobRef ref) {
-    for (Tracked t : jobs.values()) {
-      if (t.run.ref().equals(ref)) {
-        cancel(t, true);
-      }
-    }
+    ApiErrors.typed(
+        "cancelling " + ref,
+        () -> {
+          for (Tracked t : jobs.values()) {
+            if (t.run.ref().equals(ref)) {
+              cancel(t, true);
+            }
+          }
+        });
   }
 
   @Override
   public void cancelBuild(String buildId) {
-    Set<String> kept = new HashSet<>();
-    for (Tracked t : jobs.values()) {
-      if (t.run.buildId().equals(buildId)) {
-        cancel(t, true);
-        if (t.runsCleanUp()) {
-          kept.add(t.plan.jobName());
-        }
-      }
-    }
-    // Jobs of the build this worker does not track (started by a predecessor) go too.
-    deleteJobsOfBuild(buildId, kept);
+    ApiErrors.typed(
+        "cancelling the jobs of build " + buildId,
+        () -> {
+          Set<String> kept = new HashSet<>();
+          for (Tracked t : jobs.values()) {
+            if (t.run.buildId().equals(buildId)) {
+              cancel(t, true);
+              if (t.runsCleanUp()) {
+                kept.add(t.plan.jobName());
+              }
+            }
+          }
+          // Jobs of the build this worker does not track (started by a predecessor) go too.
+          deleteJobsOfBuild(buildId, kept);
+        });
   }
 
   /**
@@ -276,7 +284,7 @@ public final class KubernetesJobRunner implements JobRunner {
   public void releaseBuild(String buildId) {
     released.add(buildId);
     cancelBuild(buildId);
-    forgetIfDrained(buildId);
+    ApiErrors.typed("releasing build " + buildId, () -> forgetIfDrained(buildId));
   }
 
   /** Cancels without grace: nobody would observe the clean-up steps or bound their time. */

@@ -22,6 +22,9 @@ import java.util.function.IntFunction;
  * @param shellArgv the command with the script path in place of {@code {0}}; empty means GitHub's
  *     default (bash if the image has it, else sh)
  * @param timeoutSeconds 0 when the step has no {@code timeout-minutes}
+ * @param invalid why the step cannot run as written (an expression the planner could not evaluate):
+ *     its container prints this and fails, and the step's error is INVALID_SPEC with this message;
+ *     null for a step that runs
  */
 public record PlannedStep(
     int number,
@@ -35,7 +38,8 @@ public record PlannedStep(
     String workingDirectory,
     List<Integer> ifSteps,
     String mark,
-    List<Integer> values) {
+    List<Integer> values,
+    String invalid) {
 
   public PlannedStep {
     runWhen = Set.copyOf(runWhen);
@@ -67,7 +71,8 @@ public record PlannedStep(
         workingDirectory,
         List.of(),
         null,
-        List.of());
+        List.of(),
+        null);
   }
 
   /** Whether the step can run once the job is cancelled ({@code always()}, {@code cancelled()}). */

@@ -213,11 +213,18 @@ public record PodObservation(
           StepStatus.SUCCEEDED, exit, "success", "success", outputs, null, null, List.of(), null);
     }
     boolean timeout = "1".equals(fields.get("timeout"));
-    ErrorCode code = timeout ? ErrorCode.TIMEOUT : ErrorCode.PERMANENT;
-    String message =
-        timeout
-            ? "The step ran longer than its timeout-minutes."
-            : "Process completed with exit code " + exit + ".";
+    ErrorCode code;
+    String message;
+    if (step.invalid() != null) {
+      code = ErrorCode.INVALID_SPEC;
+      message = step.invalid();
+    } else if (timeout) {
+      code = ErrorCode.TIMEOUT;
+      message = "The step ran longer than its timeout-minutes.";
+    } else {
+      code = ErrorCode.PERMANENT;
+      message = "Process completed with exit code " + exit + ".";
+    }
     if (step.continueOnError()) {
       return new StepResult(
           StepStatus.SUCCEEDED,

@@ -99,51 +99,20 @@ public final class StepPlanner {
     List<PlannedStep> steps = new ArrayList<>();
     Map<Integer, Boolean> continueOnErrorOf = new LinkedHashMap<>();
     for (StepSpec step : job.steps()) {
-      int number = step.index() + 1;
-      String where = "jobs." + job.id() + ".steps[" + step.index() + "]";
-      Map<String, PodTemplates.PodText> stepEnv = new LinkedHashMap<>();
-      Map<String, Object> stepContexts = new LinkedHashMap<>(contexts);
-      Map<String, PodTemplates.PodText> visibleEnv = new LinkedHashMap<>(jobEnv);
-      renderEnv(templates, step.env(), stepContexts, stepEnv, where + ".env", jobEnv);
-      visibleEnv.putAll(stepEnv);
-      stepContexts.put("env", plain(visibleEnv));
-
-      IfTable when = runWhen(step, stepContexts, where, templates, continueOnErrorOf);
-      boolean continueOnError = truthy(step.continueOnError(), stepContexts, where);
-      long timeout = minutes(step.timeoutMinutes(), stepContexts, where + ".timeout-minutes");
-      PodTemplates.PodText script = script(step, run, stepContexts, visibleEnv, templates, where);
-      List<PodTemplates.PodText> texts = new ArrayList<>(jobEnv.values());
-      texts.addAll(stepEnv.values());
-      texts.add(script);
-      String mark = texts.stream().anyMatch(PodTemplates.PodText::hasHoles) ? mark(texts) : null;
-      String shellText =
-          step.shell() != null ? step.shell() : step.uses() != null ? "sh" : defaults.shell();
-      String scriptPath = (mark == null ? FILES_DIR : STATE_DIR) + "/" + number + ".script";
-      List<String> argv =
-          shellText == null || shellText.isBlank()
-              ? List.of()
-              : ShellCommand.resolve(shellText, exe -> true).argvFor(scriptPath);
-      String workdir = workingDirectory(step, defaults, stepContexts, where);
-
-      files.put(JobPlan.fileKey(jobName, number, "script"), script.withMarks(mark));
-      files.put(JobPlan.fileKey(jobName, number, "env"), envFile(jobEnv, mark));
-      files.put(JobPlan.fileKey(jobName, number, "stepenv"), envFile(stepEnv, mark));
-      steps.add(
-          new PlannedStep(
-              number,
-              step.id(),
-              step.displayName(),
-              KubeNames.containerName(number, step.displayName()),
-              when.keys(),
-              continueOnError,
-              timeout * 60,
-              argv,
-              workdir,
-              when.steps(),
-              mark,
-              valueRefs(texts)));
-      templates.stepPlanned(step.id(), number);
-      continueOnErrorOf.put(number, continueOnError);
+      Planned planned;
+      try {
+        planned =
+            planStep(run, step, jobName, contexts, jobEnv, defaults, templates, continueOnErrorOf);
+      } catch (CiException e) {
+        if (e.code() != ErrorCode.INVALID_SPEC) {
+          throw e;
+        }
+        planned = invalidStep(job, step, jobName, contexts, templates, continueOnErrorOf, e);
+      }
+      steps.add(planned.step());
+      files.putAll(planned.files());
+      templates.stepPlanned(step.id(), planned.step().number());
+      continueOnErrorOf.put(planned.step().number(), planned.step().continueOnError());
     }
     List<String> values = templates.values();
     for (int i = 0; i < values.size(); i++) {
@@ -166,6 +135,120 @@ public final class StepPlanner {
         steps,
         files,
         job.outputs() == null ? Map.of() : job.outputs());
+  }
+
+  private static String where(JobSpec job, StepSpec step) {
+    return "jobs." + job.id() + ".steps[" + step.index() + "]";
+  }
+
+  /** A planned step with the files (script, env files) its container reads. */
+  private record Planned(PlannedStep step, Map<String, String> files) {}
+
+  private static Planned planStep(
+      JobRun run,
+      StepSpec step,
+      String jobName,
+      Map<String, Object> contexts,
+      Map<String, PodTemplates.PodText> jobEnv,
+      RunDefaults defaults,
+      PodTemplates templates,
+      Map<Integer, Boolean> continueOnErrorOf) {
+    int number = step.index() + 1;
+    String where = where(run.job(), step);
+    Map<String, PodTemplates.PodText> stepEnv = new LinkedHashMap<>();
+    Map<String, Object> stepContexts = new LinkedHashMap<>(contexts);
+    Map<String, PodTemplates.PodText> visibleEnv = new LinkedHashMap<>(jobEnv);
+    renderEnv(templates, step.env(), stepContexts, stepEnv, where + ".env", jobEnv);
+    visibleEnv.putAll(stepEnv);
+    stepContexts.put("env", plain(visibleEnv));
+
+    IfTable when = runWhen(step, stepContexts, where, templates, continueOnErrorOf);
+    boolean continueOnError = truthy(step.continueOnError(), stepContexts, where);
+    long timeout = minutes(step.timeoutMinutes(), stepContexts, where + ".timeout-minutes");
+    PodTemplates.PodText script = script(step, run, stepContexts, visibleEnv, templates, where);
+    List<PodTemplates.PodText> texts = new ArrayList<>(jobEnv.values());
+    texts.addAll(stepEnv.values());
+    texts.add(script);
+    String mark = texts.stream().anyMatch(PodTemplates.PodText::hasHoles) ? mark(texts) : null;
+    String shellText =
+        step.shell() != null ? step.shell() : step.uses() != null ? "sh" : defaults.shell();
+    String scriptPath = (mark == null ? FILES_DIR : STATE_DIR) + "/" + number + ".script";
+    List<String> argv =
+        shellText == null || shellText.isBlank()
+            ? List.of()
+            : ShellCommand.resolve(shellText, exe -> true).argvFor(scriptPath);
+    String workdir = workingDirectory(step, defaults, stepContexts, where);
+
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(JobPlan.fileKey(jobName, number, "script"), script.withMarks(mark));
+    files.put(JobPlan.fileKey(jobName, number, "env"), envFile(jobEnv, mark));
+    files.put(JobPlan.fileKey(jobName, number, "stepenv"), envFile(stepEnv, mark));
+    return new Planned(
+        new PlannedStep(
+            number,
+            step.id(),
+            step.displayName(),
+            KubeNames.containerName(number, step.displayName()),
+            when.keys(),
+            continueOnError,
+            timeout * 60,
+            argv,
+            workdir,
+            when.steps(),
+            mark,
+            valueRefs(texts),
+            null),
+        files);
+  }
+
+  /**
+   * A step whose expressions cannot be evaluated: as on GitHub's runner (and the local one), which
+   * evaluate a step's inputs when they reach it, the step fails with the error once it is reached
+   * and the steps before it run. Its container prints the error and exits 1; its {@code if:} still
+   * decides whether it is reached, and an {@code if:} that is itself the problem fails the step
+   * whenever the job was not cancelled.
+   */
+  private static Planned invalidStep(
+      JobSpec job,
+      StepSpec step,
+      String jobName,
+      Map<String, Object> contexts,
+      PodTemplates templates,
+      Map<Integer, Boolean> continueOnErrorOf,
+      CiException error) {
+    int number = step.index() + 1;
+    String where = where(job, step);
+    IfTable when;
+    boolean continueOnError;
+    try {
+      when = runWhen(step, contexts, where, templates, continueOnErrorOf);
+      continueOnError = truthy(step.continueOnError(), contexts, where);
+    } catch (CiException e) {
+      when = new IfTable(Set.of("success", "failure"), List.of());
+      continueOnError = false;
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(
+        JobPlan.fileKey(jobName, number, "script"),
+        "echo " + shellQuote("##[error]" + error.getMessage()) + " >&2\nexit 1\n");
+    files.put(JobPlan.fileKey(jobName, number, "env"), "");
+    files.put(JobPlan.fileKey(jobName, number, "stepenv"), "");
+    return new Planned(
+        new PlannedStep(
+            number,
+            step.id(),
+            step.displayName(),
+            KubeNames.containerName(number, step.displayName()),
+            when.keys(),
+            continueOnError,
+            0,
+            List.of(),
+            WORKSPACE,
+            when.steps(),
+            null,
+            List.of(),
+            error.getMessage()),
+        files);
   }
 
   /** The contexts a job sees before its first step, {@code steps} excluded (see class doc). */

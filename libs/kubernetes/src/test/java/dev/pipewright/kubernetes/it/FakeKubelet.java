@@ -42,9 +42,10 @@ import java.util.concurrent.TimeUnit;
  * container statuses through waiting → running → terminated (with the wrapper's termination
  * message) and serving the containers' logs with timestamps. The pod's volumes become directories
  * of a temp dir; the files volume is filled from the build's Secret, and the downward API volume
- * holds the pod's annotations, refreshed on every {@link #sync} as the kubelet refreshes it.
+ * holds the pod's annotations, refreshed on every {@link #sync} as the kubelet refreshes it. Shared
+ * with the worker's tests through this module's test-jar.
  */
-final class FakeKubelet implements PodLogs, AutoCloseable {
+public final class FakeKubelet implements PodLogs, AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final Path root;
@@ -55,19 +56,19 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
   private final Map<String, Path> podinfos = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  FakeKubelet(KubernetesClient client, String namespace, Path root) {
+  public FakeKubelet(KubernetesClient client, String namespace, Path root) {
     this.client = client;
     this.namespace = namespace;
     this.root = root;
   }
 
   /** Makes the container with this name prefix wait (running) until {@link #release}. */
-  void hold(String containerPrefix) {
+  public void hold(String containerPrefix) {
     holds.put(containerPrefix, new CountDownLatch(1));
   }
 
   /** Lets a held container run; releasing one not held (any more) does nothing. */
-  void release(String containerPrefix) {
+  public void release(String containerPrefix) {
     CountDownLatch hold = holds.remove(containerPrefix);
     if (hold != null) {
       hold.countDown();
@@ -78,7 +79,7 @@ final class FakeKubelet implements PodLogs, AutoCloseable {
    * Starts a pod for every Job seen for the first time and refreshes the downward API files of the
    * pods it runs; call it from a polling loop.
    */
-  void sync() {
+  public void sync() {
     podinfos.forEach(
         (podName, dir) -> {
           Pod pod = client.pods().inNamespace(namespace).withName(podName).get();

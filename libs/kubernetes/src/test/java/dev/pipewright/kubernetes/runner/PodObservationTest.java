@@ -91,6 +91,31 @@ class PodObservationTest {
     assertThat(obs.phase()).isEqualTo(JobSnapshot.Phase.RUNNING);
   }
 
+  @Test
+  void aStepThePlannerCouldNotEvaluateFailsWithInvalidSpecAndFailsTheJob() {
+    JobPlan invalid =
+        Fixtures.planBuild(
+            Fixtures.buildJob(
+                """
+                - run: echo one
+                - run: echo ${{ fromJSON('not json') }}
+                """));
+    PlannedStep second = invalid.steps().get(1);
+    StepResult failed =
+        PodObservation.result(
+            second,
+            new ContainerStateBuilder()
+                .withNewTerminated()
+                .withExitCode(0)
+                .withMessage("result=failure\nexit=1\ntimeout=0\noutputs=\n")
+                .endTerminated()
+                .build()
+                .getTerminated());
+    assertThat(failed.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(failed.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
+    assertThat(failed.errorMessage()).isEqualTo(second.invalid());
+  }
+
   private Pod pod(List<ContainerStatus> init, boolean annotated, String phase) {
     return new PodBuilder()
         .withNewMetadata()

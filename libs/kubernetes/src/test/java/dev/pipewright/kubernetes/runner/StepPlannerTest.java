@@ -209,13 +209,15 @@ class StepPlannerTest {
   }
 
   @Test
-  void refusesStepsContextUsesThePodCannotEvaluate() {
+  void aStepUsingTheStepsContextInAWayThePodCannotEvaluateFailsWhenReached() {
     String outputsInIf =
         """
         - if: steps.a.outputs.x == '1'
           run: echo yes
         """;
-    assertRefused(outputsInIf, "jobs.build.steps[1].if", "steps.<id>.outputs");
+    // An if: that cannot be planned fails the step whenever the job was not cancelled.
+    assertThat(assertRefused(outputsInIf, "jobs.build.steps[1].if", "steps.<id>.outputs").runWhen())
+        .containsExactlyInAnyOrder("success", "failure");
     String fourOutcomes =
         """
         - id: b
@@ -232,7 +234,11 @@ class StepPlannerTest {
         """
         - run: echo ${{ toJSON(steps.a.outputs) }}
         """;
-    assertRefused(functionOfSteps, "jobs.build.steps[1].run", "toJSON(steps.a.outputs)");
+    // Its own if: (the implicit success()) still decides whether the step is reached.
+    assertThat(
+            assertRefused(functionOfSteps, "jobs.build.steps[1].run", "toJSON(steps.a.outputs)")
+                .runWhen())
+        .containsExactly("success");
     String workdir =
         """
         - run: "true"
@@ -248,7 +254,11 @@ class StepPlannerTest {
     assertRefused(envOfSteps, "jobs.build.steps[1].run", "use $X in the script");
   }
 
-  private void assertRefused(String laterSteps, String where, String why) {
+  /**
+   * As on GitHub, where a step's expressions are evaluated when it is reached: the steps before it
+   * run, and it fails with INVALID_SPEC, its container printing the error.
+   */
+  private PlannedStep assertRefused(String laterSteps, String where, String why) {
     String yaml =
         Fixtures.buildJob(
             """
@@ -256,11 +266,57 @@ class StepPlannerTest {
               run: echo "x=1" >> "$GITHUB_OUTPUT"
             """
                 + laterSteps);
+    JobPlan plan = planner.plan(Fixtures.run("b1", yaml, "build").build());
+    assertThat(plan.steps().getFirst().invalid()).isNull();
+    PlannedStep refused = plan.steps().getLast();
+    assertThat(refused.invalid()).contains(where).contains(why);
+    assertThat(refused.continueOnError()).isFalse();
+    assertThat(plan.files().get(JobPlan.fileKey(plan.jobName(), refused.number(), "script")))
+        .startsWith("echo '##[error]jobs.build.steps[")
+        .contains(where)
+        .endsWith(" >&2\nexit 1\n");
+    return refused;
+  }
+
+  @Test
+  void anExpressionThatCannotBeEvaluatedFailsItsStepNotThePlan() {
+    String yaml =
+        Fixtures.buildJob(
+            """
+            - run: echo first
+            - run: echo ${{ fromJSON('not json') }}
+            - run: sha=${{ hashFiles('**/pom.xml') }}
+            - if: always()
+              run: echo after
+            """);
+    JobPlan plan = planner.plan(Fixtures.run("b1", yaml, "build").build());
+
+    assertThat(plan.steps()).extracting(PlannedStep::invalid).first().isNull();
+    assertThat(plan.steps().get(1).invalid())
+        .startsWith("jobs.build.steps[1].run: Error parsing fromJSON: ");
+    assertThat(plan.steps().get(2).invalid())
+        .startsWith("jobs.build.steps[2].run: hashFiles() is not available in this context");
+    assertThat(plan.steps().get(3).invalid()).isNull();
+    assertThat(plan.steps().get(3).runWhen()).contains("success", "failure");
+  }
+
+  @Test
+  void aJobLevelExpressionThatCannotBeEvaluatedRefusesTheJob() {
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            env:
+              BAD: ${{ fromJSON('not json') }}
+            steps:
+              - run: echo hi
+        """;
     assertThatThrownBy(() -> planner.plan(Fixtures.run("b1", yaml, "build").build()))
-        .isInstanceOf(CiException.class)
-        .hasMessageContaining(where)
-        .hasMessageContaining(why)
-        .satisfies(e -> assertThat(((CiException) e).code()).isEqualTo(ErrorCode.INVALID_SPEC));
+        .isInstanceOfSatisfying(
+            CiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPEC))
+        .hasMessageStartingWith("jobs.build.env.BAD: ");
   }
 
   @Test
