@@ -9,14 +9,12 @@ import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.JobSnapshot;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.executor.RunObserver;
-import dev.pipewright.executor.StepResult;
 import dev.pipewright.executor.StrategyContext;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.RetryPolicy;
-import dev.pipewright.models.StepStatus;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.parser.spec.JobSpec;
@@ -147,23 +145,28 @@ public final class Orchestrator {
    * runner's jobs of it released. Afterwards this worker no longer drives it.
    *
    * @return the build's status afterwards (RUNNING when it is another worker's now)
+   * @throws CiException when the store fails; nothing was released, the caller drops the build
    */
   public BuildStatus fail(String buildId, ErrorCode code, String message) {
     synchronized (locks.computeIfAbsent(buildId, id -> new Object())) {
-      try {
-        BuildRecord build = store.build(buildId);
-        if (build == null) {
-          return BuildStatus.FAILED;
-        }
-        if (build.status() == BuildStatus.RUNNING && failures.failBuild(build, code, message)) {
-          LOG.info("build {} failed: {}", buildId, message);
-          return BuildStatus.FAILED;
-        }
-        return store.build(buildId).status();
-      } finally {
-        runner.releaseBuild(buildId);
-        forget(buildId);
+      BuildRecord build = store.build(buildId);
+      BuildStatus after;
+      if (build == null) {
+        after = BuildStatus.FAILED;
+      } else if (build.status() == BuildStatus.RUNNING
+          && failures.failBuild(build, code, message)) {
+        LOG.info("build {} failed: {}", buildId, message);
+        after = BuildStatus.FAILED;
+      } else {
+        after = store.build(buildId).status();
       }
+      forget(buildId);
+      try {
+        runner.releaseBuild(buildId);
+      } catch (RuntimeException e) {
+        LOG.warn("build {}: releasing its jobs on the runner failed: {}", buildId, e.getMessage());
+      }
+      return after;
     }
   }
 
@@ -412,71 +415,8 @@ public final class Orchestrator {
     }
 
     private RunObserver observer() {
-      return new StoreObserver(build.id());
-    }
-  }
-
-  /**
-   * Writes runner callbacks to the store, then wakes the build's loop. Each callback runs with the
-   * build and job in the MDC: runners call back on their own threads.
-   */
-  private final class StoreObserver implements RunObserver {
-    private final String buildId;
-
-    StoreObserver(String buildId) {
-      this.buildId = buildId;
-    }
-
-    /**
-     * Callbacks of a build this process no longer drives (finished, lease lost, shutting down) are
-     * dropped: a job killed on the way out must not be recorded as CANCELLED under its successor.
-     */
-    @SuppressWarnings("try") // the scope only sets the MDC
-    private void handle(JobRef job, Runnable write) {
-      if (!workflows.containsKey(buildId)) {
-        return;
-      }
-      try (BuildMdc.Scope scope = BuildMdc.open(buildId, job.jobKey())) {
-        write.run();
-      } catch (RuntimeException e) {
-        if (metrics != null && StoreFailures.fromDatabase(e)) {
-          metrics.databaseError("record_callback");
-        }
-        throw e;
-      }
-    }
-
-    @Override
-    public void jobStarted(JobRef job) {
-      // No pass: QUEUED and RUNNING count alike in every decision, so there is nothing new to do.
-      handle(job, () -> store.moveJob(buildId, job.jobKey(), JobStatus.RUNNING, null, null, null));
-    }
-
-    @Override
-    public void stepStarted(JobRef job, int stepNumber, String name) {
-      handle(
-          job, () -> store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null));
-    }
-
-    @Override
-    public void stepFinished(JobRef job, int stepNumber, StepResult result) {
-      handle(job, () -> store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result));
-    }
-
-    @Override
-    public void jobFinished(JobRef job, JobResult result) {
-      handle(
-          job,
-          () -> {
-            store.moveJob(
-                buildId,
-                job.jobKey(),
-                result.status(),
-                result.errorCode(),
-                result.errorMessage(),
-                result.outputs());
-            changed.accept(buildId);
-          });
+      return new StoreObserver(
+          build.id(), store, workflows::containsKey, id -> changed.accept(id), metrics);
     }
   }
 }
