@@ -184,20 +184,8 @@ public final class StepPlanner {
     files.put(JobPlan.fileKey(jobName, number, "env"), envFile(jobEnv, mark));
     files.put(JobPlan.fileKey(jobName, number, "stepenv"), envFile(stepEnv, mark));
     return new Planned(
-        new PlannedStep(
-            number,
-            step.id(),
-            step.displayName(),
-            KubeNames.containerName(number, step.displayName()),
-            when.keys(),
-            continueOnError,
-            timeout * 60,
-            argv,
-            workdir,
-            when.steps(),
-            mark,
-            valueRefs(texts),
-            null),
+        planned(
+            step, when, continueOnError, timeout * 60, argv, workdir, mark, valueRefs(texts), null),
         files);
   }
 
@@ -234,21 +222,44 @@ public final class StepPlanner {
     files.put(JobPlan.fileKey(jobName, number, "env"), "");
     files.put(JobPlan.fileKey(jobName, number, "stepenv"), "");
     return new Planned(
-        new PlannedStep(
-            number,
-            step.id(),
-            step.displayName(),
-            KubeNames.containerName(number, step.displayName()),
-            when.keys(),
+        planned(
+            step,
+            when,
             continueOnError,
             0,
             List.of(),
             WORKSPACE,
-            when.steps(),
             null,
             List.of(),
             error.getMessage()),
         files);
+  }
+
+  private static PlannedStep planned(
+      StepSpec step,
+      IfTable when,
+      boolean continueOnError,
+      long timeoutSeconds,
+      List<String> argv,
+      String workdir,
+      String mark,
+      List<Integer> values,
+      String invalid) {
+    int number = step.index() + 1;
+    return new PlannedStep(
+        number,
+        step.id(),
+        step.displayName(),
+        KubeNames.containerName(number, step.displayName()),
+        when.keys(),
+        continueOnError,
+        timeoutSeconds,
+        argv,
+        workdir,
+        when.steps(),
+        mark,
+        values,
+        invalid);
   }
 
   /** The contexts a job sees before its first step, {@code steps} excluded (see class doc). */
