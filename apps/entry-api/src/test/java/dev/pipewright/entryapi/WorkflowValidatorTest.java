@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.parser.WorkflowException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class WorkflowValidatorTest {
             CiException.class,
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
-              assertThat(e.retryable()).isTrue();
+              assertThat(RetryPolicy.retryable(e)).isTrue();
             });
     assertThat(busy.size()).isZero();
   }
