@@ -1,0 +1,239 @@
+package dev.pipewright.executor.host.container;
+
+import dev.pipewright.executor.host.HostCommand;
+import dev.pipewright.executor.host.HostProcess;
+import dev.pipewright.executor.host.JobFiles;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One job in an OCI container on the worker's machine. The job's directories are those of a host of
+ * the worker ({@code directories}, the process host), bind-mounted under {@code /github} and
+ * nothing else of the worker; the container's main process is its own {@code /bin/sh} waiting on
+ * stdin; every command is a {@code podman exec} of {@link ContainerShell#START}; the worker reads
+ * and writes the job's files through the mounts. {@link #release} removes the container with
+ * everything still running in it.
+ */
+final class ContainerHost implements JobHost {
+  private static final Logger log = LoggerFactory.getLogger(ContainerHost.class);
+
+  private final String job;
+  private final JobHost directories;
+  private final Podman podman;
+  private final ContainerConfig config;
+  private final ResourceLimits limits;
+  private final JobContainer container;
+  private final JobMounts mounts;
+  private final JobPaths paths;
+  private final MountedFiles files;
+  private final Duration timeout;
+
+  /** Lookups since the last command started: a command may install what the next looks for. */
+  private final Map<List<String>, Optional<String>> lookups = new HashMap<>();
+
+  private volatile JobContainer.Started started;
+
+  /**
+   * @param job names the job in errors
+   * @param directories the worker-side host whose directories are mounted; it is prepared and
+   *     released with this one, and runs nothing
+   * @param timeout for each podman call that manages the container
+   */
+  ContainerHost(
+      String job,
+      JobHost directories,
+      Podman podman,
+      JobContainer container,
+      ContainerConfig config,
+      ResourceLimits limits,
+      Duration timeout) {
+    this.job = job;
+    this.directories = directories;
+    this.podman = podman;
+    this.container = container;
+    this.config = config;
+    this.limits = limits;
+    this.timeout = timeout;
+    JobPaths worker = directories.paths();
+    Map<String, Path> mounted = new LinkedHashMap<>();
+    mountUnlessInside(mounted, "workspace", worker.workspace());
+    mountUnlessInside(mounted, "runner", worker.runnerFiles());
+    mountUnlessInside(mounted, "temp", worker.temp());
+    mountUnlessInside(mounted, "tool-cache", worker.toolCache());
+    this.mounts = new JobMounts(mounted);
+    this.paths =
+        new JobPaths(
+            mounts.toContainer(Path.of(worker.workspace())),
+            mounts.toContainer(Path.of(worker.temp())),
+            mounts.toContainer(Path.of(worker.toolCache())),
+            mounts.toContainer(Path.of(worker.runnerFiles())));
+    this.files = new MountedFiles(mounts, this::isDirectoryInContainer);
+  }
+
+  /** {@code /github/<name>} for a worker directory, unless one mounted already holds it. */
+  private static void mountUnlessInside(Map<String, Path> mounted, String name, String dir) {
+    Path p = Path.of(dir).toAbsolutePath().normalize();
+    if (mounted.values().stream().noneMatch(p::startsWith)) {
+      mounted.put(ContainerConfig.JOB_MOUNT + "/" + name, p);
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "container";
+  }
+
+  @Override
+  public JobPaths paths() {
+    return paths;
+  }
+
+  String containerName() {
+    return container.name();
+  }
+
+  @Override
+  public void prepare() throws IOException {
+    directories.prepare();
+    try {
+      started = container.start(config, mounts, limits);
+    } catch (Podman.Failure e) {
+      throw new CiException(
+          ErrorCode.PERMANENT,
+          job + ": its container (image " + config.image() + ") did not start: " + e.reason(),
+          e);
+    }
+  }
+
+  @Override
+  public Map<String, String> baseEnvironment() {
+    return running().environment();
+  }
+
+  @Override
+  public Map<String, Object> containerContext() {
+    JobContainer.Started s = running();
+    return Map.of("id", s.id(), "network", s.network());
+  }
+
+  @Override
+  public Optional<String> findExecutable(String name, String path, String dir) throws IOException {
+    List<String> key = List.of(name, path == null ? "" : path, dir);
+    synchronized (lookups) {
+      Optional<String> known = lookups.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    Podman.Result r =
+        podman.run(
+            timeout,
+            exec(
+                ContainerShell.sh(ContainerShell.FIND_EXECUTABLE, dir, List.of(name, key.get(1)))));
+    Optional<String> found = r.exitCode() == 0 ? Optional.of(r.stdout().strip()) : Optional.empty();
+    if (r.exitCode() != 0 && r.exitCode() != 1) {
+      throw new IOException(
+          job + ": looking up " + name + " in its container failed: " + r.reason());
+    }
+    synchronized (lookups) {
+      lookups.put(key, found);
+    }
+    return found;
+  }
+
+  @Override
+  public HostProcess start(HostCommand command, OutputReceiver output) throws IOException {
+    synchronized (lookups) {
+      lookups.clear();
+    }
+    // Beside the job's other runner files, readable by root only, gone once the shell read it.
+    String envPath = JobPaths.join(paths.runnerFiles(), command.id() + ".env");
+    Path envFile = mounts.resolve(envPath, false);
+    Files.deleteIfExists(envFile);
+    Files.createFile(
+        envFile,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(
+        envFile, ContainerShell.environmentFile(command.env()), StandardCharsets.UTF_8);
+    List<String> args = new ArrayList<>(List.of("exec", "--workdir", command.workingDirectory()));
+    args.add(container.name());
+    args.addAll(ContainerShell.sh(ContainerShell.START, envPath, command.argv()));
+    Process exec = podman.builder(args).redirectErrorStream(true).start();
+    return new ContainerProcess(
+        command.id(),
+        exec,
+        output,
+        container::signalGroup,
+        () -> {
+          try {
+            Files.deleteIfExists(envFile);
+          } catch (IOException e) {
+            log.warn("could not delete {}: {}", envFile, e.toString());
+          }
+        });
+  }
+
+  @Override
+  public boolean supportsReattach() {
+    return false;
+  }
+
+  @Override
+  public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output) {
+    return Optional.empty();
+  }
+
+  @Override
+  public JobFiles files() {
+    return files;
+  }
+
+  /** Removes the container and everything running in it, then the worker side's leftovers. */
+  @Override
+  public void release() {
+    try {
+      container.remove();
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: could not remove container {}: {}", job, container.name(), e.toString());
+    }
+    directories.release();
+  }
+
+  private boolean isDirectoryInContainer(String path) throws IOException {
+    return podman
+            .run(timeout, exec(ContainerShell.sh(ContainerShell.IS_DIRECTORY, path, List.of())))
+            .exitCode()
+        == 0;
+  }
+
+  private List<String> exec(List<String> command) {
+    List<String> args = new ArrayList<>(List.of("exec", container.name()));
+    args.addAll(command);
+    return args;
+  }
+
+  private JobContainer.Started running() {
+    JobContainer.Started s = started;
+    if (s == null) {
+      throw new IllegalStateException(job + ": the container host is not prepared");
+    }
+    return s;
+  }
+}
