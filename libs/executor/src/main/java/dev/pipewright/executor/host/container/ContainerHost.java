@@ -178,9 +178,10 @@ final class ContainerHost implements JobHost {
     Process exec = podman.builder(args).redirectErrorStream(true).start();
     return new ContainerProcess(
         command.id(),
+        job,
         exec,
+        container,
         output,
-        container::signalGroup,
         () -> {
           try {
             Files.deleteIfExists(envFile);

@@ -3,6 +3,8 @@ package dev.pipewright.executor.host.container;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.OutputReceiver;
 import dev.pipewright.executor.host.Signal;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,14 +33,10 @@ final class ContainerProcess implements HostProcess {
   /** How long a signal waits for the pid line of a command that is still starting. */
   private static final Duration START_WAIT = Duration.ofSeconds(10);
 
-  /** Sends a signal to a process group of the container. */
-  interface GroupSignaller {
-    void signal(long processGroup, Signal signal) throws IOException;
-  }
-
   private final String id;
+  private final String job;
   private final Process exec;
-  private final GroupSignaller signaller;
+  private final JobContainer container;
   private final CompletableFuture<OptionalLong> processGroup = new CompletableFuture<>();
   private final Thread reader;
   private final Object receiverLock = new Object();
@@ -51,14 +49,16 @@ final class ContainerProcess implements HostProcess {
    */
   ContainerProcess(
       String id,
+      String job,
       Process exec,
+      JobContainer container,
       OutputReceiver receiver,
-      GroupSignaller signaller,
       Runnable started) {
     this.id = id;
+    this.job = job;
     this.exec = exec;
     this.receiver = receiver;
-    this.signaller = signaller;
+    this.container = container;
     this.reader =
         Thread.ofVirtual()
             .name("container-output-" + id)
@@ -70,12 +70,35 @@ final class ContainerProcess implements HostProcess {
     return id;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws CiException TRANSIENT when the container is gone (removed, its main process killed):
+   *     the machine failed, not the step
+   */
   @Override
   public OptionalInt waitFor(Duration timeout) throws InterruptedException {
-    if (exec.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
-      return OptionalInt.of(exec.exitValue());
+    if (!exec.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+      return OptionalInt.empty();
     }
-    return OptionalInt.empty();
+    int exit = exec.exitValue();
+    // A command that failed may have failed because its container went away (removed, its main
+    // process killed): podman then says 125, or the command died of SIGKILL.
+    if (exit != 0 && !containerRunning()) {
+      throw new CiException(
+          ErrorCode.TRANSIENT,
+          job + ": its container " + container.name() + " stopped while " + id + " ran");
+    }
+    return OptionalInt.of(exit);
+  }
+
+  private boolean containerRunning() {
+    try {
+      return container.running();
+    } catch (IOException e) {
+      log.warn("could not inspect container {}: {}", container.name(), e.toString());
+      return false;
+    }
   }
 
   @Override
@@ -107,7 +130,7 @@ final class ContainerProcess implements HostProcess {
       return;
     }
     try {
-      signaller.signal(group.getAsLong(), signal);
+      container.signalGroup(group.getAsLong(), signal);
     } catch (IOException e) {
       log.warn("could not signal {} of {}: {}", signal, id, e.toString());
     }

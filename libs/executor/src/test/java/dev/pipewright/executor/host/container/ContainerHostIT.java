@@ -1,0 +1,298 @@
+package dev.pipewright.executor.host.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pipewright.executor.host.HostCommand;
+import dev.pipewright.executor.host.HostProcess;
+import dev.pipewright.executor.host.JobFiles;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.Signal;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.parser.spec.ContainerSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The container host against the real podman, in the tests' busybox image (no bash, no libc). */
+class ContainerHostIT {
+  private static final AtomicInteger JOBS = new AtomicInteger();
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir Path root;
+  private Podman podman;
+  private String build;
+  private ContainerHost host;
+
+  @BeforeEach
+  void setUp() {
+    podman = PodmanFixture.podman();
+    build = "it" + ProcessHandle.current().pid() + "-" + JOBS.incrementAndGet();
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    if (host != null) {
+      host.release();
+    }
+    JobContainer.removeBuild(podman, build, WAIT);
+  }
+
+  private ContainerHost host(ContainerSpec spec) throws IOException {
+    JobPaths worker =
+        new JobPaths(
+            root.resolve("ws").toString(),
+            root.resolve("runner/temp").toString(),
+            root.resolve("runner/tool-cache").toString(),
+            root.resolve("runner").toString());
+    JobContainer container =
+        new JobContainer(
+            podman,
+            "pipewright-" + build,
+            Map.of(JobContainer.BUILD_LABEL, build, JobContainer.JOB_LABEL, "test"),
+            WAIT);
+    host =
+        new ContainerHost(
+            "job 'test'",
+            new WorkerDirectories(worker),
+            podman,
+            container,
+            ContainerConfig.of("test", spec),
+            ResourceLimits.ofWorker(),
+            WAIT);
+    return host;
+  }
+
+  private static ContainerSpec image() {
+    return new ContainerSpec(
+        PodmanFixture.IMAGE, null, Map.of("FROM_CONTAINER", "c"), null, null, null);
+  }
+
+  @Test
+  void runsCommandsWithTheirEnvironmentDirectoryAndExitCode() throws Exception {
+    ContainerHost h = host(image());
+    h.prepare();
+    assertThat(h.paths().workspace()).isEqualTo("/github/workspace");
+    assertThat(h.paths().temp()).isEqualTo("/github/runner/temp");
+    assertThat(h.baseEnvironment()).containsEntry("FROM_CONTAINER", "c").containsKey("PATH");
+    assertThat(h.containerContext()).containsKeys("id", "network");
+    h.files().createDirectories("/github/workspace/sub");
+
+    Map<String, String> env = new LinkedHashMap<>(h.baseEnvironment());
+    env.put("SECRET", "two\nlines 'quoted' $x");
+    Output out = new Output();
+    HostProcess p =
+        h.start(
+            new HostCommand(
+                "step-1.a1",
+                List.of("/bin/sh", "-c", "pwd; printf '%s\\n' \"$SECRET\"; echo err >&2; exit 3"),
+                env,
+                "/github/workspace/sub"),
+            out);
+    assertThat(p.waitFor(WAIT)).hasValue(3);
+    p.drain(Duration.ofSeconds(1));
+    assertThat(out.text()).isEqualTo("/github/workspace/sub\ntwo\nlines 'quoted' $x\nerr\n");
+    // The environment file went once the shell had read it.
+    assertThat(Files.list(root.resolve("runner")).map(f -> f.getFileName().toString()))
+        .noneMatch(n -> n.endsWith(".env"));
+    // A name is looked up on the command's PATH, inside the container.
+    HostProcess byName =
+        h.start(new HostCommand("step-2.a1", List.of("true"), env, "/github/workspace"), out);
+    assertThat(byName.waitFor(WAIT)).hasValue(0);
+  }
+
+  @Test
+  void readsAndWritesTheJobsFilesThroughTheMounts() throws Exception {
+    ContainerHost h = host(image());
+    h.prepare();
+    JobFiles files = h.files();
+    files.write("/github/runner/in.txt", "from the worker".getBytes(StandardCharsets.UTF_8));
+    Output out = new Output();
+    HostProcess p =
+        h.start(
+            new HostCommand(
+                "s",
+                List.of(
+                    "/bin/sh",
+                    "-c",
+                    "cat /github/runner/in.txt; mkdir -p a/b; echo x > a/b/f; ln -s /github/workspace/a/b blink; ln -s /github/workspace a/loop;"
+                        + " ln -s /etc/passwd leak"),
+                h.baseEnvironment(),
+                "/github/workspace"),
+            out);
+    assertThat(p.waitFor(WAIT)).hasValue(0);
+    p.drain(Duration.ofSeconds(1));
+    assertThat(out.text()).isEqualTo("from the worker");
+    assertThat(files.read("/github/workspace/a/b/f")).map(String::new).hasValue("x\n");
+    assertThat(files.read("/github/workspace/missing")).isEmpty();
+    assertThat(files.isDirectory("/github/workspace/a")).isTrue();
+    assertThat(files.isDirectory("/etc")).isTrue();
+    assertThat(files.isDirectory("/nonexistent")).isFalse();
+    // Links are followed as in the container (a loop once); the one to the image's /etc/passwd
+    // is not the worker's file: left out, and refused.
+    assertThat(files.listFiles("/github/workspace")).containsExactly("a/b/f", "blink/f");
+    assertThatThrownBy(() -> files.read("/github/workspace/leak")).isInstanceOf(IOException.class);
+    files.delete("/github/workspace/leak");
+    assertThat(Files.exists(root.resolve("ws/leak"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        .isFalse();
+  }
+
+  @Test
+  void findsExecutablesInTheContainerNotOnTheWorker() throws Exception {
+    ContainerHost h = host(image());
+    h.prepare();
+    String path = h.baseEnvironment().get("PATH");
+    assertThat(h.findExecutable("sh", path, "/github/workspace")).hasValue("/bin/sh");
+    assertThat(h.findExecutable("bash", path, "/github/workspace")).isEmpty();
+    assertThat(h.findExecutable("/bin/sh", path, "/")).hasValue("/bin/sh");
+    assertThat(h.findExecutable("nope", "/bin", "/")).isEmpty();
+  }
+
+  @Test
+  void signalsReachTheWholeProcessGroupAndReleaseRemovesTheContainer() throws Exception {
+    ContainerHost h = host(image());
+    h.prepare();
+    Output out = new Output();
+    HostProcess p =
+        h.start(
+            new HostCommand(
+                "s",
+                List.of("/bin/sh", "-c", "sleep 1000 & echo started; wait"),
+                h.baseEnvironment(),
+                "/github/workspace"),
+            out);
+    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> out.text().contains("started"));
+    p.signal(Signal.TERM);
+    assertThat(p.waitFor(WAIT)).hasValue(143);
+    Podman.Result ps = podman.run(WAIT, List.of("exec", h.containerName(), "ps", "-o", "args"));
+    assertThat(ps.stdout()).doesNotContain("sleep 1000");
+
+    h.release();
+    host = null;
+    assertThat(podman.run(WAIT, List.of("container", "exists", h.containerName())).exitCode())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aContainerThatDisappearsIsAnInfrastructureFailure() throws Exception {
+    ContainerHost h = host(image());
+    h.prepare();
+    HostProcess p =
+        h.start(
+            new HostCommand(
+                "s", List.of("/bin/sh", "-c", "echo up; sleep 1000"), h.baseEnvironment(), "/"),
+            new Output());
+    podman.check(WAIT, List.of("rm", "--force", "--time", "0", h.containerName()));
+    assertThatThrownBy(() -> p.waitFor(WAIT))
+        .isInstanceOf(CiException.class)
+        .satisfies(e -> assertThat(((CiException) e).code()).isEqualTo(ErrorCode.TRANSIENT))
+        .hasMessageContaining("job 'test'");
+  }
+
+  @Test
+  void anImageThatIsNotThereFailsThePrepareAndLeaksNothing() throws Exception {
+    ContainerHost h =
+        host(
+            new ContainerSpec(
+                "localhost/pipewright-no-such-image:0", null, null, null, null, null));
+    assertThatThrownBy(h::prepare)
+        .isInstanceOf(CiException.class)
+        .hasMessageContaining("job 'test'")
+        .hasMessageContaining("localhost/pipewright-no-such-image:0");
+    h.release();
+    host = null;
+    assertThat(
+            podman
+                .check(
+                    WAIT,
+                    List.of(
+                        "ps",
+                        "--all",
+                        "--quiet",
+                        "--filter",
+                        "label=" + JobContainer.BUILD_LABEL + "=" + build))
+                .strip())
+        .isEmpty();
+  }
+
+  /** Collects a command's output. */
+  private static final class Output implements OutputReceiver {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private long next;
+
+    @Override
+    public synchronized void output(long offset, byte[] b, int from, int length) {
+      assertThat(offset).isEqualTo(next);
+      bytes.write(b, from, length);
+      next += length;
+    }
+
+    synchronized String text() {
+      return bytes.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The worker side of a container job: its directories, and nothing it runs itself. */
+  private record WorkerDirectories(JobPaths paths) implements JobHost {
+    @Override
+    public String kind() {
+      return "directories";
+    }
+
+    @Override
+    public void prepare() throws IOException {
+      for (String d :
+          List.of(paths.workspace(), paths.temp(), paths.toolCache(), paths.runnerFiles())) {
+        Files.createDirectories(Path.of(d));
+      }
+    }
+
+    @Override
+    public Map<String, String> baseEnvironment() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<String> findExecutable(String name, String path, String dir) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public HostProcess start(HostCommand command, OutputReceiver output) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean supportsReattach() {
+      return false;
+    }
+
+    @Override
+    public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output) {
+      return Optional.empty();
+    }
+
+    @Override
+    public JobFiles files() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void release() {}
+  }
+}
