@@ -1,5 +1,8 @@
 package dev.pipewright.executor.host.container;
 
+import dev.pipewright.expressions.EvalContext;
+import dev.pipewright.expressions.ExpressionException;
+import dev.pipewright.expressions.Template;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.parser.spec.ContainerSpec;
@@ -37,10 +40,71 @@ record ContainerConfig(
   private static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+  private static final List<String> SUPPORTED_OPTIONS =
+      List.of("--user", "-u", "--workdir", "-w", "--entrypoint");
+
+  /** The contexts GitHub evaluates {@code jobs.<id>.container} with. */
+  private static final List<String> CONTAINER_CONTEXTS =
+      List.of("github", "needs", "strategy", "matrix", "vars", "inputs");
+
+  /** And {@code jobs.<id>.container.env.<name>}. */
+  private static final List<String> ENV_CONTEXTS =
+      List.of("github", "needs", "strategy", "matrix", "vars", "inputs", "runner", "secrets");
+
   ContainerConfig {
     env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
     ports = List.copyOf(ports);
     volumes = List.copyOf(volumes);
+  }
+
+  /**
+   * Renders the {@code ${{ }}} in job {@code job}'s {@code container:} with the job's contexts, as
+   * far as GitHub makes them available there (its env values may also use {@code runner} and {@code
+   * secrets}), then validates it.
+   *
+   * @throws CiException INVALID_SPEC naming the job and the field at fault
+   */
+  static ContainerConfig of(String job, ContainerSpec spec, Map<String, Object> jobContexts) {
+    EvalContext fields = eval(jobContexts, CONTAINER_CONTEXTS);
+    EvalContext envValues = eval(jobContexts, ENV_CONTEXTS);
+    Map<String, String> env = new LinkedHashMap<>();
+    if (spec.env() != null) {
+      spec.env().forEach((k, v) -> env.put(k, render(job, "env." + k, v, envValues)));
+    }
+    return of(
+        job,
+        new ContainerSpec(
+            render(job, "image", spec.image(), fields),
+            spec.credentials(),
+            env,
+            renderAll(job, "ports", spec.ports(), fields),
+            renderAll(job, "volumes", spec.volumes(), fields),
+            render(job, "options", spec.options(), fields)));
+  }
+
+  private static EvalContext eval(Map<String, Object> contexts, List<String> names) {
+    EvalContext.Builder b = EvalContext.builder();
+    names.stream().filter(contexts::containsKey).forEach(n -> b.context(n, contexts.get(n)));
+    return b.build();
+  }
+
+  private static List<String> renderAll(
+      String job, String field, List<String> values, EvalContext ctx) {
+    return values == null
+        ? List.of()
+        : values.stream().map(v -> render(job, field, v, ctx)).toList();
+  }
+
+  private static String render(String job, String field, String value, EvalContext ctx) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Template t = Template.parse(value);
+      return t.isLiteral() ? value : t.render(ctx);
+    } catch (ExpressionException e) {
+      throw invalid("job '" + job + "': container." + field + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -83,10 +147,19 @@ record ContainerConfig(
     List<String> words = words(spec.options() == null ? "" : spec.options(), where + ".options");
     for (int i = 0; i < words.size(); i++) {
       String word = words.get(i);
-      String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+      int eq = word.indexOf('=');
+      String name = eq > 0 ? word.substring(0, eq) : word;
+      if (!SUPPORTED_OPTIONS.contains(name)) {
+        throw invalid(
+            where
+                + ".options: '"
+                + name
+                + "' is not supported by the container host (it takes --user, --workdir"
+                + " and --entrypoint)");
+      }
       String value;
-      if (word.contains("=")) {
-        value = word.substring(word.indexOf('=') + 1);
+      if (eq > 0) {
+        value = word.substring(eq + 1);
       } else if (i + 1 < words.size()) {
         value = words.get(++i);
       } else {
@@ -95,14 +168,7 @@ record ContainerConfig(
       switch (name) {
         case "--user", "-u" -> user = value;
         case "--workdir", "-w" -> workdir = absolute(where + ".options " + name, value);
-        case "--entrypoint" -> entrypoint = value;
-        default ->
-            throw invalid(
-                where
-                    + ".options: '"
-                    + name
-                    + "' is not supported by the container host (it takes --user, --workdir"
-                    + " and --entrypoint)");
+        default -> entrypoint = value;
       }
     }
     return new ContainerConfig(spec.image(), env, ports, volumes, user, workdir, entrypoint);

@@ -71,20 +71,32 @@ final class ContainerHost implements JobHost {
     this.config = config;
     this.limits = limits;
     this.timeout = timeout;
-    JobPaths worker = directories.paths();
+    this.mounts = mountsOf(directories.paths());
+    this.paths = pathsIn(mounts, directories.paths());
+    this.files = new MountedFiles(mounts, this::isDirectoryInContainer);
+  }
+
+  /**
+   * The worker's directories of a job mounted under {@code /github}: the workspace at {@code
+   * /github/workspace}, the runner files at {@code /github/runner}, temp and tool cache there too
+   * unless they lie inside those.
+   */
+  static JobMounts mountsOf(JobPaths worker) {
     Map<String, Path> mounted = new LinkedHashMap<>();
     mountUnlessInside(mounted, "workspace", worker.workspace());
     mountUnlessInside(mounted, "runner", worker.runnerFiles());
     mountUnlessInside(mounted, "temp", worker.temp());
     mountUnlessInside(mounted, "tool-cache", worker.toolCache());
-    this.mounts = new JobMounts(mounted);
-    this.paths =
-        new JobPaths(
-            mounts.toContainer(Path.of(worker.workspace())),
-            mounts.toContainer(Path.of(worker.temp())),
-            mounts.toContainer(Path.of(worker.toolCache())),
-            mounts.toContainer(Path.of(worker.runnerFiles())));
-    this.files = new MountedFiles(mounts, this::isDirectoryInContainer);
+    return new JobMounts(mounted);
+  }
+
+  /** The job's directories as its container sees them. */
+  static JobPaths pathsIn(JobMounts mounts, JobPaths worker) {
+    return new JobPaths(
+        mounts.toContainer(Path.of(worker.workspace())),
+        mounts.toContainer(Path.of(worker.temp())),
+        mounts.toContainer(Path.of(worker.toolCache())),
+        mounts.toContainer(Path.of(worker.runnerFiles())));
   }
 
   /** {@code /github/<name>} for a worker directory, unless one mounted already holds it. */
@@ -163,8 +175,9 @@ final class ContainerHost implements JobHost {
     synchronized (lookups) {
       lookups.clear();
     }
-    // Beside the job's other runner files, readable by root only, gone once the shell read it.
-    String envPath = JobPaths.join(paths.runnerFiles(), command.id() + ".env");
+    // Beside the job's other runner files (a name of its own: the engine's are <id>.env and so
+    // on), readable by root only, gone once the shell read it.
+    String envPath = JobPaths.join(paths.runnerFiles(), ".exec-" + command.id() + ".env");
     Path envFile = mounts.resolve(envPath, false);
     Files.deleteIfExists(envFile);
     Files.createFile(

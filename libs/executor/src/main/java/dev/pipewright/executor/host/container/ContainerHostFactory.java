@@ -1,8 +1,10 @@
 package dev.pipewright.executor.host.container;
 
 import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.engine.ContextBuilder;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
+import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
@@ -26,19 +28,26 @@ public final class ContainerHostFactory implements JobHostFactory {
   static final Duration PODMAN_TIMEOUT = Duration.ofMinutes(5);
 
   private final JobHostFactory directories;
+  private final String runnerName;
   private final Optional<Podman> podman;
   private final ResourceLimits limits;
 
   /**
    * @param directories makes the worker-side host of every job: the host of jobs without a
    *     container, and the directories of those with one
+   * @param runnerName {@code runner.name}, for the expressions of {@code container:}
    */
-  public ContainerHostFactory(JobHostFactory directories) {
-    this(directories, Podman.onPath(System.getenv("PATH")), ResourceLimits.ofWorker());
+  public ContainerHostFactory(JobHostFactory directories, String runnerName) {
+    this(directories, runnerName, Podman.onPath(System.getenv("PATH")), ResourceLimits.ofWorker());
   }
 
-  ContainerHostFactory(JobHostFactory directories, Optional<Podman> podman, ResourceLimits limits) {
+  ContainerHostFactory(
+      JobHostFactory directories,
+      String runnerName,
+      Optional<Podman> podman,
+      ResourceLimits limits) {
     this.directories = directories;
+    this.runnerName = runnerName;
     this.podman = podman;
     this.limits = limits;
   }
@@ -58,7 +67,14 @@ public final class ContainerHostFactory implements JobHostFactory {
                     job
                         + " sets container:, but this worker has no container engine: podman was"
                         + " not found on its PATH"));
-    ContainerConfig config = ContainerConfig.of(run.jobKey(), run.job().container());
+    JobPaths paths = ContainerHost.pathsIn(ContainerHost.mountsOf(worker.paths()), worker.paths());
+    // The event file's place only matters for github.event_path here; the engine writes it there.
+    String eventPath = JobPaths.join(paths.runnerFiles(), "event.json");
+    ContainerConfig config =
+        ContainerConfig.of(
+            run.jobKey(),
+            run.job().container(),
+            ContextBuilder.jobContexts(run, paths, eventPath, runnerName));
     JobContainer container =
         new JobContainer(
             engine,
