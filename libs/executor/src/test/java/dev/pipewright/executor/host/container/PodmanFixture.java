@@ -13,13 +13,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * podman and the tests' image (images/build-test-image: static busybox, no registry), checked once
+ * podman and the tests' images (images/build-test-image: static busybox, no registry), checked once
  * per test JVM by running a container. Where podman truly cannot run, the tests are skipped with
  * the reason, except under {@code PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE=1} (.ci/run), where that is a
  * failure.
  */
 final class PodmanFixture {
+  /** /bin/sh and busybox's applets, nothing else: the least a job's image may have. */
   static final String IMAGE = "localhost/pipewright-test-busybox:1";
+
+  /** The same with bash and the C libraries it loads. */
+  static final String BASH_IMAGE = "localhost/pipewright-test-bash:1";
+
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
   private static Podman podman;
