@@ -11,11 +11,11 @@ import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +45,10 @@ final class ContainerHost implements JobHost {
   private final MountedFiles files;
   private final Duration timeout;
 
-  /** Lookups since the last command started: a command may install what the next looks for. */
-  private final Map<List<String>, Optional<String>> lookups = new HashMap<>();
-
   private volatile JobContainer.Started started;
+
+  /** The job's mounts over the container's root file system, when the worker can see it. */
+  private volatile JobMounts rootView;
 
   /**
    * @param job names the job in errors
@@ -126,6 +126,7 @@ final class ContainerHost implements JobHost {
     directories.prepare();
     try {
       started = container.start(config, mounts, limits);
+      rootView = started.rootfs().map(mounts::overRoot).orElse(null);
     } catch (Podman.Failure e) {
       throw new CiException(
           ErrorCode.PERMANENT,
@@ -145,36 +146,59 @@ final class ContainerHost implements JobHost {
     return Map.of("id", s.id(), "network", s.network());
   }
 
+  /**
+   * Looks in the container's root file system from the worker where podman shows it (no round
+   * trip), else asks the container's shell.
+   */
   @Override
   public Optional<String> findExecutable(String name, String path, String dir) throws IOException {
-    List<String> key = List.of(name, path == null ? "" : path, dir);
-    synchronized (lookups) {
-      Optional<String> known = lookups.get(key);
-      if (known != null) {
-        return known;
+    JobMounts view = rootView;
+    return view != null ? findInRoot(view, name, path, dir) : findByShell(name, path, dir);
+  }
+
+  /** {@link #findExecutable} through the worker's view of the container's files. */
+  static Optional<String> findInRoot(JobMounts view, String name, String path, String dir) {
+    List<String> candidates = new ArrayList<>();
+    if (name.contains("/")) {
+      candidates.add(name.startsWith("/") ? name : JobPaths.join(dir, name));
+    } else {
+      for (String entry : (path == null ? "" : path).split(":")) {
+        if (!entry.isEmpty()) {
+          candidates.add(
+              JobPaths.join(entry.startsWith("/") ? entry : JobPaths.join(dir, entry), name));
+        }
       }
     }
+    for (String candidate : candidates) {
+      try {
+        Path file = view.resolve(candidate, true);
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.isExecutable(file)) {
+          return Optional.of(Path.of(candidate).normalize().toString());
+        }
+      } catch (IOException unreachable) {
+        // A link out of the container's files, or too many: not this candidate.
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@link #findExecutable} by the container's shell, where the worker cannot see its files. */
+  Optional<String> findByShell(String name, String path, String dir) throws IOException {
     Podman.Result r =
         podman.run(
             timeout,
             exec(
-                ContainerShell.sh(ContainerShell.FIND_EXECUTABLE, dir, List.of(name, key.get(1)))));
-    Optional<String> found = r.exitCode() == 0 ? Optional.of(r.stdout().strip()) : Optional.empty();
+                ContainerShell.sh(
+                    ContainerShell.FIND_EXECUTABLE, dir, List.of(name, path == null ? "" : path))));
     if (r.exitCode() != 0 && r.exitCode() != 1) {
       throw new IOException(
           job + ": looking up " + name + " in its container failed: " + r.reason());
     }
-    synchronized (lookups) {
-      lookups.put(key, found);
-    }
-    return found;
+    return r.exitCode() == 0 ? Optional.of(r.stdout().strip()) : Optional.empty();
   }
 
   @Override
   public HostProcess start(HostCommand command, OutputReceiver output) throws IOException {
-    synchronized (lookups) {
-      lookups.clear();
-    }
     // Beside the job's other runner files (a name of its own: the engine's are <id>.env and so
     // on), readable by root only, gone once the shell read it.
     String envPath = JobPaths.join(paths.runnerFiles(), ".exec-" + command.id() + ".env");

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One job's container through its life: started detached with the job's directories mounted and the
@@ -34,8 +35,14 @@ final class JobContainer {
   private final Map<String, String> labels;
   private final Duration timeout;
 
-  /** What {@link #start} learnt from podman. */
-  record Started(String id, String network, Map<String, String> environment) {}
+  /**
+   * What {@link #start} learnt from podman.
+   *
+   * @param rootfs the container's root file system as the worker sees it (rootful podman's merged
+   *     overlay), when it does
+   */
+  record Started(
+      String id, String network, Map<String, String> environment, Optional<Path> rootfs) {}
 
   /**
    * @param timeout for each podman call that manages the container (not for exec'd commands)
@@ -52,12 +59,11 @@ final class JobContainer {
   }
 
   /**
-   * Removes a container of the same name (left by an earlier attempt or a dead worker), starts this
-   * one and returns what steps see of it.
+   * Starts the container and returns what steps see of it; a container of the same name (left by a
+   * dead worker's attempt) is removed first.
    */
   Started start(ContainerConfig config, JobMounts mounts, ResourceLimits limits)
       throws IOException {
-    remove();
     List<String> args =
         new ArrayList<>(List.of("run", "--detach", "--interactive", "--name", name));
     labels.forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
@@ -90,7 +96,16 @@ final class JobContainer {
         args.addAll(List.of("--entrypoint", keepAlive.getFirst(), config.image()));
         args.addAll(keepAlive.subList(1, keepAlive.size()));
       }
-      podman.check(timeout, args);
+      try {
+        podman.check(timeout, args);
+      } catch (Podman.Failure e) {
+        // Rare, so not paid for on every start (podman run --replace waits out a stop timeout).
+        if (!e.reason().contains("already in use")) {
+          throw e;
+        }
+        remove();
+        podman.check(timeout, args);
+      }
     } finally {
       Files.deleteIfExists(envFile);
     }
@@ -144,6 +159,12 @@ final class JobContainer {
       }
     }
     Iterator<String> networks = c.path("NetworkSettings").path("Networks").fieldNames();
-    return new Started(c.path("Id").asText(), networks.hasNext() ? networks.next() : "", env);
+    Path merged =
+        Path.of(c.path("GraphDriver").path("Data").path("MergedDir").asText("/nonexistent"));
+    return new Started(
+        c.path("Id").asText(),
+        networks.hasNext() ? networks.next() : "",
+        env,
+        Files.isDirectory(merged.resolve("bin")) ? Optional.of(merged) : Optional.empty());
   }
 }

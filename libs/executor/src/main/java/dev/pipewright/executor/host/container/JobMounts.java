@@ -36,6 +36,16 @@ final class JobMounts {
         .forEach(e -> this.mounts.put(e.getKey(), e.getValue().toAbsolutePath().normalize()));
   }
 
+  /**
+   * These mounts over the container's whole root file system, seen at {@code rootfs} on the worker:
+   * for looking at the image's files (executables), never for writing.
+   */
+  JobMounts overRoot(Path rootfs) {
+    Map<String, Path> all = new LinkedHashMap<>(mounts);
+    all.put("/", rootfs);
+    return new JobMounts(all);
+  }
+
   /** {@code --volume worker:container} for each mount. */
   List<String> podmanArguments() {
     List<String> args = new ArrayList<>();
@@ -119,11 +129,12 @@ final class JobMounts {
   private Path worker(String containerPath) {
     for (Map.Entry<String, Path> m : mounts.entrySet()) {
       String dir = m.getKey();
+      String prefix = dir.equals("/") ? dir : dir + "/";
       if (containerPath.equals(dir)) {
         return m.getValue();
       }
-      if (containerPath.startsWith(dir + "/")) {
-        return m.getValue().resolve(containerPath.substring(dir.length() + 1));
+      if (containerPath.startsWith(prefix)) {
+        return m.getValue().resolve(containerPath.substring(prefix.length()));
       }
     }
     return null;

@@ -11,12 +11,13 @@ import java.util.OptionalLong;
  * The open-files and process limits a job container asks for: the worker's own hard limits, never
  * more. Rootful podman asks for 1048576 of each unless told otherwise, and where the worker lacks
  * CAP_SYS_RESOURCE (these machines: open files capped at 20000) runc then fails every container
- * with "error setting rlimit type 7: operation not permitted".
+ * with "error setting rlimit type 7: operation not permitted". Public for benches that run podman
+ * the way the container host does.
  *
  * @param openFiles RLIMIT_NOFILE, soft and hard; empty leaves podman's default
  * @param processes RLIMIT_NPROC, soft and hard; empty leaves podman's default
  */
-record ResourceLimits(OptionalLong openFiles, OptionalLong processes) {
+public record ResourceLimits(OptionalLong openFiles, OptionalLong processes) {
 
   /**
    * podman lowers its own RLIMIT_NPROC to this before it starts a container (seen with strace on
@@ -25,7 +26,7 @@ record ResourceLimits(OptionalLong openFiles, OptionalLong processes) {
   static final long PODMAN_MAX_PROCESSES = 32768;
 
   /** The worker's limits from {@code /proc/self/limits}; none where that file is missing. */
-  static ResourceLimits ofWorker() {
+  public static ResourceLimits ofWorker() {
     Path limits = Path.of("/proc/self/limits");
     try {
       return Files.isReadable(limits) ? parse(Files.readString(limits)) : none();
@@ -48,7 +49,7 @@ record ResourceLimits(OptionalLong openFiles, OptionalLong processes) {
   }
 
   /** {@code --ulimit} arguments for {@code podman run}. */
-  List<String> podmanArguments() {
+  public List<String> podmanArguments() {
     List<String> args = new ArrayList<>();
     openFiles.ifPresent(n -> args.addAll(List.of("--ulimit", "nofile=" + n + ":" + n)));
     processes.ifPresent(n -> args.addAll(List.of("--ulimit", "nproc=" + n + ":" + n)));

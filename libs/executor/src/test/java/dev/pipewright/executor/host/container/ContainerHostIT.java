@@ -156,11 +156,27 @@ class ContainerHostIT {
   void findsExecutablesInTheContainerNotOnTheWorker() throws Exception {
     ContainerHost h = host(image());
     h.prepare();
+    h.files().createDirectories("/github/workspace/tools");
+    h.files().write("/github/workspace/tools/mine", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+    Files.setPosixFilePermissions(
+        root.resolve("ws/tools/mine"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     String path = h.baseEnvironment().get("PATH");
-    assertThat(h.findExecutable("sh", path, "/github/workspace")).hasValue("/bin/sh");
-    assertThat(h.findExecutable("bash", path, "/github/workspace")).isEmpty();
-    assertThat(h.findExecutable("/bin/sh", path, "/")).hasValue("/bin/sh");
-    assertThat(h.findExecutable("nope", "/bin", "/")).isEmpty();
+    String ws = "/github/workspace";
+    // Through the worker's view of the container's files, and by the container's own shell: the
+    // same answers (the worker has bash; the image has not).
+    for (Lookup find : List.<Lookup>of(h::findExecutable, h::findByShell)) {
+      assertThat(find.find("sh", path, ws)).hasValue("/bin/sh");
+      assertThat(find.find("bash", path, ws)).isEmpty();
+      assertThat(find.find("/bin/sh", path, "/")).hasValue("/bin/sh");
+      assertThat(find.find("nope", "/bin", "/")).isEmpty();
+      assertThat(find.find("mine", "/bin:tools", ws)).hasValue("/github/workspace/tools/mine");
+      assertThat(find.find("tools/mine", "", ws)).hasValue("/github/workspace/tools/mine");
+    }
+  }
+
+  private interface Lookup {
+    Optional<String> find(String name, String path, String dir) throws IOException;
   }
 
   @Test
