@@ -200,7 +200,7 @@ final class ContainerHost implements JobHost {
   @Override
   public HostProcess start(HostCommand command, OutputReceiver output) throws IOException {
     // Beside the job's other runner files (a name of its own: the engine's are <id>.env and so
-    // on), readable by root only, gone once the shell read it.
+    // on), readable by the container's user only, gone once the shell read it.
     String envPath = JobPaths.join(paths.runnerFiles(), ".exec-" + command.id() + ".env");
     Path envFile = mounts.resolve(envPath, false);
     Files.deleteIfExists(envFile);
@@ -209,6 +209,7 @@ final class ContainerHost implements JobHost {
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(
         envFile, ContainerShell.environmentFile(command.env()), StandardCharsets.UTF_8);
+    mounts.adopt(envFile);
     List<String> args = new ArrayList<>(List.of("exec", "--workdir", command.workingDirectory()));
     args.add(container.name());
     args.addAll(ContainerShell.sh(ContainerShell.START, envPath, command.argv()));

@@ -68,7 +68,7 @@ final class JobContainer {
         new ArrayList<>(List.of("run", "--detach", "--interactive", "--name", name));
     labels.forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
     args.addAll(limits.podmanArguments());
-    args.addAll(mounts.podmanArguments());
+    args.addAll(mounts.podmanArguments(config.user() != null));
     config.volumes().forEach(v -> args.addAll(List.of("--volume", v)));
     config.ports().forEach(p -> args.addAll(List.of("--publish", p)));
     if (config.user() != null) {

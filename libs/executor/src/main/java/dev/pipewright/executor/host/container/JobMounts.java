@@ -2,7 +2,10 @@ package dev.pipewright.executor.host.container;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,12 +49,41 @@ final class JobMounts {
     return new JobMounts(all);
   }
 
-  /** {@code --volume worker:container} for each mount. */
-  List<String> podmanArguments() {
+  /**
+   * {@code --volume worker:container} for each mount; with {@code chown}, podman first gives the
+   * worker's directories to the container's user ({@code :U}), who must write the job's files.
+   */
+  List<String> podmanArguments(boolean chown) {
     List<String> args = new ArrayList<>();
     mounts.forEach(
-        (container, worker) -> args.addAll(List.of("--volume", worker + ":" + container)));
+        (container, worker) ->
+            args.addAll(List.of("--volume", worker + ":" + container + (chown ? ":U" : ""))));
     return args;
+  }
+
+  /**
+   * Gives {@code file} and the directories above it, up to its mount, the owner of that mount: what
+   * the worker creates belongs to the container's user like the rest of the job's files.
+   */
+  void adopt(Path file) throws IOException {
+    Path f = file.toAbsolutePath().normalize();
+    for (Path root : mounts.values()) {
+      if (!f.startsWith(root) || f.equals(root)) {
+        continue;
+      }
+      PosixFileAttributes owner = Files.readAttributes(root, PosixFileAttributes.class);
+      for (Path p = f; !p.equals(root); p = p.getParent()) {
+        PosixFileAttributeView view =
+            Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes now = view.readAttributes();
+        if (now.owner().equals(owner.owner()) && now.group().equals(owner.group())) {
+          return;
+        }
+        view.setOwner(owner.owner());
+        view.setGroup(owner.group());
+      }
+      return;
+    }
   }
 
   Map<String, Path> mounts() {

@@ -48,13 +48,15 @@ final class MountedFiles implements JobFiles {
 
   @Override
   public void write(String path, byte[] content) throws IOException {
+    Path file = mounts.resolve(path, true);
     Files.write(
-        mounts.resolve(path, true),
+        file,
         content,
         NOFOLLOW,
         StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE);
+    mounts.adopt(file);
   }
 
   @Override
@@ -64,7 +66,9 @@ final class MountedFiles implements JobFiles {
 
   @Override
   public void createDirectories(String path) throws IOException {
-    Files.createDirectories(mounts.resolve(path, true));
+    Path dir = mounts.resolve(path, true);
+    Files.createDirectories(dir);
+    mounts.adopt(dir);
   }
 
   @Override

@@ -151,6 +151,32 @@ class ContainerJobIT {
   }
 
   @Test
+  void stepsRunAsTheUserOptionsNameAndStillWriteTheJobsFiles() {
+    JobRun run =
+        run(
+            """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                container:
+                  image: localhost/pipewright-test-busybox:1
+                  options: --user 65534:65534 --workdir /tmp
+                steps:
+                  - id: who
+                    run: |
+                      echo "uid=$(id -u)" >> "$GITHUB_OUTPUT"
+                      echo "W=written" >> "$GITHUB_ENV"
+                      touch made-here
+                  - run: echo "$W ${{ steps.who.outputs.uid }} $(ls -n made-here | awk '{print $3}')"
+            """,
+            Map.of());
+    Recorder rec = runToEnd(runner, run);
+    assertThat(rec.result.status()).as(rec.result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(sink.text(run.ref(), 2)).contains("written 65534 65534");
+  }
+
+  @Test
   void aCancelledJobStopsItsStepAndLeavesNoContainer() {
     JobRun run =
         run(

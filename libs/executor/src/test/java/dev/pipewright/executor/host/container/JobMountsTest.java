@@ -33,9 +33,10 @@ class JobMountsTest {
     assertThat(mounts.toContainer(ws)).isEqualTo("/github/workspace");
     assertThat(mounts.contains("/github/runner/x")).isTrue();
     assertThat(mounts.contains("/tmp")).isFalse();
-    assertThat(mounts.podmanArguments())
+    assertThat(mounts.podmanArguments(false))
         .containsExactlyInAnyOrder(
             "--volume", ws + ":/github/workspace", "--volume", runner + ":/github/runner");
+    assertThat(mounts.podmanArguments(true)).contains(ws + ":/github/workspace:U");
   }
 
   @Test
