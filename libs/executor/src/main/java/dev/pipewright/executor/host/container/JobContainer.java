@@ -136,15 +136,24 @@ final class JobContainer {
 
   /** Removes every job container of a build, whichever worker started it. */
   static void removeBuild(Podman podman, String buildId, Duration timeout) throws IOException {
-    String ids =
-        podman.check(
-            timeout,
-            List.of("ps", "--all", "--quiet", "--filter", "label=" + BUILD_LABEL + "=" + buildId));
-    List<String> args = new ArrayList<>(List.of("rm", "--force", "--time", "0", "--volumes"));
-    ids.lines().map(String::strip).filter(s -> !s.isEmpty()).forEach(args::add);
-    if (args.size() > 5) {
+    List<String> ids = ofBuild(podman, buildId, timeout);
+    if (!ids.isEmpty()) {
+      List<String> args = new ArrayList<>(List.of("rm", "--force", "--time", "0", "--volumes"));
+      args.addAll(ids);
       podman.check(timeout, args);
     }
+  }
+
+  /** The ids of a build's job containers, running or not. */
+  static List<String> ofBuild(Podman podman, String buildId, Duration timeout) throws IOException {
+    return podman
+        .check(
+            timeout,
+            List.of("ps", "--all", "--quiet", "--filter", "label=" + BUILD_LABEL + "=" + buildId))
+        .lines()
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   private Started inspect() throws IOException {

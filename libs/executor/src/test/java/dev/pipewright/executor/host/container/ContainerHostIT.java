@@ -3,6 +3,8 @@ package dev.pipewright.executor.host.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobFiles;
@@ -10,9 +12,13 @@ import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
 import dev.pipewright.executor.host.Signal;
+import dev.pipewright.executor.host.process.ProcessHostFactory;
+import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.parser.WorkflowParser;
 import dev.pipewright.parser.spec.ContainerSpec;
+import dev.pipewright.parser.spec.WorkflowSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +44,7 @@ class ContainerHostIT {
   private Podman podman;
   private String build;
   private ContainerHost host;
+  private JobPaths worker;
 
   @BeforeEach
   void setUp() {
@@ -53,13 +60,16 @@ class ContainerHostIT {
     JobContainer.removeBuild(podman, build, WAIT);
   }
 
-  private ContainerHost host(ContainerSpec spec) throws IOException {
-    JobPaths worker =
-        new JobPaths(
-            root.resolve("ws").toString(),
-            root.resolve("runner/temp").toString(),
-            root.resolve("runner/tool-cache").toString(),
-            root.resolve("runner").toString());
+  private ContainerHost host(ContainerSpec spec) {
+    WorkflowSpec wf =
+        new WorkflowParser()
+            .parse(
+                "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: 'true'\n",
+                "ci.yml");
+    JobHost directories =
+        new ProcessHostFactory(root, LocalRunnerConfig.DEFAULT_INHERITED_ENV)
+            .open(JobRun.builder(new JobRef(build, "test"), wf, wf.job("test")).build());
+    worker = directories.paths();
     JobContainer container =
         new JobContainer(
             podman,
@@ -69,13 +79,18 @@ class ContainerHostIT {
     host =
         new ContainerHost(
             "job 'test'",
-            new WorkerDirectories(worker),
+            directories,
             podman,
             container,
             ContainerConfig.of("test", spec),
             ResourceLimits.ofWorker(),
             WAIT);
     return host;
+  }
+
+  /** A path of the job's directories on the worker. */
+  private Path onWorker(String containerPath) throws IOException {
+    return ContainerHost.mountsOf(worker).resolve(containerPath, false);
   }
 
   private static ContainerSpec image() {
@@ -108,7 +123,7 @@ class ContainerHostIT {
     p.drain(Duration.ofSeconds(1));
     assertThat(out.text()).isEqualTo("/github/workspace/sub\ntwo\nlines 'quoted' $x\nerr\n");
     // The environment file went once the shell had read it.
-    assertThat(Files.list(root.resolve("runner")).map(f -> f.getFileName().toString()))
+    assertThat(Files.list(onWorker("/github/runner")).map(f -> f.getFileName().toString()))
         .noneMatch(n -> n.endsWith(".env"));
     // A name is looked up on the command's PATH, inside the container.
     HostProcess byName =
@@ -148,7 +163,9 @@ class ContainerHostIT {
     assertThat(files.listFiles("/github/workspace")).containsExactly("a/b/f", "blink/f");
     assertThatThrownBy(() -> files.read("/github/workspace/leak")).isInstanceOf(IOException.class);
     files.delete("/github/workspace/leak");
-    assertThat(Files.exists(root.resolve("ws/leak"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+    assertThat(
+            Files.exists(
+                onWorker("/github/workspace/leak"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
         .isFalse();
   }
 
@@ -159,7 +176,7 @@ class ContainerHostIT {
     h.files().createDirectories("/github/workspace/tools");
     h.files().write("/github/workspace/tools/mine", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
     Files.setPosixFilePermissions(
-        root.resolve("ws/tools/mine"),
+        onWorker("/github/workspace/tools/mine"),
         java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     String path = h.baseEnvironment().get("PATH");
     String ws = "/github/workspace";
@@ -232,18 +249,7 @@ class ContainerHostIT {
         .hasMessageContaining("localhost/pipewright-no-such-image:0");
     h.release();
     host = null;
-    assertThat(
-            podman
-                .check(
-                    WAIT,
-                    List.of(
-                        "ps",
-                        "--all",
-                        "--quiet",
-                        "--filter",
-                        "label=" + JobContainer.BUILD_LABEL + "=" + build))
-                .strip())
-        .isEmpty();
+    assertThat(JobContainer.ofBuild(podman, build, WAIT)).isEmpty();
   }
 
   /** Collects a command's output. */
@@ -261,54 +267,5 @@ class ContainerHostIT {
     synchronized String text() {
       return bytes.toString(StandardCharsets.UTF_8);
     }
-  }
-
-  /** The worker side of a container job: its directories, and nothing it runs itself. */
-  private record WorkerDirectories(JobPaths paths) implements JobHost {
-    @Override
-    public String kind() {
-      return "directories";
-    }
-
-    @Override
-    public void prepare() throws IOException {
-      for (String d :
-          List.of(paths.workspace(), paths.temp(), paths.toolCache(), paths.runnerFiles())) {
-        Files.createDirectories(Path.of(d));
-      }
-    }
-
-    @Override
-    public Map<String, String> baseEnvironment() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<String> findExecutable(String name, String path, String dir) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public HostProcess start(HostCommand command, OutputReceiver output) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean supportsReattach() {
-      return false;
-    }
-
-    @Override
-    public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output) {
-      return Optional.empty();
-    }
-
-    @Override
-    public JobFiles files() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void release() {}
   }
 }

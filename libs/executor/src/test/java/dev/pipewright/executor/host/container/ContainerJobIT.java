@@ -52,7 +52,7 @@ class ContainerJobIT {
   void tearDown() throws IOException {
     runner.close();
     for (String b : builds) {
-      assertThat(containersOf(b)).as("containers left by " + b).isEmpty();
+      assertThat(JobContainer.ofBuild(podman, b, WAIT)).as("containers left by " + b).isEmpty();
     }
   }
 
@@ -60,20 +60,6 @@ class ContainerJobIT {
     return LocalRunnerConfig.defaults(root)
         .withKillGrace(Duration.ofSeconds(1))
         .withOutputDrainGrace(Duration.ofMillis(200));
-  }
-
-  private List<String> containersOf(String build) throws IOException {
-    return podman
-        .check(
-            WAIT,
-            List.of(
-                "ps",
-                "--all",
-                "--quiet",
-                "--filter",
-                "label=" + JobContainer.BUILD_LABEL + "=" + build))
-        .lines()
-        .toList();
   }
 
   private static final class Recorder implements RunObserver {
@@ -97,7 +83,9 @@ class ContainerJobIT {
     }
   }
 
-  private JobRun run(String yaml, Map<String, Object> matrix) {
+  /** Job {@code test} of a workflow: {@code body} holds its keys after {@code runs-on}. */
+  private JobRun run(String body, Map<String, Object> matrix) {
+    String yaml = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n" + body.indent(4);
     WorkflowSpec wf = new WorkflowParser().parse(yaml, "ci.yml");
     String build = "c" + ProcessHandle.current().pid() + "x" + BUILDS.incrementAndGet();
     builds.add(build);
@@ -119,26 +107,22 @@ class ContainerJobIT {
     JobRun run =
         run(
             """
-            on: push
-            jobs:
-              test:
-                runs-on: ubuntu-latest
-                container:
-                  image: ${{ matrix.image }}
-                  env:
-                    FROM_CONTAINER: c-${{ secrets.TOKEN }}
-                steps:
-                  - id: a
-                    run: |
-                      echo "x=1" >> "$GITHUB_OUTPUT"
-                      echo "V=2" >> "$GITHUB_ENV"
-                      mkdir -p bin && printf '#!/bin/sh\\necho tool ran\\n' > bin/tool && chmod +x bin/tool
-                      echo "$GITHUB_WORKSPACE/bin" >> "$GITHUB_PATH"
-                      echo "secret is $FROM_CONTAINER"
-                  - run: |
-                      echo "$V ${{ steps.a.outputs.x }} $GITHUB_WORKSPACE $(pwd)"
-                      tool
-                      test ! -e /bin/bash && echo "no bash here"
+            container:
+              image: ${{ matrix.image }}
+              env:
+                FROM_CONTAINER: c-${{ secrets.TOKEN }}
+            steps:
+              - id: a
+                run: |
+                  echo "x=1" >> "$GITHUB_OUTPUT"
+                  echo "V=2" >> "$GITHUB_ENV"
+                  mkdir -p bin && printf '#!/bin/sh\\necho tool ran\\n' > bin/tool && chmod +x bin/tool
+                  echo "$GITHUB_WORKSPACE/bin" >> "$GITHUB_PATH"
+                  echo "secret is $FROM_CONTAINER"
+              - run: |
+                  echo "$V ${{ steps.a.outputs.x }} $GITHUB_WORKSPACE $(pwd)"
+                  tool
+                  test ! -e /bin/bash && echo "no bash here"
             """,
             Map.of("image", PodmanFixture.IMAGE));
     Recorder rec = runToEnd(runner, run);
@@ -155,20 +139,16 @@ class ContainerJobIT {
     JobRun run =
         run(
             """
-            on: push
-            jobs:
-              test:
-                runs-on: ubuntu-latest
-                container:
-                  image: localhost/pipewright-test-busybox:1
-                  options: --user 65534:65534 --workdir /tmp
-                steps:
-                  - id: who
-                    run: |
-                      echo "uid=$(id -u)" >> "$GITHUB_OUTPUT"
-                      echo "W=written" >> "$GITHUB_ENV"
-                      touch made-here
-                  - run: echo "$W ${{ steps.who.outputs.uid }} $(ls -n made-here | awk '{print $3}')"
+            container:
+              image: localhost/pipewright-test-busybox:1
+              options: --user 65534:65534 --workdir /tmp
+            steps:
+              - id: who
+                run: |
+                  echo "uid=$(id -u)" >> "$GITHUB_OUTPUT"
+                  echo "W=written" >> "$GITHUB_ENV"
+                  touch made-here
+              - run: echo "$W ${{ steps.who.outputs.uid }} $(ls -n made-here | awk '{print $3}')"
             """,
             Map.of());
     Recorder rec = runToEnd(runner, run);
@@ -181,15 +161,11 @@ class ContainerJobIT {
     JobRun run =
         run(
             """
-            on: push
-            jobs:
-              test:
-                runs-on: ubuntu-latest
-                container: localhost/pipewright-test-busybox:1
-                steps:
-                  - run: echo going; sleep 600
-                  - if: always()
-                    run: echo cleanup ran
+            container: localhost/pipewright-test-busybox:1
+            steps:
+              - run: echo going; sleep 600
+              - if: always()
+                run: echo cleanup ran
             """,
             Map.of());
     Recorder rec = new Recorder();
@@ -207,14 +183,10 @@ class ContainerJobIT {
     JobRun run =
         run(
             """
-            on: push
-            jobs:
-              test:
-                runs-on: ubuntu-latest
-                container: localhost/pipewright-test-busybox:1
-                steps:
-                  - timeout-minutes: 0.05
-                    run: sleep 600
+            container: localhost/pipewright-test-busybox:1
+            steps:
+              - timeout-minutes: 0.05
+                run: sleep 600
             """,
             Map.of());
     Recorder rec = runToEnd(runner, run);
@@ -227,15 +199,11 @@ class ContainerJobIT {
     JobRun options =
         run(
             """
-            on: push
-            jobs:
-              test:
-                runs-on: ubuntu-latest
-                container:
-                  image: localhost/pipewright-test-busybox:1
-                  options: --privileged
-                steps:
-                  - run: echo never
+            container:
+              image: localhost/pipewright-test-busybox:1
+              options: --privileged
+            steps:
+              - run: echo never
             """,
             Map.of());
     JobResult refused = runToEnd(runner, options).result;
@@ -253,13 +221,9 @@ class ContainerJobIT {
       JobRun plain =
           run(
               """
-              on: push
-              jobs:
-                test:
-                  runs-on: ubuntu-latest
-                  container: localhost/pipewright-test-busybox:1
-                  steps:
-                    - run: echo never
+              container: localhost/pipewright-test-busybox:1
+              steps:
+                - run: echo never
               """,
               Map.of());
       JobResult missing = runToEnd(noEngine, plain).result;
