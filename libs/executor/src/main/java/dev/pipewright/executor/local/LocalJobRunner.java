@@ -27,7 +27,7 @@ public final class LocalJobRunner extends EngineJobRunner {
         sink,
         new ContainerHostFactory(
             new ProcessHostFactory(config.workspaceRoot(), config.inheritedEnv()),
-            config.runnerName()));
+            config.engine().runnerName()));
   }
 
   /**
