@@ -1,0 +1,278 @@
+package dev.pipewright.executor.host.container;
+
+import dev.pipewright.executor.host.HostCommand;
+import dev.pipewright.executor.host.HostProcess;
+import dev.pipewright.executor.host.JobFiles;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One job in an OCI container on the worker's machine. The job's directories are those of a host of
+ * the worker ({@code directories}, the process host), bind-mounted under {@code /github} and
+ * nothing else of the worker; the container's main process is its own {@code /bin/sh} waiting on
+ * stdin; every command is a {@code podman exec} of {@link ContainerShell#START}; the worker reads
+ * and writes the job's files through the mounts. {@link #release} removes the container with
+ * everything still running in it.
+ */
+final class ContainerHost implements JobHost {
+  private static final Logger log = LoggerFactory.getLogger(ContainerHost.class);
+
+  private final String job;
+  private final JobHost directories;
+  private final Podman podman;
+  private final ContainerConfig config;
+  private final ResourceLimits limits;
+  private final JobContainer container;
+  private final JobMounts mounts;
+  private final JobPaths paths;
+  private final MountedFiles files;
+  private final Duration timeout;
+
+  private volatile JobContainer.Started started;
+
+  /** The job's mounts over the container's root file system, when the worker can see it. */
+  private volatile JobMounts rootView;
+
+  /**
+   * @param job names the job in errors
+   * @param directories the worker-side host whose directories are mounted; it is prepared and
+   *     released with this one, and runs nothing
+   * @param timeout for each podman call that manages the container
+   */
+  ContainerHost(
+      String job,
+      JobHost directories,
+      Podman podman,
+      JobContainer container,
+      ContainerConfig config,
+      ResourceLimits limits,
+      Duration timeout) {
+    this.job = job;
+    this.directories = directories;
+    this.podman = podman;
+    this.container = container;
+    this.config = config;
+    this.limits = limits;
+    this.timeout = timeout;
+    this.mounts = mountsOf(directories.paths());
+    this.paths = pathsIn(mounts, directories.paths());
+    this.files = new MountedFiles(mounts, this::isDirectoryInContainer);
+  }
+
+  /**
+   * The worker's directories of a job mounted under {@code /github}: the workspace at {@code
+   * /github/workspace}, the runner files at {@code /github/runner}, temp and tool cache there too
+   * unless they lie inside those.
+   */
+  static JobMounts mountsOf(JobPaths worker) {
+    Map<String, Path> mounted = new LinkedHashMap<>();
+    mountUnlessInside(mounted, "workspace", worker.workspace());
+    mountUnlessInside(mounted, "runner", worker.runnerFiles());
+    mountUnlessInside(mounted, "temp", worker.temp());
+    mountUnlessInside(mounted, "tool-cache", worker.toolCache());
+    return new JobMounts(mounted);
+  }
+
+  /** The job's directories as its container sees them. */
+  static JobPaths pathsIn(JobMounts mounts, JobPaths worker) {
+    return new JobPaths(
+        mounts.toContainer(Path.of(worker.workspace())),
+        mounts.toContainer(Path.of(worker.temp())),
+        mounts.toContainer(Path.of(worker.toolCache())),
+        mounts.toContainer(Path.of(worker.runnerFiles())));
+  }
+
+  /** {@code /github/<name>} for a worker directory, unless one mounted already holds it. */
+  private static void mountUnlessInside(Map<String, Path> mounted, String name, String dir) {
+    Path p = Path.of(dir).toAbsolutePath().normalize();
+    if (mounted.values().stream().noneMatch(p::startsWith)) {
+      mounted.put(ContainerConfig.JOB_MOUNT + "/" + name, p);
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "container";
+  }
+
+  @Override
+  public JobPaths paths() {
+    return paths;
+  }
+
+  String containerName() {
+    return container.name();
+  }
+
+  @Override
+  public void prepare() throws IOException {
+    directories.prepare();
+    try {
+      started = container.start(config, mounts, limits);
+      rootView = started.rootfs().map(mounts::overRoot).orElse(null);
+    } catch (Podman.Failure e) {
+      throw new CiException(
+          ErrorCode.PERMANENT,
+          job + ": its container (image " + config.image() + ") did not start: " + e.reason(),
+          e);
+    }
+  }
+
+  @Override
+  public Map<String, String> baseEnvironment() {
+    return running().environment();
+  }
+
+  @Override
+  public Map<String, Object> containerContext() {
+    JobContainer.Started s = running();
+    return Map.of("id", s.id(), "network", s.network());
+  }
+
+  /**
+   * Looks in the container's root file system from the worker where podman shows it (no round
+   * trip), else asks the container's shell.
+   */
+  @Override
+  public Optional<String> findExecutable(String name, String path, String dir) throws IOException {
+    JobMounts view = rootView;
+    return view != null ? findInRoot(view, name, path, dir) : findByShell(name, path, dir);
+  }
+
+  /** {@link #findExecutable} through the worker's view of the container's files. */
+  static Optional<String> findInRoot(JobMounts view, String name, String path, String dir) {
+    List<String> candidates = new ArrayList<>();
+    if (name.contains("/")) {
+      candidates.add(name.startsWith("/") ? name : JobPaths.join(dir, name));
+    } else {
+      for (String entry : (path == null ? "" : path).split(":")) {
+        if (!entry.isEmpty()) {
+          candidates.add(
+              JobPaths.join(entry.startsWith("/") ? entry : JobPaths.join(dir, entry), name));
+        }
+      }
+    }
+    for (String candidate : candidates) {
+      try {
+        Path file = view.resolve(candidate, true);
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.isExecutable(file)) {
+          return Optional.of(Path.of(candidate).normalize().toString());
+        }
+      } catch (IOException unreachable) {
+        // A link out of the container's files, or too many: not this candidate.
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@link #findExecutable} by the container's shell, where the worker cannot see its files. */
+  Optional<String> findByShell(String name, String path, String dir) throws IOException {
+    Podman.Result r =
+        podman.run(
+            timeout,
+            exec(
+                ContainerShell.sh(
+                    ContainerShell.FIND_EXECUTABLE, dir, List.of(name, path == null ? "" : path))));
+    if (r.exitCode() != 0 && r.exitCode() != 1) {
+      throw new IOException(
+          job + ": looking up " + name + " in its container failed: " + r.reason());
+    }
+    return r.exitCode() == 0 ? Optional.of(r.stdout().strip()) : Optional.empty();
+  }
+
+  @Override
+  public HostProcess start(HostCommand command, OutputReceiver output) throws IOException {
+    // Beside the job's other runner files (a name of its own: the engine's are <id>.env and so
+    // on), readable by the container's user only, gone once the shell read it.
+    String envPath = JobPaths.join(paths.runnerFiles(), ".exec-" + command.id() + ".env");
+    Path envFile = mounts.resolve(envPath, false);
+    Files.deleteIfExists(envFile);
+    Files.createFile(
+        envFile,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(
+        envFile, ContainerShell.environmentFile(command.env()), StandardCharsets.UTF_8);
+    mounts.adopt(envFile);
+    List<String> args = new ArrayList<>(List.of("exec", "--workdir", command.workingDirectory()));
+    args.add(container.name());
+    args.addAll(ContainerShell.sh(ContainerShell.START, envPath, command.argv()));
+    Process exec = podman.builder(args).redirectErrorStream(true).start();
+    return new ContainerProcess(
+        command.id(),
+        job,
+        exec,
+        container,
+        output,
+        () -> {
+          try {
+            Files.deleteIfExists(envFile);
+          } catch (IOException e) {
+            log.warn("could not delete {}: {}", envFile, e.toString());
+          }
+        });
+  }
+
+  @Override
+  public boolean supportsReattach() {
+    return false;
+  }
+
+  @Override
+  public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output) {
+    return Optional.empty();
+  }
+
+  @Override
+  public JobFiles files() {
+    return files;
+  }
+
+  /** Removes the container and everything running in it, then the worker side's leftovers. */
+  @Override
+  public void release() {
+    try {
+      container.remove();
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: could not remove container {}: {}", job, container.name(), e.toString());
+    }
+    directories.release();
+  }
+
+  private boolean isDirectoryInContainer(String path) throws IOException {
+    return podman
+            .run(timeout, exec(ContainerShell.sh(ContainerShell.IS_DIRECTORY, path, List.of())))
+            .exitCode()
+        == 0;
+  }
+
+  private List<String> exec(List<String> command) {
+    List<String> args = new ArrayList<>(List.of("exec", container.name()));
+    args.addAll(command);
+    return args;
+  }
+
+  private JobContainer.Started running() {
+    JobContainer.Started s = started;
+    if (s == null) {
+      throw new IllegalStateException(job + ": the container host is not prepared");
+    }
+    return s;
+  }
+}

@@ -1,0 +1,179 @@
+package dev.pipewright.executor.host.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipewright.executor.host.Signal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One job's container through its life: started detached with the job's directories mounted and the
+ * container's own shell waiting on an open stdin as its main process, commands exec'd into it,
+ * removed with everything in it when the job ends. Named and labelled after the job, so a leftover
+ * of a dead worker is found and removed (by the next attempt, or with its build).
+ */
+final class JobContainer {
+  /** Labels on every job container: the build, for {@link #removeBuild}. */
+  static final String BUILD_LABEL = "dev.pipewright.build";
+
+  static final String JOB_LABEL = "dev.pipewright.job";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Podman podman;
+  private final String name;
+  private final Map<String, String> labels;
+  private final Duration timeout;
+
+  /**
+   * What {@link #start} learnt from podman.
+   *
+   * @param rootfs the container's root file system as the worker sees it (rootful podman's merged
+   *     overlay), when it does
+   */
+  record Started(
+      String id, String network, Map<String, String> environment, Optional<Path> rootfs) {}
+
+  /**
+   * @param timeout for each podman call that manages the container (not for exec'd commands)
+   */
+  JobContainer(Podman podman, String name, Map<String, String> labels, Duration timeout) {
+    this.podman = podman;
+    this.name = name;
+    this.labels = Map.copyOf(labels);
+    this.timeout = timeout;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /**
+   * Starts the container and returns what steps see of it; a container of the same name (left by a
+   * dead worker's attempt) is removed first.
+   */
+  Started start(ContainerConfig config, JobMounts mounts, ResourceLimits limits)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(List.of("run", "--detach", "--interactive", "--name", name));
+    labels.forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
+    args.addAll(limits.podmanArguments());
+    args.addAll(mounts.podmanArguments(config.user() != null));
+    config.volumes().forEach(v -> args.addAll(List.of("--volume", v)));
+    config.ports().forEach(p -> args.addAll(List.of("--publish", p)));
+    if (config.user() != null) {
+      args.addAll(List.of("--user", config.user()));
+    }
+    if (config.workdir() != null) {
+      args.addAll(List.of("--workdir", config.workdir()));
+    }
+    // The values go through a file of the worker only podman reads, never on a command line.
+    Path envFile =
+        Files.createTempFile(
+            "pipewright-container-",
+            ".env",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      StringBuilder env = new StringBuilder();
+      config.env().forEach((k, v) -> env.append(k).append('=').append(v).append('\n'));
+      Files.writeString(envFile, env, StandardCharsets.UTF_8);
+      args.addAll(List.of("--env-file", envFile.toString()));
+      List<String> keepAlive = ContainerShell.KEEP_ALIVE;
+      if (config.entrypoint() != null) {
+        args.addAll(List.of("--entrypoint", config.entrypoint(), config.image()));
+        args.addAll(keepAlive);
+      } else {
+        args.addAll(List.of("--entrypoint", keepAlive.getFirst(), config.image()));
+        args.addAll(keepAlive.subList(1, keepAlive.size()));
+      }
+      try {
+        podman.check(timeout, args);
+      } catch (Podman.Failure e) {
+        // Rare, so not paid for on every start (podman run --replace waits out a stop timeout).
+        if (!e.reason().contains("already in use")) {
+          throw e;
+        }
+        remove();
+        podman.check(timeout, args);
+      }
+    } finally {
+      Files.deleteIfExists(envFile);
+    }
+    return inspect();
+  }
+
+  /** Whether the container exists and runs. */
+  boolean running() throws IOException {
+    Podman.Result r =
+        podman.run(
+            timeout, List.of("container", "inspect", "--format", "{{.State.Running}}", name));
+    return r.exitCode() == 0 && r.stdout().strip().equals("true");
+  }
+
+  /** Kills everything in the container and removes it with its anonymous volumes; idempotent. */
+  void remove() throws IOException {
+    podman.check(timeout, List.of("rm", "--force", "--time", "0", "--volumes", name));
+  }
+
+  /** Sends {@code signal} to process group {@code group} of the container. */
+  void signalGroup(long group, Signal signal) throws IOException {
+    List<String> args = new ArrayList<>(List.of("exec", name));
+    args.addAll(
+        ContainerShell.sh(
+            ContainerShell.SIGNAL_GROUP, signal.name(), List.of(Long.toString(group))));
+    podman.run(timeout, args);
+  }
+
+  /** Removes every job container of a build, whichever worker started it. */
+  static void removeBuild(Podman podman, String buildId, Duration timeout) throws IOException {
+    List<String> ids = ofBuild(podman, buildId, timeout);
+    if (!ids.isEmpty()) {
+      List<String> args = new ArrayList<>(List.of("rm", "--force", "--time", "0", "--volumes"));
+      args.addAll(ids);
+      podman.check(timeout, args);
+    }
+  }
+
+  /** The ids of a build's job containers, running or not. */
+  static List<String> ofBuild(Podman podman, String buildId, Duration timeout) throws IOException {
+    return podman
+        .check(
+            timeout,
+            List.of("ps", "--all", "--quiet", "--filter", "label=" + BUILD_LABEL + "=" + buildId))
+        .lines()
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  private Started inspect() throws IOException {
+    JsonNode c =
+        JSON.readTree(podman.check(timeout, List.of("container", "inspect", name))).path(0);
+    Map<String, String> env = new LinkedHashMap<>();
+    for (JsonNode entry : c.path("Config").path("Env")) {
+      String kv = entry.asText();
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        env.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    Iterator<String> networks = c.path("NetworkSettings").path("Networks").fieldNames();
+    Path merged =
+        Path.of(c.path("GraphDriver").path("Data").path("MergedDir").asText("/nonexistent"));
+    return new Started(
+        c.path("Id").asText(),
+        networks.hasNext() ? networks.next() : "",
+        env,
+        Files.isDirectory(merged.resolve("bin")) ? Optional.of(merged) : Optional.empty());
+  }
+}
