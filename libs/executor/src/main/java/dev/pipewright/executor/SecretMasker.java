@@ -12,6 +12,9 @@ import java.util.Set;
  * Replaces every occurrence of every registered value with {@code ***}, in one pass over the text
  * whatever the number of values (an Aho–Corasick automaton). Overlapping occurrences become one
  * {@code ***}. A multi-line value is also registered line by line, since logs arrive in lines.
+ * Every value, whether a build secret or an {@code ::add-mask::} value, is registered with its
+ * encoded forms ({@link SecretEncodings}: base64 at three alignments, JSON-, URL-, shell-escaped…)
+ * so that the automaton finds them all in the same single pass.
  *
  * <p>Thread-safe: {@link #mask} reads an immutable automaton; {@link #add} (rare: secrets at start,
  * {@code ::add-mask::} later) rebuilds it.
@@ -20,6 +23,7 @@ public final class SecretMasker {
   public static final String MASK = "***";
 
   private final Set<String> values = new LinkedHashSet<>();
+  private final Set<String> patterns = new LinkedHashSet<>();
   private volatile Automaton automaton = Automaton.EMPTY;
 
   public SecretMasker() {}
@@ -39,18 +43,27 @@ public final class SecretMasker {
       if (value == null || value.isBlank()) {
         continue;
       }
-      changed |= values.add(value);
+      if (!values.add(value)) {
+        continue;
+      }
+      changed = true;
+      register(value);
       if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
         for (String line : value.split("\\r?\\n|\\r")) {
           if (!line.isBlank()) {
-            changed |= values.add(line);
+            register(line);
           }
         }
       }
     }
     if (changed) {
-      automaton = Automaton.build(values);
+      automaton = Automaton.build(patterns);
     }
+  }
+
+  private void register(String value) {
+    patterns.add(value);
+    patterns.addAll(SecretEncodings.of(value));
   }
 
   public boolean isEmpty() {
