@@ -53,9 +53,9 @@ final class SecretEncodings {
 
   /**
    * Base64 of the value's bytes from {@code shift} on, cut to the chars that depend on those bytes
-   * alone: padding and the last partial char change with whatever follows the secret, and
-   * dropping 0, 1 or 2 leading bytes lines the rest up with the 3-byte groups of whatever precedes
-   * it ({@code base64(user + ":" + password)}). actions/runner ADR 0297
+   * alone: padding and the last partial char change with whatever follows the secret, and dropping
+   * 0, 1 or 2 leading bytes lines the rest up with the 3-byte groups of whatever precedes it
+   * ({@code base64(user + ":" + password)}). actions/runner ADR 0297
    * (docs/adrs/0297-base64-masking-trailing-characters.md) trims the same way.
    */
   private static void base64Aligned(byte[] utf8, int shift, Set<String> forms) {
