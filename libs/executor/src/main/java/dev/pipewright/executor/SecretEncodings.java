@@ -1,5 +1,6 @@
 package dev.pipewright.executor;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -35,7 +36,8 @@ final class SecretEncodings {
       base64Aligned(utf8, shift, forms);
     }
     forms.add(value.replace("'", "''"));
-    forms.add(json(value));
+    // JSON as every encoder prints it (Newtonsoft's JsonStringEscape, JSON.stringify, Jackson).
+    forms.add(new String(JsonStringEncoder.getInstance().quoteAsString(value)));
     forms.add(uriData(value));
     forms.add(URLEncoder.encode(value, StandardCharsets.UTF_8));
     forms.add(xml(value));
@@ -66,31 +68,6 @@ final class SecretEncodings {
     String encoded =
         Base64.getEncoder().encodeToString(Arrays.copyOfRange(utf8, shift, utf8.length));
     forms.add(encoded.substring(0, n * 8 / 6));
-  }
-
-  /** As Newtonsoft's {@code JsonConvert.ToString} without the quotes (and JSON.stringify). */
-  private static String json(String value) {
-    StringBuilder sb = new StringBuilder(value.length() + 8);
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.toString();
   }
 
   /** As .NET's {@code Uri.EscapeDataString}: RFC 3986 unreserved chars kept, UTF-8 %XX else. */

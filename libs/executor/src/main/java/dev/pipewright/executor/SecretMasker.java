@@ -177,11 +177,16 @@ public final class SecretMasker {
       return row;
     }
 
+    /**
+     * Matches are reported at their end, so a long one can reach back over shorter ones already
+     * found (a JSON-escaped secret over its lines): the covered ranges are kept as a stack of
+     * disjoint intervals, a new match swallowing the intervals it touches, and the text is written
+     * once at the end. Each interval is pushed and popped at most once: linear in the text.
+     */
     String mask(String text) {
-      StringBuilder out = null;
-      int copied = 0;
-      int pendingStart = -1;
-      int pendingEnd = -1;
+      int[] starts = null;
+      int[] ends = null;
+      int top = 0;
       int s = 0;
       int len = text.length();
       final char[] classes = classOf;
@@ -191,32 +196,33 @@ public final class SecretMasker {
         s = table[s * cols + classes[text.charAt(i)]];
         int l = longest[s];
         if (l > 0) {
-          // A match reaching back into text already emitted is masked from there on.
-          int start = Math.max(i - l + 1, copied);
-          if (pendingStart >= 0 && start <= pendingEnd) {
-            pendingStart = Math.min(pendingStart, start);
-            pendingEnd = i + 1;
-          } else {
-            if (pendingStart >= 0) {
-              if (out == null) {
-                out = new StringBuilder(len);
-              }
-              out.append(text, copied, pendingStart).append(MASK);
-              copied = pendingEnd;
-            }
-            pendingStart = start;
-            pendingEnd = i + 1;
+          int start = i - l + 1;
+          while (top > 0 && ends[top - 1] >= start) {
+            top--;
+            start = Math.min(start, starts[top]);
           }
+          if (starts == null) {
+            starts = new int[8];
+            ends = new int[8];
+          } else if (top == starts.length) {
+            starts = Arrays.copyOf(starts, top * 2);
+            ends = Arrays.copyOf(ends, top * 2);
+          }
+          starts[top] = start;
+          ends[top] = i + 1;
+          top++;
         }
       }
-      if (pendingStart < 0) {
+      if (top == 0) {
         return text;
       }
-      if (out == null) {
-        out = new StringBuilder(len);
+      StringBuilder out = new StringBuilder(len);
+      int copied = 0;
+      for (int k = 0; k < top; k++) {
+        out.append(text, copied, starts[k]).append(MASK);
+        copied = ends[k];
       }
-      out.append(text, copied, pendingStart).append(MASK).append(text, pendingEnd, len);
-      return out.toString();
+      return out.append(text, copied, len).toString();
     }
   }
 }

@@ -85,6 +85,14 @@ class SecretEncodingsTest {
   }
 
   @Test
+  void aMultiLineSecretPrintedJsonEscapedOnOneLineIsMaskedWhole() {
+    SecretMasker masker =
+        new SecretMasker(List.of("-----BEGIN KEY-----\nAbCdEf\n-----END KEY-----"));
+    assertThat(masker.mask("{\"key\":\"-----BEGIN KEY-----\\nAbCdEf\\n-----END KEY-----\"}"))
+        .isEqualTo("{\"key\":\"***\"}");
+  }
+
+  @Test
   void emptyAndBlankValuesAreIgnoredShortOnesMaskedWithoutBase64Fragments() {
     SecretMasker masker = new SecretMasker(List.of("", " \t", "ab"));
     assertThat(masker.mask("ab cd")).isEqualTo("*** cd");
