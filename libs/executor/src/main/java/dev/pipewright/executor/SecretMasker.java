@@ -177,52 +177,61 @@ public final class SecretMasker {
       return row;
     }
 
-    /**
-     * Matches are reported at their end, so a long one can reach back over shorter ones already
-     * found (a JSON-escaped secret over its lines): the covered ranges are kept as a stack of
-     * disjoint intervals, a new match swallowing the intervals it touches, and the text is written
-     * once at the end. Each interval is pushed and popped at most once: linear in the text.
-     */
     String mask(String text) {
-      int[] starts = null;
-      int[] ends = null;
-      int top = 0;
+      Ranges ranges = null;
       int s = 0;
       int len = text.length();
       final char[] classes = classOf;
       final int[] table = next;
+      final int[] longestAt = longest;
       final int cols = columns;
       for (int i = 0; i < len; i++) {
         s = table[s * cols + classes[text.charAt(i)]];
-        int l = longest[s];
+        int l = longestAt[s];
         if (l > 0) {
-          int start = i - l + 1;
-          while (top > 0 && ends[top - 1] >= start) {
-            top--;
-            start = Math.min(start, starts[top]);
+          if (ranges == null) {
+            ranges = new Ranges();
           }
-          if (starts == null) {
-            starts = new int[8];
-            ends = new int[8];
-          } else if (top == starts.length) {
-            starts = Arrays.copyOf(starts, top * 2);
-            ends = Arrays.copyOf(ends, top * 2);
-          }
-          starts[top] = start;
-          ends[top] = i + 1;
-          top++;
+          ranges.add(i - l + 1, i + 1);
         }
       }
-      if (top == 0) {
-        return text;
+      return ranges == null ? text : ranges.replace(text);
+    }
+  }
+
+  /**
+   * The text ranges to mask, as a stack of disjoint intervals in order. Matches are reported at
+   * their end, so a long one can reach back over shorter ones already found (a JSON-escaped secret
+   * over its lines): it swallows every interval it touches. Each interval is pushed and popped at
+   * most once, so masking stays linear in the text.
+   */
+  private static final class Ranges {
+    private int[] starts = new int[8];
+    private int[] ends = new int[8];
+    private int top;
+
+    void add(int start, int end) {
+      while (top > 0 && ends[top - 1] >= start) {
+        top--;
+        start = Math.min(start, starts[top]);
       }
-      StringBuilder out = new StringBuilder(len);
+      if (top == starts.length) {
+        starts = Arrays.copyOf(starts, top * 2);
+        ends = Arrays.copyOf(ends, top * 2);
+      }
+      starts[top] = start;
+      ends[top] = end;
+      top++;
+    }
+
+    String replace(String text) {
+      StringBuilder out = new StringBuilder(text.length());
       int copied = 0;
       for (int k = 0; k < top; k++) {
         out.append(text, copied, starts[k]).append(MASK);
         copied = ends[k];
       }
-      return out.append(text, copied, len).toString();
+      return out.append(text, copied, text.length()).toString();
     }
   }
 }
