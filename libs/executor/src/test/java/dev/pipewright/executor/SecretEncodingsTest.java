@@ -77,7 +77,7 @@ class SecretEncodingsTest {
   @Test
   void addMaskValuesGetTheEncodedFormsToo() {
     SecretMasker masker = new SecretMasker();
-    new WorkflowCommands(masker).process("::add-mask::" + SECRET);
+    new WorkflowCommands(masker, WorkflowCommands.Options.DEFAULT).process("::add-mask::" + SECRET);
     assertThat(masker.mask("{\"t\":\"Hunter2-s3cr3t/+=?&\\\"'\\\\\"}"))
         .isEqualTo("{\"t\":\"***\"}");
     assertThat(masker.mask("Basic " + base64("us" + SECRET + "\n")))
