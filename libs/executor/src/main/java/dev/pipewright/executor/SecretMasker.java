@@ -12,6 +12,9 @@ import java.util.Set;
  * Replaces every occurrence of every registered value with {@code ***}, in one pass over the text
  * whatever the number of values (an Aho–Corasick automaton). Overlapping occurrences become one
  * {@code ***}. A multi-line value is also registered line by line, since logs arrive in lines.
+ * Every value, whether a build secret or an {@code ::add-mask::} value, is registered with its
+ * encoded forms ({@link SecretEncodings}: base64 at three alignments, JSON-, URL-, shell-escaped…)
+ * so that the automaton finds them all in the same single pass.
  *
  * <p>Thread-safe: {@link #mask} reads an immutable automaton; {@link #add} (rare: secrets at start,
  * {@code ::add-mask::} later) rebuilds it.
@@ -20,6 +23,7 @@ public final class SecretMasker {
   public static final String MASK = "***";
 
   private final Set<String> values = new LinkedHashSet<>();
+  private final Set<String> patterns = new LinkedHashSet<>();
   private volatile Automaton automaton = Automaton.EMPTY;
 
   public SecretMasker() {}
@@ -39,18 +43,27 @@ public final class SecretMasker {
       if (value == null || value.isBlank()) {
         continue;
       }
-      changed |= values.add(value);
+      if (!values.add(value)) {
+        continue;
+      }
+      changed = true;
+      register(value);
       if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
         for (String line : value.split("\\r?\\n|\\r")) {
           if (!line.isBlank()) {
-            changed |= values.add(line);
+            register(line);
           }
         }
       }
     }
     if (changed) {
-      automaton = Automaton.build(values);
+      automaton = Automaton.build(patterns);
     }
+  }
+
+  private void register(String value) {
+    patterns.add(value);
+    patterns.addAll(SecretEncodings.of(value));
   }
 
   public boolean isEmpty() {
@@ -165,45 +178,60 @@ public final class SecretMasker {
     }
 
     String mask(String text) {
-      StringBuilder out = null;
-      int copied = 0;
-      int pendingStart = -1;
-      int pendingEnd = -1;
+      Ranges ranges = null;
       int s = 0;
       int len = text.length();
       final char[] classes = classOf;
       final int[] table = next;
+      final int[] longestAt = longest;
       final int cols = columns;
       for (int i = 0; i < len; i++) {
         s = table[s * cols + classes[text.charAt(i)]];
-        int l = longest[s];
+        int l = longestAt[s];
         if (l > 0) {
-          // A match reaching back into text already emitted is masked from there on.
-          int start = Math.max(i - l + 1, copied);
-          if (pendingStart >= 0 && start <= pendingEnd) {
-            pendingStart = Math.min(pendingStart, start);
-            pendingEnd = i + 1;
-          } else {
-            if (pendingStart >= 0) {
-              if (out == null) {
-                out = new StringBuilder(len);
-              }
-              out.append(text, copied, pendingStart).append(MASK);
-              copied = pendingEnd;
-            }
-            pendingStart = start;
-            pendingEnd = i + 1;
+          if (ranges == null) {
+            ranges = new Ranges();
           }
+          ranges.add(i - l + 1, i + 1);
         }
       }
-      if (pendingStart < 0) {
-        return text;
+      return ranges == null ? text : ranges.replace(text);
+    }
+  }
+
+  /**
+   * The text ranges to mask, as a stack of disjoint intervals in order. Matches are reported at
+   * their end, so a long one can reach back over shorter ones already found (a JSON-escaped secret
+   * over its lines): it swallows every interval it touches. Each interval is pushed and popped at
+   * most once, so masking stays linear in the text.
+   */
+  private static final class Ranges {
+    private int[] starts = new int[8];
+    private int[] ends = new int[8];
+    private int top;
+
+    void add(int start, int end) {
+      while (top > 0 && ends[top - 1] >= start) {
+        top--;
+        start = Math.min(start, starts[top]);
       }
-      if (out == null) {
-        out = new StringBuilder(len);
+      if (top == starts.length) {
+        starts = Arrays.copyOf(starts, top * 2);
+        ends = Arrays.copyOf(ends, top * 2);
       }
-      out.append(text, copied, pendingStart).append(MASK).append(text, pendingEnd, len);
-      return out.toString();
+      starts[top] = start;
+      ends[top] = end;
+      top++;
+    }
+
+    String replace(String text) {
+      StringBuilder out = new StringBuilder(text.length());
+      int copied = 0;
+      for (int k = 0; k < top; k++) {
+        out.append(text, copied, starts[k]).append(MASK);
+        copied = ends[k];
+      }
+      return out.append(text, copied, text.length()).toString();
     }
   }
 }
