@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.orchestrator;
 
+import dev.pipewright.store.StoreErrors;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.RetryPolicy;
@@ -234,7 +235,7 @@ public final class BuildLoops implements AutoCloseable {
     private boolean retryLater(RuntimeException e) {
       failedPasses++;
       CiException error = CiException.from(e);
-      if (metrics != null && StoreFailures.fromDatabase(e)) {
+      if (metrics != null && StoreErrors.fromDatabase(e)) {
         metrics.databaseError("reconcile");
       }
       String message = error.getMessage();

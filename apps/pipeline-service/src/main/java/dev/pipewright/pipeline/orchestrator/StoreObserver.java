@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.orchestrator;
 
+import dev.pipewright.store.StoreErrors;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobResult;
 import dev.pipewright.executor.RunObserver;
@@ -53,7 +54,7 @@ final class StoreObserver implements RunObserver {
     try (BuildMdc.Scope scope = BuildMdc.open(buildId, job.jobKey())) {
       write.run();
     } catch (RuntimeException e) {
-      if (metrics != null && StoreFailures.fromDatabase(e)) {
+      if (metrics != null && StoreErrors.fromDatabase(e)) {
         metrics.databaseError("record_callback");
       }
       throw e;
