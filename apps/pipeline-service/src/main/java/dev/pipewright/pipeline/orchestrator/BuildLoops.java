@@ -1,11 +1,11 @@
 package dev.pipewright.pipeline.orchestrator;
 
-import dev.pipewright.store.StoreErrors;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.store.StoreErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.pipewright.pipeline.orchestrator;
 
-import dev.pipewright.store.StoreErrors;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobResult;
 import dev.pipewright.executor.RunObserver;
@@ -9,6 +8,7 @@ import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.store.StoreErrors;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 

@@ -108,14 +108,6 @@ public final class PipelineService implements AutoCloseable {
     this(builder(config));
   }
 
-  /**
-   * A worker with another runner: the factory gets the log sink over {@code build_logs} that the
-   * runner must write to.
-   */
-  public PipelineService(WorkerConfig config, Function<LogSink, JobRunner> runners) {
-    this(builder(config).runners(runners));
-  }
-
   private PipelineService(Builder b) {
     this.config = b.config;
     this.runners = b.runners;
