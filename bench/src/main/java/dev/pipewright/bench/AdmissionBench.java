@@ -28,15 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdmissionBench {
   private static final Logger log = LoggerFactory.getLogger(AdmissionBench.class);
-  private static final String WORKFLOW =
-      """
-      on: push
-      jobs:
-        build:
-          runs-on: ubuntu-latest
-          steps:
-            - run: echo hello
-      """;
 
   private AdmissionBench() {}
 
@@ -101,7 +92,7 @@ public final class AdmissionBench {
                     StartPipelineBuildRequest request =
                         StartPipelineBuildRequest.newBuilder()
                             .setPipelineId(run + "-" + (i % pipelines))
-                            .setWorkflowYaml(WORKFLOW)
+                            .setWorkflowYaml(TrivialBuildBench.TRIVIAL)
                             .build();
                     long t0 = System.nanoTime();
                     stub.startPipelineBuild(request);

@@ -43,6 +43,7 @@ public final class SubmitBench {
           .append("      - run: make build\n      - run: make test\n      - run: make lint\n");
     }
     WorkflowSpec workflow = new WorkflowParser().parse(yaml.toString(), "bench.yml");
+    // KubernetesRunnerConfig.defaults but for log polling, kept out of the figures: no pod runs.
     KubernetesRunnerConfig config =
         new KubernetesRunnerConfig(
             "bench",

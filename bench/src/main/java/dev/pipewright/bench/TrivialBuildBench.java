@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TrivialBuildBench {
   private static final PrintStream OUT = System.out;
   private static final Duration WARM_UP = Duration.ofSeconds(30);
-  private static final String TRIVIAL =
+
+  /** One job of one {@code true} step; also what AdmissionBench admits. */
+  static final String TRIVIAL =
       """
       on: push
       jobs:
