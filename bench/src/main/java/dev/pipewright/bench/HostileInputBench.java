@@ -4,7 +4,7 @@ import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.entryapi.EntryApi;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.queue.QueueSettings;
-import dev.pipewright.store.Database;
+import dev.pipewright.store.ScratchDatabases;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,19 +23,10 @@ import java.util.concurrent.TimeUnit;
  * Figures, never assertions: the client prints how each kind was answered.
  *
  * <p>Argument (optional): the number of concurrent requests, default 60. JVM options (such as
- * {@code -Xmx128m}, the heap a 512 MiB container gives) apply to the API's JVM only. Run from the
- * repository:
- *
- * <pre>{@code
- * ./mvnw -q -o -pl bench -am package dependency:build-classpath -DskipTests \
- *     -Dmdep.outputFile=target/classpath.txt
- * java -cp bench/target/classes:$(cat bench/target/classpath.txt) \
- *     dev.pipewright.bench.HostileInputBench 60
- * }</pre>
+ * {@code -Xmx128m}, the heap a 512 MiB container gives) apply to the API's JVM only, which is why
+ * it runs in a JVM of its own rather than Maven's (the command is in README.md).
  */
 public final class HostileInputBench {
-  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
-
   /**
    * One set of queues for every run, so runs leave no queues behind; no build is ever admitted, so
    * nothing is published to them.
@@ -51,7 +41,7 @@ public final class HostileInputBench {
 
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-    String url = POSTGRES + "pw_bench_" + UUID.randomUUID().toString().replace("-", "");
+    String url = ScratchDatabases.uniqueUrl();
     EntryApiConfig config =
         EntryApiConfig.defaults()
             .withPorts(0, 0)
@@ -89,7 +79,7 @@ public final class HostileInputBench {
           before.heap(),
           after.heap());
     } finally {
-      Database.dropIfExists(url, "postgres", "");
+      ScratchDatabases.drop(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD);
     }
   }
 

@@ -51,12 +51,16 @@ class CliIT {
                 .withPorts(0, 0)
                 .withDatabase(databaseUrl)
                 .withQueue(QueueSettings.DEFAULT_URI, names.exchange()),
-            WorkerConfig.fromEnvironment(Map.of()).toBuilder()
+            WorkerConfig.fromEnvironment(
+                    Map.of(
+                        "PIPEWRIGHT_LEASE_SECONDS", "5",
+                        "PIPEWRIGHT_WORKER_REAPER_PERIOD", "500ms",
+                        "PIPEWRIGHT_WORKER_TICK", "100ms"))
+                .toBuilder()
                 .databaseUrl(databaseUrl)
                 .queueNames(names)
                 .workspaceRoot(workspaces)
                 .workerId("cli-it")
-                .timing(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(100))
                 .build());
     server = "127.0.0.1:" + services.api().grpcPort();
   }

@@ -5,7 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
-import dev.pipewright.store.Database;
+import dev.pipewright.store.ScratchDatabases;
 import java.util.List;
 
 /** What an IT created on the machine's PostgreSQL and RabbitMQ, removed again. */
@@ -13,7 +13,7 @@ final class ItResources {
   private ItResources() {}
 
   static void drop(String databaseUrl, QueueNames names) throws Exception {
-    Database.dropIfExists(databaseUrl, "postgres", "");
+    ScratchDatabases.drop(databaseUrl, "postgres", "");
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(QueueSettings.DEFAULT_URI);
     try (Connection connection = factory.newConnection();

@@ -9,6 +9,7 @@ import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
+import dev.pipewright.store.ScratchDatabases;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -61,7 +62,7 @@ final class ApiFixture implements AutoCloseable {
     api.close();
     queue.close();
     database.close();
-    Database.dropIfExists(POSTGRES + databaseName, "postgres", "");
+    ScratchDatabases.drop(POSTGRES + databaseName, "postgres", "");
     deleteQueues(names);
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pipewright.text.JsonStrings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ final class Json {
       case null -> out.append("null");
       case Boolean b -> out.append(b);
       case Double d -> out.append(Values.formatNumber(d));
-      case String s -> quote(out, s);
+      case String s -> JsonStrings.quote(out, s);
       case List<?> list -> {
         if (list.isEmpty()) {
           out.append("[]");
@@ -75,7 +76,7 @@ final class Json {
         for (Map.Entry<?, ?> e : map.entrySet()) {
           out.append(sep);
           indent(out, depth + 1);
-          quote(out, String.valueOf(e.getKey()));
+          JsonStrings.quote(out, String.valueOf(e.getKey()));
           out.append(": ");
           write(out, e.getValue(), depth + 1);
           sep = ",\n";
@@ -90,31 +91,6 @@ final class Json {
 
   private static void indent(StringBuilder out, int depth) {
     out.append("  ".repeat(depth));
-  }
-
-  private static void quote(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          // Newtonsoft, which GitHub uses, also escapes these line separators.
-          if (c < 0x20 || c == '\u0085' || c == '\u2028' || c == '\u2029') {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 
   static Object read(String json) {

@@ -36,11 +36,6 @@ public enum JobStatus {
     return TRANSITIONS.targetsOf(this).isEmpty();
   }
 
-  /** A finished job whose dependents may run under the implicit {@code success()}. */
-  public boolean successful() {
-    return this == SUCCEEDED;
-  }
-
   public static JobStatus forNumber(int number) {
     for (JobStatus s : values()) {
       if (s.number == number) {

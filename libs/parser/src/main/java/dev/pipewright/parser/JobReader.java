@@ -4,6 +4,7 @@ import dev.pipewright.parser.spec.ContainerSpec;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.RunsOn;
 import dev.pipewright.parser.spec.StepSpec;
+import dev.pipewright.text.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

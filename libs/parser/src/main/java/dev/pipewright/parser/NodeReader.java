@@ -2,6 +2,7 @@ package dev.pipewright.parser;
 
 import dev.pipewright.parser.spec.Concurrency;
 import dev.pipewright.parser.spec.RunDefaults;
+import dev.pipewright.text.Suggestions;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;

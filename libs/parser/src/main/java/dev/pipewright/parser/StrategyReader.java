@@ -3,6 +3,7 @@ package dev.pipewright.parser;
 import dev.pipewright.parser.matrix.MatrixExpander;
 import dev.pipewright.parser.spec.MatrixSpec;
 import dev.pipewright.parser.spec.StrategySpec;
+import dev.pipewright.text.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

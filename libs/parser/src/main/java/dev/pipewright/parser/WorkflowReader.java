@@ -1,6 +1,7 @@
 package dev.pipewright.parser;
 
 import dev.pipewright.parser.spec.WorkflowSpec;
+import dev.pipewright.text.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

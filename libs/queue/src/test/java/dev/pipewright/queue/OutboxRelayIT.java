@@ -1,5 +1,6 @@
 package dev.pipewright.queue;
 
+import static dev.pipewright.store.jooq.Tables.OUTBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +11,7 @@ import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.NewBuild;
 import dev.pipewright.store.OutboxRepository;
+import dev.pipewright.store.ScratchDatabases;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ class OutboxRelayIT {
     metrics.close();
     client.close();
     database.close();
-    Database.dropIfExists(url, "postgres", "");
+    ScratchDatabases.drop(url, "postgres", "");
     TestQueues.delete(names);
   }
 
@@ -88,7 +90,7 @@ class OutboxRelayIT {
         OutboxRelay second = relay(7)) {
       first.start();
       second.start();
-      await().atMost(DEADLINE).until(() -> outbox.pendingCount() == 0);
+      await().atMost(DEADLINE).until(() -> database.dsl().fetchCount(OUTBOX) == 0);
     }
 
     assertThat(takeBuildMessages()).containsExactlyInAnyOrderElementsOf(ids);
@@ -115,6 +117,6 @@ class OutboxRelayIT {
 
     assertThat(takeBuildMessages()).containsExactly(id.toString());
     assertThat(builds.find(id).orElseThrow().status()).isEqualTo(BuildStatus.QUEUED);
-    assertThat(outbox.pendingCount()).isZero();
+    assertThat(database.dsl().fetchCount(OUTBOX)).isZero();
   }
 }

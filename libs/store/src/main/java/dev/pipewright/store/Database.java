@@ -121,24 +121,6 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /**
-   * Drops the database named by {@code jdbcUrl} if it exists, disconnecting its sessions. Meant for
-   * tests and tooling that create throw-away databases.
-   */
-  public static void dropIfExists(String jdbcUrl, String user, String password) {
-    PgUrl url = PgUrl.parse(jdbcUrl);
-    if (!url.hasDatabase()) {
-      throw new IllegalArgumentException("no database named in " + jdbcUrl);
-    }
-    withMaintenanceConnection(
-        url,
-        user,
-        password,
-        ctx -> {
-          ctx.dropDatabaseIfExists(url.database()).execute();
-        });
-  }
-
   public DataSource dataSource() {
     return dataSource;
   }
@@ -182,11 +164,12 @@ public final class Database implements AutoCloseable {
         });
   }
 
-  private interface MaintenanceWork {
+  interface MaintenanceWork {
     void run(DSLContext ctx);
   }
 
-  private static void withMaintenanceConnection(
+  /** Runs {@code work} on the server's maintenance database, where databases are created. */
+  static void withMaintenanceConnection(
       PgUrl url, String user, String password, MaintenanceWork work) {
     try (Connection connection =
         DriverManager.getConnection(url.withDatabase(MAINTENANCE_DB), user, password)) {

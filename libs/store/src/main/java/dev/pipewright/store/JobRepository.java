@@ -13,7 +13,6 @@ import dev.pipewright.models.StepStatus;
 import dev.pipewright.store.jooq.tables.records.BuildJobStepsRecord;
 import dev.pipewright.store.jooq.tables.records.BuildJobsRecord;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -34,9 +33,6 @@ import org.jooq.impl.DSL;
  * update ({@code WHERE status IN sourcesOf(target)}).
  */
 public final class JobRepository {
-  private static final Set<JobStatus> UNFINISHED =
-      EnumSet.copyOf(Arrays.stream(JobStatus.values()).filter(s -> !s.terminal()).toList());
-
   private final DSLContext dsl;
 
   public JobRepository(DSLContext dsl) {
@@ -287,20 +283,6 @@ public final class JobRepository {
   }
 
   /**
-   * Records what the runner calls the job (e.g. its Kubernetes Job name), while it is unfinished.
-   */
-  public boolean assignRunner(UUID jobRowId, String runnerRef) {
-    return StoreErrors.call(
-        () ->
-            dsl.update(BUILD_JOBS)
-                    .set(BUILD_JOBS.RUNNER_REF, runnerRef)
-                    .where(BUILD_JOBS.ID.eq(jobRowId))
-                    .and(BUILD_JOBS.STATUS.in(names(UNFINISHED)))
-                    .execute()
-                == 1);
-  }
-
-  /**
    * Moves step {@code number} (1-based) of a job to {@code to} if legal from its current status,
    * stamping start/finish times and recording the non-null parts of {@code result}.
    *
@@ -375,30 +357,5 @@ public final class JobRepository {
                 .and(BUILD_JOB_STEPS.STATUS.in(names(sources)))
                 .returningResult(BUILD_JOB_STEPS.STARTED_AT, BUILD_JOB_STEPS.FINISHED_AT)
                 .fetchOptional(row -> RunTimes.of(row.value1(), row.value2())));
-  }
-
-  /**
-   * Cancels every unfinished job of the build (PENDING, QUEUED, RUNNING) and their unfinished
-   * steps. Returns how many jobs were cancelled.
-   */
-  public int cancelUnfinished(UUID buildId, ErrorCode code, String message) {
-    return closeAll(buildId, JobStatus.CANCELLED, code, message);
-  }
-
-  /**
-   * Skips every job of the build that never started (PENDING) and their steps, e.g. after a failure
-   * ended the build. Returns how many jobs were skipped.
-   */
-  public int skipUnstarted(UUID buildId, String message) {
-    return closeAll(buildId, JobStatus.SKIPPED, null, message);
-  }
-
-  private int closeAll(UUID buildId, JobStatus target, ErrorCode code, String message) {
-    return StoreErrors.call(
-        () ->
-            dsl.transactionResult(
-                cfg ->
-                    JobCascade.close(
-                        cfg.dsl(), BUILD_JOBS.BUILD_ID.eq(buildId), target, code, message)));
   }
 }

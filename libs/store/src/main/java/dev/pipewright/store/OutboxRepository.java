@@ -65,11 +65,6 @@ public final class OutboxRepository {
     }
   }
 
-  /** Rows waiting to be published, due or backing off. */
-  public int pendingCount() {
-    return StoreErrors.call(() -> dsl.fetchCount(OUTBOX));
-  }
-
   static void enqueue(DSLContext tx, UUID buildId, OutboxKind kind) {
     tx.insertInto(OUTBOX)
         .set(OUTBOX.BUILD_ID, buildId)

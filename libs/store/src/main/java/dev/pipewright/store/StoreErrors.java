@@ -5,12 +5,16 @@ import dev.pipewright.models.ErrorCode;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jooq.exception.DataAccessException;
 import org.postgresql.util.PSQLException;
 
-/** Turns database failures into the project's error taxonomy, in one place. */
-final class StoreErrors {
+/**
+ * Turns database failures into the project's error taxonomy, in one place, and tells them from
+ * other failures for whoever counts them.
+ */
+public final class StoreErrors {
   static final String UNIQUE_VIOLATION = "23505";
   static final String DUPLICATE_DATABASE = "42P04";
 
@@ -50,43 +54,45 @@ final class StoreErrors {
   }
 
   static boolean isTransient(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientException) {
-        return true;
-      }
-      if (t instanceof SQLException sql && isTransientState(sql.getSQLState())) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return anyCause(
+        e,
+        t ->
+            t instanceof SQLTransientException
+                || t instanceof SQLException sql && isTransientState(sql.getSQLState()));
   }
 
   static boolean isTransientState(String sqlState) {
     return sqlState != null && (sqlState.startsWith("08") || TRANSIENT_STATES.contains(sqlState));
   }
 
+  /**
+   * Whether {@code error} or one of its causes came from JDBC or jOOQ, as every failure of a
+   * repository call does (its {@link CiException} keeps the database exception as its cause): the
+   * database error counters count these, not a runner's or the Kubernetes API's.
+   */
+  public static boolean fromDatabase(Throwable error) {
+    return anyCause(error, t -> t instanceof SQLException || t instanceof DataAccessException);
+  }
+
   /** Whether {@code e} is a unique violation of the named constraint. */
   static boolean violates(Throwable e, String constraint) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof PSQLException pg
-          && UNIQUE_VIOLATION.equals(pg.getSQLState())
-          && pg.getServerErrorMessage() != null
-          && constraint.equals(pg.getServerErrorMessage().getConstraint())) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return anyCause(
+        e,
+        t ->
+            t instanceof PSQLException pg
+                && UNIQUE_VIOLATION.equals(pg.getSQLState())
+                && pg.getServerErrorMessage() != null
+                && constraint.equals(pg.getServerErrorMessage().getConstraint()));
   }
 
   static boolean hasState(Throwable e, String sqlState) {
+    return anyCause(e, t -> t instanceof SQLException sql && sqlState.equals(sql.getSQLState()));
+  }
+
+  /** Whether {@code e} or one of its causes matches, the one walk down a cause chain. */
+  private static boolean anyCause(Throwable e, Predicate<Throwable> matches) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
+      if (matches.test(t)) {
         return true;
       }
       if (t.getCause() == t) {

@@ -1,5 +1,6 @@
 package dev.pipewright.store;
 
+import static dev.pipewright.store.jooq.Tables.OUTBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -9,55 +10,58 @@ import dev.pipewright.models.ErrorCode;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class DatabaseIT {
   @Test
   void concurrentOpenersOfAMissingDatabaseAllSucceed() throws Exception {
-    String url = TestDatabase.uniqueUrl();
+    String url = ScratchDatabases.uniqueUrl();
     try {
       List<Database> opened =
           BuildRepositoryIT.concurrently(
-              4, () -> Database.open(url, TestDatabase.USER, TestDatabase.PASSWORD, 2));
+              4, () -> Database.open(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD, 2));
       try {
         for (Database db : opened) {
-          assertThat(new OutboxRepository(db.dsl()).pendingCount()).isZero();
+          assertThat(db.dsl().fetchCount(OUTBOX)).as("migrated").isZero();
         }
         assertThat(System.getProperty(Database.JOOQ_VERSION_WARNING)).isEqualTo("ERROR");
       } finally {
         opened.forEach(Database::close);
       }
     } finally {
-      Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
+      ScratchDatabases.drop(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD);
     }
   }
 
   @Test
   void aCallerWaitsForAConnectionNoLongerThanTheConfiguredTimeout() throws Exception {
-    String url = TestDatabase.uniqueUrl();
+    String url = ScratchDatabases.uniqueUrl();
     Database.PoolOptions options = new Database.PoolOptions(1, Duration.ofMillis(500));
-    try (Database db = Database.open(url, TestDatabase.USER, TestDatabase.PASSWORD, options);
+    try (Database db =
+            Database.open(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD, options);
         Connection held = db.dataSource().getConnection()) {
-      OutboxRepository outbox = new OutboxRepository(db.dsl());
+      BuildRepository builds = new BuildRepository(db.dsl());
+      UUID unknown = UUID.randomUUID();
 
       // The pool's default wait is 30 s: failing well within 10 s shows the option took effect.
       assertTimeoutPreemptively(
           Duration.ofSeconds(10),
           () ->
-              assertThatThrownBy(outbox::pendingCount)
+              assertThatThrownBy(() -> builds.findRow(unknown))
                   .isInstanceOfSatisfying(
                       CiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT)));
       held.close();
-      assertThat(outbox.pendingCount()).isZero();
+      assertThat(builds.findRow(unknown)).isEmpty();
     } finally {
-      Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
+      ScratchDatabases.drop(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD);
     }
   }
 
   @Test
   void transactionsKnowTheIsolationLevelTheServerHas() {
-    String url = TestDatabase.uniqueUrl();
-    try (Database db = Database.open(url, TestDatabase.USER, TestDatabase.PASSWORD, 1)) {
+    String url = ScratchDatabases.uniqueUrl();
+    try (Database db = Database.open(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD, 1)) {
       String serverLevel = "select current_setting('transaction_isolation')";
       db.dsl()
           .transaction(
@@ -80,14 +84,14 @@ class DatabaseIT {
           .transaction(
               cfg -> assertThat(cfg.dsl().fetchValue(serverLevel)).isEqualTo("read committed"));
     } finally {
-      Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
+      ScratchDatabases.drop(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD);
     }
   }
 
   @Test
   void logChunksAreCompressedWithLz4() {
-    String url = TestDatabase.uniqueUrl();
-    try (Database db = Database.open(url, TestDatabase.USER, TestDatabase.PASSWORD, 1)) {
+    String url = ScratchDatabases.uniqueUrl();
+    try (Database db = Database.open(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD, 1)) {
       assertThat(
               db.dsl()
                   .fetchValue(
@@ -95,7 +99,7 @@ class DatabaseIT {
                           + " where attrelid = 'build_logs'::regclass and attname = 'content'"))
           .isEqualTo("l");
     } finally {
-      Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
+      ScratchDatabases.drop(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD);
     }
   }
 

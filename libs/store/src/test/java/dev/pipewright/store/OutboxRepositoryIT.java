@@ -30,6 +30,11 @@ class OutboxRepositoryIT {
   private final BuildRepository builds = new BuildRepository(db.dsl());
   private final OutboxRepository outbox = new OutboxRepository(db.dsl());
 
+  /** Rows waiting to be published, due or backing off. */
+  private int outboxRows() {
+    return db.dsl().fetchCount(OUTBOX);
+  }
+
   // Every test drains the whole outbox, so each starts from an empty one.
   @BeforeEach
   void emptyOutbox() {
@@ -68,7 +73,7 @@ class OutboxRepositoryIT {
     assertThat(queued).isEqualTo(2);
     assertThat(status(first)).isEqualTo(BuildStatus.QUEUED);
     assertThat(builds.find(first).orElseThrow().queuedAt()).isNotNull();
-    assertThat(outbox.pendingCount()).isZero();
+    assertThat(outboxRows()).isZero();
     assertThat(outbox.claimBatch(10, OutboxBatch::entries)).isEmpty();
   }
 
@@ -95,7 +100,7 @@ class OutboxRepositoryIT {
     assertThat(queued).as("already QUEUED").isZero();
     assertThat(status(requeued)).isEqualTo(BuildStatus.QUEUED);
     assertThat(status(cancelledLater)).isEqualTo(BuildStatus.CANCELLED);
-    assertThat(outbox.pendingCount()).isZero();
+    assertThat(outboxRows()).isZero();
   }
 
   @Test
@@ -199,7 +204,7 @@ class OutboxRepositoryIT {
     union.addAll(second);
     assertThat(union).isEqualTo(all);
     assertThat(all).allSatisfy(id -> assertThat(status(id)).isEqualTo(BuildStatus.QUEUED));
-    assertThat(outbox.pendingCount()).isZero();
+    assertThat(outboxRows()).isZero();
   }
 
   private static void await(CountDownLatch latch) {
@@ -245,7 +250,7 @@ class OutboxRepositoryIT {
 
     assertThat(cancel.get(10, TimeUnit.SECONDS)).isEqualTo(CancelOutcome.CANCELLED);
     assertThat(builds.find(id).orElseThrow().status()).isEqualTo(BuildStatus.CANCELLED);
-    assertThat(outbox.pendingCount()).isZero();
+    assertThat(outboxRows()).isZero();
   }
 
   @Test
@@ -261,8 +266,7 @@ class OutboxRepositoryIT {
         work.add(
             pool.submit(
                 () -> {
-                  while (outbox.claimBatch(7, OutboxBatch::completeAll) > 0
-                      || outbox.pendingCount() > 0) {
+                  while (outbox.claimBatch(7, OutboxBatch::completeAll) > 0 || outboxRows() > 0) {
                     Thread.onSpinWait();
                   }
                 }));
@@ -289,6 +293,6 @@ class OutboxRepositoryIT {
             id ->
                 assertThat(builds.find(id).orElseThrow().status())
                     .isEqualTo(BuildStatus.CANCELLED));
-    assertThat(outbox.pendingCount()).isZero();
+    assertThat(outboxRows()).isZero();
   }
 }

@@ -42,4 +42,32 @@ class StoreErrorsTest {
     assertThat(StoreErrors.hasState(e, StoreErrors.DUPLICATE_DATABASE)).isTrue();
     assertThat(StoreErrors.hasState(e, StoreErrors.UNIQUE_VIOLATION)).isFalse();
   }
+
+  @Test
+  void tellsDatabaseFailuresFromOthersThroughTheCauseChain() {
+    CiException fromRepository = translated("08006");
+    CiException wrappedAgain = new CiException(ErrorCode.TRANSIENT, "pass failed", fromRepository);
+
+    assertThat(StoreErrors.fromDatabase(fromRepository)).isTrue();
+    assertThat(StoreErrors.fromDatabase(wrappedAgain)).isTrue();
+    assertThat(StoreErrors.fromDatabase(new SQLException("bare JDBC"))).isTrue();
+    assertThat(StoreErrors.fromDatabase(new CiException(ErrorCode.TRANSIENT, "runner down")))
+        .isFalse();
+    assertThat(StoreErrors.fromDatabase(new IllegalStateException(new RuntimeException())))
+        .isFalse();
+  }
+
+  @Test
+  void aSelfCausedExceptionEndsTheWalk() {
+    RuntimeException loop =
+        new RuntimeException() {
+          @Override
+          public synchronized Throwable getCause() {
+            return this;
+          }
+        };
+
+    assertThat(StoreErrors.fromDatabase(loop)).isFalse();
+    assertThat(StoreErrors.isTransient(loop)).isFalse();
+  }
 }

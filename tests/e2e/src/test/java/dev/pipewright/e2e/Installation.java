@@ -20,7 +20,7 @@ import dev.pipewright.pipeline.worker.PipelineService;
 import dev.pipewright.pipeline.worker.WorkerConfig;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
-import dev.pipewright.store.Database;
+import dev.pipewright.store.ScratchDatabases;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -40,20 +40,21 @@ import java.util.stream.Stream;
 /**
  * One throw-away Pipewright installation on the machine's PostgreSQL and RabbitMQ: its own database
  * and queue prefix (so test classes cannot see each other's builds), an entry API on a free gRPC
- * port reached over a real socket, and workers started on demand.
+ * port reached over a real socket, and workers started on demand. Public for bench/ (this module's
+ * test-jar).
  */
-final class Installation implements AutoCloseable {
+public final class Installation implements AutoCloseable {
   static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
-  final String databaseUrl;
+  public final String databaseUrl;
   final QueueNames names;
   final Path workspaces;
   final EntryApi api;
   final ManagedChannel channel;
-  final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
+  public final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
   private final List<PipelineService> workers = new ArrayList<>();
 
-  Installation(String label) throws IOException {
+  public Installation(String label) throws IOException {
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     databaseUrl = POSTGRES + "pw_e2e_" + label + "_" + suffix;
     names = QueueNames.withPrefix("pw-e2e-" + label + "-" + suffix);
@@ -76,36 +77,34 @@ final class Installation implements AutoCloseable {
 
   /** Fast leases and ticks, so a lost worker's build is taken over within seconds. */
   WorkerConfig workerConfig(String workerId) {
-    return WorkerConfig.fromEnvironment(Map.of()).toBuilder()
+    return workerConfig(
+        workerId,
+        Map.of(
+            "PIPEWRIGHT_LEASE_SECONDS", "2",
+            "PIPEWRIGHT_WORKER_REAPER_PERIOD", "250ms",
+            "PIPEWRIGHT_WORKER_TICK", "100ms"));
+  }
+
+  /**
+   * A worker of this installation with the other settings from {@code environment}, as a worker
+   * process reads them ({@code PIPEWRIGHT_*}, see libs/ops/CONFIGURATION.md), defaults for the
+   * rest.
+   */
+  public WorkerConfig workerConfig(String workerId, Map<String, String> environment) {
+    return WorkerConfig.fromEnvironment(environment).toBuilder()
         .databaseUrl(databaseUrl)
         .queueNames(names)
         .workspaceRoot(workspaces)
         .workerId(workerId)
-        .timing(Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMillis(100))
         .build();
   }
 
   /** The same settings, but {@code close()} hands running builds back at once (a killed worker). */
   static WorkerConfig abrupt(WorkerConfig c) {
-    return new WorkerConfig(
-        c.databaseUrl(),
-        c.databaseUser(),
-        c.databasePassword(),
-        c.amqpUri(),
-        c.queueNames(),
-        c.executor(),
-        c.workspaceRoot(),
-        c.parallelism(),
-        c.concurrentBuilds(),
-        c.workerId(),
-        c.lease(),
-        c.tick(),
-        c.reaperPeriod(),
-        c.maxJobAttempts(),
-        Duration.ZERO);
+    return c.toBuilder().shutdownGrace(Duration.ZERO).build();
   }
 
-  PipelineService startWorker(WorkerConfig config) {
+  public PipelineService startWorker(WorkerConfig config) {
     PipelineService worker = new PipelineService(config);
     synchronized (workers) {
       workers.add(worker);
@@ -114,7 +113,7 @@ final class Installation implements AutoCloseable {
     return worker;
   }
 
-  String start(String yaml) {
+  public String start(String yaml) {
     return stub.startPipelineBuild(
             StartPipelineBuildRequest.newBuilder()
                 .setPipelineId("e2e")
@@ -124,20 +123,20 @@ final class Installation implements AutoCloseable {
         .getBuildId();
   }
 
-  Build get(String id) {
+  public Build get(String id) {
     return stub.withDeadlineAfter(10, TimeUnit.SECONDS)
         .getBuild(GetBuildRequest.newBuilder().setBuildId(id).build());
   }
 
   /** Polls GetBuild until the build is SUCCEEDED, FAILED or CANCELLED. */
-  Build awaitEnd(String id, Duration atMost) {
+  public Build awaitEnd(String id, Duration atMost) {
     return await()
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(50))
         .until(() -> get(id), b -> terminal(b.getStatus()));
   }
 
-  static boolean terminal(BuildStatus s) {
+  public static boolean terminal(BuildStatus s) {
     return s == BuildStatus.BUILD_STATUS_SUCCEEDED
         || s == BuildStatus.BUILD_STATUS_FAILED
         || s == BuildStatus.BUILD_STATUS_CANCELLED;
@@ -161,7 +160,7 @@ final class Installation implements AutoCloseable {
         .collect(Collectors.joining());
   }
 
-  static Job job(Build build, String key) {
+  public static Job job(Build build, String key) {
     return build.getJobsList().stream()
         .filter(j -> j.getKey().equals(key))
         .findFirst()
@@ -175,7 +174,7 @@ final class Installation implements AutoCloseable {
       workers.forEach(PipelineService::close);
     }
     api.close();
-    Database.dropIfExists(databaseUrl, "postgres", "");
+    ScratchDatabases.drop(databaseUrl, "postgres", "");
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(QueueSettings.DEFAULT_URI);
     try (Connection connection = factory.newConnection();

@@ -5,6 +5,7 @@ import dev.pipewright.models.CiException;
 import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.store.StoreErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -234,7 +235,7 @@ public final class BuildLoops implements AutoCloseable {
     private boolean retryLater(RuntimeException e) {
       failedPasses++;
       CiException error = CiException.from(e);
-      if (metrics != null && StoreFailures.fromDatabase(e)) {
+      if (metrics != null && StoreErrors.fromDatabase(e)) {
         metrics.databaseError("reconcile");
       }
       String message = error.getMessage();

@@ -8,6 +8,7 @@ import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.store.StoreErrors;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -53,7 +54,7 @@ final class StoreObserver implements RunObserver {
     try (BuildMdc.Scope scope = BuildMdc.open(buildId, job.jobKey())) {
       write.run();
     } catch (RuntimeException e) {
-      if (metrics != null && StoreFailures.fromDatabase(e)) {
+      if (metrics != null && StoreErrors.fromDatabase(e)) {
         metrics.databaseError("record_callback");
       }
       throw e;

@@ -18,7 +18,6 @@ import dev.pipewright.ops.lifecycle.GracefulShutdown;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
-import dev.pipewright.pipeline.orchestrator.StoreFailures;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.queue.BuildConsumer;
 import dev.pipewright.queue.OutboxRelay;
@@ -30,6 +29,7 @@ import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.OutboxRepository;
+import dev.pipewright.store.StoreErrors;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -106,14 +106,6 @@ public final class PipelineService implements AutoCloseable {
   /** A worker with the runner named by {@link WorkerConfig#executor()}. */
   public PipelineService(WorkerConfig config) {
     this(builder(config));
-  }
-
-  /**
-   * A worker with another runner: the factory gets the log sink over {@code build_logs} that the
-   * runner must write to.
-   */
-  public PipelineService(WorkerConfig config, Function<LogSink, JobRunner> runners) {
-    this(builder(config).runners(runners));
   }
 
   private PipelineService(Builder b) {
@@ -384,7 +376,7 @@ public final class PipelineService implements AutoCloseable {
     try {
       build = builds.findRow(UUID.fromString(buildId)).orElse(null);
     } catch (RuntimeException e) {
-      if (StoreFailures.fromDatabase(e)) {
+      if (StoreErrors.fromDatabase(e)) {
         metrics.databaseError("read_claimed");
       }
       LOG.warn("build {}: cannot read it after the claim: {}", buildId, e.getMessage());

@@ -6,10 +6,7 @@ import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.Executor;
 import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.queue.QueueNames;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -71,43 +68,6 @@ public record WorkerConfig(
     if (httpPort < NO_HTTP || httpPort > 65535) {
       throw new IllegalArgumentException("httpPort out of range: " + httpPort);
     }
-  }
-
-  /** Without HTTP and with the default Kubernetes settings (the settings before either existed). */
-  public WorkerConfig(
-      String databaseUrl,
-      String databaseUser,
-      String databasePassword,
-      URI amqpUri,
-      QueueNames queueNames,
-      String executor,
-      Path workspaceRoot,
-      int parallelism,
-      int concurrentBuilds,
-      String workerId,
-      Duration lease,
-      Duration tick,
-      Duration reaperPeriod,
-      int maxJobAttempts,
-      Duration shutdownGrace) {
-    this(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queueNames,
-        executor,
-        workspaceRoot,
-        parallelism,
-        concurrentBuilds,
-        workerId,
-        lease,
-        tick,
-        reaperPeriod,
-        maxJobAttempts,
-        shutdownGrace,
-        NO_HTTP,
-        kubernetes(PipewrightConfig.defaults().kubernetes()));
   }
 
   /** Whether {@code executor} names the Kubernetes runner. */
@@ -181,17 +141,6 @@ public record WorkerConfig(
     }
   }
 
-  /** hostname + pid: unique among the workers sharing a database. */
-  public static String defaultWorkerId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "localhost";
-    }
-    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
-  }
-
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -202,9 +151,6 @@ public record WorkerConfig(
     private QueueNames queueNames;
     private Path workspaceRoot;
     private String workerId;
-    private Duration lease;
-    private Duration tick;
-    private Duration reaperPeriod;
     private String executor;
     private Duration shutdownGrace;
     private int httpPort;
@@ -217,9 +163,6 @@ public record WorkerConfig(
       this.queueNames = base.queueNames();
       this.workspaceRoot = base.workspaceRoot();
       this.workerId = base.workerId();
-      this.lease = base.lease();
-      this.tick = base.tick();
-      this.reaperPeriod = base.reaperPeriod();
       this.executor = base.executor();
       this.shutdownGrace = base.shutdownGrace();
       this.httpPort = base.httpPort();
@@ -267,14 +210,6 @@ public record WorkerConfig(
       return this;
     }
 
-    /** Lease, reaper period and tick together, for tests that expire leases quickly. */
-    public Builder timing(Duration lease, Duration reaperPeriod, Duration tick) {
-      this.lease = lease;
-      this.reaperPeriod = reaperPeriod;
-      this.tick = tick;
-      return this;
-    }
-
     public WorkerConfig build() {
       return new WorkerConfig(
           databaseUrl,
@@ -287,9 +222,9 @@ public record WorkerConfig(
           base.parallelism(),
           base.concurrentBuilds(),
           workerId,
-          lease,
-          tick,
-          reaperPeriod,
+          base.lease(),
+          base.tick(),
+          base.reaperPeriod(),
           base.maxJobAttempts(),
           shutdownGrace,
           httpPort,

@@ -9,6 +9,7 @@ import dev.pipewright.queue.QueueMessage;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.NewBuild;
+import dev.pipewright.store.ScratchDatabases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class BuildIntakeIT {
   @AfterEach
   void tearDown() {
     database.close();
-    Database.dropIfExists(url, "postgres", "");
+    ScratchDatabases.drop(url, "postgres", "");
   }
 
   private static QueueMessage delivery(Object buildId, int count) {

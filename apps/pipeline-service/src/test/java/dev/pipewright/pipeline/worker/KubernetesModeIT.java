@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.JobRef;
+import dev.pipewright.kubernetes.MockApi;
 import dev.pipewright.kubernetes.it.FakeKubelet;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
@@ -16,18 +17,10 @@ import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepView;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesModeIT {
   private static final String NS = "ci";
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final Path CRD = Path.of("../../crds/pipelineruns.pipewright.dev-v1.yml");
   private static final String TWO_JOBS =
       """
       on: push
@@ -65,34 +57,14 @@ class KubernetesModeIT {
             - run: echo testing
       """;
 
-  // The mock server logs every request through java.util.logging; held so the level sticks.
-  private static final java.util.logging.Logger MOCK_SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
-  static {
-    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-  }
-
-  private KubernetesMockServer server;
+  private MockApi api;
   private KubernetesClient client;
   private WorkerHarness harness;
 
   @BeforeEach
   void setUp() throws Exception {
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init();
-    client = server.createClient();
-    try (InputStream in = Files.newInputStream(CRD)) {
-      CustomResourceDefinition crd =
-          client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    }
+    api = new MockApi();
+    client = api.client();
     harness = new WorkerHarness();
   }
 
@@ -100,7 +72,7 @@ class KubernetesModeIT {
   void tearDown() throws Exception {
     harness.close();
     client.close();
-    server.destroy();
+    api.close();
   }
 
   private PipelineService worker(String id) {

@@ -10,6 +10,7 @@ import dev.pipewright.store.NewBuild;
 import dev.pipewright.store.OutboxEntry;
 import dev.pipewright.store.OutboxKind;
 import dev.pipewright.store.OutboxRepository;
+import dev.pipewright.store.ScratchDatabases;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -37,7 +38,7 @@ class ReaperIT {
   @AfterEach
   void tearDown() {
     database.close();
-    Database.dropIfExists(url, "postgres", "");
+    ScratchDatabases.drop(url, "postgres", "");
   }
 
   /** A RUNNING build whose lease has already run out. */

@@ -17,9 +17,9 @@ import dev.pipewright.store.LogEntry;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.NewBuild;
 import dev.pipewright.store.OutboxRepository;
+import dev.pipewright.store.ScratchDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,16 +69,18 @@ final class WorkerHarness implements AutoCloseable {
   /**
    * The defaults with {@code env}'s {@code PIPEWRIGHT_*} variables and this harness's database over
    * them, as a worker reads its configuration: what is derived from the database (the Kubernetes
-   * installation) is this harness's own.
+   * installation) is this harness's own. Passes and reaper sweeps come often, so tests wait little.
    */
   WorkerConfig config(String workerId, Map<String, String> env) {
-    Map<String, String> variables = new HashMap<>(env);
+    Map<String, String> variables = new HashMap<>();
+    variables.put("PIPEWRIGHT_WORKER_REAPER_PERIOD", "300ms");
+    variables.put("PIPEWRIGHT_WORKER_TICK", "200ms");
+    variables.putAll(env);
     variables.put("PIPEWRIGHT_DATABASE_URL", databaseUrl);
     return WorkerConfig.fromEnvironment(variables).toBuilder()
         .queueNames(names)
         .workspaceRoot(workspaces)
         .workerId(workerId)
-        .timing(Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofMillis(200))
         .build();
   }
 
@@ -139,7 +141,7 @@ final class WorkerHarness implements AutoCloseable {
     metrics.close();
     queue.close();
     database.close();
-    Database.dropIfExists(databaseUrl, "postgres", "");
+    ScratchDatabases.drop(databaseUrl, "postgres", "");
     onChannel(
         channel -> {
           for (String q :

@@ -1,5 +1,6 @@
 package dev.pipewright.ops.config;
 
+import dev.pipewright.text.Suggestions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

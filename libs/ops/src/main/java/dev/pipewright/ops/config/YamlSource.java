@@ -1,5 +1,6 @@
 package dev.pipewright.ops.config;
 
+import dev.pipewright.text.Suggestions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

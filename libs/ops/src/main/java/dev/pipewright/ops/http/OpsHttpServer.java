@@ -175,10 +175,6 @@ public final class OpsHttpServer implements AutoCloseable {
     shuttingDown = true;
   }
 
-  public boolean shuttingDown() {
-    return shuttingDown;
-  }
-
   /** Runs the readiness checks now, as {@code /readyz} does. */
   public Readiness readiness() {
     if (shuttingDown) {

@@ -1,5 +1,6 @@
 package dev.pipewright.ops.http;
 
+import dev.pipewright.text.JsonStrings;
 import java.util.List;
 
 /**
@@ -27,17 +28,17 @@ public record Readiness(String status, List<Check> checks) {
    */
   public String toJson() {
     StringBuilder out = new StringBuilder("{\"status\":");
-    Json.string(out, status);
+    JsonStrings.quote(out, status);
     out.append(",\"checks\":[");
     for (int i = 0; i < checks.size(); i++) {
       Check c = checks.get(i);
       out.append(i == 0 ? "{\"name\":" : ",{\"name\":");
-      Json.string(out, c.name());
+      JsonStrings.quote(out, c.name());
       out.append(",\"status\":\"").append(c.up() ? "up" : "down").append("\",\"millis\":");
       out.append(c.millis());
       if (c.error() != null) {
         out.append(",\"error\":");
-        Json.string(out, c.error());
+        JsonStrings.quote(out, c.error());
       }
       out.append('}');
     }

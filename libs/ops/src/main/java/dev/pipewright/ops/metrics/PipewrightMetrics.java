@@ -147,10 +147,6 @@ public final class PipewrightMetrics implements AutoCloseable {
     return new PipewrightMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true);
   }
 
-  public MeterRegistry registry() {
-    return registry;
-  }
-
   /**
    * The Prometheus registry behind these metrics.
    *

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Collectors;
 
 /**
- * A {@link LogSink} in memory with the store's semantics (first write of a seq wins), for tests and
- * for the CLI's local runs.
+ * A {@link LogSink} in memory with the store's semantics (first write of a seq wins), for the
+ * runners' tests (this module's test-jar).
  */
 public final class InMemoryLogSink implements LogSink {
   private record StreamKey(String buildId, String jobKey, int stepNumber) {}

@@ -1,8 +1,17 @@
-package dev.pipewright.store;
+package dev.pipewright.bench;
 
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.store.BuildRepository;
+import dev.pipewright.store.BuildView;
+import dev.pipewright.store.Database;
+import dev.pipewright.store.JobRepository;
+import dev.pipewright.store.NewBuild;
+import dev.pipewright.store.NewJob;
+import dev.pipewright.store.NewStep;
+import dev.pipewright.store.ScratchDatabases;
+import dev.pipewright.store.StepResult;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -33,11 +42,9 @@ import org.slf4j.LoggerFactory;
  * /proc, so only for a local server) and the statements sent (counted by a jOOQ listener). Figures,
  * never assertions; it only fails when the two reads disagree.
  *
- * <p>Run: {@code ./mvnw -B -q -pl libs/store test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.pipewright.store.FindBench [-Dexec.args="calls workflowBytes rounds"]}
- * (defaults 20000, 0, 5); {@code workflowBytes} pads the stored workflow (a short one) to show how
- * its size weighs. Each round makes {@code calls} calls of each read; the last lines are the
- * medians over the rounds.
+ * <p>Arguments: {@code [calls=20000] [workflowBytes=0] [rounds=5]} (see README.md); {@code
+ * workflowBytes} pads the stored workflow (a short one) to show how its size weighs. Each round
+ * makes {@code calls} calls of each read; the last lines are the medians over the rounds.
  */
 public final class FindBench {
   private static final Logger log = LoggerFactory.getLogger(FindBench.class);
@@ -62,8 +69,9 @@ public final class FindBench {
     int workflowBytes = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     String workflow = workflow(workflowBytes);
-    String url = TestDatabase.uniqueUrl();
-    try (Database database = Database.open(url, TestDatabase.USER, TestDatabase.PASSWORD, 1)) {
+    String url = ScratchDatabases.uniqueUrl();
+    try (Database database =
+        Database.open(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD, 1)) {
       AtomicLong statements = new AtomicLong();
       DSLContext dsl =
           DSL.using(
@@ -110,7 +118,7 @@ public final class FindBench {
       figures.forEach(
           (name, all) -> log.info("median {}", Figures.median(all).describe(name, calls)));
     } finally {
-      Database.dropIfExists(url, TestDatabase.USER, TestDatabase.PASSWORD);
+      ScratchDatabases.drop(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.pipewright.e2e;
+package dev.pipewright.bench;
 
 import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.BuildStatus;
@@ -7,7 +7,7 @@ import dev.pipewright.api.ci.v1.GetBuildLogsResponse;
 import dev.pipewright.api.ci.v1.GetBuildRequest;
 import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.api.ci.v1.Step;
-import dev.pipewright.pipeline.worker.WorkerConfig;
+import dev.pipewright.e2e.Installation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -26,19 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs the services in-process on the machine's PostgreSQL and RabbitMQ with the worker's default
  * timing.
  *
- * <pre>
- * ./mvnw -B -q -pl tests/e2e test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.pipewright.e2e.TrivialBuildBench -Dexec.args="500 30 200"
- * </pre>
- *
- * Arguments: builds for the latency run (500), seconds of the throughput run (120), megabytes of
- * log output (1024), clients of the throughput run (64), and their GetBuild poll interval in ms
- * (100).
+ * <p>Arguments (see README.md): builds for the latency run (500), seconds of the throughput run
+ * (120), megabytes of log output (1024), clients of the throughput run (64), and their GetBuild
+ * poll interval in ms (100).
  */
 public final class TrivialBuildBench {
   private static final PrintStream OUT = System.out;
   private static final Duration WARM_UP = Duration.ofSeconds(30);
-  private static final String TRIVIAL =
+
+  /** One job of one {@code true} step; also what AdmissionBench admits. */
+  static final String TRIVIAL =
       """
       on: push
       jobs:
@@ -75,25 +72,7 @@ public final class TrivialBuildBench {
     int clients = args.length > 3 ? Integer.parseInt(args[3]) : 64;
     long pollMillis = args.length > 4 ? Long.parseLong(args[4]) : 100;
     try (Installation pw = new Installation("bench")) {
-      WorkerConfig c = pw.workerConfig("bench");
-      WorkerConfig defaults = WorkerConfig.fromEnvironment(Map.of());
-      pw.startWorker(
-          new WorkerConfig(
-              c.databaseUrl(),
-              c.databaseUser(),
-              c.databasePassword(),
-              c.amqpUri(),
-              c.queueNames(),
-              c.executor(),
-              c.workspaceRoot(),
-              c.parallelism(),
-              32,
-              c.workerId(),
-              defaults.lease(),
-              defaults.tick(),
-              defaults.reaperPeriod(),
-              c.maxJobAttempts(),
-              c.shutdownGrace()));
+      pw.startWorker(pw.workerConfig("bench", Map.of("PIPEWRIGHT_WORKER_BUILDS", "32")));
       floor();
       latency(pw, builds);
       throughput(pw, Duration.ofSeconds(seconds), clients, pollMillis);

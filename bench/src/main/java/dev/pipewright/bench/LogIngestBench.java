@@ -1,5 +1,9 @@
-package dev.pipewright.executor;
+package dev.pipewright.bench;
 
+import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.LogSink;
+import dev.pipewright.executor.SecretMasker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,10 +12,10 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Masker + chunker throughput on 200 MB of generated log lines in memory (no I/O): run with {@code
- * java -cp ... dev.pipewright.executor.LogIngestBench [megabytes]}. Prints figures, asserts
- * nothing. Throughput per CPU-second is printed beside wall-clock throughput because the build
- * machine is shared and wall time mostly measures the neighbours.
+ * Masker + chunker throughput on 200 MB of generated log lines in memory (no I/O); the argument is
+ * the megabytes ({@code [megabytes=200]}, see README.md). Prints figures, asserts nothing.
+ * Throughput per CPU-second is printed beside wall-clock throughput because the build machine is
+ * shared and wall time mostly measures the neighbours.
  */
 public final class LogIngestBench {
   private LogIngestBench() {}

@@ -1,13 +1,16 @@
-package dev.pipewright.parser;
+package dev.pipewright.text;
 
 import java.util.Collection;
 
-/** "Did you mean" candidates by optimal-string-alignment distance (typos, swapped letters). */
-final class Suggestions {
+/**
+ * "Did you mean" for a misspelt name (a workflow key, a configuration key or variable), by
+ * optimal-string-alignment distance: typos and swapped letters count one edit each.
+ */
+public final class Suggestions {
   private Suggestions() {}
 
   /** The closest candidate that is plausibly a typo of {@code word}, or null. */
-  static String closest(String word, Collection<String> candidates) {
+  public static String closest(String word, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
@@ -17,6 +20,7 @@ final class Suggestions {
         bestDistance = distance;
       }
     }
+    // A third of the word, one edit at least and three at most: catches typos, not other names.
     int allowed = Math.max(1, Math.min(3, word.length() / 3));
     if (best != null && bestDistance <= allowed) {
       return best;

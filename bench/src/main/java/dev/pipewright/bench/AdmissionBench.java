@@ -1,14 +1,11 @@
-package dev.pipewright.entryapi;
+package dev.pipewright.bench;
 
 import static dev.pipewright.store.jooq.Tables.BUILDS;
 
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
-import dev.pipewright.queue.QueueNames;
-import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.e2e.Installation;
 import dev.pipewright.store.Database;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * confirmed by RabbitMQ) and the p50/p99 call latency. A figure, never an assertion.
  *
  * <p>Args: {@code [builds=5000] [clients=32] [pipelines=32]}; with {@code pipelines=1} every call
- * contends for one pipeline's build counter.
+ * contends for one pipeline's build counter. No worker runs: builds stay QUEUED.
  */
 public final class AdmissionBench {
   private static final Logger log = LoggerFactory.getLogger(AdmissionBench.class);
@@ -38,19 +35,10 @@ public final class AdmissionBench {
     int builds = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int pipelines = args.length > 2 ? Integer.parseInt(args[2]) : 32;
-    String databaseName = "pw_bench_" + UUID.randomUUID().toString().replace("-", "");
-    String url = ApiFixture.POSTGRES + databaseName;
-    String prefix = "pwbench-" + UUID.randomUUID();
-    EntryApiConfig config =
-        EntryApiConfig.defaults()
-            .withPorts(0, 0)
-            .withDatabase(url)
-            .withQueue(QueueSettings.DEFAULT_URI, prefix);
-    try (EntryApi api = new EntryApi(config).start();
-        Database database = Database.open(url, "postgres", "")) {
-      ManagedChannel channel =
-          ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
-      var stub = PipelineServiceGrpc.newBlockingStub(channel);
+    // Closed in reverse: the database handle before the installation drops its database.
+    try (Installation pw = new Installation("admission");
+        Database database = Database.open(pw.databaseUrl, "postgres", "")) {
+      var stub = pw.stub;
       String run = UUID.randomUUID().toString();
       // Warm-up: JIT, connection pools, the broker channel.
       call(stub, Math.min(500, builds), clients, pipelines, "warmup-" + run);
@@ -64,7 +52,6 @@ public final class AdmissionBench {
       awaitQueued(database, Math.min(500, builds) + builds);
       long queued = System.nanoTime();
       long cpu = processCpuNanos() - cpuBefore;
-      channel.shutdownNow();
 
       Arrays.sort(latencies);
       log.info(
@@ -82,9 +69,6 @@ public final class AdmissionBench {
           String.format("%.2f", cpu / 1e6 / builds),
           loadBefore,
           loadAverage());
-    } finally {
-      Database.dropIfExists(url, "postgres", "");
-      ApiFixture.deleteQueues(QueueNames.withPrefix(prefix));
     }
   }
 
@@ -108,7 +92,7 @@ public final class AdmissionBench {
                     StartPipelineBuildRequest request =
                         StartPipelineBuildRequest.newBuilder()
                             .setPipelineId(run + "-" + (i % pipelines))
-                            .setWorkflowYaml(RequestsTest.WORKFLOW)
+                            .setWorkflowYaml(TrivialBuildBench.TRIVIAL)
                             .build();
                     long t0 = System.nanoTime();
                     stub.startPipelineBuild(request);

@@ -1,8 +1,10 @@
-package dev.pipewright.kubernetes;
+package dev.pipewright.bench;
 
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.RunObserver;
+import dev.pipewright.kubernetes.MockApi;
+import dev.pipewright.kubernetes.PipelineRuns;
 import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.parser.WorkflowParser;
@@ -24,8 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * visible to a watch), and API writes per workflow job, against Fabric8's mock API server (CRUD
  * mode, in the same JVM: its CPU counts). Prints figures; asserts nothing.
  *
- * <p>Run: {@code ./mvnw -B -q -pl libs/kubernetes test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.pipewright.kubernetes.SubmitBench [-Dexec.args="builds jobsPerBuild"]}
+ * <p>Arguments: {@code [builds=50] [jobsPerBuild=10]} (see README.md).
  */
 public final class SubmitBench {
   private SubmitBench() {}
@@ -42,6 +43,7 @@ public final class SubmitBench {
           .append("      - run: make build\n      - run: make test\n      - run: make lint\n");
     }
     WorkflowSpec workflow = new WorkflowParser().parse(yaml.toString(), "bench.yml");
+    // KubernetesRunnerConfig.defaults but for log polling, kept out of the figures: no pod runs.
     KubernetesRunnerConfig config =
         new KubernetesRunnerConfig(
             "bench",

@@ -1,4 +1,4 @@
-package dev.pipewright.e2e;
+package dev.pipewright.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
