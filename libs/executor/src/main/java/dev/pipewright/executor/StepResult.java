@@ -1,5 +1,6 @@
 package dev.pipewright.executor;
 
+import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
 import java.util.List;
@@ -31,6 +32,27 @@ public record StepResult(
   public StepResult {
     outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
     annotations = annotations == null ? List.of() : List.copyOf(annotations);
+  }
+
+  /**
+   * This result for a step whose log could not be stored ({@link LogChunker#failure}, null for
+   * none): FAILED with the log's error whatever the process did, since lines were lost; its exit
+   * code, outputs and annotations kept. A cancelled step stays cancelled.
+   */
+  public StepResult withLogFailure(CiException lost) {
+    if (lost == null || status == StepStatus.CANCELLED) {
+      return this;
+    }
+    return new StepResult(
+        StepStatus.FAILED,
+        exitCode,
+        "failure",
+        "failure",
+        outputs,
+        lost.code(),
+        lost.getMessage(),
+        annotations,
+        summary);
   }
 
   /** A step whose {@code if:} was false: {@code SKIPPED}, or {@code CANCELLED} after a cancel. */

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class LogChunkerTest {
@@ -18,9 +21,26 @@ class LogChunkerTest {
   private final AtomicLong clock = new AtomicLong();
   private final List<LogChunk> stored = new ArrayList<>();
 
+  /** One retry of a TRANSIENT refusal, after the policy's first back-off (1 s). */
+  private static final int ATTEMPTS = 2;
+
   private LogChunker chunker(LogSink sink, long lastSeq, int maxChars, SecretMasker masker) {
+    return chunker(sink, lastSeq, maxChars, masker, Runnable::run);
+  }
+
+  private LogChunker chunker(
+      LogSink sink, long lastSeq, int maxChars, SecretMasker masker, Executor writer) {
     return new LogChunker(
-        sink, job, 3, lastSeq, masker, maxChars, Duration.ofMillis(200), clock::get, Runnable::run);
+        sink,
+        job,
+        3,
+        lastSeq,
+        masker,
+        maxChars,
+        Duration.ofMillis(200),
+        clock::get,
+        writer,
+        ATTEMPTS);
   }
 
   /** With the writer the runner uses: chunks are stored on another thread. */
@@ -35,6 +55,21 @@ class LogChunkerTest {
         maxDelay,
         clock::get,
         LogChunker.VIRTUAL_THREADS);
+  }
+
+  /** A sink that sees the batches the writer hands it, as one over a database does. */
+  private static LogSink batches(Consumer<List<LogChunk>> appendAll) {
+    return new LogSink() {
+      @Override
+      public void append(LogChunk chunk) {
+        appendAll(List.of(chunk));
+      }
+
+      @Override
+      public void appendAll(List<LogChunk> chunks) {
+        appendAll.accept(chunks);
+      }
+    };
   }
 
   @Test
@@ -75,8 +110,10 @@ class LogChunkerTest {
   @Test
   void aRefusedChunkIsRetriedWithTheSameSeqAndOrderIsKept() {
     List<Boolean> failNext = new ArrayList<>(List.of(true));
+    List<Long> tried = new ArrayList<>();
     LogSink flaky =
         chunk -> {
+          tried.add(chunk.seq());
           if (!failNext.isEmpty() && failNext.removeFirst()) {
             throw new CiException(ErrorCode.TRANSIENT, "db down");
           }
@@ -84,11 +121,12 @@ class LogChunkerTest {
         };
     LogChunker c = chunker(flaky, 0, 4, new SecretMasker());
     c.line("aaaa");
-    assertThat(stored).isEmpty();
     c.line("bbbb");
     c.close();
+    assertThat(tried).containsExactly(1L, 1L, 2L);
     assertThat(stored).extracting(LogChunk::seq).containsExactly(1L, 2L);
     assertThat(stored).extracting(LogChunk::content).containsExactly("aaaa\n", "bbbb\n");
+    assertThat(c.failure()).isNull();
   }
 
   @Test
@@ -97,26 +135,19 @@ class LogChunkerTest {
     List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     List<LogChunk> written = new CopyOnWriteArrayList<>();
     LogSink slow =
-        new LogSink() {
-          @Override
-          public void append(LogChunk chunk) {
-            appendAll(List.of(chunk));
-          }
-
-          @Override
-          public void appendAll(List<LogChunk> chunks) {
-            try {
-              release.await();
-            } catch (InterruptedException e) {
-              throw new IllegalStateException(e);
-            }
-            batchSizes.add(chunks.size());
-            written.addAll(chunks);
-          }
-        };
+        batches(
+            chunks -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+              batchSizes.add(chunks.size());
+              written.addAll(chunks);
+            });
     // Every line is a chunk; the default writer stores them on its own virtual thread.
     LogChunker c = onVirtualThreads(slow, 1, Duration.ofMillis(200));
-    int lines = LogChunker.MAX_PENDING * 2;
+    int lines = LogChunker.HIGH_WATER * 16;
     Thread feeder =
         Thread.ofVirtual()
             .start(
@@ -152,6 +183,132 @@ class LogChunkerTest {
     c.flush();
     assertThat(written).extracting(LogChunk::content).containsExactly("one\ntwo\n");
     c.close();
+  }
+
+  @Test
+  void aSinkThatKeepsRefusingFailsTheStreamWithATypedErrorAfterTheRetries() {
+    AtomicInteger attempts = new AtomicInteger();
+    LogSink down =
+        chunk -> {
+          attempts.incrementAndGet();
+          throw new CiException(ErrorCode.TRANSIENT, "database: connection refused");
+        };
+    LogChunker c = chunker(down, 0, 4, new SecretMasker());
+    c.line("aaaa");
+    c.line("ignored once the stream failed");
+    c.runnerLine("##[error]ignored too");
+    c.close();
+
+    assertThat(attempts).as("the first try and the retry").hasValue(ATTEMPTS);
+    assertThat(c.failure()).isNotNull();
+    assertThat(c.failure().code()).isEqualTo(ErrorCode.TRANSIENT);
+    assertThat(c.failure().getMessage())
+        .isEqualTo(
+            "The log of step 3 could not be stored (2 attempts): database: connection refused");
+  }
+
+  @Test
+  void aBatchRefusedForItsContentIsRetriedOneChunkAtATimeSoTheChunksBeforeItAreStored() {
+    List<List<Long>> tried = new ArrayList<>();
+    LogSink picky =
+        batches(
+            chunks -> {
+              tried.add(chunks.stream().map(LogChunk::seq).toList());
+              if (chunks.stream().anyMatch(ch -> ch.content().contains("bad"))) {
+                throw new CiException(ErrorCode.PERMANENT, "database: invalid byte sequence");
+              }
+              stored.addAll(chunks);
+            });
+    List<Runnable> tasks = new ArrayList<>();
+    LogChunker c = chunker(picky, 0, 4, new SecretMasker(), tasks::add);
+    c.line("good");
+    c.line("bad!");
+    c.line("next");
+    tasks.removeFirst().run(); // one writer task with the three chunks waiting
+
+    // PERMANENT is not retried (RetryPolicy): seq 2 fails the stream at its first try alone.
+    assertThat(tried).containsExactly(List.of(1L, 2L, 3L), List.of(1L), List.of(2L));
+    assertThat(stored).extracting(LogChunk::content).containsExactly("good\n");
+    assertThat(c.failure().code()).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(c.failure().getMessage())
+        .isEqualTo(
+            "The log of step 3 could not be stored (1 attempt): database: invalid byte sequence");
+    c.close();
+    assertThat(tasks).isEmpty();
+  }
+
+  @Test
+  void theSinksCapCutsTheLogWithAMarkerAndAClosingCount() {
+    LogSink capped =
+        new LogSink() {
+          @Override
+          public void append(LogChunk chunk) {
+            stored.add(chunk);
+          }
+
+          @Override
+          public LogLimits limits() {
+            return new LogLimits(12, LogLimits.DEFAULT.buildBytes());
+          }
+        };
+    LogChunker c = chunker(capped, 0, 1 << 20, new SecretMasker());
+    c.line("first line");
+    c.line("second line");
+    c.line("third line");
+    c.runnerLine("##[error]Process completed with exit code 2.");
+    c.close();
+
+    assertThat(c.capped()).isTrue();
+    assertThat(c.failure()).isNull();
+    assertThat(stored.stream().map(LogChunk::content).reduce("", String::concat))
+        .isEqualTo(
+            """
+            first line
+            ##[warning]This step's log reached its limit of 12 bytes: the step goes on running,\
+             its further output is not stored.
+            ##[error]Process completed with exit code 2.
+            ##[warning]2 lines (23 bytes) of this step's output were not stored.
+            """);
+  }
+
+  @Test
+  void pastTheCapTheFeederNeverWaitsEvenForAStuckSink() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<LogChunk> written = new CopyOnWriteArrayList<>();
+    LogSink stuck =
+        new LogSink() {
+          @Override
+          public void append(LogChunk chunk) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+            written.add(chunk);
+          }
+
+          @Override
+          public LogLimits limits() {
+            return new LogLimits(100, LogLimits.DEFAULT.buildBytes());
+          }
+        };
+    // A chunk per line: the cap comes after about ten chunks, well below the high-water mark.
+    LogChunker c = onVirtualThreads(stuck, 1, Duration.ofMillis(200));
+    Thread feeder =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  for (int i = 0; i < 100_000; i++) {
+                    c.line("line " + i);
+                  }
+                });
+    assertThat(feeder.join(Duration.ofSeconds(20))).as("the feeder finished").isTrue();
+    assertThat(written).as("the sink still holds its first chunk").isEmpty();
+    release.countDown();
+    c.close();
+    assertThat(written.getLast().content())
+        .isEqualTo(
+            "##[warning]99,987 lines (1,088,796 bytes) of this step's output were not stored.\n");
   }
 
   @Test

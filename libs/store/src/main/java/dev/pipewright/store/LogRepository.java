@@ -16,7 +16,8 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * Log chunks in {@code build_logs}. Appends are idempotent per (stream, seq), so a writer that
- * retries never duplicates a chunk. Cursors are the rows' identity values; appends to one build are
+ * retries never duplicates a chunk; what {@code text} cannot hold (NUL) is stored visibly escaped
+ * ({@link LogText}), never refused. Cursors are the rows' identity values; appends to one build are
  * serialized (a transaction-scoped advisory lock on the build), so a build's cursors become visible
  * in increasing order and a follower reading "after cursor N" never misses a chunk that committed
  * late.
@@ -85,7 +86,7 @@ public final class LogRepository {
               DSL.val(jobKeyOf(c.jobKey())),
               DSL.val(stepOf(c.stepNumber())),
               DSL.val(c.seq()),
-              DSL.val(c.content()),
+              DSL.val(LogText.storable(c.content())),
               NOW);
     }
     // The server knows the stored size without the client encoding every chunk a second time.
@@ -120,6 +121,22 @@ public final class LogRepository {
                 .orderBy(BUILD_LOGS.ID)
                 .limit(size)
                 .fetch(LogRepository::entry));
+  }
+
+  /**
+   * The UTF-8 bytes a build's log holds, every stream together: where the build's log cap starts
+   * from for a worker that did not write all of it (an earlier attempt, another worker). The sizes
+   * are read from the rows' headers, not by decompressing them.
+   */
+  public long storedBytes(UUID buildId) {
+    Long bytes =
+        StoreErrors.call(
+            () ->
+                dsl.select(DSL.sum(DSL.octetLength(BUILD_LOGS.CONTENT)))
+                    .from(BUILD_LOGS)
+                    .where(BUILD_LOGS.BUILD_ID.eq(buildId))
+                    .fetchOne(0, Long.class));
+    return bytes == null ? 0 : bytes;
   }
 
   /**

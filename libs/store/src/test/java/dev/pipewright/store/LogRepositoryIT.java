@@ -44,6 +44,36 @@ class LogRepositoryIT {
   }
 
   @Test
+  void aNulByteIsStoredVisiblyInsteadOfLosingTheChunk() {
+    UUID build = newBuild();
+    // PostgreSQL refuses NUL in text: unescaped, the whole batch (and its clean lines) failed.
+    List<LogChunk> batch =
+        List.of(
+            new LogChunk(build, "test", 1, 1, "clean line\n"),
+            new LogChunk(build, "test", 1, 2, "a\0b\n"),
+            new LogChunk(build, "test", 1, 3, "##[error]Process completed with exit code 1.\n"));
+
+    assertThat(logs.appendAll(batch).chunks()).isEqualTo(3);
+
+    assertThat(logs.read(build, "test", 1, 0, 10))
+        .extracting(LogEntry::content)
+        .containsExactly(
+            "clean line\n", "a\u2400b\n", "##[error]Process completed with exit code 1.\n");
+  }
+
+  @Test
+  void storedBytesCountsEveryStreamOfTheBuildOnly() {
+    UUID build = newBuild();
+    assertThat(logs.storedBytes(build)).isZero();
+    logs.append(build, "test", 1, 1, "héllo\n"); // 7 bytes
+    logs.append(build, "test", null, 1, "job\n");
+    logs.append(build, null, null, 1, "build\n");
+    logs.append(newBuild(), "test", 1, 1, "another build\n");
+
+    assertThat(logs.storedBytes(build)).isEqualTo(7 + 4 + 6);
+  }
+
+  @Test
   void batchesAreIdempotentAndReadBackInOrderFromACursor() {
     UUID build = newBuild();
     List<LogChunk> first =

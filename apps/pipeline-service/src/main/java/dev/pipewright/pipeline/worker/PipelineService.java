@@ -225,7 +225,8 @@ public final class PipelineService implements AutoCloseable {
         shutdown.register("kubernetes client", kubernetes::close);
       }
     }
-    runner = runner(new StoreLogSink(new LogRepository(database.dsl()), metrics));
+    runner =
+        runner(new StoreLogSink(new LogRepository(database.dsl()), metrics, config.logLimits()));
     shutdown.register("runner", this::stopRunner);
     orchestrator =
         new Orchestrator(store, runner, config.parallelism(), config.maxJobAttempts(), metrics);

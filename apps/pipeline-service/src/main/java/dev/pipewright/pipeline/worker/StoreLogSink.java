@@ -1,10 +1,14 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.executor.LogBudget;
+import dev.pipewright.executor.LogBudgets;
 import dev.pipewright.executor.LogChunk;
+import dev.pipewright.executor.LogLimits;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.store.LogRepository;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -13,21 +17,30 @@ import java.util.UUID;
  * after its last stored seq ({@code JobRun.logCursors}), so its second attempt's lines follow the
  * first attempt's and no chunk is stored twice. Only chunks actually stored are counted, so a
  * re-sent chunk does not inflate {@code pipewright_log_chunks_total}.
+ *
+ * <p>It keeps at most {@link #limits} of a step and of a build: a build's budget starts from the
+ * bytes its log already holds in the database, so the attempts of a build run again after its
+ * worker died share one cap.
  */
 public final class StoreLogSink implements LogSink {
   private final LogRepository logs;
   private final PipewrightMetrics metrics;
+  private final LogLimits limits;
+  private final LogBudgets budgets;
 
+  /** With the default limits and no metrics. */
   public StoreLogSink(LogRepository logs) {
-    this(logs, null);
+    this(logs, null, LogLimits.DEFAULT);
   }
 
   /**
    * @param metrics counts stored chunks and bytes and failed appends; null for none
    */
-  public StoreLogSink(LogRepository logs, PipewrightMetrics metrics) {
+  public StoreLogSink(LogRepository logs, PipewrightMetrics metrics, LogLimits limits) {
     this.logs = logs;
     this.metrics = metrics;
+    this.limits = Objects.requireNonNull(limits);
+    this.budgets = new LogBudgets(limits.buildBytes(), id -> logs.storedBytes(UUID.fromString(id)));
   }
 
   @Override
@@ -61,5 +74,15 @@ public final class StoreLogSink implements LogSink {
     if (stored.chunks() > 0 && metrics != null) {
       metrics.logChunksWritten(stored.chunks(), stored.bytes());
     }
+  }
+
+  @Override
+  public LogLimits limits() {
+    return limits;
+  }
+
+  @Override
+  public LogBudget budget(String buildId) {
+    return budgets.of(buildId);
   }
 }

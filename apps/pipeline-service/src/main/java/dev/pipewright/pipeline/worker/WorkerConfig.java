@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.executor.LogLimits;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.ConfigLoader;
@@ -30,6 +31,7 @@ import java.util.Objects;
  *     (an embedding process that serves them itself, tests running many workers)
  * @param kubernetes the Kubernetes runner's settings, used when {@code executor} is {@code
  *     kubernetes}
+ * @param logLimits how much of a step's and of a build's log the worker stores
  */
 public record WorkerConfig(
     String databaseUrl,
@@ -48,7 +50,8 @@ public record WorkerConfig(
     int maxJobAttempts,
     Duration shutdownGrace,
     int httpPort,
-    KubernetesRunnerConfig kubernetes) {
+    KubernetesRunnerConfig kubernetes,
+    LogLimits logLimits) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
 
@@ -62,6 +65,7 @@ public record WorkerConfig(
     Objects.requireNonNull(workspaceRoot, "workspaceRoot");
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(kubernetes, "kubernetes");
+    Objects.requireNonNull(logLimits, "logLimits");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
@@ -98,7 +102,12 @@ public record WorkerConfig(
         w.maxJobAttempts(),
         c.shutdownGrace(),
         c.httpPort(),
-        kubernetes(c.kubernetes()));
+        kubernetes(c.kubernetes()),
+        logLimits(w));
+  }
+
+  static LogLimits logLimits(PipewrightConfig.Worker w) {
+    return new LogLimits(w.stepLogLimit(), w.buildLogLimit());
   }
 
   static KubernetesRunnerConfig kubernetes(PipewrightConfig.Kubernetes k) {
@@ -155,6 +164,7 @@ public record WorkerConfig(
     private Duration shutdownGrace;
     private int httpPort;
     private KubernetesRunnerConfig kubernetes;
+    private LogLimits logLimits;
     private final WorkerConfig base;
 
     private Builder(WorkerConfig base) {
@@ -167,6 +177,7 @@ public record WorkerConfig(
       this.shutdownGrace = base.shutdownGrace();
       this.httpPort = base.httpPort();
       this.kubernetes = base.kubernetes();
+      this.logLimits = base.logLimits();
     }
 
     public Builder executor(String v) {
@@ -187,6 +198,11 @@ public record WorkerConfig(
 
     public Builder kubernetes(KubernetesRunnerConfig v) {
       this.kubernetes = v;
+      return this;
+    }
+
+    public Builder logLimits(LogLimits v) {
+      this.logLimits = v;
       return this;
     }
 
@@ -228,7 +244,8 @@ public record WorkerConfig(
           base.maxJobAttempts(),
           shutdownGrace,
           httpPort,
-          kubernetes);
+          kubernetes,
+          logLimits);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.pipewright.pipeline.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.executor.LogLimits;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.PipewrightConfig;
@@ -28,6 +29,9 @@ class WorkerConfigTest {
     assertThat(config.kubernetes().namespace()).isEqualTo("pipewright");
     assertThat(config.kubernetes().cancelGrace())
         .isEqualTo(KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
+    assertThat(config.logLimits())
+        .as("the configuration's defaults are the runners' own")
+        .isEqualTo(LogLimits.DEFAULT);
   }
 
   @Test
@@ -74,6 +78,8 @@ class WorkerConfigTest {
               builds: 3
               max-job-attempts: 5
               reaper-period: 7s
+              step-log-limit: 1MiB
+              build-log-limit: 4MiB
             shutdown:
               grace: 25s
             kubernetes:
@@ -95,6 +101,7 @@ class WorkerConfigTest {
     assertThat(config.maxJobAttempts()).isEqualTo(5);
     assertThat(config.reaperPeriod()).isEqualTo(Duration.ofSeconds(7));
     assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(config.logLimits()).isEqualTo(new LogLimits(1 << 20, 4 << 20));
     assertThat(config.kubernetes().namespace()).isEqualTo("ci");
     assertThat(config.kubernetes().installation()).isEqualTo("team-a");
     assertThat(config.kubernetes().cpuRequest()).isNull();

@@ -169,7 +169,7 @@ final class JobEngine {
     if (jobLog == null) {
       jobLog = scope.log(0);
     }
-    jobLog.line(line);
+    jobLog.runnerLine(line);
     jobLog.flush();
   }
 }

@@ -1,5 +1,6 @@
 package dev.pipewright.executor.engine;
 
+import dev.pipewright.executor.LogLines;
 import dev.pipewright.executor.host.OutputReceiver;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,12 +8,16 @@ import java.util.function.Consumer;
 
 /**
  * Turns a command's output bytes into lines: split at {@code \n} (a byte that never occurs inside a
- * UTF-8 sequence), a trailing {@code \r} dropped, decoded as UTF-8. A line longer than {@link
- * #MAX_LINE_BYTES} is cut there (at a character boundary), so one runaway line without a newline
- * cannot exhaust the heap. Not thread-safe: a host calls its receiver from one thread.
+ * UTF-8 sequence), a trailing {@code \r} dropped, decoded as UTF-8 (invalid sequences become
+ * U+FFFD). A line longer than {@link #MAX_LINE_BYTES} is cut there (at a character boundary), so
+ * one runaway line without a newline cannot exhaust the heap; each piece after the first starts
+ * with {@link LogLines#CONTINUATION}, as the log's own split does, and no piece is longer. Not
+ * thread-safe: a host calls its receiver from one thread.
  */
 final class OutputLines implements OutputReceiver {
-  static final int MAX_LINE_BYTES = 1 << 20;
+  static final int MAX_LINE_BYTES = LogLines.MAX_LINE_BYTES;
+
+  private static final byte[] CONTINUATION = LogLines.CONTINUATION.getBytes(StandardCharsets.UTF_8);
 
   private final Consumer<String> lines;
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream(256);
@@ -32,6 +37,7 @@ final class OutputLines implements OutputReceiver {
       } else if (partial.size() + (i - start) >= MAX_LINE_BYTES) {
         int cut = characterStart(bytes, start, i);
         emit(bytes, start, cut - start);
+        partial.write(CONTINUATION, 0, CONTINUATION.length);
         start = cut;
       }
     }

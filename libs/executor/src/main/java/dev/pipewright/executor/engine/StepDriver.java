@@ -129,22 +129,24 @@ final class StepDriver {
     progress.stepStarted(number, masker.mask(displayName(step, env)));
     LogChunker log = scope.log(number);
     scope.ticker().register(log);
+    StepOutcome out;
     try {
-      StepOutcome out = execute(step, id, env, files, survives, log);
+      out = execute(step, id, env, files, survives, log);
       StepResult r = out.result();
       if (r.status() == StepStatus.FAILED && r.errorMessage() != null) {
-        log.line("##[error]" + r.errorMessage());
+        log.runnerLine("##[error]" + r.errorMessage());
       } else if (r.status() == StepStatus.CANCELLED) {
-        log.line("##[error]The operation was canceled.");
+        log.runnerLine("##[error]The operation was canceled.");
       }
       if (r.status() == StepStatus.FAILED && continueOnError(step, env, log)) {
-        return out.continuedOnError();
+        out = out.continuedOnError();
       }
-      return out;
     } finally {
       scope.ticker().unregister(log);
       log.close();
     }
+    // Lines lost to a log store that kept refusing them fail the step, its exit code kept.
+    return new StepOutcome(out.result().withLogFailure(log.failure()), out.rawOutputs());
   }
 
   private StepOutcome execute(
@@ -169,8 +171,8 @@ final class StepDriver {
       timeout = ctx.minutes(step.timeoutMinutes(), env);
     } catch (ExpressionException | IllegalArgumentException e) {
       // StepsRunner logs this and runs the step without a timeout.
-      log.line("##[error]An error occurred when attempting to determine the step timeout.");
-      log.line("##[error]" + e.getMessage());
+      log.runnerLine("##[error]An error occurred when attempting to determine the step timeout.");
+      log.runnerLine("##[error]" + e.getMessage());
     }
     files.create(host.files(), script.scriptPath(), script.script());
     Map<String, String> processEnv = new LinkedHashMap<>(host.baseEnvironment());
@@ -192,7 +194,7 @@ final class StepDriver {
     fileEnv.putAll(written.env());
     commands.legacyPath().reversed().forEach(this::prependPath);
     written.path().forEach(this::prependPath);
-    written.refusals().forEach(r -> log.line("##[error]" + r));
+    written.refusals().forEach(r -> log.runnerLine("##[error]" + r));
     Map<String, String> outputs = new LinkedHashMap<>(commands.legacyOutputs());
     outputs.putAll(written.outputs());
     String problem = commands.failure() != null ? commands.failure() : written.failure();
@@ -232,7 +234,7 @@ final class StepDriver {
     try {
       return ctx.flag(step.continueOnError(), env);
     } catch (ExpressionException e) {
-      log.line("##[error]continue-on-error: " + e.getMessage());
+      log.runnerLine("##[error]continue-on-error: " + e.getMessage());
       return false;
     }
   }
@@ -240,7 +242,7 @@ final class StepDriver {
   /** A step whose env or {@code if:} did not evaluate: failed, with the error in its log. */
   private StepOutcome failedBeforeRun(int number, String message) {
     try (LogChunker c = scope.log(number)) {
-      c.line("##[error]" + message);
+      c.runnerLine("##[error]" + message);
     }
     return StepOutcome.failed(ErrorCode.INVALID_SPEC, message);
   }

@@ -2,6 +2,7 @@ package dev.pipewright.executor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipewright.executor.LogLines;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,15 +42,20 @@ class OutputLinesTest {
   }
 
   @Test
-  void aRunawayLineIsCutAtACharacterBoundary() {
+  void aRunawayLineIsCutAtACharacterBoundaryIntoMarkedPieces() {
     StringBuilder s = new StringBuilder();
-    while (s.length() < OutputLines.MAX_LINE_BYTES / 2 + 10) {
+    while (s.length() < OutputLines.MAX_LINE_BYTES + 10) {
       s.append('é');
     }
     feed(s + "\n");
-    assertThat(lines).hasSize(2);
-    assertThat(String.join("", lines)).isEqualTo(s.toString());
-    assertThat(lines.getFirst().getBytes(StandardCharsets.UTF_8).length)
-        .isLessThanOrEqualTo(OutputLines.MAX_LINE_BYTES);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.subList(1, 3))
+        .allSatisfy(l -> assertThat(l).startsWith(LogLines.CONTINUATION));
+    assertThat(String.join("", lines).replace(LogLines.CONTINUATION, "")).isEqualTo(s.toString());
+    assertThat(lines)
+        .allSatisfy(
+            l ->
+                assertThat(l.getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(OutputLines.MAX_LINE_BYTES));
   }
 }

@@ -1,7 +1,9 @@
 package dev.pipewright.kubernetes.runner;
 
 import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.LogBudget;
 import dev.pipewright.executor.LogChunk;
+import dev.pipewright.executor.LogLines;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.SecretMasker;
 import java.time.Duration;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * nothing is stored twice.
  *
  * <p>A chunk is closed when the next line is {@code window} younger than its first line, when it
- * reaches {@code maxChars}, or when the container ended. Not thread-safe: the runner reads one
+ * reaches {@code maxChars}, or when the container ended. Lines pass {@link LogLines} (masking, long
+ * lines split, the sink's step cap); not the build's cap, whose share depends on what other steps
+ * wrote meanwhile and would make a re-read cut elsewhere. Not thread-safe: the runner reads one
  * job's logs under that job's lock.
  */
 final class StepLogStream {
@@ -32,7 +36,7 @@ final class StepLogStream {
   private final JobRef job;
   private final int stepNumber;
   private final long storedSeq;
-  private final SecretMasker masker;
+  private final LogLines logLines;
   private final StringBuilder buffer = new StringBuilder();
   private final ArrayDeque<LogChunk> pending = new ArrayDeque<>();
   private Instant firstAt;
@@ -48,7 +52,7 @@ final class StepLogStream {
     this.job = job;
     this.stepNumber = stepNumber;
     this.storedSeq = storedSeq;
-    this.masker = masker;
+    this.logLines = new LogLines(masker, sink.limits().stepBytes(), LogBudget.UNLIMITED);
   }
 
   /**
@@ -69,6 +73,7 @@ final class StepLogStream {
     }
     linesSeen = Math.max(linesSeen, usable);
     if (ended) {
+      logLines.end(buffer);
       cut();
       closed = true;
     }
@@ -123,7 +128,7 @@ final class StepLogStream {
     if (buffer.isEmpty()) {
       firstAt = at;
     }
-    buffer.append(masker.mask(text)).append('\n');
+    logLines.output(text, buffer);
     if (buffer.length() >= MAX_CHARS) {
       cut();
     }

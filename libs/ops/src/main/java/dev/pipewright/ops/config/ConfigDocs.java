@@ -19,7 +19,8 @@ public final class ConfigDocs {
         .append("`config.yaml:3:1: unknown key 'databse' (did you mean 'database'?)`.")
         .append(" Durations are written\n`500ms`, `30s`, `5m`, `1h` (or ISO-8601 `PT30S`);")
         .append(" variables ending in `_SECONDS` also take a bare\nnumber of seconds.")
-        .append(" Unknown `PIPEWRIGHT_*` variables are logged as warnings.\n\n")
+        .append(" Sizes are bytes, or `64KiB`, `64MiB`, `1GiB`. Unknown\n")
+        .append("`PIPEWRIGHT_*` variables are logged as warnings.\n\n")
         .append("| Environment variable | YAML key | Default | Meaning |\n")
         .append("| --- | --- | --- | --- |\n");
     for (Setting<?> s : Settings.ALL) {

@@ -221,7 +221,9 @@ public final class ConfigLoader {
             v.get(Settings.LEASE),
             v.get(Settings.TICK),
             v.get(Settings.REAPER_PERIOD),
-            v.get(Settings.MAX_JOB_ATTEMPTS)),
+            v.get(Settings.MAX_JOB_ATTEMPTS),
+            v.get(Settings.STEP_LOG_LIMIT),
+            v.get(Settings.BUILD_LOG_LIMIT)),
         v.get(Settings.SHUTDOWN_GRACE),
         new PipewrightConfig.Log(v.get(Settings.LOG_FORMAT), v.get(Settings.LOG_LEVEL)),
         new PipewrightConfig.Kubernetes(

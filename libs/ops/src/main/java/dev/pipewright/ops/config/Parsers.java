@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 /** The value types of the settings, each with the exact wording of its error. */
 final class Parsers {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(kib|mib|gib)?");
+  private static final List<String> SIZE_UNITS = List.of("KiB", "MiB", "GiB");
 
   private Parsers() {}
 
@@ -138,6 +140,44 @@ final class Parsers {
       return s / 60 + "m";
     }
     return s + "s";
+  }
+
+  /**
+   * A positive number of bytes: {@code 65536}, {@code 64KiB}, {@code 64MiB} or {@code 1GiB}; the
+   * canonical text uses the largest unit that divides it.
+   */
+  static ValueParser<Long> byteSize() {
+    return ValueParser.of(
+        t -> {
+          Matcher m = SIZE.matcher(t.strip().toLowerCase(Locale.ROOT));
+          if (m.matches()) {
+            try {
+              int shift = m.group(2) == null ? 0 : 10 * (1 + unitIndex(m.group(2)));
+              long n = Long.parseLong(m.group(1));
+              if (n > 0 && n <= Long.MAX_VALUE >> shift) {
+                return n << shift;
+              }
+            } catch (NumberFormatException e) {
+              // falls through to the uniform message
+            }
+          }
+          throw invalid("a size like 65536 (bytes), 64KiB, 64MiB or 1GiB", t);
+        },
+        Parsers::formatByteSize);
+  }
+
+  private static int unitIndex(String lowerCase) {
+    return SIZE_UNITS.stream().map(u -> u.toLowerCase(Locale.ROOT)).toList().indexOf(lowerCase);
+  }
+
+  static String formatByteSize(long bytes) {
+    for (int i = SIZE_UNITS.size() - 1; i >= 0; i--) {
+      int shift = 10 * (i + 1);
+      if (bytes % (1L << shift) == 0) {
+        return (bytes >> shift) + SIZE_UNITS.get(i);
+      }
+    }
+    return Long.toString(bytes);
   }
 
   /** One of {@code values}, case-insensitive; the canonical text is lower case. */

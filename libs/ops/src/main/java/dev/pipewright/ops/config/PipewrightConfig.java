@@ -77,7 +77,10 @@ public record PipewrightConfig(
   /** Entry API specifics: the outbox relay and log following. */
   public record Api(int relayBatchSize, Duration logPollInterval) {}
 
-  /** The worker (pipeline-service): claims, leases, the reconcile tick. */
+  /**
+   * The worker (pipeline-service): claims, leases, the reconcile tick, and how much of the builds'
+   * logs it stores ({@code stepLogLimit}, {@code buildLogLimit}: UTF-8 bytes).
+   */
   public record Worker(
       int parallelism,
       int builds,
@@ -85,7 +88,9 @@ public record PipewrightConfig(
       Duration lease,
       Duration tick,
       Duration reaperPeriod,
-      int maxJobAttempts) {}
+      int maxJobAttempts,
+      long stepLogLimit,
+      long buildLogLimit) {}
 
   public record Log(LogFormat format, String level) {}
 
@@ -171,6 +176,8 @@ public record PipewrightConfig(
     v.put(Settings.TICK, worker.tick());
     v.put(Settings.REAPER_PERIOD, worker.reaperPeriod());
     v.put(Settings.MAX_JOB_ATTEMPTS, worker.maxJobAttempts());
+    v.put(Settings.STEP_LOG_LIMIT, worker.stepLogLimit());
+    v.put(Settings.BUILD_LOG_LIMIT, worker.buildLogLimit());
     v.put(Settings.SHUTDOWN_GRACE, shutdownGrace);
     v.put(Settings.LOG_FORMAT, log.format());
     v.put(Settings.LOG_LEVEL, log.level());

@@ -158,6 +158,22 @@ final class Settings {
           Parsers.positiveInt(),
           "3",
           "runs of a job lost with its worker before it fails");
+  static final Setting<Long> STEP_LOG_LIMIT =
+      Setting.of(
+          "worker.step-log-limit",
+          "PIPEWRIGHT_STEP_LOG_LIMIT",
+          Parsers.byteSize(),
+          "64MiB",
+          "log kept of one step (UTF-8 bytes): past it a marker line, the step runs on to its exit"
+              + " code, its further output is read but not stored");
+  static final Setting<Long> BUILD_LOG_LIMIT =
+      Setting.of(
+          "worker.build-log-limit",
+          "PIPEWRIGHT_BUILD_LOG_LIMIT",
+          Parsers.byteSize(),
+          "512MiB",
+          "log kept of all the steps of one build together, the same way: eight steps at their"
+              + " limit, so one build cannot fill the database");
 
   static final Setting<Duration> SHUTDOWN_GRACE =
       Setting.of(
@@ -296,6 +312,8 @@ final class Settings {
           TICK,
           REAPER_PERIOD,
           MAX_JOB_ATTEMPTS,
+          STEP_LOG_LIMIT,
+          BUILD_LOG_LIMIT,
           SHUTDOWN_GRACE,
           LOG_FORMAT,
           LOG_LEVEL,

@@ -38,6 +38,8 @@ class ConfigLoaderTest {
     assertThat(c.worker().tick()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.worker().reaperPeriod()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.worker().maxJobAttempts()).isEqualTo(3);
+    assertThat(c.worker().stepLogLimit()).isEqualTo(64L << 20);
+    assertThat(c.worker().buildLogLimit()).isEqualTo(512L << 20);
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.log()).isEqualTo(new PipewrightConfig.Log(LogFormat.TEXT, "INFO"));
     PipewrightConfig.Kubernetes k = c.kubernetes();
@@ -325,6 +327,37 @@ class ConfigLoaderTest {
                 .problems())
         .containsExactly(
             "PIPEWRIGHT_WORKER_TICK: expected a duration like 500ms, 30s, 5m or 1h, got '0s'");
+  }
+
+  @Test
+  void logLimitsInEveryAcceptedSpelling() {
+    PipewrightConfig c =
+        ConfigLoader.fromYaml(
+            "config.yaml",
+            "worker:\n  step-log-limit: 65536\n  build-log-limit: 2 gib\n",
+            Map.of());
+    assertThat(c.worker().stepLogLimit()).isEqualTo(65_536);
+    assertThat(c.worker().buildLogLimit()).isEqualTo(2L << 30);
+    assertThat(c.toEnvironment())
+        .containsEntry("PIPEWRIGHT_STEP_LOG_LIMIT", "64KiB")
+        .containsEntry("PIPEWRIGHT_BUILD_LOG_LIMIT", "2GiB");
+    assertThat(
+            ConfigLoader.fromEnvironment(Map.of("PIPEWRIGHT_STEP_LOG_LIMIT", "1000"))
+                .toEnvironment())
+        .containsEntry("PIPEWRIGHT_STEP_LOG_LIMIT", "1000");
+    assertThat(
+            catchConfig(
+                    () ->
+                        ConfigLoader.fromEnvironment(
+                            Map.of(
+                                "PIPEWRIGHT_STEP_LOG_LIMIT", "0",
+                                "PIPEWRIGHT_BUILD_LOG_LIMIT", "64MB")))
+                .problems())
+        .containsExactlyInAnyOrder(
+            "PIPEWRIGHT_STEP_LOG_LIMIT: expected a size like 65536 (bytes), 64KiB, 64MiB or 1GiB,"
+                + " got '0'",
+            "PIPEWRIGHT_BUILD_LOG_LIMIT: expected a size like 65536 (bytes), 64KiB, 64MiB or 1GiB,"
+                + " got '64MB'");
   }
 
   @Test
