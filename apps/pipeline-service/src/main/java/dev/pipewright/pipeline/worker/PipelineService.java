@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.auth.Authenticator;
 import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.local.LocalJobRunner;
@@ -11,11 +12,14 @@ import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.ops.config.Executor;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.http.BackendReadiness;
+import dev.pipewright.ops.http.HttpGuard;
 import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.ops.http.ReadinessCheck;
 import dev.pipewright.ops.lifecycle.GracefulShutdown;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.ops.tls.ServerTls;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
 import dev.pipewright.pipeline.orchestrator.StoreFailures;
@@ -25,6 +29,7 @@ import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.Outcome;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.ApiTokenRepository;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
@@ -215,12 +220,7 @@ public final class PipelineService implements AutoCloseable {
       shutdown.register("metrics", metrics::close);
     }
     if (serveHttp && config.httpPort() != WorkerConfig.NO_HTTP) {
-      OpsHttpServer.Builder server = OpsHttpServer.builder(config.httpPort()).metrics(metrics);
-      readinessChecks().forEach(server::readiness);
-      http = server.start();
-      shutdown.onBegin(http::markShuttingDown);
-      shutdown.register("http", http::close);
-      LOG.info("worker HTTP (/healthz, /readyz, /metrics) on port {}", http.port());
+      startHttp();
     }
     database =
         Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
@@ -310,6 +310,39 @@ public final class PipelineService implements AutoCloseable {
       throw e;
     }
     return client;
+  }
+
+  /**
+   * {@code /healthz}, {@code /readyz} and {@code /metrics} on the configured address, with TLS when
+   * configured; {@code /metrics} asks for an API token when configured to, checked against the
+   * tokens of the worker's database (opened later, so looked up at each request).
+   */
+  private void startHttp() {
+    Listeners listeners = config.listeners();
+    OpsHttpServer.Builder server =
+        OpsHttpServer.builder(config.httpPort())
+            .bindAddress(listeners.bindAddress())
+            .metrics(metrics);
+    readinessChecks().forEach(server::readiness);
+    if (listeners.tls().enabled()) {
+      ServerTls tls = ServerTls.start(listeners.tls());
+      shutdown.register("tls", tls::close);
+      server.tls(tls);
+    }
+    if (listeners.metricsNeedToken()) {
+      server.protectMetrics(
+          new HttpGuard(
+              Authenticator.of(id -> new ApiTokenRepository(connected(database).dsl()).live(id)),
+              metrics));
+    }
+    http = server.start();
+    shutdown.onBegin(http::markShuttingDown);
+    shutdown.register("http", http::close);
+    LOG.info(
+        "worker HTTP (/healthz, /readyz, /metrics) on {} port {}{}",
+        listeners.bindAddress(),
+        http.port(),
+        listeners.tls().enabled() ? " (TLS)" : "");
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.Executor;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.queue.QueueNames;
 import java.lang.management.ManagementFactory;
@@ -33,6 +34,7 @@ import java.util.Objects;
  *     (an embedding process that serves them itself, tests running many workers)
  * @param kubernetes the Kubernetes runner's settings, used when {@code executor} is {@code
  *     kubernetes}
+ * @param listeners the address the HTTP port binds, TLS, and whether {@code /metrics} needs a token
  */
 public record WorkerConfig(
     String databaseUrl,
@@ -51,7 +53,8 @@ public record WorkerConfig(
     int maxJobAttempts,
     Duration shutdownGrace,
     int httpPort,
-    KubernetesRunnerConfig kubernetes) {
+    KubernetesRunnerConfig kubernetes,
+    Listeners listeners) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
 
@@ -65,6 +68,7 @@ public record WorkerConfig(
     Objects.requireNonNull(workspaceRoot, "workspaceRoot");
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(kubernetes, "kubernetes");
+    Objects.requireNonNull(listeners, "listeners");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
@@ -73,7 +77,10 @@ public record WorkerConfig(
     }
   }
 
-  /** Without HTTP and with the default Kubernetes settings (the settings before either existed). */
+  /**
+   * Without HTTP and with the default Kubernetes and listener settings (the settings before any
+   * existed).
+   */
   public WorkerConfig(
       String databaseUrl,
       String databaseUser,
@@ -107,7 +114,8 @@ public record WorkerConfig(
         maxJobAttempts,
         shutdownGrace,
         NO_HTTP,
-        kubernetes(PipewrightConfig.defaults().kubernetes()));
+        kubernetes(PipewrightConfig.defaults().kubernetes()),
+        Listeners.defaults());
   }
 
   /** Whether {@code executor} names the Kubernetes runner. */
@@ -138,7 +146,8 @@ public record WorkerConfig(
         w.maxJobAttempts(),
         c.shutdownGrace(),
         c.httpPort(),
-        kubernetes(c.kubernetes()));
+        kubernetes(c.kubernetes()),
+        c.listeners());
   }
 
   static KubernetesRunnerConfig kubernetes(PipewrightConfig.Kubernetes k) {
@@ -209,6 +218,7 @@ public record WorkerConfig(
     private Duration shutdownGrace;
     private int httpPort;
     private KubernetesRunnerConfig kubernetes;
+    private Listeners listeners;
     private final WorkerConfig base;
 
     private Builder(WorkerConfig base) {
@@ -224,6 +234,7 @@ public record WorkerConfig(
       this.shutdownGrace = base.shutdownGrace();
       this.httpPort = base.httpPort();
       this.kubernetes = base.kubernetes();
+      this.listeners = base.listeners();
     }
 
     public Builder executor(String v) {
@@ -239,6 +250,12 @@ public record WorkerConfig(
     /** The HTTP port (0 picks a free one), or {@link #NO_HTTP}. */
     public Builder httpPort(int v) {
       this.httpPort = v;
+      return this;
+    }
+
+    /** The HTTP port's address, TLS and {@code /metrics} access. */
+    public Builder listeners(Listeners v) {
+      this.listeners = v;
       return this;
     }
 
@@ -293,7 +310,8 @@ public record WorkerConfig(
           base.maxJobAttempts(),
           shutdownGrace,
           httpPort,
-          kubernetes);
+          kubernetes,
+          listeners);
     }
   }
 }
