@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,6 +37,8 @@ class CliIT {
   private static Path workspaces;
   private static Services services;
   private static String server;
+  // The admin token every client command sends (PIPEWRIGHT_TOKEN), made with 'token create'.
+  private static String adminToken;
 
   @TempDir Path dir;
 
@@ -59,6 +62,18 @@ class CliIT {
                 .timing(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofMillis(100))
                 .build());
     server = "127.0.0.1:" + services.api().grpcPort();
+    Result bootstrap =
+        pipewright(
+            "token",
+            "create",
+            "--name",
+            "cli-it-admin",
+            "--role",
+            "admin",
+            "--database",
+            databaseUrl);
+    assertThat(bootstrap.code()).as(bootstrap.err()).isZero();
+    adminToken = bootstrap.out().strip();
   }
 
   @AfterAll
@@ -75,11 +90,21 @@ class CliIT {
     }
   }
 
+  /** The command line with this process's environment plus the admin token, once there is one. */
   private static Result pipewright(String... args) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove(ClientOptions.TOKEN_ENV);
+    if (adminToken != null) {
+      env.put(ClientOptions.TOKEN_ENV, adminToken);
+    }
+    return pipewright(env, args);
+  }
+
+  private static Result pipewright(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        Main.commandLine()
+        Main.commandLine(env)
             .setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(err, true))
             .execute(args);
@@ -286,6 +311,62 @@ class CliIT {
     assertThat(client("submit").code()).isEqualTo(ExitCodes.USAGE);
     assertThat(pipewright("status", "x", "--server", "nonsense").code()).isEqualTo(ExitCodes.USAGE);
     assertThat(client("submit", dir.resolve("missing.yml").toString()).code())
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void tokensAreManagedWithTheCliAndEachCommandGetsWhatItsRoleAllows() throws Exception {
+    Result created = client("token", "create", "--name", "reader", "--role", "read");
+    assertThat(created.code()).as(created.err()).isZero();
+    String reader = created.out().strip();
+    assertThat(reader).matches("pwt_[a-z2-7]{12}_\\S{43}");
+    assertThat(created.err()).contains("created API token reader", "shown this once");
+    Path readerFile = Files.writeString(dir.resolve("reader.token"), reader + "\n");
+
+    JsonNode listed = client("token", "list", "-o", "json").json().get("tokens");
+    assertThat(listed.findValuesAsText("name")).contains("cli-it-admin", "reader");
+    assertThat(listed.toString()).doesNotContain(reader);
+
+    String ghost = UUID.randomUUID().toString();
+    Result read = client("status", ghost, "--token-file", readerFile.toString());
+    assertThat(read.err()).as("authenticated, then not found").contains(ghost);
+    Result denied = client("cancel", ghost, "--token-file", readerFile.toString());
+    assertThat(denied.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(denied.err().strip())
+        .startsWith("pipewright: not allowed: token reader (")
+        .endsWith("may not call CancelBuild: that needs the submit role");
+
+    Map<String, String> noToken = new HashMap<>(System.getenv());
+    noToken.remove(ClientOptions.TOKEN_ENV);
+    Result anonymous = pipewright(noToken, "list", "--server", server);
+    assertThat(anonymous.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(anonymous.err().lines())
+        .containsExactly(
+            "pipewright: the entry API at "
+                + server
+                + " refused the call: no API token: send 'authorization: Bearer <token>'",
+            "pipewright: send an API token with --token-file FILE or PIPEWRIGHT_TOKEN; the first"
+                + " one is made with 'pipewright token create --name admin --role admin"
+                + " --database'");
+
+    Result revoked = client("token", "revoke", "reader");
+    assertThat(revoked.code()).as(revoked.err()).isZero();
+    assertThat(revoked.out()).startsWith("revoked API token reader (");
+    assertThat(client("list", "--token-file", readerFile.toString()).err())
+        .contains("refused the call: unknown or revoked API token");
+    assertThat(client("token", "revoke", "reader").code()).isEqualTo(ExitCodes.FAILED);
+
+    Result direct = pipewright("token", "list", "--database", databaseUrl);
+    assertThat(direct.code()).as(direct.err()).isZero();
+    assertThat(direct.out().lines()).first().asString().startsWith("ID            NAME");
+    assertThat(direct.out()).containsPattern("(?m)^\\S+ +reader +read +\\S+ +\\d{4}-");
+
+    assertThat(client("token", "create", "--name", "x", "--role", "root").code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(client("token", "create", "--name", "two words", "--role", "read").code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(client("token", "list", "--check-config").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(client("list", "--token-file", dir.resolve("none").toString()).code())
         .isEqualTo(ExitCodes.USAGE);
   }
 
