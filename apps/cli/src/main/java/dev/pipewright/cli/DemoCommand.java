@@ -88,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
     PipewrightConfig config;
     try {
       config = configOptions.load();
+      config.listeners().checkExposure(false);
     } catch (ConfigException e) {
       return ConfigOptions.reject(e, err);
     }
@@ -96,11 +97,6 @@ final class DemoCommand implements Callable<Integer> {
     if (configOptions.check) {
       out.println(config.describe());
       return ExitCodes.OK;
-    }
-    try {
-      config.listeners().checkExposure(false);
-    } catch (ConfigException e) {
-      return ConfigOptions.reject(e, err);
     }
     if (config.listeners().tls().enabled()) {
       err.println(

@@ -207,6 +207,38 @@ class ServeConfigTest {
   }
 
   @Test
+  void anExposedAddressWithoutAuthenticationNeedsInsecureAndIsWarnedAbout() {
+    Map<String, String> exposed =
+        Map.of("PIPEWRIGHT_BIND_ADDRESS", "0.0.0.0", "PIPEWRIGHT_AUTH", "off");
+    for (String[] args :
+        List.of(
+            new String[] {"serve", "--check-config"},
+            new String[] {"serve", "worker", "--check-config"},
+            new String[] {"demo", "--check-config"})) {
+      Run refused = run(exposed, args);
+      assertThat(refused.exit()).as("%s", List.of(args)).isEqualTo(2);
+      assertThat(refused.err())
+          .as("%s", List.of(args))
+          .startsWith(
+              "pipewright: invalid configuration: PIPEWRIGHT_BIND_ADDRESS: 0.0.0.0 is reachable"
+                  + " from other machines")
+          .contains("--insecure");
+    }
+    for (String[] args :
+        List.of(
+            new String[] {"serve", "--insecure", "--check-config"},
+            new String[] {"serve", "--insecure", "api", "--check-config"},
+            new String[] {"serve", "worker", "--insecure", "--check-config"})) {
+      Run allowed = run(exposed, args);
+      assertThat(allowed.exit()).as("%s", List.of(args)).isZero();
+      assertThat(allowed.err()).contains("pipewright: INSECURE: listening on 0.0.0.0");
+    }
+    Run tokens = run(Map.of("PIPEWRIGHT_BIND_ADDRESS", "0.0.0.0"), "serve", "--check-config");
+    assertThat(tokens.exit()).as("authentication on").isZero();
+    assertThat(tokens.err()).doesNotContain("INSECURE");
+  }
+
+  @Test
   void demoPicksFreePortsUnlessTheyWereChosen() {
     EntryApiConfig defaults = EntryApiConfig.defaults();
 
