@@ -24,6 +24,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -130,6 +131,17 @@ final class DemoCommand implements Callable<Integer> {
             + apiConfig.amqpEndpoint()
             + ")");
     err.flush();
+    // Made first (creating and migrating the database), so the API starts with a token to accept.
+    Optional<String> token;
+    try {
+      token =
+          config.listeners().authEnabled()
+              ? Optional.of(demoToken(config.database()))
+              : Optional.empty();
+    } catch (CiException e) {
+      err.println("pipewright: cannot create the demo's API token: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
     Services services;
     try {
       // The entry API's HTTP port is the demo's; the worker serves none.
@@ -145,20 +157,13 @@ final class DemoCommand implements Callable<Integer> {
       ServerAddress address =
           new ServerAddress(clientHost(config.listeners()), services.api().grpcPort());
       Connection connection = Connection.plain(address);
-      if (config.listeners().authEnabled()) {
-        String token;
-        try {
-          token = demoToken(config.database());
-        } catch (CiException e) {
-          err.println("pipewright: cannot create the demo's API token: " + e.getMessage());
-          return ExitCodes.FAILED;
-        }
-        connection = connection.withToken(token);
+      if (token.isPresent()) {
+        connection = connection.withToken(token.get());
         err.println(
             "pipewright demo: admin API token '"
                 + TOKEN_NAME
                 + "' (shown once; the previous demo token is revoked):");
-        err.println(token);
+        err.println(token.get());
         err.println(
             "pipewright demo: for 'pipewright serve' on this database: export PIPEWRIGHT_TOKEN=<it>");
       }
