@@ -129,23 +129,10 @@ class ServeIT {
     return env;
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run pipewright(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.commandLine(env)
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   /** The first admin token, the way an operator makes it: straight in the database. */
   private String bootstrapToken() {
-    Run created =
-        pipewright(
+    CliRun created =
+        CliRun.of(
             Map.of(),
             "token",
             "create",
@@ -159,14 +146,14 @@ class ServeIT {
     return created.out().strip();
   }
 
-  private Run submit(String token, int grpcPort, String... tls) throws IOException {
+  private CliRun submit(String token, int grpcPort, String... tls) throws IOException {
     Path workflow = Files.writeString(dir.resolve("ci.yml"), HELLO);
     List<String> args =
         new ArrayList<>(
             List.of(
                 "submit", workflow.toString(), "--follow", "--server", "127.0.0.1:" + grpcPort));
     args.addAll(List.of(tls));
-    return pipewright(Map.of(ClientOptions.TOKEN_ENV, token), args.toArray(String[]::new));
+    return CliRun.of(Map.of(ClientOptions.TOKEN_ENV, token), args.toArray(String[]::new));
   }
 
   @Test
@@ -176,7 +163,7 @@ class ServeIT {
       assertThat(served.err().toString()).contains("pipewright: worker serve-it running");
       assertThat(succeededBuilds(served.http())).isZero();
 
-      Run submitted = submit(bootstrapToken(), served.grpc());
+      CliRun submitted = submit(bootstrapToken(), served.grpc());
       assertThat(submitted.exit()).as(submitted.err()).isZero();
       assertThat(submitted.out()).contains("hello/1 | served");
 
@@ -221,13 +208,13 @@ class ServeIT {
     Served served = serve(freePorts(), "serve", "api", "--config", config.toString());
     try {
       String token = bootstrapToken();
-      Run plain = submit(token, served.grpc());
+      CliRun plain = submit(token, served.grpc());
       assertThat(plain.exit()).isEqualTo(ExitCodes.FAILED);
       assertThat(plain.err()).contains("cannot reach the entry API");
 
       Path workflow = Files.writeString(dir.resolve("ci.yml"), HELLO);
-      Run tls =
-          pipewright(
+      CliRun tls =
+          CliRun.of(
               Map.of(ClientOptions.TOKEN_ENV, token),
               "submit",
               workflow.toString(),
@@ -260,15 +247,15 @@ class ServeIT {
     Map<String, String> env =
         freePorts("PIPEWRIGHT_BIND_ADDRESS", "0.0.0.0", "PIPEWRIGHT_AUTH", "off");
     Path config = config("");
-    Run refused = pipewright(env, "serve", "api", "--config", config.toString());
+    CliRun refused = CliRun.of(env, "serve", "api", "--config", config.toString());
     assertThat(refused.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(refused.err()).contains("0.0.0.0 is reachable from other machines");
 
     Served served = serve(env, "serve", "api", "--insecure", "--config", config.toString());
     try {
       assertThat(served.err().toString()).contains("pipewright: INSECURE: listening on 0.0.0.0");
-      Run anonymous =
-          pipewright(Map.of(), "list", "--server", "127.0.0.1:" + served.grpc(), "-o", "json");
+      CliRun anonymous =
+          CliRun.of(Map.of(), "list", "--server", "127.0.0.1:" + served.grpc(), "-o", "json");
       assertThat(anonymous.exit()).as("authentication is off").isZero();
     } finally {
       served.stop();
