@@ -4,8 +4,10 @@ import static dev.pipewright.store.jooq.Tables.BUILDS;
 
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.auth.Role;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.ApiTokenRepository;
 import dev.pipewright.store.Database;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -50,7 +52,12 @@ public final class AdmissionBench {
         Database database = Database.open(url, "postgres", "")) {
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
-      var stub = PipelineServiceGrpc.newBlockingStub(channel);
+      // Authentication is part of every admission's cost: a token lookup per call.
+      var stub =
+          PipelineServiceGrpc.newBlockingStub(channel)
+              .withInterceptors(
+                  ApiFixture.bearer(
+                      new ApiTokenRepository(database.dsl()).create("bench", Role.SUBMIT)));
       String run = UUID.randomUUID().toString();
       // Warm-up: JIT, connection pools, the broker channel.
       call(stub, Math.min(500, builds), clients, pipelines, "warmup-" + run);

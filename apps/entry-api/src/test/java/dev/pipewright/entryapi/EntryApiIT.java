@@ -145,7 +145,9 @@ class EntryApiIT {
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
       try {
-        var stub = PipelineServiceGrpc.newBlockingStub(channel);
+        var stub =
+            PipelineServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(ApiFixture.bearer(fx.admin));
         Function<String, StatusRuntimeException> refusal =
             yaml ->
                 catchStatus(
