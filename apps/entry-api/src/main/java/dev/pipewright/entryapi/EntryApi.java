@@ -36,6 +36,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ public final class EntryApi implements AutoCloseable {
   private volatile Database database;
   private volatile QueueClient queue;
   private PlainTextLogs plainTextLogs;
-  private ServerTls tls;
+  private Optional<ServerTls> tls = Optional.empty();
   private HttpGuard httpGuard;
 
   public EntryApi(EntryApiConfig config) {
@@ -212,10 +213,8 @@ public final class EntryApi implements AutoCloseable {
     LogSource logs = StoreLogs.source(new LogRepository(dsl));
     plainTextLogs = new PlainTextLogs(builds, logs);
     Listeners listeners = config.listeners();
-    if (listeners.tls().enabled()) {
-      tls = ServerTls.start(listeners.tls());
-      resources.push(tls);
-    }
+    tls = ServerTls.startIfEnabled(listeners.tls());
+    tls.ifPresent(resources::push);
     ApiTokenRepository tokens = new ApiTokenRepository(dsl);
     Authenticator authenticator =
         listeners.authEnabled() ? Authenticator.of(tokens) : Authenticator.disabled();
@@ -260,7 +259,7 @@ public final class EntryApi implements AutoCloseable {
         config.listeners().bindAddress(),
         grpcPort(),
         httpPort(),
-        tls != null ? "TLS" : "plain text",
+        tls.isPresent() ? "TLS" : "plain text",
         config.listeners().authEnabled() ? "API tokens required" : "NO authentication",
         config.databaseUrl(),
         config.amqpEndpoint());
@@ -269,10 +268,11 @@ public final class EntryApi implements AutoCloseable {
   /** Netty on the configured address and port, TLS only when configured. */
   private ServerBuilder<?> netty(Listeners listeners) {
     ServerCredentials credentials = InsecureServerCredentials.create();
-    if (tls != null) {
+    if (tls.isPresent()) {
       TlsServerCredentials.Builder b =
-          TlsServerCredentials.newBuilder().keyManager(tls.keyManager());
-      tls.clientTrust()
+          TlsServerCredentials.newBuilder().keyManager(tls.get().keyManager());
+      tls.get()
+          .clientTrust()
           .ifPresent(
               trust -> b.trustManager(trust).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE));
       credentials = b.build();
@@ -315,18 +315,10 @@ public final class EntryApi implements AutoCloseable {
     if (plainTextLogs == null) {
       throw new IllegalStateException("not started");
     }
-    OpsHttpServer.Builder server =
-        OpsHttpServer.builder(port)
-            .bindAddress(config.listeners().bindAddress())
-            .metrics(metrics)
-            .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, plainTextLogs));
-    if (tls != null) {
-      server.tls(tls);
-    }
-    if (config.listeners().metricsNeedToken()) {
-      server.protectMetrics(httpGuard);
-    }
-    return server;
+    return OpsHttpServer.builder(port)
+        .expose(config.listeners(), tls, httpGuard)
+        .metrics(metrics)
+        .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, plainTextLogs));
   }
 
   /** The meters recorded into (the shared ones when given); null before {@link #start()}. */

@@ -12,7 +12,6 @@ import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.ops.config.Executor;
-import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.http.BackendReadiness;
 import dev.pipewright.ops.http.HttpGuard;
 import dev.pipewright.ops.http.OpsHttpServer;
@@ -41,6 +40,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -313,36 +313,29 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /**
-   * {@code /healthz}, {@code /readyz} and {@code /metrics} on the configured address, with TLS when
-   * configured; {@code /metrics} asks for an API token when configured to, checked against the
-   * tokens of the worker's database (opened later, so looked up at each request).
+   * {@code /healthz}, {@code /readyz} and {@code /metrics}, exposed as configured; tokens for
+   * {@code /metrics} are those of the worker's database (opened later, so looked up per request).
    */
   private void startHttp() {
-    Listeners listeners = config.listeners();
+    Optional<ServerTls> tls = ServerTls.startIfEnabled(config.listeners().tls());
+    tls.ifPresent(t -> shutdown.register("tls", t::close));
+    HttpGuard guard =
+        new HttpGuard(
+            Authenticator.of(id -> new ApiTokenRepository(connected(database).dsl()).live(id)),
+            metrics);
     OpsHttpServer.Builder server =
         OpsHttpServer.builder(config.httpPort())
-            .bindAddress(listeners.bindAddress())
+            .expose(config.listeners(), tls, guard)
             .metrics(metrics);
     readinessChecks().forEach(server::readiness);
-    if (listeners.tls().enabled()) {
-      ServerTls tls = ServerTls.start(listeners.tls());
-      shutdown.register("tls", tls::close);
-      server.tls(tls);
-    }
-    if (listeners.metricsNeedToken()) {
-      server.protectMetrics(
-          new HttpGuard(
-              Authenticator.of(id -> new ApiTokenRepository(connected(database).dsl()).live(id)),
-              metrics));
-    }
     http = server.start();
     shutdown.onBegin(http::markShuttingDown);
     shutdown.register("http", http::close);
     LOG.info(
         "worker HTTP (/healthz, /readyz, /metrics) on {} port {}{}",
-        listeners.bindAddress(),
+        config.listeners().bindAddress(),
         http.port(),
-        listeners.tls().enabled() ? " (TLS)" : "");
+        tls.isPresent() ? " (TLS)" : "");
   }
 
   /**

@@ -46,11 +46,6 @@ public record Listeners(String bindAddress, AuthMode auth, MetricsAccess metrics
       }
     }
 
-    /** Plain text. */
-    public static Tls off() {
-      return new Tls(Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofSeconds(30));
-    }
-
     /** Server TLS from these files, without client certificates. */
     public static Tls of(Path certFile, Path keyFile, Duration reloadInterval) {
       return new Tls(Optional.of(certFile), Optional.of(keyFile), Optional.empty(), reloadInterval);

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.pipewright.auth.Role;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.ops.tls.ServerTls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,8 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * OpsHttpServer http = OpsHttpServer.builder(config.httpPort())
- *     .bindAddress(config.listeners().bindAddress())
- *     .tls(serverTls)                            // when tls.cert-file is set
+ *     .expose(config.listeners(), serverTls, guard)   // bind address, TLS, token for /metrics
  *     .metrics(metrics)
  *     .readiness("database", () -> dsl.selectOne().fetch())
  *     .readiness("rabbitmq", ReadinessCheck.of(queue::reachable))
@@ -134,6 +135,20 @@ public final class OpsHttpServer implements AutoCloseable {
         throw new IllegalArgumentException("port out of range: " + port);
       }
       this.port = port;
+    }
+
+    /**
+     * Exposed as {@code listeners} say, the one way every service's HTTP port is: on their bind
+     * address, with {@code tls} when they turn TLS on (its owner reloads and closes it), and {@code
+     * /metrics} behind {@code guard} when they ask for tokens there.
+     */
+    public Builder expose(Listeners listeners, Optional<ServerTls> tls, HttpGuard guard) {
+      bindAddress(listeners.bindAddress());
+      tls.ifPresent(this::tls);
+      if (listeners.metricsNeedToken()) {
+        protectMetrics(guard);
+      }
+      return this;
     }
 
     /** The address to listen on (default {@code 127.0.0.1}): {@code bind-address}. */

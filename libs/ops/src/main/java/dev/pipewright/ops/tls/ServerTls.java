@@ -105,6 +105,11 @@ public final class ServerTls implements AutoCloseable {
     return new ServerTls(settings, first);
   }
 
+  /** {@link #start} when {@code settings} turn TLS on, else empty (plain text). */
+  public static Optional<ServerTls> startIfEnabled(Listeners.Tls settings) {
+    return settings.enabled() ? Optional.of(start(settings)) : Optional.empty();
+  }
+
   /** The certificate and key of the moment, for gRPC's {@code TlsServerCredentials}. */
   public X509ExtendedKeyManager keyManager() {
     return keyManager;
