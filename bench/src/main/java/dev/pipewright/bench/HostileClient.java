@@ -4,7 +4,9 @@ import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +24,22 @@ import java.util.concurrent.TimeUnit;
  * calls at once, cycling through {@link HostileWorkflows}, and prints per kind how they were
  * answered.
  *
- * <p>Arguments: the entry API's gRPC port, the number of requests.
+ * <p>Arguments: the entry API's gRPC port, the number of requests; the API token in {@value
+ * #TOKEN_ENV}.
  */
 public final class HostileClient {
+  static final String TOKEN_ENV = "PIPEWRIGHT_TOKEN";
+
   private HostileClient() {}
+
+  /** {@code stub} sending {@code token} as {@code authorization: Bearer}. */
+  static PipelineServiceGrpc.PipelineServiceBlockingStub authenticated(
+      PipelineServiceGrpc.PipelineServiceBlockingStub stub, String token) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
@@ -35,7 +49,8 @@ public final class HostileClient {
         ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     ExecutorService pool = Executors.newFixedThreadPool(requests);
     try {
-      var stub = PipelineServiceGrpc.newBlockingStub(channel);
+      var stub =
+          authenticated(PipelineServiceGrpc.newBlockingStub(channel), System.getenv(TOKEN_ENV));
       CountDownLatch go = new CountDownLatch(1);
       List<Future<String>> answers = new ArrayList<>();
       for (int i = 0; i < requests; i++) {

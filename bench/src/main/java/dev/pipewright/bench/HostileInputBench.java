@@ -1,9 +1,12 @@
 package dev.pipewright.bench;
 
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.auth.Role;
 import dev.pipewright.entryapi.EntryApi;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.ApiTokenRepository;
+import dev.pipewright.store.Database;
 import dev.pipewright.store.ScratchDatabases;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -19,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * Memory of the entry API under hostile workflows: starts it in this JVM on a real gRPC port
  * against the machine's PostgreSQL (a throw-away database) and RabbitMQ, has {@link HostileClient}
  * send {@code requests} StartPipelineBuild calls at once from another JVM (so the large requests it
- * builds are not counted here), and prints this process's RSS and heap before, at peak and after.
- * Figures, never assertions: the client prints how each kind was answered.
+ * builds are not counted here) with a submit token (the parser is what is measured, not the refusal
+ * of anonymous calls), and prints this process's RSS and heap before, at peak and after. Figures,
+ * never assertions: the client prints how each kind was answered.
  *
  * <p>Argument (optional): the number of concurrent requests, default 60. JVM options (such as
  * {@code -Xmx128m}, the heap a 512 MiB container gives) apply to the API's JVM only, which is why
@@ -48,13 +52,14 @@ public final class HostileInputBench {
             .withDatabase(url)
             .withQueue(QueueSettings.DEFAULT_URI, QUEUE_PREFIX);
     try (EntryApi api = new EntryApi(config).start()) {
+      String token = submitToken(url);
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
-      var stub = PipelineServiceGrpc.newBlockingStub(channel);
+      var stub = HostileClient.authenticated(PipelineServiceGrpc.newBlockingStub(channel), token);
       HostileClient.answer(stub, HostileClient.request("warm-up", SMALL_MISTAKE));
       Memory before = Memory.now();
 
-      int exit = client(api.grpcPort(), requests);
+      int exit = client(api.grpcPort(), requests, token);
       long start = System.nanoTime();
       String small = HostileClient.answer(stub, HostileClient.request("after", SMALL_MISTAKE));
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -83,10 +88,20 @@ public final class HostileInputBench {
     }
   }
 
-  /** Runs {@link HostileClient} in a JVM of its own, its output on ours; its exit code. */
-  private static int client(int port, int requests) throws IOException, InterruptedException {
+  private static String submitToken(String url) {
+    try (Database db = Database.open(url, "postgres", "", 1)) {
+      return new ApiTokenRepository(db.dsl()).create("bench", Role.SUBMIT).token().reveal();
+    }
+  }
+
+  /**
+   * Runs {@link HostileClient} in a JVM of its own, its output on ours, the token in its
+   * environment (not on a command line); its exit code.
+   */
+  private static int client(int port, int requests, String token)
+      throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(
                 List.of(
                     java,
@@ -95,8 +110,9 @@ public final class HostileInputBench {
                     HostileClient.class.getName(),
                     Integer.toString(port),
                     Integer.toString(requests)))
-            .inheritIO()
-            .start();
+            .inheritIO();
+    builder.environment().put(HostileClient.TOKEN_ENV, token);
+    Process process = builder.start();
     return process.waitFor();
   }
 

@@ -1,7 +1,9 @@
 package dev.pipewright.bench;
 
 import dev.pipewright.executor.JobRef;
+import dev.pipewright.executor.LogChunk;
 import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.LogLimits;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.SecretMasker;
 import java.time.Duration;

@@ -15,6 +15,7 @@ import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.NewBuild;
+import dev.pipewright.store.ScratchDatabases;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class StepFloodBench {
       run(db, root, megabytes, limits);
     } finally {
       db.close();
-      Database.dropIfExists(url, "postgres", "");
+      ScratchDatabases.drop(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD);
     }
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pipewright.cli.client.ApiClient;
 import dev.pipewright.cli.client.ApiErrors;
-import dev.pipewright.cli.client.ServerAddress;
+import dev.pipewright.cli.client.Connection;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,8 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that calls the entry API: connects to {@code --server}, and turns a failed call into
- * one clear line (exit 1) instead of a stack trace.
+ * A command that calls the entry API: connects as {@link ClientOptions} say, and turns a failed
+ * call into one clear line (exit 1) instead of a stack trace.
  */
 abstract class ClientCommand implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -35,22 +35,44 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
-    ServerAddress address;
+    return withApi(client, out(), err(), this::run);
+  }
+
+  /** What a command does with a connected client. */
+  interface ApiCall {
+    int run(ApiClient api) throws Exception;
+  }
+
+  /**
+   * Connects as {@code client} says and runs {@code call}: exit 2 for bad connection options, 1
+   * with one clear line for a failed call.
+   */
+  static int withApi(ClientOptions client, PrintWriter out, PrintWriter err, ApiCall call)
+      throws Exception {
+    Connection connection;
     try {
-      address = client.address();
+      connection = client.connection();
     } catch (IllegalArgumentException e) {
-      err().println("pipewright: --server: " + e.getMessage());
-      err().flush();
+      err.println("pipewright: " + e.getMessage());
+      err.flush();
       return ExitCodes.USAGE;
     }
-    try (ApiClient api = new ApiClient(address)) {
-      return run(api);
+    ApiClient api;
+    try {
+      api = new ApiClient(connection);
+    } catch (UncheckedIOException e) {
+      err.println("pipewright: " + e.getMessage());
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    try (api) {
+      return call.run(api);
     } catch (StatusRuntimeException e) {
-      ApiErrors.describe(e, address.toString()).forEach(err()::println);
+      ApiErrors.describe(e, connection.address().toString()).forEach(err::println);
       return ExitCodes.FAILED;
     } finally {
-      out().flush();
-      err().flush();
+      out.flush();
+      err.flush();
     }
   }
 

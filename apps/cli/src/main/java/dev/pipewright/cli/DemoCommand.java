@@ -3,20 +3,28 @@ package dev.pipewright.cli;
 import dev.pipewright.api.ci.v1.Repository;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
+import dev.pipewright.auth.Role;
 import dev.pipewright.cli.client.ApiClient;
 import dev.pipewright.cli.client.ApiErrors;
+import dev.pipewright.cli.client.Connection;
 import dev.pipewright.cli.client.ServerAddress;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.models.CiException;
 import dev.pipewright.ops.config.ConfigException;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.pipeline.worker.WorkerConfig;
+import dev.pipewright.store.ApiTokenRepository;
+import dev.pipewright.store.Database;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,11 +49,16 @@ import picocli.CommandLine.Spec;
           + " PIPEWRIGHT_DATABASE_URL, PIPEWRIGHT_AMQP_URI); the database is created if missing."
           + " The gRPC and HTTP ports are free ones unless the file or PIPEWRIGHT_GRPC_PORT /"
           + " PIPEWRIGHT_HTTP_PORT set them. Logs: warnings only unless a level is configured.",
+      "Creates an admin API token named '"
+          + DemoCommand.TOKEN_NAME
+          + "' in that database (revoking the previous demo token), submits with it and prints"
+          + " it, for the client commands against 'pipewright serve' on the same database.",
       "Exit codes: 0 the build succeeded, 1 it did not (or the services could not start), 2"
           + " usage error or invalid configuration, 130 interrupted (the build is cancelled)."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String EXAMPLE = ".workflows/example_pipeline.yml";
+  static final String TOKEN_NAME = "demo";
   private static final String LOG_LEVEL = "PIPEWRIGHT_LOG_LEVEL";
 
   @Spec CommandSpec spec;
@@ -76,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     PipewrightConfig config;
     try {
       config = configOptions.load();
+      config.listeners().checkExposure(false);
     } catch (ConfigException e) {
       return ConfigOptions.reject(e, err);
     }
@@ -84,6 +98,12 @@ final class DemoCommand implements Callable<Integer> {
     if (configOptions.check) {
       out.println(config.describe());
       return ExitCodes.OK;
+    }
+    if (config.listeners().tls().enabled()) {
+      err.println(
+          "pipewright: the demo's client speaks plain text: unset tls.cert-file and tls.key-file"
+              + " (PIPEWRIGHT_TLS_*) for the demo; 'pipewright serve' uses them");
+      return ExitCodes.USAGE;
     }
     Path cwd = Path.of("").toAbsolutePath();
     GitInfo git = GitInfo.of(cwd);
@@ -111,6 +131,17 @@ final class DemoCommand implements Callable<Integer> {
             + apiConfig.amqpEndpoint()
             + ")");
     err.flush();
+    // Made first (creating and migrating the database), so the API starts with a token to accept.
+    Optional<String> token;
+    try {
+      token =
+          config.listeners().authEnabled()
+              ? Optional.of(demoToken(config.database()))
+              : Optional.empty();
+    } catch (CiException e) {
+      err.println("pipewright: cannot create the demo's API token: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
     Services services;
     try {
       // The entry API's HTTP port is the demo's; the worker serves none.
@@ -123,7 +154,19 @@ final class DemoCommand implements Callable<Integer> {
       return ExitCodes.FAILED;
     }
     try (services) {
-      ServerAddress address = new ServerAddress("127.0.0.1", services.api().grpcPort());
+      ServerAddress address =
+          new ServerAddress(clientHost(config.listeners()), services.api().grpcPort());
+      Connection connection = Connection.plain(address);
+      if (token.isPresent()) {
+        connection = connection.withToken(token.get());
+        err.println(
+            "pipewright demo: admin API token '"
+                + TOKEN_NAME
+                + "' (shown once; the previous demo token is revoked):");
+        err.println(token.get());
+        err.println(
+            "pipewright demo: for 'pipewright serve' on this database: export PIPEWRIGHT_TOKEN=<it>");
+      }
       err.println(
           "pipewright demo: entry API on "
               + address
@@ -132,7 +175,7 @@ final class DemoCommand implements Callable<Integer> {
               + "), submitting "
               + root.relativize(file.toAbsolutePath().normalize()));
       err.flush();
-      try (ApiClient api = new ApiClient(address)) {
+      try (ApiClient api = new ApiClient(connection)) {
         Repository.Builder repository = Repository.newBuilder().setUrl(root.toString());
         if (git.ref() != null) {
           repository.setRef(git.ref());
@@ -158,6 +201,24 @@ final class DemoCommand implements Callable<Integer> {
         ApiErrors.describe(e, address.toString()).forEach(err::println);
         return ExitCodes.FAILED;
       }
+    }
+  }
+
+  /** The admin token the demo submits with, replacing the one of its previous run. */
+  private static String demoToken(PipewrightConfig.Database database) {
+    try (Database db = Database.open(database.url(), database.user(), database.password(), 2)) {
+      return new ApiTokenRepository(db.dsl()).replace(TOKEN_NAME, Role.ADMIN).token().reveal();
+    }
+  }
+
+  /** Where this process reaches its own listeners: their address, or loopback for a wildcard. */
+  static String clientHost(Listeners listeners) {
+    try {
+      return InetAddress.getByName(listeners.bindAddress()).isAnyLocalAddress()
+          ? "127.0.0.1"
+          : listeners.bindAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("not an IP address: " + listeners.bindAddress(), e);
     }
   }
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       LogsCommand.class,
       CancelCommand.class,
+      TokenCommand.class,
       ServeCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

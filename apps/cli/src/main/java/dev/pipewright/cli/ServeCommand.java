@@ -9,6 +9,7 @@ import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.pipeline.worker.WorkerConfig;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
           + " override it; every key and default is in libs/ops/CONFIGURATION.md.",
       "HTTP on http.port: /healthz, /readyz (JSON) and /metrics (Prometheus) for both services"
           + " ('serve api': the entry API's /healthz and /readyz only).",
+      "Listens on bind-address (127.0.0.1 by default) and asks every caller for an API token"
+          + " ('pipewright token create'); another address with auth.mode off needs --insecure.",
       "Exit codes: 0 stopped, 1 could not start (database, broker or port), 2 usage error or"
           + " invalid configuration; 143 after SIGTERM."
     },
@@ -41,12 +45,18 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
+  static final String INSECURE_HELP =
+      "Run on a non-loopback bind-address with authentication off (warned about on every start).";
+
   @Spec CommandSpec spec;
   @Mixin ConfigOptions config;
 
+  @Option(names = "--insecure", description = INSECURE_HELP)
+  boolean insecure;
+
   @Override
   public Integer call() {
-    return serve(spec, config, true, true);
+    return serve(spec, config, insecure, true, true);
   }
 
   @Command(
@@ -58,9 +68,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin ConfigOptions config;
     @ParentCommand ServeCommand parent;
 
+    @Option(names = "--insecure", description = INSECURE_HELP)
+    boolean insecure;
+
     @Override
     public Integer call() {
-      return serve(spec, config.orElse(parent.config), true, false);
+      return serve(spec, config.orElse(parent.config), insecure || parent.insecure, true, false);
     }
   }
 
@@ -73,22 +86,33 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin ConfigOptions config;
     @ParentCommand ServeCommand parent;
 
+    @Option(names = "--insecure", description = INSECURE_HELP)
+    boolean insecure;
+
     @Override
     public Integer call() {
-      return serve(spec, config.orElse(parent.config), false, true);
+      return serve(spec, config.orElse(parent.config), insecure || parent.insecure, false, true);
     }
   }
 
-  static int serve(CommandSpec spec, ConfigOptions options, boolean api, boolean worker) {
+  static int serve(
+      CommandSpec spec, ConfigOptions options, boolean insecure, boolean api, boolean worker) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PipewrightConfig config;
+    Optional<String> exposed;
     try {
       config = options.load();
+      exposed = config.listeners().checkExposure(insecure);
     } catch (ConfigException e) {
       return ConfigOptions.reject(e, err);
     }
     CliLogging.apply(config.log().format(), config.log().level());
+    exposed.ifPresent(
+        warning -> {
+          log.warn(warning);
+          err.println("pipewright: " + warning);
+        });
     if (options.check) {
       log.info("Configuration is valid");
       out.println(config.describe());
@@ -111,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (shared != null) {
       try {
-        http = SharedOpsServer.start(config.httpPort(), shared, services);
+        http = SharedOpsServer.start(config.httpPort(), services);
       } catch (UncheckedIOException e) {
         services.close();
         return cannotStart(e, shared, err);

@@ -24,6 +24,7 @@ final class ServiceConfigs {
         c.database().poolSize(),
         c.database().connectTimeout(),
         c.api().relayBatchSize(),
-        c.api().logPollInterval());
+        c.api().logPollInterval(),
+        c.listeners());
   }
 }

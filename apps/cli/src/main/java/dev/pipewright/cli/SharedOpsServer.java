@@ -1,13 +1,13 @@
 package dev.pipewright.cli;
 
 import dev.pipewright.ops.http.OpsHttpServer;
-import dev.pipewright.ops.metrics.PipewrightMetrics;
 
 /**
  * The one {@code /healthz}, {@code /readyz} and {@code /metrics} of {@code serve} running both
  * services: both record into the shared meters, the worker lends its readiness checks (database,
  * rabbitmq) and the entry API its checks (prefixed {@code api-}, as both probe the same servers
- * through their own pools) and its plain-text log routes.
+ * through their own pools), and the server is the entry API's ({@code EntryApi.http}): its bind
+ * address, TLS, token checks and plain-text log routes.
  */
 final class SharedOpsServer implements AutoCloseable {
   private final OpsHttpServer http;
@@ -19,14 +19,13 @@ final class SharedOpsServer implements AutoCloseable {
   /**
    * @throws java.io.UncheckedIOException if {@code port} cannot be bound
    */
-  static SharedOpsServer start(int port, PipewrightMetrics metrics, Services services) {
-    OpsHttpServer.Builder server = OpsHttpServer.builder(port).metrics(metrics);
+  static SharedOpsServer start(int port, Services services) {
+    OpsHttpServer.Builder server = services.api().http(port);
     services.worker().readinessChecks().forEach(server::readiness);
     services
         .api()
         .readinessChecks()
         .forEach((name, check) -> server.readiness("api-" + name, check));
-    services.api().httpRoutes().forEach(server::route);
     return new SharedOpsServer(server.start());
   }
 

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.pipeline.worker.WorkerConfig;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * on the machine's PostgreSQL and RabbitMQ (a database and queue prefix of this class's own).
  */
 class CliIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
   private static String databaseUrl;
@@ -36,6 +33,8 @@ class CliIT {
   private static Path workspaces;
   private static Services services;
   private static String server;
+  // The admin token every client command sends (PIPEWRIGHT_TOKEN), made with 'token create'.
+  private static String adminToken;
 
   @TempDir Path dir;
 
@@ -63,6 +62,18 @@ class CliIT {
                 .workerId("cli-it")
                 .build());
     server = "127.0.0.1:" + services.api().grpcPort();
+    CliRun bootstrap =
+        pipewright(
+            "token",
+            "create",
+            "--name",
+            "cli-it-admin",
+            "--role",
+            "admin",
+            "--database",
+            databaseUrl);
+    assertThat(bootstrap.exit()).as(bootstrap.err()).isZero();
+    adminToken = bootstrap.out().strip();
   }
 
   @AfterAll
@@ -73,24 +84,17 @@ class CliIT {
     ItResources.drop(databaseUrl, names);
   }
 
-  record Result(int code, String out, String err) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(out);
+  /** The command line with this process's environment plus the admin token, once there is one. */
+  private static CliRun pipewright(String... args) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove(ClientOptions.TOKEN_ENV);
+    if (adminToken != null) {
+      env.put(ClientOptions.TOKEN_ENV, adminToken);
     }
+    return CliRun.of(env, args);
   }
 
-  private static Result pipewright(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.commandLine()
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  private static Result client(String... args) {
+  private static CliRun client(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--server");
     all.add(server);
@@ -130,7 +134,7 @@ class CliIT {
   @Test
   void submitFollowShowsLogsAndEndsWithTheBuild() throws Exception {
     Path file = workflow("hello.yml", HELLO);
-    Result r =
+    CliRun r =
         client(
             "submit",
             file.toString(),
@@ -139,7 +143,7 @@ class CliIT {
             "WHO=world",
             "--secret",
             "TOKEN=hunter2");
-    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("hello/1 | hello world")
         .contains("hello/1 | token ***")
@@ -152,10 +156,10 @@ class CliIT {
   @Test
   void submitFollowOfAFailingBuildExitsOneWithTheFinalBuildAsJson() throws Exception {
     Path file = workflow("broken.yml", BROKEN);
-    Result r =
+    CliRun r =
         client(
             "submit", file.toString(), "--follow", "--output", "json", "--pipeline", "cli-broken");
-    assertThat(r.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(r.exit()).isEqualTo(ExitCodes.FAILED);
     JsonNode build = r.json();
     assertThat(build.get("status").asText()).isEqualTo("FAILED");
     assertThat(build.get("pipeline_id").asText()).isEqualTo("cli-broken");
@@ -172,10 +176,10 @@ class CliIT {
   @Test
   void submitStatusListLogsWithStableJson() throws Exception {
     Path file = workflow("plain.yml", HELLO);
-    Result submitted =
+    CliRun submitted =
         client(
             "submit", file.toString(), "-o", "json", "--pipeline", "cli-json", "--var", "WHO=json");
-    assertThat(submitted.code()).as(submitted.err()).isZero();
+    assertThat(submitted.exit()).as(submitted.err()).isZero();
     JsonNode started = submitted.json();
     assertThat(started.fieldNames()).toIterable().containsExactly("id", "number", "status");
     String id = started.get("id").asText();
@@ -195,7 +199,7 @@ class CliIT {
         .isEqualTo("SUCCEEDED");
     assertThat(status.get("finish_time").asText()).isNotEmpty();
 
-    Result text = client("status", id);
+    CliRun text = client("status", id);
     assertThat(text.out())
         .contains("build " + id + " succeeded", "job hello: succeeded", "1 Greet: succeeded");
 
@@ -212,8 +216,8 @@ class CliIT {
     assertThat(client("logs", id).out()).contains("hello/1 | hello json\n");
     assertThat(client("logs", id, "--job", "hello", "--step", "1").out())
         .startsWith("hello json\n");
-    Result followed = client("logs", id, "--follow");
-    assertThat(followed.code()).isZero();
+    CliRun followed = client("logs", id, "--follow");
+    assertThat(followed.exit()).isZero();
     assertThat(followed.out()).contains("hello json");
   }
 
@@ -232,8 +236,8 @@ class CliIT {
             """);
     String id = client("submit", file.toString(), "-o", "json").json().get("id").asText();
     await().atMost(Duration.ofSeconds(20)).until(() -> client("logs", id).out().contains("zzz"));
-    Result cancel = client("cancel", id);
-    assertThat(cancel.code()).as(cancel.err()).isZero();
+    CliRun cancel = client("cancel", id);
+    assertThat(cancel.exit()).as(cancel.err()).isZero();
     assertThat(cancel.out()).contains("cancel requested");
     await()
         .atMost(Duration.ofSeconds(20))
@@ -244,22 +248,22 @@ class CliIT {
                     .get("status")
                     .asText()
                     .equals("CANCELLED"));
-    Result again = client("cancel", id);
-    assertThat(again.code()).isEqualTo(ExitCodes.FAILED);
+    CliRun again = client("cancel", id);
+    assertThat(again.exit()).isEqualTo(ExitCodes.FAILED);
     assertThat(again.err().lines()).singleElement().asString().startsWith("pipewright: ");
   }
 
   @Test
   void errorsAreOneClearLine() throws Exception {
-    Result unreachable =
+    CliRun unreachable =
         pipewright("status", UUID.randomUUID().toString(), "--server", "127.0.0.1:1");
-    assertThat(unreachable.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(unreachable.exit()).isEqualTo(ExitCodes.FAILED);
     assertThat(unreachable.err().strip())
         .isEqualTo("pipewright: cannot reach the entry API at 127.0.0.1:1");
 
     String ghost = UUID.randomUUID().toString();
-    Result unknown = client("status", ghost);
-    assertThat(unknown.code()).isEqualTo(ExitCodes.FAILED);
+    CliRun unknown = client("status", ghost);
+    assertThat(unknown.exit()).isEqualTo(ExitCodes.FAILED);
     assertThat(unknown.err().lines())
         .singleElement()
         .asString()
@@ -278,8 +282,8 @@ class CliIT {
                 steps:
                   - run: echo a
             """);
-    Result invalid = client("submit", bad.toString());
-    assertThat(invalid.code()).isEqualTo(ExitCodes.FAILED);
+    CliRun invalid = client("submit", bad.toString());
+    assertThat(invalid.exit()).isEqualTo(ExitCodes.FAILED);
     assertThat(invalid.err().lines())
         .singleElement()
         .asString()
@@ -287,9 +291,65 @@ class CliIT {
         .contains(": error: ")
         .contains("ghost");
 
-    assertThat(client("submit").code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(pipewright("status", "x", "--server", "nonsense").code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(client("submit", dir.resolve("missing.yml").toString()).code())
+    assertThat(client("submit").exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(pipewright("status", "x", "--server", "nonsense").exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(client("submit", dir.resolve("missing.yml").toString()).exit())
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void tokensAreManagedWithTheCliAndEachCommandGetsWhatItsRoleAllows() throws Exception {
+    CliRun created = client("token", "create", "--name", "reader", "--role", "read");
+    assertThat(created.exit()).as(created.err()).isZero();
+    String reader = created.out().strip();
+    assertThat(reader).matches("pwt_[a-z2-7]{12}_\\S{43}");
+    assertThat(created.err()).contains("created API token reader", "shown this once");
+    Path readerFile = Files.writeString(dir.resolve("reader.token"), reader + "\n");
+
+    JsonNode listed = client("token", "list", "-o", "json").json().get("tokens");
+    assertThat(listed.findValuesAsText("name")).contains("cli-it-admin", "reader");
+    assertThat(listed.toString()).doesNotContain(reader);
+
+    String ghost = UUID.randomUUID().toString();
+    CliRun read = client("status", ghost, "--token-file", readerFile.toString());
+    assertThat(read.err()).as("authenticated, then not found").contains(ghost);
+    CliRun denied = client("cancel", ghost, "--token-file", readerFile.toString());
+    assertThat(denied.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(denied.err().strip())
+        .startsWith("pipewright: not allowed: token reader (")
+        .endsWith("may not call CancelBuild: that needs the submit role");
+
+    Map<String, String> noToken = new HashMap<>(System.getenv());
+    noToken.remove(ClientOptions.TOKEN_ENV);
+    CliRun anonymous = CliRun.of(noToken, "list", "--server", server);
+    assertThat(anonymous.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(anonymous.err().lines())
+        .containsExactly(
+            "pipewright: the entry API at "
+                + server
+                + " refused the call: no API token: send 'authorization: Bearer <token>'",
+            "pipewright: send an API token with --token-file FILE or PIPEWRIGHT_TOKEN; the first"
+                + " one is made with 'pipewright token create --name admin --role admin"
+                + " --database'");
+
+    CliRun revoked = client("token", "revoke", "reader");
+    assertThat(revoked.exit()).as(revoked.err()).isZero();
+    assertThat(revoked.out()).startsWith("revoked API token reader (");
+    assertThat(client("list", "--token-file", readerFile.toString()).err())
+        .contains("refused the call: unknown or revoked API token");
+    assertThat(client("token", "revoke", "reader").exit()).isEqualTo(ExitCodes.FAILED);
+
+    CliRun direct = pipewright("token", "list", "--database", databaseUrl);
+    assertThat(direct.exit()).as(direct.err()).isZero();
+    assertThat(direct.out().lines()).first().asString().startsWith("ID            NAME");
+    assertThat(direct.out()).containsPattern("(?m)^\\S+ +reader +read +\\S+ +\\d{4}-");
+
+    assertThat(client("token", "create", "--name", "x", "--role", "root").exit())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(client("token", "create", "--name", "two words", "--role", "read").exit())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(client("token", "list", "--check-config").exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(client("list", "--token-file", dir.resolve("none").toString()).exit())
         .isEqualTo(ExitCodes.USAGE);
   }
 
@@ -311,17 +371,17 @@ class CliIT {
   void jobsAreShownByTheirNamesWhileJsonKeepsKeyAndName() throws Exception {
     Path file = workflow("matrix.yml", MATRIX);
 
-    Result followed = client("submit", file.toString(), "--follow");
-    assertThat(followed.code()).as(followed.err()).isZero();
+    CliRun followed = client("submit", file.toString(), "--follow");
+    assertThat(followed.exit()).as(followed.err()).isZero();
     assertThat(followed.out())
         .contains("job Test (1): succeeded", "job Test (2): succeeded", "Test (2)/1 ")
         .doesNotContain("job test.");
 
-    Result local = pipewright("run", file.toString(), "--workspace", dir.resolve("ws").toString());
-    assertThat(local.code()).as(local.err()).isZero();
+    CliRun local = pipewright("run", file.toString(), "--workspace", dir.resolve("ws").toString());
+    assertThat(local.exit()).as(local.err()).isZero();
     assertThat(local.out()).contains("job Test (1): succeeded", "job Test (2): succeeded");
 
-    Result json = client("submit", file.toString(), "--follow", "--output", "json");
+    CliRun json = client("submit", file.toString(), "--follow", "--output", "json");
     JsonNode jobs = json.json().get("jobs");
     assertThat(jobs).hasSize(2);
     assertThat(jobs.get(0).get("name").asText()).isEqualTo("Test (1)");
@@ -331,7 +391,7 @@ class CliIT {
   @Test
   void runExecutesAWorkflowWithNoServers() throws Exception {
     Path ok = workflow("local.yml", HELLO);
-    Result r =
+    CliRun r =
         pipewright(
             "run",
             ok.toString(),
@@ -339,16 +399,16 @@ class CliIT {
             "WHO=local",
             "--workspace",
             dir.resolve("ws").toString());
-    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("hello/1 | hello local", "job hello: succeeded", "succeeded in");
 
-    Result failed =
+    CliRun failed =
         pipewright(
             "run",
             workflow("broken-local.yml", BROKEN).toString(),
             "--workspace",
             dir.resolve("ws2").toString());
-    assertThat(failed.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(failed.exit()).isEqualTo(ExitCodes.FAILED);
     assertThat(failed.out()).contains("broken/1 | going down", "job after: skipped", "failed");
   }
 }

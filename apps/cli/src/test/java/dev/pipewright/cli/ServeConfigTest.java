@@ -10,8 +10,6 @@ import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.ops.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,19 +29,6 @@ class ServeConfigTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.commandLine(env)
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   /** The commands reconfigure logback for the whole JVM; later tests get the CLI's default. */
   @AfterEach
@@ -78,7 +63,7 @@ class ServeConfigTest {
     Path file = config(YAML);
     Map<String, String> env = Map.of("PIPEWRIGHT_GRPC_PORT", "7000", "PIPEWRIGHT_PARALLELISM", "");
 
-    Run run = run(env, "serve", "--config", file.toString(), "--check-config");
+    CliRun run = CliRun.of(env, "serve", "--config", file.toString(), "--check-config");
 
     assertThat(run.exit()).isZero();
     assertThat(run.out().lines())
@@ -107,7 +92,7 @@ class ServeConfigTest {
             List.of("demo"))) {
       List<String> args = new ArrayList<>(command);
       args.add("--check-config");
-      Run run = run(env, args.toArray(String[]::new));
+      CliRun run = CliRun.of(env, args.toArray(String[]::new));
 
       assertThat(run.exit()).as("%s", command).isZero();
       assertThat(run.out().lines()).as("%s", command).contains("grpc.port = 6000");
@@ -118,7 +103,8 @@ class ServeConfigTest {
   void optionsGivenBeforeTheSubcommandCount() throws Exception {
     Path file = config(YAML);
 
-    Run run = run(Map.of(), "serve", "--config", file.toString(), "--check-config", "worker");
+    CliRun run =
+        CliRun.of(Map.of(), "serve", "--config", file.toString(), "--check-config", "worker");
 
     assertThat(run.exit()).isZero();
     assertThat(run.out().lines()).contains("worker.parallelism = 7");
@@ -129,7 +115,7 @@ class ServeConfigTest {
     Path file = config("databse:\n  url: x\nworker:\n  parallelism: many\n");
     Map<String, String> env = Map.of("PIPEWRIGHT_GRPC_PORT", "abc");
 
-    Run run = run(env, "serve", "--config", file.toString());
+    CliRun run = CliRun.of(env, "serve", "--config", file.toString());
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
@@ -152,7 +138,7 @@ class ServeConfigTest {
         List.of(
             new String[] {"demo", "--config", missing.toString()},
             new String[] {"serve", "worker", "--config", missing.toString()})) {
-      Run run = run(Map.of(), args);
+      CliRun run = CliRun.of(Map.of(), args);
 
       assertThat(run.exit()).isEqualTo(2);
       assertThat(run.err())
@@ -167,10 +153,10 @@ class ServeConfigTest {
   void jsonLogLinesWhenAskedFor() throws Exception {
     PrintStream stderr = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    Run run;
+    CliRun run;
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      run = run(Map.of("PIPEWRIGHT_LOG_FORMAT", "json"), "serve", "--check-config");
+      run = CliRun.of(Map.of("PIPEWRIGHT_LOG_FORMAT", "json"), "serve", "--check-config");
     } finally {
       System.setErr(stderr);
     }
@@ -196,7 +182,7 @@ class ServeConfigTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      run(Map.of(), "serve", "--check-config");
+      CliRun.of(Map.of(), "serve", "--check-config");
     } finally {
       System.setErr(stderr);
     }
@@ -204,6 +190,39 @@ class ServeConfigTest {
     assertThat(captured.toString(StandardCharsets.UTF_8))
         .containsPattern(
             "(?m)^\\S+ INFO  \\[[^]]+\\] dev\\.pipewright\\.cli\\.ServeCommand - Configuration is valid$");
+  }
+
+  @Test
+  void anExposedAddressWithoutAuthenticationNeedsInsecureAndIsWarnedAbout() {
+    Map<String, String> exposed =
+        Map.of("PIPEWRIGHT_BIND_ADDRESS", "0.0.0.0", "PIPEWRIGHT_AUTH", "off");
+    for (String[] args :
+        List.of(
+            new String[] {"serve", "--check-config"},
+            new String[] {"serve", "worker", "--check-config"},
+            new String[] {"demo", "--check-config"})) {
+      CliRun refused = CliRun.of(exposed, args);
+      assertThat(refused.exit()).as("%s", List.of(args)).isEqualTo(2);
+      assertThat(refused.err())
+          .as("%s", List.of(args))
+          .startsWith(
+              "pipewright: invalid configuration: PIPEWRIGHT_BIND_ADDRESS: 0.0.0.0 is reachable"
+                  + " from other machines")
+          .contains("--insecure");
+    }
+    for (String[] args :
+        List.of(
+            new String[] {"serve", "--insecure", "--check-config"},
+            new String[] {"serve", "--insecure", "api", "--check-config"},
+            new String[] {"serve", "worker", "--insecure", "--check-config"})) {
+      CliRun allowed = CliRun.of(exposed, args);
+      assertThat(allowed.exit()).as("%s", List.of(args)).isZero();
+      assertThat(allowed.err()).contains("pipewright: INSECURE: listening on 0.0.0.0");
+    }
+    CliRun tokens =
+        CliRun.of(Map.of("PIPEWRIGHT_BIND_ADDRESS", "0.0.0.0"), "serve", "--check-config");
+    assertThat(tokens.exit()).as("authentication on").isZero();
+    assertThat(tokens.err()).doesNotContain("INSECURE");
   }
 
   @Test

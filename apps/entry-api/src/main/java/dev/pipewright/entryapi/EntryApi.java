@@ -1,24 +1,32 @@
 package dev.pipewright.entryapi;
 
-import com.sun.net.httpserver.HttpHandler;
+import dev.pipewright.auth.Authenticator;
+import dev.pipewright.auth.Role;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.http.BackendReadiness;
+import dev.pipewright.ops.http.HttpGuard;
 import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.ops.http.ReadinessCheck;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.ops.tls.ServerTls;
 import dev.pipewright.queue.BuildPublisher;
 import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
 import dev.pipewright.store.AdmissionWriter;
+import dev.pipewright.store.ApiTokenRepository;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.OutboxRepository;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -28,6 +36,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +45,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The entry API process: the ci.v1 gRPC service (with server reflection and the standard health
- * service), the outbox relay, and the HTTP probes. Embeddable:
+ * The entry API process: the ci.v1 gRPC services (with server reflection and the standard health
+ * service), the outbox relay, and the HTTP probes. Every call but health checks needs an API token
+ * with the role {@link MethodRoles} names, unless authentication is off; both ports bind {@code
+ * bind-address} and speak TLS when {@code tls.*} is set. Embeddable:
  *
  * <pre>{@code
  * try (EntryApi api = new EntryApi(EntryApiConfig.fromEnvironment()).start()) {
@@ -52,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * <p>By default it serves {@code /healthz}, {@code /readyz} (database and broker), {@code /metrics}
  * and {@code /builds/{id}/logs} on {@link EntryApiConfig#httpPort()}. A process embedding it next
  * to other services ({@code pipewright serve}) passes its own meters with {@link Builder#metrics},
- * turns that server off with {@link Builder#serveHttp} and adds {@link #readinessChecks()} and
- * {@link #httpRoutes()} to its own.
+ * turns that server off with {@link Builder#serveHttp} and serves {@link #http(int)} with {@link
+ * #readinessChecks()} itself.
  */
 public final class EntryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EntryApi.class);
@@ -62,7 +73,7 @@ public final class EntryApi implements AutoCloseable {
   private static final int ADMISSION_WRITERS = 2;
 
   private final EntryApiConfig config;
-  private final ServerBuilder<?> grpcBuilder;
+  private final ServerBuilder<?> grpcBuilder; // null: Netty on the configured address
   private final PipewrightMetrics sharedMetrics;
   private final boolean serveHttp;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -73,6 +84,8 @@ public final class EntryApi implements AutoCloseable {
   private volatile Database database;
   private volatile QueueClient queue;
   private PlainTextLogs plainTextLogs;
+  private Optional<ServerTls> tls = Optional.empty();
+  private HttpGuard httpGuard;
 
   public EntryApi(EntryApiConfig config) {
     this(builder(config));
@@ -85,10 +98,7 @@ public final class EntryApi implements AutoCloseable {
 
   private EntryApi(Builder b) {
     this.config = b.config;
-    this.grpcBuilder =
-        b.grpc != null
-            ? b.grpc
-            : NettyServerBuilder.forAddress(new InetSocketAddress(b.config.grpcPort()));
+    this.grpcBuilder = b.grpc;
     this.sharedMetrics = b.metrics;
     this.serveHttp = b.serveHttp;
   }
@@ -108,7 +118,10 @@ public final class EntryApi implements AutoCloseable {
       this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** Another gRPC transport than Netty on {@link EntryApiConfig#grpcPort()}. */
+    /**
+     * Another gRPC transport than Netty on {@link EntryApiConfig#grpcPort()} (which binds the
+     * configured address, with TLS when configured).
+     */
     public Builder grpc(ServerBuilder<?> grpcBuilder) {
       this.grpc = Objects.requireNonNull(grpcBuilder, "grpcBuilder");
       return this;
@@ -199,10 +212,23 @@ public final class EntryApi implements AutoCloseable {
     resources.push(admissions);
     LogSource logs = StoreLogs.source(new LogRepository(dsl));
     plainTextLogs = new PlainTextLogs(builds, logs);
+    Listeners listeners = config.listeners();
+    tls = ServerTls.startIfEnabled(listeners.tls());
+    tls.ifPresent(resources::push);
+    ApiTokenRepository tokens = new ApiTokenRepository(dsl);
+    Authenticator authenticator =
+        listeners.authEnabled() ? Authenticator.of(tokens) : Authenticator.disabled();
+    if (listeners.authEnabled() && !tokens.anyLive()) {
+      log.warn(
+          "No API token exists yet, so every call is refused: create the first one with"
+              + " 'pipewright token create --name admin --role admin --database'");
+    }
+    httpGuard = new HttpGuard(authenticator, metrics);
     HealthStatusManager health = new HealthStatusManager();
     grpcServer =
-        grpcBuilder
+        (grpcBuilder != null ? grpcBuilder : netty(listeners))
             .maxInboundMessageSize(Requests.MAX_MESSAGE_BYTES)
+            .intercept(new AuthInterceptor(authenticator, metrics))
             .addService(
                 new PipelineServiceImpl(
                     builds,
@@ -212,6 +238,7 @@ public final class EntryApi implements AutoCloseable {
                     scheduler,
                     config.logPollInterval(),
                     metrics))
+            .addService(new ApiTokenServiceImpl(tokens))
             .addService(ProtoReflectionServiceV1.newInstance())
             .addService(legacyReflection())
             .addService(health.getHealthService())
@@ -220,19 +247,38 @@ public final class EntryApi implements AutoCloseable {
     resources.push(this::stopGrpc);
 
     if (serveHttp) {
-      OpsHttpServer.Builder server = OpsHttpServer.builder(config.httpPort()).metrics(metrics);
+      OpsHttpServer.Builder server = http(config.httpPort());
       readinessChecks().forEach(server::readiness);
-      httpRoutes().forEach(server::route);
       http = server.start();
       resources.push(http);
     }
 
     log.info(
-        "Entry API listening: gRPC on port {}, HTTP on port {} (database {}, broker {})",
+        "Entry API listening on {}: gRPC on port {}, HTTP on port {} ({}, {}; database {}, broker"
+            + " {})",
+        config.listeners().bindAddress(),
         grpcPort(),
         httpPort(),
+        tls.isPresent() ? "TLS" : "plain text",
+        config.listeners().authEnabled() ? "API tokens required" : "NO authentication",
         config.databaseUrl(),
         config.amqpEndpoint());
+  }
+
+  /** Netty on the configured address and port, TLS only when configured. */
+  private ServerBuilder<?> netty(Listeners listeners) {
+    ServerCredentials credentials = InsecureServerCredentials.create();
+    if (tls.isPresent()) {
+      TlsServerCredentials.Builder b =
+          TlsServerCredentials.newBuilder().keyManager(tls.get().keyManager());
+      tls.get()
+          .clientTrust()
+          .ifPresent(
+              trust -> b.trustManager(trust).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE));
+      credentials = b.build();
+    }
+    return NettyServerBuilder.forAddress(
+        new InetSocketAddress(listeners.bindAddress(), config.grpcPort()), credentials);
   }
 
   @SuppressWarnings("deprecation")
@@ -260,14 +306,19 @@ public final class EntryApi implements AutoCloseable {
   }
 
   /**
-   * The API's own HTTP routes: {@code /builds/{id}/logs} as plain text ({@link PlainTextLogs}).
-   * Usable once {@link #start()} ran; an embedding process adds them to its own server.
+   * An HTTP server as this API exposes one: on the configured address, with its TLS, {@code
+   * /metrics} (open or for tokens, as configured) and {@code /builds/{id}/logs} as plain text for
+   * read tokens ({@link PlainTextLogs}); readiness checks are the caller's to add. Usable once
+   * {@link #start()} ran; an embedding process serves it for several services.
    */
-  public Map<String, HttpHandler> httpRoutes() {
+  public OpsHttpServer.Builder http(int port) {
     if (plainTextLogs == null) {
       throw new IllegalStateException("not started");
     }
-    return Map.of(PlainTextLogs.PATH, plainTextLogs);
+    return OpsHttpServer.builder(port)
+        .expose(config.listeners(), tls, httpGuard)
+        .metrics(metrics)
+        .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, plainTextLogs));
   }
 
   /** The meters recorded into (the shared ones when given); null before {@link #start()}. */

@@ -1,5 +1,8 @@
 package dev.pipewright.entryapi;
 
+import dev.pipewright.ops.config.ConfigException;
+import dev.pipewright.ops.config.ConfigLoader;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.queue.QueueNames;
 import java.net.URI;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import java.util.Objects;
  *     with UNAVAILABLE
  * @param relayBatchSize outbox rows published (and confirmed) per broker round trip
  * @param logPollInterval how often a following GetBuildLogs looks for new chunks
+ * @param listeners the address both ports bind, whether callers need a token, TLS
  */
 public record EntryApiConfig(
     String databaseUrl,
@@ -28,7 +32,8 @@ public record EntryApiConfig(
     int databasePoolSize,
     Duration databaseConnectTimeout,
     int relayBatchSize,
-    Duration logPollInterval) {
+    Duration logPollInterval,
+    Listeners listeners) {
 
   public static final String DATABASE_URL = "PIPEWRIGHT_DATABASE_URL";
   public static final String DATABASE_USER = "PIPEWRIGHT_DATABASE_USER";
@@ -46,6 +51,7 @@ public record EntryApiConfig(
     Objects.requireNonNull(queuePrefix, QUEUE_PREFIX);
     Objects.requireNonNull(databaseConnectTimeout, "databaseConnectTimeout");
     Objects.requireNonNull(logPollInterval, "logPollInterval");
+    Objects.requireNonNull(listeners, "listeners");
     checkPort(GRPC_PORT, grpcPort);
     checkPort(HTTP_PORT, httpPort);
     if (databasePoolSize < 1 || relayBatchSize < 1) {
@@ -76,7 +82,16 @@ public record EntryApiConfig(
         8,
         Duration.ofSeconds(3),
         500,
-        Duration.ofMillis(150));
+        Duration.ofMillis(150),
+        listeners(env));
+  }
+
+  private static Listeners listeners(Map<String, String> env) {
+    try {
+      return ConfigLoader.fromEnvironment(env).listeners();
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   public EntryApiConfig withPorts(int grpc, int http) {
@@ -91,7 +106,8 @@ public record EntryApiConfig(
         databasePoolSize,
         databaseConnectTimeout,
         relayBatchSize,
-        logPollInterval);
+        logPollInterval,
+        listeners);
   }
 
   public EntryApiConfig withDatabase(String url) {
@@ -106,7 +122,8 @@ public record EntryApiConfig(
         databasePoolSize,
         databaseConnectTimeout,
         relayBatchSize,
-        logPollInterval);
+        logPollInterval,
+        listeners);
   }
 
   public EntryApiConfig withQueue(URI uri, String prefix) {
@@ -121,7 +138,24 @@ public record EntryApiConfig(
         databasePoolSize,
         databaseConnectTimeout,
         relayBatchSize,
-        logPollInterval);
+        logPollInterval,
+        listeners);
+  }
+
+  public EntryApiConfig withListeners(Listeners l) {
+    return new EntryApiConfig(
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        amqpUri,
+        queuePrefix,
+        grpcPort,
+        httpPort,
+        databasePoolSize,
+        databaseConnectTimeout,
+        relayBatchSize,
+        logPollInterval,
+        l);
   }
 
   /** The AMQP URI without its credentials, for logs. */

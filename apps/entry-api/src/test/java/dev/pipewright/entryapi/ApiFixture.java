@@ -4,22 +4,28 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.auth.IssuedToken;
+import dev.pipewright.auth.Role;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.ApiTokenRepository;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.ScratchDatabases;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * A throw-away database and queue prefix on the machine's PostgreSQL and RabbitMQ, an entry API on
- * them (in-process gRPC), and direct handles for assertions.
+ * them (in-process gRPC), an admin token its stub sends, and direct handles for assertions.
  */
 final class ApiFixture implements AutoCloseable {
   static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
@@ -32,6 +38,8 @@ final class ApiFixture implements AutoCloseable {
   final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
   final Database database;
   final BuildRepository builds;
+  final ApiTokenRepository tokens;
+  final IssuedToken admin;
   final QueueClient queue;
 
   ApiFixture() {
@@ -50,10 +58,19 @@ final class ApiFixture implements AutoCloseable {
     String serverName = "entry-api-" + UUID.randomUUID();
     api = new EntryApi(config, InProcessServerBuilder.forName(serverName)).start();
     channel = InProcessChannelBuilder.forName(serverName).build();
-    stub = PipelineServiceGrpc.newBlockingStub(channel);
     database = Database.open(direct, "postgres", "");
     builds = new BuildRepository(database.dsl());
+    tokens = new ApiTokenRepository(database.dsl());
+    admin = tokens.create("fixture-admin", Role.ADMIN);
+    stub = PipelineServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(admin));
     queue = QueueClient.create(QueueSettings.of(QueueSettings.DEFAULT_URI, names));
+  }
+
+  /** Sends {@code token} as {@code authorization: Bearer}, as clients of the API do. */
+  static ClientInterceptor bearer(IssuedToken token) {
+    Metadata headers = new Metadata();
+    headers.put(AuthInterceptor.AUTHORIZATION, "Bearer " + token.token().reveal());
+    return MetadataUtils.newAttachHeadersInterceptor(headers);
   }
 
   @Override

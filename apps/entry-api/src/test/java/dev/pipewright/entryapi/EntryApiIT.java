@@ -145,7 +145,9 @@ class EntryApiIT {
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
       try {
-        var stub = PipelineServiceGrpc.newBlockingStub(channel);
+        var stub =
+            PipelineServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(ApiFixture.bearer(fx.admin));
         Function<String, StatusRuntimeException> refusal =
             yaml ->
                 catchStatus(
@@ -296,6 +298,7 @@ class EntryApiIT {
     AtomicBoolean completed = new AtomicBoolean();
     AtomicReference<Throwable> failed = new AtomicReference<>();
     PipelineServiceGrpc.newStub(fx.channel)
+        .withInterceptors(ApiFixture.bearer(fx.admin))
         .getBuildLogs(
             GetBuildLogsRequest.newBuilder().setBuildId(id.toString()).setFollow(true).build(),
             new StreamObserver<>() {
@@ -343,7 +346,7 @@ class EntryApiIT {
 
     HttpResponse<String> step =
         http.send(
-            httpGet(fx.api, "/builds/" + id + "/logs?job=build&step=1"),
+            httpGet(fx, fx.api, "/builds/" + id + "/logs?job=build&step=1"),
             HttpResponse.BodyHandlers.ofString());
     assertThat(step.statusCode()).isEqualTo(200);
     assertThat(step.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
@@ -351,11 +354,12 @@ class EntryApiIT {
 
     HttpResponse<String> job =
         http.send(
-            httpGet(fx.api, "/builds/" + id + "/logs?job=build"),
+            httpGet(fx, fx.api, "/builds/" + id + "/logs?job=build"),
             HttpResponse.BodyHandlers.ofString());
     assertThat(job.body()).isEqualTo(expected + "other step\n");
     HttpResponse<String> build =
-        http.send(httpGet(fx.api, "/builds/" + id + "/logs"), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            httpGet(fx, fx.api, "/builds/" + id + "/logs"), HttpResponse.BodyHandlers.ofString());
     assertThat(build.body())
         .startsWith("line 1\n")
         .contains("other job\n")
@@ -363,25 +367,26 @@ class EntryApiIT {
 
     assertThat(
             http.send(
-                    httpGet(fx.api, "/builds/" + UUID.randomUUID() + "/logs"),
+                    httpGet(fx, fx.api, "/builds/" + UUID.randomUUID() + "/logs"),
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(404);
     assertThat(
             http.send(
-                    httpGet(fx.api, "/builds/" + id + "/logs?job=build&step=x"),
+                    httpGet(fx, fx.api, "/builds/" + id + "/logs?job=build&step=x"),
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(400);
     assertThat(
             http.send(
-                    httpGet(fx.api, "/builds/" + id + "/logs?step=1"),
+                    httpGet(fx, fx.api, "/builds/" + id + "/logs?step=1"),
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(400);
     assertThat(
             http.send(
-                    httpGet(fx.api, "/builds/not-an-id/logs"), HttpResponse.BodyHandlers.ofString())
+                    httpGet(fx, fx.api, "/builds/not-an-id/logs"),
+                    HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(400);
   }
@@ -399,7 +404,9 @@ class EntryApiIT {
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
       try {
-        var stub = PipelineServiceGrpc.newBlockingStub(channel);
+        var stub =
+            PipelineServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(ApiFixture.bearer(fx.admin));
         String id = stub.startPipelineBuild(request(pipeline())).getBuildId();
         await()
             .atMost(DEADLINE)
@@ -426,17 +433,17 @@ class EntryApiIT {
       }
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> health =
-          http.send(httpGet(api, "/healthz"), HttpResponse.BodyHandlers.ofString());
+          http.send(httpGet(fx, api, "/healthz"), HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
       HttpResponse<String> ready =
-          http.send(httpGet(api, "/readyz"), HttpResponse.BodyHandlers.ofString());
+          http.send(httpGet(fx, api, "/readyz"), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(ready.body())
           .contains("\"status\":\"ready\"")
           .contains("{\"name\":\"database\",\"status\":\"up\"")
           .contains("{\"name\":\"rabbitmq\",\"status\":\"up\"");
       HttpResponse<String> metrics =
-          http.send(httpGet(api, "/metrics"), HttpResponse.BodyHandlers.ofString());
+          http.send(httpGet(fx, api, "/metrics"), HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body())
           .contains("pipewright_builds_admitted_total 1.0")
@@ -444,8 +451,11 @@ class EntryApiIT {
     }
   }
 
-  static HttpRequest httpGet(EntryApi api, String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.httpPort() + path)).build();
+  /** GET {@code path} of {@code api}'s HTTP port with {@code fixture}'s admin token. */
+  static HttpRequest httpGet(ApiFixture fixture, EntryApi api, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.httpPort() + path))
+        .header("Authorization", "Bearer " + fixture.admin.token().reveal())
+        .build();
   }
 
   static ListBuildsResponse list(String pipeline, int size, String token) {

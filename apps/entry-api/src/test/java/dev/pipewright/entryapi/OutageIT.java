@@ -77,7 +77,8 @@ class OutageIT {
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       HttpResponse<String> ready =
           HttpClient.newHttpClient()
-              .send(EntryApiIT.httpGet(fx.api, "/readyz"), HttpResponse.BodyHandlers.ofString());
+              .send(
+                  EntryApiIT.httpGet(fx, fx.api, "/readyz"), HttpResponse.BodyHandlers.ofString());
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body())
           .contains("\"status\":\"not_ready\"")

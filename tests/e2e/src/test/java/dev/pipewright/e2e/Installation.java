@@ -14,15 +14,20 @@ import dev.pipewright.api.ci.v1.Job;
 import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.auth.Role;
 import dev.pipewright.entryapi.EntryApi;
 import dev.pipewright.entryapi.EntryApiConfig;
 import dev.pipewright.pipeline.worker.PipelineService;
 import dev.pipewright.pipeline.worker.WorkerConfig;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.ApiTokenRepository;
+import dev.pipewright.store.Database;
 import dev.pipewright.store.ScratchDatabases;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +45,8 @@ import java.util.stream.Stream;
 /**
  * One throw-away Pipewright installation on the machine's PostgreSQL and RabbitMQ: its own database
  * and queue prefix (so test classes cannot see each other's builds), an entry API on a free gRPC
- * port reached over a real socket, and workers started on demand. Public for bench/ (this module's
- * test-jar).
+ * port reached over a real socket with an admin API token, and workers started on demand. Public
+ * for bench/ (this module's test-jar).
  */
 public final class Installation implements AutoCloseable {
   static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
@@ -72,7 +77,20 @@ public final class Installation implements AutoCloseable {
             // GetBuildLogs pages of 64 KiB chunks pass gRPC's default 4 MiB limit.
             .maxInboundMessageSize(64 << 20)
             .build();
-    stub = PipelineServiceGrpc.newBlockingStub(channel);
+    Metadata bearer = new Metadata();
+    bearer.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + adminToken(databaseUrl));
+    stub =
+        PipelineServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer));
+  }
+
+  /** An admin token in the installation's database, as 'pipewright token create' makes one. */
+  private static String adminToken(String databaseUrl) {
+    try (Database db = Database.open(databaseUrl, "postgres", "", 1)) {
+      return new ApiTokenRepository(db.dsl()).create("e2e", Role.ADMIN).token().reveal();
+    }
   }
 
   /** Fast leases and ticks, so a lost worker's build is taken over within seconds. */

@@ -1,12 +1,22 @@
 package dev.pipewright.cli.client;
 
+import dev.pipewright.api.ci.v1.ApiTokenServiceGrpc;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** A plaintext gRPC connection to the entry API. */
+/**
+ * The one gRPC connection of the CLI to the entry API: plain text or TLS, with the API token on
+ * every call when there is one.
+ */
 public final class ApiClient implements AutoCloseable {
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
   private static final int MAX_MESSAGE_BYTES = 64 << 20;
@@ -14,12 +24,44 @@ public final class ApiClient implements AutoCloseable {
   private final ServerAddress address;
   private final ManagedChannel channel;
   private final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
+  private final ApiTokenServiceGrpc.ApiTokenServiceBlockingStub tokens;
 
-  public ApiClient(ServerAddress address) {
-    this.address = address;
+  /**
+   * @throws UncheckedIOException when a TLS file cannot be read
+   */
+  public ApiClient(Connection connection) {
+    this.address = connection.address();
+    ChannelCredentials credentials = transport(connection);
+    if (connection.token().isPresent()) {
+      credentials =
+          CompositeChannelCredentials.create(
+              credentials, new BearerToken(connection.token().get()));
+    }
     this.channel =
-        NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
+        NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .build();
     this.stub = PipelineServiceGrpc.newBlockingStub(channel);
+    this.tokens = ApiTokenServiceGrpc.newBlockingStub(channel);
+  }
+
+  private static ChannelCredentials transport(Connection connection) {
+    if (connection.tls().isEmpty()) {
+      return InsecureChannelCredentials.create();
+    }
+    Connection.Tls tls = connection.tls().get();
+    TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
+    try {
+      if (tls.caFile().isPresent()) {
+        b.trustManager(tls.caFile().get().toFile());
+      }
+      if (tls.certFile().isPresent()) {
+        b.keyManager(tls.certFile().get().toFile(), tls.keyFile().orElseThrow().toFile());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read a TLS file: " + e.getMessage(), e);
+    }
+    return b.build();
   }
 
   public ServerAddress address() {
@@ -34,6 +76,11 @@ public final class ApiClient implements AutoCloseable {
   /** For streams that last as long as a build (following logs): no deadline. */
   public PipelineServiceGrpc.PipelineServiceBlockingStub stream() {
     return stub;
+  }
+
+  /** The token service, for one call. */
+  public ApiTokenServiceGrpc.ApiTokenServiceBlockingStub tokens() {
+    return tokens.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -34,6 +34,13 @@ public final class ApiErrors {
       case INVALID_ARGUMENT -> invalid(e, message);
       case FAILED_PRECONDITION -> List.of("pipewright: " + firstLine(message));
       case UNIMPLEMENTED -> List.of("pipewright: " + server + " does not serve the Pipewright API");
+      case UNAUTHENTICATED ->
+          List.of(
+              "pipewright: the entry API at " + server + " refused the call: " + firstLine(message),
+              "pipewright: send an API token with --token-file FILE or PIPEWRIGHT_TOKEN; the first"
+                  + " one is made with 'pipewright token create --name admin --role admin"
+                  + " --database'");
+      case PERMISSION_DENIED -> List.of("pipewright: not allowed: " + firstLine(message));
       default ->
           List.of(
               "pipewright: the entry API failed ("

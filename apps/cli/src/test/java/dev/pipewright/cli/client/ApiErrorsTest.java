@@ -19,6 +19,24 @@ class ApiErrorsTest {
   }
 
   @Test
+  void refusedCallsSayWhatToDo() {
+    StatusRuntimeException missing =
+        Status.UNAUTHENTICATED.withDescription("no API token").asRuntimeException();
+    assertThat(ApiErrors.describe(missing, "h:1"))
+        .containsExactly(
+            "pipewright: the entry API at h:1 refused the call: no API token",
+            "pipewright: send an API token with --token-file FILE or PIPEWRIGHT_TOKEN; the first"
+                + " one is made with 'pipewright token create --name admin --role admin"
+                + " --database'");
+    StatusRuntimeException denied =
+        Status.PERMISSION_DENIED
+            .withDescription("token ci (x, read) may not call CancelBuild")
+            .asRuntimeException();
+    assertThat(ApiErrors.describe(denied, "h:1"))
+        .containsExactly("pipewright: not allowed: token ci (x, read) may not call CancelBuild");
+  }
+
+  @Test
   void unknownBuildShowsTheServersMessage() {
     StatusRuntimeException e =
         Status.NOT_FOUND.withDescription("no build 42\nmore").asRuntimeException();

@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.auth.Authenticator;
 import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.local.LocalJobRunner;
@@ -12,10 +13,12 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.ops.config.Executor;
 import dev.pipewright.ops.http.BackendReadiness;
+import dev.pipewright.ops.http.HttpGuard;
 import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.ops.http.ReadinessCheck;
 import dev.pipewright.ops.lifecycle.GracefulShutdown;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.ops.tls.ServerTls;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
@@ -24,6 +27,7 @@ import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.Outcome;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.store.ApiTokenRepository;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
@@ -36,6 +40,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -207,12 +212,7 @@ public final class PipelineService implements AutoCloseable {
       shutdown.register("metrics", metrics::close);
     }
     if (serveHttp && config.httpPort() != WorkerConfig.NO_HTTP) {
-      OpsHttpServer.Builder server = OpsHttpServer.builder(config.httpPort()).metrics(metrics);
-      readinessChecks().forEach(server::readiness);
-      http = server.start();
-      shutdown.onBegin(http::markShuttingDown);
-      shutdown.register("http", http::close);
-      LOG.info("worker HTTP (/healthz, /readyz, /metrics) on port {}", http.port());
+      startHttp();
     }
     database =
         Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
@@ -303,6 +303,32 @@ public final class PipelineService implements AutoCloseable {
       throw e;
     }
     return client;
+  }
+
+  /**
+   * {@code /healthz}, {@code /readyz} and {@code /metrics}, exposed as configured; tokens for
+   * {@code /metrics} are those of the worker's database (opened later, so looked up per request).
+   */
+  private void startHttp() {
+    Optional<ServerTls> tls = ServerTls.startIfEnabled(config.listeners().tls());
+    tls.ifPresent(t -> shutdown.register("tls", t::close));
+    HttpGuard guard =
+        new HttpGuard(
+            Authenticator.of(id -> new ApiTokenRepository(connected(database).dsl()).live(id)),
+            metrics);
+    OpsHttpServer.Builder server =
+        OpsHttpServer.builder(config.httpPort())
+            .expose(config.listeners(), tls, guard)
+            .metrics(metrics);
+    readinessChecks().forEach(server::readiness);
+    http = server.start();
+    shutdown.onBegin(http::markShuttingDown);
+    shutdown.register("http", http::close);
+    LOG.info(
+        "worker HTTP (/healthz, /readyz, /metrics) on {} port {}{}",
+        config.listeners().bindAddress(),
+        http.port(),
+        tls.isPresent() ? " (TLS)" : "");
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.Executor;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.queue.QueueNames;
 import java.net.URI;
@@ -32,6 +33,7 @@ import java.util.Objects;
  * @param kubernetes the Kubernetes runner's settings, used when {@code executor} is {@code
  *     kubernetes}
  * @param logLimits how much of a step's and of a build's log the worker stores
+ * @param listeners the address the HTTP port binds, TLS, and whether {@code /metrics} needs a token
  */
 public record WorkerConfig(
     String databaseUrl,
@@ -51,7 +53,8 @@ public record WorkerConfig(
     Duration shutdownGrace,
     int httpPort,
     KubernetesRunnerConfig kubernetes,
-    LogLimits logLimits) {
+    LogLimits logLimits,
+    Listeners listeners) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
 
@@ -66,6 +69,7 @@ public record WorkerConfig(
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(kubernetes, "kubernetes");
     Objects.requireNonNull(logLimits, "logLimits");
+    Objects.requireNonNull(listeners, "listeners");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
@@ -103,7 +107,8 @@ public record WorkerConfig(
         c.shutdownGrace(),
         c.httpPort(),
         kubernetes(c.kubernetes()),
-        logLimits(w));
+        logLimits(w),
+        c.listeners());
   }
 
   static LogLimits logLimits(PipewrightConfig.Worker w) {
@@ -165,6 +170,7 @@ public record WorkerConfig(
     private int httpPort;
     private KubernetesRunnerConfig kubernetes;
     private LogLimits logLimits;
+    private Listeners listeners;
     private final WorkerConfig base;
 
     private Builder(WorkerConfig base) {
@@ -178,6 +184,7 @@ public record WorkerConfig(
       this.httpPort = base.httpPort();
       this.kubernetes = base.kubernetes();
       this.logLimits = base.logLimits();
+      this.listeners = base.listeners();
     }
 
     public Builder executor(String v) {
@@ -193,6 +200,12 @@ public record WorkerConfig(
     /** The HTTP port (0 picks a free one), or {@link #NO_HTTP}. */
     public Builder httpPort(int v) {
       this.httpPort = v;
+      return this;
+    }
+
+    /** The HTTP port's address, TLS and {@code /metrics} access. */
+    public Builder listeners(Listeners v) {
+      this.listeners = v;
       return this;
     }
 
@@ -245,7 +258,8 @@ public record WorkerConfig(
           shutdownGrace,
           httpPort,
           kubernetes,
-          logLimits);
+          logLimits,
+          listeners);
     }
   }
 }

@@ -135,11 +135,12 @@ class StepLogsIT {
     // Step 2's chunks get a job key longer than build_logs.job_key (varchar(300)): PostgreSQL
     // itself refuses them, every time.
     harness.start(
-        new PipelineService(
-            harness.config("worker-a"),
-            sink ->
-                new LocalJobRunner(
-                    LocalRunnerConfig.defaults(harness.workspaces), refusingStep(2, sink))));
+        PipelineService.builder(harness.config("worker-a"))
+            .runners(
+                sink ->
+                    new LocalJobRunner(
+                        LocalRunnerConfig.defaults(harness.workspaces), refusingStep(2, sink)))
+            .build());
 
     BuildView build =
         runToEnd(

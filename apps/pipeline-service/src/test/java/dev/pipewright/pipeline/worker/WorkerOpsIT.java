@@ -4,17 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.pipewright.auth.IssuedToken;
+import dev.pipewright.auth.Role;
 import dev.pipewright.models.BuildStatus;
+import dev.pipewright.ops.config.Listeners;
+import dev.pipewright.ops.config.MetricsAccess;
+import dev.pipewright.ops.tls.TestPki;
+import dev.pipewright.store.ApiTokenRepository;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The worker's HTTP side and metrics against the machine's PostgreSQL and RabbitMQ: what a
@@ -123,6 +131,50 @@ class WorkerOpsIT {
         .contains("\"status\":\"ready\"")
         .contains("\"name\":\"database\",\"status\":\"up\"")
         .contains("\"name\":\"rabbitmq\",\"status\":\"up\"");
+  }
+
+  @Test
+  void theWorkerServesTlsAndProtectedMetricsWhenConfigured(@TempDir Path dir) throws Exception {
+    TestPki ca = TestPki.create("worker CA");
+    Path cert = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    ca.issue("worker").write(cert, key);
+    WorkerConfig config = harness.config("worker-tls");
+    PipelineService worker =
+        harness.start(
+            config.toBuilder()
+                .httpPort(0)
+                .listeners(
+                    config
+                        .listeners()
+                        .withMetrics(MetricsAccess.TOKEN)
+                        .withTls(Listeners.Tls.of(cert, key, Duration.ofMinutes(1))))
+                .build());
+    IssuedToken reader =
+        new ApiTokenRepository(harness.database.dsl()).create("scraper", Role.READ);
+    try (HttpClient https = HttpClient.newBuilder().sslContext(ca.clientContext(null)).build()) {
+      URI base = URI.create("https://127.0.0.1:" + worker.httpPort());
+      assertThat(send(https, base.resolve("/healthz"), null).statusCode()).isEqualTo(200);
+      assertThat(send(https, base.resolve("/metrics"), null).statusCode()).isEqualTo(401);
+      HttpResponse<String> scraped =
+          send(https, base.resolve("/metrics"), "Bearer " + reader.token().reveal());
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      assertThat(scraped.body())
+          .contains(
+              "pipewright_auth_refused_total{reason=\"unauthenticated\",transport=\"http\"} 1.0");
+    }
+    assertThatThrownBy(() -> get(worker, "/healthz"))
+        .as("plain HTTP")
+        .isInstanceOf(IOException.class);
+  }
+
+  private static HttpResponse<String> send(HttpClient client, URI uri, String authorization)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -54,6 +54,10 @@ public final class ConfigDocs {
         user: pipewright
       amqp:
         uri: amqp://pipewright@rabbitmq.pipewright.svc:5672/%2F
+      bind-address: 0.0.0.0
+      tls:
+        cert-file: /etc/pipewright/tls/tls.crt
+        key-file: /etc/pipewright/tls/tls.key
       executor: kubernetes
       worker:
         parallelism: 8

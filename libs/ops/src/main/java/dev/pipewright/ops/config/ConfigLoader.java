@@ -171,6 +171,7 @@ public final class ConfigLoader {
     }
     if (problems.isEmpty()) {
       checkPortsDiffer(values, problems);
+      checkListeners(values, problems);
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -188,6 +189,36 @@ public final class ConfigLoader {
               + Settings.GRPC_PORT.env()
               + ", both are "
               + grpc);
+    }
+  }
+
+  private static void checkListeners(Map<Setting<?>, Object> values, List<String> problems) {
+    boolean cert = ((Optional<?>) values.get(Settings.TLS_CERT_FILE)).isPresent();
+    boolean key = ((Optional<?>) values.get(Settings.TLS_KEY_FILE)).isPresent();
+    if (cert != key) {
+      problems.add(
+          (cert ? Settings.TLS_KEY_FILE : Settings.TLS_CERT_FILE).env()
+              + ": TLS needs both "
+              + Settings.TLS_CERT_FILE.env()
+              + " and "
+              + Settings.TLS_KEY_FILE.env());
+    }
+    if (!cert && ((Optional<?>) values.get(Settings.TLS_CLIENT_CA_FILE)).isPresent()) {
+      problems.add(
+          Settings.TLS_CLIENT_CA_FILE.env()
+              + ": client certificates need TLS: set "
+              + Settings.TLS_CERT_FILE.env()
+              + " and "
+              + Settings.TLS_KEY_FILE.env()
+              + " too");
+    }
+    if (values.get(Settings.METRICS_AUTH) == MetricsAccess.TOKEN
+        && values.get(Settings.AUTH) == AuthMode.OFF) {
+      problems.add(
+          Settings.METRICS_AUTH.env()
+              + ": tokens for /metrics need "
+              + Settings.AUTH.env()
+              + "=token");
     }
   }
 
@@ -210,6 +241,15 @@ public final class ConfigLoader {
         new PipewrightConfig.Amqp(v.get(Settings.AMQP_URI), v.get(Settings.QUEUE_PREFIX)),
         v.get(Settings.GRPC_PORT),
         v.get(Settings.HTTP_PORT),
+        new Listeners(
+            v.get(Settings.BIND_ADDRESS),
+            v.get(Settings.AUTH),
+            v.get(Settings.METRICS_AUTH),
+            new Listeners.Tls(
+                v.get(Settings.TLS_CERT_FILE),
+                v.get(Settings.TLS_KEY_FILE),
+                v.get(Settings.TLS_CLIENT_CA_FILE),
+                v.get(Settings.TLS_RELOAD_INTERVAL))),
         new PipewrightConfig.Api(
             v.get(Settings.RELAY_BATCH_SIZE), v.get(Settings.LOG_POLL_INTERVAL)),
         v.get(Settings.EXECUTOR),

@@ -1,7 +1,10 @@
 package dev.pipewright.ops.config;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -258,6 +262,53 @@ final class Parsers {
           throw invalid("a file system path", t);
         },
         Path::toString);
+  }
+
+  /** An optional file: empty text means none. */
+  static ValueParser<Optional<Path>> optionalPath() {
+    ValueParser<Path> path = path();
+    return ValueParser.of(
+        t -> t.isBlank() ? Optional.empty() : Optional.of(path.parse(t)),
+        v -> v.map(Path::toString).orElse(""));
+  }
+
+  /**
+   * An IPv4 or IPv6 address literal, never a host name: resolving one could pick any of its
+   * addresses, and whether the address is loopback decides what {@link Listeners#checkExposure}
+   * allows.
+   */
+  static ValueParser<String> ipAddress() {
+    return ValueParser.of(
+        t -> {
+          String v = t.strip();
+          if (isIpv4(v) || (v.contains(":") && isIpv6(v))) {
+            return v;
+          }
+          throw invalid("an IP address such as 127.0.0.1, 0.0.0.0 or ::", t);
+        },
+        v -> v);
+  }
+
+  private static boolean isIpv4(String v) {
+    String[] parts = v.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (!part.matches("\\d{1,3}") || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // With a ':' the JDK parses the text as an IPv6 literal and never asks DNS.
+  private static boolean isIpv6(String v) {
+    try {
+      return InetAddress.getByName(v) instanceof Inet6Address;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /**

@@ -14,14 +14,15 @@ import java.util.stream.Collectors;
  * listed in libs/ops/CONFIGURATION.md. Each process reads the sections it needs: the entry API
  * {@link #database()}, {@link #amqp()}, {@link #grpcPort()}, {@link #httpPort()}, {@link #api()};
  * the worker {@link #database()}, {@link #amqp()}, {@link #executor()}, {@link #workspaceRoot()},
- * {@link #worker()}, {@link #kubernetes()}; all of them {@link #shutdownGrace()} and {@link
- * #log()}.
+ * {@link #worker()}, {@link #kubernetes()}; all of them {@link #listeners()}, {@link
+ * #shutdownGrace()} and {@link #log()}.
  */
 public record PipewrightConfig(
     Database database,
     Amqp amqp,
     int grpcPort,
     int httpPort,
+    Listeners listeners,
     Api api,
     Executor executor,
     Path workspaceRoot,
@@ -32,6 +33,7 @@ public record PipewrightConfig(
 
   public PipewrightConfig {
     Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(listeners, "listeners");
     Objects.requireNonNull(amqp, "amqp");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(executor, "executor");
@@ -165,6 +167,13 @@ public record PipewrightConfig(
     v.put(Settings.QUEUE_PREFIX, amqp.queuePrefix());
     v.put(Settings.GRPC_PORT, grpcPort);
     v.put(Settings.HTTP_PORT, httpPort);
+    v.put(Settings.BIND_ADDRESS, listeners.bindAddress());
+    v.put(Settings.AUTH, listeners.auth());
+    v.put(Settings.METRICS_AUTH, listeners.metrics());
+    v.put(Settings.TLS_CERT_FILE, listeners.tls().certFile());
+    v.put(Settings.TLS_KEY_FILE, listeners.tls().keyFile());
+    v.put(Settings.TLS_CLIENT_CA_FILE, listeners.tls().clientCaFile());
+    v.put(Settings.TLS_RELOAD_INTERVAL, listeners.tls().reloadInterval());
     v.put(Settings.RELAY_BATCH_SIZE, api.relayBatchSize());
     v.put(Settings.LOG_POLL_INTERVAL, api.logPollInterval());
     v.put(Settings.EXECUTOR, executor);

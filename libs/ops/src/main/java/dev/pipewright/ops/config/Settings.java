@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every key, in the order CONFIGURATION.md lists them. The defaults are those the services had
@@ -76,6 +77,60 @@ final class Settings {
           Parsers.port(),
           "8080",
           "/healthz, /readyz, /metrics (and logs on the entry API); 0 picks a free one");
+
+  static final Setting<String> BIND_ADDRESS =
+      Setting.of(
+          "bind-address",
+          "PIPEWRIGHT_BIND_ADDRESS",
+          Parsers.ipAddress(),
+          "127.0.0.1",
+          "the address every listener binds (entry API gRPC and HTTP, worker HTTP); `0.0.0.0` or"
+              + " `::` for all interfaces, which needs `auth.mode` token (or `--insecure`)");
+  static final Setting<AuthMode> AUTH =
+      Setting.of(
+          "auth.mode",
+          "PIPEWRIGHT_AUTH",
+          Parsers.oneOf(AuthMode.class),
+          "token",
+          "`token`: every call but health checks needs an API token (`authorization: Bearer`,"
+              + " `pipewright token create`); `off`: none, only on a loopback address");
+  static final Setting<MetricsAccess> METRICS_AUTH =
+      Setting.of(
+          "auth.metrics",
+          "PIPEWRIGHT_METRICS_AUTH",
+          Parsers.oneOf(MetricsAccess.class),
+          "open",
+          "`/metrics`: `open` to anyone, or `token` (any valid API token; needs `auth.mode` token)");
+  static final Setting<Optional<Path>> TLS_CERT_FILE =
+      Setting.of(
+          "tls.cert-file",
+          "PIPEWRIGHT_TLS_CERT_FILE",
+          Parsers.optionalPath(),
+          "",
+          "PEM certificate chain, the server's first; with `tls.key-file`, gRPC and HTTP speak"
+              + " TLS only");
+  static final Setting<Optional<Path>> TLS_KEY_FILE =
+      Setting.of(
+          "tls.key-file",
+          "PIPEWRIGHT_TLS_KEY_FILE",
+          Parsers.optionalPath(),
+          "",
+          "PEM private key of that certificate, PKCS#8 (`BEGIN PRIVATE KEY`)");
+  static final Setting<Optional<Path>> TLS_CLIENT_CA_FILE =
+      Setting.of(
+          "tls.client-ca-file",
+          "PIPEWRIGHT_TLS_CLIENT_CA_FILE",
+          Parsers.optionalPath(),
+          "",
+          "PEM CA certificates: when set, every client (HTTP probes too) must present a"
+              + " certificate they issued (mutual TLS)");
+  static final Setting<Duration> TLS_RELOAD_INTERVAL =
+      Setting.of(
+          "tls.reload-interval",
+          "PIPEWRIGHT_TLS_RELOAD_INTERVAL",
+          Parsers.duration(),
+          "30s",
+          "how often the TLS files are read again; changed ones serve new connections, no restart");
 
   static final Setting<Integer> RELAY_BATCH_SIZE =
       Setting.of(
@@ -301,6 +356,13 @@ final class Settings {
           QUEUE_PREFIX,
           GRPC_PORT,
           HTTP_PORT,
+          BIND_ADDRESS,
+          AUTH,
+          METRICS_AUTH,
+          TLS_CERT_FILE,
+          TLS_KEY_FILE,
+          TLS_CLIENT_CA_FILE,
+          TLS_RELOAD_INTERVAL,
           RELAY_BATCH_SIZE,
           LOG_POLL_INTERVAL,
           EXECUTOR,
@@ -333,9 +395,10 @@ final class Settings {
 
   /**
    * {@code PIPEWRIGHT_*} variables that are read elsewhere, not settings of the services: the CLI's
-   * server address and the path of the config file itself.
+   * server address and API token, and the path of the config file itself.
    */
-  static final List<String> OTHER_VARIABLES = List.of("PIPEWRIGHT_CONFIG", "PIPEWRIGHT_SERVER");
+  static final List<String> OTHER_VARIABLES =
+      List.of("PIPEWRIGHT_CONFIG", "PIPEWRIGHT_SERVER", "PIPEWRIGHT_TOKEN");
 
   static String hostAndPid() {
     return HostAndPid.VALUE;

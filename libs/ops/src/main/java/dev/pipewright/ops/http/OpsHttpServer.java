@@ -3,7 +3,13 @@ package dev.pipewright.ops.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.pipewright.auth.Role;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.ops.tls.ServerTls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,12 +22,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,16 +43,18 @@ import org.slf4j.LoggerFactory;
  *       timeout; 200 when all are up, else 503; the JSON body lists each check (see {@link
  *       Readiness#toJson()}). 503 without running them while shutting down, so a load balancer
  *       drains the process first.
- *   <li>{@code GET /metrics}: Prometheus text format 0.0.4, when metrics were given.
+ *   <li>{@code GET /metrics}: Prometheus text format 0.0.4, when metrics were given; open, or for
+ *       callers with an API token ({@link Builder#protectMetrics}).
  *   <li>any extra route, e.g. the entry API's plain-text logs.
  * </ul>
  *
  * <pre>{@code
  * OpsHttpServer http = OpsHttpServer.builder(config.httpPort())
+ *     .expose(config.listeners(), serverTls, guard)   // bind address, TLS, token for /metrics
  *     .metrics(metrics)
  *     .readiness("database", () -> dsl.selectOne().fetch())
  *     .readiness("rabbitmq", ReadinessCheck.of(queue::reachable))
- *     .route("/builds/", logsHandler)
+ *     .route("/builds/", guard.require(Role.READ, logsHandler))
  *     .start();
  * log.info("HTTP on port {}", http.port());   // the bound port, also for port 0
  * }</pre>
@@ -64,16 +74,20 @@ public final class OpsHttpServer implements AutoCloseable {
     this.checks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.checks));
     this.readinessTimeout = b.readinessTimeout;
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    this.server = HttpServer.create(new InetSocketAddress(b.port), 0);
+    InetSocketAddress address = new InetSocketAddress(b.bindAddress, b.port);
+    this.server = b.tls == null ? HttpServer.create(address, 0) : https(address, b.tls);
     server.setExecutor(executor);
     Map<String, HttpHandler> routes = new LinkedHashMap<>();
     routes.put("/healthz", exact("/healthz", this::healthz));
     routes.put("/readyz", exact("/readyz", this::readyz));
     if (b.metrics != null) {
       PrometheusMeterRegistry registry = b.metrics;
+      HttpHandler scrape = ex -> reply(ex, 200, METRICS_CONTENT_TYPE, registry.scrape());
       routes.put(
           "/metrics",
-          exact("/metrics", ex -> reply(ex, 200, METRICS_CONTENT_TYPE, registry.scrape())));
+          exact(
+              "/metrics",
+              b.metricsGuard == null ? scrape : b.metricsGuard.require(Role.READ, scrape)));
     }
     b.routes.forEach(
         (path, handler) -> {
@@ -90,9 +104,27 @@ public final class OpsHttpServer implements AutoCloseable {
     return new Builder(port);
   }
 
+  /** TLS only, with the certificate of the moment; client certificates when {@code tls} asks. */
+  private static HttpsServer https(InetSocketAddress address, ServerTls tls) throws IOException {
+    HttpsServer https = HttpsServer.create(address, 0);
+    https.setHttpsConfigurator(
+        new HttpsConfigurator(tls.sslContext()) {
+          @Override
+          public void configure(HttpsParameters params) {
+            SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+            ssl.setNeedClientAuth(tls.clientAuth());
+            params.setSSLParameters(ssl);
+          }
+        });
+    return https;
+  }
+
   /** Configures the server; {@link #start()} binds it. */
   public static final class Builder {
     private final int port;
+    private String bindAddress = "127.0.0.1";
+    private ServerTls tls;
+    private HttpGuard metricsGuard;
     private final Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
     private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
     private Duration readinessTimeout = Duration.ofSeconds(2);
@@ -103,6 +135,38 @@ public final class OpsHttpServer implements AutoCloseable {
         throw new IllegalArgumentException("port out of range: " + port);
       }
       this.port = port;
+    }
+
+    /**
+     * Exposed as {@code listeners} say, the one way every service's HTTP port is: on their bind
+     * address, with {@code tls} when they turn TLS on (its owner reloads and closes it), and {@code
+     * /metrics} behind {@code guard} when they ask for tokens there.
+     */
+    public Builder expose(Listeners listeners, Optional<ServerTls> tls, HttpGuard guard) {
+      bindAddress(listeners.bindAddress());
+      tls.ifPresent(this::tls);
+      if (listeners.metricsNeedToken()) {
+        protectMetrics(guard);
+      }
+      return this;
+    }
+
+    /** The address to listen on (default {@code 127.0.0.1}): {@code bind-address}. */
+    public Builder bindAddress(String address) {
+      this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Serves HTTPS only, with {@code tls}'s certificate (which its owner reloads and closes). */
+    public Builder tls(ServerTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /** {@code /metrics} for callers with a valid API token (any role) only. */
+    public Builder protectMetrics(HttpGuard guard) {
+      this.metricsGuard = Objects.requireNonNull(guard, "guard");
+      return this;
     }
 
     /** Serves {@code /metrics} from these metrics' Prometheus registry. */
@@ -154,7 +218,8 @@ public final class OpsHttpServer implements AutoCloseable {
       try {
         server = new OpsHttpServer(this);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot listen on HTTP port " + port, e);
+        throw new UncheckedIOException(
+            "cannot listen on HTTP port " + port + " of " + bindAddress, e);
       }
       server.server.start();
       return server;

@@ -1,5 +1,6 @@
 package dev.pipewright.ops.metrics;
 
+import dev.pipewright.auth.Verdict;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
@@ -47,6 +48,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@link #brokerError}, {@link #databaseError}</td><td>
  *       {@code pipewright_broker_errors_total{operation}},
  *       {@code pipewright_database_errors_total{operation}}</td></tr>
+ *   <tr><td>{@link #authRefused}</td><td>
+ *       {@code pipewright_auth_refused_total{transport,reason}}</td></tr>
  * </table>
  *
  * <p>Status labels are the lower-case enum names. Counters of terminal statuses start at 0, so
@@ -77,6 +80,8 @@ public final class PipewrightMetrics implements AutoCloseable {
   private final Timer reconcile;
   private final Counter logChunks;
   private final Counter logBytes;
+  private final Map<Transport, Map<Verdict.Refusal, Counter>> refusals =
+      new EnumMap<>(Transport.class);
 
   /**
    * Over {@code registry}, without JVM metrics (see {@link #prometheus()} for the services' set).
@@ -124,6 +129,19 @@ public final class PipewrightMetrics implements AutoCloseable {
             .baseUnit("bytes")
             .description("Log bytes appended to build_logs")
             .register(registry);
+    for (Transport transport : Transport.values()) {
+      Map<Verdict.Refusal, Counter> byReason = new EnumMap<>(Verdict.Refusal.class);
+      for (Verdict.Refusal reason : Verdict.Refusal.values()) {
+        byReason.put(
+            reason,
+            Counter.builder("pipewright.auth.refused")
+                .description("Calls refused for a missing, invalid or too weak API token")
+                .tag("transport", label(transport))
+                .tag("reason", reason.label())
+                .register(registry));
+      }
+      refusals.put(transport, byReason);
+    }
     if (jvm) {
       new JvmMemoryMetrics().bindTo(registry);
       this.gcMetrics = new JvmGcMetrics();
@@ -250,6 +268,20 @@ public final class PipewrightMetrics implements AutoCloseable {
         .tag("operation", operation)
         .register(registry)
         .increment();
+  }
+
+  /**
+   * A call was refused by authentication ({@code unauthenticated}) or authorization ({@code
+   * permission_denied}).
+   */
+  public void authRefused(Transport transport, Verdict.Refusal reason) {
+    refusals.get(transport).get(reason).increment();
+  }
+
+  /** Where a call came in, for {@link #authRefused}. */
+  public enum Transport {
+    GRPC,
+    HTTP
   }
 
   /** Unbinds the GC listener (JVM metrics); the registry itself is the caller's. */

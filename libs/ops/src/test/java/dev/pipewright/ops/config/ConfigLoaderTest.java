@@ -440,6 +440,102 @@ class ConfigLoaderTest {
         .containsExactly(missing + ": cannot read the config file (no such file)");
   }
 
+  @Test
+  void listenersAreLoopbackWithTokensAndNoTlsByDefault() {
+    Listeners l = PipewrightConfig.defaults().listeners();
+    assertThat(l.bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(l.auth()).isEqualTo(AuthMode.TOKEN);
+    assertThat(l.metrics()).isEqualTo(MetricsAccess.OPEN);
+    assertThat(l.metricsNeedToken()).isFalse();
+    assertThat(l.tls().enabled()).isFalse();
+    assertThat(l.loopback()).isTrue();
+
+    String yaml =
+        """
+        bind-address: "::"
+        auth:
+          metrics: token
+        tls:
+          cert-file: /tls/tls.crt
+          key-file: /tls/tls.key
+          client-ca-file: /tls/ca.crt
+          reload-interval: 5s
+        """;
+    Listeners set =
+        ConfigLoader.fromYaml("config.yaml", yaml, Map.of("PIPEWRIGHT_BIND_ADDRESS", "10.0.0.7"))
+            .listeners();
+    assertThat(set.bindAddress()).isEqualTo("10.0.0.7");
+    assertThat(set.metricsNeedToken()).isTrue();
+    assertThat(set.tls())
+        .isEqualTo(
+            Listeners.Tls.of(
+                    Path.of("/tls/tls.crt"), Path.of("/tls/tls.key"), Duration.ofSeconds(5))
+                .withClientCa(Path.of("/tls/ca.crt")));
+  }
+
+  @Test
+  void listenerSettingsThatCannotWorkTogetherAreRefused() {
+    assertThat(
+            catchConfig(
+                    () ->
+                        ConfigLoader.fromEnvironment(
+                            Map.of(
+                                "PIPEWRIGHT_BIND_ADDRESS", "pipewright.example",
+                                "PIPEWRIGHT_AUTH", "none")))
+                .problems())
+        .containsExactly(
+            "PIPEWRIGHT_BIND_ADDRESS: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::,"
+                + " got 'pipewright.example'",
+            "PIPEWRIGHT_AUTH: expected one of token|off, got 'none'");
+    assertThat(
+            catchConfig(
+                    () ->
+                        ConfigLoader.fromEnvironment(
+                            Map.of("PIPEWRIGHT_BIND_ADDRESS", "256.1.1.1")))
+                .problems())
+        .hasSize(1);
+    assertThat(
+            catchConfig(
+                    () ->
+                        ConfigLoader.fromEnvironment(
+                            Map.of(
+                                "PIPEWRIGHT_TLS_CERT_FILE", "/tls/tls.crt",
+                                "PIPEWRIGHT_AUTH", "off",
+                                "PIPEWRIGHT_METRICS_AUTH", "token")))
+                .problems())
+        .containsExactly(
+            "PIPEWRIGHT_TLS_KEY_FILE: TLS needs both PIPEWRIGHT_TLS_CERT_FILE and"
+                + " PIPEWRIGHT_TLS_KEY_FILE",
+            "PIPEWRIGHT_METRICS_AUTH: tokens for /metrics need PIPEWRIGHT_AUTH=token");
+    assertThat(
+            catchConfig(
+                    () ->
+                        ConfigLoader.fromEnvironment(
+                            Map.of("PIPEWRIGHT_TLS_CLIENT_CA_FILE", "/tls/ca.crt")))
+                .problems())
+        .containsExactly(
+            "PIPEWRIGHT_TLS_CLIENT_CA_FILE: client certificates need TLS: set"
+                + " PIPEWRIGHT_TLS_CERT_FILE and PIPEWRIGHT_TLS_KEY_FILE too");
+  }
+
+  @Test
+  void anAddressOthersReachNeedsAuthenticationOrInsecure() {
+    Listeners open = Listeners.defaults().withAuth(AuthMode.OFF);
+    assertThat(open.checkExposure(false)).isEmpty();
+    assertThat(open.withBindAddress("::1").checkExposure(false)).isEmpty();
+    assertThat(Listeners.defaults().withBindAddress("0.0.0.0").checkExposure(false)).isEmpty();
+
+    Listeners exposed = open.withBindAddress("0.0.0.0");
+    assertThat(exposed.loopback()).isFalse();
+    assertThat(catchConfig(() -> exposed.checkExposure(false)).problems())
+        .singleElement()
+        .asString()
+        .startsWith("PIPEWRIGHT_BIND_ADDRESS: 0.0.0.0 is reachable from other machines")
+        .contains("PIPEWRIGHT_AUTH=token", "--insecure");
+    assertThat(exposed.checkExposure(true))
+        .hasValueSatisfying(w -> assertThat(w).startsWith("INSECURE: listening on 0.0.0.0"));
+  }
+
   private static ConfigException catchConfig(Runnable action) {
     try {
       action.run();

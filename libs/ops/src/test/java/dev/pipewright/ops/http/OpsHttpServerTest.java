@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipewright.auth.ApiToken;
+import dev.pipewright.auth.Authenticator;
+import dev.pipewright.auth.Credential;
+import dev.pipewright.auth.Role;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +20,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -169,13 +178,60 @@ class OpsHttpServerTest {
     server = OpsHttpServer.builder(0).start();
     assertThatThrownBy(() -> OpsHttpServer.builder(server.port()).start())
         .isInstanceOf(UncheckedIOException.class)
-        .hasMessage("cannot listen on HTTP port " + server.port());
+        .hasMessage("cannot listen on HTTP port " + server.port() + " of 127.0.0.1");
     assertThatThrownBy(() -> OpsHttpServer.builder(0).route("/healthz", ex -> {}).start())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("route already served: /healthz");
     assertThatThrownBy(
             () -> OpsHttpServer.builder(0).readiness("db", () -> {}).readiness("db", () -> {}))
         .hasMessage("readiness check already added: db");
+  }
+
+  @Test
+  void protectedMetricsAndRoutesAskForATokenWithTheRole() throws Exception {
+    Map<String, Credential> live = new HashMap<>();
+    ApiToken reader = ApiToken.generate();
+    live.put(reader.id(), new Credential(reader.id(), "viewer", Role.READ, reader.hash()));
+    PipewrightMetrics metrics =
+        new PipewrightMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    HttpGuard guard =
+        new HttpGuard(Authenticator.of(id -> Optional.ofNullable(live.get(id))), metrics);
+    server =
+        OpsHttpServer.builder(0)
+            .metrics(metrics)
+            .protectMetrics(guard)
+            .route(
+                "/admin",
+                guard.require(
+                    Role.ADMIN, ex -> OpsHttpServer.reply(ex, 200, "text/plain", "yes\n")))
+            .start();
+
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    HttpResponse<String> anonymous = get("/metrics");
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(get("/metrics", "Bearer " + ApiToken.generate().reveal()).statusCode())
+        .isEqualTo(401);
+    assertThat(get("/metrics", "Bearer " + reader.reveal()).statusCode()).isEqualTo(200);
+    HttpResponse<String> weak = get("/admin", "Bearer " + reader.reveal());
+    assertThat(weak.statusCode()).isEqualTo(403);
+    assertThat(weak.body()).contains("needs the admin role").doesNotContain(reader.reveal());
+    assertThat(metrics.scrape())
+        .contains(
+            "pipewright_auth_refused_total{reason=\"unauthenticated\",transport=\"http\"} 2.0")
+        .contains(
+            "pipewright_auth_refused_total{reason=\"permission_denied\",transport=\"http\"} 1.0");
+  }
+
+  private HttpResponse<String> get(String path, String authorization)
+      throws IOException, InterruptedException {
+    return client.send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Authorization", authorization)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package dev.pipewright.ops.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.auth.Verdict;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
@@ -81,6 +82,21 @@ class PipewrightMetricsTest {
         .contains("pipewright_log_bytes_total 1034.0")
         .contains("pipewright_broker_errors_total{operation=\"publish\"} 2.0")
         .contains("pipewright_database_errors_total{operation=\"claim\"} 1.0");
+  }
+
+  @Test
+  void authRefusalsByTransportAndReasonStartAtZero() {
+    assertThat(metrics.scrape())
+        .contains(
+            "pipewright_auth_refused_total{reason=\"permission_denied\",transport=\"http\"} 0.0");
+    metrics.authRefused(PipewrightMetrics.Transport.GRPC, Verdict.Refusal.UNAUTHENTICATED);
+    metrics.authRefused(PipewrightMetrics.Transport.GRPC, Verdict.Refusal.UNAUTHENTICATED);
+    metrics.authRefused(PipewrightMetrics.Transport.HTTP, Verdict.Refusal.PERMISSION_DENIED);
+    assertThat(metrics.scrape())
+        .contains(
+            "pipewright_auth_refused_total{reason=\"unauthenticated\",transport=\"grpc\"} 2.0",
+            "pipewright_auth_refused_total{reason=\"permission_denied\",transport=\"http\"} 1.0",
+            "pipewright_auth_refused_total{reason=\"unauthenticated\",transport=\"http\"} 0.0");
   }
 
   @Test

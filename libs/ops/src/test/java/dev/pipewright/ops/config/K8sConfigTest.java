@@ -1,0 +1,99 @@
+package dev.pipewright.ops.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * k8s/config.yaml is a valid configuration that exposes the services safely: every interface of the
+ * pod, API tokens required, TLS from files the Deployments mount from a Secret, probes over HTTPS.
+ */
+class K8sConfigTest {
+  private static final Path K8S = Path.of("../../k8s");
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> document(Path file) throws IOException {
+    return (Map<String, Object>)
+        new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> firstDocument(Path file) throws IOException {
+    return (Map<String, Object>)
+        new Load(LoadSettings.builder().build())
+            .loadAllFromString(Files.readString(file))
+            .iterator()
+            .next();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Object o) {
+    return o == null ? List.of() : (List<Object>) o;
+  }
+
+  private static PipewrightConfig config() throws IOException {
+    Map<String, String> env = new HashMap<>();
+    map(document(K8S.resolve("config.yaml")).get("data"))
+        .forEach((k, v) -> env.put(k, String.valueOf(v)));
+    return ConfigLoader.fromEnvironment(env);
+  }
+
+  @Test
+  void theServicesBindEveryInterfaceWithTokensAndTls() throws IOException {
+    Listeners listeners = config().listeners();
+    assertThat(listeners.bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(listeners.authEnabled()).isTrue();
+    assertThat(listeners.tls().enabled()).isTrue();
+    assertThat(listeners.checkExposure(false)).isEmpty();
+  }
+
+  @Test
+  void everyDeploymentMountsTheTlsFilesFromASecretAndProbesOverHttps() throws IOException {
+    Listeners.Tls tls = config().listeners().tls();
+    List<Path> files = new ArrayList<>(List.of(tls.certFile().get(), tls.keyFile().get()));
+    tls.clientCaFile().ifPresent(files::add);
+    for (String manifest : List.of("entry-api.yaml", "pipeline-service.yaml")) {
+      // The first document of the file: the Deployment (entry-api.yaml goes on with its Service).
+      Map<String, Object> deployment = firstDocument(K8S.resolve(manifest));
+      Map<String, Object> pod = map(map(map(deployment.get("spec")).get("template")).get("spec"));
+      List<String> secretVolumes = new ArrayList<>();
+      for (Object v : list(pod.get("volumes"))) {
+        if (map(v).get("secret") != null) {
+          secretVolumes.add((String) map(v).get("name"));
+        }
+      }
+      for (Object c : list(pod.get("containers"))) {
+        Map<String, Object> container = map(c);
+        for (Path file : files) {
+          assertThat(list(container.get("volumeMounts")))
+              .as("%s mounts %s from a Secret", manifest, file)
+              .anySatisfy(
+                  m ->
+                      assertThat(
+                              secretVolumes.contains(map(m).get("name"))
+                                  && file.startsWith(Path.of((String) map(m).get("mountPath"))))
+                          .isTrue());
+        }
+        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+          assertThat(map(map(container.get(probe)).get("httpGet")).get("scheme"))
+              .as("%s %s", manifest, probe)
+              .isEqualTo("HTTPS");
+        }
+      }
+    }
+  }
+}
