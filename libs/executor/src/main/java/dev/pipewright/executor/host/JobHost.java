@@ -59,7 +59,9 @@ public interface JobHost {
    * host: steps run on in the pod). When false, the engine runs an interrupted job again from its
    * first step and says so in the log.
    */
-  boolean supportsReattach();
+  default boolean supportsReattach() {
+    return false;
+  }
 
   /**
    * Finds a command an earlier worker started with this id, running or ended (a host that supports
@@ -68,8 +70,10 @@ public interface JobHost {
    * @return empty when there is no such command, or when this host does not {@link
    *     #supportsReattach}
    */
-  Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output)
-      throws IOException;
+  default Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output)
+      throws IOException {
+    return Optional.empty();
+  }
 
   /** The job's files. */
   JobFiles files();

@@ -230,16 +230,6 @@ final class ContainerHost implements JobHost {
   }
 
   @Override
-  public boolean supportsReattach() {
-    return false;
-  }
-
-  @Override
-  public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output) {
-    return Optional.empty();
-  }
-
-  @Override
   public JobFiles files() {
     return files;
   }

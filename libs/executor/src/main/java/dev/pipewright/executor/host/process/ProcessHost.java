@@ -98,16 +98,6 @@ final class ProcessHost implements JobHost, JobFiles {
   }
 
   @Override
-  public boolean supportsReattach() {
-    return false;
-  }
-
-  @Override
-  public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output) {
-    return Optional.empty();
-  }
-
-  @Override
   public JobFiles files() {
     return this;
   }
