@@ -38,11 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Arguments (all optional): megabytes of output (default 1024), the step's log limit and the
  * build's in bytes (default {@link LogLimits#DEFAULT}; larger than the output stores all of it, as
  * before there were limits). Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust); makes a
- * database of its own and drops it.
+ * database of its own ({@link ScratchDatabases}) and drops it.
  */
 public final class StepFloodBench {
-  private static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
-
   private StepFloodBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -53,7 +51,7 @@ public final class StepFloodBench {
         args.length > 2
             ? new LogLimits(Long.parseLong(args[1]), Long.parseLong(args[2]))
             : LogLimits.DEFAULT;
-    String url = PG + "pw_flood_bench_" + UUID.randomUUID().toString().substring(0, 8);
+    String url = ScratchDatabases.uniqueUrl();
     Path root = Files.createTempDirectory("pw-flood-bench-");
     System.out.printf(
         Locale.ROOT,
@@ -64,7 +62,7 @@ public final class StepFloodBench {
         megabytes,
         limits.stepBytes(),
         limits.buildBytes());
-    Database db = Database.open(url, "postgres", "");
+    Database db = Database.open(url, ScratchDatabases.USER, ScratchDatabases.PASSWORD);
     try {
       run(db, root, megabytes, limits);
     } finally {

@@ -72,7 +72,15 @@ public final class TrivialBuildBench {
     int clients = args.length > 3 ? Integer.parseInt(args[3]) : 64;
     long pollMillis = args.length > 4 ? Long.parseLong(args[4]) : 100;
     try (Installation pw = new Installation("bench")) {
-      pw.startWorker(pw.workerConfig("bench", Map.of("PIPEWRIGHT_WORKER_BUILDS", "32")));
+      // Log limits above the log run's output, so it measures storing all of it.
+      String logLimit = (megabytes + 1) + "MiB";
+      pw.startWorker(
+          pw.workerConfig(
+              "bench",
+              Map.of(
+                  "PIPEWRIGHT_WORKER_BUILDS", "32",
+                  "PIPEWRIGHT_STEP_LOG_LIMIT", logLimit,
+                  "PIPEWRIGHT_BUILD_LOG_LIMIT", logLimit)));
       floor();
       latency(pw, builds);
       throughput(pw, Duration.ofSeconds(seconds), clients, pollMillis);
