@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 /**
  * The built-in {@code actions/checkout}: a POSIX sh script that fetches the build's commit with
  * plain {@code git} into a directory, whether it is empty or already holds files (init + fetch, as
- * the action does). Runner-independent: the local runner runs it with sh, a Kubernetes runner can
- * run it in any image with git.
+ * the action does). Host-independent: the job engine runs it with sh on any host that has git.
  *
  * <p>Supported {@code with:} inputs: {@code repository} (a URL or path; {@code owner/name} only
  * when it is the build's own repository), {@code ref}, {@code path}, {@code fetch-depth} (0 = full
