@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,12 @@ public final class ContainerHostFactory implements JobHostFactory {
   private final String runnerName;
   private final Optional<Podman> podman;
   private final ResourceLimits limits;
+
+  /**
+   * Builds with a container job opened here: only their release asks podman for leftovers, so a
+   * build of plain process jobs costs no podman call (one `podman ps` is tens of ms of CPU).
+   */
+  private final Set<String> buildsWithContainers = ConcurrentHashMap.newKeySet();
 
   /**
    * @param directories makes the worker-side host of every job: the host of jobs without a
@@ -67,6 +75,7 @@ public final class ContainerHostFactory implements JobHostFactory {
                     job
                         + " sets container:, but this worker has no container engine: podman was"
                         + " not found on its PATH"));
+    buildsWithContainers.add(run.buildId());
     JobPaths paths = ContainerHost.pathsIn(ContainerHost.mountsOf(worker.paths()), worker.paths());
     // The event file's place only matters for github.event_path here; the engine writes it there.
     String eventPath = JobPaths.join(paths.runnerFiles(), "event.json");
@@ -89,10 +98,13 @@ public final class ContainerHostFactory implements JobHostFactory {
     return directories.startedBefore(run);
   }
 
-  /** Removes the build's containers (also those a dead worker left), then its directories. */
+  /**
+   * Removes the build's containers (by label, so also those a dead worker left for a job run here
+   * again), then its directories. A build that opened no container job here skips podman.
+   */
   @Override
   public void releaseBuild(String buildId) {
-    if (podman.isPresent()) {
+    if (buildsWithContainers.remove(buildId) && podman.isPresent()) {
       try {
         JobContainer.removeBuild(podman.get(), buildId, PODMAN_TIMEOUT);
       } catch (IOException e) {
