@@ -40,6 +40,7 @@ final class EngineJob implements Runnable, JobEngine.Progress {
 
   private final Object lock = new Object();
   private volatile RunObserver observer;
+  private volatile boolean detached;
   private JobSnapshot.Phase phase = JobSnapshot.Phase.QUEUED;
   private final StepStatus[] stepStatus;
   private int currentStep;
@@ -86,6 +87,16 @@ final class EngineJob implements Runnable, JobEngine.Progress {
     synchronized (lock) {
       return new JobSnapshot(run.ref(), phase, Arrays.asList(stepStatus), currentStep, result);
     }
+  }
+
+  /**
+   * The runner is closing (the worker stops and hands its builds back through their leases): the
+   * job is stopped like a cancel, but nothing more is reported, so no CANCELLED reaches the store
+   * and the successor that takes the build over runs the job again.
+   */
+  void abandon() {
+    detached = true;
+    cancel();
   }
 
   /**
@@ -183,6 +194,9 @@ final class EngineJob implements Runnable, JobEngine.Progress {
   }
 
   private void safely(Consumer<RunObserver> call) {
+    if (detached) {
+      return;
+    }
     try {
       call.accept(observer);
     } catch (RuntimeException e) {

@@ -160,7 +160,7 @@ public class EngineJobRunner implements JobRunner {
   public void close() {
     closed = true;
     List<EngineJob> all = new ArrayList<>(jobs.values());
-    all.forEach(EngineJob::cancel);
+    all.forEach(EngineJob::abandon);
     awaitAll(all);
     pool.shutdownNow();
     ticker.close();
