@@ -77,7 +77,8 @@ public final class LogIngestBench {
             LogChunker.DEFAULT_MAX_CHARS,
             Duration.ofMillis(200),
             System::nanoTime,
-            LogChunker.VIRTUAL_THREADS);
+            LogChunker.VIRTUAL_THREADS,
+            LogChunker.DEFAULT_ATTEMPTS);
     long bytes = 0;
     long lines = 0;
     var threads = java.lang.management.ManagementFactory.getThreadMXBean();

@@ -86,31 +86,6 @@ public final class LogChunker implements AutoCloseable {
   /**
    * @param writer runs the tasks that hand chunks to the sink; {@code Runnable::run} writes on the
    *     calling thread (tests)
-   */
-  public LogChunker(
-      LogSink sink,
-      JobRef job,
-      int stepNumber,
-      long lastSeq,
-      SecretMasker masker,
-      int maxChars,
-      Duration maxDelay,
-      LongSupplier nanoClock,
-      Executor writer) {
-    this(
-        sink,
-        job,
-        stepNumber,
-        lastSeq,
-        masker,
-        maxChars,
-        maxDelay,
-        nanoClock,
-        writer,
-        DEFAULT_ATTEMPTS);
-  }
-
-  /**
    * @param attempts the tries {@link RetryPolicy} may spend storing one chunk before the stream
    *     fails
    */

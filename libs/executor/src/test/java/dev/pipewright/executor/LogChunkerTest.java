@@ -54,7 +54,8 @@ class LogChunkerTest {
         maxChars,
         maxDelay,
         clock::get,
-        LogChunker.VIRTUAL_THREADS);
+        LogChunker.VIRTUAL_THREADS,
+        LogChunker.DEFAULT_ATTEMPTS);
   }
 
   /** A sink that sees the batches the writer hands it, as one over a database does. */

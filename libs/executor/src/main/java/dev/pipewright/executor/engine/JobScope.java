@@ -33,6 +33,7 @@ record JobScope(
         settings.logMaxChars(),
         settings.logMaxDelay(),
         System::nanoTime,
-        LogChunker.VIRTUAL_THREADS);
+        LogChunker.VIRTUAL_THREADS,
+        LogChunker.DEFAULT_ATTEMPTS);
   }
 }
