@@ -33,7 +33,7 @@ final class GrpcErrors {
       case INVALID_SPEC -> Status.Code.INVALID_ARGUMENT;
       case NOT_FOUND -> Status.Code.NOT_FOUND;
       case CONFLICT -> Status.Code.FAILED_PRECONDITION;
-      case TRANSIENT -> Status.Code.UNAVAILABLE;
+      case TRANSIENT, INFRASTRUCTURE -> Status.Code.UNAVAILABLE;
       case TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
       case CANCELLED -> Status.Code.CANCELLED;
       case PERMANENT -> Status.Code.INTERNAL;

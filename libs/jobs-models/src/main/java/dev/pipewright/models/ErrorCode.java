@@ -17,5 +17,11 @@ public enum ErrorCode {
   TIMEOUT,
   CANCELLED,
   /** Anything else, a step's non-zero exit included. */
-  PERMANENT
+  PERMANENT,
+  /**
+   * The machine a job ran on failed under it, not the job's own code: its pod was deleted, evicted
+   * or preempted, or its node was lost. The job runs again from its first step, on a new pod, up to
+   * its budget of attempts.
+   */
+  INFRASTRUCTURE
 }

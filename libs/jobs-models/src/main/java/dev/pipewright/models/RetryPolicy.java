@@ -67,6 +67,9 @@ public final class RetryPolicy {
       case INVALID_SPEC, NOT_FOUND, CONFLICT -> Rule.NEVER;
       // A step or job ran out of time, was cancelled or failed on its own: that is its result.
       case TIMEOUT, CANCELLED, PERMANENT -> Rule.NEVER;
+      // The job's pod or node went away: a new pod is the retry, and it should not wait long, the
+      // job was already running.
+      case INFRASTRUCTURE -> Rule.backingOffFrom(Duration.ofSeconds(1));
     };
   }
 

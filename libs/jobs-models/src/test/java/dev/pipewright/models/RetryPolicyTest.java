@@ -25,6 +25,11 @@ class RetryPolicyTest {
     TABLE.put(
         ErrorCode.TRANSIENT,
         new Row(new Retry(Duration.ofSeconds(1)), new DeadLetter(ErrorCode.TRANSIENT, BUDGET)));
+    TABLE.put(
+        ErrorCode.INFRASTRUCTURE,
+        new Row(
+            new Retry(Duration.ofSeconds(1)),
+            new DeadLetter(ErrorCode.INFRASTRUCTURE, BUDGET)));
     for (ErrorCode never :
         EnumSet.of(
             ErrorCode.INVALID_SPEC,
