@@ -28,8 +28,7 @@ class RetryPolicyTest {
     TABLE.put(
         ErrorCode.INFRASTRUCTURE,
         new Row(
-            new Retry(Duration.ofSeconds(1)),
-            new DeadLetter(ErrorCode.INFRASTRUCTURE, BUDGET)));
+            new Retry(Duration.ofSeconds(1)), new DeadLetter(ErrorCode.INFRASTRUCTURE, BUDGET)));
     for (ErrorCode never :
         EnumSet.of(
             ErrorCode.INVALID_SPEC,
