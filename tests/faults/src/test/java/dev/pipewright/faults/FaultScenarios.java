@@ -28,6 +28,7 @@ public final class FaultScenarios {
           new Scenario("broker-mid-build", ServiceFaults::brokerStoppedMidBuild),
           new Scenario("database-mid-build", ServiceFaults::databaseRestartedMidBuild),
           new Scenario("hostile-inputs", InputFaults::hostileInputs),
+          new Scenario("invalid-utf8", InputFaults::invalidUtf8),
           new Scenario("output-abuse", OutputFaults::outputAbuse),
           new Scenario("secrets", OutputFaults::secretsInEveryEncoding),
           new Scenario("cancel", StopFaults::cancelMidStep),

@@ -10,9 +10,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Observations through the public API that several scenarios make. */
 final class Probe {
+  private static final Logger LOG = LoggerFactory.getLogger(Probe.class);
   static final Duration BUILD_END = Duration.ofSeconds(90);
 
   private Probe() {}
@@ -95,9 +99,13 @@ final class Probe {
   static int lost(Installation pw, String id, BuildStatus expected) {
     try {
       Build b = pw.awaitEnd(id, BUILD_END);
-      return b.getStatus() == expected ? 0 : 1;
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      return 1;
+      if (b.getStatus() == expected) {
+        return 0;
+      }
+      LOG.warn("Build {} ended {}, not {}: {}", id, b.getStatus(), expected, b);
+    } catch (ConditionTimeoutException e) {
+      LOG.warn("Build {} did not end within {}: {}", id, BUILD_END, pw.get(id));
     }
+    return 1;
   }
 }

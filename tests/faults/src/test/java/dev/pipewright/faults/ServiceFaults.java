@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,7 +36,7 @@ final class ServiceFaults {
     }
     try (Installation pw = new Installation("brokersubmit");
         Ledger ledger = new Ledger()) {
-      pw.startWorker(pw.workerConfig("w"));
+      pw.startWorker(pw.workerConfig("w", Map.of()));
       List<String> ids = new ArrayList<>();
       Set<String> steps = new HashSet<>();
       Instant back;
@@ -85,7 +86,7 @@ final class ServiceFaults {
     }
     try (Installation pw = new Installation("brokermid");
         Ledger ledger = new Ledger()) {
-      pw.startWorker(pw.workerConfig("w"));
+      pw.startWorker(pw.workerConfig("w", Map.of()));
       String id = pw.start(Probe.oneStep("j", ledger.countingStep("m", 40, "0.1")));
       Probe.awaitLine(pw, id, "j", "m", 3);
       Instant back;
@@ -127,7 +128,7 @@ final class ServiceFaults {
     }
     try (Installation pw = new Installation("dbrestart");
         Ledger ledger = new Ledger()) {
-      pw.startWorker(pw.workerConfig("w"));
+      pw.startWorker(pw.workerConfig("w", Map.of()));
       String id = pw.start(Probe.oneStep("j", ledger.countingStep("d", 60, "0.1")));
       Probe.awaitLine(pw, id, "j", "d", 3);
       int before = Probe.numbered(pw, id, "j", "d");

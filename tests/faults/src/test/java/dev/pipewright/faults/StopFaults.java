@@ -14,6 +14,7 @@ import dev.pipewright.e2e.Installation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -69,7 +70,7 @@ final class StopFaults {
   static Figures cancelMidStep() throws Exception {
     try (Installation pw = new Installation("cancel");
         Ledger ledger = new Ledger()) {
-      pw.startWorker(pw.workerConfig("w"));
+      pw.startWorker(pw.workerConfig("w", Map.of()));
       String id = pw.start(workflow(ledger, "name: long"));
       Probe.awaitLine(pw, id, "j", "t", 5);
       Instant asked = Instant.now();
@@ -95,7 +96,7 @@ final class StopFaults {
   static Figures stepTimeout() throws Exception {
     try (Installation pw = new Installation("timeout");
         Ledger ledger = new Ledger()) {
-      pw.startWorker(pw.workerConfig("w"));
+      pw.startWorker(pw.workerConfig("w", Map.of()));
       String id = pw.start(workflow(ledger, "timeout-minutes: 0.05"));
       Build build = pw.awaitEnd(id, Probe.BUILD_END);
       int lost = build.getStatus() == BuildStatus.BUILD_STATUS_FAILED ? 0 : 1;
