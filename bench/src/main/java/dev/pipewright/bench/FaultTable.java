@@ -16,8 +16,8 @@ import java.util.List;
  * a row saying so. With {@code --rows DIR} it prints the rows a FaultsIT run wrote
  * (tests/faults/target/faults) instead. Arguments: scenario names (default all), or {@code --rows
  * DIR}. Needs PostgreSQL and RabbitMQ on loopback; the restart scenarios need root (set {@code
- * PIPEWRIGHT_FAULTS_RESTARTS=off} to skip them). Run it in its own JVM ({@code java -cp}): the
- * kill -9 scenario starts a worker on this JVM's class path.
+ * PIPEWRIGHT_FAULTS_RESTARTS=off} to skip them). Run it in its own JVM ({@code java -cp}): the kill
+ * -9 scenario starts a worker on this JVM's class path.
  */
 public final class FaultTable {
   private FaultTable() {}
@@ -56,7 +56,10 @@ public final class FaultTable {
     List<String> rows = new ArrayList<>();
     for (Scenario s : FaultScenarios.ALL) {
       Path row = dir.resolve(s.name() + ".row");
-      rows.add(Files.exists(row) ? Files.readString(row).strip() : "| " + s.name() + " | not run | | | | | |");
+      rows.add(
+          Files.exists(row)
+              ? Files.readString(row).strip()
+              : "| " + s.name() + " | not run | | | | | |");
     }
     return rows;
   }

@@ -47,8 +47,8 @@ class SecretEncodingsTest {
 
   /**
    * bash's {@code printf %q} escapes a tilde where it would expand: at the start and after '=' or
-   * ':', not elsewhere. {@code printf '%q' 'p=~x:~y~z'} prints {@code p=\~x:\~y~z} (bash 5.2);
-   * the fault suite (tests/faults) found the form after '=' printed in clear.
+   * ':', not elsewhere. {@code printf '%q' 'p=~x:~y~z'} prints {@code p=\~x:\~y~z} (bash 5.2); the
+   * fault suite (tests/faults) found the form after '=' printed in clear.
    */
   @Test
   void bashQuotingOfATildeWhereItWouldExpandIsMasked() {

@@ -23,6 +23,7 @@ public final class FaultScenarios {
   public static final List<Scenario> ALL =
       List.of(
           new Scenario("kill9", WorkerFaults::killWorkerMidStep),
+          new Scenario("kill9-quiet", WorkerFaults::killWorkerDuringQuietStep),
           new Scenario("two-workers", WorkerFaults::twoWorkersOnOneBuild),
           new Scenario("broker-submit", ServiceFaults::brokerStoppedWhileSubmitting),
           new Scenario("broker-mid-build", ServiceFaults::brokerStoppedMidBuild),

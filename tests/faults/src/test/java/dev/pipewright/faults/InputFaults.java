@@ -57,9 +57,9 @@ final class InputFaults {
   private InputFaults() {}
 
   /**
-   * Every hostile text is refused with INVALID_ARGUMENT or RESOURCE_EXHAUSTED and a description (never UNKNOWN or INTERNAL, the marks of an exception
-   * escaping), nothing is stored, and a valid build is then admitted and run. Recovery: from the
-   * last refusal until the valid build ended.
+   * Every hostile text is refused with INVALID_ARGUMENT or RESOURCE_EXHAUSTED and a description
+   * (never UNKNOWN or INTERNAL, the marks of an exception escaping), nothing is stored, and a valid
+   * build is then admitted and run. Recovery: from the last refusal until the valid build ended.
    */
   static Figures hostileInputs() throws Exception {
     try (Installation pw = new Installation("hostile");

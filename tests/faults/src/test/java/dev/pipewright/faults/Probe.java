@@ -58,10 +58,15 @@ final class Probe {
 
   /** Waits until the step printed line {@code n}. */
   static void awaitLine(Installation pw, String id, String job, String stepId, int n) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> pw.logText(id, job).contains("\n" + stepId + " " + n + "\n"));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> pw.logText(id, job).contains("\n" + stepId + " " + n + "\n"));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "line " + n + " of " + stepId + " not printed within 60 s; the build: " + pw.get(id), e);
+    }
   }
 
   /**

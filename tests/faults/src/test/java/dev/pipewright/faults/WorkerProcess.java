@@ -20,8 +20,7 @@ public final class WorkerProcess implements AutoCloseable {
   public final Path output;
 
   public WorkerProcess(Installation pw, String workerId, Map<String, String> settings) {
-    Map<String, String> env = new HashMap<>(Installation.FAST_TAKEOVER);
-    env.putAll(settings);
+    Map<String, String> env = new HashMap<>(settings);
     env.putAll(pw.environment(workerId));
     // The worker serves /healthz on a port of its own; 0 picks a free one.
     env.put("PIPEWRIGHT_HTTP_PORT", "0");
@@ -30,6 +29,9 @@ public final class WorkerProcess implements AutoCloseable {
     List<String> argv = new ArrayList<>();
     argv.add(java.toString());
     argv.add("-Xmx256m");
+    // Start-up speed over peak speed: the process lives a few seconds.
+    argv.add("-XX:TieredStopAtLevel=1");
+    argv.add("-XX:+UseSerialGC");
     argv.add("-cp");
     // Under failsafe a manifest-only jar naming the test class path; under bench the class path.
     argv.add(System.getProperty("java.class.path"));
