@@ -43,7 +43,12 @@ public final class FaultTable {
       try {
         row = s.run().run().row();
       } catch (Exception | AssertionError e) {
-        row = "| " + s.name() + " | FAILED: " + e.getMessage().replace('\n', ' ') + " | | | | | |";
+        row =
+            "| "
+                + s.name()
+                + " | FAILED: "
+                + String.valueOf(e.getMessage()).replace('\n', ' ')
+                + " | | | | | |";
       }
       System.err.println(row);
       rows.add(row);

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * One throw-away Pipewright installation on the machine's PostgreSQL and RabbitMQ: its own database
  * and queue prefix (so test classes cannot see each other's builds), an entry API on a free gRPC
  * port reached over a real socket with an admin API token, and workers started on demand. Public
- * for bench/ (this module's test-jar).
+ * for bench/ and tests/faults (this module's test-jar).
  */
 public final class Installation implements AutoCloseable {
   static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
