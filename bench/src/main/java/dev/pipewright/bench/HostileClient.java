@@ -2,6 +2,7 @@ package dev.pipewright.bench;
 
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.faults.HostileWorkflows;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;

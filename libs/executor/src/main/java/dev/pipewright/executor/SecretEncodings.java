@@ -96,12 +96,19 @@ final class SecretEncodings {
     return escapeEach(value, "<>\"'&", new String[] {"&lt;", "&gt;", "&quot;", "&apos;", "&amp;"});
   }
 
-  /** As bash's {@code printf %q} for printable text: a backslash before each metacharacter. */
+  /**
+   * As bash's {@code printf %q} for printable text: a backslash before each metacharacter, before
+   * '#' at the start and before '~' where tilde expansion would see it: at the start and after '='
+   * or ':' (bash {@code lib/sh/shquote.c}, {@code sh_backslash_quote}).
+   */
   private static String bashBackslash(String value) {
     StringBuilder sb = new StringBuilder(value.length() + 8);
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (" \t'\"\\|&;()<>!{}*[]?^$`,".indexOf(c) >= 0 || (i == 0 && (c == '~' || c == '#'))) {
+      char before = i == 0 ? '=' : value.charAt(i - 1);
+      if (" \t'\"\\|&;()<>!{}*[]?^$`,".indexOf(c) >= 0
+          || (i == 0 && c == '#')
+          || (c == '~' && (before == '=' || before == ':'))) {
         sb.append('\\');
       }
       sb.append(c);

@@ -46,6 +46,18 @@ class SecretEncodingsTest {
   }
 
   /**
+   * bash's {@code printf %q} escapes a tilde where it would expand: at the start and after '=' or
+   * ':', not elsewhere. {@code printf '%q' 'p=~x:~y~z'} prints {@code p=\~x:\~y~z} (bash 5.2); the
+   * fault suite (tests/faults) found the form after '=' printed in clear.
+   */
+  @Test
+  void bashQuotingOfATildeWhereItWouldExpandIsMasked() {
+    SecretMasker masker = new SecretMasker(List.of("p=~x:~y~z", "~home"));
+    assertThat(masker.mask("run p=\\~x:\\~y~z now")).isEqualTo("run *** now");
+    assertThat(masker.mask("run \\~home now")).isEqualTo("run *** now");
+  }
+
+  /**
    * {@code base64(prefix + secret + suffix)}: with 0, 1 or 2 prefix bytes the secret starts at each
    * position inside a 3-byte group; at most the chars mixing prefix or suffix bits stay readable.
    */

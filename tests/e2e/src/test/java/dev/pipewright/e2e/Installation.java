@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -46,16 +47,27 @@ import java.util.stream.Stream;
  * One throw-away Pipewright installation on the machine's PostgreSQL and RabbitMQ: its own database
  * and queue prefix (so test classes cannot see each other's builds), an entry API on a free gRPC
  * port reached over a real socket with an admin API token, and workers started on demand. Public
- * for bench/ (this module's test-jar).
+ * for bench/ and tests/faults (this module's test-jar).
  */
 public final class Installation implements AutoCloseable {
   static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
+  /** Fast leases and ticks, so a lost worker's build is taken over within seconds. */
+  private static final Map<String, String> FAST_TAKEOVER =
+      Map.of(
+          "PIPEWRIGHT_LEASE_SECONDS", "2",
+          "PIPEWRIGHT_WORKER_REAPER_PERIOD", "250ms",
+          "PIPEWRIGHT_WORKER_TICK", "100ms");
+
   public final String databaseUrl;
-  final QueueNames names;
-  final Path workspaces;
+  public final QueueNames names;
+  public final Path workspaces;
   final EntryApi api;
   final ManagedChannel channel;
+
+  /** The admin token the stub sends, for HTTP routes. */
+  public final String token;
+
   public final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
   private final List<PipelineService> workers = new ArrayList<>();
 
@@ -77,10 +89,10 @@ public final class Installation implements AutoCloseable {
             // GetBuildLogs pages of 64 KiB chunks pass gRPC's default 4 MiB limit.
             .maxInboundMessageSize(64 << 20)
             .build();
+    token = adminToken(databaseUrl);
     Metadata bearer = new Metadata();
     bearer.put(
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + adminToken(databaseUrl));
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     stub =
         PipelineServiceGrpc.newBlockingStub(channel)
             .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer));
@@ -93,14 +105,9 @@ public final class Installation implements AutoCloseable {
     }
   }
 
-  /** Fast leases and ticks, so a lost worker's build is taken over within seconds. */
-  WorkerConfig workerConfig(String workerId) {
-    return workerConfig(
-        workerId,
-        Map.of(
-            "PIPEWRIGHT_LEASE_SECONDS", "2",
-            "PIPEWRIGHT_WORKER_REAPER_PERIOD", "250ms",
-            "PIPEWRIGHT_WORKER_TICK", "100ms"));
+  /** A worker with {@link #FAST_TAKEOVER}. */
+  public WorkerConfig workerConfig(String workerId) {
+    return workerConfig(workerId, FAST_TAKEOVER);
   }
 
   /**
@@ -109,16 +116,34 @@ public final class Installation implements AutoCloseable {
    * rest.
    */
   public WorkerConfig workerConfig(String workerId, Map<String, String> environment) {
-    return WorkerConfig.fromEnvironment(environment).toBuilder()
-        .databaseUrl(databaseUrl)
-        .queueNames(names)
-        .workspaceRoot(workspaces)
-        .workerId(workerId)
-        .build();
+    Map<String, String> env = new HashMap<>(environment);
+    env.putAll(environment(workerId));
+    return WorkerConfig.fromEnvironment(env);
+  }
+
+  /**
+   * What makes a worker process part of this installation: its database, queues, workspace root and
+   * worker id, as {@code PIPEWRIGHT_*} variables.
+   */
+  public Map<String, String> environment(String workerId) {
+    return Map.of(
+        "PIPEWRIGHT_DATABASE_URL",
+        databaseUrl,
+        "PIPEWRIGHT_QUEUE_PREFIX",
+        names.exchange(),
+        "PIPEWRIGHT_WORKSPACE_ROOT",
+        workspaces.toString(),
+        "PIPEWRIGHT_WORKER_ID",
+        workerId);
+  }
+
+  /** The entry API's HTTP port (health, metrics, {@code /builds/{id}/logs}). */
+  public int httpPort() {
+    return api.httpPort();
   }
 
   /** The same settings, but {@code close()} hands running builds back at once (a killed worker). */
-  static WorkerConfig abrupt(WorkerConfig c) {
+  public static WorkerConfig abrupt(WorkerConfig c) {
     return c.toBuilder().shutdownGrace(Duration.ZERO).build();
   }
 
@@ -161,7 +186,7 @@ public final class Installation implements AutoCloseable {
   }
 
   /** Every stored chunk of the build, in the API's order. */
-  List<LogChunk> logs(String id) {
+  public List<LogChunk> logs(String id) {
     List<LogChunk> chunks = new ArrayList<>();
     Iterator<GetBuildLogsResponse> it =
         stub.withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -171,7 +196,7 @@ public final class Installation implements AutoCloseable {
   }
 
   /** The output of one job (all its steps), as text. */
-  String logText(String id, String jobKey) {
+  public String logText(String id, String jobKey) {
     return logs(id).stream()
         .filter(c -> c.getJobKey().equals(jobKey))
         .map(LogChunk::getContent)

@@ -1,19 +1,20 @@
-package dev.pipewright.bench;
+package dev.pipewright.faults;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Workflow texts an attacker or a broken generator sends: nesting far past any parser's stack, an
- * alias bomb, one huge value, more values than a parse may hold, and files of 1.1 to 50 MB.
+ * alias bomb, one huge value, more values than a parse may hold, and files of 1.1 to 50 MB. Used by
+ * the fault suite and by bench/'s HostileInputBench.
  */
-final class HostileWorkflows {
+public final class HostileWorkflows {
   private static final String JOBS = "jobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]\n";
 
   private HostileWorkflows() {}
 
   /** Each hostile text by a short name, in a fixed order. */
-  static Map<String, String> all() {
+  public static Map<String, String> all() {
     Map<String, String> texts = new LinkedHashMap<>();
     texts.put("flow nesting 10,000", header("env: " + "[".repeat(10_000) + "]".repeat(10_000)));
     texts.put("block nesting 10,000", header("env:\n  " + "- ".repeat(10_000) + "x"));

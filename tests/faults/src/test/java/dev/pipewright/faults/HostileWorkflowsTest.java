@@ -1,4 +1,4 @@
-package dev.pipewright.bench;
+package dev.pipewright.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
