@@ -87,10 +87,10 @@ final class WorkerFaults {
 
   /**
    * A worker process is killed with SIGKILL while a step sleeps without printing (a deployment
-   * waiting on a remote service): the step must not complete twice. Not in FaultsIT: on the process
-   * host the step's process group outlives its worker (started with setsid, nothing kills it when
-   * the worker dies), wakes up, completes, and the successor runs the step again; the table shows
-   * it.
+   * waiting on a remote service): the step must not complete twice. Its process group is in a
+   * session of its own (setsid), so nothing but the worker's signal shell, which kills the groups
+   * it watches when the worker's end closes its input, stops it from waking up and completing
+   * beside the successor's second attempt.
    */
   static Figures killWorkerDuringQuietStep() throws Exception {
     try (Installation pw = new Installation("kill9quiet");

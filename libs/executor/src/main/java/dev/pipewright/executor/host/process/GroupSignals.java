@@ -18,13 +18,31 @@ import org.slf4j.LoggerFactory;
  * itself; so one long-lived bash per worker does it with its builtin {@code kill}, one line per
  * signal, answering each line once it is sent. Where that shell is missing or dies, a {@code kill}
  * process is started as before.
+ *
+ * <p>The same shell keeps the worker's step groups from outliving it: each running step's group is
+ * {@link #watch watched}, and when the shell's input ends (the worker died, even by {@code kill
+ * -9}) it kills every group still watched. Without it a step started under {@code setsid} runs on
+ * after its worker is gone, and its successor runs the step again beside it.
  */
 final class GroupSignals {
   private static final Logger log = LoggerFactory.getLogger(GroupSignals.class);
 
-  /** Answers every request, even one naming a group that is gone. */
+  /**
+   * {@code watch PGID} is remembered without an answer; a signal is sent and answered, even for a
+   * group that is gone, and KILL forgets the group. At the end of input every watched group is
+   * killed.
+   */
   private static final String LOOP =
-      "while read -r sig group; do kill -s \"$sig\" -- \"-$group\" 2>/dev/null; echo .; done";
+      String.join(
+          "\n",
+          "declare -A watched",
+          "while read -r sig group; do",
+          "  if [ \"$sig\" = watch ]; then watched[$group]=1; continue; fi",
+          "  kill -s \"$sig\" -- \"-$group\" 2>/dev/null",
+          "  [ \"$sig\" = KILL ] && unset \"watched[$group]\"",
+          "  echo .",
+          "done",
+          "for group in \"${!watched[@]}\"; do kill -s KILL -- \"-$group\" 2>/dev/null; done");
 
   private static final Optional<Path> BASH = Executables.onWorkerPath("bash");
   private static final String KILL =
@@ -65,10 +83,43 @@ final class GroupSignals {
     spawnKill(pgid, signal);
   }
 
-  /** Stops the shell; the next signal starts another. */
+  /**
+   * Has the shell kill group {@code pgid} should the worker die before the group is signalled KILL
+   * (as every job's groups are when the job is released). Without bash nothing guards the group.
+   */
+  synchronized void watch(long pgid) {
+    if (pgid <= 1 || BASH.isEmpty()) {
+      return;
+    }
+    try {
+      if (shell == null || !shell.isAlive()) {
+        start(BASH.get());
+      }
+      requests.write("watch " + pgid + "\n");
+      requests.flush();
+    } catch (IOException e) {
+      log.warn("process group {} is not guarded against the worker's death: {}", pgid, e);
+      stop();
+    }
+  }
+
+  /**
+   * Ends the shell's input, as the worker's death does, so it kills the groups it still watches;
+   * the next call starts another shell.
+   */
   synchronized void stop() {
     if (shell != null) {
-      shell.destroyForcibly();
+      try {
+        requests.close();
+        if (!shell.waitFor(5, TimeUnit.SECONDS)) {
+          shell.destroyForcibly();
+        }
+      } catch (IOException e) {
+        shell.destroyForcibly();
+      } catch (InterruptedException e) {
+        shell.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
       shell = null;
     }
   }

@@ -92,6 +92,7 @@ final class ProcessHost implements JobHost, JobFiles {
     synchronized (processGroups) {
       if (process.processGroup() > 0) {
         processGroups.add(process.processGroup());
+        GroupSignals.SHARED.watch(process.processGroup());
       }
     }
     return process;

@@ -58,6 +58,26 @@ class GroupSignalsTest {
     assertThat(next.waitFor(5, TimeUnit.SECONDS)).isTrue();
   }
 
+  /** The end of the shell's input is what a worker killed with -9 leaves it. */
+  @Test
+  void watchedGroupsDieWhenTheShellsInputEnds() throws Exception {
+    Process watched = group();
+    var child = watched.children().findFirst().orElseThrow();
+    Process killedEarlier = group();
+    Process unwatched = group();
+    signals.watch(watched.pid());
+    signals.watch(killedEarlier.pid());
+    signals.signal(killedEarlier.pid(), "KILL");
+    killedEarlier.waitFor();
+
+    signals.stop();
+
+    assertThat(watched.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(child.onExit().get(5, TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(unwatched.isAlive()).isTrue();
+    unwatched.destroyForcibly();
+  }
+
   @Test
   void refusesGroupsThatWouldReachOtherProcesses() {
     assertThatThrownBy(() -> signals.signal(1, "KILL"))
