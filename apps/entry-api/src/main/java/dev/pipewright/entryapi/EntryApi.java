@@ -230,15 +230,16 @@ public final class EntryApi implements AutoCloseable {
             .maxInboundMessageSize(Requests.MAX_MESSAGE_BYTES)
             .intercept(new AuthInterceptor(authenticator, metrics))
             .addService(
-                new PipelineServiceImpl(
-                    builds,
-                    admissions,
-                    logs,
-                    relay::wake,
-                    scheduler,
-                    config.logPollInterval(),
-                    metrics))
-            .addService(new ApiTokenServiceImpl(tokens))
+                UnparsableRequests.refusedIn(
+                    new PipelineServiceImpl(
+                        builds,
+                        admissions,
+                        logs,
+                        relay::wake,
+                        scheduler,
+                        config.logPollInterval(),
+                        metrics)))
+            .addService(UnparsableRequests.refusedIn(new ApiTokenServiceImpl(tokens)))
             .addService(ProtoReflectionServiceV1.newInstance())
             .addService(legacyReflection())
             .addService(health.getHealthService())

@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
  * The fault and abuse suite: each scenario of {@link FaultScenarios} against real processes, the
  * machine's PostgreSQL and RabbitMQ, asserting nothing lost, nothing run twice, nothing leaked.
  * Their rows go to target/faults/ for bench's FaultTable to print. A restart this machine does not
- * allow is reported as a skipped test with the reason. Not here: "invalid-utf8", which fails today
- * (its javadoc says why); the table shows it.
+ * allow is reported as a skipped test with the reason.
  */
 class FaultsIT {
   private static final Logger LOG = LoggerFactory.getLogger(FaultsIT.class);
@@ -60,6 +59,11 @@ class FaultsIT {
   @Test
   void hostileInputs() throws Exception {
     check("hostile-inputs");
+  }
+
+  @Test
+  void requestThatIsNotUtf8() throws Exception {
+    check("invalid-utf8");
   }
 
   @Test

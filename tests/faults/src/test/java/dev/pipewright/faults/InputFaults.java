@@ -95,9 +95,7 @@ final class InputFaults {
 
   /**
    * A workflow whose bytes are not UTF-8 (0xFF 0xFE) is refused with INVALID_ARGUMENT and a
-   * description, and nothing is stored. Not in FaultsIT: the API answers UNKNOWN "Application error
-   * processing RPC" (gRPC's request parser throws before the service is reached), a bug for the
-   * entry API's owner; the table shows it.
+   * description, and nothing is stored.
    */
   static Figures invalidUtf8() throws Exception {
     try (Installation pw = new Installation("utf8")) {
