@@ -32,6 +32,7 @@ record ParityCase(
       String message,
       Map<String, String> outputs,
       Map<Integer, Step> steps,
+      List<String> log,
       List<String> notLog) {}
 
   /** What one step must come to. Null fields are not checked. */
@@ -68,6 +69,7 @@ record ParityCase(
             (String) expect.get("message"),
             expect.containsKey("outputs") ? stringMap(expect.get("outputs")) : null,
             steps,
+            strings(expect.get("log")),
             strings(expect.get("notLog"))));
   }
 

@@ -136,6 +136,8 @@ public abstract class ParitySuite {
     if (e.outputs() != null) {
       soft.assertThat(r.outputs()).as(about + " outputs").isEqualTo(e.outputs());
     }
+    List<String> ownLines = Arrays.asList(sink.text(run.ref(), 0).split("\n", -1));
+    soft.assertThat(ownLines).as(about + " the job's own log lines").containsAll(e.log());
     e.notLog().forEach(t -> soft.assertThat(jobLog).as(about).doesNotContain(t));
     e.steps().forEach((n, s) -> checkStep(soft, about, run, n, rec.steps.get(n), s));
     soft.assertAll();
