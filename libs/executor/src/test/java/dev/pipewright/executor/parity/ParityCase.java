@@ -23,6 +23,7 @@ record ParityCase(
     Map<String, String> vars,
     Map<String, Object> matrix,
     Map<String, String> repository,
+    String cancelOn,
     Expected expected) {
 
   /** What the job must come to. Null fields are not checked. */
@@ -63,6 +64,7 @@ record ParityCase(
         stringMap(m.get("vars")),
         map(m.get("matrix")),
         stringMap(m.get("repository")),
+        (String) m.get("cancelOn"),
         new Expected(
             (String) expect.get("status"),
             (String) expect.get("error"),

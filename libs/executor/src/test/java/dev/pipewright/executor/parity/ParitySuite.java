@@ -122,11 +122,17 @@ public abstract class ParitySuite {
     }
     Recorder rec = new Recorder();
     runner.start(run, rec);
+    boolean cancelled = c.cancelOn() != null && cancelOnLine(run, rec, c.cancelOn());
     await().atMost(Duration.ofSeconds(60)).until(() -> rec.result != null);
     runner.releaseBuild(run.buildId());
 
     String jobLog = sink.jobText(run.ref());
     SoftAssertions soft = new SoftAssertions();
+    if (c.cancelOn() != null) {
+      soft.assertThat(cancelled)
+          .as(c.name() + ": the job was cancelled on the line '" + c.cancelOn() + "'")
+          .isTrue();
+    }
     ParityCase.Expected e = c.expected();
     JobResult r = rec.result;
     String about = c.name() + " (job log:\n" + jobLog + ")";
@@ -141,6 +147,24 @@ public abstract class ParitySuite {
     e.notLog().forEach(t -> soft.assertThat(jobLog).as(about).doesNotContain(t));
     e.steps().forEach((n, s) -> checkStep(soft, about, run, n, rec.steps.get(n), s));
     soft.assertAll();
+  }
+
+  /**
+   * Cancels the job, as a user would, once its log holds the line; false when the job ended without
+   * printing it.
+   */
+  private boolean cancelOnLine(JobRun run, Recorder rec, String line) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                rec.result != null
+                    || Arrays.asList(sink.jobText(run.ref()).split("\n", -1)).contains(line));
+    if (rec.result != null) {
+      return false;
+    }
+    runner.cancel(run.ref());
+    return true;
   }
 
   private void checkStep(
