@@ -1,5 +1,7 @@
 package dev.pipewright.executor.local;
 
+import static dev.pipewright.executor.TestGit.git;
+import static dev.pipewright.executor.TestGit.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -613,27 +615,5 @@ class LocalJobRunnerTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> first.result != null);
       assertThat(first.result.status()).isEqualTo(JobStatus.CANCELLED);
     }
-  }
-
-  /** A repository on branch main whose one commit holds a README.md; returns the commit. */
-  private static String repository(Path dir, String readme) throws Exception {
-    git(dir, "init", "-q", "-b", "main", ".");
-    Files.writeString(dir.resolve("README.md"), readme);
-    git(dir, "add", "README.md");
-    git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
-    return gitOut(dir, "rev-parse", "HEAD");
-  }
-
-  private static void git(Path dir, String... args) throws Exception {
-    gitOut(dir, args);
-  }
-
-  private static String gitOut(Path dir, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("git"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes()).strip();
-    assertThat(p.waitFor()).as(out).isZero();
-    return out;
   }
 }
