@@ -113,6 +113,7 @@ public abstract class ParitySuite {
             .secrets(c.secrets())
             .vars(c.vars())
             .matrix(c.matrix())
+            .needs(c.needs())
             .repository(
                 new RepositoryRef(
                     repo.get("url"), repo.get("fullName"), repo.get("ref"), repo.get("sha")))
@@ -184,6 +185,14 @@ public abstract class ParitySuite {
     }
     if (s.outputs() != null) {
       soft.assertThat(r.outputs()).as(what + " outputs").isEqualTo(s.outputs());
+    }
+    if ("".equals(s.summary())) {
+      soft.assertThat(r.summary()).as(what + " summary").isNullOrEmpty();
+    } else if (s.summary() != null) {
+      soft.assertThat(r.summary()).as(what + " summary").isEqualTo(s.summary());
+    }
+    if (s.annotations() != null) {
+      soft.assertThat(r.annotations()).as(what + " annotations").isEqualTo(s.annotations());
     }
     String log = sink.text(run.ref(), number);
     List<String> lines = Arrays.asList(log.split("\n", -1));
