@@ -10,6 +10,7 @@ import dev.pipewright.store.LogEntry;
 import dev.pipewright.store.NewBuild;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,6 +72,8 @@ class ParallelJobsIT {
                 - run: |
                     echo "$(git rev-parse HEAD) $(cat README.md)"
                     echo "workspace $GITHUB_WORKSPACE"
+                    echo "temp $RUNNER_TEMP"
+                    echo "tools $RUNNER_TOOL_CACHE"
                     echo "mine-%s" > owner.txt
                 - run: cat owner.txt
           """
@@ -91,19 +94,17 @@ class ParallelJobsIT {
     BuildView build = awaitFinished(id);
 
     assertThat(build.status()).as(harness.logText(id)).isEqualTo(BuildStatus.SUCCEEDED);
-    List<String> workspaces =
-        List.of("one", "two", "three").stream()
-            .map(
-                job -> {
-                  assertThat(stepLog(id, job, 2)).contains(sha + " parallel");
-                  assertThat(stepLog(id, job, 3)).contains("mine-" + job);
-                  return stepLog(id, job, 2)
-                      .lines()
-                      .filter(l -> l.startsWith("workspace "))
-                      .findFirst()
-                      .orElseThrow();
-                })
-            .toList();
-    assertThat(workspaces).doesNotHaveDuplicates();
+    List<String> dirs = new ArrayList<>();
+    for (String job : List.of("one", "two", "three")) {
+      String log = stepLog(id, job, 2);
+      assertThat(log).contains(sha + " parallel");
+      assertThat(stepLog(id, job, 3)).contains("mine-" + job);
+      log.lines()
+          .filter(l -> l.matches("(workspace|temp|tools) .*"))
+          .map(l -> l.substring(l.indexOf(' ') + 1))
+          .forEach(dirs::add);
+    }
+    // A workspace, RUNNER_TEMP and RUNNER_TOOL_CACHE per job, none shared.
+    assertThat(dirs).hasSize(9).doesNotHaveDuplicates();
   }
 }
