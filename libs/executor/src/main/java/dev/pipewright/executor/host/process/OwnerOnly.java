@@ -10,7 +10,8 @@ import java.util.Set;
 
 /** Directories only their owner may enter (0700), whatever the worker's umask. */
 final class OwnerOnly {
-  static final Set<PosixFilePermission> PERMISSIONS = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PERMISSIONS =
+      PosixFilePermissions.fromString("rwx------");
   private static final FileAttribute<Set<PosixFilePermission>> ATTRIBUTE =
       PosixFilePermissions.asFileAttribute(PERMISSIONS);
 
