@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     PipewrightConfig config;
     try {
       config = configOptions.load();
-      config.listeners().checkExposure(false);
+      config.checkExposure(false);
     } catch (ConfigException e) {
       return ConfigOptions.reject(e, err);
     }

@@ -103,7 +103,7 @@ final class ServeCommand implements Callable<Integer> {
     Optional<String> exposed;
     try {
       config = options.load();
-      exposed = config.listeners().checkExposure(insecure);
+      exposed = config.checkExposure(insecure);
     } catch (ConfigException e) {
       return ConfigOptions.reject(e, err);
     }

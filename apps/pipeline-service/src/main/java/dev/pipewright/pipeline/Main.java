@@ -31,7 +31,7 @@ public final class Main {
     Optional<String> exposed;
     try {
       config = ConfigLoader.load(args);
-      exposed = config.listeners().checkExposure(Arrays.asList(args).contains(INSECURE));
+      exposed = config.checkExposure(Arrays.asList(args).contains(INSECURE));
     } catch (ConfigException e) {
       LOG.error("{}", e.getMessage());
       System.exit(2);

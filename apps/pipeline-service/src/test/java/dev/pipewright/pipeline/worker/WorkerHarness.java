@@ -97,7 +97,11 @@ final class WorkerHarness implements AutoCloseable {
 
   /** Creates a build (PENDING + outbox row) and relays it to the queue. */
   UUID createBuild(String yaml) {
-    UUID id = builds.create(NewBuild.of("it", yaml)).id();
+    return createBuild(NewBuild.of("it", yaml));
+  }
+
+  UUID createBuild(NewBuild build) {
+    UUID id = builds.create(build).id();
     relayOnce();
     return id;
   }

@@ -15,7 +15,6 @@ import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -120,9 +119,12 @@ final class JobEngine {
       progress.stepFinished(i + 1, out.masked(scope.masker()));
     }
 
-    Map<String, String> outputs = new LinkedHashMap<>();
+    Map<String, String> outputs = Map.of();
     try {
-      ctx.outputs(run.job().outputs(), driver.env()).forEach((k, v) -> outputs.put(k, mask(v)));
+      JobOutputs handed =
+          JobOutputs.filter(ctx.outputs(run.job().outputs(), driver.env()), scope.masker());
+      handed.warnings().forEach(w -> jobLog("##[warning]" + w));
+      outputs = handed.kept();
     } catch (ExpressionException e) {
       String message = "job outputs: " + e.getMessage();
       jobLog("##[error]" + message);

@@ -123,8 +123,10 @@ final class StepDriver {
       return failedBeforeRun(number, "step " + number + " if: " + e.getMessage());
     }
     if (!runIt) {
-      StepStatus status = underCancel ? StepStatus.CANCELLED : StepStatus.SKIPPED;
-      return new StepOutcome(StepResult.notRun(status), Map.of());
+      // Skipped, cancelled job or not: StepsRunner.cs completes a step whose if: is false with
+      // TaskResult.Skipped (its outcome and conclusion 'skipped'); only the step the cancel stopped
+      // is cancelled.
+      return new StepOutcome(StepResult.notRun(StepStatus.SKIPPED), Map.of());
     }
     progress.stepStarted(number, masker.mask(displayName(step, env)));
     LogChunker log = scope.log(number);

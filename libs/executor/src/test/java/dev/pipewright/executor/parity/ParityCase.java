@@ -1,11 +1,16 @@
 package dev.pipewright.executor.parity;
 
+import dev.pipewright.executor.Annotation;
+import dev.pipewright.executor.NeedResult;
+import dev.pipewright.models.Conclusion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -22,7 +27,9 @@ record ParityCase(
     Map<String, String> secrets,
     Map<String, String> vars,
     Map<String, Object> matrix,
+    Map<String, NeedResult> needs,
     Map<String, String> repository,
+    String cancelOn,
     Expected expected) {
 
   /** What the job must come to. Null fields are not checked. */
@@ -32,6 +39,7 @@ record ParityCase(
       String message,
       Map<String, String> outputs,
       Map<Integer, Step> steps,
+      List<String> log,
       List<String> notLog) {}
 
   /** What one step must come to. Null fields are not checked. */
@@ -43,6 +51,8 @@ record ParityCase(
       String error,
       String message,
       Map<String, String> outputs,
+      String summary,
+      List<Annotation> annotations,
       List<String> log,
       List<String> notLog) {}
 
@@ -61,13 +71,16 @@ record ParityCase(
         stringMap(m.get("secrets")),
         stringMap(m.get("vars")),
         map(m.get("matrix")),
+        needs(map(m.get("needs"))),
         stringMap(m.get("repository")),
+        (String) m.get("cancelOn"),
         new Expected(
             (String) expect.get("status"),
             (String) expect.get("error"),
             (String) expect.get("message"),
             expect.containsKey("outputs") ? stringMap(expect.get("outputs")) : null,
             steps,
+            strings(expect.get("log")),
             strings(expect.get("notLog"))));
   }
 
@@ -80,8 +93,39 @@ record ParityCase(
         (String) s.get("error"),
         (String) s.get("message"),
         s.containsKey("outputs") ? stringMap(s.get("outputs")) : null,
+        (String) s.get("summary"),
+        s.containsKey("annotations") ? annotations(s.get("annotations")) : null,
         strings(s.get("log")),
         strings(s.get("notLog")));
+  }
+
+  /** {@code needs: {job: {result: success, outputs: {...}}}}: what the job sees of its needs. */
+  private static Map<String, NeedResult> needs(Map<String, Object> spec) {
+    Map<String, NeedResult> result = new LinkedHashMap<>();
+    spec.forEach(
+        (job, n) -> {
+          Map<String, Object> need = map(n);
+          Conclusion conclusion =
+              Conclusion.valueOf(String.valueOf(need.get("result")).toUpperCase(Locale.ROOT));
+          result.put(job, new NeedResult(conclusion, stringMap(need.get("outputs"))));
+        });
+    return result;
+  }
+
+  /** {@code [{level: error, message: ..., file: ..., line: 3, title: ...}]}, unset ones null. */
+  private static List<Annotation> annotations(Object o) {
+    List<Annotation> result = new ArrayList<>();
+    for (Object item : o instanceof List<?> l ? l : List.of()) {
+      Map<String, Object> a = map(item);
+      result.add(
+          new Annotation(
+              Annotation.Level.valueOf(String.valueOf(a.get("level")).toUpperCase(Locale.ROOT)),
+              (String) a.get("message"),
+              (String) a.get("file"),
+              a.get("line") == null ? null : ((Number) a.get("line")).intValue(),
+              (String) a.get("title")));
+    }
+    return result;
   }
 
   @SuppressWarnings("unchecked")

@@ -113,6 +113,7 @@ public abstract class ParitySuite {
             .secrets(c.secrets())
             .vars(c.vars())
             .matrix(c.matrix())
+            .needs(c.needs())
             .repository(
                 new RepositoryRef(
                     repo.get("url"), repo.get("fullName"), repo.get("ref"), repo.get("sha")))
@@ -122,11 +123,17 @@ public abstract class ParitySuite {
     }
     Recorder rec = new Recorder();
     runner.start(run, rec);
+    boolean cancelled = c.cancelOn() != null && cancelOnLine(run, rec, c.cancelOn());
     await().atMost(Duration.ofSeconds(60)).until(() -> rec.result != null);
     runner.releaseBuild(run.buildId());
 
     String jobLog = sink.jobText(run.ref());
     SoftAssertions soft = new SoftAssertions();
+    if (c.cancelOn() != null) {
+      soft.assertThat(cancelled)
+          .as(c.name() + ": the job was cancelled on the line '" + c.cancelOn() + "'")
+          .isTrue();
+    }
     ParityCase.Expected e = c.expected();
     JobResult r = rec.result;
     String about = c.name() + " (job log:\n" + jobLog + ")";
@@ -136,9 +143,29 @@ public abstract class ParitySuite {
     if (e.outputs() != null) {
       soft.assertThat(r.outputs()).as(about + " outputs").isEqualTo(e.outputs());
     }
+    List<String> ownLines = Arrays.asList(sink.text(run.ref(), 0).split("\n", -1));
+    soft.assertThat(ownLines).as(about + " the job's own log lines").containsAll(e.log());
     e.notLog().forEach(t -> soft.assertThat(jobLog).as(about).doesNotContain(t));
     e.steps().forEach((n, s) -> checkStep(soft, about, run, n, rec.steps.get(n), s));
     soft.assertAll();
+  }
+
+  /**
+   * Cancels the job, as a user would, once its log holds the line; false when the job ended without
+   * printing it.
+   */
+  private boolean cancelOnLine(JobRun run, Recorder rec, String line) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                rec.result != null
+                    || Arrays.asList(sink.jobText(run.ref()).split("\n", -1)).contains(line));
+    if (rec.result != null) {
+      return false;
+    }
+    runner.cancel(run.ref());
+    return true;
   }
 
   private void checkStep(
@@ -158,6 +185,14 @@ public abstract class ParitySuite {
     }
     if (s.outputs() != null) {
       soft.assertThat(r.outputs()).as(what + " outputs").isEqualTo(s.outputs());
+    }
+    if ("".equals(s.summary())) {
+      soft.assertThat(r.summary()).as(what + " summary").isNullOrEmpty();
+    } else if (s.summary() != null) {
+      soft.assertThat(r.summary()).as(what + " summary").isEqualTo(s.summary());
+    }
+    if (s.annotations() != null) {
+      soft.assertThat(r.annotations()).as(what + " annotations").isEqualTo(s.annotations());
     }
     String log = sink.text(run.ref(), number);
     List<String> lines = Arrays.asList(log.split("\n", -1));

@@ -87,16 +87,27 @@ public record Listeners(String bindAddress, AuthMode auth, MetricsAccess metrics
    * The one rule about exposure, checked by every service before it listens: other machines may
    * reach a non-loopback address, so without authentication anyone there could run commands on the
    * workers. Refused unless the operator said {@code --insecure}, and then warned about on every
-   * start.
+   * start. With the local executor the commands would run on the worker's own machine as its user
+   * (the process host is single-tenant: builds are not isolated from each other), which the error
+   * and the warning say.
    *
    * @param insecure the service was started with {@code --insecure}
+   * @param executor where the installation runs jobs
    * @return the warning to log when the service runs exposed on purpose
    * @throws ConfigException when it would run exposed by accident
    */
-  public Optional<String> checkExposure(boolean insecure) {
+  public Optional<String> checkExposure(boolean insecure, Executor executor) {
     if (authEnabled() || loopback()) {
       return Optional.empty();
     }
+    boolean processHost = executor == Executor.LOCAL;
+    String onTheWorker =
+        processHost
+            ? " and, with "
+                + Settings.EXECUTOR.env()
+                + "=local, as the worker's user on its machine, where builds are not isolated from"
+                + " each other (the process host is single-tenant)"
+            : "";
     if (!insecure) {
       throw new ConfigException(
           List.of(
@@ -105,8 +116,9 @@ public record Listeners(String bindAddress, AuthMode auth, MetricsAccess metrics
                   + bindAddress
                   + " is reachable from other machines and "
                   + Settings.AUTH.env()
-                  + " is off, so anyone there could run commands on the workers: turn"
-                  + " authentication on ("
+                  + " is off, so anyone there could run commands on the workers"
+                  + onTheWorker
+                  + ": turn authentication on ("
                   + Settings.AUTH.env()
                   + "=token), bind 127.0.0.1, or pass --insecure to run like this anyway"));
     }
@@ -114,7 +126,9 @@ public record Listeners(String bindAddress, AuthMode auth, MetricsAccess metrics
         "INSECURE: listening on "
             + bindAddress
             + " without authentication (--insecure): anyone who reaches these ports can start"
-            + " builds, which run commands on the workers, and read every log");
+            + " builds, which run commands on the workers"
+            + onTheWorker
+            + ", and read every log");
   }
 
   public Listeners withAuth(AuthMode mode) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -42,6 +43,14 @@ public record PipewrightConfig(
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(kubernetes, "kubernetes");
+  }
+
+  /**
+   * {@link Listeners#checkExposure} for this installation's listeners and executor: what every
+   * service checks before it listens.
+   */
+  public Optional<String> checkExposure(boolean insecure) {
+    return listeners.checkExposure(insecure, executor);
   }
 
   /** PostgreSQL. {@link #toString()} hides the password. */

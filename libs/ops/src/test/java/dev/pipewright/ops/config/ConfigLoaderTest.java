@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -520,20 +521,57 @@ class ConfigLoaderTest {
 
   @Test
   void anAddressOthersReachNeedsAuthenticationOrInsecure() {
-    Listeners open = Listeners.defaults().withAuth(AuthMode.OFF);
-    assertThat(open.checkExposure(false)).isEmpty();
-    assertThat(open.withBindAddress("::1").checkExposure(false)).isEmpty();
-    assertThat(Listeners.defaults().withBindAddress("0.0.0.0").checkExposure(false)).isEmpty();
+    for (Executor executor : Executor.values()) {
+      Listeners open = Listeners.defaults().withAuth(AuthMode.OFF);
+      assertThat(open.checkExposure(false, executor)).isEmpty();
+      assertThat(open.withBindAddress("::1").checkExposure(false, executor)).isEmpty();
+      assertThat(Listeners.defaults().withBindAddress("0.0.0.0").checkExposure(false, executor))
+          .as("authentication on: remote submissions need a token")
+          .isEmpty();
 
-    Listeners exposed = open.withBindAddress("0.0.0.0");
-    assertThat(exposed.loopback()).isFalse();
-    assertThat(catchConfig(() -> exposed.checkExposure(false)).problems())
+      Listeners exposed = open.withBindAddress("0.0.0.0");
+      assertThat(exposed.loopback()).isFalse();
+      assertThat(catchConfig(() -> exposed.checkExposure(false, executor)).problems())
+          .singleElement()
+          .asString()
+          .startsWith("PIPEWRIGHT_BIND_ADDRESS: 0.0.0.0 is reachable from other machines")
+          .contains("PIPEWRIGHT_AUTH=token", "--insecure");
+      assertThat(exposed.checkExposure(true, executor))
+          .hasValueSatisfying(w -> assertThat(w).startsWith("INSECURE: listening on 0.0.0.0"));
+    }
+  }
+
+  /**
+   * Issue 13: the process host runs every build as the worker's user on its machine, so remote
+   * submissions without authentication are refused, and the refusal and the --insecure warning name
+   * the executor; the Kubernetes executor's say nothing of it.
+   */
+  @Test
+  void theProcessHostExposedWithoutAuthenticationIsNamedInTheRefusalAndTheWarning() {
+    Map<String, String> env = new HashMap<>();
+    env.put("PIPEWRIGHT_BIND_ADDRESS", "0.0.0.0");
+    env.put("PIPEWRIGHT_AUTH", "off");
+    PipewrightConfig local = ConfigLoader.fromEnvironment(env);
+    assertThat(local.executor()).isEqualTo(Executor.LOCAL);
+    assertThat(catchConfig(() -> local.checkExposure(false)).problems())
         .singleElement()
         .asString()
-        .startsWith("PIPEWRIGHT_BIND_ADDRESS: 0.0.0.0 is reachable from other machines")
-        .contains("PIPEWRIGHT_AUTH=token", "--insecure");
-    assertThat(exposed.checkExposure(true))
-        .hasValueSatisfying(w -> assertThat(w).startsWith("INSECURE: listening on 0.0.0.0"));
+        .contains("PIPEWRIGHT_EXECUTOR=local", "the process host is single-tenant");
+    assertThat(local.checkExposure(true))
+        .hasValueSatisfying(w -> assertThat(w).contains("PIPEWRIGHT_EXECUTOR=local"));
+
+    env.put("PIPEWRIGHT_EXECUTOR", "kubernetes");
+    PipewrightConfig kubernetes = ConfigLoader.fromEnvironment(env);
+    assertThat(catchConfig(() -> kubernetes.checkExposure(false)).problems())
+        .singleElement()
+        .asString()
+        .doesNotContain("PIPEWRIGHT_EXECUTOR");
+    assertThat(kubernetes.checkExposure(true))
+        .hasValueSatisfying(w -> assertThat(w).doesNotContain("process host"));
+
+    env.put("PIPEWRIGHT_AUTH", "token");
+    env.put("PIPEWRIGHT_EXECUTOR", "local");
+    assertThat(ConfigLoader.fromEnvironment(env).checkExposure(false)).isEmpty();
   }
 
   private static ConfigException catchConfig(Runnable action) {

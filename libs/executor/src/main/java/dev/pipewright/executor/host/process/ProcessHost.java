@@ -32,16 +32,25 @@ final class ProcessHost implements JobHost, JobFiles {
 
   private final JobPaths paths;
   private final Path marker;
+  private final List<Path> privateDirs;
   private final Map<String, String> baseEnvironment;
   private final List<Long> processGroups = new ArrayList<>();
 
   /**
    * @param marker written by {@link #prepare}: how the factory tells a lost attempt
+   * @param buildDirs the build's directories above the job's (created first)
    * @param baseEnvironment the worker's variables a command inherits
    */
-  ProcessHost(JobPaths paths, Path marker, Map<String, String> baseEnvironment) {
+  ProcessHost(
+      JobPaths paths, Path marker, List<Path> buildDirs, Map<String, String> baseEnvironment) {
     this.paths = paths;
     this.marker = marker;
+    List<Path> dirs = new ArrayList<>(buildDirs);
+    for (String dir :
+        List.of(paths.workspace(), paths.runnerFiles(), paths.temp(), paths.toolCache())) {
+      dirs.add(Path.of(dir));
+    }
+    this.privateDirs = List.copyOf(dirs);
     this.baseEnvironment = Map.copyOf(baseEnvironment);
   }
 
@@ -55,12 +64,16 @@ final class ProcessHost implements JobHost, JobFiles {
     return paths;
   }
 
+  /**
+   * Creates the job's directories, and its build's, owner-only (0700): the process host runs every
+   * build as the worker's user on one machine (single-tenant), so this keeps other users of the
+   * machine out, not other builds of the same worker.
+   */
   @Override
   public void prepare() throws IOException {
-    Files.createDirectories(Path.of(paths.workspace()));
-    Files.createDirectories(Path.of(paths.temp()));
-    Files.createDirectories(Path.of(paths.toolCache()));
-    Files.createDirectories(Path.of(paths.runnerFiles()));
+    for (Path dir : privateDirs) {
+      OwnerOnly.directory(dir);
+    }
     Files.writeString(marker, "");
   }
 

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <root>/<workspace>/<job>/} ({@link JobRun#workspace} names the build's directory, by default the
  * build id), so parallel jobs never collide; its runner files, {@code RUNNER_TEMP} and {@code
  * RUNNER_TOOL_CACHE} are in {@code <root>/.pipewright/<build>/<job>/}, with a marker per attempt
- * that tells a successor worker which jobs its predecessor had started.
+ * that tells a successor worker which jobs its predecessor had started. Each of these directories
+ * is the worker user's alone (0700): the process host is single-tenant, every build runs as that
+ * user, and no other user of the machine may read a build's files.
  */
 public final class ProcessHostFactory implements JobHostFactory {
   private static final Logger log = LoggerFactory.getLogger(ProcessHostFactory.class);
@@ -65,13 +67,14 @@ public final class ProcessHostFactory implements JobHostFactory {
     workspaces.computeIfAbsent(run.buildId(), b -> ConcurrentHashMap.newKeySet()).add(buildDir);
     Path workspace = safeChild(buildDir, run.jobKey());
     Path runnerDir = runnerDirOf(run.ref());
+    Path runnerBuildDir = runnerDir.getParent();
     JobPaths paths =
         new JobPaths(
             workspace.toString(),
             runnerDir.resolve("temp").toString(),
             runnerDir.resolve("tool-cache").toString(),
             runnerDir.toString());
-    return new ProcessHost(paths, marker(run), baseEnvironment);
+    return new ProcessHost(paths, marker(run), List.of(buildDir, runnerBuildDir), baseEnvironment);
   }
 
   @Override

@@ -52,12 +52,11 @@ final class PodmanFixture {
       return "podman is not on PATH (bin/lib/container-engine.sh installs it)";
     }
     try {
-      // Both images, on every run: a fresh machine has neither, and the script does nothing when
-      // the image is current.
+      // Both images: the parity suite runs its jobs in the bash one.
       for (List<String> args : List.of(List.<String>of(), List.of("--bash"))) {
-        String failure = buildImage(args);
-        if (failure != null) {
-          return failure;
+        String failed = buildImage(args);
+        if (failed != null) {
+          return failed;
         }
       }
       List<String> run = new ArrayList<>(List.of("run", "--rm"));
@@ -77,7 +76,7 @@ final class PodmanFixture {
     return null;
   }
 
-  /** Runs images/build-test-image with {@code args}; returns why it failed, or null. */
+  /** images/build-test-image with these arguments; null when it worked, else why not. */
   private static String buildImage(List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(repositoryRoot().resolve("images/build-test-image").toString());
