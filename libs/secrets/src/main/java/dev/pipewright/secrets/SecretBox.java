@@ -2,11 +2,13 @@ package dev.pipewright.secrets;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.AEADBadTagException;
@@ -36,6 +38,15 @@ public final class SecretBox {
 
   public SecretBox(SecretKeys keys) {
     this.keys = Objects.requireNonNull(keys);
+  }
+
+  /**
+   * The box of a configured key file, or empty when none is configured.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or is malformed
+   */
+  public static Optional<SecretBox> load(Optional<Path> keyFile) {
+    return keyFile.map(SecretKeys::load).map(SecretBox::new);
   }
 
   public SecretKeys keys() {

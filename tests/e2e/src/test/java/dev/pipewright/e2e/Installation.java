@@ -54,22 +54,36 @@ public final class Installation implements AutoCloseable {
   public final String databaseUrl;
   final QueueNames names;
   final Path workspaces;
+
+  /** The secret key file of the entry API and every worker; null for none. */
+  private final Path secretKeyFile;
+
   final EntryApi api;
   final ManagedChannel channel;
   public final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
   private final List<PipelineService> workers = new ArrayList<>();
 
   public Installation(String label) throws IOException {
+    this(label, null);
+  }
+
+  /**
+   * @param secretKeyFile the key file that seals secret values, given to the entry API and to every
+   *     worker; null for none (builds with secrets are refused)
+   */
+  public Installation(String label, Path secretKeyFile) throws IOException {
+    this.secretKeyFile = secretKeyFile;
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     databaseUrl = POSTGRES + "pw_e2e_" + label + "_" + suffix;
     names = QueueNames.withPrefix("pw-e2e-" + label + "-" + suffix);
     workspaces = Files.createTempDirectory("pw-e2e-" + label + "-");
+    EntryApiConfig config =
+        EntryApiConfig.defaults()
+            .withPorts(0, 0)
+            .withDatabase(databaseUrl)
+            .withQueue(QueueSettings.DEFAULT_URI, names.exchange());
     api =
-        new EntryApi(
-                EntryApiConfig.defaults()
-                    .withPorts(0, 0)
-                    .withDatabase(databaseUrl)
-                    .withQueue(QueueSettings.DEFAULT_URI, names.exchange()))
+        new EntryApi(secretKeyFile == null ? config : config.withSecretKeyFile(secretKeyFile))
             .start();
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", api.grpcPort())
@@ -109,12 +123,13 @@ public final class Installation implements AutoCloseable {
    * rest.
    */
   public WorkerConfig workerConfig(String workerId, Map<String, String> environment) {
-    return WorkerConfig.fromEnvironment(environment).toBuilder()
-        .databaseUrl(databaseUrl)
-        .queueNames(names)
-        .workspaceRoot(workspaces)
-        .workerId(workerId)
-        .build();
+    WorkerConfig.Builder config =
+        WorkerConfig.fromEnvironment(environment).toBuilder()
+            .databaseUrl(databaseUrl)
+            .queueNames(names)
+            .workspaceRoot(workspaces)
+            .workerId(workerId);
+    return (secretKeyFile == null ? config : config.secretKeyFile(secretKeyFile)).build();
   }
 
   /** The same settings, but {@code close()} hands running builds back at once (a killed worker). */
