@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,8 @@ class SecretsAtRestE2EIT {
     dir = Files.createTempDirectory("pw-e2e-secrets-");
     Path keyFile = Files.writeString(dir.resolve("secret.key"), SecretKeys.newKeyLine(KEY_ID));
     pw = new Installation("secrets", keyFile);
-    pw.startWorker(pw.workerConfig("secrets-worker"));
+    // The default lease: these tests kill no worker, and a 2 s lease can lapse on a loaded machine.
+    pw.startWorker(pw.workerConfig("secrets-worker", Map.of("PIPEWRIGHT_WORKER_TICK", "100ms")));
   }
 
   @AfterAll
@@ -143,7 +145,7 @@ class SecretsAtRestE2EIT {
 
   private static void awaitLog(String id, String text) {
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> pw.logText(id, "use"), log -> log.contains(text));
   }
