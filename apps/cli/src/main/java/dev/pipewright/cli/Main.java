@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       CancelCommand.class,
       TokenCommand.class,
+      SecretKeyCommand.class,
       ServeCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

@@ -25,6 +25,7 @@ final class ServiceConfigs {
         c.database().connectTimeout(),
         c.api().relayBatchSize(),
         c.api().logPollInterval(),
-        c.listeners());
+        c.listeners(),
+        c.secretKeyFile());
   }
 }

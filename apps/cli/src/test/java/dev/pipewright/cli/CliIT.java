@@ -44,12 +44,17 @@ class CliIT {
     databaseUrl = POSTGRES + "pw_cli_it_" + suffix;
     names = QueueNames.withPrefix("pw-cli-it-" + suffix);
     workspaces = Files.createTempDirectory("pw-cli-it-");
+    // The secret key as the README makes it: 'pipewright secret-key create > file'.
+    CliRun key = pipewright("secret-key", "create");
+    assertThat(key.exit()).as(key.err()).isZero();
+    Path keyFile = Files.writeString(workspaces.resolve("secret.key"), key.out());
     services =
         Services.start(
             EntryApiConfig.defaults()
                 .withPorts(0, 0)
                 .withDatabase(databaseUrl)
-                .withQueue(QueueSettings.DEFAULT_URI, names.exchange()),
+                .withQueue(QueueSettings.DEFAULT_URI, names.exchange())
+                .withSecretKeyFile(keyFile),
             WorkerConfig.fromEnvironment(
                     Map.of(
                         "PIPEWRIGHT_LEASE_SECONDS", "5",
@@ -60,6 +65,7 @@ class CliIT {
                 .queueNames(names)
                 .workspaceRoot(workspaces)
                 .workerId("cli-it")
+                .secretKeyFile(keyFile)
                 .build());
     server = "127.0.0.1:" + services.api().grpcPort();
     CliRun bootstrap =

@@ -16,6 +16,7 @@ import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.secrets.SecretBox;
 import dev.pipewright.store.AdmissionWriter;
 import dev.pipewright.store.ApiTokenRepository;
 import dev.pipewright.store.BuildRepository;
@@ -169,6 +170,8 @@ public final class EntryApi implements AutoCloseable {
   }
 
   private void startAll() throws IOException {
+    // First: a key file that cannot be read stops the start before anything listens.
+    Optional<SecretBox> secretBox = SecretBox.load(config.secretKeyFile());
     metrics = sharedMetrics != null ? sharedMetrics : PipewrightMetrics.prometheus();
     if (sharedMetrics == null) {
       resources.push(metrics);
@@ -184,7 +187,15 @@ public final class EntryApi implements AutoCloseable {
     resources.push(database);
     this.database = database;
     DSLContext dsl = database.dsl();
-    BuildRepository builds = new BuildRepository(dsl);
+    BuildRepository builds = new BuildRepository(dsl, secretBox);
+    if (secretBox.isPresent()) {
+      log.info(
+          "Secret values are sealed with key {} (keys loaded: {})",
+          secretBox.get().keys().sealingId(),
+          secretBox.get().keys().ids());
+    } else {
+      log.info("No secret key (PIPEWRIGHT_SECRET_KEY_FILE): builds with secrets are refused");
+    }
 
     QueueClient queue =
         QueueClient.create(

@@ -3,11 +3,14 @@ package dev.pipewright.entryapi;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.Listeners;
+import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.queue.QueueNames;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the entry API needs to run. {@link #fromEnvironment} reads the {@code PIPEWRIGHT_*}
@@ -20,6 +23,8 @@ import java.util.Objects;
  * @param relayBatchSize outbox rows published (and confirmed) per broker round trip
  * @param logPollInterval how often a following GetBuildLogs looks for new chunks
  * @param listeners the address both ports bind, whether callers need a token, TLS
+ * @param secretKeyFile the key file that seals secret values ({@code PIPEWRIGHT_SECRET_KEY_FILE});
+ *     empty: builds with secrets are refused
  */
 public record EntryApiConfig(
     String databaseUrl,
@@ -33,7 +38,8 @@ public record EntryApiConfig(
     Duration databaseConnectTimeout,
     int relayBatchSize,
     Duration logPollInterval,
-    Listeners listeners) {
+    Listeners listeners,
+    Optional<Path> secretKeyFile) {
 
   public static final String DATABASE_URL = "PIPEWRIGHT_DATABASE_URL";
   public static final String DATABASE_USER = "PIPEWRIGHT_DATABASE_USER";
@@ -52,6 +58,7 @@ public record EntryApiConfig(
     Objects.requireNonNull(databaseConnectTimeout, "databaseConnectTimeout");
     Objects.requireNonNull(logPollInterval, "logPollInterval");
     Objects.requireNonNull(listeners, "listeners");
+    Objects.requireNonNull(secretKeyFile, "secretKeyFile");
     checkPort(GRPC_PORT, grpcPort);
     checkPort(HTTP_PORT, httpPort);
     if (databasePoolSize < 1 || relayBatchSize < 1) {
@@ -69,6 +76,7 @@ public record EntryApiConfig(
 
   /** Reads the {@code PIPEWRIGHT_*} variables of {@code env}, with the documented defaults. */
   public static EntryApiConfig fromEnvironment(Map<String, String> env) {
+    PipewrightConfig loaded = load(env);
     return new EntryApiConfig(
         env.getOrDefault(DATABASE_URL, "jdbc:postgresql://127.0.0.1:5432/pipewright"),
         env.getOrDefault(DATABASE_USER, "postgres"),
@@ -83,12 +91,13 @@ public record EntryApiConfig(
         Duration.ofSeconds(3),
         500,
         Duration.ofMillis(150),
-        listeners(env));
+        loaded.listeners(),
+        loaded.secretKeyFile());
   }
 
-  private static Listeners listeners(Map<String, String> env) {
+  private static PipewrightConfig load(Map<String, String> env) {
     try {
-      return ConfigLoader.fromEnvironment(env).listeners();
+      return ConfigLoader.fromEnvironment(env);
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -107,7 +116,8 @@ public record EntryApiConfig(
         databaseConnectTimeout,
         relayBatchSize,
         logPollInterval,
-        listeners);
+        listeners,
+        secretKeyFile);
   }
 
   public EntryApiConfig withDatabase(String url) {
@@ -123,7 +133,8 @@ public record EntryApiConfig(
         databaseConnectTimeout,
         relayBatchSize,
         logPollInterval,
-        listeners);
+        listeners,
+        secretKeyFile);
   }
 
   public EntryApiConfig withQueue(URI uri, String prefix) {
@@ -139,7 +150,8 @@ public record EntryApiConfig(
         databaseConnectTimeout,
         relayBatchSize,
         logPollInterval,
-        listeners);
+        listeners,
+        secretKeyFile);
   }
 
   public EntryApiConfig withListeners(Listeners l) {
@@ -155,7 +167,26 @@ public record EntryApiConfig(
         databaseConnectTimeout,
         relayBatchSize,
         logPollInterval,
-        l);
+        l,
+        secretKeyFile);
+  }
+
+  /** The same, sealing secret values with the keys of {@code keyFile}. */
+  public EntryApiConfig withSecretKeyFile(Path keyFile) {
+    return new EntryApiConfig(
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        amqpUri,
+        queuePrefix,
+        grpcPort,
+        httpPort,
+        databasePoolSize,
+        databaseConnectTimeout,
+        relayBatchSize,
+        logPollInterval,
+        listeners,
+        Optional.of(keyFile));
   }
 
   /** The AMQP URI without its credentials, for logs. */

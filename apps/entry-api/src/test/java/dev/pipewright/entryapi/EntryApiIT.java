@@ -17,6 +17,7 @@ import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
+import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.queue.QueueSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -96,6 +97,35 @@ class EntryApiIT {
     assertThat(build.hasQueueTime()).isTrue();
     assertThat(build.getWorkflowPath()).isEqualTo("ci.yml");
     assertThat(queuedBuildIds()).contains(started.getBuildId());
+  }
+
+  @Test
+  void aBuildWithSecretsIsRefusedWithoutASecretKeyAndSaysHowToMakeOne() {
+    String pipeline = pipeline();
+    StartPipelineBuildRequest withSecret =
+        request(pipeline).toBuilder()
+            .putVariables("TOKEN", Variable.newBuilder().setValue("s3cr3t").setSecret(true).build())
+            .putVariables("MODE", Variable.newBuilder().setValue("fast").build())
+            .build();
+
+    StatusRuntimeException refused = catchStatus(() -> fx.stub.startPipelineBuild(withSecret));
+
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(refused.getStatus().getDescription())
+        .contains("secret variables [TOKEN] but no secret key is configured")
+        .contains("pipewright secret-key create")
+        .contains("PIPEWRIGHT_SECRET_KEY_FILE")
+        .doesNotContain("s3cr3t");
+    assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();
+    // Without secrets, no key is needed.
+    assertThat(
+            fx.stub
+                .startPipelineBuild(
+                    request(pipeline).toBuilder()
+                        .putVariables("MODE", Variable.newBuilder().setValue("fast").build())
+                        .build())
+                .getNumber())
+        .isEqualTo(1);
   }
 
   @Test

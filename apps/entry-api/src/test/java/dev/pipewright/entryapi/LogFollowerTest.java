@@ -192,6 +192,7 @@ class LogFollowerTest {
         null,
         null,
         Map.of(),
+        Map.of(),
         null,
         Instant.EPOCH,
         null,

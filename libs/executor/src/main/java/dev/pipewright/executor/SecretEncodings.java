@@ -15,7 +15,7 @@ import java.util.Set;
  * URI-, XML-escaped, double quotes trimmed; plus the shell quotings a script produces with {@code
  * printf %q}, {@code shlex.quote} or double quotes.
  */
-final class SecretEncodings {
+public final class SecretEncodings {
   /**
    * A base64 form shorter than one full quantum (3 bytes, 4 chars) is not registered: a 1- or
    * 2-char fragment of base64 would mask unrelated text everywhere. The value itself is masked at
@@ -26,7 +26,7 @@ final class SecretEncodings {
   private SecretEncodings() {}
 
   /** The value's encoded forms that differ from it (the value itself is not included). */
-  static Set<String> of(String value) {
+  public static Set<String> of(String value) {
     Set<String> forms = new LinkedHashSet<>();
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     if (utf8.length >= MIN_BASE64_BYTES) {

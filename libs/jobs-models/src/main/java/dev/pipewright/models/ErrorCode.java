@@ -9,7 +9,10 @@ public enum ErrorCode {
   /** The workflow or request is wrong (bad YAML, an expression that cannot be evaluated). */
   INVALID_SPEC,
   NOT_FOUND,
-  /** A guarded move lost a race or the target already finished. */
+  /**
+   * A guarded move lost a race or the target already finished; or the request needs what this
+   * installation lacks (a build with secrets and no secret key configured).
+   */
   CONFLICT,
   /** The infrastructure hiccuped (database, broker or API server unreachable, a runner lost). */
   TRANSIENT,

@@ -36,9 +36,10 @@ final class Admission {
       WITH input AS (
         SELECT *
         FROM unnest(?::uuid[], ?::varchar[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                    ?::jsonb[], ?::varchar[])
+                    ?::jsonb[], ?::jsonb[], ?::varchar[])
           WITH ORDINALITY AS i (id, pipeline_id, workflow_yaml, workflow_path, repository_url,
-                                repository_ref, repository_sha, variables, idempotency_key, ord)
+                                repository_ref, repository_sha, variables, secrets,
+                                idempotency_key, ord)
       ),
       existing AS (
         SELECT i.ord, b.id, b.number, b.status
@@ -67,10 +68,11 @@ final class Admission {
       ),
       inserted AS (
         INSERT INTO builds (id, pipeline_id, number, status, workflow_yaml, workflow_path,
-                            repository_url, repository_ref, repository_sha, variables,
+                            repository_url, repository_ref, repository_sha, variables, secrets,
                             idempotency_key, created_at)
         SELECT id, pipeline_id, number, 'PENDING', workflow_yaml, workflow_path, repository_url,
-               repository_ref, repository_sha, variables, idempotency_key, clock_timestamp()
+               repository_ref, repository_sha, variables, secrets, idempotency_key,
+               clock_timestamp()
         FROM numbered
         ORDER BY ord
         RETURNING id
@@ -89,8 +91,11 @@ final class Admission {
   /**
    * Creates {@code builds} (all or none), in order. Requests repeating an earlier request's
    * pipeline and key share its build and report it as existing.
+   *
+   * @throws dev.pipewright.models.CiException CONFLICT, before anything is written, when a build
+   *     has secrets and {@code secrets} has no key
    */
-  static List<CreatedBuild> create(DSLContext dsl, List<NewBuild> builds) {
+  static List<CreatedBuild> create(DSLContext dsl, BuildSecrets secrets, List<NewBuild> builds) {
     List<NewBuild> distinct = new ArrayList<>(builds.size());
     int[] slot = new int[builds.size()];
     Map<String, Integer> byKey = new HashMap<>();
@@ -107,7 +112,13 @@ final class Admission {
         slot[i] = first;
       }
     }
-    CreatedBuild[] stored = StoreErrors.call(() -> dsl.connectionResult(c -> insist(c, distinct)));
+    // Ids are drawn here, not per attempt: each build's secrets are sealed for its id.
+    List<Row> rows = new ArrayList<>(distinct.size());
+    for (NewBuild b : distinct) {
+      UUID id = UUID.randomUUID();
+      rows.add(new Row(id, b, secrets.seal(id, b.variables())));
+    }
+    CreatedBuild[] stored = StoreErrors.call(() -> dsl.connectionResult(c -> insist(c, rows)));
     List<CreatedBuild> results = new ArrayList<>(builds.size());
     boolean[] handedOut = new boolean[distinct.size()];
     for (int s : slot) {
@@ -118,7 +129,10 @@ final class Admission {
     return results;
   }
 
-  private static CreatedBuild[] insist(Connection connection, List<NewBuild> builds) {
+  /** A build to insert with its id and its variables as stored. */
+  private record Row(UUID id, NewBuild build, BuildSecrets.Stored stored) {}
+
+  private static CreatedBuild[] insist(Connection connection, List<Row> builds) {
     for (int attempt = 1; ; attempt++) {
       try {
         return run(connection, builds);
@@ -141,26 +155,27 @@ final class Admission {
     }
   }
 
-  private static CreatedBuild[] run(Connection connection, List<NewBuild> builds)
-      throws SQLException {
+  private static CreatedBuild[] run(Connection connection, List<Row> builds) throws SQLException {
     int n = builds.size();
     UUID[] ids = new UUID[n];
-    String[][] columns = new String[8][n];
+    String[][] columns = new String[9][n];
     for (int i = 0; i < n; i++) {
-      NewBuild b = builds.get(i);
-      ids[i] = UUID.randomUUID();
+      NewBuild b = builds.get(i).build();
+      BuildSecrets.Stored stored = builds.get(i).stored();
+      ids[i] = builds.get(i).id();
       columns[0][i] = b.pipelineId();
       columns[1][i] = b.workflowYaml();
       columns[2][i] = b.workflowPath();
       columns[3][i] = b.repositoryUrl();
       columns[4][i] = b.repositoryRef();
       columns[5][i] = b.repositorySha();
-      columns[6][i] = Json.write(b.variables()).data();
-      columns[7][i] = b.idempotencyKey();
+      columns[6][i] = stored.variables().data();
+      columns[7][i] = stored.secrets() == null ? null : stored.secrets().data();
+      columns[8][i] = b.idempotencyKey();
     }
     CreatedBuild[] created = new CreatedBuild[n];
     try (PreparedStatement statement = connection.prepareStatement(SQL)) {
-      List<Array> arrays = new ArrayList<>(9);
+      List<Array> arrays = new ArrayList<>(10);
       arrays.add(connection.createArrayOf("uuid", ids));
       for (String[] column : columns) {
         arrays.add(connection.createArrayOf("text", column));

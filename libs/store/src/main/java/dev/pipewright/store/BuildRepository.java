@@ -11,11 +11,14 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
+import dev.pipewright.secrets.SecretBox;
+import dev.pipewright.secrets.SecretException;
 import dev.pipewright.store.jooq.tables.records.BuildsRecord;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,19 +39,34 @@ public final class BuildRepository {
   static final int DEFAULT_PAGE_SIZE = 50;
 
   private final DSLContext dsl;
+  private final BuildSecrets secrets;
 
+  /** A repository without a secret key: builds with secret variables are refused. */
   public BuildRepository(DSLContext dsl) {
+    this(dsl, Optional.empty());
+  }
+
+  /**
+   * @param secretBox seals secret values on {@link #create} and opens them in {@link #openSecrets};
+   *     empty: builds with secrets are refused
+   */
+  public BuildRepository(DSLContext dsl, Optional<SecretBox> secretBox) {
     this.dsl = Objects.requireNonNull(dsl);
+    this.secrets = new BuildSecrets(Objects.requireNonNull(secretBox));
   }
 
   /**
    * Inserts the build as PENDING plus its outbox row in one transaction and numbers it within its
    * pipeline. With an idempotency key already used in the pipeline, returns that build instead
-   * ({@code existing = true}) and writes nothing.
+   * ({@code existing = true}) and writes nothing. Secret values are stored only sealed for the
+   * build (see {@link #openSecrets}).
+   *
+   * @throws CiException CONFLICT when the build has secret variables and this repository has no
+   *     secret key; the message says how to make one
    */
   public CreatedBuild create(NewBuild build) {
     Objects.requireNonNull(build);
-    return Admission.create(dsl, List.of(build)).get(0);
+    return Admission.create(dsl, secrets, List.of(build)).get(0);
   }
 
   /**
@@ -59,7 +77,19 @@ public final class BuildRepository {
    */
   public List<CreatedBuild> createAll(List<NewBuild> builds) {
     builds.forEach(Objects::requireNonNull);
-    return builds.isEmpty() ? List.of() : Admission.create(dsl, builds);
+    return builds.isEmpty() ? List.of() : Admission.create(dsl, secrets, builds);
+  }
+
+  /**
+   * The secret values of a build read here, in clear, by name: for the worker that runs it, to hand
+   * to its runner and mask in its logs. A finished build has none (they are erased in the statement
+   * that finishes it).
+   *
+   * @throws SecretException when a value cannot be opened (no key, its key not loaded, altered,
+   *     missing); the message names the variable and key id, never a value
+   */
+  public Map<String, String> openSecrets(BuildView build) {
+    return secrets.open(build);
   }
 
   /**
@@ -171,7 +201,12 @@ public final class BuildRepository {
       case RUNNING -> update.set(BUILDS.STARTED_AT, DSL.coalesce(BUILDS.STARTED_AT, NOW));
       default -> {
         if (to.terminal()) {
-          update.set(BUILDS.FINISHED_AT, NOW).setNull(BUILDS.LEASE_EXPIRES_AT);
+          // Erased in the statement that finishes the build: no finished build keeps a sealed
+          // secret (re-runs of a finished build do not exist; they would have to bring theirs).
+          update
+              .set(BUILDS.FINISHED_AT, NOW)
+              .setNull(BUILDS.LEASE_EXPIRES_AT)
+              .setNull(BUILDS.SECRETS);
         }
       }
     }

@@ -9,8 +9,9 @@ import java.util.UUID;
 
 /**
  * A build as stored. {@code jobs} are in plan order, each with its steps; listings leave {@code
- * jobs} empty. {@code variables} hold secrets in clear: mask those flagged secret before showing
- * them.
+ * jobs} empty. {@code variables} give a secret one's name only (flagged secret, value empty);
+ * {@code sealedSecrets} hold their sealed values by name until the build finishes, which only
+ * {@link BuildRepository#openSecrets} opens.
  */
 public record BuildView(
     UUID id,
@@ -25,6 +26,7 @@ public record BuildView(
     String repositoryRef,
     String repositorySha,
     Map<String, Variable> variables,
+    Map<String, String> sealedSecrets,
     String idempotencyKey,
     Instant createdAt,
     Instant queuedAt,
@@ -55,6 +57,7 @@ public record BuildView(
         repositoryRef,
         repositorySha,
         variables,
+        sealedSecrets,
         idempotencyKey,
         createdAt,
         queuedAt,

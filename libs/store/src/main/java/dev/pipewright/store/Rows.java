@@ -69,6 +69,7 @@ final class Rows {
         r.getRepositoryRef(),
         r.getRepositorySha(),
         Json.variables(r.getVariables()),
+        Json.strings(r.getSecrets()),
         r.getIdempotencyKey(),
         instant(r.getCreatedAt()),
         instant(r.getQueuedAt()),
@@ -98,10 +99,10 @@ final class Rows {
       Stream.concat(Stream.of(BUILD_JOBS.BUILD_ID.asc()), PLAN_ORDER.stream()).toList();
 
   /**
-   * The build columns that can be long (the workflow, the variables) come with the first row of
-   * {@link #buildWithJobs} only: repeated on each of 3 jobs × 3 steps, a 4 KB workflow cost more
-   * CPU, in the JVM and in PostgreSQL, than the saved second statement. The row numbering follows
-   * the query's own order, so that first row is the one read first.
+   * The build columns that can be long (the workflow, the variables, the secrets) come with the
+   * first row of {@link #buildWithJobs} only: repeated on each of 3 jobs × 3 steps, a 4 KB workflow
+   * cost more CPU, in the JVM and in PostgreSQL, than the saved second statement. The row numbering
+   * follows the query's own order, so that first row is the one read first.
    */
   private static final Field<Integer> POSITION_IN_PLAN =
       DSL.rowNumber().over(DSL.orderBy(PLAN_ORDER));
@@ -110,12 +111,18 @@ final class Rows {
       DSL.when(POSITION_IN_PLAN.eq(DSL.inline(1)), BUILDS.WORKFLOW_YAML).as("workflow_yaml_once");
   private static final Field<JSONB> VARIABLES_ONCE =
       DSL.when(POSITION_IN_PLAN.eq(DSL.inline(1)), BUILDS.VARIABLES).as("variables_once");
+  private static final Field<JSONB> SECRETS_ONCE =
+      DSL.when(POSITION_IN_PLAN.eq(DSL.inline(1)), BUILDS.SECRETS).as("secrets_once");
 
   private static final List<Field<?>> BUILD_FIELDS_ONCE =
       Stream.concat(
               Stream.of(BUILDS.fields())
-                  .filter(f -> !f.equals(BUILDS.WORKFLOW_YAML) && !f.equals(BUILDS.VARIABLES)),
-              Stream.of(WORKFLOW_YAML_ONCE, VARIABLES_ONCE))
+                  .filter(
+                      f ->
+                          !f.equals(BUILDS.WORKFLOW_YAML)
+                              && !f.equals(BUILDS.VARIABLES)
+                              && !f.equals(BUILDS.SECRETS)),
+              Stream.of(WORKFLOW_YAML_ONCE, VARIABLES_ONCE, SECRETS_ONCE))
           .toList();
 
   /**
@@ -143,6 +150,7 @@ final class Rows {
     BuildsRecord build = first.into(BUILDS);
     build.setWorkflowYaml(first.get(WORKFLOW_YAML_ONCE));
     build.setVariables(first.get(VARIABLES_ONCE));
+    build.setSecrets(first.get(SECRETS_ONCE));
     return Optional.of(build(build, jobs(rows)));
   }
 

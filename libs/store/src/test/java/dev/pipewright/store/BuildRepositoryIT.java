@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BuildRepositoryIT {
   @RegisterExtension static final TestDatabase db = new TestDatabase();
 
-  private final BuildRepository builds = new BuildRepository(db.dsl());
+  private final BuildRepository builds = new BuildRepository(db.dsl(), BuildSecretsIT.key());
   private final JobRepository jobs = new JobRepository(db.dsl());
 
   private static String pipeline() {
@@ -75,8 +75,9 @@ class BuildRepositoryIT {
     assertThat(view.workflowPath()).isEqualTo(".github/workflows/ci.yml");
     assertThat(view.repositorySha()).isEqualTo("0123abcd");
     assertThat(view.variables())
-        .containsEntry("TOKEN", new Variable("s3cr3t", true))
+        .containsEntry("TOKEN", new Variable("", true))
         .containsEntry("MODE", new Variable("fast", false));
+    assertThat(builds.openSecrets(view)).containsExactly(Map.entry("TOKEN", "s3cr3t"));
     assertThat(view.createdAt()).isNotNull();
     assertThat(view.queuedAt()).isNull();
     assertThat(view.jobs()).isEmpty();

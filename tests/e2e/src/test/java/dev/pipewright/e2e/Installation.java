@@ -62,6 +62,10 @@ public final class Installation implements AutoCloseable {
   public final String databaseUrl;
   public final QueueNames names;
   public final Path workspaces;
+
+  /** The secret key file of the entry API and every worker; null for none. */
+  private final Path secretKeyFile;
+
   final EntryApi api;
   final ManagedChannel channel;
 
@@ -72,16 +76,26 @@ public final class Installation implements AutoCloseable {
   private final List<PipelineService> workers = new ArrayList<>();
 
   public Installation(String label) throws IOException {
+    this(label, null);
+  }
+
+  /**
+   * @param secretKeyFile the key file that seals secret values, given to the entry API and to every
+   *     worker; null for none (builds with secrets are refused)
+   */
+  public Installation(String label, Path secretKeyFile) throws IOException {
+    this.secretKeyFile = secretKeyFile;
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     databaseUrl = POSTGRES + "pw_e2e_" + label + "_" + suffix;
     names = QueueNames.withPrefix("pw-e2e-" + label + "-" + suffix);
     workspaces = Files.createTempDirectory("pw-e2e-" + label + "-");
+    EntryApiConfig config =
+        EntryApiConfig.defaults()
+            .withPorts(0, 0)
+            .withDatabase(databaseUrl)
+            .withQueue(QueueSettings.DEFAULT_URI, names.exchange());
     api =
-        new EntryApi(
-                EntryApiConfig.defaults()
-                    .withPorts(0, 0)
-                    .withDatabase(databaseUrl)
-                    .withQueue(QueueSettings.DEFAULT_URI, names.exchange()))
+        new EntryApi(secretKeyFile == null ? config : config.withSecretKeyFile(secretKeyFile))
             .start();
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", api.grpcPort())
@@ -126,15 +140,15 @@ public final class Installation implements AutoCloseable {
    * worker id, as {@code PIPEWRIGHT_*} variables.
    */
   public Map<String, String> environment(String workerId) {
-    return Map.of(
-        "PIPEWRIGHT_DATABASE_URL",
-        databaseUrl,
-        "PIPEWRIGHT_QUEUE_PREFIX",
-        names.exchange(),
-        "PIPEWRIGHT_WORKSPACE_ROOT",
-        workspaces.toString(),
-        "PIPEWRIGHT_WORKER_ID",
-        workerId);
+    Map<String, String> env = new HashMap<>();
+    env.put("PIPEWRIGHT_DATABASE_URL", databaseUrl);
+    env.put("PIPEWRIGHT_QUEUE_PREFIX", names.exchange());
+    env.put("PIPEWRIGHT_WORKSPACE_ROOT", workspaces.toString());
+    env.put("PIPEWRIGHT_WORKER_ID", workerId);
+    if (secretKeyFile != null) {
+      env.put("PIPEWRIGHT_SECRET_KEY_FILE", secretKeyFile.toString());
+    }
+    return env;
   }
 
   /** The entry API's HTTP port (health, metrics, {@code /builds/{id}/logs}). */

@@ -8,7 +8,9 @@ import java.util.Map;
  * What the orchestrator reads of a build.
  *
  * @param vars the non-secret variables ({@code vars} context)
- * @param secrets the secret variables ({@code secrets} context, masked by the runner)
+ * @param secrets the secret variables in clear ({@code secrets} context, masked by the runner)
+ * @param secretsError why the secret values could not be opened (no key, a key not loaded, altered
+ *     or missing values); null when they were. Such a build fails instead of running without them.
  */
 public record BuildRecord(
     String id,
@@ -19,10 +21,35 @@ public record BuildRecord(
     RepositoryRef repository,
     Map<String, String> vars,
     Map<String, String> secrets,
-    boolean cancelRequested) {
+    boolean cancelRequested,
+    String secretsError) {
 
   public BuildRecord {
     vars = vars == null ? Map.of() : Map.copyOf(vars);
     secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+  }
+
+  /** A build whose secrets were opened (or that has none). */
+  public BuildRecord(
+      String id,
+      long number,
+      BuildStatus status,
+      String workflowYaml,
+      String workflowPath,
+      RepositoryRef repository,
+      Map<String, String> vars,
+      Map<String, String> secrets,
+      boolean cancelRequested) {
+    this(
+        id,
+        number,
+        status,
+        workflowYaml,
+        workflowPath,
+        repository,
+        vars,
+        secrets,
+        cancelRequested,
+        null);
   }
 }

@@ -133,6 +133,9 @@ public final class Orchestrator {
         forget(buildId);
         return build.status();
       }
+      if (build.secretsError() != null) {
+        throw new CiException(ErrorCode.PERMANENT, build.secretsError());
+      }
       LoadedWorkflow workflow = workflows.computeIfAbsent(buildId, id -> prepare(build));
       Pass pass = new Pass(build, workflow);
       return pass.run();

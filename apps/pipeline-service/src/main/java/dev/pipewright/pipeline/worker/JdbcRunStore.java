@@ -11,6 +11,7 @@ import dev.pipewright.pipeline.orchestrator.BuildRecord;
 import dev.pipewright.pipeline.orchestrator.NewJob;
 import dev.pipewright.pipeline.orchestrator.RunStore;
 import dev.pipewright.pipeline.reconcile.InstanceState;
+import dev.pipewright.secrets.SecretException;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobRepository;
@@ -47,16 +48,19 @@ public final class JdbcRunStore implements RunStore {
    */
   private final Map<String, Map<String, UUID>> rowIds = new ConcurrentHashMap<>();
 
+  /** A store without a secret key: builds with secrets fail, saying so. */
   public JdbcRunStore(DSLContext dsl, String owner) {
-    this(dsl, owner, null);
+    this(new BuildRepository(dsl), dsl, owner, null);
   }
 
   /**
+   * @param builds the builds, with the secret key that opens their sealed secrets
    * @param metrics counts each build, job and step that this store moved to a terminal state, with
    *     the run time stored on its row; null for none
    */
-  public JdbcRunStore(DSLContext dsl, String owner, PipewrightMetrics metrics) {
-    this.builds = new BuildRepository(dsl);
+  public JdbcRunStore(
+      BuildRepository builds, DSLContext dsl, String owner, PipewrightMetrics metrics) {
+    this.builds = builds;
     this.jobs = new JobRepository(dsl);
     this.logs = new LogRepository(dsl);
     this.owner = owner;
@@ -65,13 +69,30 @@ public final class JdbcRunStore implements RunStore {
 
   @Override
   public BuildRecord build(String buildId) {
-    return builds.findRow(UUID.fromString(buildId)).map(JdbcRunStore::record).orElse(null);
+    return builds.findRow(UUID.fromString(buildId)).map(this::record).orElse(null);
   }
 
-  static BuildRecord record(BuildView b) {
+  /**
+   * The build with its secrets opened: in clear in this process only, handed to the runner and the
+   * masker, never written back. One that cannot be opened leaves the record's secrets empty and
+   * says why, so the orchestrator fails the build instead of running it without them.
+   */
+  private BuildRecord record(BuildView b) {
     Map<String, String> vars = new LinkedHashMap<>();
-    Map<String, String> secrets = new LinkedHashMap<>();
-    b.variables().forEach((name, v) -> (v.secret() ? secrets : vars).put(name, v.value()));
+    b.variables()
+        .forEach(
+            (name, v) -> {
+              if (!v.secret()) {
+                vars.put(name, v.value());
+              }
+            });
+    Map<String, String> secrets = Map.of();
+    String secretsError = null;
+    try {
+      secrets = builds.openSecrets(b);
+    } catch (SecretException e) {
+      secretsError = e.getMessage();
+    }
     return new BuildRecord(
         b.id().toString(),
         b.number(),
@@ -81,7 +102,8 @@ public final class JdbcRunStore implements RunStore {
         new RepositoryRef(b.repositoryUrl(), null, b.repositoryRef(), b.repositorySha()),
         vars,
         secrets,
-        b.cancelRequested());
+        b.cancelRequested(),
+        secretsError);
   }
 
   @Override

@@ -27,6 +27,7 @@ import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.Outcome;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.secrets.SecretBox;
 import dev.pipewright.store.ApiTokenRepository;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
@@ -207,6 +208,14 @@ public final class PipelineService implements AutoCloseable {
 
   // Each resource is registered right after it started: stopping runs in reverse.
   private void startAll() {
+    // First: a key file that cannot be read stops the start before anything runs.
+    Optional<SecretBox> secretBox = SecretBox.load(config.secretKeyFile());
+    LOG.info(
+        "worker {}: {}",
+        config.workerId(),
+        secretBox
+            .map(b -> "opens secret values with keys " + b.keys().ids())
+            .orElse("no secret key (PIPEWRIGHT_SECRET_KEY_FILE): builds with secrets fail"));
     metrics = sharedMetrics != null ? sharedMetrics : PipewrightMetrics.prometheus();
     if (sharedMetrics == null) {
       shutdown.register("metrics", metrics::close);
@@ -217,8 +226,8 @@ public final class PipelineService implements AutoCloseable {
     database =
         Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
     shutdown.register("database", database::close);
-    builds = new BuildRepository(database.dsl());
-    JdbcRunStore store = new JdbcRunStore(database.dsl(), config.workerId(), metrics);
+    builds = new BuildRepository(database.dsl(), secretBox);
+    JdbcRunStore store = new JdbcRunStore(builds, database.dsl(), config.workerId(), metrics);
     if (config.kubernetesExecutor()) {
       kubernetes = sharedClient != null ? sharedClient : new KubernetesClientBuilder().build();
       if (sharedClient == null) {

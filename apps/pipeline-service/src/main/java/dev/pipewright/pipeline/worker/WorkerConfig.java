@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The worker's settings. {@link #from(PipewrightConfig)} takes them from the one configuration
@@ -34,6 +35,8 @@ import java.util.Objects;
  *     kubernetes}
  * @param logLimits how much of a step's and of a build's log the worker stores
  * @param listeners the address the HTTP port binds, TLS, and whether {@code /metrics} needs a token
+ * @param secretKeyFile the key file that opens builds' sealed secret values (the entry API's);
+ *     empty: a build with secrets fails on this worker, saying why
  */
 public record WorkerConfig(
     String databaseUrl,
@@ -54,7 +57,8 @@ public record WorkerConfig(
     int httpPort,
     KubernetesRunnerConfig kubernetes,
     LogLimits logLimits,
-    Listeners listeners) {
+    Listeners listeners,
+    Optional<Path> secretKeyFile) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
 
@@ -70,6 +74,7 @@ public record WorkerConfig(
     Objects.requireNonNull(kubernetes, "kubernetes");
     Objects.requireNonNull(logLimits, "logLimits");
     Objects.requireNonNull(listeners, "listeners");
+    Objects.requireNonNull(secretKeyFile, "secretKeyFile");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
@@ -108,7 +113,8 @@ public record WorkerConfig(
         c.httpPort(),
         kubernetes(c.kubernetes()),
         logLimits(w),
-        c.listeners());
+        c.listeners(),
+        c.secretKeyFile());
   }
 
   static LogLimits logLimits(PipewrightConfig.Worker w) {
@@ -171,6 +177,7 @@ public record WorkerConfig(
     private KubernetesRunnerConfig kubernetes;
     private LogLimits logLimits;
     private Listeners listeners;
+    private Optional<Path> secretKeyFile;
     private final WorkerConfig base;
 
     private Builder(WorkerConfig base) {
@@ -185,6 +192,13 @@ public record WorkerConfig(
       this.kubernetes = base.kubernetes();
       this.logLimits = base.logLimits();
       this.listeners = base.listeners();
+      this.secretKeyFile = base.secretKeyFile();
+    }
+
+    /** The key file that opens sealed secret values. */
+    public Builder secretKeyFile(Path v) {
+      this.secretKeyFile = Optional.of(v);
+      return this;
     }
 
     public Builder executor(String v) {
@@ -259,7 +273,8 @@ public record WorkerConfig(
           httpPort,
           kubernetes,
           logLimits,
-          listeners);
+          listeners,
+          secretKeyFile);
     }
   }
 }

@@ -30,7 +30,8 @@ public record PipewrightConfig(
     Worker worker,
     Duration shutdownGrace,
     Log log,
-    Kubernetes kubernetes) {
+    Kubernetes kubernetes,
+    Optional<Path> secretKeyFile) {
 
   public PipewrightConfig {
     Objects.requireNonNull(database, "database");
@@ -43,6 +44,7 @@ public record PipewrightConfig(
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(kubernetes, "kubernetes");
+    Objects.requireNonNull(secretKeyFile, "secretKeyFile");
   }
 
   /**
@@ -183,6 +185,7 @@ public record PipewrightConfig(
     v.put(Settings.TLS_KEY_FILE, listeners.tls().keyFile());
     v.put(Settings.TLS_CLIENT_CA_FILE, listeners.tls().clientCaFile());
     v.put(Settings.TLS_RELOAD_INTERVAL, listeners.tls().reloadInterval());
+    v.put(Settings.SECRET_KEY_FILE, secretKeyFile);
     v.put(Settings.RELAY_BATCH_SIZE, api.relayBatchSize());
     v.put(Settings.LOG_POLL_INTERVAL, api.logPollInterval());
     v.put(Settings.EXECUTOR, executor);

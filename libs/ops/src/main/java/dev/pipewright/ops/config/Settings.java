@@ -131,6 +131,15 @@ final class Settings {
           Parsers.duration(),
           "30s",
           "how often the TLS files are read again; changed ones serve new connections, no restart");
+  static final Setting<Optional<Path>> SECRET_KEY_FILE =
+      Setting.of(
+          "secrets.key-file",
+          "PIPEWRIGHT_SECRET_KEY_FILE",
+          Parsers.optionalPath(),
+          "",
+          "the keys that seal secret values in the database, `<key id>:<base64 of 32 bytes>` a"
+              + " line (`pipewright secret-key create`); the first seals, all open. Entry API and"
+              + " workers need the same file; without one, builds with secrets are refused");
 
   static final Setting<Integer> RELAY_BATCH_SIZE =
       Setting.of(
@@ -363,6 +372,7 @@ final class Settings {
           TLS_KEY_FILE,
           TLS_CLIENT_CA_FILE,
           TLS_RELOAD_INTERVAL,
+          SECRET_KEY_FILE,
           RELAY_BATCH_SIZE,
           LOG_POLL_INTERVAL,
           EXECUTOR,

@@ -15,7 +15,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * k8s/config.yaml is a valid configuration that exposes the services safely: every interface of the
- * pod, API tokens required, TLS from files the Deployments mount from a Secret, probes over HTTPS.
+ * pod, API tokens required, TLS from files the Deployments mount from a Secret, probes over HTTPS;
+ * the secret key file from its own Secret.
  */
 class K8sConfigTest {
   private static final Path K8S = Path.of("../../k8s");
@@ -67,27 +68,13 @@ class K8sConfigTest {
     Listeners.Tls tls = config().listeners().tls();
     List<Path> files = new ArrayList<>(List.of(tls.certFile().get(), tls.keyFile().get()));
     tls.clientCaFile().ifPresent(files::add);
-    for (String manifest : List.of("entry-api.yaml", "pipeline-service.yaml")) {
-      // The first document of the file: the Deployment (entry-api.yaml goes on with its Service).
-      Map<String, Object> deployment = firstDocument(K8S.resolve(manifest));
-      Map<String, Object> pod = map(map(map(deployment.get("spec")).get("template")).get("spec"));
-      List<String> secretVolumes = new ArrayList<>();
-      for (Object v : list(pod.get("volumes"))) {
-        if (map(v).get("secret") != null) {
-          secretVolumes.add((String) map(v).get("name"));
-        }
-      }
-      for (Object c : list(pod.get("containers"))) {
+    for (String manifest : MANIFESTS) {
+      for (Object c : list(pod(manifest).get("containers"))) {
         Map<String, Object> container = map(c);
         for (Path file : files) {
-          assertThat(list(container.get("volumeMounts")))
-              .as("%s mounts %s from a Secret", manifest, file)
-              .anySatisfy(
-                  m ->
-                      assertThat(
-                              secretVolumes.contains(map(m).get("name"))
-                                  && file.startsWith(Path.of((String) map(m).get("mountPath"))))
-                          .isTrue());
+          assertThat(mountsFromSecret(manifest, container, file, "pipewright-tls"))
+              .as("%s mounts %s from the Secret pipewright-tls", manifest, file)
+              .isTrue();
         }
         for (String probe : List.of("readinessProbe", "livenessProbe")) {
           assertThat(map(map(container.get(probe)).get("httpGet")).get("scheme"))
@@ -96,5 +83,45 @@ class K8sConfigTest {
         }
       }
     }
+  }
+
+  @Test
+  void everyDeploymentReadsTheSecretKeyFileFromItsSecret() throws IOException {
+    Path keyFile = config().secretKeyFile().orElseThrow();
+    for (String manifest : MANIFESTS) {
+      for (Object c : list(pod(manifest).get("containers"))) {
+        assertThat(mountsFromSecret(manifest, map(c), keyFile, "pipewright-secret-key"))
+            .as("%s mounts %s from the Secret pipewright-secret-key", manifest, keyFile)
+            .isTrue();
+      }
+    }
+  }
+
+  private static final List<String> MANIFESTS = List.of("entry-api.yaml", "pipeline-service.yaml");
+
+  /** The pod spec of the manifest's first document: its Deployment. */
+  private static Map<String, Object> pod(String manifest) throws IOException {
+    Map<String, Object> deployment = firstDocument(K8S.resolve(manifest));
+    return map(map(map(deployment.get("spec")).get("template")).get("spec"));
+  }
+
+  /** Whether {@code container} sees {@code file} under a read-only mount of that Secret. */
+  private static boolean mountsFromSecret(
+      String manifest, Map<String, Object> container, Path file, String secretName)
+      throws IOException {
+    List<String> volumes = new ArrayList<>();
+    for (Object v : list(pod(manifest).get("volumes"))) {
+      Object secret = map(v).get("secret");
+      if (secret != null && secretName.equals(map(secret).get("secretName"))) {
+        volumes.add((String) map(v).get("name"));
+      }
+    }
+    return list(container.get("volumeMounts")).stream()
+        .map(K8sConfigTest::map)
+        .anyMatch(
+            m ->
+                volumes.contains(m.get("name"))
+                    && Boolean.TRUE.equals(m.get("readOnly"))
+                    && file.startsWith(Path.of((String) m.get("mountPath"))));
   }
 }
