@@ -8,12 +8,14 @@ import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.e2e.Installation;
+import dev.pipewright.secrets.SecretKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -138,7 +140,9 @@ final class OutputFaults {
    * to the characters that depend on the secret alone); each form found counts as a leak.
    */
   static Figures secretsInEveryEncoding() throws Exception {
-    try (Installation pw = new Installation("secrets");
+    Path keyFile = Files.createTempFile("pw-faults-secret", ".key");
+    Files.writeString(keyFile, SecretKeys.newKeyLine("faults"));
+    try (Installation pw = new Installation("secrets", keyFile);
         Ledger ledger = new Ledger()) {
       pw.startWorker(pw.workerConfig("w", Map.of()));
       String forms = ledger.dir().resolve("forms").toString();
@@ -197,6 +201,8 @@ final class OutputFaults {
       }
       return new Figures(
           "secrets in every encoding", lost, 0, 0, 0, leaked, Optional.empty(), Optional.empty());
+    } finally {
+      Files.deleteIfExists(keyFile);
     }
   }
 

@@ -65,11 +65,8 @@ final class GroupSignals {
       // kill -- -1 would reach every process the worker may signal.
       throw new IllegalArgumentException("not a step's process group: " + pgid);
     }
-    if (BASH.isPresent()) {
+    if (ready()) {
       try {
-        if (shell == null || !shell.isAlive()) {
-          start(BASH.get());
-        }
         requests.write(signal + " " + pgid + "\n");
         requests.flush();
         if (answers.readLine() != null) {
@@ -88,19 +85,32 @@ final class GroupSignals {
    * (as every job's groups are when the job is released). Without bash nothing guards the group.
    */
   synchronized void watch(long pgid) {
-    if (pgid <= 1 || BASH.isEmpty()) {
+    if (pgid <= 1 || !ready()) {
       return;
     }
     try {
-      if (shell == null || !shell.isAlive()) {
-        start(BASH.get());
-      }
       requests.write("watch " + pgid + "\n");
       requests.flush();
     } catch (IOException e) {
       log.warn("process group {} is not guarded against the worker's death: {}", pgid, e);
       stop();
     }
+  }
+
+  /** Starts the shell unless it runs; false where there is no bash or it cannot start. */
+  synchronized boolean ready() {
+    if (BASH.isEmpty()) {
+      return false;
+    }
+    if (shell == null || !shell.isAlive()) {
+      try {
+        start(BASH.get());
+      } catch (IOException e) {
+        log.warn("the signal shell did not start: {}", e.toString());
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

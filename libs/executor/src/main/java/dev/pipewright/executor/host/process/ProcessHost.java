@@ -75,6 +75,9 @@ final class ProcessHost implements JobHost, JobFiles {
       OwnerOnly.directory(dir);
     }
     Files.writeString(marker, "");
+    // Started before the first step, so watching a step's group is one write right after its
+    // spawn, not a bash start a killed worker could beat.
+    GroupSignals.SHARED.ready();
   }
 
   @Override
