@@ -238,6 +238,7 @@ class LogFollowerTest {
         null,
         Map.of(),
         null,
-        null);
+        null,
+        1);
   }
 }
