@@ -12,6 +12,7 @@ import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.LogRepository;
@@ -334,7 +335,7 @@ class PipelineServiceIT {
         new LocalJobRunner(
             LocalRunnerConfig.defaults(harness.workspaces.resolve("dead")),
             new StoreLogSink(new LogRepository(harness.database.dsl())));
-    Orchestrator deadOrchestrator = new Orchestrator(deadStore, deadRunner, 4, 3);
+    Orchestrator deadOrchestrator = new Orchestrator(deadStore, deadRunner, 4, new Attempts(3, 3));
     deadOrchestrator.reconcile(id.toString());
     await().atMost(DEADLINE).until(() -> harness.logText(id).contains("first attempt"));
     deadOrchestrator.forgetAll();

@@ -1,0 +1,203 @@
+package dev.pipewright.pipeline.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pipewright.executor.host.process.ProcessHostFactory;
+import dev.pipewright.executor.local.LocalJobRunner;
+import dev.pipewright.executor.local.LocalRunnerConfig;
+import dev.pipewright.models.BuildStatus;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.store.BuildView;
+import dev.pipewright.store.JobView;
+import dev.pipewright.store.StepView;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs of a job recorded as they happened, on the process host against the machine's PostgreSQL and
+ * RabbitMQ: a job whose host fails under it (an {@link ErrorCode#INFRASTRUCTURE} error, as a
+ * deleted pod gives) runs again as its next attempt within the budget, and steps that run after a
+ * cancel are recorded with what they did.
+ */
+class AttemptsIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final String MARKER =
+      "##[warning]Attempt 2: the job runs again from its first step";
+  private static final String COUNTING =
+      """
+      on: push
+      jobs:
+        build:
+          runs-on: local
+          steps:
+            - run: echo "before the count"
+            - name: Count
+              run: for i in 1 2 3 4 5 6; do echo "line $i"; sleep 0.05; done
+        after:
+          needs: build
+          runs-on: local
+          steps:
+            - run: echo "after ran"
+      """;
+
+  private WorkerHarness harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = new WorkerHarness();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  /** A worker whose hosts fail every job's first attempt once its step printed "line 3". */
+  private void startFailingWorker(Map<String, String> env) {
+    WorkerConfig config = harness.config("worker-a", env);
+    harness.start(
+        PipelineService.builder(config)
+            .runners(
+                sink -> {
+                  LocalRunnerConfig local = LocalRunnerConfig.defaults(config.workspaceRoot());
+                  return new LocalJobRunner(
+                      local,
+                      sink,
+                      new InfrastructureFailingHosts(
+                          new ProcessHostFactory(local.workspaceRoot(), local.inheritedEnv()),
+                          "line 3\n"));
+                })
+            .build());
+  }
+
+  private BuildView awaitEnd(UUID id) {
+    await()
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> harness.build(id).status().terminal());
+    return harness.build(id);
+  }
+
+  private static JobView job(BuildView build, String key) {
+    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
+  }
+
+  private static int occurrences(String text, String needle) {
+    Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void aJobWhoseHostFailsMidStepRunsAgainAsAttemptTwoAndTheBuildSucceeds() {
+    startFailingWorker(Map.of());
+    UUID id = harness.createBuild(COUNTING);
+
+    BuildView build = awaitEnd(id);
+
+    assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
+    JobView counted = job(build, "build");
+    assertThat(counted.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(counted.attempt()).isEqualTo(2);
+    assertThat(counted.errorCode()).isNull();
+    assertThat(counted.steps()).extracting(StepView::status).containsOnly(StepStatus.SUCCEEDED);
+    assertThat(counted.steps()).extracting(StepView::exitCode).containsOnly(0);
+    assertThat(counted.steps()).extracting(StepView::attempt).containsOnly(2);
+    assertThat(job(build, "after").status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(job(build, "after").steps()).extracting(StepView::attempt).containsOnly(1);
+
+    String logs = harness.logText(id);
+    assertThat(occurrences(logs, MARKER)).isEqualTo(1);
+    String first = logs.substring(0, logs.indexOf(MARKER));
+    String second = logs.substring(logs.indexOf(MARKER));
+    // Attempt 1 got as far as the failure; attempt 2 ran every line once, after the marker.
+    assertThat(first).contains("before the count", "line 3").doesNotContain("line 6");
+    assertThat(occurrences(second, "before the count")).isEqualTo(1);
+    for (int i = 1; i <= 6; i++) {
+      assertThat(occurrences(second, "line " + i + "\n")).as("line " + i).isEqualTo(1);
+    }
+    assertThat(occurrences(logs, "after ran")).isEqualTo(1);
+  }
+
+  @Test
+  void withoutRetriesTheJobFailsWithTheInfrastructureErrorAndItsDependantsAreSkipped() {
+    startFailingWorker(Map.of("PIPEWRIGHT_WORKER_INFRASTRUCTURE_RETRIES", "0"));
+    UUID id = harness.createBuild(COUNTING);
+
+    BuildView build = awaitEnd(id);
+
+    assertThat(build.status()).isEqualTo(BuildStatus.FAILED);
+    assertThat(build.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
+    JobView counted = job(build, "build");
+    assertThat(counted.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(counted.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
+    assertThat(counted.errorMessage()).isEqualTo(InfrastructureFailingHosts.MESSAGE);
+    assertThat(counted.attempt()).isEqualTo(1);
+    assertThat(job(build, "after").status()).isEqualTo(JobStatus.SKIPPED);
+    assertThat(harness.logText(id)).doesNotContain("Attempt 2").doesNotContain("after ran");
+  }
+
+  @Test
+  void stepsThatRunAfterACancelAreRecordedAsTheyRan() {
+    harness.start(harness.config("worker-a"));
+    UUID id =
+        harness.createBuild(
+            """
+            on: push
+            jobs:
+              slow:
+                runs-on: local
+                steps:
+                  - run: echo "started slow"; sleep 60
+                  - name: Clean up
+                    if: always()
+                    run: echo "cleaning up"; exit 3
+                  - name: Report
+                    if: cancelled()
+                    run: echo "reporting the cancel"
+                  - run: echo "never"
+              after:
+                needs: slow
+                runs-on: local
+                steps:
+                  - run: echo after
+            """);
+    await().atMost(DEADLINE).until(() -> harness.logText(id).contains("started slow"));
+
+    harness.builds.requestCancel(id);
+    BuildView build = awaitEnd(id);
+
+    assertThat(build.status()).isEqualTo(BuildStatus.CANCELLED);
+    JobView slow = job(build, "slow");
+    assertThat(slow.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(slow.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+    assertThat(slow.steps())
+        .extracting(StepView::status)
+        .containsExactly(
+            StepStatus.CANCELLED, StepStatus.FAILED, StepStatus.SUCCEEDED, StepStatus.CANCELLED);
+    StepView cleanUp = slow.steps().get(1);
+    assertThat(cleanUp.exitCode()).isEqualTo(3);
+    assertThat(cleanUp.startedAt()).isNotNull();
+    assertThat(cleanUp.finishedAt()).isAfterOrEqualTo(cleanUp.startedAt());
+    StepView report = slow.steps().get(2);
+    assertThat(report.exitCode()).isZero();
+    assertThat(report.startedAt()).isNotNull();
+    assertThat(slow.steps().get(3).startedAt()).isNull();
+    assertThat(harness.logText(id))
+        .contains("cleaning up", "reporting the cancel")
+        .doesNotContain("never");
+    assertThat(job(build, "after").status()).isEqualTo(JobStatus.CANCELLED);
+  }
+}
