@@ -52,6 +52,7 @@ public final class Installation implements AutoCloseable {
   static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
   public final String databaseUrl;
+  final String queuePrefix;
   final QueueNames names;
   final Path workspaces;
   final EntryApi api;
@@ -62,7 +63,8 @@ public final class Installation implements AutoCloseable {
   public Installation(String label) throws IOException {
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     databaseUrl = POSTGRES + "pw_e2e_" + label + "_" + suffix;
-    names = QueueNames.withPrefix("pw-e2e-" + label + "-" + suffix);
+    queuePrefix = "pw-e2e-" + label + "-" + suffix;
+    names = QueueNames.withPrefix(queuePrefix);
     workspaces = Files.createTempDirectory("pw-e2e-" + label + "-");
     api =
         new EntryApi(
@@ -94,13 +96,40 @@ public final class Installation implements AutoCloseable {
   }
 
   /** Fast leases and ticks, so a lost worker's build is taken over within seconds. */
+  private static final Map<String, String> FAST =
+      Map.of(
+          "PIPEWRIGHT_LEASE_SECONDS", "2",
+          "PIPEWRIGHT_WORKER_REAPER_PERIOD", "250ms",
+          "PIPEWRIGHT_WORKER_TICK", "100ms");
+
   WorkerConfig workerConfig(String workerId) {
-    return workerConfig(
-        workerId,
-        Map.of(
-            "PIPEWRIGHT_LEASE_SECONDS", "2",
-            "PIPEWRIGHT_WORKER_REAPER_PERIOD", "250ms",
-            "PIPEWRIGHT_WORKER_TICK", "100ms"));
+    return workerConfig(workerId, FAST);
+  }
+
+  /**
+   * A worker of this installation as a process of its own ({@code pipeline-service}'s {@code Main}
+   * on this test's class path, configured through {@code PIPEWRIGHT_*} variables with the fast
+   * settings of {@link #workerConfig(String)}), so that a test can {@code kill -9} it. Its output
+   * goes to {@code <workspaces>/<workerId>.out}. The caller ends it.
+   */
+  Process startWorkerProcess(String workerId) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.pipewright.pipeline.Main");
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(name -> name.startsWith("PIPEWRIGHT_"));
+    env.putAll(FAST);
+    env.put("PIPEWRIGHT_DATABASE_URL", databaseUrl);
+    env.put("PIPEWRIGHT_QUEUE_PREFIX", queuePrefix);
+    env.put("PIPEWRIGHT_WORKSPACE_ROOT", workspaces.toString());
+    env.put("PIPEWRIGHT_WORKER_ID", workerId);
+    env.put("PIPEWRIGHT_HTTP_PORT", "0");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(workspaces.resolve(workerId + ".out").toFile());
+    return pb.start();
   }
 
   /**
