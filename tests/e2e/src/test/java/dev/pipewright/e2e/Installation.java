@@ -116,6 +116,8 @@ public final class Installation implements AutoCloseable {
     ProcessBuilder pb =
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // A short-lived worker: start fast rather than optimise.
+            "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
             "dev.pipewright.pipeline.Main");
@@ -130,6 +132,15 @@ public final class Installation implements AutoCloseable {
     pb.redirectErrorStream(true);
     pb.redirectOutput(workspaces.resolve(workerId + ".out").toFile());
     return pb.start();
+  }
+
+  /** What the worker process {@code workerId} printed so far. */
+  String workerOutput(String workerId) {
+    try {
+      return Files.readString(workspaces.resolve(workerId + ".out"));
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
   }
 
   /**
