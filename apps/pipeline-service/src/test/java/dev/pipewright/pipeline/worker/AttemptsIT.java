@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import static dev.pipewright.pipeline.worker.WorkerHarness.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,8 +17,6 @@ import dev.pipewright.store.StepView;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,35 +78,13 @@ class AttemptsIT {
             .build());
   }
 
-  private BuildView awaitEnd(UUID id) {
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> harness.build(id).status().terminal());
-    return harness.build(id);
-  }
-
-  private static JobView job(BuildView build, String key) {
-    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
-  }
-
-  private static int occurrences(String text, String needle) {
-    Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
-    int n = 0;
-    while (m.find()) {
-      n++;
-    }
-    return n;
-  }
-
   @Test
   void aJobWhoseHostFailsMidStepRunsAgainAsAttemptTwoAndTheBuildSucceeds() {
     startFailingWorker(Map.of());
     UUID id = harness.createBuild(COUNTING);
 
-    BuildView build = awaitEnd(id);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
-    assertThat(build.status()).isEqualTo(BuildStatus.SUCCEEDED);
     JobView counted = job(build, "build");
     assertThat(counted.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(counted.attempt()).isEqualTo(2);
@@ -119,16 +96,16 @@ class AttemptsIT {
     assertThat(job(build, "after").steps()).extracting(StepView::attempt).containsOnly(1);
 
     String logs = harness.logText(id);
-    assertThat(occurrences(logs, MARKER)).isEqualTo(1);
+    assertThat(logs).containsOnlyOnce(MARKER);
     String first = logs.substring(0, logs.indexOf(MARKER));
     String second = logs.substring(logs.indexOf(MARKER));
     // Attempt 1 got as far as the failure; attempt 2 ran every line once, after the marker.
     assertThat(first).contains("before the count", "line 3").doesNotContain("line 6");
-    assertThat(occurrences(second, "before the count")).isEqualTo(1);
+    assertThat(second).containsOnlyOnce("before the count");
     for (int i = 1; i <= 6; i++) {
-      assertThat(occurrences(second, "line " + i + "\n")).as("line " + i).isEqualTo(1);
+      assertThat(second).as("line " + i).containsOnlyOnce("line " + i + "\n");
     }
-    assertThat(occurrences(logs, "after ran")).isEqualTo(1);
+    assertThat(logs).containsOnlyOnce("after ran");
   }
 
   @Test
@@ -136,9 +113,8 @@ class AttemptsIT {
     startFailingWorker(Map.of("PIPEWRIGHT_WORKER_INFRASTRUCTURE_RETRIES", "0"));
     UUID id = harness.createBuild(COUNTING);
 
-    BuildView build = awaitEnd(id);
+    BuildView build = harness.awaitStatus(id, BuildStatus.FAILED);
 
-    assertThat(build.status()).isEqualTo(BuildStatus.FAILED);
     assertThat(build.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
     JobView counted = job(build, "build");
     assertThat(counted.status()).isEqualTo(JobStatus.FAILED);
@@ -177,9 +153,8 @@ class AttemptsIT {
     await().atMost(DEADLINE).until(() -> harness.logText(id).contains("started slow"));
 
     harness.builds.requestCancel(id);
-    BuildView build = awaitEnd(id);
+    BuildView build = harness.awaitStatus(id, BuildStatus.CANCELLED);
 
-    assertThat(build.status()).isEqualTo(BuildStatus.CANCELLED);
     JobView slow = job(build, "slow");
     assertThat(slow.status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(slow.errorCode()).isEqualTo(ErrorCode.CANCELLED);

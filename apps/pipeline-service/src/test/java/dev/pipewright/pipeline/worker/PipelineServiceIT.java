@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import static dev.pipewright.pipeline.worker.WorkerHarness.job;
 import static dev.pipewright.store.jooq.Tables.OUTBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,18 +60,6 @@ class PipelineServiceIT {
     harness.close();
   }
 
-  private BuildView awaitStatus(UUID id, BuildStatus status) {
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> harness.build(id).status() == status);
-    return harness.build(id);
-  }
-
-  private static JobView job(BuildView build, String key) {
-    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
-  }
-
   private static int occurrences(String text, String needle) {
     Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
     int n = 0;
@@ -85,7 +74,7 @@ class PipelineServiceIT {
     PipelineService worker = harness.start(harness.config("worker-a"));
     UUID id = harness.createBuild(CHAIN);
 
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
     assertThat(build.leaseOwner()).isEqualTo("worker-a");
     assertThat(build.jobs()).extracting(JobView::status).containsOnly(JobStatus.SUCCEEDED);
@@ -107,7 +96,7 @@ class PipelineServiceIT {
     UUID id = harness.createBuild(CHAIN);
     harness.publishAgain(id);
 
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
     harness.publishAgain(id);
 
     await()
@@ -127,7 +116,7 @@ class PipelineServiceIT {
     harness.publishAgain(id);
     harness.publishAgain(id);
 
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
     assertThat(build.attempt()).isEqualTo(1);
     assertThat(build.leaseOwner()).isIn("worker-a", "worker-b");
@@ -161,7 +150,7 @@ class PipelineServiceIT {
                   - run: echo "build broke"
             """);
 
-    BuildView build = awaitStatus(id, BuildStatus.FAILED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.FAILED);
 
     assertThat(build.errorCode()).isEqualTo(ErrorCode.PERMANENT);
     assertThat(build.errorMessage()).contains("build");
@@ -205,7 +194,7 @@ class PipelineServiceIT {
                   - run: echo "shard ${{ matrix.shard }} of ${{ strategy.job-total }}"
             """);
 
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
     assertThat(build.jobs())
         .extracting(JobView::key)
@@ -221,7 +210,7 @@ class PipelineServiceIT {
         harness.createBuild(
             "on: push\njobs:\n  a:\n    needs: ghost\n    runs-on: local\n    steps: [{run: echo}]\n");
 
-    BuildView build = awaitStatus(id, BuildStatus.FAILED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.FAILED);
 
     assertThat(build.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
     assertThat(build.errorMessage()).contains("ghost");
@@ -291,7 +280,7 @@ class PipelineServiceIT {
 
     long asked = System.nanoTime();
     harness.builds.requestCancel(id);
-    BuildView build = awaitStatus(id, BuildStatus.CANCELLED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.CANCELLED);
 
     assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
     assertThat(build.errorCode()).isEqualTo(ErrorCode.CANCELLED);
@@ -345,7 +334,7 @@ class PipelineServiceIT {
     assertThat(harness.build(id).status()).isEqualTo(BuildStatus.RUNNING);
 
     harness.start(harness.config("successor"));
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
     assertThat(build.attempt()).isEqualTo(2);
     assertThat(job(build, "first").attempt()).isEqualTo(2);
