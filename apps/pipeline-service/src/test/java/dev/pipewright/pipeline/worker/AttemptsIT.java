@@ -2,7 +2,6 @@ package dev.pipewright.pipeline.worker;
 
 import static dev.pipewright.pipeline.worker.WorkerHarness.job;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.host.process.ProcessHostFactory;
 import dev.pipewright.executor.local.LocalJobRunner;
@@ -14,7 +13,6 @@ import dev.pipewright.models.StepStatus;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepView;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * cancel are recorded with what they did.
  */
 class AttemptsIT {
-  private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final String MARKER =
       "##[warning]Attempt 2: the job runs again from its first step";
   private static final String COUNTING =
@@ -123,56 +120,5 @@ class AttemptsIT {
     assertThat(counted.attempt()).isEqualTo(1);
     assertThat(job(build, "after").status()).isEqualTo(JobStatus.SKIPPED);
     assertThat(harness.logText(id)).doesNotContain("Attempt 2").doesNotContain("after ran");
-  }
-
-  @Test
-  void stepsThatRunAfterACancelAreRecordedAsTheyRan() {
-    harness.start(harness.config("worker-a"));
-    UUID id =
-        harness.createBuild(
-            """
-            on: push
-            jobs:
-              slow:
-                runs-on: local
-                steps:
-                  - run: echo "started slow"; sleep 60
-                  - name: Clean up
-                    if: always()
-                    run: echo "cleaning up"; exit 3
-                  - name: Report
-                    if: cancelled()
-                    run: echo "reporting the cancel"
-                  - run: echo "never"
-              after:
-                needs: slow
-                runs-on: local
-                steps:
-                  - run: echo after
-            """);
-    await().atMost(DEADLINE).until(() -> harness.logText(id).contains("started slow"));
-
-    harness.builds.requestCancel(id);
-    BuildView build = harness.awaitStatus(id, BuildStatus.CANCELLED);
-
-    JobView slow = job(build, "slow");
-    assertThat(slow.status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(slow.errorCode()).isEqualTo(ErrorCode.CANCELLED);
-    assertThat(slow.steps())
-        .extracting(StepView::status)
-        .containsExactly(
-            StepStatus.CANCELLED, StepStatus.FAILED, StepStatus.SUCCEEDED, StepStatus.CANCELLED);
-    StepView cleanUp = slow.steps().get(1);
-    assertThat(cleanUp.exitCode()).isEqualTo(3);
-    assertThat(cleanUp.startedAt()).isNotNull();
-    assertThat(cleanUp.finishedAt()).isAfterOrEqualTo(cleanUp.startedAt());
-    StepView report = slow.steps().get(2);
-    assertThat(report.exitCode()).isZero();
-    assertThat(report.startedAt()).isNotNull();
-    assertThat(slow.steps().get(3).startedAt()).isNull();
-    assertThat(harness.logText(id))
-        .contains("cleaning up", "reporting the cancel")
-        .doesNotContain("never");
-    assertThat(job(build, "after").status()).isEqualTo(JobStatus.CANCELLED);
   }
 }

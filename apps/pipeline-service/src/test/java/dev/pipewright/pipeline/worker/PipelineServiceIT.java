@@ -258,8 +258,9 @@ class PipelineServiceIT {
         .doesNotContain("never");
   }
 
+  /** The steps that run after the cancel ({@code always()}, {@code cancelled()}) are recorded. */
   @Test
-  void cancelStopsARunningBuildWithinSeconds() {
+  void cancelStopsARunningBuildWithinSecondsRecordingTheStepsThatRunAfterIt() {
     harness.start(harness.config("worker-a"));
     UUID id =
         harness.createBuild(
@@ -270,6 +271,13 @@ class PipelineServiceIT {
                 runs-on: local
                 steps:
                   - run: echo "started slow"; sleep 60
+                  - name: Clean up
+                    if: always()
+                    run: echo "cleaning up"; exit 3
+                  - name: Report
+                    if: cancelled()
+                    run: echo "reporting the cancel"
+                  - run: echo "never"
               after:
                 needs: slow
                 runs-on: local
@@ -284,10 +292,24 @@ class PipelineServiceIT {
 
     assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
     assertThat(build.errorCode()).isEqualTo(ErrorCode.CANCELLED);
-    assertThat(job(build, "slow").status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(job(build, "slow").steps())
+    JobView slow = job(build, "slow");
+    assertThat(slow.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(slow.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+    assertThat(slow.steps())
         .extracting(StepView::status)
-        .containsOnly(StepStatus.CANCELLED);
+        .containsExactly(
+            StepStatus.CANCELLED, StepStatus.FAILED, StepStatus.SUCCEEDED, StepStatus.CANCELLED);
+    StepView cleanUp = slow.steps().get(1);
+    assertThat(cleanUp.exitCode()).isEqualTo(3);
+    assertThat(cleanUp.startedAt()).isNotNull();
+    assertThat(cleanUp.finishedAt()).isAfterOrEqualTo(cleanUp.startedAt());
+    StepView report = slow.steps().get(2);
+    assertThat(report.exitCode()).isZero();
+    assertThat(report.startedAt()).isNotNull();
+    assertThat(slow.steps().get(3).startedAt()).isNull();
+    assertThat(harness.logText(id))
+        .contains("cleaning up", "reporting the cancel")
+        .doesNotContain("never");
     assertThat(job(build, "after").status()).isEqualTo(JobStatus.CANCELLED);
   }
 
