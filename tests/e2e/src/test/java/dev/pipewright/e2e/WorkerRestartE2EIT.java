@@ -144,7 +144,7 @@ class WorkerRestartE2EIT {
                 steps:
                   - run: echo "before the kill"
                   - name: Count
-                    run: for i in $(seq 1 %d); do echo "line $i"; sleep 0.1; done
+                    run: for i in $(seq 1 %d); do echo "line $i"; sleep 0.25; done
               last:
                 needs: slow
                 runs-on: ubuntu-latest

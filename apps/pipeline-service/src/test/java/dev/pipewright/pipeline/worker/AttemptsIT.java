@@ -37,7 +37,8 @@ class AttemptsIT {
           steps:
             - run: echo "before the count"
             - name: Count
-              run: for i in 1 2 3 4 5 6; do echo "line $i"; sleep 0.05; done
+              # A second after line 3, so the failure falls there even on a busy machine.
+              run: for i in 1 2 3 4 5 6; do echo "line $i"; if [ $i = 3 ]; then sleep 1; fi; done
         after:
           needs: build
           runs-on: local
