@@ -53,7 +53,8 @@ final class LocalSnapshots {
                 result == null ? null : result.errorCode(),
                 result == null ? null : result.errorMessage(),
                 null,
-                null));
+                null,
+                job.attempt()));
       }
       jobs.add(
           new JobState(

@@ -96,7 +96,8 @@ final class Protos {
             .addAllNeeds(view.needs())
             .setStatus(status(view.status()))
             .setErrorCode(errorCode(view.errorCode()))
-            .setErrorMessage(nullToEmpty(view.errorMessage()));
+            .setErrorMessage(nullToEmpty(view.errorMessage()))
+            .setAttempt(view.attempt());
     if (view.matrix() != null) {
       for (Map.Entry<String, Object> e : view.matrix().entrySet()) {
         b.putMatrix(e.getKey(), String.valueOf(e.getValue()));
@@ -124,7 +125,8 @@ final class Protos {
             .setName(nullToEmpty(view.name()))
             .setStatus(status(view.status()))
             .setErrorCode(errorCode(view.errorCode()))
-            .setErrorMessage(nullToEmpty(view.errorMessage()));
+            .setErrorMessage(nullToEmpty(view.errorMessage()))
+            .setAttempt(view.attempt());
     if (view.exitCode() != null) {
       b.setExitCode(view.exitCode());
     }

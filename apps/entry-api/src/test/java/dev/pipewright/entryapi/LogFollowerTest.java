@@ -239,6 +239,7 @@ class LogFollowerTest {
         null,
         Map.of(),
         null,
-        null);
+        null,
+        1);
   }
 }

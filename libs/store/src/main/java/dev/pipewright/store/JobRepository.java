@@ -165,9 +165,9 @@ public final class JobRepository {
 
   /**
    * Runs an active job again (a retry after a runner failure): QUEUED with {@code attempt}, its
-   * error, finish time and outputs cleared and its steps PENDING again. This is the one job move
-   * outside the state machine, so it has its own guard: the job is still QUEUED or RUNNING and on
-   * an older attempt.
+   * error, finish time and outputs cleared and its steps PENDING again on that attempt. This is the
+   * one job move outside the state machine, so it has its own guard: the job is still QUEUED or
+   * RUNNING and on an older attempt.
    */
   public boolean restart(UUID jobRowId, int attempt) {
     return StoreErrors.call(
@@ -192,6 +192,7 @@ public final class JobRepository {
                   if (moved == 1) {
                     tx.update(BUILD_JOB_STEPS)
                         .set(BUILD_JOB_STEPS.STATUS, StepStatus.PENDING.name())
+                        .set(BUILD_JOB_STEPS.ATTEMPT, attempt)
                         .setNull(BUILD_JOB_STEPS.STARTED_AT)
                         .setNull(BUILD_JOB_STEPS.FINISHED_AT)
                         .setNull(BUILD_JOB_STEPS.EXIT_CODE)

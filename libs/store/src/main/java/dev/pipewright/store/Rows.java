@@ -232,6 +232,7 @@ final class Rows {
         r.getErrorMessage(),
         Json.strings(r.getOutputs()),
         instant(r.getStartedAt()),
-        instant(r.getFinishedAt()));
+        instant(r.getFinishedAt()),
+        r.getAttempt());
   }
 }

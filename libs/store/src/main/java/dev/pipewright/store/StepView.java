@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * One step of a job as stored. {@code outcome} and {@code conclusion} are GitHub's {@code
  * steps.<id>.outcome/conclusion} ({@code success}, {@code failure}, {@code cancelled}, {@code
- * skipped}), null until the step finished.
+ * skipped}), null until the step finished. {@code attempt} is the run of its job the row shows: 1,
+ * then one more each time the job runs again from its first step.
  */
 public record StepView(
     UUID id,
@@ -23,4 +24,5 @@ public record StepView(
     String errorMessage,
     Map<String, String> outputs,
     Instant startedAt,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    int attempt) {}

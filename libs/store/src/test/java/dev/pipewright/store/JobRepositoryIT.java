@@ -346,6 +346,7 @@ class JobRepositoryIT {
         id, 1, StepStatus.SUCCEEDED, StepResult.exited(0, "success", "success", null));
     jobs.transitionStep(id, 2, StepStatus.RUNNING, null);
 
+    assertThat(job(buildId, "build").steps()).extracting(StepView::attempt).containsOnly(1);
     assertThat(jobs.restart(id, 2)).isTrue();
     assertThat(jobs.restart(id, 2)).as("that attempt runs already").isFalse();
 
@@ -358,6 +359,7 @@ class JobRepositoryIT {
               assertThat(s.status()).isEqualTo(StepStatus.PENDING);
               assertThat(s.exitCode()).isNull();
               assertThat(s.startedAt()).isNull();
+              assertThat(s.attempt()).isEqualTo(2);
             });
     jobs.transitionJob(id, JobStatus.RUNNING);
     jobs.transitionJob(id, JobStatus.FAILED, ErrorCode.PERMANENT, "broken", null);

@@ -53,7 +53,7 @@ public final class Installation implements AutoCloseable {
   static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
   /** Fast leases and ticks, so a lost worker's build is taken over within seconds. */
-  private static final Map<String, String> FAST_TAKEOVER =
+  public static final Map<String, String> FAST_TAKEOVER =
       Map.of(
           "PIPEWRIGHT_LEASE_SECONDS", "2",
           "PIPEWRIGHT_WORKER_REAPER_PERIOD", "250ms",

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.e2e.Installation;
+import dev.pipewright.e2e.WorkerProcess;
 import dev.pipewright.queue.BuildMessage;
 import dev.pipewright.queue.BuildPublisher;
 import dev.pipewright.queue.QueueClient;

@@ -52,7 +52,8 @@ public final class ProtoViews {
               errorCode(s.getErrorCodeValue()),
               emptyToNull(s.getErrorMessage()),
               s.hasStartTime() ? instant(s.getStartTime()) : null,
-              s.hasFinishTime() ? instant(s.getFinishTime()) : null));
+              s.hasFinishTime() ? instant(s.getFinishTime()) : null,
+              s.getAttempt()));
     }
     return new JobState(
         j.getKey(),

@@ -70,6 +70,7 @@ public final class BuildJson {
       s.put("error_message", step.errorMessage());
       s.put("start_time", time(step.startedAt()));
       s.put("finish_time", time(step.finishedAt()));
+      s.put("attempt", step.attempt());
       steps.add(s);
     }
     json.put("steps", steps);

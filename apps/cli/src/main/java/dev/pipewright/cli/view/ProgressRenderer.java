@@ -203,6 +203,9 @@ public final class ProgressRenderer {
         if (stepTook != null) {
           line.append(" in ").append(Durations.format(stepTook));
         }
+        if (step.attempt() > 1) {
+          line.append(" (attempt ").append(step.attempt()).append(')');
+        }
         if (step.exitCode() != null && step.exitCode() != 0) {
           line.append(" (exit code ").append(step.exitCode()).append(')');
         }

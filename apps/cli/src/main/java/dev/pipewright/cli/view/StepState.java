@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param number 1-based position in its job
  * @param exitCode null until a process exited
+ * @param attempt the run of its job this step's record belongs to (1 for the first)
  */
 public record StepState(
     int number,
@@ -18,4 +19,5 @@ public record StepState(
     ErrorCode errorCode,
     String errorMessage,
     Instant startedAt,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    int attempt) {}

@@ -39,7 +39,7 @@ class BuildJsonTest {
                     null,
                     List.of(
                         new StepState(
-                            1, "s", StepStatus.FAILED, 1, ErrorCode.PERMANENT, "x", T0, T0)))));
+                            1, "s", StepStatus.FAILED, 1, ErrorCode.PERMANENT, "x", T0, T0, 1)))));
     Map<String, Object> json = BuildJson.build(build, true);
     assertThat(json.keySet())
         .containsExactly(
@@ -75,7 +75,8 @@ class BuildJsonTest {
     assertThat(step)
         .containsEntry("number", 1)
         .containsEntry("exit_code", 1)
-        .containsEntry("error_code", "PERMANENT");
+        .containsEntry("error_code", "PERMANENT")
+        .containsEntry("attempt", 1);
     assertThat(BuildJson.build(build, false)).doesNotContainKey("jobs");
   }
 

@@ -14,7 +14,7 @@ class ProgressRendererTest {
   private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
 
   private static StepState step(int n, String name, StepStatus status) {
-    return new StepState(n, name, status, null, null, null, null, null);
+    return new StepState(n, name, status, null, null, null, null, null, 1);
   }
 
   private static JobState job(String key, JobStatus status, StepState... steps) {
@@ -68,7 +68,8 @@ class ProgressRendererTest {
             ErrorCode.PERMANENT,
             "Process completed with exit code 3.",
             T0,
-            T0.plusMillis(1200));
+            T0.plusMillis(1200),
+            1);
     JobState job =
         new JobState(
             "test.1",
@@ -95,6 +96,16 @@ class ProgressRendererTest {
   }
 
   @Test
+  void theDetailsNameTheAttemptOfAStepRunAgain() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    StepState again =
+        new StepState(1, "Count", StepStatus.SUCCEEDED, 0, null, null, T0, T0.plusSeconds(2), 2);
+    JobState job = job("slow", JobStatus.SUCCEEDED, again, step(2, "Last", StepStatus.SUCCEEDED));
+    assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0.plusSeconds(9)))
+        .contains("    1 Count: succeeded in 2.0s (attempt 2)", "    2 Last: succeeded");
+  }
+
+  @Test
   void aJobWithoutANameIsShownByItsKey() {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
     JobState unnamed = new JobState("lint", "", JobStatus.RUNNING, null, null, T0, null, List.of());
@@ -107,7 +118,8 @@ class ProgressRendererTest {
   void aStepThatFailedWithContinueOnErrorReadsAsContinued() {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), true);
     StepState soft =
-        new StepState(1, "Flaky", StepStatus.SUCCEEDED, 1, ErrorCode.PERMANENT, "exit 1", T0, T0);
+        new StepState(
+            1, "Flaky", StepStatus.SUCCEEDED, 1, ErrorCode.PERMANENT, "exit 1", T0, T0, 1);
     List<String> lines =
         r.snapshot(build(BuildStatus.RUNNING, job("a", JobStatus.RUNNING, soft)), T0);
     assertThat(lines)
@@ -178,7 +190,15 @@ class ProgressRendererTest {
                     T0.plusSeconds(3),
                     List.of(
                         new StepState(
-                            1, "Make", StepStatus.FAILED, 2, ErrorCode.PERMANENT, null, T0, T0)))));
+                            1,
+                            "Make",
+                            StepStatus.FAILED,
+                            2,
+                            ErrorCode.PERMANENT,
+                            null,
+                            T0,
+                            T0,
+                            1)))));
     assertThat(r.summary(failed, T0.plusSeconds(5)))
         .containsExactly(
             "── summary",

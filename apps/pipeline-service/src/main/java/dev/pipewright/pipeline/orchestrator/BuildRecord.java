@@ -2,6 +2,7 @@ package dev.pipewright.pipeline.orchestrator;
 
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.models.BuildStatus;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -51,5 +52,20 @@ public record BuildRecord(
         secrets,
         cancelRequested,
         null);
+  }
+
+  /** Build-level contexts for job {@code if:}, names and dynamic matrices. */
+  public Map<String, Object> contexts() {
+    Map<String, Object> github = new LinkedHashMap<>();
+    github.put("run_id", id);
+    github.put("run_number", number);
+    github.put("event_name", "push");
+    if (repository != null) {
+      github.put("repository", repository.displayName());
+      github.put("ref", repository.ref() == null ? "" : repository.ref());
+      github.put("ref_name", repository.refName());
+      github.put("sha", repository.sha() == null ? "" : repository.sha());
+    }
+    return Map.of("github", github, "vars", vars, "inputs", Map.of());
   }
 }

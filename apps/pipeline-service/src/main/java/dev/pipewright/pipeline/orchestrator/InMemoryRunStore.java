@@ -150,6 +150,18 @@ public final class InMemoryRunStore implements RunStore, LogSink {
     Map<String, String> stored = outputs == null ? null : Map.copyOf(outputs);
     Instant finishedAt = to.terminal() ? clock.instant() : null;
     state(buildId).jobs.put(key, row.with(to, row.attempt(), code, message, stored, finishedAt));
+    if (to == JobStatus.CANCELLED || to == JobStatus.SKIPPED) {
+      // As the database does: the job's unfinished steps go with it.
+      StepStatus stepTarget = to == JobStatus.SKIPPED ? StepStatus.SKIPPED : StepStatus.CANCELLED;
+      state(buildId)
+          .steps
+          .get(key)
+          .replaceAll(
+              s ->
+                  StepStatus.TRANSITIONS.allowed(s.status(), stepTarget)
+                      ? new StepRow(s.number(), s.name(), stepTarget, s.result())
+                      : s);
+    }
     return true;
   }
 
@@ -170,19 +182,7 @@ public final class InMemoryRunStore implements RunStore, LogSink {
   @Override
   public synchronized boolean closeJob(
       String buildId, String key, JobStatus target, ErrorCode code, String message) {
-    if (!moveJob(buildId, key, target, code, message, null)) {
-      return false;
-    }
-    StepStatus stepTarget = target == JobStatus.SKIPPED ? StepStatus.SKIPPED : StepStatus.CANCELLED;
-    state(buildId)
-        .steps
-        .get(key)
-        .replaceAll(
-            s ->
-                StepStatus.TRANSITIONS.allowed(s.status(), stepTarget)
-                    ? new StepRow(s.number(), s.name(), stepTarget, s.result())
-                    : s);
-    return true;
+    return moveJob(buildId, key, target, code, message, null);
   }
 
   @Override

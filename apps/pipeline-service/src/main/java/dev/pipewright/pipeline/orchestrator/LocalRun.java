@@ -5,6 +5,7 @@ import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.pipeline.reconcile.InstanceState;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class LocalRun {
 
   public LocalRun(InMemoryRunStore store, JobRunner runner, int parallelism) {
     this.store = store;
-    this.orchestrator = new Orchestrator(store, runner, parallelism, 1);
+    this.orchestrator = new Orchestrator(store, runner, parallelism, new Attempts(1, 1));
     this.loops =
         new BuildLoops(orchestrator, Duration.ofMillis(250), id -> true, Duration.ofDays(1));
   }

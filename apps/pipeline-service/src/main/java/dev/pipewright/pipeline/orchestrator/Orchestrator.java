@@ -20,6 +20,7 @@ import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.StrategySpec;
 import dev.pipewright.pipeline.reconcile.Action;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.pipeline.reconcile.BuildSnapshot;
 import dev.pipewright.pipeline.reconcile.InstanceState;
 import dev.pipewright.pipeline.reconcile.JobConditionContext;
@@ -53,7 +54,7 @@ public final class Orchestrator {
   private final RunStore store;
   private final JobRunner runner;
   private final int parallelism;
-  private final int maxAttempts;
+  private final Attempts attempts;
   private final Map<String, LoadedWorkflow> workflows = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Map<String, Integer> activeJobs = new ConcurrentHashMap<>();
@@ -63,10 +64,11 @@ public final class Orchestrator {
 
   /**
    * @param parallelism the most job instances of one build active at once
-   * @param maxAttempts how many times an instance lost with its worker is run before it fails
+   * @param attempts how many times an instance lost with its worker, or whose host failed under it,
+   *     is run before it fails
    */
-  public Orchestrator(RunStore store, JobRunner runner, int parallelism, int maxAttempts) {
-    this(store, runner, parallelism, maxAttempts, null);
+  public Orchestrator(RunStore store, JobRunner runner, int parallelism, Attempts attempts) {
+    this(store, runner, parallelism, attempts, null);
   }
 
   /**
@@ -76,12 +78,12 @@ public final class Orchestrator {
       RunStore store,
       JobRunner runner,
       int parallelism,
-      int maxAttempts,
+      Attempts attempts,
       PipewrightMetrics metrics) {
     this.store = store;
     this.runner = runner;
     this.parallelism = parallelism;
-    this.maxAttempts = maxAttempts;
+    this.attempts = attempts;
     this.metrics = metrics;
     this.failures = new Failures(store);
   }
@@ -196,23 +198,8 @@ public final class Orchestrator {
         Workflows.load(
             build.workflowYaml(),
             build.workflowPath() == null ? "workflow.yml" : build.workflowPath());
-    store.createJobs(build.id(), WorkflowJobs.rows(workflow, buildContexts(build)));
+    store.createJobs(build.id(), WorkflowJobs.rows(workflow, build.contexts()));
     return workflow;
-  }
-
-  /** Build-level contexts for job {@code if:} and dynamic matrices. */
-  static Map<String, Object> buildContexts(BuildRecord build) {
-    Map<String, Object> github = new LinkedHashMap<>();
-    github.put("run_id", build.id());
-    github.put("run_number", build.number());
-    github.put("event_name", "push");
-    if (build.repository() != null) {
-      github.put("repository", build.repository().displayName());
-      github.put("ref", build.repository().ref() == null ? "" : build.repository().ref());
-      github.put("ref_name", build.repository().refName());
-      github.put("sha", build.repository().sha() == null ? "" : build.repository().sha());
-    }
-    return Map.of("github", github, "vars", build.vars(), "inputs", Map.of());
   }
 
   private final class Pass {
@@ -224,7 +211,7 @@ public final class Orchestrator {
     Pass(BuildRecord build, LoadedWorkflow workflow) {
       this.build = build;
       this.workflow = workflow;
-      this.conditions = new ExpressionConditions(buildContexts(build));
+      this.conditions = new ExpressionConditions(build.contexts());
     }
 
     BuildStatus run() {
@@ -249,7 +236,7 @@ public final class Orchestrator {
               observed,
               build.cancelRequested(),
               parallelism,
-              maxAttempts);
+              attempts);
       BuildStatus status = BuildStatus.RUNNING;
       for (Action action : new Reconciler(conditions).decide(snapshot)) {
         LOG.debug("build {}: {}", build.id(), action);
@@ -277,7 +264,7 @@ public final class Orchestrator {
       if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
         JobRun run = jobRun(row, row.attempt(), needs.of(row.jobId()), true);
         try {
-          snapshot = runner.attach(run, observer());
+          snapshot = runner.attach(run, observer(row.attempt()));
         } catch (CiException e) {
           if (RetryPolicy.retryable(e)) {
             throw e; // the pass fails; its loop retries it within the policy's budget
@@ -308,7 +295,7 @@ public final class Orchestrator {
         }
         case Action.Restart restart -> {
           LOG.info(
-              "build {}: running lost job {} again (attempt {})",
+              "build {}: running job {} again (attempt {})",
               build.id(),
               restart.key(),
               restart.attempt());
@@ -328,10 +315,16 @@ public final class Orchestrator {
             store.closeJob(build.id(), skip.key(), JobStatus.SKIPPED, null, skip.reason());
         case Action.Cancel cancel -> {
           if (cancel.active()) {
+            // Its row stays open: the runner reports how the job ended, cleanup steps included.
             runner.cancel(new JobRef(build.id(), cancel.key()));
+          } else {
+            store.closeJob(
+                build.id(),
+                cancel.key(),
+                JobStatus.CANCELLED,
+                ErrorCode.CANCELLED,
+                cancel.reason());
           }
-          store.closeJob(
-              build.id(), cancel.key(), JobStatus.CANCELLED, ErrorCode.CANCELLED, cancel.reason());
         }
         case Action.ExpandMatrix expand -> expand(expand);
         case Action.FinishBuild finish -> {
@@ -350,9 +343,9 @@ public final class Orchestrator {
     private void startOnRunner(
         InstanceState row, int attempt, Map<String, NeedResult> needs, boolean mayHaveLogs) {
       try {
-        runner.start(jobRun(row, attempt, needs, mayHaveLogs), observer());
+        runner.start(jobRun(row, attempt, needs, mayHaveLogs), observer(attempt));
       } catch (CiException e) {
-        if (RetryPolicy.decide(e, attempt, maxAttempts) instanceof RetryPolicy.Retry) {
+        if (RetryPolicy.decide(e, attempt, attempts.lost()) instanceof RetryPolicy.Retry) {
           // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
           LOG.warn("build {}: runner refused job {}: {}", build.id(), row.key(), e.getMessage());
         } else {
@@ -377,7 +370,7 @@ public final class Orchestrator {
       try {
         List<NewJob> instances =
             DynamicMatrix.expand(
-                job, needs, ExpressionConditions.contexts(buildContexts(build), context));
+                job, needs, ExpressionConditions.contexts(build.contexts(), context));
         store.expandJob(build.id(), expand.jobId(), instances);
       } catch (CiException e) {
         store.moveJob(build.id(), expand.jobId(), JobStatus.FAILED, e.code(), e.getMessage(), null);
@@ -417,9 +410,15 @@ public final class Orchestrator {
           .build();
     }
 
-    private RunObserver observer() {
+    /** The observer of run {@code attempt} of an instance. */
+    private RunObserver observer(int attempt) {
       return new StoreObserver(
-          build.id(), store, workflows::containsKey, id -> changed.accept(id), metrics);
+          build.id(),
+          store,
+          new StoreObserver.Run(attempt, attempts),
+          workflows::containsKey,
+          id -> changed.accept(id),
+          metrics);
     }
   }
 }

@@ -29,7 +29,10 @@ public interface RunStore {
   /** Job instances in plan order. */
   List<InstanceState> jobs(String buildId);
 
-  /** A guarded job move; outputs are stored when not null. */
+  /**
+   * A guarded job move; outputs are stored when not null. A job moved to CANCELLED or SKIPPED takes
+   * its unfinished steps along.
+   */
   boolean moveJob(
       String buildId,
       String key,

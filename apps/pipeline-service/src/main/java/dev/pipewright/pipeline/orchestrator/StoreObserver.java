@@ -8,9 +8,12 @@ import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.store.StoreErrors;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator's {@link RunObserver}: writes runner callbacks to the store, then wakes the
@@ -18,13 +21,23 @@ import java.util.function.Predicate;
  * own threads.
  */
 final class StoreObserver implements RunObserver {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreObserver.class);
+
+  /**
+   * Which run of the instance this observes, and the budgets that decide whether its failure is its
+   * result or the next pass runs it again.
+   */
+  record Run(int attempt, Attempts attempts) {}
+
   private final String buildId;
   private final RunStore store;
+  private final Run run;
   private final Predicate<String> drives;
   private final Consumer<String> changed;
   private final PipewrightMetrics metrics;
 
   /**
+   * @param run the attempt observed
    * @param drives whether this process still drives a build
    * @param changed wakes the build's loop
    * @param metrics counts failed writes; null for none
@@ -32,11 +45,13 @@ final class StoreObserver implements RunObserver {
   StoreObserver(
       String buildId,
       RunStore store,
+      Run run,
       Predicate<String> drives,
       Consumer<String> changed,
       PipewrightMetrics metrics) {
     this.buildId = buildId;
     this.store = store;
+    this.run = run;
     this.drives = drives;
     this.changed = changed;
     this.metrics = metrics;
@@ -77,11 +92,25 @@ final class StoreObserver implements RunObserver {
     handle(job, () -> store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result));
   }
 
+  /**
+   * Records how the job ended, except a failure the next pass runs again: the job stays active, so
+   * it is never seen FAILED, and neither its build nor its dependants move on it.
+   */
   @Override
   public void jobFinished(JobRef job, JobResult result) {
     handle(
         job,
         () -> {
+          if (result.status() == JobStatus.FAILED
+              && run.attempts().runsAgainAfter(result.errorCode(), run.attempt())) {
+            LOG.info(
+                "job {} attempt {} failed under its host ({}); it runs again",
+                job.jobKey(),
+                run.attempt(),
+                result.errorMessage());
+            changed.accept(buildId);
+            return;
+          }
           store.moveJob(
               buildId,
               job.jobKey(),

@@ -46,7 +46,11 @@ public sealed interface Action {
   /** PENDING → SKIPPED: its {@code if:} is false or a need did not succeed. */
   record Skip(String key, String reason) implements Action {}
 
-  /** → CANCELLED; {@code active} says whether the runner must be told to stop it. */
+  /**
+   * Cancels an instance. When {@code active} (its runner runs it) the runner is told to stop it and
+   * its row stays open until the runner reports how it ended, its steps recorded as they ran; else
+   * the row goes CANCELLED now with its unfinished steps.
+   */
   record Cancel(String key, boolean active, String reason) implements Action {}
 
   /** The needs of a dynamic-matrix job finished: evaluate its matrix and create its instances. */

@@ -3,6 +3,7 @@ package dev.pipewright.pipeline.reconcile;
 import dev.pipewright.models.BuildStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything {@link Reconciler#decide} looks at: the plan, the stored rows and the runner's view.
@@ -12,7 +13,7 @@ import java.util.Map;
  * @param instances every instance row of the build
  * @param observed the runner's view by instance key; an active instance missing here was lost
  * @param parallelism the most instances of this build allowed to be active at once
- * @param maxAttempts how many times a lost instance may run before it is failed
+ * @param attempts how many times an instance may run, by what ended its earlier runs
  */
 public record BuildSnapshot(
     String buildId,
@@ -22,12 +23,13 @@ public record BuildSnapshot(
     Map<String, Observation> observed,
     boolean cancelRequested,
     int parallelism,
-    int maxAttempts) {
+    Attempts attempts) {
 
   public BuildSnapshot {
     jobs = List.copyOf(jobs);
     instances = List.copyOf(instances);
     observed = Map.copyOf(observed);
+    Objects.requireNonNull(attempts, "attempts");
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }

@@ -104,6 +104,11 @@ public final class Reconciler {
             continue;
           }
           retryLost(instance);
+        } else if (seen.status() == JobStatus.FAILED
+            && !snapshot.cancelRequested()
+            && snapshot.attempts().runsAgainAfter(seen.errorCode(), instance.attempt())) {
+          // Its pod or node failed under it: never recorded FAILED, so nothing downstream moves.
+          restart(instance);
         } else if (seen.status() != instance.status()
             && JobStatus.TRANSITIONS.allowed(instance.status(), seen.status())) {
           record(instance, seen.status(), seen.errorCode(), seen.errorMessage(), seen.outputs());
@@ -114,15 +119,11 @@ public final class Reconciler {
     /**
      * An instance its runner does not know (lost with a worker, or never started): a transient
      * failure of its current attempt, run again or failed as {@link RetryPolicy} decides with the
-     * snapshot's attempts as the budget. The restart happens now: the pass's own period paces it.
+     * snapshot's attempts as the budget.
      */
     private void retryLost(InstanceState instance) {
-      switch (RetryPolicy.decide(ErrorCode.TRANSIENT, instance.attempt(), snapshot.maxAttempts())) {
-        case RetryPolicy.Retry retry -> {
-          int attempt = instance.attempt() + 1;
-          actions.add(new Action.Restart(instance.key(), attempt, needs.of(instance.jobId())));
-          update(instance, JobStatus.QUEUED, attempt, null, null, Map.of());
-        }
+      switch (snapshot.attempts().afterLoss(instance.attempt())) {
+        case RetryPolicy.Retry retry -> restart(instance);
         case RetryPolicy.DeadLetter dead ->
             record(
                 instance,
@@ -133,6 +134,16 @@ public final class Reconciler {
         case RetryPolicy.Fail fail ->
             record(instance, JobStatus.FAILED, fail.code(), "lost by its runner", Map.of());
       }
+    }
+
+    /**
+     * Runs the instance again from its first step as its next attempt. The restart happens now, not
+     * after the policy's back-off: the pass's own period paces it.
+     */
+    private void restart(InstanceState instance) {
+      int attempt = instance.attempt() + 1;
+      actions.add(new Action.Restart(instance.key(), attempt, needs.of(instance.jobId())));
+      update(instance, JobStatus.QUEUED, attempt, null, null, Map.of());
     }
 
     private void record(
@@ -148,10 +159,22 @@ public final class Reconciler {
     private void cancelEverythingUnfinished() {
       for (InstanceState instance : List.copyOf(projected.values())) {
         if (!instance.status().terminal()) {
-          actions.add(new Action.Cancel(instance.key(), instance.active(), "build cancelled"));
-          update(
-              instance, JobStatus.CANCELLED, instance.attempt(), ErrorCode.CANCELLED, null, null);
+          cancel(instance, "build cancelled");
         }
+      }
+    }
+
+    /**
+     * Cancels an unfinished instance. One its runner runs is told to stop and stays active until
+     * the runner reports how it ended: its {@code always()} and {@code cancelled()} steps still run
+     * and are recorded as they ran. Any other (pending, or lost with its worker) is CANCELLED now.
+     */
+    private void cancel(InstanceState instance, String reason) {
+      boolean running = instance.active() && snapshot.observed().containsKey(instance.key());
+      actions.add(new Action.Cancel(instance.key(), running, reason));
+      if (!running) {
+        update(
+            instance, JobStatus.CANCELLED, instance.attempt(), ErrorCode.CANCELLED, reason, null);
       }
     }
 
@@ -169,10 +192,7 @@ public final class Reconciler {
         }
         for (InstanceState sibling : instances) {
           if (!sibling.status().terminal()) {
-            String reason = "fail-fast: " + failed.key() + " failed";
-            actions.add(new Action.Cancel(sibling.key(), sibling.active(), reason));
-            update(
-                sibling, JobStatus.CANCELLED, sibling.attempt(), ErrorCode.CANCELLED, reason, null);
+            cancel(sibling, "fail-fast: " + failed.key() + " failed");
           }
         }
       }

@@ -238,7 +238,7 @@ public final class PipelineService implements AutoCloseable {
         runner(new StoreLogSink(new LogRepository(database.dsl()), metrics, config.logLimits()));
     shutdown.register("runner", this::stopRunner);
     orchestrator =
-        new Orchestrator(store, runner, config.parallelism(), config.maxJobAttempts(), metrics);
+        new Orchestrator(store, runner, config.parallelism(), config.attempts(), metrics);
     loops =
         new BuildLoops(
             orchestrator,

@@ -7,6 +7,7 @@ import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.Executor;
 import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.config.PipewrightConfig;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.queue.QueueNames;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.util.Optional;
  * @param lease how long a claim holds without renewal; renewed every third of it
  * @param tick the period of the level-triggered reconcile pass of each running build
  * @param maxJobAttempts runs of a job instance lost with its worker before it fails
+ * @param infrastructureRetries runs of a job instance after the first when its host failed under it
+ *     ({@code INFRASTRUCTURE}: its pod deleted, evicted, preempted, its node lost)
  * @param shutdownGrace how long stopping may take: waiting for running builds, then handing the
  *     rest back and closing connections
  * @param httpPort where the worker serves /healthz, /readyz and /metrics; {@link #NO_HTTP} for none
@@ -53,6 +56,7 @@ public record WorkerConfig(
     Duration tick,
     Duration reaperPeriod,
     int maxJobAttempts,
+    int infrastructureRetries,
     Duration shutdownGrace,
     int httpPort,
     KubernetesRunnerConfig kubernetes,
@@ -78,9 +82,17 @@ public record WorkerConfig(
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
+    if (infrastructureRetries < 0) {
+      throw new IllegalArgumentException("infrastructureRetries must be >= 0");
+    }
     if (httpPort < NO_HTTP || httpPort > 65535) {
       throw new IllegalArgumentException("httpPort out of range: " + httpPort);
     }
+  }
+
+  /** How many times the orchestrator runs a job instance, by what ended its earlier runs. */
+  public Attempts attempts() {
+    return Attempts.of(maxJobAttempts, infrastructureRetries);
   }
 
   /** Whether {@code executor} names the Kubernetes runner. */
@@ -109,6 +121,7 @@ public record WorkerConfig(
         w.tick(),
         w.reaperPeriod(),
         w.maxJobAttempts(),
+        w.infrastructureRetries(),
         c.shutdownGrace(),
         c.httpPort(),
         kubernetes(c.kubernetes()),
@@ -269,6 +282,7 @@ public record WorkerConfig(
           base.tick(),
           base.reaperPeriod(),
           base.maxJobAttempts(),
+          base.infrastructureRetries(),
           shutdownGrace,
           httpPort,
           kubernetes,

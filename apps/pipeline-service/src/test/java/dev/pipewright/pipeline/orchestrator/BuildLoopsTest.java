@@ -9,6 +9,7 @@ import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.pipeline.reconcile.InstanceState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class BuildLoopsTest {
   private final ScriptedRunner runner = new ScriptedRunner();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Orchestrator orchestrator =
-      new Orchestrator(store, runner, 4, 3, new PipewrightMetrics(registry));
+      new Orchestrator(store, runner, 4, new Attempts(3, 3), new PipewrightMetrics(registry));
   // A tick far longer than the test: every pass here is one that was asked for.
   private final BuildLoops loops =
       new BuildLoops(orchestrator, Duration.ofMinutes(10), id -> true, Duration.ofMinutes(10));

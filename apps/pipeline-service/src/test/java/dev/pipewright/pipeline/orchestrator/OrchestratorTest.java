@@ -9,6 +9,7 @@ import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.pipeline.reconcile.InstanceState;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ class OrchestratorTest {
 
   private final InMemoryRunStore store = new InMemoryRunStore();
   private final ScriptedRunner runner = new ScriptedRunner();
-  private final Orchestrator orchestrator = new Orchestrator(store, runner, 4, 3);
+  private final Orchestrator orchestrator = new Orchestrator(store, runner, 4, new Attempts(3, 3));
 
   private void addBuild(String id, String yaml) {
     store.addBuild(
@@ -201,7 +202,7 @@ class OrchestratorTest {
     addBuild("b", TWO_STEPS);
     orchestrator.reconcile("b");
     runner.forgetAll();
-    Orchestrator successor = new Orchestrator(store, runner, 4, 3);
+    Orchestrator successor = new Orchestrator(store, runner, 4, new Attempts(3, 3));
 
     runner.refusals.put("a", new CiException(ErrorCode.TRANSIENT, "API server away"));
     assertThatThrownBy(() -> successor.reconcile("b")).hasMessage("API server away");
@@ -219,8 +220,11 @@ class OrchestratorTest {
     orchestrator.reconcile("b");
     store.requestCancel("b");
 
-    assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.CANCELLED);
+    // The running job's row stays open until its runner reports how it ended.
+    assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.RUNNING);
     assertThat(runner.cancelled).containsExactly("setup");
+    assertThat(job("setup")).isEqualTo(JobStatus.QUEUED);
+    assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.CANCELLED);
     assertThat(store.jobs("b")).extracting(InstanceState::status).containsOnly(JobStatus.CANCELLED);
     assertThat(store.steps("b", "setup"))
         .extracting(InMemoryRunStore.StepRow::status)
@@ -228,11 +232,42 @@ class OrchestratorTest {
   }
 
   @Test
+  void aJobWhoseHostFailedUnderItIsNeverStoredFailedAndRunsAgain() {
+    addBuild("b", TWO_STEPS);
+    orchestrator.reconcile("b");
+
+    runner.failUnder("a", ErrorCode.INFRASTRUCTURE, "pod deleted");
+
+    assertThat(job("a")).isEqualTo(JobStatus.RUNNING);
+    assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.RUNNING);
+    assertThat(runner.started).containsExactly("a#1", "a#2");
+    assertThat(store.jobs("b").getFirst().attempt()).isEqualTo(2);
+    assertThat(job("a")).isEqualTo(JobStatus.QUEUED);
+    runner.finish("a", JobStatus.SUCCEEDED, Map.of());
+    assertThat(orchestrator.reconcile("b")).isEqualTo(BuildStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aJobWhoseHostFailedUnderItOnItsLastAttemptFailsWithTheInfrastructureError() {
+    Orchestrator noRetries = new Orchestrator(store, runner, 4, Attempts.of(3, 0));
+    addBuild("b", TWO_STEPS);
+    noRetries.reconcile("b");
+
+    runner.failUnder("a", ErrorCode.INFRASTRUCTURE, "pod deleted");
+
+    assertThat(job("a")).isEqualTo(JobStatus.FAILED);
+    assertThat(noRetries.reconcile("b")).isEqualTo(BuildStatus.FAILED);
+    assertThat(runner.started).containsExactly("a#1");
+    assertThat(store.errorCode("b")).isEqualTo(ErrorCode.INFRASTRUCTURE);
+    assertThat(store.errorMessage("b")).isEqualTo("job a failed: pod deleted");
+  }
+
+  @Test
   void aSuccessorRerunsJobsLostWithTheirWorker() {
     addBuild("b", WORKFLOW);
     orchestrator.reconcile("b");
     runner.forgetAll();
-    Orchestrator successor = new Orchestrator(store, runner, 4, 3);
+    Orchestrator successor = new Orchestrator(store, runner, 4, new Attempts(3, 3));
 
     successor.reconcile("b");
 
@@ -266,7 +301,7 @@ class OrchestratorTest {
         .isEqualTo(Conclusion.SUCCESS);
     runner.forgetAll();
 
-    new Orchestrator(store, runner, 4, 3).reconcile("b");
+    new Orchestrator(store, runner, 4, new Attempts(3, 3)).reconcile("b");
 
     // The same rule when a successor re-binds the job as when it was first started.
     assertThat(runner.attached.get("after").needs().get("flaky").result())

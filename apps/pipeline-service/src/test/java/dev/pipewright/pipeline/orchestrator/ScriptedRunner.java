@@ -104,6 +104,20 @@ final class ScriptedRunner implements JobRunner {
     observer.jobFinished(ref, result);
   }
 
+  /** Ends a started job FAILED with {@code code} before any step ran: its host failed under it. */
+  void failUnder(String key, ErrorCode code, String message) {
+    RunObserver observer;
+    JobRef ref;
+    JobResult result = new JobResult(JobStatus.FAILED, Map.of(), code, message);
+    synchronized (this) {
+      observer = observers.get(key);
+      ref = runs.get(key).ref();
+      snapshots.put(key, new JobSnapshot(ref, JobSnapshot.Phase.FINISHED, List.of(), 0, result));
+    }
+    observer.jobStarted(ref);
+    observer.jobFinished(ref, result);
+  }
+
   /** The worker died: the runner forgets everything it ran. */
   synchronized void forgetAll() {
     snapshots.clear();

@@ -269,9 +269,126 @@ class ReconcilerTest {
         .containsExactly(
             new Action.Cancel("a", true, "build cancelled"),
             new Action.Cancel("b", false, "build cancelled"),
-            new Action.Cancel("c", false, "build cancelled"),
+            new Action.Cancel("c", false, "build cancelled"));
+    // a's row stays open until its runner reports how it ended (its cleanup steps may run).
+    assertThat(sim.statusOf("a")).isEqualTo(JobStatus.RUNNING);
+    assertThat(sim.step())
+        .containsExactly(
+            new Action.Record("a", JobStatus.CANCELLED, null, null, Map.of()),
             new Action.FinishBuild(BuildStatus.CANCELLED, ErrorCode.CANCELLED, "build cancelled"));
     assertThat(sim.step()).isEmpty();
+  }
+
+  @Test
+  void aCancelledJobStillRunningIsToldAgainAndTheBuildWaitsForIt() {
+    Sim sim = new Sim(JobNode.simple("a"));
+    sim.step();
+    sim.runner("a", JobStatus.RUNNING);
+    sim.step();
+    sim.cancelRequested = true;
+    sim.step();
+    // The runner has not stopped it yet: it runs an always() step.
+    sim.runner("a", JobStatus.RUNNING);
+
+    assertThat(sim.step()).containsExactly(new Action.Cancel("a", true, "build cancelled"));
+    assertThat(sim.finished).isNull();
+
+    sim.runner("a", JobStatus.SUCCEEDED);
+    sim.step();
+    assertThat(sim.statusOf("a")).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(sim.finished.status()).isEqualTo(BuildStatus.CANCELLED);
+  }
+
+  @Test
+  void aCancelledJobLostWithItsWorkerIsClosedAtOnce() {
+    Sim sim = new Sim(JobNode.simple("a"));
+    sim.step();
+    sim.runner("a", JobStatus.RUNNING);
+    sim.step();
+    sim.cancelRequested = true;
+    sim.runner.clear();
+
+    assertThat(sim.step())
+        .containsExactly(
+            new Action.Cancel("a", false, "build cancelled"),
+            new Action.FinishBuild(BuildStatus.CANCELLED, ErrorCode.CANCELLED, "build cancelled"));
+  }
+
+  @Test
+  void anInfrastructureFailureRunsTheJobAgainWithoutRecordingIt() {
+    Sim sim = new Sim(JobNode.simple("a"), JobNode.simple("b", "a"));
+    sim.step();
+    sim.runner("a", JobStatus.FAILED, ErrorCode.INFRASTRUCTURE, Map.of());
+
+    assertThat(sim.step()).containsExactly(new Action.Restart("a", 2, Map.of()));
+    assertThat(sim.statusOf("a")).isEqualTo(JobStatus.QUEUED);
+    assertThat(sim.statusOf("b")).isEqualTo(JobStatus.PENDING);
+
+    sim.runner("a", JobStatus.SUCCEEDED);
+    sim.step();
+    assertThat(sim.rows.get("a").attempt()).isEqualTo(2);
+    assertThat(sim.statusOf("b")).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void anInfrastructureFailureOnTheLastAttemptFailsTheJobWithIt() {
+    Sim sim = new Sim(JobNode.simple("a"), JobNode.simple("b", "a"));
+    sim.attempts = Attempts.of(3, 1);
+    sim.step();
+    sim.runner("a", JobStatus.FAILED, ErrorCode.INFRASTRUCTURE, Map.of());
+    sim.step();
+    sim.runner("a", JobStatus.FAILED, ErrorCode.INFRASTRUCTURE, Map.of());
+
+    List<Action> actions = sim.step();
+
+    assertThat(actions)
+        .contains(
+            new Action.Record("a", JobStatus.FAILED, ErrorCode.INFRASTRUCTURE, "exit 1", Map.of()));
+    assertThat(sim.rows.get("a").attempt()).isEqualTo(2);
+    assertThat(sim.statusOf("b")).isEqualTo(JobStatus.SKIPPED);
+    assertThat(sim.finished)
+        .isEqualTo(
+            new Action.FinishBuild(
+                BuildStatus.FAILED, ErrorCode.INFRASTRUCTURE, "job a failed: exit 1"));
+  }
+
+  @Test
+  void withoutInfrastructureRetriesTheFirstFailureIsTheResult() {
+    Sim sim = new Sim(JobNode.simple("a"));
+    sim.attempts = Attempts.of(3, 0);
+    sim.step();
+    sim.runner("a", JobStatus.FAILED, ErrorCode.INFRASTRUCTURE, Map.of());
+
+    sim.step();
+
+    assertThat(sim.statusOf("a")).isEqualTo(JobStatus.FAILED);
+    assertThat(sim.finished.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
+  }
+
+  @Test
+  void onlyAnInfrastructureFailureRunsAJobAgain() {
+    for (ErrorCode code : ErrorCode.values()) {
+      Sim sim = new Sim(JobNode.simple("a"));
+      sim.step();
+      sim.runner("a", JobStatus.FAILED, code, Map.of());
+      sim.step();
+      assertThat(sim.statusOf("a"))
+          .as(code.name())
+          .isEqualTo(code == ErrorCode.INFRASTRUCTURE ? JobStatus.QUEUED : JobStatus.FAILED);
+    }
+  }
+
+  @Test
+  void anInfrastructureFailureUnderACancelIsRecordedNotRunAgain() {
+    Sim sim = new Sim(JobNode.simple("a"));
+    sim.step();
+    sim.cancelRequested = true;
+    sim.runner("a", JobStatus.FAILED, ErrorCode.INFRASTRUCTURE, Map.of());
+
+    sim.step();
+
+    assertThat(sim.statusOf("a")).isEqualTo(JobStatus.FAILED);
+    assertThat(sim.finished.status()).isEqualTo(BuildStatus.CANCELLED);
   }
 
   @Test
@@ -294,7 +411,7 @@ class ReconcilerTest {
   @Test
   void aRunLostTooOftenFailsWithATransientCode() {
     Sim sim = new Sim(JobNode.simple("a"));
-    sim.maxAttempts = 2;
+    sim.attempts = new Attempts(2, 3);
     sim.step();
     sim.runner.clear();
     sim.step();

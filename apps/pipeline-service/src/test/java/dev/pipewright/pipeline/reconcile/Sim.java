@@ -43,7 +43,7 @@ final class Sim {
   Action.FinishBuild finished;
   boolean cancelRequested;
   int parallelism = 10;
-  int maxAttempts = 3;
+  Attempts attempts = new Attempts(3, 3);
   private long clock;
 
   Sim(JobNode... jobs) {
@@ -72,7 +72,7 @@ final class Sim {
         runner,
         cancelRequested,
         parallelism,
-        maxAttempts);
+        attempts);
   }
 
   List<Action> decide() {
@@ -115,9 +115,11 @@ final class Sim {
       case Action.Record r -> put(r.key(), r.status(), -1, r.errorCode(), r.message(), r.outputs());
       case Action.Skip s -> put(s.key(), JobStatus.SKIPPED, -1, null, s.reason(), null);
       case Action.Cancel c -> {
-        put(c.key(), JobStatus.CANCELLED, -1, ErrorCode.CANCELLED, c.reason(), null);
         if (c.active()) {
+          // The runner stops it; its row moves when the next step records what the runner saw.
           runner.put(c.key(), Observation.of(JobStatus.CANCELLED));
+        } else {
+          put(c.key(), JobStatus.CANCELLED, -1, ErrorCode.CANCELLED, c.reason(), null);
         }
       }
       case Action.ExpandMatrix e -> matrix(e.jobId(), matrixOf.apply(e.jobId()));

@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import static dev.pipewright.pipeline.worker.WorkerHarness.job;
 import static dev.pipewright.store.jooq.Tables.OUTBOX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +13,7 @@ import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.LogRepository;
@@ -58,18 +60,6 @@ class PipelineServiceIT {
     harness.close();
   }
 
-  private BuildView awaitStatus(UUID id, BuildStatus status) {
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> harness.build(id).status() == status);
-    return harness.build(id);
-  }
-
-  private static JobView job(BuildView build, String key) {
-    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
-  }
-
   private static int occurrences(String text, String needle) {
     Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
     int n = 0;
@@ -84,7 +74,7 @@ class PipelineServiceIT {
     PipelineService worker = harness.start(harness.config("worker-a"));
     UUID id = harness.createBuild(CHAIN);
 
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
     assertThat(build.leaseOwner()).isEqualTo("worker-a");
     assertThat(build.jobs()).extracting(JobView::status).containsOnly(JobStatus.SUCCEEDED);
@@ -106,7 +96,7 @@ class PipelineServiceIT {
     UUID id = harness.createBuild(CHAIN);
     harness.publishAgain(id);
 
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
     harness.publishAgain(id);
 
     await()
@@ -126,7 +116,7 @@ class PipelineServiceIT {
     harness.publishAgain(id);
     harness.publishAgain(id);
 
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
     assertThat(build.attempt()).isEqualTo(1);
     assertThat(build.leaseOwner()).isIn("worker-a", "worker-b");
@@ -160,7 +150,7 @@ class PipelineServiceIT {
                   - run: echo "build broke"
             """);
 
-    BuildView build = awaitStatus(id, BuildStatus.FAILED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.FAILED);
 
     assertThat(build.errorCode()).isEqualTo(ErrorCode.PERMANENT);
     assertThat(build.errorMessage()).contains("build");
@@ -204,7 +194,7 @@ class PipelineServiceIT {
                   - run: echo "shard ${{ matrix.shard }} of ${{ strategy.job-total }}"
             """);
 
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
     assertThat(build.jobs())
         .extracting(JobView::key)
@@ -220,7 +210,7 @@ class PipelineServiceIT {
         harness.createBuild(
             "on: push\njobs:\n  a:\n    needs: ghost\n    runs-on: local\n    steps: [{run: echo}]\n");
 
-    BuildView build = awaitStatus(id, BuildStatus.FAILED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.FAILED);
 
     assertThat(build.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
     assertThat(build.errorMessage()).contains("ghost");
@@ -268,8 +258,9 @@ class PipelineServiceIT {
         .doesNotContain("never");
   }
 
+  /** The steps that run after the cancel ({@code always()}, {@code cancelled()}) are recorded. */
   @Test
-  void cancelStopsARunningBuildWithinSeconds() {
+  void cancelStopsARunningBuildWithinSecondsRecordingTheStepsThatRunAfterIt() {
     harness.start(harness.config("worker-a"));
     UUID id =
         harness.createBuild(
@@ -280,6 +271,13 @@ class PipelineServiceIT {
                 runs-on: local
                 steps:
                   - run: echo "started slow"; sleep 60
+                  - name: Clean up
+                    if: always()
+                    run: echo "cleaning up"; exit 3
+                  - name: Report
+                    if: cancelled()
+                    run: echo "reporting the cancel"
+                  - run: echo "never"
               after:
                 needs: slow
                 runs-on: local
@@ -290,14 +288,28 @@ class PipelineServiceIT {
 
     long asked = System.nanoTime();
     harness.builds.requestCancel(id);
-    BuildView build = awaitStatus(id, BuildStatus.CANCELLED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.CANCELLED);
 
     assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
     assertThat(build.errorCode()).isEqualTo(ErrorCode.CANCELLED);
-    assertThat(job(build, "slow").status()).isEqualTo(JobStatus.CANCELLED);
-    assertThat(job(build, "slow").steps())
+    JobView slow = job(build, "slow");
+    assertThat(slow.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(slow.errorCode()).isEqualTo(ErrorCode.CANCELLED);
+    assertThat(slow.steps())
         .extracting(StepView::status)
-        .containsOnly(StepStatus.CANCELLED);
+        .containsExactly(
+            StepStatus.CANCELLED, StepStatus.FAILED, StepStatus.SUCCEEDED, StepStatus.CANCELLED);
+    StepView cleanUp = slow.steps().get(1);
+    assertThat(cleanUp.exitCode()).isEqualTo(3);
+    assertThat(cleanUp.startedAt()).isNotNull();
+    assertThat(cleanUp.finishedAt()).isAfterOrEqualTo(cleanUp.startedAt());
+    StepView report = slow.steps().get(2);
+    assertThat(report.exitCode()).isZero();
+    assertThat(report.startedAt()).isNotNull();
+    assertThat(slow.steps().get(3).startedAt()).isNull();
+    assertThat(harness.logText(id))
+        .contains("cleaning up", "reporting the cancel")
+        .doesNotContain("never");
     assertThat(job(build, "after").status()).isEqualTo(JobStatus.CANCELLED);
   }
 
@@ -334,7 +346,7 @@ class PipelineServiceIT {
         new LocalJobRunner(
             LocalRunnerConfig.defaults(harness.workspaces.resolve("dead")),
             new StoreLogSink(new LogRepository(harness.database.dsl())));
-    Orchestrator deadOrchestrator = new Orchestrator(deadStore, deadRunner, 4, 3);
+    Orchestrator deadOrchestrator = new Orchestrator(deadStore, deadRunner, 4, new Attempts(3, 3));
     deadOrchestrator.reconcile(id.toString());
     await().atMost(DEADLINE).until(() -> harness.logText(id).contains("first attempt"));
     deadOrchestrator.forgetAll();
@@ -344,7 +356,7 @@ class PipelineServiceIT {
     assertThat(harness.build(id).status()).isEqualTo(BuildStatus.RUNNING);
 
     harness.start(harness.config("successor"));
-    BuildView build = awaitStatus(id, BuildStatus.SUCCEEDED);
+    BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
 
     assertThat(build.attempt()).isEqualTo(2);
     assertThat(job(build, "first").attempt()).isEqualTo(2);

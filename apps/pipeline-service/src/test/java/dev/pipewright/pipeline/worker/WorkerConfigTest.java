@@ -7,6 +7,7 @@ import dev.pipewright.executor.LogLimits;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.PipewrightConfig;
+import dev.pipewright.pipeline.reconcile.Attempts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -77,6 +78,7 @@ class WorkerConfigTest {
             worker:
               builds: 3
               max-job-attempts: 5
+              infrastructure-retries: 1
               reaper-period: 7s
               step-log-limit: 1MiB
               build-log-limit: 4MiB
@@ -99,6 +101,7 @@ class WorkerConfigTest {
     assertThat(config.workerId()).isEqualTo("pod-1");
     assertThat(config.concurrentBuilds()).isEqualTo(3);
     assertThat(config.maxJobAttempts()).isEqualTo(5);
+    assertThat(config.attempts()).isEqualTo(new Attempts(5, 2));
     assertThat(config.reaperPeriod()).isEqualTo(Duration.ofSeconds(7));
     assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(25));
     assertThat(config.logLimits()).isEqualTo(new LogLimits(1 << 20, 4 << 20));

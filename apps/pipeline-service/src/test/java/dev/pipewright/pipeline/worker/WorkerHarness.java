@@ -1,8 +1,11 @@
 package dev.pipewright.pipeline.worker;
 
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.pipewright.models.BuildStatus;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.queue.BuildMessage;
 import dev.pipewright.queue.BuildPublisher;
@@ -13,6 +16,7 @@ import dev.pipewright.queue.QueueSettings;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
+import dev.pipewright.store.JobView;
 import dev.pipewright.store.LogEntry;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.NewBuild;
@@ -20,6 +24,7 @@ import dev.pipewright.store.OutboxRepository;
 import dev.pipewright.store.ScratchDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -113,6 +118,19 @@ final class WorkerHarness implements AutoCloseable {
 
   BuildView build(UUID id) {
     return builds.find(id).orElseThrow();
+  }
+
+  /** Waits up to 30 s for the build to reach {@code status}. */
+  BuildView awaitStatus(UUID id, BuildStatus status) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> build(id).status() == status);
+    return build(id);
+  }
+
+  static JobView job(BuildView build, String key) {
+    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
   }
 
   String logText(UUID buildId) {

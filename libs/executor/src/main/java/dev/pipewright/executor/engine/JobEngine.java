@@ -63,14 +63,15 @@ final class JobEngine {
   }
 
   private JobResult executeSteps() throws IOException {
-    if (run.attempt() > 1 && !host.supportsReattach()) {
-      // The earlier attempt's processes died with its worker: this one starts over, visibly.
+    if (run.attempt() > 1) {
+      // A new attempt starts over on every host (a re-attach resumes the same attempt): visibly,
+      // before its lines.
       jobLog(
           "##[warning]Attempt "
               + run.attempt()
               + ": the job runs again from its first step (attempt "
               + (run.attempt() - 1)
-              + " was lost with its worker)");
+              + " was lost with its worker or its host)");
     }
     host.prepare();
     JobPaths paths = host.paths();

@@ -584,7 +584,7 @@ class LocalJobRunnerTest {
     assertThat(log(ran, 0))
         .isEqualTo(
             "##[warning]Attempt 2: the job runs again from its first step (attempt 1 was lost"
-                + " with its worker)\n");
+                + " with its worker or its host)\n");
     assertThat(log(ran, 1)).isEqualTo("again\n");
   }
 

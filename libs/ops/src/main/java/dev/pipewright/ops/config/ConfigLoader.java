@@ -262,6 +262,7 @@ public final class ConfigLoader {
             v.get(Settings.TICK),
             v.get(Settings.REAPER_PERIOD),
             v.get(Settings.MAX_JOB_ATTEMPTS),
+            v.get(Settings.INFRASTRUCTURE_RETRIES),
             v.get(Settings.STEP_LOG_LIMIT),
             v.get(Settings.BUILD_LOG_LIMIT)),
         v.get(Settings.SHUTDOWN_GRACE),

@@ -53,6 +53,10 @@ final class Parsers {
     return intRange(1, Integer.MAX_VALUE, "a positive integer");
   }
 
+  static ValueParser<Integer> nonNegativeInt() {
+    return intRange(0, Integer.MAX_VALUE, "a non-negative integer");
+  }
+
   static ValueParser<Integer> intRange(int min, int max, String expected) {
     return number(Integer::parseInt, v -> v >= min && v <= max, expected);
   }

@@ -102,6 +102,7 @@ public record PipewrightConfig(
       Duration tick,
       Duration reaperPeriod,
       int maxJobAttempts,
+      int infrastructureRetries,
       long stepLogLimit,
       long buildLogLimit) {}
 
@@ -197,6 +198,7 @@ public record PipewrightConfig(
     v.put(Settings.TICK, worker.tick());
     v.put(Settings.REAPER_PERIOD, worker.reaperPeriod());
     v.put(Settings.MAX_JOB_ATTEMPTS, worker.maxJobAttempts());
+    v.put(Settings.INFRASTRUCTURE_RETRIES, worker.infrastructureRetries());
     v.put(Settings.STEP_LOG_LIMIT, worker.stepLogLimit());
     v.put(Settings.BUILD_LOG_LIMIT, worker.buildLogLimit());
     v.put(Settings.SHUTDOWN_GRACE, shutdownGrace);

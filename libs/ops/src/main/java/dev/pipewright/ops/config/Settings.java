@@ -222,6 +222,14 @@ final class Settings {
           Parsers.positiveInt(),
           "3",
           "runs of a job lost with its worker before it fails");
+  static final Setting<Integer> INFRASTRUCTURE_RETRIES =
+      Setting.of(
+          "worker.infrastructure-retries",
+          "PIPEWRIGHT_WORKER_INFRASTRUCTURE_RETRIES",
+          Parsers.nonNegativeInt(),
+          "2",
+          "runs of a job after the first when its pod or node failed under it (deleted, evicted,"
+              + " preempted, node lost), each from its first step; 0 fails it at once");
   static final Setting<Long> STEP_LOG_LIMIT =
       Setting.of(
           "worker.step-log-limit",
@@ -384,6 +392,7 @@ final class Settings {
           TICK,
           REAPER_PERIOD,
           MAX_JOB_ATTEMPTS,
+          INFRASTRUCTURE_RETRIES,
           STEP_LOG_LIMIT,
           BUILD_LOG_LIMIT,
           SHUTDOWN_GRACE,

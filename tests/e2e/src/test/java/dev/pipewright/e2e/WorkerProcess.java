@@ -1,6 +1,5 @@
-package dev.pipewright.faults;
+package dev.pipewright.e2e;
 
-import dev.pipewright.e2e.Installation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +12,8 @@ import java.util.Map;
 /**
  * A worker of an {@link Installation} in a JVM of its own ({@code dev.pipewright.pipeline.Main},
  * the container's entry point, on this JVM's class path), so a fault can {@code kill -9} it: no
- * shutdown hook, no grace, nothing reported. Its output goes to a file next to the test's reports.
+ * shutdown hook, no grace, nothing reported. Its output goes to a file under target/workers. Only
+ * the installation's settings and the caller's reach it, none of this JVM's {@code PIPEWRIGHT_*}.
  */
 public final class WorkerProcess implements AutoCloseable {
   private final Process process;
@@ -37,10 +37,11 @@ public final class WorkerProcess implements AutoCloseable {
     argv.add(System.getProperty("java.class.path"));
     argv.add("dev.pipewright.pipeline.Main");
     try {
-      Path dir = Files.createDirectories(Path.of("target", "faults"));
-      output = dir.resolve("worker-" + workerId + ".log");
+      Path dir = Files.createDirectories(Path.of("target", "workers"));
+      output = dir.resolve(workerId + ".log");
       ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
       pb.redirectOutput(output.toFile());
+      pb.environment().keySet().removeIf(name -> name.startsWith("PIPEWRIGHT_"));
       pb.environment().putAll(env);
       process = pb.start();
     } catch (IOException e) {
@@ -52,10 +53,23 @@ public final class WorkerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** SIGKILL, as {@code kill -9}: the JVM ends where it stands. */
-  public void kill() throws InterruptedException {
+  /** What the worker printed so far, for a failure's message. */
+  public String printed() {
+    try {
+      return Files.readString(output);
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  /**
+   * SIGKILL, as {@code kill -9}: the JVM ends where it stands.
+   *
+   * @return the process's exit value (137)
+   */
+  public int kill() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor();
+    return process.waitFor();
   }
 
   @Override
