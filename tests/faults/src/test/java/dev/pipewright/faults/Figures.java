@@ -22,6 +22,25 @@ public record Figures(
     Optional<Duration> recovery,
     Optional<String> skipped) {
 
+  /**
+   * The figures of a scenario whose steps report to {@code ledger} and whose numbered lines were
+   * counted as {@code lines}; no secrets involved.
+   *
+   * @param recovery null where the scenario has none
+   */
+  public static Figures counted(
+      String scenario, int lost, Ledger ledger, Ledger.LineCount lines, Duration recovery) {
+    return new Figures(
+        scenario,
+        lost,
+        ledger.runTwice(),
+        lines.lost(),
+        lines.duplicated(),
+        0,
+        Optional.ofNullable(recovery),
+        Optional.empty());
+  }
+
   public static Figures skipped(String scenario, String why) {
     return new Figures(scenario, 0, 0, 0, 0, 0, Optional.empty(), Optional.of(why));
   }

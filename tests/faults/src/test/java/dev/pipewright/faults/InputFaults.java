@@ -81,15 +81,8 @@ final class InputFaults {
       int lost = Probe.lost(pw, id, BuildStatus.BUILD_STATUS_SUCCEEDED);
       Duration recovery = Duration.between(lastRefusal, Instant.now());
       Ledger.LineCount lines = Ledger.lines(pw.logText(id, "j"), "ok", 3);
-      return new Figures(
-          "hostile inputs (" + inputs.size() + " kinds)",
-          lost,
-          ledger.runTwice(),
-          lines.lost(),
-          lines.duplicated(),
-          0,
-          Optional.of(recovery),
-          Optional.empty());
+      return Figures.counted(
+          "hostile inputs (" + inputs.size() + " kinds)", lost, ledger, lines, recovery);
     }
   }
 

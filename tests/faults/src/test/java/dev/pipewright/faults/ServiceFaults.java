@@ -61,15 +61,7 @@ final class ServiceFaults {
         lines = lines.plus(Ledger.lines(pw.logText(ids.get(i), "j"), "s" + i, 5));
       }
       assertThat(ledger.neverEnded(steps)).isEmpty();
-      return new Figures(
-          scenario,
-          lost,
-          ledger.runTwice(),
-          lines.lost(),
-          lines.duplicated(),
-          0,
-          Optional.of(recovery),
-          Optional.empty());
+      return Figures.counted(scenario, lost, ledger, lines, recovery);
     }
   }
 
@@ -103,15 +95,7 @@ final class ServiceFaults {
               + Probe.lost(pw, after, BuildStatus.BUILD_STATUS_SUCCEEDED);
       Ledger.LineCount lines = Ledger.lines(pw.logText(id, "j"), "m", 40);
       assertThat(ledger.neverEnded(Set.of("m", "after"))).isEmpty();
-      return new Figures(
-          scenario,
-          lost,
-          ledger.runTwice(),
-          lines.lost(),
-          lines.duplicated(),
-          0,
-          Optional.of(recovery),
-          Optional.empty());
+      return Figures.counted(scenario, lost, ledger, lines, recovery);
     }
   }
 
@@ -137,15 +121,7 @@ final class ServiceFaults {
       int lost = Probe.lost(pw, id, BuildStatus.BUILD_STATUS_SUCCEEDED);
       Ledger.LineCount lines = Ledger.lines(pw.logText(id, "j"), "d", 60);
       assertThat(ledger.neverEnded(Set.of("d"))).isEmpty();
-      return new Figures(
-          scenario,
-          lost,
-          ledger.runTwice(),
-          lines.lost(),
-          lines.duplicated(),
-          0,
-          Optional.of(recovery),
-          Optional.empty());
+      return Figures.counted(scenario, lost, ledger, lines, recovery);
     }
   }
 }

@@ -74,15 +74,7 @@ final class WorkerFaults {
       assertThat(ledger.neverEnded(Set.of("k1", "k2"))).isEmpty();
       // The step ran again: two starts of k1, one end.
       assertThat(ledger.count("start").get("k1")).isGreaterThanOrEqualTo(2);
-      return new Figures(
-          scenario,
-          lost,
-          ledger.runTwice(),
-          lines.lost(),
-          lines.duplicated(),
-          0,
-          Optional.of(recovery),
-          Optional.empty());
+      return Figures.counted(scenario, lost, ledger, lines, recovery);
     }
   }
 
@@ -178,15 +170,7 @@ final class WorkerFaults {
       // Each step started once too: nothing began a second run and was stopped.
       assertThat(ledger.count("start"))
           .containsOnly(Map.entry("a1", 1), Map.entry("b1", 1), Map.entry("c1", 1));
-      return new Figures(
-          scenario,
-          lost,
-          ledger.runTwice(),
-          lines.lost(),
-          lines.duplicated(),
-          0,
-          Optional.empty(),
-          Optional.empty());
+      return Figures.counted(scenario, lost, ledger, lines, null);
     }
   }
 }
