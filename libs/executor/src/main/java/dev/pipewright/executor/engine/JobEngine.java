@@ -64,14 +64,16 @@ final class JobEngine {
   }
 
   private JobResult executeSteps() throws IOException {
-    if (run.attempt() > 1 && !host.supportsReattach()) {
-      // The earlier attempt's processes died with its worker: this one starts over, visibly.
+    if (run.attempt() > 1) {
+      // A new attempt starts over on a new host, visibly, whatever the host: the earlier one was
+      // lost with its worker or failed under it (a pod evicted). A successor that re-attaches to a
+      // running job keeps its attempt number and never comes here.
       jobLog(
           "##[warning]Attempt "
               + run.attempt()
               + ": the job runs again from its first step (attempt "
               + (run.attempt() - 1)
-              + " was lost with its worker)");
+              + " did not finish)");
     }
     host.prepare();
     JobPaths paths = host.paths();

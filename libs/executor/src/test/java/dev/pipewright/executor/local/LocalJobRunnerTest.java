@@ -574,8 +574,8 @@ class LocalJobRunnerTest {
     assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(log(ran, 0))
         .isEqualTo(
-            "##[warning]Attempt 2: the job runs again from its first step (attempt 1 was lost"
-                + " with its worker)\n");
+            "##[warning]Attempt 2: the job runs again from its first step (attempt 1 did not"
+                + " finish)\n");
     assertThat(log(ran, 1)).isEqualTo("again\n");
   }
 
