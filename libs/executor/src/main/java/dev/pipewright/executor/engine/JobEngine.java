@@ -35,6 +35,12 @@ final class JobEngine {
 
     /** Exactly once per step, in order; the result is masked. */
     void stepFinished(int number, StepResult result);
+
+    /**
+     * The host is being prepared ({@code true}) or ready ({@code false}), on the job's thread: a
+     * cancel interrupts it meanwhile (a pod that never gets scheduled, an image pull).
+     */
+    void preparing(boolean preparing);
   }
 
   private final JobScope scope;
@@ -75,7 +81,12 @@ final class JobEngine {
               + (run.attempt() - 1)
               + " did not finish)");
     }
-    host.prepare();
+    progress.preparing(true);
+    try {
+      host.prepare();
+    } finally {
+      progress.preparing(false);
+    }
     JobPaths paths = host.paths();
     String eventPath = JobPaths.join(paths.runnerFiles(), "event.json");
     Object event = run.github().getOrDefault("event", Map.of());

@@ -46,6 +46,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public abstract class ParitySuite {
   private static final AtomicInteger BUILDS = new AtomicInteger();
+
+  /** This run's own: a real cluster keeps the Jobs of earlier runs for a while. */
+  private static final String RUN =
+      Long.toString(
+          java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+
   private static final AtomicInteger PROBES = new AtomicInteger();
 
   @TempDir Path root;
@@ -104,10 +110,10 @@ public abstract class ParitySuite {
     }
   }
 
-  /** Records the job's end and its steps' results. */
-  private static final class Recorder implements RunObserver {
-    final Map<Integer, StepResult> steps = new ConcurrentHashMap<>();
-    volatile JobResult result;
+  /** Records the job's end and its steps' results; other hosts' tests use it too. */
+  public static final class Recorder implements RunObserver {
+    public final Map<Integer, StepResult> steps = new ConcurrentHashMap<>();
+    public volatile JobResult result;
 
     @Override
     public void stepFinished(JobRef job, int stepNumber, StepResult r) {
@@ -125,7 +131,9 @@ public abstract class ParitySuite {
     Map<String, String> repo = c.repository();
     JobRun run =
         JobRun.builder(
-                new JobRef("parity" + BUILDS.incrementAndGet(), c.job()), wf, wf.job(c.job()))
+                new JobRef("parity-" + RUN + "-" + BUILDS.incrementAndGet(), c.job()),
+                wf,
+                wf.job(c.job()))
             .secrets(c.secrets())
             .vars(c.vars())
             .matrix(c.matrix())

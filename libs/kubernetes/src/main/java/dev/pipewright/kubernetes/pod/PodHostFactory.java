@@ -8,6 +8,7 @@ import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.executor.host.process.ProcessHostFactory;
 import dev.pipewright.kubernetes.PipelineRuns;
+import dev.pipewright.kubernetes.runner.ApiErrors;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.models.CiException;
@@ -18,8 +19,13 @@ import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -156,15 +162,7 @@ public final class PodHostFactory implements JobHostFactory {
     owners.remove(buildId);
     if (deleted.remove(buildId)) {
       try {
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(config.namespace())
-            .withLabel(KubeNames.INSTALLATION_LABEL, config.installation())
-            .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId))
-            .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-            .delete();
+        jobsOfBuild(buildId).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       } catch (KubernetesClientException e) {
         log.warn("could not delete the Jobs of build {}: {}", buildId, e.toString());
       }
@@ -191,13 +189,7 @@ public final class PodHostFactory implements JobHostFactory {
       }
     }
     try {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(config.namespace())
-          .withLabel(KubeNames.INSTALLATION_LABEL, config.installation())
-          .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(run.buildId()))
+      jobsOfBuild(run.buildId())
           .withLabel(KubeNames.JOB_LABEL, KubeNames.labelValue(run.jobKey()))
           .withoutLabel(KubeNames.ATTEMPT_LABEL, Integer.toString(run.attempt()))
           .withPropagationPolicy(DeletionPropagation.BACKGROUND)
@@ -205,6 +197,18 @@ public final class PodHostFactory implements JobHostFactory {
     } catch (KubernetesClientException e) {
       throw new IOException("deleting the earlier attempts of " + run.ref() + ": " + e, e);
     }
+  }
+
+  /** This installation's Jobs of a build, for deletes by label. */
+  private FilterWatchListDeletable<Job, JobList, ScalableResource<Job>> jobsOfBuild(
+      String buildId) {
+    return jobs()
+        .withLabel(KubeNames.INSTALLATION_LABEL, config.installation())
+        .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId));
+  }
+
+  private NonNamespaceOperation<Job, JobList, ScalableResource<Job>> jobs() {
+    return client.batch().v1().jobs().inNamespace(config.namespace());
   }
 
   /** The agent's control directory of one attempt, in the job's runner directory. */
@@ -263,18 +267,20 @@ public final class PodHostFactory implements JobHostFactory {
         });
   }
 
-  private void createJob(io.fabric8.kubernetes.api.model.batch.v1.Job job) throws IOException {
+  private void createJob(Job job) throws IOException {
     try {
-      client.batch().v1().jobs().inNamespace(config.namespace()).resource(job).create();
+      jobs().resource(job).create();
     } catch (KubernetesClientException e) {
       // Created by an earlier call or an earlier worker: the deterministic name makes it the same,
       // unless that attempt is over (its agent released or its pod failed): it cannot run again.
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw new IOException("creating Job " + job.getMetadata().getName() + ": " + e, e);
+        throw new CiException(
+            ApiErrors.codeOf(e.getCode()),
+            "creating Job " + job.getMetadata().getName() + ": " + e.getMessage(),
+            e);
       }
       String name = job.getMetadata().getName();
-      var existing =
-          client.batch().v1().jobs().inNamespace(config.namespace()).withName(name).get();
+      Job existing = jobs().withName(name).get();
       if (existing != null
           && existing.getStatus() != null
           && existing.getStatus().getConditions() != null
@@ -291,14 +297,7 @@ public final class PodHostFactory implements JobHostFactory {
 
   private void deleteJob(String jobName) {
     try {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(config.namespace())
-          .withName(jobName)
-          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-          .delete();
+      jobs().withName(jobName).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
     } catch (KubernetesClientException e) {
       log.warn("could not delete Job {}: {}", jobName, e.toString());
     }

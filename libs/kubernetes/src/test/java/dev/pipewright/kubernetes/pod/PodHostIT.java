@@ -5,17 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
-import dev.pipewright.executor.JobResult;
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.RepositoryRef;
-import dev.pipewright.executor.RunObserver;
-import dev.pipewright.executor.StepResult;
 import dev.pipewright.executor.engine.EngineJobRunner;
 import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.parity.ParitySuite.Recorder;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
@@ -33,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -80,25 +77,13 @@ class PodHostIT {
     runner.close();
   }
 
-  /** Records the job's end and its steps' results. */
-  private static final class Recorder implements RunObserver {
-    final Map<Integer, StepResult> steps = new ConcurrentHashMap<>();
-    volatile JobResult result;
-
-    @Override
-    public void stepFinished(JobRef job, int stepNumber, StepResult r) {
-      steps.put(stepNumber, r);
-    }
-
-    @Override
-    public void jobFinished(JobRef job, JobResult r) {
-      result = r;
-    }
-  }
-
   private static JobRun run(String buildId, String yaml, String job) {
     WorkflowSpec wf = new WorkflowParser().parse(yaml, "ci.yml");
     return JobRun.builder(new JobRef(buildId, job), wf, wf.job(job)).build();
+  }
+
+  private Job job(String name) {
+    return pods.client.batch().v1().jobs().inNamespace(MockPods.NAMESPACE).withName(name).get();
   }
 
   private static String build() {
@@ -127,14 +112,7 @@ class PodHostIT {
     await().atMost(WAIT).until(() -> rec.result != null);
     assertThat(rec.result.status()).as(sink.jobText(run.ref())).isEqualTo(JobStatus.SUCCEEDED);
 
-    Job job =
-        pods.client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(MockPods.NAMESPACE)
-            .withName(KubeNames.jobName(run.ref(), 1))
-            .get();
+    Job job = job(KubeNames.jobName(run.ref(), 1));
     assertThat(job.getMetadata().getLabels())
         .containsEntry(KubeNames.INSTALLATION_LABEL, MockPods.INSTALLATION)
         .containsEntry(KubeNames.BUILD_LABEL, buildId);
@@ -281,15 +259,7 @@ class PodHostIT {
             "##[warning]Attempt 2: the job runs again from its first step (attempt 1 did not"
                 + " finish)\n");
     assertThat(sink.text(second.ref(), 1)).isEqualTo("again\n");
-    assertThat(
-            pods.client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(MockPods.NAMESPACE)
-                .withName(KubeNames.jobName(second.ref(), 2))
-                .get())
-        .isNotNull();
+    assertThat(job(KubeNames.jobName(second.ref(), 2))).isNotNull();
     runner.releaseBuild(buildId);
   }
 

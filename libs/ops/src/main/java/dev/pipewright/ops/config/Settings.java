@@ -161,7 +161,9 @@ final class Settings {
           Parsers.path(),
           () -> Path.of(System.getProperty("java.io.tmpdir"), "pipewright").toString(),
           "`<java.io.tmpdir>/pipewright`",
-          "local executor: a workspace per job instance under it, `<build>/<job>/`");
+          "a workspace per job instance under it, `<build>/<job>/`; kubernetes executor: where"
+              + " the worker mounts the workspace PVC (each job's pod mounts its directories of it"
+              + " at the same paths)");
 
   static final Setting<Integer> PARALLELISM =
       Setting.of(
@@ -334,16 +336,9 @@ final class Settings {
           "kubernetes.log-poll-interval",
           "PIPEWRIGHT_K8S_LOG_POLL_INTERVAL",
           Parsers.duration(),
-          "2s",
-          "how often the logs of running steps are read");
-  static final Setting<Duration> K8S_CANCEL_GRACE =
-      Setting.of(
-          "kubernetes.cancel-grace",
-          "PIPEWRIGHT_K8S_CANCEL_GRACE",
-          Parsers.duration(),
-          "5m",
-          "how long a cancelled job may go on running its `always()`/`cancelled()` steps before its"
-              + " Job is deleted");
+          "200ms",
+          "how often the pod host reads the log and exit files of a running step on the"
+              + " workspace volume: bounds how late a printed line reaches the log store");
 
   static final List<Setting<?>> ALL =
       List.of(
@@ -390,8 +385,7 @@ final class Settings {
           K8S_MEMORY_REQUEST,
           K8S_CPU_LIMIT,
           K8S_MEMORY_LIMIT,
-          K8S_LOG_POLL_INTERVAL,
-          K8S_CANCEL_GRACE);
+          K8S_LOG_POLL_INTERVAL);
 
   /**
    * {@code PIPEWRIGHT_*} variables that are read elsewhere, not settings of the services: the CLI's
