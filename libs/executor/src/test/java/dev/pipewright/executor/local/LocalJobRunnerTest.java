@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.Annotation;
+import dev.pipewright.executor.GitRepos;
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobResult;
@@ -397,9 +398,10 @@ class LocalJobRunnerTest {
 
   @Test
   void checksOutALocalRepositoryIntoTheWorkspace(@TempDir Path origin) throws Exception {
-    String sha = repository(origin, "hello repo\n");
+    String sha = GitRepos.repository(origin, "hello repo\n");
     Files.writeString(origin.resolve("README.md"), "second version\n");
-    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "second");
+    GitRepos.git(
+        origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "second");
     Ran ran =
         runToEnd(
             job(
@@ -434,20 +436,10 @@ class LocalJobRunnerTest {
    */
   @Test
   void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
-    String sha = repository(origin, "parallel\n");
-    StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
-    for (String job : List.of("one", "two", "three")) {
-      yaml.append(
-          """
-            %s:
-              runs-on: ubuntu-latest
-              steps:
-                - uses: actions/checkout@v4
-                - run: echo "$(git rev-parse HEAD) $(cat README.md) in $(basename "$PWD")"
-          """
-              .formatted(job));
-    }
-    WorkflowSpec wf = new WorkflowParser().parse(yaml.toString(), "ci.yml");
+    String sha = GitRepos.repository(origin, "parallel\n");
+    WorkflowSpec wf =
+        new WorkflowParser()
+            .parse(GitRepos.parallelCheckouts(List.of("one", "two", "three")), "ci.yml");
     String buildId = "co" + BUILDS.incrementAndGet();
     RepositoryRef repo = new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha);
     Map<String, Recorder> recorders = new java.util.LinkedHashMap<>();
@@ -606,27 +598,5 @@ class LocalJobRunnerTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> first.result != null);
       assertThat(first.result.status()).isEqualTo(JobStatus.CANCELLED);
     }
-  }
-
-  /** A repository on branch main whose one commit holds a README.md; returns the commit. */
-  private static String repository(Path dir, String readme) throws Exception {
-    git(dir, "init", "-q", "-b", "main", ".");
-    Files.writeString(dir.resolve("README.md"), readme);
-    git(dir, "add", "README.md");
-    git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
-    return gitOut(dir, "rev-parse", "HEAD");
-  }
-
-  private static void git(Path dir, String... args) throws Exception {
-    gitOut(dir, args);
-  }
-
-  private static String gitOut(Path dir, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("git"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes()).strip();
-    assertThat(p.waitFor()).as(out).isZero();
-    return out;
   }
 }

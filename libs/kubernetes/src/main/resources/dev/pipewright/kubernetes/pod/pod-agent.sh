@@ -16,7 +16,10 @@
 #              pod never looks like one that failed
 #   agent.env  the agent's environment as the image and the pod give it (NUL-separated); written
 #              once the agent is ready
-cd "$1" || exit 70
+# The agent also stops when the control directory is gone (its build was released): as the pod's
+# main process, its end ends every process of the container.
+c=$1
+cd "$c" || exit 70
 if command -v setsid >/dev/null 2>&1; then own=setsid; else own=; fi
 tick() { sleep 0.05 2>/dev/null || sleep 1; }
 signal() { # SIGNAL ID
@@ -31,7 +34,7 @@ signal() { # SIGNAL ID
   return 0
 }
 stop() { # WHY CODE
-  echo "$1" > stopped.tmp && mv -f stopped.tmp stopped
+  { echo "$1" > stopped.tmp && mv -f stopped.tmp stopped; } 2>/dev/null
   for f in *.pid; do [ -f "$f" ] && signal KILL "${f%.pid}"; done
   echo "pipewright pod agent: stopped ($1)" >&2
   exit "$2"
@@ -52,6 +55,7 @@ trap 'stop HUP 129' HUP
 { cat "/proc/$$/environ" 2>/dev/null || :; } > agent.env.tmp && mv -f agent.env.tmp agent.env
 while :; do
   [ -e release ] && stop release 0
+  [ -d "$c" ] || stop "control directory gone" 0
   for f in *.cmd; do
     [ -f "$f" ] || continue
     id=${f%.cmd}

@@ -131,6 +131,25 @@ class PodAgentTest {
     }
   }
 
+  /** A released build's directories are deleted: an agent that missed its release stops too. */
+  @ParameterizedTest
+  @MethodSource("shells")
+  void anAgentWhoseControlDirectoryIsDeletedStops(List<String> shell) throws Exception {
+    Path control = Files.createDirectories(dir.resolve("pod-a1"));
+    List<String> argv = new ArrayList<>(shell);
+    argv.addAll(List.of("-c", PodAgent.SCRIPT, "pod-agent", control.toString()));
+    Process agent = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    try {
+      await().atMost(WAIT).until(() -> Files.exists(control.resolve(PodAgent.READY)));
+      Files.delete(control.resolve(PodAgent.READY));
+      Files.delete(control);
+      assertThat(agent.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(agent.exitValue()).isZero();
+    } finally {
+      agent.destroyForcibly();
+    }
+  }
+
   private void command(String id, List<String> argv, Map<String, String> env) throws Exception {
     String script = PodAgent.commandScript(new HostCommand(id, argv, env, "/"), Set.of("HOME"));
     PodHost.writeAtomically(dir, id + PodAgent.COMMAND, script.getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package dev.pipewright.kubernetes.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pipewright.executor.GitRepos;
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -269,25 +269,9 @@ class PodHostIT {
    */
   @Test
   void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
-    git(origin, "init", "-q", "-b", "main", ".");
-    Files.writeString(origin.resolve("README.md"), "parallel\n");
-    git(origin, "add", "README.md");
-    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
-    String sha = git(origin, "rev-parse", "HEAD");
-    StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
+    String sha = GitRepos.repository(origin, "parallel\n");
     List<String> jobs = List.of("one", "two", "three");
-    for (String job : jobs) {
-      yaml.append(
-          """
-            %s:
-              runs-on: ubuntu-latest
-              steps:
-                - uses: actions/checkout@v4
-                - run: echo "$(git rev-parse HEAD) $(cat README.md) in $(basename "$PWD")"
-          """
-              .formatted(job));
-    }
-    WorkflowSpec wf = new WorkflowParser().parse(yaml.toString(), "ci.yml");
+    WorkflowSpec wf = new WorkflowParser().parse(GitRepos.parallelCheckouts(jobs), "ci.yml");
     String buildId = build();
     RepositoryRef repo = new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha);
     Map<String, Recorder> recorders = new LinkedHashMap<>();
@@ -309,14 +293,5 @@ class PodHostIT {
         });
     assertThat(pods.kubelet.started()).isEqualTo(3);
     runner.releaseBuild(buildId);
-  }
-
-  private static String git(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("git"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(p.waitFor()).as(out).isZero();
-    return out;
   }
 }
