@@ -1,17 +1,25 @@
 package dev.pipewright.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.pipewright.executor.parity.ParitySuite.Recorder;
+import dev.pipewright.models.JobStatus;
+import dev.pipewright.parser.WorkflowParser;
+import dev.pipewright.parser.spec.WorkflowSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Local git repositories standing for a build's remote ({@code actions/checkout} fetches from a
- * path as from a URL), and the workflow every host is held to for issue 12's parallel checkouts.
- * Shared with other modules' tests through this module's test-jar.
+ * path as from a URL), and the parallel checkouts of issue 12 every host is held to. Shared with
+ * other modules' tests through this module's test-jar.
  */
 public final class GitRepos {
   private GitRepos() {}
@@ -36,11 +44,16 @@ public final class GitRepos {
   }
 
   /**
-   * Jobs that each start with {@code actions/checkout} and print the commit, the README and their
-   * workspace's name: issue 12's three parallel checkouts used to collide in one shared workspace
-   * ("remote origin already exists").
+   * Issue 12: parallel jobs that each start with {@code actions/checkout} used to collide in one
+   * shared workspace ("remote origin already exists"). Runs three such jobs of one build on {@code
+   * runner} at once and holds each to its own checkout in its own workspace, {@code
+   * <root>/<build>/<job>/}, whatever the host.
    */
-  public static String parallelCheckouts(List<String> jobs) {
+  public static void checkThreeParallelCheckouts(
+      JobRunner runner, InMemoryLogSink sink, Path origin, Path root, String buildId)
+      throws Exception {
+    String sha = repository(origin, "parallel\n");
+    List<String> jobs = List.of("one", "two", "three");
     StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
     for (String job : jobs) {
       yaml.append(
@@ -53,6 +66,24 @@ public final class GitRepos {
           """
               .formatted(job));
     }
-    return yaml.toString();
+    WorkflowSpec wf = new WorkflowParser().parse(yaml.toString(), "ci.yml");
+    RepositoryRef repo = new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha);
+    Map<String, Recorder> recorders = new LinkedHashMap<>();
+    for (String job : jobs) {
+      Recorder rec = new Recorder();
+      recorders.put(job, rec);
+      runner.start(
+          JobRun.builder(new JobRef(buildId, job), wf, wf.job(job)).repository(repo).build(), rec);
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> recorders.values().stream().allMatch(r -> r.result != null));
+    recorders.forEach(
+        (job, rec) -> {
+          JobRef ref = new JobRef(buildId, job);
+          assertThat(rec.result.status()).as(sink.jobText(ref)).isEqualTo(JobStatus.SUCCEEDED);
+          assertThat(sink.text(ref, 2)).isEqualTo(sha + " parallel in " + job + "\n");
+          assertThat(root.resolve(buildId).resolve(job).resolve(".git")).isDirectory();
+        });
   }
 }

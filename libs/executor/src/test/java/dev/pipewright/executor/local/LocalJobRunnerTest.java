@@ -436,29 +436,8 @@ class LocalJobRunnerTest {
    */
   @Test
   void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
-    String sha = GitRepos.repository(origin, "parallel\n");
-    WorkflowSpec wf =
-        new WorkflowParser()
-            .parse(GitRepos.parallelCheckouts(List.of("one", "two", "three")), "ci.yml");
-    String buildId = "co" + BUILDS.incrementAndGet();
-    RepositoryRef repo = new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha);
-    Map<String, Recorder> recorders = new java.util.LinkedHashMap<>();
-    for (String job : List.of("one", "two", "three")) {
-      Recorder rec = new Recorder();
-      recorders.put(job, rec);
-      runner.start(
-          JobRun.builder(new JobRef(buildId, job), wf, wf.job(job)).repository(repo).build(), rec);
-    }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> recorders.values().stream().allMatch(r -> r.result != null));
-    recorders.forEach(
-        (job, rec) -> {
-          JobRef ref = new JobRef(buildId, job);
-          assertThat(rec.result.status()).as(sink.jobText(ref)).isEqualTo(JobStatus.SUCCEEDED);
-          assertThat(sink.text(ref, 2)).isEqualTo(sha + " parallel in " + job + "\n");
-          assertThat(root.resolve(buildId).resolve(job).resolve(".git")).isDirectory();
-        });
+    GitRepos.checkThreeParallelCheckouts(
+        runner, sink, origin, root, "co" + BUILDS.incrementAndGet());
   }
 
   @Test

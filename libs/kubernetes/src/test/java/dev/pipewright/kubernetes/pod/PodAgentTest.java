@@ -74,11 +74,8 @@ class PodAgentTest {
   @ParameterizedTest
   @MethodSource("shells")
   void theAgentRunsCommandsSignalsTheirGroupAndStopsOnRelease(List<String> shell) throws Exception {
-    List<String> argv = new ArrayList<>(shell);
-    argv.addAll(List.of("-c", PodAgent.SCRIPT, "pod-agent", dir.toString()));
-    Process agent = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    Process agent = agent(shell, dir);
     try {
-      await().atMost(WAIT).until(() -> Files.exists(dir.resolve(PodAgent.READY)));
       Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "GREETING", "hé");
       command("c1", List.of("/bin/sh", "-c", "echo $GREETING; echo err >&2; exit 3"), env);
       await().atMost(WAIT).until(() -> Files.exists(dir.resolve("c1" + PodAgent.EXIT)));
@@ -111,11 +108,8 @@ class PodAgentTest {
   @ParameterizedTest
   @MethodSource("shells")
   void anAgentStoppedBySignalLeavesNoExitCodeForWhatItKilled(List<String> shell) throws Exception {
-    List<String> argv = new ArrayList<>(shell);
-    argv.addAll(List.of("-c", PodAgent.SCRIPT, "pod-agent", dir.toString()));
-    Process agent = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    Process agent = agent(shell, dir);
     try {
-      await().atMost(WAIT).until(() -> Files.exists(dir.resolve(PodAgent.READY)));
       command("c1", List.of("/bin/sh", "-c", "echo started; sleep 60"), Map.of("PATH", "/bin"));
       await().atMost(WAIT).until(() -> Files.exists(dir.resolve("c1" + PodAgent.PID)));
       agent.destroy(); // SIGTERM, as a kubelet stops a container
@@ -136,11 +130,8 @@ class PodAgentTest {
   @MethodSource("shells")
   void anAgentWhoseControlDirectoryIsDeletedStops(List<String> shell) throws Exception {
     Path control = Files.createDirectories(dir.resolve("pod-a1"));
-    List<String> argv = new ArrayList<>(shell);
-    argv.addAll(List.of("-c", PodAgent.SCRIPT, "pod-agent", control.toString()));
-    Process agent = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    Process agent = agent(shell, control);
     try {
-      await().atMost(WAIT).until(() -> Files.exists(control.resolve(PodAgent.READY)));
       Files.delete(control.resolve(PodAgent.READY));
       Files.delete(control);
       assertThat(agent.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -148,6 +139,15 @@ class PodAgentTest {
     } finally {
       agent.destroyForcibly();
     }
+  }
+
+  /** The agent under {@code shell} on {@code control}, once it is ready. */
+  private static Process agent(List<String> shell, Path control) throws Exception {
+    List<String> argv = new ArrayList<>(shell);
+    argv.addAll(List.of("-c", PodAgent.SCRIPT, "pod-agent", control.toString()));
+    Process agent = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    await().atMost(WAIT).until(() -> Files.exists(control.resolve(PodAgent.READY)));
+    return agent;
   }
 
   private void command(String id, List<String> argv, Map<String, String> env) throws Exception {

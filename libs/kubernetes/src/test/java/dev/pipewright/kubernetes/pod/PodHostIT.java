@@ -7,7 +7,6 @@ import dev.pipewright.executor.GitRepos;
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
-import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.executor.engine.EngineJobRunner;
 import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.executor.host.HostCommand;
@@ -27,9 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -269,28 +266,8 @@ class PodHostIT {
    */
   @Test
   void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
-    String sha = GitRepos.repository(origin, "parallel\n");
-    List<String> jobs = List.of("one", "two", "three");
-    WorkflowSpec wf = new WorkflowParser().parse(GitRepos.parallelCheckouts(jobs), "ci.yml");
     String buildId = build();
-    RepositoryRef repo = new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha);
-    Map<String, Recorder> recorders = new LinkedHashMap<>();
-    for (String job : jobs) {
-      Recorder rec = new Recorder();
-      recorders.put(job, rec);
-      runner.start(
-          JobRun.builder(new JobRef(buildId, job), wf, wf.job(job)).repository(repo).build(), rec);
-    }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> recorders.values().stream().allMatch(r -> r.result != null));
-    recorders.forEach(
-        (job, rec) -> {
-          JobRef ref = new JobRef(buildId, job);
-          assertThat(rec.result.status()).as(sink.jobText(ref)).isEqualTo(JobStatus.SUCCEEDED);
-          assertThat(sink.text(ref, 2)).isEqualTo(sha + " parallel in " + job + "\n");
-          assertThat(root.resolve(buildId).resolve(job).resolve(".git")).isDirectory();
-        });
+    GitRepos.checkThreeParallelCheckouts(runner, sink, origin, root, buildId);
     assertThat(pods.kubelet.started()).isEqualTo(3);
     runner.releaseBuild(buildId);
   }
