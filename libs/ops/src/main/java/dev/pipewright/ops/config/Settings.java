@@ -309,28 +309,28 @@ final class Settings {
           "PIPEWRIGHT_K8S_STEP_CPU_REQUEST",
           Parsers.text(),
           "250m",
-          "CPU request per step container (empty: unset)");
+          "CPU request of each job's pod container, which runs all its steps (empty: unset)");
   static final Setting<String> K8S_MEMORY_REQUEST =
       Setting.of(
           "kubernetes.step-memory-request",
           "PIPEWRIGHT_K8S_STEP_MEMORY_REQUEST",
           Parsers.text(),
           "256Mi",
-          "memory request per step container (empty: unset)");
+          "memory request of each job's pod container, which runs all its steps (empty: unset)");
   static final Setting<String> K8S_CPU_LIMIT =
       Setting.of(
           "kubernetes.step-cpu-limit",
           "PIPEWRIGHT_K8S_STEP_CPU_LIMIT",
           Parsers.text(),
           "2",
-          "CPU limit per step container (empty: unset)");
+          "CPU limit of each job's pod container, which runs all its steps (empty: unset)");
   static final Setting<String> K8S_MEMORY_LIMIT =
       Setting.of(
           "kubernetes.step-memory-limit",
           "PIPEWRIGHT_K8S_STEP_MEMORY_LIMIT",
           Parsers.text(),
           "2Gi",
-          "memory limit per step container (empty: unset)");
+          "memory limit of each job's pod container, which runs all its steps (empty: unset)");
   static final Setting<Duration> K8S_LOG_POLL_INTERVAL =
       Setting.of(
           "kubernetes.log-poll-interval",
