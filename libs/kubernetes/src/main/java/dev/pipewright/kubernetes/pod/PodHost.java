@@ -9,6 +9,7 @@ import dev.pipewright.executor.host.OutputReceiver;
 import dev.pipewright.executor.host.container.ContainerShell;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +49,7 @@ final class PodHost implements JobHost {
     void delete(String jobName);
 
     /** The Job's pod as last seen, or null. */
-    io.fabric8.kubernetes.api.model.Pod pod(String jobName);
+    Pod pod(String jobName);
   }
 
   private final String job;
@@ -97,10 +99,6 @@ final class PodHost implements JobHost {
     return directories.paths();
   }
 
-  String jobName() {
-    return jobName;
-  }
-
   Path control() {
     return control;
   }
@@ -115,11 +113,10 @@ final class PodHost implements JobHost {
     Path ready = control.resolve(PodAgent.READY);
     try {
       while (!Files.exists(ready)) {
-        failure()
-            .ifPresent(
-                e -> {
-                  throw e;
-                });
+        Optional<CiException> failed = failure();
+        if (failed.isPresent()) {
+          throw failed.get();
+        }
         if (System.nanoTime() - deadline > 0) {
           throw new CiException(
               ErrorCode.INFRASTRUCTURE,
@@ -256,9 +253,9 @@ final class PodHost implements JobHost {
         .map(e -> new CiException(e.code(), job + ": " + e.getMessage()));
   }
 
-  private java.util.Set<String> agentEnvNames() {
+  private Set<String> agentEnvNames() {
     Map<String, String> agent = agentEnv;
-    return agent == null ? java.util.Set.of() : agent.keySet();
+    return agent == null ? Set.of() : agent.keySet();
   }
 
   /**
