@@ -159,6 +159,42 @@ class K8sManifestsTest {
     }
   }
 
+  /**
+   * The pod host reads and writes the jobs' files through the worker's own mount of the workspace
+   * claim, at the workspace root the pods mount their directories at, as the same uid.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWorkerMountsTheWorkspaceClaimAtItsWorkspaceRootAsTheBuildPodsUser() throws IOException {
+    Map<String, String> data = (Map<String, String>) yaml(K8S.resolve("config.yaml")).get("data");
+    Deployment worker =
+        objects().stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .filter(d -> d.getMetadata().getName().equals("pipeline-service"))
+            .findFirst()
+            .orElseThrow();
+    var pod = worker.getSpec().getTemplate().getSpec();
+    String claim = data.get("PIPEWRIGHT_K8S_WORKSPACE_CLAIM");
+    String volume =
+        pod.getVolumes().stream()
+            .filter(
+                v ->
+                    v.getPersistentVolumeClaim() != null
+                        && claim.equals(v.getPersistentVolumeClaim().getClaimName()))
+            .findFirst()
+            .orElseThrow()
+            .getName();
+    assertThat(pod.getContainers().getFirst().getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo(volume);
+              assertThat(m.getMountPath()).isEqualTo(data.get("PIPEWRIGHT_WORKSPACE_ROOT"));
+            });
+    assertThat(data.get("PIPEWRIGHT_K8S_RUN_AS_USER"))
+        .isEqualTo(String.valueOf(pod.getSecurityContext().getRunAsUser()));
+  }
+
   @Test
   void theWorkerRoleGrantsNoWildcards() throws IOException {
     Role role = workerRole();
@@ -168,31 +204,26 @@ class K8sManifestsTest {
               assertThat(r.getVerbs()).doesNotContain("*");
               assertThat(r.getResources()).doesNotContain("*");
             });
-    assertThat(role.getRules()).anySatisfy(r -> assertThat(r.getResources()).contains("pods/log"));
   }
 
   @Test
   void theWorkerRoleAllowsEveryCallTheRunnerMakes() throws IOException {
     Role role = workerRole();
-    // KubernetesJobRunner merges later jobs' entries into the build Secret, cancels by label, and
-    // cancels a running job with clean-up steps by annotating its pod.
+    // The pod host creates a Job per attempt (reading it back on a conflict), deletes one or a
+    // build's by label, and watches pods; it needs no Secret and no pod logs.
     assertThat(role.getRules())
         .anySatisfy(
             r -> {
-              assertThat(r.getResources()).contains("secrets");
-              assertThat(r.getVerbs()).contains("create", "patch", "delete");
-            })
-        .anySatisfy(
-            r -> {
               assertThat(r.getResources()).contains("jobs");
-              assertThat(r.getVerbs()).contains("create", "delete", "deletecollection", "watch");
+              assertThat(r.getVerbs()).contains("get", "create", "delete", "deletecollection");
             })
         .anySatisfy(
             r -> {
               assertThat(r.getApiGroups()).containsExactly("");
               assertThat(r.getResources()).containsExactly("pods");
-              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "patch");
-            });
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+            })
+        .noneSatisfy(r -> assertThat(r.getResources()).containsAnyOf("secrets", "pods/log"));
   }
 
   private static Role workerRole() throws IOException {

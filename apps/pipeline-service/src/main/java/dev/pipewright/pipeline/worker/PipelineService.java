@@ -3,12 +3,14 @@ package dev.pipewright.pipeline.worker;
 import dev.pipewright.auth.Authenticator;
 import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.LogSink;
+import dev.pipewright.executor.engine.EngineJobRunner;
+import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.executor.local.LocalJobRunner;
 import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.kubernetes.PipelineRuns;
 import dev.pipewright.kubernetes.operator.PipelineRunOperator;
 import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
-import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
+import dev.pipewright.kubernetes.pod.PodHostFactory;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.ops.config.Executor;
@@ -369,7 +371,15 @@ public final class PipelineService implements AutoCloseable {
           sink);
     }
     if (config.kubernetesExecutor()) {
-      return new KubernetesJobRunner(kubernetes, config.kubernetes(), sink);
+      // The pod host: the workspace volume is mounted at the worker's workspace root.
+      EngineSettings engine = EngineSettings.defaults("pipewright-kubernetes");
+      return new EngineJobRunner(
+          "kubernetes",
+          engine,
+          config.parallelism() * config.concurrentBuilds(),
+          new PodHostFactory(
+              kubernetes, config.kubernetes(), config.workspaceRoot(), engine.runnerName()),
+          sink);
     }
     throw new IllegalArgumentException(
         "PIPEWRIGHT_EXECUTOR="
@@ -481,15 +491,11 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /**
-   * Local jobs die with the worker (a successor runs them again); Kubernetes Jobs of builds handed
-   * back keep running and the successor re-attaches to them by name.
+   * Abandons the runner's jobs: the engine stops them without recording anything, and the successor
+   * that takes their builds over runs them again as a new attempt.
    */
   private void stopRunner() {
-    if (runner instanceof KubernetesJobRunner kubernetesRunner) {
-      kubernetesRunner.detach();
-    } else {
-      runner.close();
-    }
+    runner.close();
   }
 
   /**

@@ -147,8 +147,7 @@ public record WorkerConfig(
         unsetIfEmpty(k.stepMemoryRequest()),
         unsetIfEmpty(k.stepCpuLimit()),
         unsetIfEmpty(k.stepMemoryLimit()),
-        k.logPollInterval(),
-        k.cancelGrace());
+        k.logPollInterval());
   }
 
   private static String unsetIfEmpty(String quantity) {

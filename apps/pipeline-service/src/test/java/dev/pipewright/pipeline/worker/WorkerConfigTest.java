@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipewright.executor.LogLimits;
-import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.pipeline.reconcile.Attempts;
@@ -28,8 +27,7 @@ class WorkerConfigTest {
     assertThat(config.queueNames().buildQueue()).isEqualTo("pipewright.builds");
     assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.kubernetes().namespace()).isEqualTo("pipewright");
-    assertThat(config.kubernetes().cancelGrace())
-        .isEqualTo(KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
+    assertThat(config.kubernetes().logPollInterval()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.logLimits())
         .as("the configuration's defaults are the runners' own")
         .isEqualTo(LogLimits.DEFAULT);
@@ -88,7 +86,7 @@ class WorkerConfigTest {
               namespace: ci
               installation: team-a
               step-cpu-request: ""
-              cancel-grace: 45s
+              log-poll-interval: 45ms
               runs-on-images:
                 ubuntu-latest: ubuntu:24.04
             """,
@@ -109,7 +107,7 @@ class WorkerConfigTest {
     assertThat(config.kubernetes().installation()).isEqualTo("team-a");
     assertThat(config.kubernetes().cpuRequest()).isNull();
     assertThat(config.kubernetes().memoryRequest()).isEqualTo("256Mi");
-    assertThat(config.kubernetes().cancelGrace()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(config.kubernetes().logPollInterval()).isEqualTo(Duration.ofMillis(45));
     assertThat(config.kubernetes().imageFor(null, java.util.List.of("ubuntu-latest")))
         .isEqualTo("ubuntu:24.04");
   }

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
 final class EngineJob implements Runnable, JobEngine.Progress {
   private static final Logger log = LoggerFactory.getLogger(EngineJob.class);
 
+  private static final JobResult CANCELLED =
+      new JobResult(JobStatus.CANCELLED, Map.of(), ErrorCode.CANCELLED, "The run was cancelled.");
+
   private final JobRun run;
   private final JobHostFactory hosts;
   private final EngineSettings settings;
@@ -45,6 +48,13 @@ final class EngineJob implements Runnable, JobEngine.Progress {
   private final StepStatus[] stepStatus;
   private int currentStep;
   private JobResult result;
+
+  /** The job's thread while it prepares its host: what a cancel interrupts. */
+  private Thread preparing;
+
+  /** A cancel interrupted the host's preparation. */
+  private boolean interruptedPreparing;
+
   private final CompletableFuture<JobResult> done = new CompletableFuture<>();
 
   EngineJob(
@@ -111,6 +121,10 @@ final class EngineJob implements Runnable, JobEngine.Progress {
       }
       if (phase != JobSnapshot.Phase.QUEUED) {
         cancellation.request(ErrorCode.CANCELLED);
+        if (preparing != null) {
+          interruptedPreparing = true;
+          preparing.interrupt();
+        }
         return;
       }
       // Claimed here so the pool thread, when it gets to it, does nothing.
@@ -119,9 +133,7 @@ final class EngineJob implements Runnable, JobEngine.Progress {
     for (int i = 1; i <= stepCount; i++) {
       stepFinished(i, StepResult.notRun(StepStatus.CANCELLED));
     }
-    finish(
-        new JobResult(
-            JobStatus.CANCELLED, Map.of(), ErrorCode.CANCELLED, "The run was cancelled."));
+    finish(CANCELLED);
   }
 
   @Override
@@ -140,23 +152,51 @@ final class EngineJob implements Runnable, JobEngine.Progress {
       JobScope scope = new JobScope(run, host, settings, sink, ticker, masker, cancellation);
       outcome = new JobEngine(scope, this).execute();
     } catch (RuntimeException | IOException e) {
-      log.error("job {} failed in the runner", run.ref(), e);
-      CiException ci =
-          e instanceof IOException
-              ? new CiException(ErrorCode.TRANSIENT, "job host I/O failure: " + e, e)
-              : CiException.from(e);
       for (int i = 1; i <= stepCount; i++) {
         if (!stepStatus(i).terminal()) {
           stepFinished(i, StepResult.notRun(StepStatus.CANCELLED));
         }
       }
-      outcome = new JobResult(JobStatus.FAILED, Map.of(), ci.code(), masker.mask(ci.getMessage()));
+      if (interruptedPreparing()) {
+        // The cancel interrupted the host's preparation: nothing ran, nothing failed.
+        log.info("job {} was cancelled while its host was being prepared", run.ref());
+        outcome = CANCELLED;
+      } else {
+        log.error("job {} failed in the runner", run.ref(), e);
+        CiException ci =
+            e instanceof IOException
+                ? new CiException(ErrorCode.TRANSIENT, "job host I/O failure: " + e, e)
+                : CiException.from(e);
+        outcome =
+            new JobResult(JobStatus.FAILED, Map.of(), ci.code(), masker.mask(ci.getMessage()));
+      }
     } finally {
       if (host != null) {
         host.release();
       }
     }
     finish(outcome);
+  }
+
+  @Override
+  public void preparing(boolean now) {
+    synchronized (lock) {
+      preparing = now ? Thread.currentThread() : null;
+      if (now && cancellation.requested()) {
+        interruptedPreparing = true;
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (!now) {
+      // A cancel that came as the preparation ended must not interrupt what follows.
+      Thread.interrupted();
+    }
+  }
+
+  private boolean interruptedPreparing() {
+    synchronized (lock) {
+      return interruptedPreparing;
+    }
   }
 
   @Override

@@ -34,6 +34,12 @@ final class JobEngine {
 
     /** Exactly once per step, in order; the result is masked. */
     void stepFinished(int number, StepResult result);
+
+    /**
+     * The host is being prepared ({@code true}) or ready ({@code false}), on the job's thread: a
+     * cancel interrupts it meanwhile (a pod that never gets scheduled, an image pull).
+     */
+    void preparing(boolean preparing);
   }
 
   private final JobScope scope;
@@ -64,8 +70,9 @@ final class JobEngine {
 
   private JobResult executeSteps() throws IOException {
     if (run.attempt() > 1) {
-      // A new attempt starts over on every host (a re-attach resumes the same attempt): visibly,
-      // before its lines.
+      // A new attempt starts over on a new host, visibly, whatever the host: the earlier one was
+      // lost with its worker or failed under it (a pod evicted). A successor that re-attaches to a
+      // running job keeps its attempt number and never comes here.
       jobLog(
           "##[warning]Attempt "
               + run.attempt()
@@ -73,7 +80,12 @@ final class JobEngine {
               + (run.attempt() - 1)
               + " was lost with its worker or its host)");
     }
-    host.prepare();
+    progress.preparing(true);
+    try {
+      host.prepare();
+    } finally {
+      progress.preparing(false);
+    }
     JobPaths paths = host.paths();
     String eventPath = JobPaths.join(paths.runnerFiles(), "event.json");
     Object event = run.github().getOrDefault("event", Map.of());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.Annotation;
+import dev.pipewright.executor.GitRepos;
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobResult;
@@ -406,9 +407,10 @@ class LocalJobRunnerTest {
 
   @Test
   void checksOutALocalRepositoryIntoTheWorkspace(@TempDir Path origin) throws Exception {
-    String sha = repository(origin, "hello repo\n");
+    String sha = GitRepos.repository(origin, "hello repo\n");
     Files.writeString(origin.resolve("README.md"), "second version\n");
-    git(origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "second");
+    GitRepos.git(
+        origin, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "second");
     Ran ran =
         runToEnd(
             job(
@@ -443,39 +445,8 @@ class LocalJobRunnerTest {
    */
   @Test
   void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
-    String sha = repository(origin, "parallel\n");
-    StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
-    for (String job : List.of("one", "two", "three")) {
-      yaml.append(
-          """
-            %s:
-              runs-on: ubuntu-latest
-              steps:
-                - uses: actions/checkout@v4
-                - run: echo "$(git rev-parse HEAD) $(cat README.md) in $(basename "$PWD")"
-          """
-              .formatted(job));
-    }
-    WorkflowSpec wf = new WorkflowParser().parse(yaml.toString(), "ci.yml");
-    String buildId = "co" + BUILDS.incrementAndGet();
-    RepositoryRef repo = new RepositoryRef(origin.toString(), "acme/app", "refs/heads/main", sha);
-    Map<String, Recorder> recorders = new java.util.LinkedHashMap<>();
-    for (String job : List.of("one", "two", "three")) {
-      Recorder rec = new Recorder();
-      recorders.put(job, rec);
-      runner.start(
-          JobRun.builder(new JobRef(buildId, job), wf, wf.job(job)).repository(repo).build(), rec);
-    }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> recorders.values().stream().allMatch(r -> r.result != null));
-    recorders.forEach(
-        (job, rec) -> {
-          JobRef ref = new JobRef(buildId, job);
-          assertThat(rec.result.status()).as(sink.jobText(ref)).isEqualTo(JobStatus.SUCCEEDED);
-          assertThat(sink.text(ref, 2)).isEqualTo(sha + " parallel in " + job + "\n");
-          assertThat(root.resolve(buildId).resolve(job).resolve(".git")).isDirectory();
-        });
+    GitRepos.checkThreeParallelCheckouts(
+        runner, sink, origin, root, "co" + BUILDS.incrementAndGet());
   }
 
   @Test

@@ -17,7 +17,11 @@ import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.parser.WorkflowParser;
 import dev.pipewright.parser.spec.WorkflowSpec;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +46,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public abstract class ParitySuite {
   private static final AtomicInteger BUILDS = new AtomicInteger();
+
+  /** This run's own: a real cluster keeps the Jobs of earlier runs for a while. */
+  private static final String RUN =
+      Long.toString(
+          java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+
+  private static final AtomicInteger PROBES = new AtomicInteger();
 
   @TempDir Path root;
   private final InMemoryLogSink sink = new InMemoryLogSink();
@@ -73,7 +84,10 @@ public abstract class ParitySuite {
 
   @TestFactory
   Stream<DynamicTest> cases() throws IOException, URISyntaxException {
-    Path dir = Path.of(ParitySuite.class.getResource("/parity").toURI());
+    URI uri = ParitySuite.class.getResource("/parity").toURI();
+    // Other modules run the suite from this module's test-jar.
+    Path dir =
+        "jar".equals(uri.getScheme()) ? jarFileSystem(uri).provider().getPath(uri) : Path.of(uri);
     List<Path> files;
     try (Stream<Path> listing = Files.list(dir)) {
       files = listing.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
@@ -88,10 +102,18 @@ public abstract class ParitySuite {
                     () -> check(ParityCase.load(file))));
   }
 
-  /** Records the job's end and its steps' results. */
-  private static final class Recorder implements RunObserver {
-    final Map<Integer, StepResult> steps = new ConcurrentHashMap<>();
-    volatile JobResult result;
+  private static FileSystem jarFileSystem(URI uri) throws IOException {
+    try {
+      return FileSystems.newFileSystem(uri, Map.of());
+    } catch (FileSystemAlreadyExistsException e) {
+      return FileSystems.getFileSystem(uri);
+    }
+  }
+
+  /** Records the job's end and its steps' results; other hosts' tests use it too. */
+  public static final class Recorder implements RunObserver {
+    public final Map<Integer, StepResult> steps = new ConcurrentHashMap<>();
+    public volatile JobResult result;
 
     @Override
     public void stepFinished(JobRef job, int stepNumber, StepResult r) {
@@ -109,7 +131,9 @@ public abstract class ParitySuite {
     Map<String, String> repo = c.repository();
     JobRun run =
         JobRun.builder(
-                new JobRef("parity" + BUILDS.incrementAndGet(), c.job()), wf, wf.job(c.job()))
+                new JobRef("parity-" + RUN + "-" + BUILDS.incrementAndGet(), c.job()),
+                wf,
+                wf.job(c.job()))
             .secrets(c.secrets())
             .vars(c.vars())
             .matrix(c.matrix())
@@ -206,15 +230,25 @@ public abstract class ParitySuite {
     }
   }
 
-  /** Whether the host of this run finds a program on its own PATH. */
+  /**
+   * Whether the host of this run finds a program on its own PATH: asked of a host of its own (a
+   * build of its own), released before the run, so the run's host starts as it would without it.
+   */
   private boolean has(JobRun run, String program) throws IOException {
-    JobHost host = hosts.open(run);
+    JobRun probe =
+        JobRun.builder(
+                new JobRef(run.buildId() + "-probe-" + PROBES.incrementAndGet(), run.jobKey()),
+                run.workflow(),
+                run.job())
+            .build();
+    JobHost host = hosts.open(probe);
     try {
       host.prepare();
       String path = host.baseEnvironment().getOrDefault("PATH", "");
       return host.findExecutable(program, path, host.paths().workspace()).isPresent();
     } finally {
       host.release();
+      hosts.releaseBuild(probe.buildId());
     }
   }
 }

@@ -32,12 +32,6 @@ public final class KubeNames {
   public static final String JOB_KEY_ANNOTATION = "pipewright.dev/job-key";
   public static final String BUILD_ANNOTATION = "pipewright.dev/build-id";
 
-  /**
-   * Set on a job's pod (value: when, ISO-8601) to cancel it: the step wrapper reads the pod's
-   * annotations from its downward API volume, so it is also how a successor worker learns of it.
-   */
-  public static final String CANCEL_ANNOTATION = "pipewright.dev/cancel-requested";
-
   static final int MAX_NAME = 63;
   private static final int HASH_CHARS = 10;
 
@@ -62,17 +56,6 @@ public final class KubeNames {
   public static String jobName(JobRef ref, int attempt) {
     String raw = "pw-" + ref.buildId() + "-" + ref.jobKey() + (attempt > 1 ? "-a" + attempt : "");
     return dnsLabel(raw, MAX_NAME);
-  }
-
-  /** The build's Secret (secret values, step scripts and env files): owned by its PipelineRun. */
-  public static String secretName(String buildId) {
-    return dnsLabel("pw-" + buildId + "-secrets", MAX_NAME);
-  }
-
-  /** A step's container: {@code step-<n>-<name>}, what {@code kubectl logs -c} takes. */
-  public static String containerName(int stepNumber, String displayName) {
-    return dnsLabel(
-        "step-" + stepNumber + "-" + (displayName == null ? "" : displayName), MAX_NAME);
   }
 
   /** A label value (≤ 63 chars of {@code [A-Za-z0-9-_.]}, alphanumeric at both ends). */

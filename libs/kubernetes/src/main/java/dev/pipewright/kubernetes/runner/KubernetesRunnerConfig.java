@@ -13,17 +13,17 @@ import java.util.Objects;
  * @param namespace where PipelineRuns, Jobs, Pods and Secrets live
  * @param installation this installation's value of {@link KubeNames#INSTALLATION_LABEL}: the runner
  *     labels its objects with it and watches only those
- * @param workspaceClaim the ReadWriteMany PVC; each build uses the sub-directory named after its
- *     workspace
+ * @param workspaceClaim the ReadWriteMany PVC of the workspaces, which the worker mounts at its
+ *     {@code workspace.root}; each job's pod mounts its own directories of it
  * @param defaultImage the image of jobs without {@code container:} whose {@code runs-on} is not
  *     mapped
  * @param runsOnImages {@code runs-on} label → image, first matching label wins
  * @param ttlAfterFinished {@code ttlSecondsAfterFinished} of each Job
  * @param runAsUser the uid of every build container (restricted pods never run as root)
- * @param cpuRequest per step container, e.g. {@code 250m}; null leaves it unset
- * @param logPollInterval how often the logs of running steps are read
- * @param cancelGrace how long a cancelled job may go on running its {@code always()}/{@code
- *     cancelled()} steps before its Job is deleted
+ * @param cpuRequest per job container, e.g. {@code 250m}; null leaves it unset
+ * @param logPollInterval how often the pod host reads the log and exit files of a running command
+ *     on the workspace volume (and checks its pod): bounds how late a printed line reaches the log
+ *     store
  */
 public record KubernetesRunnerConfig(
     String namespace,
@@ -37,11 +37,7 @@ public record KubernetesRunnerConfig(
     String memoryRequest,
     String cpuLimit,
     String memoryLimit,
-    Duration logPollInterval,
-    Duration cancelGrace) {
-
-  /** The default {@link #cancelGrace}. */
-  public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofMinutes(5);
+    Duration logPollInterval) {
 
   public KubernetesRunnerConfig {
     Objects.requireNonNull(namespace, "namespace");
@@ -50,8 +46,7 @@ public record KubernetesRunnerConfig(
     Objects.requireNonNull(defaultImage, "defaultImage");
     runsOnImages = runsOnImages == null ? Map.of() : Map.copyOf(runsOnImages);
     ttlAfterFinished = ttlAfterFinished == null ? Duration.ofHours(1) : ttlAfterFinished;
-    logPollInterval = logPollInterval == null ? Duration.ofSeconds(2) : logPollInterval;
-    cancelGrace = cancelGrace == null ? DEFAULT_CANCEL_GRACE : cancelGrace;
+    logPollInterval = logPollInterval == null ? Duration.ofMillis(200) : logPollInterval;
   }
 
   /** The image for a job: its container, else the first mapped runs-on label, else the default. */

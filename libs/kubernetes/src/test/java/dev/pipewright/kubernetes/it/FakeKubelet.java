@@ -1,93 +1,127 @@
 package dev.pipewright.kubernetes.it;
 
 import dev.pipewright.kubernetes.runner.KubeNames;
-import dev.pipewright.kubernetes.runner.PodLogs;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
-import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The test's kubelet and Job controller: for each Pipewright Job it creates the pod, then runs each
- * init container's real command (the step wrapper) with this machine's /bin/sh, moving the pod's
- * container statuses through waiting → running → terminated (with the wrapper's termination
- * message) and serving the containers' logs with timestamps. The pod's volumes become directories
- * of a temp dir; the files volume is filled from the build's Secret, and the downward API volume
- * holds the pod's annotations, refreshed on every {@link #sync} as the kubelet refreshes it. Shared
- * with the worker's tests through this module's test-jar.
+ * The tests' kubelet and Job controller for the pod host: for each Pipewright Job it creates the
+ * pod and runs its container's command (the pod agent) as a real local process of this machine's
+ * {@code /bin/sh}, moving the pod and container statuses as a kubelet does (Pending, Running,
+ * Succeeded or Failed) and completing the Job. The workspace volume is the test's temp dir: the pod
+ * host mounts each directory at the path the worker sees it under, which this double checks rather
+ * than translates. A Job deleted by the worker stops its pod; {@link #deletePod} deletes a pod
+ * mid-step as an eviction does. Shared with the worker's tests through this module's test-jar.
  */
-public final class FakeKubelet implements PodLogs, AutoCloseable {
+public final class FakeKubelet implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FakeKubelet.class);
+
+  /** How long a deleted pod's agent has between SIGTERM and SIGKILL (the grace period). */
+  private static final long GRACE_MILLIS = 2_000;
+
   private final KubernetesClient client;
   private final String namespace;
   private final Path root;
-  private final ExecutorService pods = Executors.newVirtualThreadPerTaskExecutor();
-  private final Set<String> seen = ConcurrentHashMap.newKeySet();
-  private final Map<String, StringBuilder> logs = new ConcurrentHashMap<>();
-  private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
-  private final Map<String, Path> podinfos = new ConcurrentHashMap<>();
+  private final Map<String, Running> pods = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("fake-kubelet").factory());
   private volatile boolean closed;
 
+  /** A pod this kubelet runs: its name, its Job's, its container's and its agent (or null). */
+  private record Running(String pod, String job, String container, Process agent) {}
+
+  /**
+   * @param root the workspace volume: every mount of it must be at {@code root/<subPath>}
+   */
   public FakeKubelet(KubernetesClient client, String namespace, Path root) {
     this.client = client;
     this.namespace = namespace;
-    this.root = root;
+    this.root = root.toAbsolutePath().normalize();
+    loop.scheduleWithFixedDelay(this::syncSafely, 0, 50, TimeUnit.MILLISECONDS);
   }
 
-  /** Makes the container with this name prefix wait (running) until {@link #release}. */
-  public void hold(String containerPrefix) {
-    holds.put(containerPrefix, new CountDownLatch(1));
-  }
-
-  /** Lets a held container run; releasing one not held (any more) does nothing. */
-  public void release(String containerPrefix) {
-    CountDownLatch hold = holds.remove(containerPrefix);
-    if (hold != null) {
-      hold.countDown();
-    }
+  /** How many pods this kubelet has started. */
+  public int started() {
+    return pods.size();
   }
 
   /**
-   * Starts a pod for every Job seen for the first time and refreshes the downward API files of the
-   * pods it runs; call it from a polling loop.
+   * Deletes the Job's pod as an eviction does: the pod gets a {@code DisruptionTarget} condition
+   * and leaves the API server, its agent SIGTERM, and whatever is left SIGKILL after the grace.
    */
-  public void sync() {
-    podinfos.forEach(
-        (podName, dir) -> {
-          Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
-          if (pod != null) {
-            writeAnnotations(pod, dir);
-          }
-        });
-    for (Job job :
+  public void deletePod(String jobName) {
+    Running r = pods.get(jobName);
+    if (r == null || r.agent() == null) {
+      throw new IllegalStateException("no pod of Job " + jobName + " runs here");
+    }
+    try {
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withName(r.pod())
+          .editStatus(
+              p ->
+                  new PodBuilder(p)
+                      .editStatus()
+                      .addToConditions(
+                          new PodConditionBuilder()
+                              .withType("DisruptionTarget")
+                              .withStatus("True")
+                              .withReason("EvictionByEvictionAPI")
+                              .withMessage("Eviction API: evicting")
+                              .build())
+                      .endStatus()
+                      .build());
+    } finally {
+      client.pods().inNamespace(namespace).withName(r.pod()).delete();
+      stop(r);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    loop.shutdownNow();
+    pods.values().stream().filter(r -> r.agent() != null).forEach(r -> kill(r.agent()));
+  }
+
+  private void syncSafely() {
+    try {
+      sync();
+    } catch (RuntimeException e) {
+      log.warn("fake kubelet pass failed: {}", e.toString());
+    }
+  }
+
+  /** Starts a pod for each new Job; stops the pods of Jobs deleted. */
+  private void sync() {
+    List<Job> jobs =
         client
             .batch()
             .v1()
@@ -95,252 +129,156 @@ public final class FakeKubelet implements PodLogs, AutoCloseable {
             .inNamespace(namespace)
             .withLabel(KubeNames.MANAGED_BY, KubeNames.MANAGER)
             .list()
-            .getItems()) {
-      if (seen.add(job.getMetadata().getName())) {
-        pods.execute(() -> runPod(job));
+            .getItems();
+    List<String> names = jobs.stream().map(j -> j.getMetadata().getName()).toList();
+    for (Job job : jobs) {
+      if (!closed && !pods.containsKey(job.getMetadata().getName())) {
+        start(job);
+      }
+    }
+    for (Running r : pods.values()) {
+      if (!names.contains(r.job()) && r.agent() != null && r.agent().isAlive()) {
+        stop(r);
+        client.pods().inNamespace(namespace).withName(r.pod()).delete();
       }
     }
   }
 
-  @Override
-  public String read(String ns, String pod, String container) {
-    StringBuilder log = logs.get(pod + "/" + container);
-    if (log == null) {
-      return "";
-    }
-    synchronized (log) {
-      return log.toString();
-    }
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    holds.values().forEach(CountDownLatch::countDown);
-    pods.shutdown();
+  private void start(Job job) {
+    String jobName = job.getMetadata().getName();
+    String podName = jobName + "-" + Long.toString(System.nanoTime() % 100_000, 36);
+    var spec = job.getSpec().getTemplate().getSpec();
+    Container c = spec.getContainers().getFirst();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(podName)
+            .withNamespace(namespace)
+            .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+            .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
+            .withCreationTimestamp(Instant.now().toString())
+            .endMetadata()
+            .withSpec(spec)
+            .withNewStatus()
+            .withPhase("Pending")
+            .withContainerStatuses(waiting(c.getName()))
+            .endStatus()
+            .build();
+    client.pods().inNamespace(namespace).resource(pod).create();
+    Process agent;
     try {
-      // Pod threads write into the test's temp dir: they must be done before it is deleted.
-      pods.awaitTermination(20, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      checkMounts(c);
+      ProcessBuilder pb = new ProcessBuilder(command(c));
+      Path home = Files.createDirectories(root.resolve(".home-" + podName));
+      pb.environment().clear();
+      pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+      pb.environment().put("HOSTNAME", podName);
+      pb.environment().put("HOME", home.toString());
+      for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+        pb.environment().put(e.getName(), e.getValue());
+      }
+      pb.redirectErrorStream(true);
+      pb.redirectOutput(root.resolve(".log-" + podName).toFile());
+      agent = pb.start();
+    } catch (IOException | IllegalStateException e) {
+      log.warn("pod {} cannot start: {}", podName, e.toString());
+      status(podName, "Pending", waitingFatal(c.getName(), e.getMessage()));
+      pods.put(jobName, new Running(podName, jobName, c.getName(), null));
+      return;
     }
+    Running r = new Running(podName, jobName, c.getName(), agent);
+    pods.put(jobName, r);
+    status(podName, "Running", running(c.getName()));
+    agent.onExit().thenAccept(p -> ended(r, p.exitValue()));
   }
 
-  private void runPod(Job job) {
-    try {
-      String podName = job.getMetadata().getName() + "-abcde";
-      var spec = job.getSpec().getTemplate().getSpec();
-      Path dir = Files.createDirectories(root.resolve(podName));
-      Path files = Files.createDirectories(dir.resolve("files"));
-      Path state = Files.createDirectories(dir.resolve("state"));
-      Path podinfo = Files.createDirectories(dir.resolve("podinfo"));
-      Path workspace = Files.createDirectories(root.resolve("workspace"));
-      writeFiles(spec.getVolumes(), files);
-
-      List<ContainerStatus> init = new ArrayList<>();
-      for (Container c : spec.getInitContainers()) {
-        init.add(waiting(c.getName()));
-      }
-      Pod pod =
-          new PodBuilder()
-              .withNewMetadata()
-              .withName(podName)
-              .withNamespace(namespace)
-              .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-              .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
-              .withCreationTimestamp(Instant.now().toString())
-              .endMetadata()
-              .withSpec(spec)
-              .withNewStatus()
-              .withPhase("Pending")
-              .withInitContainerStatuses(init)
-              .withContainerStatuses(waiting("finish"))
-              .endStatus()
-              .build();
-      client.pods().inNamespace(namespace).resource(pod).create();
-      writeAnnotations(pod, podinfo);
-      podinfos.put(podName, podinfo);
-
-      for (int i = 0; i < spec.getInitContainers().size() && !closed; i++) {
-        Container c = spec.getInitContainers().get(i);
-        init.set(i, running(c.getName()));
-        pod = status(pod, init, waiting("finish"), "Pending");
-        Result r = exec(podName, c, files, state, podinfo, workspace, dir.resolve("term-" + i));
-        if (!jobExists(job)) {
-          return;
-        }
-        init.set(i, terminated(c.getName(), r));
-        pod = status(pod, init, waiting("finish"), "Pending");
-      }
-      Container finish = spec.getContainers().getFirst();
-      Result r =
-          exec(podName, finish, files, state, podinfo, workspace, dir.resolve("term-finish"));
-      if (!jobExists(job)) {
-        return;
-      }
-      pod = status(pod, init, terminated("finish", r), r.exit == 0 ? "Succeeded" : "Failed");
-      try {
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .withName(job.getMetadata().getName())
-            .editStatus(
-                current ->
-                    new JobBuilder(current)
-                        .withNewStatus()
-                        .addToConditions(
-                            new JobConditionBuilder()
-                                .withType(r.exit == 0 ? "Complete" : "Failed")
-                                .withStatus("True")
-                                .withReason(r.exit == 0 ? null : "BackoffLimitExceeded")
-                                .build())
-                        .endStatus()
-                        .build());
-      } catch (KubernetesClientException e) {
-        // Deleted once the pod ended (a released build): as with the real Job controller, fine.
-        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-          throw e;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      podinfos.remove(job.getMetadata().getName() + "-abcde");
-    }
-  }
-
-  private boolean jobExists(Job job) {
-    return client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .withName(job.getMetadata().getName())
-            .get()
-        != null;
-  }
-
-  /** Edits the current pod's status, leaving what others changed (the runner's annotation). */
-  private Pod status(Pod pod, List<ContainerStatus> init, ContainerStatus main, String phase) {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withName(pod.getMetadata().getName())
-        .editStatus(
-            current ->
-                new PodBuilder(current)
-                    .editStatus()
-                    .withPhase(phase)
-                    .withInitContainerStatuses(new ArrayList<>(init))
-                    .withContainerStatuses(main)
-                    .endStatus()
-                    .build());
-  }
-
-  /**
-   * The kubelet's format ({@code key="value"} lines, sorted, values quoted) and its atomic swap, so
-   * a wrapper never reads half a file.
-   */
-  private static void writeAnnotations(Pod pod, Path dir) {
-    Map<String, String> annotations =
-        pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
-    String text =
-        String.join(
-            "\n",
-            new java.util.TreeMap<>(annotations)
-                .entrySet().stream()
-                    .map(
-                        e ->
-                            e.getKey()
-                                + "=\""
-                                + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"")
-                                + "\"")
-                    .toList());
-    try {
-      Path file = dir.resolve("annotations");
-      if (Files.exists(file) && Files.readString(file).equals(text)) {
-        return;
-      }
-      Path tmp = dir.resolve("annotations.tmp");
-      Files.writeString(tmp, text);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private void writeFiles(List<Volume> volumes, Path files) throws IOException {
-    for (Volume v : volumes) {
-      if (v.getSecret() == null) {
-        continue;
-      }
-      Secret secret =
-          client.secrets().inNamespace(namespace).withName(v.getSecret().getSecretName()).get();
-      for (KeyToPath item : v.getSecret().getItems()) {
-        String data = secret.getData().get(item.getKey());
-        Files.write(files.resolve(item.getPath()), Base64.getDecoder().decode(data));
+  /** Each mount of the workspace volume must show {@code root/<subPath>} at that very path. */
+  private void checkMounts(Container c) {
+    for (VolumeMount m : c.getVolumeMounts()) {
+      Path expected = root.resolve(m.getSubPath() == null ? "" : m.getSubPath()).normalize();
+      if (!expected.equals(Path.of(m.getMountPath()).normalize())) {
+        throw new IllegalStateException(
+            "mount " + m.getMountPath() + " is not the worker's path of " + m.getSubPath());
       }
     }
   }
 
-  private record Result(int exit, String message) {}
-
-  private Result exec(
-      String pod, Container c, Path files, Path state, Path podinfo, Path workspace, Path term)
-      throws IOException, InterruptedException {
-    for (Map.Entry<String, CountDownLatch> hold : holds.entrySet()) {
-      if (c.getName().startsWith(hold.getKey())) {
-        hold.getValue().await(30, TimeUnit.SECONDS);
-      }
+  private static List<String> command(Container c) {
+    List<String> argv = new ArrayList<>(c.getCommand());
+    if (c.getArgs() != null) {
+      argv.addAll(c.getArgs());
     }
+    return argv;
+  }
+
+  /** The agent ended: the container terminated, the pod and its Job with it. */
+  private void ended(Running r, int exit) {
     if (closed) {
-      return new Result(137, "");
+      return;
     }
-    List<String> command = new ArrayList<>();
-    for (String arg : c.getCommand()) {
-      command.add(
-          arg.replace("/pipewright/files", files.toString())
-              .replace("/pipewright/state", state.toString()));
+    try {
+      status(r.pod(), exit == 0 ? "Succeeded" : "Failed", terminated(r.container(), exit));
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(namespace)
+          .withName(r.job())
+          .editStatus(
+              current ->
+                  new JobBuilder(current)
+                      .withNewStatus()
+                      .addToConditions(
+                          new JobConditionBuilder()
+                              .withType(exit == 0 ? "Complete" : "Failed")
+                              .withStatus("True")
+                              .build())
+                      .endStatus()
+                      .build());
+    } catch (KubernetesClientException e) {
+      // The pod or Job is gone already (deleted): as with the real controllers, fine.
+      log.debug("{} ended after its objects: {}", r.pod(), e.toString());
     }
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().clear();
-    pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
-    for (EnvVar e : c.getEnv()) {
-      pb.environment()
-          .put(
-              e.getName(),
-              e.getValueFrom() != null
-                  ? secretValue(e.getValueFrom().getSecretKeyRef())
-                  : e.getValue().replace("/workspace", workspace.toString()));
-    }
-    pb.environment().put("PW_STATE_DIR", state.toString());
-    pb.environment().put("PW_FILES_DIR", files.toString());
-    pb.environment().put("PW_PODINFO_DIR", podinfo.toString());
-    pb.environment().put("PW_TERMINATION_LOG", term.toString());
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    StringBuilder log = logs.computeIfAbsent(pod + "/" + c.getName(), k -> new StringBuilder());
-    try (var reader = p.inputReader(StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        synchronized (log) {
-          log.append(Instant.now()).append(' ').append(line).append('\n');
-        }
-      }
-    }
-    int exit = p.waitFor();
-    String message = Files.exists(term) ? Files.readString(term) : "";
-    return new Result(exit, message);
   }
 
-  private String secretValue(SecretKeySelector ref) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-    return new String(
-        Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+  /** SIGTERM to the agent, SIGKILL to all it started after the grace, as a kubelet stops a pod. */
+  private void stop(Running r) {
+    r.agent().destroy();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                r.agent().waitFor(GRACE_MILLIS, TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              kill(r.agent());
+            });
+  }
+
+  /** The whole pod: the agent and every process under it (a container's PID namespace dies). */
+  private static void kill(Process agent) {
+    agent.descendants().forEach(ProcessHandle::destroyForcibly);
+    agent.destroyForcibly();
+  }
+
+  private void status(String podName, String phase, ContainerStatus container) {
+    try {
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withName(podName)
+          .editStatus(
+              current ->
+                  new PodBuilder(current)
+                      .editStatus()
+                      .withPhase(phase)
+                      .withContainerStatuses(container)
+                      .endStatus()
+                      .build());
+    } catch (KubernetesClientException e) {
+      log.debug("pod {} is gone: {}", podName, e.toString());
+    }
   }
 
   private static ContainerStatus waiting(String name) {
@@ -349,7 +287,20 @@ public final class FakeKubelet implements PodLogs, AutoCloseable {
         .withState(
             new ContainerStateBuilder()
                 .withNewWaiting()
-                .withReason("PodInitializing")
+                .withReason("ContainerCreating")
+                .endWaiting()
+                .build())
+        .build();
+  }
+
+  private static ContainerStatus waitingFatal(String name, String message) {
+    return new ContainerStatusBuilder()
+        .withName(name)
+        .withState(
+            new ContainerStateBuilder()
+                .withNewWaiting()
+                .withReason("CreateContainerError")
+                .withMessage(message)
                 .endWaiting()
                 .build())
         .build();
@@ -367,15 +318,14 @@ public final class FakeKubelet implements PodLogs, AutoCloseable {
         .build();
   }
 
-  private static ContainerStatus terminated(String name, Result r) {
+  private static ContainerStatus terminated(String name, int exit) {
     return new ContainerStatusBuilder()
         .withName(name)
         .withState(
             new ContainerStateBuilder()
                 .withNewTerminated()
-                .withExitCode(r.exit)
-                .withMessage(r.message)
-                .withReason(r.exit == 0 ? "Completed" : "Error")
+                .withExitCode(exit)
+                .withReason(exit == 0 ? "Completed" : "Error")
                 .endTerminated()
                 .build())
         .build();

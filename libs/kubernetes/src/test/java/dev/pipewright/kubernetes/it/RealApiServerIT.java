@@ -7,14 +7,16 @@ import static org.awaitility.Awaitility.await;
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.engine.EngineJobRunner;
+import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.kubernetes.MockApi;
 import dev.pipewright.kubernetes.PipelineRuns;
 import dev.pipewright.kubernetes.operator.BuildProgress;
 import dev.pipewright.kubernetes.operator.BuildReconciler;
 import dev.pipewright.kubernetes.operator.PipelineRunOperator;
 import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
+import dev.pipewright.kubernetes.pod.PodHostFactory;
 import dev.pipewright.kubernetes.runner.KubeNames;
-import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.JobStatus;
@@ -37,13 +39,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +60,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -265,12 +268,14 @@ class RealApiServerIT {
   }
 
   /**
-   * A build's Job and Secret as the runner submits them are accepted, its pod template mounts no
+   * A build's Job as the pod host submits it is accepted, its pod template mounts no
    * service-account token, and a pod made from it is admitted under the "restricted" profile (no
-   * controller runs here, so the test creates that pod itself).
+   * controller runs here, so the test creates that pod itself). No secret value is in the Job: the
+   * pod host hands a step its environment in a file on the workspace volume.
    */
   @Test
-  void theRunnersJobAndSecretAreAcceptedAndItsPodIsRestricted() throws Exception {
+  void thePodHostsJobIsAcceptedCarriesNoSecretAndItsPodIsRestricted(@TempDir Path volume)
+      throws Exception {
     String ns = namespace();
     String buildId = UUID.randomUUID().toString();
     WorkflowSpec workflow = new WorkflowParser().parse(BUILD_WITH_A_SECRET, "ci.yml");
@@ -287,11 +292,16 @@ class RealApiServerIT {
             "256Mi",
             "2",
             "2Gi",
-            Duration.ofSeconds(1),
-            KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
+            Duration.ofMillis(200));
     JobRef ref = new JobRef(buildId, "build");
-    try (KubernetesJobRunner runner =
-        new KubernetesJobRunner(client, config, new InMemoryLogSink(), (n, p, c) -> "")) {
+    // No kubelet runs here: the job waits for its pod until the runner closes.
+    try (EngineJobRunner runner =
+        new EngineJobRunner(
+            "kubernetes",
+            EngineSettings.defaults("api-test"),
+            1,
+            new PodHostFactory(client, config, volume, "api-test"),
+            new InMemoryLogSink())) {
       runner.start(
           JobRun.builder(ref, workflow, workflow.job("build"))
               .secrets(Map.of("TOKEN", "hunter2"))
@@ -308,17 +318,9 @@ class RealApiServerIT {
       assertThat(template.getSpec().getAutomountServiceAccountToken()).isFalse();
       assertThat(template.getMetadata().getLabels())
           .containsEntry(KubeNames.INSTALLATION_LABEL, INSTALLATION);
-      Secret secret =
-          client.secrets().inNamespace(ns).withName(KubeNames.secretName(buildId)).get();
-      assertThat(secret.getMetadata().getLabels())
-          .containsEntry(KubeNames.INSTALLATION_LABEL, INSTALLATION);
-      assertThat(
-              secret.getData().values().stream()
-                  .map(
-                      v ->
-                          new String(
-                              java.util.Base64.getDecoder().decode(v), StandardCharsets.UTF_8)))
-          .contains("hunter2");
+      assertThat(Serialization.asJson(job)).doesNotContain("hunter2");
+      assertThat(client.secrets().inNamespace(ns).list().getItems())
+          .noneMatch(s -> s.getMetadata().getName().startsWith("pw-"));
 
       Pod pod =
           new PodBuilder()

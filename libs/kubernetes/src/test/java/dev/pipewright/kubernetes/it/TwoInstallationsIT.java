@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.InMemoryLogSink;
+import dev.pipewright.executor.engine.EngineJobRunner;
+import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.kubernetes.MockApi;
 import dev.pipewright.kubernetes.PipelineRuns;
 import dev.pipewright.kubernetes.operator.PipelineRunOperator;
 import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
+import dev.pipewright.kubernetes.pod.MockPods;
+import dev.pipewright.kubernetes.pod.PodHostFactory;
 import dev.pipewright.kubernetes.runner.KubeNames;
-import dev.pipewright.kubernetes.runner.KubernetesJobRunner;
-import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.parser.WorkflowParser;
@@ -22,15 +24,13 @@ import dev.pipewright.pipelinerun.v1alpha1.PipelineRunStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,14 +44,13 @@ import org.junit.jupiter.api.io.TempDir;
  * judge and delete only its own runs, Jobs, Pods and Secrets.
  */
 class TwoInstallationsIT {
-  static final String NS = KubernetesRunnerIT.NS;
-  static final Duration WAIT = KubernetesRunnerIT.WAIT;
+  static final String NS = MockPods.NAMESPACE;
+  static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir Path tmp;
   MockApi api;
   KubernetesClient client;
   FakeKubelet kubelet;
-  ScheduledExecutorService kubeletLoop;
   final List<AutoCloseable> closing = new ArrayList<>();
 
   @BeforeEach
@@ -59,8 +58,6 @@ class TwoInstallationsIT {
     api = new MockApi();
     client = api.client();
     kubelet = new FakeKubelet(client, NS, tmp);
-    kubeletLoop = Executors.newSingleThreadScheduledExecutor();
-    kubeletLoop.scheduleWithFixedDelay(kubelet::sync, 20, 20, TimeUnit.MILLISECONDS);
   }
 
   @AfterEach
@@ -68,7 +65,6 @@ class TwoInstallationsIT {
     for (AutoCloseable c : closing.reversed()) {
       c.close();
     }
-    kubeletLoop.shutdownNow();
     kubelet.close();
     client.close();
     api.close();
@@ -77,7 +73,7 @@ class TwoInstallationsIT {
   /** One installation: its runner, its "database" and its operator, all on their own client. */
   private final class Installation {
     final String id;
-    final KubernetesJobRunner runner;
+    final EngineJobRunner runner;
     final RecordingObserver observer = new RecordingObserver();
     final TestOrchestrator orchestrator;
 
@@ -85,9 +81,13 @@ class TwoInstallationsIT {
       this.id = id;
       KubernetesClient own = api.client();
       closing.add(own);
-      KubernetesRunnerConfig config =
-          KubernetesRunnerIT.config(id, KubernetesRunnerConfig.DEFAULT_CANCEL_GRACE);
-      runner = new KubernetesJobRunner(own, config, new InMemoryLogSink(), kubelet);
+      runner =
+          new EngineJobRunner(
+              "kubernetes",
+              EngineSettings.defaults("it"),
+              4,
+              new PodHostFactory(own, MockPods.config(id), tmp, "it"),
+              new InMemoryLogSink());
       closing.add(runner);
       orchestrator = new TestOrchestrator(runner, observer);
     }
@@ -114,8 +114,7 @@ class TwoInstallationsIT {
   }
 
   @Test
-  void eachInstallationWatchesJudgesAndDeletesOnlyItsOwnObjects() {
-    kubelet.hold("step-1-alpha");
+  void eachInstallationWatchesJudgesAndDeletesOnlyItsOwnObjects() throws Exception {
     Installation a = new Installation("install-a");
     a.startOperator();
     String buildA = a.build("alpha");
@@ -131,7 +130,7 @@ class TwoInstallationsIT {
 
     assertThat(jobsOf(buildA)).hasSize(1);
     assertThat(run(buildA).getStatus().getPhase()).isEqualTo(Phase.Running);
-    kubelet.release("step-1-alpha");
+    Files.writeString(tmp.resolve("go-alpha"), "");
     awaitPhase(buildA, Phase.Succeeded);
 
     assertThat(a.orchestrator.reconciled).containsExactly(buildA);
@@ -150,9 +149,8 @@ class TwoInstallationsIT {
               .withLabel(KubeNames.BUILD_LABEL, buildId)
               .list()
               .getItems());
-      objects.add(client.secrets().inNamespace(NS).withName(KubeNames.secretName(buildId)).get());
       assertThat(objects)
-          .hasSize(4)
+          .hasSize(3)
           .allSatisfy(
               o ->
                   assertThat(o.getMetadata().getLabels())
@@ -172,7 +170,7 @@ class TwoInstallationsIT {
     String unfinished = runWithPhase(a.id, Phase.Running, null);
 
     a.startOperator();
-    String known = a.build("alpha");
+    String known = a.build("gamma");
     awaitPhase(known, Phase.Succeeded);
     await().atMost(WAIT).until(() -> a.orchestrator.reconciled.contains(unfinished));
 
@@ -214,7 +212,11 @@ class TwoInstallationsIT {
     return buildId;
   }
 
-  private static WorkflowSpec workflow(String jobKey) {
+  /** A one-step job that waits for a file {@code go-<jobKey>} when its key is alpha. */
+  private WorkflowSpec workflow(String jobKey) {
+    String gate = tmp.resolve("go-" + jobKey).toString();
+    String wait =
+        jobKey.equals("alpha") ? "; while [ ! -e " + gate + " ]; do sleep 0.05; done" : "";
     return new WorkflowParser()
         .parse(
             """
@@ -224,9 +226,9 @@ class TwoInstallationsIT {
                 runs-on: ubuntu-latest
                 steps:
                   - name: %s
-                    run: echo %s
+                    run: echo %s%s
             """
-                .formatted(jobKey, jobKey, jobKey),
+                .formatted(jobKey, jobKey, jobKey, wait),
             "ci.yml");
   }
 

@@ -33,12 +33,6 @@ class KubeNamesTest {
   }
 
   @Test
-  void containerNamesCarryTheStepNumberAndName() {
-    assertThat(KubeNames.containerName(1, "Run make")).startsWith("step-1-run-make-");
-    assertThat(KubeNames.containerName(12, "x".repeat(100))).matches(DNS).hasSize(63);
-  }
-
-  @Test
   void labelValuesKeepWhatIsAllowed() {
     assertThat(KubeNames.labelValue("test.2")).isEqualTo("test.2");
     assertThat(KubeNames.labelValue("a b")).matches("[A-Za-z0-9][-A-Za-z0-9_.]*");

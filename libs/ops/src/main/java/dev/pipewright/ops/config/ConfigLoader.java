@@ -279,8 +279,7 @@ public final class ConfigLoader {
             v.get(Settings.K8S_MEMORY_REQUEST),
             v.get(Settings.K8S_CPU_LIMIT),
             v.get(Settings.K8S_MEMORY_LIMIT),
-            v.get(Settings.K8S_LOG_POLL_INTERVAL),
-            v.get(Settings.K8S_CANCEL_GRACE)),
+            v.get(Settings.K8S_LOG_POLL_INTERVAL)),
         v.get(Settings.SECRET_KEY_FILE));
   }
 

@@ -127,8 +127,7 @@ public record PipewrightConfig(
       String stepMemoryRequest,
       String stepCpuLimit,
       String stepMemoryLimit,
-      Duration logPollInterval,
-      Duration cancelGrace) {
+      Duration logPollInterval) {
     public Kubernetes {
       runsOnImages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(runsOnImages));
     }
@@ -216,7 +215,6 @@ public record PipewrightConfig(
     v.put(Settings.K8S_CPU_LIMIT, kubernetes.stepCpuLimit());
     v.put(Settings.K8S_MEMORY_LIMIT, kubernetes.stepMemoryLimit());
     v.put(Settings.K8S_LOG_POLL_INTERVAL, kubernetes.logPollInterval());
-    v.put(Settings.K8S_CANCEL_GRACE, kubernetes.cancelGrace());
     return v;
   }
 

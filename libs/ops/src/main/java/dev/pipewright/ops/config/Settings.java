@@ -170,7 +170,9 @@ final class Settings {
           Parsers.path(),
           () -> Path.of(System.getProperty("java.io.tmpdir"), "pipewright").toString(),
           "`<java.io.tmpdir>/pipewright`",
-          "local executor: a workspace per job instance under it, `<build>/<job>/`");
+          "a workspace per job instance under it, `<build>/<job>/`; kubernetes executor: where"
+              + " the worker mounts the workspace PVC (each job's pod mounts its directories of it"
+              + " at the same paths)");
 
   static final Setting<Integer> PARALLELISM =
       Setting.of(
@@ -324,43 +326,36 @@ final class Settings {
           "PIPEWRIGHT_K8S_STEP_CPU_REQUEST",
           Parsers.text(),
           "250m",
-          "CPU request per step container (empty: unset)");
+          "CPU request of each job's pod container, which runs all its steps (empty: unset)");
   static final Setting<String> K8S_MEMORY_REQUEST =
       Setting.of(
           "kubernetes.step-memory-request",
           "PIPEWRIGHT_K8S_STEP_MEMORY_REQUEST",
           Parsers.text(),
           "256Mi",
-          "memory request per step container (empty: unset)");
+          "memory request of each job's pod container, which runs all its steps (empty: unset)");
   static final Setting<String> K8S_CPU_LIMIT =
       Setting.of(
           "kubernetes.step-cpu-limit",
           "PIPEWRIGHT_K8S_STEP_CPU_LIMIT",
           Parsers.text(),
           "2",
-          "CPU limit per step container (empty: unset)");
+          "CPU limit of each job's pod container, which runs all its steps (empty: unset)");
   static final Setting<String> K8S_MEMORY_LIMIT =
       Setting.of(
           "kubernetes.step-memory-limit",
           "PIPEWRIGHT_K8S_STEP_MEMORY_LIMIT",
           Parsers.text(),
           "2Gi",
-          "memory limit per step container (empty: unset)");
+          "memory limit of each job's pod container, which runs all its steps (empty: unset)");
   static final Setting<Duration> K8S_LOG_POLL_INTERVAL =
       Setting.of(
           "kubernetes.log-poll-interval",
           "PIPEWRIGHT_K8S_LOG_POLL_INTERVAL",
           Parsers.duration(),
-          "2s",
-          "how often the logs of running steps are read");
-  static final Setting<Duration> K8S_CANCEL_GRACE =
-      Setting.of(
-          "kubernetes.cancel-grace",
-          "PIPEWRIGHT_K8S_CANCEL_GRACE",
-          Parsers.duration(),
-          "5m",
-          "how long a cancelled job may go on running its `always()`/`cancelled()` steps before its"
-              + " Job is deleted");
+          "200ms",
+          "how often the pod host reads the log and exit files of a running step on the"
+              + " workspace volume: bounds how late a printed line reaches the log store");
 
   static final List<Setting<?>> ALL =
       List.of(
@@ -409,8 +404,7 @@ final class Settings {
           K8S_MEMORY_REQUEST,
           K8S_CPU_LIMIT,
           K8S_MEMORY_LIMIT,
-          K8S_LOG_POLL_INTERVAL,
-          K8S_CANCEL_GRACE);
+          K8S_LOG_POLL_INTERVAL);
 
   /**
    * {@code PIPEWRIGHT_*} variables that are read elsewhere, not settings of the services: the CLI's

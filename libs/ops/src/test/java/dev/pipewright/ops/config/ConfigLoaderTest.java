@@ -56,8 +56,7 @@ class ConfigLoaderTest {
               k.stepCpuRequest(), k.stepMemoryRequest(), k.stepCpuLimit(), k.stepMemoryLimit()
             })
         .containsExactly("250m", "256Mi", "2", "2Gi");
-    assertThat(k.logPollInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(k.cancelGrace()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(k.logPollInterval()).isEqualTo(Duration.ofMillis(200));
   }
 
   @Test
@@ -308,13 +307,13 @@ class ConfigLoaderTest {
             "PIPEWRIGHT_WORKER_TICK", "250ms",
             "PIPEWRIGHT_LEASE_SECONDS", "45",
             "PIPEWRIGHT_K8S_JOB_TTL_SECONDS", "2h",
-            "PIPEWRIGHT_K8S_CANCEL_GRACE", "90s");
+            "PIPEWRIGHT_K8S_LOG_POLL_INTERVAL", "90s");
     PipewrightConfig c = ConfigLoader.fromEnvironment(env);
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMinutes(1));
     assertThat(c.worker().tick()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.worker().lease()).isEqualTo(Duration.ofSeconds(45));
     assertThat(c.kubernetes().jobTtl()).isEqualTo(Duration.ofHours(2));
-    assertThat(c.kubernetes().cancelGrace()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.kubernetes().logPollInterval()).isEqualTo(Duration.ofSeconds(90));
     assertThat(
             catchConfig(
                     () ->

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *     as the main process, else it runs with that command as its arguments (the {@code exec "$@"}
  *     convention of entry point scripts)
  */
-record ContainerConfig(
+public record ContainerConfig(
     String image,
     Map<String, String> env,
     List<String> ports,
@@ -51,7 +51,7 @@ record ContainerConfig(
   private static final List<String> ENV_CONTEXTS =
       List.of("github", "needs", "strategy", "matrix", "vars", "inputs", "runner", "secrets");
 
-  ContainerConfig {
+  public ContainerConfig {
     env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
     ports = List.copyOf(ports);
     volumes = List.copyOf(volumes);
@@ -64,7 +64,8 @@ record ContainerConfig(
    *
    * @throws CiException INVALID_SPEC naming the job and the field at fault
    */
-  static ContainerConfig of(String job, ContainerSpec spec, Map<String, Object> jobContexts) {
+  public static ContainerConfig of(
+      String job, ContainerSpec spec, Map<String, Object> jobContexts) {
     EvalContext fields = eval(jobContexts, CONTAINER_CONTEXTS);
     EvalContext envValues = eval(jobContexts, ENV_CONTEXTS);
     Map<String, String> env = new LinkedHashMap<>();

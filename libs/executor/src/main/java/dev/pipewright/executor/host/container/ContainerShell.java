@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 /**
  * The small {@code /bin/sh} programs the container host runs inside a job's container: the only
  * thing it needs of an image is a POSIX {@code /bin/sh} (busybox, dash, bash), never bash, glibc or
- * Java.
+ * Java. The pod host ({@code dev.pipewright.kubernetes.pod}) runs the same programs in its pods.
  */
-final class ContainerShell {
+public final class ContainerShell {
   private ContainerShell() {}
 
   /**
@@ -34,7 +34,7 @@ final class ContainerShell {
    * name with a slash relative to the directory {@code $0}, else the first regular executable file
    * in the {@code :}-separated {@code $2}; prints its absolute path.
    */
-  static final String FIND_EXECUTABLE =
+  public static final String FIND_EXECUTABLE =
       "cd \"$0\" || exit 1\n"
           + "case \"$1\" in\n"
           + "  */*) f=$1 ;;\n"
@@ -58,7 +58,7 @@ final class ContainerShell {
    * Variables whose names {@code sh} cannot hold are left out: a POSIX shell drops them from the
    * environment of what it starts anyway.
    */
-  static String environmentFile(Map<String, String> env) {
+  public static String environmentFile(Map<String, String> env) {
     StringBuilder out = new StringBuilder();
     env.forEach(
         (name, value) -> {
@@ -71,7 +71,7 @@ final class ContainerShell {
   }
 
   /** {@code /bin/sh -c program $0 args...} */
-  static List<String> sh(String program, String zero, List<String> args) {
+  public static List<String> sh(String program, String zero, List<String> args) {
     List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", program, zero));
     argv.addAll(args);
     return argv;

@@ -1,0 +1,273 @@
+package dev.pipewright.kubernetes.pod;
+
+import dev.pipewright.executor.host.HostCommand;
+import dev.pipewright.executor.host.HostProcess;
+import dev.pipewright.executor.host.JobFiles;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.container.ContainerShell;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt of a job in a Kubernetes pod. The job's directories are those of a worker-side host
+ * ({@code directories}) on the workspace volume, which the pod mounts at the same paths; the pod's
+ * only process is the {@link PodAgent}, which runs what this host writes into the control
+ * directory. Files are plain file I/O on the worker's mount; the API server is asked only to create
+ * the Job (in {@link #prepare}) and, when the agent cannot be told, to delete it. Commands go on
+ * running without the worker, so a successor {@link #reattach}es to them by id.
+ */
+final class PodHost implements JobHost {
+  private static final Logger log = LoggerFactory.getLogger(PodHost.class);
+
+  /** The pod's API side, as the factory provides it. */
+  interface Pods {
+    /** Creates the Job unless it exists (same name, same object). */
+    void create(PodHost host) throws IOException;
+
+    /** Deletes the Job and its pod; a missing one is fine. Never throws. */
+    void delete(String jobName);
+
+    /** The Job's pod as last seen, or null. */
+    Pod pod(String jobName);
+  }
+
+  private final String job;
+  private final String jobName;
+  private final JobHost directories;
+  private final Pods pods;
+  private final Map<String, String> containerEnv;
+  private final Path control;
+  private final Duration poll;
+  private final Duration startTimeout;
+  private volatile Map<String, String> agentEnv;
+  private volatile boolean podSeen;
+
+  /**
+   * @param job names the job in errors
+   * @param directories the worker-side host whose directories the pod mounts; prepared and released
+   *     with this one, it runs nothing
+   * @param containerEnv {@code container.env}, laid over the image's environment
+   * @param control the agent's control directory: one per attempt, in the job's runner directory
+   */
+  PodHost(
+      String job,
+      String jobName,
+      JobHost directories,
+      Pods pods,
+      Map<String, String> containerEnv,
+      Path control,
+      Duration poll,
+      Duration startTimeout) {
+    this.job = job;
+    this.jobName = jobName;
+    this.directories = directories;
+    this.pods = pods;
+    this.containerEnv = Map.copyOf(containerEnv);
+    this.control = control;
+    this.poll = poll;
+    this.startTimeout = startTimeout;
+  }
+
+  @Override
+  public String kind() {
+    return "pod";
+  }
+
+  @Override
+  public JobPaths paths() {
+    return directories.paths();
+  }
+
+  Path control() {
+    return control;
+  }
+
+  /** Creates the Job (again: the name is the same) and waits for its agent. */
+  @Override
+  public void prepare() throws IOException {
+    directories.prepare();
+    Files.createDirectories(control);
+    pods.create(this);
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    Path ready = control.resolve(PodAgent.READY);
+    try {
+      while (!Files.exists(ready)) {
+        Optional<CiException> failed = failure();
+        if (failed.isPresent()) {
+          throw failed.get();
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new CiException(
+              ErrorCode.INFRASTRUCTURE,
+              job + ": its pod (Job " + jobName + ") did not start within " + startTimeout);
+        }
+        Thread.sleep(poll.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CiException(ErrorCode.TRANSIENT, job + ": interrupted waiting for its pod", e);
+    }
+    agentEnv = PodAgent.environment(Files.readAllBytes(ready));
+  }
+
+  /** The image's environment as the agent got it, {@code container.env} over it. */
+  @Override
+  public Map<String, String> baseEnvironment() {
+    Map<String, String> agent = agentEnv;
+    if (agent == null) {
+      throw new IllegalStateException(job + ": the pod host is not prepared");
+    }
+    Map<String, String> env = new LinkedHashMap<>(agent);
+    env.putAll(containerEnv);
+    return env;
+  }
+
+  /** Asks the pod's shell: the image's files are not on the volume. */
+  @Override
+  public Optional<String> findExecutable(String name, String path, String dir) throws IOException {
+    String id = "find-" + UUID.randomUUID();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<String> argv =
+        ContainerShell.sh(
+            ContainerShell.FIND_EXECUTABLE, dir, List.of(name, path == null ? "" : path));
+    HostProcess p =
+        start(
+            new HostCommand(id, argv, baseEnvironment(), "/"),
+            (offset, bytes, from, length) -> out.write(bytes, from, length));
+    try {
+      OptionalInt exit = p.waitFor(startTimeout);
+      p.drain(Duration.ZERO);
+      if (exit.isEmpty() || exit.getAsInt() > 1) {
+        throw new IOException(
+            job
+                + ": looking up "
+                + name
+                + " in its pod failed: "
+                + out.toString(StandardCharsets.UTF_8));
+      }
+      return exit.getAsInt() == 0
+          ? Optional.of(out.toString(StandardCharsets.UTF_8).strip())
+          : Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(job + ": interrupted looking up " + name, e);
+    } finally {
+      for (String suffix : List.of(PodAgent.LOG, PodAgent.EXIT)) {
+        Files.deleteIfExists(control.resolve(id + suffix));
+      }
+    }
+  }
+
+  /**
+   * Writes the command's script (the environment in it, so readable by its owner only) and returns
+   * at once; the agent claims it within its tick.
+   */
+  @Override
+  public HostProcess start(HostCommand command, OutputReceiver output) throws IOException {
+    String script = PodAgent.commandScript(command, agentEnvNames());
+    writeAtomically(
+        control, command.id() + PodAgent.COMMAND, script.getBytes(StandardCharsets.UTF_8));
+    return new PodProcess(command.id(), control, 0, output, poll, this::failure);
+  }
+
+  @Override
+  public boolean supportsReattach() {
+    return true;
+  }
+
+  /** Any file of the command says an earlier worker started it: waiting, running or ended. */
+  @Override
+  public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output) {
+    for (String suffix :
+        List.of(PodAgent.COMMAND, PodAgent.CLAIMED, PodAgent.PID, PodAgent.EXIT, PodAgent.LOG)) {
+      if (Files.exists(control.resolve(id + suffix))) {
+        return Optional.of(new PodProcess(id, control, fromOffset, output, poll, this::failure));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public JobFiles files() {
+    return directories.files();
+  }
+
+  /**
+   * Tells the agent to kill what is left and exit, which ends the pod and completes the Job (its
+   * TTL then removes it): no API write. A pod whose agent never ran, or that failed, is deleted.
+   */
+  @Override
+  public void release() {
+    boolean told = false;
+    if (agentEnv != null && failure().isEmpty()) {
+      try {
+        writeAtomically(control, PodAgent.RELEASE, new byte[0]);
+        told = true;
+      } catch (IOException | RuntimeException e) {
+        log.warn("{}: could not tell its pod agent to stop: {}", job, e.toString());
+      }
+    }
+    if (!told) {
+      pods.delete(jobName);
+    }
+    directories.release();
+  }
+
+  /** What failed under the job: its agent stopped, or its pod as the API server shows it. */
+  Optional<CiException> failure() {
+    try {
+      String why = Files.readString(control.resolve(PodAgent.STOPPED)).strip();
+      return Optional.of(
+          new CiException(
+              ErrorCode.INFRASTRUCTURE,
+              job + ": the agent of pod " + jobName + " stopped (" + why + ") while the job ran"));
+    } catch (NoSuchFileException e) {
+      // Running.
+    } catch (IOException e) {
+      log.debug("{}: cannot read the agent's state: {}", job, e.toString());
+    }
+    var pod = pods.pod(jobName);
+    podSeen |= pod != null;
+    return PodFailures.of(jobName, pod, podSeen)
+        .map(e -> new CiException(e.code(), job + ": " + e.getMessage()));
+  }
+
+  private Set<String> agentEnvNames() {
+    Map<String, String> agent = agentEnv;
+    return agent == null ? Set.of() : agent.keySet();
+  }
+
+  /**
+   * Writes a file the agent acts on: whole under a name it ignores (a dot file, readable by its
+   * owner only), then renamed into place, so it never sees half of one.
+   */
+  static void writeAtomically(Path dir, String name, byte[] content) throws IOException {
+    Path tmp = dir.resolve("." + name + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(
+        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.write(tmp, content);
+    Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+  }
+}

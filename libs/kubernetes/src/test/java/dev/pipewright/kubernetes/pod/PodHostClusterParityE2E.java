@@ -1,0 +1,104 @@
+package dev.pipewright.kubernetes.pod;
+
+import dev.pipewright.executor.host.JobHostFactory;
+import dev.pipewright.executor.parity.ParitySuite;
+import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parity suite on the pod host against a real cluster: a real scheduler, kubelet and container
+ * runtime run each job's pod. It runs when {@code PIPEWRIGHT_E2E_KUBECONFIG} names a kubeconfig and
+ * this test's JVM (the worker) can open the workspace volume:
+ *
+ * <ul>
+ *   <li>{@code PIPEWRIGHT_E2E_NAMESPACE}: where Jobs go (default {@code pipewright-e2e}); the
+ *       account needs to create, read and delete Jobs, read Pods and create PipelineRuns there;
+ *   <li>{@code PIPEWRIGHT_E2E_IMAGE}: the jobs' image (default {@code debian:bookworm-slim}, pulled
+ *       if not present);
+ *   <li>{@code PIPEWRIGHT_E2E_WORKSPACE_CLAIM}: a ReadWriteMany PVC in that namespace;
+ *   <li>{@code PIPEWRIGHT_E2E_WORKSPACE_PATH}: where this machine mounts that PVC's volume (an NFS
+ *       export mounted here, or the host path of a single-node cluster's local volume): the worker
+ *       reads and writes the jobs' files there, as a worker pod does through its own mount;
+ *   <li>{@code PIPEWRIGHT_E2E_RUN_AS_USER}: the pods' uid (default: the owner of that path), which
+ *       must be able to write what this JVM writes there.
+ * </ul>
+ *
+ * Skipped with a line saying which of them is missing otherwise.
+ */
+@EnabledIf(value = "clusterNamed", disabledReason = PodHostClusterParityE2E.SKIPPED)
+class PodHostClusterParityE2E extends ParitySuite {
+  static final String SKIPPED =
+      "no cluster: set PIPEWRIGHT_E2E_KUBECONFIG, PIPEWRIGHT_E2E_WORKSPACE_CLAIM and"
+          + " PIPEWRIGHT_E2E_WORKSPACE_PATH (the PVC's volume mounted on this machine) to run the"
+          + " parity suite on a real cluster";
+  private static final Logger LOG = LoggerFactory.getLogger(PodHostClusterParityE2E.class);
+
+  static boolean clusterNamed() {
+    Map<String, String> env = System.getenv();
+    for (String name :
+        new String[] {
+          "PIPEWRIGHT_E2E_KUBECONFIG",
+          "PIPEWRIGHT_E2E_WORKSPACE_CLAIM",
+          "PIPEWRIGHT_E2E_WORKSPACE_PATH"
+        }) {
+      if (env.getOrDefault(name, "").isBlank()) {
+        LOG.warn("PodHostClusterParityE2E skipped: {} is not set. {}", name, SKIPPED);
+        return false;
+      }
+    }
+    if (!Files.isDirectory(Path.of(env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH")))) {
+      LOG.warn(
+          "PodHostClusterParityE2E skipped: PIPEWRIGHT_E2E_WORKSPACE_PATH {} is not a directory",
+          env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH"));
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  protected JobHostFactory hosts(Path root) {
+    Map<String, String> env = System.getenv();
+    Path volume = Path.of(env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH"));
+    try {
+      KubernetesClient client =
+          new KubernetesClientBuilder()
+              .withConfig(
+                  Config.fromKubeconfig(
+                      Files.readString(Path.of(env.get("PIPEWRIGHT_E2E_KUBECONFIG")))))
+              .build();
+      long uid =
+          env.containsKey("PIPEWRIGHT_E2E_RUN_AS_USER")
+              ? Long.parseLong(env.get("PIPEWRIGHT_E2E_RUN_AS_USER"))
+              : ((Number) Files.getAttribute(volume, "unix:uid")).longValue();
+      KubernetesRunnerConfig config =
+          new KubernetesRunnerConfig(
+              env.getOrDefault("PIPEWRIGHT_E2E_NAMESPACE", "pipewright-e2e"),
+              "e2e",
+              env.get("PIPEWRIGHT_E2E_WORKSPACE_CLAIM"),
+              env.getOrDefault("PIPEWRIGHT_E2E_IMAGE", "debian:bookworm-slim"),
+              Map.of(),
+              Duration.ofMinutes(10),
+              uid,
+              null,
+              null,
+              null,
+              null,
+              Duration.ofMillis(200));
+      PodHostFactory pods = new PodHostFactory(client, config, volume, "pipewright-e2e");
+      return new PodHosts(pods, client);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
