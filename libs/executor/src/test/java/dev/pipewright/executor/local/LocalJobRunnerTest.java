@@ -1,7 +1,5 @@
 package dev.pipewright.executor.local;
 
-import static dev.pipewright.executor.TestGit.git;
-import static dev.pipewright.executor.TestGit.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -253,8 +253,8 @@ class PodHostIT {
     assertThat(rec.result.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(sink.text(second.ref(), 0))
         .isEqualTo(
-            "##[warning]Attempt 2: the job runs again from its first step (attempt 1 did not"
-                + " finish)\n");
+            "##[warning]Attempt 2: the job runs again from its first step (attempt 1 was lost"
+                + " with its worker or its host)\n");
     assertThat(sink.text(second.ref(), 1)).isEqualTo("again\n");
     assertThat(job(KubeNames.jobName(second.ref(), 2))).isNotNull();
     runner.releaseBuild(buildId);
