@@ -3,7 +3,7 @@ package dev.pipewright.pipeline.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pipewright.executor.TestGit;
+import dev.pipewright.executor.GitRepos;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
@@ -140,7 +140,7 @@ class ParallelJobsIT {
    */
   @Test
   void threeParallelJobsEachCheckOutIntoTheirOwnWorkspace(@TempDir Path origin) throws Exception {
-    String sha = TestGit.repository(origin, "parallel\n");
+    String sha = GitRepos.repository(origin, "parallel\n");
     StringBuilder yaml = new StringBuilder("on: push\njobs:\n");
     for (String job : List.of("one", "two", "three")) {
       yaml.append(
