@@ -37,8 +37,13 @@ public final class BuildRepository {
 
   private final DSLContext dsl;
 
+  /** {@link #find}'s statement: every GetBuild makes it, polling clients many per build. */
+  private final RenderedQuery findQuery;
+
   public BuildRepository(DSLContext dsl) {
     this.dsl = Objects.requireNonNull(dsl);
+    this.findQuery =
+        new RenderedQuery(dsl, Rows.buildWithJobsQuery(dsl, DSL.param("id", BUILDS.ID)));
   }
 
   /**
@@ -68,7 +73,7 @@ public final class BuildRepository {
    * too).
    */
   public Optional<BuildView> find(UUID id) {
-    return StoreErrors.call(() -> Rows.buildWithJobs(dsl, id));
+    return StoreErrors.call(() -> Rows.buildWithJobs(findQuery.fetch(dsl, id)));
   }
 
   /** The build's own row, without its jobs: one cheap read for who needs only its status. */
