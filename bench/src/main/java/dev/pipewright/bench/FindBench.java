@@ -15,8 +15,6 @@ import dev.pipewright.store.StepResult;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -201,7 +199,7 @@ public final class FindBench {
       throws IOException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long statementsBefore = statements.get();
-    long backendBefore = backendCpuNanos(backend);
+    long backendBefore = ProcessCpu.ofProcess(backend);
     long cpuBefore = threads.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     for (int i = 0; i < calls; i++) {
@@ -209,23 +207,11 @@ public final class FindBench {
     }
     long wall = System.nanoTime() - start;
     long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
-    long backendAfter = backendCpuNanos(backend);
+    long backendAfter = ProcessCpu.ofProcess(backend);
     return new Figures(
         wall,
         cpu,
         backendBefore < 0 ? -1 : backendAfter - backendBefore,
         statements.get() - statementsBefore);
-  }
-
-  /**
-   * CPU time of the PostgreSQL backend serving the pool's one connection, in nanoseconds, from
-   * {@code /proc/<pid>/schedstat}; -1 when the server is not on this machine.
-   */
-  private static long backendCpuNanos(long pid) throws IOException {
-    Path schedstat = Path.of("/proc", Long.toString(pid), "schedstat");
-    if (!Files.isReadable(schedstat)) {
-      return -1;
-    }
-    return Long.parseLong(Files.readString(schedstat).split(" ")[0]);
   }
 }

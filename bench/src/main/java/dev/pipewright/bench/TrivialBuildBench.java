@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TrivialBuildBench {
   private static final PrintStream OUT = System.out;
   private static final Duration WARM_UP = Duration.ofSeconds(30);
+
+  /** GetBuild calls of the clients: a poll's CPU is a share of each build's. */
+  private static final AtomicLong GET_BUILD_CALLS = new AtomicLong();
 
   /** One job of one {@code true} step; also what AdmissionBench admits. */
   static final String TRIVIAL =
@@ -153,6 +157,7 @@ public final class TrivialBuildBench {
     started[0] = id;
     GetBuildRequest get = GetBuildRequest.newBuilder().setBuildId(id).build();
     while (true) {
+      GET_BUILD_CALLS.incrementAndGet();
       Build b = pw.stub.getBuild(get);
       if (Installation.terminal(b.getStatus())) {
         if (b.getStatus() != BuildStatus.BUILD_STATUS_SUCCEEDED) {
@@ -195,19 +200,24 @@ public final class TrivialBuildBench {
       throw new IllegalStateException("the clients stopped during the warm-up");
     }
     long counted0 = done.get();
+    String database = pw.databaseUrl.substring(pw.databaseUrl.lastIndexOf('/') + 1);
+    long calls0 = GET_BUILD_CALLS.get();
+    long postgres0 = ProcessCpu.ofBackends(database);
     long[] cpu0 = ProcessCpu.now();
     long t0 = System.nanoTime();
     // Builds still in flight at the end finish after it and are not counted.
     pool.awaitTermination(Math.max(0, end - t0), TimeUnit.NANOSECONDS);
     long counted = done.get() - counted0;
     long[] cpu1 = ProcessCpu.now();
+    long postgres1 = ProcessCpu.ofBackends(database);
+    long calls = GET_BUILD_CALLS.get() - calls0;
     double seconds = (System.nanoTime() - t0) / 1e9;
     pool.awaitTermination(120, TimeUnit.SECONDS);
     OUT.printf(
         "sustained: %d trivial builds in %.0f s = %.1f builds/s, after %d s of the same load"
             + " uncounted (%d clients, each submits and polls GetBuild every %d ms until it ends);"
             + " CPU per build: this JVM (clients, entry API, worker) %.1f ms, step processes"
-            + " %.1f ms%n",
+            + " %.1f ms, PostgreSQL %s ms; %.1f GetBuild calls per build%n",
         counted,
         seconds,
         counted / seconds,
@@ -215,7 +225,11 @@ public final class TrivialBuildBench {
         clients,
         pollMillis,
         (cpu1[0] - cpu0[0]) / 1e6 / counted,
-        (cpu1[1] - cpu0[1]) / 1e6 / counted);
+        (cpu1[1] - cpu0[1]) / 1e6 / counted,
+        postgres0 < 0 || postgres1 < 0
+            ? "n/a (not on this machine)"
+            : String.format(Locale.ROOT, "%.1f", (postgres1 - postgres0) / 1e6 / counted),
+        (double) calls / counted);
   }
 
   private static void logs(Installation pw, int megabytes) {

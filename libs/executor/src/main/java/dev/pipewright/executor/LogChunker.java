@@ -110,7 +110,9 @@ public final class LogChunker implements AutoCloseable {
     this.nanoClock = nanoClock;
     this.writer = Objects.requireNonNull(writer);
     this.attempts = attempts;
-    this.buffer = new StringBuilder(Math.min(maxChars + 256, 1 << 20));
+    // Grows with the output and keeps its size from chunk to chunk: sized for a whole chunk up
+    // front, it cost every step a 64 KiB allocation, most of them printing a few lines or none.
+    this.buffer = new StringBuilder();
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.pipewright.executor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The rules every line of one step's log passes on its way to storage, in this order: secrets are
@@ -31,7 +33,8 @@ public final class LogLines {
 
   private final SecretMasker masker;
   private final long stepLimit;
-  private final LogBudget build;
+  private final Supplier<LogBudget> buildBudget;
+  private LogBudget build;
   private long kept;
   private boolean full;
   private long skippedLines;
@@ -42,14 +45,23 @@ public final class LogLines {
    * @param build the step's share of its build's cap
    */
   public LogLines(SecretMasker masker, long stepLimit, LogBudget build) {
-    this.masker = masker;
-    this.stepLimit = stepLimit;
-    this.build = build;
+    this(masker, stepLimit, () -> build);
+    Objects.requireNonNull(build, "build");
   }
 
-  /** With the caps of the sink the lines go to. */
+  private LogLines(SecretMasker masker, long stepLimit, Supplier<LogBudget> buildBudget) {
+    this.masker = masker;
+    this.stepLimit = stepLimit;
+    this.buildBudget = buildBudget;
+  }
+
+  /**
+   * With the caps of the sink the lines go to. The build's budget is asked for at the first line of
+   * output that needs it, not here: a sink over the database reads what the build's log holds to
+   * start it, a statement that a build of silent steps (a trivial build) does not need.
+   */
   public static LogLines of(LogSink sink, JobRef job, SecretMasker masker) {
-    return new LogLines(masker, sink.limits().stepBytes(), sink.budget(job.buildId()));
+    return new LogLines(masker, sink.limits().stepBytes(), () -> sink.budget(job.buildId()));
   }
 
   /** Appends what is kept of one line of the step's output to {@code out}, pieces ending in \n. */
@@ -65,8 +77,8 @@ public final class LogLines {
     String marker = null;
     if (kept + bytes > stepLimit) {
       marker = "This step's log reached its limit of " + stepLimit + " bytes";
-    } else if (!build.take(bytes)) {
-      marker = "This build's log reached its limit of " + build.limit() + " bytes";
+    } else if (!budget().take(bytes)) {
+      marker = "This build's log reached its limit of " + budget().limit() + " bytes";
     }
     if (marker == null) {
       kept += bytes;
@@ -85,6 +97,13 @@ public final class LogLines {
   public void runnerLine(String raw, StringBuilder out) {
     String text = masker.mask(raw);
     append(text, utf8Length(text), out);
+  }
+
+  private LogBudget budget() {
+    if (build == null) {
+      build = Objects.requireNonNull(buildBudget.get(), "the sink's budget");
+    }
+    return build;
   }
 
   /** Whether a cap was reached: later output is only counted. */

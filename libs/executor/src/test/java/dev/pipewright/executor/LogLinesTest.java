@@ -3,6 +3,7 @@ package dev.pipewright.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +119,34 @@ class LogLinesTest {
     assertThat(lines(b)).hasSize(3).startsWith("0123456789", "01");
     assertThat(first.full()).isTrue();
     assertThat(second.full()).isTrue();
+  }
+
+  @Test
+  void theSinksBudgetIsAskedForOnceAndOnlyWhenOutputNeedsIt() {
+    List<String> asked = new ArrayList<>();
+    LogBudget budget = new LogBudget(8, 0);
+    LogSink sink =
+        new LogSink() {
+          @Override
+          public void append(LogChunk chunk) {}
+
+          @Override
+          public LogBudget budget(String buildId) {
+            asked.add(buildId);
+            return budget;
+          }
+        };
+    LogLines lines = LogLines.of(sink, new JobRef("b1", "j"), new SecretMasker());
+    StringBuilder out = new StringBuilder();
+    lines.runnerLine("##[error]the runner's own line", out);
+    lines.end(out);
+    assertThat(asked).isEmpty();
+
+    lines.output("abc", out); // 4 of 8
+    lines.output("defghij", out); // 12: over the build's cap
+    assertThat(asked).containsExactly("b1");
+    assertThat(lines.full()).isTrue();
+    assertThat(lines(out)).hasSize(3).element(1).isEqualTo("abc");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 
 /**
  * The API tokens: created (the whole token is returned once, only its hash is kept), listed,
@@ -27,8 +28,20 @@ public final class ApiTokenRepository implements TokenLookup {
 
   private final DSLContext dsl;
 
+  /** {@link #live}'s statement: every authenticated call makes it. */
+  private final RenderedQuery liveQuery;
+
   public ApiTokenRepository(DSLContext dsl) {
     this.dsl = Objects.requireNonNull(dsl);
+    this.liveQuery =
+        new RenderedQuery(
+            dsl,
+            dsl.selectFrom(API_TOKENS)
+                .where(
+                    API_TOKENS
+                        .ID
+                        .eq(DSL.param("id", API_TOKENS.ID))
+                        .and(API_TOKENS.REVOKED_AT.isNull())));
   }
 
   /**
@@ -86,9 +99,10 @@ public final class ApiTokenRepository implements TokenLookup {
   public Optional<Credential> live(String id) {
     return StoreErrors.call(
         () ->
-            dsl.selectFrom(API_TOKENS)
-                .where(API_TOKENS.ID.eq(id).and(API_TOKENS.REVOKED_AT.isNull()))
-                .fetchOptional(
+            liveQuery.fetch(dsl, id).stream()
+                .findFirst()
+                .map(r -> r.into(API_TOKENS))
+                .map(
                     r ->
                         new Credential(
                             r.getId(), r.getName(), Role.parse(r.getRole()), r.getTokenHash())));

@@ -41,6 +41,9 @@ public final class BuildRepository {
   private final DSLContext dsl;
   private final BuildSecrets secrets;
 
+  /** {@link #find}'s statement: every GetBuild makes it, polling clients many per build. */
+  private final RenderedQuery findQuery;
+
   /** A repository without a secret key: builds with secret variables are refused. */
   public BuildRepository(DSLContext dsl) {
     this(dsl, Optional.empty());
@@ -53,6 +56,8 @@ public final class BuildRepository {
   public BuildRepository(DSLContext dsl, Optional<SecretBox> secretBox) {
     this.dsl = Objects.requireNonNull(dsl);
     this.secrets = new BuildSecrets(Objects.requireNonNull(secretBox));
+    this.findQuery =
+        new RenderedQuery(dsl, Rows.buildWithJobsQuery(dsl, DSL.param("id", BUILDS.ID)));
   }
 
   /**
@@ -98,7 +103,7 @@ public final class BuildRepository {
    * too).
    */
   public Optional<BuildView> find(UUID id) {
-    return StoreErrors.call(() -> Rows.buildWithJobs(dsl, id));
+    return StoreErrors.call(() -> Rows.buildWithJobs(findQuery.fetch(dsl, id)));
   }
 
   /** The build's own row, without its jobs: one cheap read for who needs only its status. */

@@ -29,6 +29,7 @@ import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Result;
+import org.jooq.Select;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
 
@@ -128,21 +129,24 @@ final class Rows {
   /**
    * The build with its jobs in plan order, each with its steps in order: one statement (the build
    * left-joined to the rows of {@link #jobs}), so one round trip, and build, jobs and steps come
-   * from one snapshot.
+   * from one snapshot. Of the build whose id {@code id} holds; {@link #buildWithJobs} reads its
+   * rows.
    */
-  static Optional<BuildView> buildWithJobs(DSLContext ctx, UUID id) {
-    Result<Record> rows =
-        ctx.select(BUILD_FIELDS_ONCE)
-            .select(BUILD_JOBS.fields())
-            .select(BUILD_JOB_STEPS.fields())
-            .from(BUILDS)
-            .leftJoin(BUILD_JOBS)
-            .on(BUILD_JOBS.BUILD_ID.eq(BUILDS.ID))
-            .leftJoin(BUILD_JOB_STEPS)
-            .on(STEPS_OF_JOB)
-            .where(BUILDS.ID.eq(id))
-            .orderBy(PLAN_ORDER)
-            .fetch();
+  static Select<Record> buildWithJobsQuery(DSLContext ctx, Field<UUID> id) {
+    return ctx.select(BUILD_FIELDS_ONCE)
+        .select(BUILD_JOBS.fields())
+        .select(BUILD_JOB_STEPS.fields())
+        .from(BUILDS)
+        .leftJoin(BUILD_JOBS)
+        .on(BUILD_JOBS.BUILD_ID.eq(BUILDS.ID))
+        .leftJoin(BUILD_JOB_STEPS)
+        .on(STEPS_OF_JOB)
+        .where(BUILDS.ID.eq(id))
+        .orderBy(PLAN_ORDER);
+  }
+
+  /** The build with its jobs and steps from the rows of {@link #buildWithJobsQuery}. */
+  static Optional<BuildView> buildWithJobs(Result<Record> rows) {
     if (rows.isEmpty()) {
       return Optional.empty();
     }
