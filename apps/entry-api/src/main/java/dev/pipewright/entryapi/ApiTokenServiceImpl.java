@@ -12,6 +12,7 @@ import dev.pipewright.auth.Role;
 import dev.pipewright.auth.TokenInfo;
 import dev.pipewright.store.ApiTokenRepository;
 import io.grpc.stub.StreamObserver;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +25,15 @@ final class ApiTokenServiceImpl extends ApiTokenServiceGrpc.ApiTokenServiceImplB
   private static final Logger log = LoggerFactory.getLogger(ApiTokenServiceImpl.class);
 
   private final ApiTokenRepository tokens;
+  private final Consumer<String> revoked;
 
-  ApiTokenServiceImpl(ApiTokenRepository tokens) {
+  /**
+   * @param revoked told the id of each token revoked here, so this service's authentication stops
+   *     accepting it at once rather than once it is no longer remembered
+   */
+  ApiTokenServiceImpl(ApiTokenRepository tokens, Consumer<String> revoked) {
     this.tokens = tokens;
+    this.revoked = revoked;
   }
 
   @Override
@@ -70,6 +77,7 @@ final class ApiTokenServiceImpl extends ApiTokenServiceGrpc.ApiTokenServiceImplB
         response,
         () -> {
           TokenInfo revoked = tokens.revoke(request.getName());
+          this.revoked.accept(revoked.id());
           log.info(
               "API token {} ({}) revoked by {}",
               revoked.name(),

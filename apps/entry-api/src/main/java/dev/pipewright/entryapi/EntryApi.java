@@ -1,6 +1,7 @@
 package dev.pipewright.entryapi;
 
 import dev.pipewright.auth.Authenticator;
+import dev.pipewright.auth.RememberedTokens;
 import dev.pipewright.auth.Role;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -227,8 +228,9 @@ public final class EntryApi implements AutoCloseable {
     tls = ServerTls.startIfEnabled(listeners.tls());
     tls.ifPresent(resources::push);
     ApiTokenRepository tokens = new ApiTokenRepository(dsl);
+    RememberedTokens remembered = RememberedTokens.of(tokens);
     Authenticator authenticator =
-        listeners.authEnabled() ? Authenticator.of(tokens) : Authenticator.disabled();
+        listeners.authEnabled() ? Authenticator.of(remembered) : Authenticator.disabled();
     if (listeners.authEnabled() && !tokens.anyLive()) {
       log.warn(
           "No API token exists yet, so every call is refused: create the first one with"
@@ -250,7 +252,8 @@ public final class EntryApi implements AutoCloseable {
                         scheduler,
                         config.logPollInterval(),
                         metrics)))
-            .addService(UnparsableRequests.refusedIn(new ApiTokenServiceImpl(tokens)))
+            .addService(
+                UnparsableRequests.refusedIn(new ApiTokenServiceImpl(tokens, remembered::forget)))
             .addService(ProtoReflectionServiceV1.newInstance())
             .addService(legacyReflection())
             .addService(health.getHealthService())
