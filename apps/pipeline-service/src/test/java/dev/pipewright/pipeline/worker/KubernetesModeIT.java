@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import static dev.pipewright.pipeline.worker.WorkerHarness.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -118,10 +119,6 @@ class KubernetesModeIT {
         .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId.toString()))
         .list()
         .getItems();
-  }
-
-  private static JobView job(BuildView build, String key) {
-    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
   }
 
   /**
