@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import static dev.pipewright.pipeline.worker.WorkerHarness.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,8 +19,10 @@ import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepView;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,6 +40,9 @@ import org.junit.jupiter.api.Test;
 class KubernetesModeIT {
   private static final String NS = "ci";
   private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final String ATTEMPT_MARKER =
+      "##[warning]Attempt 2: the job runs again from its first step (attempt 1 was lost with its"
+          + " worker or its host)\n";
   private static final String TWO_JOBS =
       """
       on: push
@@ -71,25 +77,29 @@ class KubernetesModeIT {
   }
 
   private PipelineService worker(String id) {
-    return worker(harness, id);
+    return worker(harness, id, Map.of());
   }
 
-  /** A worker of the installation whose database is {@code installation}'s. */
-  private PipelineService worker(WorkerHarness installation, String id) {
-    WorkerConfig config = kubernetesConfig(installation, id);
+  /**
+   * A worker of the installation whose database is {@code installation}'s, with {@code env}'s
+   * variables over the Kubernetes mode's.
+   */
+  private PipelineService worker(WorkerHarness installation, String id, Map<String, String> env) {
+    WorkerConfig config = kubernetesConfig(installation, id, env);
     return installation.start(PipelineService.builder(config).kubernetes(client, false).build());
   }
 
   private static WorkerConfig kubernetesConfig(WorkerHarness installation, String id) {
-    return installation.config(
-        id,
-        Map.of(
-            "PIPEWRIGHT_EXECUTOR",
-            "kubernetes",
-            "PIPEWRIGHT_K8S_NAMESPACE",
-            NS,
-            "PIPEWRIGHT_K8S_WORKSPACE_CLAIM",
-            "workspace"));
+    return kubernetesConfig(installation, id, Map.of());
+  }
+
+  private static WorkerConfig kubernetesConfig(
+      WorkerHarness installation, String id, Map<String, String> env) {
+    Map<String, String> variables = new HashMap<>(env);
+    variables.put("PIPEWRIGHT_EXECUTOR", "kubernetes");
+    variables.put("PIPEWRIGHT_K8S_NAMESPACE", NS);
+    variables.put("PIPEWRIGHT_K8S_WORKSPACE_CLAIM", "workspace");
+    return installation.config(id, variables);
   }
 
   private PipelineRun run(UUID buildId) {
@@ -109,10 +119,6 @@ class KubernetesModeIT {
         .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId.toString()))
         .list()
         .getItems();
-  }
-
-  private static JobView job(BuildView build, String key) {
-    return build.jobs().stream().filter(j -> j.key().equals(key)).findFirst().orElseThrow();
   }
 
   /**
@@ -160,6 +166,99 @@ class KubernetesModeIT {
           .extracting(j -> j.getMetadata().getName())
           .containsExactly(KubeNames.jobName(new JobRef(id.toString(), "build"), 1));
     }
+  }
+
+  /**
+   * Issue 12: a pod deleted mid-step (the kubelet double evicts it) fails the job's attempt as an
+   * infrastructure error, which the worker runs again from its first step on a new pod and Job.
+   * Both attempts' wait step waits for a gate file, so the test sees attempt 2's Job before it lets
+   * the step finish.
+   */
+  @Test
+  void aJobWhosePodIsDeletedMidStepRunsAgainOnANewPodAndTheBuildSucceeds() throws Exception {
+    Path volume = kubernetesConfig(harness, "worker-a").workspaceRoot();
+    try (FakeKubelet kubelet = new FakeKubelet(client, NS, volume)) {
+      worker(harness, "worker-a", Map.of());
+      UUID id = harness.createBuild(evictedJob(volume.resolve("gate")));
+      JobRef ref = new JobRef(id.toString(), "build");
+      evictAttemptOne(kubelet, id, ref);
+
+      await().atMost(DEADLINE).until(() -> harness.logText(id).contains("waiting in attempt 2"));
+      assertThat(jobs(id))
+          .extracting(j -> j.getMetadata().getName())
+          .contains(KubeNames.jobName(ref, 2));
+      Files.createFile(volume.resolve("gate"));
+
+      BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
+      JobView job = job(build, "build");
+      assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(job.attempt()).isEqualTo(2);
+      assertThat(job.errorCode()).isNull();
+      assertThat(job.steps()).extracting(StepView::status).containsOnly(StepStatus.SUCCEEDED);
+      assertThat(job.steps()).extracting(StepView::attempt).containsOnly(2);
+      assertThat(kubelet.started()).isEqualTo(2);
+
+      String logs = harness.logText(id);
+      assertThat(logs).containsOnlyOnce(ATTEMPT_MARKER);
+      String first = logs.substring(0, logs.indexOf(ATTEMPT_MARKER));
+      String second = logs.substring(logs.indexOf(ATTEMPT_MARKER));
+      assertThat(first).contains("checked out", "waiting in attempt 1").doesNotContain("later");
+      for (String line : List.of("checked out", "waiting in attempt 2", "gate open", "later")) {
+        assertThat(second).as(line).containsOnlyOnce(line + "\n");
+      }
+    }
+  }
+
+  /** With no infrastructure retries the evicted job fails at once, with the pod's error. */
+  @Test
+  void withoutRetriesAJobWhosePodIsDeletedFailsWithTheInfrastructureError() throws Exception {
+    Path volume = kubernetesConfig(harness, "worker-a").workspaceRoot();
+    try (FakeKubelet kubelet = new FakeKubelet(client, NS, volume)) {
+      worker(harness, "worker-a", Map.of("PIPEWRIGHT_WORKER_INFRASTRUCTURE_RETRIES", "0"));
+      UUID id = harness.createBuild(evictedJob(volume.resolve("gate")));
+      JobRef ref = new JobRef(id.toString(), "build");
+      evictAttemptOne(kubelet, id, ref);
+
+      BuildView build = harness.awaitStatus(id, BuildStatus.FAILED);
+      assertThat(build.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
+      JobView job = job(build, "build");
+      assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+      assertThat(job.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
+      // The pod as the cluster named it (after its Job), not the Job. Whether the worker saw the
+      // pod gone or its agent's SIGTERM first, either message is the infrastructure's.
+      assertThat(job.errorMessage()).contains("pod " + KubeNames.jobName(ref, 1) + "-");
+      assertThat(job.attempt()).isEqualTo(1);
+      assertThat(job.steps().get(2).status()).isNotEqualTo(StepStatus.SUCCEEDED);
+      assertThat(harness.logText(id)).doesNotContain("Attempt 2", "gate open", "later");
+      assertThat(kubelet.started()).isEqualTo(1);
+      assertThat(jobs(id))
+          .extracting(j -> j.getMetadata().getName())
+          .doesNotContain(KubeNames.jobName(ref, 2));
+    }
+  }
+
+  /** A job whose second step prints its attempt, then waits for {@code gate}. */
+  private static String evictedJob(Path gate) {
+    return """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "checked out"
+              - run: |
+                  echo "waiting in attempt ${{ github.run_attempt }}"
+                  while [ ! -e "%s" ]; do sleep 0.1; done
+                  echo "gate open"
+              - run: echo "later"
+        """
+        .formatted(gate);
+  }
+
+  /** Deletes the pod of the job's attempt 1 once its wait step's first line is stored. */
+  private void evictAttemptOne(FakeKubelet kubelet, UUID id, JobRef ref) {
+    await().atMost(DEADLINE).until(() -> harness.logText(id).contains("waiting in attempt 1"));
+    kubelet.deletePod(KubeNames.jobName(ref, 1));
   }
 
   @Test
@@ -223,7 +322,7 @@ class KubernetesModeIT {
     await().atMost(DEADLINE).until(() -> phase(first) == Phase.Running && jobs(first).size() == 1);
 
     try (WorkerHarness other = new WorkerHarness()) {
-      worker(other, "worker-b");
+      worker(other, "worker-b", Map.of());
       UUID second = other.createBuild(TWO_JOBS);
       await().atMost(DEADLINE).until(() -> phase(second) == Phase.Running);
 

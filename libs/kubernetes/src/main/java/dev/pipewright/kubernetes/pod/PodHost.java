@@ -61,7 +61,9 @@ final class PodHost implements JobHost {
   private final Duration poll;
   private final Duration startTimeout;
   private volatile Map<String, String> agentEnv;
-  private volatile boolean podSeen;
+
+  /** The name of the job's pod as last seen (a Job's pod is named by the cluster), or null. */
+  private volatile String podName;
 
   /**
    * @param job names the job in errors
@@ -241,16 +243,29 @@ final class PodHost implements JobHost {
       return Optional.of(
           new CiException(
               ErrorCode.INFRASTRUCTURE,
-              job + ": the agent of pod " + jobName + " stopped (" + why + ") while the job ran"));
+              job
+                  + ": the agent of pod "
+                  + podOrJobName()
+                  + " stopped ("
+                  + why
+                  + ") while the job ran"));
     } catch (NoSuchFileException e) {
       // Running.
     } catch (IOException e) {
       log.debug("{}: cannot read the agent's state: {}", job, e.toString());
     }
     var pod = pods.pod(jobName);
-    podSeen |= pod != null;
-    return PodFailures.of(jobName, pod, podSeen)
+    if (pod != null) {
+      podName = pod.getMetadata().getName();
+    }
+    // A pod deleted is gone from the API server: its error names it as it was last seen.
+    return PodFailures.of(podOrJobName(), pod, podName != null)
         .map(e -> new CiException(e.code(), job + ": " + e.getMessage()));
+  }
+
+  private String podOrJobName() {
+    String name = podName;
+    return name != null ? name : jobName;
   }
 
   private Set<String> agentEnvNames() {

@@ -228,7 +228,8 @@ class PodHostIT {
 
     assertThat(rec.result.status()).isEqualTo(JobStatus.FAILED);
     assertThat(rec.result.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
-    assertThat(rec.result.errorMessage()).contains(KubeNames.jobName(run.ref(), 1));
+    // Names the pod (the Job's name and the cluster's suffix), not the Job.
+    assertThat(rec.result.errorMessage()).contains("pod " + KubeNames.jobName(run.ref(), 1) + "-");
     assertThat(rec.steps.get(1).status()).isNotEqualTo(StepStatus.SUCCEEDED);
     assertThat(rec.steps.get(1).exitCode()).as("no exit code the step did not give").isNull();
     assertThat(rec.steps.get(2).status()).isNotEqualTo(StepStatus.SUCCEEDED);
