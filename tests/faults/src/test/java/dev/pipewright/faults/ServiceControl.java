@@ -1,5 +1,7 @@
 package dev.pipewright.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -102,15 +105,11 @@ public final class ServiceControl {
   /** Starts it again and returns once it accepts AMQP connections. */
   public static Instant startBroker() {
     run("rabbitmqctl", "-q", "start_app");
-    Instant deadline = Instant.now().plus(COME_BACK);
-    while (Instant.now().isBefore(deadline)) {
-      if (portOpen(5672) && exitsZero("rabbitmq-diagnostics", "-q", "check_running")) {
-        LOG.warn("RabbitMQ running again (fault test)");
-        return Instant.now();
-      }
-      pause();
-    }
-    throw new IllegalStateException("RabbitMQ did not come back within " + COME_BACK);
+    comeBack(
+        "RabbitMQ",
+        () -> portOpen(5672) && exitsZero("rabbitmq-diagnostics", "-q", "check_running"));
+    LOG.warn("RabbitMQ running again (fault test)");
+    return Instant.now();
   }
 
   /**
@@ -126,18 +125,26 @@ public final class ServiceControl {
         run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start");
       }
     }
-    Instant deadline = Instant.now().plus(COME_BACK);
-    while (Instant.now().isBefore(deadline)) {
-      try (var c =
-          DriverManager.getConnection(
-              "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
-        LOG.warn("PostgreSQL accepting connections again (fault test)");
-        return Instant.now();
-      } catch (SQLException e) {
-        pause();
-      }
+    comeBack("PostgreSQL", ServiceControl::databaseAccepts);
+    LOG.warn("PostgreSQL accepting connections again (fault test)");
+    return Instant.now();
+  }
+
+  /** Polls {@code back} until it holds, for at most {@link #COME_BACK}. */
+  private static void comeBack(String service, Callable<Boolean> back) {
+    await(service + " coming back")
+        .atMost(COME_BACK)
+        .pollInterval(Duration.ofMillis(200))
+        .until(back);
+  }
+
+  private static boolean databaseAccepts() {
+    try (var c =
+        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
+      return true;
+    } catch (SQLException e) {
+      return false;
     }
-    throw new IllegalStateException("PostgreSQL did not come back within " + COME_BACK);
   }
 
   private static boolean portOpen(int port) {
@@ -146,15 +153,6 @@ public final class ServiceControl {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(200);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a service", e);
     }
   }
 

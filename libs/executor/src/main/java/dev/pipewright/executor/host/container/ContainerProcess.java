@@ -3,6 +3,7 @@ package dev.pipewright.executor.host.container;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.OutputReceiver;
 import dev.pipewright.executor.host.Signal;
+import dev.pipewright.executor.host.StreamedOutput;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
@@ -38,9 +39,7 @@ final class ContainerProcess implements HostProcess {
   private final Process exec;
   private final JobContainer container;
   private final CompletableFuture<OptionalLong> processGroup = new CompletableFuture<>();
-  private final Thread reader;
-  private final Object receiverLock = new Object();
-  private OutputReceiver receiver;
+  private final StreamedOutput output;
 
   /**
    * @param exec the started {@code podman exec}, stdout and stderr in one pipe
@@ -57,12 +56,10 @@ final class ContainerProcess implements HostProcess {
     this.id = id;
     this.job = job;
     this.exec = exec;
-    this.receiver = receiver;
     this.container = container;
-    this.reader =
-        Thread.ofVirtual()
-            .name("container-output-" + id)
-            .start(() -> read(exec.getInputStream(), started));
+    this.output =
+        StreamedOutput.start(
+            "container-" + id, receiver, out -> read(out, exec.getInputStream(), started));
   }
 
   @Override
@@ -103,11 +100,7 @@ final class ContainerProcess implements HostProcess {
 
   @Override
   public boolean drain(Duration grace) throws InterruptedException {
-    boolean complete = reader.join(grace);
-    synchronized (receiverLock) {
-      receiver = null;
-    }
-    return complete;
+    return output.drain(grace);
   }
 
   @Override
@@ -136,17 +129,15 @@ final class ContainerProcess implements HostProcess {
     }
   }
 
-  private void read(InputStream in, Runnable started) {
-    byte[] buf = new byte[16 * 1024];
-    long offset = 0;
+  /** The pid line first, then the output; {@code started} runs once either is known. */
+  private void read(StreamedOutput out, InputStream in, Runnable started) throws IOException {
+    byte[] buf = new byte[MAX_PID_LINE];
     int lineEnd = -1;
     int held = 0;
     try (in) {
       // The pid line first; what follows it in the same read is output.
       int n;
-      while (lineEnd < 0
-          && held < MAX_PID_LINE
-          && (n = in.read(buf, held, buf.length - held)) > 0) {
+      while (lineEnd < 0 && held < buf.length && (n = in.read(buf, held, buf.length - held)) > 0) {
         for (int i = held; i < held + n && lineEnd < 0; i++) {
           if (buf[i] == '\n') {
             lineEnd = i;
@@ -161,36 +152,14 @@ final class ContainerProcess implements HostProcess {
       processGroup.complete(pid);
       started.run();
       int from = pid.isPresent() ? lineEnd + 1 : 0;
-      if (held > from) {
-        deliver(offset, buf, from, held - from);
-        offset += held - from;
+      if (held > from && !out.deliver(0, buf, from, held - from)) {
+        return;
       }
-      while ((n = in.read(buf)) > 0) {
-        if (!deliver(offset, buf, 0, n)) {
-          return;
-        }
-        offset += n;
-      }
-    } catch (IOException e) {
-      log.debug("output of {} ended: {}", id, e.toString());
+      out.copy(in, Math.max(0, held - from));
     } finally {
       if (processGroup.complete(OptionalLong.empty())) {
         started.run();
       }
-    }
-  }
-
-  private boolean deliver(long offset, byte[] buf, int from, int length) {
-    synchronized (receiverLock) {
-      if (receiver == null) {
-        return false;
-      }
-      try {
-        receiver.output(offset, buf, from, length);
-      } catch (RuntimeException e) {
-        log.warn("dropping output of {}: {}", id, e.toString());
-      }
-      return true;
     }
   }
 }

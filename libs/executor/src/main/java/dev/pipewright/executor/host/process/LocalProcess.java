@@ -3,6 +3,7 @@ package dev.pipewright.executor.host.process;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.OutputReceiver;
 import dev.pipewright.executor.host.Signal;
+import dev.pipewright.executor.host.StreamedOutput;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A command on this machine, started in its own session and process group ({@code setsid}), so the
@@ -24,26 +23,27 @@ import org.slf4j.LoggerFactory;
  * the receiver.
  */
 final class LocalProcess implements HostProcess {
-  private static final Logger log = LoggerFactory.getLogger(LocalProcess.class);
   private static final Optional<Path> SETSID = Executables.onWorkerPath("setsid");
   private static final File NO_INPUT = new File("/dev/null");
 
   private final String id;
   private final Process process;
   private final boolean ownGroup;
-  private final Thread reader;
-  private final Object receiverLock = new Object();
-  private OutputReceiver receiver;
+  private final StreamedOutput output;
 
   private LocalProcess(String id, Process process, boolean ownGroup, OutputReceiver receiver) {
     this.id = id;
     this.process = process;
     this.ownGroup = ownGroup;
-    this.receiver = receiver;
-    this.reader =
-        Thread.ofVirtual()
-            .name("step-output-" + process.pid())
-            .start(() -> read(process.getInputStream()));
+    this.output =
+        StreamedOutput.start(
+            "process-" + process.pid(),
+            receiver,
+            out -> {
+              try (InputStream in = process.getInputStream()) {
+                out.copy(in, 0);
+              }
+            });
   }
 
   /**
@@ -84,11 +84,7 @@ final class LocalProcess implements HostProcess {
 
   @Override
   public boolean drain(Duration grace) throws InterruptedException {
-    boolean complete = reader.join(grace);
-    synchronized (receiverLock) {
-      receiver = null;
-    }
-    return complete;
+    return output.drain(grace);
   }
 
   @Override
@@ -110,29 +106,6 @@ final class LocalProcess implements HostProcess {
       process.destroyForcibly();
     } else {
       process.destroy();
-    }
-  }
-
-  private void read(InputStream in) {
-    byte[] buf = new byte[16 * 1024];
-    long offset = 0;
-    try (in) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        synchronized (receiverLock) {
-          if (receiver == null) {
-            return;
-          }
-          try {
-            receiver.output(offset, buf, 0, n);
-          } catch (RuntimeException e) {
-            log.warn("dropping output of process {}: {}", process.pid(), e.toString());
-          }
-        }
-        offset += n;
-      }
-    } catch (IOException e) {
-      log.debug("output of process {} ended: {}", process.pid(), e.toString());
     }
   }
 }
