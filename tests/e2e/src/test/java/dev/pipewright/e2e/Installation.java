@@ -14,6 +14,7 @@ import dev.pipewright.api.ci.v1.Job;
 import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
+import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.auth.Role;
 import dev.pipewright.entryapi.EntryApi;
 import dev.pipewright.entryapi.EntryApiConfig;
@@ -171,11 +172,17 @@ public final class Installation implements AutoCloseable {
   }
 
   public String start(String yaml) {
+    return start(yaml, Map.of());
+  }
+
+  /** Starts {@code yaml} with these variables (secret ones among them). */
+  public String start(String yaml, Map<String, Variable> variables) {
     return stub.startPipelineBuild(
             StartPipelineBuildRequest.newBuilder()
                 .setPipelineId("e2e")
                 .setWorkflowPath("e2e.yml")
                 .setWorkflowYaml(yaml)
+                .putAllVariables(variables)
                 .build())
         .getBuildId();
   }

@@ -7,7 +7,6 @@ import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.CancelBuildRequest;
 import dev.pipewright.api.ci.v1.ListBuildsRequest;
-import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.executor.SecretEncodings;
 import dev.pipewright.secrets.SecretKeys;
@@ -104,17 +103,11 @@ class SecretsAtRestE2EIT {
   }
 
   private static String start(String yaml, String secret) {
-    return pw.stub
-        .startPipelineBuild(
-            StartPipelineBuildRequest.newBuilder()
-                .setPipelineId("secrets")
-                .setWorkflowPath("secrets.yml")
-                .setWorkflowYaml(yaml)
-                .putVariables(
-                    "TOKEN", Variable.newBuilder().setValue(secret).setSecret(true).build())
-                .putVariables("MODE", Variable.newBuilder().setValue("plain").build())
-                .build())
-        .getBuildId();
+    return pw.start(
+        yaml,
+        Map.of(
+            "TOKEN", Variable.newBuilder().setValue(secret).setSecret(true).build(),
+            "MODE", Variable.newBuilder().setValue("plain").build()));
   }
 
   /** The whole database as {@code pg_dump} writes it (plain SQL, data included). */
@@ -182,9 +175,7 @@ class SecretsAtRestE2EIT {
     // No RPC returns a secret value.
     assertNoForm(pw.get(id).toString(), secret, "GetBuild");
     assertNoForm(
-        pw.stub
-            .listBuilds(ListBuildsRequest.newBuilder().setPipelineId("secrets").build())
-            .toString(),
+        pw.stub.listBuilds(ListBuildsRequest.newBuilder().setPipelineId("e2e").build()).toString(),
         secret,
         "ListBuilds");
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.LogChunk;
-import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.e2e.Installation;
 import dev.pipewright.secrets.SecretKeys;
@@ -169,16 +168,9 @@ final class OutputFaults {
           """
               .formatted(Probe.block(script, 10));
       String id =
-          pw.stub
-              .startPipelineBuild(
-                  StartPipelineBuildRequest.newBuilder()
-                      .setPipelineId("secrets")
-                      .setWorkflowPath("secrets.yml")
-                      .setWorkflowYaml(yaml)
-                      .putVariables(
-                          "TOKEN", Variable.newBuilder().setValue(SECRET).setSecret(true).build())
-                      .build())
-              .getBuildId();
+          pw.start(
+              yaml,
+              Map.of("TOKEN", Variable.newBuilder().setValue(SECRET).setSecret(true).build()));
       int lost = Probe.lost(pw, id, BuildStatus.BUILD_STATUS_SUCCEEDED);
       assertThat(lost).as("the build did not succeed: %s", pw.get(id)).isZero();
       List<String> leakForms = new ArrayList<>(Files.readAllLines(ledger.dir().resolve("forms")));
