@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A build already claimed, finished or unknown: ack and drop (a duplicate delivery).
  *   <li>A build still PENDING (the relay publishes with confirms, then commits QUEUED, so the
- *       delivery usually arrives first): re-read it after 5, 10, 20 … ms, about 1 s in all, and
- *       claim it as soon as it is QUEUED; still PENDING after that (a relay stuck between publish
- *       and commit): retry through the queue after {@link #PENDING_RETRY}.
+ *       delivery usually arrives first): re-read it after 1, 2, 4 … ms, about 1 s in all, and claim
+ *       it as soon as it is QUEUED; still PENDING after that (a relay stuck between publish and
+ *       commit): retry through the queue after {@link #PENDING_RETRY}.
  *   <li>A store failure: as {@link RetryPolicy} decides with {@code maxAttempts} deliveries as the
  *       budget: retried with backoff, or the build is failed with the error's code and the message
  *       dead-lettered.
@@ -42,12 +42,14 @@ public final class BuildIntake implements BuildHandler {
 
   /**
    * Waits between re-reads of a PENDING build, 1 s in all. The relay's commit usually lands within
-   * milliseconds of the delivery, so the first short waits catch it; the 500 ms queue retry is only
-   * for a relay that is really late. Holding the delivery meanwhile is fine: the ack waits for the
-   * claim anyway.
+   * a millisecond or two of the delivery (one database round trip after the broker's confirm), so
+   * the first short waits catch it; a first wait of 5 ms cost a trivial build that much on most
+   * deliveries, while a re-read is one primary-key select. The 500 ms queue retry is only for a
+   * relay that is really late. Holding the delivery meanwhile is fine: the ack waits for the claim
+   * anyway.
    */
   static final List<Duration> PENDING_RECHECKS =
-      rechecks(Duration.ofMillis(5), Duration.ofSeconds(1));
+      rechecks(Duration.ofMillis(1), Duration.ofSeconds(1));
 
   /** Sleeps between re-reads; a seam so tests can drive the race without a clock. */
   @FunctionalInterface

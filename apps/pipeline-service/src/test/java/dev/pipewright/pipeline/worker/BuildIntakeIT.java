@@ -112,7 +112,7 @@ class BuildIntakeIT {
 
     assertThat(intake.handle(delivery(id, 1))).isEqualTo(Outcome.ack());
 
-    assertThat(paused).containsExactly(Duration.ofMillis(5), Duration.ofMillis(10));
+    assertThat(paused).containsExactly(Duration.ofMillis(1), Duration.ofMillis(2));
     assertThat(ran).containsExactly(id.toString());
     assertThat(builds.find(id).orElseThrow().status()).isEqualTo(BuildStatus.RUNNING);
   }

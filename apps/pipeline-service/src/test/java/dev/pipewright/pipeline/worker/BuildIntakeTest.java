@@ -19,10 +19,10 @@ class BuildIntakeTest {
   }
 
   @Test
-  void theDefaultRechecksStartAt5MsAndWaitOneSecondInAll() {
+  void theDefaultRechecksStartAt1MsAndWaitOneSecondInAll() {
     List<Duration> waits = BuildIntake.PENDING_RECHECKS;
 
-    assertThat(waits.getFirst()).isEqualTo(Duration.ofMillis(5));
+    assertThat(waits.getFirst()).isEqualTo(Duration.ofMillis(1));
     assertThat(waits.stream().reduce(Duration.ZERO, Duration::plus))
         .isEqualTo(Duration.ofSeconds(1));
   }
