@@ -412,8 +412,11 @@ public final class PipelineService implements AutoCloseable {
   /** Called by the intake on the delivery's thread once the claim is committed. */
   private void runClaimed(String buildId) {
     claimedHere.set(true);
-    claimed(buildId);
+    // The loop first: the read behind the queue-lag metric and the PipelineRun is not the build's
+    // business, and a trivial build paid for it in latency. The runner ensures the PipelineRun
+    // again before the build's first Job, and a second create of it is a conflict it reads back.
     loops.run(buildId).whenComplete((status, error) -> slots.release());
+    claimed(buildId);
   }
 
   /** Queue lag, and the build's PipelineRun in Kubernetes mode; neither may stop the build. */
