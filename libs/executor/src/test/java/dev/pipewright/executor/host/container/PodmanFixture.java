@@ -25,6 +25,9 @@ final class PodmanFixture {
   /** The same with bash and the C libraries it loads. */
   static final String BASH_IMAGE = "localhost/pipewright-test-bash:1";
 
+  /** The busybox image whose command runs its {@code SERVICE_SCRIPT} variable: for services. */
+  static final String SERVICE_IMAGE = "localhost/pipewright-test-service:1";
+
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
   private static Podman podman;
@@ -52,8 +55,9 @@ final class PodmanFixture {
       return "podman is not on PATH (bin/lib/container-engine.sh installs it)";
     }
     try {
-      // Both images: the parity suite runs its jobs in the bash one.
-      for (List<String> args : List.of(List.<String>of(), List.of("--bash"))) {
+      // The parity suite runs its jobs in the bash one; services run in the service one.
+      for (List<String> args :
+          List.of(List.<String>of(), List.of("--bash"), List.of("--service"))) {
         String failed = buildImage(args);
         if (failed != null) {
           return failed;
