@@ -171,9 +171,12 @@ final class JobContainer {
     return r.exitCode() == 0 && r.stdout().strip().equals("true");
   }
 
-  /** Kills everything in the container and removes it with its anonymous volumes; idempotent. */
+  /**
+   * Kills everything in the container and removes it with its anonymous volumes, and the services
+   * that share its network with it (podman refuses to remove a container others depend on).
+   */
   void remove() throws IOException {
-    podman.check(timeout, List.of("rm", "--force", "--time", "0", "--volumes", name));
+    podman.check(timeout, List.of("rm", "--force", "--depend", "--time", "0", "--volumes", name));
   }
 
   /** Sends {@code signal} to process group {@code group} of the container. */
@@ -189,7 +192,11 @@ final class JobContainer {
   static void removeBuild(Podman podman, String buildId, Duration timeout) throws IOException {
     List<String> ids = ofBuild(podman, buildId, timeout);
     if (!ids.isEmpty()) {
-      List<String> args = new ArrayList<>(List.of("rm", "--force", "--time", "0", "--volumes"));
+      // --depend: a job container goes with the services in its network, --ignore: whichever
+      // goes first.
+      List<String> args =
+          new ArrayList<>(
+              List.of("rm", "--force", "--depend", "--ignore", "--time", "0", "--volumes"));
       args.addAll(ids);
       podman.check(timeout, args);
     }

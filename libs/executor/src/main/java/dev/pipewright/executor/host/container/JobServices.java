@@ -155,7 +155,10 @@ final class JobServices {
     return Map.copyOf(context);
   }
 
-  /** GitHub's "Stop containers": each service's log to the job's log, then its removal. */
+  /**
+   * GitHub's "Stop containers": each service's log to the job's log, then their removal, the last
+   * first (without a job container, the first holds the others' network).
+   */
   void stop(Consumer<String> log) {
     for (Service s : services) {
       try {
@@ -165,28 +168,31 @@ final class JobServices {
           (r.stdout() + r.stderr()).lines().forEach(log);
           log.accept("##[endgroup]");
         }
-        log.accept("Stop and remove container: " + s.label());
+      } catch (IOException e) {
+        log.accept("##[warning]could not read the log of service " + s.label() + ": " + e);
+      }
+    }
+    for (Service s : services.reversed()) {
+      log.accept("Stop and remove container: " + s.label());
+      try {
         remove(s);
       } catch (IOException e) {
-        log.accept("##[warning]could not stop service " + s.label() + ": " + e.getMessage());
+        log.accept("##[warning]could not remove service " + s.label() + ": " + e.getMessage());
       }
     }
   }
 
   /** Removes every service container; idempotent. */
   void remove() throws IOException {
-    if (services.isEmpty()) {
-      return;
+    for (Service s : services.reversed()) {
+      remove(s);
     }
-    List<String> args = new ArrayList<>(List.of("rm", "--force", "--ignore", "--time", "0"));
-    args.add("--volumes");
-    services.forEach(s -> args.add(s.name()));
-    podman.check(timeout, args);
   }
 
   private void remove(Service s) throws IOException {
     podman.check(
-        timeout, List.of("rm", "--force", "--ignore", "--time", "0", "--volumes", s.name()));
+        timeout,
+        List.of("rm", "--force", "--depend", "--ignore", "--time", "0", "--volumes", s.name()));
   }
 
   private static void health(ContainerConfig c, List<String> args) {
