@@ -129,7 +129,14 @@ public final class ContainerSupport {
         if (!c.volumes().isEmpty()) {
           problems.add(c.where() + ".volumes is not supported on " + host.description);
         }
-        if (c.user() != null && !NUMERIC_USER.matcher(c.user()).matches()) {
+        if (c == container && c.user() != null) {
+          problems.add(
+              c.where()
+                  + ".options: --user is not supported on "
+                  + host.description
+                  + ": the job's pod runs as kubernetes.run-as-user, the worker's user, with whom"
+                  + " it shares the job's files");
+        } else if (c.user() != null && !NUMERIC_USER.matcher(c.user()).matches()) {
           problems.add(
               c.where()
                   + ".options: --user '"

@@ -23,13 +23,13 @@ class ContainerSupportTest {
             """
             container:
               image: img
-              options: --user 1000 -w /src --entrypoint /bin/sh -e A=1
+              options: -w /src --entrypoint /bin/sh -e A=1 -h builder
               ports: [8080]
             services:
               db:
                 image: pg
                 ports: ['5432:5432']
-                options: --health-cmd pg_isready --health-retries 5
+                options: --health-cmd pg_isready --health-retries 5 --user 999:999
               cache-1: {image: redis, ports: [6379]}
             steps: [{run: echo}]
             """);
@@ -66,6 +66,7 @@ class ContainerSupportTest {
               options: --user builder
             services:
               My_DB: {image: pg, options: --hostname db}
+              other: {image: pg, options: --user postgres}
             steps: [{run: echo}]
             """);
     assertThat(ContainerSupport.problems(j, Host.CONTAINER)).isEmpty();
@@ -75,9 +76,12 @@ class ContainerSupportTest {
                 + " takes only lower-case letters, digits and '-' in one",
             "job 'test': services.My_DB.options: --hostname is the pod's, set it on the job's"
                 + " container",
+            "job 'test': services.other.options: --user 'postgres' must be a numeric uid[:gid] on"
+                + " Kubernetes (the pod host) (a pod's runAsUser)",
             "job 'test': container.volumes is not supported on Kubernetes (the pod host)",
-            "job 'test': container.options: --user 'builder' must be a numeric uid[:gid] on"
-                + " Kubernetes (the pod host) (a pod's runAsUser)");
+            "job 'test': container.options: --user is not supported on Kubernetes (the pod host):"
+                + " the job's pod runs as kubernetes.run-as-user, the worker's user, with whom it"
+                + " shares the job's files");
   }
 
   @Test
