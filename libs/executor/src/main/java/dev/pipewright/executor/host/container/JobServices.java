@@ -260,7 +260,7 @@ final class JobServices {
             + s.label()
             + " service is "
             + status
-            + ". (its log is printed with the job's)");
+            + ".");
   }
 
   private String status(Service s) throws IOException {

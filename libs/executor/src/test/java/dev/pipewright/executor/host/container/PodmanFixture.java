@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * the reason, except under {@code PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE=1} (.ci/run), where that is a
  * failure.
  */
-final class PodmanFixture {
+public final class PodmanFixture {
   /** /bin/sh and busybox's applets, nothing else: the least a job's image may have. */
   static final String IMAGE = "localhost/pipewright-test-busybox:1";
 
@@ -34,6 +34,20 @@ final class PodmanFixture {
   private static String problem;
 
   private PodmanFixture() {}
+
+  /**
+   * Null when podman can run the tests' images here, else why not (for a test that says so and
+   * skips); under {@code PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE=1} a failure instead.
+   */
+  public static synchronized String unavailable() {
+    if (podman == null && problem == null) {
+      problem = check();
+    }
+    if (problem != null && "1".equals(System.getenv("PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE"))) {
+      fail("the container host's tests must run here, but " + problem);
+    }
+    return problem;
+  }
 
   /** podman, ready to run {@link #IMAGE}; otherwise skips (or fails in CI) the calling test. */
   static synchronized Podman podman() {
