@@ -260,6 +260,8 @@ final class JobReader {
     if (options != null && !options.contains("${{")) {
       try {
         ContainerOptions.parse(options, what.startsWith("services."));
+      } catch (ContainerOptions.Unsupported e) {
+        // Valid for GitHub: what a host cannot run is for lint and admission to say, per host.
       } catch (IllegalArgumentException e) {
         diagnostics.error(f.value("options"), "'" + what + ".options': " + e.getMessage());
       }

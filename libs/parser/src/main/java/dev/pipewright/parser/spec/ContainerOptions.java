@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * The {@code options} of a job's {@code container:} or of one of its {@code services:}: the {@code
  * docker create} options Pipewright gives a meaning to on every host that runs containers, parsed
  * once for the parser (a literal {@code options} is checked at parse time, with its position), the
- * container host and the pod host. Any other option is refused by name, never ignored.
+ * container host and the pod host. Any other option is refused by name ({@link Unsupported}), never
+ * ignored.
  *
  * <p>Health options are what GitHub's runner awaits before the steps start, for services only
  * (ContainerOperationProvider.cs waits on {@code .State.Health.Status} of service containers and
@@ -69,6 +70,18 @@ public record ContainerOptions(
     static final int DEFAULT_RETRIES = 3;
   }
 
+  /**
+   * An option Docker takes but Pipewright does not honour (or not there): the workflow is valid,
+   * the job cannot run. The parser leaves it to the hosts' checks (lint, admission, the job's
+   * start), which name the host; a malformed value is a plain {@link IllegalArgumentException}, an
+   * error wherever it is written.
+   */
+  public static final class Unsupported extends IllegalArgumentException {
+    Unsupported(String message) {
+      super(message);
+    }
+  }
+
   public ContainerOptions {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
   }
@@ -100,7 +113,7 @@ public record ContainerOptions(
       String given = eq > 0 ? word.substring(0, eq) : word;
       String name = SHORT.getOrDefault(given, given);
       if (!SUPPORTED.contains(name)) {
-        throw new IllegalArgumentException(
+        throw new Unsupported(
             "'"
                 + given
                 + "' is not supported (options may hold "
@@ -108,7 +121,7 @@ public record ContainerOptions(
                 + ")");
       }
       if (name.startsWith("--health-") && !service) {
-        throw new IllegalArgumentException(
+        throw new Unsupported(
             given + " is for services: nothing waits on a job container's health");
       }
       String value;
@@ -128,7 +141,7 @@ public record ContainerOptions(
           int at = value.indexOf('=');
           String key = at > 0 ? value.substring(0, at) : value;
           if (at <= 0 || !ENV_NAME.matcher(key).matches()) {
-            throw new IllegalArgumentException(
+            throw new Unsupported(
                 given
                     + " '"
                     + value
@@ -228,22 +241,38 @@ public record ContainerOptions(
     return value;
   }
 
-  /** Splits {@code options} as a shell splits plain words: blanks, '…' and "…" quoting. */
+  /**
+   * Splits {@code options} as a POSIX shell splits plain words: blanks, '…' (everything literal),
+   * "…" (a backslash escapes {@code " \\ $ `} in it) and a backslash outside quotes.
+   */
   public static List<String> words(String options) {
     List<String> words = new ArrayList<>();
     StringBuilder word = null;
     char quote = 0;
     for (int i = 0; i < options.length(); i++) {
       char c = options.charAt(i);
-      if (quote != 0) {
+      if (quote == '\'') {
         if (c == quote) {
           quote = 0;
+        } else {
+          word.append(c);
+        }
+      } else if (quote == '"') {
+        if (c == '"') {
+          quote = 0;
+        } else if (c == '\\'
+            && i + 1 < options.length()
+            && "\"\\$`".indexOf(options.charAt(i + 1)) >= 0) {
+          word.append(options.charAt(++i));
         } else {
           word.append(c);
         }
       } else if (c == '\'' || c == '"') {
         quote = c;
         word = word == null ? new StringBuilder() : word;
+      } else if (c == '\\' && i + 1 < options.length()) {
+        word = word == null ? new StringBuilder() : word;
+        word.append(options.charAt(++i));
       } else if (Character.isWhitespace(c)) {
         if (word != null) {
           words.add(word.toString());

@@ -50,6 +50,25 @@ class ContainerOptionsTest {
   }
 
   @Test
+  void splitsWordsAsAShellDoes() {
+    // gorm's mssql service (the corpus): escaped quotes inside a double-quoted value.
+    assertThat(
+            ContainerOptions.words(
+                "--health-cmd=\"sqlcmd -Q \\\"SELECT 1\\\" || exit 1\" a\\ b 'c\\d' \"\\x\""))
+        .containsExactly("--health-cmd=sqlcmd -Q \"SELECT 1\" || exit 1", "a b", "c\\d", "\\x");
+  }
+
+  @Test
+  void unsupportedOptionsAreTheirOwnKindOfRefusal() {
+    assertThatThrownBy(() -> ContainerOptions.parse("--dns 127.0.0.1", false))
+        .isInstanceOf(ContainerOptions.Unsupported.class);
+    assertThatThrownBy(() -> ContainerOptions.parse("--health-cmd true", false))
+        .isInstanceOf(ContainerOptions.Unsupported.class);
+    assertThatThrownBy(() -> ContainerOptions.parse("--health-cmd x --health-retries y", true))
+        .isNotInstanceOf(ContainerOptions.Unsupported.class);
+  }
+
+  @Test
   void refusesWhatItCannotHonourNamingTheOption() {
     assertThatThrownBy(() -> ContainerOptions.parse("--cpus 1", true))
         .hasMessageStartingWith("'--cpus' is not supported");

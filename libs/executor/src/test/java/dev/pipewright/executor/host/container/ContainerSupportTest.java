@@ -38,6 +38,24 @@ class ContainerSupportTest {
   }
 
   @Test
+  void optionsNoHostHonoursAreProblemsOnEveryHostThoughTheWorkflowParses() {
+    JobSpec j =
+        job(
+            """
+            container:
+              image: img
+              options: --dns 127.0.0.1
+            steps: [{run: echo}]
+            """);
+    for (Host host : Host.values()) {
+      assertThat(ContainerSupport.problems(j, host))
+          .singleElement()
+          .asString()
+          .startsWith("job 'test': container.options: '--dns' is not supported (options may hold");
+    }
+  }
+
+  @Test
   void servicesSharingAPortAreRefusedOnEveryHost() {
     JobSpec j =
         job(
