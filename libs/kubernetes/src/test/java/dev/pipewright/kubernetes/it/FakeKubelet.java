@@ -169,7 +169,7 @@ public final class FakeKubelet implements AutoCloseable {
             .withPhase("Pending")
             .withContainerStatuses(waiting(c.getName()))
             .withInitContainerStatuses(
-                sidecars.stream().map(i -> sidecar(i.getName(), false, 0)).toList())
+                sidecars.stream().map(i -> FakeSidecars.status(i.getName(), false, 0)).toList())
             .endStatus()
             .build();
     client.pods().inNamespace(namespace).resource(pod).create();
@@ -177,97 +177,13 @@ public final class FakeKubelet implements AutoCloseable {
       runAgent(jobName, podName, c);
     } else {
       pods.put(jobName, new Running(podName, jobName, c.getName(), null));
-      loop.execute(() -> probe(jobName, podName, c, sidecars, 0, 0));
+      sidecars(podName, sidecars, () -> runAgent(jobName, podName, c));
     }
   }
 
-  /**
-   * Plays native sidecars as a kubelet starts them: in order, each started once its startup probe's
-   * exec command (run on this machine) exits 0, the job's container only after all; a probe that
-   * fails its failure threshold in a row restarts the sidecar for ever, and the job's container
-   * never starts. The sidecars' own images do not run here; probes come every 50 ms whatever their
-   * period.
-   */
-  private void probe(
-      String jobName, String podName, Container job, List<Container> sidecars, int at, int failed) {
-    if (closed) {
-      return;
-    }
-    if (at == sidecars.size()) {
-      runAgent(jobName, podName, job);
-      return;
-    }
-    Container sidecar = sidecars.get(at);
-    var startup = sidecar.getStartupProbe();
-    boolean passed = startup == null || runs(startup.getExec().getCommand());
-    int threshold = startup == null ? 1 : startup.getFailureThreshold();
-    if (passed) {
-      sidecarStatus(podName, at, sidecar(sidecar.getName(), true, 0));
-      loop.execute(() -> probe(jobName, podName, job, sidecars, at + 1, 0));
-    } else if (failed + 1 >= threshold) {
-      sidecarStatus(podName, at, sidecar(sidecar.getName(), false, 1));
-    } else {
-      loop.schedule(
-          () -> probe(jobName, podName, job, sidecars, at, failed + 1), 50, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private boolean runs(List<String> command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private void sidecarStatus(String podName, int index, ContainerStatus status) {
-    try {
-      client
-          .pods()
-          .inNamespace(namespace)
-          .withName(podName)
-          .editStatus(
-              current -> {
-                Pod p = new PodBuilder(current).build();
-                List<ContainerStatus> all =
-                    new ArrayList<>(p.getStatus().getInitContainerStatuses());
-                all.set(index, status);
-                p.getStatus().setInitContainerStatuses(all);
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      log.debug("pod {} is gone: {}", podName, e.toString());
-    }
-  }
-
-  /** A sidecar: running and started, or restarted {@code restarts} times after failing. */
-  private static ContainerStatus sidecar(String name, boolean started, int restarts) {
-    ContainerStatusBuilder b =
-        new ContainerStatusBuilder()
-            .withName(name)
-            .withStarted(started)
-            .withRestartCount(restarts)
-            .withState(
-                new ContainerStateBuilder()
-                    .withNewRunning()
-                    .withStartedAt(Instant.now().toString())
-                    .endRunning()
-                    .build());
-    if (restarts > 0) {
-      b.withLastState(
-          new ContainerStateBuilder()
-              .withNewTerminated()
-              .withExitCode(137)
-              .withReason("Error")
-              .endTerminated()
-              .build());
-    }
-    return b.build();
+  /** Plays the pod's native sidecars, then calls {@code then} once all of them started. */
+  private void sidecars(String podName, List<Container> sidecars, Runnable then) {
+    new FakeSidecars(client, namespace, loop, () -> closed).start(podName, sidecars, then);
   }
 
   /** Starts the pod's agent: its container runs. */
