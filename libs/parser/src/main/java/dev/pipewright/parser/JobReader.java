@@ -1,5 +1,6 @@
 package dev.pipewright.parser;
 
+import dev.pipewright.parser.spec.ContainerOptions;
 import dev.pipewright.parser.spec.ContainerSpec;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.RunsOn;
@@ -62,6 +63,7 @@ final class JobReader {
   private static final List<String> RUNS_ON_KEYS = List.of("group", "labels");
   private static final List<String> CONTAINER_KEYS =
       List.of("image", "credentials", "env", "ports", "volumes", "options");
+  private static final List<String> CREDENTIALS_KEYS = List.of("username", "password");
   private static final List<String> ENVIRONMENT_KEYS = List.of("name", "url");
   private static final Pattern WORKFLOW_REF =
       Pattern.compile("(\\./.+\\.ya?ml)|([^/@\\s]+/[^/@\\s]+/[^@\\s]+\\.ya?ml@[^@\\s]+)");
@@ -243,13 +245,34 @@ final class JobReader {
     if (image == null) {
       diagnostics.error(node, "'" + what + "' is missing 'image'");
     }
+    Map<String, String> credentials =
+        reader.stringMap(f.value("credentials"), what + ".credentials");
+    if (credentials != null) {
+      for (String key : credentials.keySet()) {
+        if (!CREDENTIALS_KEYS.contains(key)) {
+          diagnostics.error(
+              f.value("credentials"),
+              "'" + what + ".credentials' takes 'username' and 'password', not '" + key + "'");
+        }
+      }
+    }
+    String options = reader.string(f.value("options"), what + ".options");
+    if (options != null && !options.contains("${{")) {
+      try {
+        ContainerOptions.parse(options, what.startsWith("services."));
+      } catch (ContainerOptions.Unsupported e) {
+        // Valid for GitHub: what a host cannot run is for lint and admission to say, per host.
+      } catch (IllegalArgumentException e) {
+        diagnostics.error(f.value("options"), "'" + what + ".options': " + e.getMessage());
+      }
+    }
     return new ContainerSpec(
         image,
-        reader.stringMap(f.value("credentials"), what + ".credentials"),
+        credentials,
         reader.stringMap(f.value("env"), what + ".env"),
         reader.strings(f.value("ports"), what + ".ports"),
         reader.strings(f.value("volumes"), what + ".volumes"),
-        reader.string(f.value("options"), what + ".options"));
+        options);
   }
 
   private Map<String, ContainerSpec> services(Node node) {

@@ -408,6 +408,49 @@ class WorkflowDiagnosticsTest {
   }
 
   @Test
+  void malformedContainerAndServiceOptionsAreErrorsWhereTheyAreWritten() {
+    // Options valid for GitHub that Pipewright does not honour (--network, a job container's
+    // health check) are no parse errors: lint and admission say which host cannot run them.
+    assertThat(
+            errors(
+                """
+                jobs:
+                  a:
+                    runs-on: x
+                    container:
+                      image: img
+                      options: --health-cmd true
+                      credentials: {user: u}
+                    services:
+                      db:
+                        image: pg
+                        options: >-
+                          --health-cmd "pg_isready -h localhost" --health-interval 10x
+                      cache:
+                        image: redis
+                        options: --network host
+                      ok:
+                        image: redis
+                        options: -e A=1 --health-cmd 'redis-cli ping' --health-retries 5 -u 999
+                      quoted:
+                        image: mssql
+                        options: >-
+                          --health-cmd="sqlcmd -Q \\"SELECT 1\\" || exit 1" --health-retries x
+                      later:
+                        image: redis
+                        options: ${{ vars.OPTS }}
+                    steps: [{run: echo}]
+                """))
+        .isEqualTo(
+            """
+            wf.yml:7:20: error: 'container.credentials' takes 'username' and 'password', not 'user'
+            wf.yml:11:18: error: 'services.db.options': --health-interval '10x' is not a duration\
+             such as 10s, 1m30s or 500ms
+            wf.yml:21:18: error: 'services.quoted.options': --health-retries 'x' is not a number\
+             above 0""");
+  }
+
+  @Test
   void recursiveAliasesAndBadMergeValuesAreRefusedWithTheirPosition() {
     assertThat(errors("jobs: &j\n  a:\n    <<: *j\n"))
         .isEqualTo(

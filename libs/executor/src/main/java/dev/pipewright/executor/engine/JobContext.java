@@ -20,6 +20,7 @@ final class JobContext {
   private final Map<String, Object> fixed;
   private final Map<String, Object> jobGithub;
   private final Map<String, Object> container;
+  private final Map<String, Object> services;
   private final Map<String, Object> steps = new LinkedHashMap<>();
   private final Function<List<String>, String> hashFiles;
   private Map<String, Object> github;
@@ -29,17 +30,20 @@ final class JobContext {
   /**
    * @param fixed from {@link ContextBuilder#jobContexts}
    * @param container the {@code job.container} context (empty outside a container)
+   * @param services the {@code job.services} context (empty without services)
    * @param hashFiles {@code hashFiles()} over the workspace
    */
   @SuppressWarnings("unchecked")
   JobContext(
       Map<String, Object> fixed,
       Map<String, Object> container,
+      Map<String, Object> services,
       Function<List<String>, String> hashFiles) {
     this.fixed = new LinkedHashMap<>(fixed);
     this.jobGithub = (Map<String, Object>) fixed.get("github");
     this.github = jobGithub;
     this.container = Map.copyOf(container);
+    this.services = Map.copyOf(services);
     this.hashFiles = hashFiles;
   }
 
@@ -109,7 +113,7 @@ final class JobContext {
     b.context("env", env);
     b.context("steps", Map.copyOf(steps));
     String status = state.isCancelled() ? "cancelled" : state.failed() ? "failure" : "success";
-    b.context("job", Map.of("status", status, "container", container, "services", Map.of()));
+    b.context("job", Map.of("status", status, "container", container, "services", services));
     b.jobState(state);
     if (hashFiles != null) {
       b.hashFiles(hashFiles);

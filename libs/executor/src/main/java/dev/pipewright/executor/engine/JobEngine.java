@@ -59,9 +59,11 @@ final class JobEngine {
 
   /** Runs the job; its steps are all reported finished when it returns. */
   JobResult execute() throws IOException {
+    host.jobLog(this::jobLog);
     try {
       return executeSteps();
     } finally {
+      host.stopServices();
       if (jobLog != null) {
         jobLog.close();
       }
@@ -94,6 +96,7 @@ final class JobEngine {
         new JobContext(
             ContextBuilder.jobContexts(run, paths, eventPath, scope.settings().runnerName()),
             host.containerContext(),
+            host.servicesContext(),
             patterns -> HashFiles.compute(host.files(), paths.workspace(), patterns));
 
     Map<String, String> jobEnv;

@@ -3,6 +3,7 @@ package dev.pipewright.executor.host;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where one job instance's processes run: the narrow interface the job engine drives. One instance
@@ -85,6 +86,27 @@ public interface JobHost {
   default Map<String, Object> containerContext() {
     return Map.of();
   }
+
+  /**
+   * The {@code job.services} context: for each service label its {@code id}, {@code network} and
+   * {@code ports} (container port → port where the steps reach it); empty without services.
+   */
+  default Map<String, Object> servicesContext() {
+    return Map.of();
+  }
+
+  /**
+   * Where the host may write lines of the job's own log (step 0): how its services' start, health
+   * and logs are shown. The engine sets it before {@link #prepare}; hosts without services ignore
+   * it.
+   */
+  default void jobLog(Consumer<String> lines) {}
+
+  /**
+   * After the last step, also when {@link #prepare} failed (GitHub's "Stop containers"): stops the
+   * job's services, printing each one's log to the {@link #jobLog}. Never throws.
+   */
+  default void stopServices() {}
 
   /**
    * The job is over: every process it left is killed (background processes die with their job, as

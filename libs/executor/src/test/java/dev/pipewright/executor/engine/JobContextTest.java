@@ -58,7 +58,7 @@ class JobContextTest {
       new JobPaths("/ws/b-7/build.2", "/runner/temp", "/runner/tools", "/runner");
   private final Map<String, Object> contexts =
       ContextBuilder.jobContexts(run, paths, "/runner/event.json", "test-runner");
-  private final JobContext ctx = new JobContext(contexts, Map.of(), null);
+  private final JobContext ctx = new JobContext(contexts, Map.of(), Map.of(), null);
 
   @Test
   void exposesTheRunsContexts() {
@@ -172,7 +172,8 @@ class JobContextTest {
         .isNotEqualTo(all);
     assertThat(HashFiles.compute(host.files(), wsPath, List.of("*.none"))).isEmpty();
     JobContext withWs =
-        new JobContext(contexts, Map.of(), p -> HashFiles.compute(host.files(), wsPath, p));
+        new JobContext(
+            contexts, Map.of(), Map.of(), p -> HashFiles.compute(host.files(), wsPath, p));
     assertThat(withWs.render("${{ hashFiles('**/*.lock') }}", Map.of())).isEqualTo(all);
     Files.writeString(ws.resolve("a.lock"), "changed");
     assertThat(HashFiles.compute(host.files(), wsPath, List.of("**/*.lock"))).isNotEqualTo(all);

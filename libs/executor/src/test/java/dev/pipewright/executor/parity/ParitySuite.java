@@ -14,6 +14,7 @@ import dev.pipewright.executor.engine.EngineJobRunner;
 import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
+import dev.pipewright.executor.host.container.PodmanFixture;
 import dev.pipewright.parser.WorkflowParser;
 import dev.pipewright.parser.spec.WorkflowSpec;
 import java.io.IOException;
@@ -61,6 +62,15 @@ public abstract class ParitySuite {
 
   /** The hosts under test, keeping whatever they keep on the worker under {@code root}. */
   protected abstract JobHostFactory hosts(Path root);
+
+  /**
+   * Why these hosts cannot run the containers of a case that sets {@code containers: true}
+   * (services), or null when they can. The process and container hosts run them with podman and the
+   * tests' images; a host that runs them otherwise overrides this.
+   */
+  protected String containersUnavailable() {
+    return PodmanFixture.unavailable();
+  }
 
   @BeforeEach
   void startRunner() {
@@ -142,6 +152,10 @@ public abstract class ParitySuite {
                 new RepositoryRef(
                     repo.get("url"), repo.get("fullName"), repo.get("ref"), repo.get("sha")))
             .build();
+    if (c.containers()) {
+      String why = containersUnavailable();
+      Assumptions.assumeTrue(why == null, () -> c.name() + " runs containers, but " + why);
+    }
     for (String program : c.requires()) {
       Assumptions.assumeTrue(has(run, program), c.name() + " needs " + program + " on the host");
     }

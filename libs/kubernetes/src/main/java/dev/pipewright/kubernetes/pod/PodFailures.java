@@ -85,6 +85,53 @@ final class PodFailures {
     return Optional.empty();
   }
 
+  /**
+   * Whether a service of the job failed to become ready, while the pod starts: a sidecar whose
+   * image cannot be pulled, or that was restarted before its startup probe ever passed (its health
+   * command failed {@code --health-retries} times in a row, or it exited). Unlike the kubelet,
+   * which restarts it for ever, GitHub's runner fails the job then (ContainerOperationProvider.cs:
+   * "Failed to initialize, {label} service is unhealthy."); so does the pod host, naming the
+   * service.
+   */
+  static Optional<CiException> services(Pod pod) {
+    if (pod == null
+        || pod.getStatus() == null
+        || pod.getStatus().getInitContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    for (ContainerStatus cs : pod.getStatus().getInitContainerStatuses()) {
+      if (!cs.getName().startsWith(PodManifests.SERVICE_PREFIX)) {
+        continue;
+      }
+      String label = cs.getName().substring(PodManifests.SERVICE_PREFIX.length());
+      ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+      if (waiting != null && FATAL_WAITING.contains(waiting.getReason())) {
+        return Optional.of(
+            new CiException(
+                ErrorCode.PERMANENT,
+                "services."
+                    + label
+                    + ": the service cannot start: "
+                    + join(waiting.getReason(), waiting.getMessage())));
+      }
+      boolean started = Boolean.TRUE.equals(cs.getStarted());
+      int restarts = cs.getRestartCount() == null ? 0 : cs.getRestartCount();
+      if (!started && restarts > 0) {
+        // GitHub's words exactly (the parity suite compares them across hosts); the service's log
+        // is printed with the job's.
+        return Optional.of(
+            new CiException(
+                ErrorCode.PERMANENT,
+                "services."
+                    + label
+                    + ": Failed to initialize, "
+                    + label
+                    + " service is unhealthy."));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The {@code DisruptionTarget} condition's reason: eviction, preemption, taint manager... */
   private static String disruption(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {

@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.executor.host.container.ContainerShell;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,12 @@ final class PodHost implements JobHost {
 
     /** The Job's pod as last seen, or null. */
     Pod pod(String jobName);
+
+    /** What a container of the pod printed. */
+    String log(String podName, String container) throws IOException;
+
+    /** Deletes the Secrets made for the job's pod (registry credentials, services' env). */
+    void deleteSecrets();
   }
 
   private final String job;
@@ -60,6 +68,8 @@ final class PodHost implements JobHost {
   private final Path control;
   private final Duration poll;
   private final Duration startTimeout;
+  private final Map<String, ContainerConfig> services;
+  private Consumer<String> jobLog = line -> {};
   private volatile Map<String, String> agentEnv;
 
   /** The name of the job's pod as last seen (a Job's pod is named by the cluster), or null. */
@@ -78,6 +88,7 @@ final class PodHost implements JobHost {
       JobHost directories,
       Pods pods,
       Map<String, String> containerEnv,
+      Map<String, ContainerConfig> services,
       Path control,
       Duration poll,
       Duration startTimeout) {
@@ -86,6 +97,7 @@ final class PodHost implements JobHost {
     this.directories = directories;
     this.pods = pods;
     this.containerEnv = Map.copyOf(containerEnv);
+    this.services = new LinkedHashMap<>(services);
     this.control = control;
     this.poll = poll;
     this.startTimeout = startTimeout;
@@ -105,17 +117,29 @@ final class PodHost implements JobHost {
     return control;
   }
 
-  /** Creates the Job (again: the name is the same) and waits for its agent. */
+  /**
+   * Creates the Job (again: the name is the same) and waits for its agent, which starts once every
+   * service's startup probe passed (native sidecars); a service that fails first fails the job.
+   */
   @Override
   public void prepare() throws IOException {
     directories.prepare();
     Files.createDirectories(control);
     pods.create(this);
+    services.keySet().forEach(label -> jobLog.accept("Starting " + label + " service container"));
+    if (!services.isEmpty()) {
+      jobLog.accept("Waiting for all services to be ready");
+    }
     long deadline = System.nanoTime() + startTimeout.toNanos();
     Path ready = control.resolve(PodAgent.READY);
     try {
       while (!Files.exists(ready)) {
         Optional<CiException> failed = failure();
+        if (failed.isEmpty() && !services.isEmpty()) {
+          failed =
+              PodFailures.services(pods.pod(jobName))
+                  .map(e -> new CiException(e.code(), job + ": " + e.getMessage()));
+        }
         if (failed.isPresent()) {
           throw failed.get();
         }
@@ -131,6 +155,61 @@ final class PodHost implements JobHost {
       throw new CiException(ErrorCode.TRANSIENT, job + ": interrupted waiting for its pod", e);
     }
     agentEnv = PodAgent.environment(Files.readAllBytes(ready));
+    // Its name for errors and service logs, even when the agent was ready at the first look.
+    Pod pod = pods.pod(jobName);
+    if (pod != null) {
+      podName = pod.getMetadata().getName();
+    }
+    services.keySet().forEach(label -> jobLog.accept(label + " service is healthy."));
+  }
+
+  @Override
+  public void jobLog(Consumer<String> lines) {
+    jobLog = lines;
+  }
+
+  /**
+   * Each label's {@code ports}: a service is reached on its own port, by its label or on localhost,
+   * since the pod's containers share one network.
+   */
+  @Override
+  public Map<String, Object> servicesContext() {
+    Map<String, Object> context = new LinkedHashMap<>();
+    services.forEach(
+        (label, s) -> {
+          Map<String, Object> ports = new LinkedHashMap<>();
+          s.containerPorts()
+              .forEach(
+                  p -> ports.put(p.substring(0, p.indexOf('/')), p.substring(0, p.indexOf('/'))));
+          context.put(
+              label,
+              Map.of("id", PodManifests.serviceContainer(label), "network", "", "ports", ports));
+        });
+    return context;
+  }
+
+  /**
+   * GitHub's "Stop containers": each service's log to the job's log; the sidecars stop with the pod
+   * when the agent is released.
+   */
+  @Override
+  public void stopServices() {
+    String pod = podName;
+    for (String label : services.keySet()) {
+      if (pod == null) {
+        break;
+      }
+      try {
+        String text = pods.log(pod, PodManifests.serviceContainer(label));
+        jobLog.accept("##[group]Print service container logs: " + label);
+        text.lines().forEach(jobLog);
+        jobLog.accept("##[endgroup]");
+      } catch (IOException | RuntimeException e) {
+        jobLog.accept(
+            "##[warning]could not read the log of service " + label + ": " + e.getMessage());
+      }
+    }
+    services.keySet().forEach(label -> jobLog.accept("Stop and remove container: " + label));
   }
 
   /** The image's environment as the agent got it, {@code container.env} over it. */
@@ -233,6 +312,7 @@ final class PodHost implements JobHost {
     if (!told) {
       pods.delete(jobName);
     }
+    pods.deleteSecrets();
     directories.release();
   }
 

@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.container.ContainerConfig;
+import dev.pipewright.executor.host.container.ContainerSupport;
 import dev.pipewright.executor.host.process.ProcessHostFactory;
 import dev.pipewright.kubernetes.PipelineRuns;
 import dev.pipewright.kubernetes.runner.ApiErrors;
@@ -19,11 +20,13 @@ import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -64,6 +67,9 @@ public final class PodHostFactory implements JobHostFactory {
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, OwnerReference> owners = new ConcurrentHashMap<>();
 
+  /** Builds with Secrets made here: their release deletes any a dead worker's jobs left. */
+  private final Set<String> buildsWithSecrets = ConcurrentHashMap.newKeySet();
+
   /** Builds with a Job this worker had to delete itself: their release deletes what is left. */
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
 
@@ -94,30 +100,29 @@ public final class PodHostFactory implements JobHostFactory {
   public JobHost open(JobRun run) {
     JobHost worker = directories.open(run);
     String job = "job '" + run.jobKey() + "'";
-    String image;
-    Map<String, String> containerEnv = Map.of();
     JobSpec spec = run.job();
-    if (spec.container() != null) {
-      String eventPath = JobPaths.join(worker.paths().runnerFiles(), "event.json");
-      ContainerConfig c =
-          ContainerConfig.of(
-              run.jobKey(),
-              spec.container(),
-              ContextBuilder.jobContexts(run, worker.paths(), eventPath, runnerName));
-      refuseUnsupported(job, c);
-      image = c.image();
-      containerEnv = c.env();
-    } else {
-      image = config.imageFor(null, spec.runsOn() == null ? null : spec.runsOn().labels());
-    }
-    if (spec.services() != null && !spec.services().isEmpty()) {
-      throw new CiException(
-          ErrorCode.INVALID_SPEC, job + " sets services:, which the pod host does not run yet");
-    }
+    String eventPath = JobPaths.join(worker.paths().runnerFiles(), "event.json");
+    Map<String, Object> contexts =
+        ContextBuilder.jobContexts(run, worker.paths(), eventPath, runnerName);
+    ContainerConfig container =
+        spec.container() == null
+            ? null
+            : ContainerConfig.of(run.jobKey(), spec.container(), contexts);
+    Map<String, ContainerConfig> services =
+        ContainerConfig.services(run.jobKey(), spec.services(), contexts);
+    ContainerSupport.check(container, services, ContainerSupport.Host.POD);
+    String image =
+        container != null
+            ? container.image()
+            : config.imageFor(null, spec.runsOn() == null ? null : spec.runsOn().labels());
+    String jobName = KubeNames.jobName(run.ref(), run.attempt());
+    JobSecrets secrets = JobSecrets.of(jobName, container, services);
+    PodManifests.JobPod pod =
+        new PodManifests.JobPod(
+            image, container, services, secrets.pullSecret(), secrets.envSecret());
     Path runnerDir = Path.of(worker.paths().runnerFiles());
     List<Path> mounted = List.of(Path.of(worker.paths().workspace()), runnerDir);
     Duration timeout = timeout(run);
-    String jobName = KubeNames.jobName(run.ref(), run.attempt());
     PodHost.Pods pods =
         new PodHost.Pods() {
           @Override
@@ -125,8 +130,16 @@ public final class PodHostFactory implements JobHostFactory {
             if (run.attempt() > 1) {
               retireEarlierAttempts(run, runnerDir);
             }
+            if (!secrets.isEmpty()) {
+              buildsWithSecrets.add(run.buildId());
+              for (Secret s :
+                  secrets.manifests(
+                      config.namespace(), manifests.labels(run.ref(), run.attempt()), owner(run))) {
+                createSecret(s);
+              }
+            }
             createJob(
-                manifests.job(run, image, mounted, host.control().toString(), timeout, owner(run)));
+                manifests.job(run, pod, mounted, host.control().toString(), timeout, owner(run)));
           }
 
           @Override
@@ -139,13 +152,39 @@ public final class PodHostFactory implements JobHostFactory {
           public Pod pod(String name) {
             return podOf(name);
           }
+
+          @Override
+          public String log(String podName, String containerName) throws IOException {
+            try {
+              return client
+                  .pods()
+                  .inNamespace(config.namespace())
+                  .withName(podName)
+                  .inContainer(containerName)
+                  .getLog();
+            } catch (KubernetesClientException e) {
+              throw new IOException(e.getMessage(), e);
+            }
+          }
+
+          @Override
+          public void deleteSecrets() {
+            for (String name : secrets.names()) {
+              try {
+                client.secrets().inNamespace(config.namespace()).withName(name).delete();
+              } catch (KubernetesClientException e) {
+                log.warn("could not delete Secret {}: {}", name, e.toString());
+              }
+            }
+          }
         };
     return new PodHost(
         job,
         jobName,
         worker,
         pods,
-        containerEnv,
+        container == null ? Map.of() : container.env(),
+        services,
         runnerDir.resolve(controlDirName(run.attempt())),
         config.logPollInterval(),
         START_TIMEOUT);
@@ -160,6 +199,18 @@ public final class PodHostFactory implements JobHostFactory {
   @Override
   public void releaseBuild(String buildId) {
     owners.remove(buildId);
+    if (buildsWithSecrets.remove(buildId)) {
+      try {
+        client
+            .secrets()
+            .inNamespace(config.namespace())
+            .withLabel(KubeNames.INSTALLATION_LABEL, config.installation())
+            .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId))
+            .delete();
+      } catch (KubernetesClientException e) {
+        log.warn("could not delete the Secrets of build {}: {}", buildId, e.toString());
+      }
+    }
     if (deleted.remove(buildId)) {
       try {
         jobsOfBuild(buildId).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
@@ -236,23 +287,6 @@ public final class PodHostFactory implements JobHostFactory {
     return timeout;
   }
 
-  /** What a pod cannot do that a container on the worker's machine can: refused, never ignored. */
-  private static void refuseUnsupported(String job, ContainerConfig c) {
-    String field = null;
-    if (!c.ports().isEmpty()) {
-      field = "ports";
-    } else if (!c.volumes().isEmpty()) {
-      field = "volumes";
-    } else if (c.user() != null || c.workdir() != null || c.entrypoint() != null) {
-      field = "options";
-    }
-    if (field != null) {
-      throw new CiException(
-          ErrorCode.INVALID_SPEC,
-          job + ": container." + field + " is not supported on Kubernetes (the pod host)");
-    }
-  }
-
   private OwnerReference owner(JobRun run) {
     return owners.computeIfAbsent(
         run.buildId(),
@@ -265,6 +299,22 @@ public final class PodHostFactory implements JobHostFactory {
               PipelineRuns.ensure(client, config.namespace(), config.installation(), spec);
           return PodManifests.ownerReference(pr.getMetadata().getName(), pr.getMetadata().getUid());
         });
+  }
+
+  /** Creates a job's Secret, or updates the one an earlier call of the same attempt made. */
+  private void createSecret(Secret secret) {
+    try {
+      client
+          .secrets()
+          .inNamespace(config.namespace())
+          .resource(secret)
+          .createOr(NonDeletingOperation::update);
+    } catch (KubernetesClientException e) {
+      throw new CiException(
+          ApiErrors.codeOf(e.getCode()),
+          "creating Secret " + secret.getMetadata().getName() + ": " + e.getMessage(),
+          e);
+    }
   }
 
   private void createJob(Job job) throws IOException {

@@ -2,15 +2,24 @@ package dev.pipewright.kubernetes.pod;
 
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -27,18 +36,22 @@ import java.util.Map;
  * what the job needs: no client calls, so the YAML is unit-tested and a repeated start yields the
  * same object.
  *
- * <p>One pod, one container of the job's image running the {@link PodAgent}. The pod mounts only
- * the job's own directories of the workspace volume (its workspace, its runner directory with temp,
- * tool cache and control files) as {@code subPath}s, each at the very path the worker sees it under
- * its own mount of the volume: the engine's paths are the same on both sides, and a job sees no
- * other job's files. Nothing in the Job is secret: commands and their environment travel as files
- * on the volume. The pod runs as the configured non-root user, mounts no service-account token and
- * gets no service links; it never restarts ({@code backoffLimit: 0}, {@code restartPolicy: Never}):
- * a failed pod is an infrastructure failure the orchestrator retries as a new attempt.
+ * <p>One pod: a container of the job's image running the {@link PodAgent}, and each service as a
+ * native sidecar before it. The pod mounts only the job's own directories of the workspace volume
+ * (its workspace, its runner directory with temp, tool cache and control files) as {@code
+ * subPath}s, each at the very path the worker sees it under its own mount of the volume: the
+ * engine's paths are the same on both sides, and a job sees no other job's files. Nothing in the
+ * Job is secret: commands and their environment travel as files on the volume. The pod runs as the
+ * configured non-root user, mounts no service-account token and gets no service links; it never
+ * restarts ({@code backoffLimit: 0}, {@code restartPolicy: Never}): a failed pod is an
+ * infrastructure failure the orchestrator retries as a new attempt.
  */
 final class PodManifests {
   static final String CONTAINER = "job";
   static final String VOLUME = "workspace";
+
+  /** Service sidecars are named {@code svc-<label>}. */
+  static final String SERVICE_PREFIX = "svc-";
 
   /**
    * Added to the job's timeout for {@code activeDeadlineSeconds}: the engine ends a job that runs
@@ -82,13 +95,40 @@ final class PodManifests {
   }
 
   /**
+   * What a job's pod runs besides its agent: the job's {@code container:} and {@code services:}
+   * (rendered and checked) and the Secrets the factory made for them.
+   *
    * @param image the job's image ({@code container:} or its {@code runs-on} mapping)
+   * @param container the job's {@code container:}, or null
+   * @param services the job's services by label, in the workflow's order
+   * @param pullSecret the {@code kubernetes.io/dockerconfigjson} Secret for registry credentials,
+   *     or null
+   * @param envSecret the Secret holding the services' environment ({@link #envKey}), or null
+   */
+  record JobPod(
+      String image,
+      ContainerConfig container,
+      Map<String, ContainerConfig> services,
+      String pullSecret,
+      String envSecret) {}
+
+  /** The key of a service's variable in the job's env Secret. */
+  static String envKey(String label, String name) {
+    return label + "." + name;
+  }
+
+  /** The sidecar container of a service. */
+  static String serviceContainer(String label) {
+    return SERVICE_PREFIX + label;
+  }
+
+  /**
    * @param directories the job's directories under {@link #root}: mounted as they are
    * @param controlDir the agent's control directory, inside one of them
    */
   Job job(
       JobRun run,
-      String image,
+      JobPod pod,
       List<Path> directories,
       String controlDir,
       Duration timeout,
@@ -105,6 +145,59 @@ final class PodManifests {
               .withMountPath(dir.toString())
               .withSubPath(root.relativize(dir).toString())
               .build());
+    }
+    ContainerConfig c = pod.container();
+    ContainerBuilder job =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(pod.image())
+            .withResources(resources())
+            .withSecurityContext(containerSecurity(null))
+            .withVolumeMounts(mounts);
+    if (c != null && c.entrypoint() != null) {
+      // The entry point runs with the agent as its arguments (the exec "$@" convention).
+      job.withCommand(c.entrypoint()).withArgs(PodAgent.command(controlDir));
+    } else {
+      job.withCommand(PodAgent.command(controlDir));
+    }
+    if (c != null) {
+      job.withWorkingDir(c.workdir()).withPorts(ports(c));
+    }
+    PodSpecBuilder spec =
+        new PodSpecBuilder()
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withHostname(c == null ? null : c.hostname())
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(config.runAsUser())
+            .withRunAsGroup(config.runAsUser())
+            .withFsGroup(config.runAsUser())
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .addNewVolume()
+            .withName(VOLUME)
+            .withNewPersistentVolumeClaim()
+            .withClaimName(config.workspaceClaim())
+            .endPersistentVolumeClaim()
+            .endVolume()
+            .withContainers(job.build());
+    if (!pod.services().isEmpty()) {
+      // Native sidecars (Kubernetes 1.29+): started in order before the job's container, which
+      // starts only once each one's startup probe passed: the steps never run before the services
+      // are healthy. All share the pod's network, so each label is 127.0.0.1.
+      pod.services()
+          .forEach((label, s) -> spec.addToInitContainers(sidecar(label, s, pod.envSecret())));
+      spec.addNewHostAlias()
+          .withIp("127.0.0.1")
+          .withHostnames(List.copyOf(pod.services().keySet()))
+          .endHostAlias();
+    }
+    if (pod.pullSecret() != null) {
+      spec.addNewImagePullSecret().withName(pod.pullSecret()).endImagePullSecret();
     }
     return new JobBuilder()
         .withNewMetadata()
@@ -123,47 +216,101 @@ final class PodManifests {
         .withLabels(labels)
         .withAnnotations(annotations)
         .endMetadata()
-        .withNewSpec()
-        .withRestartPolicy("Never")
-        .withAutomountServiceAccountToken(false)
-        .withEnableServiceLinks(false)
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(config.runAsUser())
-        .withRunAsGroup(config.runAsUser())
-        .withFsGroup(config.runAsUser())
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
-        .addNewVolume()
-        .withName(VOLUME)
-        .withNewPersistentVolumeClaim()
-        .withClaimName(config.workspaceClaim())
-        .endPersistentVolumeClaim()
-        .endVolume()
-        .withContainers(
-            new ContainerBuilder()
-                .withName(CONTAINER)
-                .withImage(image)
-                .withCommand(PodAgent.command(controlDir))
-                .withResources(resources())
-                .withNewSecurityContext()
-                .withAllowPrivilegeEscalation(false)
-                .withRunAsNonRoot(true)
-                .withNewCapabilities()
-                .withDrop("ALL")
-                .endCapabilities()
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
-                .withVolumeMounts(mounts)
-                .build())
-        .endSpec()
+        .withSpec(spec.build())
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * A service as a native sidecar: its image's own command (or {@code --entrypoint}), its
+   * environment from the job's env Secret, its health command as a startup probe (Docker runs it
+   * with {@code /bin/sh -c}, so does the probe), Docker's retries as the failure threshold.
+   */
+  private static Container sidecar(String label, ContainerConfig s, String envSecret) {
+    List<EnvVar> env = new ArrayList<>();
+    for (String name : s.env().keySet()) {
+      env.add(
+          new EnvVarBuilder()
+              .withName(name)
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(envSecret)
+              .withKey(envKey(label, name))
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
+    }
+    ContainerBuilder b =
+        new ContainerBuilder()
+            .withName(serviceContainer(label))
+            .withImage(s.image())
+            .withRestartPolicy("Always")
+            .withWorkingDir(s.workdir())
+            .withEnv(env)
+            .withPorts(ports(s))
+            .withSecurityContext(containerSecurity(s.user()));
+    if (s.entrypoint() != null) {
+      b.withCommand(s.entrypoint());
+    }
+    if (s.health() != null) {
+      b.withNewStartupProbe()
+          .withNewExec()
+          .withCommand("/bin/sh", "-c", s.health().command())
+          .endExec()
+          .withInitialDelaySeconds((int) s.health().startPeriod().toSeconds())
+          .withPeriodSeconds(atLeastOneSecond(s.health().interval()))
+          .withTimeoutSeconds(atLeastOneSecond(s.health().timeout()))
+          .withFailureThreshold(s.health().retries())
+          .endStartupProbe();
+    }
+    return b.build();
+  }
+
+  /** Probes count in whole seconds, one at least. */
+  private static int atLeastOneSecond(Duration d) {
+    return (int) Math.max(1, (d.toMillis() + 999) / 1000);
+  }
+
+  private static List<ContainerPort> ports(ContainerConfig c) {
+    List<ContainerPort> ports = new ArrayList<>();
+    for (String p : c.containerPorts()) {
+      int slash = p.indexOf('/');
+      String number = p.substring(0, slash);
+      if (!number.contains("-")) {
+        ports.add(
+            new ContainerPortBuilder()
+                .withContainerPort(Integer.parseInt(number))
+                .withProtocol(p.substring(slash + 1).toUpperCase(java.util.Locale.ROOT))
+                .build());
+      }
+    }
+    return ports;
+  }
+
+  /**
+   * Every container of the pod: no privilege escalation, no capabilities, the runtime's seccomp
+   * profile; a service's {@code --user} (numeric, checked by ContainerSupport) as its own.
+   */
+  private static SecurityContext containerSecurity(String user) {
+    SecurityContextBuilder b =
+        new SecurityContextBuilder()
+            .withAllowPrivilegeEscalation(false)
+            .withRunAsNonRoot(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile();
+    if (user != null) {
+      String[] ids = user.split(":");
+      b.withRunAsUser(Long.parseLong(ids[0]));
+      if (ids.length > 1) {
+        b.withRunAsGroup(Long.parseLong(ids[1]));
+      }
+    }
+    return b.build();
   }
 
   private ResourceRequirements resources() {

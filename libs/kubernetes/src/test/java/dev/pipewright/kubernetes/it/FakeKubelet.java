@@ -149,6 +149,12 @@ public final class FakeKubelet implements AutoCloseable {
     String podName = jobName + "-" + Long.toString(System.nanoTime() % 100_000, 36);
     var spec = job.getSpec().getTemplate().getSpec();
     Container c = spec.getContainers().getFirst();
+    List<Container> sidecars =
+        spec.getInitContainers() == null
+            ? List.of()
+            : spec.getInitContainers().stream()
+                .filter(i -> "Always".equals(i.getRestartPolicy()))
+                .toList();
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -162,9 +168,26 @@ public final class FakeKubelet implements AutoCloseable {
             .withNewStatus()
             .withPhase("Pending")
             .withContainerStatuses(waiting(c.getName()))
+            .withInitContainerStatuses(
+                sidecars.stream().map(i -> FakeSidecars.status(i.getName(), false, 0)).toList())
             .endStatus()
             .build();
     client.pods().inNamespace(namespace).resource(pod).create();
+    if (sidecars.isEmpty()) {
+      runAgent(jobName, podName, c);
+    } else {
+      pods.put(jobName, new Running(podName, jobName, c.getName(), null));
+      sidecars(podName, sidecars, () -> runAgent(jobName, podName, c));
+    }
+  }
+
+  /** Plays the pod's native sidecars, then calls {@code then} once all of them started. */
+  private void sidecars(String podName, List<Container> sidecars, Runnable then) {
+    new FakeSidecars(client, namespace, loop, () -> closed).start(podName, sidecars, then);
+  }
+
+  /** Starts the pod's agent: its container runs. */
+  private void runAgent(String jobName, String podName, Container c) {
     Process agent;
     try {
       checkMounts(c);

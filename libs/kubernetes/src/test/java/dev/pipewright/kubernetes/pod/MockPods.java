@@ -1,5 +1,8 @@
 package dev.pipewright.kubernetes.pod;
 
+import dev.pipewright.executor.InMemoryLogSink;
+import dev.pipewright.executor.engine.EngineJobRunner;
+import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.kubernetes.MockApi;
 import dev.pipewright.kubernetes.it.FakeKubelet;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
@@ -47,6 +50,23 @@ public final class MockPods extends PodHosts {
     this.writes = p.writes();
     this.client = p.client();
     this.kubelet = p.kubelet();
+  }
+
+  /** The job engine on these hosts, as the pod host's tests run it, its logs into {@code sink}. */
+  public EngineJobRunner runner(InMemoryLogSink sink) {
+    EngineSettings d = EngineSettings.defaults("pod-it");
+    return new EngineJobRunner(
+        "kubernetes",
+        new EngineSettings(
+            Duration.ofMillis(500),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(30),
+            d.logMaxChars(),
+            d.logMaxDelay(),
+            d.runnerName()),
+        4,
+        this,
+        sink);
   }
 
   /** The runner's settings of these tests: any image (the fake kubelet runs /bin/sh). */

@@ -127,4 +127,62 @@ class PodFailuresTest {
             "pod pw-b-test-x1 cannot start its container: ImagePullBackOff: Back-off pulling"
                 + " image \"nope:1\"");
   }
+
+  private static ContainerStatus sidecar(String name, boolean started, int restarts) {
+    return new ContainerStatusBuilder()
+        .withName(name)
+        .withStarted(started)
+        .withRestartCount(restarts)
+        .withState(new ContainerStateBuilder().withNewRunning().endRunning().build())
+        .build();
+  }
+
+  @Test
+  void aServiceRestartedBeforeItsProbePassedOrWhoseImageCannotBePulledFailsNamingIt() {
+    Pod starting =
+        pod("Pending")
+            .editStatus()
+            .withInitContainerStatuses(sidecar("svc-db", true, 0), sidecar("svc-cache", false, 0))
+            .endStatus()
+            .build();
+    assertThat(PodFailures.services(starting)).isEmpty();
+    // Started once, restarted later (a crash mid-job): not a start failure.
+    Pod restartedAfterStart =
+        pod("Running")
+            .editStatus()
+            .withInitContainerStatuses(sidecar("svc-db", true, 2))
+            .endStatus()
+            .build();
+    assertThat(PodFailures.services(restartedAfterStart)).isEmpty();
+
+    Pod unhealthy =
+        pod("Pending")
+            .editStatus()
+            .withInitContainerStatuses(sidecar("svc-db", true, 0), sidecar("svc-cache", false, 1))
+            .endStatus()
+            .build();
+    CiException e = PodFailures.services(unhealthy).orElseThrow();
+    assertThat(e.code()).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(e.getMessage())
+        .isEqualTo("services.cache: Failed to initialize, cache service is unhealthy.");
+
+    Pod noImage =
+        pod("Pending")
+            .editStatus()
+            .withInitContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("svc-db")
+                    .withState(
+                        new ContainerStateBuilder()
+                            .withNewWaiting()
+                            .withReason("ImagePullBackOff")
+                            .withMessage("pull access denied")
+                            .endWaiting()
+                            .build())
+                    .build())
+            .endStatus()
+            .build();
+    assertThat(PodFailures.services(noImage).orElseThrow().getMessage())
+        .isEqualTo("services.db: the service cannot start: ImagePullBackOff: pull access denied");
+  }
 }

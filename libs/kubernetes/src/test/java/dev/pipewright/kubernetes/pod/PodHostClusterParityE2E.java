@@ -31,7 +31,12 @@ import org.slf4j.LoggerFactory;
  *       export mounted here, or the host path of a single-node cluster's local volume): the worker
  *       reads and writes the jobs' files there, as a worker pod does through its own mount;
  *   <li>{@code PIPEWRIGHT_E2E_RUN_AS_USER}: the pods' uid (default: the owner of that path), which
- *       must be able to write what this JVM writes there.
+ *       must be able to write what this JVM writes there;
+ *   <li>{@code PIPEWRIGHT_E2E_SERVICE_IMAGE_IMPORTED=1}: the cases with services run too (as native
+ *       sidecars: Kubernetes 1.29 or later); they need the tests' service image in the nodes'
+ *       runtime, which no registry serves: {@code images/build-test-image --service}, then {@code
+ *       podman save localhost/pipewright-test-service:1 | ctr -n k8s.io images import -} on each
+ *       node.
  * </ul>
  *
  * Skipped with a line saying which of them is missing otherwise.
@@ -64,6 +69,16 @@ class PodHostClusterParityE2E extends ParitySuite {
       return false;
     }
     return true;
+  }
+
+  /** The service cases run once their image is in the cluster; otherwise they say how. */
+  @Override
+  protected String containersUnavailable() {
+    return "1".equals(System.getenv("PIPEWRIGHT_E2E_SERVICE_IMAGE_IMPORTED"))
+        ? null
+        : "the cluster needs the tests' service image: import localhost/pipewright-test-service:1"
+            + " (images/build-test-image --service) into its nodes and set"
+            + " PIPEWRIGHT_E2E_SERVICE_IMAGE_IMPORTED=1";
   }
 
   @Override

@@ -8,7 +8,6 @@ import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.engine.EngineJobRunner;
-import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobHost;
@@ -53,20 +52,7 @@ class PodHostIT {
   @BeforeEach
   void start() {
     pods = new MockPods(root);
-    EngineSettings d = EngineSettings.defaults("pod-it");
-    runner =
-        new EngineJobRunner(
-            "kubernetes",
-            new EngineSettings(
-                Duration.ofMillis(500),
-                Duration.ofMillis(200),
-                Duration.ofSeconds(30),
-                d.logMaxChars(),
-                d.logMaxDelay(),
-                d.runnerName()),
-            4,
-            pods,
-            sink);
+    runner = pods.runner(sink);
   }
 
   @AfterEach

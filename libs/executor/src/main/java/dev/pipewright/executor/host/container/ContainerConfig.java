@@ -5,32 +5,50 @@ import dev.pipewright.expressions.ExpressionException;
 import dev.pipewright.expressions.Template;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.parser.spec.ContainerOptions;
 import dev.pipewright.parser.spec.ContainerSpec;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A job's {@code container:} as the container host runs it, validated before anything starts. The
- * host supports what a job container on one machine needs: the image, its environment, published
- * ports, named or anonymous volumes, and the {@code options} {@code --user}, {@code --workdir} and
- * {@code --entrypoint}. Anything else (registry credentials, host directories, other {@code docker
- * create} options) is refused with a clear error rather than ignored.
+ * A job's {@code container:}, or one of its {@code services:}, as the hosts run it, validated
+ * before anything starts: the image, its environment, published ports, named or anonymous volumes,
+ * registry credentials and the {@code options} {@link ContainerOptions} takes. Anything else (host
+ * directories, other {@code docker create} options) is refused with a clear error rather than
+ * ignored; what one host cannot do of this is refused by {@link ContainerSupport}.
  *
+ * @param where names the job and the field in errors: {@code job 'x': container} or {@code job 'x':
+ *     services.db}
+ * @param env {@code env} with the {@code --env} options laid over it
  * @param entrypoint the image's entry point replacement; null keeps the host's keep-alive command
  *     as the main process, else it runs with that command as its arguments (the {@code exec "$@"}
  *     convention of entry point scripts)
+ * @param health a service's health check, awaited before the first step; null when it has none
+ * @param credentials for pulling the image; null when none were given
  */
 public record ContainerConfig(
+    String where,
     String image,
     Map<String, String> env,
     List<String> ports,
     List<String> volumes,
     String user,
     String workdir,
-    String entrypoint) {
+    String entrypoint,
+    String hostname,
+    ContainerOptions.HealthCheck health,
+    Credentials credentials) {
+
+  /** {@code credentials:}: a registry user name and password (usually from secrets). */
+  public record Credentials(String username, String password) {
+    @Override
+    public String toString() {
+      return "Credentials[username=" + username + ", password=***]";
+    }
+  }
 
   /** Where the job's own directory appears in its container; nothing may be mounted over it. */
   static final String JOB_MOUNT = "/github";
@@ -40,47 +58,72 @@ public record ContainerConfig(
   private static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  private static final List<String> SUPPORTED_OPTIONS =
-      List.of("--user", "-u", "--workdir", "-w", "--entrypoint");
-
   /** The contexts GitHub evaluates {@code jobs.<id>.container} with. */
   private static final List<String> CONTAINER_CONTEXTS =
       List.of("github", "needs", "strategy", "matrix", "vars", "inputs");
 
-  /** And {@code jobs.<id>.container.env.<name>}. */
+  /** And {@code jobs.<id>.container.env.<name>} and {@code credentials}. */
   private static final List<String> ENV_CONTEXTS =
       List.of("github", "needs", "strategy", "matrix", "vars", "inputs", "runner", "secrets");
 
   public ContainerConfig {
-    env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     ports = List.copyOf(ports);
     volumes = List.copyOf(volumes);
   }
 
   /**
    * Renders the {@code ${{ }}} in job {@code job}'s {@code container:} with the job's contexts, as
-   * far as GitHub makes them available there (its env values may also use {@code runner} and {@code
-   * secrets}), then validates it.
+   * far as GitHub makes them available there (its env values and credentials may also use {@code
+   * runner} and {@code secrets}), then validates it.
    *
    * @throws CiException INVALID_SPEC naming the job and the field at fault
    */
   public static ContainerConfig of(
       String job, ContainerSpec spec, Map<String, Object> jobContexts) {
+    return render("job '" + job + "': container", spec, jobContexts, false);
+  }
+
+  /** {@link #of} for the service {@code label} of job {@code job}. */
+  public static ContainerConfig service(
+      String job, String label, ContainerSpec spec, Map<String, Object> jobContexts) {
+    return render("job '" + job + "': services." + label, spec, jobContexts, true);
+  }
+
+  /** Every service of the job, in the order the workflow lists them. */
+  public static Map<String, ContainerConfig> services(
+      String job, Map<String, ContainerSpec> specs, Map<String, Object> jobContexts) {
+    Map<String, ContainerConfig> services = new LinkedHashMap<>();
+    if (specs != null) {
+      specs.forEach((label, s) -> services.put(label, service(job, label, s, jobContexts)));
+    }
+    return services;
+  }
+
+  private static ContainerConfig render(
+      String where, ContainerSpec spec, Map<String, Object> jobContexts, boolean service) {
     EvalContext fields = eval(jobContexts, CONTAINER_CONTEXTS);
-    EvalContext envValues = eval(jobContexts, ENV_CONTEXTS);
+    EvalContext secretValues = eval(jobContexts, ENV_CONTEXTS);
     Map<String, String> env = new LinkedHashMap<>();
     if (spec.env() != null) {
-      spec.env().forEach((k, v) -> env.put(k, render(job, "env." + k, v, envValues)));
+      spec.env().forEach((k, v) -> env.put(k, render(where, "env." + k, v, secretValues)));
     }
-    return of(
-        job,
+    Map<String, String> credentials = new LinkedHashMap<>();
+    if (spec.credentials() != null) {
+      spec.credentials()
+          .forEach(
+              (k, v) -> credentials.put(k, render(where, "credentials." + k, v, secretValues)));
+    }
+    return validate(
+        where,
         new ContainerSpec(
-            render(job, "image", spec.image(), fields),
-            spec.credentials(),
+            render(where, "image", spec.image(), fields),
+            credentials,
             env,
-            renderAll(job, "ports", spec.ports(), fields),
-            renderAll(job, "volumes", spec.volumes(), fields),
-            render(job, "options", spec.options(), fields)));
+            renderAll(where, "ports", spec.ports(), fields),
+            renderAll(where, "volumes", spec.volumes(), fields),
+            render(where, "options", spec.options(), fields)),
+        service);
   }
 
   private static EvalContext eval(Map<String, Object> contexts, List<String> names) {
@@ -90,13 +133,13 @@ public record ContainerConfig(
   }
 
   private static List<String> renderAll(
-      String job, String field, List<String> values, EvalContext ctx) {
+      String where, String field, List<String> values, EvalContext ctx) {
     return values == null
         ? List.of()
-        : values.stream().map(v -> render(job, field, v, ctx)).toList();
+        : values.stream().map(v -> render(where, field, v, ctx)).toList();
   }
 
-  private static String render(String job, String field, String value, EvalContext ctx) {
+  private static String render(String where, String field, String value, EvalContext ctx) {
     if (value == null) {
       return null;
     }
@@ -104,27 +147,41 @@ public record ContainerConfig(
       Template t = Template.parse(value);
       return t.isLiteral() ? value : t.render(ctx);
     } catch (ExpressionException e) {
-      throw invalid("job '" + job + "': container." + field + ": " + e.getMessage());
+      throw invalid(where + "." + field + ": " + e.getMessage());
     }
   }
 
+  /** Validates a rendered job container of job {@code job} (tests). */
+  static ContainerConfig of(String job, ContainerSpec spec) {
+    return validate("job '" + job + "': container", spec, false);
+  }
+
   /**
-   * Validates a rendered {@code container:} of job {@code job}.
+   * Validates a rendered {@code container:} or service.
    *
    * @throws CiException INVALID_SPEC naming the job and the field at fault
    */
-  static ContainerConfig of(String job, ContainerSpec spec) {
-    String where = "job '" + job + "': container";
+  static ContainerConfig validate(String where, ContainerSpec spec, boolean service) {
     if (spec.image() == null || spec.image().isBlank()) {
       throw invalid(where + ".image is empty");
     }
+    Credentials credentials = null;
     if (spec.credentials() != null && !spec.credentials().isEmpty()) {
-      throw invalid(
-          where
-              + ".credentials: the container host logs in to no registry; the image must be in"
-              + " the machine's local image store");
+      String username = spec.credentials().get("username");
+      String password = spec.credentials().get("password");
+      // As ContainerOperationProvider.ContainerRegistryLogin: no login unless both are given.
+      if (username != null && !username.isEmpty() && password != null && !password.isEmpty()) {
+        credentials = new Credentials(username, password);
+      }
     }
-    Map<String, String> env = spec.env() == null ? Map.of() : spec.env();
+    ContainerOptions options;
+    try {
+      options = ContainerOptions.parse(spec.options(), service);
+    } catch (IllegalArgumentException e) {
+      throw invalid(where + ".options: " + e.getMessage());
+    }
+    Map<String, String> env = new LinkedHashMap<>(spec.env() == null ? Map.of() : spec.env());
+    env.putAll(options.env());
     for (Map.Entry<String, String> e : env.entrySet()) {
       if (!ENV_NAME.matcher(e.getKey()).matches()) {
         throw invalid(where + ".env: '" + e.getKey() + "' is not a variable name");
@@ -142,37 +199,32 @@ public record ContainerConfig(
     }
     List<String> volumes = spec.volumes() == null ? List.of() : spec.volumes();
     volumes.forEach(v -> checkVolume(where + ".volumes", v));
-    String user = null;
-    String workdir = null;
-    String entrypoint = null;
-    List<String> words = words(spec.options() == null ? "" : spec.options(), where + ".options");
-    for (int i = 0; i < words.size(); i++) {
-      String word = words.get(i);
-      int eq = word.indexOf('=');
-      String name = eq > 0 ? word.substring(0, eq) : word;
-      if (!SUPPORTED_OPTIONS.contains(name)) {
-        throw invalid(
-            where
-                + ".options: '"
-                + name
-                + "' is not supported by the container host (it takes --user, --workdir"
-                + " and --entrypoint)");
-      }
-      String value;
-      if (eq > 0) {
-        value = word.substring(eq + 1);
-      } else if (i + 1 < words.size()) {
-        value = words.get(++i);
-      } else {
-        throw invalid(where + ".options: " + name + " needs a value");
-      }
-      switch (name) {
-        case "--user", "-u" -> user = value;
-        case "--workdir", "-w" -> workdir = absolute(where + ".options " + name, value);
-        default -> entrypoint = value;
-      }
-    }
-    return new ContainerConfig(spec.image(), env, ports, volumes, user, workdir, entrypoint);
+    return new ContainerConfig(
+        where,
+        spec.image(),
+        env,
+        ports,
+        volumes,
+        options.user(),
+        options.workdir(),
+        options.entrypoint(),
+        options.hostname(),
+        options.health(),
+        credentials);
+  }
+
+  /** The container port of each {@code ports} entry ({@code 80} of {@code 8080:80/tcp}). */
+  public List<String> containerPorts() {
+    return ports.stream()
+        .map(p -> p.substring(p.lastIndexOf(':') + 1))
+        .map(p -> p.contains("/") ? p : p + "/tcp")
+        .toList();
+  }
+
+  @Override
+  public String toString() {
+    // env may hold secrets; credentials hide their password themselves.
+    return "ContainerConfig[" + where + ", image=" + image + "]";
   }
 
   /**
@@ -210,41 +262,6 @@ public record ContainerConfig(
       throw invalid(where + ": '" + path + "' is not an absolute path in the container");
     }
     return path;
-  }
-
-  /** Splits {@code options} as a shell would split plain words: blanks, '…' and "…" quoting. */
-  static List<String> words(String options, String where) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = null;
-    char quote = 0;
-    for (int i = 0; i < options.length(); i++) {
-      char c = options.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else {
-          word.append(c);
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-        word = word == null ? new StringBuilder() : word;
-      } else if (Character.isWhitespace(c)) {
-        if (word != null) {
-          words.add(word.toString());
-          word = null;
-        }
-      } else {
-        word = word == null ? new StringBuilder() : word;
-        word.append(c);
-      }
-    }
-    if (quote != 0) {
-      throw invalid(where + ": unterminated " + quote + " quote");
-    }
-    if (word != null) {
-      words.add(word.toString());
-    }
-    return words;
   }
 
   private static CiException invalid(String message) {

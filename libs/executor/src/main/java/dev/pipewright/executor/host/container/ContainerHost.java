@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ final class ContainerHost implements JobHost {
   private final JobPaths paths;
   private final MountedFiles files;
   private final Duration timeout;
+  private final JobServices services;
+  private Consumer<String> jobLog = line -> {};
 
   private volatile JobContainer.Started started;
 
@@ -54,6 +57,7 @@ final class ContainerHost implements JobHost {
    * @param job names the job in errors
    * @param directories the worker-side host whose directories are mounted; it is prepared and
    *     released with this one, and runs nothing
+   * @param services the job's services, in the container's network
    * @param timeout for each podman call that manages the container
    */
   ContainerHost(
@@ -62,6 +66,7 @@ final class ContainerHost implements JobHost {
       Podman podman,
       JobContainer container,
       ContainerConfig config,
+      JobServices services,
       ResourceLimits limits,
       Duration timeout) {
     this.job = job;
@@ -71,6 +76,7 @@ final class ContainerHost implements JobHost {
     this.config = config;
     this.limits = limits;
     this.timeout = timeout;
+    this.services = services;
     this.mounts = mountsOf(directories.paths());
     this.paths = pathsIn(mounts, directories.paths());
     this.files = new MountedFiles(mounts, this::isDirectoryInContainer);
@@ -124,15 +130,40 @@ final class ContainerHost implements JobHost {
   @Override
   public void prepare() throws IOException {
     directories.prepare();
+    List<ContainerConfig> all = new ArrayList<>(services.configs());
+    all.add(config);
+    Optional<Path> authFile = RegistryAuth.writeAuthFile(Path.of(directories.paths().temp()), all);
     try {
-      started = container.start(config, mounts, limits);
-      rootView = started.rootfs().map(mounts::overRoot).orElse(null);
-    } catch (Podman.Failure e) {
-      throw new CiException(
-          ErrorCode.PERMANENT,
-          job + ": its container (image " + config.image() + ") did not start: " + e.reason(),
-          e);
+      try {
+        started = container.start(config, mounts, limits, services.holderArguments(), authFile);
+        rootView = started.rootfs().map(mounts::overRoot).orElse(null);
+      } catch (Podman.Failure e) {
+        throw new CiException(
+            ErrorCode.PERMANENT,
+            job + ": its container (image " + config.image() + ") did not start: " + e.reason(),
+            e);
+      }
+      services.start(container.name(), authFile, jobLog);
+    } finally {
+      if (authFile.isPresent()) {
+        Files.deleteIfExists(authFile.get());
+      }
     }
+  }
+
+  @Override
+  public void jobLog(Consumer<String> lines) {
+    jobLog = lines;
+  }
+
+  @Override
+  public Map<String, Object> servicesContext() {
+    return services.context();
+  }
+
+  @Override
+  public void stopServices() {
+    services.stop(jobLog);
   }
 
   @Override
@@ -237,6 +268,11 @@ final class ContainerHost implements JobHost {
   /** Removes the container and everything running in it, then the worker side's leftovers. */
   @Override
   public void release() {
+    try {
+      services.remove();
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: could not remove its services: {}", job, e.toString());
+    }
     try {
       container.remove();
     } catch (IOException | RuntimeException e) {

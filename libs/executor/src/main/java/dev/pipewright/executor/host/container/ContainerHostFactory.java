@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Hosts for a worker that runs jobs on its own machine: a job that sets {@code container:} runs in
  * a container of podman (found on the worker's PATH), over the directories the worker-side factory
- * gives it; every other job is that factory's own (the process host).
+ * gives it, with its {@code services:} in that container's network; a job with services and no
+ * container runs on the worker-side factory's host with its services beside it; every other job is
+ * that factory's own (the process host).
  */
 public final class ContainerHostFactory implements JobHostFactory {
   private static final Logger log = LoggerFactory.getLogger(ContainerHostFactory.class);
@@ -63,7 +65,8 @@ public final class ContainerHostFactory implements JobHostFactory {
   @Override
   public JobHost open(JobRun run) {
     JobHost worker = directories.open(run);
-    if (run.job().container() == null) {
+    boolean hasServices = run.job().services() != null && !run.job().services().isEmpty();
+    if (run.job().container() == null && !hasServices) {
       return worker;
     }
     String job = "job '" + run.jobKey() + "'";
@@ -73,24 +76,36 @@ public final class ContainerHostFactory implements JobHostFactory {
                 new CiException(
                     ErrorCode.PERMANENT,
                     job
-                        + " sets container:, but this worker has no container engine: podman was"
-                        + " not found on its PATH"));
+                        + " sets "
+                        + (run.job().container() != null ? "container:" : "services:")
+                        + ", but this worker has no container engine: podman was not found on its"
+                        + " PATH"));
     buildsWithContainers.add(run.buildId());
-    JobPaths paths = ContainerHost.pathsIn(ContainerHost.mountsOf(worker.paths()), worker.paths());
+    JobPaths paths =
+        run.job().container() == null
+            ? worker.paths()
+            : ContainerHost.pathsIn(ContainerHost.mountsOf(worker.paths()), worker.paths());
     // The event file's place only matters for github.event_path here; the engine writes it there.
     String eventPath = JobPaths.join(paths.runnerFiles(), "event.json");
+    Map<String, Object> contexts = ContextBuilder.jobContexts(run, paths, eventPath, runnerName);
     ContainerConfig config =
-        ContainerConfig.of(
-            run.jobKey(),
-            run.job().container(),
-            ContextBuilder.jobContexts(run, paths, eventPath, runnerName));
-    JobContainer container =
-        new JobContainer(
-            engine,
-            containerName(run),
-            Map.of(JobContainer.BUILD_LABEL, run.buildId(), JobContainer.JOB_LABEL, run.jobKey()),
-            PODMAN_TIMEOUT);
-    return new ContainerHost(job, worker, engine, container, config, limits, PODMAN_TIMEOUT);
+        run.job().container() == null
+            ? null
+            : ContainerConfig.of(run.jobKey(), run.job().container(), contexts);
+    Map<String, ContainerConfig> serviceConfigs =
+        ContainerConfig.services(run.jobKey(), run.job().services(), contexts);
+    ContainerSupport.check(config, serviceConfigs, ContainerSupport.Host.CONTAINER);
+    Map<String, String> labels =
+        Map.of(JobContainer.BUILD_LABEL, run.buildId(), JobContainer.JOB_LABEL, run.jobKey());
+    String name = containerName(run);
+    JobServices services =
+        new JobServices(engine, name, labels, serviceConfigs, limits, PODMAN_TIMEOUT);
+    if (config == null) {
+      return new ServicesHost(job, worker, services);
+    }
+    JobContainer container = new JobContainer(engine, name, labels, PODMAN_TIMEOUT);
+    return new ContainerHost(
+        job, worker, engine, container, config, services, limits, PODMAN_TIMEOUT);
   }
 
   @Override
@@ -121,7 +136,11 @@ public final class ContainerHostFactory implements JobHostFactory {
 
   /** {@code pipewright-<build>-<job>-<attempt>}: one container per attempt of a job instance. */
   static String containerName(JobRun run) {
-    String name = "pipewright-" + run.buildId() + "-" + run.jobKey() + "-" + run.attempt();
+    return safeName("pipewright-" + run.buildId() + "-" + run.jobKey() + "-" + run.attempt());
+  }
+
+  /** A container name podman takes: what it refuses becomes {@code _}. */
+  static String safeName(String name) {
     return UNSAFE.matcher(name).replaceAll("_");
   }
 }

@@ -61,55 +61,106 @@ final class JobContainer {
   /**
    * Starts the container and returns what steps see of it; a container of the same name (left by a
    * dead worker's attempt) is removed first.
+   *
+   * @param network podman arguments that place it in the job's network: the services' host names
+   *     and ports when it holds the network for them
+   * @param authFile registry credentials for a pull, when there are any
    */
-  Started start(ContainerConfig config, JobMounts mounts, ResourceLimits limits)
+  Started start(
+      ContainerConfig config,
+      JobMounts mounts,
+      ResourceLimits limits,
+      List<String> network,
+      Optional<Path> authFile)
       throws IOException {
-    List<String> args =
-        new ArrayList<>(List.of("run", "--detach", "--interactive", "--name", name));
+    List<String> args = runArguments(name, labels, config, limits, authFile);
+    args.add("--interactive");
+    args.addAll(network);
+    args.addAll(mounts.podmanArguments(config.user() != null));
+    List<String> image = new ArrayList<>();
+    List<String> keepAlive = ContainerShell.KEEP_ALIVE;
+    if (config.entrypoint() != null) {
+      image.addAll(List.of("--entrypoint", config.entrypoint(), config.image()));
+      image.addAll(keepAlive);
+    } else {
+      image.addAll(List.of("--entrypoint", keepAlive.getFirst(), config.image()));
+      image.addAll(keepAlive.subList(1, keepAlive.size()));
+    }
+    run(podman, timeout, args, config.env(), image, this::remove);
+    return inspect();
+  }
+
+  /**
+   * {@code podman run --detach} of a job's container or service: its name and labels, the worker's
+   * limits, its volumes, published ports, user, working directory and host name.
+   */
+  static List<String> runArguments(
+      String name,
+      Map<String, String> labels,
+      ContainerConfig config,
+      ResourceLimits limits,
+      Optional<Path> authFile) {
+    List<String> args = new ArrayList<>(List.of("run", "--detach", "--name", name));
     labels.forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
     args.addAll(limits.podmanArguments());
-    args.addAll(mounts.podmanArguments(config.user() != null));
+    authFile.ifPresent(f -> args.addAll(List.of("--authfile", f.toString())));
     config.volumes().forEach(v -> args.addAll(List.of("--volume", v)));
-    config.ports().forEach(p -> args.addAll(List.of("--publish", p)));
     if (config.user() != null) {
       args.addAll(List.of("--user", config.user()));
     }
     if (config.workdir() != null) {
       args.addAll(List.of("--workdir", config.workdir()));
     }
-    // The values go through a file of the worker only podman reads, never on a command line.
+    if (config.hostname() != null) {
+      args.addAll(List.of("--hostname", config.hostname()));
+    }
+    return args;
+  }
+
+  /**
+   * Runs {@code podman args --env-file <env> tail}; on a name conflict (a dead worker's leftover)
+   * calls {@code removeOld} and tries once more. The values go through a file of the worker only
+   * podman reads, never on a command line.
+   */
+  static void run(
+      Podman podman,
+      Duration timeout,
+      List<String> args,
+      Map<String, String> env,
+      List<String> tail,
+      Remover removeOld)
+      throws IOException {
     Path envFile =
         Files.createTempFile(
             "pipewright-container-",
             ".env",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      StringBuilder env = new StringBuilder();
-      config.env().forEach((k, v) -> env.append(k).append('=').append(v).append('\n'));
-      Files.writeString(envFile, env, StandardCharsets.UTF_8);
-      args.addAll(List.of("--env-file", envFile.toString()));
-      List<String> keepAlive = ContainerShell.KEEP_ALIVE;
-      if (config.entrypoint() != null) {
-        args.addAll(List.of("--entrypoint", config.entrypoint(), config.image()));
-        args.addAll(keepAlive);
-      } else {
-        args.addAll(List.of("--entrypoint", keepAlive.getFirst(), config.image()));
-        args.addAll(keepAlive.subList(1, keepAlive.size()));
-      }
+      StringBuilder text = new StringBuilder();
+      env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+      Files.writeString(envFile, text, StandardCharsets.UTF_8);
+      List<String> all = new ArrayList<>(args);
+      all.addAll(List.of("--env-file", envFile.toString()));
+      all.addAll(tail);
       try {
-        podman.check(timeout, args);
+        podman.check(timeout, all);
       } catch (Podman.Failure e) {
         // Rare, so not paid for on every start (podman run --replace waits out a stop timeout).
         if (!e.reason().contains("already in use")) {
           throw e;
         }
-        remove();
-        podman.check(timeout, args);
+        removeOld.remove();
+        podman.check(timeout, all);
       }
     } finally {
       Files.deleteIfExists(envFile);
     }
-    return inspect();
+  }
+
+  /** Removes a container; may throw. */
+  @FunctionalInterface
+  interface Remover {
+    void remove() throws IOException;
   }
 
   /** Whether the container exists and runs. */
@@ -120,9 +171,12 @@ final class JobContainer {
     return r.exitCode() == 0 && r.stdout().strip().equals("true");
   }
 
-  /** Kills everything in the container and removes it with its anonymous volumes; idempotent. */
+  /**
+   * Kills everything in the container and removes it with its anonymous volumes, and the services
+   * that share its network with it (podman refuses to remove a container others depend on).
+   */
   void remove() throws IOException {
-    podman.check(timeout, List.of("rm", "--force", "--time", "0", "--volumes", name));
+    podman.check(timeout, List.of("rm", "--force", "--depend", "--time", "0", "--volumes", name));
   }
 
   /** Sends {@code signal} to process group {@code group} of the container. */
@@ -138,7 +192,11 @@ final class JobContainer {
   static void removeBuild(Podman podman, String buildId, Duration timeout) throws IOException {
     List<String> ids = ofBuild(podman, buildId, timeout);
     if (!ids.isEmpty()) {
-      List<String> args = new ArrayList<>(List.of("rm", "--force", "--time", "0", "--volumes"));
+      // --depend: a job container goes with the services in its network, --ignore: whichever
+      // goes first.
+      List<String> args =
+          new ArrayList<>(
+              List.of("rm", "--force", "--depend", "--ignore", "--time", "0", "--volumes"));
       args.addAll(ids);
       podman.check(timeout, args);
     }

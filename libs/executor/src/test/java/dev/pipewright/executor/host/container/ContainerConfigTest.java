@@ -42,17 +42,55 @@ class ContainerConfigTest {
   }
 
   @Test
-  void refusesCredentialsAndAnEmptyImage() {
-    assertThatThrownBy(
-            () ->
-                ContainerConfig.of(
+  void takesCredentialsWhenBothAreGivenAndHidesThePassword() {
+    ContainerConfig c =
+        ContainerConfig.of(
+            "b",
+            new ContainerSpec(
+                "ghcr.io/acme/img",
+                Map.of("username", "u", "password", "p4ss"),
+                Map.of(),
+                List.of(),
+                List.of(),
+                null));
+    assertThat(c.credentials()).isEqualTo(new ContainerConfig.Credentials("u", "p4ss"));
+    assertThat(c.credentials().toString()).doesNotContain("p4ss");
+    // As ContainerOperationProvider.ContainerRegistryLogin: no login without both.
+    assertThat(
+            ContainerConfig.of(
                     "b",
                     new ContainerSpec(
-                        "img", Map.of("username", "u"), Map.of(), List.of(), List.of(), null)))
-        .hasMessageContaining("container.credentials");
+                        "img", Map.of("username", "u"), Map.of(), List.of(), List.of(), null))
+                .credentials())
+        .isNull();
     assertThatThrownBy(
             () -> ContainerConfig.of("b", new ContainerSpec(" ", null, null, null, null, null)))
         .hasMessageContaining("container.image is empty");
+  }
+
+  @Test
+  void optionsEnvIsLaidOverEnvAndServicesTakeHealthChecks() {
+    ContainerConfig c =
+        ContainerConfig.validate(
+            "job 'b': services.db",
+            new ContainerSpec(
+                "pg",
+                null,
+                Map.of("A", "env", "B", "env"),
+                List.of("8080:80", "5432/udp"),
+                null,
+                "-e B=option --health-cmd pg_isready"),
+            true);
+    assertThat(c.env()).containsEntry("A", "env").containsEntry("B", "option");
+    assertThat(c.health().command()).isEqualTo("pg_isready");
+    assertThat(c.containerPorts()).containsExactly("80/tcp", "5432/udp");
+    assertThatThrownBy(
+            () ->
+                ContainerConfig.of(
+                    "b", new ContainerSpec("img", null, null, null, null, "--health-cmd true")))
+        .hasMessage(
+            "job 'b': container.options: --health-cmd is for services: nothing waits on a job"
+                + " container's health");
   }
 
   @Test

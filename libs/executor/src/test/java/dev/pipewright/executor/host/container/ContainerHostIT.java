@@ -83,6 +83,8 @@ class ContainerHostIT {
             podman,
             container,
             ContainerConfig.of("test", spec),
+            new JobServices(
+                podman, "pipewright-" + build, Map.of(), Map.of(), ResourceLimits.ofWorker(), WAIT),
             ResourceLimits.ofWorker(),
             WAIT);
     return host;

@@ -201,11 +201,11 @@ class ContainerJobIT {
             """
             container:
               image: localhost/pipewright-test-busybox:1
-              options: --privileged
+              options: ${{ matrix.options }}
             steps:
               - run: echo never
             """,
-            Map.of());
+            Map.of("options", "--privileged"));
     JobResult refused = runToEnd(runner, options).result;
     assertThat(refused.status()).isEqualTo(JobStatus.FAILED);
     assertThat(refused.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC);
@@ -231,5 +231,124 @@ class ContainerJobIT {
       assertThat(missing.errorCode()).isEqualTo(ErrorCode.PERMANENT);
       assertThat(missing.errorMessage()).contains("job 'test'").contains("podman was not found");
     }
+  }
+
+  /** A TCP server on port 7000 that greets each connection, then says it served. */
+  private static final String ECHO_SERVICE =
+      """
+      image: localhost/pipewright-test-service:1
+      env:
+        SERVICE_SCRIPT: >-
+          echo "echo service up";
+          while true; do echo "hello from $WHO" | nc -l -p 7000; echo served; done
+        WHO: echo
+      ports: ['7000']
+      """;
+
+  @Test
+  void stepsInTheJobContainerReachTwoServicesByLabelAfterTheLateOneIsHealthy() {
+    JobRun run =
+        run(
+            """
+            container:
+              image: localhost/pipewright-test-busybox:1
+              options: --hostname builder -e FROM_OPTION=yes --user 65534
+            services:
+              echo:
+            %s
+              late:
+                image: localhost/pipewright-test-service:1
+                env:
+                  SERVICE_SCRIPT: 'echo late is up; exec sleep 600'
+                # Healthy at its third check, whatever the time: two checks see it starting.
+                options: >-
+                  --health-cmd "n=$(cat /tmp/n || echo 0); echo $((n+1)) >/tmp/n; [ $n -ge 2 ]"
+                  --health-interval 100ms --health-retries 5
+            steps:
+              - run: |
+                  nc echo 7000 </dev/null
+                  nc late 7000 </dev/null || echo "late has no server"
+                  echo "host $(hostname) option $FROM_OPTION uid $(id -u)"
+                  echo "port ${{ job.services.echo.ports['7000'] }} id ${{ job.services.late.id }}"
+            """
+                .formatted(ECHO_SERVICE.indent(4)),
+            Map.of());
+    Recorder rec = runToEnd(runner, run);
+    assertThat(rec.result.status()).as(rec.result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+    String step = sink.text(run.ref(), 1);
+    assertThat(step)
+        .contains("hello from echo")
+        .contains("late has no server")
+        .contains("host builder option yes uid 65534")
+        .containsPattern("port \\d+ id [0-9a-f]{64}");
+    String jobLog = sink.text(run.ref(), 0);
+    assertThat(jobLog)
+        .contains("late service is starting")
+        .contains("late service is healthy.")
+        .contains("##[group]Print service container logs: echo")
+        .contains("echo service up")
+        .contains("served")
+        .contains("late is up")
+        .contains("Stop and remove container: late");
+  }
+
+  @Test
+  void aServiceThatNeverBecomesHealthyFailsTheJobNamingIt() {
+    JobRun run =
+        run(
+            """
+            services:
+              never:
+                image: localhost/pipewright-test-service:1
+                env: {SERVICE_SCRIPT: 'echo waiting forever; exec sleep 600'}
+                options: --health-cmd false --health-interval 100ms --health-retries 2
+            steps:
+              - run: echo never
+            """,
+            Map.of());
+    Recorder rec = runToEnd(runner, run);
+    assertThat(rec.result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(rec.result.errorCode()).isEqualTo(ErrorCode.PERMANENT);
+    assertThat(rec.result.errorMessage())
+        .contains("job 'test': services.never: Failed to initialize, never service is unhealthy.");
+    assertThat(rec.steps.get(1).status()).isNotEqualTo(StepStatus.SUCCEEDED);
+    assertThat(sink.text(run.ref(), 0)).contains("waiting forever");
+  }
+
+  @Test
+  void aJobWithServicesAndNoContainerReachesThemOnLocalhostAtTheirPublishedPorts() {
+    JobRun run =
+        run(
+            """
+            services:
+              echo:
+            %s
+            steps:
+              - run: /bin/busybox nc 127.0.0.1 ${{ job.services.echo.ports['7000'] }} </dev/null
+            """
+                .formatted(ECHO_SERVICE.indent(4)),
+            Map.of());
+    Recorder rec = runToEnd(runner, run);
+    assertThat(rec.result.status()).as(rec.result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(sink.text(run.ref(), 1)).contains("hello from echo");
+  }
+
+  @Test
+  void credentialsGoToAnAuthFileNeverOnTheCommandLine() {
+    JobRun run =
+        run(
+            """
+            container:
+              image: localhost/pipewright-test-busybox:1
+              credentials:
+                username: robot
+                password: ${{ secrets.TOKEN }}
+            steps:
+              - run: echo "ran with credentials"
+            """,
+            Map.of());
+    Recorder rec = runToEnd(runner, run);
+    assertThat(rec.result.status()).as(rec.result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(sink.text(run.ref(), 1)).contains("ran with credentials");
   }
 }

@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Assumptions;
  * the reason, except under {@code PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE=1} (.ci/run), where that is a
  * failure.
  */
-final class PodmanFixture {
+public final class PodmanFixture {
   /** /bin/sh and busybox's applets, nothing else: the least a job's image may have. */
   static final String IMAGE = "localhost/pipewright-test-busybox:1";
 
   /** The same with bash and the C libraries it loads. */
   static final String BASH_IMAGE = "localhost/pipewright-test-bash:1";
+
+  /** The busybox image whose command runs its {@code SERVICE_SCRIPT} variable: for services. */
+  static final String SERVICE_IMAGE = "localhost/pipewright-test-service:1";
 
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
@@ -31,6 +34,20 @@ final class PodmanFixture {
   private static String problem;
 
   private PodmanFixture() {}
+
+  /**
+   * Null when podman can run the tests' images here, else why not (for a test that says so and
+   * skips); under {@code PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE=1} a failure instead.
+   */
+  public static synchronized String unavailable() {
+    if (podman == null && problem == null) {
+      problem = check();
+    }
+    if (problem != null && "1".equals(System.getenv("PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE"))) {
+      fail("the container host's tests must run here, but " + problem);
+    }
+    return problem;
+  }
 
   /** podman, ready to run {@link #IMAGE}; otherwise skips (or fails in CI) the calling test. */
   static synchronized Podman podman() {
@@ -52,8 +69,9 @@ final class PodmanFixture {
       return "podman is not on PATH (bin/lib/container-engine.sh installs it)";
     }
     try {
-      // Both images: the parity suite runs its jobs in the bash one.
-      for (List<String> args : List.of(List.<String>of(), List.of("--bash"))) {
+      // The parity suite runs its jobs in the bash one; services run in the service one.
+      for (List<String> args :
+          List.of(List.<String>of(), List.of("--bash"), List.of("--service"))) {
         String failed = buildImage(args);
         if (failed != null) {
           return failed;

@@ -1,0 +1,112 @@
+package dev.pipewright.executor.host.container;
+
+import dev.pipewright.executor.host.HostCommand;
+import dev.pipewright.executor.host.HostProcess;
+import dev.pipewright.executor.host.JobFiles;
+import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.executor.host.OutputReceiver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job with {@code services:} and no {@code container:} on the worker's machine: its steps run on
+ * the worker's host ({@code steps}, the process host) and reach the services on {@code localhost}
+ * at their published ports, as GitHub documents for a job that runs on the runner machine
+ * ("Communicating with service containers": localhost and the mapped port, {@code
+ * job.services.<label>.ports}).
+ */
+final class ServicesHost implements JobHost {
+  private static final Logger log = LoggerFactory.getLogger(ServicesHost.class);
+
+  private final String job;
+  private final JobHost steps;
+  private final JobServices services;
+  private Consumer<String> jobLog = line -> {};
+
+  ServicesHost(String job, JobHost steps, JobServices services) {
+    this.job = job;
+    this.steps = steps;
+    this.services = services;
+  }
+
+  @Override
+  public String kind() {
+    return steps.kind();
+  }
+
+  @Override
+  public JobPaths paths() {
+    return steps.paths();
+  }
+
+  @Override
+  public void prepare() throws IOException {
+    steps.prepare();
+    Optional<Path> authFile =
+        RegistryAuth.writeAuthFile(Path.of(steps.paths().temp()), services.configs());
+    try {
+      services.start(null, authFile, jobLog);
+    } finally {
+      if (authFile.isPresent()) {
+        Files.deleteIfExists(authFile.get());
+      }
+    }
+  }
+
+  @Override
+  public Map<String, String> baseEnvironment() {
+    return steps.baseEnvironment();
+  }
+
+  @Override
+  public Optional<String> findExecutable(String name, String path, String dir) throws IOException {
+    return steps.findExecutable(name, path, dir);
+  }
+
+  @Override
+  public HostProcess start(HostCommand command, OutputReceiver output) throws IOException {
+    return steps.start(command, output);
+  }
+
+  @Override
+  public JobFiles files() {
+    return steps.files();
+  }
+
+  @Override
+  public Map<String, Object> containerContext() {
+    return steps.containerContext();
+  }
+
+  @Override
+  public Map<String, Object> servicesContext() {
+    return services.context();
+  }
+
+  @Override
+  public void jobLog(Consumer<String> lines) {
+    jobLog = lines;
+  }
+
+  @Override
+  public void stopServices() {
+    services.stop(jobLog);
+  }
+
+  @Override
+  public void release() {
+    try {
+      services.remove();
+    } catch (IOException | RuntimeException e) {
+      log.warn("{}: could not remove its services: {}", job, e.toString());
+    }
+    steps.release();
+  }
+}
