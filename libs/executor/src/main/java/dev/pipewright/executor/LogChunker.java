@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * runner fails the step with ({@link StepResult#withLogFailure}). {@link #flush} and {@link #close}
  * return once every chunk was stored (or the stream failed), so what a caller records after them
  * (the step's end) never overtakes the step's lines.
+ *
+ * <p>Each chunk of a step's stream carries how far into the step's command output it reaches
+ * ({@link LogChunk#sourceOffset}). A worker that re-attaches to a command an earlier worker started
+ * {@link #resume}s the stream at the offset its last stored chunk carries: it reads the output from
+ * the start again (so the workflow commands in it take effect again) and drops what is stored.
  */
 public final class LogChunker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogChunker.class);
@@ -83,6 +88,15 @@ public final class LogChunker implements AutoCloseable {
 
   private CiException failure;
 
+  /** What the next chunk cut says of the command's output ({@link LogChunk#sourceOffset}). */
+  private long source;
+
+  /** Resumed: lines of the output up to {@link #storedThrough} are stored already. */
+  private boolean resumed;
+
+  private long storedThrough;
+  private boolean outputEnded;
+
   /**
    * @param writer runs the tasks that hand chunks to the sink; {@code Runnable::run} writes on the
    *     calling thread (tests)
@@ -113,6 +127,53 @@ public final class LogChunker implements AutoCloseable {
     // Grows with the output and keeps its size from chunk to chunk: sized for a whole chunk up
     // front, it cost every step a 64 KiB allocation, most of them printing a few lines or none.
     this.buffer = new StringBuilder();
+    this.source = stepNumber == 0 ? LogChunk.NO_SOURCE : 0;
+  }
+
+  /**
+   * This stream goes on from an earlier worker's: the lines of the command's output up to {@code
+   * storedThrough} (the source offset its last stored chunk carries) are stored, and so are the
+   * runner's lines before the output and, when it is {@link LogChunk#AFTER_OUTPUT}, those after it.
+   * Those are dropped when they come again.
+   */
+  public synchronized void resume(long storedThrough) {
+    this.resumed = true;
+    this.storedThrough = storedThrough;
+    this.source = storedThrough;
+  }
+
+  /**
+   * Adds one line of the command's output, which ends at byte {@code end} of it; dropped when a
+   * resumed stream has stored it already.
+   */
+  public synchronized void line(String raw, long end) {
+    if (resumed && end <= storedThrough) {
+      return;
+    }
+    if (admit()) {
+      lines.output(raw, buffer);
+      source = end;
+      cutIfFull();
+    }
+  }
+
+  /**
+   * The command's output ended: what is buffered goes into a chunk that says so, and the runner's
+   * lines that follow are marked {@link LogChunk#AFTER_OUTPUT}.
+   */
+  public synchronized void outputEnded() {
+    if (outputEnded) {
+      return;
+    }
+    cut();
+    write();
+    outputEnded = true;
+    source = LogChunk.AFTER_OUTPUT;
+  }
+
+  /** A runner's line at this point was stored by the worker this stream resumes from. */
+  private boolean storedBefore() {
+    return resumed && (!outputEnded || storedThrough == LogChunk.AFTER_OUTPUT);
   }
 
   /**
@@ -131,6 +192,9 @@ public final class LogChunker implements AutoCloseable {
    * ended: kept even past the caps (see {@link LogLines#runnerLine}).
    */
   public synchronized void runnerLine(String text) {
+    if (storedBefore()) {
+      return;
+    }
     if (admit()) {
       lines.runnerLine(text, buffer);
       cutIfFull();
@@ -167,7 +231,7 @@ public final class LogChunker implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (failure == null) {
+    if (failure == null && !storedBefore()) {
       lines.end(buffer);
     }
     closed = true;
@@ -219,7 +283,8 @@ public final class LogChunker implements AutoCloseable {
       return;
     }
     seq++;
-    pending.addLast(new LogChunk(job.buildId(), job.jobKey(), stepNumber, seq, buffer.toString()));
+    pending.addLast(
+        new LogChunk(job.buildId(), job.jobKey(), stepNumber, seq, buffer.toString(), source));
     buffer.setLength(0);
   }
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class OutputLinesTest {
   private final List<String> lines = new ArrayList<>();
-  private final OutputLines out = new OutputLines(lines::add);
+  private final OutputLines out = new OutputLines((line, end) -> lines.add(line));
   private long offset;
 
   private void feed(byte[] bytes, int from, int length) {
