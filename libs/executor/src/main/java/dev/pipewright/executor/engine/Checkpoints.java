@@ -13,8 +13,9 @@ import java.util.Set;
 /**
  * The engine's side of a job attempt's {@link JobCheckpoint}: it gathers the state from the job's
  * context, its step driver and its masker and writes it through the host's files after each step
- * and when a step's command starts, and puts a checkpoint's state back into them. It also keeps the
- * job's first error, which the checkpoint carries. The job's thread only.
+ * and when a step's command starts (on a host that {@link
+ * dev.pipewright.executor.host.JobHost#supportsReattach}), and puts a checkpoint's state back into
+ * them. It also keeps the job's first error, which the checkpoint carries. The job's thread only.
  */
 final class Checkpoints {
   private final JobScope scope;
@@ -103,6 +104,11 @@ final class Checkpoints {
   }
 
   private void write(JobCheckpoint.Running running) throws IOException {
+    if (!scope.host().supportsReattach()) {
+      // Nobody could use it: a job of this host dies with its worker. (On a container host each
+      // write would be a command in the container.)
+      return;
+    }
     JobCheckpoint c =
         new JobCheckpoint(
             JobCheckpoint.FORMAT,
