@@ -35,10 +35,8 @@ import org.slf4j.LoggerFactory;
  * return once every chunk was stored (or the stream failed), so what a caller records after them
  * (the step's end) never overtakes the step's lines.
  *
- * <p>Each chunk of a step's stream carries how far into the step's command output it reaches
- * ({@link LogChunk#sourceOffset}). A worker that re-attaches to a command an earlier worker started
- * {@link #resume}s the stream at the offset its last stored chunk carries: it reads the output from
- * the start again (so the workflow commands in it take effect again) and drops what is stored.
+ * <p>Each chunk says how far into the step's command output it reaches ({@link LogSource}), so a
+ * worker that re-attaches to the command {@link #resume}s the stream without storing a line twice.
  */
 public final class LogChunker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogChunker.class);
@@ -88,14 +86,7 @@ public final class LogChunker implements AutoCloseable {
 
   private CiException failure;
 
-  /** What the next chunk cut says of the command's output ({@link LogChunk#sourceOffset}). */
-  private long source;
-
-  /** Resumed: lines of the output up to {@link #storedThrough} are stored already. */
-  private boolean resumed;
-
-  private long storedThrough;
-  private boolean outputEnded;
+  private final LogSource source;
 
   /**
    * @param writer runs the tasks that hand chunks to the sink; {@code Runnable::run} writes on the
@@ -127,19 +118,15 @@ public final class LogChunker implements AutoCloseable {
     // Grows with the output and keeps its size from chunk to chunk: sized for a whole chunk up
     // front, it cost every step a 64 KiB allocation, most of them printing a few lines or none.
     this.buffer = new StringBuilder();
-    this.source = stepNumber == 0 ? LogChunk.NO_SOURCE : 0;
+    this.source = new LogSource(stepNumber);
   }
 
   /**
-   * This stream goes on from an earlier worker's: the lines of the command's output up to {@code
-   * storedThrough} (the source offset its last stored chunk carries) are stored, and so are the
-   * runner's lines before the output and, when it is {@link LogChunk#AFTER_OUTPUT}, those after it.
-   * Those are dropped when they come again.
+   * This stream goes on from an earlier worker's, whose last stored chunk reached {@code
+   * storedThrough}: what that worker stored is dropped when it comes again ({@link LogSource}).
    */
   public synchronized void resume(long storedThrough) {
-    this.resumed = true;
-    this.storedThrough = storedThrough;
-    this.source = storedThrough;
+    source.resume(storedThrough);
   }
 
   /**
@@ -147,12 +134,12 @@ public final class LogChunker implements AutoCloseable {
    * resumed stream has stored it already.
    */
   public synchronized void line(String raw, long end) {
-    if (resumed && end <= storedThrough) {
+    if (source.stored(end)) {
       return;
     }
     if (admit()) {
       lines.output(raw, buffer);
-      source = end;
+      source.admitted(end);
       cutIfFull();
     }
   }
@@ -162,18 +149,11 @@ public final class LogChunker implements AutoCloseable {
    * lines that follow are marked {@link LogChunk#AFTER_OUTPUT}.
    */
   public synchronized void outputEnded() {
-    if (outputEnded) {
-      return;
+    if (!source.hasOutputEnded()) {
+      cut();
+      write();
+      source.outputEnded();
     }
-    cut();
-    write();
-    outputEnded = true;
-    source = LogChunk.AFTER_OUTPUT;
-  }
-
-  /** A runner's line at this point was stored by the worker this stream resumes from. */
-  private boolean storedBefore() {
-    return resumed && (!outputEnded || storedThrough == LogChunk.AFTER_OUTPUT);
   }
 
   /**
@@ -192,7 +172,7 @@ public final class LogChunker implements AutoCloseable {
    * ended: kept even past the caps (see {@link LogLines#runnerLine}).
    */
   public synchronized void runnerLine(String text) {
-    if (storedBefore()) {
+    if (source.runnerLineStored()) {
       return;
     }
     if (admit()) {
@@ -231,7 +211,7 @@ public final class LogChunker implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (failure == null && !storedBefore()) {
+    if (failure == null && !source.runnerLineStored()) {
       lines.end(buffer);
     }
     closed = true;
@@ -284,7 +264,8 @@ public final class LogChunker implements AutoCloseable {
     }
     seq++;
     pending.addLast(
-        new LogChunk(job.buildId(), job.jobKey(), stepNumber, seq, buffer.toString(), source));
+        new LogChunk(
+            job.buildId(), job.jobKey(), stepNumber, seq, buffer.toString(), source.offset()));
     buffer.setLength(0);
   }
 
