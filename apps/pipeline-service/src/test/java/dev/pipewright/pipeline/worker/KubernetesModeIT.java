@@ -254,11 +254,9 @@ class KubernetesModeIT {
   void aSuccessorReattachesToTheStepRunningInItsPodAndTheBuildSucceedsOnAttemptOne()
       throws Exception {
     Path volume = kubernetesConfig(harness, "successor").workspaceRoot();
-    Path gate = volume.resolve("gate");
     try (FakeKubelet kubelet = new FakeKubelet(client, NS, volume)) {
-      UUID id = harness.createBuild(reattachedJob(gate, 0));
+      UUID id = buildWhoseWorkerDiesMidStep(volume, 0);
       JobRef ref = new JobRef(id.toString(), "build");
-      dieMidStep(id);
 
       EngineJobRunner[] runner = new EngineJobRunner[1];
       WorkerConfig config = kubernetesConfig(harness, "successor");
@@ -273,10 +271,10 @@ class KubernetesModeIT {
           .until(
               () -> runner[0] != null ? runner[0].status(ref) : null,
               s -> s != null && s.phase() == JobSnapshot.Phase.RUNNING && s.currentStep() == 2);
-      Files.createFile(gate);
+      Files.createFile(volume.resolve("gate"));
 
       BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
-      assertReattached(build, kubelet, id, ref);
+      assertReattached(build, kubelet, id);
       assertThat(job(build, "build").steps().get(1).exitCode()).isZero();
       assertThat(harness.logText(id)).contains("long step: success\n");
     }
@@ -289,12 +287,9 @@ class KubernetesModeIT {
   @Test
   void aStepThatEndedWhileNoWorkerRanIsRecordedWithItsExitCodeAndItsWholeLog() throws Exception {
     Path volume = kubernetesConfig(harness, "successor").workspaceRoot();
-    Path gate = volume.resolve("gate");
     try (FakeKubelet kubelet = new FakeKubelet(client, NS, volume)) {
-      UUID id = harness.createBuild(reattachedJob(gate, 3));
-      JobRef ref = new JobRef(id.toString(), "build");
-      dieMidStep(id);
-      Files.createFile(gate);
+      UUID id = buildWhoseWorkerDiesMidStep(volume, 3);
+      Files.createFile(volume.resolve("gate"));
       Path exitFile = volume.resolve(".pipewright/" + id + "/build/pod-a1/step-2.a1.exit");
       await().atMost(DEADLINE).until(() -> Files.exists(exitFile));
 
@@ -307,7 +302,7 @@ class KubernetesModeIT {
       assertThat(harness.logText(id))
           .containsOnlyOnce("##[error]Process completed with exit code 3.\n")
           .contains("long step: failure\n");
-      assertReattached(build, kubelet, id, ref);
+      assertReattached(build, kubelet, id);
     }
   }
 
@@ -351,10 +346,12 @@ class KubernetesModeIT {
   }
 
   /**
-   * A worker claims the build, starts its job, and once 20 lines of the second step are stored is
-   * closed without cancelling anything, as a worker that dies leaves its pods; its lease runs out.
+   * A build of {@link #reattachedJob} (its gate in {@code volume}) whose worker claims it, starts
+   * its job, and once 20 lines of the second step are stored is closed without cancelling anything,
+   * as a worker that dies leaves its pods; its lease has run out on return.
    */
-  private void dieMidStep(UUID id) throws Exception {
+  private UUID buildWhoseWorkerDiesMidStep(Path volume, int exit) throws Exception {
+    UUID id = harness.createBuild(reattachedJob(volume.resolve("gate"), exit));
     String dead = "dead-worker";
     assertThat(harness.takeAllBuildMessages()).isEqualTo(1);
     assertThat(harness.builds.claim(id, dead, Duration.ofSeconds(1))).isTrue();
@@ -370,10 +367,12 @@ class KubernetesModeIT {
     deadOrchestrator.forgetAll();
     deadRunner.close();
     await().atMost(DEADLINE).until(() -> harness.builds.expiredLeases(10).contains(id));
+    return id;
   }
 
   /** Attempt 1 throughout, on its one pod, every line once and the state handed on. */
-  private void assertReattached(BuildView build, FakeKubelet kubelet, UUID id, JobRef ref) {
+  private void assertReattached(BuildView build, FakeKubelet kubelet, UUID id) {
+    JobRef ref = new JobRef(id.toString(), "build");
     JobView job = job(build, "build");
     assertThat(job.attempt()).isEqualTo(1);
     assertThat(job.steps()).extracting(StepView::attempt).containsOnly(1);

@@ -66,19 +66,9 @@ final class EngineJob implements Runnable, JobEngine.Progress {
   /** Its host outlives the worker: leaving it keeps its command running. */
   private boolean reattachable;
 
-  EngineJob(
-      JobRun run,
-      JobHostFactory hosts,
-      EngineSettings settings,
-      LogSink sink,
-      LogTicker ticker,
-      RunObserver observer) {
-    this(run, hosts, settings, sink, ticker, observer, null, null);
-  }
-
   /**
-   * A job an earlier worker ran until its checkpoint {@code resume}, on {@code host} (which {@link
-   * JobHost#supportsReattach}).
+   * @param host null to open the job's host from {@code hosts}; else the host, opened already, of a
+   *     job an earlier worker ran until its checkpoint {@code resume} (null for a new job)
    */
   EngineJob(
       JobRun run,

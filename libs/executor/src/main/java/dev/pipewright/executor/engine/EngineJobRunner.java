@@ -105,13 +105,25 @@ public class EngineJobRunner implements JobRunner {
       }
       job =
           new EngineJob(
-              run, hosts, settings, sink, ticker, observer == null ? RunObserver.NONE : observer);
+              run,
+              hosts,
+              settings,
+              sink,
+              ticker,
+              observer == null ? RunObserver.NONE : observer,
+              null,
+              null);
       jobs.put(run.ref(), job);
     }
+    return launch(job);
+  }
+
+  /** Runs a job the map holds on the pool; forgets it when the pool refuses it. */
+  private JobSnapshot launch(EngineJob job) {
     try {
       pool.execute(job);
     } catch (RejectedExecutionException e) {
-      jobs.remove(run.ref(), job);
+      jobs.remove(job.ref(), job);
       throw new CiException(ErrorCode.TRANSIENT, "the " + kind + " runner is shutting down", e);
     }
     return job.snapshot();
@@ -139,14 +151,8 @@ public class EngineJobRunner implements JobRunner {
       }
       jobs.put(run.ref(), resumed);
     }
-    try {
-      pool.execute(resumed);
-    } catch (RejectedExecutionException e) {
-      jobs.remove(run.ref(), resumed);
-      throw new CiException(ErrorCode.TRANSIENT, "the " + kind + " runner is shutting down", e);
-    }
     log.info("job {} attempt {}: re-attached", run.ref(), run.attempt());
-    return resumed.snapshot();
+    return launch(resumed);
   }
 
   /**
