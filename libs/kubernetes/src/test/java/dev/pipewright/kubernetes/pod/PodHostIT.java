@@ -243,6 +243,49 @@ class PodHostIT {
   }
 
   /**
+   * The job's pod is lost with its node while no worker runs (its agent killed without a word, its
+   * pod object gone): the successor that re-attaches fails the job as an infrastructure failure,
+   * which the orchestrator runs again, rather than waiting for a pod that will never answer.
+   */
+  @Test
+  void aSuccessorFindingThePodLostWithItsNodeFailsTheJobAsInfrastructure() throws Exception {
+    String buildId = build();
+    JobRun run =
+        run(
+            buildId,
+            "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n"
+                + "      - run: echo started; sleep 60\n",
+            "test");
+    try (EngineJobRunner first = otherWorker()) {
+      first.start(run, new Recorder());
+      await().atMost(WAIT).until(() -> sink.text(run.ref(), 1).contains("started"));
+    }
+    // The node goes: every process of the pod dies at once, and the pod leaves the API server.
+    pods.kubelet.close();
+    pods.client
+        .pods()
+        .inNamespace(MockPods.NAMESPACE)
+        .withLabel(KubeNames.JOB_NAME_LABEL, KubeNames.jobName(run.ref(), 1))
+        .delete();
+
+    Recorder rec = new Recorder();
+    try (EngineJobRunner successor = otherWorker()) {
+      JobRun again =
+          JobRun.builder(run.ref(), run.workflow(), run.job())
+              .logCursors(Map.of(1, 1L))
+              .logSources(Map.of(1, (long) "started\n".length()))
+              .build();
+      assertThat(successor.attach(again, rec).phase()).isNotEqualTo(JobSnapshot.Phase.LOST);
+      await().atMost(WAIT).until(() -> rec.result != null);
+    }
+    assertThat(rec.result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(rec.result.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
+    assertThat(rec.result.errorMessage()).contains("was deleted");
+    assertThat(sink.text(run.ref(), 1)).isEqualTo("started\n");
+    pods.releaseBuild(buildId);
+  }
+
+  /**
    * Issue 12 item 7: the pod deleted under a running step (an eviction) is an infrastructure
    * failure of the job, never a step failure, a cancelled step or a success.
    */
