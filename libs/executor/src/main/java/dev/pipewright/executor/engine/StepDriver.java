@@ -92,7 +92,7 @@ final class StepDriver {
     resuming = c.running();
   }
 
-  /** Fills what this driver keeps into a checkpoint's fields ({@code env}, path, generated ids). */
+  /** What {@code GITHUB_ENV} added so far, in order: for the job's checkpoint, as the two below. */
   Map<String, String> fileEnv() {
     return new LinkedHashMap<>(fileEnv);
   }
