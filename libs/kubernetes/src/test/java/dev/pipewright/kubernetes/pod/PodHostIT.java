@@ -57,6 +57,17 @@ class PodHostIT {
     runner = pods.runner(sink);
   }
 
+  /**
+   * A worker of its own starts the job and, once its first step printed {@code line}, leaves it
+   * running (closed, as a worker that dies leaves its pods).
+   */
+  private void leaveMidStep(JobRun run, String line) {
+    try (EngineJobRunner first = otherWorker()) {
+      first.start(run, new Recorder());
+      await().atMost(WAIT).until(() -> sink.text(run.ref(), 1).contains(line));
+    }
+  }
+
   /** A worker of its own on the same API server and volume, as a second worker process has. */
   private EngineJobRunner otherWorker() {
     return pods.runner(
@@ -216,10 +227,7 @@ class PodHostIT {
             """
                 .formatted(gate),
             "test");
-    try (EngineJobRunner first = otherWorker()) {
-      first.start(run, new Recorder());
-      await().atMost(WAIT).until(() -> sink.text(run.ref(), 1).contains("waiting"));
-    }
+    leaveMidStep(run, "waiting");
     Path checkpoint = root.resolve(".pipewright/" + buildId + "/test/checkpoint.a1.json");
     assertThat(checkpoint).exists();
     assertThat(Files.readString(checkpoint)).contains("\"commandId\":\"step-1.a1\"");
@@ -256,10 +264,7 @@ class PodHostIT {
             "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n"
                 + "      - run: echo started; sleep 60\n",
             "test");
-    try (EngineJobRunner first = otherWorker()) {
-      first.start(run, new Recorder());
-      await().atMost(WAIT).until(() -> sink.text(run.ref(), 1).contains("started"));
-    }
+    leaveMidStep(run, "started");
     // The node goes: every process of the pod dies at once, and the pod leaves the API server.
     pods.kubelet.close();
     pods.client
