@@ -58,7 +58,9 @@ public final class MockPods extends PodHosts {
     return runner(this, sink);
   }
 
-  /** {@link #runner(InMemoryLogSink)} on other hosts (a second worker's); closing it closes them. */
+  /**
+   * {@link #runner(InMemoryLogSink)} on other hosts (a second worker's); closing it closes them.
+   */
   public EngineJobRunner runner(JobHostFactory hosts, InMemoryLogSink sink) {
     EngineSettings d = EngineSettings.defaults("pod-it");
     return new EngineJobRunner(
