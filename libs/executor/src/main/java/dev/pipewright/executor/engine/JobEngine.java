@@ -76,7 +76,10 @@ final class JobEngine {
     try {
       return executeSteps();
     } finally {
-      host.stopServices();
+      if (!scope.cancellation().detached()) {
+        // A worker that leaves the job to its successor leaves its services too.
+        host.stopServices();
+      }
       if (jobLog != null) {
         jobLog.close();
       }
