@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Everything a runner needs to run one job instance, resolved by the orchestrator: the runner reads
@@ -31,6 +32,9 @@ import java.util.Objects;
  * @param maxTimeout a ceiling on the job's {@code timeout-minutes} imposed by policy, or null
  * @param logCursors step number → last log chunk seq already stored, so a restarted writer goes on
  *     numbering after it (absent: start at 1)
+ * @param logSources step number → how far into the step's command output its stored log reaches
+ *     ({@link LogChunk#sourceOffset} of its last chunk), for a worker that re-attaches to the step
+ *     (absent: unknown, or nothing stored)
  */
 public record JobRun(
     JobRef ref,
@@ -48,7 +52,8 @@ public record JobRun(
     Map<String, Object> github,
     String workspace,
     Duration maxTimeout,
-    Map<Integer, Long> logCursors) {
+    Map<Integer, Long> logCursors,
+    Map<Integer, Long> logSources) {
 
   /** The default job timeout of GitHub: 360 minutes. */
   public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(360);
@@ -67,6 +72,7 @@ public record JobRun(
     github = unmodifiable(github);
     workspace = workspace == null ? ref.buildId() : workspace;
     logCursors = unmodifiable(logCursors);
+    logSources = unmodifiable(logSources);
   }
 
   public String buildId() {
@@ -80,6 +86,19 @@ public record JobRun(
   /** The last stored seq of a step's log (0 if none): the next chunk gets this + 1. */
   public long logCursor(int stepNumber) {
     return logCursors.getOrDefault(stepNumber, 0L);
+  }
+
+  /**
+   * How far into step {@code stepNumber}'s command output its stored log reaches: 0 when nothing of
+   * the step is stored, empty when chunks are stored but do not say (written before offsets were
+   * stored).
+   */
+  public OptionalLong logSource(int stepNumber) {
+    Long source = logSources.get(stepNumber);
+    if (source != null) {
+      return OptionalLong.of(source);
+    }
+    return logCursor(stepNumber) == 0 ? OptionalLong.of(0) : OptionalLong.empty();
   }
 
   public static Builder builder(JobRef ref, WorkflowSpec workflow, JobSpec job) {
@@ -115,6 +134,7 @@ public record JobRun(
     private String workspace;
     private Duration maxTimeout;
     private Map<Integer, Long> logCursors = Map.of();
+    private Map<Integer, Long> logSources = Map.of();
 
     private Builder(JobRef ref, WorkflowSpec workflow, JobSpec job) {
       this.ref = ref;
@@ -187,6 +207,11 @@ public record JobRun(
       return this;
     }
 
+    public Builder logSources(Map<Integer, Long> v) {
+      this.logSources = v;
+      return this;
+    }
+
     public JobRun build() {
       return new JobRun(
           ref,
@@ -204,7 +229,8 @@ public record JobRun(
           github,
           workspace,
           maxTimeout,
-          logCursors);
+          logCursors,
+          logSources);
     }
   }
 }

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * runner fails the step with ({@link StepResult#withLogFailure}). {@link #flush} and {@link #close}
  * return once every chunk was stored (or the stream failed), so what a caller records after them
  * (the step's end) never overtakes the step's lines.
+ *
+ * <p>Each chunk says how far into the step's command output it reaches ({@link LogSource}), so a
+ * worker that re-attaches to the command {@link #resume}s the stream without storing a line twice.
  */
 public final class LogChunker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LogChunker.class);
@@ -83,6 +86,8 @@ public final class LogChunker implements AutoCloseable {
 
   private CiException failure;
 
+  private final LogSource source;
+
   /**
    * @param writer runs the tasks that hand chunks to the sink; {@code Runnable::run} writes on the
    *     calling thread (tests)
@@ -113,6 +118,42 @@ public final class LogChunker implements AutoCloseable {
     // Grows with the output and keeps its size from chunk to chunk: sized for a whole chunk up
     // front, it cost every step a 64 KiB allocation, most of them printing a few lines or none.
     this.buffer = new StringBuilder();
+    this.source = new LogSource(stepNumber);
+  }
+
+  /**
+   * This stream goes on from an earlier worker's, whose last stored chunk reached {@code
+   * storedThrough}: what that worker stored is dropped when it comes again ({@link LogSource}).
+   */
+  public synchronized void resume(long storedThrough) {
+    source.resume(storedThrough);
+  }
+
+  /**
+   * Adds one line of the command's output, which ends at byte {@code end} of it; dropped when a
+   * resumed stream has stored it already.
+   */
+  public synchronized void line(String raw, long end) {
+    if (source.stored(end)) {
+      return;
+    }
+    if (admit()) {
+      lines.output(raw, buffer);
+      source.admitted(end);
+      cutIfFull();
+    }
+  }
+
+  /**
+   * The command's output ended: what is buffered goes into a chunk that says so, and the runner's
+   * lines that follow are marked {@link LogChunk#AFTER_OUTPUT}.
+   */
+  public synchronized void outputEnded() {
+    if (!source.hasOutputEnded()) {
+      cut();
+      write();
+      source.outputEnded();
+    }
   }
 
   /**
@@ -131,6 +172,9 @@ public final class LogChunker implements AutoCloseable {
    * ended: kept even past the caps (see {@link LogLines#runnerLine}).
    */
   public synchronized void runnerLine(String text) {
+    if (source.runnerLineStored()) {
+      return;
+    }
     if (admit()) {
       lines.runnerLine(text, buffer);
       cutIfFull();
@@ -167,7 +211,7 @@ public final class LogChunker implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (failure == null) {
+    if (failure == null && !source.runnerLineStored()) {
       lines.end(buffer);
     }
     closed = true;
@@ -219,7 +263,9 @@ public final class LogChunker implements AutoCloseable {
       return;
     }
     seq++;
-    pending.addLast(new LogChunk(job.buildId(), job.jobKey(), stepNumber, seq, buffer.toString()));
+    pending.addLast(
+        new LogChunk(
+            job.buildId(), job.jobKey(), stepNumber, seq, buffer.toString(), source.offset()));
     buffer.setLength(0);
   }
 

@@ -61,6 +61,11 @@ public final class SecretMasker {
     }
   }
 
+  /** The values registered, in order (not their encoded forms). */
+  public synchronized List<String> values() {
+    return List.copyOf(values);
+  }
+
   private void register(String value) {
     patterns.add(value);
     patterns.addAll(SecretEncodings.of(value));

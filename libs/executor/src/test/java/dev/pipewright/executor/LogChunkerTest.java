@@ -1,6 +1,7 @@
 package dev.pipewright.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.models.CiException;
@@ -319,5 +320,77 @@ class LogChunkerTest {
     sink.append(new LogChunk("b1", "test", 1, 1, "duplicate\n"));
     sink.append(new LogChunk("b1", "test", 1, 2, "two\n"));
     assertThat(sink.text(job, 1)).isEqualTo("one\ntwo\n");
+  }
+
+  @Test
+  void eachChunkSaysHowFarIntoTheCommandsOutputItReachesAndTheClosingLinesSayAfterIt() {
+    LogChunker c = chunker(stored::add, 0, 1000, new SecretMasker());
+    c.runnerLine("##[error]before the command");
+    c.flush();
+    c.line("one", 4);
+    c.line("two", 8);
+    c.flush();
+    c.line("three", 14);
+    c.outputEnded();
+    c.runnerLine("##[error]Process completed with exit code 1.");
+    c.close();
+
+    assertThat(stored)
+        .extracting(LogChunk::content, LogChunk::sourceOffset)
+        .containsExactly(
+            tuple("##[error]before the command\n", 0L),
+            tuple("one\ntwo\n", 8L),
+            tuple("three\n", 14L),
+            tuple("##[error]Process completed with exit code 1.\n", LogChunk.AFTER_OUTPUT));
+  }
+
+  @Test
+  void aResumedStreamDropsWhatIsStoredAndGoesOnNumberingAfterIt() {
+    LogChunker c = chunker(stored::add, 2, 1000, new SecretMasker());
+    c.resume(8);
+    c.runnerLine("##[error]before the command, stored by the earlier worker");
+    c.line("one", 4);
+    c.line("two", 8);
+    c.line("three", 14);
+    c.outputEnded();
+    c.runnerLine("##[error]Process completed with exit code 1.");
+    c.close();
+
+    assertThat(stored)
+        .extracting(LogChunk::seq, LogChunk::content)
+        .containsExactly(
+            tuple(3L, "three\n"), tuple(4L, "##[error]Process completed with exit code 1.\n"));
+  }
+
+  @Test
+  void aStreamResumedAfterItsClosingLinesStoresNothingMore() {
+    LogChunker c = chunker(stored::add, 4, 1000, new SecretMasker());
+    c.resume(LogChunk.AFTER_OUTPUT);
+    c.line("three", 14);
+    c.outputEnded();
+    c.runnerLine("##[error]Process completed with exit code 1.");
+    c.close();
+
+    assertThat(stored).isEmpty();
+  }
+
+  @Test
+  void theJobsOwnStreamHasNoSource() {
+    LogChunker c =
+        new LogChunker(
+            stored::add,
+            job,
+            0,
+            0,
+            new SecretMasker(),
+            1000,
+            Duration.ofMillis(200),
+            clock::get,
+            Runnable::run,
+            ATTEMPTS);
+    c.runnerLine("##[warning]Attempt 2");
+    c.close();
+
+    assertThat(stored).extracting(LogChunk::sourceOffset).containsExactly(LogChunk.NO_SOURCE);
   }
 }

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record2;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -78,6 +80,7 @@ public final class LogRepository {
             BUILD_LOGS.STEP_NUMBER,
             BUILD_LOGS.SEQ,
             BUILD_LOGS.CONTENT,
+            BUILD_LOGS.SOURCE_OFFSET,
             BUILD_LOGS.CREATED_AT);
     for (LogChunk c : chunks) {
       insert =
@@ -87,6 +90,7 @@ public final class LogRepository {
               DSL.val(stepOf(c.stepNumber())),
               DSL.val(c.seq()),
               DSL.val(LogText.storable(c.content())),
+              DSL.val(c.sourceOffset(), BUILD_LOGS.SOURCE_OFFSET),
               NOW);
     }
     // The server knows the stored size without the client encoding every chunk a second time.
@@ -152,6 +156,28 @@ public final class LogRepository {
                 .and(BUILD_LOGS.JOB_KEY.eq(jobKeyOf(jobKey)))
                 .groupBy(BUILD_LOGS.STEP_NUMBER)
                 .fetchMap(BUILD_LOGS.STEP_NUMBER, DSL.max(BUILD_LOGS.SEQ)));
+  }
+
+  /**
+   * For each step stream of a job whose last chunk says it, how far into the step's command output
+   * the stream has stored ({@code source_offset} of its highest seq): where a worker that
+   * re-attaches to the running step goes on. Steps whose last chunk has none are absent.
+   */
+  public Map<Integer, Long> sourceOffsets(UUID buildId, String jobKey) {
+    return StoreErrors.call(
+        () ->
+            dsl
+                .selectDistinct(BUILD_LOGS.STEP_NUMBER, BUILD_LOGS.SOURCE_OFFSET)
+                .on(BUILD_LOGS.STEP_NUMBER)
+                .from(BUILD_LOGS)
+                .where(BUILD_LOGS.BUILD_ID.eq(buildId))
+                .and(BUILD_LOGS.JOB_KEY.eq(jobKeyOf(jobKey)))
+                .and(BUILD_LOGS.STEP_NUMBER.gt(NO_STEP))
+                .orderBy(BUILD_LOGS.STEP_NUMBER, BUILD_LOGS.SEQ.desc())
+                .fetch()
+                .stream()
+                .filter(r -> r.value2() != null)
+                .collect(Collectors.toMap(Record2::value1, Record2::value2)));
   }
 
   private static String jobKeyOf(String jobKey) {

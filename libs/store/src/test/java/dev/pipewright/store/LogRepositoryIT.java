@@ -116,6 +116,31 @@ class LogRepositoryIT {
     assertThat(logs.lastSeqs(build, "lint")).isEmpty();
   }
 
+  /**
+   * How far into its command's output each step's stored log reaches: the last chunk's offset,
+   * whatever order the chunks came in; a step whose last chunk does not say, and the job's own
+   * stream, are absent.
+   */
+  @Test
+  void sourceOffsetsAreThoseOfEachStepsLastChunk() {
+    UUID build = newBuild();
+    logs.appendAll(
+        List.of(
+            new LogChunk(build, "compile", null, 1, "job line\n"),
+            new LogChunk(build, "compile", 1, 2, "line 2\n", 14L),
+            new LogChunk(build, "compile", 1, 1, "line 1\n", 7L),
+            new LogChunk(build, "compile", 2, 1, "done\n", 5L),
+            new LogChunk(build, "compile", 2, 2, "##[error]closing\n", Long.MAX_VALUE),
+            new LogChunk(build, "compile", 3, 1, "before offsets were stored\n"),
+            new LogChunk(build, "lint", 1, 1, "other job\n", 10L)));
+
+    assertThat(logs.sourceOffsets(build, "compile"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(1, 14L, 2, Long.MAX_VALUE));
+    assertThat(logs.sourceOffsets(newBuild(), "compile")).isEmpty();
+    assertThatThrownBy(() -> new LogChunk(build, "compile", 1, 3, "x", -1L))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void filtersNarrowToAJobOrAStep() {
     UUID build = newBuild();

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * A {@link RunStore} and {@link LogSink} in memory, for {@code pipewright run FILE}: the same
@@ -227,17 +228,30 @@ public final class InMemoryRunStore implements RunStore, LogSink {
 
   @Override
   public synchronized Map<Integer, Long> logCursors(String buildId, String key) {
-    Map<Integer, Long> cursors = new HashMap<>();
+    return lastChunks(buildId, key, LogChunk::seq);
+  }
+
+  @Override
+  public synchronized Map<Integer, Long> logSources(String buildId, String key) {
+    Map<Integer, Long> sources = lastChunks(buildId, key, LogChunk::sourceOffset);
+    sources.values().removeIf(s -> s == LogChunk.NO_SOURCE);
+    return sources;
+  }
+
+  /** Step number → {@code field} of the last chunk of each of the instance's streams. */
+  private Map<Integer, Long> lastChunks(
+      String buildId, String key, ToLongFunction<LogChunk> field) {
+    Map<Integer, Long> last = new HashMap<>();
     state(buildId)
         .logs
         .forEach(
             (stream, chunks) -> {
               if (stream.startsWith(key + "\u0000")) {
                 int step = Integer.parseInt(stream.substring(key.length() + 1));
-                cursors.put(step, chunks.lastKey());
+                last.put(step, field.applyAsLong(chunks.lastEntry().getValue()));
               }
             });
-    return cursors;
+    return last;
   }
 
   @Override

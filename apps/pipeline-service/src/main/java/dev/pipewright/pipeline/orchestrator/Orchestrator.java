@@ -407,6 +407,7 @@ public final class Orchestrator {
           .secrets(build.secrets())
           .repository(build.repository())
           .logCursors(mayHaveLogs ? store.logCursors(build.id(), row.key()) : Map.of())
+          .logSources(mayHaveLogs ? store.logSources(build.id(), row.key()) : Map.of())
           .build();
     }
 

@@ -68,4 +68,11 @@ public interface RunStore {
 
   /** Step number → last stored log seq of the instance's streams, for a restarted writer. */
   Map<Integer, Long> logCursors(String buildId, String key);
+
+  /**
+   * Step number → how far into the step's command output its stored log reaches ({@code
+   * JobRun.logSources}), for a worker that re-attaches to a running step; a step whose last chunk
+   * does not say is absent.
+   */
+  Map<Integer, Long> logSources(String buildId, String key);
 }

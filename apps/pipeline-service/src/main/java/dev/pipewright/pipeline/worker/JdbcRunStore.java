@@ -260,6 +260,11 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public Map<Integer, Long> logSources(String buildId, String key) {
+    return logs.sourceOffsets(UUID.fromString(buildId), key);
+  }
+
+  @Override
   public void appendLog(String buildId, String key, String line) {
     UUID id = UUID.fromString(buildId);
     long seq = logs.lastSeqs(id, key).getOrDefault(0, 0L) + 1;

@@ -371,20 +371,24 @@ public final class PipelineService implements AutoCloseable {
           sink);
     }
     if (config.kubernetesExecutor()) {
-      // The pod host: the workspace volume is mounted at the worker's workspace root.
-      EngineSettings engine = EngineSettings.defaults("pipewright-kubernetes");
-      return new EngineJobRunner(
-          "kubernetes",
-          engine,
-          config.parallelism() * config.concurrentBuilds(),
-          new PodHostFactory(
-              kubernetes, config.kubernetes(), config.workspaceRoot(), engine.runnerName()),
-          sink);
+      return podRunner(kubernetes, config, sink);
     }
     throw new IllegalArgumentException(
         "PIPEWRIGHT_EXECUTOR="
             + config.executor()
             + " is neither local nor kubernetes; pass its runner to the builder");
+  }
+
+  /** The job engine on the pod host: the workspace volume is mounted at the workspace root. */
+  static EngineJobRunner podRunner(KubernetesClient kubernetes, WorkerConfig config, LogSink sink) {
+    EngineSettings engine = EngineSettings.defaults("pipewright-kubernetes");
+    return new EngineJobRunner(
+        "kubernetes",
+        engine,
+        config.parallelism() * config.concurrentBuilds(),
+        new PodHostFactory(
+            kubernetes, config.kubernetes(), config.workspaceRoot(), engine.runnerName()),
+        sink);
   }
 
   /**
@@ -494,8 +498,9 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /**
-   * Abandons the runner's jobs: the engine stops them without recording anything, and the successor
-   * that takes their builds over runs them again as a new attempt.
+   * Abandons the runner's jobs: the engine stops following them without recording anything. The
+   * successor that takes their builds over re-attaches to those whose host lets it (the pod host's
+   * commands run on) and runs the others again as a new attempt.
    */
   private void stopRunner() {
     runner.close();

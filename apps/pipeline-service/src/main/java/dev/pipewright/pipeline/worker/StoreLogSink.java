@@ -63,7 +63,8 @@ public final class StoreLogSink implements LogSink {
                               c.jobKey(),
                               c.stepNumber() == 0 ? null : c.stepNumber(),
                               c.seq(),
-                              c.content()))
+                              c.content(),
+                              c.sourceOffset() == LogChunk.NO_SOURCE ? null : c.sourceOffset()))
                   .toList());
     } catch (RuntimeException e) {
       if (metrics != null) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.JobRef;
-import dev.pipewright.kubernetes.MockApi;
 import dev.pipewright.kubernetes.it.FakeKubelet;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.models.BuildStatus;
@@ -17,18 +16,15 @@ import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepView;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker in Kubernetes mode against Fabric8's mock API server in CRUD mode (with the committed
@@ -38,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * and Jobs, and to cancel it by deleting the run while its pod is awaited.
  */
 class KubernetesModeIT {
-  private static final String NS = "ci";
+  private static final String NS = KubernetesMode.NS;
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final String ATTEMPT_MARKER =
       "##[warning]Attempt 2: the job runs again from its first step (attempt 1 was lost with its"
@@ -58,49 +54,9 @@ class KubernetesModeIT {
             - run: echo testing
       """;
 
-  private MockApi api;
-  private KubernetesClient client;
-  private WorkerHarness harness;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    api = new MockApi();
-    client = api.client();
-    harness = new WorkerHarness();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    harness.close();
-    client.close();
-    api.close();
-  }
-
-  private PipelineService worker(String id) {
-    return worker(harness, id, Map.of());
-  }
-
-  /**
-   * A worker of the installation whose database is {@code installation}'s, with {@code env}'s
-   * variables over the Kubernetes mode's.
-   */
-  private PipelineService worker(WorkerHarness installation, String id, Map<String, String> env) {
-    WorkerConfig config = kubernetesConfig(installation, id, env);
-    return installation.start(PipelineService.builder(config).kubernetes(client, false).build());
-  }
-
-  private static WorkerConfig kubernetesConfig(WorkerHarness installation, String id) {
-    return kubernetesConfig(installation, id, Map.of());
-  }
-
-  private static WorkerConfig kubernetesConfig(
-      WorkerHarness installation, String id, Map<String, String> env) {
-    Map<String, String> variables = new HashMap<>(env);
-    variables.put("PIPEWRIGHT_EXECUTOR", "kubernetes");
-    variables.put("PIPEWRIGHT_K8S_NAMESPACE", NS);
-    variables.put("PIPEWRIGHT_K8S_WORKSPACE_CLAIM", "workspace");
-    return installation.config(id, variables);
-  }
+  @RegisterExtension final KubernetesMode k8s = new KubernetesMode();
+  private final KubernetesClient client = k8s.client;
+  private final WorkerHarness harness = k8s.harness;
 
   private PipelineRun run(UUID buildId) {
     return client
@@ -108,17 +64,6 @@ class KubernetesModeIT {
         .inNamespace(NS)
         .withName(PipelineRun.nameFor(buildId.toString()))
         .get();
-  }
-
-  private List<Job> jobs(UUID buildId) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(NS)
-        .withLabel(KubeNames.BUILD_LABEL, KubeNames.labelValue(buildId.toString()))
-        .list()
-        .getItems();
   }
 
   /**
@@ -131,9 +76,9 @@ class KubernetesModeIT {
   @Test
   void jobsRunInPodsThroughTheJobEngine() {
     // The worker's workspace root stands for its mount of the workspace volume.
-    Path volume = kubernetesConfig(harness, "worker-a").workspaceRoot();
+    Path volume = KubernetesMode.config(harness, "worker-a").workspaceRoot();
     try (FakeKubelet kubelet = new FakeKubelet(client, NS, volume)) {
-      worker("worker-a");
+      k8s.worker("worker-a");
       UUID id =
           harness.createBuild(
               """
@@ -162,7 +107,7 @@ class KubernetesModeIT {
           .contains("before the bad step ***", "cleanup in build")
           .doesNotContain("hidden-value", "never");
       assertThat(kubelet.started()).isEqualTo(1);
-      assertThat(jobs(id))
+      assertThat(k8s.jobs(id))
           .extracting(j -> j.getMetadata().getName())
           .containsExactly(KubeNames.jobName(new JobRef(id.toString(), "build"), 1));
     }
@@ -176,15 +121,15 @@ class KubernetesModeIT {
    */
   @Test
   void aJobWhosePodIsDeletedMidStepRunsAgainOnANewPodAndTheBuildSucceeds() throws Exception {
-    Path volume = kubernetesConfig(harness, "worker-a").workspaceRoot();
+    Path volume = KubernetesMode.config(harness, "worker-a").workspaceRoot();
     try (FakeKubelet kubelet = new FakeKubelet(client, NS, volume)) {
-      worker(harness, "worker-a", Map.of());
+      k8s.worker(harness, "worker-a", Map.of());
       UUID id = harness.createBuild(evictedJob(volume.resolve("gate")));
       JobRef ref = new JobRef(id.toString(), "build");
       evictAttemptOne(kubelet, id, ref);
 
       await().atMost(DEADLINE).until(() -> harness.logText(id).contains("waiting in attempt 2"));
-      assertThat(jobs(id))
+      assertThat(k8s.jobs(id))
           .extracting(j -> j.getMetadata().getName())
           .contains(KubeNames.jobName(ref, 2));
       Files.createFile(volume.resolve("gate"));
@@ -212,9 +157,9 @@ class KubernetesModeIT {
   /** With no infrastructure retries the evicted job fails at once, with the pod's error. */
   @Test
   void withoutRetriesAJobWhosePodIsDeletedFailsWithTheInfrastructureError() throws Exception {
-    Path volume = kubernetesConfig(harness, "worker-a").workspaceRoot();
+    Path volume = KubernetesMode.config(harness, "worker-a").workspaceRoot();
     try (FakeKubelet kubelet = new FakeKubelet(client, NS, volume)) {
-      worker(harness, "worker-a", Map.of("PIPEWRIGHT_WORKER_INFRASTRUCTURE_RETRIES", "0"));
+      k8s.worker(harness, "worker-a", Map.of("PIPEWRIGHT_WORKER_INFRASTRUCTURE_RETRIES", "0"));
       UUID id = harness.createBuild(evictedJob(volume.resolve("gate")));
       JobRef ref = new JobRef(id.toString(), "build");
       evictAttemptOne(kubelet, id, ref);
@@ -231,7 +176,7 @@ class KubernetesModeIT {
       assertThat(job.steps().get(2).status()).isNotEqualTo(StepStatus.SUCCEEDED);
       assertThat(harness.logText(id)).doesNotContain("Attempt 2", "gate open", "later");
       assertThat(kubelet.started()).isEqualTo(1);
-      assertThat(jobs(id))
+      assertThat(k8s.jobs(id))
           .extracting(j -> j.getMetadata().getName())
           .doesNotContain(KubeNames.jobName(ref, 2));
     }
@@ -263,9 +208,9 @@ class KubernetesModeIT {
 
   @Test
   void aClaimedBuildGetsItsPipelineRunAndJobsAndDeletingTheRunCancelsIt() {
-    worker("worker-a");
+    k8s.worker("worker-a");
     // A second replica: its operator sees the same runs, but must leave worker-a's build alone.
-    worker("worker-b");
+    k8s.worker("worker-b");
     UUID id = harness.createBuild(TWO_JOBS);
 
     await()
@@ -276,12 +221,12 @@ class KubernetesModeIT {
               return run != null && run.getStatus() != null ? run.getStatus().getPhase() : null;
             },
             phase -> phase == Phase.Running);
-    await().atMost(DEADLINE).until(() -> jobs(id).size() == 1);
+    await().atMost(DEADLINE).until(() -> k8s.jobs(id).size() == 1);
     BuildView running = harness.build(id);
     String owner = running.leaseOwner();
     assertThat(owner).isIn("worker-a", "worker-b");
     assertThat(running.attempt()).isEqualTo(1);
-    assertThat(jobs(id))
+    assertThat(k8s.jobs(id))
         .extracting(j -> j.getMetadata().getName())
         .containsExactly(KubeNames.jobName(new JobRef(id.toString(), "compile"), 1));
     PipelineRun run = run(id);
@@ -307,7 +252,7 @@ class KubernetesModeIT {
     assertThat(cancelled.leaseOwner()).isEqualTo(owner);
     assertThat(job(cancelled, "compile").status()).isEqualTo(JobStatus.CANCELLED);
     assertThat(job(cancelled, "test").status()).isEqualTo(JobStatus.CANCELLED);
-    await().atMost(DEADLINE).until(() -> jobs(id).isEmpty() && run(id) == null);
+    await().atMost(DEADLINE).until(() -> k8s.jobs(id).isEmpty() && run(id) == null);
   }
 
   /**
@@ -317,23 +262,25 @@ class KubernetesModeIT {
    */
   @Test
   void aSecondInstallationInTheNamespaceLeavesTheFirstOnesRunsAlone() throws Exception {
-    worker("worker-a");
+    k8s.worker("worker-a");
     UUID first = harness.createBuild(TWO_JOBS);
-    await().atMost(DEADLINE).until(() -> phase(first) == Phase.Running && jobs(first).size() == 1);
+    await()
+        .atMost(DEADLINE)
+        .until(() -> phase(first) == Phase.Running && k8s.jobs(first).size() == 1);
 
     try (WorkerHarness other = new WorkerHarness()) {
-      worker(other, "worker-b", Map.of());
+      k8s.worker(other, "worker-b", Map.of());
       UUID second = other.createBuild(TWO_JOBS);
       await().atMost(DEADLINE).until(() -> phase(second) == Phase.Running);
 
-      String installation = kubernetesConfig(harness, "x").kubernetes().installation();
-      String otherInstallation = kubernetesConfig(other, "x").kubernetes().installation();
+      String installation = KubernetesMode.config(harness, "x").kubernetes().installation();
+      String otherInstallation = KubernetesMode.config(other, "x").kubernetes().installation();
       assertThat(installation).isNotEqualTo(otherInstallation);
       assertThat(run(first).getMetadata().getLabels())
           .containsEntry(KubeNames.INSTALLATION_LABEL, installation);
       assertThat(run(second).getMetadata().getLabels())
           .containsEntry(KubeNames.INSTALLATION_LABEL, otherInstallation);
-      assertThat(jobs(first))
+      assertThat(k8s.jobs(first))
           .allSatisfy(
               j ->
                   assertThat(j.getMetadata().getLabels())
@@ -341,7 +288,7 @@ class KubernetesModeIT {
       await()
           .during(Duration.ofSeconds(1))
           .atMost(DEADLINE)
-          .until(() -> phase(first) == Phase.Running && jobs(first).size() == 1);
+          .until(() -> phase(first) == Phase.Running && k8s.jobs(first).size() == 1);
       assertThat(run(first).getStatus().getMessage()).isNull();
 
       // Deleting the second installation's run cancels its build, and only that one.

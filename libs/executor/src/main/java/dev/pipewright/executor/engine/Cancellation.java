@@ -2,6 +2,7 @@ package dev.pipewright.executor.engine;
 
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.Signal;
+import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,7 @@ final class Cancellation {
   private HostProcess current;
   private boolean currentSurvives;
   private boolean currentKilled;
+  private boolean detached;
 
   Cancellation(Duration killGrace, Duration cancelTimeout) {
     this.killGrace = killGrace;
@@ -50,6 +52,23 @@ final class Cancellation {
       stopLater(current, currentSurvives);
     }
     return true;
+  }
+
+  /**
+   * The worker leaves the job to a successor that re-attaches to it (the pod host): whatever stops
+   * the job's thread now must leave its command running.
+   */
+  synchronized void detach() {
+    detached = true;
+  }
+
+  synchronized boolean detached() {
+    return detached;
+  }
+
+  /** What stops a job's thread when its worker leaves it to a successor. */
+  static CiException left() {
+    return new CiException(ErrorCode.TRANSIENT, "the worker left the job to a successor");
   }
 
   synchronized boolean requested() {

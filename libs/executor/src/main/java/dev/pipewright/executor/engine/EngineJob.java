@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One job instance in an {@link EngineJobRunner}: its state as snapshots show it, its observer, its
- * cancel, and the thread body that opens its host and runs the {@link JobEngine}.
+ * cancel, and the thread body that opens its host and runs the {@link JobEngine} (from the job's
+ * start, or from an earlier worker's {@link JobCheckpoint} on the host it re-attaches to).
  */
 final class EngineJob implements Runnable, JobEngine.Progress {
   private static final Logger log = LoggerFactory.getLogger(EngineJob.class);
@@ -57,13 +58,27 @@ final class EngineJob implements Runnable, JobEngine.Progress {
 
   private final CompletableFuture<JobResult> done = new CompletableFuture<>();
 
+  /** Set when an earlier worker's job is taken over: its host, opened already, and its state. */
+  private final JobHost resumedHost;
+
+  private final JobCheckpoint resume;
+
+  /** Its host outlives the worker: leaving it keeps its command running. */
+  private boolean reattachable;
+
+  /**
+   * @param host null to open the job's host from {@code hosts}; else the host, opened already, of a
+   *     job an earlier worker ran until its checkpoint {@code resume} (null for a new job)
+   */
   EngineJob(
       JobRun run,
       JobHostFactory hosts,
       EngineSettings settings,
       LogSink sink,
       LogTicker ticker,
-      RunObserver observer) {
+      RunObserver observer,
+      JobHost host,
+      JobCheckpoint resume) {
     this.run = run;
     this.hosts = hosts;
     this.settings = settings;
@@ -75,6 +90,13 @@ final class EngineJob implements Runnable, JobEngine.Progress {
     this.stepCount = run.job().steps() == null ? 0 : run.job().steps().size();
     this.stepStatus = new StepStatus[stepCount];
     Arrays.fill(stepStatus, StepStatus.PENDING);
+    this.resumedHost = host;
+    this.resume = resume;
+    if (resume != null) {
+      for (int i = 0; i < resume.statuses().size(); i++) {
+        stepStatus[i] = resume.statuses().get(i);
+      }
+    }
   }
 
   JobRun jobRun() {
@@ -100,12 +122,20 @@ final class EngineJob implements Runnable, JobEngine.Progress {
   }
 
   /**
-   * The runner is closing (the worker stops and hands its builds back through their leases): the
-   * job is stopped like a cancel, but nothing more is reported, so no CANCELLED reaches the store
-   * and the successor that takes the build over runs the job again.
+   * The runner is closing (the worker stops and hands its builds back through their leases):
+   * nothing more is reported, so no CANCELLED reaches the store. On a host that supports re-attach
+   * the job's thread stops at its next wait and leaves the running command and the host to the
+   * successor that takes the build over; elsewhere the job is stopped like a cancel and the
+   * successor runs it again.
    */
   void abandon() {
-    detached = true;
+    synchronized (lock) {
+      detached = true;
+      if (reattachable && preparing == null && phase == JobSnapshot.Phase.RUNNING) {
+        cancellation.detach();
+        return;
+      }
+    }
     cancel();
   }
 
@@ -148,9 +178,12 @@ final class EngineJob implements Runnable, JobEngine.Progress {
     JobHost host = null;
     JobResult outcome;
     try {
-      host = hosts.open(run);
+      host = resumedHost != null ? resumedHost : hosts.open(run);
+      synchronized (lock) {
+        reattachable = host.supportsReattach();
+      }
       JobScope scope = new JobScope(run, host, settings, sink, ticker, masker, cancellation);
-      outcome = new JobEngine(scope, this).execute();
+      outcome = new JobEngine(scope, this, resume).execute();
     } catch (RuntimeException | IOException e) {
       for (int i = 1; i <= stepCount; i++) {
         if (!stepStatus(i).terminal()) {
@@ -160,6 +193,9 @@ final class EngineJob implements Runnable, JobEngine.Progress {
       if (interruptedPreparing()) {
         // The cancel interrupted the host's preparation: nothing ran, nothing failed.
         log.info("job {} was cancelled while its host was being prepared", run.ref());
+        outcome = CANCELLED;
+      } else if (cancellation.detached()) {
+        log.info("job {} is left running for the worker that takes its build over", run.ref());
         outcome = CANCELLED;
       } else {
         log.error("job {} failed in the runner", run.ref(), e);
@@ -171,7 +207,7 @@ final class EngineJob implements Runnable, JobEngine.Progress {
             new JobResult(JobStatus.FAILED, Map.of(), ci.code(), masker.mask(ci.getMessage()));
       }
     } finally {
-      if (host != null) {
+      if (host != null && !cancellation.detached()) {
         host.release();
       }
     }
@@ -182,7 +218,7 @@ final class EngineJob implements Runnable, JobEngine.Progress {
   public void preparing(boolean now) {
     synchronized (lock) {
       preparing = now ? Thread.currentThread() : null;
-      if (now && cancellation.requested()) {
+      if (now && (cancellation.requested() || detached)) {
         interruptedPreparing = true;
         Thread.currentThread().interrupt();
       }

@@ -6,13 +6,16 @@ import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.JobSnapshot;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.RunObserver;
+import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -30,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * JobHostFactory} gives it, a thread per running job, up to {@code maxParallelJobs} over all builds
  * (more wait QUEUED).
  *
- * <p>After a worker restart, {@link #attach} reports a job that an earlier worker started and whose
- * host cannot be re-attached as {@link JobSnapshot.Phase#LOST}.
+ * <p>After a worker restart, {@link #attach} takes over a job an earlier worker started on a host
+ * whose commands outlive it ({@link JobHost#supportsReattach}, the pod host) from the job's {@link
+ * JobCheckpoint}: the engine goes on in the same attempt, re-attached to the running step. A job
+ * whose host cannot be re-attached, or whose checkpoint is missing or unusable, is {@link
+ * JobSnapshot.Phase#LOST}, and the orchestrator runs it again as a new attempt. Closing the runner
+ * leaves re-attachable jobs running for that successor.
  */
 public class EngineJobRunner implements JobRunner {
   private static final Logger log = LoggerFactory.getLogger(EngineJobRunner.class);
@@ -98,13 +105,25 @@ public class EngineJobRunner implements JobRunner {
       }
       job =
           new EngineJob(
-              run, hosts, settings, sink, ticker, observer == null ? RunObserver.NONE : observer);
+              run,
+              hosts,
+              settings,
+              sink,
+              ticker,
+              observer == null ? RunObserver.NONE : observer,
+              null,
+              null);
       jobs.put(run.ref(), job);
     }
+    return launch(job);
+  }
+
+  /** Runs a job the map holds on the pool; forgets it when the pool refuses it. */
+  private JobSnapshot launch(EngineJob job) {
     try {
       pool.execute(job);
     } catch (RejectedExecutionException e) {
-      jobs.remove(run.ref(), job);
+      jobs.remove(job.ref(), job);
       throw new CiException(ErrorCode.TRANSIENT, "the " + kind + " runner is shutting down", e);
     }
     return job.snapshot();
@@ -117,7 +136,62 @@ public class EngineJobRunner implements JobRunner {
       job.observe(observer);
       return job.snapshot();
     }
-    return hosts.startedBefore(run) ? JobSnapshot.lost(run.ref()) : JobSnapshot.unknown(run.ref());
+    if (!hosts.startedBefore(run)) {
+      return JobSnapshot.unknown(run.ref());
+    }
+    EngineJob resumed = resumable(run, observer == null ? RunObserver.NONE : observer);
+    if (resumed == null) {
+      return JobSnapshot.lost(run.ref());
+    }
+    synchronized (jobs) {
+      EngineJob existing = jobs.get(run.ref());
+      if (existing != null && existing.jobRun().attempt() == run.attempt()) {
+        existing.observe(observer);
+        return existing.snapshot();
+      }
+      jobs.put(run.ref(), resumed);
+    }
+    log.info("job {} attempt {}: re-attached", run.ref(), run.attempt());
+    return launch(resumed);
+  }
+
+  /**
+   * The job an earlier worker left, taken over from its checkpoint; null when it cannot be: its
+   * host does not re-attach, or its checkpoint is missing or unusable, or its running step's stored
+   * log does not say how far it reaches.
+   */
+  private EngineJob resumable(JobRun run, RunObserver observer) {
+    if (closed) {
+      return null;
+    }
+    try {
+      JobHost host = hosts.open(run);
+      if (!host.supportsReattach()) {
+        return null;
+      }
+      String path = JobCheckpoint.path(host.paths(), run.attempt());
+      Optional<byte[]> bytes = host.files().read(path);
+      if (bytes.isEmpty()) {
+        log.info("job {} attempt {}: no checkpoint; it runs again", run.ref(), run.attempt());
+        return null;
+      }
+      int stepCount = run.job().steps() == null ? 0 : run.job().steps().size();
+      JobCheckpoint c = JobCheckpoint.parse(bytes.get(), run.ref(), run.attempt(), stepCount);
+      if (c.running() != null && run.logSource(c.running().step()).isEmpty()) {
+        log.warn(
+            "job {}: the stored log of step {} does not say how far it reaches; it runs again",
+            run.ref(),
+            c.running().step());
+        return null;
+      }
+      return new EngineJob(run, hosts, settings, sink, ticker, observer, host, c);
+    } catch (JobCheckpoint.Unreadable e) {
+      log.warn("job {}: {}; it runs again", run.ref(), e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "job {}: its host cannot be re-attached ({}); it runs again", run.ref(), e.toString());
+    }
+    return null;
   }
 
   @Override

@@ -95,11 +95,13 @@ final class EnvFiles {
     files.writeAll(all);
   }
 
-  /** Reads, parses and deletes the files. */
+  /**
+   * Reads and parses the files. They stay until {@link #delete}: until the job's checkpoint holds
+   * what they said, a worker that takes the job over reads them again.
+   */
   Written collect(JobFiles files) throws IOException {
     List<String> all = new ArrayList<>(paths.values());
     Map<String, Optional<byte[]>> contents = files.readAll(all);
-    files.deleteAll(all);
     Map<String, String> env = Map.of();
     Map<String, String> outputs = Map.of();
     List<String> path = List.of();
@@ -131,6 +133,10 @@ final class EnvFiles {
       }
     }
     return new Written(env, outputs, path, summary, errors, refusals);
+  }
+
+  void delete(JobFiles files) throws IOException {
+    files.deleteAll(new ArrayList<>(paths.values()));
   }
 
   private static String summary(int size, String text, List<String> refusals) {

@@ -79,6 +79,30 @@ final class JobContext {
     }
   }
 
+  /** The {@code steps} context as a checkpoint keeps it. */
+  @SuppressWarnings("unchecked")
+  Map<String, JobCheckpoint.StepRecord> stepRecords() {
+    Map<String, JobCheckpoint.StepRecord> records = new LinkedHashMap<>();
+    steps.forEach(
+        (id, v) -> {
+          Map<String, Object> step = (Map<String, Object>) v;
+          records.put(
+              id,
+              new JobCheckpoint.StepRecord(
+                  (String) step.get("outcome"),
+                  (String) step.get("conclusion"),
+                  (Map<String, String>) step.get("outputs")));
+        });
+    return records;
+  }
+
+  /** The {@code steps} context and the job's state as a checkpoint recorded them. */
+  void restore(JobCheckpoint c) {
+    c.steps().forEach((id, r) -> recordStep(id, r.outcome(), r.conclusion(), r.outputs()));
+    failed = c.failed();
+    cancelled = c.cancelled();
+  }
+
   /** From now on {@code cancelled()} is true and {@code success()}/{@code failure()} false. */
   void markCancelled() {
     cancelled = true;

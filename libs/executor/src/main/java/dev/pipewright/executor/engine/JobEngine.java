@@ -26,6 +26,10 @@ import java.util.Map;
  * step; a cancel or the job's timeout makes the remaining steps see {@code cancelled()}, so only
  * those whose {@code if:} holds still run, and they are recorded as having run. Runs on the job's
  * thread.
+ *
+ * <p>After each step, and when a step's command starts, it writes the job's {@link JobCheckpoint};
+ * given one, it goes on from it: the steps it says are done are not run again, and the command it
+ * says runs is re-attached to (or started, when it never did).
  */
 final class JobEngine {
   /** What the engine reports as the steps go (the job's state and observer). */
@@ -40,6 +44,9 @@ final class JobEngine {
      * cancel interrupts it meanwhile (a pod that never gets scheduled, an image pull).
      */
     void preparing(boolean preparing);
+
+    /** Step {@code number}'s command is about to start with this id. */
+    default void commandStarting(int number, String id) throws IOException {}
   }
 
   private final JobScope scope;
@@ -47,14 +54,20 @@ final class JobEngine {
   private final JobHost host;
   private final Progress progress;
   private final List<StepSpec> steps;
+  private final JobCheckpoint resume;
   private LogChunker jobLog;
 
-  JobEngine(JobScope scope, Progress progress) {
+  /**
+   * @param resume the checkpoint of this attempt an earlier worker wrote, to go on from; null to
+   *     run the job from its start
+   */
+  JobEngine(JobScope scope, Progress progress, JobCheckpoint resume) {
     this.scope = scope;
     this.run = scope.run();
     this.host = scope.host();
     this.progress = progress;
     this.steps = run.job().steps() == null ? List.of() : run.job().steps();
+    this.resume = resume;
   }
 
   /** Runs the job; its steps are all reported finished when it returns. */
@@ -63,7 +76,10 @@ final class JobEngine {
     try {
       return executeSteps();
     } finally {
-      host.stopServices();
+      if (!scope.cancellation().detached()) {
+        // A worker that leaves the job to its successor leaves its services too.
+        host.stopServices();
+      }
       if (jobLog != null) {
         jobLog.close();
       }
@@ -71,7 +87,7 @@ final class JobEngine {
   }
 
   private JobResult executeSteps() throws IOException {
-    if (run.attempt() > 1) {
+    if (run.attempt() > 1 && resume == null) {
       // A new attempt starts over on a new host, visibly, whatever the host: the earlier one was
       // lost with its worker or failed under it (a pod evicted). A successor that re-attaches to a
       // running job keeps its attempt number and never comes here.
@@ -116,24 +132,35 @@ final class JobEngine {
       }
       return new JobResult(JobStatus.FAILED, Map.of(), ErrorCode.INVALID_SPEC, mask(message));
     }
-    long jobDeadline = System.nanoTime() + jobTimeout.toNanos();
+    long deadline =
+        resume == null
+            ? System.currentTimeMillis() + jobTimeout.toMillis()
+            : resume.deadlineEpochMillis();
+    long jobDeadline = nanoTimeAt(deadline);
 
     StepDriver driver = new StepDriver(scope, ctx, jobEnv, jobTimeout, jobDeadline);
     Cancellation cancellation = scope.cancellation();
-    ErrorCode firstCode = null;
-    String firstMessage = null;
-    for (int i = 0; i < steps.size(); i++) {
+    Checkpoints checkpoints = new Checkpoints(scope, ctx, driver, deadline);
+    if (resume != null) {
+      checkpoints.restore(resume);
+    }
+    Progress checkpointing = checkpoints.around(progress);
+    for (int i = checkpoints.stepsDone(); i < steps.size(); i++) {
+      if (cancellation.detached()) {
+        throw Cancellation.left();
+      }
       if (!cancellation.requested() && System.nanoTime() - jobDeadline >= 0) {
         cancellation.request(ErrorCode.TIMEOUT);
       }
-      StepOutcome out = driver.step(steps.get(i), progress);
-      StepResult r = out.result();
-      if (r.errorCode() != null && "failure".equals(r.conclusion()) && firstCode == null) {
-        firstCode = r.errorCode();
-        firstMessage = r.errorMessage();
-      }
-      progress.stepFinished(i + 1, out.masked(scope.masker()));
+      StepOutcome out = driver.step(steps.get(i), checkpointing);
+      StepResult masked = out.masked(scope.masker());
+      // Reported before the checkpoint says it is done: a successor reports it again rather than
+      // never.
+      progress.stepFinished(i + 1, masked);
+      checkpoints.stepDone(out.result(), masked.status());
     }
+    ErrorCode firstCode = checkpoints.firstCode();
+    String firstMessage = checkpoints.firstMessage();
 
     Map<String, String> outputs = Map.of();
     try {
@@ -163,6 +190,11 @@ final class JobEngine {
       return new JobResult(JobStatus.FAILED, outputs, firstCode, mask(firstMessage));
     }
     return new JobResult(JobStatus.SUCCEEDED, outputs, null, null);
+  }
+
+  /** The {@link System#nanoTime} of a wall-clock time (a deadline a checkpoint carries). */
+  static long nanoTimeAt(long epochMillis) {
+    return System.nanoTime() + (epochMillis - System.currentTimeMillis()) * 1_000_000;
   }
 
   static String jobTimeoutMessage(Duration timeout) {

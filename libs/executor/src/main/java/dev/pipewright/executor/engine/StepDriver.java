@@ -44,6 +44,12 @@ final class StepDriver {
 
   private final Map<String, Integer> generatedIds = new LinkedHashMap<>();
 
+  /** The command an earlier worker started, which the next step re-attaches to; or null. */
+  private JobCheckpoint.Running resuming;
+
+  /** The files of the last step that ran, deleted once the job's checkpoint holds them. */
+  private EnvFiles lastFiles;
+
   /**
    * @param jobEnv the workflow's and the job's env, evaluated
    * @param jobDeadline {@link System#nanoTime} at which the job's timeout cancels it
@@ -76,6 +82,35 @@ final class StepDriver {
     Map<String, String> env = new LinkedHashMap<>(jobEnv);
     env.putAll(fileEnv);
     return env;
+  }
+
+  /** The state the steps handed on, as a checkpoint recorded it; the running step to resume. */
+  void restore(JobCheckpoint c) {
+    fileEnv.putAll(c.env());
+    pathAdditions.addAll(c.path());
+    generatedIds.putAll(c.generatedIds());
+    resuming = c.running();
+  }
+
+  /** What {@code GITHUB_ENV} added so far, in order: for the job's checkpoint, as the two below. */
+  Map<String, String> fileEnv() {
+    return new LinkedHashMap<>(fileEnv);
+  }
+
+  List<String> pathAdditions() {
+    return List.copyOf(pathAdditions);
+  }
+
+  Map<String, Integer> generatedIds() {
+    return new LinkedHashMap<>(generatedIds);
+  }
+
+  /** The job's checkpoint holds what the last step's files said: they go. */
+  void checkpointed() throws IOException {
+    if (lastFiles != null) {
+      lastFiles.delete(host.files());
+      lastFiles = null;
+    }
   }
 
   /** Evaluates and, when its {@code if:} holds, runs one step; records it for later steps. */
@@ -111,13 +146,16 @@ final class StepDriver {
     Map<String, String> env;
     boolean runIt;
     boolean survives;
+    JobCheckpoint.Running resumed = resuming != null && resuming.step() == number ? resuming : null;
+    resuming = null;
     try {
       env = ctx.layerEnv(env(), step.env());
     } catch (ExpressionException e) {
       return failedBeforeRun(number, "step " + number + " env: " + e.getMessage());
     }
     try {
-      runIt = ctx.test(step.ifCondition(), env);
+      // A step an earlier worker started runs on whatever its if: says now.
+      runIt = resumed != null || ctx.test(step.ifCondition(), env);
       survives = runIt && (underCancel || ctx.survivesCancel(step.ifCondition(), env));
     } catch (ExpressionException e) {
       return failedBeforeRun(number, "step " + number + " if: " + e.getMessage());
@@ -130,10 +168,13 @@ final class StepDriver {
     }
     progress.stepStarted(number, masker.mask(displayName(step, env)));
     LogChunker log = scope.log(number);
+    if (resumed != null) {
+      log.resume(run.logSource(number).orElseThrow());
+    }
     scope.ticker().register(log);
     StepOutcome out;
     try {
-      out = execute(step, id, env, files, survives, log);
+      out = execute(step, id, env, files, survives, log, resumed, progress);
       StepResult r = out.result();
       if (r.status() == StepStatus.FAILED && r.errorMessage() != null) {
         log.runnerLine("##[error]" + r.errorMessage());
@@ -157,41 +198,51 @@ final class StepDriver {
       Map<String, String> env,
       EnvFiles files,
       boolean survives,
-      LogChunker log)
+      LogChunker log,
+      JobCheckpoint.Running resumed,
+      JobEngine.Progress progress)
       throws IOException {
     String path = effectivePath(env);
-    StepScript script;
-    try {
-      script = StepScript.prepare(step, defaults, ctx, env, path, host, run.repository(), id);
-    } catch (ExpressionException | IllegalArgumentException e) {
-      return StepOutcome.failed(ErrorCode.INVALID_SPEC, e.getMessage());
-    } catch (CiException e) {
-      return StepOutcome.failed(e.code(), e.getMessage());
-    }
-    Duration timeout = null;
-    try {
-      timeout = ctx.minutes(step.timeoutMinutes(), env);
-    } catch (ExpressionException | IllegalArgumentException e) {
-      // StepsRunner logs this and runs the step without a timeout.
-      log.runnerLine("##[error]An error occurred when attempting to determine the step timeout.");
-      log.runnerLine("##[error]" + e.getMessage());
-    }
-    files.create(host.files(), script.scriptPath(), script.script());
-    Map<String, String> processEnv = new LinkedHashMap<>(host.baseEnvironment());
-    processEnv.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
-    processEnv.putAll(env);
-    processEnv.put("PATH", path);
-    // The runner's own: a step's env cannot point them elsewhere.
-    processEnv.putAll(files.variables());
     WorkflowCommands commands =
         new WorkflowCommands(
             masker,
             new WorkflowCommands.Options(
                 debug, "true".equalsIgnoreCase(env.get("ACTIONS_ALLOW_UNSECURE_COMMANDS"))));
-    StepRunner.Exit exit =
-        runner.run(id, script, processEnv, commands, log, survives, timeout, jobDeadline);
+    StepRunner.Exit exit = null;
+    Duration timeout = null;
+    if (resumed != null) {
+      timeout = timeout(step, env, log);
+      exit =
+          runner
+              .resume(
+                  id, commands, log, survives, timeout, resumed.startedAtEpochMillis(), jobDeadline)
+              .orElse(null);
+    }
+    if (exit == null) {
+      StepScript script;
+      try {
+        script = StepScript.prepare(step, defaults, ctx, env, path, host, run.repository(), id);
+      } catch (ExpressionException | IllegalArgumentException e) {
+        return StepOutcome.failed(ErrorCode.INVALID_SPEC, e.getMessage());
+      } catch (CiException e) {
+        return StepOutcome.failed(e.code(), e.getMessage());
+      }
+      timeout = timeout(step, env, log);
+      files.create(host.files(), script.scriptPath(), script.script());
+      Map<String, String> processEnv = new LinkedHashMap<>(host.baseEnvironment());
+      processEnv.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
+      processEnv.putAll(env);
+      processEnv.put("PATH", path);
+      // The runner's own: a step's env cannot point them elsewhere.
+      processEnv.putAll(files.variables());
+      // What the step logged so far is stored before a successor could take the command over.
+      log.flush();
+      progress.commandStarting(step.index() + 1, id);
+      exit = runner.run(id, script, processEnv, commands, log, survives, timeout, jobDeadline);
+    }
 
     EnvFiles.Written written = files.collect(host.files());
+    lastFiles = files;
     fileEnv.putAll(commands.legacyEnv());
     fileEnv.putAll(written.env());
     commands.legacyPath().reversed().forEach(this::prependPath);
@@ -230,6 +281,20 @@ final class StepDriver {
         outputs,
         commands.annotations(),
         written.summary());
+  }
+
+  /**
+   * The step's {@code timeout-minutes}, or null. StepsRunner logs an error and runs the step
+   * without a timeout when it cannot be determined.
+   */
+  private Duration timeout(StepSpec step, Map<String, String> env, LogChunker log) {
+    try {
+      return ctx.minutes(step.timeoutMinutes(), env);
+    } catch (ExpressionException | IllegalArgumentException e) {
+      log.runnerLine("##[error]An error occurred when attempting to determine the step timeout.");
+      log.runnerLine("##[error]" + e.getMessage());
+      return null;
+    }
   }
 
   private boolean continueOnError(StepSpec step, Map<String, String> env, LogChunker log) {

@@ -11,6 +11,7 @@ import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -20,6 +21,9 @@ import java.util.OptionalInt;
  * the {@link Cancellation}.
  */
 final class StepRunner {
+  /** How often a step's wait looks whether the worker is leaving. */
+  private static final Duration DETACH_POLL = Duration.ofMillis(250);
+
   private final JobHost host;
   private final EngineSettings settings;
   private final Cancellation cancellation;
@@ -59,19 +63,61 @@ final class StepRunner {
     if (cancellation.requested() && !survivesCancel) {
       return Exit.NOT_STARTED;
     }
-    OutputLines lines =
-        new OutputLines(
-            line -> {
-              String text = commands.process(line);
-              if (text != null) {
-                log.line(text);
-              }
-            });
+    OutputLines lines = lines(commands, log);
     HostProcess process =
         host.start(new HostCommand(id, script.argv(), env, script.workingDirectory()), lines);
+    long stepDeadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+    return follow(process, lines, log, survivesCancel, timeout != null, stepDeadline, jobDeadline);
+  }
+
+  /**
+   * Re-attaches to the command an earlier worker started with this id and follows it as {@link
+   * #run} does: its output is read from the start again, so its workflow commands take effect again
+   * ({@code ::add-mask::} above all), while the step's resumed log drops what is stored already.
+   *
+   * @param startedAtEpochMillis when the command started, for its {@code timeout}
+   * @return empty when the host has no such command (it never started)
+   */
+  Optional<Exit> resume(
+      String id,
+      WorkflowCommands commands,
+      LogChunker log,
+      boolean survivesCancel,
+      Duration timeout,
+      long startedAtEpochMillis,
+      long jobDeadline)
+      throws IOException {
+    OutputLines lines = lines(commands, log);
+    Optional<HostProcess> process = host.reattach(id, 0, lines);
+    if (process.isEmpty()) {
+      return Optional.empty();
+    }
+    long stepDeadline =
+        timeout == null ? 0 : JobEngine.nanoTimeAt(startedAtEpochMillis) + timeout.toNanos();
+    return Optional.of(
+        follow(
+            process.get(), lines, log, survivesCancel, timeout != null, stepDeadline, jobDeadline));
+  }
+
+  private static OutputLines lines(WorkflowCommands commands, LogChunker log) {
+    return new OutputLines(
+        (line, end) -> {
+          String text = commands.process(line);
+          if (text != null) {
+            log.line(text, end);
+          }
+        });
+  }
+
+  private Exit follow(
+      HostProcess process,
+      OutputLines lines,
+      LogChunker log,
+      boolean survivesCancel,
+      boolean stepLimited,
+      long stepDeadline,
+      long jobDeadline) {
     cancellation.running(process, survivesCancel);
-    boolean stepLimited = timeout != null;
-    long stepDeadline = stepLimited ? System.nanoTime() + timeout.toNanos() : 0;
     boolean timedOut = false;
     OptionalInt exit;
     try {
@@ -84,9 +130,13 @@ final class StepRunner {
         if (jobRunning && remaining(jobDeadline).compareTo(wait) < 0) {
           wait = remaining(jobDeadline);
         }
-        exit = process.waitFor(wait);
+        // Awake now and then to see whether the worker leaves (a successor takes the job over).
+        exit = process.waitFor(wait.compareTo(DETACH_POLL) > 0 ? DETACH_POLL : wait);
         if (exit.isPresent()) {
           break;
+        }
+        if (cancellation.detached()) {
+          throw Cancellation.left();
         }
         long now = System.nanoTime();
         if (stepLimited && now - stepDeadline >= 0) {
@@ -100,10 +150,15 @@ final class StepRunner {
       process.drain(settings.outputDrainGrace());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      if (cancellation.detached()) {
+        // The worker leaves: the command runs on for the worker that takes the job over.
+        throw Cancellation.left();
+      }
       process.signal(Signal.KILL);
       throw new CiException(ErrorCode.TRANSIENT, "the job engine was interrupted", e);
     }
     lines.finish();
+    log.outputEnded();
     boolean cancelled = cancellation.ended(process);
     return new Exit(exit.getAsInt(), timedOut && !cancelled, cancelled);
   }

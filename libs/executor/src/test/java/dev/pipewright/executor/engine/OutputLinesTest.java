@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class OutputLinesTest {
   private final List<String> lines = new ArrayList<>();
-  private final OutputLines out = new OutputLines(lines::add);
+  private final OutputLines out = new OutputLines((line, end) -> lines.add(line));
   private long offset;
 
   private void feed(byte[] bytes, int from, int length) {
@@ -57,5 +57,25 @@ class OutputLinesTest {
             l ->
                 assertThat(l.getBytes(StandardCharsets.UTF_8).length)
                     .isLessThanOrEqualTo(OutputLines.MAX_LINE_BYTES));
+  }
+
+  @Test
+  void eachLineComesWithTheOffsetJustAfterItInTheOutput() {
+    List<Long> ends = new ArrayList<>();
+    OutputLines withEnds =
+        new OutputLines(
+            (line, end) -> {
+              lines.add(line);
+              ends.add(end);
+            });
+    byte[] first = "one\r\ntw".getBytes(StandardCharsets.UTF_8);
+    byte[] second = "o\nthree".getBytes(StandardCharsets.UTF_8);
+    // A re-attached reader may start anywhere: offsets are the output's, not the reader's.
+    withEnds.output(100, first, 0, first.length);
+    withEnds.output(100 + first.length, second, 0, second.length);
+    withEnds.finish();
+
+    assertThat(lines).containsExactly("one", "two", "three");
+    assertThat(ends).containsExactly(105L, 109L, 114L);
   }
 }

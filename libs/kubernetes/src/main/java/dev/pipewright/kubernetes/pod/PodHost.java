@@ -76,6 +76,12 @@ final class PodHost implements JobHost {
   private volatile String podName;
 
   /**
+   * An earlier worker's agent ran in this attempt's pod: a pod missing now is gone (lost with its
+   * node, say), not one still to be created.
+   */
+  private volatile boolean agentRanBefore;
+
+  /**
    * @param job names the job in errors
    * @param directories the worker-side host whose directories the pod mounts; prepared and released
    *     with this one, it runs nothing
@@ -125,6 +131,7 @@ final class PodHost implements JobHost {
   public void prepare() throws IOException {
     directories.prepare();
     Files.createDirectories(control);
+    agentRanBefore = Files.exists(control.resolve(PodAgent.READY));
     pods.create(this);
     services.keySet().forEach(label -> jobLog.accept("Starting " + label + " service container"));
     if (!services.isEmpty()) {
@@ -339,7 +346,7 @@ final class PodHost implements JobHost {
       podName = pod.getMetadata().getName();
     }
     // A pod deleted is gone from the API server: its error names it as it was last seen.
-    return PodFailures.of(podOrJobName(), pod, podName != null)
+    return PodFailures.of(podOrJobName(), pod, podName != null || agentRanBefore)
         .map(e -> new CiException(e.code(), job + ": " + e.getMessage()));
   }
 

@@ -3,6 +3,7 @@ package dev.pipewright.kubernetes.pod;
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.engine.EngineJobRunner;
 import dev.pipewright.executor.engine.EngineSettings;
+import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.kubernetes.MockApi;
 import dev.pipewright.kubernetes.it.FakeKubelet;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
@@ -54,6 +55,13 @@ public final class MockPods extends PodHosts {
 
   /** The job engine on these hosts, as the pod host's tests run it, its logs into {@code sink}. */
   public EngineJobRunner runner(InMemoryLogSink sink) {
+    return runner(this, sink);
+  }
+
+  /**
+   * {@link #runner(InMemoryLogSink)} on other hosts (a second worker's); closing it closes them.
+   */
+  public EngineJobRunner runner(JobHostFactory hosts, InMemoryLogSink sink) {
     EngineSettings d = EngineSettings.defaults("pod-it");
     return new EngineJobRunner(
         "kubernetes",
@@ -65,7 +73,7 @@ public final class MockPods extends PodHosts {
             d.logMaxDelay(),
             d.runnerName()),
         4,
-        this,
+        hosts,
         sink);
   }
 

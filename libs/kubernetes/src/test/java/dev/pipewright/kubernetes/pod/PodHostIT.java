@@ -7,6 +7,7 @@ import dev.pipewright.executor.GitRepos;
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.JobSnapshot;
 import dev.pipewright.executor.engine.EngineJobRunner;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -53,6 +55,23 @@ class PodHostIT {
   void start() {
     pods = new MockPods(root);
     runner = pods.runner(sink);
+  }
+
+  /**
+   * A worker of its own starts the job and, once its first step printed {@code line}, leaves it
+   * running (closed, as a worker that dies leaves its pods).
+   */
+  private void leaveMidStep(JobRun run, String line) {
+    try (EngineJobRunner first = otherWorker()) {
+      first.start(run, new Recorder());
+      await().atMost(WAIT).until(() -> sink.text(run.ref(), 1).contains(line));
+    }
+  }
+
+  /** A worker of its own on the same API server and volume, as a second worker process has. */
+  private EngineJobRunner otherWorker() {
+    return pods.runner(
+        new PodHostFactory(pods.client, MockPods.config(), root, "pipewright-it"), sink);
   }
 
   @AfterEach
@@ -182,6 +201,92 @@ class PodHostIT {
       assertThat(second.reattach("step-9.a1", 0, (o, b, f, l) -> {})).isEmpty();
       second.release();
     }
+    pods.releaseBuild(buildId);
+  }
+
+  /**
+   * A worker that leaves a job mid-step (closed, as one that dies) leaves its command running and
+   * the job's checkpoint on the volume; a successor takes the job over only from a checkpoint it
+   * can trust and a log that says how far it reaches. Otherwise the job is lost, and the
+   * orchestrator runs it again as a new attempt: never resumed on a state it did not have.
+   */
+  @Test
+  void aJobWhoseCheckpointOrLogCannotBeTrustedIsLostNotResumed() throws Exception {
+    String buildId = build();
+    Path gate = root.resolve("gate-" + buildId);
+    JobRun run =
+        run(
+            buildId,
+            """
+            on: push
+            jobs:
+              test:
+                runs-on: x
+                steps:
+                  - run: echo waiting; while [ ! -e "%s" ]; do sleep 0.05; done
+            """
+                .formatted(gate),
+            "test");
+    leaveMidStep(run, "waiting");
+    Path checkpoint = root.resolve(".pipewright/" + buildId + "/test/checkpoint.a1.json");
+    assertThat(checkpoint).exists();
+    assertThat(Files.readString(checkpoint)).contains("\"commandId\":\"step-1.a1\"");
+
+    try (EngineJobRunner successor = otherWorker()) {
+      // Chunks of the running step are stored, but the log does not say how far they reach.
+      JobRun unsourced =
+          JobRun.builder(run.ref(), run.workflow(), run.job()).logCursors(Map.of(1, 1L)).build();
+      assertThat(successor.attach(unsourced, new Recorder()).phase())
+          .isEqualTo(JobSnapshot.Phase.LOST);
+      // Cut short, as a worker killed while writing it leaves it.
+      Files.writeString(checkpoint, "{\"format\":1,\"job\":");
+      assertThat(successor.attach(run, new Recorder()).phase()).isEqualTo(JobSnapshot.Phase.LOST);
+      Files.delete(checkpoint);
+      assertThat(successor.attach(run, new Recorder()).phase()).isEqualTo(JobSnapshot.Phase.LOST);
+    }
+    // The step never ended under either worker, and nothing started it again.
+    assertThat(sink.text(run.ref(), 1)).isEqualTo("waiting\n");
+    assertThat(pods.kubelet.started()).isEqualTo(1);
+    pods.releaseBuild(buildId);
+  }
+
+  /**
+   * The job's pod is lost with its node while no worker runs (its agent killed without a word, its
+   * pod object gone): the successor that re-attaches fails the job as an infrastructure failure,
+   * which the orchestrator runs again, rather than waiting for a pod that will never answer.
+   */
+  @Test
+  void aSuccessorFindingThePodLostWithItsNodeFailsTheJobAsInfrastructure() throws Exception {
+    String buildId = build();
+    JobRun run =
+        run(
+            buildId,
+            "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n"
+                + "      - run: echo started; sleep 60\n",
+            "test");
+    leaveMidStep(run, "started");
+    // The node goes: every process of the pod dies at once, and the pod leaves the API server.
+    pods.kubelet.close();
+    pods.client
+        .pods()
+        .inNamespace(MockPods.NAMESPACE)
+        .withLabel(KubeNames.JOB_NAME_LABEL, KubeNames.jobName(run.ref(), 1))
+        .delete();
+
+    Recorder rec = new Recorder();
+    try (EngineJobRunner successor = otherWorker()) {
+      JobRun again =
+          JobRun.builder(run.ref(), run.workflow(), run.job())
+              .logCursors(Map.of(1, 1L))
+              .logSources(Map.of(1, (long) "started\n".length()))
+              .build();
+      assertThat(successor.attach(again, rec).phase()).isNotEqualTo(JobSnapshot.Phase.LOST);
+      await().atMost(WAIT).until(() -> rec.result != null);
+    }
+    assertThat(rec.result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(rec.result.errorCode()).isEqualTo(ErrorCode.INFRASTRUCTURE);
+    assertThat(rec.result.errorMessage()).contains("was deleted");
+    assertThat(sink.text(run.ref(), 1)).isEqualTo("started\n");
     pods.releaseBuild(buildId);
   }
 

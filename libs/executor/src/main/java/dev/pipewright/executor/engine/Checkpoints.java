@@ -1,0 +1,142 @@
+package dev.pipewright.executor.engine;
+
+import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.StepStatus;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The engine's side of a job attempt's {@link JobCheckpoint}: it gathers the state from the job's
+ * context, its step driver and its masker and writes it through the host's files after each step
+ * and when a step's command starts (on a host that {@link
+ * dev.pipewright.executor.host.JobHost#supportsReattach}), and puts a checkpoint's state back into
+ * them. It also keeps the job's first error, which the checkpoint carries. The job's thread only.
+ */
+final class Checkpoints {
+  private final JobScope scope;
+  private final JobRun run;
+  private final JobContext ctx;
+  private final StepDriver driver;
+  private final long deadlineEpochMillis;
+  private final List<StepStatus> statuses = new ArrayList<>();
+  private ErrorCode firstCode;
+  private String firstMessage;
+
+  Checkpoints(JobScope scope, JobContext ctx, StepDriver driver, long deadlineEpochMillis) {
+    this.scope = scope;
+    this.run = scope.run();
+    this.ctx = ctx;
+    this.driver = driver;
+    this.deadlineEpochMillis = deadlineEpochMillis;
+  }
+
+  /** Puts an earlier worker's state back: the engine goes on after its last finished step. */
+  void restore(JobCheckpoint c) {
+    statuses.addAll(c.statuses());
+    firstCode = c.firstErrorCode();
+    firstMessage = c.firstErrorMessage();
+    ctx.restore(c);
+    driver.restore(c);
+    scope.masker().addAll(c.masks());
+    if (c.cancelReason() != null) {
+      scope.cancellation().request(c.cancelReason());
+    }
+  }
+
+  /** The steps finished so far: the next one to run is this + 1. */
+  int stepsDone() {
+    return statuses.size();
+  }
+
+  ErrorCode firstCode() {
+    return firstCode;
+  }
+
+  String firstMessage() {
+    return firstMessage;
+  }
+
+  /**
+   * A step finished and was reported: its result counts, the checkpoint says so, and its files,
+   * which the checkpoint now holds, go.
+   *
+   * @param result before masking (the first error's message is masked when the job ends)
+   */
+  void stepDone(StepResult result, StepStatus reported) throws IOException {
+    if (result.errorCode() != null && "failure".equals(result.conclusion()) && firstCode == null) {
+      firstCode = result.errorCode();
+      firstMessage = result.errorMessage();
+    }
+    statuses.add(reported);
+    write(null);
+    driver.checkpointed();
+  }
+
+  /** {@code progress}, writing the checkpoint when a step's command is about to start. */
+  JobEngine.Progress around(JobEngine.Progress progress) {
+    return new JobEngine.Progress() {
+      @Override
+      public void stepStarted(int number, String name) {
+        progress.stepStarted(number, name);
+      }
+
+      @Override
+      public void stepFinished(int number, StepResult result) {
+        progress.stepFinished(number, result);
+      }
+
+      @Override
+      public void preparing(boolean preparing) {
+        progress.preparing(preparing);
+      }
+
+      @Override
+      public void commandStarting(int number, String id) throws IOException {
+        write(new JobCheckpoint.Running(number, id, System.currentTimeMillis()));
+        progress.commandStarting(number, id);
+      }
+    };
+  }
+
+  private void write(JobCheckpoint.Running running) throws IOException {
+    if (!scope.host().supportsReattach()) {
+      // Nobody could use it: a job of this host dies with its worker. (On a container host each
+      // write would be a command in the container.)
+      return;
+    }
+    JobCheckpoint c =
+        new JobCheckpoint(
+            JobCheckpoint.FORMAT,
+            JobCheckpoint.jobName(run.ref()),
+            run.attempt(),
+            statuses.size(),
+            statuses,
+            driver.fileEnv(),
+            driver.pathAdditions(),
+            ctx.stepRecords(),
+            driver.generatedIds(),
+            addedMasks(),
+            ctx.state().failed(),
+            ctx.cancelled(),
+            scope.cancellation().reason(),
+            firstCode,
+            firstMessage,
+            deadlineEpochMillis,
+            running);
+    scope
+        .host()
+        .files()
+        .write(JobCheckpoint.path(scope.host().paths(), run.attempt()), c.toBytes());
+  }
+
+  /** The masker's values beyond the run's secrets, which come with the run again. */
+  private List<String> addedMasks() {
+    Set<String> secrets = new HashSet<>(run.secrets().values());
+    return scope.masker().values().stream().filter(v -> !secrets.contains(v)).toList();
+  }
+}
