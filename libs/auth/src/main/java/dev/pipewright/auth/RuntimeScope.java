@@ -32,7 +32,12 @@ public record RuntimeScope(UUID buildId, String jobKey, String repository, Insta
    * toolkit splits its scope on {@code :} and a job key may hold any character.
    */
   public String jobBackendId() {
-    return UUID.nameUUIDFromBytes((buildId + "/" + jobKey).getBytes(StandardCharsets.UTF_8))
+    return jobBackendId(buildId, jobKey);
+  }
+
+  /** The {@code workflowJobRunBackendId} of job {@code jobKey} of {@code build}. */
+  public static String jobBackendId(UUID build, String jobKey) {
+    return UUID.nameUUIDFromBytes((build + "/" + jobKey).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 }
