@@ -189,8 +189,10 @@ final class BlobRoutes implements HttpHandler {
       f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       f.setExpandEntityReferences(false);
-      Element root =
-          f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml)).getDocumentElement();
+      javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+      // The default handler prints to standard error; the exception says it all.
+      builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
+      Element root = builder.parse(new java.io.ByteArrayInputStream(xml)).getDocumentElement();
       if (!root.getTagName().equals("BlockList")) {
         throw new IllegalArgumentException("the body is not a BlockList");
       }
