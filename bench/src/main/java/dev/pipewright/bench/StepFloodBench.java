@@ -157,7 +157,7 @@ public final class StepFloodBench {
   }
 
   /** A field of /proc/self/status in bytes ({@code VmRSS}: now, {@code VmHWM}: the peak). */
-  private static long residentBytes(String field) {
+  static long residentBytes(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith(field + ":")) {

@@ -26,6 +26,7 @@ final class ServiceConfigs {
         c.api().relayBatchSize(),
         c.api().logPollInterval(),
         c.listeners(),
-        c.secretKeyFile());
+        c.secretKeyFile(),
+        c.artifacts());
   }
 }

@@ -3,6 +3,7 @@ package dev.pipewright.entryapi;
 import dev.pipewright.auth.Authenticator;
 import dev.pipewright.auth.RememberedTokens;
 import dev.pipewright.auth.Role;
+import dev.pipewright.entryapi.artifacts.ArtifactEndpoints;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.ops.config.Listeners;
@@ -88,6 +89,7 @@ public final class EntryApi implements AutoCloseable {
   private PlainTextLogs plainTextLogs;
   private Optional<ServerTls> tls = Optional.empty();
   private HttpGuard httpGuard;
+  private ArtifactEndpoints artifacts; // null without a secret key
 
   public EntryApi(EntryApiConfig config) {
     this(builder(config));
@@ -224,6 +226,14 @@ public final class EntryApi implements AutoCloseable {
     resources.push(admissions);
     LogSource logs = StoreLogs.source(new LogRepository(dsl));
     plainTextLogs = new PlainTextLogs(builds, logs);
+    if (secretBox.isPresent()) {
+      artifacts =
+          ArtifactEndpoints.create(
+              config.artifacts(), secretBox.get().keys(), dsl, config.listeners().tls().enabled());
+      artifacts.scheduleSweep(scheduler, config.artifacts().sweepPeriod());
+    } else {
+      log.info("No secret key (PIPEWRIGHT_SECRET_KEY_FILE): the artifact service is off");
+    }
     Listeners listeners = config.listeners();
     tls = ServerTls.startIfEnabled(listeners.tls());
     tls.ifPresent(resources::push);
@@ -323,17 +333,24 @@ public final class EntryApi implements AutoCloseable {
   /**
    * An HTTP server as this API exposes one: on the configured address, with its TLS, {@code
    * /metrics} (open or for tokens, as configured) and {@code /builds/{id}/logs} as plain text for
-   * read tokens ({@link PlainTextLogs}); readiness checks are the caller's to add. Usable once
-   * {@link #start()} ran; an embedding process serves it for several services.
+   * read tokens ({@link PlainTextLogs}), and the artifact service when a secret key is configured
+   * ({@link ArtifactEndpoints}); readiness checks are the caller's to add. Usable once {@link
+   * #start()} ran; an embedding process serves it for several services.
    */
   public OpsHttpServer.Builder http(int port) {
     if (plainTextLogs == null) {
       throw new IllegalStateException("not started");
     }
-    return OpsHttpServer.builder(port)
-        .expose(config.listeners(), tls, httpGuard)
-        .metrics(metrics)
-        .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, plainTextLogs));
+    OpsHttpServer.Builder server =
+        OpsHttpServer.builder(port)
+            .expose(config.listeners(), tls, httpGuard)
+            .metrics(metrics)
+            .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, plainTextLogs));
+    // Runtime tokens and signed URLs guard these, not API tokens: jobs call them.
+    if (artifacts != null) {
+      artifacts.routes().forEach(server::route);
+    }
+    return server;
   }
 
   /** The meters recorded into (the shared ones when given); null before {@link #start()}. */

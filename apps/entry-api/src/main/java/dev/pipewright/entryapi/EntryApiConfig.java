@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param logPollInterval how often a following GetBuildLogs looks for new chunks
  * @param listeners the address both ports bind, whether callers need a token, TLS
  * @param secretKeyFile the key file that seals secret values ({@code PIPEWRIGHT_SECRET_KEY_FILE});
- *     empty: builds with secrets are refused
+ *     empty: builds with secrets are refused; it also signs runtime tokens and artifact URLs
+ * @param artifacts the artifact service: blob root, results URL, retention, sweep period
  */
 public record EntryApiConfig(
     String databaseUrl,
@@ -39,7 +40,8 @@ public record EntryApiConfig(
     int relayBatchSize,
     Duration logPollInterval,
     Listeners listeners,
-    Optional<Path> secretKeyFile) {
+    Optional<Path> secretKeyFile,
+    PipewrightConfig.Artifacts artifacts) {
 
   public static final String DATABASE_URL = "PIPEWRIGHT_DATABASE_URL";
   public static final String DATABASE_USER = "PIPEWRIGHT_DATABASE_USER";
@@ -59,6 +61,7 @@ public record EntryApiConfig(
     Objects.requireNonNull(logPollInterval, "logPollInterval");
     Objects.requireNonNull(listeners, "listeners");
     Objects.requireNonNull(secretKeyFile, "secretKeyFile");
+    Objects.requireNonNull(artifacts, "artifacts");
     checkPort(GRPC_PORT, grpcPort);
     checkPort(HTTP_PORT, httpPort);
     if (databasePoolSize < 1 || relayBatchSize < 1) {
@@ -92,7 +95,8 @@ public record EntryApiConfig(
         500,
         Duration.ofMillis(150),
         loaded.listeners(),
-        loaded.secretKeyFile());
+        loaded.secretKeyFile(),
+        loaded.artifacts());
   }
 
   private static PipewrightConfig load(Map<String, String> env) {
@@ -117,7 +121,8 @@ public record EntryApiConfig(
         relayBatchSize,
         logPollInterval,
         listeners,
-        secretKeyFile);
+        secretKeyFile,
+        artifacts);
   }
 
   public EntryApiConfig withDatabase(String url) {
@@ -134,7 +139,8 @@ public record EntryApiConfig(
         relayBatchSize,
         logPollInterval,
         listeners,
-        secretKeyFile);
+        secretKeyFile,
+        artifacts);
   }
 
   public EntryApiConfig withQueue(URI uri, String prefix) {
@@ -151,7 +157,8 @@ public record EntryApiConfig(
         relayBatchSize,
         logPollInterval,
         listeners,
-        secretKeyFile);
+        secretKeyFile,
+        artifacts);
   }
 
   public EntryApiConfig withListeners(Listeners l) {
@@ -168,7 +175,8 @@ public record EntryApiConfig(
         relayBatchSize,
         logPollInterval,
         l,
-        secretKeyFile);
+        secretKeyFile,
+        artifacts);
   }
 
   /** The same, sealing secret values with the keys of {@code keyFile}. */
@@ -186,7 +194,27 @@ public record EntryApiConfig(
         relayBatchSize,
         logPollInterval,
         listeners,
-        Optional.of(keyFile));
+        Optional.of(keyFile),
+        artifacts);
+  }
+
+  /** The same, with artifacts kept as {@code a} says. */
+  public EntryApiConfig withArtifacts(PipewrightConfig.Artifacts a) {
+    return new EntryApiConfig(
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        amqpUri,
+        queuePrefix,
+        grpcPort,
+        httpPort,
+        databasePoolSize,
+        databaseConnectTimeout,
+        relayBatchSize,
+        logPollInterval,
+        listeners,
+        secretKeyFile,
+        a);
   }
 
   /** The AMQP URI without its credentials, for logs. */

@@ -7,9 +7,7 @@ import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.store.BuildRepository;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,7 +45,7 @@ final class PlainTextLogs implements HttpHandler {
       return null;
     }
     UUID buildId = Requests.buildId(id);
-    Map<String, String> query = query(rawQuery);
+    Map<String, String> query = QueryString.parse(rawQuery);
     String job = query.get("job");
     if (job != null && job.isEmpty()) {
       job = null;
@@ -68,22 +66,6 @@ final class PlainTextLogs implements HttpHandler {
       }
     }
     return new Selection(buildId, job, stepNumber);
-  }
-
-  private static Map<String, String> query(String rawQuery) {
-    Map<String, String> params = new HashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return params;
-    }
-    for (String pair : rawQuery.split("&")) {
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      params.putIfAbsent(
-          URLDecoder.decode(name, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
-    }
-    return params;
   }
 
   @Override

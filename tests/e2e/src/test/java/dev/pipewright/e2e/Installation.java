@@ -18,6 +18,7 @@ import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.auth.Role;
 import dev.pipewright.entryapi.EntryApi;
 import dev.pipewright.entryapi.EntryApiConfig;
+import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.pipeline.worker.PipelineService;
 import dev.pipewright.pipeline.worker.WorkerConfig;
 import dev.pipewright.queue.QueueNames;
@@ -90,11 +91,20 @@ public final class Installation implements AutoCloseable {
     databaseUrl = POSTGRES + "pw_e2e_" + label + "_" + suffix;
     names = QueueNames.withPrefix("pw-e2e-" + label + "-" + suffix);
     workspaces = Files.createTempDirectory("pw-e2e-" + label + "-");
+    EntryApiConfig defaults = EntryApiConfig.defaults();
+    // Artifact bytes beside the workspaces: one temporary tree per installation.
+    PipewrightConfig.Artifacts artifacts =
+        new PipewrightConfig.Artifacts(
+            workspaces.resolve("blobs"),
+            defaults.artifacts().resultsUrl(),
+            defaults.artifacts().retentionDays(),
+            defaults.artifacts().sweepPeriod());
     EntryApiConfig config =
-        EntryApiConfig.defaults()
+        defaults
             .withPorts(0, 0)
             .withDatabase(databaseUrl)
-            .withQueue(QueueSettings.DEFAULT_URI, names.exchange());
+            .withQueue(QueueSettings.DEFAULT_URI, names.exchange())
+            .withArtifacts(artifacts);
     api =
         new EntryApi(secretKeyFile == null ? config : config.withSecretKeyFile(secretKeyFile))
             .start();

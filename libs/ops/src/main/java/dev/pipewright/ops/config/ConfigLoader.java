@@ -280,7 +280,12 @@ public final class ConfigLoader {
             v.get(Settings.K8S_CPU_LIMIT),
             v.get(Settings.K8S_MEMORY_LIMIT),
             v.get(Settings.K8S_LOG_POLL_INTERVAL)),
-        v.get(Settings.SECRET_KEY_FILE));
+        v.get(Settings.SECRET_KEY_FILE),
+        new PipewrightConfig.Artifacts(
+            v.get(Settings.BLOB_ROOT),
+            v.get(Settings.RESULTS_URL),
+            v.get(Settings.ARTIFACT_RETENTION_DAYS),
+            v.get(Settings.ARTIFACT_SWEEP_PERIOD)));
   }
 
   private static String installation(Values v) {

@@ -31,9 +31,11 @@ public record PipewrightConfig(
     Duration shutdownGrace,
     Log log,
     Kubernetes kubernetes,
-    Optional<Path> secretKeyFile) {
+    Optional<Path> secretKeyFile,
+    Artifacts artifacts) {
 
   public PipewrightConfig {
+    Objects.requireNonNull(artifacts, "artifacts");
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(listeners, "listeners");
     Objects.requireNonNull(amqp, "amqp");
@@ -89,6 +91,19 @@ public record PipewrightConfig(
 
   /** Entry API specifics: the outbox relay and log following. */
   public record Api(int relayBatchSize, Duration logPollInterval) {}
+
+  /**
+   * The artifact service of the entry API: where blobs live, the URL jobs reach it at (empty: the
+   * address of each request), the default and longest retention, how often the sweep runs.
+   */
+  public record Artifacts(
+      Path blobRoot, String resultsUrl, int retentionDays, Duration sweepPeriod) {
+    public Artifacts {
+      Objects.requireNonNull(blobRoot, "blobRoot");
+      Objects.requireNonNull(resultsUrl, "resultsUrl");
+      Objects.requireNonNull(sweepPeriod, "sweepPeriod");
+    }
+  }
 
   /**
    * The worker (pipeline-service): claims, leases, the reconcile tick, and how much of the builds'
@@ -186,6 +201,10 @@ public record PipewrightConfig(
     v.put(Settings.TLS_CLIENT_CA_FILE, listeners.tls().clientCaFile());
     v.put(Settings.TLS_RELOAD_INTERVAL, listeners.tls().reloadInterval());
     v.put(Settings.SECRET_KEY_FILE, secretKeyFile);
+    v.put(Settings.BLOB_ROOT, artifacts.blobRoot());
+    v.put(Settings.RESULTS_URL, artifacts.resultsUrl());
+    v.put(Settings.ARTIFACT_RETENTION_DAYS, artifacts.retentionDays());
+    v.put(Settings.ARTIFACT_SWEEP_PERIOD, artifacts.sweepPeriod());
     v.put(Settings.RELAY_BATCH_SIZE, api.relayBatchSize());
     v.put(Settings.LOG_POLL_INTERVAL, api.logPollInterval());
     v.put(Settings.EXECUTOR, executor);

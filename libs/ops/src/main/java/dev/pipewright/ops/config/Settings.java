@@ -141,6 +141,40 @@ final class Settings {
               + " line (`pipewright secret-key create`); the first seals, all open. Entry API and"
               + " workers need the same file; without one, builds with secrets are refused");
 
+  static final Setting<Path> BLOB_ROOT =
+      Setting.computed(
+          "artifacts.blob-root",
+          "PIPEWRIGHT_BLOB_ROOT",
+          Parsers.path(),
+          () -> Path.of(System.getProperty("java.io.tmpdir"), "pipewright-blobs").toString(),
+          "`<java.io.tmpdir>/pipewright-blobs`",
+          "where the entry API keeps artifact bytes (content-addressed, `sha256/`); every entry API"
+              + " replica mounts the same directory (on Kubernetes a ReadWriteMany volume)");
+  static final Setting<String> RESULTS_URL =
+      Setting.of(
+          "artifacts.results-url",
+          "PIPEWRIGHT_RESULTS_URL",
+          Parsers.text(),
+          "",
+          "the entry API's HTTP base URL as jobs reach it (`ACTIONS_RESULTS_URL`; on Kubernetes"
+              + " its Service, e.g. `http://pipewright-entry-api:8080`); signed artifact URLs point"
+              + " there. Empty: the address each request came to");
+  static final Setting<Integer> ARTIFACT_RETENTION_DAYS =
+      Setting.of(
+          "artifacts.retention-days",
+          "PIPEWRIGHT_ARTIFACT_RETENTION_DAYS",
+          Parsers.positiveInt(),
+          "90",
+          "days an artifact is kept when its upload names no `retention-days` (GitHub's default),"
+              + " and the most one may ask for");
+  static final Setting<Duration> ARTIFACT_SWEEP_PERIOD =
+      Setting.of(
+          "artifacts.sweep-period",
+          "PIPEWRIGHT_ARTIFACT_SWEEP_PERIOD",
+          Parsers.duration(),
+          "10m",
+          "how often expired artifacts and abandoned uploads are deleted (each deletion is logged)");
+
   static final Setting<Integer> RELAY_BATCH_SIZE =
       Setting.of(
           "api.relay-batch-size",
@@ -376,6 +410,10 @@ final class Settings {
           TLS_CLIENT_CA_FILE,
           TLS_RELOAD_INTERVAL,
           SECRET_KEY_FILE,
+          BLOB_ROOT,
+          RESULTS_URL,
+          ARTIFACT_RETENTION_DAYS,
+          ARTIFACT_SWEEP_PERIOD,
           RELAY_BATCH_SIZE,
           LOG_POLL_INTERVAL,
           EXECUTOR,

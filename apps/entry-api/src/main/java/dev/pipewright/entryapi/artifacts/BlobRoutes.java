@@ -1,0 +1,246 @@
+package dev.pipewright.entryapi.artifacts;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.pipewright.blobs.BlobIntegrityException;
+import dev.pipewright.blobs.StoredBlob;
+import dev.pipewright.entryapi.QueryString;
+import dev.pipewright.models.CiException;
+import dev.pipewright.store.ArtifactRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+/**
+ * {@code /_artifacts/blob/<id>?<signature>}: where the signed URLs lead, speaking the part of the
+ * Azure Blob REST API the toolkit's blob client uses. Upload is {@code
+ * BlockBlobClient.uploadStream} (blob-upload.ts): Put Block ({@code PUT ?comp=block&blockid=…},
+ * 201) for each chunk, several at once, then Put Block List ({@code PUT ?comp=blocklist}, an XML
+ * list of block ids, 201). Download (download-artifact.ts) is a plain {@code GET}, answered 200, or
+ * 206 for a {@code Range}. Refusals carry Azure's XML error body and {@code x-ms-error-code}.
+ */
+final class BlobRoutes implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(BlobRoutes.class);
+  private static final int MAX_BLOCK_LIST = 4 * 1024 * 1024;
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+  private static final Pattern BLOCK_ID = Pattern.compile("[A-Za-z0-9+/=_-]{1,128}");
+
+  private final ArtifactService service;
+  private final SignedUrls urls;
+
+  BlobRoutes(ArtifactService service, SignedUrls urls) {
+    this.service = Objects.requireNonNull(service);
+    this.urls = Objects.requireNonNull(urls);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
+    exchange.getResponseHeaders().set("x-ms-version", "2025-01-05");
+    long id;
+    try {
+      id = Long.parseLong(exchange.getRequestURI().getPath().substring(SignedUrls.PATH.length()));
+    } catch (NumberFormatException e) {
+      error(exchange, 404, "ResourceNotFound", "no such blob");
+      return;
+    }
+    Map<String, String> query = QueryString.parse(exchange.getRequestURI().getRawQuery());
+    boolean write = method.equals("PUT");
+    if (!write && !method.equals("GET") && !method.equals("HEAD")) {
+      error(exchange, 405, "UnsupportedHttpVerb", method + " is not supported here");
+      return;
+    }
+    String refusal =
+        urls.refusal(id, query, write ? SignedUrls.Access.WRITE : SignedUrls.Access.READ);
+    if (refusal != null) {
+      log.info("Refused {} of artifact {}: {}", method, id, refusal);
+      error(exchange, 403, "AuthenticationFailed", refusal);
+      return;
+    }
+    try {
+      if (write) {
+        put(exchange, id, query);
+      } else {
+        get(exchange, id);
+      }
+    } catch (CiException e) {
+      error(exchange, Statuses.of(e.code()), "InvalidOperation", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      error(exchange, 400, "InvalidInput", e.getMessage());
+    } catch (BlobIntegrityException e) {
+      error(exchange, 400, "Md5Mismatch", e.getMessage());
+    }
+  }
+
+  private void put(HttpExchange exchange, long id, Map<String, String> query) throws IOException {
+    String comp = query.getOrDefault("comp", "");
+    switch (comp) {
+      case "block" -> {
+        String blockId = query.get("blockid");
+        if (blockId == null || !BLOCK_ID.matcher(blockId).matches()) {
+          throw new IllegalArgumentException("blockid must be 1 to 128 base64 characters");
+        }
+        try (InputStream body = exchange.getRequestBody()) {
+          service.stageBlock(id, blockId, body);
+        }
+        empty(exchange, 201);
+      }
+      case "blocklist" -> {
+        List<String> blocks;
+        try (InputStream body = exchange.getRequestBody()) {
+          blocks = blockList(body.readNBytes(MAX_BLOCK_LIST));
+        }
+        StoredBlob content = service.commit(id, blocks);
+        exchange.getResponseHeaders().set("ETag", "\"" + content.sha256() + "\"");
+        exchange
+            .getResponseHeaders()
+            .set(
+                "Last-Modified",
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    java.time.ZonedDateTime.now(ZoneOffset.UTC)));
+        exchange.getResponseHeaders().set("x-ms-request-server-encrypted", "false");
+        empty(exchange, 201);
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "only Put Block and Put Block List upload artifacts (comp=block, comp=blocklist)");
+    }
+  }
+
+  private void get(HttpExchange exchange, long id) throws IOException {
+    ArtifactRow artifact = service.readable(id).orElse(null);
+    if (artifact == null) {
+      error(exchange, 404, "BlobNotFound", "no finalized artifact " + id);
+      return;
+    }
+    long size = artifact.size().orElse(0L);
+    long offset = 0;
+    long length = size;
+    int status = 200;
+    String range = exchange.getRequestHeaders().getFirst("x-ms-range");
+    if (range == null) {
+      range = exchange.getRequestHeaders().getFirst("Range");
+    }
+    if (range != null) {
+      Matcher m = RANGE.matcher(range.strip());
+      if (!m.matches()) {
+        error(exchange, 416, "InvalidRange", "unsupported range " + range);
+        return;
+      }
+      offset = Long.parseLong(m.group(1));
+      long last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+      if (offset >= size || last < offset) {
+        exchange.getResponseHeaders().set("Content-Range", "bytes */" + size);
+        error(exchange, 416, "InvalidRange", "range " + range + " outside " + size + " bytes");
+        return;
+      }
+      length = last - offset + 1;
+      status = 206;
+      exchange
+          .getResponseHeaders()
+          .set("Content-Range", "bytes " + offset + "-" + last + "/" + size);
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/zip");
+    exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
+    exchange.getResponseHeaders().set("ETag", "\"" + artifact.blobSha256().orElseThrow() + "\"");
+    exchange.getResponseHeaders().set("x-ms-blob-type", "BlockBlob");
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    // Opened before the status is sent, so a missing blob is still an error response; a damaged
+    // one is found at its end, after the status: the connection is cut, the client sees a short
+    // body and its own hash check fails.
+    try (InputStream in = service.content(artifact, offset, length)) {
+      exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
+      if (length > 0) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          in.transferTo(out);
+        }
+      }
+    }
+  }
+
+  /** The block ids of a Put Block List body, in order (Latest, Committed and Uncommitted alike). */
+  static List<String> blockList(byte[] xml) {
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      f.setExpandEntityReferences(false);
+      javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+      // The default handler prints to standard error; the exception says it all.
+      builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
+      Element root = builder.parse(new java.io.ByteArrayInputStream(xml)).getDocumentElement();
+      if (!root.getTagName().equals("BlockList")) {
+        throw new IllegalArgumentException("the body is not a BlockList");
+      }
+      List<String> ids = new ArrayList<>();
+      NodeList children = root.getChildNodes();
+      for (int i = 0; i < children.getLength(); i++) {
+        Node n = children.item(i);
+        if (n.getNodeType() != Node.ELEMENT_NODE) {
+          continue;
+        }
+        String tag = ((Element) n).getTagName();
+        if (!tag.equals("Latest") && !tag.equals("Committed") && !tag.equals("Uncommitted")) {
+          throw new IllegalArgumentException("unexpected element " + tag + " in BlockList");
+        }
+        ids.add(n.getTextContent().strip());
+      }
+      return ids;
+    } catch (ParserConfigurationException | SAXException | IOException e) {
+      throw new IllegalArgumentException("the block list is not XML: " + e.getMessage());
+    }
+  }
+
+  private static void empty(HttpExchange exchange, int status) throws IOException {
+    exchange.sendResponseHeaders(status, -1);
+  }
+
+  private static void error(HttpExchange exchange, int status, String code, String message)
+      throws IOException {
+    byte[] body =
+        ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>"
+                + code
+                + "</Code><Message>"
+                + xmlEscape(message)
+                + "</Message></Error>")
+            .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("x-ms-error-code", code);
+    exchange.getResponseHeaders().set("Content-Type", "application/xml");
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private static String xmlEscape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

@@ -1,0 +1,298 @@
+package dev.pipewright.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipewright.auth.RuntimeScope;
+import dev.pipewright.auth.RuntimeTokens;
+import dev.pipewright.e2e.Installation;
+import dev.pipewright.secrets.SecretKeys;
+import dev.pipewright.secrets.Signer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Artifact upload and download through the entry API's artifact service, the way @actions/artifact
+ * moves bytes (8 MiB Put Blocks, 5 at once, then Put Block List; one GET down), against {@code cp}
+ * of the same file on the same disk; and the memory of this JVM meanwhile (the entry API and the
+ * client both run in it; the client holds at most 5 blocks). Arguments: {@code megabytes} (1024).
+ */
+public final class ArtifactBench {
+  private static final int BLOCK = 8 << 20;
+  private static final int CONCURRENCY = 5;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private ArtifactBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
+    Path keys = Files.createTempFile("pw-bench-key", ".key");
+    Files.writeString(keys, SecretKeys.newKeyLine("bench") + "\n");
+    try (Installation pw = new Installation("artifacts", keys)) {
+      Path dir = Files.createDirectories(pw.workspaces.resolve("bench"));
+      Path source = dir.resolve("source.bin");
+      String sha = writeRandom(source, (long) megabytes << 20);
+      double cpSeconds = cp(source, dir.resolve("copy.bin"));
+
+      UUID build =
+          UUID.fromString(
+              pw.start("on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: 'true'\n"));
+      String token =
+          new RuntimeTokens(
+                  Signer.of(SecretKeys.load(keys), RuntimeTokens.PURPOSE), Clock.systemUTC())
+              .issue(build, "b", "bench/bench", Duration.ofHours(1));
+      String base = "http://127.0.0.1:" + pw.httpPort();
+      String ids =
+          "\"workflow_run_backend_id\":\""
+              + build
+              + "\",\"workflow_job_run_backend_id\":\""
+              + RuntimeScope.jobBackendId(build, "b")
+              + "\"";
+
+      Memory memory = new Memory();
+      long size = Files.size(source);
+      String upload =
+          twirp(base, token, "CreateArtifact", "{" + ids + ",\"name\":\"big\",\"version\":4}")
+              .get("signed_upload_url")
+              .asText();
+      long start = System.nanoTime();
+      uploadBlocks(source, upload);
+      twirp(
+          base,
+          token,
+          "FinalizeArtifact",
+          "{"
+              + ids
+              + ",\"name\":\"big\",\"size\":\""
+              + size
+              + "\",\"hash\":\"sha256:"
+              + sha
+              + "\"}");
+      double upSeconds = (System.nanoTime() - start) / 1e9;
+      Memory.Peak up = memory.take();
+
+      String download =
+          twirp(base, token, "GetSignedArtifactURL", "{" + ids + ",\"name\":\"big\"}")
+              .get("signed_url")
+              .asText();
+      Path back = dir.resolve("downloaded.bin");
+      start = System.nanoTime();
+      HttpResponse<Path> got =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(download)).build(),
+              HttpResponse.BodyHandlers.ofFile(back));
+      double downSeconds = (System.nanoTime() - start) / 1e9;
+      Memory.Peak down = memory.take();
+      memory.close();
+      if (got.statusCode() != 200 || !sha256(back).equals(sha)) {
+        throw new IllegalStateException("download failed or differs: HTTP " + got.statusCode());
+      }
+
+      double mib = size / (double) (1 << 20);
+      System.out.printf(
+          Locale.ROOT,
+          "artifact of %d MiB, blocks of %d MiB, %d at once; blob root %s%n"
+              + "cp:       %6.1f s  %7.1f MiB/s%n"
+              + "upload:   %6.1f s  %7.1f MiB/s  (%.2f x cp; Put Blocks, Put Block List, Finalize)%n"
+              + "download: %6.1f s  %7.1f MiB/s  (%.2f x cp; one GET, verified as it is read)%n"
+              + "JVM (entry API + client) while uploading: resident %d MiB at most, heap %d MiB at"
+              + " most; while downloading: resident %d MiB, heap %d MiB (sampled every 100 ms;"
+              + " %d MiB resident before)%n",
+          megabytes,
+          BLOCK >> 20,
+          CONCURRENCY,
+          pw.workspaces.resolve("blobs"),
+          cpSeconds,
+          mib / cpSeconds,
+          upSeconds,
+          mib / upSeconds,
+          cpSeconds / upSeconds,
+          downSeconds,
+          mib / downSeconds,
+          cpSeconds / downSeconds,
+          up.resident() >> 20,
+          up.heap() >> 20,
+          down.resident() >> 20,
+          down.heap() >> 20,
+          memory.before >> 20);
+    } finally {
+      Files.deleteIfExists(keys);
+    }
+  }
+
+  /** Put Block for each 8 MiB of the file, {@link #CONCURRENCY} at once, then Put Block List. */
+  private static void uploadBlocks(Path source, String url) throws Exception {
+    long size = Files.size(source);
+    List<String> ids = new ArrayList<>();
+    List<Future<?>> puts = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+      for (long offset = 0, n = 0; offset < size; offset += BLOCK, n++) {
+        String id = Base64.getEncoder().encodeToString(String.format("%08d", n).getBytes());
+        ids.add(id);
+        long at = offset;
+        puts.add(
+            pool.submit(
+                () -> {
+                  ByteBuffer block = ByteBuffer.allocate((int) Math.min(BLOCK, size - at));
+                  while (block.hasRemaining()) {
+                    in.read(block, at + block.position());
+                  }
+                  HttpResponse<String> r =
+                      HTTP.send(
+                          HttpRequest.newBuilder(
+                                  URI.create(
+                                      url
+                                          + "&comp=block&blockid="
+                                          + java.net.URLEncoder.encode(id, "UTF-8")))
+                              .PUT(HttpRequest.BodyPublishers.ofByteArray(block.array()))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString());
+                  if (r.statusCode() != 201) {
+                    throw new IllegalStateException(
+                        "Put Block: " + r.statusCode() + " " + r.body());
+                  }
+                  return null;
+                }));
+        // At most CONCURRENCY blocks in memory, as the toolkit's BufferScheduler keeps.
+        if (puts.size() >= CONCURRENCY) {
+          puts.remove(0).get();
+        }
+      }
+      for (Future<?> f : puts) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
+    ids.forEach(id -> xml.append("<Latest>").append(id).append("</Latest>"));
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url + "&comp=blocklist"))
+                .PUT(HttpRequest.BodyPublishers.ofString(xml.append("</BlockList>").toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("Put Block List: " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  private static JsonNode twirp(String base, String token, String method, String body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base + "/twirp/github.actions.results.api.v1.ArtifactService/" + method))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(method + ": " + r.statusCode() + " " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  /** Random (incompressible) bytes; their SHA-256. */
+  private static String writeRandom(Path file, long size) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    Random random = new Random(1);
+    byte[] buffer = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long left = size; left > 0; left -= buffer.length) {
+        random.nextBytes(buffer);
+        int n = (int) Math.min(buffer.length, left);
+        sha.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static String sha256(Path file) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] buffer = new byte[1 << 20];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        sha.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static double cp(Path from, Path to) throws Exception {
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder("cp", from.toString(), to.toString()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("cp failed");
+    }
+    // cp returns before its bytes are on disk; the blob store forces them: so does this.
+    new ProcessBuilder("sync", to.toString()).inheritIO().start().waitFor();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Files.delete(to);
+    return seconds;
+  }
+
+  /** The highest resident and heap figures sampled since the last {@link #take}. */
+  private static final class Memory implements AutoCloseable {
+    record Peak(long resident, long heap) {}
+
+    final long before = StepFloodBench.residentBytes("VmRSS");
+    private final AtomicLong resident = new AtomicLong();
+    private final AtomicLong heap = new AtomicLong();
+    private final MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+
+    Memory() {
+      sampler.scheduleAtFixedRate(
+          () -> {
+            resident.accumulateAndGet(StepFloodBench.residentBytes("VmRSS"), Math::max);
+            heap.accumulateAndGet(bean.getHeapMemoryUsage().getUsed(), Math::max);
+          },
+          0,
+          100,
+          TimeUnit.MILLISECONDS);
+    }
+
+    Peak take() {
+      return new Peak(resident.getAndSet(0), heap.getAndSet(0));
+    }
+
+    @Override
+    public void close() {
+      sampler.shutdownNow();
+    }
+  }
+}

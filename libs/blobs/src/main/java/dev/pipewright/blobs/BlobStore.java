@@ -1,0 +1,50 @@
+package dev.pipewright.blobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Content-addressed bytes: a blob's address is the SHA-256 of its content, so a blob is immutable
+ * and the same content is stored once. Everything is streamed; no implementation holds a whole blob
+ * in memory. Metadata (who owns a blob, when it expires) is the caller's, in PostgreSQL.
+ *
+ * <p>The services use only this interface. {@link DirectoryBlobStore} is the default; an
+ * S3-compatible store implements the same four operations (put: a multipart upload to a temporary
+ * key while hashing, then a server-side copy to {@code sha256/<hex>} and a delete of the temporary
+ * key; get: GetObject with a {@code Range} header; delete: DeleteObject; stat: HeadObject) and is
+ * chosen where the directory one is constructed.
+ */
+public interface BlobStore {
+
+  /**
+   * Stores {@code content} (read to its end, not closed) and returns its address. Nothing is
+   * visible under the address until every byte is durable; a failed put leaves nothing behind.
+   *
+   * @param expectedSha256 the lower-case hex SHA-256 the caller was told, when it was: the put
+   *     fails with {@link BlobIntegrityException} and stores nothing when the content differs
+   */
+  StoredBlob put(InputStream content, Optional<String> expectedSha256) throws IOException;
+
+  /**
+   * Reads {@code length} bytes from {@code offset} of the blob (the caller closes the stream). A
+   * read of the whole blob is verified: the stream throws {@link BlobIntegrityException} instead of
+   * ending when the bytes do not hash to the address.
+   *
+   * @throws BlobNotFoundException when there is no such blob
+   * @throws IllegalArgumentException for a range outside the blob
+   */
+  InputStream get(String address, long offset, long length) throws IOException;
+
+  /** The whole blob, verified as it is read. */
+  default InputStream get(String address) throws IOException {
+    StoredBlob blob = stat(address).orElseThrow(() -> new BlobNotFoundException(address));
+    return get(address, 0, blob.size());
+  }
+
+  /** The blob's size, when it exists. */
+  Optional<StoredBlob> stat(String address) throws IOException;
+
+  /** Deletes the blob; false when there was none. */
+  boolean delete(String address) throws IOException;
+}
