@@ -2,6 +2,7 @@ package dev.pipewright.cli;
 
 import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.LogText;
+import dev.pipewright.dag.LoadedWorkflow;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.RepositoryRef;
@@ -10,9 +11,11 @@ import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.parser.WorkflowException;
-import dev.pipewright.parser.spec.WorkflowSpec;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
 import dev.pipewright.pipeline.orchestrator.LocalRun;
+import dev.pipewright.pipeline.orchestrator.WorkflowSources;
+import dev.pipewright.pipeline.sources.GitRepositoryFiles;
+import dev.pipewright.pipeline.sources.RepositoryWorkflowSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -104,16 +107,21 @@ final class RunCommand implements Callable<Integer> {
       err.println("pipewright: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    WorkflowSpec spec;
+    RepositoryRef repository = repository();
+    WorkflowSources sources = calledWorkflows(repository);
+    LoadedWorkflow workflow;
     try {
-      spec = Workflows.load(yaml, file.toString()).spec();
+      workflow = Workflows.load(yaml, file.toString(), sources.of(repository));
     } catch (WorkflowException e) {
       Diagnostics.print(e, err);
+      return ExitCodes.FAILED;
+    } catch (CiException e) {
+      err.println("pipewright: " + e.getMessage());
       return ExitCodes.FAILED;
     }
     Path root = workspaceRoot();
     try {
-      return run(yaml, spec, vars, secrets, root, out, err);
+      return run(yaml, workflow, repository, sources, vars, secrets, root, out, err);
     } finally {
       if (workspace == null && System.getenv("PIPEWRIGHT_WORKSPACE_ROOT") == null) {
         deleteTree(root);
@@ -123,7 +131,9 @@ final class RunCommand implements Callable<Integer> {
 
   private int run(
       String yaml,
-      WorkflowSpec spec,
+      LoadedWorkflow workflow,
+      RepositoryRef repository,
+      WorkflowSources sources,
       Map<String, String> vars,
       Map<String, String> secrets,
       Path root,
@@ -145,9 +155,8 @@ final class RunCommand implements Callable<Integer> {
         };
     try (LocalJobRunner runner =
         new LocalJobRunner(LocalRunnerConfig.defaults(root).withMaxParallelJobs(jobs), sink)) {
-      LocalRun run = new LocalRun(store, runner, jobs);
-      String id =
-          run.start(new LocalRun.Request(yaml, file.toString(), repository(), vars, secrets));
+      LocalRun run = new LocalRun(store, runner, jobs, sources);
+      String id = run.start(new LocalRun.Request(yaml, file.toString(), repository, vars, secrets));
       Thread.ofVirtual()
           .name("pipewright-run-" + id)
           .start(
@@ -163,7 +172,8 @@ final class RunCommand implements Callable<Integer> {
       BuildState last;
       CancelOnInterrupt onInterrupt = new CancelOnInterrupt(() -> stop(run, id, err));
       try {
-        last = progress.follow(new LocalSnapshots(store, spec, id, Clock.systemUTC())::snapshot);
+        last =
+            progress.follow(new LocalSnapshots(store, workflow, id, Clock.systemUTC())::snapshot);
       } finally {
         onInterrupt.close();
       }
@@ -183,6 +193,22 @@ final class RunCommand implements Callable<Integer> {
       err.println("pipewright: " + e.getMessage());
       err.flush();
     }
+  }
+
+  /**
+   * Called workflows: {@code ./…} from the checkout as it is (uncommitted changes included), {@code
+   * owner/repo/…@ref} fetched with git into a cache under the temporary directory.
+   */
+  private static WorkflowSources calledWorkflows(RepositoryRef repository) {
+    Path checkout =
+        repository.url() != null && Files.isDirectory(Path.of(repository.url()))
+            ? Path.of(repository.url()).toAbsolutePath().normalize()
+            : Path.of(".").toAbsolutePath().normalize();
+    Path cache = Path.of(System.getProperty("java.io.tmpdir"), "pipewright", "workflows");
+    return new RepositoryWorkflowSources(
+        new GitRepositoryFiles(cache, Duration.ofMinutes(2)),
+        RepositoryWorkflowSources.DEFAULT_ACTIONS_URL,
+        checkout);
   }
 
   private RepositoryRef repository() {

@@ -38,6 +38,20 @@ public record LoadedWorkflow(WorkflowSpec spec, Plan plan, Map<String, PlacedJob
     return placed(id).job();
   }
 
+  /**
+   * The call made by the caller instance {@code key} (a row of a calling job).
+   *
+   * @throws NoSuchElementException when no call has that key
+   */
+  public Call call(String key) {
+    for (PlacedJob job : jobs.values()) {
+      if (job.call() != null && job.call().key().equals(key)) {
+        return job.call();
+      }
+    }
+    throw new NoSuchElementException("no call '" + key + "' in this build");
+  }
+
   private static Map<String, PlacedJob> topLevel(WorkflowSpec spec) {
     Map<String, PlacedJob> jobs = new LinkedHashMap<>();
     spec.jobs().values().forEach(j -> jobs.put(j.id(), PlacedJob.top(j, spec)));
