@@ -18,15 +18,16 @@ class GitRepositoryFilesTest {
 
   @Test
   void aCommitIsFetchedOnceAndReadFromTheCacheAfterwards() throws Exception {
-    String sha = GitRepos.publish(repos, "octo/app", "v1", Map.of("w.yml", "first"));
+    var first = ReusableFixture.repository(repos, Map.of("w.yml", "first"));
+    String url = first.url();
+    String sha = first.sha();
     GitRepositoryFiles files = new GitRepositoryFiles(cache, Duration.ofMinutes(1));
-    String url = repos.resolve("octo/app").toString();
 
     assertThat(files.read(url, sha, "w.yml")).isEqualTo("first");
     assertThat(files.read(url, sha, "w.yml")).isEqualTo("first");
     assertThat(files.fetches()).isEqualTo(1);
 
-    GitRepos.publish(repos, "octo/app", "v2", Map.of("w.yml", "second"));
+    ReusableFixture.commit(Path.of(url), Map.of("w.yml", "second"), "v2");
     assertThat(files.read(url, "v2", "w.yml")).isEqualTo("second");
     assertThat(files.read(url, "main", "w.yml")).isEqualTo("second");
     assertThat(files.read(url, sha, "w.yml")).isEqualTo("first");
@@ -35,9 +36,10 @@ class GitRepositoryFilesTest {
 
   @Test
   void aMissingFileIsNotFoundAndAFailedFetchIsTransientNamingTheRef() throws Exception {
-    String sha = GitRepos.publish(repos, "octo/app", "v1", Map.of("w.yml", "x"));
+    var repository = ReusableFixture.repository(repos, Map.of("w.yml", "x"));
+    String sha = repository.sha();
+    String url = repository.url();
     GitRepositoryFiles files = new GitRepositoryFiles(cache, Duration.ofMinutes(1));
-    String url = repos.resolve("octo/app").toString();
 
     CiException missing =
         catchThrowableOfType(CiException.class, () -> files.read(url, sha, "nope.yml"));

@@ -1,8 +1,9 @@
 package dev.pipewright.pipeline.sources;
 
+import dev.pipewright.executor.GitRepos;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;
-import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -92,10 +93,27 @@ public final class ReusableFixture {
    * A repository {@code <root>/octo/app} holding {@code files}, as a build's {@link RepositoryRef}
    * at its commit.
    */
-  public static RepositoryRef repository(Path root, Map<String, String> files) throws IOException {
-    String sha = GitRepos.publish(root, "octo/app", "v1", files);
-    return new RepositoryRef(
-        root.resolve("octo/app").toString(), "octo/app", "refs/heads/main", sha);
+  public static RepositoryRef repository(Path root, Map<String, String> files) throws Exception {
+    Path dir = root.resolve("octo/app");
+    Files.createDirectories(dir);
+    if (!Files.exists(dir.resolve(".git"))) {
+      GitRepos.repository(dir, "app\n");
+    }
+    String sha = commit(dir, files, "v1");
+    return new RepositoryRef(dir.toString(), "octo/app", "refs/heads/main", sha);
+  }
+
+  /** Commits {@code files} (path → text) to the repository {@code dir}, tagged; its SHA. */
+  public static String commit(Path dir, Map<String, String> files, String tag) throws Exception {
+    for (var f : files.entrySet()) {
+      Path file = dir.resolve(f.getKey());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, f.getValue());
+    }
+    GitRepos.git(dir, "add", "-A");
+    GitRepos.git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", tag);
+    GitRepos.git(dir, "tag", "-f", tag);
+    return GitRepos.git(dir, "rev-parse", "HEAD");
   }
 
   /** Called workflows from git, with {@code <root>} as the actions source and a cache in it. */
