@@ -18,9 +18,13 @@ public record WorkflowCall(
     SourcePos pos) {
 
   public WorkflowCall {
-    inputs = Map.copyOf(inputs);
-    secrets = Map.copyOf(secrets);
-    outputs = Map.copyOf(outputs);
+    inputs = ordered(inputs);
+    secrets = ordered(secrets);
+    outputs = ordered(outputs);
+  }
+
+  private static <V> Map<String, V> ordered(Map<String, V> map) {
+    return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
   }
 
   /** The three types GitHub allows for a {@code workflow_call} input. */
