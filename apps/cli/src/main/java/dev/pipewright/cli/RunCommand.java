@@ -14,8 +14,6 @@ import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
 import dev.pipewright.pipeline.orchestrator.LocalRun;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;
-import dev.pipewright.pipeline.sources.GitRepositoryFiles;
-import dev.pipewright.pipeline.sources.RepositoryWorkflowSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -195,20 +193,11 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Called workflows: {@code ./…} from the checkout as it is (uncommitted changes included), {@code
-   * owner/repo/…@ref} fetched with git into a cache under the temporary directory.
-   */
   private static WorkflowSources calledWorkflows(RepositoryRef repository) {
-    Path checkout =
+    return CalledWorkflows.fromCheckout(
         repository.url() != null && Files.isDirectory(Path.of(repository.url()))
-            ? Path.of(repository.url()).toAbsolutePath().normalize()
-            : Path.of(".").toAbsolutePath().normalize();
-    Path cache = Path.of(System.getProperty("java.io.tmpdir"), "pipewright", "workflows");
-    return new RepositoryWorkflowSources(
-        new GitRepositoryFiles(cache, Duration.ofMinutes(2)),
-        RepositoryWorkflowSources.DEFAULT_ACTIONS_URL,
-        checkout);
+            ? Path.of(repository.url())
+            : Path.of("."));
   }
 
   private RepositoryRef repository() {
