@@ -8,9 +8,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.pipeline.sources.ReusableFixture;
-import dev.pipewright.secrets.SecretBox;
 import dev.pipewright.secrets.SecretKeys;
-import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.NewBuild;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,25 +50,19 @@ class ReusableWorkflowsIT {
 
   /** A build of {@code yaml} at the commit of {@code repository}, its secrets sealed. */
   private UUID build(String yaml, RepositoryRef repository, Map<String, String> secrets) {
-    BuildRepository entryApi =
-        new BuildRepository(harness.database.dsl(), SecretBox.load(Optional.of(key)));
     Map<String, Variable> variables = new java.util.HashMap<>();
     secrets.forEach((name, value) -> variables.put(name, new Variable(value, true)));
-    UUID id =
-        entryApi
-            .create(
-                new NewBuild(
-                    "it",
-                    yaml,
-                    ".github/workflows/ci.yml",
-                    repository.url(),
-                    repository.ref(),
-                    repository.sha(),
-                    variables,
-                    null))
-            .id();
-    harness.relayOnce();
-    return id;
+    return harness.createBuild(
+        new NewBuild(
+            "it",
+            yaml,
+            ".github/workflows/ci.yml",
+            repository.url(),
+            repository.ref(),
+            repository.sha(),
+            variables,
+            null),
+        key);
   }
 
   private BuildView awaitEnd(UUID id) {
