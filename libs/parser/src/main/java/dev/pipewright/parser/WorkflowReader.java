@@ -158,9 +158,6 @@ final class WorkflowReader {
     if (event.equals(SCHEDULE)) {
       return Map.of(CRON, crons(node));
     }
-    if (event.equals(CallReader.EVENT)) {
-      return Map.of(); // read, typed, by CallReader
-    }
     return reader.plainMap(node, "on." + event);
   }
 
