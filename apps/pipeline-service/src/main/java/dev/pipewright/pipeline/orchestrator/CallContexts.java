@@ -1,12 +1,14 @@
 package dev.pipewright.pipeline.orchestrator;
 
 import dev.pipewright.dag.Call;
+import dev.pipewright.executor.JobResult;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.expressions.EvalContext;
 import dev.pipewright.expressions.Template;
 import dev.pipewright.expressions.Values;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.JobStatus;
 import dev.pipewright.parser.spec.WorkflowCall;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -89,6 +91,17 @@ final class CallContexts {
                   Values.toDisplayString(evaluate(String.valueOf(value), caller, call))));
     }
     return secrets;
+  }
+
+  /** How the call ends once its called jobs have ({@link CallResults}); its outputs see inputs. */
+  JobResult result(Call call) {
+    Map<String, Object> contexts = new LinkedHashMap<>(buildContexts);
+    try {
+      contexts.put("inputs", inputs(call));
+    } catch (CiException e) {
+      return new JobResult(JobStatus.FAILED, Map.of(), e.code(), e.getMessage());
+    }
+    return CallResults.of(call, results, contexts);
   }
 
   /** What the caller's {@code with:} (and with {@code secrets}, its {@code secrets:}) reads. */

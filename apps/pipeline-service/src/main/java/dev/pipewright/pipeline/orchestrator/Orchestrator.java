@@ -1,6 +1,5 @@
 package dev.pipewright.pipeline.orchestrator;
 
-import dev.pipewright.dag.Call;
 import dev.pipewright.dag.LoadedWorkflow;
 import dev.pipewright.dag.PlacedJob;
 import dev.pipewright.dag.Workflows;
@@ -278,9 +277,7 @@ public final class Orchestrator {
     /** The runner's view; null when the runner cannot see the instance (lost with a worker). */
     private Observation observe(InstanceState row) {
       if (workflow.placed(row.jobId()).caller()) {
-        JobResult ended = callResult(row);
-        return new Observation(
-            ended.status(), ended.errorCode(), ended.errorMessage(), ended.outputs());
+        return callEnded(row);
       }
       JobRef ref = new JobRef(build.id(), row.key());
       JobSnapshot snapshot = runner.status(ref);
@@ -317,7 +314,7 @@ public final class Orchestrator {
           InstanceState row = rows.get(start.key());
           if (workflow.placed(row.jobId()).caller()) {
             // A calling job runs nothing itself: its called jobs have ended, and so does it.
-            JobResult ended = callResult(row);
+            Observation ended = callEnded(row);
             store.moveJob(
                 build.id(),
                 row.key(),
@@ -458,15 +455,10 @@ public final class Orchestrator {
     }
 
     /** How a calling job's instance ends, from its called jobs (all finished by now). */
-    private JobResult callResult(InstanceState row) {
-      Call call = workflow.call(row.key());
-      Map<String, Object> contexts = new LinkedHashMap<>(build.contexts());
-      try {
-        contexts.put("inputs", callContexts().inputs(call));
-      } catch (CiException e) {
-        return new JobResult(JobStatus.FAILED, Map.of(), e.code(), e.getMessage());
-      }
-      return CallResults.of(call, needs::resultOf, contexts);
+    private Observation callEnded(InstanceState row) {
+      JobResult ended = callContexts().result(workflow.call(row.key()));
+      return new Observation(
+          ended.status(), ended.errorCode(), ended.errorMessage(), ended.outputs());
     }
 
     /** The observer of run {@code attempt} of an instance. */
