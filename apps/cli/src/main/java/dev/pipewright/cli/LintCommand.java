@@ -1,6 +1,7 @@
 package dev.pipewright.cli;
 
 import dev.pipewright.dag.Workflows;
+import dev.pipewright.models.CiException;
 import dev.pipewright.parser.Diagnostic;
 import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.parser.WorkflowLimits;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
     name = "lint",
     mixinStandardHelpOptions = true,
     description = {
-      "Check workflow files: YAML, schema, expressions, matrices and job dependencies.",
+      "Check workflow files: YAML, schema, expressions, matrices, job dependencies and the"
+          + " reusable workflows they call (./… from the file's checkout, others with git).",
       "Prints 'FILE: ok' or every error of each file, all on stderr.",
       "Exit codes: 0 all valid, 1 some file is invalid, 2 usage error or unreadable file."
     })
@@ -46,6 +48,10 @@ final class LintCommand implements Callable<Integer> {
       } catch (WorkflowException e) {
         Diagnostics.print(e, err);
         invalid = true;
+      } catch (CiException e) {
+        // A called workflow that could not be fetched: not resolved, so not ok.
+        err.println(file + ": error: " + e.getMessage());
+        invalid = true;
       }
     }
     err.flush();
@@ -66,7 +72,11 @@ final class LintCommand implements Callable<Integer> {
     if (tooLarge.isPresent()) {
       throw new WorkflowException(List.of(tooLarge.get()));
     }
-    Workflows.load(WorkflowFile.read(file), file.toString());
+    // Calls are resolved as a run resolves them, so a call that cannot be is an error.
+    Workflows.load(
+        WorkflowFile.read(file),
+        file.toString(),
+        CalledWorkflows.fromCheckout(CalledWorkflows.checkoutOf(file)).of(null));
   }
 
   /** The parser's diagnostic for a file over the size limit, when it is. */

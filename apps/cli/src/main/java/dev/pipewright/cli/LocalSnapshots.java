@@ -3,9 +3,9 @@ package dev.pipewright.cli;
 import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.JobState;
 import dev.pipewright.cli.view.StepState;
+import dev.pipewright.dag.LoadedWorkflow;
+import dev.pipewright.dag.PlacedJob;
 import dev.pipewright.parser.matrix.MatrixExpander;
-import dev.pipewright.parser.spec.JobSpec;
-import dev.pipewright.parser.spec.WorkflowSpec;
 import dev.pipewright.pipeline.orchestrator.BuildRecord;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
 import dev.pipewright.pipeline.reconcile.InstanceState;
@@ -23,13 +23,13 @@ import java.util.Map;
  */
 final class LocalSnapshots {
   private final InMemoryRunStore store;
-  private final WorkflowSpec workflow;
+  private final LoadedWorkflow workflow;
   private final String id;
   private final Clock clock;
   private final Instant started;
   private Instant finished;
 
-  LocalSnapshots(InMemoryRunStore store, WorkflowSpec workflow, String id, Clock clock) {
+  LocalSnapshots(InMemoryRunStore store, LoadedWorkflow workflow, String id, Clock clock) {
     this.store = store;
     this.workflow = workflow;
     this.id = id;
@@ -85,11 +85,12 @@ final class LocalSnapshots {
   }
 
   private String name(InstanceState job) {
-    JobSpec spec = workflow.job(job.jobId());
-    if (spec == null) {
+    PlacedJob placed = workflow.jobs().get(job.jobId());
+    if (placed == null) {
       return job.key();
     }
-    return MatrixExpander.instanceName(
-        spec.displayName(), job.matrix() == null ? Map.of() : job.matrix());
+    return placed.namePrefix()
+        + MatrixExpander.instanceName(
+            placed.job().displayName(), job.matrix() == null ? Map.of() : job.matrix());
   }
 }

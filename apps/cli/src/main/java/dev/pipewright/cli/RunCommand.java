@@ -2,6 +2,7 @@ package dev.pipewright.cli;
 
 import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.LogText;
+import dev.pipewright.dag.LoadedWorkflow;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.RepositoryRef;
@@ -10,9 +11,9 @@ import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.parser.WorkflowException;
-import dev.pipewright.parser.spec.WorkflowSpec;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
 import dev.pipewright.pipeline.orchestrator.LocalRun;
+import dev.pipewright.pipeline.orchestrator.WorkflowSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -104,16 +105,21 @@ final class RunCommand implements Callable<Integer> {
       err.println("pipewright: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    WorkflowSpec spec;
+    RepositoryRef repository = repository();
+    WorkflowSources sources = calledWorkflows(repository);
+    LoadedWorkflow workflow;
     try {
-      spec = Workflows.load(yaml, file.toString()).spec();
+      workflow = Workflows.load(yaml, file.toString(), sources.of(repository));
     } catch (WorkflowException e) {
       Diagnostics.print(e, err);
+      return ExitCodes.FAILED;
+    } catch (CiException e) {
+      err.println("pipewright: " + e.getMessage());
       return ExitCodes.FAILED;
     }
     Path root = workspaceRoot();
     try {
-      return run(yaml, spec, vars, secrets, root, out, err);
+      return run(yaml, workflow, repository, sources, vars, secrets, root, out, err);
     } finally {
       if (workspace == null && System.getenv("PIPEWRIGHT_WORKSPACE_ROOT") == null) {
         deleteTree(root);
@@ -123,7 +129,9 @@ final class RunCommand implements Callable<Integer> {
 
   private int run(
       String yaml,
-      WorkflowSpec spec,
+      LoadedWorkflow workflow,
+      RepositoryRef repository,
+      WorkflowSources sources,
       Map<String, String> vars,
       Map<String, String> secrets,
       Path root,
@@ -145,9 +153,8 @@ final class RunCommand implements Callable<Integer> {
         };
     try (LocalJobRunner runner =
         new LocalJobRunner(LocalRunnerConfig.defaults(root).withMaxParallelJobs(jobs), sink)) {
-      LocalRun run = new LocalRun(store, runner, jobs);
-      String id =
-          run.start(new LocalRun.Request(yaml, file.toString(), repository(), vars, secrets));
+      LocalRun run = new LocalRun(store, runner, jobs, sources);
+      String id = run.start(new LocalRun.Request(yaml, file.toString(), repository, vars, secrets));
       Thread.ofVirtual()
           .name("pipewright-run-" + id)
           .start(
@@ -163,7 +170,8 @@ final class RunCommand implements Callable<Integer> {
       BuildState last;
       CancelOnInterrupt onInterrupt = new CancelOnInterrupt(() -> stop(run, id, err));
       try {
-        last = progress.follow(new LocalSnapshots(store, spec, id, Clock.systemUTC())::snapshot);
+        last =
+            progress.follow(new LocalSnapshots(store, workflow, id, Clock.systemUTC())::snapshot);
       } finally {
         onInterrupt.close();
       }
@@ -183,6 +191,13 @@ final class RunCommand implements Callable<Integer> {
       err.println("pipewright: " + e.getMessage());
       err.flush();
     }
+  }
+
+  private static WorkflowSources calledWorkflows(RepositoryRef repository) {
+    return CalledWorkflows.fromCheckout(
+        repository.url() != null && Files.isDirectory(Path.of(repository.url()))
+            ? Path.of(repository.url())
+            : Path.of("."));
   }
 
   private RepositoryRef repository() {

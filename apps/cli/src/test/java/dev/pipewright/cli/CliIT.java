@@ -417,4 +417,61 @@ class CliIT {
     assertThat(failed.exit()).isEqualTo(ExitCodes.FAILED);
     assertThat(failed.out()).contains("broken/1 | going down", "job after: skipped", "failed");
   }
+
+  /** Issue 14: a reusable workflow of the checkout runs, instead of "succeeding" with nothing. */
+  @Test
+  void runCallsALocalReusableWorkflowFromTheCheckout() throws Exception {
+    Path repo = dir.resolve("repo");
+    Files.createDirectories(repo.resolve(".github/workflows"));
+    Files.writeString(
+        repo.resolve(".github/workflows/greet.yml"),
+        """
+        on:
+          workflow_call:
+            inputs:
+              who:
+                type: string
+                required: true
+            outputs:
+              said:
+                value: ${{ jobs.greet.outputs.said }}
+        jobs:
+          greet:
+            runs-on: local
+            outputs:
+              said: ${{ steps.s.outputs.said }}
+            steps:
+              - id: s
+                run: echo "said=hello ${{ inputs.who }}" >> "$GITHUB_OUTPUT"
+        """);
+    Path caller =
+        Files.writeString(
+            repo.resolve(".github/workflows/ci.yml"),
+            """
+            on: push
+            jobs:
+              call:
+                uses: ./.github/workflows/greet.yml
+                with:
+                  who: checkout
+              show:
+                needs: call
+                runs-on: local
+                steps:
+                  - run: echo "the call ${{ needs.call.outputs.said }}"
+            """);
+
+    CliRun r =
+        pipewright(
+            "run",
+            caller.toString(),
+            "--repo",
+            repo.toString(),
+            "--workspace",
+            dir.resolve("ws").toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("job call / greet: succeeded", "the call hello checkout", "job show: succeeded");
+  }
 }

@@ -75,7 +75,9 @@ class CliTest {
   }
 
   private Path write(String name, String text) throws Exception {
-    return Files.writeString(dir.resolve(name), text);
+    Path file = dir.resolve(name);
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, text);
   }
 
   @Test
@@ -187,6 +189,53 @@ class CliTest {
             broken + ":3:3: error: job 'build' is missing 'runs-on'",
             broken + ":7:12: error: job 'test' needs unknown job 'biuld'");
     assertThat(run.err()).startsWith(good + ": ok\n");
+  }
+
+  /** Issue 14: lint said ok for a call it never read. */
+  @Test
+  void lintResolvesTheReusableWorkflowsAFileCallsFromItsCheckout() throws Exception {
+    write(
+        ".github/workflows/called.yml",
+        """
+        on:
+          workflow_call:
+            inputs:
+              target:
+                type: string
+                required: true
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo ${{ inputs.target }}
+        """);
+    Path good =
+        write(
+            ".github/workflows/good.yml",
+            "on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n"
+                + "    with:\n      target: linux\n");
+    Path missing =
+        write(
+            ".github/workflows/missing.yml",
+            "on: push\njobs:\n  call:\n    uses: ./.github/workflows/nope.yml\n");
+    Path untyped =
+        write(
+            ".github/workflows/untyped.yml",
+            "on: push\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n"
+                + "    with:\n      target: [a]\n");
+
+    Run run = run("lint", good.toString(), missing.toString(), untyped.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).startsWith(good + ": ok\n");
+    assertThat(run.err().lines().filter(l -> l.contains(": error: ")))
+        .containsExactly(
+            missing
+                + ":3:3: error: cannot find the called workflow .github/workflows/nope.yml: no file "
+                + dir.resolve(".github/workflows/nope.yml"),
+            untyped
+                + ":3:3: error: 'with.target': .github/workflows/called.yml: input 'target' is a"
+                + " string, not an array");
   }
 
   @Test

@@ -46,9 +46,18 @@ public final class Planner {
 
   /** The job's instances, or null when its matrix is an expression evaluated at run time. */
   static List<JobInstance> instances(JobSpec job) {
+    return instances(job, job.id(), "");
+  }
+
+  /**
+   * The instances of a job placed in a build under {@code id}, their names prefixed with {@code
+   * namePrefix} (a called workflow's jobs: their caller's name and " / ").
+   */
+  static List<JobInstance> instances(JobSpec job, String id, String namePrefix) {
+    String name = namePrefix + job.displayName();
     MatrixSpec matrix = job.strategy() == null ? null : job.strategy().matrix();
     if (matrix == null) {
-      return List.of(new JobInstance(job.id(), job.displayName(), Map.of()));
+      return List.of(new JobInstance(id, name, Map.of()));
     }
     if (matrix.dynamic()) {
       return null;
@@ -56,14 +65,16 @@ public final class Planner {
     List<Map<String, Object>> combos = MatrixExpander.expand(matrix);
     if (combos.size() == 1 && combos.getFirst().isEmpty()) {
       // An empty matrix runs the job once, like no matrix; keep the plain key.
-      return List.of(new JobInstance(job.id(), job.displayName(), Map.of()));
+      return List.of(new JobInstance(id, name, Map.of()));
     }
     List<JobInstance> instances = new ArrayList<>(combos.size());
     int n = 1;
     for (Map<String, Object> combo : combos) {
       instances.add(
           new JobInstance(
-              job.id() + "." + n++, MatrixExpander.instanceName(job.displayName(), combo), combo));
+              id + "." + n++,
+              namePrefix + MatrixExpander.instanceName(job.displayName(), combo),
+              combo));
     }
     return instances;
   }

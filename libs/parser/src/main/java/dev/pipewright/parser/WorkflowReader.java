@@ -1,5 +1,6 @@
 package dev.pipewright.parser;
 
+import dev.pipewright.parser.spec.WorkflowCall;
 import dev.pipewright.parser.spec.WorkflowSpec;
 import dev.pipewright.text.Suggestions;
 import java.util.ArrayList;
@@ -85,7 +86,30 @@ final class WorkflowReader {
         reader.defaults(f.value("defaults"), "the workflow"),
         reader.concurrency(f.value("concurrency"), "the workflow"),
         reader.plain(f.value("permissions")),
-        new JobReader(reader).readAll(f.value("jobs"), mapping));
+        new JobReader(reader).readAll(f.value("jobs"), mapping),
+        call(f.value("on")));
+  }
+
+  /** {@code on: workflow_call} read with its inputs, secrets and outputs; null without it. */
+  private WorkflowCall call(Node on) {
+    if (on instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key
+            && key.getValue().equals(CallReader.EVENT)) {
+          return new CallReader(reader).read(tuple.getValueNode(), key);
+        }
+      }
+      return null;
+    }
+    if (NodeReader.isNull(on)) {
+      return null;
+    }
+    for (Node item : on instanceof SequenceNode seq ? seq.getValue() : List.of(on)) {
+      if (item instanceof ScalarNode s && s.getValue().equals(CallReader.EVENT)) {
+        return new CallReader(reader).read(null, s);
+      }
+    }
+    return null;
   }
 
   /**

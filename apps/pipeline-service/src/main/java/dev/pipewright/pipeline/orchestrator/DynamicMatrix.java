@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.orchestrator;
 
+import dev.pipewright.dag.PlacedJob;
 import dev.pipewright.expressions.EvalContext;
 import dev.pipewright.expressions.Template;
 import dev.pipewright.models.CiException;
@@ -24,7 +25,9 @@ public final class DynamicMatrix {
    *     names
    * @throws CiException INVALID_SPEC when the expression does not evaluate to a matrix object
    */
-  public static List<NewJob> expand(JobSpec job, List<String> needs, Map<String, Object> contexts) {
+  public static List<NewJob> expand(
+      PlacedJob placed, List<String> needs, Map<String, Object> contexts) {
+    JobSpec job = placed.job();
     EvalContext context = EvalContext.builder().contexts(contexts).build();
     String expression = job.strategy().matrix().expression();
     Object value;
@@ -43,9 +46,9 @@ public final class DynamicMatrix {
     List<NewJob> rows = new ArrayList<>();
     for (int i = 0; i < cells.size(); i++) {
       Map<String, Object> cell = cells.get(i);
-      String name = MatrixExpander.instanceName(job.displayName(), cell);
+      String name = placed.namePrefix() + MatrixExpander.instanceName(job.displayName(), cell);
       Map<String, Object> instance = PlanNames.contexts(contexts, job, cell, i, cells.size());
-      rows.add(WorkflowJobs.row(job, job.id() + "." + (i + 1), name, cell, needs, instance));
+      rows.add(WorkflowJobs.row(placed, placed.id() + "." + (i + 1), name, cell, needs, instance));
     }
     return rows;
   }

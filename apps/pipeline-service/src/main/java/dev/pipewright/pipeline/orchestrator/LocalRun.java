@@ -43,8 +43,17 @@ public final class LocalRun {
       List<InstanceState> jobs) {}
 
   public LocalRun(InMemoryRunStore store, JobRunner runner, int parallelism) {
+    this(store, runner, parallelism, WorkflowSources.NONE);
+  }
+
+  /**
+   * @param sources where the workflows the run calls are read from
+   */
+  public LocalRun(
+      InMemoryRunStore store, JobRunner runner, int parallelism, WorkflowSources sources) {
     this.store = store;
-    this.orchestrator = new Orchestrator(store, runner, parallelism, new Attempts(1, 1));
+    this.orchestrator =
+        new Orchestrator(store, runner, parallelism, new Attempts(1, 1), null, sources);
     this.loops =
         new BuildLoops(orchestrator, Duration.ofMillis(250), id -> true, Duration.ofDays(1));
   }

@@ -1,6 +1,7 @@
 package dev.pipewright.pipeline.orchestrator;
 
 import dev.pipewright.dag.LoadedWorkflow;
+import dev.pipewright.dag.PlacedJob;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobResult;
@@ -60,6 +61,7 @@ public final class Orchestrator {
   private final Map<String, Integer> activeJobs = new ConcurrentHashMap<>();
   private final PipewrightMetrics metrics;
   private final Failures failures;
+  private final WorkflowSources sources;
   private volatile Consumer<String> changed = buildId -> {};
 
   /**
@@ -80,6 +82,20 @@ public final class Orchestrator {
       int parallelism,
       Attempts attempts,
       PipewrightMetrics metrics) {
+    this(store, runner, parallelism, attempts, metrics, WorkflowSources.NONE);
+  }
+
+  /**
+   * @param sources where the workflows a build calls ({@code jobs.<id>.uses}) are read from
+   */
+  public Orchestrator(
+      RunStore store,
+      JobRunner runner,
+      int parallelism,
+      Attempts attempts,
+      PipewrightMetrics metrics,
+      WorkflowSources sources) {
+    this.sources = sources;
     this.store = store;
     this.runner = runner;
     this.parallelism = parallelism;
@@ -192,12 +208,16 @@ public final class Orchestrator {
     activeJobs.clear();
   }
 
-  /** Parses, plans, and writes every job and step row (idempotent). */
+  /**
+   * Parses, plans with reusable workflow calls expanded, and writes every job and step row
+   * (idempotent).
+   */
   private LoadedWorkflow prepare(BuildRecord build) {
     LoadedWorkflow workflow =
         Workflows.load(
             build.workflowYaml(),
-            build.workflowPath() == null ? "workflow.yml" : build.workflowPath());
+            build.workflowPath() == null ? "workflow.yml" : build.workflowPath(),
+            sources.of(build.repository()));
     store.createJobs(build.id(), WorkflowJobs.rows(workflow, build.contexts()));
     return workflow;
   }
@@ -207,6 +227,7 @@ public final class Orchestrator {
     private final LoadedWorkflow workflow;
     private final Map<String, InstanceState> rows = new LinkedHashMap<>();
     private final ExpressionConditions conditions;
+    private Needs needs;
 
     Pass(BuildRecord build, LoadedWorkflow workflow) {
       this.build = build;
@@ -217,11 +238,11 @@ public final class Orchestrator {
     BuildStatus run() {
       store.jobs(build.id()).forEach(r -> rows.put(r.key(), r));
       List<JobNode> jobs = WorkflowJobs.nodes(workflow);
-      Needs needs = new Needs(jobs, this::rowsOf, conditions, build.cancelRequested());
+      needs = new Needs(jobs, this::rowsOf, conditions, build.cancelRequested());
       Map<String, Observation> observed = new HashMap<>();
       for (InstanceState row : rows.values()) {
         if (row.active()) {
-          Observation seen = observe(row, needs);
+          Observation seen = observe(row);
           if (seen != null) {
             observed.put(row.key(), seen);
           }
@@ -253,12 +274,11 @@ public final class Orchestrator {
       return status;
     }
 
-    /**
-     * The runner's view; null when the runner cannot see the instance (lost with a worker).
-     *
-     * @param needs what an instance the runner must attach to again is handed as its {@code needs}
-     */
-    private Observation observe(InstanceState row, Needs needs) {
+    /** The runner's view; null when the runner cannot see the instance (lost with a worker). */
+    private Observation observe(InstanceState row) {
+      if (workflow.placed(row.jobId()).caller()) {
+        return callEnded(row);
+      }
       JobRef ref = new JobRef(build.id(), row.key());
       JobSnapshot snapshot = runner.status(ref);
       if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
@@ -288,9 +308,24 @@ public final class Orchestrator {
     private BuildStatus apply(Action action) {
       switch (action) {
         case Action.Start start -> {
-          if (store.moveJob(build.id(), start.key(), JobStatus.QUEUED, null, null, null)) {
+          if (!store.moveJob(build.id(), start.key(), JobStatus.QUEUED, null, null, null)) {
+            break;
+          }
+          InstanceState row = rows.get(start.key());
+          if (workflow.placed(row.jobId()).caller()) {
+            // A calling job runs nothing itself: its called jobs have ended, and so does it.
+            Observation ended = callEnded(row);
+            store.moveJob(
+                build.id(),
+                row.key(),
+                ended.status(),
+                ended.errorCode(),
+                ended.errorMessage(),
+                ended.outputs());
+            changed.accept(build.id());
+          } else {
             // A job leaving PENDING has never run, so it has no log to continue.
-            startOnRunner(rows.get(start.key()), start.attempt(), start.needs(), false);
+            startOnRunner(row, start.attempt(), start.needs(), false);
           }
         }
         case Action.Restart restart -> {
@@ -358,19 +393,20 @@ public final class Orchestrator {
     /** Fails an instance the runner refused for good; returns the message as stored. */
     private String refused(InstanceState row, CiException error) {
       LOG.warn("build {}: job {} failed to start: {}", build.id(), row.key(), error.getMessage());
-      int steps = workflow.spec().job(row.jobId()).steps().size();
+      int steps = workflow.job(row.jobId()).steps().size();
       return failures.failJob(build, row.key(), steps, error.code(), error.getMessage());
     }
 
     private void expand(Action.ExpandMatrix expand) {
-      JobSpec job = workflow.spec().job(expand.jobId());
-      List<String> needs = job.needs() == null ? List.of() : job.needs();
+      List<String> jobNeeds = workflow.plan().job(expand.jobId()).needs();
       JobConditionContext context =
           new JobConditionContext(expand.needs(), Map.of(), true, false, false);
       try {
         List<NewJob> instances =
             DynamicMatrix.expand(
-                job, needs, ExpressionConditions.contexts(build.contexts(), context));
+                workflow.placed(expand.jobId()),
+                jobNeeds,
+                ExpressionConditions.contexts(build.contexts(), context));
         store.expandJob(build.id(), expand.jobId(), instances);
       } catch (CiException e) {
         store.moveJob(build.id(), expand.jobId(), JobStatus.FAILED, e.code(), e.getMessage(), null);
@@ -387,8 +423,10 @@ public final class Orchestrator {
      *     numbers the run continues
      */
     private JobRun jobRun(
-        InstanceState row, int attempt, Map<String, NeedResult> needs, boolean mayHaveLogs) {
-      JobSpec job = workflow.spec().job(row.jobId());
+        InstanceState row, int attempt, Map<String, NeedResult> jobNeeds, boolean mayHaveLogs) {
+      PlacedJob placed = workflow.placed(row.jobId());
+      JobSpec job = placed.job();
+      CallContexts calls = callContexts();
       List<InstanceState> siblings = rowsOf(row.jobId());
       StrategySpec strategy = job.strategy();
       StrategyContext strategyContext =
@@ -397,18 +435,30 @@ public final class Orchestrator {
               Math.max(0, siblings.indexOf(row)),
               siblings.size(),
               strategy == null ? null : strategy.maxParallel());
-      return JobRun.builder(new JobRef(build.id(), row.key()), workflow.spec(), job)
+      return JobRun.builder(new JobRef(build.id(), row.key()), placed.workflow(), job)
           .runNumber(build.number())
           .attempt(attempt)
           .matrix(row.matrix() == null ? Map.of() : row.matrix())
           .strategy(strategyContext)
-          .needs(needs)
+          .needs(jobNeeds)
           .vars(build.vars())
-          .secrets(build.secrets())
+          .secrets(calls.secrets(placed.call()))
+          .inputs(calls.inputs(placed.call()))
           .repository(build.repository())
           .logCursors(mayHaveLogs ? store.logCursors(build.id(), row.key()) : Map.of())
           .logSources(mayHaveLogs ? store.logSources(build.id(), row.key()) : Map.of())
           .build();
+    }
+
+    private CallContexts callContexts() {
+      return new CallContexts(build.contexts(), build.secrets(), needs::resultOf);
+    }
+
+    /** How a calling job's instance ends, from its called jobs (all finished by now). */
+    private Observation callEnded(InstanceState row) {
+      JobResult ended = callContexts().result(workflow.call(row.key()));
+      return new Observation(
+          ended.status(), ended.errorCode(), ended.errorMessage(), ended.outputs());
     }
 
     /** The observer of run {@code attempt} of an instance. */

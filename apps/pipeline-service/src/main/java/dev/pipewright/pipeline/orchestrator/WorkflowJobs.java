@@ -2,6 +2,7 @@ package dev.pipewright.pipeline.orchestrator;
 
 import dev.pipewright.dag.JobInstance;
 import dev.pipewright.dag.LoadedWorkflow;
+import dev.pipewright.dag.PlacedJob;
 import dev.pipewright.dag.PlannedJob;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.StepSpec;
@@ -18,17 +19,22 @@ public final class WorkflowJobs {
   public static List<JobNode> nodes(LoadedWorkflow workflow) {
     List<JobNode> nodes = new ArrayList<>();
     for (PlannedJob planned : workflow.plan().jobs()) {
-      JobSpec job = workflow.spec().job(planned.id());
+      PlacedJob placed = workflow.placed(planned.id());
+      JobSpec job = placed.job();
       StrategySpec strategy = job.strategy();
       nodes.add(
           new JobNode(
               planned.id(),
               planned.needs(),
-              job.ifCondition(),
+              // A caller's own if: is its last gate; it ends after its called jobs however they
+              // ended (CallResults), so it is never skipped for their results.
+              placed.caller() ? "always()" : job.ifCondition(),
               job.continueOnError(),
               strategy == null || strategy.failFast(),
               strategy == null ? null : strategy.maxParallel(),
-              planned.dynamic()));
+              planned.dynamic(),
+              placed.after(),
+              placed.gates()));
     }
     return nodes;
   }
@@ -40,10 +46,11 @@ public final class WorkflowJobs {
   public static List<NewJob> rows(LoadedWorkflow workflow, Map<String, Object> buildContexts) {
     List<NewJob> rows = new ArrayList<>();
     for (PlannedJob planned : workflow.plan().jobs()) {
-      JobSpec job = workflow.spec().job(planned.id());
+      PlacedJob placed = workflow.placed(planned.id());
+      JobSpec job = placed.job();
       if (planned.dynamic()) {
         Map<String, Object> contexts = PlanNames.contexts(buildContexts, job, null, 0, 1);
-        rows.add(row(job, planned.id(), planned.name(), null, planned.needs(), contexts));
+        rows.add(row(placed, planned.id(), planned.name(), null, planned.needs(), contexts));
         continue;
       }
       List<JobInstance> instances = planned.instances();
@@ -53,7 +60,7 @@ public final class WorkflowJobs {
             PlanNames.contexts(buildContexts, job, instance.matrix(), i, instances.size());
         rows.add(
             row(
-                job,
+                placed,
                 instance.key(),
                 instance.name(),
                 instance.matrix(),
@@ -69,12 +76,13 @@ public final class WorkflowJobs {
    *     contexts}
    */
   static NewJob row(
-      JobSpec job,
+      PlacedJob placed,
       String key,
       String name,
       Map<String, Object> matrix,
       List<String> needs,
       Map<String, Object> contexts) {
+    JobSpec job = placed.job();
     List<String> steps =
         job.steps() == null
             ? List.of()
@@ -82,7 +90,8 @@ public final class WorkflowJobs {
                 .map(StepSpec::displayName)
                 .map(step -> PlanNames.render(step, contexts, step))
                 .toList();
-    String jobName = PlanNames.render(job.displayName(), contexts, name);
-    return new NewJob(key, job.id(), jobName, matrix, needs, steps);
+    String rendered = PlanNames.render(job.displayName(), contexts, null);
+    String jobName = rendered == null ? name : placed.namePrefix() + rendered;
+    return new NewJob(key, placed.id(), jobName, matrix, needs, steps);
   }
 }

@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.reconcile;
 
+import dev.pipewright.dag.Call;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.JobStatus;
@@ -54,11 +55,23 @@ public final class Needs {
   /** The {@code needs} context of a job: each job it directly needs, in the order written. */
   public Map<String, NeedResult> of(String jobId) {
     JobNode job = jobs.get(jobId);
+    return job == null ? new LinkedHashMap<>() : of(job.needs());
+  }
+
+  /**
+   * The {@code needs} context of the given jobs, each under its id as its own workflow file writes
+   * it ({@link Call#written}: a called workflow's jobs read {@code needs.build}, not the build's id
+   * with its callers' prefix).
+   */
+  public Map<String, NeedResult> of(List<String> jobIds) {
     Map<String, NeedResult> needs = new LinkedHashMap<>();
-    if (job != null) {
-      job.needs().forEach(need -> needs.put(need, new NeedResult(result(need), outputsOf(need))));
-    }
+    jobIds.forEach(need -> needs.put(Call.written(need), resultOf(need)));
     return needs;
+  }
+
+  /** {@code needs.<id>} of one job: its result and outputs. */
+  public NeedResult resultOf(String jobId) {
+    return new NeedResult(result(jobId), outputsOf(jobId));
   }
 
   /** {@code needs.<id>.result}; meaningful once every instance of the job has finished. */

@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.reconcile;
 
+import dev.pipewright.dag.Gate;
 import dev.pipewright.dag.JobGraph;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.models.BuildStatus;
@@ -68,7 +69,7 @@ public final class Reconciler {
       LinkedHashMap<String, List<String>> needsById = new LinkedHashMap<>();
       for (JobNode job : snapshot.jobs()) {
         jobs.put(job.id(), job);
-        needsById.put(job.id(), job.needs());
+        needsById.put(job.id(), job.waitsFor());
       }
       this.graph = JobGraph.of(needsById);
       this.needs =
@@ -265,34 +266,51 @@ public final class Reconciler {
       return active;
     }
 
-    /** Null when the job should run; otherwise why it is skipped. */
+    /**
+     * Null when the job should run; otherwise why it is skipped. The {@code if:} of every call it
+     * is inside comes first, each evaluated like a job {@code if:} against its caller's needs.
+     */
     private String skipReason(JobNode job) {
-      JobConditionContext context = contextFor(job);
-      String condition = job.ifCondition();
+      for (Gate gate : job.gates()) {
+        String reason = skipReason(gate.ifCondition(), gate.needs(), upstream(gate.needs()));
+        if (reason != null) {
+          return "its caller's " + reason;
+        }
+      }
+      return skipReason(job.ifCondition(), job.needs(), graph.upstreamOf(job.id()));
+    }
+
+    /**
+     * Null when {@code condition} holds for a job with these needs; otherwise why it does not.
+     *
+     * @param upstream every job the needs come after, for {@code failure()}
+     */
+    private String skipReason(String condition, List<String> direct, Set<String> upstream) {
+      Map<String, NeedResult> results = needs.of(direct);
+      boolean success = results.values().stream().allMatch(n -> n.result() == Conclusion.SUCCESS);
       if (condition == null || condition.isBlank()) {
-        return context.success() ? null : unsuccessfulNeeds(job);
+        return success ? null : unsuccessfulNeeds(direct);
       }
-      if (!callsStatusFunction(condition) && !context.success()) {
-        return unsuccessfulNeeds(job);
+      if (!callsStatusFunction(condition) && !success) {
+        return unsuccessfulNeeds(direct);
       }
+      boolean failure = upstream.stream().anyMatch(id -> needs.result(id) == Conclusion.FAILURE);
+      JobConditionContext context =
+          new JobConditionContext(results, Map.of(), success, failure, snapshot.cancelRequested());
       return evaluator.test(condition, context) ? null : "if: " + condition + " is false";
     }
 
-    private String unsuccessfulNeeds(JobNode job) {
+    private String unsuccessfulNeeds(List<String> direct) {
       List<String> unsuccessful =
-          job.needs().stream().filter(n -> needs.result(n) != Conclusion.SUCCESS).toList();
+          direct.stream().filter(n -> needs.result(n) != Conclusion.SUCCESS).toList();
       return "needs not successful: " + String.join(", ", unsuccessful);
     }
 
-    /** What the job's {@code if:} sees. */
-    private JobConditionContext contextFor(JobNode job) {
-      Map<String, NeedResult> direct = needs.of(job.id());
-      boolean success = direct.values().stream().allMatch(n -> n.result() == Conclusion.SUCCESS);
-      boolean failure =
-          graph.upstreamOf(job.id()).stream()
-              .anyMatch(id -> needs.result(id) == Conclusion.FAILURE);
-      return new JobConditionContext(
-          direct, Map.of(), success, failure, snapshot.cancelRequested());
+    /** The given jobs and every job upstream of them. */
+    private Set<String> upstream(List<String> ids) {
+      Set<String> all = new HashSet<>(ids);
+      ids.forEach(id -> all.addAll(graph.upstreamOf(id)));
+      return all;
     }
 
     private Action finish() {

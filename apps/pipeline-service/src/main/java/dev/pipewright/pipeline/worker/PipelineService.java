@@ -23,6 +23,9 @@ import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.ops.tls.ServerTls;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
+import dev.pipewright.pipeline.orchestrator.WorkflowSources;
+import dev.pipewright.pipeline.sources.GitRepositoryFiles;
+import dev.pipewright.pipeline.sources.RepositoryWorkflowSources;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.queue.BuildConsumer;
 import dev.pipewright.queue.OutboxRelay;
@@ -40,6 +43,7 @@ import dev.pipewright.store.StoreErrors;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -240,7 +244,13 @@ public final class PipelineService implements AutoCloseable {
         runner(new StoreLogSink(new LogRepository(database.dsl()), metrics, config.logLimits()));
     shutdown.register("runner", this::stopRunner);
     orchestrator =
-        new Orchestrator(store, runner, config.parallelism(), config.attempts(), metrics);
+        new Orchestrator(
+            store,
+            runner,
+            config.parallelism(),
+            config.attempts(),
+            metrics,
+            calledWorkflows(config));
     loops =
         new BuildLoops(
             orchestrator,
@@ -525,5 +535,17 @@ public final class PipelineService implements AutoCloseable {
     }
     database = null;
     queue = null;
+  }
+
+  /**
+   * Called workflows fetched with git into a cache on the worker's disk, next to the jobs'
+   * workspaces ({@code <workspace.root>/.pipewright/workflows}).
+   */
+  static WorkflowSources calledWorkflows(WorkerConfig config) {
+    Path cache = config.workspaceRoot().resolve(".pipewright").resolve("workflows");
+    return new RepositoryWorkflowSources(
+        new GitRepositoryFiles(cache, Duration.ofMinutes(2)),
+        RepositoryWorkflowSources.DEFAULT_ACTIONS_URL,
+        null);
   }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.LogChunk;
+import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.executor.local.LocalJobRunner;
 import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.pipeline.reconcile.InstanceState;
+import dev.pipewright.pipeline.sources.ReusableFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -66,6 +68,36 @@ class LocalRunIT {
           .containsExactly("setup", "test.1", "test.2");
       assertThat(text(store, result.buildId()))
           .contains("testing on 17 with hello", "testing on 21 with hello");
+    }
+  }
+
+  @Test
+  void runsAReusableWorkflowCalledUnderAMatrix(@TempDir Path repos) throws Exception {
+    RepositoryRef repository =
+        ReusableFixture.repository(
+            repos, Map.of(ReusableFixture.CALLED_PATH, ReusableFixture.CALLED));
+    InMemoryRunStore store = new InMemoryRunStore();
+    try (LocalJobRunner runner =
+        new LocalJobRunner(LocalRunnerConfig.defaults(workspaces), store)) {
+      LocalRun run = new LocalRun(store, runner, 4, ReusableFixture.sources(repos));
+
+      LocalRun.Result result =
+          run.run(
+              new LocalRun.Request(
+                  ReusableFixture.CALLER,
+                  ".github/workflows/ci.yml",
+                  repository,
+                  Map.of(),
+                  ReusableFixture.SECRETS));
+
+      assertThat(result.status()).isEqualTo(BuildStatus.SUCCEEDED);
+      assertThat(result.jobs())
+          .extracting(InstanceState::key)
+          .containsExactly(ReusableFixture.KEYS);
+      assertThat(result.jobs()).allMatch(j -> j.status() == JobStatus.SUCCEEDED);
+      assertThat(text(store, result.buildId()))
+          .contains(ReusableFixture.EXPECTED)
+          .doesNotContain("s3cr3t-value");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.pipewright.pipeline.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.dag.Gate;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.Conclusion;
@@ -498,5 +499,78 @@ class ReconcilerTest {
     assertThatThrownBy(sim::decide)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("dependency cycle: a → b → a");
+  }
+
+  /** A called workflow's job, waiting for its caller's needs and gated by the caller's if:. */
+  private static JobNode called(String id, String callerIf, String... callerNeeds) {
+    return new JobNode(
+        id,
+        List.of(),
+        null,
+        null,
+        true,
+        null,
+        false,
+        List.of(callerNeeds),
+        List.of(new Gate(callerIf, List.of(callerNeeds))));
+  }
+
+  /** The calling job: after its called jobs, however they ended, behind its own gate. */
+  private static JobNode caller(String id, String callerIf, List<String> calledJobs, String need) {
+    return new JobNode(
+        id,
+        List.of(need, calledJobs.getFirst()),
+        "always()",
+        null,
+        true,
+        null,
+        false,
+        List.of(),
+        List.of(new Gate(callerIf, List.of(need))));
+  }
+
+  @Test
+  void aCallerWhoseIfIsFalseSkipsItsCalledJobsAndItself() {
+    Sim sim =
+        new Sim(
+            JobNode.simple("setup"),
+            called("call.build", "false", "setup"),
+            caller("call", "false", List.of("call.build"), "setup"));
+    sim.step();
+    sim.runner("setup", JobStatus.SUCCEEDED);
+
+    List<Action> actions = sim.step();
+
+    assertThat(actions)
+        .contains(new Action.Skip("call.build", "its caller's if: false is false"))
+        .contains(new Action.Skip("call", "its caller's if: false is false"));
+    assertThat(sim.status).isEqualTo(BuildStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aCalledJobRunsAfterItsCallersFailedNeedWhenTheCallerSaysAlways() {
+    Sim sim =
+        new Sim(
+            JobNode.simple("setup"),
+            called("call.build", "always()", "setup"),
+            caller("call", "always()", List.of("call.build"), "setup"));
+    assertThat(started(sim.step())).containsExactly("setup");
+    sim.runner("setup", JobStatus.FAILED, ErrorCode.PERMANENT, Map.of());
+
+    assertThat(started(sim.step())).containsExactly("call.build");
+    sim.runner("call.build", JobStatus.FAILED, ErrorCode.PERMANENT, Map.of());
+    assertThat(started(sim.step())).as("the caller ends after its called jobs").contains("call");
+  }
+
+  @Test
+  void aCalledJobWaitsForItsCallersNeedsWithoutNeedingThem() {
+    Sim sim =
+        new Sim(
+            JobNode.simple("setup"),
+            called("call.build", null, "setup"),
+            caller("call", null, List.of("call.build"), "setup"));
+    assertThat(started(sim.step())).containsExactly("setup");
+    sim.runner("setup", JobStatus.SUCCEEDED);
+    assertThat(started(sim.step())).containsExactly("call.build");
   }
 }

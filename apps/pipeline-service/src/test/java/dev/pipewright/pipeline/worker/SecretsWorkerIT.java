@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
-import dev.pipewright.secrets.SecretBox;
 import dev.pipewright.secrets.SecretKeys;
-import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.NewBuild;
@@ -17,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,23 +53,17 @@ class SecretsWorkerIT {
 
   /** A build with a secret, sealed with the entry API's key, on the queue. */
   private UUID buildWithSecret() {
-    BuildRepository entryApi =
-        new BuildRepository(harness.database.dsl(), SecretBox.load(Optional.of(entryApiKey)));
-    UUID id =
-        entryApi
-            .create(
-                new NewBuild(
-                    "it",
-                    WORKFLOW,
-                    null,
-                    null,
-                    null,
-                    null,
-                    Map.of("TOKEN", new Variable("s3cr3t-" + UUID.randomUUID(), true)),
-                    null))
-            .id();
-    harness.relayOnce();
-    return id;
+    return harness.createBuild(
+        new NewBuild(
+            "it",
+            WORKFLOW,
+            null,
+            null,
+            null,
+            null,
+            Map.of("TOKEN", new Variable("s3cr3t-" + UUID.randomUUID(), true)),
+            null),
+        entryApiKey);
   }
 
   private BuildView awaitEnd(UUID id) {

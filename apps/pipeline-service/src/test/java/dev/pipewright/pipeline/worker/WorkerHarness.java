@@ -13,6 +13,7 @@ import dev.pipewright.queue.OutboxRelay;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueNames;
 import dev.pipewright.queue.QueueSettings;
+import dev.pipewright.secrets.SecretBox;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -107,6 +109,17 @@ final class WorkerHarness implements AutoCloseable {
 
   UUID createBuild(NewBuild build) {
     UUID id = builds.create(build).id();
+    relayOnce();
+    return id;
+  }
+
+  /**
+   * Creates a build whose secret values are sealed with {@code secretKey}, as the entry API does.
+   */
+  UUID createBuild(NewBuild build, Path secretKey) {
+    BuildRepository entryApi =
+        new BuildRepository(database.dsl(), SecretBox.load(Optional.of(secretKey)));
+    UUID id = entryApi.create(build).id();
     relayOnce();
     return id;
   }

@@ -11,6 +11,8 @@ import java.util.Map;
  *     [expressions...]}}
  * @param permissions as written: a string ({@code read-all}) or a map, or null
  * @param jobs in source order
+ * @param call {@code on: workflow_call}'s inputs, secrets and outputs; null when the workflow
+ *     cannot be called
  */
 public record WorkflowSpec(
     String path,
@@ -21,7 +23,22 @@ public record WorkflowSpec(
     RunDefaults defaults,
     Concurrency concurrency,
     Object permissions,
-    Map<String, JobSpec> jobs) {
+    Map<String, JobSpec> jobs,
+    WorkflowCall call) {
+
+  /** A workflow that cannot be called ({@code on} has no {@code workflow_call}). */
+  public WorkflowSpec(
+      String path,
+      String name,
+      String runName,
+      Map<String, Object> on,
+      Map<String, String> env,
+      RunDefaults defaults,
+      Concurrency concurrency,
+      Object permissions,
+      Map<String, JobSpec> jobs) {
+    this(path, name, runName, on, env, defaults, concurrency, permissions, jobs, null);
+  }
 
   public JobSpec job(String id) {
     return jobs.get(id);
