@@ -68,7 +68,8 @@ final class WorkflowGenerator {
             RunDefaults.NONE,
             null,
             null,
-            Collections.unmodifiableMap(specs));
+            Collections.unmodifiableMap(specs),
+            Map.of());
     return new Generated(yaml.toString(), spec, jobs, edges);
   }
 
@@ -109,7 +110,8 @@ final class WorkflowGenerator {
         Map.of(),
         null,
         List.of(step),
-        new SourcePos("generated.yml", line, 3));
+        new SourcePos("generated.yml", line, 3),
+        Map.of());
   }
 
   static String id(int i) {

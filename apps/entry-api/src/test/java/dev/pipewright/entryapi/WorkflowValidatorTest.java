@@ -3,6 +3,7 @@ package dev.pipewright.entryapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.capabilities.Target;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.RetryPolicy;
@@ -15,7 +16,7 @@ class WorkflowValidatorTest {
 
   @Test
   void remembersValidWorkflowsOnly() {
-    WorkflowValidator validator = new WorkflowValidator(8);
+    WorkflowValidator validator = new WorkflowValidator(Target.local(true), 8);
     validator.validate(RequestsTest.WORKFLOW, "a.yml");
     validator.validate(RequestsTest.WORKFLOW, "a.yml");
     assertThat(validator.size()).isEqualTo(1);
@@ -31,7 +32,7 @@ class WorkflowValidatorTest {
 
   @Test
   void forgetsTheLeastRecentlyUsedBeyondCapacity() {
-    WorkflowValidator validator = new WorkflowValidator(2);
+    WorkflowValidator validator = new WorkflowValidator(Target.local(true), 2);
     validator.validate(RequestsTest.WORKFLOW, "a.yml");
     validator.validate(RequestsTest.WORKFLOW, "b.yml");
     validator.validate(RequestsTest.WORKFLOW, "c.yml");
@@ -40,7 +41,7 @@ class WorkflowValidatorTest {
 
   @Test
   void aParseThatCannotStartInTimeIsRefusedAsRetryable() {
-    WorkflowValidator busy = new WorkflowValidator(8, 0, Duration.ofMillis(20));
+    WorkflowValidator busy = new WorkflowValidator(Target.local(true), 8, 0, Duration.ofMillis(20));
 
     assertThatThrownBy(() -> busy.validate(RequestsTest.WORKFLOW, "a.yml"))
         .isInstanceOfSatisfying(

@@ -59,7 +59,8 @@ final class Specs {
         Map.of(),
         null,
         List.of(step),
-        new SourcePos(FILE, line, 3));
+        new SourcePos(FILE, line, 3),
+        Map.of());
   }
 
   static WorkflowSpec workflow(JobSpec... jobs) {
@@ -68,7 +69,16 @@ final class Specs {
       byId.put(job.id(), job);
     }
     return new WorkflowSpec(
-        FILE, "CI", null, Map.of("push", Map.of()), Map.of(), RunDefaults.NONE, null, null, byId);
+        FILE,
+        "CI",
+        null,
+        Map.of("push", Map.of()),
+        Map.of(),
+        RunDefaults.NONE,
+        null,
+        null,
+        byId,
+        Map.of());
   }
 
   static MatrixSpec axes(Map<String, List<Object>> axes) {

@@ -85,7 +85,8 @@ final class WorkflowReader {
         reader.defaults(f.value("defaults"), "the workflow"),
         reader.concurrency(f.value("concurrency"), "the workflow"),
         reader.plain(f.value("permissions")),
-        new JobReader(reader).readAll(f.value("jobs"), mapping));
+        new JobReader(reader).readAll(f.value("jobs"), mapping),
+        f.positions(diagnostics));
   }
 
   /**

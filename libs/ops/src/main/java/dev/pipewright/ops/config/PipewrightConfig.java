@@ -108,6 +108,9 @@ public record PipewrightConfig(
   /**
    * The worker (pipeline-service): claims, leases, the reconcile tick, and how much of the builds'
    * logs it stores ({@code stepLogLimit}, {@code buildLogLimit}: UTF-8 bytes).
+   *
+   * @param containerEngine whether local workers have podman for {@code container:} jobs, so the
+   *     entry API can refuse them at admission when they do not
    */
   public record Worker(
       int parallelism,
@@ -119,7 +122,8 @@ public record PipewrightConfig(
       int maxJobAttempts,
       int infrastructureRetries,
       long stepLogLimit,
-      long buildLogLimit) {}
+      long buildLogLimit,
+      boolean containerEngine) {}
 
   public record Log(LogFormat format, String level) {}
 

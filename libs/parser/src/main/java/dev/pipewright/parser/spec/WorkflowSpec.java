@@ -11,6 +11,7 @@ import java.util.Map;
  *     [expressions...]}}
  * @param permissions as written: a string ({@code read-all}) or a map, or null
  * @param jobs in source order
+ * @param keys where each top-level key written in the file starts
  */
 public record WorkflowSpec(
     String path,
@@ -21,7 +22,17 @@ public record WorkflowSpec(
     RunDefaults defaults,
     Concurrency concurrency,
     Object permissions,
-    Map<String, JobSpec> jobs) {
+    Map<String, JobSpec> jobs,
+    Map<String, SourcePos> keys) {
+
+  public WorkflowSpec {
+    keys = keys == null ? Map.of() : keys;
+  }
+
+  /** Where top-level {@code key} is written, or the file's first line when it is not. */
+  public SourcePos at(String key) {
+    return keys.getOrDefault(key, new SourcePos(path, 1, 1));
+  }
 
   public JobSpec job(String id) {
     return jobs.get(id);
