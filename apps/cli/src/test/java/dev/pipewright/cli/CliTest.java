@@ -189,6 +189,59 @@ class CliTest {
     assertThat(run.err()).startsWith(good + ": ok\n");
   }
 
+  /**
+   * Issue 14: lint checks what the executor can run. An error makes the file invalid (exit 1), a
+   * warning is printed and the file is still ok.
+   */
+  @Test
+  void lintChecksWhatTheExecutorCanRun() throws Exception {
+    Path services =
+        write(
+            "services.yml",
+            """
+            on: push
+            concurrency: ci
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                services:
+                  db: postgres:16
+                steps:
+                  - run: psql -h db
+            """);
+    Path pods =
+        write(
+            "pods.yml",
+            """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                container: {image: node:20, volumes: [cache:/cache]}
+                steps:
+                  - run: node --version
+            """);
+
+    Run onPods = run("lint", "--executor", "kubernetes", services.toString(), pods.toString());
+
+    assertThat(onPods.exit()).isEqualTo(1);
+    assertThat(onPods.err())
+        .isEqualTo(
+            services
+                + ":2:1: warning: 'concurrency' of the workflow is not honoured: builds and jobs"
+                + " of one group run side by side and none is cancelled\n"
+                + services
+                + ":6:5: error: job 'test' sets 'services:', which no executor starts yet\n"
+                + "  hint: start the service from a step (e.g. in the background) until services"
+                + " are supported\n"
+                + pods
+                + ":5:5: error: job 'test' sets 'container.volumes', which the kubernetes"
+                + " executor does not run yet\n");
+    Run bad = run("lint", "--executor", "cloud", pods.toString());
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--executor must be local or kubernetes, not 'cloud'");
+  }
+
   @Test
   void lintWithAnUnreadableFileExitsTwoButStillChecksTheOthers() throws Exception {
     Path good = write("good.yml", VALID);
