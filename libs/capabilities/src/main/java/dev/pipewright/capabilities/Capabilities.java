@@ -32,7 +32,8 @@ public final class Capabilities {
   public static List<Finding> check(WorkflowSpec workflow, Target target) {
     List<Finding> found = new ArrayList<>(workflowLevel(workflow));
     for (JobSpec job : workflow.jobs().values()) {
-      found.addAll(jobLevel(job, target));
+      found.addAll(jobKeys(job, target));
+      found.addAll(steps(job));
     }
     found.sort(
         Comparator.comparingInt((Finding f) -> f.diagnostic().line())
@@ -56,17 +57,20 @@ public final class Capabilities {
   }
 
   /**
-   * What the engine checks when it runs one job, whatever runs it: the job's warnings (the
-   * workflow's own included) and the errors it would have on every target. A build admitted before
-   * a check existed, or by an entry API whose settings differ from the workers', still never runs
-   * such a job as if it had succeeded; what depends on the worker (a container engine) its host
-   * refuses itself.
+   * What the engine checks when it runs one job, whatever runs it: every warning of the job (the
+   * workflow's own included) and the errors of the job's own keys that hold on every target. A
+   * build admitted before a check existed, or by an entry API whose settings differ from the
+   * workers', still never runs such a job as if it had succeeded. What depends on the worker (a
+   * container engine, pod-only limits) its host refuses itself, and a step whose action cannot run
+   * fails when it is reached, after the steps before it ran.
    */
   public static List<Finding> forJob(WorkflowSpec workflow, JobSpec job) {
     List<Finding> found = new ArrayList<>(workflowLevel(workflow));
-    List<Finding> local = jobLevel(job, Target.local(true));
-    List<Finding> kubernetes = jobLevel(job, Target.kubernetes());
-    local.stream().filter(kubernetes::contains).forEach(found::add);
+    List<Finding> kubernetes = jobKeys(job, Target.kubernetes());
+    jobKeys(job, Target.local(true)).stream()
+        .filter(f -> !f.isError() || kubernetes.contains(f))
+        .forEach(found::add);
+    steps(job).stream().filter(f -> !f.isError()).forEach(found::add);
     return List.copyOf(found);
   }
 
@@ -83,7 +87,7 @@ public final class Capabilities {
     return found;
   }
 
-  private static List<Finding> jobLevel(JobSpec job, Target target) {
+  private static List<Finding> jobKeys(JobSpec job, Target target) {
     List<Finding> found = new ArrayList<>();
     String where = "job '" + job.id() + "'";
     if (job.uses() != null) {
@@ -122,6 +126,12 @@ public final class Capabilities {
                   + " secrets or variables, no deployment)",
               null));
     }
+    return found;
+  }
+
+  private static List<Finding> steps(JobSpec job) {
+    List<Finding> found = new ArrayList<>();
+    String where = "job '" + job.id() + "'";
     for (StepSpec step : job.steps() == null ? List.<StepSpec>of() : job.steps()) {
       if (step.uses() != null) {
         action(where, step, found);

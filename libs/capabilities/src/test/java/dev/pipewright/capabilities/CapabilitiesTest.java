@@ -190,8 +190,9 @@ class CapabilitiesTest {
   }
 
   /**
-   * The engine's own check of a job: the workflow's and the job's warnings, and the errors of every
-   * target, but not what depends on the worker (a container engine, pod-only limits).
+   * The engine's own check of a job: every warning, and the errors of the job's keys that hold on
+   * every target; not what depends on the worker (a container engine, pod-only limits), nor a
+   * step's action, which fails that step when it is reached.
    */
   @Test
   void forJobKeepsOnlyWhatHoldsOnEveryTarget() {
@@ -205,14 +206,17 @@ class CapabilitiesTest {
                 runs-on: ubuntu-latest
                 container: {image: node:20, options: --user 1000}
                 services: {db: postgres}
-                steps: [{run: echo}]
+                steps:
+                  - uses: actions/cache@v4
+                  - uses: actions/checkout@v4
+                    with: {lfs: true}
               b:
                 runs-on: ubuntu-latest
                 steps: [{run: echo}]
             """);
     assertThat(Capabilities.forJob(spec, spec.job("a")))
         .extracting(f -> f.severity() + " " + f.diagnostic().line())
-        .containsExactly("WARNING 2", "ERROR 7");
+        .containsExactly("WARNING 2", "ERROR 7", "WARNING 10");
     assertThat(Capabilities.forJob(spec, spec.job("b")))
         .extracting(f -> f.severity() + " " + f.diagnostic().line())
         .containsExactly("WARNING 2");
