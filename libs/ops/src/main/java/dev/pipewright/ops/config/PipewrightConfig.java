@@ -223,6 +223,7 @@ public record PipewrightConfig(
     v.put(Settings.INFRASTRUCTURE_RETRIES, worker.infrastructureRetries());
     v.put(Settings.STEP_LOG_LIMIT, worker.stepLogLimit());
     v.put(Settings.BUILD_LOG_LIMIT, worker.buildLogLimit());
+    v.put(Settings.CONTAINER_ENGINE, worker.containerEngine());
     v.put(Settings.SHUTDOWN_GRACE, shutdownGrace);
     v.put(Settings.LOG_FORMAT, log.format());
     v.put(Settings.LOG_LEVEL, log.level());
