@@ -53,6 +53,28 @@ class WorkflowValidatorTest {
     assertThat(busy.size()).isZero();
   }
 
+  /** What the executor cannot run is refused like a parse error, and never remembered as valid. */
+  @Test
+  void refusesWhatTheTargetCannotRun() {
+    String container =
+        "on: push\njobs:\n  a:\n    runs-on: x\n    container: node:20\n"
+            + "    steps: [{run: node -v}]\n";
+    WorkflowValidator noPodman = new WorkflowValidator(Target.local(false), 8);
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> noPodman.validate(container, "a.yml"))
+          .isInstanceOfSatisfying(
+              WorkflowException.class,
+              e ->
+                  assertThat(e.diagnostics())
+                      .extracting(d -> d.brief())
+                      .containsExactly(
+                          "a.yml:5:5: job 'a' sets 'container:', but the local workers have no"
+                              + " container engine (podman)"));
+    }
+    assertThat(noPodman.size()).isZero();
+    new WorkflowValidator(Target.kubernetes(), 8).validate(container, "a.yml");
+  }
+
   @Test
   void digestSeparatesPathFromText() {
     assertThat(WorkflowValidator.digest("ab", "c"))
