@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>Keep it true: whoever teaches the engine or a host something new (an action kind, services,
  * reusable workflows, a container option on pods) changes its row here in the same change, and
- * {@code CorpusVerdictsTest} shows what that does to real workflows.
+ * {@code LintCorpusTest} (apps/cli) shows what that does to real workflows.
  */
 public final class Capabilities {
 
