@@ -5,13 +5,18 @@ import dev.pipewright.capabilities.Finding;
 import dev.pipewright.capabilities.Target;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.host.container.ContainerHostFactory;
+import dev.pipewright.executor.host.container.ContainerSupport;
 import dev.pipewright.parser.Diagnostic;
 import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.parser.WorkflowLimits;
+import dev.pipewright.parser.spec.JobSpec;
+import dev.pipewright.parser.spec.SourcePos;
+import dev.pipewright.parser.spec.WorkflowSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -104,8 +109,34 @@ final class LintCommand implements Callable<Integer> {
     if (tooLarge.isPresent()) {
       throw new WorkflowException(List.of(tooLarge.get()));
     }
-    return Capabilities.check(
-        Workflows.load(WorkflowFile.read(file), file.toString()).spec(), target);
+    WorkflowSpec spec = Workflows.load(WorkflowFile.read(file), file.toString()).spec();
+    List<Finding> findings = new ArrayList<>(Capabilities.check(spec, target));
+    containerHost(target)
+        .ifPresent(
+            host -> {
+              for (JobSpec job : spec.jobs().values()) {
+                SourcePos at = job.at(job.container() != null ? "container" : "services");
+                ContainerSupport.problems(job, host)
+                    .forEach(p -> findings.add(Finding.error(at, p, null)));
+              }
+            });
+    return Capabilities.inFileOrder(findings);
+  }
+
+  /**
+   * The host that would run the containers of {@code target}'s jobs, whose own limits ({@link
+   * ContainerSupport}: libs/executor, which the entry API does not depend on, so its hosts apply
+   * them when a job starts) lint checks too; none when the target has no container engine, which
+   * {@link Capabilities} already refuses.
+   */
+  private static Optional<ContainerSupport.Host> containerHost(Target target) {
+    return switch (target.executor()) {
+      case KUBERNETES -> Optional.of(ContainerSupport.Host.POD);
+      case LOCAL ->
+          target.containerEngine()
+              ? Optional.of(ContainerSupport.Host.CONTAINER)
+              : Optional.empty();
+    };
   }
 
   /** The parser's diagnostic for a file over the size limit, when it is. */

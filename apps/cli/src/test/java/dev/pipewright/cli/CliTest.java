@@ -195,19 +195,15 @@ class CliTest {
    */
   @Test
   void lintChecksWhatTheExecutorCanRun() throws Exception {
-    Path services =
+    Path calls =
         write(
-            "services.yml",
+            "calls.yml",
             """
             on: push
             concurrency: ci
             jobs:
-              test:
-                runs-on: ubuntu-latest
-                services:
-                  db: postgres:16
-                steps:
-                  - run: psql -h db
+              build:
+                uses: ./.github/workflows/build.yml
             """);
     Path pods =
         write(
@@ -222,21 +218,29 @@ class CliTest {
                   - run: node --version
             """);
 
-    Run onPods = run("lint", "--executor", "kubernetes", services.toString(), pods.toString());
+    Run onPods = run("lint", "--executor", "kubernetes", calls.toString(), pods.toString());
 
     assertThat(onPods.exit()).isEqualTo(1);
     assertThat(onPods.err())
         .isEqualTo(
-            services
+            calls
                 + ":2:1: warning: 'concurrency' of the workflow is not honoured: builds and jobs"
                 + " of one group run side by side and none is cancelled\n"
-                + services
-                + ":6:5: error: job 'test' sets 'services:', which no executor starts yet\n"
-                + "  hint: start the service from a step (e.g. in the background) until services"
-                + " are supported\n"
+                + calls
+                + ":5:5: error: job 'build' calls the reusable workflow"
+                + " './.github/workflows/build.yml', which is not run yet\n"
+                + "  hint: copy the called workflow's jobs into this workflow\n"
                 + pods
-                + ":5:5: error: job 'test' sets 'container.volumes', which the kubernetes"
-                + " executor does not run yet\n");
+                + ":5:5: error: job 'test': container.volumes is not supported on Kubernetes (the"
+                + " pod host)\n");
+    // The container host mounts named volumes.
+    assertThat(run("lint", "--executor", "local", pods.toString()).err())
+        .isIn(
+            pods + ": ok\n",
+            pods
+                + ":5:5: error: job 'test' sets 'container:', but the local"
+                + " workers have no container engine (podman)\n  hint: install podman on the workers"
+                + " (and say so in the configuration), or remove 'container:'\n");
     Run bad = run("lint", "--executor", "cloud", pods.toString());
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("--executor must be local or kubernetes, not 'cloud'");

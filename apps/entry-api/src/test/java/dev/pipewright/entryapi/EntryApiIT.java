@@ -197,7 +197,8 @@ class EntryApiIT {
             .containsExactly(
                 "ci.yml:6:5: job 'build' sets 'container:', but the local workers have no"
                     + " container engine (podman)",
-                "ci.yml:7:5: job 'build' sets 'services:', which no executor starts yet",
+                "ci.yml:7:5: job 'build' sets 'services:', but the local workers have no"
+                    + " container engine (podman)",
                 "ci.yml:10:9: step 1 of job 'build' uses the action 'actions/cache@v4', which is"
                     + " not run yet");
         assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();

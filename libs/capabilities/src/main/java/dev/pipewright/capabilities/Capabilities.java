@@ -2,7 +2,6 @@ package dev.pipewright.capabilities;
 
 import dev.pipewright.parser.Diagnostic;
 import dev.pipewright.parser.WorkflowException;
-import dev.pipewright.parser.spec.ContainerSpec;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.RunsOn;
 import dev.pipewright.parser.spec.SourcePos;
@@ -35,10 +34,16 @@ public final class Capabilities {
       found.addAll(jobKeys(job, target));
       found.addAll(steps(job));
     }
-    found.sort(
+    return inFileOrder(found);
+  }
+
+  /** By line, then column; findings at one place keep their order. */
+  public static List<Finding> inFileOrder(List<Finding> findings) {
+    List<Finding> sorted = new ArrayList<>(findings);
+    sorted.sort(
         Comparator.comparingInt((Finding f) -> f.diagnostic().line())
             .thenComparingInt(f -> f.diagnostic().column()));
-    return List.copyOf(found);
+    return List.copyOf(sorted);
   }
 
   /**
@@ -97,16 +102,11 @@ public final class Capabilities {
               where + " calls the reusable workflow '" + job.uses() + "', which is not run yet",
               "copy the called workflow's jobs into this workflow"));
     }
-    if (job.services() != null && !job.services().isEmpty()) {
-      found.add(
-          Finding.error(
-              job.at("services"),
-              where + " sets 'services:', which no executor starts yet",
-              "start the service from a step (e.g. in the background) until services are"
-                  + " supported"));
-    }
     if (job.container() != null) {
-      container(job, where, job.container(), target, found);
+      containerEngine(job, where, "container", target, found);
+    }
+    if (job.services() != null && !job.services().isEmpty()) {
+      containerEngine(job, where, "services", target, found);
     }
     runsOn(job, where, found);
     if (job.concurrency() != null) {
@@ -140,51 +140,26 @@ public final class Capabilities {
     return found;
   }
 
-  private static void container(
-      JobSpec job, String where, ContainerSpec c, Target target, List<Finding> found) {
-    SourcePos at = job.at("container");
-    if (c.credentials() != null && !c.credentials().isEmpty()) {
+  /**
+   * {@code container:} and {@code services:} run in podman on the local workers (the container
+   * host) and in the job's pod on Kubernetes. What a host cannot do of their fields is {@code
+   * ContainerSupport}'s (libs/executor), which the hosts apply when a job starts and {@code lint}
+   * before; here only what the target decides: a local worker without a container engine.
+   */
+  private static void containerEngine(
+      JobSpec job, String where, String key, Target target, List<Finding> found) {
+    if (target.executor() == Target.Executor.LOCAL && !target.containerEngine()) {
       found.add(
           Finding.error(
-              at,
-              where + " sets 'container.credentials': no executor logs in to a registry yet",
-              "use an image the workers (or the cluster's nodes) can pull without credentials"));
-    }
-    switch (target.executor()) {
-      case LOCAL -> {
-        if (!target.containerEngine()) {
-          found.add(
-              Finding.error(
-                  at,
-                  where
-                      + " sets 'container:', but the local workers have no container engine"
-                      + " (podman)",
-                  "install podman on the workers (and say so in the configuration), or run the"
-                      + " job's steps on the worker by removing 'container:'"));
-        }
-      }
-      case KUBERNETES -> {
-        // The pod host runs the job's steps in the image and refuses the rest (PodHostFactory).
-        for (String field : List.of("ports", "volumes", "options")) {
-          boolean set =
-              switch (field) {
-                case "ports" -> c.ports() != null && !c.ports().isEmpty();
-                case "volumes" -> c.volumes() != null && !c.volumes().isEmpty();
-                default -> c.options() != null && !c.options().isBlank();
-              };
-          if (set) {
-            found.add(
-                Finding.error(
-                    at,
-                    where
-                        + " sets 'container."
-                        + field
-                        + "', which the kubernetes executor does"
-                        + " not run yet",
-                    null));
-          }
-        }
-      }
+              job.at(key),
+              where
+                  + " sets '"
+                  + key
+                  + ":', but the local workers have no container engine"
+                  + " (podman)",
+              "install podman on the workers (and say so in the configuration), or remove '"
+                  + key
+                  + ":'"));
     }
   }
 

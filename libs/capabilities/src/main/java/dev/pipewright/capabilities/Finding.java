@@ -15,7 +15,7 @@ public record Finding(Severity severity, Diagnostic diagnostic) {
     WARNING
   }
 
-  static Finding error(SourcePos at, String message, String hint) {
+  public static Finding error(SourcePos at, String message, String hint) {
     return new Finding(Severity.ERROR, diagnostic(at, message, hint));
   }
 

@@ -41,8 +41,12 @@ class CapabilitiesTest {
     }
   }
 
+  /**
+   * container: and services: run in podman on local workers and in the job's pod on Kubernetes;
+   * what a host cannot do of their fields is ContainerSupport's (libs/executor).
+   */
   @Test
-  void aContainerJobNeedsAContainerEngineOnTheLocalExecutor() {
+  void containersAndServicesNeedAContainerEngineOnTheLocalExecutor() {
     String yaml =
         """
         on: push
@@ -50,6 +54,8 @@ class CapabilitiesTest {
           test:
             runs-on: ubuntu-latest
             container: node:20
+            services:
+              redis: redis:7
             steps:
               - run: node --version
         """;
@@ -58,39 +64,17 @@ class CapabilitiesTest {
             "ci.yml:5:5: error: job 'test' sets 'container:', but the local workers have no"
                 + " container engine (podman)\n"
                 + "  hint: install podman on the workers (and say so in the configuration), or"
-                + " run the job's steps on the worker by removing 'container:'");
+                + " remove 'container:'",
+            "ci.yml:6:5: error: job 'test' sets 'services:', but the local workers have no"
+                + " container engine (podman)\n"
+                + "  hint: install podman on the workers (and say so in the configuration), or"
+                + " remove 'services:'");
     assertThat(check(yaml, PODMAN)).isEmpty();
     assertThat(check(yaml, PODS)).isEmpty();
   }
 
-  /** PodHostFactory refuses ports, volumes and options; the container host runs them. */
   @Test
-  void containerFieldsThePodHostRefusesAreErrorsOnKubernetesOnly() {
-    String yaml =
-        """
-        on: push
-        jobs:
-          test:
-            runs-on: ubuntu-latest
-            container:
-              image: node:20
-              ports: [8080]
-              options: --user 1000
-            steps:
-              - run: node --version
-        """;
-    assertThat(check(yaml, PODMAN)).isEmpty();
-    assertThat(Capabilities.check(parse(yaml), PODS))
-        .extracting(f -> f.diagnostic().brief())
-        .containsExactly(
-            "ci.yml:5:5: job 'test' sets 'container.ports', which the kubernetes executor does not"
-                + " run yet",
-            "ci.yml:5:5: job 'test' sets 'container.options', which the kubernetes executor does"
-                + " not run yet");
-  }
-
-  @Test
-  void servicesReusableWorkflowsAndActionsAreErrorsOnEveryExecutor() {
+  void reusableWorkflowsAndActionsAreErrorsOnEveryExecutor() {
     String yaml =
         """
         on: push
@@ -99,8 +83,6 @@ class CapabilitiesTest {
             uses: ./.github/workflows/build.yml
           test:
             runs-on: ubuntu-latest
-            services:
-              redis: redis:7
             steps:
               - uses: actions/setup-node@v4
               - uses: ./.github/actions/local
@@ -114,12 +96,11 @@ class CapabilitiesTest {
           .containsExactly(
               "ci.yml:4:5: job 'call' calls the reusable workflow './.github/workflows/build.yml',"
                   + " which is not run yet",
-              "ci.yml:7:5: job 'test' sets 'services:', which no executor starts yet",
-              "ci.yml:10:9: step 1 of job 'test' uses the action 'actions/setup-node@v4', which"
+              "ci.yml:8:9: step 1 of job 'test' uses the action 'actions/setup-node@v4', which"
                   + " is not run yet",
-              "ci.yml:11:9: step 2 of job 'test' uses the local action './.github/actions/local',"
+              "ci.yml:9:9: step 2 of job 'test' uses the local action './.github/actions/local',"
                   + " which is not run yet",
-              "ci.yml:12:9: step 3 of job 'test' uses a 'docker://' step, which is not run yet");
+              "ci.yml:10:9: step 3 of job 'test' uses a 'docker://' step, which is not run yet");
     }
   }
 
@@ -180,7 +161,7 @@ class CapabilitiesTest {
                 services: {db: postgres}
                 steps: [{uses: actions/cache@v4}]
             """);
-    assertThatThrownBy(() -> Capabilities.require(bad, PODS))
+    assertThatThrownBy(() -> Capabilities.require(bad, NO_PODMAN))
         .isInstanceOfSatisfying(
             WorkflowException.class,
             e -> assertThat(e.diagnostics()).extracting(Diagnostic::line).containsExactly(6, 7));
@@ -191,8 +172,8 @@ class CapabilitiesTest {
 
   /**
    * The engine's own check of a job: every warning, and the errors of the job's keys that hold on
-   * every target; not what depends on the worker (a container engine, pod-only limits), nor a
-   * step's action, which fails that step when it is reached.
+   * every target; not what depends on the worker (a container engine), nor a step's action, which
+   * fails that step when it is reached.
    */
   @Test
   void forJobKeepsOnlyWhatHoldsOnEveryTarget() {
@@ -204,21 +185,20 @@ class CapabilitiesTest {
             jobs:
               a:
                 runs-on: ubuntu-latest
-                container: {image: node:20, options: --user 1000}
+                container: node:20
                 services: {db: postgres}
                 steps:
                   - uses: actions/cache@v4
                   - uses: actions/checkout@v4
                     with: {lfs: true}
               b:
-                runs-on: ubuntu-latest
-                steps: [{run: echo}]
+                uses: ./.github/workflows/b.yml
             """);
     assertThat(Capabilities.forJob(spec, spec.job("a")))
         .extracting(f -> f.severity() + " " + f.diagnostic().line())
-        .containsExactly("WARNING 2", "ERROR 7", "WARNING 10");
+        .containsExactly("WARNING 2", "WARNING 10");
     assertThat(Capabilities.forJob(spec, spec.job("b")))
         .extracting(f -> f.severity() + " " + f.diagnostic().line())
-        .containsExactly("WARNING 2");
+        .containsExactly("WARNING 2", "ERROR 13");
   }
 }
