@@ -101,7 +101,8 @@ final class JobEngine {
               + (run.attempt() - 1)
               + " was lost with its worker or its host)");
     }
-    JobResult refused = checkCapabilities();
+    // A resumed attempt wrote its findings when it started, and was not refused.
+    JobResult refused = resume == null ? checkCapabilities() : null;
     if (refused != null) {
       return refused;
     }
