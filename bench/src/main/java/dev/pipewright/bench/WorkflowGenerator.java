@@ -109,7 +109,8 @@ final class WorkflowGenerator {
         Map.of(),
         null,
         List.of(step),
-        new SourcePos("generated.yml", line, 3));
+        new SourcePos("generated.yml", line, 3),
+        Map.of());
   }
 
   static String id(int i) {

@@ -1,5 +1,6 @@
 package dev.pipewright.cli;
 
+import dev.pipewright.cli.view.Annotation;
 import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.JobState;
 import dev.pipewright.cli.view.StepState;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,6 +39,18 @@ final class LocalSnapshots {
     this.started = clock.instant();
   }
 
+  private static Annotation annotation(dev.pipewright.executor.Annotation a) {
+    return new Annotation(
+        a.level().name().toLowerCase(Locale.ROOT),
+        a.message(),
+        a.file(),
+        a.line(),
+        a.column(),
+        a.endLine(),
+        a.endColumn(),
+        a.title());
+  }
+
   BuildState snapshot() {
     BuildRecord build = store.build(id);
     List<JobState> jobs = new ArrayList<>();
@@ -54,7 +68,10 @@ final class LocalSnapshots {
                 result == null ? null : result.errorMessage(),
                 null,
                 null,
-                job.attempt()));
+                job.attempt(),
+                result == null
+                    ? List.of()
+                    : result.annotations().stream().map(LocalSnapshots::annotation).toList()));
       }
       jobs.add(
           new JobState(

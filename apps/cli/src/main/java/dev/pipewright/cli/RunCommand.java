@@ -1,11 +1,14 @@
 package dev.pipewright.cli;
 
+import dev.pipewright.capabilities.Capabilities;
+import dev.pipewright.capabilities.Target;
 import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.LogText;
 import dev.pipewright.dag.LoadedWorkflow;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.LogSink;
 import dev.pipewright.executor.RepositoryRef;
+import dev.pipewright.executor.host.container.ContainerHostFactory;
 import dev.pipewright.executor.local.LocalJobRunner;
 import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
@@ -110,6 +113,10 @@ final class RunCommand implements Callable<Integer> {
     LoadedWorkflow workflow;
     try {
       workflow = Workflows.load(yaml, file.toString(), sources.of(repository));
+      // Refused before anything runs, as the entry API refuses it; its warnings also go to the
+      // jobs' logs.
+      Capabilities.require(
+          workflow.spec(), Target.local(ContainerHostFactory.containerEngineOnPath()));
     } catch (WorkflowException e) {
       Diagnostics.print(e, err);
       return ExitCodes.FAILED;

@@ -27,6 +27,7 @@ final class ServiceConfigs {
         c.api().logPollInterval(),
         c.listeners(),
         c.secretKeyFile(),
-        c.artifacts());
+        c.artifacts(),
+        EntryApiConfig.target(c));
   }
 }

@@ -238,6 +238,63 @@ class CliTest {
                 + " string, not an array");
   }
 
+  /**
+   * Issue 14: lint checks what the executor can run. An error makes the file invalid (exit 1), a
+   * warning is printed and the file is still ok.
+   */
+  @Test
+  void lintChecksWhatTheExecutorCanRun() throws Exception {
+    Path calls =
+        write(
+            "calls.yml",
+            """
+            on: push
+            concurrency: ci
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: "true"
+            """);
+    Path pods =
+        write(
+            "pods.yml",
+            """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                container: {image: node:20, volumes: [cache:/cache]}
+                steps:
+                  - run: node --version
+            """);
+
+    Run onPods = run("lint", "--executor", "kubernetes", calls.toString(), pods.toString());
+
+    assertThat(onPods.exit()).isEqualTo(1);
+    assertThat(onPods.err())
+        .isEqualTo(
+            calls
+                + ":2:1: warning: 'concurrency' of the workflow is not honoured: builds and jobs"
+                + " of one group run side by side and none is cancelled\n"
+                + calls
+                + ": ok\n"
+                + pods
+                + ":5:5: error: job 'test': container.volumes is not supported on Kubernetes (the"
+                + " pod host)\n");
+    // The container host mounts named volumes.
+    assertThat(run("lint", "--executor", "local", pods.toString()).err())
+        .isIn(
+            pods + ": ok\n",
+            pods
+                + ":5:5: error: job 'test' sets 'container:', but the local"
+                + " workers have no container engine (podman)\n  hint: install podman on the workers"
+                + " (and say so in the configuration), or remove 'container:'\n");
+    Run bad = run("lint", "--executor", "cloud", pods.toString());
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--executor must be local or kubernetes, not 'cloud'");
+  }
+
   @Test
   void lintWithAnUnreadableFileExitsTwoButStillChecksTheOthers() throws Exception {
     Path good = write("good.yml", VALID);

@@ -261,7 +261,8 @@ public final class EntryApi implements AutoCloseable {
                         relay::wake,
                         scheduler,
                         config.logPollInterval(),
-                        metrics)))
+                        metrics,
+                        new WorkflowValidator(config.target(), 1024))))
             .addService(
                 UnparsableRequests.refusedIn(new ApiTokenServiceImpl(tokens, remembered::forget)))
             .addService(ProtoReflectionServiceV1.newInstance())

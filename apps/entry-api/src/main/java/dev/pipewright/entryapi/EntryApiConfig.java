@@ -1,5 +1,6 @@
 package dev.pipewright.entryapi;
 
+import dev.pipewright.capabilities.Target;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.ops.config.Listeners;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param secretKeyFile the key file that seals secret values ({@code PIPEWRIGHT_SECRET_KEY_FILE});
  *     empty: builds with secrets are refused; it also signs runtime tokens and artifact URLs
  * @param artifacts the artifact service: blob root, results URL, retention, sweep period
+ * @param target what the workers run on ({@code executor}, {@code worker.container-engine}):
+ *     admission refuses what they cannot run
  */
 public record EntryApiConfig(
     String databaseUrl,
@@ -41,7 +44,8 @@ public record EntryApiConfig(
     Duration logPollInterval,
     Listeners listeners,
     Optional<Path> secretKeyFile,
-    PipewrightConfig.Artifacts artifacts) {
+    PipewrightConfig.Artifacts artifacts,
+    Target target) {
 
   public static final String DATABASE_URL = "PIPEWRIGHT_DATABASE_URL";
   public static final String DATABASE_USER = "PIPEWRIGHT_DATABASE_USER";
@@ -62,6 +66,7 @@ public record EntryApiConfig(
     Objects.requireNonNull(listeners, "listeners");
     Objects.requireNonNull(secretKeyFile, "secretKeyFile");
     Objects.requireNonNull(artifacts, "artifacts");
+    Objects.requireNonNull(target, "target");
     checkPort(GRPC_PORT, grpcPort);
     checkPort(HTTP_PORT, httpPort);
     if (databasePoolSize < 1 || relayBatchSize < 1) {
@@ -96,7 +101,8 @@ public record EntryApiConfig(
         Duration.ofMillis(150),
         loaded.listeners(),
         loaded.secretKeyFile(),
-        loaded.artifacts());
+        loaded.artifacts(),
+        target(loaded));
   }
 
   private static PipewrightConfig load(Map<String, String> env) {
@@ -122,7 +128,8 @@ public record EntryApiConfig(
         logPollInterval,
         listeners,
         secretKeyFile,
-        artifacts);
+        artifacts,
+        target);
   }
 
   public EntryApiConfig withDatabase(String url) {
@@ -140,7 +147,8 @@ public record EntryApiConfig(
         logPollInterval,
         listeners,
         secretKeyFile,
-        artifacts);
+        artifacts,
+        target);
   }
 
   public EntryApiConfig withQueue(URI uri, String prefix) {
@@ -158,7 +166,8 @@ public record EntryApiConfig(
         logPollInterval,
         listeners,
         secretKeyFile,
-        artifacts);
+        artifacts,
+        target);
   }
 
   public EntryApiConfig withListeners(Listeners l) {
@@ -176,7 +185,8 @@ public record EntryApiConfig(
         logPollInterval,
         l,
         secretKeyFile,
-        artifacts);
+        artifacts,
+        target);
   }
 
   /** The same, sealing secret values with the keys of {@code keyFile}. */
@@ -195,7 +205,8 @@ public record EntryApiConfig(
         logPollInterval,
         listeners,
         Optional.of(keyFile),
-        artifacts);
+        artifacts,
+        target);
   }
 
   /** The same, with artifacts kept as {@code a} says. */
@@ -214,7 +225,36 @@ public record EntryApiConfig(
         logPollInterval,
         listeners,
         secretKeyFile,
-        a);
+        a,
+        target);
+  }
+
+  /** The same, refusing at admission what {@code t} cannot run. */
+  public EntryApiConfig withTarget(Target t) {
+    return new EntryApiConfig(
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        amqpUri,
+        queuePrefix,
+        grpcPort,
+        httpPort,
+        databasePoolSize,
+        databaseConnectTimeout,
+        relayBatchSize,
+        logPollInterval,
+        listeners,
+        secretKeyFile,
+        artifacts,
+        t);
+  }
+
+  /** What the installation's workers run on, from its {@code executor} settings. */
+  public static Target target(PipewrightConfig config) {
+    return switch (config.executor()) {
+      case LOCAL -> Target.local(config.worker().containerEngine());
+      case KUBERNETES -> Target.kubernetes();
+    };
   }
 
   /** The AMQP URI without its credentials, for logs. */

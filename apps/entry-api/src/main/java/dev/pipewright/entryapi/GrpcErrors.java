@@ -83,7 +83,7 @@ final class GrpcErrors {
 
   /** {@code file:line:column: message}, the description of a workflow field violation. */
   static String describe(Diagnostic d) {
-    return d.file() + ":" + d.line() + ":" + d.column() + ": " + d.message();
+    return d.brief();
   }
 
   private static BadRequest badRequest(Throwable failure) {

@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplBase {
   private final BuildRepository builds;
   private final AdmissionWriter admissions;
-  private final WorkflowValidator workflows = new WorkflowValidator(1024);
+  private final WorkflowValidator workflows;
   private final LogSource logs;
   private final Runnable onCreated;
   private final ScheduledExecutorService scheduler;
@@ -45,6 +45,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
    * @param onCreated told after a new build committed (wakes the outbox relay)
    * @param scheduler runs the polls of following log streams
    * @param metrics counts admissions and database failures
+   * @param workflows admits only what the installation's executor can run
    */
   PipelineServiceImpl(
       BuildRepository builds,
@@ -53,8 +54,10 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
       Runnable onCreated,
       ScheduledExecutorService scheduler,
       Duration logPollInterval,
-      PipewrightMetrics metrics) {
+      PipewrightMetrics metrics,
+      WorkflowValidator workflows) {
     this.builds = builds;
+    this.workflows = workflows;
     this.admissions = admissions;
     this.logs = logs;
     this.onCreated = onCreated;

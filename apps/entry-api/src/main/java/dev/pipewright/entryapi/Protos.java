@@ -1,6 +1,7 @@
 package dev.pipewright.entryapi;
 
 import com.google.protobuf.Timestamp;
+import dev.pipewright.api.ci.v1.Annotation;
 import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.ErrorCode;
@@ -11,6 +12,7 @@ import dev.pipewright.api.ci.v1.Step;
 import dev.pipewright.api.ci.v1.StepStatus;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
+import dev.pipewright.store.StepAnnotation;
 import dev.pipewright.store.StepView;
 import java.time.Instant;
 import java.util.Map;
@@ -135,6 +137,35 @@ final class Protos {
     }
     if (view.finishedAt() != null) {
       b.setFinishTime(timestamp(view.finishedAt()));
+    }
+    view.annotations().forEach(a -> b.addAnnotations(annotation(a)));
+    return b.build();
+  }
+
+  static Annotation annotation(StepAnnotation a) {
+    Annotation.Builder b =
+        Annotation.newBuilder()
+            .setLevel(
+                switch (a.level()) {
+                  case "error" -> Annotation.Level.LEVEL_ERROR;
+                  case "warning" -> Annotation.Level.LEVEL_WARNING;
+                  case "notice" -> Annotation.Level.LEVEL_NOTICE;
+                  default -> Annotation.Level.LEVEL_UNSPECIFIED;
+                })
+            .setMessage(nullToEmpty(a.message()))
+            .setFile(nullToEmpty(a.file()))
+            .setTitle(nullToEmpty(a.title()));
+    if (a.line() != null) {
+      b.setLine(a.line());
+    }
+    if (a.column() != null) {
+      b.setColumn(a.column());
+    }
+    if (a.endLine() != null) {
+      b.setEndLine(a.endLine());
+    }
+    if (a.endColumn() != null) {
+      b.setEndColumn(a.endColumn());
     }
     return b.build();
   }

@@ -1,5 +1,7 @@
 package dev.pipewright.entryapi;
 
+import dev.pipewright.capabilities.Capabilities;
+import dev.pipewright.capabilities.Target;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -14,10 +16,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Validates workflows (parse and plan) and remembers which were valid. Builds of one pipeline
- * submit the same file again and again, and parsing costs milliseconds of CPU while a digest costs
- * microseconds, so admission pays the parser once per distinct (path, text). Only successes are
- * remembered: an invalid workflow is parsed again to report its diagnostics.
+ * Validates workflows (parse, plan, and what the installation's executor can run: {@link
+ * Capabilities}) and remembers which were valid. Builds of one pipeline submit the same file again
+ * and again, and parsing costs milliseconds of CPU while a digest costs microseconds, so admission
+ * pays the parser once per distinct (path, text). Only successes are remembered: an invalid
+ * workflow is parsed again to report its diagnostics.
  *
  * <p>At most {@code parallelism} parses run at once; other calls wait their turn. Parsing is
  * CPU-bound, so more at once than there are processors only adds memory: a workflow at the parser's
@@ -27,20 +30,22 @@ final class WorkflowValidator {
   /** How long a call waits for its turn before it is refused as retryable. */
   static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
+  private final Target target;
   private final int capacity;
   private final Map<String, Boolean> valid;
   private final Semaphore parsing;
   private final Duration maxWait;
 
-  WorkflowValidator(int capacity) {
-    this(capacity, Runtime.getRuntime().availableProcessors(), MAX_WAIT);
+  WorkflowValidator(Target target, int capacity) {
+    this(target, capacity, Runtime.getRuntime().availableProcessors(), MAX_WAIT);
   }
 
   /**
    * @param parallelism how many parses may run at once
    * @param maxWait how long a call waits for its turn
    */
-  WorkflowValidator(int capacity, int parallelism, Duration maxWait) {
+  WorkflowValidator(Target target, int capacity, int parallelism, Duration maxWait) {
+    this.target = target;
     this.capacity = capacity;
     this.valid = new LinkedHashMap<>(capacity, 0.75f, true);
     this.parsing = new Semaphore(parallelism, true);
@@ -48,7 +53,8 @@ final class WorkflowValidator {
   }
 
   /**
-   * @throws dev.pipewright.parser.WorkflowException with every problem found
+   * @throws dev.pipewright.parser.WorkflowException with every problem found: the parser's, else
+   *     the planner's, else every error of the workflow on the target
    * @throws CiException TRANSIENT when no parse could start in time
    */
   void validate(String yaml, String path) {
@@ -60,7 +66,7 @@ final class WorkflowValidator {
     }
     awaitTurn();
     try {
-      Workflows.load(yaml, path);
+      Capabilities.require(Workflows.load(yaml, path).spec(), target);
     } finally {
       parsing.release();
     }

@@ -18,6 +18,7 @@ import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
 import dev.pipewright.api.ci.v1.Variable;
+import dev.pipewright.capabilities.Target;
 import dev.pipewright.queue.QueueSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -155,6 +156,66 @@ class EntryApiIT {
               assertThat(v.getDescription()).matches("ci\\.yml:\\d+:\\d+: .+");
             });
     assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();
+  }
+
+  /**
+   * Issue 14 ("no silent success"): what the installation's executor cannot run is refused at
+   * admission like a parse error, with every position, and nothing is stored; a key it only does
+   * not honour (concurrency) is no refusal.
+   */
+  @Test
+  void whatTheExecutorCannotRunIsRefusedWithItsPosition() throws Exception {
+    String yaml =
+        """
+        on: push
+        concurrency: ci
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            container: debian:bookworm-slim
+            services:
+              db: postgres:16
+            steps:
+              - uses: actions/cache@v4
+              - run: echo hi
+        """;
+    EntryApiConfig noPodman = fx.api.config().withPorts(0, 0).withTarget(Target.local(false));
+    try (EntryApi api = new EntryApi(noPodman).start()) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
+      try {
+        var stub =
+            PipelineServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(ApiFixture.bearer(fx.admin));
+        String pipeline = pipeline();
+        StatusRuntimeException error =
+            catchStatus(
+                () ->
+                    stub.startPipelineBuild(
+                        request(pipeline).toBuilder().setWorkflowYaml(yaml).build()));
+        assertThat(violations(error))
+            .containsExactly(
+                "ci.yml:6:5: job 'build' sets 'container:', but the local workers have no"
+                    + " container engine (podman)",
+                "ci.yml:7:5: job 'build' sets 'services:', but the local workers have no"
+                    + " container engine (podman)",
+                "ci.yml:10:9: step 1 of job 'build' uses the action 'actions/cache@v4', which is"
+                    + " not run yet");
+        assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();
+        String runnable =
+            yaml.replace("    services:\n      db: postgres:16\n", "")
+                .replace("      - uses: actions/cache@v4\n", "")
+                .replace("    container: debian:bookworm-slim\n", "");
+        String id =
+            stub.startPipelineBuild(request(pipeline).toBuilder().setWorkflowYaml(runnable).build())
+                .getBuildId();
+        await()
+            .atMost(DEADLINE)
+            .until(() -> get(stub, id).getStatus(), s -> s == BuildStatus.BUILD_STATUS_QUEUED);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
   }
 
   /**

@@ -240,6 +240,7 @@ class LogFollowerTest {
         Map.of(),
         null,
         null,
-        1);
+        1,
+        List.of());
   }
 }

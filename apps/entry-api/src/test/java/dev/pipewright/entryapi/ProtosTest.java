@@ -2,11 +2,14 @@ package dev.pipewright.entryapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pipewright.api.ci.v1.Annotation;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.ErrorCode;
 import dev.pipewright.api.ci.v1.JobStatus;
 import dev.pipewright.api.ci.v1.StepStatus;
+import dev.pipewright.store.StepAnnotation;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The API enums and the domain enums must agree by number and by name. */
@@ -47,5 +50,22 @@ class ProtosTest {
     var ts = Protos.timestamp(Instant.parse("2026-01-02T03:04:05.123456789Z"));
     assertThat(ts.getSeconds()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z").getEpochSecond());
     assertThat(ts.getNanos()).isEqualTo(123456789);
+  }
+
+  @Test
+  void annotationsKeepEveryPositionAndLeaveUnsetOnesUnset() {
+    Annotation full =
+        Protos.annotation(new StepAnnotation("error", "bad", "src/a.c", 3, 5, 4, 9, "Lint"));
+    assertThat(full.getLevel()).isEqualTo(Annotation.Level.LEVEL_ERROR);
+    assertThat(List.of(full.getLine(), full.getColumn(), full.getEndLine(), full.getEndColumn()))
+        .containsExactly(3, 5, 4, 9);
+    assertThat(full.getFile()).isEqualTo("src/a.c");
+    assertThat(full.getTitle()).isEqualTo("Lint");
+    Annotation bare =
+        Protos.annotation(new StepAnnotation("notice", "fyi", null, null, null, null, null, null));
+    assertThat(bare.getLevel()).isEqualTo(Annotation.Level.LEVEL_NOTICE);
+    assertThat(bare.hasLine() || bare.hasColumn() || bare.hasEndLine() || bare.hasEndColumn())
+        .isFalse();
+    assertThat(bare.getFile()).isEmpty();
   }
 }

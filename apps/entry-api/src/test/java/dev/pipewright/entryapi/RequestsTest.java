@@ -8,6 +8,7 @@ import dev.pipewright.api.ci.v1.ListBuildsRequest;
 import dev.pipewright.api.ci.v1.Repository;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.Variable;
+import dev.pipewright.capabilities.Target;
 import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.store.NewBuild;
 import java.util.UUID;
@@ -37,7 +38,7 @@ class RequestsTest {
                 .putVariables("ENV", Variable.newBuilder().setValue("prod").build())
                 .setIdempotencyKey("k1")
                 .build(),
-            new WorkflowValidator(8));
+            new WorkflowValidator(Target.local(true), 8));
     assertThat(build.pipelineId()).isEqualTo("acme/app");
     assertThat(build.workflowPath()).isEqualTo(".github/workflows/ci.yml");
     assertThat(build.repositoryUrl()).isEqualTo("https://git/acme");
@@ -53,7 +54,7 @@ class RequestsTest {
             () ->
                 Requests.newBuild(
                     StartPipelineBuildRequest.newBuilder().setWorkflowYaml(WORKFLOW).build(),
-                    new WorkflowValidator(8)))
+                    new WorkflowValidator(Target.local(true), 8)))
         .isInstanceOfSatisfying(
             BadRequestException.class,
             e -> assertThat(e.violations().get(0).field()).isEqualTo("pipeline_id"));
@@ -61,7 +62,7 @@ class RequestsTest {
             () ->
                 Requests.newBuild(
                     StartPipelineBuildRequest.newBuilder().setPipelineId("p").build(),
-                    new WorkflowValidator(8)))
+                    new WorkflowValidator(Target.local(true), 8)))
         .isInstanceOfSatisfying(
             BadRequestException.class,
             e -> assertThat(e.violations().get(0).field()).isEqualTo("workflow_yaml"));
@@ -76,7 +77,7 @@ class RequestsTest {
                         .setPipelineId("p")
                         .setWorkflowYaml("jobs:\n  a:\n    needs: [nope]\n    steps: []\n")
                         .build(),
-                    new WorkflowValidator(8)))
+                    new WorkflowValidator(Target.local(true), 8)))
         .isInstanceOfSatisfying(
             WorkflowException.class,
             e ->

@@ -59,7 +59,8 @@ final class Specs {
         Map.of(),
         null,
         List.of(step),
-        new SourcePos(FILE, line, 3));
+        new SourcePos(FILE, line, 3),
+        Map.of());
   }
 
   static WorkflowSpec workflow(JobSpec... jobs) {

@@ -1,5 +1,8 @@
 package dev.pipewright.parser;
 
+import dev.pipewright.parser.spec.SourcePos;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -37,5 +40,12 @@ final class Fields {
 
   Map<String, NodeTuple> entries() {
     return entries;
+  }
+
+  /** Where each key written here starts, in source order, for checks made after parsing. */
+  Map<String, SourcePos> positions(Diagnostics diagnostics) {
+    Map<String, SourcePos> positions = new LinkedHashMap<>();
+    entries.forEach((key, tuple) -> positions.put(key, diagnostics.pos(tuple.getKeyNode())));
+    return Collections.unmodifiableMap(positions);
   }
 }

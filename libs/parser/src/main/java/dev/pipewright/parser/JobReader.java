@@ -168,7 +168,8 @@ final class JobReader {
         reader.plainMap(f.value("with"), "with"),
         secrets(f.value("secrets")),
         stepList,
-        diagnostics.pos(keyNode));
+        diagnostics.pos(keyNode),
+        f.positions(diagnostics));
   }
 
   private void checkNeeds(Map<String, List<ScalarNode>> needs, Map<String, JobSpec> jobs) {

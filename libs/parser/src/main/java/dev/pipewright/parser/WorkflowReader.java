@@ -87,7 +87,8 @@ final class WorkflowReader {
         reader.concurrency(f.value("concurrency"), "the workflow"),
         reader.plain(f.value("permissions")),
         new JobReader(reader).readAll(f.value("jobs"), mapping),
-        call(f.value("on")));
+        call(f.value("on")),
+        f.positions(diagnostics));
   }
 
   /** {@code on: workflow_call} read with its inputs, secrets and outputs; null without it. */

@@ -201,6 +201,7 @@ public final class JobRepository {
                         .setNull(BUILD_JOB_STEPS.ERROR_CODE)
                         .setNull(BUILD_JOB_STEPS.ERROR_MESSAGE)
                         .set(BUILD_JOB_STEPS.OUTPUTS, Json.write(Map.of()))
+                        .set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(List.of()))
                         .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
                         .execute();
                   }
@@ -349,6 +350,9 @@ public final class JobRepository {
     }
     if (r.outputs() != null) {
       update.set(BUILD_JOB_STEPS.OUTPUTS, Json.write(r.outputs()));
+    }
+    if (r.annotations() != null) {
+      update.set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(r.annotations()));
     }
     return StoreErrors.call(
         () ->

@@ -3,6 +3,7 @@ package dev.pipewright.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import org.jooq.JSONB;
 
@@ -12,6 +13,7 @@ final class Json {
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<Map<String, Object>> OBJECTS = new TypeReference<>() {};
   private static final TypeReference<Map<String, Variable>> VARIABLES = new TypeReference<>() {};
+  private static final TypeReference<List<StepAnnotation>> ANNOTATIONS = new TypeReference<>() {};
 
   private Json() {}
 
@@ -34,6 +36,10 @@ final class Json {
 
   static Map<String, Variable> variables(JSONB json) {
     return json == null ? Map.of() : read(json, VARIABLES);
+  }
+
+  static List<StepAnnotation> annotations(JSONB json) {
+    return json == null ? List.of() : read(json, ANNOTATIONS);
   }
 
   private static <T> T read(JSONB json, TypeReference<T> type) {

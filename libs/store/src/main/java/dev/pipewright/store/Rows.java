@@ -237,6 +237,7 @@ final class Rows {
         Json.strings(r.getOutputs()),
         instant(r.getStartedAt()),
         instant(r.getFinishedAt()),
-        r.getAttempt());
+        r.getAttempt(),
+        Json.annotations(r.getAnnotations()));
   }
 }

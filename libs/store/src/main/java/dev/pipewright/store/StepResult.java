@@ -1,12 +1,13 @@
 package dev.pipewright.store;
 
 import dev.pipewright.models.ErrorCode;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What a step move records besides its status; null fields are left as they are. {@code outcome}
  * and {@code conclusion} take GitHub's values ({@code success}, {@code failure}, {@code cancelled},
- * {@code skipped}).
+ * {@code skipped}). {@code annotations} replace the stored ones when not null.
  */
 public record StepResult(
     Integer exitCode,
@@ -14,22 +15,24 @@ public record StepResult(
     String conclusion,
     ErrorCode errorCode,
     String errorMessage,
-    Map<String, String> outputs) {
+    Map<String, String> outputs,
+    List<StepAnnotation> annotations) {
 
-  public static final StepResult NONE = new StepResult(null, null, null, null, null, null);
+  public static final StepResult NONE = new StepResult(null, null, null, null, null, null, null);
 
   public StepResult {
     outputs = outputs == null ? null : Map.copyOf(outputs);
+    annotations = annotations == null ? null : List.copyOf(annotations);
   }
 
   /** A step that ran to its end: its exit code, outcome/conclusion and outputs. */
   public static StepResult exited(
       int exitCode, String outcome, String conclusion, Map<String, String> outputs) {
-    return new StepResult(exitCode, outcome, conclusion, null, null, outputs);
+    return new StepResult(exitCode, outcome, conclusion, null, null, outputs, null);
   }
 
   /** A step that failed without an exit code of its own (timeout, runner error). */
   public static StepResult error(ErrorCode code, String message) {
-    return new StepResult(null, null, null, code, message, null);
+    return new StepResult(null, null, null, code, message, null, null);
   }
 }

@@ -3,6 +3,7 @@ package dev.pipewright.store;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,7 +11,8 @@ import java.util.UUID;
  * One step of a job as stored. {@code outcome} and {@code conclusion} are GitHub's {@code
  * steps.<id>.outcome/conclusion} ({@code success}, {@code failure}, {@code cancelled}, {@code
  * skipped}), null until the step finished. {@code attempt} is the run of its job the row shows: 1,
- * then one more each time the job runs again from its first step.
+ * then one more each time the job runs again from its first step. {@code annotations} are those of
+ * that run, in the order the step printed them.
  */
 public record StepView(
     UUID id,
@@ -25,4 +27,10 @@ public record StepView(
     Map<String, String> outputs,
     Instant startedAt,
     Instant finishedAt,
-    int attempt) {}
+    int attempt,
+    List<StepAnnotation> annotations) {
+
+  public StepView {
+    annotations = annotations == null ? List.of() : List.copyOf(annotations);
+  }
+}

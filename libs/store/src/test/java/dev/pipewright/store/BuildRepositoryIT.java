@@ -149,7 +149,15 @@ class BuildRepositoryIT {
         2,
         StepStatus.FAILED,
         new StepResult(
-            1, "failure", "failure", ErrorCode.PERMANENT, "can't \"compile\" ✗", Map.of()));
+            1,
+            "failure",
+            "failure",
+            ErrorCode.PERMANENT,
+            "can't \"compile\" ✗",
+            Map.of(),
+            List.of(
+                ANNOTATION,
+                new StepAnnotation("notice", "fyi", null, null, null, null, null, null))));
     jobs.transitionJob(
         build, JobStatus.FAILED, ErrorCode.PERMANENT, "step 2 ✗ 'failed'", Map.of("k", "v ✓"));
     builds.finish(id, "worker", BuildStatus.FAILED, ErrorCode.PERMANENT, "job \"build\" ✗ 🚀");
@@ -189,6 +197,10 @@ class BuildRepositoryIT {
                 Map.of("sha", "ab\"c", "msg", "naïve ✓")),
             tuple(2, "compile ✓", StepStatus.FAILED, 1, "can't \"compile\" ✗", Map.of()));
     assertThat(built.steps()).allSatisfy(s -> assertThat(s.finishedAt()).isNotNull());
+    assertThat(built.steps().get(0).annotations()).isEmpty();
+    assertThat(built.steps().get(1).annotations())
+        .containsExactly(
+            ANNOTATION, new StepAnnotation("notice", "fyi", null, null, null, null, null, null));
     assertThat(view.jobs().get(1).matrix())
         .containsEntry("flags", List.of("-ea", "\"q\""))
         .containsEntry("java", 21);
@@ -217,6 +229,10 @@ class BuildRepositoryIT {
   }
 
   /** What find read before it was one statement: the build's row, then its jobs. */
+  /** Every field set, with text PostgreSQL's jsonb must keep as it is. */
+  private static final StepAnnotation ANNOTATION =
+      new StepAnnotation("error", "can't \"link\" ✗\nat all", "src/a.c", 3, 5, 4, 9, "Link ✓");
+
   private BuildView twoStatementRead(UUID id) {
     return builds.findRow(id).orElseThrow().withJobs(jobs.jobs(id));
   }

@@ -343,10 +343,21 @@ class JobRepositoryIT {
     UUID buildId = runningBuild();
     UUID id = planAndStartFirstStep(buildId);
     jobs.transitionStep(
-        id, 1, StepStatus.SUCCEEDED, StepResult.exited(0, "success", "success", null));
+        id,
+        1,
+        StepStatus.SUCCEEDED,
+        new StepResult(
+            0,
+            "success",
+            "success",
+            null,
+            null,
+            null,
+            List.of(new StepAnnotation("warning", "w", null, null, null, null, null, null))));
     jobs.transitionStep(id, 2, StepStatus.RUNNING, null);
 
     assertThat(job(buildId, "build").steps()).extracting(StepView::attempt).containsOnly(1);
+    assertThat(job(buildId, "build").steps().getFirst().annotations()).hasSize(1);
     assertThat(jobs.restart(id, 2)).isTrue();
     assertThat(jobs.restart(id, 2)).as("that attempt runs already").isFalse();
 
@@ -360,6 +371,7 @@ class JobRepositoryIT {
               assertThat(s.exitCode()).isNull();
               assertThat(s.startedAt()).isNull();
               assertThat(s.attempt()).isEqualTo(2);
+              assertThat(s.annotations()).as("the earlier run's").isEmpty();
             });
     jobs.transitionJob(id, JobStatus.RUNNING);
     jobs.transitionJob(id, JobStatus.FAILED, ErrorCode.PERMANENT, "broken", null);

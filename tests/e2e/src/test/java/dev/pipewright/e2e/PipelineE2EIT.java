@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
 import com.google.rpc.BadRequest;
+import dev.pipewright.api.ci.v1.Annotation;
 import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.CancelBuildRequest;
@@ -176,6 +177,51 @@ class PipelineE2EIT {
         .contains("before\n", "about to fail\n")
         .doesNotContain("never");
     assertThat(pw.logText(id, "after")).isEmpty();
+  }
+
+  /**
+   * Issue 14: annotations are stored with their positions and returned by GetBuild (actions/runner
+   * IssueCommandExtension, IssueExtensions.cs), and a key the engine does not honour is a
+   * ##[warning] line of the job's log instead of being skipped silently.
+   */
+  @Test
+  void annotationsAreReturnedByGetBuildAndUnhonouredKeysWarnInTheLog() {
+    String id =
+        pw.start(
+            """
+            on: push
+            permissions: read-all
+            jobs:
+              lint:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: |
+                      echo "::error file=src/a.c,line=3,col=5,endLine=4,endColumn=9,title=Lint::bad style"
+                      echo "::notice::all checked"
+            """);
+    Build build = pw.awaitEnd(id, Duration.ofSeconds(30));
+
+    assertThat(build.getStatus()).isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);
+    assertThat(job(build, "lint").getSteps(0).getAnnotationsList())
+        .containsExactly(
+            Annotation.newBuilder()
+                .setLevel(Annotation.Level.LEVEL_ERROR)
+                .setMessage("bad style")
+                .setFile("src/a.c")
+                .setLine(3)
+                .setColumn(5)
+                .setEndLine(4)
+                .setEndColumn(9)
+                .setTitle("Lint")
+                .build(),
+            Annotation.newBuilder()
+                .setLevel(Annotation.Level.LEVEL_NOTICE)
+                .setMessage("all checked")
+                .build());
+    assertThat(pw.logText(id, "lint"))
+        .contains(
+            "##[warning]e2e.yml:2:1: 'permissions' of the workflow has no effect: jobs get no"
+                + " GITHUB_TOKEN\n");
   }
 
   @Test

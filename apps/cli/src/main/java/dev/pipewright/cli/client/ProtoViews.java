@@ -5,6 +5,7 @@ import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.Job;
 import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.api.ci.v1.Step;
+import dev.pipewright.cli.view.Annotation;
 import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.JobState;
 import dev.pipewright.cli.view.LogText;
@@ -53,7 +54,8 @@ public final class ProtoViews {
               emptyToNull(s.getErrorMessage()),
               s.hasStartTime() ? instant(s.getStartTime()) : null,
               s.hasFinishTime() ? instant(s.getFinishTime()) : null,
-              s.getAttempt()));
+              s.getAttempt(),
+              s.getAnnotationsList().stream().map(ProtoViews::annotation).toList()));
     }
     return new JobState(
         j.getKey(),
@@ -64,6 +66,23 @@ public final class ProtoViews {
         j.hasStartTime() ? instant(j.getStartTime()) : null,
         j.hasFinishTime() ? instant(j.getFinishTime()) : null,
         steps);
+  }
+
+  static Annotation annotation(dev.pipewright.api.ci.v1.Annotation a) {
+    return new Annotation(
+        switch (a.getLevel()) {
+          case LEVEL_ERROR -> "error";
+          case LEVEL_WARNING -> "warning";
+          case LEVEL_NOTICE -> "notice";
+          default -> "annotation";
+        },
+        a.getMessage(),
+        emptyToNull(a.getFile()),
+        a.hasLine() ? a.getLine() : null,
+        a.hasColumn() ? a.getColumn() : null,
+        a.hasEndLine() ? a.getEndLine() : null,
+        a.hasEndColumn() ? a.getEndColumn() : null,
+        emptyToNull(a.getTitle()));
   }
 
   public static LogText log(LogChunk chunk) {

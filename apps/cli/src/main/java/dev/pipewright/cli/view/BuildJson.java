@@ -71,6 +71,20 @@ public final class BuildJson {
       s.put("start_time", time(step.startedAt()));
       s.put("finish_time", time(step.finishedAt()));
       s.put("attempt", step.attempt());
+      List<Map<String, Object>> annotations = new ArrayList<>();
+      for (Annotation a : step.annotations()) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("level", a.level());
+        j.put("message", a.message());
+        j.put("file", a.file());
+        j.put("line", a.line());
+        j.put("column", a.column());
+        j.put("end_line", a.endLine());
+        j.put("end_column", a.endColumn());
+        j.put("title", a.title());
+        annotations.add(j);
+      }
+      s.put("annotations", annotations);
       steps.add(s);
     }
     json.put("steps", steps);

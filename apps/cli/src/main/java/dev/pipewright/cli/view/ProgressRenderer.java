@@ -212,6 +212,7 @@ public final class ProgressRenderer {
         appendError(
             line, step.status() == StepStatus.SUCCEEDED, step.errorCode(), step.errorMessage());
         lines.add(line.toString());
+        step.annotations().forEach(a -> lines.add("      " + a.format()));
       }
     }
     return lines;

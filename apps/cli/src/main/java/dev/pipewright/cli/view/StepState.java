@@ -3,6 +3,7 @@ package dev.pipewright.cli.view;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One step as shown.
@@ -10,6 +11,7 @@ import java.time.Instant;
  * @param number 1-based position in its job
  * @param exitCode null until a process exited
  * @param attempt the run of its job this step's record belongs to (1 for the first)
+ * @param annotations what the step printed with {@code ::error} and the like, in order
  */
 public record StepState(
     int number,
@@ -20,4 +22,10 @@ public record StepState(
     String errorMessage,
     Instant startedAt,
     Instant finishedAt,
-    int attempt) {}
+    int attempt,
+    List<Annotation> annotations) {
+
+  public StepState {
+    annotations = annotations == null ? List.of() : List.copyOf(annotations);
+  }
+}

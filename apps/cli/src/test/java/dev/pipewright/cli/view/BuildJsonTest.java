@@ -39,7 +39,17 @@ class BuildJsonTest {
                     null,
                     List.of(
                         new StepState(
-                            1, "s", StepStatus.FAILED, 1, ErrorCode.PERMANENT, "x", T0, T0, 1)))));
+                            1,
+                            "s",
+                            StepStatus.FAILED,
+                            1,
+                            ErrorCode.PERMANENT,
+                            "x",
+                            T0,
+                            T0,
+                            1,
+                            List.of(
+                                new Annotation("warning", "w", "a.c", 1, null, 1, null, null)))))));
     Map<String, Object> json = BuildJson.build(build, true);
     assertThat(json.keySet())
         .containsExactly(
@@ -77,6 +87,15 @@ class BuildJsonTest {
         .containsEntry("exit_code", 1)
         .containsEntry("error_code", "PERMANENT")
         .containsEntry("attempt", 1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> annotation =
+        ((List<Map<String, Object>>) step.get("annotations")).getFirst();
+    assertThat(annotation)
+        .containsEntry("level", "warning")
+        .containsEntry("file", "a.c")
+        .containsEntry("line", 1)
+        .containsEntry("end_line", 1)
+        .containsEntry("column", null);
     assertThat(BuildJson.build(build, false)).doesNotContainKey("jobs");
   }
 

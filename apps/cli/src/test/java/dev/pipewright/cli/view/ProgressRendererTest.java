@@ -14,7 +14,7 @@ class ProgressRendererTest {
   private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
 
   private static StepState step(int n, String name, StepStatus status) {
-    return new StepState(n, name, status, null, null, null, null, null, 1);
+    return new StepState(n, name, status, null, null, null, null, null, 1, List.of());
   }
 
   private static JobState job(String key, JobStatus status, StepState... steps) {
@@ -69,7 +69,10 @@ class ProgressRendererTest {
             "Process completed with exit code 3.",
             T0,
             T0.plusMillis(1200),
-            1);
+            1,
+            List.of(
+                new Annotation("error", "3 tests failed\nsee log", "src/t.c", 4, 2, 4, 2, "Tests"),
+                new Annotation("notice", "done", null, null, null, null, null, null)));
     JobState job =
         new JobState(
             "test.1",
@@ -91,15 +94,20 @@ class ProgressRendererTest {
     assertThat(r.log(new LogText("test.1", 2, "FAIL\n")))
         .containsExactly("Test (ubuntu-latest, 1)/2 | FAIL");
     assertThat(r.details(build(BuildStatus.RUNNING, job), T0.plusSeconds(9)))
-        .contains(
-            "  job Test (ubuntu-latest, 1) [test.1]: failed in 2.0s: step 2 failed [PERMANENT]");
+        .containsSubsequence(
+            "  job Test (ubuntu-latest, 1) [test.1]: failed in 2.0s: step 2 failed [PERMANENT]",
+            "    2 Test: failed in 1.2s (exit code 3): Process completed with exit code 3."
+                + " [PERMANENT]",
+            "      error src/t.c:4:2: Tests: 3 tests failed",
+            "      notice done");
   }
 
   @Test
   void theDetailsNameTheAttemptOfAStepRunAgain() {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
     StepState again =
-        new StepState(1, "Count", StepStatus.SUCCEEDED, 0, null, null, T0, T0.plusSeconds(2), 2);
+        new StepState(
+            1, "Count", StepStatus.SUCCEEDED, 0, null, null, T0, T0.plusSeconds(2), 2, List.of());
     JobState job = job("slow", JobStatus.SUCCEEDED, again, step(2, "Last", StepStatus.SUCCEEDED));
     assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0.plusSeconds(9)))
         .contains("    1 Count: succeeded in 2.0s (attempt 2)", "    2 Last: succeeded");
@@ -119,7 +127,16 @@ class ProgressRendererTest {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), true);
     StepState soft =
         new StepState(
-            1, "Flaky", StepStatus.SUCCEEDED, 1, ErrorCode.PERMANENT, "exit 1", T0, T0, 1);
+            1,
+            "Flaky",
+            StepStatus.SUCCEEDED,
+            1,
+            ErrorCode.PERMANENT,
+            "exit 1",
+            T0,
+            T0,
+            1,
+            List.of());
     List<String> lines =
         r.snapshot(build(BuildStatus.RUNNING, job("a", JobStatus.RUNNING, soft)), T0);
     assertThat(lines)
@@ -198,7 +215,8 @@ class ProgressRendererTest {
                             null,
                             T0,
                             T0,
-                            1)))));
+                            1,
+                            List.of())))));
     assertThat(r.summary(failed, T0.plusSeconds(5)))
         .containsExactly(
             "── summary",

@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.executor.Annotation;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.models.BuildStatus;
@@ -19,12 +20,14 @@ import dev.pipewright.store.JobView;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.NewStep;
 import dev.pipewright.store.RunTimes;
+import dev.pipewright.store.StepAnnotation;
 import dev.pipewright.store.StepView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -217,6 +220,18 @@ public final class JdbcRunStore implements RunStore {
     return moveJob(buildId, key, target, code, message, null);
   }
 
+  private static StepAnnotation stored(Annotation a) {
+    return new StepAnnotation(
+        a.level().name().toLowerCase(Locale.ROOT),
+        a.message(),
+        a.file(),
+        a.line(),
+        a.column(),
+        a.endLine(),
+        a.endColumn(),
+        a.title());
+  }
+
   @Override
   public boolean moveStep(
       String buildId, String key, int number, StepStatus to, StepResult result) {
@@ -233,7 +248,8 @@ public final class JdbcRunStore implements RunStore {
                 result.conclusion(),
                 result.errorCode(),
                 result.errorMessage(),
-                result.outputs());
+                result.outputs(),
+                result.annotations().stream().map(JdbcRunStore::stored).toList());
     Optional<RunTimes> moved =
         to.endsARun()
             ? jobs.finishStep(id, number, to, stored)

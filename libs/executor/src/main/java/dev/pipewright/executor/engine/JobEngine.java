@@ -1,5 +1,7 @@
 package dev.pipewright.executor.engine;
 
+import dev.pipewright.capabilities.Capabilities;
+import dev.pipewright.capabilities.Finding;
 import dev.pipewright.executor.JobResult;
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.LogChunker;
@@ -15,6 +17,7 @@ import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -98,6 +101,11 @@ final class JobEngine {
               + (run.attempt() - 1)
               + " was lost with its worker or its host)");
     }
+    // A resumed attempt wrote its findings when it started, and was not refused.
+    JobResult refused = resume == null ? checkCapabilities() : null;
+    if (refused != null) {
+      return refused;
+    }
     progress.preparing(true);
     try {
       host.prepare();
@@ -125,12 +133,7 @@ final class JobEngine {
         jobTimeout = run.maxTimeout();
       }
     } catch (ExpressionException | IllegalArgumentException e) {
-      String message = "job " + run.job().id() + ": " + e.getMessage();
-      jobLog("##[error]" + message);
-      for (int i = 0; i < steps.size(); i++) {
-        progress.stepFinished(i + 1, StepResult.notRun(StepStatus.SKIPPED));
-      }
-      return new JobResult(JobStatus.FAILED, Map.of(), ErrorCode.INVALID_SPEC, mask(message));
+      return refuse(List.of("job " + run.job().id() + ": " + e.getMessage()));
     }
     long deadline =
         resume == null
@@ -195,6 +198,35 @@ final class JobEngine {
   /** The {@link System#nanoTime} of a wall-clock time (a deadline a checkpoint carries). */
   static long nanoTimeAt(long epochMillis) {
     return System.nanoTime() + (epochMillis - System.currentTimeMillis()) * 1_000_000;
+  }
+
+  /**
+   * The job's findings ({@link Capabilities#forJob}) at the top of its log: a warning for each key
+   * it will not honour, and for what no host can run a refusal before anything is prepared.
+   *
+   * @return the failed result of a refused job, or null when it runs
+   */
+  private JobResult checkCapabilities() {
+    List<String> errors = new ArrayList<>();
+    for (Finding f : Capabilities.forJob(run.workflow(), run.job())) {
+      String text = f.diagnostic().brief();
+      if (f.isError()) {
+        errors.add(text);
+      } else {
+        jobLog("##[warning]" + text);
+      }
+    }
+    return errors.isEmpty() ? null : refuse(errors);
+  }
+
+  /** Fails the job before its first step with {@code messages}, every step skipped. */
+  private JobResult refuse(List<String> messages) {
+    messages.forEach(m -> jobLog("##[error]" + m));
+    for (int i = 0; i < steps.size(); i++) {
+      progress.stepFinished(i + 1, StepResult.notRun(StepStatus.SKIPPED));
+    }
+    return new JobResult(
+        JobStatus.FAILED, Map.of(), ErrorCode.INVALID_SPEC, mask(messages.getFirst()));
   }
 
   static String jobTimeoutMessage(Duration timeout) {

@@ -207,7 +207,9 @@ final class StepDriver {
         new WorkflowCommands(
             masker,
             new WorkflowCommands.Options(
-                debug, "true".equalsIgnoreCase(env.get("ACTIONS_ALLOW_UNSECURE_COMMANDS"))));
+                debug,
+                "true".equalsIgnoreCase(env.get("ACTIONS_ALLOW_UNSECURE_COMMANDS")),
+                host.paths().workspace()));
     StepRunner.Exit exit = null;
     Duration timeout = null;
     if (resumed != null) {

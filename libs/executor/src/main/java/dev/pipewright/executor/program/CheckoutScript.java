@@ -1,5 +1,6 @@
 package dev.pipewright.executor.program;
 
+import dev.pipewright.capabilities.Capabilities;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -23,8 +24,7 @@ public final class CheckoutScript {
 
   /** Whether a {@code uses:} value names the checkout action. */
   public static boolean isCheckout(String uses) {
-    return uses != null
-        && (uses.equals("actions/checkout") || uses.startsWith("actions/checkout@"));
+    return Capabilities.isCheckout(uses);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.pipewright.executor.program;
 import dev.pipewright.executor.Annotation;
 import dev.pipewright.executor.SecretMasker;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +20,8 @@ import java.util.Set;
  *       itself is not logged ({@code ::add-mask::***} with {@code ::echo::on}).
  *   <li>{@code ::group::t} / {@code ::endgroup::} → {@code ##[group]t} / {@code ##[endgroup]}.
  *   <li>{@code ::error}, {@code ::warning}, {@code ::notice} → {@code ##[error]msg}... and an
- *       {@link Annotation} (file, line, title kept); {@code ::debug::m} → {@code ##[debug]m} with
- *       step debug logging on, nothing otherwise.
+ *       {@link Annotation} (file, positions and title kept); {@code ::debug::m} → {@code
+ *       ##[debug]m} with step debug logging on, nothing otherwise.
  *   <li>{@code ::set-output name=n::v} and {@code ::save-state} (deprecated) still work, with a
  *       warning; {@code ::set-env} and {@code ::add-path} are disabled unless the step's env has
  *       {@code ACTIONS_ALLOW_UNSECURE_COMMANDS=true}.
@@ -31,8 +32,11 @@ import java.util.Set;
  * </ul>
  */
 public final class WorkflowCommands {
-  /** A step annotation list is for people; thousands would only bloat the step row. */
-  static final int MAX_ANNOTATIONS = 50;
+  /** Annotations of one level a step keeps: the runner's _maxIssueCount (ExecutionContext.cs). */
+  static final int MAX_ANNOTATIONS = 100;
+
+  /** The runner's _maxIssueMessageLength: a longer message is cut. */
+  static final int MAX_MESSAGE = 4096;
 
   private static final Set<String> COMMANDS =
       Set.of(
@@ -72,14 +76,17 @@ public final class WorkflowCommands {
    *     commands are echoed
    * @param allowUnsecure {@code ACTIONS_ALLOW_UNSECURE_COMMANDS=true}: {@code ::set-env} and {@code
    *     ::add-path} work
+   * @param workspace {@code GITHUB_WORKSPACE} as the step sees it, which annotation files are made
+   *     relative to; null leaves them as given
    */
-  public record Options(boolean debug, boolean allowUnsecure) {
-    public static final Options DEFAULT = new Options(false, false);
+  public record Options(boolean debug, boolean allowUnsecure, String workspace) {
+    public static final Options DEFAULT = new Options(false, false, null);
   }
 
   private final SecretMasker masker;
   private final Options options;
   private final List<Annotation> annotations = new ArrayList<>();
+  private final Map<Annotation.Level, Integer> counts = new EnumMap<>(Annotation.Level.class);
   private final Map<String, String> outputs = new LinkedHashMap<>();
   private final Map<String, String> env = new LinkedHashMap<>();
   private final List<String> path = new ArrayList<>();
@@ -219,27 +226,63 @@ public final class WorkflowCommands {
     return v;
   }
 
+  /**
+   * Keeps an annotation as the runner does: at most {@value #MAX_ANNOTATIONS} of each level per
+   * step and a message cut at {@value #MAX_MESSAGE} characters (ExecutionContext.cs AddIssue:
+   * _maxIssueCount, _maxIssueMessageLength), none for a blank message (IssueExtensions.cs
+   * ToAnnotation), a file under the workspace made relative to it (IssueCommandExtension), and an
+   * end line and column that default to the start's. The log line is written whatever is kept.
+   */
   private String annotate(String command, Map<String, String> p, String message) {
-    if (annotations.size() < MAX_ANNOTATIONS) {
-      Integer lineNo = null;
-      try {
-        lineNo = p.containsKey("line") ? Integer.valueOf(p.get("line").strip()) : null;
-      } catch (NumberFormatException ignored) {
-        // GitHub drops a malformed line property too; the annotation itself stays.
-      }
+    Annotation.Level level = Annotation.Level.valueOf(command.toUpperCase(Locale.ROOT));
+    int seen = counts.merge(level, 1, Integer::sum);
+    if (seen <= MAX_ANNOTATIONS && !message.isBlank()) {
+      Integer line = number(p, "line");
+      Integer column = number(p, "col");
+      Integer endLine = number(p, "endLine");
+      Integer endColumn = number(p, "endColumn");
+      String masked = masker.mask(message);
       String title = p.get("title");
       annotations.add(
           new Annotation(
-              Annotation.Level.valueOf(command.toUpperCase(Locale.ROOT)),
-              masker.mask(message),
-              p.get("file"),
-              lineNo,
+              level,
+              masked.length() > MAX_MESSAGE ? masked.substring(0, MAX_MESSAGE) : masked,
+              relative(p.get("file")),
+              line,
+              column,
+              endLine != null ? endLine : line,
+              endColumn != null ? endColumn : column,
               title == null ? null : masker.mask(title)));
     }
     return "##[" + command + "]" + message;
   }
 
-  /** Annotations seen so far (messages masked), at most {@value #MAX_ANNOTATIONS}. */
+  /** A number property; GitHub drops a malformed one too, and the annotation stays. */
+  private static Integer number(Map<String, String> p, String name) {
+    String v = p.get(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(v.strip());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** {@code file} relative to the workspace when it is under it (IOUtil.MakeRelative). */
+  private String relative(String file) {
+    String workspace = options.workspace();
+    if (file == null || workspace == null || workspace.isEmpty()) {
+      return file;
+    }
+    String prefix = workspace.endsWith("/") ? workspace : workspace + "/";
+    return file.startsWith(prefix) && file.length() > prefix.length()
+        ? file.substring(prefix.length())
+        : file;
+  }
+
+  /** Annotations kept so far (messages masked), at most {@value #MAX_ANNOTATIONS} of each level. */
   public List<Annotation> annotations() {
     return List.copyOf(annotations);
   }

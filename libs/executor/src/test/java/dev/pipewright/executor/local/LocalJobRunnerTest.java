@@ -395,7 +395,8 @@ class LocalJobRunnerTest {
         .contains("##[group]Details")
         .contains("##[endgroup]");
     assertThat(ran.step(1).annotations())
-        .containsExactly(new Annotation(Annotation.Level.ERROR, "bad ***", "a.sh", 2, null));
+        .containsExactly(
+            new Annotation(Annotation.Level.ERROR, "bad ***", "a.sh", 2, null, 2, null, null));
     assertThat(ran.step(1).outputs()).containsEntry("token", "***");
     // JobExtension.cs FinalizeJob: an output holding a secret is not passed on.
     assertThat(ran.result().outputs()).doesNotContainKey("leaked");

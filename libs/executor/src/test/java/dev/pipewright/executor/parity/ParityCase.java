@@ -114,7 +114,10 @@ record ParityCase(
     return result;
   }
 
-  /** {@code [{level: error, message: ..., file: ..., line: 3, title: ...}]}, unset ones null. */
+  /**
+   * {@code [{level: error, message: ..., file: ..., line: 3, col: 1, endLine: 4, endColumn: 2,
+   * title: ...}]}, unset ones null.
+   */
   private static List<Annotation> annotations(Object o) {
     List<Annotation> result = new ArrayList<>();
     for (Object item : o instanceof List<?> l ? l : List.of()) {
@@ -124,10 +127,17 @@ record ParityCase(
               Annotation.Level.valueOf(String.valueOf(a.get("level")).toUpperCase(Locale.ROOT)),
               (String) a.get("message"),
               (String) a.get("file"),
-              a.get("line") == null ? null : ((Number) a.get("line")).intValue(),
+              number(a.get("line")),
+              number(a.get("col")),
+              number(a.get("endLine")),
+              number(a.get("endColumn")),
               (String) a.get("title")));
     }
     return result;
+  }
+
+  private static Integer number(Object o) {
+    return o == null ? null : ((Number) o).intValue();
   }
 
   @SuppressWarnings("unchecked")

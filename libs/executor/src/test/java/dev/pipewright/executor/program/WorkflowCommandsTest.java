@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pipewright.executor.Annotation;
 import dev.pipewright.executor.SecretMasker;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorkflowCommandsTest {
@@ -30,7 +31,7 @@ class WorkflowCommandsTest {
     assertThat(commands.process("::endgroup::")).isEqualTo("##[endgroup]");
     assertThat(commands.process("::debug::x%0Ay")).as("debug only with step debug").isNull();
     WorkflowCommands debugging =
-        new WorkflowCommands(masker, new WorkflowCommands.Options(true, false));
+        new WorkflowCommands(masker, new WorkflowCommands.Options(true, false, null));
     assertThat(debugging.process("::debug::x%0Ay")).isEqualTo("##[debug]x\ny");
     assertThat(commands.process("plain :: line")).isEqualTo("plain :: line");
     assertThat(commands.process("::not closed")).isEqualTo("::not closed");
@@ -45,17 +46,45 @@ class WorkflowCommandsTest {
     assertThat(commands.process("::notice line=x::fyi")).isEqualTo("##[notice]fyi");
     assertThat(commands.annotations())
         .containsExactly(
-            new Annotation(Annotation.Level.ERROR, "broke ***", "app.js", 10, "Bad, bad"),
-            new Annotation(Annotation.Level.WARNING, "careful", null, null, null),
-            new Annotation(Annotation.Level.NOTICE, "fyi", null, null, null));
+            new Annotation(
+                Annotation.Level.ERROR, "broke ***", "app.js", 10, null, 10, null, "Bad, bad"),
+            new Annotation(Annotation.Level.WARNING, "careful", null, null, null, null, null, null),
+            new Annotation(Annotation.Level.NOTICE, "fyi", null, null, null, null, null, null));
   }
 
+  /**
+   * actions/runner IssueCommandExtension reads file, line and col; IssueExtensions.cs ToAnnotation
+   * adds endLine and endColumn, each defaulting to the start's, and keeps no annotation of a blank
+   * message; IOUtil.MakeRelative makes a file under the workspace relative to it.
+   */
   @Test
-  void annotationsAreCapped() {
+  void annotationsKeepEveryPositionAndAFileRelativeToTheWorkspace() {
+    WorkflowCommands inWorkspace =
+        new WorkflowCommands(masker, new WorkflowCommands.Options(false, false, "/w/src"));
+    inWorkspace.process(
+        "::error file=/w/src/lib/a.c,line=3,col=5,endLine=4,endColumn=9,title=T::two lines");
+    inWorkspace.process("::warning file=/elsewhere/b.c,line=7,col=2::here");
+    inWorkspace.process("::notice file=c.c::   ");
+    assertThat(inWorkspace.annotations())
+        .containsExactly(
+            new Annotation(Annotation.Level.ERROR, "two lines", "lib/a.c", 3, 5, 4, 9, "T"),
+            new Annotation(Annotation.Level.WARNING, "here", "/elsewhere/b.c", 7, 2, 7, 2, null));
+  }
+
+  /**
+   * ExecutionContext.cs AddIssue: at most _maxIssueCount (100) of each level per step, and a
+   * message cut at _maxIssueMessageLength (4096); every line is still logged.
+   */
+  @Test
+  void annotationsAreCappedPerLevelAndMessagesCut() {
     for (int i = 0; i < WorkflowCommands.MAX_ANNOTATIONS + 5; i++) {
-      commands.process("::warning::w" + i);
+      assertThat(commands.process("::warning::w" + i)).isEqualTo("##[warning]w" + i);
     }
-    assertThat(commands.annotations()).hasSize(WorkflowCommands.MAX_ANNOTATIONS);
+    commands.process("::error::" + "x".repeat(WorkflowCommands.MAX_MESSAGE + 10));
+    List<Annotation> kept = commands.annotations();
+    assertThat(kept).hasSize(WorkflowCommands.MAX_ANNOTATIONS + 1);
+    assertThat(kept.getLast().level()).isEqualTo(Annotation.Level.ERROR);
+    assertThat(kept.getLast().message()).hasSize(WorkflowCommands.MAX_MESSAGE);
   }
 
   @Test
@@ -99,7 +128,7 @@ class WorkflowCommandsTest {
     assertThat(commands.failure()).contains("`set-env` command is disabled");
     assertThat(commands.legacyEnv()).isEmpty();
     WorkflowCommands unsecure =
-        new WorkflowCommands(masker, new WorkflowCommands.Options(false, true));
+        new WorkflowCommands(masker, new WorkflowCommands.Options(false, true, null));
     assertThat(unsecure.process("::set-env name=A::1")).isNull();
     assertThat(unsecure.process("::add-path::/opt/a")).isNull();
     assertThat(unsecure.process("::add-path::/opt/b")).isNull();

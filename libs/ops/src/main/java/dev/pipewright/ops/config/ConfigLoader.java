@@ -264,7 +264,8 @@ public final class ConfigLoader {
             v.get(Settings.MAX_JOB_ATTEMPTS),
             v.get(Settings.INFRASTRUCTURE_RETRIES),
             v.get(Settings.STEP_LOG_LIMIT),
-            v.get(Settings.BUILD_LOG_LIMIT)),
+            v.get(Settings.BUILD_LOG_LIMIT),
+            v.get(Settings.CONTAINER_ENGINE)),
         v.get(Settings.SHUTDOWN_GRACE),
         new PipewrightConfig.Log(v.get(Settings.LOG_FORMAT), v.get(Settings.LOG_LEVEL)),
         new PipewrightConfig.Kubernetes(

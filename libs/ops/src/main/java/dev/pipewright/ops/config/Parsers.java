@@ -189,6 +189,17 @@ final class Parsers {
   }
 
   /** One of {@code values}, case-insensitive; the canonical text is lower case. */
+  static ValueParser<Boolean> bool() {
+    return ValueParser.of(
+        t ->
+            switch (t.strip().toLowerCase(Locale.ROOT)) {
+              case "true" -> true;
+              case "false" -> false;
+              default -> throw invalid("true or false", t);
+            },
+        String::valueOf);
+  }
+
   static <E extends Enum<E>> ValueParser<E> oneOf(Class<E> type) {
     List<String> names =
         Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();

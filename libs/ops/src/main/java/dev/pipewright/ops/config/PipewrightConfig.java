@@ -108,6 +108,9 @@ public record PipewrightConfig(
   /**
    * The worker (pipeline-service): claims, leases, the reconcile tick, and how much of the builds'
    * logs it stores ({@code stepLogLimit}, {@code buildLogLimit}: UTF-8 bytes).
+   *
+   * @param containerEngine whether local workers have podman for {@code container:} jobs, so the
+   *     entry API can refuse them at admission when they do not
    */
   public record Worker(
       int parallelism,
@@ -119,7 +122,8 @@ public record PipewrightConfig(
       int maxJobAttempts,
       int infrastructureRetries,
       long stepLogLimit,
-      long buildLogLimit) {}
+      long buildLogLimit,
+      boolean containerEngine) {}
 
   public record Log(LogFormat format, String level) {}
 
@@ -219,6 +223,7 @@ public record PipewrightConfig(
     v.put(Settings.INFRASTRUCTURE_RETRIES, worker.infrastructureRetries());
     v.put(Settings.STEP_LOG_LIMIT, worker.stepLogLimit());
     v.put(Settings.BUILD_LOG_LIMIT, worker.buildLogLimit());
+    v.put(Settings.CONTAINER_ENGINE, worker.containerEngine());
     v.put(Settings.SHUTDOWN_GRACE, shutdownGrace);
     v.put(Settings.LOG_FORMAT, log.format());
     v.put(Settings.LOG_LEVEL, log.level());

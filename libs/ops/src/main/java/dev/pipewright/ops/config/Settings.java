@@ -197,6 +197,14 @@ final class Settings {
           Parsers.oneOf(Executor.class),
           "local",
           "where jobs run: local processes or Kubernetes Jobs");
+  static final Setting<Boolean> CONTAINER_ENGINE =
+      Setting.of(
+          "worker.container-engine",
+          "PIPEWRIGHT_WORKER_CONTAINER_ENGINE",
+          Parsers.bool(),
+          "true",
+          "local executor: whether the workers have podman for jobs with `container:`; the entry"
+              + " API refuses such builds when false (it cannot look at the workers' machines)");
   static final Setting<Path> WORKSPACE_ROOT =
       Setting.computed(
           "workspace.root",
@@ -428,6 +436,7 @@ final class Settings {
           INFRASTRUCTURE_RETRIES,
           STEP_LOG_LIMIT,
           BUILD_LOG_LIMIT,
+          CONTAINER_ENGINE,
           SHUTDOWN_GRACE,
           LOG_FORMAT,
           LOG_LEVEL,

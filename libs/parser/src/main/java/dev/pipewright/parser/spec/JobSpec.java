@@ -11,6 +11,8 @@ import java.util.Map;
  * @param continueOnError {@code "true"}, {@code "false"} or an expression (null: false)
  * @param uses a reusable workflow reference; such a job has no steps
  * @param secrets {@code "inherit"} or a map of names to values, for reusable workflow calls
+ * @param keys where each key written in the job starts, so a check made after parsing (what an
+ *     executor can run) points at the key it is about
  */
 public record JobSpec(
     String id,
@@ -33,7 +35,17 @@ public record JobSpec(
     Map<String, Object> with,
     Object secrets,
     List<StepSpec> steps,
-    SourcePos pos) {
+    SourcePos pos,
+    Map<String, SourcePos> keys) {
+
+  public JobSpec {
+    keys = keys == null ? Map.of() : keys;
+  }
+
+  /** Where {@code key} is written in this job, or the job's own position when it is not. */
+  public SourcePos at(String key) {
+    return keys.getOrDefault(key, pos);
+  }
 
   /** The name shown to people: {@code name:} if given, else the id. */
   public String displayName() {

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param jobs in source order
  * @param call {@code on: workflow_call}'s inputs, secrets and outputs; null when the workflow
  *     cannot be called
+ * @param keys where each top-level key written in the file starts
  */
 public record WorkflowSpec(
     String path,
@@ -24,7 +25,12 @@ public record WorkflowSpec(
     Concurrency concurrency,
     Object permissions,
     Map<String, JobSpec> jobs,
-    WorkflowCall call) {
+    WorkflowCall call,
+    Map<String, SourcePos> keys) {
+
+  public WorkflowSpec {
+    keys = keys == null ? Map.of() : keys;
+  }
 
   /** A workflow that cannot be called ({@code on} has no {@code workflow_call}). */
   public WorkflowSpec(
@@ -37,7 +43,12 @@ public record WorkflowSpec(
       Concurrency concurrency,
       Object permissions,
       Map<String, JobSpec> jobs) {
-    this(path, name, runName, on, env, defaults, concurrency, permissions, jobs, null);
+    this(path, name, runName, on, env, defaults, concurrency, permissions, jobs, null, Map.of());
+  }
+
+  /** Where top-level {@code key} is written, or the file's first line when it is not. */
+  public SourcePos at(String key) {
+    return keys.getOrDefault(key, new SourcePos(path, 1, 1));
   }
 
   public JobSpec job(String id) {

@@ -62,6 +62,11 @@ public final class ContainerHostFactory implements JobHostFactory {
     this.limits = limits;
   }
 
+  /** Whether podman is on this process's {@code PATH}, as a worker here would find it. */
+  public static boolean containerEngineOnPath() {
+    return Podman.onPath(System.getenv("PATH")).isPresent();
+  }
+
   @Override
   public JobHost open(JobRun run) {
     JobHost worker = directories.open(run);

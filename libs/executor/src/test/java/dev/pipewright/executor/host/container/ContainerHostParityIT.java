@@ -56,7 +56,8 @@ class ContainerHostParityIT extends ParitySuite {
               j.with(),
               j.secrets(),
               j.steps(),
-              j.pos());
+              j.pos(),
+              j.keys());
       JobRun.Builder b =
           JobRun.builder(run.ref(), run.workflow(), inImage)
               .runNumber(run.runNumber())
