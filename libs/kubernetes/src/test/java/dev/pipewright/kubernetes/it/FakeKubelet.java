@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -227,35 +226,8 @@ public final class FakeKubelet implements AutoCloseable {
     }
   }
 
-  /**
-   * The agent as the main process of a PID namespace of its own where the machine allows one
-   * (root): when it ends, the kernel kills every process left in it, as a container runtime does,
-   * so a step the agent could no longer signal (its control directory deleted under it) does not
-   * outlive the test. A SIGTERM to {@code unshare} reaches the agent as SIGTERM, as a kubelet's
-   * would.
-   */
-  private static final List<String> CONTAINER = containerPrefix();
-
-  private static List<String> containerPrefix() {
-    List<String> prefix =
-        List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child=SIGTERM");
-    try {
-      List<String> probe = new ArrayList<>(prefix);
-      probe.add("true");
-      Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
-      p.getInputStream().transferTo(OutputStream.nullOutputStream());
-      return p.waitFor() == 0 ? prefix : List.of();
-    } catch (IOException e) {
-      return List.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return List.of();
-    }
-  }
-
   private static List<String> command(Container c) {
-    List<String> argv = new ArrayList<>(CONTAINER);
-    argv.addAll(c.getCommand());
+    List<String> argv = new ArrayList<>(c.getCommand());
     if (c.getArgs() != null) {
       argv.addAll(c.getArgs());
     }
