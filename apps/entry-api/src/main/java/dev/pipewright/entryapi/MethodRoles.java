@@ -32,7 +32,8 @@ final class MethodRoles {
           PipelineServiceGrpc.getListBuildsMethod().getFullMethodName(), Role.READ,
           PipelineServiceGrpc.getGetBuildLogsMethod().getFullMethodName(), Role.READ,
           PipelineServiceGrpc.getStartPipelineBuildMethod().getFullMethodName(), Role.SUBMIT,
-          PipelineServiceGrpc.getCancelBuildMethod().getFullMethodName(), Role.SUBMIT);
+          PipelineServiceGrpc.getCancelBuildMethod().getFullMethodName(), Role.SUBMIT,
+          PipelineServiceGrpc.getRerunBuildMethod().getFullMethodName(), Role.SUBMIT);
 
   private MethodRoles() {}
 

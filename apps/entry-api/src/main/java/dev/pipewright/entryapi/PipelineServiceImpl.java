@@ -9,6 +9,8 @@ import dev.pipewright.api.ci.v1.GetBuildRequest;
 import dev.pipewright.api.ci.v1.ListBuildsRequest;
 import dev.pipewright.api.ci.v1.ListBuildsResponse;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.api.ci.v1.RerunBuildRequest;
+import dev.pipewright.api.ci.v1.RerunBuildResponse;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
 import dev.pipewright.models.CiException;
@@ -19,6 +21,7 @@ import dev.pipewright.store.BuildPage;
 import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.NewBuild;
+import dev.pipewright.store.Rerun;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -140,6 +143,23 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
           UUID id = Requests.buildId(request.getBuildId());
           builds.requestCancel(id);
           return CancelBuildResponse.newBuilder().setBuild(Protos.build(find(id))).build();
+        });
+  }
+
+  @Override
+  public void rerunBuild(RerunBuildRequest request, StreamObserver<RerunBuildResponse> response) {
+    unary(
+        "rerun_build",
+        response,
+        () -> {
+          UUID id = Requests.buildId(request.getBuildId());
+          Rerun rerun = builds.rerun(id, request.getFailedOnly(), request.getSecretsMap());
+          // The outbox row committed with the re-run: wake the relay as for a new build.
+          onCreated.run();
+          return RerunBuildResponse.newBuilder()
+              .setBuild(Protos.build(find(id)))
+              .addAllJobKeys(rerun.jobKeys())
+              .build();
         });
   }
 

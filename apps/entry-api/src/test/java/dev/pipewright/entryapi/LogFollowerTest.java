@@ -202,6 +202,7 @@ class LogFollowerTest {
         null,
         null,
         0,
+        1,
         jobs);
   }
 

@@ -35,6 +35,8 @@ import java.util.OptionalLong;
  * @param logSources step number → how far into the step's command output its stored log reaches
  *     ({@link LogChunk#sourceOffset} of its last chunk), for a worker that re-attaches to the step
  *     (absent: unknown, or nothing stored)
+ * @param rerun whether this attempt was asked for by a re-run of the finished build, rather than
+ *     being the first or a new one after the earlier was lost
  */
 public record JobRun(
     JobRef ref,
@@ -53,7 +55,8 @@ public record JobRun(
     String workspace,
     Duration maxTimeout,
     Map<Integer, Long> logCursors,
-    Map<Integer, Long> logSources) {
+    Map<Integer, Long> logSources,
+    boolean rerun) {
 
   /** The default job timeout of GitHub: 360 minutes. */
   public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(360);
@@ -135,6 +138,7 @@ public record JobRun(
     private Duration maxTimeout;
     private Map<Integer, Long> logCursors = Map.of();
     private Map<Integer, Long> logSources = Map.of();
+    private boolean rerun;
 
     private Builder(JobRef ref, WorkflowSpec workflow, JobSpec job) {
       this.ref = ref;
@@ -212,6 +216,11 @@ public record JobRun(
       return this;
     }
 
+    public Builder rerun(boolean v) {
+      this.rerun = v;
+      return this;
+    }
+
     public JobRun build() {
       return new JobRun(
           ref,
@@ -230,7 +239,8 @@ public record JobRun(
           workspace,
           maxTimeout,
           logCursors,
-          logSources);
+          logSources,
+          rerun);
     }
   }
 }

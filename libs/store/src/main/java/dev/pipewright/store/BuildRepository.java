@@ -40,6 +40,7 @@ public final class BuildRepository {
 
   private final DSLContext dsl;
   private final BuildSecrets secrets;
+  private final BuildReruns reruns;
 
   /** {@link #find}'s statement: every GetBuild makes it, polling clients many per build. */
   private final RenderedQuery findQuery;
@@ -56,6 +57,7 @@ public final class BuildRepository {
   public BuildRepository(DSLContext dsl, Optional<SecretBox> secretBox) {
     this.dsl = Objects.requireNonNull(dsl);
     this.secrets = new BuildSecrets(Objects.requireNonNull(secretBox));
+    this.reruns = new BuildReruns(dsl, secrets);
     this.findQuery =
         new RenderedQuery(dsl, Rows.buildWithJobsQuery(dsl, DSL.param("id", BUILDS.ID)));
   }
@@ -83,6 +85,18 @@ public final class BuildRepository {
   public List<CreatedBuild> createAll(List<NewBuild> builds) {
     builds.forEach(Objects::requireNonNull);
     return builds.isEmpty() ? List.of() : Admission.create(dsl, secrets, builds);
+  }
+
+  /**
+   * Runs a finished build again as its next attempt ({@link BuildReruns}): every job, or only its
+   * failed and cancelled ones and what depends on them.
+   *
+   * @param secretValues a value for each of the build's secret variables, erased when it finished
+   * @throws CiException NOT_FOUND for an unknown build; CONFLICT for one that has not finished, or
+   *     with nothing failed to re-run; INVALID_SPEC for missing or unknown secret values
+   */
+  public Rerun rerun(UUID id, boolean failedOnly, Map<String, String> secretValues) {
+    return reruns.rerun(id, failedOnly, secretValues);
   }
 
   /**

@@ -282,7 +282,7 @@ public final class Orchestrator {
       JobRef ref = new JobRef(build.id(), row.key());
       JobSnapshot snapshot = runner.status(ref);
       if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
-        JobRun run = jobRun(row, row.attempt(), needs.of(row.jobId()), true);
+        JobRun run = jobRun(row, row.attempt(), needs.of(row.jobId()), Begin.ATTACH);
         try {
           snapshot = runner.attach(run, observer(row.attempt()));
         } catch (CiException e) {
@@ -324,8 +324,12 @@ public final class Orchestrator {
                 ended.outputs());
             changed.accept(build.id());
           } else {
-            // A job leaving PENDING has never run, so it has no log to continue.
-            startOnRunner(row, start.attempt(), start.needs(), false);
+            // A job leaving PENDING on a later attempt was reset by a re-run of the build.
+            startOnRunner(
+                row,
+                start.attempt(),
+                start.needs(),
+                start.attempt() > 1 ? Begin.RERUN : Begin.FIRST);
           }
         }
         case Action.Restart restart -> {
@@ -335,7 +339,8 @@ public final class Orchestrator {
               restart.key(),
               restart.attempt());
           if (store.restartJob(build.id(), restart.key(), restart.attempt())) {
-            startOnRunner(rows.get(restart.key()), restart.attempt(), restart.needs(), true);
+            startOnRunner(
+                rows.get(restart.key()), restart.attempt(), restart.needs(), Begin.RESTART);
           }
         }
         case Action.Record record -> {
@@ -376,9 +381,9 @@ public final class Orchestrator {
     }
 
     private void startOnRunner(
-        InstanceState row, int attempt, Map<String, NeedResult> needs, boolean mayHaveLogs) {
+        InstanceState row, int attempt, Map<String, NeedResult> needs, Begin begin) {
       try {
-        runner.start(jobRun(row, attempt, needs, mayHaveLogs), observer(attempt));
+        runner.start(jobRun(row, attempt, needs, begin), observer(attempt));
       } catch (CiException e) {
         if (RetryPolicy.decide(e, attempt, attempts.lost()) instanceof RetryPolicy.Retry) {
           // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
@@ -418,12 +423,10 @@ public final class Orchestrator {
       return rows.values().stream().filter(r -> r.jobId().equals(jobId)).toList();
     }
 
-    /**
-     * @param mayHaveLogs whether an earlier attempt may have stored log chunks, whose sequence
-     *     numbers the run continues
-     */
     private JobRun jobRun(
-        InstanceState row, int attempt, Map<String, NeedResult> jobNeeds, boolean mayHaveLogs) {
+        InstanceState row, int attempt, Map<String, NeedResult> jobNeeds, Begin begin) {
+      // Every run but a job's very first continues the sequence numbers of the chunks before it.
+      boolean mayHaveLogs = begin != Begin.FIRST;
       PlacedJob placed = workflow.placed(row.jobId());
       JobSpec job = placed.job();
       CallContexts calls = callContexts();
@@ -438,6 +441,7 @@ public final class Orchestrator {
       return JobRun.builder(new JobRef(build.id(), row.key()), placed.workflow(), job)
           .runNumber(build.number())
           .attempt(attempt)
+          .rerun(begin == Begin.RERUN)
           .matrix(row.matrix() == null ? Map.of() : row.matrix())
           .strategy(strategyContext)
           .needs(jobNeeds)
@@ -471,5 +475,17 @@ public final class Orchestrator {
           id -> changed.accept(id),
           metrics);
     }
+  }
+
+  /** How a run of an instance begins, which decides what its log continues and says. */
+  private enum Begin {
+    /** The instance's first run: nothing of it is stored yet. */
+    FIRST,
+    /** A new attempt after its earlier one was lost with its worker or its host. */
+    RESTART,
+    /** A new attempt because a re-run of the finished build reset it. */
+    RERUN,
+    /** A successor worker taking over the running attempt. */
+    ATTACH
   }
 }

@@ -147,9 +147,9 @@ public final class JdbcRunStore implements RunStore {
                     v.jobId(),
                     v.matrix(),
                     v.status(),
-                    // The store counts attempts when a job leaves PENDING; a pending one is on
-                    // its first.
-                    Math.max(1, v.attempt()),
+                    // The store counts attempts when a job leaves PENDING: a pending one is on
+                    // the next, its first unless a re-run of the build reset it.
+                    v.status() == JobStatus.PENDING ? v.attempt() + 1 : Math.max(1, v.attempt()),
                     v.errorCode(),
                     v.errorMessage(),
                     v.outputs(),
