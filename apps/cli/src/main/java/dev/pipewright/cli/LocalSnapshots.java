@@ -98,6 +98,7 @@ final class LocalSnapshots {
         started,
         started,
         finished,
+        1,
         jobs);
   }
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       LogsCommand.class,
       CancelCommand.class,
+      RerunCommand.class,
       TokenCommand.class,
       SecretKeyCommand.class,
       ServeCommand.class,
