@@ -458,6 +458,7 @@ public final class PipelineService implements AutoCloseable {
       spec.setRepository(build.repositoryUrl());
       spec.setRef(build.repositoryRef());
       spec.setSha(build.repositorySha());
+      spec.setRunAttempt(build.runAttempt());
       try {
         PipelineRuns.ensure(
             kubernetes, config.kubernetes().namespace(), config.kubernetes().installation(), spec);
