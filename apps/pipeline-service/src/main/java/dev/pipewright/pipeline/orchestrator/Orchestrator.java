@@ -1,7 +1,6 @@
 package dev.pipewright.pipeline.orchestrator;
 
 import dev.pipewright.dag.LoadedWorkflow;
-import dev.pipewright.dag.PlacedJob;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobResult;
@@ -10,7 +9,6 @@ import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.JobSnapshot;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.executor.RunObserver;
-import dev.pipewright.executor.StrategyContext;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -18,8 +16,7 @@ import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
-import dev.pipewright.parser.spec.JobSpec;
-import dev.pipewright.parser.spec.StrategySpec;
+import dev.pipewright.pipeline.orchestrator.JobRuns.Begin;
 import dev.pipewright.pipeline.reconcile.Action;
 import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.pipeline.reconcile.BuildSnapshot;
@@ -425,33 +422,8 @@ public final class Orchestrator {
 
     private JobRun jobRun(
         InstanceState row, int attempt, Map<String, NeedResult> jobNeeds, Begin begin) {
-      // Every run but a job's very first continues the sequence numbers of the chunks before it.
-      boolean mayHaveLogs = begin != Begin.FIRST;
-      PlacedJob placed = workflow.placed(row.jobId());
-      JobSpec job = placed.job();
-      CallContexts calls = callContexts();
-      List<InstanceState> siblings = rowsOf(row.jobId());
-      StrategySpec strategy = job.strategy();
-      StrategyContext strategyContext =
-          new StrategyContext(
-              strategy == null || strategy.failFast(),
-              Math.max(0, siblings.indexOf(row)),
-              siblings.size(),
-              strategy == null ? null : strategy.maxParallel());
-      return JobRun.builder(new JobRef(build.id(), row.key()), placed.workflow(), job)
-          .runNumber(build.number())
-          .attempt(attempt)
-          .rerun(begin == Begin.RERUN)
-          .matrix(row.matrix() == null ? Map.of() : row.matrix())
-          .strategy(strategyContext)
-          .needs(jobNeeds)
-          .vars(build.vars())
-          .secrets(calls.secrets(placed.call()))
-          .inputs(calls.inputs(placed.call()))
-          .repository(build.repository())
-          .logCursors(mayHaveLogs ? store.logCursors(build.id(), row.key()) : Map.of())
-          .logSources(mayHaveLogs ? store.logSources(build.id(), row.key()) : Map.of())
-          .build();
+      return new JobRuns(build, workflow, store, callContexts(), this::rowsOf)
+          .of(row, attempt, jobNeeds, begin);
     }
 
     private CallContexts callContexts() {
@@ -475,17 +447,5 @@ public final class Orchestrator {
           id -> changed.accept(id),
           metrics);
     }
-  }
-
-  /** How a run of an instance begins, which decides what its log continues and says. */
-  private enum Begin {
-    /** The instance's first run: nothing of it is stored yet. */
-    FIRST,
-    /** A new attempt after its earlier one was lost with its worker or its host. */
-    RESTART,
-    /** A new attempt because a re-run of the finished build reset it. */
-    RERUN,
-    /** A successor worker taking over the running attempt. */
-    ATTACH
   }
 }
