@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -222,7 +221,7 @@ public final class JdbcRunStore implements RunStore {
 
   private static StepAnnotation stored(Annotation a) {
     return new StepAnnotation(
-        a.level().name().toLowerCase(Locale.ROOT),
+        a.levelName(),
         a.message(),
         a.file(),
         a.line(),
