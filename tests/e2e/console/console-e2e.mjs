@@ -115,6 +115,12 @@ try {
   await page.locator(".build-header .badge", { hasText: "cancelled" }).waitFor();
   await page.locator(".meta", { hasText: "End of log." }).waitFor();
   await page.screenshot({ path: join(shots, "4-cancelled.png"), fullPage: true });
+
+  step("the runner's error lines and a step's annotations");
+  await page.locator(".line.level-error", { hasText: "Error: " }).first().waitFor();
+  await page.goto(`${base}/console/builds/${buildId}/jobs/setup`);
+  await page.locator(".annotation.warning", { hasText: "look here" }).waitFor();
+  await page.screenshot({ path: join(shots, "5-annotations.png"), fullPage: true });
   step("passed");
 } catch (error) {
   await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});

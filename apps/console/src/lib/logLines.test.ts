@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LineBuffer, searchLines, visibleLines } from "./logLines";
+import { commandLevel, LineBuffer, searchLines, visibleLines } from "./logLines";
 
 describe("LineBuffer", () => {
   it("joins a line split across chunks and numbers lines from 1", () => {
@@ -54,5 +54,14 @@ describe("searchLines", () => {
     buffer.append("Alpha\nbeta\nALPHABET\n");
     expect(searchLines(buffer.all(), "alpha", (l) => l.text)).toEqual([1, 3]);
     expect(searchLines(buffer.all(), "  ", (l) => l.text)).toEqual([]);
+  });
+});
+
+describe("commandLevel", () => {
+  it("reads the level of the runner's ##[level] lines and leaves others alone", () => {
+    expect(commandLevel("##[error]The operation was canceled.")).toEqual({ level: "error", text: "The operation was canceled." });
+    expect(commandLevel("##[warning]")).toEqual({ level: "warning", text: "" });
+    expect(commandLevel("say ##[error] later")).toBeNull();
+    expect(commandLevel("##[group]x")).toBeNull();
   });
 });

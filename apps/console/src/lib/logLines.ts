@@ -79,3 +79,14 @@ export function searchLines(lines: readonly LogLine[], query: string, text: (l: 
   if (q === "") return [];
   return lines.filter((l) => text(l).toLowerCase().includes(q)).map((l) => l.number);
 }
+
+export type Level = "error" | "warning" | "notice" | "debug";
+
+/**
+ * A `##[error]message` line (and warning, notice, debug) as the runner writes workflow commands
+ * to the log: its level and the message without the marker, which the page shows coloured.
+ */
+export function commandLevel(text: string): { level: Level; text: string } | null {
+  const m = /^##\[(error|warning|notice|debug)\](.*)$/s.exec(text);
+  return m ? { level: m[1] as Level, text: m[2] ?? "" } : null;
+}

@@ -4,7 +4,7 @@ import { Link, StatusBadge } from "../App";
 import type { Build, Job, LogChunk, Step } from "../api";
 import { parseAnsi, stripAnsi } from "../lib/ansi";
 import { duration } from "../lib/format";
-import { LineBuffer, searchLines, visibleLines, type LogLine } from "../lib/logLines";
+import { commandLevel, LineBuffer, searchLines, visibleLines, type LogLine } from "../lib/logLines";
 import { useEventStream, useNow } from "../live";
 import { paths, useLocation } from "../router";
 import { BuildHeader, isFinished } from "./BuildHeader";
@@ -213,12 +213,13 @@ function Line(props: {
   onToggleGroup: () => void;
 }): JSX.Element {
   const id = anchor(props.step, props.line.number);
-  const text = parseAnsi(props.line.text).map((s) => (
+  const command = commandLevel(props.line.text);
+  const text = parseAnsi(command ? command.text : props.line.text).map((s) => (
     <span class={s.classes.join(" ") || undefined} style={s.style}>
       {s.text}
     </span>
   ));
-  const classes = ["line", props.focused ? "focused" : "", props.match ? "match" : "", props.line.group !== null ? "grouped" : ""];
+  const classes = ["line", command ? `level-${command.level}` : "", props.focused ? "focused" : "", props.match ? "match" : "", props.line.group !== null ? "grouped" : ""];
   return (
     <li id={id} class={classes.filter(Boolean).join(" ")}>
       <a class="ln" href={`#${id}`} aria-label={`Line ${props.line.number}`}>
@@ -229,7 +230,10 @@ function Line(props: {
           <span aria-hidden="true">{props.groupOpen ? "▾" : "▸"}</span> {text}
         </button>
       ) : (
-        <span class="text">{text}</span>
+        <span class="text">
+          {command && command.level !== "debug" && <strong>{`${command.level[0]?.toUpperCase()}${command.level.slice(1)}: `}</strong>}
+          {text}
+        </span>
       )}
     </li>
   );

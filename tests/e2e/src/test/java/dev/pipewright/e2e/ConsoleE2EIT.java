@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * machine's PostgreSQL and RabbitMQ, a build submitted over gRPC, then in the browser: sign in with
  * a token, the build in the list, its DAG (needs edges, a matrix grouped, statuses changing live),
  * the job's log arriving live with ANSI colours, a folded {@code ::group::}, search and a line
- * link, and the cancel button. Screenshots land in {@code target/console-e2e/}. Skipped, saying so,
- * where Chromium is not installed; {@code .ci/run} installs it, so there it always runs.
+ * link, the cancel button, the runner's error line and a step's annotation. Screenshots land in
+ * {@code target/console-e2e/}. Skipped, saying so, where Chromium is not installed; {@code .ci/run}
+ * installs it, so there it always runs.
  */
 class ConsoleE2EIT {
   static final Path CHROMIUM =
@@ -43,7 +44,9 @@ class ConsoleE2EIT {
         setup:
           runs-on: ubuntu-latest
           steps:
-            - run: echo "setup done"
+            - run: |
+                echo "setup done"
+                echo "::warning file=app.c,line=3::look here"
         test:
           needs: setup
           runs-on: ubuntu-latest
@@ -129,7 +132,9 @@ class ConsoleE2EIT {
     assertThat(Installation.job(build, "setup").getStatus())
         .isEqualTo(JobStatus.JOB_STATUS_SUCCEEDED);
     assertThat(pw.logText(id, "test.1")).contains("green line", "tick 3");
-    for (String shot : List.of("1-builds.png", "2-dag.png", "3-job-log.png", "4-cancelled.png")) {
+    for (String shot :
+        List.of(
+            "1-builds.png", "2-dag.png", "3-job-log.png", "4-cancelled.png", "5-annotations.png")) {
       assertThat(SCREENSHOTS.resolve(shot)).isNotEmptyFile();
     }
   }
