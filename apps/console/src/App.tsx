@@ -69,3 +69,12 @@ export function StatusBadge(props: { status: string }): JSX.Element {
   const status = props.status.replace(/^(BUILD|JOB|STEP)_STATUS_/, "").toLowerCase();
   return <span class={`badge status-${status}`}>{status}</span>;
 }
+
+/** A failure the page reports (a refused or dropped stream, a refused action); nothing when null. */
+export function Alert(props: { message: string | null }): JSX.Element | null {
+  return props.message === null ? null : (
+    <p role="alert" class="error">
+      {props.message}
+    </p>
+  );
+}

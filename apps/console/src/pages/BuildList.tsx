@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { Link, StatusBadge } from "../App";
+import { Alert, Link, StatusBadge } from "../App";
 import type { BuildPage } from "../api";
 import { branch, duration, when } from "../lib/format";
 import { useEventStream, useNow } from "../live";
@@ -58,11 +58,7 @@ export function BuildList(props: { search: string }): JSX.Element {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {page === null ? (
         <p>Loading…</p>
       ) : page.builds.length === 0 ? (

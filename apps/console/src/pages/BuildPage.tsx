@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { Link, StatusBadge } from "../App";
+import { Alert, Link, StatusBadge } from "../App";
 import type { Build, Job } from "../api";
 import { layout } from "../lib/dag";
 import { duration } from "../lib/format";
@@ -30,11 +30,7 @@ export function BuildPage(props: { id: string }): JSX.Element {
       <p>
         <Link href={paths.builds()}>← Builds</Link>
       </p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {build === null ? (
         <p>Loading…</p>
       ) : (

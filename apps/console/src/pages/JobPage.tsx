@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { Link, StatusBadge } from "../App";
+import { Alert, Link, StatusBadge } from "../App";
 import type { Build, Job, LogChunk, Step } from "../api";
 import { parseAnsi, stripAnsi } from "../lib/ansi";
 import { duration } from "../lib/format";
@@ -85,11 +85,7 @@ export function JobPage(props: { id: string; jobKey: string }): JSX.Element {
       <p>
         <Link href={paths.builds()}>Builds</Link> / <Link href={paths.build(props.id)}>{build ? `${build.pipelineId} #${build.number}` : "build"}</Link>
       </p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {build && <BuildHeader build={build} now={now} />}
       {build && !job && <p class="error">This build has no job {props.jobKey}.</p>}
       {job && (

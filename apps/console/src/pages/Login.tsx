@@ -1,3 +1,4 @@
+import { Alert } from "../App";
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { ApiError, getJson, token } from "../api";
@@ -27,11 +28,7 @@ export function Login(): JSX.Element {
       </p>
       <label for="token">API token</label>
       <input id="token" type="password" autocomplete="off" value={value} onInput={(e) => setValue(e.currentTarget.value)} required />
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <button type="submit">Sign in</button>
     </form>
   );
