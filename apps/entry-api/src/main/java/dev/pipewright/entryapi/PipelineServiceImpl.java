@@ -116,6 +116,17 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
 
   @Override
   public void listBuilds(ListBuildsRequest request, StreamObserver<ListBuildsResponse> response) {
+    listBuilds(request, "", response);
+  }
+
+  /**
+   * ListBuilds with a branch filter, which the console offers and the gRPC message has no field for
+   * yet.
+   *
+   * @param branch a branch name ({@code main} matches {@code refs/heads/main}); empty for any
+   */
+  void listBuilds(
+      ListBuildsRequest request, String branch, StreamObserver<ListBuildsResponse> response) {
     unary(
         "list_builds",
         response,
@@ -124,6 +135,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
               builds.list(
                   request.getPipelineId(),
                   Requests.statuses(request),
+                  branch,
                   request.getPageToken(),
                   Requests.pageSize(request));
           ListBuildsResponse.Builder b =

@@ -140,6 +140,15 @@ public final class BuildRepository {
    */
   public BuildPage list(
       String pipelineId, Set<BuildStatus> statuses, String pageToken, int pageSize) {
+    return list(pipelineId, statuses, null, pageToken, pageSize);
+  }
+
+  /**
+   * As {@link #list(String, Set, String, int)}, only builds of {@code branch} when it is given: a
+   * repository ref {@code refs/heads/<branch>}, or the bare name as a client may have sent it.
+   */
+  public BuildPage list(
+      String pipelineId, Set<BuildStatus> statuses, String branch, String pageToken, int pageSize) {
     int size = pageSize <= 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
     Condition where = DSL.noCondition();
     if (pipelineId != null && !pipelineId.isEmpty()) {
@@ -147,6 +156,9 @@ public final class BuildRepository {
     }
     if (statuses != null && !statuses.isEmpty()) {
       where = where.and(BUILDS.STATUS.in(names(statuses)));
+    }
+    if (branch != null && !branch.isEmpty()) {
+      where = where.and(BUILDS.REPOSITORY_REF.in(branch, "refs/heads/" + branch));
     }
     PageToken after = pageToken == null || pageToken.isEmpty() ? null : PageToken.decode(pageToken);
     if (after != null) {
