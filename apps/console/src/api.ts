@@ -51,6 +51,8 @@ export interface Build {
   finishTime?: string;
   jobs: Job[];
   cancelRequested: boolean;
+  /** 1, then one more per re-run of the finished build. */
+  runAttempt: number;
 }
 
 export interface BuildPage {
@@ -112,6 +114,11 @@ export async function getJson<T>(path: string, init: RequestInit = {}): Promise<
 
 export function cancelBuild(id: string): Promise<{ build: Build }> {
   return getJson(`/api/builds/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+}
+
+/** Runs the finished build again: every job, or only the failed ones and what needs them. */
+export function rerunBuild(id: string, failedOnly: boolean): Promise<{ build: Build; jobKeys: string[] }> {
+  return getJson(`/api/builds/${encodeURIComponent(id)}/rerun?failed_only=${failedOnly}`, { method: "POST" });
 }
 
 /**

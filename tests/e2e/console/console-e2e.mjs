@@ -1,7 +1,7 @@
 // Drives the web console in Debian's headless Chromium for ConsoleE2EIT: signs in with a token,
 // follows the build in the list, checks its DAG and the live job log (ANSI colours, a ::group::
-// folded, search, a line link), then cancels the build from its page. Screenshots go to
-// $SCREENSHOTS. Exits 0 when every check passed, else 1 with the reason on stderr.
+// folded, search, a line link), then cancels the build from its page and re-runs its failed jobs.
+// Screenshots go to $SCREENSHOTS. Exits 0 when every check passed, else 1 with the reason on stderr.
 import { chromium } from "playwright-core";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -121,6 +121,16 @@ try {
   await page.goto(`${base}/console/builds/${buildId}/jobs/setup`);
   await page.locator(".annotation.warning", { hasText: "look here" }).waitFor();
   await page.screenshot({ path: join(shots, "5-annotations.png"), fullPage: true });
+
+  step("re-run the failed jobs: the build runs again as attempt 2, then is cancelled again");
+  await page.goto(`${base}/console/builds/${buildId}`);
+  await page.getByRole("button", { name: "Re-run failed jobs" }).click();
+  await page.locator(".build-header .meta", { hasText: "attempt 2" }).waitFor();
+  await page.locator('[data-job="test.1"][data-status="running"]').waitFor();
+  await page.locator('[data-job="setup"][data-status="succeeded"]').waitFor();
+  await page.screenshot({ path: join(shots, "6-rerun.png"), fullPage: true });
+  await page.getByRole("button", { name: "Cancel build" }).click();
+  await page.locator(".build-header .badge", { hasText: "cancelled" }).waitFor();
   step("passed");
 } catch (error) {
   await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});

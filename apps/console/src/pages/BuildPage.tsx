@@ -17,12 +17,14 @@ const GAP = 24;
 /** A build with its jobs as a DAG by levels (needs edges; a matrix's instances in one box). */
 export function BuildPage(props: { id: string }): JSX.Element {
   const [build, setBuild] = useState<Build | null>(null);
+  // Bumped when a cancel or re-run answered: a finished build's stream has ended, a re-run's starts.
+  const [generation, setGeneration] = useState(0);
   const error = useEventStream(
     () => `/api/builds/${encodeURIComponent(props.id)}/events`,
     (e) => {
       if (e.event === "build") setBuild(JSON.parse(e.data) as Build);
     },
-    props.id,
+    `${props.id}#${generation}`,
   );
   const now = useNow(build !== null && !isFinished(build));
   return (
@@ -35,7 +37,14 @@ export function BuildPage(props: { id: string }): JSX.Element {
         <p>Loading…</p>
       ) : (
         <>
-          <BuildHeader build={build} now={now} />
+          <BuildHeader
+            build={build}
+            now={now}
+            onChange={(b) => {
+              setBuild(b);
+              setGeneration((g) => g + 1);
+            }}
+          />
           <h2>Jobs</h2>
           <Graph build={build} now={now} />
         </>

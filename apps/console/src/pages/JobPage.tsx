@@ -30,6 +30,9 @@ export function JobPage(props: { id: string; jobKey: string }): JSX.Element {
   const [closedSteps, setClosedSteps] = useState<ReadonlySet<number>>(new Set());
   const [openGroups, setOpenGroups] = useState<ReadonlySet<string>>(new Set());
   const key = `${props.id}/${props.jobKey}`;
+  // Bumped when a cancel or re-run answered: the stream reconnects after its cursor, as the log of
+  // a re-run job goes on after its earlier attempt's.
+  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     logs.current = new Map();
     cursor.current = "";
@@ -56,7 +59,7 @@ export function JobPage(props: { id: string; jobKey: string }): JSX.Element {
         setEnded(true);
       }
     },
-    key,
+    `${key}#${generation}`,
   );
 
   const job = build?.jobs.find((j) => j.key === props.jobKey);
@@ -86,7 +89,17 @@ export function JobPage(props: { id: string; jobKey: string }): JSX.Element {
         <Link href={paths.builds()}>Builds</Link> / <Link href={paths.build(props.id)}>{build ? `${build.pipelineId} #${build.number}` : "build"}</Link>
       </p>
       <Alert message={error} />
-      {build && <BuildHeader build={build} now={now} />}
+      {build && (
+        <BuildHeader
+          build={build}
+          now={now}
+          onChange={(b) => {
+            setBuild(b);
+            setEnded(false);
+            setGeneration((g) => g + 1);
+          }}
+        />
+      )}
       {build && !job && <p class="error">This build has no job {props.jobKey}.</p>}
       {job && (
         <>

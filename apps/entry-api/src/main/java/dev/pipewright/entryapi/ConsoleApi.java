@@ -10,6 +10,7 @@ import dev.pipewright.api.ci.v1.GetBuildRequest;
 import dev.pipewright.api.ci.v1.ListBuildsRequest;
 import dev.pipewright.api.ci.v1.ListBuildsResponse;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.api.ci.v1.RerunBuildRequest;
 import dev.pipewright.auth.Role;
 import dev.pipewright.ops.http.HttpGuard;
 import dev.pipewright.ops.http.OpsHttpServer;
@@ -34,6 +35,8 @@ import java.util.Map;
  *       from the cursor on ({@code Last-Event-ID} when no cursor is given) ({@link
  *       ConsoleEvents#build});
  *   <li>{@code POST /api/builds/{id}/cancel}: CancelBuild.
+ *   <li>{@code POST /api/builds/{id}/rerun[?failed_only=true]}: RerunBuild (a build started with
+ *       secrets is refused: their values are not kept, and the console does not ask for them).
  * </ul>
  *
  * Answers are protobuf JSON ({@link ConsoleJson}). The token travels in a header, never in a
@@ -48,7 +51,8 @@ final class ConsoleApi implements HttpHandler {
     LIST_EVENTS("GET", PipelineServiceGrpc.getListBuildsMethod()),
     BUILD("GET", PipelineServiceGrpc.getGetBuildMethod()),
     BUILD_EVENTS("GET", PipelineServiceGrpc.getGetBuildLogsMethod()),
-    CANCEL("POST", PipelineServiceGrpc.getCancelBuildMethod());
+    CANCEL("POST", PipelineServiceGrpc.getCancelBuildMethod()),
+    RERUN("POST", PipelineServiceGrpc.getRerunBuildMethod());
 
     final String method;
 
@@ -102,6 +106,7 @@ final class ConsoleApi implements HttpHandler {
     return switch (parts[1]) {
       case "events" -> new Target(Kind.BUILD_EVENTS, parts[0]);
       case "cancel" -> new Target(Kind.CANCEL, parts[0]);
+      case "rerun" -> new Target(Kind.RERUN, parts[0]);
       default -> null;
     };
   }
@@ -188,6 +193,15 @@ final class ConsoleApi implements HttpHandler {
                 ConsoleJson.call(
                     service::cancelBuild,
                     CancelBuildRequest.newBuilder().setBuildId(target.buildId()).build()));
+        case RERUN ->
+            ConsoleJson.reply(
+                exchange,
+                ConsoleJson.call(
+                    service::rerunBuild,
+                    RerunBuildRequest.newBuilder()
+                        .setBuildId(target.buildId())
+                        .setFailedOnly(Boolean.parseBoolean(query.get("failed_only")))
+                        .build()));
       }
     } catch (StatusRuntimeException e) {
       if (exchange.getResponseCode() == -1) {

@@ -135,6 +135,9 @@ class ConsoleApiIT {
     assertThat(fx.builds.find(id).orElseThrow().cancelRequested()).isTrue();
 
     assertThat(get("/api/builds/" + id + "/cancel", read).statusCode()).isEqualTo(405);
+    assertThat(post("/api/builds/" + id + "/rerun", read).statusCode())
+        .as("RerunBuild needs submit")
+        .isEqualTo(403);
     assertThat(get("/api/nothing", read).statusCode()).isEqualTo(404);
   }
 

@@ -22,6 +22,7 @@ class ConsoleApiTest {
     assertThat(ConsoleApi.parse("/api/builds/b1/events"))
         .isEqualTo(new Target(Kind.BUILD_EVENTS, "b1"));
     assertThat(ConsoleApi.parse("/api/builds/b1/cancel")).isEqualTo(new Target(Kind.CANCEL, "b1"));
+    assertThat(ConsoleApi.parse("/api/builds/b1/rerun")).isEqualTo(new Target(Kind.RERUN, "b1"));
     assertThat(ConsoleApi.parse("/api/builds/")).isNull();
     assertThat(ConsoleApi.parse("/api/builds/b1/logs")).isNull();
     assertThat(ConsoleApi.parse("/api/builds/b1/cancel/x")).isNull();

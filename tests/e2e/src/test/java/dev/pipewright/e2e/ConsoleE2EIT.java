@@ -131,10 +131,20 @@ class ConsoleE2EIT {
     assertThat(build.getStatus()).isEqualTo(BuildStatus.BUILD_STATUS_CANCELLED);
     assertThat(Installation.job(build, "setup").getStatus())
         .isEqualTo(JobStatus.JOB_STATUS_SUCCEEDED);
-    assertThat(pw.logText(id, "test.1")).contains("green line", "tick 3");
+    assertThat(pw.logText(id, "test.1"))
+        .contains("green line", "tick 3", "Attempt 2: a re-run of the build runs the job again");
+    // The re-run from the console ran the cancelled jobs again and kept the one that succeeded.
+    assertThat(build.getRunAttempt()).isEqualTo(2);
+    assertThat(Installation.job(build, "setup").getAttempt()).isEqualTo(1);
+    assertThat(Installation.job(build, "test.1").getAttempt()).isEqualTo(2);
     for (String shot :
         List.of(
-            "1-builds.png", "2-dag.png", "3-job-log.png", "4-cancelled.png", "5-annotations.png")) {
+            "1-builds.png",
+            "2-dag.png",
+            "3-job-log.png",
+            "4-cancelled.png",
+            "5-annotations.png",
+            "6-rerun.png")) {
       assertThat(SCREENSHOTS.resolve(shot)).isNotEmptyFile();
     }
   }

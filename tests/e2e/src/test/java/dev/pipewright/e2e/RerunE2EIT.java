@@ -59,8 +59,8 @@ class RerunE2EIT {
 
   /**
    * {@code prepare} makes a fresh stamp each run; {@code flaky} fails until {@code gate} exists;
-   * {@code after} needs both (the {@code needs} context holds direct needs only); {@code docs} needs
-   * nothing.
+   * {@code after} needs both (the {@code needs} context holds direct needs only); {@code docs}
+   * needs nothing.
    */
   private static String workflow(Path gate) {
     return """
