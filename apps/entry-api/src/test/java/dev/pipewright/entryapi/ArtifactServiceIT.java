@@ -110,7 +110,7 @@ class ArtifactServiceIT {
   }
 
   private static String token(UUID build, String job) {
-    return tokens.issue(build, job, "acme/app", Duration.ofHours(1));
+    return tokens.issue(build, job, "acme/app", "refs/heads/main", Duration.ofHours(1));
   }
 
   private String baseUrl() {
@@ -269,7 +269,7 @@ class ArtifactServiceIT {
         "\"workflow_run_backend_id\":\""
             + build
             + "\",\"workflow_job_run_backend_id\":\""
-            + new RuntimeScope(build, "build", "", java.time.Instant.MAX).jobBackendId()
+            + RuntimeScope.jobBackendId(build, "build")
             + "\"";
     String url =
         JSON.readTree(
@@ -316,7 +316,7 @@ class ArtifactServiceIT {
         "\"workflow_run_backend_id\":\""
             + build
             + "\",\"workflow_job_run_backend_id\":\""
-            + new RuntimeScope(build, "build", "", java.time.Instant.MAX).jobBackendId()
+            + RuntimeScope.jobBackendId(build, "build")
             + "\"";
     JsonNode created =
         JSON.readTree(
