@@ -33,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * build's token, a tampered signed URL, a wrong hash.
  */
 class ArtifactServiceIT {
-  /** The version the issue names: upload-artifact@v4 and download-artifact@v4 bundle 2.x. */
-  static final String PACKAGE = "@actions/artifact@2.3.2";
 
   static final ObjectMapper JSON = new ObjectMapper();
   static Path nodeModules;
@@ -47,7 +45,7 @@ class ArtifactServiceIT {
 
   @BeforeAll
   static void start() throws Exception {
-    nodeModules = NodeClients.install(PACKAGE, "artifact-client");
+    nodeModules = NodeClients.install(NodeClients.ARTIFACT_PACKAGE, "artifact-client");
     services = new ResultsServicesFixture(temp, 1L << 30);
     fx = services.fx;
     tokens = services.tokens;

@@ -33,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * another repository's, and a repository over its cap loses its least recently used cache.
  */
 class CacheServiceIT {
-  static final String PACKAGE = "@actions/cache@4.1.0";
   static final String MAIN = ResultsServicesFixture.DEFAULT_REF;
 
   /** The cap of every repository here: three 1 MiB caches of random bytes are over it. */
@@ -45,7 +44,7 @@ class CacheServiceIT {
 
   @BeforeAll
   static void start() throws Exception {
-    nodeModules = NodeClients.install(PACKAGE, "cache-client");
+    nodeModules = NodeClients.install(NodeClients.CACHE_PACKAGE, "cache-client");
     services = new ResultsServicesFixture(temp, CAP);
   }
 

@@ -16,9 +16,15 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The toolkit's real npm packages, installed under target/ once (kept between runs), and node
  * scripts of src/test/resources that drive them and print their result as a last {@code RESULT
- * <json>} line.
+ * <json>} line. Public for tests/e2e.
  */
-final class NodeClients {
+public final class NodeClients {
+  /** The version the issue names: upload-artifact@v4 and download-artifact@v4 bundle 2.x. */
+  public static final String ARTIFACT_PACKAGE = "@actions/artifact@2.3.2";
+
+  /** actions/cache@v4 bundles 4.x. */
+  public static final String CACHE_PACKAGE = "@actions/cache@4.1.0";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private NodeClients() {}
@@ -26,7 +32,7 @@ final class NodeClients {
   /**
    * The node_modules directory holding {@code pkg} ({@code name@version}); no registry, no test.
    */
-  static Path install(String pkg, String directory) throws Exception {
+  public static Path install(String pkg, String directory) throws Exception {
     Path dir = Path.of("target", directory).toAbsolutePath();
     String name = pkg.substring(0, pkg.lastIndexOf('@'));
     if (Files.isDirectory(dir.resolve("node_modules").resolve(name))) {
