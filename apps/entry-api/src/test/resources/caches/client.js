@@ -10,7 +10,11 @@ async function main(argv) {
   switch (command) {
     case 'save': {
       const [key, ...paths] = args;
-      return { cacheId: await cache.saveCache(paths, key) };
+      // CACHE_CHUNK_SIZE: the legacy API's chunk size (UploadOptions.uploadChunkSize; v2 sets its
+      // own), so that a small cache is uploaded in several parallel chunks.
+      const chunk = process.env.CACHE_CHUNK_SIZE;
+      const options = chunk ? { uploadChunkSize: Number(chunk) } : undefined;
+      return { cacheId: await cache.saveCache(paths, key, options) };
     }
     case 'restore': {
       const split = args.indexOf('--');

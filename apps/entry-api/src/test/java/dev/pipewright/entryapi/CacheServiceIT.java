@@ -69,21 +69,22 @@ class CacheServiceIT {
     return ws;
   }
 
+  /** Which protocol the toolkit speaks: the v2 Twirp service, or the legacy REST API. */
+  static boolean legacy;
+
+  /** The variables a job gets (RuntimeServices), without the v2 switch for the legacy API. */
   private JsonNode node(String token, Path workspace, String... args) throws Exception {
-    return NodeClients.run(
-        "/caches/client.js",
-        nodeModules,
-        Map.of(
-            "ACTIONS_RUNTIME_TOKEN",
-            token,
-            "ACTIONS_RESULTS_URL",
-            services.baseUrl() + "/",
-            "ACTIONS_CACHE_SERVICE_V2",
-            "true",
-            "RUNNER_TEMP",
-            workspace.resolve("tmp").toString()),
-        workspace,
-        args);
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("ACTIONS_RUNTIME_TOKEN", token);
+    env.put("ACTIONS_RESULTS_URL", services.baseUrl() + "/");
+    env.put("ACTIONS_CACHE_URL", services.baseUrl() + "/");
+    if (legacy) {
+      env.put("CACHE_CHUNK_SIZE", Integer.toString(256 * 1024));
+    } else {
+      env.put("ACTIONS_CACHE_SERVICE_V2", "true");
+    }
+    env.put("RUNNER_TEMP", workspace.resolve("tmp").toString());
+    return NodeClients.run("/caches/client.js", nodeModules, env, workspace, args);
   }
 
   private long save(String token, Path ws, String key, String... paths) throws Exception {
@@ -125,6 +126,48 @@ class CacheServiceIT {
         .isEqualTo("deps-linux-abc");
     assertThat(prefixed.resolve("deps/a.txt")).hasContent("v1 deps");
     assertThat(restore(token(repo, MAIN), workspace("x"), "deps-windows", "deps-mac-")).isNull();
+  }
+
+  @Test
+  void theLegacyApiSavesAndRestoresUnderTheSameRules() throws Exception {
+    // cacheHttpClient.ts: reserve (POST caches), parallel PATCH chunks, commit (POST caches/<id>),
+    // lookup (GET cache?keys=&version=), download of archiveLocation.
+    legacy = true;
+    try {
+      String repo = "acme/legacy";
+      Path ws = workspace("legacy deps\n");
+      // Over four chunks of 256 KiB (random bytes do not compress), under the cap.
+      byte[] random = new byte[1024 * 1024];
+      new Random(7).nextBytes(random);
+      Files.write(ws.resolve("deps/random.bin"), random);
+      assertThat(save(token(repo, "refs/heads/feature"), ws, "legacy-linux-1")).isPositive();
+
+      Path restored = workspace("stale\n");
+      assertThat(restore(token(repo, "refs/heads/feature"), restored, "legacy-linux-2", "legacy-"))
+          .isEqualTo("legacy-linux-1");
+      assertThat(restored.resolve("deps/a.txt")).hasContent("legacy deps");
+      assertThat(Files.readAllBytes(restored.resolve("deps/random.bin"))).isEqualTo(random);
+      // The same scopes: the default branch does not see a feature branch's cache.
+      assertThat(restore(token(repo, MAIN), workspace("x"), "legacy-linux-1")).isNull();
+      // A key is saved once.
+      JsonNode again =
+          node(token(repo, "refs/heads/feature"), ws, "save", "legacy-linux-1", "deps");
+      assertThat(again.get("cacheId").asLong()).isEqualTo(-1);
+      // A chunk for an entry of another repository is refused: its id opens nothing.
+      HttpResponse<String> patch =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(services.baseUrl() + "/_apis/artifactcache/caches/1"))
+                      .header("Authorization", "Bearer " + token("evil/legacy", MAIN))
+                      .header("Content-Range", "bytes 0-3/*")
+                      .method("PATCH", HttpRequest.BodyPublishers.ofString("evil"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(patch.statusCode()).isEqualTo(404);
+    } finally {
+      legacy = false;
+    }
   }
 
   @Test

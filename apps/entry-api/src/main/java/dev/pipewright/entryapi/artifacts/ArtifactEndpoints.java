@@ -70,10 +70,11 @@ public final class ArtifactEndpoints {
     Signer urlSigner = Signer.of(keys, SignedUrls.PURPOSE);
     SignedUrls urls = new SignedUrls(urlSigner, clock, URL_LIFETIME, SignedUrls.ARTIFACTS);
     SignedUrls cacheUrls = new SignedUrls(urlSigner, clock, URL_LIFETIME, SignedUrls.CACHES);
-    RuntimeTokens tokens = new RuntimeTokens(Signer.of(keys, RuntimeTokens.PURPOSE), clock);
     String configured = stripSlash(config.resultsUrl());
-    java.util.function.Function<HttpExchange, String> base =
-        configured.isEmpty() ? ex -> requestBase(ex, tls) : ex -> configured;
+    TwirpService.Access access =
+        new TwirpService.Access(
+            new RuntimeTokens(Signer.of(keys, RuntimeTokens.PURPOSE), clock),
+            configured.isEmpty() ? ex -> requestBase(ex, tls) : ex -> configured);
     log.info(
         "Artifact and cache services on: blobs in {}, signed URLs to {}, default retention {}"
             + " days, caches up to {} bytes per repository, default ref {}",
@@ -87,13 +88,15 @@ public final class ArtifactEndpoints {
         caches,
         Map.of(
             TwirpArtifacts.PATH,
-            new TwirpArtifacts(service, tokens, urls, base),
+            new TwirpArtifacts(service, urls, access),
             SignedUrls.ARTIFACTS,
             new BlobRoutes(service, urls),
             TwirpCache.PATH,
-            new TwirpCache(caches, tokens, cacheUrls, base),
+            new TwirpCache(caches, cacheUrls, access),
             SignedUrls.CACHES,
-            new BlobRoutes(caches, cacheUrls)),
+            new BlobRoutes(caches, cacheUrls),
+            LegacyCacheRoutes.PATH,
+            new LegacyCacheRoutes(caches, cacheUrls, access)),
         store);
   }
 

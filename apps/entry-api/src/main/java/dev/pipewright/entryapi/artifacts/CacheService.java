@@ -7,6 +7,7 @@ import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.store.CacheRepository;
 import dev.pipewright.store.CacheRow;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -116,6 +117,31 @@ final class CacheService implements BlobTarget {
             .flatMap(c -> rows.stream().filter(r -> r.id() == c.id()).findFirst());
     chosen.ifPresent(r -> caches.touch(r.id()));
     return chosen;
+  }
+
+  /**
+   * The token's open entry {@code id}: the legacy API names entries by id alone, so the id must be
+   * of the token's repository and write scope.
+   */
+  CacheRow openOwned(RuntimeScope token, long id) {
+    CacheScopes scopes = CacheScopes.of(token, defaultRef);
+    CacheRow row =
+        caches
+            .find(id)
+            .filter(r -> r.repository().equals(scopes.repository()))
+            .filter(r -> r.scope().equals(scopes.write()))
+            .orElseThrow(() -> new CiException(ErrorCode.NOT_FOUND, "no cache " + id));
+    if (row.finalized()) {
+      throw new CiException(ErrorCode.CONFLICT, "cache " + row.key() + " is finalized");
+    }
+    return row;
+  }
+
+  /** Joins the legacy upload's chunks ({@link ChunkOrder}) and finalizes the entry. */
+  long commitChunks(RuntimeScope token, long id, long size) throws IOException {
+    CacheRow row = openOwned(token, id);
+    uploads.commit(id, ChunkOrder.ordered(caches.blocks(id), size));
+    return finalizeEntry(token, row.key(), row.version(), size);
   }
 
   @Override

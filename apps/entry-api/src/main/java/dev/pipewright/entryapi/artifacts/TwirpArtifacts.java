@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.pipewright.auth.RuntimeScope;
-import dev.pipewright.auth.RuntimeTokens;
 import dev.pipewright.store.ArtifactRow;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * {@code POST /twirp/github.actions.results.api.v1.ArtifactService/<Method>}: the results service
@@ -21,12 +19,8 @@ final class TwirpArtifacts extends TwirpService {
 
   private final ArtifactService service;
 
-  TwirpArtifacts(
-      ArtifactService service,
-      RuntimeTokens tokens,
-      SignedUrls urls,
-      Function<HttpExchange, String> baseUrl) {
-    super(PATH, tokens, urls, baseUrl);
+  TwirpArtifacts(ArtifactService service, SignedUrls urls, Access access) {
+    super(PATH, urls, access);
     this.service = Objects.requireNonNull(service);
   }
 

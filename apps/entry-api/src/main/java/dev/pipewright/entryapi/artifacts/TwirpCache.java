@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.pipewright.auth.RuntimeScope;
-import dev.pipewright.auth.RuntimeTokens;
 import dev.pipewright.store.CacheRow;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * {@code POST /twirp/github.actions.results.api.v1.CacheService/<Method>}: the v2 cache service
@@ -23,12 +21,8 @@ final class TwirpCache extends TwirpService {
 
   private final CacheService service;
 
-  TwirpCache(
-      CacheService service,
-      RuntimeTokens tokens,
-      SignedUrls urls,
-      Function<HttpExchange, String> baseUrl) {
-    super(PATH, tokens, urls, baseUrl);
+  TwirpCache(CacheService service, SignedUrls urls, Access access) {
+    super(PATH, urls, access);
     this.service = Objects.requireNonNull(service);
   }
 

@@ -27,27 +27,36 @@ abstract class TwirpService implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(TwirpService.class);
   private static final int MAX_BODY = 64 * 1024;
 
+  /**
+   * What every service checks and signs with.
+   *
+   * @param tokens checks the runtime tokens
+   * @param baseUrl the base of signed URLs for a request
+   */
+  record Access(RuntimeTokens tokens, Function<HttpExchange, String> baseUrl) {
+    Access {
+      Objects.requireNonNull(tokens, "tokens");
+      Objects.requireNonNull(baseUrl, "baseUrl");
+    }
+  }
+
   private final String path;
-  private final RuntimeTokens tokens;
   private final SignedUrls urls;
-  private final Function<HttpExchange, String> baseUrl;
+  private final Access access;
 
   /**
    * @param path {@code /twirp/<service>/}
    * @param urls the signed URLs of the service's bytes
-   * @param baseUrl the base of those URLs for a request
    */
-  TwirpService(
-      String path, RuntimeTokens tokens, SignedUrls urls, Function<HttpExchange, String> baseUrl) {
+  TwirpService(String path, SignedUrls urls, Access access) {
     this.path = Objects.requireNonNull(path);
-    this.tokens = Objects.requireNonNull(tokens);
     this.urls = Objects.requireNonNull(urls);
-    this.baseUrl = Objects.requireNonNull(baseUrl);
+    this.access = Objects.requireNonNull(access);
   }
 
   /** A signed URL, for the client that sent {@code exchange}, of the bytes of {@code id}. */
-  String signedUrl(HttpExchange exchange, long id, SignedUrls.Access access) {
-    return urls.sign(baseUrl.apply(exchange), id, access);
+  String signedUrl(HttpExchange exchange, long id, SignedUrls.Access permission) {
+    return urls.sign(access.baseUrl().apply(exchange), id, permission);
   }
 
   /** A refusal with its Twirp code and HTTP status. */
@@ -99,7 +108,7 @@ abstract class TwirpService implements HttpHandler {
       throw new TwirpError(405, "bad_route", "Twirp methods are called with POST");
     }
     String method = exchange.getRequestURI().getPath().substring(path.length());
-    RuntimeScope scope = scope(exchange);
+    RuntimeScope scope = scope(exchange, access.tokens());
     return call(method, scope, TwirpJson.parse(body(exchange)), exchange);
   }
 
@@ -107,7 +116,8 @@ abstract class TwirpService implements HttpHandler {
     return new TwirpError(404, "bad_route", "no method " + method);
   }
 
-  private RuntimeScope scope(HttpExchange exchange) {
+  /** The scope of the request's bearer runtime token; 401 without a valid one. */
+  static RuntimeScope scope(HttpExchange exchange, RuntimeTokens tokens) {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new TwirpError(401, "unauthenticated", "an ACTIONS_RUNTIME_TOKEN is required");
@@ -119,7 +129,8 @@ abstract class TwirpService implements HttpHandler {
     }
   }
 
-  private static byte[] body(HttpExchange exchange) throws IOException {
+  /** A JSON request's body, at most 64 KiB (413 past it). */
+  static byte[] body(HttpExchange exchange) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY + 1);
       if (body.length > MAX_BODY) {
