@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipewright.auth.RuntimeScope;
 import dev.pipewright.auth.RuntimeTokens;
-import dev.pipewright.ops.config.PipewrightConfig;
-import dev.pipewright.secrets.SecretKeys;
-import dev.pipewright.secrets.Signer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,17 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,107 +33,51 @@ import org.junit.jupiter.api.io.TempDir;
  * build's token, a tampered signed URL, a wrong hash.
  */
 class ArtifactServiceIT {
-  /** The version the issue names: upload-artifact@v4 and download-artifact@v4 bundle 2.x. */
-  static final String PACKAGE = "@actions/artifact@2.3.2";
 
-  static final Path CLIENT_DIR = Path.of("target", "artifact-client").toAbsolutePath();
   static final ObjectMapper JSON = new ObjectMapper();
+  static Path nodeModules;
 
   @TempDir static Path temp;
+  static ResultsServicesFixture services;
   static ApiFixture fx;
   static RuntimeTokens tokens;
   static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    installClient();
-    Path keyFile = temp.resolve("secret.key");
-    Files.writeString(keyFile, SecretKeys.newKeyLine("k1") + "\n");
-    EntryApiConfig base = EntryApiConfig.defaults().withPorts(0, 0).withSecretKeyFile(keyFile);
-    PipewrightConfig.Artifacts artifacts =
-        new PipewrightConfig.Artifacts(temp.resolve("blobs"), "", 90, Duration.ofMinutes(10));
-    fx = new ApiFixture(base.withArtifacts(artifacts), null, null);
-    tokens =
-        new RuntimeTokens(
-            Signer.of(SecretKeys.load(keyFile), RuntimeTokens.PURPOSE), Clock.systemUTC());
+    nodeModules = NodeClients.install(NodeClients.ARTIFACT_PACKAGE, "artifact-client");
+    services = new ResultsServicesFixture(temp, 1L << 30);
+    fx = services.fx;
+    tokens = services.tokens;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (fx != null) {
-      fx.close();
+    if (services != null) {
+      services.close();
     }
-  }
-
-  /** npm installs the package under target/ once; no registry, no test. */
-  static void installClient() throws Exception {
-    if (Files.isDirectory(CLIENT_DIR.resolve("node_modules/@actions/artifact"))) {
-      return;
-    }
-    Files.createDirectories(CLIENT_DIR);
-    Process npm =
-        new ProcessBuilder(
-                "npm",
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                CLIENT_DIR.toString(),
-                PACKAGE)
-            .redirectErrorStream(true)
-            .redirectOutput(CLIENT_DIR.resolve("npm.log").toFile())
-            .start();
-    boolean done = npm.waitFor(5, TimeUnit.MINUTES);
-    if (!done) {
-      npm.destroyForcibly();
-    }
-    Assumptions.assumeTrue(
-        done && npm.exitValue() == 0,
-        () ->
-            "npm could not install "
-                + PACKAGE
-                + " (no registry?): see "
-                + CLIENT_DIR.resolve("npm.log"));
   }
 
   private static UUID newBuild() {
-    return UUID.fromString(
-        fx.stub.startPipelineBuild(EntryApiIT.request(EntryApiIT.pipeline())).getBuildId());
+    return services.newBuild();
   }
 
   private static String token(UUID build, String job) {
-    return tokens.issue(build, job, "acme/app", Duration.ofHours(1));
+    return tokens.issue(build, job, "acme/app", "refs/heads/main", Duration.ofHours(1));
   }
 
   private String baseUrl() {
-    return "http://127.0.0.1:" + fx.api.httpPort();
+    return services.baseUrl();
   }
 
   /** Runs client.js with {@code token}; the parsed RESULT line. */
   private JsonNode node(String token, Path workspace, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("node", script().toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workspace.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("NODE_PATH", CLIENT_DIR.resolve("node_modules").toString());
-    env.put("ACTIONS_RUNTIME_TOKEN", token);
-    env.put("ACTIONS_RESULTS_URL", baseUrl() + "/");
-    env.put("GITHUB_WORKSPACE", workspace.toString());
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    String result =
-        out.lines()
-            .filter(l -> l.startsWith("RESULT "))
-            .reduce((a, b) -> b)
-            .orElseThrow(() -> new AssertionError("client.js printed no result:\n" + out));
-    return JSON.readTree(result.substring("RESULT ".length()));
-  }
-
-  private static Path script() throws Exception {
-    return Path.of(ArtifactServiceIT.class.getResource("/artifacts/client.js").toURI());
+    return NodeClients.run(
+        "/artifacts/client.js",
+        nodeModules,
+        Map.of("ACTIONS_RUNTIME_TOKEN", token, "ACTIONS_RESULTS_URL", baseUrl() + "/"),
+        workspace,
+        args);
   }
 
   private static byte[] random(int n, long seed) {
@@ -269,7 +206,7 @@ class ArtifactServiceIT {
         "\"workflow_run_backend_id\":\""
             + build
             + "\",\"workflow_job_run_backend_id\":\""
-            + new RuntimeScope(build, "build", "", java.time.Instant.MAX).jobBackendId()
+            + RuntimeScope.jobBackendId(build, "build")
             + "\"";
     String url =
         JSON.readTree(
@@ -316,7 +253,7 @@ class ArtifactServiceIT {
         "\"workflow_run_backend_id\":\""
             + build
             + "\",\"workflow_job_run_backend_id\":\""
-            + new RuntimeScope(build, "build", "", java.time.Instant.MAX).jobBackendId()
+            + RuntimeScope.jobBackendId(build, "build")
             + "\"";
     JsonNode created =
         JSON.readTree(

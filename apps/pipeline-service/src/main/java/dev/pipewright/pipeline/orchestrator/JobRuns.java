@@ -37,22 +37,26 @@ final class JobRuns {
   private final RunStore store;
   private final CallContexts calls;
   private final Function<String, List<InstanceState>> rowsOf;
+  private final JobServices services;
 
   /**
    * @param calls the contexts of the workflow calls, read as the pass sees the build
    * @param rowsOf a job's rows in stored order, by workflow job id
+   * @param services gives each run its runtime token and service URL
    */
   JobRuns(
       BuildRecord build,
       LoadedWorkflow workflow,
       RunStore store,
       CallContexts calls,
-      Function<String, List<InstanceState>> rowsOf) {
+      Function<String, List<InstanceState>> rowsOf,
+      JobServices services) {
     this.build = build;
     this.workflow = workflow;
     this.store = store;
     this.calls = calls;
     this.rowsOf = rowsOf;
+    this.services = services;
   }
 
   JobRun of(InstanceState row, int attempt, Map<String, NeedResult> needs, Begin begin) {
@@ -68,7 +72,8 @@ final class JobRuns {
             Math.max(0, siblings.indexOf(row)),
             siblings.size(),
             strategy == null ? null : strategy.maxParallel());
-    return JobRun.builder(new JobRef(build.id(), row.key()), placed.workflow(), job)
+    JobRef ref = new JobRef(build.id(), row.key());
+    return JobRun.builder(ref, placed.workflow(), job)
         .runNumber(build.number())
         .attempt(attempt)
         .rerun(begin == Begin.RERUN)
@@ -81,6 +86,7 @@ final class JobRuns {
         .repository(build.repository())
         .logCursors(mayHaveLogs ? store.logCursors(build.id(), row.key()) : Map.of())
         .logSources(mayHaveLogs ? store.logSources(build.id(), row.key()) : Map.of())
+        .services(services.forJob(ref, build.repository()))
         .build();
   }
 }

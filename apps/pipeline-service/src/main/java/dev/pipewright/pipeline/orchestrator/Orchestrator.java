@@ -60,6 +60,7 @@ public final class Orchestrator {
   private final Failures failures;
   private final WorkflowSources sources;
   private volatile Consumer<String> changed = buildId -> {};
+  private volatile JobServices services = JobServices.NONE;
 
   /**
    * @param parallelism the most job instances of one build active at once
@@ -104,6 +105,11 @@ public final class Orchestrator {
   /** Called with the build id after a runner callback changed something. */
   public void onChange(Consumer<String> listener) {
     this.changed = listener;
+  }
+
+  /** What gives the jobs it starts their runtime token and service URL. */
+  public void jobServices(JobServices services) {
+    this.services = java.util.Objects.requireNonNull(services, "services");
   }
 
   public JobRunner runner() {
@@ -422,7 +428,7 @@ public final class Orchestrator {
 
     private JobRun jobRun(
         InstanceState row, int attempt, Map<String, NeedResult> jobNeeds, Begin begin) {
-      return new JobRuns(build, workflow, store, callContexts(), this::rowsOf)
+      return new JobRuns(build, workflow, store, callContexts(), this::rowsOf, services)
           .of(row, attempt, jobNeeds, begin);
     }
 
