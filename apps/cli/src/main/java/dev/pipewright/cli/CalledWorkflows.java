@@ -1,7 +1,7 @@
 package dev.pipewright.cli;
 
+import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;
-import dev.pipewright.pipeline.sources.GitRepositoryFiles;
 import dev.pipewright.pipeline.sources.RepositoryWorkflowSources;
 import java.nio.file.Path;
 import java.time.Duration;

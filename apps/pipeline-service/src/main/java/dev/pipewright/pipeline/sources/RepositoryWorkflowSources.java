@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.sources;
 
+import dev.pipewright.actions.RepositoryFiles;
 import dev.pipewright.dag.WorkflowRef;
 import dev.pipewright.dag.WorkflowSource;
 import dev.pipewright.executor.RepositoryRef;

@@ -3,6 +3,7 @@ package dev.pipewright.pipeline.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.dag.WorkflowRef;
 import dev.pipewright.dag.WorkflowSource;
 import dev.pipewright.executor.GitRepos;
