@@ -241,6 +241,8 @@ class LogFollowerTest {
         null,
         null,
         1,
-        List.of());
+        List.of(),
+        null,
+        null);
   }
 }

@@ -354,6 +354,9 @@ public final class JobRepository {
     if (r.annotations() != null) {
       update.set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(r.annotations()));
     }
+    if (r.action() != null) {
+      update.set(BUILD_JOB_STEPS.ACTION, r.action()).set(BUILD_JOB_STEPS.ACTION_SHA, r.actionSha());
+    }
     return StoreErrors.call(
         () ->
             update

@@ -238,6 +238,8 @@ final class Rows {
         instant(r.getStartedAt()),
         instant(r.getFinishedAt()),
         r.getAttempt(),
-        Json.annotations(r.getAnnotations()));
+        Json.annotations(r.getAnnotations()),
+        r.getAction(),
+        r.getActionSha());
   }
 }
