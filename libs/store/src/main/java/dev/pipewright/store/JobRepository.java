@@ -202,6 +202,8 @@ public final class JobRepository {
                         .setNull(BUILD_JOB_STEPS.ERROR_MESSAGE)
                         .set(BUILD_JOB_STEPS.OUTPUTS, Json.write(Map.of()))
                         .set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(List.of()))
+                        .setNull(BUILD_JOB_STEPS.ACTION)
+                        .setNull(BUILD_JOB_STEPS.ACTION_SHA)
                         .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
                         .execute();
                   }
