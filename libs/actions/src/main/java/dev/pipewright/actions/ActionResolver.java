@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,6 +54,15 @@ public final class ActionResolver {
     this.sources = sources;
     this.git = git;
     this.store = store;
+  }
+
+  /**
+   * A resolver keeping everything under {@code dir}: git's repositories in {@code git/}, the
+   * resolved actions in {@code actions/}.
+   */
+  public static ActionResolver onDisk(ActionSources sources, Path dir, Duration timeout) {
+    return new ActionResolver(
+        sources, new GitRepositoryFiles(dir.resolve("git"), timeout), dir.resolve("actions"));
   }
 
   /** How many {@code git fetch} commands ran: what the caches spare. */

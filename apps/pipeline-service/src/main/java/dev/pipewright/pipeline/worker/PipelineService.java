@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.actions.ActionResolver;
 import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.auth.Authenticator;
 import dev.pipewright.executor.JobRunner;
@@ -377,7 +378,8 @@ public final class PipelineService implements AutoCloseable {
     if (Executor.LOCAL.id().equals(config.executor())) {
       return new LocalJobRunner(
           LocalRunnerConfig.defaults(config.workspaceRoot())
-              .withMaxParallelJobs(config.parallelism() * config.concurrentBuilds()),
+              .withMaxParallelJobs(config.parallelism() * config.concurrentBuilds())
+              .withActions(actions(config)),
           sink);
     }
     if (config.kubernetesExecutor()) {
@@ -391,7 +393,8 @@ public final class PipelineService implements AutoCloseable {
 
   /** The job engine on the pod host: the workspace volume is mounted at the workspace root. */
   static EngineJobRunner podRunner(KubernetesClient kubernetes, WorkerConfig config, LogSink sink) {
-    EngineSettings engine = EngineSettings.defaults("pipewright-kubernetes");
+    EngineSettings engine =
+        EngineSettings.defaults("pipewright-kubernetes").withActions(actions(config));
     return new EngineJobRunner(
         "kubernetes",
         engine,
@@ -539,13 +542,23 @@ public final class PipelineService implements AutoCloseable {
 
   /**
    * Called workflows fetched with git into a cache on the worker's disk, next to the jobs'
-   * workspaces ({@code <workspace.root>/.pipewright/workflows}).
+   * workspaces ({@code <workspace.root>/.pipewright/workflows}), from the configured actions URL.
    */
   static WorkflowSources calledWorkflows(WorkerConfig config) {
     Path cache = config.workspaceRoot().resolve(".pipewright").resolve("workflows");
     return new RepositoryWorkflowSources(
-        new GitRepositoryFiles(cache, Duration.ofMinutes(2)),
-        RepositoryWorkflowSources.DEFAULT_ACTIONS_URL,
-        null);
+        new GitRepositoryFiles(cache, Duration.ofMinutes(2)), config.actions().url(), null);
+  }
+
+  /**
+   * Remote actions fetched from the configured sources and kept once per SHA on the worker's disk
+   * ({@code <workspace.root>/.pipewright/actions}; on Kubernetes the workspace volume), from where
+   * each job gets its own copy.
+   */
+  static ActionResolver actions(WorkerConfig config) {
+    return ActionResolver.onDisk(
+        config.actions(),
+        config.workspaceRoot().resolve(".pipewright").resolve("actions"),
+        Duration.ofMinutes(2));
   }
 }

@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.actions.ActionSources;
 import dev.pipewright.executor.LogLimits;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigException;
@@ -40,6 +41,7 @@ import java.util.Optional;
  * @param listeners the address the HTTP port binds, TLS, and whether {@code /metrics} needs a token
  * @param secretKeyFile the key file that opens builds' sealed secret values (the entry API's);
  *     empty: a build with secrets fails on this worker, saying why
+ * @param actions where remote actions and called workflows are fetched from
  */
 public record WorkerConfig(
     String databaseUrl,
@@ -62,7 +64,8 @@ public record WorkerConfig(
     KubernetesRunnerConfig kubernetes,
     LogLimits logLimits,
     Listeners listeners,
-    Optional<Path> secretKeyFile) {
+    Optional<Path> secretKeyFile,
+    ActionSources actions) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
 
@@ -79,6 +82,7 @@ public record WorkerConfig(
     Objects.requireNonNull(logLimits, "logLimits");
     Objects.requireNonNull(listeners, "listeners");
     Objects.requireNonNull(secretKeyFile, "secretKeyFile");
+    Objects.requireNonNull(actions, "actions");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
@@ -88,6 +92,11 @@ public record WorkerConfig(
     if (httpPort < NO_HTTP || httpPort > 65535) {
       throw new IllegalArgumentException("httpPort out of range: " + httpPort);
     }
+  }
+
+  /** The configured sources of remote actions, as the resolver takes them. */
+  public static ActionSources actionSources(PipewrightConfig.Actions a) {
+    return new ActionSources(a.url(), a.mirrors(), a.offlineDir().orElse(null));
   }
 
   /** How many times the orchestrator runs a job instance, by what ended its earlier runs. */
@@ -127,7 +136,8 @@ public record WorkerConfig(
         kubernetes(c.kubernetes()),
         logLimits(w),
         c.listeners(),
-        c.secretKeyFile());
+        c.secretKeyFile(),
+        actionSources(c.actions()));
   }
 
   static LogLimits logLimits(PipewrightConfig.Worker w) {
@@ -190,6 +200,7 @@ public record WorkerConfig(
     private LogLimits logLimits;
     private Listeners listeners;
     private Optional<Path> secretKeyFile;
+    private ActionSources actions;
     private final WorkerConfig base;
 
     private Builder(WorkerConfig base) {
@@ -205,9 +216,15 @@ public record WorkerConfig(
       this.logLimits = base.logLimits();
       this.listeners = base.listeners();
       this.secretKeyFile = base.secretKeyFile();
+      this.actions = base.actions();
     }
 
     /** The key file that opens sealed secret values. */
+    public Builder actions(ActionSources v) {
+      this.actions = v;
+      return this;
+    }
+
     public Builder secretKeyFile(Path v) {
       this.secretKeyFile = Optional.of(v);
       return this;
@@ -287,7 +304,8 @@ public record WorkerConfig(
           kubernetes,
           logLimits,
           listeners,
-          secretKeyFile);
+          secretKeyFile,
+          actions);
     }
   }
 }

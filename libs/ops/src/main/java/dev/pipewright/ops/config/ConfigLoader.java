@@ -286,7 +286,11 @@ public final class ConfigLoader {
             v.get(Settings.BLOB_ROOT),
             v.get(Settings.RESULTS_URL),
             v.get(Settings.ARTIFACT_RETENTION_DAYS),
-            v.get(Settings.ARTIFACT_SWEEP_PERIOD)));
+            v.get(Settings.ARTIFACT_SWEEP_PERIOD)),
+        new PipewrightConfig.Actions(
+            v.get(Settings.ACTIONS_URL),
+            v.get(Settings.ACTIONS_MIRRORS),
+            v.get(Settings.ACTIONS_OFFLINE_DIR)));
   }
 
   private static String installation(Values v) {
