@@ -59,7 +59,8 @@ final class CompositeSteps {
    * @param ctx the contexts the caller sees
    * @param callerEnv the caller's {@code env} context, asked again before each inner step (an inner
    *     step's {@code GITHUB_ENV} reaches the next ones)
-   * @param prefix the caller's command id without the attempt ({@code step-3}, {@code step-3.c2})
+   * @param prefix the caller's command id without the attempt, unique to this run of it ({@code
+   *     step-3.k2j4x}, {@code step-3.k2j4x.c2} for an action inside one)
    * @param chain the identities of the actions this one runs inside
    */
   StepOutcome run(

@@ -29,7 +29,7 @@ final class EnvFiles {
 
   /**
    * The files of one command of a step, in {@link JobPaths#runnerFiles()}, named after its id
-   * ({@code step-3.a1}, {@code step-3.c2.a1} for a composite action's second inner step).
+   * ({@code step-3.a1}, {@code step-3.k2j4x.c2.a1} for a composite action's second inner step).
    */
   EnvFiles(JobPaths jobPaths, String commandId) {
     String prefix = JobPaths.join(jobPaths.runnerFiles(), commandId);

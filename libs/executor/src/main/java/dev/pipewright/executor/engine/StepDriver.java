@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One step at a time: its env and {@code if:}, its script and environment, its command, and what it
@@ -51,6 +52,14 @@ final class StepDriver {
   private final List<EnvFiles> lastFiles = new ArrayList<>();
 
   private final CompositeSteps composites;
+
+  /**
+   * Names this driver's inner commands of actions apart from an earlier worker's: a successor runs
+   * a calling step again from its start, and must not find the commands (and files) of the earlier
+   * run under the same ids on the host.
+   */
+  private final String session =
+      Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
 
   /**
    * @param jobEnv the workflow's and the job's env, evaluated
@@ -181,7 +190,12 @@ final class StepDriver {
         // An action's inner steps and its own refusals log their errors themselves.
         out =
             composites.run(
-                step, ctx, () -> ctx.layerEnv(env(), step.env()), log, "step-" + number, List.of());
+                step,
+                ctx,
+                () -> ctx.layerEnv(env(), step.env()),
+                log,
+                "step-" + number + "." + session,
+                List.of());
       } else {
         out = command(step, ctx, defaults, id, env, files, survives, log, resumed, progress);
         logError(out.result(), log);
