@@ -1,7 +1,8 @@
 package dev.pipewright.cli;
 
+import dev.pipewright.actions.ActionSources;
+import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;
-import dev.pipewright.pipeline.sources.GitRepositoryFiles;
 import dev.pipewright.pipeline.sources.RepositoryWorkflowSources;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ final class CalledWorkflows {
     Path cache = Path.of(System.getProperty("java.io.tmpdir"), "pipewright", "workflows");
     return new RepositoryWorkflowSources(
         new GitRepositoryFiles(cache, Duration.ofMinutes(2)),
-        RepositoryWorkflowSources.DEFAULT_ACTIONS_URL,
+        ActionSources.DEFAULT_URL,
         checkout.toAbsolutePath().normalize());
   }
 

@@ -70,7 +70,9 @@ final class LocalSnapshots {
                 job.attempt(),
                 result == null
                     ? List.of()
-                    : result.annotations().stream().map(LocalSnapshots::annotation).toList()));
+                    : result.annotations().stream().map(LocalSnapshots::annotation).toList(),
+                result == null ? null : result.action(),
+                result == null ? null : result.actionSha()));
       }
       jobs.add(
           new JobState(

@@ -1,5 +1,6 @@
 package dev.pipewright.cli;
 
+import dev.pipewright.actions.ActionResolver;
 import dev.pipewright.capabilities.Capabilities;
 import dev.pipewright.capabilities.Target;
 import dev.pipewright.cli.view.BuildState;
@@ -13,10 +14,12 @@ import dev.pipewright.executor.local.LocalJobRunner;
 import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
+import dev.pipewright.ops.config.ConfigLoader;
 import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
 import dev.pipewright.pipeline.orchestrator.LocalRun;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;
+import dev.pipewright.pipeline.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -159,7 +162,9 @@ final class RunCommand implements Callable<Integer> {
           progress.log(new LogText(chunk.jobKey(), chunk.stepNumber(), chunk.content()));
         };
     try (LocalJobRunner runner =
-        new LocalJobRunner(LocalRunnerConfig.defaults(root).withMaxParallelJobs(jobs), sink)) {
+        new LocalJobRunner(
+            LocalRunnerConfig.defaults(root).withMaxParallelJobs(jobs).withActions(actions(root)),
+            sink)) {
       LocalRun run = new LocalRun(store, runner, jobs, sources);
       String id = run.start(new LocalRun.Request(yaml, file.toString(), repository, vars, secrets));
       Thread.ofVirtual()
@@ -238,6 +243,17 @@ final class RunCommand implements Callable<Integer> {
       return Path.of(env);
     }
     return Files.createTempDirectory("pipewright-run-");
+  }
+
+  /**
+   * Remote actions from the configured sources ({@code PIPEWRIGHT_ACTIONS_*}), kept under the
+   * workspace root as a worker keeps them.
+   */
+  private static ActionResolver actions(Path root) {
+    return ActionResolver.onDisk(
+        WorkerConfig.actionSources(ConfigLoader.fromEnvironment(System.getenv()).actions()),
+        root.resolve(".pipewright").resolve("actions"),
+        Duration.ofMinutes(2));
   }
 
   private static int envInt(String name, int fallback) {

@@ -129,7 +129,9 @@ final class Protos {
             .setStatus(status(view.status()))
             .setErrorCode(errorCode(view.errorCode()))
             .setErrorMessage(nullToEmpty(view.errorMessage()))
-            .setAttempt(view.attempt());
+            .setAttempt(view.attempt())
+            .setAction(nullToEmpty(view.action()))
+            .setActionSha(nullToEmpty(view.actionSha()));
     if (view.exitCode() != null) {
       b.setExitCode(view.exitCode());
     }

@@ -242,6 +242,8 @@ class LogFollowerTest {
         null,
         null,
         1,
-        List.of());
+        List.of(),
+        null,
+        null);
   }
 }

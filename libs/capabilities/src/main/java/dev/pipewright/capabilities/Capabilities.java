@@ -200,34 +200,35 @@ public final class Capabilities {
   }
 
   /**
-   * Which {@code uses:} steps the engine runs: only the built-in {@code actions/checkout} ({@code
-   * StepScript}); every other action fails its step when reached, so it is refused here.
+   * Which {@code uses:} steps the engine runs: the built-in {@code actions/checkout} ({@code
+   * StepScript}), and local and remote actions when they are composite actions ({@code
+   * CompositeSteps}, on every host). Their kind is in their {@code action.yml}, which only the run
+   * reads (a remote one is fetched then): a JavaScript or Docker action fails its step when it is
+   * reached, saying so. So an action is a warning here, naming what runs; a {@code docker://} step,
+   * which never runs, is an error.
    */
   private static void action(String where, StepSpec step, List<Finding> found) {
     String uses = step.uses();
-    String what;
+    String head = "step " + (step.index() + 1) + " of " + where + " uses ";
     if (isCheckout(uses)) {
       checkoutInputs(where, step, found);
-      return;
     } else if (uses.startsWith("docker://")) {
-      what = "a 'docker://' step";
-    } else if (uses.startsWith("./") || uses.startsWith("../")) {
-      what = "the local action '" + uses + "'";
+      found.add(
+          Finding.error(
+              step.pos(),
+              head + "a 'docker://' step, which is not run yet",
+              "use a 'run:' step, or a 'container:' job with that image"));
     } else {
-      what = "the action '" + uses + "'";
+      found.add(
+          Finding.warning(
+              step.pos(),
+              head
+                  + (uses.startsWith("./") ? "the local action '" : "the action '")
+                  + uses
+                  + "': it runs if it is a composite action; JavaScript and Docker actions are"
+                  + " not run yet and fail their step",
+              null));
     }
-    found.add(
-        Finding.error(
-            step.pos(),
-            "step "
-                + (step.index() + 1)
-                + " of "
-                + where
-                + " uses "
-                + what
-                + ", which is not run"
-                + " yet",
-            "only actions/checkout is built in; use a 'run:' step instead"));
   }
 
   /**

@@ -74,7 +74,7 @@ class CapabilitiesTest {
   }
 
   @Test
-  void actionsAreErrorsOnEveryExecutorAndACallIsNot() {
+  void actionsRunIfCompositeOnEveryExecutorADockerStepIsAnErrorAndACallIsNeither() {
     String yaml =
         """
         on: push
@@ -89,16 +89,19 @@ class CapabilitiesTest {
               - uses: docker://alpine:3.20
         """;
     for (Target target : List.of(NO_PODMAN, PODMAN, PODS)) {
-      assertThat(Capabilities.check(parse(yaml), target))
+      List<Finding> found = Capabilities.check(parse(yaml), target);
+      assertThat(found)
           .as("%s", target)
-          .allMatch(Finding::isError)
-          .extracting(f -> f.diagnostic().brief())
+          .extracting(f -> (f.isError() ? "error " : "warning ") + f.diagnostic().brief())
           .containsExactly(
-              "ci.yml:8:9: step 1 of job 'test' uses the action 'actions/setup-node@v4', which"
-                  + " is not run yet",
-              "ci.yml:9:9: step 2 of job 'test' uses the local action './.github/actions/local',"
-                  + " which is not run yet",
-              "ci.yml:10:9: step 3 of job 'test' uses a 'docker://' step, which is not run yet");
+              "warning ci.yml:8:9: step 1 of job 'test' uses the action 'actions/setup-node@v4':"
+                  + " it runs if it is a composite action; JavaScript and Docker actions are not"
+                  + " run yet and fail their step",
+              "warning ci.yml:9:9: step 2 of job 'test' uses the local action"
+                  + " './.github/actions/local': it runs if it is a composite action; JavaScript"
+                  + " and Docker actions are not run yet and fail their step",
+              "error ci.yml:10:9: step 3 of job 'test' uses a 'docker://' step, which is not run"
+                  + " yet");
     }
   }
 
@@ -157,7 +160,7 @@ class CapabilitiesTest {
               a:
                 runs-on: ubuntu-latest
                 services: {db: postgres}
-                steps: [{uses: actions/cache@v4}]
+                steps: [{uses: "docker://alpine:3.20"}]
             """);
     assertThatThrownBy(() -> Capabilities.require(bad, NO_PODMAN))
         .isInstanceOfSatisfying(
@@ -171,7 +174,7 @@ class CapabilitiesTest {
   /**
    * The engine's own check of a job: every warning, and the errors of the job's keys that hold on
    * every target; not what depends on the worker (a container engine), nor a step's action, which
-   * fails that step when it is reached.
+   * fails that step when it is reached; an action's warning (it runs if composite) is kept.
    */
   @Test
   void forJobKeepsOnlyWhatHoldsOnEveryTarget() {
@@ -194,7 +197,7 @@ class CapabilitiesTest {
             """);
     assertThat(Capabilities.forJob(spec, spec.job("a")))
         .extracting(f -> f.severity() + " " + f.diagnostic().line())
-        .containsExactly("WARNING 2", "WARNING 10");
+        .containsExactly("WARNING 2", "WARNING 9", "WARNING 10");
     assertThat(Capabilities.forJob(spec, spec.job("b")))
         .extracting(f -> f.severity() + " " + f.diagnostic().line())
         .containsExactly("WARNING 2");

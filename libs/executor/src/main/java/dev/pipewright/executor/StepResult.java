@@ -17,6 +17,8 @@ import java.util.Map;
  * @param errorCode null on success; PERMANENT for a non-zero exit or an unsupported {@code uses:},
  *     TIMEOUT for {@code timeout-minutes}, CANCELLED, TRANSIENT for runner-side I/O failures
  * @param summary what the step wrote to {@code $GITHUB_STEP_SUMMARY} (masked), or null
+ * @param action the action a {@code uses:} step ran, as written ({@code acme/tool@v1}), or null
+ * @param actionSha the commit a remote action resolved to, or null
  */
 public record StepResult(
     StepStatus status,
@@ -27,7 +29,50 @@ public record StepResult(
     ErrorCode errorCode,
     String errorMessage,
     List<Annotation> annotations,
-    String summary) {
+    String summary,
+    String action,
+    String actionSha) {
+
+  /** A step that ran no action. */
+  public StepResult(
+      StepStatus status,
+      Integer exitCode,
+      String outcome,
+      String conclusion,
+      Map<String, String> outputs,
+      ErrorCode errorCode,
+      String errorMessage,
+      List<Annotation> annotations,
+      String summary) {
+    this(
+        status,
+        exitCode,
+        outcome,
+        conclusion,
+        outputs,
+        errorCode,
+        errorMessage,
+        annotations,
+        summary,
+        null,
+        null);
+  }
+
+  /** This result of a step that ran {@code action}, resolved to {@code sha} (null: local). */
+  public StepResult withAction(String action, String sha) {
+    return new StepResult(
+        status,
+        exitCode,
+        outcome,
+        conclusion,
+        outputs,
+        errorCode,
+        errorMessage,
+        annotations,
+        summary,
+        action,
+        sha);
+  }
 
   public StepResult {
     outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
@@ -52,7 +97,9 @@ public record StepResult(
         lost.code(),
         lost.getMessage(),
         annotations,
-        summary);
+        summary,
+        action,
+        actionSha);
   }
 
   /** A step whose {@code if:} was false: {@code SKIPPED}, or {@code CANCELLED} after a cancel. */

@@ -77,7 +77,7 @@ final class JobReader {
     this.reader = reader;
     this.diagnostics = reader.diagnostics();
     this.strategies = new StrategyReader(reader);
-    this.steps = new StepReader(reader);
+    this.steps = new StepReader(reader, "job");
   }
 
   /** All jobs in source order; {@code owner} is where a missing {@code jobs:} is reported. */

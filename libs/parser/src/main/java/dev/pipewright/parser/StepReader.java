@@ -1,17 +1,17 @@
 package dev.pipewright.parser;
 
+import dev.pipewright.parser.spec.ActionRef;
 import dev.pipewright.parser.spec.StepSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
-/** A job's {@code steps:}. */
+/** A job's {@code steps:}, or a composite action's ({@code runs.steps}). */
 final class StepReader {
   private static final List<String> STEP_KEYS =
       List.of(
@@ -27,15 +27,17 @@ final class StepReader {
           "timeout-minutes",
           "continue-on-error");
 
-  private static final Pattern ACTION_REF =
-      Pattern.compile("(\\./.*)|(docker://\\S+)|([^/@\\s]+/[^@\\s]+@[^@\\s]+)");
-
   private final NodeReader reader;
   private final Diagnostics diagnostics;
+  private final String owner;
 
-  StepReader(NodeReader reader) {
+  /**
+   * @param owner what holds the steps, in messages: {@code job} or {@code action}
+   */
+  StepReader(NodeReader reader, String owner) {
     this.reader = reader;
     this.diagnostics = reader.diagnostics();
+    this.owner = owner;
   }
 
   /** The steps of the job {@code jobId}; a missing or empty list is reported at the job's key. */
@@ -43,14 +45,14 @@ final class StepReader {
     if (!job.has("steps")) {
       diagnostics.error(
           jobKey,
-          "job '" + jobId + "' has no 'steps'",
+          owner + " '" + jobId + "' has no 'steps'",
           "add 'steps:' with at least one 'run' or 'uses' step");
       return List.of();
     }
     SequenceNode seq = reader.sequence(job.value("steps"), "steps");
     if (seq == null || seq.getValue().isEmpty()) {
       if (NodeReader.isNull(job.value("steps")) || job.value("steps") instanceof SequenceNode) {
-        diagnostics.error(job.key("steps"), "job '" + jobId + "' has an empty 'steps' list");
+        diagnostics.error(job.key("steps"), owner + " '" + jobId + "' has an empty 'steps' list");
       }
       return List.of();
     }
@@ -61,7 +63,8 @@ final class StepReader {
       MappingNode mapping = reader.mapping(items.get(i), "steps[" + i + "]");
       if (mapping == null) {
         if (NodeReader.isNull(items.get(i))) {
-          diagnostics.error(items.get(i), "step " + (i + 1) + " of job '" + jobId + "' is empty");
+          diagnostics.error(
+              items.get(i), "step " + (i + 1) + " of " + owner + " '" + jobId + "' is empty");
         }
         continue;
       }
@@ -71,7 +74,7 @@ final class StepReader {
   }
 
   private StepSpec step(int index, MappingNode mapping, String jobId, Map<String, Node> ids) {
-    String where = "step " + (index + 1) + " of job '" + jobId + "'";
+    String where = "step " + (index + 1) + " of " + owner + " '" + jobId + "'";
     Fields f = reader.fields(mapping, STEP_KEYS, where);
     String id = reader.string(f.value("id"), "id");
     if (id != null) {
@@ -82,7 +85,7 @@ final class StepReader {
       if (first != null) {
         diagnostics.error(
             f.value("id"),
-            "duplicate step id '" + id + "' in job '" + jobId + "'",
+            "duplicate step id '" + id + "' in " + owner + " '" + jobId + "'",
             "'" + id + "' is first used at line " + diagnostics.pos(first).line());
       }
     }
@@ -99,11 +102,11 @@ final class StepReader {
           where + " has neither 'run' nor 'uses'",
           "add 'run: <script>' or 'uses: <owner>/<repo>@<ref>'");
     }
-    if (uses != null && !NodeReader.isExpression(uses) && !ACTION_REF.matcher(uses).matches()) {
+    if (uses != null && !NodeReader.isExpression(uses) && ActionRef.tryParse(uses).isEmpty()) {
       diagnostics.error(
           f.value("uses"),
           "invalid action reference '" + uses + "'",
-          "expected '{owner}/{repo}[/path]@{ref}', './{path}' or 'docker://{image}'");
+          "expected '{owner}/{repo}[/path]@{ref}', './{path}' or 'docker://{image}[:{tag}|@{digest}]'");
     }
     return new StepSpec(
         index,

@@ -51,7 +51,8 @@ public final class WorkflowParser {
     return spec;
   }
 
-  private Node compose(String yaml, String path, Diagnostics diagnostics) {
+  /** The checked node tree of a YAML text (the action manifest reads it too); null on errors. */
+  Node compose(String yaml, String path, Diagnostics diagnostics) {
     // A text is refused before any YAML is read, so a parse never holds more than the text and a
     // bounded node tree. Counting UTF-8 bytes costs a pass, so only texts that may be over the
     // limit pay it: a char is at most 3 bytes (a surrogate pair is 4 bytes for 2 chars).

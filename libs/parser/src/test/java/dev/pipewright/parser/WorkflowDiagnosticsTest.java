@@ -310,7 +310,8 @@ class WorkflowDiagnosticsTest {
               hint: a job with 'uses' runs the called workflow's jobs; move 'steps' there
             wf.yml:8:5: error: 'with' is only allowed in a job that calls a reusable workflow ('uses')
             wf.yml:10:15: error: invalid action reference 'actions/checkout'
-              hint: expected '{owner}/{repo}[/path]@{ref}', './{path}' or 'docker://{image}'""");
+              hint: expected '{owner}/{repo}[/path]@{ref}', './{path}' or \
+            'docker://{image}[:{tag}|@{digest}]'""");
   }
 
   @Test

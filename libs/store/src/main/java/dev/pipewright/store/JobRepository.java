@@ -210,6 +210,8 @@ public final class JobRepository {
         .setNull(BUILD_JOB_STEPS.ERROR_MESSAGE)
         .set(BUILD_JOB_STEPS.OUTPUTS, Json.write(Map.of()))
         .set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(List.of()))
+        .setNull(BUILD_JOB_STEPS.ACTION)
+        .setNull(BUILD_JOB_STEPS.ACTION_SHA)
         .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
         .execute();
   }
@@ -358,6 +360,9 @@ public final class JobRepository {
     }
     if (r.annotations() != null) {
       update.set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(r.annotations()));
+    }
+    if (r.action() != null) {
+      update.set(BUILD_JOB_STEPS.ACTION, r.action()).set(BUILD_JOB_STEPS.ACTION_SHA, r.actionSha());
     }
     return StoreErrors.call(
         () ->

@@ -239,6 +239,8 @@ final class Rows {
         instant(r.getStartedAt()),
         instant(r.getFinishedAt()),
         r.getAttempt(),
-        Json.annotations(r.getAnnotations()));
+        Json.annotations(r.getAnnotations()),
+        r.getAction(),
+        r.getActionSha());
   }
 }

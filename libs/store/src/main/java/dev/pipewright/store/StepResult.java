@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * What a step move records besides its status; null fields are left as they are. {@code outcome}
  * and {@code conclusion} take GitHub's values ({@code success}, {@code failure}, {@code cancelled},
- * {@code skipped}). {@code annotations} replace the stored ones when not null.
+ * {@code skipped}). {@code annotations} replace the stored ones when not null. {@code action} and
+ * {@code actionSha}: the action a {@code uses:} step ran and the commit it resolved to.
  */
 public record StepResult(
     Integer exitCode,
@@ -16,9 +17,23 @@ public record StepResult(
     ErrorCode errorCode,
     String errorMessage,
     Map<String, String> outputs,
-    List<StepAnnotation> annotations) {
+    List<StepAnnotation> annotations,
+    String action,
+    String actionSha) {
 
   public static final StepResult NONE = new StepResult(null, null, null, null, null, null, null);
+
+  /** A step that ran no action. */
+  public StepResult(
+      Integer exitCode,
+      String outcome,
+      String conclusion,
+      ErrorCode errorCode,
+      String errorMessage,
+      Map<String, String> outputs,
+      List<StepAnnotation> annotations) {
+    this(exitCode, outcome, conclusion, errorCode, errorMessage, outputs, annotations, null, null);
+  }
 
   public StepResult {
     outputs = outputs == null ? null : Map.copyOf(outputs);

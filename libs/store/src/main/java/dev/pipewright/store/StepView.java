@@ -12,7 +12,8 @@ import java.util.UUID;
  * steps.<id>.outcome/conclusion} ({@code success}, {@code failure}, {@code cancelled}, {@code
  * skipped}), null until the step finished. {@code attempt} is the run of its job the row shows: 1,
  * then one more each time the job runs again from its first step. {@code annotations} are those of
- * that run, in the order the step printed them.
+ * that run, in the order the step printed them. {@code action} is the action a {@code uses:} step
+ * ran, {@code actionSha} the commit a remote one resolved to (null otherwise).
  */
 public record StepView(
     UUID id,
@@ -28,7 +29,9 @@ public record StepView(
     Instant startedAt,
     Instant finishedAt,
     int attempt,
-    List<StepAnnotation> annotations) {
+    List<StepAnnotation> annotations,
+    String action,
+    String actionSha) {
 
   public StepView {
     annotations = annotations == null ? List.of() : List.copyOf(annotations);

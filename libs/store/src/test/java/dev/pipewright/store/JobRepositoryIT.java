@@ -353,11 +353,16 @@ class JobRepositoryIT {
             null,
             null,
             null,
-            List.of(new StepAnnotation("warning", "w", null, null, null, null, null, null))));
+            List.of(new StepAnnotation("warning", "w", null, null, null, null, null, null)),
+            "acme/tool@v1",
+            "0123456789abcdef0123456789abcdef01234567"));
     jobs.transitionStep(id, 2, StepStatus.RUNNING, null);
 
     assertThat(job(buildId, "build").steps()).extracting(StepView::attempt).containsOnly(1);
-    assertThat(job(buildId, "build").steps().getFirst().annotations()).hasSize(1);
+    StepView first = job(buildId, "build").steps().getFirst();
+    assertThat(first.annotations()).hasSize(1);
+    assertThat(first.action()).isEqualTo("acme/tool@v1");
+    assertThat(first.actionSha()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
     assertThat(jobs.restart(id, 2)).isTrue();
     assertThat(jobs.restart(id, 2)).as("that attempt runs already").isFalse();
 
@@ -372,6 +377,7 @@ class JobRepositoryIT {
               assertThat(s.startedAt()).isNull();
               assertThat(s.attempt()).isEqualTo(2);
               assertThat(s.annotations()).as("the earlier run's").isEmpty();
+              assertThat(s.action()).as("the earlier run's").isNull();
             });
     jobs.transitionJob(id, JobStatus.RUNNING);
     jobs.transitionJob(id, JobStatus.FAILED, ErrorCode.PERMANENT, "broken", null);

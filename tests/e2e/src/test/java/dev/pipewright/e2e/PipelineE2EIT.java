@@ -224,6 +224,51 @@ class PipelineE2EIT {
                 + " GITHUB_TOKEN\n");
   }
 
+  /**
+   * Issue 14: a composite action runs through the whole installation, its inner steps print into
+   * the calling step's log, its outputs reach the next step, and GetBuild names the action on its
+   * step (actions/runner CompositeActionHandler.cs). The action is written by the job itself: a
+   * local one, so nothing is fetched.
+   */
+  @Test
+  void aCompositeActionRunsAndGetBuildNamesItOnItsStep() {
+    String id =
+        pw.start(
+            """
+            on: push
+            jobs:
+              act:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: |
+                      o='$'
+                      mkdir -p act
+                      cat > act/action.yml <<EOF
+                      inputs: {who: {required: true}}
+                      outputs: {said: {value: "${o}{{ steps.s.outputs.said }}"}}
+                      runs:
+                        using: composite
+                        steps:
+                          - id: s
+                            shell: sh
+                            run: |
+                              echo "hello ${o}{{ inputs.who }}"
+                              echo "said=hi ${o}{{ inputs.who }}" >> "\\$GITHUB_OUTPUT"
+                      EOF
+                  - id: greet
+                    uses: ./act
+                    with: {who: e2e}
+                  - run: echo "got ${{ steps.greet.outputs.said }}"
+            """);
+    Build build = pw.awaitEnd(id, Duration.ofSeconds(60));
+
+    assertThat(build.getStatus()).isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);
+    assertThat(job(build, "act").getSteps(1).getAction()).isEqualTo("./act");
+    assertThat(job(build, "act").getSteps(1).getActionSha()).isEmpty();
+    assertThat(job(build, "act").getSteps(0).getAction()).isEmpty();
+    assertThat(pw.logText(id, "act")).contains("hello e2e\n", "got hi e2e\n");
+  }
+
   @Test
   void continueOnErrorKeepsTheJobGoing() {
     String id =

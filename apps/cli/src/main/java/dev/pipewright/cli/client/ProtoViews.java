@@ -56,7 +56,9 @@ public final class ProtoViews {
               s.hasStartTime() ? instant(s.getStartTime()) : null,
               s.hasFinishTime() ? instant(s.getFinishTime()) : null,
               s.getAttempt(),
-              s.getAnnotationsList().stream().map(ProtoViews::annotation).toList()));
+              s.getAnnotationsList().stream().map(ProtoViews::annotation).toList(),
+              emptyToNull(s.getAction()),
+              emptyToNull(s.getActionSha())));
     }
     return new JobState(
         j.getKey(),

@@ -207,6 +207,14 @@ public final class ProgressRenderer {
         if (step.attempt() > 1) {
           line.append(" (attempt ").append(step.attempt()).append(')');
         }
+        if (step.action() != null) {
+          line.append(" (").append(step.action());
+          if (step.actionSha() != null) {
+            line.append(" at ")
+                .append(step.actionSha(), 0, Math.min(12, step.actionSha().length()));
+          }
+          line.append(')');
+        }
         if (step.exitCode() != null && step.exitCode() != 0) {
           line.append(" (exit code ").append(step.exitCode()).append(')');
         }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param exitCode null until a process exited
  * @param attempt the run of its job this step's record belongs to (1 for the first)
  * @param annotations what the step printed with {@code ::error} and the like, in order
+ * @param action the action a {@code uses:} step ran, or null
+ * @param actionSha the commit a remote action resolved to, or null
  */
 public record StepState(
     int number,
@@ -23,7 +25,36 @@ public record StepState(
     Instant startedAt,
     Instant finishedAt,
     int attempt,
-    List<Annotation> annotations) {
+    List<Annotation> annotations,
+    String action,
+    String actionSha) {
+
+  /** A step that ran no action. */
+  public StepState(
+      int number,
+      String name,
+      StepStatus status,
+      Integer exitCode,
+      ErrorCode errorCode,
+      String errorMessage,
+      Instant startedAt,
+      Instant finishedAt,
+      int attempt,
+      List<Annotation> annotations) {
+    this(
+        number,
+        name,
+        status,
+        exitCode,
+        errorCode,
+        errorMessage,
+        startedAt,
+        finishedAt,
+        attempt,
+        annotations,
+        null,
+        null);
+  }
 
   public StepState {
     annotations = annotations == null ? List.of() : List.copyOf(annotations);

@@ -136,6 +136,45 @@ class ProgressRendererTest {
   }
 
   @Test
+  void theDetailsNameTheActionAStepRanAndTheCommitItResolvedTo() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    StepState remote =
+        new StepState(
+            1,
+            "Greet",
+            StepStatus.SUCCEEDED,
+            null,
+            null,
+            null,
+            null,
+            null,
+            1,
+            List.of(),
+            "acme/greet@v1",
+            sha);
+    StepState local =
+        new StepState(
+            2,
+            "Local",
+            StepStatus.SUCCEEDED,
+            null,
+            null,
+            null,
+            null,
+            null,
+            1,
+            List.of(),
+            "./.github/actions/x",
+            null);
+    JobState job = job("a", JobStatus.SUCCEEDED, remote, local);
+    assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0))
+        .contains(
+            "    1 Greet: succeeded (acme/greet@v1 at 0123456789ab)",
+            "    2 Local: succeeded (./.github/actions/x)");
+  }
+
+  @Test
   void aJobWithoutANameIsShownByItsKey() {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
     JobState unnamed = new JobState("lint", "", JobStatus.RUNNING, null, null, T0, null, List.of());

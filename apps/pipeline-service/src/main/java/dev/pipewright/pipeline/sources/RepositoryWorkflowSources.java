@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.sources;
 
+import dev.pipewright.actions.RepositoryFiles;
 import dev.pipewright.dag.WorkflowRef;
 import dev.pipewright.dag.WorkflowSource;
 import dev.pipewright.executor.RepositoryRef;
@@ -18,8 +19,6 @@ import java.nio.file.Path;
  * included.
  */
 public final class RepositoryWorkflowSources implements WorkflowSources {
-  public static final String DEFAULT_ACTIONS_URL = "https://github.com";
-
   private final RepositoryFiles files;
   private final String actionsUrl;
   private final Path checkout;

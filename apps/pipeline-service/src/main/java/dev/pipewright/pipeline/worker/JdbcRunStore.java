@@ -248,7 +248,9 @@ public final class JdbcRunStore implements RunStore {
                 result.errorCode(),
                 result.errorMessage(),
                 result.outputs(),
-                result.annotations().stream().map(JdbcRunStore::stored).toList());
+                result.annotations().stream().map(JdbcRunStore::stored).toList(),
+                result.action(),
+                result.actionSha());
     Optional<RunTimes> moved =
         to.endsARun()
             ? jobs.finishStep(id, number, to, stored)

@@ -1,5 +1,7 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.actions.ActionResolver;
+import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.auth.Authenticator;
 import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.LogSink;
@@ -25,7 +27,6 @@ import dev.pipewright.pipeline.orchestrator.BuildLoops;
 import dev.pipewright.pipeline.orchestrator.JobServices;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;
-import dev.pipewright.pipeline.sources.GitRepositoryFiles;
 import dev.pipewright.pipeline.sources.RepositoryWorkflowSources;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.queue.BuildConsumer;
@@ -395,7 +396,8 @@ public final class PipelineService implements AutoCloseable {
     if (Executor.LOCAL.id().equals(config.executor())) {
       return new LocalJobRunner(
           LocalRunnerConfig.defaults(config.workspaceRoot())
-              .withMaxParallelJobs(config.parallelism() * config.concurrentBuilds()),
+              .withMaxParallelJobs(config.parallelism() * config.concurrentBuilds())
+              .withActions(actions(config)),
           sink);
     }
     if (config.kubernetesExecutor()) {
@@ -409,7 +411,8 @@ public final class PipelineService implements AutoCloseable {
 
   /** The job engine on the pod host: the workspace volume is mounted at the workspace root. */
   static EngineJobRunner podRunner(KubernetesClient kubernetes, WorkerConfig config, LogSink sink) {
-    EngineSettings engine = EngineSettings.defaults("pipewright-kubernetes");
+    EngineSettings engine =
+        EngineSettings.defaults("pipewright-kubernetes").withActions(actions(config));
     return new EngineJobRunner(
         "kubernetes",
         engine,
@@ -558,13 +561,23 @@ public final class PipelineService implements AutoCloseable {
 
   /**
    * Called workflows fetched with git into a cache on the worker's disk, next to the jobs'
-   * workspaces ({@code <workspace.root>/.pipewright/workflows}).
+   * workspaces ({@code <workspace.root>/.pipewright/workflows}), from the configured actions URL.
    */
   static WorkflowSources calledWorkflows(WorkerConfig config) {
     Path cache = config.workspaceRoot().resolve(".pipewright").resolve("workflows");
     return new RepositoryWorkflowSources(
-        new GitRepositoryFiles(cache, Duration.ofMinutes(2)),
-        RepositoryWorkflowSources.DEFAULT_ACTIONS_URL,
-        null);
+        new GitRepositoryFiles(cache, Duration.ofMinutes(2)), config.actions().url(), null);
+  }
+
+  /**
+   * Remote actions fetched from the configured sources and kept once per SHA on the worker's disk
+   * ({@code <workspace.root>/.pipewright/actions}; on Kubernetes the workspace volume), from where
+   * each job gets its own copy.
+   */
+  static ActionResolver actions(WorkerConfig config) {
+    return ActionResolver.onDisk(
+        config.actions(),
+        config.workspaceRoot().resolve(".pipewright").resolve("actions"),
+        Duration.ofMinutes(2));
   }
 }

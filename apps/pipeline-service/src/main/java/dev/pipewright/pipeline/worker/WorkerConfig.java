@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.worker;
 
+import dev.pipewright.actions.ActionSources;
 import dev.pipewright.executor.LogLimits;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigException;
@@ -43,6 +44,7 @@ import java.util.Optional;
  * @param resultsUrl the entry API's HTTP base URL as jobs reach it ({@code artifacts.results-url}):
  *     with a secret key file, every job gets a runtime token and this URL ({@link
  *     RuntimeTokenIssuer}); empty: jobs get neither
+ * @param actions where remote actions and called workflows are fetched from
  */
 public record WorkerConfig(
     String databaseUrl,
@@ -66,7 +68,8 @@ public record WorkerConfig(
     LogLimits logLimits,
     Listeners listeners,
     Optional<Path> secretKeyFile,
-    String resultsUrl) {
+    String resultsUrl,
+    ActionSources actions) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
 
@@ -84,6 +87,7 @@ public record WorkerConfig(
     Objects.requireNonNull(listeners, "listeners");
     Objects.requireNonNull(secretKeyFile, "secretKeyFile");
     Objects.requireNonNull(resultsUrl, "resultsUrl");
+    Objects.requireNonNull(actions, "actions");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
@@ -93,6 +97,11 @@ public record WorkerConfig(
     if (httpPort < NO_HTTP || httpPort > 65535) {
       throw new IllegalArgumentException("httpPort out of range: " + httpPort);
     }
+  }
+
+  /** The configured sources of remote actions, as the resolver takes them. */
+  public static ActionSources actionSources(PipewrightConfig.Actions a) {
+    return new ActionSources(a.url(), a.mirrors(), a.offlineDir().orElse(null));
   }
 
   /** How many times the orchestrator runs a job instance, by what ended its earlier runs. */
@@ -133,7 +142,8 @@ public record WorkerConfig(
         logLimits(w),
         c.listeners(),
         c.secretKeyFile(),
-        c.artifacts().resultsUrl().strip());
+        c.artifacts().resultsUrl().strip(),
+        actionSources(c.actions()));
   }
 
   static LogLimits logLimits(PipewrightConfig.Worker w) {
@@ -197,6 +207,7 @@ public record WorkerConfig(
     private Listeners listeners;
     private Optional<Path> secretKeyFile;
     private String resultsUrl;
+    private ActionSources actions;
     private final WorkerConfig base;
 
     private Builder(WorkerConfig base) {
@@ -213,6 +224,7 @@ public record WorkerConfig(
       this.listeners = base.listeners();
       this.secretKeyFile = base.secretKeyFile();
       this.resultsUrl = base.resultsUrl();
+      this.actions = base.actions();
     }
 
     /** The entry API's HTTP base URL as jobs reach it. */
@@ -222,6 +234,11 @@ public record WorkerConfig(
     }
 
     /** The key file that opens sealed secret values. */
+    public Builder actions(ActionSources v) {
+      this.actions = v;
+      return this;
+    }
+
     public Builder secretKeyFile(Path v) {
       this.secretKeyFile = Optional.of(v);
       return this;
@@ -302,7 +319,8 @@ public record WorkerConfig(
           logLimits,
           listeners,
           secretKeyFile,
-          resultsUrl);
+          resultsUrl,
+          actions);
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.pipewright.pipeline.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pipewright.actions.ActionSources;
+import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.dag.WorkflowRef;
 import dev.pipewright.dag.WorkflowSource;
 import dev.pipewright.executor.GitRepos;
@@ -52,7 +54,7 @@ class RepositoryWorkflowSourcesTest {
     WorkflowSource source =
         new RepositoryWorkflowSources(
                 new GitRepositoryFiles(root.resolve("cache"), Duration.ofMinutes(1)),
-                RepositoryWorkflowSources.DEFAULT_ACTIONS_URL,
+                ActionSources.DEFAULT_URL,
                 root)
             .of(null);
 

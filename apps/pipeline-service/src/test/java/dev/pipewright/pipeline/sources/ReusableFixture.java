@@ -1,5 +1,6 @@
 package dev.pipewright.pipeline.sources;
 
+import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.executor.GitRepos;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;

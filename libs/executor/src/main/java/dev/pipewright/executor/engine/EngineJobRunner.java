@@ -228,6 +228,10 @@ public class EngineJobRunner implements JobRunner {
     awaitAll(ofBuild);
     ofBuild.forEach(job -> jobs.remove(job.ref(), job));
     hosts.releaseBuild(buildId);
+    if (settings.actions() != null) {
+      // The build's tags are looked up again by the next build; the commits stay kept.
+      settings.actions().release(buildId);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.pipewright.executor.engine;
 
+import dev.pipewright.actions.ActionResolver;
 import dev.pipewright.executor.LogChunker;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param logMaxChars a log chunk is cut at about this size
  * @param logMaxDelay and when its oldest line is this old
  * @param runnerName {@code runner.name}
+ * @param actions where remote actions ({@code owner/repo@ref}) come from; null when none is
+ *     configured, and a step using one fails saying so
  */
 public record EngineSettings(
     Duration killGrace,
@@ -23,7 +26,8 @@ public record EngineSettings(
     Duration cancelTimeout,
     int logMaxChars,
     Duration logMaxDelay,
-    String runnerName) {
+    String runnerName,
+    ActionResolver actions) {
 
   /** GitHub's default {@code cancel-timeout-minutes}. */
   public static final Duration DEFAULT_CANCEL_TIMEOUT = Duration.ofMinutes(5);
@@ -34,6 +38,23 @@ public record EngineSettings(
     Objects.requireNonNull(cancelTimeout, "cancelTimeout");
     Objects.requireNonNull(logMaxDelay, "logMaxDelay");
     Objects.requireNonNull(runnerName, "runnerName");
+  }
+
+  /** Without a source of remote actions. */
+  public EngineSettings(
+      Duration killGrace,
+      Duration outputDrainGrace,
+      Duration cancelTimeout,
+      int logMaxChars,
+      Duration logMaxDelay,
+      String runnerName) {
+    this(killGrace, outputDrainGrace, cancelTimeout, logMaxChars, logMaxDelay, runnerName, null);
+  }
+
+  /** These settings, remote actions resolved by {@code resolver}. */
+  public EngineSettings withActions(ActionResolver resolver) {
+    return new EngineSettings(
+        killGrace, outputDrainGrace, cancelTimeout, logMaxChars, logMaxDelay, runnerName, resolver);
   }
 
   /** 5 s kill grace, 1 s drain, 5 min cancel timeout, 64 KiB / 200 ms chunks. */

@@ -27,9 +27,12 @@ final class EnvFiles {
 
   private final Map<String, String> paths = new LinkedHashMap<>();
 
-  /** The files of one attempt of one step, in {@link JobPaths#runnerFiles()}. */
-  EnvFiles(JobPaths jobPaths, int stepNumber, int attempt) {
-    String prefix = JobPaths.join(jobPaths.runnerFiles(), "step-" + stepNumber + ".a" + attempt);
+  /**
+   * The files of one command of a step, in {@link JobPaths#runnerFiles()}, named after its id
+   * ({@code step-3.a1}, {@code step-3.k2j4x.c2.a1} for a composite action's second inner step).
+   */
+  EnvFiles(JobPaths jobPaths, String commandId) {
+    String prefix = JobPaths.join(jobPaths.runnerFiles(), commandId);
     for (Kind kind : Kind.values()) {
       paths.put(kind.variable, prefix + "." + kind.suffix);
     }

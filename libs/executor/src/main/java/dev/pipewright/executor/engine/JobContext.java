@@ -68,6 +68,24 @@ final class JobContext {
     github = jobGithub;
   }
 
+  /**
+   * The contexts a composite action's inner steps see, as CompositeActionHandler.cs sets them up:
+   * {@code inputs} are the action's, {@code steps} its own (empty at first), {@code github} carries
+   * the action's fields ({@code action_path}...), and the status functions read the action's own
+   * state ({@code success()} is false once one of its steps failed, FunctionSuccess.cs's {@code
+   * action_status} of an embedded step), starting from success and this context's cancellation.
+   */
+  JobContext composite(Map<String, String> inputs, Map<String, Object> actionFields) {
+    Map<String, Object> contexts = new LinkedHashMap<>(fixed);
+    contexts.put("inputs", Map.copyOf(inputs));
+    Map<String, Object> g = new LinkedHashMap<>(github);
+    g.putAll(actionFields);
+    contexts.put("github", g);
+    JobContext action = new JobContext(contexts, container, services, hashFiles);
+    action.cancelled = cancelled;
+    return action;
+  }
+
   /** A step ran (or was skipped): visible to later steps as {@code steps.<id>}. */
   void recordStep(String id, String outcome, String conclusion, Map<String, String> outputs) {
     if ("failure".equals(conclusion)) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One step at a time: its env and {@code if:}, its script and environment, its command, and what it
@@ -47,8 +48,18 @@ final class StepDriver {
   /** The command an earlier worker started, which the next step re-attaches to; or null. */
   private JobCheckpoint.Running resuming;
 
-  /** The files of the last step that ran, deleted once the job's checkpoint holds them. */
-  private EnvFiles lastFiles;
+  /** The files of the last step's commands, deleted once the job's checkpoint holds them. */
+  private final List<EnvFiles> lastFiles = new ArrayList<>();
+
+  private final CompositeSteps composites;
+
+  /**
+   * Names this driver's inner commands of actions apart from an earlier worker's: a successor runs
+   * a calling step again from its start, and must not find the commands (and files) of the earlier
+   * run under the same ids on the host.
+   */
+  private final String session =
+      Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
 
   /**
    * @param jobEnv the workflow's and the job's env, evaluated
@@ -75,6 +86,7 @@ final class StepDriver {
     RunDefaults job = run.job().defaults() == null ? RunDefaults.NONE : run.job().defaults();
     this.defaults = job.over(wf);
     this.debug = ContextBuilder.stepDebug(run);
+    this.composites = new CompositeSteps(scope, this, new ActionLoader(scope));
   }
 
   /** The {@code env} context between steps: the job's env and what {@code GITHUB_ENV} added. */
@@ -107,10 +119,10 @@ final class StepDriver {
 
   /** The job's checkpoint holds what the last step's files said: they go. */
   void checkpointed() throws IOException {
-    if (lastFiles != null) {
-      lastFiles.delete(host.files());
-      lastFiles = null;
+    for (EnvFiles files : lastFiles) {
+      files.delete(host.files());
     }
+    lastFiles.clear();
   }
 
   /** Evaluates and, when its {@code if:} holds, runs one step; records it for later steps. */
@@ -121,7 +133,7 @@ final class StepDriver {
       ctx.markCancelled();
     }
     String id = "step-" + number + ".a" + run.attempt();
-    EnvFiles files = new EnvFiles(host.paths(), number, run.attempt());
+    EnvFiles files = new EnvFiles(host.paths(), id);
     Map<String, Object> fields = new LinkedHashMap<>(files.githubFields());
     fields.put("action", actionName(step));
     ctx.enterStep(fields);
@@ -166,7 +178,7 @@ final class StepDriver {
       // is cancelled.
       return new StepOutcome(StepResult.notRun(StepStatus.SKIPPED), Map.of());
     }
-    progress.stepStarted(number, masker.mask(displayName(step, env)));
+    progress.stepStarted(number, masker.mask(displayName(step, ctx, env)));
     LogChunker log = scope.log(number);
     if (resumed != null) {
       log.resume(run.logSource(number).orElseThrow());
@@ -174,13 +186,21 @@ final class StepDriver {
     scope.ticker().register(log);
     StepOutcome out;
     try {
-      out = execute(step, id, env, files, survives, log, resumed, progress);
-      StepResult r = out.result();
-      if (r.status() == StepStatus.FAILED && r.errorMessage() != null) {
-        log.runnerLine("##[error]" + r.errorMessage());
-      } else if (r.status() == StepStatus.CANCELLED) {
-        log.runnerLine("##[error]The operation was canceled.");
+      if (CompositeSteps.runsAction(step)) {
+        // An action's inner steps and its own refusals log their errors themselves.
+        out =
+            composites.run(
+                step,
+                ctx,
+                () -> ctx.layerEnv(env(), step.env()),
+                log,
+                "step-" + number + "." + session,
+                List.of());
+      } else {
+        out = command(step, ctx, defaults, id, env, files, survives, log, resumed, progress);
+        logError(out.result(), log);
       }
+      StepResult r = out.result();
       if (r.status() == StepStatus.FAILED && continueOnError(step, env, log)) {
         out = out.continuedOnError();
       }
@@ -192,8 +212,29 @@ final class StepDriver {
     return new StepOutcome(out.result().withLogFailure(log.failure()), out.rawOutputs());
   }
 
-  private StepOutcome execute(
+  /** A failed or cancelled step's reason, as StepsRunner.cs ends its log. */
+  static void logError(StepResult r, LogChunker log) {
+    if (r.status() == StepStatus.FAILED && r.errorMessage() != null) {
+      log.runnerLine("##[error]" + r.errorMessage());
+    } else if (r.status() == StepStatus.CANCELLED) {
+      log.runnerLine("##[error]The operation was canceled.");
+    }
+  }
+
+  /**
+   * Runs one command (a {@code run:} step or the built-in checkout, of the job or of a composite
+   * action) and takes in what it left for the later steps.
+   *
+   * @param ctx the contexts it renders with (the job's, or a composite action's)
+   * @param defaults the {@code defaults.run} it takes (none inside an action)
+   * @param resumed the command an earlier worker started, or null
+   * @param progress told when the command starts (so a checkpoint names it), or null for an inner
+   *     step of an action, whose caller a successor runs again from its start
+   */
+  StepOutcome command(
       StepSpec step,
+      JobContext ctx,
+      RunDefaults defaults,
       String id,
       Map<String, String> env,
       EnvFiles files,
@@ -213,7 +254,7 @@ final class StepDriver {
     StepRunner.Exit exit = null;
     Duration timeout = null;
     if (resumed != null) {
-      timeout = timeout(step, env, log);
+      timeout = timeout(step, ctx, env, log);
       exit =
           runner
               .resume(
@@ -229,7 +270,7 @@ final class StepDriver {
       } catch (CiException e) {
         return StepOutcome.failed(e.code(), e.getMessage());
       }
-      timeout = timeout(step, env, log);
+      timeout = timeout(step, ctx, env, log);
       files.create(host.files(), script.scriptPath(), script.script());
       Map<String, String> processEnv = new LinkedHashMap<>(host.baseEnvironment());
       processEnv.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
@@ -242,12 +283,14 @@ final class StepDriver {
       processEnv.putAll(files.variables());
       // What the step logged so far is stored before a successor could take the command over.
       log.flush();
-      progress.commandStarting(step.index() + 1, id);
+      if (progress != null) {
+        progress.commandStarting(step.index() + 1, id);
+      }
       exit = runner.run(id, script, processEnv, commands, log, survives, timeout, jobDeadline);
     }
 
     EnvFiles.Written written = files.collect(host.files());
-    lastFiles = files;
+    lastFiles.add(files);
     fileEnv.putAll(commands.legacyEnv());
     fileEnv.putAll(written.env());
     commands.legacyPath().reversed().forEach(this::prependPath);
@@ -267,7 +310,7 @@ final class StepDriver {
       code = ErrorCode.TIMEOUT;
       message =
           "The action '"
-              + displayName(step, env)
+              + displayName(step, ctx, env)
               + "' has timed out after "
               + JobEngine.describe(timeout)
               + ".";
@@ -292,7 +335,7 @@ final class StepDriver {
    * The step's {@code timeout-minutes}, or null. StepsRunner logs an error and runs the step
    * without a timeout when it cannot be determined.
    */
-  private Duration timeout(StepSpec step, Map<String, String> env, LogChunker log) {
+  private Duration timeout(StepSpec step, JobContext ctx, Map<String, String> env, LogChunker log) {
     try {
       return ctx.minutes(step.timeoutMinutes(), env);
     } catch (ExpressionException | IllegalArgumentException e) {
@@ -303,6 +346,11 @@ final class StepDriver {
   }
 
   private boolean continueOnError(StepSpec step, Map<String, String> env, LogChunker log) {
+    return continueOnError(step, ctx, env, log);
+  }
+
+  static boolean continueOnError(
+      StepSpec step, JobContext ctx, Map<String, String> env, LogChunker log) {
     try {
       return ctx.flag(step.continueOnError(), env);
     } catch (ExpressionException e) {
@@ -350,7 +398,8 @@ final class StepDriver {
     return n == 1 ? base : base + "_" + n;
   }
 
-  private String displayName(StepSpec step, Map<String, String> env) {
+  /** The step's name as its log shows it: {@code name:} rendered, else GitHub's default. */
+  static String displayName(StepSpec step, JobContext ctx, Map<String, String> env) {
     if (step.name() == null) {
       return step.displayName();
     }

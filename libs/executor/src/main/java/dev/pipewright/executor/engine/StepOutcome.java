@@ -67,8 +67,15 @@ record StepOutcome(StepResult result, Map<String, String> rawOutputs) {
             r.errorCode(),
             r.errorMessage(),
             r.annotations(),
-            r.summary()),
+            r.summary(),
+            r.action(),
+            r.actionSha()),
         rawOutputs);
+  }
+
+  /** This outcome of a step that ran {@code action} at {@code sha} (null for a local one). */
+  StepOutcome withAction(String action, String sha) {
+    return new StepOutcome(result.withAction(action, sha), rawOutputs);
   }
 
   /** The result as it may be stored and shown: outputs, message and summary masked. */
@@ -85,6 +92,8 @@ record StepOutcome(StepResult result, Map<String, String> rawOutputs) {
         r.errorCode(),
         masker.mask(r.errorMessage()),
         r.annotations(),
-        masker.mask(r.summary()));
+        masker.mask(r.summary()),
+        r.action(),
+        r.actionSha());
   }
 }

@@ -1,5 +1,6 @@
 package dev.pipewright.executor.local;
 
+import dev.pipewright.actions.ActionResolver;
 import dev.pipewright.executor.engine.EngineSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,11 @@ public record LocalRunnerConfig(
     return new LocalRunnerConfig(workspaceRoot, n, inheritedEnv, engine);
   }
 
+  /** Remote actions resolved by {@code resolver}. */
+  public LocalRunnerConfig withActions(ActionResolver resolver) {
+    return withEngine(engine.withActions(resolver));
+  }
+
   public LocalRunnerConfig withKillGrace(Duration grace) {
     return withEngine(
         new EngineSettings(
@@ -51,7 +57,8 @@ public record LocalRunnerConfig(
             engine.cancelTimeout(),
             engine.logMaxChars(),
             engine.logMaxDelay(),
-            engine.runnerName()));
+            engine.runnerName(),
+            engine.actions()));
   }
 
   public LocalRunnerConfig withOutputDrainGrace(Duration grace) {
@@ -62,7 +69,8 @@ public record LocalRunnerConfig(
             engine.cancelTimeout(),
             engine.logMaxChars(),
             engine.logMaxDelay(),
-            engine.runnerName()));
+            engine.runnerName(),
+            engine.actions()));
   }
 
   private LocalRunnerConfig withEngine(EngineSettings e) {

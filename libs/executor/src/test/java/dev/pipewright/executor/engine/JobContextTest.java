@@ -60,6 +60,31 @@ class JobContextTest {
       ContextBuilder.jobContexts(run, paths, "/runner/event.json", "test-runner");
   private final JobContext ctx = new JobContext(contexts, Map.of(), Map.of(), null);
 
+  /**
+   * A composite action's steps see its inputs, its own steps context and the action's github
+   * fields; their status functions read the action's status (actions/runner FunctionSuccess.cs: an
+   * embedded step's success() is its action_status), not the job's.
+   */
+  @Test
+  void aCompositeActionsStepsSeeItsInputsItsOwnStepsAndItsOwnStatus() {
+    ctx.recordStep("outer", "success", "success", Map.of("v", "1"));
+    ctx.recordStep("broken", "failure", "failure", Map.of());
+    JobContext action =
+        ctx.composite(Map.of("who", "World"), Map.of("action_path", "/runner/_actions/a/b/sha"));
+
+    assertThat(action.render("${{ inputs.who }} ${{ github.action_path }}", Map.of()))
+        .isEqualTo("World /runner/_actions/a/b/sha");
+    assertThat(action.render("[${{ steps.outer.outputs.v }}]", Map.of())).isEqualTo("[]");
+    assertThat(action.test(null, Map.of())).as("the action has not failed").isTrue();
+    assertThat(ctx.test(null, Map.of())).as("the job has").isFalse();
+
+    action.recordStep("say", "failure", "failure", Map.of("m", "hi"));
+    assertThat(action.render("${{ steps.say.outputs.m }}", Map.of())).isEqualTo("hi");
+    assertThat(action.test(null, Map.of())).isFalse();
+    assertThat(action.test("failure()", Map.of())).isTrue();
+    assertThat(ctx.render("[${{ steps.say.outputs.m }}]", Map.of())).isEqualTo("[]");
+  }
+
   @Test
   void exposesTheRunsContexts() {
     Map<String, String> env = Map.of("LEVEL", "job");

@@ -488,16 +488,44 @@ class LocalJobRunnerTest {
         runner, sink, origin, root, "co" + BUILDS.incrementAndGet());
   }
 
+  /**
+   * What the engine does not run yet fails its step when reached, saying why (a JavaScript action,
+   * a docker:// step), as does a remote action on a runner without a source of actions.
+   */
   @Test
-  void unsupportedActionsFailPermanently() {
+  void actionsTheEngineDoesNotRunFailTheirStepSayingWhy() {
     Ran ran =
-        runToEnd(job("    steps:\n      - uses: actions/setup-node@v4\n      - run: echo never\n"));
-    assertThat(ran.step(1).status()).isEqualTo(StepStatus.FAILED);
-    assertThat(ran.step(1).errorCode()).isEqualTo(ErrorCode.PERMANENT);
-    assertThat(ran.step(1).errorMessage())
+        runToEnd(
+            job(
+                "    steps:\n"
+                    + "      - run: |\n"
+                    + "          mkdir js\n"
+                    + "          printf 'runs:\\n  using: node20\\n  main: i.js\\n' > js/action.yml\n"
+                    + "      - uses: ./js\n"
+                    + "      - if: always()\n"
+                    + "        uses: docker://alpine:3.20\n"
+                    + "      - if: always()\n"
+                    + "        uses: actions/setup-node@v4\n"
+                    + "      - run: echo never\n"));
+    assertThat(ran.step(1).status())
+        .as(sink.jobText(ran.run.ref()))
+        .isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(List.of(2, 3, 4))
+        .allSatisfy(
+            n -> {
+              assertThat(ran.step(n).status()).isEqualTo(StepStatus.FAILED);
+              assertThat(ran.step(n).errorCode()).isEqualTo(ErrorCode.PERMANENT);
+            });
+    assertThat(ran.step(2).errorMessage())
         .isEqualTo(
-            "uses: actions/setup-node@v4 is not supported yet (actions/checkout is built in)");
-    assertThat(ran.step(2).status()).isEqualTo(StepStatus.SKIPPED);
+            "uses: ./js: actions with 'runs.using: node20' are not supported yet (composite"
+                + " actions are)");
+    assertThat(ran.step(3).errorMessage())
+        .isEqualTo("uses: docker://alpine:3.20: docker:// steps are not supported yet");
+    assertThat(ran.step(4).errorMessage())
+        .isEqualTo(
+            "uses: actions/setup-node@v4: this runner has no source of remote actions configured");
+    assertThat(ran.step(5).status()).isEqualTo(StepStatus.SKIPPED);
   }
 
   @Test

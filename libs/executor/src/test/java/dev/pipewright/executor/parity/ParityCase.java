@@ -54,6 +54,7 @@ record ParityCase(
       Map<String, String> outputs,
       String summary,
       List<Annotation> annotations,
+      String action,
       List<String> log,
       List<String> notLog) {}
 
@@ -97,6 +98,7 @@ record ParityCase(
         s.containsKey("outputs") ? stringMap(s.get("outputs")) : null,
         (String) s.get("summary"),
         s.containsKey("annotations") ? annotations(s.get("annotations")) : null,
+        (String) s.get("action"),
         strings(s.get("log")),
         strings(s.get("notLog")));
   }

@@ -73,7 +73,7 @@ public abstract class ParitySuite {
   }
 
   @BeforeEach
-  void startRunner() {
+  void startRunner() throws Exception {
     hosts = hosts(root);
     EngineSettings defaults = EngineSettings.defaults("parity");
     EngineSettings settings =
@@ -84,7 +84,9 @@ public abstract class ParitySuite {
             defaults.logMaxChars(),
             defaults.logMaxDelay(),
             defaults.runnerName());
-    runner = new EngineJobRunner("parity", settings, 4, hosts, sink);
+    runner =
+        new EngineJobRunner(
+            "parity", settings.withActions(FixtureActions.resolver(root)), 4, hosts, sink);
   }
 
   @AfterEach
@@ -231,6 +233,14 @@ public abstract class ParitySuite {
     }
     if (s.annotations() != null) {
       soft.assertThat(r.annotations()).as(what + " annotations").isEqualTo(s.annotations());
+    }
+    if (s.action() != null) {
+      soft.assertThat(r.action()).as(what + " action").isEqualTo(s.action());
+      if (s.action().startsWith("./")) {
+        soft.assertThat(r.actionSha()).as(what + " action SHA (local)").isNull();
+      } else {
+        soft.assertThat(r.actionSha()).as(what + " action SHA").matches("[0-9a-f]{40}");
+      }
     }
     String log = sink.text(run.ref(), number);
     List<String> lines = Arrays.asList(log.split("\n", -1));

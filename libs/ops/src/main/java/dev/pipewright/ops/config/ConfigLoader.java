@@ -288,7 +288,11 @@ public final class ConfigLoader {
             v.get(Settings.ARTIFACT_RETENTION_DAYS),
             v.get(Settings.ARTIFACT_SWEEP_PERIOD),
             v.get(Settings.CACHE_BYTES_PER_REPOSITORY),
-            v.get(Settings.CACHE_DEFAULT_REF)));
+            v.get(Settings.CACHE_DEFAULT_REF)),
+        new PipewrightConfig.Actions(
+            v.get(Settings.ACTIONS_URL),
+            v.get(Settings.ACTIONS_MIRRORS),
+            v.get(Settings.ACTIONS_OFFLINE_DIR)));
   }
 
   private static String installation(Values v) {

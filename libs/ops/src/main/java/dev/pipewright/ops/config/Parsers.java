@@ -279,6 +279,13 @@ final class Parsers {
         Path::toString);
   }
 
+  /** Comma-separated values, blanks dropped: an empty text is an empty list. */
+  static ValueParser<List<String>> list() {
+    return ValueParser.of(
+        t -> Arrays.stream(t.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList(),
+        v -> String.join(",", v));
+  }
+
   /** An optional file: empty text means none. */
   static ValueParser<Optional<Path>> optionalPath() {
     ValueParser<Path> path = path();

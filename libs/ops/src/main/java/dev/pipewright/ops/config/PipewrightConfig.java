@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,9 +33,11 @@ public record PipewrightConfig(
     Log log,
     Kubernetes kubernetes,
     Optional<Path> secretKeyFile,
-    Artifacts artifacts) {
+    Artifacts artifacts,
+    Actions actions) {
 
   public PipewrightConfig {
+    Objects.requireNonNull(actions, "actions");
     Objects.requireNonNull(artifacts, "artifacts");
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(listeners, "listeners");
@@ -138,6 +141,18 @@ public record PipewrightConfig(
   public record Log(LogFormat format, String level) {}
 
   /**
+   * Where remote actions and called workflows come from: {@code offlineDir} first, then {@code
+   * url}, then each mirror.
+   */
+  public record Actions(String url, List<String> mirrors, Optional<Path> offlineDir) {
+    public Actions {
+      Objects.requireNonNull(url, "url");
+      mirrors = List.copyOf(mirrors);
+      Objects.requireNonNull(offlineDir, "offlineDir");
+    }
+  }
+
+  /**
    * The Kubernetes runner. Resource fields are Kubernetes quantities; an empty one leaves that
    * request or limit unset.
    *
@@ -221,6 +236,9 @@ public record PipewrightConfig(
     v.put(Settings.ARTIFACT_SWEEP_PERIOD, artifacts.sweepPeriod());
     v.put(Settings.CACHE_BYTES_PER_REPOSITORY, artifacts.cacheBytesPerRepository());
     v.put(Settings.CACHE_DEFAULT_REF, artifacts.cacheDefaultRef());
+    v.put(Settings.ACTIONS_URL, actions.url());
+    v.put(Settings.ACTIONS_MIRRORS, actions.mirrors());
+    v.put(Settings.ACTIONS_OFFLINE_DIR, actions.offlineDir());
     v.put(Settings.RELAY_BATCH_SIZE, api.relayBatchSize());
     v.put(Settings.LOG_POLL_INTERVAL, api.logPollInterval());
     v.put(Settings.EXECUTOR, executor);

@@ -194,6 +194,30 @@ final class Settings {
           "the ref whose caches a build of any other ref may restore (GitHub: the default"
               + " branch); a build saves to its own ref");
 
+  static final Setting<String> ACTIONS_URL =
+      Setting.of(
+          "actions.url",
+          "PIPEWRIGHT_ACTIONS_URL",
+          Parsers.nonBlank(),
+          "https://github.com",
+          "where remote actions (`owner/repo@ref`) and called workflows are fetched from with git:"
+              + " `<url>/<owner>/<repo>`");
+  static final Setting<List<String>> ACTIONS_MIRRORS =
+      Setting.of(
+          "actions.mirrors",
+          "PIPEWRIGHT_ACTIONS_MIRRORS",
+          Parsers.list(),
+          "",
+          "comma-separated base URLs tried in order, the same way, when `actions.url` fails");
+  static final Setting<Optional<Path>> ACTIONS_OFFLINE_DIR =
+      Setting.of(
+          "actions.offline-dir",
+          "PIPEWRIGHT_ACTIONS_OFFLINE_DIR",
+          Parsers.optionalPath(),
+          "",
+          "a directory of action repositories, `<owner>/<repo>` or `<owner>/<repo>.git`, tried"
+              + " before any URL (clusters without network); empty: none");
+
   static final Setting<Integer> RELAY_BATCH_SIZE =
       Setting.of(
           "api.relay-batch-size",
@@ -443,6 +467,9 @@ final class Settings {
           ARTIFACT_SWEEP_PERIOD,
           CACHE_BYTES_PER_REPOSITORY,
           CACHE_DEFAULT_REF,
+          ACTIONS_URL,
+          ACTIONS_MIRRORS,
+          ACTIONS_OFFLINE_DIR,
           RELAY_BATCH_SIZE,
           LOG_POLL_INTERVAL,
           EXECUTOR,

@@ -581,4 +581,23 @@ class ConfigLoaderTest {
     }
     throw new AssertionError("expected a ConfigException");
   }
+
+  @Test
+  void actionSourcesDefaultToGitHubAndTakeMirrorsAndAnOfflineDirectory() {
+    PipewrightConfig.Actions defaults = ConfigLoader.fromEnvironment(Map.of()).actions();
+    assertThat(defaults.url()).isEqualTo("https://github.com");
+    assertThat(defaults.mirrors()).isEmpty();
+    assertThat(defaults.offlineDir()).isEmpty();
+
+    PipewrightConfig.Actions set =
+        ConfigLoader.fromEnvironment(
+                Map.of(
+                    "PIPEWRIGHT_ACTIONS_URL", "https://git.example",
+                    "PIPEWRIGHT_ACTIONS_MIRRORS", "https://m1.example, ,https://m2.example",
+                    "PIPEWRIGHT_ACTIONS_OFFLINE_DIR", "/srv/actions"))
+            .actions();
+    assertThat(set.url()).isEqualTo("https://git.example");
+    assertThat(set.mirrors()).containsExactly("https://m1.example", "https://m2.example");
+    assertThat(set.offlineDir()).contains(Path.of("/srv/actions"));
+  }
 }

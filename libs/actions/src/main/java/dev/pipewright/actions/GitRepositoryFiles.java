@@ -1,4 +1,4 @@
-package dev.pipewright.pipeline.sources;
+package dev.pipewright.actions;
 
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -6,6 +6,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,7 +27,8 @@ import java.util.regex.Pattern;
  * repository per URL under {@code cache}, holding every commit fetched from it. A commit SHA
  * already there is never fetched again; a branch or tag is fetched ({@code git fetch --depth 1
  * <url> <rev>}) each time it is asked for, since it moves. Reads of one URL are serialised within
- * the process.
+ * the process. Called workflows are read through it, and remote actions are fetched with it ({@link
+ * ActionResolver}).
  */
 public final class GitRepositoryFiles implements RepositoryFiles {
   private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
@@ -47,20 +50,10 @@ public final class GitRepositoryFiles implements RepositoryFiles {
 
   @Override
   public String read(String url, String revision, String path) {
-    Path repo = cache.resolve(sha256(url).substring(0, 24) + ".git");
-    synchronized (locks.computeIfAbsent(repo.toString(), k -> new Object())) {
+    Path repo = repository(url);
+    synchronized (lock(repo)) {
       try {
-        if (!Files.isDirectory(repo)) {
-          Files.createDirectories(cache);
-          Path fresh = Files.createTempDirectory(cache, "init");
-          check(git(fresh, "init", "--quiet", "--bare", "."), url, revision);
-          Files.move(fresh, repo);
-        }
-        String commit =
-            SHA.matcher(revision).matches()
-                    && git(repo, "cat-file", "-e", revision + "^{commit}").ok()
-                ? revision
-                : fetch(repo, url, revision);
+        String commit = commitOf(repo, url, revision);
         Result shown = git(repo, "show", commit + ":" + path);
         if (!shown.ok()) {
           throw new CiException(
@@ -72,6 +65,74 @@ public final class GitRepositoryFiles implements RepositoryFiles {
             ErrorCode.TRANSIENT, "reading " + path + "@" + revision + " of " + url + ": " + e, e);
       }
     }
+  }
+
+  /**
+   * The commit {@code revision} names in {@code url}, fetched into the cache unless it is a SHA
+   * already there.
+   *
+   * @throws CiException TRANSIENT when it could not be fetched
+   */
+  public String commit(String url, String revision) {
+    Path repo = repository(url);
+    synchronized (lock(repo)) {
+      try {
+        return commitOf(repo, url, revision);
+      } catch (IOException e) {
+        throw new CiException(
+            ErrorCode.TRANSIENT, "fetching " + revision + " of " + url + ": " + e, e);
+      }
+    }
+  }
+
+  /**
+   * Writes the tree of {@code commit} (fetched by {@link #commit}) into the empty directory {@code
+   * target}, file modes kept ({@code git archive} through {@code tar}).
+   */
+  public void export(String url, String commit, Path target) throws IOException {
+    Path repo = repository(url);
+    Path tar = Files.createTempFile(cache, "export", ".tar");
+    try {
+      synchronized (lock(repo)) {
+        check(git(repo, "archive", "--format=tar", "-o", tar.toString(), commit), url, commit);
+      }
+      Result extracted = run(target, List.of("tar", "-xf", tar.toString()));
+      if (!extracted.ok()) {
+        throw new IOException("tar -xf of " + commit + " of " + url + ": " + extracted.reason());
+      }
+    } finally {
+      Files.deleteIfExists(tar);
+    }
+  }
+
+  private Path repository(String url) {
+    return cache.resolve(sha256(url).substring(0, 24) + ".git");
+  }
+
+  private Object lock(Path repo) {
+    return locks.computeIfAbsent(repo.toString(), k -> new Object());
+  }
+
+  private String commitOf(Path repo, String url, String revision) throws IOException {
+    if (!Files.isDirectory(repo)) {
+      Files.createDirectories(cache);
+      Path fresh = Files.createTempDirectory(cache, "init");
+      check(git(fresh, "init", "--quiet", "--bare", "."), url, revision);
+      try {
+        Files.move(fresh, repo);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        // Another process sharing the cache made it first; it is as good.
+        try (var left = Files.walk(fresh)) {
+          for (Path p : left.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+    return SHA.matcher(revision).matches()
+            && git(repo, "cat-file", "-e", revision + "^{commit}").ok()
+        ? revision
+        : fetch(repo, url, revision);
   }
 
   /** Fetches {@code revision} and keeps its commit under a ref of its own; returns its SHA. */
@@ -113,6 +174,10 @@ public final class GitRepositoryFiles implements RepositoryFiles {
   private Result git(Path dir, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
+    return run(dir, command);
+  }
+
+  private Result run(Path dir, List<String> command) throws IOException {
     // Output goes to files, so a git that hangs cannot hold a reader past the timeout.
     Path out = Files.createTempFile("pipewright-git", ".out");
     Path err = Files.createTempFile("pipewright-git", ".err");
@@ -128,7 +193,8 @@ public final class GitRepositoryFiles implements RepositoryFiles {
       Process process = builder.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor();
-        return new Result(-1, "", "git " + args[0] + " timed out after " + timeout);
+        return new Result(
+            -1, "", command.get(0) + " " + command.get(1) + " timed out after " + timeout);
       }
       return new Result(
           process.exitValue(),
@@ -136,7 +202,8 @@ public final class GitRepositoryFiles implements RepositoryFiles {
           Files.readString(err, StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running git " + args[0], e);
+      throw new IOException(
+          "interrupted while running " + command.get(0) + " " + command.get(1), e);
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);

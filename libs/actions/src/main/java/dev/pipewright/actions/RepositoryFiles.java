@@ -1,4 +1,4 @@
-package dev.pipewright.pipeline.sources;
+package dev.pipewright.actions;
 
 /**
  * Files of git repositories at a revision. One interface so that the worker's small git fetch can

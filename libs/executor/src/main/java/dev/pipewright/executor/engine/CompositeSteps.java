@@ -1,0 +1,305 @@
+package dev.pipewright.executor.engine;
+
+import dev.pipewright.capabilities.Capabilities;
+import dev.pipewright.executor.Annotation;
+import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.StepResult;
+import dev.pipewright.expressions.ExpressionException;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.StepStatus;
+import dev.pipewright.parser.spec.ActionRef;
+import dev.pipewright.parser.spec.ActionSpec;
+import dev.pipewright.parser.spec.RunDefaults;
+import dev.pipewright.parser.spec.StepSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * A {@code uses:} step that runs a composite action, as actions/runner's CompositeActionHandler.cs
+ * runs one: the action's inputs from the caller's {@code with:} and the defaults, its steps in
+ * order within the calling step (their output in the caller's log, each in a group), each with its
+ * own {@code env}, {@code if:} (against the action's own status), {@code shell}, {@code
+ * working-directory} and {@code continue-on-error}; nested {@code uses:} the same way, up to {@link
+ * #MAX_DEPTH} levels and never an action inside itself; then the action's {@code outputs} evaluated
+ * over its own {@code steps} context become the calling step's outputs. The inner steps share the
+ * job's {@code GITHUB_ENV} and {@code GITHUB_PATH}, as on GitHub.
+ *
+ * <p>A worker that takes a job over while an action's inner step runs runs the calling step again
+ * from its first inner step: the checkpoint names only the job's own steps.
+ */
+final class CompositeSteps {
+  /** ActionRunner.cs refuses an action nested deeper (Constants.CompositeActionsMaxDepth). */
+  static final int MAX_DEPTH = 9;
+
+  private final JobScope scope;
+  private final StepDriver driver;
+  private final ActionLoader loader;
+
+  CompositeSteps(JobScope scope, StepDriver driver, ActionLoader loader) {
+    this.scope = scope;
+    this.driver = driver;
+    this.loader = loader;
+  }
+
+  /** Whether the step runs an action (every {@code uses:} but the built-in checkout). */
+  static boolean runsAction(StepSpec step) {
+    return step.uses() != null && !Capabilities.isCheckout(step.uses());
+  }
+
+  /**
+   * Runs the action {@code caller} names.
+   *
+   * @param ctx the contexts the caller sees
+   * @param callerEnv the caller's {@code env} context, asked again before each inner step (an inner
+   *     step's {@code GITHUB_ENV} reaches the next ones)
+   * @param prefix the caller's command id without the attempt, unique to this run of it ({@code
+   *     step-3.k2j4x}, {@code step-3.k2j4x.c2} for an action inside one)
+   * @param chain the identities of the actions this one runs inside
+   */
+  StepOutcome run(
+      StepSpec caller,
+      JobContext ctx,
+      Supplier<Map<String, String>> callerEnv,
+      LogChunker log,
+      String prefix,
+      List<String> chain)
+      throws IOException {
+    ActionLoader.Loaded action = null;
+    JobContext inner;
+    try {
+      ActionRef ref = ActionRef.parse(ctx.render(caller.uses(), callerEnv.get()));
+      action = loader.load(ref);
+      refuseNesting(action, chain);
+      inner =
+          ctx.composite(
+              inputs(caller, action.spec(), ctx, callerEnv.get(), log), action.githubFields());
+    } catch (CiException e) {
+      return refused(e.code(), e.getMessage(), caller, action, log);
+    } catch (ExpressionException | IllegalArgumentException e) {
+      return refused(ErrorCode.INVALID_SPEC, e.getMessage(), caller, action, log);
+    }
+    List<String> inside = new ArrayList<>(chain);
+    inside.add(action.identity());
+    Result result = new Result();
+    List<StepSpec> steps = action.spec().runs().steps();
+    for (StepSpec step : steps) {
+      String id = prefix + ".c" + (step.index() + 1);
+      Supplier<Map<String, String>> env = () -> inner.layerEnv(callerEnv.get(), step.env());
+      StepOutcome out = step(step, inner, env, log, id, inside);
+      StepResult r = out.result();
+      inner.recordStep(step.id(), r.outcome(), r.conclusion(), out.rawOutputs());
+      result.add(r);
+    }
+    Map<String, String> outputs = new LinkedHashMap<>();
+    try {
+      for (var o : action.spec().outputs().entrySet()) {
+        outputs.put(o.getKey(), inner.render(o.getValue().value(), callerEnv.get()));
+      }
+    } catch (ExpressionException e) {
+      String message = action.ref().text() + " outputs: " + e.getMessage();
+      log.runnerLine("##[error]" + message);
+      result.fail(ErrorCode.INVALID_SPEC, message, null);
+    }
+    return result.outcome(outputs).withAction(action.ref().text(), action.sha());
+  }
+
+  /** One inner step: its env and {@code if:}, then its command or its own action. */
+  private StepOutcome step(
+      StepSpec step,
+      JobContext inner,
+      Supplier<Map<String, String>> envOf,
+      LogChunker log,
+      String id,
+      List<String> chain)
+      throws IOException {
+    boolean underCancel = scope.cancellation().requested();
+    if (underCancel) {
+      inner.markCancelled();
+    }
+    Map<String, String> env;
+    boolean survives;
+    try {
+      env = envOf.get();
+      if (!inner.test(step.ifCondition(), env)) {
+        return new StepOutcome(StepResult.notRun(StepStatus.SKIPPED), Map.of());
+      }
+      survives = underCancel || inner.survivesCancel(step.ifCondition(), env);
+    } catch (ExpressionException e) {
+      String message = "step " + (step.index() + 1) + " of the action: " + e.getMessage();
+      log.runnerLine("##[error]" + message);
+      return StepOutcome.failed(ErrorCode.INVALID_SPEC, message);
+    }
+    log.runnerLine("##[group]" + groupName(step, inner, env));
+    log.runnerLine("##[endgroup]");
+    StepOutcome out;
+    if (runsAction(step)) {
+      out = run(step, inner, envOf, log, id, chain);
+    } else {
+      String commandId = id + ".a" + scope.run().attempt();
+      EnvFiles files = new EnvFiles(scope.host().paths(), commandId);
+      Map<String, Object> fields = new LinkedHashMap<>(files.githubFields());
+      inner.enterStep(fields);
+      try {
+        out =
+            driver.command(
+                step, inner, RunDefaults.NONE, commandId, env, files, survives, log, null, null);
+      } finally {
+        inner.leaveStep();
+      }
+      StepDriver.logError(out.result(), log);
+    }
+    if (out.result().status() == StepStatus.FAILED
+        && StepDriver.continueOnError(step, inner, env, log)) {
+      out = out.continuedOnError();
+    }
+    return out;
+  }
+
+  /** The group line of an inner step: its name, else {@code Run} and its script or action. */
+  private static String groupName(StepSpec step, JobContext ctx, Map<String, String> env) {
+    String name = StepDriver.displayName(step, ctx, env);
+    return step.name() == null && step.run() == null ? "Run " + name : name;
+  }
+
+  /**
+   * The action's {@code inputs} context: the caller's {@code with:} values, rendered, over each
+   * input's default. ActionRunner.cs warns of inputs the action does not declare (and passes them
+   * on); a required input neither given nor defaulted fails the step before any inner step runs.
+   */
+  private static Map<String, String> inputs(
+      StepSpec caller, ActionSpec spec, JobContext ctx, Map<String, String> env, LogChunker log) {
+    Map<String, String> given = new LinkedHashMap<>();
+    if (caller.with() != null) {
+      caller.with().forEach((k, v) -> given.put(k.toLowerCase(Locale.ROOT), ctx.render(v, env)));
+    }
+    Map<String, String> inputs = new LinkedHashMap<>(given);
+    List<String> missing = new ArrayList<>();
+    spec.inputs()
+        .forEach(
+            (name, input) -> {
+              String key = name.toLowerCase(Locale.ROOT);
+              if (given.containsKey(key)) {
+                return;
+              }
+              if (input.defaultValue() != null) {
+                inputs.put(key, ctx.render(input.defaultValue(), env));
+              } else if (input.required()) {
+                missing.add(name);
+              } else {
+                inputs.put(key, "");
+              }
+            });
+    List<String> declared =
+        spec.inputs().keySet().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+    List<String> unexpected = given.keySet().stream().filter(k -> !declared.contains(k)).toList();
+    if (!unexpected.isEmpty()) {
+      log.runnerLine(
+          "##[warning]Unexpected input(s) "
+              + quoted(unexpected)
+              + ", valid inputs are ["
+              + quoted(spec.inputs().keySet().stream().toList())
+              + "]");
+    }
+    if (!missing.isEmpty()) {
+      throw new CiException(
+          ErrorCode.INVALID_SPEC,
+          "Input required and not supplied: "
+              + String.join(", ", missing)
+              + " ("
+              + caller.uses()
+              + ")");
+    }
+    return inputs;
+  }
+
+  private static String quoted(List<String> names) {
+    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+  }
+
+  /** A cycle of actions, or one nested deeper than GitHub allows, is refused. */
+  private static void refuseNesting(ActionLoader.Loaded action, List<String> chain) {
+    if (chain.contains(action.identity())) {
+      List<String> cycle =
+          new ArrayList<>(chain.subList(chain.indexOf(action.identity()), chain.size()));
+      cycle.add(action.identity());
+      throw new CiException(
+          ErrorCode.INVALID_SPEC,
+          "the action "
+              + action.ref().text()
+              + " runs inside itself: "
+              + String.join(" → ", cycle));
+    }
+    if (chain.size() >= MAX_DEPTH) {
+      throw new CiException(
+          ErrorCode.INVALID_SPEC,
+          "Composite action depth exceeded max depth "
+              + MAX_DEPTH
+              + ", please simplify your actions.");
+    }
+  }
+
+  /**
+   * A calling step failed before any inner step ran; the action it resolved (or null) is recorded
+   * with it.
+   */
+  private static StepOutcome refused(
+      ErrorCode code, String message, StepSpec caller, ActionLoader.Loaded action, LogChunker log) {
+    log.runnerLine("##[error]" + message);
+    StepOutcome failed = StepOutcome.failed(code, message);
+    return action == null
+        ? failed.withAction(caller.uses(), null)
+        : failed.withAction(action.ref().text(), action.sha());
+  }
+
+  /** What the inner steps came to, together: the calling step's result. */
+  private static final class Result {
+    private final List<Annotation> annotations = new ArrayList<>();
+    private final StringBuilder summary = new StringBuilder();
+    private ErrorCode code;
+    private String message;
+    private Integer exitCode;
+    private boolean cancelled;
+
+    void add(StepResult r) {
+      annotations.addAll(r.annotations());
+      if (r.summary() != null) {
+        summary.append(r.summary());
+      }
+      if (r.status() == StepStatus.CANCELLED) {
+        cancelled = true;
+        if (code == null) {
+          code = r.errorCode() == null ? ErrorCode.CANCELLED : r.errorCode();
+          message = r.errorMessage();
+        }
+      } else if ("failure".equals(r.conclusion())) {
+        fail(r.errorCode(), r.errorMessage(), r.exitCode());
+      }
+    }
+
+    void fail(ErrorCode failure, String why, Integer exit) {
+      if (code == null) {
+        code = failure == null ? ErrorCode.PERMANENT : failure;
+        message = why;
+        exitCode = exit;
+      }
+    }
+
+    StepOutcome outcome(Map<String, String> outputs) {
+      return StepOutcome.ended(
+          code,
+          message,
+          cancelled,
+          exitCode,
+          outputs,
+          annotations,
+          summary.isEmpty() ? null : summary.toString());
+    }
+  }
+}

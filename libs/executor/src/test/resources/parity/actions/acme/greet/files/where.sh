@@ -1,0 +1,1 @@
+echo "script of $(basename "$(dirname "$GITHUB_ACTION_PATH")") ran"

@@ -1,0 +1,56 @@
+package dev.pipewright.parser.spec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An action's manifest ({@code action.yml} / {@code action.yaml}), as actions/runner's
+ * ActionManifestManager reads it: its inputs and outputs and how it runs.
+ *
+ * @param path the manifest's file name, as diagnostics name it
+ * @param inputs by name, in file order
+ * @param outputs by name, in file order
+ */
+public record ActionSpec(
+    String path,
+    String name,
+    Map<String, Input> inputs,
+    Map<String, Output> outputs,
+    Runs runs,
+    SourcePos pos) {
+
+  /**
+   * One of {@code inputs:}.
+   *
+   * @param defaultValue the {@code default:} text (may be an expression), or null
+   */
+  public record Input(String description, boolean required, String defaultValue, SourcePos pos) {}
+
+  /**
+   * One of {@code outputs:}.
+   *
+   * @param value the {@code value:} expression (composite actions), or null
+   */
+  public record Output(String description, String value) {}
+
+  /**
+   * {@code runs:}.
+   *
+   * @param using {@code composite}, {@code node20}, {@code docker}... as written
+   * @param steps a composite action's steps (empty for the others)
+   * @param main a JavaScript action's entry point, or a docker action's {@code image}
+   */
+  public record Runs(
+      String using,
+      List<StepSpec> steps,
+      String main,
+      String pre,
+      String post,
+      String preIf,
+      String postIf,
+      SourcePos pos) {
+    public boolean composite() {
+      return "composite".equals(using);
+    }
+  }
+}
