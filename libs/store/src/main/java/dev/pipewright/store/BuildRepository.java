@@ -44,6 +44,8 @@ public final class BuildRepository {
   /** {@link #find}'s statement: every GetBuild makes it, polling clients many per build. */
   private final RenderedQuery findQuery;
 
+  private final RenderedQuery findRowQuery;
+
   /** A repository without a secret key: builds with secret variables are refused. */
   public BuildRepository(DSLContext dsl) {
     this(dsl, Optional.empty());
@@ -58,6 +60,9 @@ public final class BuildRepository {
     this.secrets = new BuildSecrets(Objects.requireNonNull(secretBox));
     this.findQuery =
         new RenderedQuery(dsl, Rows.buildWithJobsQuery(dsl, DSL.param("id", BUILDS.ID)));
+    this.findRowQuery =
+        new RenderedQuery(
+            dsl, dsl.selectFrom(BUILDS).where(BUILDS.ID.eq(DSL.param("id", BUILDS.ID))));
   }
 
   /**
@@ -110,10 +115,9 @@ public final class BuildRepository {
   public Optional<BuildView> findRow(UUID id) {
     return StoreErrors.call(
         () ->
-            dsl.selectFrom(BUILDS)
-                .where(BUILDS.ID.eq(id))
-                .fetchOptional()
-                .map(r -> Rows.build(r, List.of())));
+            findRowQuery.fetch(dsl, id).stream()
+                .findFirst()
+                .map(r -> Rows.build(r.into(BUILDS), List.of())));
   }
 
   /**
