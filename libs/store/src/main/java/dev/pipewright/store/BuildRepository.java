@@ -45,6 +45,8 @@ public final class BuildRepository {
   /** {@link #find}'s statement: every GetBuild makes it, polling clients many per build. */
   private final RenderedQuery findQuery;
 
+  private final RenderedQuery findRowQuery;
+
   /** A repository without a secret key: builds with secret variables are refused. */
   public BuildRepository(DSLContext dsl) {
     this(dsl, Optional.empty());
@@ -60,6 +62,9 @@ public final class BuildRepository {
     this.reruns = new BuildReruns(dsl, secrets);
     this.findQuery =
         new RenderedQuery(dsl, Rows.buildWithJobsQuery(dsl, DSL.param("id", BUILDS.ID)));
+    this.findRowQuery =
+        new RenderedQuery(
+            dsl, dsl.selectFrom(BUILDS).where(BUILDS.ID.eq(DSL.param("id", BUILDS.ID))));
   }
 
   /**
@@ -124,10 +129,9 @@ public final class BuildRepository {
   public Optional<BuildView> findRow(UUID id) {
     return StoreErrors.call(
         () ->
-            dsl.selectFrom(BUILDS)
-                .where(BUILDS.ID.eq(id))
-                .fetchOptional()
-                .map(r -> Rows.build(r, List.of())));
+            findRowQuery.fetch(dsl, id).stream()
+                .findFirst()
+                .map(r -> Rows.build(r.into(BUILDS), List.of())));
   }
 
   /**

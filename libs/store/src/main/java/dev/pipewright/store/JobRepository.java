@@ -35,8 +35,14 @@ import org.jooq.impl.DSL;
 public final class JobRepository {
   private final DSLContext dsl;
 
+  /** {@link #jobs}: read on every pass of a build's loop, so rendered once. */
+  private final RenderedQuery jobsOfBuild;
+
   public JobRepository(DSLContext dsl) {
     this.dsl = Objects.requireNonNull(dsl);
+    this.jobsOfBuild =
+        new RenderedQuery(
+            dsl, Rows.jobsQuery(dsl, BUILD_JOBS.BUILD_ID.eq(DSL.param("id", BUILD_JOBS.BUILD_ID))));
   }
 
   /**
@@ -227,7 +233,7 @@ public final class JobRepository {
 
   /** The build's jobs in plan order, each with its steps in order. */
   public List<JobView> jobs(UUID buildId) {
-    return StoreErrors.call(() -> Rows.jobsOfBuild(dsl, buildId));
+    return StoreErrors.call(() -> Rows.jobs(jobsOfBuild.fetch(dsl, buildId)));
   }
 
   public Optional<JobView> job(UUID jobRowId) {

@@ -10,9 +10,10 @@ import org.jooq.Select;
 
 /**
  * A read of one bind value whose SQL is rendered once, for the statements every API call makes (its
- * token's look-up, GetBuild's read). jOOQ renders a query's SQL again on each execution; for these
- * reads that was the largest part of their JVM time (GetBuild's join: about half). The statement
- * sent and the records read are the query's own: same SQL, same fields.
+ * token's look-up, GetBuild's read) and those of every pass of a build's loop (its row, its jobs
+ * with their steps). jOOQ renders a query's SQL again on each execution; for these reads that was
+ * the largest part of their JVM time (GetBuild's join: about half). The statement sent and the
+ * records read are the query's own: same SQL, same fields.
  */
 final class RenderedQuery {
   private final String sql;

@@ -164,22 +164,25 @@ final class Rows {
    * statement, so jobs and steps come from one snapshot without a transaction.
    */
   static List<JobView> jobs(DSLContext ctx, Condition where) {
-    return jobs(
-        ctx.select(BUILD_JOBS.fields())
-            .select(BUILD_JOB_STEPS.fields())
-            .from(BUILD_JOBS)
-            .leftJoin(BUILD_JOB_STEPS)
-            .on(STEPS_OF_JOB)
-            .where(where)
-            .orderBy(BUILD_THEN_PLAN_ORDER)
-            .fetch());
+    return jobs(jobsQuery(ctx, where).fetch());
+  }
+
+  /** The read of {@link #jobs(DSLContext, Condition)}; its rows go to {@link #jobs(Result)}. */
+  static Select<Record> jobsQuery(DSLContext ctx, Condition where) {
+    return ctx.select(BUILD_JOBS.fields())
+        .select(BUILD_JOB_STEPS.fields())
+        .from(BUILD_JOBS)
+        .leftJoin(BUILD_JOB_STEPS)
+        .on(STEPS_OF_JOB)
+        .where(where)
+        .orderBy(BUILD_THEN_PLAN_ORDER);
   }
 
   /**
    * Job views from rows of jobs left-joined to their steps, in order. A row without a job (a build
    * without jobs) adds none, a row without a step a job without steps.
    */
-  private static List<JobView> jobs(Result<? extends Record> rows) {
+  static List<JobView> jobs(Result<? extends Record> rows) {
     Map<UUID, BuildJobsRecord> jobs = new LinkedHashMap<>();
     Map<UUID, List<StepView>> steps = new HashMap<>();
     for (Record row : rows) {
@@ -197,10 +200,6 @@ final class Rows {
     return jobs.values().stream()
         .map(j -> job(j, List.copyOf(steps.getOrDefault(j.getId(), List.of()))))
         .toList();
-  }
-
-  static List<JobView> jobsOfBuild(DSLContext ctx, UUID buildId) {
-    return jobs(ctx, BUILD_JOBS.BUILD_ID.eq(buildId));
   }
 
   private static JobView job(BuildJobsRecord r, List<StepView> steps) {

@@ -2,6 +2,7 @@ package dev.pipewright.store;
 
 import static dev.pipewright.store.jooq.Tables.API_TOKENS;
 import static dev.pipewright.store.jooq.Tables.BUILDS;
+import static dev.pipewright.store.jooq.Tables.BUILD_JOBS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,5 +33,10 @@ class RenderedQueryTest {
     // GetBuild's join inlines its constants (the first row's row number), so it can be rendered
     // once.
     assertThat(Rows.buildWithJobsQuery(dsl, DSL.param("id", BUILDS.ID)).getBindValues()).hasSize(1);
+    // A build loop's read of its jobs and steps, too.
+    assertThat(
+            Rows.jobsQuery(dsl, BUILD_JOBS.BUILD_ID.eq(DSL.param("id", BUILD_JOBS.BUILD_ID)))
+                .getBindValues())
+        .hasSize(1);
   }
 }

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -226,8 +227,37 @@ public final class FakeKubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * The agent as the main process of a PID namespace of its own where the machine allows one
+   * (root), as a container runtime runs it: when it ends, the kernel kills every process left in
+   * it, so a step the agent could no longer signal (its control directory deleted under it) does
+   * not outlive its pod. Its own {@code /proc} lets the agent read {@code /proc/$$/environ}.
+   */
+  private static final List<String> CONTAINER = containerPrefix();
+
+  private static List<String> containerPrefix() {
+    List<String> prefix =
+        List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child=SIGKILL");
+    try {
+      List<String> probe = new ArrayList<>(prefix);
+      probe.add("true");
+      Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
+      p.getInputStream().transferTo(OutputStream.nullOutputStream());
+      if (p.waitFor() == 0) {
+        return prefix;
+      }
+    } catch (IOException e) {
+      log.debug("unshare cannot run: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.warn("no PID namespace for the pods' agents: a step outliving its agent is not killed");
+    return List.of();
+  }
+
   private static List<String> command(Container c) {
-    List<String> argv = new ArrayList<>(c.getCommand());
+    List<String> argv = new ArrayList<>(CONTAINER);
+    argv.addAll(c.getCommand());
     if (c.getArgs() != null) {
       argv.addAll(c.getArgs());
     }
@@ -266,7 +296,7 @@ public final class FakeKubelet implements AutoCloseable {
 
   /** SIGTERM to the agent, SIGKILL to all it started after the grace, as a kubelet stops a pod. */
   private void stop(Running r) {
-    r.agent().destroy();
+    agentOf(r.agent()).destroy();
     Thread.ofVirtual()
         .start(
             () -> {
@@ -277,6 +307,15 @@ public final class FakeKubelet implements AutoCloseable {
               }
               kill(r.agent());
             });
+  }
+
+  /**
+   * The agent itself: under {@code unshare}, its only child. {@code unshare --fork} blocks SIGTERM
+   * while it waits, so a SIGTERM to it would never reach the agent; its {@code --kill-child} only
+   * takes the agent down with it when it is killed.
+   */
+  private static ProcessHandle agentOf(Process p) {
+    return CONTAINER.isEmpty() ? p.toHandle() : p.children().findFirst().orElse(p.toHandle());
   }
 
   /** The whole pod: the agent and every process under it (a container's PID namespace dies). */
