@@ -24,7 +24,12 @@ final class LogsCommand extends ClientCommand {
   @Parameters(paramLabel = "BUILD", description = "The build id.")
   String buildId;
 
-  @Option(names = "--job", paramLabel = "KEY", description = "Only this job (its key).")
+  @Option(
+      names = "--job",
+      paramLabel = "JOB",
+      description =
+          "Only this job: its workflow id, its key (test.2) or the name the live view shows;"
+              + " an unknown one is an error listing the build's jobs.")
   String job;
 
   @Option(

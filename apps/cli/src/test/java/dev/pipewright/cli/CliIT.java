@@ -395,6 +395,46 @@ class CliIT {
   }
 
   @Test
+  void theShortIdsTheCliPrintsAndTheJobNamesItShowsAreAcceptedEverywhere() throws Exception {
+    Path file = workflow("names.yml", MATRIX);
+    CliRun followed = client("submit", file.toString(), "--follow", "--pipeline", "cli-names");
+    assertThat(followed.exit()).as(followed.err()).isZero();
+    java.util.regex.Matcher shown =
+        java.util.regex.Pattern.compile("build #\\d+ ([0-9a-f]{8}) succeeded")
+            .matcher(followed.out());
+    assertThat(shown.find()).as(followed.out()).isTrue();
+    String shortId = shown.group(1);
+
+    CliRun status = client("status", shortId, "-o", "json");
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.json().get("id").asText()).startsWith(shortId);
+    assertThat(client("logs", shortId, "--job", "Test (2)").out())
+        .contains("| cell 2")
+        .doesNotContain("cell 1");
+    assertThat(client("logs", shortId, "--job", "test (1)").out()).contains("| cell 1");
+
+    CliRun unknownJob = client("logs", shortId, "--job", "deploy");
+    assertThat(unknownJob.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(unknownJob.out()).isEmpty();
+    assertThat(unknownJob.err().strip())
+        .isEqualTo(
+            "pipewright: no job 'deploy' in this build; its jobs: Test (1) [test.1], Test (2)"
+                + " [test.2]");
+    CliRun matrixId = client("logs", shortId, "--job", "test");
+    assertThat(matrixId.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(matrixId.err()).contains("'test' names 2 jobs, choose one: Test (1) [test.1]");
+
+    // Ambiguous prefixes are BuildLookupTest's: two random ids sharing a start are too rare here.
+    String nobody = UUID.randomUUID().toString().substring(0, 13);
+    CliRun none = client("status", nobody);
+    assertThat(none.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(none.err().strip()).isEqualTo("pipewright: no build id starts with " + nobody);
+    CliRun unreadable = client("status", "6d0");
+    assertThat(unreadable.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(unreadable.err()).contains("at least 4 hex digits").doesNotContain("[");
+  }
+
+  @Test
   void runExecutesAWorkflowWithNoServers() throws Exception {
     Path ok = workflow("local.yml", HELLO);
     CliRun r =

@@ -11,8 +11,6 @@ import dev.pipewright.api.ci.v1.ListBuildsResponse;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
-import dev.pipewright.models.CiException;
-import dev.pipewright.models.ErrorCode;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.store.AdmissionWriter;
 import dev.pipewright.store.BuildPage;
@@ -32,6 +30,7 @@ import java.util.function.Supplier;
 /** ci.v1.PipelineService over the store. Failures go through {@link GrpcErrors}. */
 final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplBase {
   private final BuildRepository builds;
+  private final BuildLookup lookup;
   private final AdmissionWriter admissions;
   private final WorkflowValidator workflows;
   private final LogSource logs;
@@ -57,6 +56,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
       PipewrightMetrics metrics,
       WorkflowValidator workflows) {
     this.builds = builds;
+    this.lookup = new BuildLookup(builds);
     this.workflows = workflows;
     this.admissions = admissions;
     this.logs = logs;
@@ -108,7 +108,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
 
   @Override
   public void getBuild(GetBuildRequest request, StreamObserver<Build> response) {
-    unary("get_build", response, () -> Protos.build(find(Requests.buildId(request.getBuildId()))));
+    unary("get_build", response, () -> Protos.build(lookup.build(request.getBuildId())));
   }
 
   @Override
@@ -137,9 +137,9 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
         "cancel_build",
         response,
         () -> {
-          UUID id = Requests.buildId(request.getBuildId());
+          UUID id = lookup.id(request.getBuildId());
           builds.requestCancel(id);
-          return CancelBuildResponse.newBuilder().setBuild(Protos.build(find(id))).build();
+          return CancelBuildResponse.newBuilder().setBuild(Protos.build(lookup.find(id))).build();
         });
   }
 
@@ -147,14 +147,14 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
   public void getBuildLogs(
       GetBuildLogsRequest request, StreamObserver<GetBuildLogsResponse> response) {
     try {
-      UUID id = Requests.buildId(request.getBuildId());
-      String jobKey = request.getJobKey().isEmpty() ? null : request.getJobKey();
       Integer step = request.hasStepNumber() ? request.getStepNumber() : null;
-      if (step != null && jobKey == null) {
+      if (step != null && request.getJobKey().isEmpty()) {
         throw new BadRequestException("step_number", "needs a job_key");
       }
       long cursor = Requests.cursor(request.getCursor());
-      find(id);
+      BuildView build = lookup.build(request.getBuildId());
+      UUID id = build.id();
+      String jobKey = BuildLookup.jobKey(build, request.getJobKey());
       new LogFollower(
               id,
               jobKey,
@@ -162,7 +162,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
               cursor,
               request.getFollow(),
               logs,
-              () -> LogFollower.finished(find(id), jobKey, step),
+              () -> LogFollower.finished(lookup.find(id), jobKey, step),
               (ServerCallStreamObserver<GetBuildLogsResponse>) response,
               scheduler,
               logPollInterval)
@@ -170,12 +170,6 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
     } catch (RuntimeException e) {
       response.onError(failed("read_logs", e));
     }
-  }
-
-  private BuildView find(UUID id) {
-    return builds
-        .find(id)
-        .orElseThrow(() -> new CiException(ErrorCode.NOT_FOUND, "no build " + id));
   }
 
   /**

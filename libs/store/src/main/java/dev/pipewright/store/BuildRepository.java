@@ -117,6 +117,21 @@ public final class BuildRepository {
   }
 
   /**
+   * The ids of at most {@code limit} builds that start with {@code prefix}, in id order: one index
+   * range read, however many builds there are.
+   */
+  public List<UUID> idsStartingWith(IdPrefix prefix, int limit) {
+    return StoreErrors.call(
+        () ->
+            dsl.select(BUILDS.ID)
+                .from(BUILDS)
+                .where(BUILDS.ID.between(prefix.lowest(), prefix.highest()))
+                .orderBy(BUILDS.ID)
+                .limit(limit)
+                .fetch(BUILDS.ID));
+  }
+
+  /**
    * Builds newest first, optionally of one pipeline and in some statuses (empty set: any), without
    * their jobs. {@code pageToken} is empty/null for the first page or a previous page's {@link
    * BuildPage#nextPageToken()}; {@code pageSize} &lt;= 0 means the default (50), larger than 500 is

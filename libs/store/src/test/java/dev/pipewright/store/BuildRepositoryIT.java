@@ -501,4 +501,25 @@ class BuildRepositoryIT {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void idsStartingWithAPrefixAreThoseWhoseTextStartsWithIt() {
+    UUID created = builds.create(build(pipeline())).id();
+    List<UUID> all = db.dsl().select(BUILDS.ID).from(BUILDS).fetch(BUILDS.ID);
+
+    for (int length : new int[] {4, 8, 11}) {
+      String text = created.toString().substring(0, length);
+      List<UUID> expected =
+          all.stream()
+              .filter(id -> id.toString().startsWith(text))
+              .sorted(java.util.Comparator.comparing(UUID::toString))
+              .toList();
+      assertThat(builds.idsStartingWith(IdPrefix.parse(text).orElseThrow(), 10))
+          .as(text)
+          .contains(created)
+          .isEqualTo(expected);
+      assertThat(builds.idsStartingWith(IdPrefix.parse(text).orElseThrow(), 1))
+          .containsExactly(expected.getFirst());
+    }
+  }
 }

@@ -115,9 +115,27 @@ public final class ProgressRenderer {
       String text = (succeeded ? "continued after: " : "") + firstLine(message);
       line.append(": ").append(succeeded ? style.dim(text) : style.red(text));
     }
-    if (code != null && !succeeded && code != ErrorCode.CANCELLED) {
-      line.append(' ').append(style.dim("[" + code.name() + "]"));
+    String words = succeeded ? "" : whyInWords(code);
+    if (!words.isEmpty()) {
+      line.append(' ').append(style.dim("(" + words + ")"));
     }
+  }
+
+  /**
+   * What a stored error code adds to its message, in plain words; nothing where the message says it
+   * all (PERMANENT: the step's own failure) or the status does (CANCELLED). The code's name is
+   * internal wording: scripts read it from {@code -o json}.
+   */
+  static String whyInWords(ErrorCode code) {
+    if (code == null) {
+      return "";
+    }
+    return switch (code) {
+      case TRANSIENT -> "a temporary infrastructure failure";
+      case INFRASTRUCTURE -> "the machine it ran on failed";
+      case TIMEOUT -> "timed out";
+      case INVALID_SPEC, NOT_FOUND, CONFLICT, CANCELLED, PERMANENT -> "";
+    };
   }
 
   /**

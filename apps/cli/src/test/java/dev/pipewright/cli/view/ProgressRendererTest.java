@@ -89,15 +89,14 @@ class ProgressRendererTest {
             "build #7 01234567: running",
             "Test (ubuntu-latest, 1)/1 Checkout: succeeded",
             "Test (ubuntu-latest, 1)/2 Test: failed in 1.2s (exit code 3): Process completed with"
-                + " exit code 3. [PERMANENT]",
-            "job Test (ubuntu-latest, 1): failed in 2.0s: step 2 failed [PERMANENT]");
+                + " exit code 3.",
+            "job Test (ubuntu-latest, 1): failed in 2.0s: step 2 failed");
     assertThat(r.log(new LogText("test.1", 2, "FAIL\n")))
         .containsExactly("Test (ubuntu-latest, 1)/2 | FAIL");
     assertThat(r.details(build(BuildStatus.RUNNING, job), T0.plusSeconds(9)))
         .containsSubsequence(
-            "  job Test (ubuntu-latest, 1) [test.1]: failed in 2.0s: step 2 failed [PERMANENT]",
-            "    2 Test: failed in 1.2s (exit code 3): Process completed with exit code 3."
-                + " [PERMANENT]",
+            "  job Test (ubuntu-latest, 1) [test.1]: failed in 2.0s: step 2 failed",
+            "    2 Test: failed in 1.2s (exit code 3): Process completed with exit code 3.",
             "      error src/t.c:4:2: Tests: 3 tests failed",
             "      notice done");
   }
@@ -221,8 +220,26 @@ class ProgressRendererTest {
         .containsExactly(
             "── summary",
             "  a  failed     3.0s",
-            "  ✗ a/1 Make (exit code 2) [PERMANENT]",
-            "build #7 01234567 failed in 3.0s: job a failed [PERMANENT]");
+            "  ✗ a/1 Make (exit code 2)",
+            "build #7 01234567 failed in 3.0s: job a failed");
+  }
+
+  @Test
+  void errorCodesAreToldInPlainWordsNeverByTheirNames() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    JobState lost =
+        new JobState(
+            "a", "a", JobStatus.FAILED, ErrorCode.TRANSIENT, "runner lost", T0, T0, List.of());
+    JobState slow =
+        new JobState("b", "b", JobStatus.FAILED, ErrorCode.TIMEOUT, null, T0, T0, List.of());
+
+    assertThat(r.details(build(BuildStatus.FAILED, lost), T0))
+        .contains("  job a: failed in 0.0s: runner lost (a temporary infrastructure failure)");
+    assertThat(r.details(build(BuildStatus.FAILED, slow), T0))
+        .contains("  job b: failed in 0.0s (timed out)");
+    for (ErrorCode code : ErrorCode.values()) {
+      assertThat(ProgressRenderer.whyInWords(code)).doesNotContain(code.name());
+    }
   }
 
   @Test
