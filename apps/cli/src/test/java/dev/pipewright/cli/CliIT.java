@@ -435,6 +435,20 @@ class CliIT {
   }
 
   @Test
+  void submitBuildsTheCheckoutAroundUsLikeRunSoTheReadmesExampleWorks() throws Exception {
+    // The README's 'pipewright submit .workflows/example_pipeline.yml --follow', from inside this
+    // repository's checkout (the module directory the test runs in) and without --repo.
+    Path root = GitInfo.of(Path.of("").toAbsolutePath()).root();
+    CliRun r =
+        client("submit", root.resolve(".workflows/example_pipeline.yml").toString(), "--follow");
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .doesNotContain("no repository URL")
+        .containsPattern("build #\\d+ \\S+ succeeded");
+  }
+
+  @Test
   void runExecutesAWorkflowWithNoServers() throws Exception {
     Path ok = workflow("local.yml", HELLO);
     CliRun r =
