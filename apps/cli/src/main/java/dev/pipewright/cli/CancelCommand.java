@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
           + " error."
     })
 final class CancelCommand extends ClientCommand {
-  @Parameters(paramLabel = "BUILD", description = "The build id.")
+  @Parameters(paramLabel = "BUILD", description = BUILD_HELP)
   String buildId;
 
   @Option(names = "--reason", paramLabel = "TEXT", description = "Recorded with the cancellation.")

@@ -58,7 +58,10 @@ public final class Main {
    * from {@code environment} instead of the process environment.
    */
   public static CommandLine commandLine(Map<String, String> environment) {
-    return guarded(new CommandLine(new Main(environment)));
+    CommandLine cli = new CommandLine(new Main(environment));
+    // '--status failed' as well as FAILED: set after the subcommands exist, so it reaches them.
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return guarded(cli);
   }
 
   /**

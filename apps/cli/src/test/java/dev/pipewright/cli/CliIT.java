@@ -214,10 +214,35 @@ class CliIT {
     assertThat(list.get("builds").get(0).get("id").asText()).isEqualTo(id);
     assertThat(list.get("builds").get(0).has("jobs")).isFalse();
     assertThat(
-            client("list", "--status", "FAILED", "--pipeline", "cli-json", "-o", "json")
+            client("list", "--status", "failed", "--pipeline", "cli-json", "-o", "json")
                 .json()
                 .get("builds"))
         .isEmpty();
+
+    assertThat(client("list", "--pipeline", "cli-json", "-o", "name").out()).isEqualTo(id + "\n");
+    assertThat(
+            client("list", "--pipeline", "cli-json", "--status", "Succeeded", "-o", "yaml").out())
+        .startsWith("builds:\n- id: " + id + "\n")
+        .contains("  status: SUCCEEDED\n");
+    assertThat(client("status", id, "-o", "yaml").out()).contains("jobs:\n- key: hello\n");
+    assertThat(client("list", "--pipeline", "cli-json").out().lines())
+        .hasSize(2)
+        .satisfies(
+            lines -> {
+              assertThat(lines.get(0)).startsWith("ID        PIPELINE  NUMBER  STATUS");
+              assertThat(lines.get(1))
+                  .startsWith(id.substring(0, 8) + "  cli-json  #1      succeeded")
+                  .matches(".* (just now|\\d+ s ago|\\d+ min ago)$");
+            });
+    assertThat(client("list", "--pipeline", "cli-json", "-o", "wide").out()).contains(id);
+    List<JsonNode> chunks = new ArrayList<>();
+    for (String line : client("logs", id, "-o", "json").out().lines().toList()) {
+      chunks.add(CliRun.JSON.readTree(line));
+    }
+    assertThat(chunks).isNotEmpty();
+    assertThat(chunks.getFirst().get("job_key").asText()).isEqualTo("hello");
+    assertThat(chunks)
+        .anySatisfy(c -> assertThat(c.get("content").asText()).contains("hello json"));
 
     assertThat(client("logs", id).out()).contains("hello/1 | hello json\n");
     assertThat(client("logs", id, "--job", "hello", "--step", "1").out())

@@ -95,7 +95,7 @@ public final class ProtoViews {
     return number < 1 || number > codes.length ? null : codes[number - 1];
   }
 
-  static Instant instant(Timestamp t) {
+  public static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 

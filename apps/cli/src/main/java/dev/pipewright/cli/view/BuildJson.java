@@ -91,7 +91,7 @@ public final class BuildJson {
     return json;
   }
 
-  private static String time(Instant instant) {
+  public static String time(Instant instant) {
     return instant == null ? null : instant.toString();
   }
 }

@@ -27,4 +27,9 @@ public record BuildState(
   public BuildState {
     jobs = jobs == null ? List.of() : List.copyOf(jobs);
   }
+
+  /** The id as the CLI shows it: its first 8 characters, which every command accepts back. */
+  public String shortId() {
+    return id.length() > 8 ? id.substring(0, 8) : id;
+  }
 }

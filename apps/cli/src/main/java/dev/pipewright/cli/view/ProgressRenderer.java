@@ -177,8 +177,11 @@ public final class ProgressRenderer {
     return lines;
   }
 
-  /** Everything about a build at rest ({@code pipewright status}): its jobs and their steps. */
-  public List<String> details(BuildState build, Instant now) {
+  /**
+   * Everything about a build at rest ({@code pipewright status}): its jobs and their steps; when it
+   * was created relative to {@code now}, or to the second with {@code exactTimes}.
+   */
+  public List<String> details(BuildState build, Instant now, boolean exactTimes) {
     List<String> lines = new ArrayList<>();
     StringBuilder head =
         new StringBuilder(style.bold("build " + build.id()))
@@ -195,7 +198,12 @@ public final class ProgressRenderer {
             + build.pipelineId()
             + ", number "
             + build.number()
-            + (build.createdAt() == null ? "" : ", created " + build.createdAt())
+            + (build.createdAt() == null
+                ? ""
+                : ", created "
+                    + (exactTimes
+                        ? Durations.exact(build.createdAt())
+                        : Durations.ago(build.createdAt(), now)))
             + (build.cancelRequested() ? ", cancel requested" : ""));
     for (JobState job : build.jobs()) {
       StringBuilder row = new StringBuilder("  job ").append(job.label());
@@ -234,26 +242,6 @@ public final class ProgressRenderer {
       }
     }
     return lines;
-  }
-
-  /** One line per build, for {@code pipewright list}. */
-  public String row(BuildState build, Instant now) {
-    StringBuilder row =
-        new StringBuilder(build.id())
-            .append("  ")
-            .append(build.pipelineId())
-            .append(" #")
-            .append(build.number())
-            .append("  ")
-            .append(style.state(build.status()));
-    Duration took = Durations.between(build.startedAt(), build.finishedAt(), now);
-    if (took != null) {
-      row.append(" in ").append(Durations.format(took));
-    }
-    if (build.createdAt() != null) {
-      row.append("  ").append(style.dim("created " + build.createdAt()));
-    }
-    return row.toString();
   }
 
   /** The final word: the build's outcome, its jobs, and why it failed. */
@@ -326,8 +314,7 @@ public final class ProgressRenderer {
   }
 
   private static String label(BuildState build) {
-    String shortId = build.id().length() > 8 ? build.id().substring(0, 8) : build.id();
-    return build.number() > 0 ? "#" + build.number() + " " + shortId : shortId;
+    return build.number() > 0 ? "#" + build.number() + " " + build.shortId() : build.shortId();
   }
 
   private static String firstLine(String message) {

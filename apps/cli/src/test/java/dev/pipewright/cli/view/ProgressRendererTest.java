@@ -93,7 +93,7 @@ class ProgressRendererTest {
             "job Test (ubuntu-latest, 1): failed in 2.0s: step 2 failed");
     assertThat(r.log(new LogText("test.1", 2, "FAIL\n")))
         .containsExactly("Test (ubuntu-latest, 1)/2 | FAIL");
-    assertThat(r.details(build(BuildStatus.RUNNING, job), T0.plusSeconds(9)))
+    assertThat(r.details(build(BuildStatus.RUNNING, job), T0.plusSeconds(9), false))
         .containsSubsequence(
             "  job Test (ubuntu-latest, 1) [test.1]: failed in 2.0s: step 2 failed",
             "    2 Test: failed in 1.2s (exit code 3): Process completed with exit code 3.",
@@ -108,7 +108,7 @@ class ProgressRendererTest {
         new StepState(
             1, "Count", StepStatus.SUCCEEDED, 0, null, null, T0, T0.plusSeconds(2), 2, List.of());
     JobState job = job("slow", JobStatus.SUCCEEDED, again, step(2, "Last", StepStatus.SUCCEEDED));
-    assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0.plusSeconds(9)))
+    assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0.plusSeconds(9), false))
         .contains("    1 Count: succeeded in 2.0s (attempt 2)", "    2 Last: succeeded");
   }
 
@@ -117,7 +117,7 @@ class ProgressRendererTest {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
     JobState unnamed = new JobState("lint", "", JobStatus.RUNNING, null, null, T0, null, List.of());
     assertThat(r.snapshot(build(BuildStatus.RUNNING, unnamed), T0)).contains("job lint: running");
-    assertThat(r.details(build(BuildStatus.RUNNING, unnamed), T0))
+    assertThat(r.details(build(BuildStatus.RUNNING, unnamed), T0, false))
         .contains("  job lint: running in 0.0s");
   }
 
@@ -179,9 +179,9 @@ class ProgressRendererTest {
     BuildState b = build(BuildStatus.RUNNING, a, longer, pending);
     assertThat(r.table(b, T0.plusSeconds(70)))
         .containsExactly(
-            "build #7 01234567 running 1m10s",
-            "  a           succeeded  1m05s",
-            "  longer-job  running    1m10s",
+            "build #7 01234567 running 1m 10s",
+            "  a           succeeded  1m 05s",
+            "  longer-job  running    1m 10s",
             "  pending     pending");
     BuildState failed =
         new BuildState(
@@ -233,9 +233,9 @@ class ProgressRendererTest {
     JobState slow =
         new JobState("b", "b", JobStatus.FAILED, ErrorCode.TIMEOUT, null, T0, T0, List.of());
 
-    assertThat(r.details(build(BuildStatus.FAILED, lost), T0))
+    assertThat(r.details(build(BuildStatus.FAILED, lost), T0, false))
         .contains("  job a: failed in 0.0s: runner lost (a temporary infrastructure failure)");
-    assertThat(r.details(build(BuildStatus.FAILED, slow), T0))
+    assertThat(r.details(build(BuildStatus.FAILED, slow), T0, false))
         .contains("  job b: failed in 0.0s (timed out)");
     for (ErrorCode code : ErrorCode.values()) {
       assertThat(ProgressRenderer.whyInWords(code)).doesNotContain(code.name());
@@ -255,8 +255,8 @@ class ProgressRendererTest {
   void durationsAreShortAndHuman() {
     assertThat(Durations.format(java.time.Duration.ofMillis(340))).isEqualTo("0.3s");
     assertThat(Durations.format(java.time.Duration.ofMillis(59_999))).isEqualTo("59.9s");
-    assertThat(Durations.format(java.time.Duration.ofSeconds(125))).isEqualTo("2m05s");
-    assertThat(Durations.format(java.time.Duration.ofMinutes(62))).isEqualTo("1h02m");
+    assertThat(Durations.format(java.time.Duration.ofSeconds(125))).isEqualTo("2m 05s");
+    assertThat(Durations.format(java.time.Duration.ofMinutes(62))).isEqualTo("1h 02m");
     assertThat(Durations.format(java.time.Duration.ofMillis(-5))).isEqualTo("0.0s");
   }
 }
