@@ -95,6 +95,7 @@ final class LocalSnapshots {
         store.errorCode(id),
         store.errorMessage(id),
         build.cancelRequested(),
+        null,
         started,
         started,
         finished,

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ListCommand.class,
       LogsCommand.class,
+      WatchCommand.class,
       CancelCommand.class,
       TokenCommand.class,
       SecretKeyCommand.class,

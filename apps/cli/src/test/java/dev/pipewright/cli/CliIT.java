@@ -267,9 +267,12 @@ class CliIT {
             """);
     String id = client("submit", file.toString(), "-o", "json").json().get("id").asText();
     await().atMost(Duration.ofSeconds(20)).until(() -> client("logs", id).out().contains("zzz"));
-    CliRun cancel = client("cancel", id);
+    CliRun cancel = client("cancel", id.substring(0, 8), "--reason", "superseded by a newer push");
     assertThat(cancel.exit()).as(cancel.err()).isZero();
     assertThat(cancel.out()).contains("cancel requested");
+    assertThat(client("status", id).out()).contains("cancel requested: superseded by a newer push");
+    assertThat(client("status", id, "-o", "json").json().get("cancel_reason").asText())
+        .isEqualTo("superseded by a newer push");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
@@ -471,6 +474,81 @@ class CliIT {
     assertThat(r.out())
         .doesNotContain("no repository URL")
         .containsPattern("build #\\d+ \\S+ succeeded");
+  }
+
+  @Test
+  void watchFollowsABuildSubmittedEarlier() throws Exception {
+    Path file = workflow("watched.yml", HELLO);
+    String id =
+        client("submit", file.toString(), "-o", "json", "--var", "WHO=watcher")
+            .json()
+            .get("id")
+            .asText();
+
+    CliRun watched = client("watch", id.substring(0, 8));
+
+    assertThat(watched.exit()).as(watched.err()).isZero();
+    assertThat(watched.out())
+        .contains("hello/1 | hello watcher")
+        .containsPattern("build #\\d+ " + id.substring(0, 8) + " succeeded in ");
+    assertThat(client("watch", UUID.randomUUID().toString()).exit()).isEqualTo(ExitCodes.FAILED);
+  }
+
+  @Test
+  void ctrlCOnSubmitFollowCancelsTheBuildWithNoFalseError() throws Exception {
+    Path file =
+        workflow(
+            "interrupted.yml",
+            """
+            on: push
+            jobs:
+              sleepy:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo started; sleep 60
+            """);
+    ProcessBuilder command =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "submit",
+            file.toString(),
+            "--follow",
+            "--server",
+            server);
+    command.environment().put(ClientOptions.TOKEN_ENV, adminToken);
+    Process process = command.start();
+    StringBuffer out = new StringBuffer();
+    StringBuffer err = new StringBuffer();
+    Thread.ofVirtual().start(() -> copy(process.getInputStream(), out));
+    Thread.ofVirtual().start(() -> copy(process.getErrorStream(), err));
+    await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("| started"));
+
+    // What a terminal sends on Ctrl-C.
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+
+    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(err.toString()).isEqualTo(130);
+    assertThat(err.toString())
+        .contains("pipewright: interrupted, cancelling build ")
+        .doesNotContain("could not cancel");
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("build ([0-9a-f-]{36}) ").matcher(out.toString());
+    assertThat(id.find()).as(out.toString()).isTrue();
+    JsonNode build = client("status", id.group(1), "-o", "json").json();
+    assertThat(build.get("cancel_reason").asText()).isEqualTo("interrupted (Ctrl-C)");
+  }
+
+  private static void copy(java.io.InputStream from, StringBuffer to) {
+    try (var reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(from, java.nio.charset.StandardCharsets.UTF_8))) {
+      reader.lines().forEach(line -> to.append(line).append('\n'));
+    } catch (java.io.IOException e) {
+      to.append("(output lost: ").append(e.getMessage()).append(")\n");
+    }
   }
 
   @Test

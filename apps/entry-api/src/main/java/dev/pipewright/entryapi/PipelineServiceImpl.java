@@ -138,7 +138,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
         response,
         () -> {
           UUID id = lookup.id(request.getBuildId());
-          builds.requestCancel(id);
+          builds.requestCancel(id, request.getReason().isBlank() ? null : request.getReason());
           return CancelBuildResponse.newBuilder().setBuild(Protos.build(lookup.find(id))).build();
         });
   }

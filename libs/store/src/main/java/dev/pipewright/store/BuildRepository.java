@@ -324,10 +324,19 @@ public final class BuildRepository {
    * @throws CiException NOT_FOUND for an unknown build, CONFLICT for a finished one
    */
   public CancelOutcome requestCancel(UUID id) {
-    return StoreErrors.call(() -> dsl.transactionResult(cfg -> requestCancel(cfg.dsl(), id)));
+    return requestCancel(id, null);
   }
 
-  private static CancelOutcome requestCancel(DSLContext tx, UUID id) {
+  /**
+   * {@link #requestCancel(UUID)}, recording {@code reason} (null for none) unless an earlier
+   * request recorded one.
+   */
+  public CancelOutcome requestCancel(UUID id, String reason) {
+    return StoreErrors.call(
+        () -> dsl.transactionResult(cfg -> requestCancel(cfg.dsl(), id, reason)));
+  }
+
+  private static CancelOutcome requestCancel(DSLContext tx, UUID id, String reason) {
     // The outbox relay locks outbox rows, then updates their builds. Taking the locks in the same
     // order (this build's outbox rows, then its row) means a cancel waits for a relay that holds
     // the build's row in its batch instead of deadlocking with it; a row the relay published
@@ -347,13 +356,18 @@ public final class BuildRepository {
     if (status == BuildStatus.RUNNING) {
       tx.update(BUILDS)
           .set(BUILDS.CANCEL_REQUESTED_AT, DSL.coalesce(BUILDS.CANCEL_REQUESTED_AT, NOW))
+          .set(BUILDS.CANCEL_REASON, DSL.coalesce(BUILDS.CANCEL_REASON, DSL.val(reason)))
           .where(BUILDS.ID.eq(id))
           .execute();
       return CancelOutcome.CANCEL_REQUESTED;
     }
     String message = "cancelled before it started";
     guarded(tx, id, BuildStatus.CANCELLED, ErrorCode.CANCELLED, message, DSL.noCondition());
-    tx.update(BUILDS).set(BUILDS.CANCEL_REQUESTED_AT, NOW).where(BUILDS.ID.eq(id)).execute();
+    tx.update(BUILDS)
+        .set(BUILDS.CANCEL_REQUESTED_AT, NOW)
+        .set(BUILDS.CANCEL_REASON, reason)
+        .where(BUILDS.ID.eq(id))
+        .execute();
     JobCascade.close(
         tx, BUILD_JOBS.BUILD_ID.eq(id), JobStatus.CANCELLED, ErrorCode.CANCELLED, message);
     tx.deleteFrom(OUTBOX).where(OUTBOX.BUILD_ID.eq(id)).execute();

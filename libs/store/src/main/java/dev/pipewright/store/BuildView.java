@@ -11,7 +11,8 @@ import java.util.UUID;
  * A build as stored. {@code jobs} are in plan order, each with its steps; listings leave {@code
  * jobs} empty. {@code variables} give a secret one's name only (flagged secret, value empty);
  * {@code sealedSecrets} hold their sealed values by name until the build finishes, which only
- * {@link BuildRepository#openSecrets} opens.
+ * {@link BuildRepository#openSecrets} opens. {@code cancelReason} is what the first cancel request
+ * said, null when none said anything.
  */
 public record BuildView(
     UUID id,
@@ -35,6 +36,7 @@ public record BuildView(
     String leaseOwner,
     Instant leaseExpiresAt,
     Instant cancelRequestedAt,
+    String cancelReason,
     int attempt,
     List<JobView> jobs) {
 
@@ -66,6 +68,7 @@ public record BuildView(
         leaseOwner,
         leaseExpiresAt,
         cancelRequestedAt,
+        cancelReason,
         attempt,
         jobs);
   }

@@ -35,6 +35,7 @@ public final class ProtoViews {
         errorCode(b.getErrorCodeValue()),
         emptyToNull(b.getErrorMessage()),
         b.getCancelRequested(),
+        emptyToNull(b.getCancelReason()),
         b.hasCreateTime() ? instant(b.getCreateTime()) : null,
         b.hasStartTime() ? instant(b.getStartTime()) : null,
         b.hasFinishTime() ? instant(b.getFinishTime()) : null,

@@ -10,6 +10,7 @@ import java.util.List;
  * the in-memory store of {@code pipewright run}. Times are null when the source does not know them.
  *
  * @param errorCode null when the build did not fail
+ * @param cancelReason what the cancel request said; null when none did or the source has none
  */
 public record BuildState(
     String id,
@@ -19,6 +20,7 @@ public record BuildState(
     ErrorCode errorCode,
     String errorMessage,
     boolean cancelRequested,
+    String cancelReason,
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,

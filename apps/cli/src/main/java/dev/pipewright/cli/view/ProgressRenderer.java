@@ -204,7 +204,8 @@ public final class ProgressRenderer {
                     + (exactTimes
                         ? Durations.exact(build.createdAt())
                         : Durations.ago(build.createdAt(), now)))
-            + (build.cancelRequested() ? ", cancel requested" : ""));
+            + (build.cancelRequested() ? ", cancel requested" : "")
+            + (build.cancelReason() == null ? "" : ": " + build.cancelReason()));
     for (JobState job : build.jobs()) {
       StringBuilder row = new StringBuilder("  job ").append(job.label());
       if (!job.label().equals(job.key())) {

@@ -23,7 +23,7 @@ class ProgressRendererTest {
 
   private static BuildState build(BuildStatus status, JobState... jobs) {
     return new BuildState(
-        "0123456789abcdef", "p", 7, status, null, null, false, T0, T0, null, List.of(jobs));
+        "0123456789abcdef", "p", 7, status, null, null, false, null, T0, T0, null, List.of(jobs));
   }
 
   @Test
@@ -192,6 +192,7 @@ class ProgressRendererTest {
             ErrorCode.PERMANENT,
             "job a failed",
             false,
+            null,
             T0,
             T0,
             T0.plusSeconds(3),
