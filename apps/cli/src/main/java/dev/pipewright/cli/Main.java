@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       SecretKeyCommand.class,
       ServeCommand.class,
       DemoCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
