@@ -2,7 +2,6 @@ package dev.pipewright.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,8 +37,6 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Main {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-
   private final Map<String, String> environment;
 
   private Main(Map<String, String> environment) {
@@ -91,7 +88,8 @@ public final class Main {
 
   /** An unexpected failure is a bug: one line for the user, the stack trace only in debug logs. */
   private static int internalError(Throwable e, CommandLine cli) {
-    log.debug("command failed", e);
+    // Looked up here only: configuring logging costs every command's start-up otherwise.
+    LoggerFactory.getLogger(Main.class).debug("command failed", e);
     PrintWriter err = cli.getErr();
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     err.println("pipewright: internal error: " + message.lines().findFirst().orElse(""));
