@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +36,7 @@ final class LiveProgress {
   private final boolean live;
   private final ProgressRenderer renderer;
   private final LiveScreen screen = new LiveScreen();
+  private final IntSupplier columns;
   private final Duration refresh;
   private final Clock clock;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -49,6 +51,7 @@ final class LiveProgress {
     this.renderer = new ProgressRenderer(Style.of(live), live);
     this.refresh = refresh;
     this.clock = clock;
+    this.columns = live ? new TerminalSize(clock) : () -> 0;
   }
 
   void log(LogText text) {
@@ -112,7 +115,9 @@ final class LiveProgress {
 
   private void draw(List<String> lines, BuildState last, Instant now) {
     if (live) {
-      out.print(screen.frame(lines, last == null ? List.of() : renderer.table(last, now)));
+      out.print(
+          screen.frame(
+              lines, last == null ? List.of() : renderer.table(last, now), columns.getAsInt()));
     } else {
       lines.forEach(out::println);
     }
