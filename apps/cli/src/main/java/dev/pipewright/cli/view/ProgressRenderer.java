@@ -42,11 +42,24 @@ public final class ProgressRenderer {
     this.table = table;
   }
 
+  /**
+   * A line of {@link #changes}: {@code end} when it tells that a step or job ended, which a live
+   * view shows only after the log lines written before it.
+   */
+  public record Change(String line, boolean end) {}
+
   /** Lines for what changed since the previous snapshot. */
   public List<String> snapshot(BuildState build, Instant now) {
-    List<String> lines = new ArrayList<>();
+    return changes(build, now).stream().map(Change::line).toList();
+  }
+
+  /** {@link #snapshot}'s lines, each marked whether it tells an end. */
+  public List<Change> changes(BuildState build, Instant now) {
+    List<Change> lines = new ArrayList<>();
     if (build.status() != buildSeen && !build.status().terminal()) {
-      lines.add(style.dim("build " + label(build) + ": " + Style.word(build.status())));
+      lines.add(
+          new Change(
+              style.dim("build " + label(build) + ": " + Style.word(build.status())), false));
     }
     buildSeen = build.status();
     for (JobState job : build.jobs()) {
@@ -56,20 +69,20 @@ public final class ProgressRenderer {
         seenRunning.putIfAbsent(job.key(), now);
       }
       if (job.status() != before && job.status() == JobStatus.RUNNING && !table) {
-        lines.add("job " + job.label() + ": " + style.state(job.status()));
+        lines.add(new Change("job " + job.label() + ": " + style.state(job.status()), false));
       }
       for (StepState step : job.steps()) {
         lines.addAll(step(job, step, now));
       }
       if (job.status() != before && job.status().terminal()) {
         seenEnded.putIfAbsent(job.key(), now);
-        lines.add(jobEnd(job, now));
+        lines.add(new Change(jobEnd(job, now), true));
       }
     }
     return lines;
   }
 
-  private List<String> step(JobState job, StepState step, Instant now) {
+  private List<Change> step(JobState job, StepState step, Instant now) {
     String id = job.key() + "/" + step.number();
     StepStatus before = stepsSeen.put(id, step.status());
     if (step.status() == before) {
@@ -78,7 +91,7 @@ public final class ProgressRenderer {
     String name = job.label() + "/" + step.number() + " " + step.name() + ": ";
     if (step.status() == StepStatus.RUNNING) {
       seenRunning.putIfAbsent(id, now);
-      return List.of(name + style.state(step.status()));
+      return List.of(new Change(name + style.state(step.status()), false));
     }
     if (!step.status().terminal()) {
       return List.of();
@@ -93,7 +106,7 @@ public final class ProgressRenderer {
       line.append(" (exit code ").append(step.exitCode()).append(')');
     }
     appendError(line, step.status() == StepStatus.SUCCEEDED, step.errorCode(), step.errorMessage());
-    return List.of(line.toString());
+    return List.of(new Change(line.toString(), true));
   }
 
   private String jobEnd(JobState job, Instant now) {

@@ -244,6 +244,40 @@ class ProgressRendererTest {
   }
 
   @Test
+  void changesMarkTheLinesThatTellAnEnd() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    JobState running =
+        new JobState(
+            "a",
+            "a",
+            JobStatus.RUNNING,
+            null,
+            null,
+            T0,
+            null,
+            List.of(step(1, "Make", StepStatus.RUNNING)));
+    JobState done =
+        new JobState(
+            "a",
+            "a",
+            JobStatus.SUCCEEDED,
+            null,
+            null,
+            T0,
+            T0.plusSeconds(2),
+            List.of(step(1, "Make", StepStatus.SUCCEEDED)));
+
+    assertThat(r.changes(build(BuildStatus.RUNNING, running), T0))
+        .extracting(ProgressRenderer.Change::end)
+        .containsExactly(false, false, false);
+    assertThat(r.changes(build(BuildStatus.RUNNING, done), T0.plusSeconds(2)))
+        .extracting(ProgressRenderer.Change::line, ProgressRenderer.Change::end)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a/1 Make: succeeded in 2.0s", true),
+            org.assertj.core.groups.Tuple.tuple("job a: succeeded in 2.0s", true));
+  }
+
+  @Test
   void coloursOnlyWhenAsked() {
     ProgressRenderer plain = new ProgressRenderer(Style.of(false), false);
     ProgressRenderer color = new ProgressRenderer(Style.of(true), false);
