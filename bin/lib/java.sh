@@ -25,8 +25,8 @@ pw_find_java_home() {
 
 # JDK 24+ warns on every start about libraries (Maven's Guice, Netty, gRPC) that still use
 # sun.misc.Unsafe or native access; these options allow them quietly. Older JDKs reject them.
-pw_quiet_jvm_opts() { # $1 = java home
-  if [ "$(pw_java_major "$1/bin/java")" -ge 24 ]; then
+pw_quiet_jvm_opts() { # $1 = java home, $2 = its feature version if known (saves starting java)
+  if [ "${2:-$(pw_java_major "$1/bin/java")}" -ge 24 ]; then
     printf '%s\n' "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
   fi
 }

@@ -21,10 +21,14 @@ import picocli.CommandLine.Parameters;
           + " error."
     })
 final class CancelCommand extends ClientCommand {
-  @Parameters(paramLabel = "BUILD", description = "The build id.")
+  @Parameters(paramLabel = "BUILD", description = BUILD_HELP)
   String buildId;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Recorded with the cancellation.")
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      description =
+          "Recorded with the cancellation; 'status' shows it (default: ${DEFAULT-VALUE}).")
   String reason = "cancelled with pipewright cancel";
 
   @Mixin OutputOptions output;

@@ -1,8 +1,5 @@
 package dev.pipewright.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pipewright.cli.client.ApiClient;
 import dev.pipewright.cli.client.ApiErrors;
 import dev.pipewright.cli.client.Connection;
@@ -19,7 +16,9 @@ import picocli.CommandLine.Spec;
  * call into one clear line (exit 1) instead of a stack trace.
  */
 abstract class ClientCommand implements Callable<Integer> {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** The help of every BUILD parameter: the API resolves a unique start of an id. */
+  static final String BUILD_HELP =
+      "The build id, or a start of it that only one build has (the 8 characters shown).";
 
   @Spec CommandSpec spec;
 
@@ -83,10 +82,6 @@ abstract class ClientCommand implements Callable<Integer> {
   }
 
   static void printJsonTo(PrintWriter out, Object value) {
-    try {
-      out.println(JSON.writeValueAsString(value));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.println(Documents.json(value));
   }
 }

@@ -176,16 +176,11 @@ final class DemoCommand implements Callable<Integer> {
               + root.relativize(file.toAbsolutePath().normalize()));
       err.flush();
       try (ApiClient api = new ApiClient(connection)) {
-        Repository.Builder repository = Repository.newBuilder().setUrl(root.toString());
-        if (git.ref() != null) {
-          repository.setRef(git.ref());
-        }
-        if (git.sha() != null) {
-          repository.setSha(git.sha());
-        } else {
+        if (git.sha() == null) {
           err.println(
               "pipewright demo: " + root + " is not a git checkout; actions/checkout will fail");
         }
+        Repository repository = new LocalRepository(root.toString(), git.ref(), git.sha()).proto();
         StartPipelineBuildResponse started =
             api.call()
                 .startPipelineBuild(

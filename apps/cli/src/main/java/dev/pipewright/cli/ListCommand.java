@@ -7,7 +7,7 @@ import dev.pipewright.cli.client.ApiClient;
 import dev.pipewright.cli.client.ProtoViews;
 import dev.pipewright.cli.view.BuildJson;
 import dev.pipewright.cli.view.BuildState;
-import dev.pipewright.cli.view.ProgressRenderer;
+import dev.pipewright.cli.view.BuildTable;
 import dev.pipewright.cli.view.Style;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +33,8 @@ final class ListCommand extends ClientCommand {
       paramLabel = "STATUS",
       split = ",",
       description =
-          "Only builds in these states: ${COMPLETION-CANDIDATES} (repeat or comma-separate).")
+          "Only builds in these states: ${COMPLETION-CANDIDATES} (any case; repeat or"
+              + " comma-separate).")
   List<dev.pipewright.models.BuildStatus> statuses = List.of();
 
   @Option(
@@ -45,7 +46,7 @@ final class ListCommand extends ClientCommand {
   @Option(names = "--page-token", paramLabel = "TOKEN", description = "Continue a listing.")
   String pageToken;
 
-  @Mixin OutputOptions output;
+  @Mixin ListingOutput output;
 
   @Override
   int run(ApiClient api) {
@@ -63,13 +64,21 @@ final class ListCommand extends ClientCommand {
     ListBuildsResponse response = api.call().listBuilds(request.build());
     List<BuildState> builds = new ArrayList<>();
     response.getBuildsList().forEach(b -> builds.add(ProtoViews.build(b)));
-    if (output.json()) {
-      printJson(BuildJson.list(builds, response.getNextPageToken()));
-      return ExitCodes.OK;
+    switch (output.format) {
+      case json -> printJson(BuildJson.list(builds, response.getNextPageToken()));
+      case yaml -> out().print(Documents.yaml(BuildJson.list(builds, response.getNextPageToken())));
+      case name -> builds.forEach(b -> out().println(b.id()));
+      case text, wide -> {
+        if (!builds.isEmpty()) {
+          BuildTable.lines(
+                  builds,
+                  Instant.now(),
+                  output.format == ListingOutput.Format.wide,
+                  Style.of(output.live()))
+              .forEach(out()::println);
+        }
+      }
     }
-    ProgressRenderer renderer = new ProgressRenderer(Style.of(output.live()), false);
-    Instant now = Instant.now();
-    builds.forEach(b -> out().println(renderer.row(b, now)));
     if (builds.isEmpty()) {
       err().println("no builds");
     }

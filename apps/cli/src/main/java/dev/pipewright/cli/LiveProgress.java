@@ -4,6 +4,7 @@ import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.LiveScreen;
 import dev.pipewright.cli.view.LogText;
 import dev.pipewright.cli.view.ProgressRenderer;
+import dev.pipewright.cli.view.StatusHold;
 import dev.pipewright.cli.view.Style;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +27,12 @@ final class LiveProgress {
   /** How long a finished build waits for a log stream that does not say it ended. */
   private static final Duration LOG_GRACE = Duration.ofSeconds(10);
 
+  /**
+   * How long the line telling a step's or job's end waits for the log lines written before it:
+   * several of the API's log polls (150 ms by default) and a round trip.
+   */
+  private static final Duration LOG_LAG = Duration.ofMillis(600);
+
   private sealed interface Event {}
 
   private record Log(LogText text) implements Event {}
@@ -35,6 +43,8 @@ final class LiveProgress {
   private final boolean live;
   private final ProgressRenderer renderer;
   private final LiveScreen screen = new LiveScreen();
+  private final IntSupplier columns;
+  private final StatusHold statuses = new StatusHold(LOG_LAG);
   private final Duration refresh;
   private final Clock clock;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -49,6 +59,7 @@ final class LiveProgress {
     this.renderer = new ProgressRenderer(Style.of(live), live);
     this.refresh = refresh;
     this.clock = clock;
+    this.columns = live ? new TerminalSize(clock) : () -> 0;
   }
 
   void log(LogText text) {
@@ -68,7 +79,11 @@ final class LiveProgress {
     Instant terminalSince = null;
     while (true) {
       Instant now = clock.instant();
-      long wait = nextPoll.isAfter(now) ? Duration.between(now, nextPoll).toMillis() : 0;
+      Instant wake = nextPoll;
+      if (statuses.next() != null && statuses.next().isBefore(wake)) {
+        wake = statuses.next();
+      }
+      long wait = wake.isAfter(now) ? Duration.between(now, wake).toMillis() : 0;
       List<Event> batch = new ArrayList<>();
       Event first = events.poll(wait, TimeUnit.MILLISECONDS);
       if (first != null) {
@@ -92,12 +107,19 @@ final class LiveProgress {
       now = clock.instant();
       if (!nextPoll.isAfter(now) || endedNow) {
         last = snapshots.get();
-        lines.addAll(renderer.snapshot(last, now));
+        for (ProgressRenderer.Change change : renderer.changes(last, now)) {
+          if (change.end()) {
+            statuses.add(List.of(change.line()), now);
+          } else {
+            lines.add(change.line());
+          }
+        }
         nextPoll = now.plus(refresh);
         if (last.status().terminal() && terminalSince == null) {
           terminalSince = now;
         }
       }
+      lines.addAll(logsDone ? statuses.all() : statuses.due(now));
       draw(lines, last, now);
       boolean ended =
           last != null
@@ -112,7 +134,9 @@ final class LiveProgress {
 
   private void draw(List<String> lines, BuildState last, Instant now) {
     if (live) {
-      out.print(screen.frame(lines, last == null ? List.of() : renderer.table(last, now)));
+      out.print(
+          screen.frame(
+              lines, last == null ? List.of() : renderer.table(last, now), columns.getAsInt()));
     } else {
       lines.forEach(out::println);
     }
@@ -123,6 +147,8 @@ final class LiveProgress {
     if (live) {
       out.print(screen.clear());
     }
+    // Ended without the log stream saying so (LOG_GRACE): what is still held goes out now.
+    statuses.all().forEach(out::println);
     renderer.summary(build, clock.instant()).forEach(out::println);
     out.flush();
   }

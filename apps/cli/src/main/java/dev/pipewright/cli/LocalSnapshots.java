@@ -96,6 +96,7 @@ final class LocalSnapshots {
         store.errorCode(id),
         store.errorMessage(id),
         build.cancelRequested(),
+        null,
         started,
         started,
         finished,

@@ -2,7 +2,6 @@ package dev.pipewright.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,17 +27,17 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ListCommand.class,
       LogsCommand.class,
+      WatchCommand.class,
       CancelCommand.class,
       RerunCommand.class,
       TokenCommand.class,
       SecretKeyCommand.class,
       ServeCommand.class,
       DemoCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-
   private final Map<String, String> environment;
 
   private Main(Map<String, String> environment) {
@@ -59,7 +58,10 @@ public final class Main {
    * from {@code environment} instead of the process environment.
    */
   public static CommandLine commandLine(Map<String, String> environment) {
-    return guarded(new CommandLine(new Main(environment)));
+    CommandLine cli = new CommandLine(new Main(environment));
+    // '--status failed' as well as FAILED: set after the subcommands exist, so it reaches them.
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return guarded(cli);
   }
 
   /**
@@ -87,7 +89,8 @@ public final class Main {
 
   /** An unexpected failure is a bug: one line for the user, the stack trace only in debug logs. */
   private static int internalError(Throwable e, CommandLine cli) {
-    log.debug("command failed", e);
+    // Looked up here only: configuring logging costs every command's start-up otherwise.
+    LoggerFactory.getLogger(Main.class).debug("command failed", e);
     PrintWriter err = cli.getErr();
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     err.println("pipewright: internal error: " + message.lines().findFirst().orElse(""));

@@ -1,8 +1,5 @@
 package dev.pipewright.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pipewright.dag.JobInstance;
 import dev.pipewright.dag.Plan;
 import dev.pipewright.dag.PlannedJob;
@@ -31,21 +28,18 @@ import picocli.CommandLine.Spec;
           + " file."
     })
 final class PlanCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @Spec private CommandSpec spec;
 
   @Parameters(paramLabel = "FILE", description = "The workflow YAML file.")
   private Path file;
 
   @Override
-  public Integer call() throws JsonProcessingException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
       Plan plan = Workflows.load(WorkflowFile.read(file), file.toString()).plan();
-      out.println(JSON.writeValueAsString(toJson(plan)));
+      out.println(Documents.json(toJson(plan)));
       return ExitCodes.OK;
     } catch (WorkflowFile.UnreadableException e) {
       err.println(e.getMessage());

@@ -213,16 +213,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private RepositoryRef repository() {
-    Path dir = Path.of(repo != null ? repo : ".").toAbsolutePath().normalize();
-    GitInfo git = GitInfo.of(dir);
-    if (repo == null && git.root() == null) {
-      return new RepositoryRef(null, null, null, null);
-    }
-    String url = git.root() != null && repo == null ? git.root().toString() : repo;
-    if (repo != null && Files.isDirectory(dir)) {
-      url = dir.toString();
-    }
-    return new RepositoryRef(url, null, git.ref(), git.sha());
+    LocalRepository local = LocalRepository.choose(repo, Path.of(""));
+    return new RepositoryRef(local.url(), null, local.ref(), local.sha());
   }
 
   /** The temporary workspace of a run is gone with it; a chosen one is left for inspection. */

@@ -43,7 +43,13 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {ServeCommand.Api.class, ServeCommand.Worker.class})
 final class ServeCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+  /**
+   * Looked up when serving, not when the class loads: picocli makes every command at start, and the
+   * first lookup configures logging, a cost client commands must not pay.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(ServeCommand.class);
+  }
 
   static final String INSECURE_HELP =
       "Run on a non-loopback bind-address with authentication off (warned about on every start).";
@@ -110,16 +116,16 @@ final class ServeCommand implements Callable<Integer> {
     CliLogging.apply(config.log().format(), config.log().level());
     exposed.ifPresent(
         warning -> {
-          log.warn(warning);
+          log().warn(warning);
           err.println("pipewright: " + warning);
         });
     if (options.check) {
-      log.info("Configuration is valid");
+      log().info("Configuration is valid");
       out.println(config.describe());
       out.flush();
       return ExitCodes.OK;
     }
-    log.info("Configuration:\n{}", config.describe());
+    log().info("Configuration:\n{}", config.describe());
     // Both in one process: one registry and one HTTP server on http.port for the two of them.
     PipewrightMetrics shared = api && worker ? PipewrightMetrics.prometheus() : null;
     EntryApiConfig apiConfig = api ? ServiceConfigs.api(config) : null;

@@ -21,22 +21,24 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 shown, 1 no such build or the API failed, 2 usage error."
     })
 final class StatusCommand extends ClientCommand {
-  @Parameters(paramLabel = "BUILD", description = "The build id.")
+  @Parameters(paramLabel = "BUILD", description = BUILD_HELP)
   String buildId;
 
-  @Mixin OutputOptions output;
+  @Mixin ListingOutput output;
 
   @Override
   int run(ApiClient api) {
     BuildState build =
         ProtoViews.build(
             api.call().getBuild(GetBuildRequest.newBuilder().setBuildId(buildId).build()));
-    if (output.json()) {
-      printJson(BuildJson.build(build, true));
-    } else {
-      new ProgressRenderer(Style.of(output.live()), false)
-          .details(build, Instant.now())
-          .forEach(out()::println);
+    switch (output.format) {
+      case json -> printJson(BuildJson.build(build, true));
+      case yaml -> out().print(Documents.yaml(BuildJson.build(build, true)));
+      case name -> out().println(build.id());
+      case text, wide ->
+          new ProgressRenderer(Style.of(output.live()), false)
+              .details(build, Instant.now(), output.format == ListingOutput.Format.wide)
+              .forEach(out()::println);
     }
     return ExitCodes.OK;
   }

@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** What {@code submit} and {@code demo} do once a build was started: report it, maybe follow it. */
+/**
+ * What {@code submit} and {@code demo} do once a build was started: report it, maybe follow it; and
+ * following a build live, for them and {@code watch}.
+ */
 final class Submissions {
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(8);
 
@@ -70,6 +73,24 @@ final class Submissions {
       throws InterruptedException {
     PrintWriter progressOut = output.json() ? err : out;
     progressOut.flush();
+    return follow(api, id, true, output, out, err);
+  }
+
+  /**
+   * Shows build {@code id} live until it ended (on stderr when the result is JSON, then printed on
+   * stdout), cancelling it on Ctrl-C when {@code cancelOnInterrupt} (this command started it).
+   *
+   * @return 0 when it succeeded, else 1
+   */
+  static int follow(
+      ApiClient api,
+      String id,
+      boolean cancelOnInterrupt,
+      OutputOptions output,
+      PrintWriter out,
+      PrintWriter err)
+      throws InterruptedException {
+    PrintWriter progressOut = output.json() ? err : out;
     LiveProgress progress =
         new LiveProgress(
             progressOut,
@@ -77,11 +98,14 @@ final class Submissions {
             Duration.ofMillis(250),
             Clock.systemUTC());
     BuildState last;
-    CancelOnInterrupt onInterrupt = new CancelOnInterrupt(() -> cancel(api, id, err));
+    CancelOnInterrupt onInterrupt =
+        cancelOnInterrupt ? new CancelOnInterrupt(() -> cancel(api, id, err)) : null;
     try {
       last = RemoteFollow.follow(api, id, progress);
     } finally {
-      onInterrupt.close();
+      if (onInterrupt != null) {
+        onInterrupt.close();
+      }
     }
     if (output.json()) {
       ClientCommand.printJsonTo(out, BuildJson.build(last, true));

@@ -5,7 +5,6 @@ import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
 import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.cli.client.ApiClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +43,8 @@ final class SubmitCommand extends ClientCommand {
       paramLabel = "URL",
       description =
           "The repository to build: a clone URL or a local directory (then --ref and --sha"
-              + " default to its checkout).")
+              + " default to its checkout); default: the git checkout around the current"
+              + " directory, as for 'run'.")
   String repo;
 
   @Option(names = "--ref", paramLabel = "REF", description = "e.g. refs/heads/main.")
@@ -88,7 +88,8 @@ final class SubmitCommand extends ClientCommand {
             .setWorkflowPath(file.toString())
             .setPipelineId(pipeline != null ? pipeline : pipelineOf(file))
             .putAllVariables(vars);
-    Repository repository = repository();
+    // As 'run' chooses it, then --ref and --sha over the checkout's.
+    Repository repository = LocalRepository.choose(repo, Path.of("")).overriding(ref, sha).proto();
     if (repository != null) {
       request.setRepository(repository);
     }
@@ -97,35 +98,6 @@ final class SubmitCommand extends ClientCommand {
     }
     StartPipelineBuildResponse started = api.call().startPipelineBuild(request.build());
     return Submissions.report(api, started, follow, output, out(), err());
-  }
-
-  private Repository repository() {
-    if (repo == null && ref == null && sha == null) {
-      return null;
-    }
-    Repository.Builder r = Repository.newBuilder();
-    String url = repo;
-    if (repo != null && Files.isDirectory(Path.of(repo))) {
-      Path dir = Path.of(repo).toAbsolutePath().normalize();
-      GitInfo git = GitInfo.of(dir);
-      url = dir.toString();
-      if (ref == null && git.ref() != null) {
-        r.setRef(git.ref());
-      }
-      if (sha == null && git.sha() != null) {
-        r.setSha(git.sha());
-      }
-    }
-    if (url != null) {
-      r.setUrl(url);
-    }
-    if (ref != null) {
-      r.setRef(ref);
-    }
-    if (sha != null) {
-      r.setSha(sha);
-    }
-    return r.build();
   }
 
   static String pipelineOf(Path file) {

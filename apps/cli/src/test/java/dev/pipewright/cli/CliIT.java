@@ -214,10 +214,35 @@ class CliIT {
     assertThat(list.get("builds").get(0).get("id").asText()).isEqualTo(id);
     assertThat(list.get("builds").get(0).has("jobs")).isFalse();
     assertThat(
-            client("list", "--status", "FAILED", "--pipeline", "cli-json", "-o", "json")
+            client("list", "--status", "failed", "--pipeline", "cli-json", "-o", "json")
                 .json()
                 .get("builds"))
         .isEmpty();
+
+    assertThat(client("list", "--pipeline", "cli-json", "-o", "name").out()).isEqualTo(id + "\n");
+    assertThat(
+            client("list", "--pipeline", "cli-json", "--status", "Succeeded", "-o", "yaml").out())
+        .startsWith("builds:\n- id: " + id + "\n")
+        .contains("  status: SUCCEEDED\n");
+    assertThat(client("status", id, "-o", "yaml").out()).contains("jobs:\n- key: hello\n");
+    assertThat(client("list", "--pipeline", "cli-json").out().lines())
+        .hasSize(2)
+        .satisfies(
+            lines -> {
+              assertThat(lines.get(0)).startsWith("ID        PIPELINE  NUMBER  STATUS");
+              assertThat(lines.get(1))
+                  .startsWith(id.substring(0, 8) + "  cli-json  #1      succeeded")
+                  .matches(".* (just now|\\d+ s ago|\\d+ min ago)$");
+            });
+    assertThat(client("list", "--pipeline", "cli-json", "-o", "wide").out()).contains(id);
+    List<JsonNode> chunks = new ArrayList<>();
+    for (String line : client("logs", id, "-o", "json").out().lines().toList()) {
+      chunks.add(CliRun.JSON.readTree(line));
+    }
+    assertThat(chunks).isNotEmpty();
+    assertThat(chunks.getFirst().get("job_key").asText()).isEqualTo("hello");
+    assertThat(chunks)
+        .anySatisfy(c -> assertThat(c.get("content").asText()).contains("hello json"));
 
     assertThat(client("logs", id).out()).contains("hello/1 | hello json\n");
     assertThat(client("logs", id, "--job", "hello", "--step", "1").out())
@@ -242,9 +267,12 @@ class CliIT {
             """);
     String id = client("submit", file.toString(), "-o", "json").json().get("id").asText();
     await().atMost(Duration.ofSeconds(20)).until(() -> client("logs", id).out().contains("zzz"));
-    CliRun cancel = client("cancel", id);
+    CliRun cancel = client("cancel", id.substring(0, 8), "--reason", "superseded by a newer push");
     assertThat(cancel.exit()).as(cancel.err()).isZero();
     assertThat(cancel.out()).contains("cancel requested");
+    assertThat(client("status", id).out()).contains("cancel requested: superseded by a newer push");
+    assertThat(client("status", id, "-o", "json").json().get("cancel_reason").asText())
+        .isEqualTo("superseded by a newer push");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
@@ -417,6 +445,135 @@ class CliIT {
     assertThat(jobs).hasSize(2);
     assertThat(jobs.get(0).get("name").asText()).isEqualTo("Test (1)");
     assertThat(jobs.get(0).get("key").asText()).isNotEqualTo("Test (1)");
+  }
+
+  @Test
+  void theShortIdsTheCliPrintsAndTheJobNamesItShowsAreAcceptedEverywhere() throws Exception {
+    Path file = workflow("names.yml", MATRIX);
+    CliRun followed = client("submit", file.toString(), "--follow", "--pipeline", "cli-names");
+    assertThat(followed.exit()).as(followed.err()).isZero();
+    java.util.regex.Matcher shown =
+        java.util.regex.Pattern.compile("build #\\d+ ([0-9a-f]{8}) succeeded")
+            .matcher(followed.out());
+    assertThat(shown.find()).as(followed.out()).isTrue();
+    String shortId = shown.group(1);
+
+    CliRun status = client("status", shortId, "-o", "json");
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.json().get("id").asText()).startsWith(shortId);
+    assertThat(client("logs", shortId, "--job", "Test (2)").out())
+        .contains("| cell 2")
+        .doesNotContain("cell 1");
+    assertThat(client("logs", shortId, "--job", "test (1)").out()).contains("| cell 1");
+
+    CliRun unknownJob = client("logs", shortId, "--job", "deploy");
+    assertThat(unknownJob.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(unknownJob.out()).isEmpty();
+    assertThat(unknownJob.err().strip())
+        .isEqualTo(
+            "pipewright: no job 'deploy' in this build; its jobs: Test (1) [test.1], Test (2)"
+                + " [test.2]");
+    CliRun matrixId = client("logs", shortId, "--job", "test");
+    assertThat(matrixId.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(matrixId.err()).contains("'test' names 2 jobs, choose one: Test (1) [test.1]");
+
+    // Ambiguous prefixes are BuildLookupTest's: two random ids sharing a start are too rare here.
+    String nobody = UUID.randomUUID().toString().substring(0, 13);
+    CliRun none = client("status", nobody);
+    assertThat(none.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(none.err().strip()).isEqualTo("pipewright: no build id starts with " + nobody);
+    CliRun unreadable = client("status", "6d0");
+    assertThat(unreadable.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(unreadable.err()).contains("at least 4 hex digits").doesNotContain("[");
+  }
+
+  @Test
+  void submitBuildsTheCheckoutAroundUsLikeRunSoTheReadmesExampleWorks() throws Exception {
+    // The README's 'pipewright submit .workflows/example_pipeline.yml --follow', from inside this
+    // repository's checkout (the module directory the test runs in) and without --repo.
+    Path root = GitInfo.of(Path.of("").toAbsolutePath()).root();
+    CliRun r =
+        client("submit", root.resolve(".workflows/example_pipeline.yml").toString(), "--follow");
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .doesNotContain("no repository URL")
+        .containsPattern("build #\\d+ \\S+ succeeded");
+  }
+
+  @Test
+  void watchFollowsABuildSubmittedEarlier() throws Exception {
+    Path file = workflow("watched.yml", HELLO);
+    String id =
+        client("submit", file.toString(), "-o", "json", "--var", "WHO=watcher")
+            .json()
+            .get("id")
+            .asText();
+
+    CliRun watched = client("watch", id.substring(0, 8));
+
+    assertThat(watched.exit()).as(watched.err()).isZero();
+    assertThat(watched.out())
+        .contains("hello/1 | hello watcher")
+        .containsPattern("build #\\d+ " + id.substring(0, 8) + " succeeded in ");
+    assertThat(client("watch", UUID.randomUUID().toString()).exit()).isEqualTo(ExitCodes.FAILED);
+  }
+
+  @Test
+  void ctrlCOnSubmitFollowCancelsTheBuildWithNoFalseError() throws Exception {
+    Path file =
+        workflow(
+            "interrupted.yml",
+            """
+            on: push
+            jobs:
+              sleepy:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo started; sleep 60
+            """);
+    ProcessBuilder command =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "submit",
+            file.toString(),
+            "--follow",
+            "--server",
+            server);
+    command.environment().put(ClientOptions.TOKEN_ENV, adminToken);
+    Process process = command.start();
+    StringBuffer out = new StringBuffer();
+    StringBuffer err = new StringBuffer();
+    Thread.ofVirtual().start(() -> copy(process.getInputStream(), out));
+    Thread.ofVirtual().start(() -> copy(process.getErrorStream(), err));
+    await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("| started"));
+
+    // What a terminal sends on Ctrl-C.
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+
+    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(err.toString()).isEqualTo(130);
+    assertThat(err.toString())
+        .contains("pipewright: interrupted, cancelling build ")
+        .doesNotContain("could not cancel");
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("build ([0-9a-f-]{36}) ").matcher(out.toString());
+    assertThat(id.find()).as(out.toString()).isTrue();
+    JsonNode build = client("status", id.group(1), "-o", "json").json();
+    assertThat(build.get("cancel_reason").asText()).isEqualTo("interrupted (Ctrl-C)");
+  }
+
+  private static void copy(java.io.InputStream from, StringBuffer to) {
+    try (var reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(from, java.nio.charset.StandardCharsets.UTF_8))) {
+      reader.lines().forEach(line -> to.append(line).append('\n'));
+    } catch (java.io.IOException e) {
+      to.append("(output lost: ").append(e.getMessage()).append(")\n");
+    }
   }
 
   @Test

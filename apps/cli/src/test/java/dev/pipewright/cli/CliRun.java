@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** One run of the command line in this JVM, as a user would type it: exit code and output. */
 record CliRun(int exit, String out, String err) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code pipewright args...} with {@code env} as its whole environment. */
   static CliRun of(Map<String, String> env, String... args) {

@@ -13,8 +13,6 @@ import dev.pipewright.api.ci.v1.RerunBuildRequest;
 import dev.pipewright.api.ci.v1.RerunBuildResponse;
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.api.ci.v1.StartPipelineBuildResponse;
-import dev.pipewright.models.CiException;
-import dev.pipewright.models.ErrorCode;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.store.AdmissionWriter;
 import dev.pipewright.store.BuildPage;
@@ -35,6 +33,7 @@ import java.util.function.Supplier;
 /** ci.v1.PipelineService over the store. Failures go through {@link GrpcErrors}. */
 final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplBase {
   private final BuildRepository builds;
+  private final BuildLookup lookup;
   private final AdmissionWriter admissions;
   private final WorkflowValidator workflows;
   private final LogSource logs;
@@ -60,6 +59,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
       PipewrightMetrics metrics,
       WorkflowValidator workflows) {
     this.builds = builds;
+    this.lookup = new BuildLookup(builds);
     this.workflows = workflows;
     this.admissions = admissions;
     this.logs = logs;
@@ -111,7 +111,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
 
   @Override
   public void getBuild(GetBuildRequest request, StreamObserver<Build> response) {
-    unary("get_build", response, () -> Protos.build(find(Requests.buildId(request.getBuildId()))));
+    unary("get_build", response, () -> Protos.build(lookup.build(request.getBuildId())));
   }
 
   @Override
@@ -152,9 +152,9 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
         "cancel_build",
         response,
         () -> {
-          UUID id = Requests.buildId(request.getBuildId());
-          builds.requestCancel(id);
-          return CancelBuildResponse.newBuilder().setBuild(Protos.build(find(id))).build();
+          UUID id = lookup.id(request.getBuildId());
+          builds.requestCancel(id, request.getReason().isBlank() ? null : request.getReason());
+          return CancelBuildResponse.newBuilder().setBuild(Protos.build(lookup.find(id))).build();
         });
   }
 
@@ -164,12 +164,12 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
         "rerun_build",
         response,
         () -> {
-          UUID id = Requests.buildId(request.getBuildId());
+          UUID id = lookup.id(request.getBuildId());
           Rerun rerun = builds.rerun(id, request.getFailedOnly(), request.getSecretsMap());
           // The outbox row committed with the re-run: wake the relay as for a new build.
           onCreated.run();
           return RerunBuildResponse.newBuilder()
-              .setBuild(Protos.build(find(id)))
+              .setBuild(Protos.build(lookup.find(id)))
               .addAllJobKeys(rerun.jobKeys())
               .build();
         });
@@ -179,14 +179,14 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
   public void getBuildLogs(
       GetBuildLogsRequest request, StreamObserver<GetBuildLogsResponse> response) {
     try {
-      UUID id = Requests.buildId(request.getBuildId());
-      String jobKey = request.getJobKey().isEmpty() ? null : request.getJobKey();
       Integer step = request.hasStepNumber() ? request.getStepNumber() : null;
-      if (step != null && jobKey == null) {
+      if (step != null && request.getJobKey().isEmpty()) {
         throw new BadRequestException("step_number", "needs a job_key");
       }
       long cursor = Requests.cursor(request.getCursor());
-      find(id);
+      BuildView build = lookup.build(request.getBuildId());
+      UUID id = build.id();
+      String jobKey = BuildLookup.jobKey(build, request.getJobKey());
       new LogFollower(
               id,
               jobKey,
@@ -194,7 +194,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
               cursor,
               request.getFollow(),
               logs,
-              () -> LogFollower.finished(find(id), jobKey, step),
+              () -> LogFollower.finished(lookup.find(id), jobKey, step),
               (ServerCallStreamObserver<GetBuildLogsResponse>) response,
               scheduler,
               logPollInterval)
@@ -202,12 +202,6 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
     } catch (RuntimeException e) {
       response.onError(failed("read_logs", e));
     }
-  }
-
-  private BuildView find(UUID id) {
-    return builds
-        .find(id)
-        .orElseThrow(() -> new CiException(ErrorCode.NOT_FOUND, "no build " + id));
   }
 
   /**

@@ -3,8 +3,11 @@ package dev.pipewright.entryapi;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.pipewright.api.ci.v1.LogChunk;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
 import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.store.BuildRepository;
+import dev.pipewright.store.BuildView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,27 +17,31 @@ import java.util.UUID;
 
 /**
  * {@code GET /builds/{id}/logs[?job=KEY[&step=N]]}: a build's, job's or step's log so far as plain
- * text, every chunk in order, for {@code curl}. 404 for an unknown build or path, 400 for a bad id
- * or step. Streamed page by page, so a large log is never held whole.
+ * text, every chunk in order, for {@code curl}. 404 for an unknown build, job or path (the build's
+ * jobs listed), 400 for a bad id or step. Streamed page by page, so a large log is never held
+ * whole.
  */
 final class PlainTextLogs implements HttpHandler {
   static final String PATH = "/builds/";
   private static final String TEXT = "text/plain; charset=utf-8";
 
-  private final BuildRepository builds;
+  private final BuildLookup lookup;
   private final LogSource logs;
 
   PlainTextLogs(BuildRepository builds, LogSource logs) {
-    this.builds = builds;
+    this.lookup = new BuildLookup(builds);
     this.logs = logs;
   }
 
-  /** What a request asks for. */
-  record Selection(UUID buildId, String jobKey, Integer stepNumber) {}
+  /**
+   * What a request asks for: the build and job as named (see {@link BuildLookup}), resolved once
+   * the store is at hand.
+   */
+  record Selection(String build, String job, Integer stepNumber) {}
 
   /**
    * @return null when the path is not {@code /builds/{id}/logs}
-   * @throws BadRequestException for a malformed build id or step, or a step without a job
+   * @throws BadRequestException for a malformed step, or a step without a job
    */
   static Selection parse(String path, String rawQuery) {
     if (!path.startsWith(PATH) || !path.endsWith("/logs")) {
@@ -44,7 +51,6 @@ final class PlainTextLogs implements HttpHandler {
     if (id.contains("/")) {
       return null;
     }
-    UUID buildId = Requests.buildId(id);
     Map<String, String> query = QueryString.parse(rawQuery);
     String job = query.get("job");
     if (job != null && job.isEmpty()) {
@@ -65,7 +71,7 @@ final class PlainTextLogs implements HttpHandler {
         throw new BadRequestException("step", "not a step number: " + step);
       }
     }
-    return new Selection(buildId, job, stepNumber);
+    return new Selection(id, job, stepNumber);
   }
 
   @Override
@@ -84,8 +90,20 @@ final class PlainTextLogs implements HttpHandler {
       OpsHttpServer.reply(exchange, 404, TEXT, "not found\n");
       return;
     }
-    if (builds.findRow(selection.buildId()).isEmpty()) {
-      OpsHttpServer.reply(exchange, 404, TEXT, "no build " + selection.buildId() + "\n");
+    UUID buildId;
+    String jobKey;
+    try {
+      BuildView build = lookup.build(selection.build());
+      buildId = build.id();
+      jobKey = BuildLookup.jobKey(build, selection.job());
+    } catch (BadRequestException e) {
+      OpsHttpServer.reply(exchange, 400, TEXT, e.getMessage() + "\n");
+      return;
+    } catch (CiException e) {
+      if (e.code() != ErrorCode.NOT_FOUND) {
+        throw e;
+      }
+      OpsHttpServer.reply(exchange, 404, TEXT, e.getMessage() + "\n");
       return;
     }
     exchange.getResponseHeaders().set("Content-Type", TEXT);
@@ -100,12 +118,7 @@ final class PlainTextLogs implements HttpHandler {
       long cursor = 0;
       while (true) {
         List<LogChunk> chunks =
-            logs.read(
-                selection.buildId(),
-                selection.jobKey(),
-                selection.stepNumber(),
-                cursor,
-                LogFollower.PAGE);
+            logs.read(buildId, jobKey, selection.stepNumber(), cursor, LogFollower.PAGE);
         for (LogChunk chunk : chunks) {
           out.write(chunk.getContent().getBytes(StandardCharsets.UTF_8));
         }

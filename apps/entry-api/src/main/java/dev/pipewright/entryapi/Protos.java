@@ -62,7 +62,8 @@ final class Protos {
             .setErrorMessage(nullToEmpty(view.errorMessage()))
             .setWorkflowPath(nullToEmpty(view.workflowPath()))
             .setCancelRequested(view.cancelRequested())
-            .setRunAttempt(view.runAttempt());
+            .setRunAttempt(view.runAttempt())
+            .setCancelReason(nullToEmpty(view.cancelReason()));
     if (view.repositoryUrl() != null
         || view.repositoryRef() != null
         || view.repositorySha() != null) {

@@ -10,7 +10,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /** Request validation and decoding: pure, so every refusal is unit-tested. */
 final class Requests {
@@ -57,17 +56,6 @@ final class Requests {
         emptyToNull(repo.getSha()),
         variables,
         emptyToNull(request.getIdempotencyKey()));
-  }
-
-  static UUID buildId(String value) {
-    if (value.isBlank()) {
-      throw new BadRequestException("build_id", "required");
-    }
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw new BadRequestException("build_id", "not a build id: " + value);
-    }
   }
 
   static Set<dev.pipewright.models.BuildStatus> statuses(ListBuildsRequest request) {

@@ -201,6 +201,7 @@ class LogFollowerTest {
         null,
         null,
         null,
+        null,
         0,
         1,
         jobs);

@@ -11,7 +11,6 @@ import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.capabilities.Target;
 import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.store.NewBuild;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class RequestsTest {
@@ -84,14 +83,6 @@ class RequestsTest {
                 assertThat(e.diagnostics())
                     .allSatisfy(d -> assertThat(d.file()).isEqualTo("workflow.yml"))
                     .allSatisfy(d -> assertThat(d.line()).isPositive()));
-  }
-
-  @Test
-  void buildIdsAreUuids() {
-    UUID id = UUID.randomUUID();
-    assertThat(Requests.buildId(id.toString())).isEqualTo(id);
-    assertThatThrownBy(() -> Requests.buildId("42")).isInstanceOf(BadRequestException.class);
-    assertThatThrownBy(() -> Requests.buildId("")).isInstanceOf(BadRequestException.class);
   }
 
   @Test

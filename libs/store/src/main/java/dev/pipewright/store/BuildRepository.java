@@ -135,6 +135,21 @@ public final class BuildRepository {
   }
 
   /**
+   * The ids of at most {@code limit} builds that start with {@code prefix}, in id order: one index
+   * range read, however many builds there are.
+   */
+  public List<UUID> idsStartingWith(IdPrefix prefix, int limit) {
+    return StoreErrors.call(
+        () ->
+            dsl.select(BUILDS.ID)
+                .from(BUILDS)
+                .where(BUILDS.ID.between(prefix.lowest(), prefix.highest()))
+                .orderBy(BUILDS.ID)
+                .limit(limit)
+                .fetch(BUILDS.ID));
+  }
+
+  /**
    * Builds newest first, optionally of one pipeline and in some statuses (empty set: any), without
    * their jobs. {@code pageToken} is empty/null for the first page or a previous page's {@link
    * BuildPage#nextPageToken()}; {@code pageSize} &lt;= 0 means the default (50), larger than 500 is
@@ -339,10 +354,19 @@ public final class BuildRepository {
    * @throws CiException NOT_FOUND for an unknown build, CONFLICT for a finished one
    */
   public CancelOutcome requestCancel(UUID id) {
-    return StoreErrors.call(() -> dsl.transactionResult(cfg -> requestCancel(cfg.dsl(), id)));
+    return requestCancel(id, null);
   }
 
-  private static CancelOutcome requestCancel(DSLContext tx, UUID id) {
+  /**
+   * {@link #requestCancel(UUID)}, recording {@code reason} (null for none) unless an earlier
+   * request recorded one.
+   */
+  public CancelOutcome requestCancel(UUID id, String reason) {
+    return StoreErrors.call(
+        () -> dsl.transactionResult(cfg -> requestCancel(cfg.dsl(), id, reason)));
+  }
+
+  private static CancelOutcome requestCancel(DSLContext tx, UUID id, String reason) {
     // The outbox relay locks outbox rows, then updates their builds. Taking the locks in the same
     // order (this build's outbox rows, then its row) means a cancel waits for a relay that holds
     // the build's row in its batch instead of deadlocking with it; a row the relay published
@@ -362,13 +386,18 @@ public final class BuildRepository {
     if (status == BuildStatus.RUNNING) {
       tx.update(BUILDS)
           .set(BUILDS.CANCEL_REQUESTED_AT, DSL.coalesce(BUILDS.CANCEL_REQUESTED_AT, NOW))
+          .set(BUILDS.CANCEL_REASON, DSL.coalesce(BUILDS.CANCEL_REASON, DSL.val(reason)))
           .where(BUILDS.ID.eq(id))
           .execute();
       return CancelOutcome.CANCEL_REQUESTED;
     }
     String message = "cancelled before it started";
     guarded(tx, id, BuildStatus.CANCELLED, ErrorCode.CANCELLED, message, DSL.noCondition());
-    tx.update(BUILDS).set(BUILDS.CANCEL_REQUESTED_AT, NOW).where(BUILDS.ID.eq(id)).execute();
+    tx.update(BUILDS)
+        .set(BUILDS.CANCEL_REQUESTED_AT, NOW)
+        .set(BUILDS.CANCEL_REASON, reason)
+        .where(BUILDS.ID.eq(id))
+        .execute();
     JobCascade.close(
         tx, BUILD_JOBS.BUILD_ID.eq(id), JobStatus.CANCELLED, ErrorCode.CANCELLED, message);
     tx.deleteFrom(OUTBOX).where(OUTBOX.BUILD_ID.eq(id)).execute();

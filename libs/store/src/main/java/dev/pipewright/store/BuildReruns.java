@@ -59,7 +59,7 @@ final class BuildReruns {
           ErrorCode.CONFLICT,
           "build " + id + " is " + build.status() + "; only a finished build can be re-run");
     }
-    List<JobView> jobs = Rows.jobsOfBuild(tx, id);
+    List<JobView> jobs = Rows.jobs(tx, BUILD_JOBS.BUILD_ID.eq(id));
     Set<String> keys =
         RerunSelection.select(
             jobs.stream()
@@ -88,6 +88,7 @@ final class BuildReruns {
         .setNull(BUILDS.ERROR_CODE)
         .setNull(BUILDS.ERROR_MESSAGE)
         .setNull(BUILDS.CANCEL_REQUESTED_AT)
+        .setNull(BUILDS.CANCEL_REASON)
         .setNull(BUILDS.LEASE_OWNER)
         .setNull(BUILDS.LEASE_EXPIRES_AT)
         .where(BUILDS.ID.eq(id))

@@ -11,7 +11,8 @@ import java.util.UUID;
  * A build as stored. {@code jobs} are in plan order, each with its steps; listings leave {@code
  * jobs} empty. {@code variables} give a secret one's name only (flagged secret, value empty);
  * {@code sealedSecrets} hold their sealed values by name until the build finishes, which only
- * {@link BuildRepository#openSecrets} opens. {@code attempt} counts the claims of workers; {@code
+ * {@link BuildRepository#openSecrets} opens. {@code cancelReason} is what the first cancel request
+ * said, null when none said anything. {@code attempt} counts the claims of workers; {@code
  * runAttempt} the runs of the build (1, then one more per re-run), GitHub's {@code run_attempt}.
  */
 public record BuildView(
@@ -36,6 +37,7 @@ public record BuildView(
     String leaseOwner,
     Instant leaseExpiresAt,
     Instant cancelRequestedAt,
+    String cancelReason,
     int attempt,
     int runAttempt,
     List<JobView> jobs) {
@@ -68,6 +70,7 @@ public record BuildView(
         leaseOwner,
         leaseExpiresAt,
         cancelRequestedAt,
+        cancelReason,
         attempt,
         runAttempt,
         jobs);

@@ -79,6 +79,7 @@ final class Rows {
         r.getLeaseOwner(),
         instant(r.getLeaseExpiresAt()),
         instant(r.getCancelRequestedAt()),
+        r.getCancelReason(),
         r.getAttempt(),
         r.getRunAttempt(),
         jobs);

@@ -409,9 +409,10 @@ class BuildRepositoryIT {
   void cancelBeforeStartCancelsAtOnceAndDropsTheOutboxRow() {
     UUID pending = builds.create(build(pipeline())).id();
 
-    assertThat(builds.requestCancel(pending)).isEqualTo(CancelOutcome.CANCELLED);
+    assertThat(builds.requestCancel(pending, "wrong branch")).isEqualTo(CancelOutcome.CANCELLED);
 
     BuildView cancelled = get(pending);
+    assertThat(cancelled.cancelReason()).isEqualTo("wrong branch");
     assertThat(cancelled.status()).isEqualTo(BuildStatus.CANCELLED);
     assertThat(cancelled.errorCode()).isEqualTo(ErrorCode.CANCELLED);
     assertThat(cancelled.finishedAt()).isNotNull();
@@ -429,9 +430,12 @@ class BuildRepositoryIT {
     builds.claim(id, "worker", Duration.ofMinutes(1));
 
     assertThat(builds.requestCancel(id)).isEqualTo(CancelOutcome.CANCEL_REQUESTED);
-    assertThat(builds.requestCancel(id)).isEqualTo(CancelOutcome.CANCEL_REQUESTED);
+    assertThat(get(id).cancelReason()).isNull();
+    assertThat(builds.requestCancel(id, "superseded")).isEqualTo(CancelOutcome.CANCEL_REQUESTED);
+    assertThat(builds.requestCancel(id, "again")).isEqualTo(CancelOutcome.CANCEL_REQUESTED);
 
     BuildView view = get(id);
+    assertThat(view.cancelReason()).as("the first reason given is kept").isEqualTo("superseded");
     assertThat(view.status()).isEqualTo(BuildStatus.RUNNING);
     assertThat(view.cancelRequestedAt()).isNotNull();
     assertThatThrownBy(() -> builds.requestCancel(UUID.randomUUID()))
@@ -528,6 +532,27 @@ class BuildRepositoryIT {
       return results;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void idsStartingWithAPrefixAreThoseWhoseTextStartsWithIt() {
+    UUID created = builds.create(build(pipeline())).id();
+    List<UUID> all = db.dsl().select(BUILDS.ID).from(BUILDS).fetch(BUILDS.ID);
+
+    for (int length : new int[] {4, 8, 11}) {
+      String text = created.toString().substring(0, length);
+      List<UUID> expected =
+          all.stream()
+              .filter(id -> id.toString().startsWith(text))
+              .sorted(java.util.Comparator.comparing(UUID::toString))
+              .toList();
+      assertThat(builds.idsStartingWith(IdPrefix.parse(text).orElseThrow(), 10))
+          .as(text)
+          .contains(created)
+          .isEqualTo(expected);
+      assertThat(builds.idsStartingWith(IdPrefix.parse(text).orElseThrow(), 1))
+          .containsExactly(expected.getFirst());
     }
   }
 }

@@ -35,6 +35,7 @@ public final class ProtoViews {
         errorCode(b.getErrorCodeValue()),
         emptyToNull(b.getErrorMessage()),
         b.getCancelRequested(),
+        emptyToNull(b.getCancelReason()),
         b.hasCreateTime() ? instant(b.getCreateTime()) : null,
         b.hasStartTime() ? instant(b.getStartTime()) : null,
         b.hasFinishTime() ? instant(b.getFinishTime()) : null,
@@ -98,7 +99,7 @@ public final class ProtoViews {
     return number < 1 || number > codes.length ? null : codes[number - 1];
   }
 
-  static Instant instant(Timestamp t) {
+  public static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 

@@ -25,6 +25,7 @@ public final class BuildJson {
     json.put("error_code", build.errorCode() == null ? null : build.errorCode().name());
     json.put("error_message", build.errorMessage());
     json.put("cancel_requested", build.cancelRequested());
+    json.put("cancel_reason", build.cancelReason());
     json.put("create_time", time(build.createdAt()));
     json.put("start_time", time(build.startedAt()));
     json.put("finish_time", time(build.finishedAt()));
@@ -92,7 +93,7 @@ public final class BuildJson {
     return json;
   }
 
-  private static String time(Instant instant) {
+  public static String time(Instant instant) {
     return instant == null ? null : instant.toString();
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
  * the in-memory store of {@code pipewright run}. Times are null when the source does not know them.
  *
  * @param errorCode null when the build did not fail
+ * @param cancelReason what the cancel request said; null when none did or the source has none
  */
 public record BuildState(
     String id,
@@ -19,6 +20,7 @@ public record BuildState(
     ErrorCode errorCode,
     String errorMessage,
     boolean cancelRequested,
+    String cancelReason,
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
@@ -27,5 +29,10 @@ public record BuildState(
 
   public BuildState {
     jobs = jobs == null ? List.of() : List.copyOf(jobs);
+  }
+
+  /** The id as the CLI shows it: its first 8 characters, which every command accepts back. */
+  public String shortId() {
+    return id.length() > 8 ? id.substring(0, 8) : id;
   }
 }

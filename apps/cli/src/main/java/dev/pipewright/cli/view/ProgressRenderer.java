@@ -42,11 +42,24 @@ public final class ProgressRenderer {
     this.table = table;
   }
 
+  /**
+   * A line of {@link #changes}: {@code end} when it tells that a step or job ended, which a live
+   * view shows only after the log lines written before it.
+   */
+  public record Change(String line, boolean end) {}
+
   /** Lines for what changed since the previous snapshot. */
   public List<String> snapshot(BuildState build, Instant now) {
-    List<String> lines = new ArrayList<>();
+    return changes(build, now).stream().map(Change::line).toList();
+  }
+
+  /** {@link #snapshot}'s lines, each marked whether it tells an end. */
+  public List<Change> changes(BuildState build, Instant now) {
+    List<Change> lines = new ArrayList<>();
     if (build.status() != buildSeen && !build.status().terminal()) {
-      lines.add(style.dim("build " + label(build) + ": " + Style.word(build.status())));
+      lines.add(
+          new Change(
+              style.dim("build " + label(build) + ": " + Style.word(build.status())), false));
     }
     buildSeen = build.status();
     for (JobState job : build.jobs()) {
@@ -56,20 +69,20 @@ public final class ProgressRenderer {
         seenRunning.putIfAbsent(job.key(), now);
       }
       if (job.status() != before && job.status() == JobStatus.RUNNING && !table) {
-        lines.add("job " + job.label() + ": " + style.state(job.status()));
+        lines.add(new Change("job " + job.label() + ": " + style.state(job.status()), false));
       }
       for (StepState step : job.steps()) {
         lines.addAll(step(job, step, now));
       }
       if (job.status() != before && job.status().terminal()) {
         seenEnded.putIfAbsent(job.key(), now);
-        lines.add(jobEnd(job, now));
+        lines.add(new Change(jobEnd(job, now), true));
       }
     }
     return lines;
   }
 
-  private List<String> step(JobState job, StepState step, Instant now) {
+  private List<Change> step(JobState job, StepState step, Instant now) {
     String id = job.key() + "/" + step.number();
     StepStatus before = stepsSeen.put(id, step.status());
     if (step.status() == before) {
@@ -78,7 +91,7 @@ public final class ProgressRenderer {
     String name = job.label() + "/" + step.number() + " " + step.name() + ": ";
     if (step.status() == StepStatus.RUNNING) {
       seenRunning.putIfAbsent(id, now);
-      return List.of(name + style.state(step.status()));
+      return List.of(new Change(name + style.state(step.status()), false));
     }
     if (!step.status().terminal()) {
       return List.of();
@@ -93,7 +106,7 @@ public final class ProgressRenderer {
       line.append(" (exit code ").append(step.exitCode()).append(')');
     }
     appendError(line, step.status() == StepStatus.SUCCEEDED, step.errorCode(), step.errorMessage());
-    return List.of(line.toString());
+    return List.of(new Change(line.toString(), true));
   }
 
   private String jobEnd(JobState job, Instant now) {
@@ -115,9 +128,27 @@ public final class ProgressRenderer {
       String text = (succeeded ? "continued after: " : "") + firstLine(message);
       line.append(": ").append(succeeded ? style.dim(text) : style.red(text));
     }
-    if (code != null && !succeeded && code != ErrorCode.CANCELLED) {
-      line.append(' ').append(style.dim("[" + code.name() + "]"));
+    String words = succeeded ? "" : whyInWords(code);
+    if (!words.isEmpty()) {
+      line.append(' ').append(style.dim("(" + words + ")"));
     }
+  }
+
+  /**
+   * What a stored error code adds to its message, in plain words; nothing where the message says it
+   * all (PERMANENT: the step's own failure) or the status does (CANCELLED). The code's name is
+   * internal wording: scripts read it from {@code -o json}.
+   */
+  static String whyInWords(ErrorCode code) {
+    if (code == null) {
+      return "";
+    }
+    return switch (code) {
+      case TRANSIENT -> "a temporary infrastructure failure";
+      case INFRASTRUCTURE -> "the machine it ran on failed";
+      case TIMEOUT -> "timed out";
+      case INVALID_SPEC, NOT_FOUND, CONFLICT, CANCELLED, PERMANENT -> "";
+    };
   }
 
   /**
@@ -159,8 +190,11 @@ public final class ProgressRenderer {
     return lines;
   }
 
-  /** Everything about a build at rest ({@code pipewright status}): its jobs and their steps. */
-  public List<String> details(BuildState build, Instant now) {
+  /**
+   * Everything about a build at rest ({@code pipewright status}): its jobs and their steps; when it
+   * was created relative to {@code now}, or to the second with {@code exactTimes}.
+   */
+  public List<String> details(BuildState build, Instant now, boolean exactTimes) {
     List<String> lines = new ArrayList<>();
     StringBuilder head =
         new StringBuilder(style.bold("build " + build.id()))
@@ -178,8 +212,14 @@ public final class ProgressRenderer {
             + ", number "
             + build.number()
             + (build.runAttempt() > 1 ? ", attempt " + build.runAttempt() : "")
-            + (build.createdAt() == null ? "" : ", created " + build.createdAt())
-            + (build.cancelRequested() ? ", cancel requested" : ""));
+            + (build.createdAt() == null
+                ? ""
+                : ", created "
+                    + (exactTimes
+                        ? Durations.exact(build.createdAt())
+                        : Durations.ago(build.createdAt(), now)))
+            + (build.cancelRequested() ? ", cancel requested" : "")
+            + (build.cancelReason() == null ? "" : ": " + build.cancelReason()));
     for (JobState job : build.jobs()) {
       StringBuilder row = new StringBuilder("  job ").append(job.label());
       if (!job.label().equals(job.key())) {
@@ -225,26 +265,6 @@ public final class ProgressRenderer {
       }
     }
     return lines;
-  }
-
-  /** One line per build, for {@code pipewright list}. */
-  public String row(BuildState build, Instant now) {
-    StringBuilder row =
-        new StringBuilder(build.id())
-            .append("  ")
-            .append(build.pipelineId())
-            .append(" #")
-            .append(build.number())
-            .append("  ")
-            .append(style.state(build.status()));
-    Duration took = Durations.between(build.startedAt(), build.finishedAt(), now);
-    if (took != null) {
-      row.append(" in ").append(Durations.format(took));
-    }
-    if (build.createdAt() != null) {
-      row.append("  ").append(style.dim("created " + build.createdAt()));
-    }
-    return row.toString();
   }
 
   /** The final word: the build's outcome, its jobs, and why it failed. */
@@ -317,8 +337,7 @@ public final class ProgressRenderer {
   }
 
   private static String label(BuildState build) {
-    String shortId = build.id().length() > 8 ? build.id().substring(0, 8) : build.id();
-    return build.number() > 0 ? "#" + build.number() + " " + shortId : shortId;
+    return build.number() > 0 ? "#" + build.number() + " " + build.shortId() : build.shortId();
   }
 
   private static String firstLine(String message) {

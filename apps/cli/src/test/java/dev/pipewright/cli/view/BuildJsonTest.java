@@ -25,6 +25,7 @@ class BuildJsonTest {
             ErrorCode.TIMEOUT,
             "too slow",
             true,
+            "not needed any more",
             T0,
             T0,
             null,
@@ -62,12 +63,14 @@ class BuildJsonTest {
             "error_code",
             "error_message",
             "cancel_requested",
+            "cancel_reason",
             "create_time",
             "start_time",
             "finish_time",
             "jobs");
     assertThat(json).containsEntry("status", "FAILED").containsEntry("error_code", "TIMEOUT");
     assertThat(json).containsEntry("run_attempt", 2);
+    assertThat(json).containsEntry("cancel_reason", "not needed any more");
     assertThat(json)
         .containsEntry("finish_time", null)
         .containsEntry("create_time", "2026-01-01T10:00:00Z");
@@ -106,7 +109,7 @@ class BuildJsonTest {
   void listHasBuildsWithoutJobsAndANullTokenOnTheLastPage() {
     BuildState b =
         new BuildState(
-            "x", "p", 1, BuildStatus.QUEUED, null, null, false, T0, null, null, 1, List.of());
+            "x", "p", 1, BuildStatus.QUEUED, null, null, false, null, T0, null, null, 1, List.of());
     Map<String, Object> json = BuildJson.list(List.of(b), "");
     assertThat(json).containsEntry("next_page_token", null);
     assertThat((List<?>) json.get("builds")).hasSize(1);

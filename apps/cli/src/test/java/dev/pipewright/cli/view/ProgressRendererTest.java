@@ -23,7 +23,19 @@ class ProgressRendererTest {
 
   private static BuildState build(BuildStatus status, JobState... jobs) {
     return new BuildState(
-        "0123456789abcdef", "p", 7, status, null, null, false, T0, T0, null, 1, List.of(jobs));
+        "0123456789abcdef",
+        "p",
+        7,
+        status,
+        null,
+        null,
+        false,
+        null,
+        T0,
+        T0,
+        null,
+        1,
+        List.of(jobs));
   }
 
   @Test
@@ -89,15 +101,14 @@ class ProgressRendererTest {
             "build #7 01234567: running",
             "Test (ubuntu-latest, 1)/1 Checkout: succeeded",
             "Test (ubuntu-latest, 1)/2 Test: failed in 1.2s (exit code 3): Process completed with"
-                + " exit code 3. [PERMANENT]",
-            "job Test (ubuntu-latest, 1): failed in 2.0s: step 2 failed [PERMANENT]");
+                + " exit code 3.",
+            "job Test (ubuntu-latest, 1): failed in 2.0s: step 2 failed");
     assertThat(r.log(new LogText("test.1", 2, "FAIL\n")))
         .containsExactly("Test (ubuntu-latest, 1)/2 | FAIL");
-    assertThat(r.details(build(BuildStatus.RUNNING, job), T0.plusSeconds(9)))
+    assertThat(r.details(build(BuildStatus.RUNNING, job), T0.plusSeconds(9), false))
         .containsSubsequence(
-            "  job Test (ubuntu-latest, 1) [test.1]: failed in 2.0s: step 2 failed [PERMANENT]",
-            "    2 Test: failed in 1.2s (exit code 3): Process completed with exit code 3."
-                + " [PERMANENT]",
+            "  job Test (ubuntu-latest, 1) [test.1]: failed in 2.0s: step 2 failed",
+            "    2 Test: failed in 1.2s (exit code 3): Process completed with exit code 3.",
             "      error src/t.c:4:2: Tests: 3 tests failed",
             "      notice done");
   }
@@ -109,7 +120,7 @@ class ProgressRendererTest {
         new StepState(
             1, "Count", StepStatus.SUCCEEDED, 0, null, null, T0, T0.plusSeconds(2), 2, List.of());
     JobState job = job("slow", JobStatus.SUCCEEDED, again, step(2, "Last", StepStatus.SUCCEEDED));
-    assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0.plusSeconds(9)))
+    assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0.plusSeconds(9), false))
         .contains("    1 Count: succeeded in 2.0s (attempt 2)", "    2 Last: succeeded");
   }
 
@@ -125,14 +136,16 @@ class ProgressRendererTest {
             null,
             null,
             false,
+            null,
             T0,
             null,
             null,
             3,
             List.of());
-    assertThat(r.details(rerun, T0)).contains("  pipeline p, number 7, attempt 3, created " + T0);
-    assertThat(r.details(build(BuildStatus.QUEUED), T0))
-        .contains("  pipeline p, number 7, created " + T0);
+    assertThat(r.details(rerun, T0, false))
+        .anySatisfy(l -> assertThat(l).startsWith("  pipeline p, number 7, attempt 3, created "));
+    assertThat(r.details(build(BuildStatus.QUEUED), T0, false))
+        .anySatisfy(l -> assertThat(l).startsWith("  pipeline p, number 7, created "));
   }
 
   @Test
@@ -168,7 +181,7 @@ class ProgressRendererTest {
             "./.github/actions/x",
             null);
     JobState job = job("a", JobStatus.SUCCEEDED, remote, local);
-    assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0))
+    assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0, false))
         .contains(
             "    1 Greet: succeeded (acme/greet@v1 at 0123456789ab)",
             "    2 Local: succeeded (./.github/actions/x)");
@@ -179,7 +192,7 @@ class ProgressRendererTest {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
     JobState unnamed = new JobState("lint", "", JobStatus.RUNNING, null, null, T0, null, List.of());
     assertThat(r.snapshot(build(BuildStatus.RUNNING, unnamed), T0)).contains("job lint: running");
-    assertThat(r.details(build(BuildStatus.RUNNING, unnamed), T0))
+    assertThat(r.details(build(BuildStatus.RUNNING, unnamed), T0, false))
         .contains("  job lint: running in 0.0s");
   }
 
@@ -241,9 +254,9 @@ class ProgressRendererTest {
     BuildState b = build(BuildStatus.RUNNING, a, longer, pending);
     assertThat(r.table(b, T0.plusSeconds(70)))
         .containsExactly(
-            "build #7 01234567 running 1m10s",
-            "  a           succeeded  1m05s",
-            "  longer-job  running    1m10s",
+            "build #7 01234567 running 1m 10s",
+            "  a           succeeded  1m 05s",
+            "  longer-job  running    1m 10s",
             "  pending     pending");
     BuildState failed =
         new BuildState(
@@ -254,6 +267,7 @@ class ProgressRendererTest {
             ErrorCode.PERMANENT,
             "job a failed",
             false,
+            null,
             T0,
             T0,
             T0.plusSeconds(3),
@@ -283,8 +297,60 @@ class ProgressRendererTest {
         .containsExactly(
             "── summary",
             "  a  failed     3.0s",
-            "  ✗ a/1 Make (exit code 2) [PERMANENT]",
-            "build #7 01234567 failed in 3.0s: job a failed [PERMANENT]");
+            "  ✗ a/1 Make (exit code 2)",
+            "build #7 01234567 failed in 3.0s: job a failed");
+  }
+
+  @Test
+  void errorCodesAreToldInPlainWordsNeverByTheirNames() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    JobState lost =
+        new JobState(
+            "a", "a", JobStatus.FAILED, ErrorCode.TRANSIENT, "runner lost", T0, T0, List.of());
+    JobState slow =
+        new JobState("b", "b", JobStatus.FAILED, ErrorCode.TIMEOUT, null, T0, T0, List.of());
+
+    assertThat(r.details(build(BuildStatus.FAILED, lost), T0, false))
+        .contains("  job a: failed in 0.0s: runner lost (a temporary infrastructure failure)");
+    assertThat(r.details(build(BuildStatus.FAILED, slow), T0, false))
+        .contains("  job b: failed in 0.0s (timed out)");
+    for (ErrorCode code : ErrorCode.values()) {
+      assertThat(ProgressRenderer.whyInWords(code)).doesNotContain(code.name());
+    }
+  }
+
+  @Test
+  void changesMarkTheLinesThatTellAnEnd() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    JobState running =
+        new JobState(
+            "a",
+            "a",
+            JobStatus.RUNNING,
+            null,
+            null,
+            T0,
+            null,
+            List.of(step(1, "Make", StepStatus.RUNNING)));
+    JobState done =
+        new JobState(
+            "a",
+            "a",
+            JobStatus.SUCCEEDED,
+            null,
+            null,
+            T0,
+            T0.plusSeconds(2),
+            List.of(step(1, "Make", StepStatus.SUCCEEDED)));
+
+    assertThat(r.changes(build(BuildStatus.RUNNING, running), T0))
+        .extracting(ProgressRenderer.Change::end)
+        .containsExactly(false, false, false);
+    assertThat(r.changes(build(BuildStatus.RUNNING, done), T0.plusSeconds(2)))
+        .extracting(ProgressRenderer.Change::line, ProgressRenderer.Change::end)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a/1 Make: succeeded in 2.0s", true),
+            org.assertj.core.groups.Tuple.tuple("job a: succeeded in 2.0s", true));
   }
 
   @Test
@@ -300,8 +366,8 @@ class ProgressRendererTest {
   void durationsAreShortAndHuman() {
     assertThat(Durations.format(java.time.Duration.ofMillis(340))).isEqualTo("0.3s");
     assertThat(Durations.format(java.time.Duration.ofMillis(59_999))).isEqualTo("59.9s");
-    assertThat(Durations.format(java.time.Duration.ofSeconds(125))).isEqualTo("2m05s");
-    assertThat(Durations.format(java.time.Duration.ofMinutes(62))).isEqualTo("1h02m");
+    assertThat(Durations.format(java.time.Duration.ofSeconds(125))).isEqualTo("2m 05s");
+    assertThat(Durations.format(java.time.Duration.ofMinutes(62))).isEqualTo("1h 02m");
     assertThat(Durations.format(java.time.Duration.ofMillis(-5))).isEqualTo("0.0s");
   }
 }
