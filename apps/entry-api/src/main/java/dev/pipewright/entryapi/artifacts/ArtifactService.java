@@ -186,6 +186,32 @@ final class ArtifactService {
     return list(build, Optional.of(name), Optional.empty()).stream().findFirst();
   }
 
+  /**
+   * The build's artifact {@code name} for Pipewright's own readers, or why it cannot be read.
+   *
+   * @throws CiException NOT_FOUND when the build has none of that name, CONFLICT while it is being
+   *     uploaded or once it expired (until the sweep deletes it)
+   */
+  ArtifactRow readableOrExplain(UUID build, String name) {
+    ArtifactRow row =
+        artifacts
+            .find(build, name)
+            .orElseThrow(
+                () ->
+                    new CiException(
+                        ErrorCode.NOT_FOUND, "build " + build + " has no artifact named " + name));
+    if (!row.finalized()) {
+      throw new CiException(
+          ErrorCode.CONFLICT,
+          "artifact " + name + " is still being uploaded by job " + row.jobKey());
+    }
+    if (!row.expiresAt().isAfter(clock.instant())) {
+      throw new CiException(
+          ErrorCode.CONFLICT, "artifact " + name + " expired at " + row.expiresAt());
+    }
+    return row;
+  }
+
   /** A finalized, unexpired artifact by id, for a signed URL. */
   Optional<ArtifactRow> readable(long id) {
     return artifacts
