@@ -20,15 +20,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * build's token, a tampered signed URL, a wrong hash.
  */
 class ArtifactServiceIT {
-  /** The version the issue names: upload-artifact@v4 and download-artifact@v4 bundle 2.x. */
-  static final String PACKAGE = "@actions/artifact@2.3.2";
-
-  static final Path CLIENT_DIR = Path.of("target", "artifact-client").toAbsolutePath();
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path temp;
@@ -53,7 +45,7 @@ class ArtifactServiceIT {
 
   @BeforeAll
   static void start() throws Exception {
-    installClient();
+    ArtifactToolkit.install();
     Path keyFile = temp.resolve("secret.key");
     Files.writeString(keyFile, SecretKeys.newKeyLine("k1") + "\n");
     EntryApiConfig base = EntryApiConfig.defaults().withPorts(0, 0).withSecretKeyFile(keyFile);
@@ -72,38 +64,6 @@ class ArtifactServiceIT {
     }
   }
 
-  /** npm installs the package under target/ once; no registry, no test. */
-  static void installClient() throws Exception {
-    if (Files.isDirectory(CLIENT_DIR.resolve("node_modules/@actions/artifact"))) {
-      return;
-    }
-    Files.createDirectories(CLIENT_DIR);
-    Process npm =
-        new ProcessBuilder(
-                "npm",
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                CLIENT_DIR.toString(),
-                PACKAGE)
-            .redirectErrorStream(true)
-            .redirectOutput(CLIENT_DIR.resolve("npm.log").toFile())
-            .start();
-    boolean done = npm.waitFor(5, TimeUnit.MINUTES);
-    if (!done) {
-      npm.destroyForcibly();
-    }
-    Assumptions.assumeTrue(
-        done && npm.exitValue() == 0,
-        () ->
-            "npm could not install "
-                + PACKAGE
-                + " (no registry?): see "
-                + CLIENT_DIR.resolve("npm.log"));
-  }
-
   private static UUID newBuild() {
     return UUID.fromString(
         fx.stub.startPipelineBuild(EntryApiIT.request(EntryApiIT.pipeline())).getBuildId());
@@ -119,28 +79,7 @@ class ArtifactServiceIT {
 
   /** Runs client.js with {@code token}; the parsed RESULT line. */
   private JsonNode node(String token, Path workspace, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("node", script().toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workspace.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("NODE_PATH", CLIENT_DIR.resolve("node_modules").toString());
-    env.put("ACTIONS_RUNTIME_TOKEN", token);
-    env.put("ACTIONS_RESULTS_URL", baseUrl() + "/");
-    env.put("GITHUB_WORKSPACE", workspace.toString());
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    String result =
-        out.lines()
-            .filter(l -> l.startsWith("RESULT "))
-            .reduce((a, b) -> b)
-            .orElseThrow(() -> new AssertionError("client.js printed no result:\n" + out));
-    return JSON.readTree(result.substring("RESULT ".length()));
-  }
-
-  private static Path script() throws Exception {
-    return Path.of(ArtifactServiceIT.class.getResource("/artifacts/client.js").toURI());
+    return ArtifactToolkit.run(baseUrl(), token, workspace, args);
   }
 
   private static byte[] random(int n, long seed) {
