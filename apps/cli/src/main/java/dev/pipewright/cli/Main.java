@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       StatusCommand.class,
       ListCommand.class,
+      ArtifactsCommand.class,
       LogsCommand.class,
       CancelCommand.class,
       TokenCommand.class,
