@@ -2,6 +2,8 @@ package dev.pipewright.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipewright.api.ci.v1.GetArtifactRequest;
+import dev.pipewright.api.ci.v1.GetArtifactResponse;
 import dev.pipewright.auth.RuntimeScope;
 import dev.pipewright.auth.RuntimeTokens;
 import dev.pipewright.e2e.Installation;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -42,7 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Artifact upload and download through the entry API's artifact service, the way @actions/artifact
  * moves bytes (8 MiB Put Blocks, 5 at once, then Put Block List; one GET down), against {@code cp}
  * of the same file on the same disk; and the memory of this JVM meanwhile (the entry API and the
- * client both run in it; the client holds at most 5 blocks). Arguments: {@code megabytes} (1024).
+ * client both run in it; the client holds at most 5 blocks). Then Pipewright's own downloads with
+ * the API token: GetArtifact (gRPC, flow-controlled) and {@code GET /builds/{id}/artifacts/{name}}.
+ * Arguments: {@code megabytes} (1024).
  */
 public final class ArtifactBench {
   private static final int BLOCK = 8 << 20;
@@ -111,9 +116,32 @@ public final class ArtifactBench {
               HttpResponse.BodyHandlers.ofFile(back));
       double downSeconds = (System.nanoTime() - start) / 1e9;
       Memory.Peak down = memory.take();
-      memory.close();
       if (got.statusCode() != 200 || !sha256(back).equals(sha)) {
         throw new IllegalStateException("download failed or differs: HTTP " + got.statusCode());
+      }
+      Files.delete(back);
+
+      // Pipewright's own access with the API token: GetArtifact over gRPC, then the HTTP route.
+      start = System.nanoTime();
+      getArtifact(pw, build, back);
+      double grpcSeconds = (System.nanoTime() - start) / 1e9;
+      Memory.Peak grpc = memory.take();
+      if (!sha256(back).equals(sha)) {
+        throw new IllegalStateException("GetArtifact's bytes differ");
+      }
+      Files.delete(back);
+      start = System.nanoTime();
+      got =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(base + "/builds/" + build + "/artifacts/big"))
+                  .header("Authorization", "Bearer " + pw.token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofFile(back));
+      double routeSeconds = (System.nanoTime() - start) / 1e9;
+      Memory.Peak route = memory.take();
+      memory.close();
+      if (got.statusCode() != 200 || !sha256(back).equals(sha)) {
+        throw new IllegalStateException("route download failed or differs: " + got.statusCode());
       }
 
       double mib = size / (double) (1 << 20);
@@ -123,9 +151,11 @@ public final class ArtifactBench {
               + "cp:       %6.1f s  %7.1f MiB/s%n"
               + "upload:   %6.1f s  %7.1f MiB/s  (%.2f x cp; Put Blocks, Put Block List, Finalize)%n"
               + "download: %6.1f s  %7.1f MiB/s  (%.2f x cp; one GET, verified as it is read)%n"
+              + "GetArtifact:%4.1f s  %7.1f MiB/s  (%.2f x cp; gRPC stream to a file, API token)%n"
+              + "HTTP route: %4.1f s  %7.1f MiB/s  (%.2f x cp; GET /builds/{id}/artifacts/big)%n"
               + "JVM (entry API + client) while uploading: resident %d MiB at most, heap %d MiB at"
-              + " most; while downloading: resident %d MiB, heap %d MiB (sampled every 100 ms;"
-              + " %d MiB resident before)%n",
+              + " most; while downloading: resident %d MiB, heap %d MiB; GetArtifact: heap %d MiB;"
+              + " HTTP route: heap %d MiB (sampled every 100 ms; %d MiB resident before)%n",
           megabytes,
           BLOCK >> 20,
           CONCURRENCY,
@@ -138,10 +168,18 @@ public final class ArtifactBench {
           downSeconds,
           mib / downSeconds,
           cpSeconds / downSeconds,
+          grpcSeconds,
+          mib / grpcSeconds,
+          cpSeconds / grpcSeconds,
+          routeSeconds,
+          mib / routeSeconds,
+          cpSeconds / routeSeconds,
           up.resident() >> 20,
           up.heap() >> 20,
           down.resident() >> 20,
           down.heap() >> 20,
+          grpc.heap() >> 20,
+          route.heap() >> 20,
           memory.before >> 20);
     } finally {
       Files.deleteIfExists(keys);
@@ -203,6 +241,19 @@ public final class ArtifactBench {
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 201) {
       throw new IllegalStateException("Put Block List: " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  /** GetArtifact's stream into {@code to}, as {@code pipewright artifacts --download} takes it. */
+  private static void getArtifact(Installation pw, UUID build, Path to) throws IOException {
+    Iterator<GetArtifactResponse> responses =
+        pw.stub.getArtifact(
+            GetArtifactRequest.newBuilder().setBuildId(build.toString()).setName("big").build());
+    responses.next(); // the metadata
+    try (OutputStream out = Files.newOutputStream(to)) {
+      while (responses.hasNext()) {
+        responses.next().getData().writeTo(out);
+      }
     }
   }
 

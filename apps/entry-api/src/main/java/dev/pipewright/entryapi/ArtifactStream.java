@@ -1,6 +1,7 @@
 package dev.pipewright.entryapi;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.pipewright.api.ci.v1.Artifact;
 import dev.pipewright.api.ci.v1.GetArtifactResponse;
 import dev.pipewright.blobs.BlobIntegrityException;
@@ -88,7 +89,6 @@ final class ArtifactStream implements Runnable {
         out.onNext(GetArtifactResponse.newBuilder().setArtifact(artifact).build());
         metadataSent = true;
       }
-      byte[] buffer = new byte[CHUNK];
       while (!cancelled) {
         if (!out.isReady()) {
           awaitingReady.set(true);
@@ -98,14 +98,18 @@ final class ArtifactStream implements Runnable {
           }
           continue;
         }
-        int n = content.readNBytes(buffer, 0, CHUNK);
+        // A fresh array per chunk, handed to the message without a copy: nothing is kept while
+        // the stream waits for its client.
+        byte[] chunk = new byte[CHUNK];
+        int n = content.readNBytes(chunk, 0, CHUNK);
         if (n == 0) {
           close();
           out.onCompleted();
           return;
         }
-        out.onNext(
-            GetArtifactResponse.newBuilder().setData(ByteString.copyFrom(buffer, 0, n)).build());
+        ByteString data =
+            n == CHUNK ? UnsafeByteOperations.unsafeWrap(chunk) : ByteString.copyFrom(chunk, 0, n);
+        out.onNext(GetArtifactResponse.newBuilder().setData(data).build());
       }
       close();
     } catch (BlobIntegrityException e) {
