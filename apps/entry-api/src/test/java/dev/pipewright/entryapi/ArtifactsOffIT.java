@@ -11,8 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,20 +18,14 @@ import org.junit.jupiter.api.Test;
  * been uploaded), the artifact calls and the download route say that the service is off.
  */
 class ArtifactsOffIT {
-  static ApiFixture fx;
-
-  @BeforeAll
-  static void start() {
-    fx = new ApiFixture();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fx.close();
-  }
-
   @Test
   void theArtifactCallsSayTheServiceIsOff() throws Exception {
+    try (ApiFixture fx = new ApiFixture()) {
+      check(fx);
+    }
+  }
+
+  private static void check(ApiFixture fx) throws Exception {
     String build =
         fx.stub.startPipelineBuild(EntryApiIT.request(EntryApiIT.pipeline())).getBuildId();
     assertThat(
