@@ -28,9 +28,4 @@ async function main(argv) {
   }
 }
 
-main(process.argv.slice(2)).then(
-  result => console.log('RESULT ' + JSON.stringify(result)),
-  error => {
-    console.log('RESULT ' + JSON.stringify({ error: error.message }));
-    process.exitCode = 1;
-  });
+require('../node/report.js')(main);

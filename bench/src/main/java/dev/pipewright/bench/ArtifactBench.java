@@ -42,16 +42,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Artifact upload and download through the entry API's artifact service, the way @actions/artifact
- * moves bytes (8 MiB Put Blocks, 5 at once, then Put Block List; one GET down), against {@code cp}
- * of the same file on the same disk; and the memory of this JVM meanwhile (the entry API and the
- * client both run in it; the client holds at most 5 blocks). Then Pipewright's own downloads with
- * the API token: GetArtifact (gRPC, flow-controlled) and {@code GET /builds/{id}/artifacts/{name}}.
+ * Artifact upload and download through the entry API's artifact service, the way {@code
+ * @actions/artifact} moves bytes (8 MiB Put Blocks, 5 at once, then Put Block List; one GET down),
+ * then Pipewright's own downloads with the API token: GetArtifact (gRPC, flow-controlled) and
+ * {@code GET /builds/{id}/artifacts/{name}}; and a cache save and restore through the cache service
+ * the way {@code @actions/cache} 4.x does (uploadUtils.ts: one Put Blob up to 128 MiB, else 64 MiB
+ * Put Blocks, 8 at once; one GET down), against {@code cp} of the same file on the same disk; and
+ * the memory of this JVM meanwhile (the entry API and the client both run in it; the client holds at
+ * most one round of blocks).
  * Arguments: {@code megabytes} (1024).
  */
 public final class ArtifactBench {
   private static final int BLOCK = 8 << 20;
   private static final int CONCURRENCY = 5;
+  private static final int CACHE_BLOCK = 64 << 20;
+  private static final int CACHE_CONCURRENCY = 8;
+  private static final long CACHE_SINGLE_SHOT = 128L << 20;
+  private static final String ARTIFACTS = "ArtifactService";
+  private static final String CACHES = "CacheService";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -73,7 +81,7 @@ public final class ArtifactBench {
       String token =
           new RuntimeTokens(
                   Signer.of(SecretKeys.load(keys), RuntimeTokens.PURPOSE), Clock.systemUTC())
-              .issue(build, "b", "bench/bench", Duration.ofHours(1));
+              .issue(build, "b", "bench/bench", "refs/heads/main", Duration.ofHours(1));
       String base = "http://127.0.0.1:" + pw.httpPort();
       String ids =
           "\"workflow_run_backend_id\":\""
@@ -85,14 +93,20 @@ public final class ArtifactBench {
       Memory memory = new Memory();
       long size = Files.size(source);
       String upload =
-          twirp(base, token, "CreateArtifact", "{" + ids + ",\"name\":\"big\",\"version\":4}")
+          twirp(
+                  base,
+                  token,
+                  ARTIFACTS,
+                  "CreateArtifact",
+                  "{" + ids + ",\"name\":\"big\",\"version\":4}")
               .get("signed_upload_url")
               .asText();
       long start = System.nanoTime();
-      uploadBlocks(source, upload);
+      uploadBlocks(source, upload, BLOCK, CONCURRENCY);
       twirp(
           base,
           token,
+          ARTIFACTS,
           "FinalizeArtifact",
           "{"
               + ids
@@ -105,20 +119,14 @@ public final class ArtifactBench {
       Memory.Peak up = memory.take();
 
       String download =
-          twirp(base, token, "GetSignedArtifactURL", "{" + ids + ",\"name\":\"big\"}")
+          twirp(base, token, ARTIFACTS, "GetSignedArtifactURL", "{" + ids + ",\"name\":\"big\"}")
               .get("signed_url")
               .asText();
       Path back = dir.resolve("downloaded.bin");
       start = System.nanoTime();
-      HttpResponse<Path> got =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(download)).build(),
-              HttpResponse.BodyHandlers.ofFile(back));
+      download(HttpRequest.newBuilder(URI.create(download)), back, sha);
       double downSeconds = (System.nanoTime() - start) / 1e9;
       Memory.Peak down = memory.take();
-      if (got.statusCode() != 200 || !sha256(back).equals(sha)) {
-        throw new IllegalStateException("download failed or differs: HTTP " + got.statusCode());
-      }
       Files.delete(back);
 
       // Pipewright's own access with the API token: GetArtifact over gRPC, then the HTTP route.
@@ -131,18 +139,44 @@ public final class ArtifactBench {
       }
       Files.delete(back);
       start = System.nanoTime();
-      got =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(base + "/builds/" + build + "/artifacts/big"))
-                  .header("Authorization", "Bearer " + pw.token)
-                  .build(),
-              HttpResponse.BodyHandlers.ofFile(back));
+      download(
+          HttpRequest.newBuilder(URI.create(base + "/builds/" + build + "/artifacts/big"))
+              .header("Authorization", "Bearer " + pw.token),
+          back,
+          sha);
       double routeSeconds = (System.nanoTime() - start) / 1e9;
       Memory.Peak route = memory.take();
-      memory.close();
-      if (got.statusCode() != 200 || !sha256(back).equals(sha)) {
-        throw new IllegalStateException("route download failed or differs: " + got.statusCode());
+      Files.delete(back);
+
+      // The cache: another key each run of the bench, the version as the toolkit hashes it.
+      String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + sha + "\"";
+      start = System.nanoTime();
+      String cacheUpload =
+          twirp(base, token, CACHES, "CreateCacheEntry", entry + "}")
+              .get("signed_upload_url")
+              .asText();
+      if (size <= CACHE_SINGLE_SHOT) {
+        putBlob(source, cacheUpload);
+      } else {
+        uploadBlocks(source, cacheUpload, CACHE_BLOCK, CACHE_CONCURRENCY);
       }
+      twirp(
+          base,
+          token,
+          CACHES,
+          "FinalizeCacheEntryUpload",
+          entry + ",\"size_bytes\":\"" + size + "\"}");
+      double saveSeconds = (System.nanoTime() - start) / 1e9;
+      Memory.Peak save = memory.take();
+      start = System.nanoTime();
+      String cacheDownload =
+          twirp(base, token, CACHES, "GetCacheEntryDownloadURL", entry + "}")
+              .get("signed_download_url")
+              .asText();
+      download(HttpRequest.newBuilder(URI.create(cacheDownload)), dir.resolve("restored.bin"), sha);
+      double restoreSeconds = (System.nanoTime() - start) / 1e9;
+      Memory.Peak restore = memory.take();
+      memory.close();
 
       double mib = size / (double) (1 << 20);
       System.out.printf(
@@ -151,11 +185,14 @@ public final class ArtifactBench {
               + "cp:       %6.1f s  %7.1f MiB/s%n"
               + "upload:   %6.1f s  %7.1f MiB/s  (%.2f x cp; Put Blocks, Put Block List, Finalize)%n"
               + "download: %6.1f s  %7.1f MiB/s  (%.2f x cp; one GET, verified as it is read)%n"
-              + "GetArtifact:%4.1f s  %7.1f MiB/s  (%.2f x cp; gRPC stream to a file, API token)%n"
-              + "HTTP route: %4.1f s  %7.1f MiB/s  (%.2f x cp; GET /builds/{id}/artifacts/big)%n"
+              + "GetArtifact:   %6.1f s  %7.1f MiB/s  (%.2f x cp; gRPC stream to a file, API token)%n"
+              + "HTTP route:    %6.1f s  %7.1f MiB/s  (%.2f x cp; GET /builds/{id}/artifacts/big)%n"
+              + "cache save:    %6.1f s  %7.1f MiB/s  (%.2f x cp; %s, Create and Finalize)%n"
+              + "cache restore: %6.1f s  %7.1f MiB/s  (%.2f x cp; lookup, one GET)%n"
               + "JVM (entry API + client) while uploading: resident %d MiB at most, heap %d MiB at"
               + " most; while downloading: resident %d MiB, heap %d MiB; GetArtifact: heap %d MiB;"
-              + " HTTP route: heap %d MiB (sampled every 100 ms; %d MiB resident before)%n",
+              + " HTTP route: heap %d MiB; saving the cache: %d MiB, %d MiB; restoring it: %d MiB,"
+              + " %d MiB (sampled every 100 ms; %d MiB resident before)%n",
           megabytes,
           BLOCK >> 20,
           CONCURRENCY,
@@ -174,33 +211,70 @@ public final class ArtifactBench {
           routeSeconds,
           mib / routeSeconds,
           cpSeconds / routeSeconds,
+          saveSeconds,
+          mib / saveSeconds,
+          cpSeconds / saveSeconds,
+          size <= CACHE_SINGLE_SHOT
+              ? "one Put Blob"
+              : "Put Blocks of " + (CACHE_BLOCK >> 20) + " MiB, " + CACHE_CONCURRENCY + " at once",
+          restoreSeconds,
+          mib / restoreSeconds,
+          cpSeconds / restoreSeconds,
           up.resident() >> 20,
           up.heap() >> 20,
           down.resident() >> 20,
           down.heap() >> 20,
           grpc.heap() >> 20,
           route.heap() >> 20,
+          save.resident() >> 20,
+          save.heap() >> 20,
+          restore.resident() >> 20,
+          restore.heap() >> 20,
           memory.before >> 20);
     } finally {
       Files.deleteIfExists(keys);
     }
   }
 
-  /** Put Block for each 8 MiB of the file, {@link #CONCURRENCY} at once, then Put Block List. */
-  private static void uploadBlocks(Path source, String url) throws Exception {
+  /** One GET of a signed URL to {@code file}, checked against {@code sha}. */
+  private static void download(HttpRequest.Builder request, Path file, String sha)
+      throws Exception {
+    HttpResponse<Path> got = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofFile(file));
+    if (got.statusCode() != 200 || !sha256(file).equals(sha)) {
+      throw new IllegalStateException("download failed or differs: HTTP " + got.statusCode());
+    }
+  }
+
+  /** Put Blob: the whole file in one PUT, streamed from disk. */
+  private static void putBlob(Path source, String url) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("x-ms-blob-type", "BlockBlob")
+                .PUT(HttpRequest.BodyPublishers.ofFile(source))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("Put Blob: " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  /** Put Block for each {@code block} bytes of the file, {@code concurrency} at once, then List. */
+  private static void uploadBlocks(Path source, String url, int blockSize, int concurrency)
+      throws Exception {
     long size = Files.size(source);
     List<String> ids = new ArrayList<>();
     List<Future<?>> puts = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
-      for (long offset = 0, n = 0; offset < size; offset += BLOCK, n++) {
+      for (long offset = 0, n = 0; offset < size; offset += blockSize, n++) {
         String id = Base64.getEncoder().encodeToString(String.format("%08d", n).getBytes());
         ids.add(id);
         long at = offset;
         puts.add(
             pool.submit(
                 () -> {
-                  ByteBuffer block = ByteBuffer.allocate((int) Math.min(BLOCK, size - at));
+                  ByteBuffer block = ByteBuffer.allocate((int) Math.min(blockSize, size - at));
                   while (block.hasRemaining()) {
                     in.read(block, at + block.position());
                   }
@@ -220,8 +294,8 @@ public final class ArtifactBench {
                   }
                   return null;
                 }));
-        // At most CONCURRENCY blocks in memory, as the toolkit's BufferScheduler keeps.
-        if (puts.size() >= CONCURRENCY) {
+        // At most `concurrency` blocks in memory, as the toolkit's BufferScheduler keeps.
+        if (puts.size() >= concurrency) {
           puts.remove(0).get();
         }
       }
@@ -257,13 +331,14 @@ public final class ArtifactBench {
     }
   }
 
-  private static JsonNode twirp(String base, String token, String method, String body)
+  private static JsonNode twirp(
+      String base, String token, String service, String method, String body)
       throws IOException, InterruptedException {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(
                     URI.create(
-                        base + "/twirp/github.actions.results.api.v1.ArtifactService/" + method))
+                        base + "/twirp/github.actions.results.api.v1." + service + "/" + method))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,7 +40,7 @@ final class LocalSnapshots {
 
   private static Annotation annotation(dev.pipewright.executor.Annotation a) {
     return new Annotation(
-        a.level().name().toLowerCase(Locale.ROOT),
+        a.levelName(),
         a.message(),
         a.file(),
         a.line(),
@@ -98,6 +97,7 @@ final class LocalSnapshots {
         started,
         started,
         finished,
+        1,
         jobs);
   }
 

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       ArtifactsCommand.class,
       LogsCommand.class,
       CancelCommand.class,
+      RerunCommand.class,
       TokenCommand.class,
       SecretKeyCommand.class,
       ServeCommand.class,

@@ -56,6 +56,19 @@ final class Submissions {
     }
     PrintWriter progressOut = output.json() ? err : out;
     progressOut.println("build " + id + " #" + started.getNumber() + " submitted");
+    return follow(api, id, output, out, err);
+  }
+
+  /**
+   * Shows the build live until it ends (on stderr when the result is JSON), cancelling it on
+   * Ctrl-C, then prints the final build as JSON if asked.
+   *
+   * @return 0 when it succeeded, else 1
+   */
+  static int follow(
+      ApiClient api, String id, OutputOptions output, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
+    PrintWriter progressOut = output.json() ? err : out;
     progressOut.flush();
     LiveProgress progress =
         new LiveProgress(

@@ -65,7 +65,8 @@ class ArtifactsCliIT {
                     .withQueue(QueueSettings.DEFAULT_URI, names.exchange())
                     .withSecretKeyFile(keyFile)
                     .withArtifacts(
-                        new PipewrightConfig.Artifacts(blobRoot, "", 90, Duration.ofMinutes(10))))
+                        new PipewrightConfig.Artifacts(
+                            blobRoot, "", 90, Duration.ofMinutes(10), 1L << 30, "refs/heads/main")))
             .start();
     server = "127.0.0.1:" + api.grpcPort();
     database = Database.open(databaseUrl, "postgres", "");

@@ -260,6 +260,31 @@ class CliIT {
   }
 
   @Test
+  void rerunRunsTheFailedJobsAgainAsTheBuildsNextAttempt() throws Exception {
+    Path file = workflow("rerun.yml", BROKEN);
+    String id = client("submit", file.toString(), "-o", "json").json().get("id").asText();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client("status", id, "-o", "json").json().get("status").asText(),
+            "FAILED"::equals);
+
+    CliRun rerun = client("rerun", id, "--failed", "--follow");
+
+    assertThat(rerun.exit()).as(rerun.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(rerun.out())
+        .contains("build " + id + " attempt 2: running again broken, after")
+        .contains("broken | Attempt 2: a re-run of the build runs the job again");
+    JsonNode status = client("status", id, "-o", "json").json();
+    assertThat(status.get("run_attempt").asInt()).isEqualTo(2);
+    assertThat(status.get("jobs").get(0).get("steps").get(0).get("attempt").asInt()).isEqualTo(2);
+    assertThat(client("status", id).out()).contains(", attempt 2,");
+    CliRun running = client("rerun", UUID.randomUUID().toString());
+    assertThat(running.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(running.err().lines()).singleElement().asString().startsWith("pipewright: ");
+  }
+
+  @Test
   void errorsAreOneClearLine() throws Exception {
     CliRun unreachable =
         pipewright("status", UUID.randomUUID().toString(), "--server", "127.0.0.1:1");

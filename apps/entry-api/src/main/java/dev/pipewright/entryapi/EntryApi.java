@@ -89,6 +89,7 @@ public final class EntryApi implements AutoCloseable {
   private volatile Database database;
   private volatile QueueClient queue;
   private BuildRoutes buildRoutes;
+  private ConsoleApi consoleApi;
   private Optional<ServerTls> tls = Optional.empty();
   private HttpGuard httpGuard;
   private ArtifactEndpoints artifacts; // null without a secret key
@@ -255,23 +256,26 @@ public final class EntryApi implements AutoCloseable {
               + " 'pipewright token create --name admin --role admin --database'");
     }
     httpGuard = new HttpGuard(authenticator, metrics);
+    PipelineServiceImpl pipelines =
+        new PipelineServiceImpl(
+            builds,
+            admissions,
+            logs,
+            relay::wake,
+            scheduler,
+            config.logPollInterval(),
+            metrics,
+            new WorkflowValidator(config.target(), 1024),
+            new ArtifactCalls(artifactAccess, scheduler));
+    consoleApi =
+        new ConsoleApi(
+            pipelines, new ConsoleEvents(pipelines, config.logPollInterval()), httpGuard);
     HealthStatusManager health = new HealthStatusManager();
     grpcServer =
         (grpcBuilder != null ? grpcBuilder : netty(listeners))
             .maxInboundMessageSize(Requests.MAX_MESSAGE_BYTES)
             .intercept(new AuthInterceptor(authenticator, metrics))
-            .addService(
-                UnparsableRequests.refusedIn(
-                    new PipelineServiceImpl(
-                        builds,
-                        admissions,
-                        logs,
-                        relay::wake,
-                        scheduler,
-                        config.logPollInterval(),
-                        metrics,
-                        new WorkflowValidator(config.target(), 1024),
-                        new ArtifactCalls(artifactAccess, scheduler))))
+            .addService(UnparsableRequests.refusedIn(pipelines))
             .addService(
                 UnparsableRequests.refusedIn(new ApiTokenServiceImpl(tokens, remembered::forget)))
             .addService(ProtoReflectionServiceV1.newInstance())
@@ -343,10 +347,11 @@ public final class EntryApi implements AutoCloseable {
   /**
    * An HTTP server as this API exposes one: on the configured address, with its TLS, {@code
    * /metrics} (open or for tokens, as configured), {@code /builds/{id}/logs} as plain text and
-   * {@code /builds/{id}/artifacts/{name}} for read tokens ({@link BuildRoutes}), and the artifact
-   * service when a secret key is configured ({@link ArtifactEndpoints}); readiness checks are the
-   * caller's to add. Usable once {@link #start()} ran; an embedding process serves it for several
-   * services.
+   * {@code /builds/{id}/artifacts/{name}} for read tokens ({@link BuildRoutes}), the web console
+   * ({@link ConsoleAssets} under {@code /console/}, its data routes {@link ConsoleApi} under {@code
+   * /api/}), and the artifact service when a secret key is configured ({@link ArtifactEndpoints});
+   * readiness checks are the caller's to add. Usable once {@link #start()} ran; an embedding
+   * process serves it for several services.
    */
   public OpsHttpServer.Builder http(int port) {
     if (buildRoutes == null) {
@@ -356,7 +361,11 @@ public final class EntryApi implements AutoCloseable {
         OpsHttpServer.builder(port)
             .expose(config.listeners(), tls, httpGuard)
             .metrics(metrics)
-            .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, buildRoutes));
+            .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, buildRoutes))
+            // The console's files are open (no data in them); ConsoleApi checks each route's role.
+            .route(ConsoleAssets.PATH, new ConsoleAssets(EntryApi.class.getClassLoader()))
+            .route(ConsoleApi.PATH, consoleApi)
+            .route("/", ConsoleAssets::root);
     // Runtime tokens and signed URLs guard these, not API tokens: jobs call them.
     if (artifacts != null) {
       artifacts.routes().forEach(server::route);

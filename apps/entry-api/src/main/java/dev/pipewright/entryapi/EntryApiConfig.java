@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything the entry API needs to run. {@link #fromEnvironment} reads the {@code PIPEWRIGHT_*}
@@ -114,139 +115,105 @@ public record EntryApiConfig(
   }
 
   public EntryApiConfig withPorts(int grpc, int http) {
-    return new EntryApiConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queuePrefix,
-        grpc,
-        http,
-        databasePoolSize,
-        databaseConnectTimeout,
-        relayBatchSize,
-        logPollInterval,
-        listeners,
-        secretKeyFile,
-        artifacts,
-        target);
+    return edit(
+        c -> {
+          c.grpcPort = grpc;
+          c.httpPort = http;
+        });
   }
 
   public EntryApiConfig withDatabase(String url) {
-    return new EntryApiConfig(
-        url,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queuePrefix,
-        grpcPort,
-        httpPort,
-        databasePoolSize,
-        databaseConnectTimeout,
-        relayBatchSize,
-        logPollInterval,
-        listeners,
-        secretKeyFile,
-        artifacts,
-        target);
+    return edit(c -> c.databaseUrl = url);
   }
 
   public EntryApiConfig withQueue(URI uri, String prefix) {
-    return new EntryApiConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        uri,
-        prefix,
-        grpcPort,
-        httpPort,
-        databasePoolSize,
-        databaseConnectTimeout,
-        relayBatchSize,
-        logPollInterval,
-        listeners,
-        secretKeyFile,
-        artifacts,
-        target);
+    return edit(
+        c -> {
+          c.amqpUri = uri;
+          c.queuePrefix = prefix;
+        });
   }
 
   public EntryApiConfig withListeners(Listeners l) {
-    return new EntryApiConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queuePrefix,
-        grpcPort,
-        httpPort,
-        databasePoolSize,
-        databaseConnectTimeout,
-        relayBatchSize,
-        logPollInterval,
-        l,
-        secretKeyFile,
-        artifacts,
-        target);
+    return edit(c -> c.listeners = l);
   }
 
   /** The same, sealing secret values with the keys of {@code keyFile}. */
   public EntryApiConfig withSecretKeyFile(Path keyFile) {
-    return new EntryApiConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queuePrefix,
-        grpcPort,
-        httpPort,
-        databasePoolSize,
-        databaseConnectTimeout,
-        relayBatchSize,
-        logPollInterval,
-        listeners,
-        Optional.of(keyFile),
-        artifacts,
-        target);
+    return edit(c -> c.secretKeyFile = Optional.of(keyFile));
   }
 
   /** The same, with artifacts kept as {@code a} says. */
   public EntryApiConfig withArtifacts(PipewrightConfig.Artifacts a) {
-    return new EntryApiConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queuePrefix,
-        grpcPort,
-        httpPort,
-        databasePoolSize,
-        databaseConnectTimeout,
-        relayBatchSize,
-        logPollInterval,
-        listeners,
-        secretKeyFile,
-        a,
-        target);
+    return edit(c -> c.artifacts = a);
   }
 
   /** The same, refusing at admission what {@code t} cannot run. */
   public EntryApiConfig withTarget(Target t) {
-    return new EntryApiConfig(
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        amqpUri,
-        queuePrefix,
-        grpcPort,
-        httpPort,
-        databasePoolSize,
-        databaseConnectTimeout,
-        relayBatchSize,
-        logPollInterval,
-        listeners,
-        secretKeyFile,
-        artifacts,
-        t);
+    return edit(c -> c.target = t);
+  }
+
+  /** A copy with what {@code change} sets, checked by the canonical constructor again. */
+  private EntryApiConfig edit(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The record's components as fields, for the withers: one place that lists them all. */
+  private static final class Copy {
+    String databaseUrl;
+    String databaseUser;
+    String databasePassword;
+    URI amqpUri;
+    String queuePrefix;
+    int grpcPort;
+    int httpPort;
+    int databasePoolSize;
+    Duration databaseConnectTimeout;
+    int relayBatchSize;
+    Duration logPollInterval;
+    Listeners listeners;
+    Optional<Path> secretKeyFile;
+    PipewrightConfig.Artifacts artifacts;
+    Target target;
+
+    Copy(EntryApiConfig c) {
+      databaseUrl = c.databaseUrl;
+      databaseUser = c.databaseUser;
+      databasePassword = c.databasePassword;
+      amqpUri = c.amqpUri;
+      queuePrefix = c.queuePrefix;
+      grpcPort = c.grpcPort;
+      httpPort = c.httpPort;
+      databasePoolSize = c.databasePoolSize;
+      databaseConnectTimeout = c.databaseConnectTimeout;
+      relayBatchSize = c.relayBatchSize;
+      logPollInterval = c.logPollInterval;
+      listeners = c.listeners;
+      secretKeyFile = c.secretKeyFile;
+      artifacts = c.artifacts;
+      target = c.target;
+    }
+
+    EntryApiConfig build() {
+      return new EntryApiConfig(
+          databaseUrl,
+          databaseUser,
+          databasePassword,
+          amqpUri,
+          queuePrefix,
+          grpcPort,
+          httpPort,
+          databasePoolSize,
+          databaseConnectTimeout,
+          relayBatchSize,
+          logPollInterval,
+          listeners,
+          secretKeyFile,
+          artifacts,
+          target);
+    }
   }
 
   /** What the installation's workers run on, from its {@code executor} settings. */

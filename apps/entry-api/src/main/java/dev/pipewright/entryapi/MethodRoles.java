@@ -34,7 +34,8 @@ final class MethodRoles {
           PipelineServiceGrpc.getListArtifactsMethod().getFullMethodName(), Role.READ,
           PipelineServiceGrpc.getGetArtifactMethod().getFullMethodName(), Role.READ,
           PipelineServiceGrpc.getStartPipelineBuildMethod().getFullMethodName(), Role.SUBMIT,
-          PipelineServiceGrpc.getCancelBuildMethod().getFullMethodName(), Role.SUBMIT);
+          PipelineServiceGrpc.getCancelBuildMethod().getFullMethodName(), Role.SUBMIT,
+          PipelineServiceGrpc.getRerunBuildMethod().getFullMethodName(), Role.SUBMIT);
 
   private MethodRoles() {}
 

@@ -70,10 +70,7 @@ final class PlainTextLogs implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    String method = exchange.getRequestMethod();
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-      OpsHttpServer.reply(exchange, 405, TEXT, "method not allowed\n");
+    if (!OpsHttpServer.readOnly(exchange)) {
       return;
     }
     Selection selection;
@@ -92,7 +89,7 @@ final class PlainTextLogs implements HttpHandler {
       return;
     }
     exchange.getResponseHeaders().set("Content-Type", TEXT);
-    if (method.equals("HEAD")) {
+    if (exchange.getRequestMethod().equals("HEAD")) {
       exchange.sendResponseHeaders(200, -1);
       return;
     }

@@ -63,7 +63,8 @@ final class Protos {
             .setErrorCode(errorCode(view.errorCode()))
             .setErrorMessage(nullToEmpty(view.errorMessage()))
             .setWorkflowPath(nullToEmpty(view.workflowPath()))
-            .setCancelRequested(view.cancelRequested());
+            .setCancelRequested(view.cancelRequested())
+            .setRunAttempt(view.runAttempt());
     if (view.repositoryUrl() != null
         || view.repositoryRef() != null
         || view.repositorySha() != null) {

@@ -12,12 +12,8 @@ import dev.pipewright.api.ci.v1.ListArtifactsRequest;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
 import dev.pipewright.auth.IssuedToken;
 import dev.pipewright.auth.Role;
-import dev.pipewright.auth.RuntimeTokens;
 import dev.pipewright.blobs.DirectoryBlobStore;
 import dev.pipewright.blobs.StoredBlob;
-import dev.pipewright.ops.config.PipewrightConfig;
-import dev.pipewright.secrets.SecretKeys;
-import dev.pipewright.secrets.Signer;
 import dev.pipewright.store.ArtifactRepository;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -55,8 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ArtifactAccessIT {
   @TempDir static Path temp;
+  static Path nodeModules;
+  static ResultsServicesFixture services;
   static ApiFixture fx;
-  static RuntimeTokens runtime;
   static IssuedToken reader;
   static IssuedToken revoked;
   static final HttpClient http = HttpClient.newHttpClient();
@@ -67,27 +63,14 @@ class ArtifactAccessIT {
 
   @BeforeAll
   static void start() throws Exception {
-    ArtifactToolkit.install();
-    Path keyFile = temp.resolve("secret.key");
-    Files.writeString(keyFile, SecretKeys.newKeyLine("k1") + "\n");
-    PipewrightConfig.Artifacts artifacts =
-        new PipewrightConfig.Artifacts(temp.resolve("blobs"), "", 90, Duration.ofMinutes(10));
-    fx =
-        new ApiFixture(
-            EntryApiConfig.defaults()
-                .withPorts(0, 0)
-                .withSecretKeyFile(keyFile)
-                .withArtifacts(artifacts),
-            null,
-            null);
-    runtime =
-        new RuntimeTokens(
-            Signer.of(SecretKeys.load(keyFile), RuntimeTokens.PURPOSE), Clock.systemUTC());
+    nodeModules = NodeClients.install(NodeClients.ARTIFACT_PACKAGE, "artifact-client");
+    services = new ResultsServicesFixture(temp, 1L << 30);
+    fx = services.fx;
     reader = fx.tokens.create("artifact-reader", Role.READ);
     revoked = fx.tokens.create("artifact-gone", Role.ADMIN);
     fx.tokens.revoke("artifact-gone");
 
-    build = newBuild();
+    build = services.newBuild();
     Path workspace = Files.createDirectories(temp.resolve("ws"));
     // Random bytes do not compress: the zip spans several GetArtifact chunks.
     big = new byte[3 * ArtifactStream.CHUNK];
@@ -95,9 +78,15 @@ class ArtifactAccessIT {
     Files.write(workspace.resolve("big.bin"), big);
     Files.writeString(workspace.resolve("a.txt"), "hello\n");
     uploaded =
-        ArtifactToolkit.run(
-            "http://127.0.0.1:" + fx.api.httpPort(),
-            runtime.issue(build, "build", "acme/app", Duration.ofHours(1)),
+        NodeClients.runArtifactClient(
+            nodeModules,
+            services.baseUrl(),
+            services.tokens.issue(
+                build,
+                "build",
+                "acme/app",
+                ResultsServicesFixture.DEFAULT_REF,
+                Duration.ofHours(1)),
             workspace,
             "upload",
             "bundle",
@@ -109,14 +98,9 @@ class ArtifactAccessIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (fx != null) {
-      fx.close();
+    if (services != null) {
+      services.close();
     }
-  }
-
-  private static UUID newBuild() {
-    return UUID.fromString(
-        fx.stub.startPipelineBuild(EntryApiIT.request(EntryApiIT.pipeline())).getBuildId());
   }
 
   private static PipelineServiceGrpc.PipelineServiceBlockingStub as(IssuedToken token) {
@@ -284,7 +268,7 @@ class ArtifactAccessIT {
 
   @Test
   void artifactsBeingUploadedOrExpiredAreRefusedWithAClearStatus() throws Exception {
-    UUID b = newBuild();
+    UUID b = services.newBuild();
     ArtifactRepository rows = new ArtifactRepository(fx.database.dsl());
     rows.create(b, "build", "half done", Instant.now().plus(Duration.ofDays(1)));
     // An expired artifact the sweep has not deleted yet.

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipewright.auth.RuntimeScope;
 import dev.pipewright.auth.RuntimeTokens;
-import dev.pipewright.ops.config.PipewrightConfig;
-import dev.pipewright.secrets.SecretKeys;
-import dev.pipewright.secrets.Signer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,49 +33,44 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ArtifactServiceIT {
   static final ObjectMapper JSON = new ObjectMapper();
+  static Path nodeModules;
 
   @TempDir static Path temp;
+  static ResultsServicesFixture services;
   static ApiFixture fx;
   static RuntimeTokens tokens;
   static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    ArtifactToolkit.install();
-    Path keyFile = temp.resolve("secret.key");
-    Files.writeString(keyFile, SecretKeys.newKeyLine("k1") + "\n");
-    EntryApiConfig base = EntryApiConfig.defaults().withPorts(0, 0).withSecretKeyFile(keyFile);
-    PipewrightConfig.Artifacts artifacts =
-        new PipewrightConfig.Artifacts(temp.resolve("blobs"), "", 90, Duration.ofMinutes(10));
-    fx = new ApiFixture(base.withArtifacts(artifacts), null, null);
-    tokens =
-        new RuntimeTokens(
-            Signer.of(SecretKeys.load(keyFile), RuntimeTokens.PURPOSE), Clock.systemUTC());
+    nodeModules = NodeClients.install(NodeClients.ARTIFACT_PACKAGE, "artifact-client");
+    services = new ResultsServicesFixture(temp, 1L << 30);
+    fx = services.fx;
+    tokens = services.tokens;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (fx != null) {
-      fx.close();
+    if (services != null) {
+      services.close();
     }
   }
 
   private static UUID newBuild() {
-    return UUID.fromString(
-        fx.stub.startPipelineBuild(EntryApiIT.request(EntryApiIT.pipeline())).getBuildId());
+    return services.newBuild();
   }
 
   private static String token(UUID build, String job) {
-    return tokens.issue(build, job, "acme/app", Duration.ofHours(1));
+    return tokens.issue(build, job, "acme/app", "refs/heads/main", Duration.ofHours(1));
   }
 
   private String baseUrl() {
-    return "http://127.0.0.1:" + fx.api.httpPort();
+    return services.baseUrl();
   }
 
   /** Runs client.js with {@code token}; the parsed RESULT line. */
   private JsonNode node(String token, Path workspace, String... args) throws Exception {
-    return ArtifactToolkit.run(baseUrl(), token, workspace, args);
+    return NodeClients.runArtifactClient(nodeModules, baseUrl(), token, workspace, args);
   }
 
   private static byte[] random(int n, long seed) {
@@ -208,7 +199,7 @@ class ArtifactServiceIT {
         "\"workflow_run_backend_id\":\""
             + build
             + "\",\"workflow_job_run_backend_id\":\""
-            + new RuntimeScope(build, "build", "", java.time.Instant.MAX).jobBackendId()
+            + RuntimeScope.jobBackendId(build, "build")
             + "\"";
     String url =
         JSON.readTree(
@@ -255,7 +246,7 @@ class ArtifactServiceIT {
         "\"workflow_run_backend_id\":\""
             + build
             + "\",\"workflow_job_run_backend_id\":\""
-            + new RuntimeScope(build, "build", "", java.time.Instant.MAX).jobBackendId()
+            + RuntimeScope.jobBackendId(build, "build")
             + "\"";
     JsonNode created =
         JSON.readTree(

@@ -565,7 +565,17 @@ class EntryApiIT {
   }
 
   static void insertChunk(UUID build, String job, int step, long seq, String content) {
-    fx.database
+    insertChunk(fx.database, build, job, step, seq, content);
+  }
+
+  static void insertChunk(
+      dev.pipewright.store.Database database,
+      UUID build,
+      String job,
+      int step,
+      long seq,
+      String content) {
+    database
         .dsl()
         .insertInto(BUILD_LOGS)
         .set(BUILD_LOGS.BUILD_ID, build)

@@ -142,6 +142,7 @@ class LogFollowerTest {
         null,
         null,
         0,
+        1,
         jobs);
   }
 

@@ -1,6 +1,5 @@
 package dev.pipewright.entryapi;
 
-import io.grpc.stub.ServerCallStreamObserver;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -8,31 +7,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A client of a server stream whose flow-control window fills after every response: the server must
  * wait for {@link #becomeReady()} before it sends the next.
  */
-final class SlowClient<T> extends ServerCallStreamObserver<T> {
+final class SlowClient<T> extends LocalCallObserver<T> {
   final List<T> sent = new CopyOnWriteArrayList<>();
   volatile boolean completed;
   volatile Throwable failed;
   private volatile boolean ready = true;
-  private volatile Runnable onReady;
-  private volatile Runnable onCancel;
 
   void becomeReady() {
     ready = true;
-    onReady.run();
+    runOnReady();
   }
 
   void cancel() {
-    onCancel.run();
+    runOnCancel();
   }
 
   @Override
   public boolean isReady() {
     return ready;
-  }
-
-  @Override
-  public void setOnReadyHandler(Runnable handler) {
-    onReady = handler;
   }
 
   @Override
@@ -55,21 +47,4 @@ final class SlowClient<T> extends ServerCallStreamObserver<T> {
   public boolean isCancelled() {
     return false;
   }
-
-  @Override
-  public void setOnCancelHandler(Runnable handler) {
-    onCancel = handler;
-  }
-
-  @Override
-  public void setCompression(String compression) {}
-
-  @Override
-  public void disableAutoInboundFlowControl() {}
-
-  @Override
-  public void request(int count) {}
-
-  @Override
-  public void setMessageCompression(boolean enable) {}
 }

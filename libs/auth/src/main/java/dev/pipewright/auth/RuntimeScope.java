@@ -6,16 +6,20 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * What an {@code ACTIONS_RUNTIME_TOKEN} allows: the artifacts (and later caches) of one build, for
- * one of its jobs, in one repository, until it expires.
+ * What an {@code ACTIONS_RUNTIME_TOKEN} allows: the artifacts of one build, for one of its jobs,
+ * and the caches of one repository as seen from one ref, until it expires.
  *
  * @param repository {@code owner/name}, or empty when the build has none
+ * @param ref the build's ref ({@code refs/heads/main}), or empty when it has none: the cache scope
+ *     it writes to
  */
-public record RuntimeScope(UUID buildId, String jobKey, String repository, Instant expiresAt) {
+public record RuntimeScope(
+    UUID buildId, String jobKey, String repository, String ref, Instant expiresAt) {
   public RuntimeScope {
     Objects.requireNonNull(buildId, "buildId");
     Objects.requireNonNull(jobKey, "jobKey");
     Objects.requireNonNull(repository, "repository");
+    Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(expiresAt, "expiresAt");
     if (jobKey.isEmpty()) {
       throw new IllegalArgumentException("a runtime token names its job");

@@ -37,18 +37,22 @@ public final class RuntimeTokens {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** A token for {@code job} of {@code build} in {@code repository}, valid for {@code lifetime}. */
-  public String issue(UUID build, String job, String repository, Duration lifetime) {
+  /**
+   * A token for {@code job} of {@code build} in {@code repository} at {@code ref}, valid for {@code
+   * lifetime}.
+   */
+  public String issue(UUID build, String job, String repository, String ref, Duration lifetime) {
     if (lifetime.isNegative() || lifetime.isZero()) {
       throw new IllegalArgumentException("a runtime token lives a positive time: " + lifetime);
     }
     Instant now = clock.instant();
-    RuntimeScope scope = new RuntimeScope(build, job, repository, now.plus(lifetime));
+    RuntimeScope scope = new RuntimeScope(build, job, repository, ref, now.plus(lifetime));
     ObjectNode payload = JSON.createObjectNode();
     payload.put("scp", "Actions.Results:" + scope.runBackendId() + ":" + scope.jobBackendId());
     payload.put("pw_build", build.toString());
     payload.put("pw_job", job);
     payload.put("pw_repo", repository);
+    payload.put("pw_ref", ref);
     payload.put("iat", now.getEpochSecond());
     payload.put("exp", scope.expiresAt().getEpochSecond());
     ObjectNode header = JSON.createObjectNode();
@@ -97,6 +101,7 @@ public final class RuntimeTokens {
           UUID.fromString(payload.path("pw_build").asText()),
           payload.path("pw_job").asText(),
           payload.path("pw_repo").asText(),
+          payload.path("pw_ref").asText(),
           expires);
     } catch (IllegalArgumentException e) {
       throw new InvalidRuntimeToken("runtime token lacks its build or job");

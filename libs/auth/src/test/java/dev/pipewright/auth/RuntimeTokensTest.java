@@ -27,12 +27,14 @@ class RuntimeTokensTest {
 
   @Test
   void aTokenNamesItsBuildJobAndRepositoryUntilItExpires() {
-    String token = at(NOW).issue(BUILD, "test (linux, 1)", "acme/app", Duration.ofHours(6));
+    String token =
+        at(NOW).issue(BUILD, "test (linux, 1)", "acme/app", "refs/heads/dev", Duration.ofHours(6));
 
     RuntimeScope scope = at(NOW.plusSeconds(3600)).check(token);
     assertThat(scope.buildId()).isEqualTo(BUILD);
     assertThat(scope.jobKey()).isEqualTo("test (linux, 1)");
     assertThat(scope.repository()).isEqualTo("acme/app");
+    assertThat(scope.ref()).isEqualTo("refs/heads/dev");
     assertThat(scope.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(6)));
     assertThatThrownBy(() -> at(NOW.plus(Duration.ofHours(6))).check(token))
         .isInstanceOf(RuntimeTokens.InvalidRuntimeToken.class)
@@ -42,7 +44,7 @@ class RuntimeTokensTest {
   @Test
   void theScopeClaimHasTheShapeTheToolkitParses() throws Exception {
     // packages/artifact/src/internal/shared/util.ts: scp split on ' ', then "Actions.Results:a:b".
-    String token = at(NOW).issue(BUILD, "build", "", Duration.ofMinutes(5));
+    String token = at(NOW).issue(BUILD, "build", "", "", Duration.ofMinutes(5));
     JsonNode payload =
         new ObjectMapper().readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
     JsonNode header =
@@ -58,7 +60,8 @@ class RuntimeTokensTest {
 
   @Test
   void aTamperedOrForeignTokenIsRefused() {
-    String token = at(NOW).issue(BUILD, "build", "acme/app", Duration.ofMinutes(5));
+    String token =
+        at(NOW).issue(BUILD, "build", "acme/app", "refs/heads/main", Duration.ofMinutes(5));
     String[] parts = token.split("\\.");
     String otherBuild =
         Base64.getUrlEncoder()

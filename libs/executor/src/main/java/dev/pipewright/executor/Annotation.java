@@ -1,5 +1,7 @@
 package dev.pipewright.executor;
 
+import java.util.Locale;
+
 /**
  * An {@code ::error}, {@code ::warning} or {@code ::notice} workflow command a step printed, with
  * the properties GitHub keeps ({@code file}, {@code line}, {@code col}, {@code endLine}, {@code
@@ -24,5 +26,10 @@ public record Annotation(
     ERROR,
     WARNING,
     NOTICE
+  }
+
+  /** The level as the workflow command names it: {@code error}, {@code warning}, {@code notice}. */
+  public String levelName() {
+    return level.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -3,7 +3,9 @@ package dev.pipewright.executor;
 import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.parser.spec.WorkflowSpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -35,6 +37,10 @@ import java.util.OptionalLong;
  * @param logSources step number → how far into the step's command output its stored log reaches
  *     ({@link LogChunk#sourceOffset} of its last chunk), for a worker that re-attaches to the step
  *     (absent: unknown, or nothing stored)
+ * @param rerun whether this attempt was asked for by a re-run of the finished build, rather than
+ *     being the first or a new one after the earlier was lost
+ * @param services the token and URL of the artifact and cache services, or null where there are
+ *     none (pipewright run, a worker without a results URL)
  */
 public record JobRun(
     JobRef ref,
@@ -53,7 +59,9 @@ public record JobRun(
     String workspace,
     Duration maxTimeout,
     Map<Integer, Long> logCursors,
-    Map<Integer, Long> logSources) {
+    Map<Integer, Long> logSources,
+    boolean rerun,
+    RuntimeServices services) {
 
   /** The default job timeout of GitHub: 360 minutes. */
   public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofMinutes(360);
@@ -111,6 +119,15 @@ public record JobRun(
     return "JobRun[" + ref + ", attempt " + attempt + ", " + secrets.size() + " secrets]";
   }
 
+  /** The values masked in the job's logs: the secrets and the runtime token. */
+  public List<String> maskedValues() {
+    List<String> values = new ArrayList<>(secrets.values());
+    if (services != null) {
+      values.add(services.token());
+    }
+    return values;
+  }
+
   // Insertion order matters for people reading contexts; Map.copyOf would lose it and reject nulls.
   private static <K, V> Map<K, V> unmodifiable(Map<K, V> m) {
     return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
@@ -135,6 +152,8 @@ public record JobRun(
     private Duration maxTimeout;
     private Map<Integer, Long> logCursors = Map.of();
     private Map<Integer, Long> logSources = Map.of();
+    private boolean rerun;
+    private RuntimeServices services;
 
     private Builder(JobRef ref, WorkflowSpec workflow, JobSpec job) {
       this.ref = ref;
@@ -212,6 +231,16 @@ public record JobRun(
       return this;
     }
 
+    public Builder rerun(boolean v) {
+      this.rerun = v;
+      return this;
+    }
+
+    public Builder services(RuntimeServices v) {
+      this.services = v;
+      return this;
+    }
+
     public JobRun build() {
       return new JobRun(
           ref,
@@ -230,7 +259,9 @@ public record JobRun(
           workspace,
           maxTimeout,
           logCursors,
-          logSources);
+          logSources,
+          rerun,
+          services);
     }
   }
 }

@@ -17,7 +17,9 @@ public final class PipelineRuns {
 
   /**
    * The build's PipelineRun, created if absent with the installation's labels (idempotent: a second
-   * call, or a concurrent one, returns the existing run).
+   * call, or a concurrent one, returns the existing run). An existing run whose spec names an
+   * earlier run attempt than {@code spec} (the build was re-run) is raised to it, so its operator
+   * mirrors the new attempt.
    *
    * @throws CiException CONFLICT when a run of that name exists but is not the installation's: its
    *     operator would never see this build's progress
@@ -28,7 +30,17 @@ public final class PipelineRuns {
     var resource = client.resources(PipelineRun.class).inNamespace(namespace).withName(name);
     PipelineRun existing = resource.get();
     if (existing != null) {
-      return ours(existing, installation);
+      PipelineRun run = ours(existing, installation);
+      if (run.getSpec().runAttempt() >= spec.runAttempt()) {
+        return run;
+      }
+      return resource.edit(
+          r -> {
+            if (r.getSpec().runAttempt() < spec.runAttempt()) {
+              r.getSpec().setRunAttempt(spec.runAttempt());
+            }
+            return r;
+          });
     }
     PipelineRun run = new PipelineRun();
     run.setMetadata(

@@ -17,24 +17,23 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 /**
- * Artifact metadata and the references from it to blobs. A blob may be named by several rows (the
- * same content uploaded twice, or two equal blocks), so it is deleted only when no row names it:
- * whoever records a reference and whoever deletes a blob hold the blob's transaction-scoped
- * advisory lock, and a reference is recorded only while the blob is still there ({@code present}),
- * so a delete never removes a blob a row is about to name.
+ * Artifact metadata and the references from it to blobs, released as {@link BlobReferences} says.
  */
-public final class ArtifactRepository {
+public final class ArtifactRepository implements UploadRows {
+  private static final StagedBlocks BLOCKS =
+      new StagedBlocks(
+          ARTIFACT_BLOCKS,
+          ARTIFACT_BLOCKS.ARTIFACT_ID,
+          ARTIFACT_BLOCKS.BLOCK_ID,
+          ARTIFACT_BLOCKS.BLOB_SHA256,
+          ARTIFACT_BLOCKS.SIZE);
   private final DSLContext dsl;
 
   public ArtifactRepository(DSLContext dsl) {
     this.dsl = Objects.requireNonNull(dsl);
   }
-
-  /** A blob staged for an artifact. */
-  public record Block(String blockId, String blobSha256, long size) {}
 
   /**
    * A new artifact named {@code name} in {@code build}. An unfinalized one of that name (an upload
@@ -123,56 +122,26 @@ public final class ArtifactRepository {
                 .fetch(ArtifactRepository::row));
   }
 
-  /**
-   * Records block {@code blockId} of an unfinalized artifact as the blob {@code sha256}, replacing
-   * a block of the same id (whose blob is returned for {@link #releaseBlob}).
-   *
-   * @throws CiException NOT_FOUND for an unknown artifact, CONFLICT for a finalized one or one
-   *     whose blocks were committed, TRANSIENT when the blob vanished before it was referenced
-   */
-  public Optional<String> stageBlock(long artifactId, Block block, Predicate<String> present) {
+  @Override
+  public Optional<String> stageBlock(
+      long artifactId, StagedBlock block, Predicate<String> present) {
     return StoreErrors.call(
         () ->
             dsl.transactionResult(
                 cfg -> {
                   DSLContext tx = cfg.dsl();
                   lockOpen(tx, artifactId, false);
-                  lockBlob(tx, block.blobSha256(), present);
-                  String old =
-                      tx.select(ARTIFACT_BLOCKS.BLOB_SHA256)
-                          .from(ARTIFACT_BLOCKS)
-                          .where(
-                              ARTIFACT_BLOCKS.ARTIFACT_ID.eq(artifactId),
-                              ARTIFACT_BLOCKS.BLOCK_ID.eq(block.blockId()))
-                          .fetchOne(ARTIFACT_BLOCKS.BLOB_SHA256);
-                  tx.insertInto(ARTIFACT_BLOCKS)
-                      .set(ARTIFACT_BLOCKS.ARTIFACT_ID, artifactId)
-                      .set(ARTIFACT_BLOCKS.BLOCK_ID, block.blockId())
-                      .set(ARTIFACT_BLOCKS.BLOB_SHA256, block.blobSha256())
-                      .set(ARTIFACT_BLOCKS.SIZE, block.size())
-                      .onConflict(ARTIFACT_BLOCKS.ARTIFACT_ID, ARTIFACT_BLOCKS.BLOCK_ID)
-                      .doUpdate()
-                      .set(ARTIFACT_BLOCKS.BLOB_SHA256, block.blobSha256())
-                      .set(ARTIFACT_BLOCKS.SIZE, block.size())
-                      .execute();
-                  return Optional.ofNullable(old).filter(o -> !o.equals(block.blobSha256()));
+                  BlobReferences.lockPresent(tx, block.blobSha256(), present);
+                  return BLOCKS.stage(tx, artifactId, block);
                 }));
   }
 
-  /** The staged blocks of an artifact, by block id. */
-  public List<Block> blocks(long artifactId) {
-    return StoreErrors.call(
-        () ->
-            dsl.selectFrom(ARTIFACT_BLOCKS)
-                .where(ARTIFACT_BLOCKS.ARTIFACT_ID.eq(artifactId))
-                .orderBy(ARTIFACT_BLOCKS.BLOCK_ID)
-                .fetch(r -> new Block(r.getBlockId(), r.getBlobSha256(), r.getSize())));
+  @Override
+  public List<StagedBlock> blocks(long artifactId) {
+    return StoreErrors.call(() -> BLOCKS.list(dsl, artifactId));
   }
 
-  /**
-   * Records the committed content of an unfinalized artifact and forgets its staged blocks, whose
-   * blobs are returned for {@link #releaseBlob} (with a previously committed blob, if any).
-   */
+  @Override
   public List<String> commit(long artifactId, String sha256, long size, Predicate<String> present) {
     return StoreErrors.call(
         () ->
@@ -180,11 +149,9 @@ public final class ArtifactRepository {
                 cfg -> {
                   DSLContext tx = cfg.dsl();
                   ArtifactsRecord r = lockOpen(tx, artifactId, true);
-                  lockBlob(tx, sha256, present);
+                  BlobReferences.lockPresent(tx, sha256, present);
                   List<String> released = blobsOf(tx, r);
-                  tx.deleteFrom(ARTIFACT_BLOCKS)
-                      .where(ARTIFACT_BLOCKS.ARTIFACT_ID.eq(artifactId))
-                      .execute();
+                  BLOCKS.clear(tx, artifactId);
                   tx.update(ARTIFACTS)
                       .set(ARTIFACTS.BLOB_SHA256, sha256)
                       .set(ARTIFACTS.SIZE, size)
@@ -264,23 +231,9 @@ public final class ArtifactRepository {
                 .fetch(ArtifactRepository::row));
   }
 
-  /**
-   * Runs {@code delete} for blob {@code sha256} when no row names it, under the blob's lock (so no
-   * reference is recorded meanwhile). Returns whether it ran.
-   */
+  @Override
   public boolean releaseBlob(String sha256, Predicate<String> delete) {
-    return StoreErrors.call(
-        () ->
-            dsl.transactionResult(
-                cfg -> {
-                  DSLContext tx = cfg.dsl();
-                  lock(tx, sha256);
-                  boolean named =
-                      tx.fetchExists(ARTIFACTS, ARTIFACTS.BLOB_SHA256.eq(sha256))
-                          || tx.fetchExists(
-                              ARTIFACT_BLOCKS, ARTIFACT_BLOCKS.BLOB_SHA256.eq(sha256));
-                  return !named && delete.test(sha256);
-                }));
+    return BlobReferences.release(dsl, sha256, delete);
   }
 
   private static ArtifactsRecord lockOpen(DSLContext tx, long artifactId, boolean committing) {
@@ -299,30 +252,8 @@ public final class ArtifactRepository {
     return r;
   }
 
-  private static void lockBlob(DSLContext tx, String sha256, Predicate<String> present) {
-    lock(tx, sha256);
-    if (!present.test(sha256)) {
-      throw new CiException(
-          ErrorCode.TRANSIENT, "blob " + sha256 + " was deleted before it was recorded");
-    }
-  }
-
-  private static void lock(DSLContext tx, String sha256) {
-    tx.select(DSL.field("pg_advisory_xact_lock(hashtextextended({0}, 0))", Object.class, sha256))
-        .fetch();
-  }
-
   private static List<String> blobsOf(DSLContext tx, ArtifactsRecord r) {
-    List<String> blobs =
-        new ArrayList<>(
-            tx.selectDistinct(ARTIFACT_BLOCKS.BLOB_SHA256)
-                .from(ARTIFACT_BLOCKS)
-                .where(ARTIFACT_BLOCKS.ARTIFACT_ID.eq(r.getId()))
-                .fetch(ARTIFACT_BLOCKS.BLOB_SHA256));
-    if (r.getBlobSha256() != null && !blobs.contains(r.getBlobSha256())) {
-      blobs.add(r.getBlobSha256());
-    }
-    return blobs;
+    return BLOCKS.blobs(tx, r.getId(), r.getBlobSha256());
   }
 
   private static ArtifactRow row(ArtifactsRecord r) {

@@ -40,6 +40,7 @@ public final class BuildRepository {
 
   private final DSLContext dsl;
   private final BuildSecrets secrets;
+  private final BuildReruns reruns;
 
   /** {@link #find}'s statement: every GetBuild makes it, polling clients many per build. */
   private final RenderedQuery findQuery;
@@ -56,6 +57,7 @@ public final class BuildRepository {
   public BuildRepository(DSLContext dsl, Optional<SecretBox> secretBox) {
     this.dsl = Objects.requireNonNull(dsl);
     this.secrets = new BuildSecrets(Objects.requireNonNull(secretBox));
+    this.reruns = new BuildReruns(dsl, secrets);
     this.findQuery =
         new RenderedQuery(dsl, Rows.buildWithJobsQuery(dsl, DSL.param("id", BUILDS.ID)));
   }
@@ -83,6 +85,18 @@ public final class BuildRepository {
   public List<CreatedBuild> createAll(List<NewBuild> builds) {
     builds.forEach(Objects::requireNonNull);
     return builds.isEmpty() ? List.of() : Admission.create(dsl, secrets, builds);
+  }
+
+  /**
+   * Runs a finished build again as its next attempt ({@link BuildReruns}): every job, or only its
+   * failed and cancelled ones and what depends on them.
+   *
+   * @param secretValues a value for each of the build's secret variables, erased when it finished
+   * @throws CiException NOT_FOUND for an unknown build; CONFLICT for one that has not finished, or
+   *     with nothing failed to re-run; INVALID_SPEC for missing or unknown secret values
+   */
+  public Rerun rerun(UUID id, boolean failedOnly, Map<String, String> secretValues) {
+    return reruns.rerun(id, failedOnly, secretValues);
   }
 
   /**
@@ -126,6 +140,15 @@ public final class BuildRepository {
    */
   public BuildPage list(
       String pipelineId, Set<BuildStatus> statuses, String pageToken, int pageSize) {
+    return list(pipelineId, statuses, null, pageToken, pageSize);
+  }
+
+  /**
+   * As {@link #list(String, Set, String, int)}, only builds of {@code branch} when it is given: a
+   * repository ref {@code refs/heads/<branch>}, or the bare name as a client may have sent it.
+   */
+  public BuildPage list(
+      String pipelineId, Set<BuildStatus> statuses, String branch, String pageToken, int pageSize) {
     int size = pageSize <= 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
     Condition where = DSL.noCondition();
     if (pipelineId != null && !pipelineId.isEmpty()) {
@@ -133,6 +156,9 @@ public final class BuildRepository {
     }
     if (statuses != null && !statuses.isEmpty()) {
       where = where.and(BUILDS.STATUS.in(names(statuses)));
+    }
+    if (branch != null && !branch.isEmpty()) {
+      where = where.and(BUILDS.REPOSITORY_REF.in(branch, "refs/heads/" + branch));
     }
     PageToken after = pageToken == null || pageToken.isEmpty() ? null : PageToken.decode(pageToken);
     if (after != null) {

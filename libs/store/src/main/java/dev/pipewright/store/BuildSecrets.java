@@ -99,4 +99,40 @@ final class BuildSecrets {
     }
     return values;
   }
+
+  /**
+   * The sealed column for a re-run of a finished build, whose values were erased when it finished:
+   * the caller brings a value for each of its secret variables again, and nothing else.
+   *
+   * @return null when the build has no secret variables
+   * @throws CiException INVALID_SPEC naming the missing or unknown names; CONFLICT without a key
+   */
+  JSONB sealForRerun(UUID buildId, Map<String, Variable> variables, Map<String, String> values) {
+    List<String> names =
+        variables.entrySet().stream()
+            .filter(e -> e.getValue().secret())
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
+    List<String> missing = names.stream().filter(n -> !values.containsKey(n)).toList();
+    List<String> unknown =
+        values.keySet().stream().filter(n -> !names.contains(n)).sorted().toList();
+    if (!missing.isEmpty() || !unknown.isEmpty()) {
+      throw new CiException(
+          ErrorCode.INVALID_SPEC,
+          (missing.isEmpty()
+                  ? ""
+                  : "the build's secret values are erased when it finishes; give "
+                      + missing
+                      + " again to re-run it")
+              + (missing.isEmpty() || unknown.isEmpty() ? "" : "; ")
+              + (unknown.isEmpty() ? "" : "the build has no secret variables " + unknown));
+    }
+    if (names.isEmpty()) {
+      return null;
+    }
+    Map<String, Variable> given = new LinkedHashMap<>();
+    names.forEach(n -> given.put(n, new Variable(values.get(n), true)));
+    return seal(buildId, given).secrets();
+  }
 }

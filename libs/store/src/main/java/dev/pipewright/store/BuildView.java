@@ -11,7 +11,8 @@ import java.util.UUID;
  * A build as stored. {@code jobs} are in plan order, each with its steps; listings leave {@code
  * jobs} empty. {@code variables} give a secret one's name only (flagged secret, value empty);
  * {@code sealedSecrets} hold their sealed values by name until the build finishes, which only
- * {@link BuildRepository#openSecrets} opens.
+ * {@link BuildRepository#openSecrets} opens. {@code attempt} counts the claims of workers; {@code
+ * runAttempt} the runs of the build (1, then one more per re-run), GitHub's {@code run_attempt}.
  */
 public record BuildView(
     UUID id,
@@ -36,6 +37,7 @@ public record BuildView(
     Instant leaseExpiresAt,
     Instant cancelRequestedAt,
     int attempt,
+    int runAttempt,
     List<JobView> jobs) {
 
   public boolean cancelRequested() {
@@ -67,6 +69,7 @@ public record BuildView(
         leaseExpiresAt,
         cancelRequestedAt,
         attempt,
+        runAttempt,
         jobs);
   }
 }

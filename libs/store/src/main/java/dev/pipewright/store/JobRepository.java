@@ -190,23 +190,28 @@ public final class JobRepository {
                           .and(BUILD_JOBS.ATTEMPT.lt(attempt))
                           .execute();
                   if (moved == 1) {
-                    tx.update(BUILD_JOB_STEPS)
-                        .set(BUILD_JOB_STEPS.STATUS, StepStatus.PENDING.name())
-                        .set(BUILD_JOB_STEPS.ATTEMPT, attempt)
-                        .setNull(BUILD_JOB_STEPS.STARTED_AT)
-                        .setNull(BUILD_JOB_STEPS.FINISHED_AT)
-                        .setNull(BUILD_JOB_STEPS.EXIT_CODE)
-                        .setNull(BUILD_JOB_STEPS.OUTCOME)
-                        .setNull(BUILD_JOB_STEPS.CONCLUSION)
-                        .setNull(BUILD_JOB_STEPS.ERROR_CODE)
-                        .setNull(BUILD_JOB_STEPS.ERROR_MESSAGE)
-                        .set(BUILD_JOB_STEPS.OUTPUTS, Json.write(Map.of()))
-                        .set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(List.of()))
-                        .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
-                        .execute();
+                    resetSteps(tx, jobRowId, attempt);
                   }
                   return moved == 1;
                 }));
+  }
+
+  /** A job's steps PENDING again, cleared of what an earlier run recorded, on {@code attempt}. */
+  static void resetSteps(DSLContext tx, UUID jobRowId, int attempt) {
+    tx.update(BUILD_JOB_STEPS)
+        .set(BUILD_JOB_STEPS.STATUS, StepStatus.PENDING.name())
+        .set(BUILD_JOB_STEPS.ATTEMPT, attempt)
+        .setNull(BUILD_JOB_STEPS.STARTED_AT)
+        .setNull(BUILD_JOB_STEPS.FINISHED_AT)
+        .setNull(BUILD_JOB_STEPS.EXIT_CODE)
+        .setNull(BUILD_JOB_STEPS.OUTCOME)
+        .setNull(BUILD_JOB_STEPS.CONCLUSION)
+        .setNull(BUILD_JOB_STEPS.ERROR_CODE)
+        .setNull(BUILD_JOB_STEPS.ERROR_MESSAGE)
+        .set(BUILD_JOB_STEPS.OUTPUTS, Json.write(Map.of()))
+        .set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(List.of()))
+        .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
+        .execute();
   }
 
   private static void checkUniqueKeys(List<NewJob> jobs) {

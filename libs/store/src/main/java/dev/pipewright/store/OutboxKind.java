@@ -5,5 +5,7 @@ public enum OutboxKind {
   /** A new build: publishing it moves it PENDING → QUEUED. */
   START,
   /** A build handed back after its worker's lease expired; it is QUEUED already. */
-  REQUEUE
+  REQUEUE,
+  /** A finished build run again ({@link BuildReruns}); it is QUEUED already. */
+  RERUN
 }

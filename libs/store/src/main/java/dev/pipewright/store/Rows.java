@@ -80,6 +80,7 @@ final class Rows {
         instant(r.getLeaseExpiresAt()),
         instant(r.getCancelRequestedAt()),
         r.getAttempt(),
+        r.getRunAttempt(),
         jobs);
   }
 

@@ -440,6 +440,35 @@ class BuildRepositoryIT {
   }
 
   @Test
+  void listFiltersByBranchGivenBareOrAsARef() {
+    String p = pipeline();
+    UUID onMain = builds.create(build(p)).id();
+    NewBuild other = build(p);
+    UUID onFeature =
+        builds
+            .create(
+                new NewBuild(
+                    p,
+                    other.workflowYaml(),
+                    other.workflowPath(),
+                    other.repositoryUrl(),
+                    "feature/x",
+                    other.repositorySha(),
+                    Map.of(),
+                    null))
+            .id();
+
+    assertThat(builds.list(p, Set.of(), "main", null, 10).builds())
+        .extracting(BuildView::id)
+        .containsExactly(onMain);
+    assertThat(builds.list(p, Set.of(), "feature/x", null, 10).builds())
+        .extracting(BuildView::id)
+        .containsExactly(onFeature);
+    assertThat(builds.list(p, Set.of(), "", null, 10).builds()).hasSize(2);
+    assertThat(builds.list(p, Set.of(), "mai", null, 10).builds()).isEmpty();
+  }
+
+  @Test
   void listPagesNewestFirstWithFilters() {
     String a = pipeline();
     String b = pipeline();

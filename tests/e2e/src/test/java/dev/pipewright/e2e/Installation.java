@@ -98,7 +98,9 @@ public final class Installation implements AutoCloseable {
             workspaces.resolve("blobs"),
             defaults.artifacts().resultsUrl(),
             defaults.artifacts().retentionDays(),
-            defaults.artifacts().sweepPeriod());
+            defaults.artifacts().sweepPeriod(),
+            defaults.artifacts().cacheBytesPerRepository(),
+            defaults.artifacts().cacheDefaultRef());
     EntryApiConfig config =
         defaults
             .withPorts(0, 0)

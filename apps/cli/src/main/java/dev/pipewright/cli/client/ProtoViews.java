@@ -54,6 +54,7 @@ public final class ProtoViews {
         b.hasCreateTime() ? instant(b.getCreateTime()) : null,
         b.hasStartTime() ? instant(b.getStartTime()) : null,
         b.hasFinishTime() ? instant(b.getFinishTime()) : null,
+        Math.max(1, b.getRunAttempt()),
         jobs);
   }
 

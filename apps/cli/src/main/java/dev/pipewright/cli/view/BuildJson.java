@@ -20,6 +20,7 @@ public final class BuildJson {
     json.put("id", build.id());
     json.put("pipeline_id", build.pipelineId());
     json.put("number", build.number());
+    json.put("run_attempt", build.runAttempt());
     json.put("status", build.status().name());
     json.put("error_code", build.errorCode() == null ? null : build.errorCode().name());
     json.put("error_message", build.errorMessage());

@@ -22,6 +22,7 @@ public record BuildState(
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
+    int runAttempt,
     List<JobState> jobs) {
 
   public BuildState {

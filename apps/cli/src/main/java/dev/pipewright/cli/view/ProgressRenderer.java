@@ -177,6 +177,7 @@ public final class ProgressRenderer {
             + build.pipelineId()
             + ", number "
             + build.number()
+            + (build.runAttempt() > 1 ? ", attempt " + build.runAttempt() : "")
             + (build.createdAt() == null ? "" : ", created " + build.createdAt())
             + (build.cancelRequested() ? ", cancel requested" : ""));
     for (JobState job : build.jobs()) {

@@ -28,6 +28,7 @@ class BuildJsonTest {
             T0,
             T0,
             null,
+            2,
             List.of(
                 new JobState(
                     "a",
@@ -56,6 +57,7 @@ class BuildJsonTest {
             "id",
             "pipeline_id",
             "number",
+            "run_attempt",
             "status",
             "error_code",
             "error_message",
@@ -65,6 +67,7 @@ class BuildJsonTest {
             "finish_time",
             "jobs");
     assertThat(json).containsEntry("status", "FAILED").containsEntry("error_code", "TIMEOUT");
+    assertThat(json).containsEntry("run_attempt", 2);
     assertThat(json)
         .containsEntry("finish_time", null)
         .containsEntry("create_time", "2026-01-01T10:00:00Z");
@@ -103,7 +106,7 @@ class BuildJsonTest {
   void listHasBuildsWithoutJobsAndANullTokenOnTheLastPage() {
     BuildState b =
         new BuildState(
-            "x", "p", 1, BuildStatus.QUEUED, null, null, false, T0, null, null, List.of());
+            "x", "p", 1, BuildStatus.QUEUED, null, null, false, T0, null, null, 1, List.of());
     Map<String, Object> json = BuildJson.list(List.of(b), "");
     assertThat(json).containsEntry("next_page_token", null);
     assertThat((List<?>) json.get("builds")).hasSize(1);

@@ -23,7 +23,7 @@ class ProgressRendererTest {
 
   private static BuildState build(BuildStatus status, JobState... jobs) {
     return new BuildState(
-        "0123456789abcdef", "p", 7, status, null, null, false, T0, T0, null, List.of(jobs));
+        "0123456789abcdef", "p", 7, status, null, null, false, T0, T0, null, 1, List.of(jobs));
   }
 
   @Test
@@ -114,6 +114,28 @@ class ProgressRendererTest {
   }
 
   @Test
+  void theDetailsNameTheAttemptOfABuildRunAgain() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    BuildState rerun =
+        new BuildState(
+            "0123456789abcdef",
+            "p",
+            7,
+            BuildStatus.QUEUED,
+            null,
+            null,
+            false,
+            T0,
+            null,
+            null,
+            3,
+            List.of());
+    assertThat(r.details(rerun, T0)).contains("  pipeline p, number 7, attempt 3, created " + T0);
+    assertThat(r.details(build(BuildStatus.QUEUED), T0))
+        .contains("  pipeline p, number 7, created " + T0);
+  }
+
+  @Test
   void aJobWithoutANameIsShownByItsKey() {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
     JobState unnamed = new JobState("lint", "", JobStatus.RUNNING, null, null, T0, null, List.of());
@@ -196,6 +218,7 @@ class ProgressRendererTest {
             T0,
             T0,
             T0.plusSeconds(3),
+            1,
             List.of(
                 new JobState(
                     "a",

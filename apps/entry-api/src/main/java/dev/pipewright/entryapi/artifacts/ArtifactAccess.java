@@ -1,5 +1,6 @@
 package dev.pipewright.entryapi.artifacts;
 
+import dev.pipewright.blobs.StoredBlob;
 import dev.pipewright.store.ArtifactRow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,7 @@ public final class ArtifactAccess {
    * dev.pipewright.blobs.BlobIntegrityException} at its end when the stored bytes are damaged.
    */
   public InputStream open(ArtifactRow artifact) throws IOException {
-    return service.content(artifact, 0, artifact.size().orElse(0L));
+    StoredBlob blob = ArtifactService.content(artifact);
+    return service.uploads().content(blob, 0, blob.size());
   }
 }

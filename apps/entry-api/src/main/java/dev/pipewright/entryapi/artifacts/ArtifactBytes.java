@@ -1,7 +1,7 @@
 package dev.pipewright.entryapi.artifacts;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.pipewright.store.ArtifactRow;
+import dev.pipewright.blobs.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,11 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sends a readable artifact's bytes over HTTP, for the toolkit's signed URLs and Pipewright's own
- * download route alike: the whole content (200), or the one range a {@code bytes=a-b} / {@code
- * bytes=a-} header asks for (206, as the toolkit's blob client and {@code curl -C -} ask), with
- * {@code Content-Length}, {@code Accept-Ranges} and the SHA-256 as {@code ETag}; HEAD gets the
- * headers only. Streamed from the blob store: never a whole artifact in memory.
+ * Sends a finished upload's bytes over HTTP (an artifact or a cache entry), for the toolkit's
+ * signed URLs and Pipewright's own download route alike: the whole content (200), or the one range
+ * a {@code bytes=a-b} / {@code bytes=a-} header asks for (206, as the toolkit's blob client and
+ * {@code curl -C -} ask), with {@code Content-Length}, {@code Accept-Ranges} and the SHA-256 as
+ * {@code ETag}; HEAD gets the headers only. Streamed from the blob store: never a whole artifact in
+ * memory.
  */
 final class ArtifactBytes {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
@@ -29,13 +30,9 @@ final class ArtifactBytes {
    * @param range the request's range header, or null for the whole content
    */
   static void send(
-      HttpExchange exchange,
-      ArtifactService service,
-      ArtifactRow artifact,
-      String range,
-      Refusal refusal)
+      HttpExchange exchange, BlockUploads uploads, StoredBlob blob, String range, Refusal refusal)
       throws IOException {
-    long size = artifact.size().orElse(0L);
+    long size = blob.size();
     long offset = 0;
     long length = size;
     int status = 200;
@@ -60,7 +57,7 @@ final class ArtifactBytes {
           .set("Content-Range", "bytes " + offset + "-" + last + "/" + size);
     }
     exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
-    exchange.getResponseHeaders().set("ETag", "\"" + artifact.blobSha256().orElseThrow() + "\"");
+    exchange.getResponseHeaders().set("ETag", "\"" + blob.sha256() + "\"");
     if (exchange.getRequestMethod().equals("HEAD")) {
       exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
       exchange.sendResponseHeaders(status, -1);
@@ -69,7 +66,7 @@ final class ArtifactBytes {
     // Opened before the status is sent, so a missing blob is still an error response; a damaged
     // one is found at its end, after the status: the connection is cut, the client sees a short
     // body and its own hash check fails.
-    try (InputStream in = service.content(artifact, offset, length)) {
+    try (InputStream in = uploads.content(blob, offset, length)) {
       exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
       if (length > 0) {
         try (OutputStream out = exchange.getResponseBody()) {

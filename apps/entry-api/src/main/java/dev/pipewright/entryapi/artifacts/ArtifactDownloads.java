@@ -82,8 +82,8 @@ public final class ArtifactDownloads implements HttpHandler {
     exchange.getResponseHeaders().set(SHA256_HEADER, artifact.blobSha256().orElseThrow());
     ArtifactBytes.send(
         exchange,
-        access.service(),
-        artifact,
+        access.service().uploads(),
+        ArtifactService.content(artifact),
         exchange.getRequestHeaders().getFirst("Range"),
         ArtifactDownloads::refuse);
   }

@@ -9,6 +9,7 @@ import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.secrets.SecretKeys;
 import dev.pipewright.secrets.Signer;
 import dev.pipewright.store.ArtifactRepository;
+import dev.pipewright.store.CacheRepository;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The artifact service on the entry API's HTTP side: the Twirp results service ({@link
- * TwirpArtifacts}) and the blob routes its signed URLs lead to ({@link BlobRoutes}), over a {@link
- * BlobStore} and PostgreSQL, and the sweep that deletes expired artifacts. It needs the secret key
+ * The artifact and cache services on the entry API's HTTP side: the Twirp results services ({@link
+ * TwirpArtifacts}, {@link TwirpCache}) and the blob routes their signed URLs lead to ({@link
+ * BlobRoutes}), over one {@link BlobStore} and PostgreSQL, and the sweep that deletes expired
+ * artifacts, abandoned uploads and caches over their repository's cap. It needs the secret key
  * file: runtime tokens and signed URLs are signed with its keys.
  */
 public final class ArtifactEndpoints {
@@ -33,18 +35,18 @@ public final class ArtifactEndpoints {
   static final Duration URL_LIFETIME = Duration.ofHours(6);
 
   private final ArtifactService service;
-  private final TwirpArtifacts twirp;
-  private final BlobRoutes blobRoutes;
+  private final CacheService caches;
+  private final Map<String, HttpHandler> routes;
   private final DirectoryBlobStore store;
 
   private ArtifactEndpoints(
       ArtifactService service,
-      TwirpArtifacts twirp,
-      BlobRoutes blobRoutes,
+      CacheService caches,
+      Map<String, HttpHandler> routes,
       DirectoryBlobStore store) {
     this.service = service;
-    this.twirp = twirp;
-    this.blobRoutes = blobRoutes;
+    this.caches = caches;
+    this.routes = routes;
     this.store = store;
   }
 
@@ -58,20 +60,43 @@ public final class ArtifactEndpoints {
     DirectoryBlobStore store = new DirectoryBlobStore(config.blobRoot());
     ArtifactService service =
         new ArtifactService(new ArtifactRepository(dsl), store, clock, config.retentionDays());
-    SignedUrls urls = new SignedUrls(Signer.of(keys, SignedUrls.PURPOSE), clock, URL_LIFETIME);
-    RuntimeTokens tokens = new RuntimeTokens(Signer.of(keys, RuntimeTokens.PURPOSE), clock);
+    CacheService caches =
+        new CacheService(
+            new CacheRepository(dsl),
+            store,
+            clock,
+            config.cacheDefaultRef(),
+            config.cacheBytesPerRepository());
+    Signer urlSigner = Signer.of(keys, SignedUrls.PURPOSE);
+    SignedUrls urls = new SignedUrls(urlSigner, clock, URL_LIFETIME, SignedUrls.ARTIFACTS);
+    SignedUrls cacheUrls = new SignedUrls(urlSigner, clock, URL_LIFETIME, SignedUrls.CACHES);
     String configured = stripSlash(config.resultsUrl());
-    java.util.function.Function<HttpExchange, String> base =
-        configured.isEmpty() ? ex -> requestBase(ex, tls) : ex -> configured;
+    TwirpService.Access access =
+        new TwirpService.Access(
+            new RuntimeTokens(Signer.of(keys, RuntimeTokens.PURPOSE), clock),
+            configured.isEmpty() ? ex -> requestBase(ex, tls) : ex -> configured);
     log.info(
-        "Artifact service on: blobs in {}, signed URLs to {}, default retention {} days",
+        "Artifact and cache services on: blobs in {}, signed URLs to {}, default retention {}"
+            + " days, caches up to {} bytes per repository, default ref {}",
         config.blobRoot(),
         configured.isEmpty() ? "the address of each request" : configured,
-        config.retentionDays());
+        config.retentionDays(),
+        config.cacheBytesPerRepository(),
+        config.cacheDefaultRef());
     return new ArtifactEndpoints(
         service,
-        new TwirpArtifacts(service, tokens, urls, base),
-        new BlobRoutes(service, urls),
+        caches,
+        Map.of(
+            TwirpArtifacts.PATH,
+            new TwirpArtifacts(service, urls, access),
+            SignedUrls.ARTIFACTS,
+            new BlobRoutes(service, urls),
+            TwirpCache.PATH,
+            new TwirpCache(caches, cacheUrls, access),
+            SignedUrls.CACHES,
+            new BlobRoutes(caches, cacheUrls),
+            LegacyCacheRoutes.PATH,
+            new LegacyCacheRoutes(caches, cacheUrls, access)),
         store);
   }
 
@@ -82,7 +107,7 @@ public final class ArtifactEndpoints {
 
   /** Path prefix → handler, for the entry API's HTTP server. */
   public Map<String, HttpHandler> routes() {
-    return Map.of(TwirpArtifacts.PATH, twirp, SignedUrls.PATH, blobRoutes);
+    return routes;
   }
 
   /** Runs the retention sweep every {@code period} on {@code scheduler}. */
@@ -91,18 +116,24 @@ public final class ArtifactEndpoints {
     scheduler.scheduleWithFixedDelay(this::sweepNow, millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  /** One sweep: expired artifacts, abandoned uploads, temporary files of dead puts. */
+  /**
+   * One sweep: expired artifacts, abandoned uploads, caches over their repository's cap, temporary
+   * files of dead puts.
+   *
+   * @return how many artifacts and caches it deleted
+   */
   public int sweepNow() {
     try {
-      int swept = service.sweep();
+      int artifacts = service.sweep();
+      int evicted = caches.sweep();
       store.removeTemporaries(Instant.now().minus(ArtifactService.ABANDONED_AFTER));
-      if (swept > 0) {
-        log.info("Artifact sweep deleted {} artifact(s)", swept);
+      if (artifacts + evicted > 0) {
+        log.info("Sweep deleted {} artifact(s) and {} cache(s)", artifacts, evicted);
       }
-      return swept;
+      return artifacts + evicted;
     } catch (IOException | RuntimeException e) {
       // The next sweep tries again; a scheduled task that throws would never run again.
-      log.warn("Artifact sweep failed: {}", e.toString());
+      log.warn("Artifact and cache sweep failed: {}", e.toString());
       return 0;
     }
   }

@@ -8,24 +8,13 @@ import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.store.ArtifactRepository;
 import dev.pipewright.store.ArtifactRow;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Enumeration;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * and finalized (then immutable, listed and readable), deleted, and swept when they expire. Bytes
  * go to the {@link BlobStore}, rows to {@link ArtifactRepository}.
  */
-final class ArtifactService {
+final class ArtifactService implements BlobTarget {
   private static final Logger log = LoggerFactory.getLogger(ArtifactService.class);
   static final int MAX_NAME = 255;
 
@@ -43,13 +32,13 @@ final class ArtifactService {
   static final Duration ABANDONED_AFTER = Duration.ofDays(1);
 
   private final ArtifactRepository artifacts;
-  private final BlobStore blobs;
+  private final BlockUploads uploads;
   private final Clock clock;
   private final int retentionDays;
 
   ArtifactService(ArtifactRepository artifacts, BlobStore blobs, Clock clock, int retentionDays) {
     this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
-    this.blobs = Objects.requireNonNull(blobs, "blobs");
+    this.uploads = new BlockUploads(artifacts, blobs);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.retentionDays = retentionDays;
   }
@@ -68,66 +57,13 @@ final class ArtifactService {
     }
     ArtifactRepository.Created created =
         artifacts.create(scope.buildId(), scope.jobKey(), name, expires);
-    release(created.releasedBlobs());
+    uploads.release(created.releasedBlobs());
     return created.artifact();
   }
 
-  /** Stores one block of an unfinalized artifact. */
-  void stageBlock(long artifactId, String blockId, InputStream body) throws IOException {
-    openForWriting(artifactId);
-    StoredBlob blob = blobs.put(body, Optional.empty());
-    Optional<String> replaced =
-        artifacts.stageBlock(
-            artifactId,
-            new ArtifactRepository.Block(blockId, blob.sha256(), blob.size()),
-            present());
-    release(replaced.stream().toList());
-  }
-
-  /**
-   * Joins the named blocks, in order, into the artifact's content (Put Block List).
-   *
-   * @throws IllegalArgumentException naming a block that was not staged
-   */
-  StoredBlob commit(long artifactId, List<String> blockIds) throws IOException {
-    openForWriting(artifactId);
-    Map<String, ArtifactRepository.Block> staged = new HashMap<>();
-    artifacts.blocks(artifactId).forEach(b -> staged.put(b.blockId(), b));
-    List<ArtifactRepository.Block> ordered = new ArrayList<>();
-    for (String id : blockIds) {
-      ArtifactRepository.Block block = staged.get(id);
-      if (block == null) {
-        throw new IllegalArgumentException("block " + id + " was not uploaded");
-      }
-      ordered.add(block);
-    }
-    StoredBlob content;
-    try (InputStream joined = new SequenceInputStream(blockStreams(ordered))) {
-      content = blobs.put(joined, Optional.empty());
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-    release(artifacts.commit(artifactId, content.sha256(), content.size(), present()));
-    return content;
-  }
-
-  private Enumeration<InputStream> blockStreams(List<ArtifactRepository.Block> blocks) {
-    Iterator<ArtifactRepository.Block> it = blocks.iterator();
-    return new Enumeration<>() {
-      @Override
-      public boolean hasMoreElements() {
-        return it.hasNext();
-      }
-
-      @Override
-      public InputStream nextElement() {
-        try {
-          return blobs.get(it.next().blobSha256());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
+  @Override
+  public BlockUploads uploads() {
+    return uploads;
   }
 
   /**
@@ -212,16 +148,24 @@ final class ArtifactService {
     return row;
   }
 
-  /** A finalized, unexpired artifact by id, for a signed URL. */
-  Optional<ArtifactRow> readable(long id) {
+  /** A finalized, unexpired artifact's content by id, for a signed URL. */
+  @Override
+  public Optional<StoredBlob> readable(long id) {
     return artifacts
         .find(id)
         .filter(ArtifactRow::finalized)
-        .filter(a -> a.expiresAt().isAfter(clock.instant()));
+        .filter(a -> a.expiresAt().isAfter(clock.instant()))
+        .map(ArtifactService::content);
   }
 
-  InputStream content(ArtifactRow artifact, long offset, long length) throws IOException {
-    return blobs.get(artifact.blobSha256().orElseThrow(), offset, length);
+  /** Where a finalized artifact's bytes are. */
+  static StoredBlob content(ArtifactRow finalized) {
+    return new StoredBlob(finalized.blobSha256().orElseThrow(), finalized.size().orElse(0L));
+  }
+
+  @Override
+  public String contentType() {
+    return "application/zip";
   }
 
   /** Deletes the build's artifact {@code name}; its id, or empty when there was none. */
@@ -229,7 +173,7 @@ final class ArtifactService {
     Optional<ArtifactRow> row = readable(build, name);
     row.ifPresent(
         a -> {
-          release(artifacts.delete(a.id()));
+          uploads.release(artifacts.delete(a.id()));
           log.info("Artifact {} ({}) of build {} deleted on request", name, a.id(), build);
         });
     return row.map(ArtifactRow::id);
@@ -243,7 +187,7 @@ final class ArtifactService {
     do {
       batch = artifacts.sweepable(now, now.minus(ABANDONED_AFTER), 100);
       for (ArtifactRow a : batch) {
-        release(artifacts.delete(a.id()));
+        uploads.release(artifacts.delete(a.id()));
         deleted++;
         log.info(
             "Swept artifact {} ({}, {} bytes) of build {}: {}",
@@ -259,7 +203,8 @@ final class ArtifactService {
     return deleted;
   }
 
-  private void openForWriting(long artifactId) {
+  @Override
+  public void openForWriting(long artifactId) {
     ArtifactRow row =
         artifacts
             .find(artifactId)
@@ -267,33 +212,6 @@ final class ArtifactService {
     if (row.finalized()) {
       throw new CiException(ErrorCode.CONFLICT, "artifact " + row.name() + " is finalized");
     }
-  }
-
-  /** Deletes each blob no row names any more. */
-  private void release(Collection<String> released) {
-    for (String sha : released) {
-      artifacts.releaseBlob(
-          sha,
-          s -> {
-            try {
-              return blobs.delete(s);
-            } catch (IOException e) {
-              // Left for a later release; the row is gone either way.
-              log.warn("Could not delete blob {}: {}", s, e.toString());
-              return false;
-            }
-          });
-    }
-  }
-
-  private Predicate<String> present() {
-    return sha -> {
-      try {
-        return blobs.stat(sha).isPresent();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    };
   }
 
   static void checkName(String name) {

@@ -6,7 +6,6 @@ import dev.pipewright.blobs.BlobIntegrityException;
 import dev.pipewright.blobs.StoredBlob;
 import dev.pipewright.entryapi.QueryString;
 import dev.pipewright.models.CiException;
-import dev.pipewright.store.ArtifactRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,22 +29,25 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
- * {@code /_artifacts/blob/<id>?<signature>}: where the signed URLs lead, speaking the part of the
- * Azure Blob REST API the toolkit's blob client uses. Upload is {@code
- * BlockBlobClient.uploadStream} (blob-upload.ts): Put Block ({@code PUT ?comp=block&blockid=…},
- * 201) for each chunk, several at once, then Put Block List ({@code PUT ?comp=blocklist}, an XML
- * list of block ids, 201). Download (download-artifact.ts) is a plain {@code GET}, answered 200, or
- * 206 for a {@code Range}. Refusals carry Azure's XML error body and {@code x-ms-error-code}.
+ * {@code /_artifacts/blob/<id>?<signature>} and {@code /_caches/blob/<id>?<signature>}: where the
+ * signed URLs lead, speaking the part of the Azure Blob REST API the toolkit's blob client uses.
+ * Upload is {@code BlockBlobClient.uploadStream} (artifact blob-upload.ts) or {@code uploadFile}
+ * (cache uploadUtils.ts): Put Block ({@code PUT ?comp=block&blockid=…}, 201) for each chunk,
+ * several at once, then Put Block List ({@code PUT ?comp=blocklist}, an XML list of block ids,
+ * 201); a file under {@code maxSingleShotSize} is one Put Blob ({@code PUT} with {@code
+ * x-ms-blob-type: BlockBlob}, 201). Download (download-artifact.ts, cache downloadUtils.ts) is a
+ * plain {@code GET}, answered 200, or 206 for a {@code Range}. Refusals carry Azure's XML error
+ * body and {@code x-ms-error-code}.
  */
 final class BlobRoutes implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(BlobRoutes.class);
   private static final int MAX_BLOCK_LIST = 4 * 1024 * 1024;
   private static final Pattern BLOCK_ID = Pattern.compile("[A-Za-z0-9+/=_-]{1,128}");
 
-  private final ArtifactService service;
+  private final BlobTarget service;
   private final SignedUrls urls;
 
-  BlobRoutes(ArtifactService service, SignedUrls urls) {
+  BlobRoutes(BlobTarget service, SignedUrls urls) {
     this.service = Objects.requireNonNull(service);
     this.urls = Objects.requireNonNull(urls);
   }
@@ -57,7 +59,7 @@ final class BlobRoutes implements HttpHandler {
     exchange.getResponseHeaders().set("x-ms-version", "2025-01-05");
     long id;
     try {
-      id = Long.parseLong(exchange.getRequestURI().getPath().substring(SignedUrls.PATH.length()));
+      id = Long.parseLong(exchange.getRequestURI().getPath().substring(urls.path().length()));
     } catch (NumberFormatException e) {
       error(exchange, 404, "ResourceNotFound", "no such blob");
       return;
@@ -71,7 +73,7 @@ final class BlobRoutes implements HttpHandler {
     String refusal =
         urls.refusal(id, query, write ? SignedUrls.Access.WRITE : SignedUrls.Access.READ);
     if (refusal != null) {
-      log.info("Refused {} of artifact {}: {}", method, id, refusal);
+      log.info("Refused {} of {}{}: {}", method, urls.path(), id, refusal);
       error(exchange, 403, "AuthenticationFailed", refusal);
       return;
     }
@@ -98,8 +100,9 @@ final class BlobRoutes implements HttpHandler {
         if (blockId == null || !BLOCK_ID.matcher(blockId).matches()) {
           throw new IllegalArgumentException("blockid must be 1 to 128 base64 characters");
         }
+        service.openForWriting(id);
         try (InputStream body = exchange.getRequestBody()) {
-          service.stageBlock(id, blockId, body);
+          service.uploads().stageBlock(id, blockId, body);
         }
         empty(exchange, 201);
       }
@@ -108,36 +111,49 @@ final class BlobRoutes implements HttpHandler {
         try (InputStream body = exchange.getRequestBody()) {
           blocks = blockList(body.readNBytes(MAX_BLOCK_LIST));
         }
-        StoredBlob content = service.commit(id, blocks);
-        exchange.getResponseHeaders().set("ETag", "\"" + content.sha256() + "\"");
-        exchange
-            .getResponseHeaders()
-            .set(
-                "Last-Modified",
-                DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    java.time.ZonedDateTime.now(ZoneOffset.UTC)));
-        exchange.getResponseHeaders().set("x-ms-request-server-encrypted", "false");
-        empty(exchange, 201);
+        service.openForWriting(id);
+        created(exchange, service.uploads().commit(id, blocks));
+      }
+      case "" -> {
+        if (!"BlockBlob".equals(exchange.getRequestHeaders().getFirst("x-ms-blob-type"))) {
+          throw new IllegalArgumentException("Put Blob makes block blobs only (x-ms-blob-type)");
+        }
+        service.openForWriting(id);
+        try (InputStream body = exchange.getRequestBody()) {
+          created(exchange, service.uploads().putWhole(id, body));
+        }
       }
       default ->
           throw new IllegalArgumentException(
-              "only Put Block and Put Block List upload artifacts (comp=block, comp=blocklist)");
+              "only Put Blob, Put Block and Put Block List upload (comp=, block, blocklist)");
     }
   }
 
+  private static void created(HttpExchange exchange, StoredBlob content) throws IOException {
+    exchange.getResponseHeaders().set("ETag", "\"" + content.sha256() + "\"");
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Last-Modified",
+            DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(ZoneOffset.UTC)));
+    exchange.getResponseHeaders().set("x-ms-request-server-encrypted", "false");
+    empty(exchange, 201);
+  }
+
   private void get(HttpExchange exchange, long id) throws IOException {
-    ArtifactRow artifact = service.readable(id).orElse(null);
-    if (artifact == null) {
-      error(exchange, 404, "BlobNotFound", "no finalized artifact " + id);
+    StoredBlob blob = service.readable(id).orElse(null);
+    if (blob == null) {
+      error(exchange, 404, "BlobNotFound", "nothing finalized at " + urls.path() + id);
       return;
     }
     String range = exchange.getRequestHeaders().getFirst("x-ms-range");
     if (range == null) {
       range = exchange.getRequestHeaders().getFirst("Range");
     }
-    exchange.getResponseHeaders().set("Content-Type", "application/zip");
+    exchange.getResponseHeaders().set("Content-Type", service.contentType());
     exchange.getResponseHeaders().set("x-ms-blob-type", "BlockBlob");
-    ArtifactBytes.send(exchange, service, artifact, range, BlobRoutes::error);
+    ArtifactBytes.send(exchange, service.uploads(), blob, range, BlobRoutes::error);
   }
 
   /** The block ids of a Put Block List body, in order (Latest, Committed and Uncommitted alike). */

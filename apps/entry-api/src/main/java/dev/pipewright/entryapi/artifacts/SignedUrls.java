@@ -10,15 +10,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The URLs the artifact service hands the toolkit for the bytes of one artifact, in the shape of an
- * Azure SAS URL: {@code <base>/_artifacts/blob/<id>?sp=<r|w>&se=<expiry>&kid=<key>&sig=<hmac>}. The
- * signature (a {@link Signer} of purpose {@code artifact-url}) covers the artifact id, the
- * permission and the expiry, so a URL opens one artifact, for reading or writing, until it expires;
- * changing any of them breaks it. The toolkit masks {@code sig} in logs (util.ts maskSigUrl).
+ * The URLs the artifact and cache services hand the toolkit for the bytes of one artifact or cache
+ * entry, in the shape of an Azure SAS URL: {@code
+ * <base><path><id>?sp=<r|w>&se=<expiry>&kid=<key>&sig=<hmac>}, the path one per service ({@link
+ * #ARTIFACTS}, {@link #CACHES}). The signature (a {@link Signer} of purpose {@code artifact-url})
+ * covers the path, the id, the permission and the expiry, so a URL opens one artifact or cache
+ * entry, for reading or writing, until it expires; changing any of them breaks it. The toolkit
+ * masks {@code sig} in logs (util.ts maskSigUrl).
  */
 final class SignedUrls {
   static final String PURPOSE = "artifact-url";
-  static final String PATH = "/_artifacts/blob/";
+  static final String ARTIFACTS = "/_artifacts/blob/";
+  static final String CACHES = "/_caches/blob/";
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   /** What a URL allows. */
@@ -36,19 +39,29 @@ final class SignedUrls {
   private final Signer signer;
   private final Clock clock;
   private final Duration lifetime;
+  private final String path;
 
-  SignedUrls(Signer signer, Clock clock, Duration lifetime) {
+  /**
+   * @param path {@link #ARTIFACTS} or {@link #CACHES}
+   */
+  SignedUrls(Signer signer, Clock clock, Duration lifetime, String path) {
     this.signer = Objects.requireNonNull(signer, "signer");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+    this.path = Objects.requireNonNull(path, "path");
   }
 
-  /** A URL under {@code base} (scheme, host and port, no trailing slash) for the artifact. */
+  /** Where its URLs lead, followed by the id. */
+  String path() {
+    return path;
+  }
+
+  /** A URL under {@code base} (scheme, host and port, no trailing slash) for the id. */
   String sign(String base, long artifactId, Access access) {
     long expiry = clock.instant().plus(lifetime).getEpochSecond();
     Signer.Signature s = signer.sign(signed(artifactId, access.code, expiry));
     return base
-        + PATH
+        + path
         + artifactId
         + "?sp="
         + access.code
@@ -92,8 +105,7 @@ final class SignedUrls {
     return null;
   }
 
-  private static byte[] signed(long artifactId, String access, long expiry) {
-    return ("artifact-blob\n" + artifactId + "\n" + access + "\n" + expiry)
-        .getBytes(StandardCharsets.UTF_8);
+  private byte[] signed(long id, String access, long expiry) {
+    return (path + "\n" + id + "\n" + access + "\n" + expiry).getBytes(StandardCharsets.UTF_8);
   }
 }

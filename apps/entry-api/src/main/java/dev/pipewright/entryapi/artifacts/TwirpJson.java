@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The JSON of {@code github.actions.results.api.v1.ArtifactService} as protobuf-ts writes and reads
- * it (@actions/artifact generated/results/api/v1/artifact.ts and artifact.twirp-client.ts):
- * requests with proto field names ({@code useProtoFieldName}), wrappers ({@code StringValue},
- * {@code Int64Value}) as bare values, int64 as strings, timestamps as RFC 3339. Either field-name
- * form is read, as proto3 JSON parsers do.
+ * The JSON of {@code github.actions.results.api.v1.ArtifactService} and {@code CacheService} as
+ * protobuf-ts writes and reads it ({@code @actions/artifact} generated/results/api/v1/artifact.ts,
+ * {@code @actions/cache} generated/results/api/v1/cache.ts, and their twirp clients): requests with
+ * proto field names ({@code useProtoFieldName}), wrappers ({@code StringValue}, {@code Int64Value})
+ * as bare values, int64 as strings, timestamps as RFC 3339. Either field-name form is read, as
+ * proto3 JSON parsers do.
  */
 final class TwirpJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -34,6 +35,56 @@ final class TwirpJson {
 
   /** GetSignedArtifactURL and DeleteArtifact. */
   record ByName(Ids ids, String name) {}
+
+  /** CreateCacheEntry and FinalizeCacheEntryUpload (whose size is {@code size_bytes}). */
+  record CacheEntry(String key, String version, long sizeBytes) {}
+
+  /** GetCacheEntryDownloadURL. */
+  record CacheLookup(String key, List<String> restoreKeys, String version) {}
+
+  static CacheEntry cacheEntry(JsonNode n) {
+    return new CacheEntry(
+        text(n, "key", "key").orElse(""),
+        text(n, "version", "version").orElse(""),
+        int64(n, "size_bytes", "sizeBytes").orElse(0L));
+  }
+
+  static CacheLookup cacheLookup(JsonNode n) {
+    JsonNode keys = n.has("restore_keys") ? n.get("restore_keys") : n.get("restoreKeys");
+    List<String> restoreKeys = new java.util.ArrayList<>();
+    if (keys != null && !keys.isNull()) {
+      if (!keys.isArray()) {
+        throw new IllegalArgumentException("restore_keys is not a list");
+      }
+      keys.forEach(k -> restoreKeys.add(k.asText()));
+    }
+    return new CacheLookup(
+        text(n, "key", "key").orElse(""), restoreKeys, text(n, "version", "version").orElse(""));
+  }
+
+  /** CreateCacheEntryResponse. */
+  static ObjectNode cacheUploadUrl(String url) {
+    return MAPPER.createObjectNode().put("ok", true).put("signed_upload_url", url);
+  }
+
+  /** FinalizeCacheEntryUploadResponse. */
+  static ObjectNode cacheEntryId(long id) {
+    return MAPPER.createObjectNode().put("ok", true).put("entry_id", Long.toString(id));
+  }
+
+  /** GetCacheEntryDownloadURLResponse of a hit. */
+  static ObjectNode cacheHit(String url, String matchedKey) {
+    return MAPPER
+        .createObjectNode()
+        .put("ok", true)
+        .put("signed_download_url", url)
+        .put("matched_key", matchedKey);
+  }
+
+  /** GetCacheEntryDownloadURLResponse of a miss: not an error (restoreCacheV2 reads ok). */
+  static ObjectNode cacheMiss() {
+    return MAPPER.createObjectNode().put("ok", false);
+  }
 
   static JsonNode parse(byte[] body) {
     try {

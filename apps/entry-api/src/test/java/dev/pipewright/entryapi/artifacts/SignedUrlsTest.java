@@ -19,7 +19,10 @@ class SignedUrlsTest {
 
   private static SignedUrls at(Instant now) {
     return new SignedUrls(
-        Signer.of(KEYS, SignedUrls.PURPOSE), Clock.fixed(now, ZoneOffset.UTC), Duration.ofHours(6));
+        Signer.of(KEYS, SignedUrls.PURPOSE),
+        Clock.fixed(now, ZoneOffset.UTC),
+        Duration.ofHours(6),
+        SignedUrls.ARTIFACTS);
   }
 
   private static Map<String, String> query(String url) {
@@ -50,11 +53,20 @@ class SignedUrlsTest {
         new SignedUrls(
             Signer.of(SecretKeys.parse(SecretKeys.newKeyLine("k1"), "f"), SignedUrls.PURPOSE),
             Clock.fixed(NOW, ZoneOffset.UTC),
-            Duration.ofHours(6));
+            Duration.ofHours(6),
+            SignedUrls.ARTIFACTS);
+    SignedUrls cacheUrls =
+        new SignedUrls(
+            Signer.of(KEYS, SignedUrls.PURPOSE),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Duration.ofHours(6),
+            SignedUrls.CACHES);
 
     assertThat(at(NOW).refusal(7, later, SignedUrls.Access.READ)).contains("does not match");
     assertThat(at(NOW).refusal(7, write, SignedUrls.Access.WRITE)).contains("does not match");
     assertThat(otherKey.refusal(7, q, SignedUrls.Access.READ)).contains("does not match");
+    // An artifact's URL does not open the cache entry of the same id.
+    assertThat(cacheUrls.refusal(7, q, SignedUrls.Access.READ)).contains("does not match");
     assertThat(at(NOW).refusal(7, Map.of(), SignedUrls.Access.READ)).contains("no signature");
   }
 }

@@ -1,7 +1,6 @@
 package dev.pipewright.pipeline.orchestrator;
 
 import dev.pipewright.dag.LoadedWorkflow;
-import dev.pipewright.dag.PlacedJob;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobResult;
@@ -10,7 +9,6 @@ import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.JobSnapshot;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.executor.RunObserver;
-import dev.pipewright.executor.StrategyContext;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -18,8 +16,7 @@ import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
-import dev.pipewright.parser.spec.JobSpec;
-import dev.pipewright.parser.spec.StrategySpec;
+import dev.pipewright.pipeline.orchestrator.JobRuns.Begin;
 import dev.pipewright.pipeline.reconcile.Action;
 import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.pipeline.reconcile.BuildSnapshot;
@@ -63,6 +60,7 @@ public final class Orchestrator {
   private final Failures failures;
   private final WorkflowSources sources;
   private volatile Consumer<String> changed = buildId -> {};
+  private volatile JobServices services = JobServices.NONE;
 
   /**
    * @param parallelism the most job instances of one build active at once
@@ -107,6 +105,11 @@ public final class Orchestrator {
   /** Called with the build id after a runner callback changed something. */
   public void onChange(Consumer<String> listener) {
     this.changed = listener;
+  }
+
+  /** What gives the jobs it starts their runtime token and service URL. */
+  public void jobServices(JobServices services) {
+    this.services = java.util.Objects.requireNonNull(services, "services");
   }
 
   public JobRunner runner() {
@@ -282,7 +285,7 @@ public final class Orchestrator {
       JobRef ref = new JobRef(build.id(), row.key());
       JobSnapshot snapshot = runner.status(ref);
       if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
-        JobRun run = jobRun(row, row.attempt(), needs.of(row.jobId()), true);
+        JobRun run = jobRun(row, row.attempt(), needs.of(row.jobId()), Begin.ATTACH);
         try {
           snapshot = runner.attach(run, observer(row.attempt()));
         } catch (CiException e) {
@@ -324,8 +327,12 @@ public final class Orchestrator {
                 ended.outputs());
             changed.accept(build.id());
           } else {
-            // A job leaving PENDING has never run, so it has no log to continue.
-            startOnRunner(row, start.attempt(), start.needs(), false);
+            // A job leaving PENDING on a later attempt was reset by a re-run of the build.
+            startOnRunner(
+                row,
+                start.attempt(),
+                start.needs(),
+                start.attempt() > 1 ? Begin.RERUN : Begin.FIRST);
           }
         }
         case Action.Restart restart -> {
@@ -335,7 +342,8 @@ public final class Orchestrator {
               restart.key(),
               restart.attempt());
           if (store.restartJob(build.id(), restart.key(), restart.attempt())) {
-            startOnRunner(rows.get(restart.key()), restart.attempt(), restart.needs(), true);
+            startOnRunner(
+                rows.get(restart.key()), restart.attempt(), restart.needs(), Begin.RESTART);
           }
         }
         case Action.Record record -> {
@@ -376,9 +384,9 @@ public final class Orchestrator {
     }
 
     private void startOnRunner(
-        InstanceState row, int attempt, Map<String, NeedResult> needs, boolean mayHaveLogs) {
+        InstanceState row, int attempt, Map<String, NeedResult> needs, Begin begin) {
       try {
-        runner.start(jobRun(row, attempt, needs, mayHaveLogs), observer(attempt));
+        runner.start(jobRun(row, attempt, needs, begin), observer(attempt));
       } catch (CiException e) {
         if (RetryPolicy.decide(e, attempt, attempts.lost()) instanceof RetryPolicy.Retry) {
           // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
@@ -418,36 +426,10 @@ public final class Orchestrator {
       return rows.values().stream().filter(r -> r.jobId().equals(jobId)).toList();
     }
 
-    /**
-     * @param mayHaveLogs whether an earlier attempt may have stored log chunks, whose sequence
-     *     numbers the run continues
-     */
     private JobRun jobRun(
-        InstanceState row, int attempt, Map<String, NeedResult> jobNeeds, boolean mayHaveLogs) {
-      PlacedJob placed = workflow.placed(row.jobId());
-      JobSpec job = placed.job();
-      CallContexts calls = callContexts();
-      List<InstanceState> siblings = rowsOf(row.jobId());
-      StrategySpec strategy = job.strategy();
-      StrategyContext strategyContext =
-          new StrategyContext(
-              strategy == null || strategy.failFast(),
-              Math.max(0, siblings.indexOf(row)),
-              siblings.size(),
-              strategy == null ? null : strategy.maxParallel());
-      return JobRun.builder(new JobRef(build.id(), row.key()), placed.workflow(), job)
-          .runNumber(build.number())
-          .attempt(attempt)
-          .matrix(row.matrix() == null ? Map.of() : row.matrix())
-          .strategy(strategyContext)
-          .needs(jobNeeds)
-          .vars(build.vars())
-          .secrets(calls.secrets(placed.call()))
-          .inputs(calls.inputs(placed.call()))
-          .repository(build.repository())
-          .logCursors(mayHaveLogs ? store.logCursors(build.id(), row.key()) : Map.of())
-          .logSources(mayHaveLogs ? store.logSources(build.id(), row.key()) : Map.of())
-          .build();
+        InstanceState row, int attempt, Map<String, NeedResult> jobNeeds, Begin begin) {
+      return new JobRuns(build, workflow, store, callContexts(), this::rowsOf, services)
+          .of(row, attempt, jobNeeds, begin);
     }
 
     private CallContexts callContexts() {

@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -147,9 +146,9 @@ public final class JdbcRunStore implements RunStore {
                     v.jobId(),
                     v.matrix(),
                     v.status(),
-                    // The store counts attempts when a job leaves PENDING; a pending one is on
-                    // its first.
-                    Math.max(1, v.attempt()),
+                    // The store counts attempts when a job leaves PENDING: a pending one is on
+                    // the next, its first unless a re-run of the build reset it.
+                    v.status() == JobStatus.PENDING ? v.attempt() + 1 : Math.max(1, v.attempt()),
                     v.errorCode(),
                     v.errorMessage(),
                     v.outputs(),
@@ -222,7 +221,7 @@ public final class JdbcRunStore implements RunStore {
 
   private static StepAnnotation stored(Annotation a) {
     return new StepAnnotation(
-        a.level().name().toLowerCase(Locale.ROOT),
+        a.levelName(),
         a.message(),
         a.file(),
         a.line(),

@@ -22,6 +22,7 @@ import dev.pipewright.ops.lifecycle.GracefulShutdown;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.ops.tls.ServerTls;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
+import dev.pipewright.pipeline.orchestrator.JobServices;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;
 import dev.pipewright.pipeline.sources.GitRepositoryFiles;
@@ -251,6 +252,7 @@ public final class PipelineService implements AutoCloseable {
             config.attempts(),
             metrics,
             calledWorkflows(config));
+    orchestrator.jobServices(jobServices(secretBox));
     loops =
         new BuildLoops(
             orchestrator,
@@ -370,6 +372,22 @@ public final class PipelineService implements AutoCloseable {
     return backend;
   }
 
+  /** Runtime tokens for the jobs when there are a key to sign them and a URL to reach. */
+  private JobServices jobServices(Optional<SecretBox> secretBox) {
+    if (secretBox.isEmpty() || config.resultsUrl().isEmpty()) {
+      LOG.info(
+          "worker {}: jobs get no ACTIONS_RUNTIME_TOKEN (artifacts and caches off): {}",
+          config.workerId(),
+          secretBox.isEmpty() ? "no secret key file" : "artifacts.results-url is empty");
+      return JobServices.NONE;
+    }
+    LOG.info(
+        "worker {}: jobs reach the artifact and cache services at {}",
+        config.workerId(),
+        config.resultsUrl());
+    return RuntimeTokenIssuer.of(secretBox.get().keys(), config.resultsUrl());
+  }
+
   private JobRunner runner(LogSink sink) {
     if (runners != null) {
       return runners.apply(sink);
@@ -458,6 +476,7 @@ public final class PipelineService implements AutoCloseable {
       spec.setRepository(build.repositoryUrl());
       spec.setRef(build.repositoryRef());
       spec.setSha(build.repositorySha());
+      spec.setRunAttempt(build.runAttempt());
       try {
         PipelineRuns.ensure(
             kubernetes, config.kubernetes().namespace(), config.kubernetes().installation(), spec);

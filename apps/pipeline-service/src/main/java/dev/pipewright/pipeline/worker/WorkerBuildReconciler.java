@@ -49,7 +49,7 @@ final class WorkerBuildReconciler implements BuildReconciler {
     Optional<UUID> id = parse(buildId);
     if (id.isEmpty()) {
       return Optional.of(
-          new BuildProgress(BuildStatus.FAILED, List.of(), "not a build id: " + buildId));
+          new BuildProgress(BuildStatus.FAILED, List.of(), "not a build id: " + buildId, 1));
     }
     CompletableFuture<BuildStatus> pass = loops.pass(buildId);
     if (pass != null) {
@@ -106,7 +106,7 @@ final class WorkerBuildReconciler implements BuildReconciler {
                         j.key(), j.status(), startedJob(build.id().toString(), j)))
             .toList();
     String message = build.status().terminal() ? build.errorMessage() : null;
-    return new BuildProgress(build.status(), jobs, message);
+    return new BuildProgress(build.status(), jobs, message, build.runAttempt());
   }
 
   /** The name of the Kubernetes Job of the instance's latest attempt, null if none was created. */

@@ -40,6 +40,9 @@ import java.util.Optional;
  * @param listeners the address the HTTP port binds, TLS, and whether {@code /metrics} needs a token
  * @param secretKeyFile the key file that opens builds' sealed secret values (the entry API's);
  *     empty: a build with secrets fails on this worker, saying why
+ * @param resultsUrl the entry API's HTTP base URL as jobs reach it ({@code artifacts.results-url}):
+ *     with a secret key file, every job gets a runtime token and this URL ({@link
+ *     RuntimeTokenIssuer}); empty: jobs get neither
  */
 public record WorkerConfig(
     String databaseUrl,
@@ -62,7 +65,8 @@ public record WorkerConfig(
     KubernetesRunnerConfig kubernetes,
     LogLimits logLimits,
     Listeners listeners,
-    Optional<Path> secretKeyFile) {
+    Optional<Path> secretKeyFile,
+    String resultsUrl) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
 
@@ -79,6 +83,7 @@ public record WorkerConfig(
     Objects.requireNonNull(logLimits, "logLimits");
     Objects.requireNonNull(listeners, "listeners");
     Objects.requireNonNull(secretKeyFile, "secretKeyFile");
+    Objects.requireNonNull(resultsUrl, "resultsUrl");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
@@ -127,7 +132,8 @@ public record WorkerConfig(
         kubernetes(c.kubernetes()),
         logLimits(w),
         c.listeners(),
-        c.secretKeyFile());
+        c.secretKeyFile(),
+        c.artifacts().resultsUrl().strip());
   }
 
   static LogLimits logLimits(PipewrightConfig.Worker w) {
@@ -190,6 +196,7 @@ public record WorkerConfig(
     private LogLimits logLimits;
     private Listeners listeners;
     private Optional<Path> secretKeyFile;
+    private String resultsUrl;
     private final WorkerConfig base;
 
     private Builder(WorkerConfig base) {
@@ -205,6 +212,13 @@ public record WorkerConfig(
       this.logLimits = base.logLimits();
       this.listeners = base.listeners();
       this.secretKeyFile = base.secretKeyFile();
+      this.resultsUrl = base.resultsUrl();
+    }
+
+    /** The entry API's HTTP base URL as jobs reach it. */
+    public Builder resultsUrl(String v) {
+      this.resultsUrl = v;
+      return this;
     }
 
     /** The key file that opens sealed secret values. */
@@ -287,7 +301,8 @@ public record WorkerConfig(
           kubernetes,
           logLimits,
           listeners,
-          secretKeyFile);
+          secretKeyFile,
+          resultsUrl);
     }
   }
 }

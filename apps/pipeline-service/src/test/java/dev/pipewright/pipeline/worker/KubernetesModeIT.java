@@ -155,6 +155,56 @@ class KubernetesModeIT {
   }
 
   /** With no infrastructure retries the evicted job fails at once, with the pod's error. */
+  /**
+   * A re-run on the pod host: the failed job runs as attempt 2 in a Job of its own, the job that
+   * succeeded is not run again, and the finished PipelineRun mirrors the new attempt to its end.
+   */
+  @Test
+  void aRerunOfAFailedBuildRunsTheFailedJobInANewJobAndThePipelineRunFollowsIt() throws Exception {
+    Path volume = KubernetesMode.config(harness, "worker-a").workspaceRoot();
+    try (FakeKubelet kubelet = new FakeKubelet(client, NS, volume)) {
+      k8s.worker("worker-a");
+      Path gate = volume.resolve("rerun-gate-" + UUID.randomUUID());
+      UUID id =
+          harness.createBuild(
+              """
+              on: push
+              jobs:
+                first:
+                  runs-on: ubuntu-latest
+                  steps:
+                    - run: echo "first ran"
+                flaky:
+                  needs: first
+                  runs-on: ubuntu-latest
+                  steps:
+                    - run: "[ -e '%s' ] || { echo no gate; exit 1; }"
+              """
+                  .formatted(gate));
+      harness.awaitStatus(id, BuildStatus.FAILED);
+      await().atMost(DEADLINE).until(() -> phase(id) == Phase.Failed);
+      Files.createFile(gate);
+
+      harness.builds.rerun(id, true, Map.of());
+      harness.relayOnce();
+
+      BuildView build = harness.awaitStatus(id, BuildStatus.SUCCEEDED);
+      assertThat(build.runAttempt()).isEqualTo(2);
+      assertThat(job(build, "first").attempt()).isEqualTo(1);
+      assertThat(job(build, "flaky").attempt()).isEqualTo(2);
+      // A new attempt's Job replaces the earlier one's, as after a lost pod.
+      assertThat(k8s.jobs(id))
+          .extracting(j -> j.getMetadata().getName())
+          .containsExactlyInAnyOrder(
+              KubeNames.jobName(new JobRef(id.toString(), "first"), 1),
+              KubeNames.jobName(new JobRef(id.toString(), "flaky"), 2));
+      assertThat(harness.logText(id)).containsOnlyOnce("first ran");
+      await().atMost(DEADLINE).until(() -> phase(id) == Phase.Succeeded);
+      assertThat(run(id).getSpec().runAttempt()).isEqualTo(2);
+      assertThat(run(id).getStatus().getRunAttempt()).isEqualTo(2);
+    }
+  }
+
   @Test
   void withoutRetriesAJobWhosePodIsDeletedFailsWithTheInfrastructureError() throws Exception {
     Path volume = KubernetesMode.config(harness, "worker-a").workspaceRoot();

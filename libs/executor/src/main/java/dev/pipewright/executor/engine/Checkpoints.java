@@ -134,9 +134,12 @@ final class Checkpoints {
         .write(JobCheckpoint.path(scope.host().paths(), run.attempt()), c.toBytes());
   }
 
-  /** The masker's values beyond the run's secrets, which come with the run again. */
+  /**
+   * The masker's values beyond the run's secrets and token, which come with the run again (a
+   * resumed job gets a new token; the old one is not written to its checkpoint).
+   */
   private List<String> addedMasks() {
-    Set<String> secrets = new HashSet<>(run.secrets().values());
+    Set<String> secrets = new HashSet<>(run.maskedValues());
     return scope.masker().values().stream().filter(v -> !secrets.contains(v)).toList();
   }
 }

@@ -86,7 +86,7 @@ final class EngineJob implements Runnable, JobEngine.Progress {
     this.ticker = ticker;
     this.observer = observer;
     this.cancellation = new Cancellation(settings.killGrace(), settings.cancelTimeout());
-    this.masker = new SecretMasker(run.secrets().values());
+    this.masker = new SecretMasker(run.maskedValues());
     this.stepCount = run.job().steps() == null ? 0 : run.job().steps().size();
     this.stepStatus = new StepStatus[stepCount];
     Arrays.fill(stepStatus, StepStatus.PENDING);

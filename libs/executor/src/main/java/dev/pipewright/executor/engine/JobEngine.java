@@ -91,15 +91,20 @@ final class JobEngine {
 
   private JobResult executeSteps() throws IOException {
     if (run.attempt() > 1 && resume == null) {
-      // A new attempt starts over on a new host, visibly, whatever the host: the earlier one was
-      // lost with its worker or failed under it (a pod evicted). A successor that re-attaches to a
-      // running job keeps its attempt number and never comes here.
+      // A new attempt starts over on a new host, visibly, whatever the host: a re-run of the
+      // finished build asked for it, or the earlier one was lost with its worker or failed under
+      // it (a pod evicted). A successor that re-attaches to a running job keeps its attempt number
+      // and never comes here.
       jobLog(
-          "##[warning]Attempt "
-              + run.attempt()
-              + ": the job runs again from its first step (attempt "
-              + (run.attempt() - 1)
-              + " was lost with its worker or its host)");
+          run.rerun()
+              ? "Attempt "
+                  + run.attempt()
+                  + ": a re-run of the build runs the job again from its first step"
+              : "##[warning]Attempt "
+                  + run.attempt()
+                  + ": the job runs again from its first step (attempt "
+                  + (run.attempt() - 1)
+                  + " was lost with its worker or its host)");
     }
     // A resumed attempt wrote its findings when it started, and was not refused.
     JobResult refused = resume == null ? checkCapabilities() : null;

@@ -233,6 +233,9 @@ final class StepDriver {
       files.create(host.files(), script.scriptPath(), script.script());
       Map<String, String> processEnv = new LinkedHashMap<>(host.baseEnvironment());
       processEnv.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
+      if (run.services() != null) {
+        processEnv.putAll(run.services().env());
+      }
       processEnv.putAll(env);
       processEnv.put("PATH", path);
       // The runner's own: a step's env cannot point them elsewhere.

@@ -13,6 +13,7 @@ import dev.pipewright.executor.JobSnapshot;
 import dev.pipewright.executor.NeedResult;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.executor.RunObserver;
+import dev.pipewright.executor.RuntimeServices;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.models.Conclusion;
 import dev.pipewright.models.ErrorCode;
@@ -402,6 +403,45 @@ class LocalJobRunnerTest {
     assertThat(ran.result().outputs()).doesNotContainKey("leaked");
     assertThat(log(ran, 0))
         .contains("##[warning]Skip output 'leaked' since it may contain secret.");
+  }
+
+  @Test
+  void everyStepGetsTheServicesOfItsRunAndTheTokenIsMasked() {
+    // The variables the runner gives a job (actions/runner JobRunner.cs: ACTIONS_RUNTIME_TOKEN,
+    // ACTIONS_RESULTS_URL, ACTIONS_CACHE_URL) and the v2 switch of @actions/cache (config.ts).
+    Ran ran =
+        runToEnd(
+            job(
+                """
+                    steps:
+                      - run: |
+                          echo "token $ACTIONS_RUNTIME_TOKEN"
+                          echo "results $ACTIONS_RESULTS_URL cache $ACTIONS_CACHE_URL"
+                          echo "v2 $ACTIONS_CACHE_SERVICE_V2"
+                      - run: test "$ACTIONS_RUNTIME_TOKEN" = "ey.job-token.sig"
+                """),
+            "test",
+            b -> b.services(new RuntimeServices("ey.job-token.sig", "http://api:8080")));
+    assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(log(ran, 1))
+        .doesNotContain("job-token")
+        .contains("token ***")
+        .contains("results http://api:8080/ cache http://api:8080/")
+        .contains("v2 true");
+  }
+
+  @Test
+  void withoutServicesAJobHasNoRuntimeVariables() {
+    Ran ran =
+        runToEnd(
+            job(
+                """
+                    steps:
+                      - run: test -z "${ACTIONS_RUNTIME_TOKEN+set}${ACTIONS_RESULTS_URL+set}"
+                """),
+            "test",
+            b -> b);
+    assertThat(ran.result().status()).isEqualTo(JobStatus.SUCCEEDED);
   }
 
   @Test

@@ -73,8 +73,9 @@ public class PipelineRunReconciler implements Reconciler<PipelineRun>, Cleaner<P
 
   @Override
   public UpdateControl<PipelineRun> reconcile(PipelineRun run, Context<PipelineRun> context) {
-    if (finished(run.getStatus())) {
-      // A finished build never changes again: nothing a later pass finds may rewrite its run.
+    if (finished(run)) {
+      // A finished build changes again only when re-run, which raises the spec's run attempt:
+      // nothing a later pass finds may rewrite its run until then.
       return UpdateControl.noUpdate();
     }
     String buildId = run.getSpec().getBuildId();
@@ -113,14 +114,19 @@ public class PipelineRunReconciler implements Reconciler<PipelineRun>, Cleaner<P
 
   @Override
   public DeleteControl cleanup(PipelineRun run, Context<PipelineRun> context) {
-    if (!finished(run.getStatus())) {
+    if (!finished(run)) {
       builds.cancel(run.getSpec().getBuildId());
     }
     return DeleteControl.defaultDelete();
   }
 
-  private static boolean finished(PipelineRunStatus status) {
-    return status != null && status.getPhase() != null && status.getPhase().terminal();
+  /** Whether the status shows the end of the run attempt the spec names. */
+  static boolean finished(PipelineRun run) {
+    PipelineRunStatus status = run.getStatus();
+    return status != null
+        && status.getPhase() != null
+        && status.getPhase().terminal()
+        && status.runAttempt() >= run.getSpec().runAttempt();
   }
 
   @Override

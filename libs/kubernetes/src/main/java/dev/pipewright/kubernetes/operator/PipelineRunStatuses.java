@@ -37,6 +37,7 @@ public final class PipelineRunStatuses {
     s.setProgress(done + "/" + jobs.size());
     s.setObservedGeneration(generation);
     s.setMessage(progress.message());
+    s.setRunAttempt(progress.runAttempt());
     String finished = phase.terminal() ? "True" : "False";
     String succeeded = phase == Phase.Succeeded ? "True" : phase.terminal() ? "False" : "Unknown";
     List<Condition> previousConditions = previous == null ? List.of() : previous.getConditions();

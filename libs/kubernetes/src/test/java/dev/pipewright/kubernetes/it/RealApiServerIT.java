@@ -206,7 +206,8 @@ class RealApiServerIT {
                 new BuildProgress(
                     BuildStatus.SUCCEEDED,
                     List.of(new BuildProgress.JobProgress("build", JobStatus.SUCCEEDED, "pw-x")),
-                    null));
+                    null,
+                    1));
           }
 
           @Override

@@ -109,7 +109,7 @@ final class TestOrchestrator implements BuildReconciler {
       build = BuildStatus.SUCCEEDED;
     }
     return Optional.of(
-        new BuildProgress(build, jobs, build == BuildStatus.FAILED ? "a job failed" : null));
+        new BuildProgress(build, jobs, build == BuildStatus.FAILED ? "a job failed" : null, 1));
   }
 
   @Override

@@ -201,6 +201,26 @@ class TwoInstallationsIT {
         .contains("belongs to installation install-a, not to this one (install-b)");
   }
 
+  @Test
+  void aRerunRaisesTheRunAttemptOfTheExistingRunAndNothingLowersIt() {
+    String buildId = UUID.randomUUID().toString();
+    PipelineRuns.ensure(client, NS, "install-a", new PipelineRunSpec(buildId));
+    PipelineRunSpec rerun = new PipelineRunSpec(buildId);
+    rerun.setRunAttempt(2);
+
+    assertThat(PipelineRuns.ensure(client, NS, "install-a", rerun).getSpec().runAttempt())
+        .isEqualTo(2);
+    // The runner's own ensure before a Job knows no attempt.
+    PipelineRuns.ensure(client, NS, "install-a", new PipelineRunSpec(buildId));
+    PipelineRun stored =
+        client
+            .resources(PipelineRun.class)
+            .inNamespace(NS)
+            .withName(PipelineRun.nameFor(buildId))
+            .get();
+    assertThat(stored.getSpec().runAttempt()).isEqualTo(2);
+  }
+
   private String runWithPhase(String installation, Phase phase, String message) {
     String buildId = UUID.randomUUID().toString();
     PipelineRun run = PipelineRuns.ensure(client, NS, installation, new PipelineRunSpec(buildId));

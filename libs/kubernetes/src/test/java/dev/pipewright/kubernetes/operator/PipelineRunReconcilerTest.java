@@ -71,11 +71,28 @@ class PipelineRunReconcilerTest {
 
   @Test
   void aKnownBuildsProgressIsPatchedIntoTheStatus() {
-    progress = Optional.of(new BuildProgress(BuildStatus.SUCCEEDED, List.of(), null));
+    progress = Optional.of(new BuildProgress(BuildStatus.SUCCEEDED, List.of(), null, 1));
     UpdateControl<PipelineRun> control = reconciler.reconcile(run(Phase.Running), null);
     assertThat(control.isPatchStatus()).isTrue();
     assertThat(control.getResource().orElseThrow().getStatus().getPhase())
         .isEqualTo(Phase.Succeeded);
+  }
+
+  @Test
+  void aFinishedRunWhoseBuildWasRerunMirrorsTheNewAttempt() {
+    progress = Optional.of(new BuildProgress(BuildStatus.RUNNING, List.of(), null, 2));
+    PipelineRun run = run(Phase.Failed);
+    run.getSpec().setRunAttempt(2);
+
+    UpdateControl<PipelineRun> control = reconciler.reconcile(run, null);
+
+    assertThat(asked).containsExactly("b1");
+    PipelineRunStatus status = control.getResource().orElseThrow().getStatus();
+    assertThat(status.getPhase()).isEqualTo(Phase.Running);
+    assertThat(status.getRunAttempt()).isEqualTo(2);
+    run.setStatus(status);
+    status.setPhase(Phase.Succeeded);
+    assertThat(PipelineRunReconciler.finished(run)).as("the re-run ended").isTrue();
   }
 
   private static PipelineRun run(Phase phase) {

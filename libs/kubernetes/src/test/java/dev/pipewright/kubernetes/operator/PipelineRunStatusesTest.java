@@ -23,7 +23,8 @@ class PipelineRunStatusesTest {
         List.of(
             new BuildProgress.JobProgress("build", JobStatus.SUCCEEDED, "pw-b-build"),
             new BuildProgress.JobProgress("test", second, null)),
-        null);
+        null,
+        1);
   }
 
   @Test
@@ -52,7 +53,7 @@ class PipelineRunStatusesTest {
     PipelineRunStatus first = PipelineRunStatuses.of(running(JobStatus.RUNNING), 1L, null, T0);
     PipelineRunStatus done =
         PipelineRunStatuses.of(
-            new BuildProgress(BuildStatus.SUCCEEDED, running(JobStatus.SUCCEEDED).jobs(), null),
+            new BuildProgress(BuildStatus.SUCCEEDED, running(JobStatus.SUCCEEDED).jobs(), null, 1),
             1L,
             first,
             T1);

@@ -286,7 +286,9 @@ public final class ConfigLoader {
             v.get(Settings.BLOB_ROOT),
             v.get(Settings.RESULTS_URL),
             v.get(Settings.ARTIFACT_RETENTION_DAYS),
-            v.get(Settings.ARTIFACT_SWEEP_PERIOD)));
+            v.get(Settings.ARTIFACT_SWEEP_PERIOD),
+            v.get(Settings.CACHE_BYTES_PER_REPOSITORY),
+            v.get(Settings.CACHE_DEFAULT_REF)));
   }
 
   private static String installation(Values v) {

@@ -93,15 +93,25 @@ public record PipewrightConfig(
   public record Api(int relayBatchSize, Duration logPollInterval) {}
 
   /**
-   * The artifact service of the entry API: where blobs live, the URL jobs reach it at (empty: the
-   * address of each request), the default and longest retention, how often the sweep runs.
+   * The artifact and cache services of the entry API: where blobs live, the URL jobs reach it at
+   * (empty: the address of each request), the default and longest retention, how often the sweep
+   * runs, the cache bytes kept per repository and the ref whose caches every build may read.
    */
   public record Artifacts(
-      Path blobRoot, String resultsUrl, int retentionDays, Duration sweepPeriod) {
+      Path blobRoot,
+      String resultsUrl,
+      int retentionDays,
+      Duration sweepPeriod,
+      long cacheBytesPerRepository,
+      String cacheDefaultRef) {
     public Artifacts {
       Objects.requireNonNull(blobRoot, "blobRoot");
       Objects.requireNonNull(resultsUrl, "resultsUrl");
       Objects.requireNonNull(sweepPeriod, "sweepPeriod");
+      Objects.requireNonNull(cacheDefaultRef, "cacheDefaultRef");
+      if (cacheBytesPerRepository < 1) {
+        throw new IllegalArgumentException("the cache size cap is positive");
+      }
     }
   }
 
@@ -209,6 +219,8 @@ public record PipewrightConfig(
     v.put(Settings.RESULTS_URL, artifacts.resultsUrl());
     v.put(Settings.ARTIFACT_RETENTION_DAYS, artifacts.retentionDays());
     v.put(Settings.ARTIFACT_SWEEP_PERIOD, artifacts.sweepPeriod());
+    v.put(Settings.CACHE_BYTES_PER_REPOSITORY, artifacts.cacheBytesPerRepository());
+    v.put(Settings.CACHE_DEFAULT_REF, artifacts.cacheDefaultRef());
     v.put(Settings.RELAY_BATCH_SIZE, api.relayBatchSize());
     v.put(Settings.LOG_POLL_INTERVAL, api.logPollInterval());
     v.put(Settings.EXECUTOR, executor);

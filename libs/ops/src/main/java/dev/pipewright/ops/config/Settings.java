@@ -156,9 +156,11 @@ final class Settings {
           "PIPEWRIGHT_RESULTS_URL",
           Parsers.text(),
           "",
-          "the entry API's HTTP base URL as jobs reach it (`ACTIONS_RESULTS_URL`; on Kubernetes"
-              + " its Service, e.g. `http://pipewright-entry-api:8080`); signed artifact URLs point"
-              + " there. Empty: the address each request came to");
+          "the entry API's HTTP base URL as jobs reach it (on Kubernetes its Service, e.g."
+              + " `http://pipewright-entry-api:8080`): workers with the secret key file give every"
+              + " job `ACTIONS_RUNTIME_TOKEN` and this URL as `ACTIONS_RESULTS_URL` and"
+              + " `ACTIONS_CACHE_URL`, and signed artifact and cache URLs point there. Empty: jobs"
+              + " get neither, and signed URLs use the address each request came to");
   static final Setting<Integer> ARTIFACT_RETENTION_DAYS =
       Setting.of(
           "artifacts.retention-days",
@@ -173,7 +175,24 @@ final class Settings {
           "PIPEWRIGHT_ARTIFACT_SWEEP_PERIOD",
           Parsers.duration(),
           "10m",
-          "how often expired artifacts and abandoned uploads are deleted (each deletion is logged)");
+          "how often expired artifacts, abandoned uploads and the least recently used caches over"
+              + " `caches.max-bytes-per-repository` are deleted (each deletion is logged)");
+  static final Setting<Long> CACHE_BYTES_PER_REPOSITORY =
+      Setting.of(
+          "caches.max-bytes-per-repository",
+          "PIPEWRIGHT_CACHE_MAX_BYTES_PER_REPOSITORY",
+          Parsers.byteSize(),
+          "10GiB",
+          "cache bytes kept per repository (GitHub's 10 GB): past it the sweep deletes the least"
+              + " recently used caches of the repository until it is under");
+  static final Setting<String> CACHE_DEFAULT_REF =
+      Setting.of(
+          "caches.default-ref",
+          "PIPEWRIGHT_CACHE_DEFAULT_REF",
+          Parsers.text(),
+          "refs/heads/main",
+          "the ref whose caches a build of any other ref may restore (GitHub: the default"
+              + " branch); a build saves to its own ref");
 
   static final Setting<Integer> RELAY_BATCH_SIZE =
       Setting.of(
@@ -422,6 +441,8 @@ final class Settings {
           RESULTS_URL,
           ARTIFACT_RETENTION_DAYS,
           ARTIFACT_SWEEP_PERIOD,
+          CACHE_BYTES_PER_REPOSITORY,
+          CACHE_DEFAULT_REF,
           RELAY_BATCH_SIZE,
           LOG_POLL_INTERVAL,
           EXECUTOR,

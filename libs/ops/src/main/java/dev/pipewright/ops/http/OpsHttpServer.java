@@ -308,16 +308,26 @@ public final class OpsHttpServer implements AutoCloseable {
   /** The built-in endpoints answer their exact path and GET/HEAD only. */
   private static HttpHandler exact(String path, HttpHandler handler) {
     return exchange -> {
-      String method = exchange.getRequestMethod();
       if (!exchange.getRequestURI().getPath().equals(path)) {
         reply(exchange, 404, TEXT, "not found\n");
-      } else if (!method.equals("GET") && !method.equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        reply(exchange, 405, TEXT, "method not allowed\n");
-      } else {
+      } else if (readOnly(exchange)) {
         handler.handle(exchange);
       }
     };
+  }
+
+  /**
+   * Whether the request is a GET or HEAD; anything else is answered 405 here (with {@code Allow}),
+   * for routes that only read.
+   */
+  public static boolean readOnly(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    if (method.equals("GET") || method.equals("HEAD")) {
+      return true;
+    }
+    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+    reply(exchange, 405, TEXT, "method not allowed\n");
+    return false;
   }
 
   private static HttpHandler guarded(HttpHandler handler) {

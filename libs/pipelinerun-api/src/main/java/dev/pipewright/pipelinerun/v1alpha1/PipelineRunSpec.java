@@ -2,6 +2,7 @@ package dev.pipewright.pipelinerun.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -38,6 +39,12 @@ public class PipelineRunSpec {
   @JsonPropertyDescription(
       "Set to true to cancel the build while keeping this record; deleting the run cancels too.")
   private Boolean cancelRequested;
+
+  @Min(1)
+  @JsonPropertyDescription(
+      "The run attempt of the build this run mirrors: 1, then one more per re-run of the finished"
+          + " build; raised by the worker that claims the re-run (absent: 1).")
+  private Integer runAttempt;
 
   public PipelineRunSpec() {}
 
@@ -93,6 +100,19 @@ public class PipelineRunSpec {
     this.cancelRequested = cancelRequested;
   }
 
+  public Integer getRunAttempt() {
+    return runAttempt;
+  }
+
+  public void setRunAttempt(Integer runAttempt) {
+    this.runAttempt = runAttempt;
+  }
+
+  /** Null-safe read of {@link #getRunAttempt()}. */
+  public int runAttempt() {
+    return runAttempt == null ? 1 : runAttempt;
+  }
+
   /** Null-safe read of {@link #getCancelRequested()}. */
   public boolean cancelRequested() {
     return Boolean.TRUE.equals(cancelRequested);
@@ -106,11 +126,12 @@ public class PipelineRunSpec {
         && Objects.equals(repository, s.repository)
         && Objects.equals(ref, s.ref)
         && Objects.equals(sha, s.sha)
-        && Objects.equals(cancelRequested, s.cancelRequested);
+        && Objects.equals(cancelRequested, s.cancelRequested)
+        && Objects.equals(runAttempt, s.runAttempt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(buildId, pipelineId, repository, ref, sha, cancelRequested);
+    return Objects.hash(buildId, pipelineId, repository, ref, sha, cancelRequested, runAttempt);
   }
 }

@@ -47,6 +47,10 @@ public class PipelineRunStatus {
   @JsonPropertyDescription("Why the build failed or was cancelled, when it did.")
   private String message;
 
+  @Min(1)
+  @JsonPropertyDescription("The run attempt of the build this status describes (absent: 1).")
+  private Integer runAttempt;
+
   public Phase getPhase() {
     return phase;
   }
@@ -111,6 +115,19 @@ public class PipelineRunStatus {
     this.message = message;
   }
 
+  public Integer getRunAttempt() {
+    return runAttempt;
+  }
+
+  public void setRunAttempt(Integer runAttempt) {
+    this.runAttempt = runAttempt;
+  }
+
+  /** Null-safe read of {@link #getRunAttempt()}. */
+  public int runAttempt() {
+    return runAttempt == null ? 1 : runAttempt;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PipelineRunStatus s
@@ -121,12 +138,21 @@ public class PipelineRunStatus {
         && Objects.equals(jobs, s.jobs)
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(observedGeneration, s.observedGeneration)
-        && Objects.equals(message, s.message);
+        && Objects.equals(message, s.message)
+        && Objects.equals(runAttempt, s.runAttempt);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        phase, jobsTotal, jobsDone, progress, jobs, conditions, observedGeneration, message);
+        phase,
+        jobsTotal,
+        jobsDone,
+        progress,
+        jobs,
+        conditions,
+        observedGeneration,
+        message,
+        runAttempt);
   }
 }
