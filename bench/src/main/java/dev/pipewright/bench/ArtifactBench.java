@@ -2,6 +2,8 @@ package dev.pipewright.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipewright.api.ci.v1.GetArtifactRequest;
+import dev.pipewright.api.ci.v1.GetArtifactResponse;
 import dev.pipewright.auth.RuntimeScope;
 import dev.pipewright.auth.RuntimeTokens;
 import dev.pipewright.e2e.Installation;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -41,10 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Artifact upload and download through the entry API's artifact service, the way {@code
  * @actions/artifact} moves bytes (8 MiB Put Blocks, 5 at once, then Put Block List; one GET down),
- * and a cache save and restore through the cache service the way {@code @actions/cache} 4.x does
- * (uploadUtils.ts: one Put Blob up to 128 MiB, else 64 MiB Put Blocks, 8 at once; one GET down),
- * against {@code cp} of the same file on the same disk; and the memory of this JVM meanwhile (the
- * entry API and the client both run in it; the client holds at most one round of blocks).
+ * then Pipewright's own downloads with the API token: GetArtifact (gRPC, flow-controlled) and
+ * {@code GET /builds/{id}/artifacts/{name}}; and a cache save and restore through the cache service
+ * the way {@code @actions/cache} 4.x does (uploadUtils.ts: one Put Blob up to 128 MiB, else 64 MiB
+ * Put Blocks, 8 at once; one GET down), against {@code cp} of the same file on the same disk; and
+ * the memory of this JVM meanwhile (the entry API and the client both run in it; the client holds at
+ * most one round of blocks).
  * Arguments: {@code megabytes} (1024).
  */
 public final class ArtifactBench {
@@ -117,10 +122,31 @@ public final class ArtifactBench {
           twirp(base, token, ARTIFACTS, "GetSignedArtifactURL", "{" + ids + ",\"name\":\"big\"}")
               .get("signed_url")
               .asText();
+      Path back = dir.resolve("downloaded.bin");
       start = System.nanoTime();
-      download(download, dir.resolve("downloaded.bin"), sha);
+      download(HttpRequest.newBuilder(URI.create(download)), back, sha);
       double downSeconds = (System.nanoTime() - start) / 1e9;
       Memory.Peak down = memory.take();
+      Files.delete(back);
+
+      // Pipewright's own access with the API token: GetArtifact over gRPC, then the HTTP route.
+      start = System.nanoTime();
+      getArtifact(pw, build, back);
+      double grpcSeconds = (System.nanoTime() - start) / 1e9;
+      Memory.Peak grpc = memory.take();
+      if (!sha256(back).equals(sha)) {
+        throw new IllegalStateException("GetArtifact's bytes differ");
+      }
+      Files.delete(back);
+      start = System.nanoTime();
+      download(
+          HttpRequest.newBuilder(URI.create(base + "/builds/" + build + "/artifacts/big"))
+              .header("Authorization", "Bearer " + pw.token),
+          back,
+          sha);
+      double routeSeconds = (System.nanoTime() - start) / 1e9;
+      Memory.Peak route = memory.take();
+      Files.delete(back);
 
       // The cache: another key each run of the bench, the version as the toolkit hashes it.
       String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + sha + "\"";
@@ -147,7 +173,7 @@ public final class ArtifactBench {
           twirp(base, token, CACHES, "GetCacheEntryDownloadURL", entry + "}")
               .get("signed_download_url")
               .asText();
-      download(cacheDownload, dir.resolve("restored.bin"), sha);
+      download(HttpRequest.newBuilder(URI.create(cacheDownload)), dir.resolve("restored.bin"), sha);
       double restoreSeconds = (System.nanoTime() - start) / 1e9;
       Memory.Peak restore = memory.take();
       memory.close();
@@ -159,12 +185,14 @@ public final class ArtifactBench {
               + "cp:       %6.1f s  %7.1f MiB/s%n"
               + "upload:   %6.1f s  %7.1f MiB/s  (%.2f x cp; Put Blocks, Put Block List, Finalize)%n"
               + "download: %6.1f s  %7.1f MiB/s  (%.2f x cp; one GET, verified as it is read)%n"
+              + "GetArtifact:   %6.1f s  %7.1f MiB/s  (%.2f x cp; gRPC stream to a file, API token)%n"
+              + "HTTP route:    %6.1f s  %7.1f MiB/s  (%.2f x cp; GET /builds/{id}/artifacts/big)%n"
               + "cache save:    %6.1f s  %7.1f MiB/s  (%.2f x cp; %s, Create and Finalize)%n"
               + "cache restore: %6.1f s  %7.1f MiB/s  (%.2f x cp; lookup, one GET)%n"
               + "JVM (entry API + client) while uploading: resident %d MiB at most, heap %d MiB at"
-              + " most; while downloading: resident %d MiB, heap %d MiB; saving the cache: %d MiB,"
-              + " %d MiB; restoring it: %d MiB, %d MiB (sampled every 100 ms; %d MiB resident"
-              + " before)%n",
+              + " most; while downloading: resident %d MiB, heap %d MiB; GetArtifact: heap %d MiB;"
+              + " HTTP route: heap %d MiB; saving the cache: %d MiB, %d MiB; restoring it: %d MiB,"
+              + " %d MiB (sampled every 100 ms; %d MiB resident before)%n",
           megabytes,
           BLOCK >> 20,
           CONCURRENCY,
@@ -177,6 +205,12 @@ public final class ArtifactBench {
           downSeconds,
           mib / downSeconds,
           cpSeconds / downSeconds,
+          grpcSeconds,
+          mib / grpcSeconds,
+          cpSeconds / grpcSeconds,
+          routeSeconds,
+          mib / routeSeconds,
+          cpSeconds / routeSeconds,
           saveSeconds,
           mib / saveSeconds,
           cpSeconds / saveSeconds,
@@ -190,6 +224,8 @@ public final class ArtifactBench {
           up.heap() >> 20,
           down.resident() >> 20,
           down.heap() >> 20,
+          grpc.heap() >> 20,
+          route.heap() >> 20,
           save.resident() >> 20,
           save.heap() >> 20,
           restore.resident() >> 20,
@@ -201,11 +237,9 @@ public final class ArtifactBench {
   }
 
   /** One GET of a signed URL to {@code file}, checked against {@code sha}. */
-  private static void download(String url, Path file, String sha) throws Exception {
-    HttpResponse<Path> got =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(),
-            HttpResponse.BodyHandlers.ofFile(file));
+  private static void download(HttpRequest.Builder request, Path file, String sha)
+      throws Exception {
+    HttpResponse<Path> got = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofFile(file));
     if (got.statusCode() != 200 || !sha256(file).equals(sha)) {
       throw new IllegalStateException("download failed or differs: HTTP " + got.statusCode());
     }
@@ -281,6 +315,19 @@ public final class ArtifactBench {
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 201) {
       throw new IllegalStateException("Put Block List: " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  /** GetArtifact's stream into {@code to}, as {@code pipewright artifacts --download} takes it. */
+  private static void getArtifact(Installation pw, UUID build, Path to) throws IOException {
+    Iterator<GetArtifactResponse> responses =
+        pw.stub.getArtifact(
+            GetArtifactRequest.newBuilder().setBuildId(build.toString()).setName("big").build());
+    responses.next(); // the metadata
+    try (OutputStream out = Files.newOutputStream(to)) {
+      while (responses.hasNext()) {
+        responses.next().getData().writeTo(out);
+      }
     }
   }
 

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       StatusCommand.class,
       ListCommand.class,
+      ArtifactsCommand.class,
       LogsCommand.class,
       WatchCommand.class,
       CancelCommand.class,

@@ -3,6 +3,8 @@ package dev.pipewright.entryapi;
 import dev.pipewright.auth.Authenticator;
 import dev.pipewright.auth.RememberedTokens;
 import dev.pipewright.auth.Role;
+import dev.pipewright.entryapi.artifacts.ArtifactAccess;
+import dev.pipewright.entryapi.artifacts.ArtifactDownloads;
 import dev.pipewright.entryapi.artifacts.ArtifactEndpoints;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -64,10 +66,10 @@ import org.slf4j.LoggerFactory;
  * and starts serving. Port 0 binds a free port; {@link #grpcPort()} tells which.
  *
  * <p>By default it serves {@code /healthz}, {@code /readyz} (database and broker), {@code /metrics}
- * and {@code /builds/{id}/logs} on {@link EntryApiConfig#httpPort()}. A process embedding it next
- * to other services ({@code pipewright serve}) passes its own meters with {@link Builder#metrics},
- * turns that server off with {@link Builder#serveHttp} and serves {@link #http(int)} with {@link
- * #readinessChecks()} itself.
+ * {@code /builds/{id}/logs} and {@code /builds/{id}/artifacts/{name}} on {@link
+ * EntryApiConfig#httpPort()}. A process embedding it next to other services ({@code pipewright
+ * serve}) passes its own meters with {@link Builder#metrics}, turns that server off with {@link
+ * Builder#serveHttp} and serves {@link #http(int)} with {@link #readinessChecks()} itself.
  */
 public final class EntryApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EntryApi.class);
@@ -86,7 +88,7 @@ public final class EntryApi implements AutoCloseable {
   private PipewrightMetrics metrics;
   private volatile Database database;
   private volatile QueueClient queue;
-  private PlainTextLogs plainTextLogs;
+  private BuildRoutes buildRoutes;
   private ConsoleApi consoleApi;
   private Optional<ServerTls> tls = Optional.empty();
   private HttpGuard httpGuard;
@@ -226,15 +228,21 @@ public final class EntryApi implements AutoCloseable {
     AdmissionWriter admissions = new AdmissionWriter(builds, ADMISSION_BATCH, ADMISSION_WRITERS);
     resources.push(admissions);
     LogSource logs = StoreLogs.source(new LogRepository(dsl));
-    plainTextLogs = new PlainTextLogs(builds, logs);
+    Optional<ArtifactAccess> artifactAccess = Optional.empty();
     if (secretBox.isPresent()) {
       artifacts =
           ArtifactEndpoints.create(
               config.artifacts(), secretBox.get().keys(), dsl, config.listeners().tls().enabled());
       artifacts.scheduleSweep(scheduler, config.artifacts().sweepPeriod());
+      artifactAccess = Optional.of(artifacts.access());
     } else {
       log.info("No secret key (PIPEWRIGHT_SECRET_KEY_FILE): the artifact service is off");
     }
+    buildRoutes =
+        new BuildRoutes(
+            new PlainTextLogs(builds, logs),
+            artifactAccess.map(
+                a -> new ArtifactDownloads(a, id -> builds.findRow(id).isPresent())));
     Listeners listeners = config.listeners();
     tls = ServerTls.startIfEnabled(listeners.tls());
     tls.ifPresent(resources::push);
@@ -257,7 +265,8 @@ public final class EntryApi implements AutoCloseable {
             scheduler,
             config.logPollInterval(),
             metrics,
-            new WorkflowValidator(config.target(), 1024));
+            new WorkflowValidator(config.target(), 1024),
+            new ArtifactCalls(artifactAccess, scheduler));
     consoleApi =
         new ConsoleApi(
             pipelines, new ConsoleEvents(pipelines, config.logPollInterval()), httpGuard);
@@ -337,21 +346,22 @@ public final class EntryApi implements AutoCloseable {
 
   /**
    * An HTTP server as this API exposes one: on the configured address, with its TLS, {@code
-   * /metrics} (open or for tokens, as configured), {@code /builds/{id}/logs} as plain text for read
-   * tokens ({@link PlainTextLogs}), the web console ({@link ConsoleAssets} under {@code /console/},
-   * its data routes {@link ConsoleApi} under {@code /api/}), and the artifact service when a secret
-   * key is configured ({@link ArtifactEndpoints}); readiness checks are the caller's to add. Usable
-   * once {@link #start()} ran; an embedding process serves it for several services.
+   * /metrics} (open or for tokens, as configured), {@code /builds/{id}/logs} as plain text and
+   * {@code /builds/{id}/artifacts/{name}} for read tokens ({@link BuildRoutes}), the web console
+   * ({@link ConsoleAssets} under {@code /console/}, its data routes {@link ConsoleApi} under {@code
+   * /api/}), and the artifact service when a secret key is configured ({@link ArtifactEndpoints});
+   * readiness checks are the caller's to add. Usable once {@link #start()} ran; an embedding
+   * process serves it for several services.
    */
   public OpsHttpServer.Builder http(int port) {
-    if (plainTextLogs == null) {
+    if (buildRoutes == null) {
       throw new IllegalStateException("not started");
     }
     OpsHttpServer.Builder server =
         OpsHttpServer.builder(port)
             .expose(config.listeners(), tls, httpGuard)
             .metrics(metrics)
-            .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, plainTextLogs))
+            .route(PlainTextLogs.PATH, httpGuard.require(Role.READ, buildRoutes))
             // The console's files are open (no data in them); ConsoleApi checks each route's role.
             .route(ConsoleAssets.PATH, new ConsoleAssets(EntryApi.class.getClassLoader()))
             .route(ConsoleApi.PATH, consoleApi)

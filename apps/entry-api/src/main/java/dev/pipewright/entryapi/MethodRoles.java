@@ -31,6 +31,8 @@ final class MethodRoles {
           PipelineServiceGrpc.getGetBuildMethod().getFullMethodName(), Role.READ,
           PipelineServiceGrpc.getListBuildsMethod().getFullMethodName(), Role.READ,
           PipelineServiceGrpc.getGetBuildLogsMethod().getFullMethodName(), Role.READ,
+          PipelineServiceGrpc.getListArtifactsMethod().getFullMethodName(), Role.READ,
+          PipelineServiceGrpc.getGetArtifactMethod().getFullMethodName(), Role.READ,
           PipelineServiceGrpc.getStartPipelineBuildMethod().getFullMethodName(), Role.SUBMIT,
           PipelineServiceGrpc.getCancelBuildMethod().getFullMethodName(), Role.SUBMIT,
           PipelineServiceGrpc.getRerunBuildMethod().getFullMethodName(), Role.SUBMIT);

@@ -3,9 +3,13 @@ package dev.pipewright.entryapi;
 import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.CancelBuildRequest;
 import dev.pipewright.api.ci.v1.CancelBuildResponse;
+import dev.pipewright.api.ci.v1.GetArtifactRequest;
+import dev.pipewright.api.ci.v1.GetArtifactResponse;
 import dev.pipewright.api.ci.v1.GetBuildLogsRequest;
 import dev.pipewright.api.ci.v1.GetBuildLogsResponse;
 import dev.pipewright.api.ci.v1.GetBuildRequest;
+import dev.pipewright.api.ci.v1.ListArtifactsRequest;
+import dev.pipewright.api.ci.v1.ListArtifactsResponse;
 import dev.pipewright.api.ci.v1.ListBuildsRequest;
 import dev.pipewright.api.ci.v1.ListBuildsResponse;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
@@ -41,6 +45,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
   private final ScheduledExecutorService scheduler;
   private final Duration logPollInterval;
   private final PipewrightMetrics metrics;
+  private final ArtifactCalls artifacts;
 
   /**
    * @param admissions creates builds, many per statement under load
@@ -48,6 +53,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
    * @param scheduler runs the polls of following log streams
    * @param metrics counts admissions and database failures
    * @param workflows admits only what the installation's executor can run
+   * @param artifacts the build's artifacts (GetBuild, ListArtifacts, GetArtifact)
    */
   PipelineServiceImpl(
       BuildRepository builds,
@@ -57,7 +63,8 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
       ScheduledExecutorService scheduler,
       Duration logPollInterval,
       PipewrightMetrics metrics,
-      WorkflowValidator workflows) {
+      WorkflowValidator workflows,
+      ArtifactCalls artifacts) {
     this.builds = builds;
     this.lookup = new BuildLookup(builds);
     this.workflows = workflows;
@@ -67,6 +74,7 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
     this.scheduler = scheduler;
     this.logPollInterval = logPollInterval;
     this.metrics = metrics;
+    this.artifacts = artifacts;
   }
 
   @Override
@@ -111,7 +119,36 @@ final class PipelineServiceImpl extends PipelineServiceGrpc.PipelineServiceImplB
 
   @Override
   public void getBuild(GetBuildRequest request, StreamObserver<Build> response) {
-    unary("get_build", response, () -> Protos.build(lookup.build(request.getBuildId())));
+    unary(
+        "get_build",
+        response,
+        () -> {
+          BuildView build = lookup.build(request.getBuildId());
+          return Protos.build(build).toBuilder().addAllArtifacts(artifacts.of(build.id())).build();
+        });
+  }
+
+  @Override
+  public void listArtifacts(
+      ListArtifactsRequest request, StreamObserver<ListArtifactsResponse> response) {
+    unary(
+        "list_artifacts",
+        response,
+        () -> {
+          UUID id = lookup.find(lookup.id(request.getBuildId())).id();
+          return ListArtifactsResponse.newBuilder().addAllArtifacts(artifacts.list(id)).build();
+        });
+  }
+
+  @Override
+  public void getArtifact(
+      GetArtifactRequest request, StreamObserver<GetArtifactResponse> response) {
+    try {
+      UUID id = lookup.find(lookup.id(request.getBuildId())).id();
+      artifacts.get(id, request, (ServerCallStreamObserver<GetArtifactResponse>) response);
+    } catch (RuntimeException e) {
+      response.onError(failed("get_artifact", e));
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.pipewright.entryapi;
 
 import com.google.protobuf.Timestamp;
 import dev.pipewright.api.ci.v1.Annotation;
+import dev.pipewright.api.ci.v1.Artifact;
 import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.ErrorCode;
@@ -10,6 +11,7 @@ import dev.pipewright.api.ci.v1.JobStatus;
 import dev.pipewright.api.ci.v1.Repository;
 import dev.pipewright.api.ci.v1.Step;
 import dev.pipewright.api.ci.v1.StepStatus;
+import dev.pipewright.store.ArtifactRow;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepAnnotation;
@@ -176,5 +178,17 @@ final class Protos {
 
   private static String nullToEmpty(String s) {
     return s == null ? "" : s;
+  }
+
+  /** A finalized artifact (its content and size are known). */
+  static Artifact artifact(ArtifactRow row) {
+    return Artifact.newBuilder()
+        .setName(row.name())
+        .setSize(row.size().orElseThrow())
+        .setSha256(row.blobSha256().orElseThrow())
+        .setCreateTime(timestamp(row.createdAt()))
+        .setExpireTime(timestamp(row.expiresAt()))
+        .setJobKey(row.jobKey())
+        .build();
   }
 }

@@ -1,7 +1,6 @@
 package dev.pipewright.entryapi;
 
 import dev.pipewright.api.ci.v1.GetBuildLogsResponse;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * and must never block there, so it only offers while {@link #isReady()} says there is room; the
  * reader's {@link #take} makes room and resumes it.
  */
-final class QueuedLogStream extends ServerCallStreamObserver<GetBuildLogsResponse> {
+final class QueuedLogStream extends LocalCallObserver<GetBuildLogsResponse> {
   /** What the queue holds besides responses. */
   sealed interface End {}
 
@@ -24,8 +23,6 @@ final class QueuedLogStream extends ServerCallStreamObserver<GetBuildLogsRespons
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY + 1);
   private volatile boolean cancelled;
-  private volatile Runnable onCancel = () -> {};
-  private volatile Runnable onReady = () -> {};
 
   /**
    * The next response or {@link End}, or null when none came within {@code timeoutNanos}.
@@ -36,7 +33,7 @@ final class QueuedLogStream extends ServerCallStreamObserver<GetBuildLogsRespons
     boolean wasFull = queue.size() >= CAPACITY;
     Object next = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
     if (next != null && wasFull) {
-      onReady.run();
+      runOnReady();
     }
     return next;
   }
@@ -44,7 +41,7 @@ final class QueuedLogStream extends ServerCallStreamObserver<GetBuildLogsRespons
   /** The reader is gone: the follower stops at its next turn. */
   void cancel() {
     cancelled = true;
-    onCancel.run();
+    runOnCancel();
   }
 
   @Override
@@ -74,26 +71,4 @@ final class QueuedLogStream extends ServerCallStreamObserver<GetBuildLogsRespons
   public boolean isCancelled() {
     return cancelled;
   }
-
-  @Override
-  public void setOnCancelHandler(Runnable onCancelHandler) {
-    this.onCancel = onCancelHandler;
-  }
-
-  @Override
-  public void setOnReadyHandler(Runnable onReadyHandler) {
-    this.onReady = onReadyHandler;
-  }
-
-  @Override
-  public void setCompression(String compression) {}
-
-  @Override
-  public void disableAutoInboundFlowControl() {}
-
-  @Override
-  public void request(int count) {}
-
-  @Override
-  public void setMessageCompression(boolean enable) {}
 }

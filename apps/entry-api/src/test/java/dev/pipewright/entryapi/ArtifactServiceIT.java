@@ -18,7 +18,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * build's token, a tampered signed URL, a wrong hash.
  */
 class ArtifactServiceIT {
-
   static final ObjectMapper JSON = new ObjectMapper();
   static Path nodeModules;
 
@@ -72,12 +70,7 @@ class ArtifactServiceIT {
 
   /** Runs client.js with {@code token}; the parsed RESULT line. */
   private JsonNode node(String token, Path workspace, String... args) throws Exception {
-    return NodeClients.run(
-        "/artifacts/client.js",
-        nodeModules,
-        Map.of("ACTIONS_RUNTIME_TOKEN", token, "ACTIONS_RESULTS_URL", baseUrl() + "/"),
-        workspace,
-        args);
+    return NodeClients.runArtifactClient(nodeModules, baseUrl(), token, workspace, args);
   }
 
   private static byte[] random(int n, long seed) {

@@ -10,11 +10,14 @@ import dev.pipewright.api.ci.v1.ApiTokenServiceGrpc;
 import dev.pipewright.api.ci.v1.CancelBuildRequest;
 import dev.pipewright.api.ci.v1.CreateApiTokenRequest;
 import dev.pipewright.api.ci.v1.CreateApiTokenResponse;
+import dev.pipewright.api.ci.v1.GetArtifactRequest;
 import dev.pipewright.api.ci.v1.GetBuildLogsRequest;
 import dev.pipewright.api.ci.v1.GetBuildRequest;
 import dev.pipewright.api.ci.v1.ListApiTokensRequest;
+import dev.pipewright.api.ci.v1.ListArtifactsRequest;
 import dev.pipewright.api.ci.v1.ListBuildsRequest;
 import dev.pipewright.api.ci.v1.PipelineServiceGrpc;
+import dev.pipewright.api.ci.v1.RerunBuildRequest;
 import dev.pipewright.api.ci.v1.RevokeApiTokenRequest;
 import dev.pipewright.auth.ApiToken;
 import dev.pipewright.auth.IssuedToken;
@@ -46,6 +49,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,29 +110,57 @@ class AuthIT {
   /** Every RPC of the API, called as {@code token} with harmless arguments. */
   private static Map<String, Runnable> everyCall(IssuedToken token) {
     String unknown = UUID.randomUUID().toString();
-    return Map.of(
-        "StartPipelineBuild",
-        () -> builds(token).startPipelineBuild(EntryApiIT.request("p-" + UUID.randomUUID())),
-        "GetBuild",
-        () -> builds(token).getBuild(GetBuildRequest.newBuilder().setBuildId(unknown).build()),
-        "ListBuilds",
-        () -> builds(token).listBuilds(ListBuildsRequest.getDefaultInstance()),
-        "CancelBuild",
-        () ->
-            builds(token).cancelBuild(CancelBuildRequest.newBuilder().setBuildId(unknown).build()),
-        "GetBuildLogs",
-        () ->
-            builds(token)
-                .getBuildLogs(GetBuildLogsRequest.newBuilder().setBuildId(unknown).build())
-                .hasNext(),
-        "ListApiTokens",
-        () -> tokens(token).listApiTokens(ListApiTokensRequest.getDefaultInstance()),
-        "CreateApiToken",
-        () -> tokens(token).createApiToken(CreateApiTokenRequest.newBuilder().setName("x").build()),
-        "RevokeApiToken",
-        () -> tokens(token).revokeApiToken(RevokeApiTokenRequest.newBuilder().setName("x").build()),
-        "ServerReflectionInfo",
-        () -> listServices(token));
+    return Map.ofEntries(
+        Map.entry(
+            "StartPipelineBuild",
+            () -> builds(token).startPipelineBuild(EntryApiIT.request("p-" + UUID.randomUUID()))),
+        Map.entry(
+            "GetBuild",
+            () -> builds(token).getBuild(GetBuildRequest.newBuilder().setBuildId(unknown).build())),
+        Map.entry(
+            "ListBuilds", () -> builds(token).listBuilds(ListBuildsRequest.getDefaultInstance())),
+        Map.entry(
+            "CancelBuild",
+            () ->
+                builds(token)
+                    .cancelBuild(CancelBuildRequest.newBuilder().setBuildId(unknown).build())),
+        Map.entry(
+            "RerunBuild",
+            () ->
+                builds(token)
+                    .rerunBuild(RerunBuildRequest.newBuilder().setBuildId(unknown).build())),
+        Map.entry(
+            "GetBuildLogs",
+            () ->
+                builds(token)
+                    .getBuildLogs(GetBuildLogsRequest.newBuilder().setBuildId(unknown).build())
+                    .hasNext()),
+        Map.entry(
+            "ListArtifacts",
+            () ->
+                builds(token)
+                    .listArtifacts(ListArtifactsRequest.newBuilder().setBuildId(unknown).build())),
+        Map.entry(
+            "GetArtifact",
+            () ->
+                builds(token)
+                    .getArtifact(
+                        GetArtifactRequest.newBuilder().setBuildId(unknown).setName("x").build())
+                    .hasNext()),
+        Map.entry(
+            "ListApiTokens",
+            () -> tokens(token).listApiTokens(ListApiTokensRequest.getDefaultInstance())),
+        Map.entry(
+            "CreateApiToken",
+            () ->
+                tokens(token)
+                    .createApiToken(CreateApiTokenRequest.newBuilder().setName("x").build())),
+        Map.entry(
+            "RevokeApiToken",
+            () ->
+                tokens(token)
+                    .revokeApiToken(RevokeApiTokenRequest.newBuilder().setName("x").build())),
+        Map.entry("ServerReflectionInfo", () -> listServices(token)));
   }
 
   /** The status each call ends with: OK, or the code it failed with. */
@@ -145,6 +177,18 @@ class AuthIT {
     Map<String, Status.Code> codes = new TreeMap<>();
     everyCall(token).forEach((name, call) -> codes.put(name, code(call)));
     check.accept(codes);
+  }
+
+  @Test
+  void everyCallCoversEveryMethodOfTheServices() {
+    List<String> methods =
+        Stream.of(
+                PipelineServiceGrpc.getServiceDescriptor(),
+                ApiTokenServiceGrpc.getServiceDescriptor())
+            .flatMap(d -> d.getMethods().stream())
+            .map(m -> m.getBareMethodName())
+            .toList();
+    assertThat(everyCall(null).keySet()).containsAll(methods);
   }
 
   @Test
@@ -181,9 +225,12 @@ class AuthIT {
               .containsEntry("ListBuilds", Status.Code.OK)
               .containsEntry("GetBuild", Status.Code.NOT_FOUND)
               .containsEntry("GetBuildLogs", Status.Code.NOT_FOUND)
+              .containsEntry("ListArtifacts", Status.Code.NOT_FOUND)
+              .containsEntry("GetArtifact", Status.Code.NOT_FOUND)
               .containsEntry("ServerReflectionInfo", Status.Code.OK)
               .containsEntry("StartPipelineBuild", Status.Code.PERMISSION_DENIED)
               .containsEntry("CancelBuild", Status.Code.PERMISSION_DENIED)
+              .containsEntry("RerunBuild", Status.Code.PERMISSION_DENIED)
               .containsEntry("ListApiTokens", Status.Code.PERMISSION_DENIED)
               .containsEntry("CreateApiToken", Status.Code.PERMISSION_DENIED)
               .containsEntry("RevokeApiToken", Status.Code.PERMISSION_DENIED);
@@ -206,6 +253,7 @@ class AuthIT {
             assertThat(codes)
                 .containsEntry("StartPipelineBuild", Status.Code.OK)
                 .containsEntry("CancelBuild", Status.Code.NOT_FOUND)
+                .containsEntry("RerunBuild", Status.Code.NOT_FOUND)
                 .containsEntry("ListApiTokens", Status.Code.PERMISSION_DENIED)
                 .containsEntry("CreateApiToken", Status.Code.PERMISSION_DENIED));
     String id =

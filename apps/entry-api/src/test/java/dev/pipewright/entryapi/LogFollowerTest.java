@@ -11,13 +11,11 @@ import dev.pipewright.models.StepStatus;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
 import dev.pipewright.store.StepView;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
@@ -77,7 +75,7 @@ class LogFollowerTest {
     LogSource source =
         (build, job, step, after, limit) ->
             log.stream().filter(c -> c.getSequence() > after).limit(limit).toList();
-    SlowClient client = new SlowClient();
+    SlowClient<GetBuildLogsResponse> client = new SlowClient<>();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     try {
       // A poll an hour away: only the ready callback can finish this stream in time.
@@ -101,72 +99,14 @@ class LogFollowerTest {
             .atMost(Duration.ofSeconds(10))
             .until(() -> client.sent.size() > before || client.completed);
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> client.completed);
+      await().atMost(Duration.ofSeconds(10)).until(() -> client.completed || client.failed != null);
+      assertThat(client.failed).isNull();
       assertThat(client.sent.stream().flatMap(r -> r.getChunksList().stream()))
           .extracting(LogChunk::getSequence)
           .containsExactly(1L, 2L, 3L, 4L, 5L);
     } finally {
       scheduler.shutdownNow();
     }
-  }
-
-  /** A client whose flow-control window fills after every response. */
-  private static final class SlowClient extends ServerCallStreamObserver<GetBuildLogsResponse> {
-    final List<GetBuildLogsResponse> sent = new CopyOnWriteArrayList<>();
-    volatile boolean completed;
-    private volatile boolean ready = true;
-    private volatile Runnable onReady;
-
-    void becomeReady() {
-      ready = true;
-      onReady.run();
-    }
-
-    @Override
-    public boolean isReady() {
-      return ready;
-    }
-
-    @Override
-    public void setOnReadyHandler(Runnable handler) {
-      onReady = handler;
-    }
-
-    @Override
-    public void onNext(GetBuildLogsResponse value) {
-      sent.add(value);
-      ready = false;
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      throw new AssertionError("the stream failed", t);
-    }
-
-    @Override
-    public void onCompleted() {
-      completed = true;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public void setOnCancelHandler(Runnable handler) {}
-
-    @Override
-    public void setCompression(String compression) {}
-
-    @Override
-    public void disableAutoInboundFlowControl() {}
-
-    @Override
-    public void request(int count) {}
-
-    @Override
-    public void setMessageCompression(boolean enable) {}
   }
 
   static LogChunk chunk(long seq, int bytes) {

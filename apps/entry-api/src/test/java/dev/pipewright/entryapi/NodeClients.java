@@ -62,6 +62,22 @@ public final class NodeClients {
     return dir.resolve("node_modules");
   }
 
+  /**
+   * Runs artifacts/client.js (the calls upload-artifact@v4 and download-artifact@v4 make) with
+   * {@code token} against the results service at {@code baseUrl}, in {@code workspace}; the parsed
+   * RESULT line.
+   */
+  static JsonNode runArtifactClient(
+      Path nodeModules, String baseUrl, String token, Path workspace, String... args)
+      throws Exception {
+    return run(
+        "/artifacts/client.js",
+        nodeModules,
+        Map.of("ACTIONS_RUNTIME_TOKEN", token, "ACTIONS_RESULTS_URL", baseUrl + "/"),
+        workspace,
+        args);
+  }
+
   /** Runs the resource script {@code script} in {@code workspace}; the parsed RESULT line. */
   static JsonNode run(
       String script, Path nodeModules, Map<String, String> env, Path workspace, String... args)

@@ -3,6 +3,7 @@ package dev.pipewright.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -193,6 +194,50 @@ class K8sManifestsTest {
             });
     assertThat(data.get("PIPEWRIGHT_K8S_RUN_AS_USER"))
         .isEqualTo(String.valueOf(pod.getSecurityContext().getRunAsUser()));
+  }
+
+  /**
+   * Every entry API replica keeps artifact bytes on the blob claim, mounted at the blob root the
+   * configuration names, writable by the pod's user; the claim is shared by the replicas.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theEntryApiMountsTheSharedBlobClaimAtItsBlobRoot() throws IOException {
+    Map<String, String> data = (Map<String, String>) yaml(K8S.resolve("config.yaml")).get("data");
+    PersistentVolumeClaim claim =
+        objects().stream()
+            .filter(PersistentVolumeClaim.class::isInstance)
+            .map(PersistentVolumeClaim.class::cast)
+            .filter(c -> c.getMetadata().getName().equals("pipewright-blobs"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+    Deployment api =
+        objects().stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .filter(d -> d.getMetadata().getName().equals("entry-api"))
+            .findFirst()
+            .orElseThrow();
+    var pod = api.getSpec().getTemplate().getSpec();
+    String volume =
+        pod.getVolumes().stream()
+            .filter(
+                v ->
+                    v.getPersistentVolumeClaim() != null
+                        && v.getPersistentVolumeClaim().getClaimName().equals("pipewright-blobs"))
+            .findFirst()
+            .orElseThrow()
+            .getName();
+    assertThat(pod.getContainers().getFirst().getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo(volume);
+              assertThat(m.getMountPath()).isEqualTo(data.get("PIPEWRIGHT_BLOB_ROOT"));
+              assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+            });
+    assertThat(pod.getSecurityContext().getFsGroup())
+        .isEqualTo(pod.getSecurityContext().getRunAsGroup());
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.pipewright.cli.client;
 
 import com.google.protobuf.Timestamp;
+import dev.pipewright.api.ci.v1.Artifact;
 import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.Job;
 import dev.pipewright.api.ci.v1.LogChunk;
 import dev.pipewright.api.ci.v1.Step;
 import dev.pipewright.cli.view.Annotation;
+import dev.pipewright.cli.view.ArtifactState;
 import dev.pipewright.cli.view.BuildState;
 import dev.pipewright.cli.view.JobState;
 import dev.pipewright.cli.view.LogText;
@@ -21,6 +23,20 @@ import java.util.List;
 /** API messages to the CLI's views. The enum numbers are the domain enums' by design. */
 public final class ProtoViews {
   private ProtoViews() {}
+
+  public static ArtifactState artifact(Artifact a) {
+    return new ArtifactState(
+        a.getName(),
+        a.getSize(),
+        a.getSha256(),
+        a.getJobKey(),
+        a.hasCreateTime() ? instant(a.getCreateTime()) : null,
+        a.hasExpireTime() ? instant(a.getExpireTime()) : null);
+  }
+
+  public static List<ArtifactState> artifacts(List<Artifact> artifacts) {
+    return artifacts.stream().map(ProtoViews::artifact).toList();
+  }
 
   public static BuildState build(Build b) {
     List<JobState> jobs = new ArrayList<>(b.getJobsCount());

@@ -100,6 +100,11 @@ public final class ArtifactEndpoints {
         store);
   }
 
+  /** Read access for Pipewright's own API (gRPC, the download route, GetBuild). */
+  public ArtifactAccess access() {
+    return new ArtifactAccess(service);
+  }
+
   /** Path prefix → handler, for the entry API's HTTP server. */
   public Map<String, HttpHandler> routes() {
     return routes;

@@ -122,6 +122,32 @@ final class ArtifactService implements BlobTarget {
     return list(build, Optional.of(name), Optional.empty()).stream().findFirst();
   }
 
+  /**
+   * The build's artifact {@code name} for Pipewright's own readers, or why it cannot be read.
+   *
+   * @throws CiException NOT_FOUND when the build has none of that name, CONFLICT while it is being
+   *     uploaded or once it expired (until the sweep deletes it)
+   */
+  ArtifactRow readableOrExplain(UUID build, String name) {
+    ArtifactRow row =
+        artifacts
+            .find(build, name)
+            .orElseThrow(
+                () ->
+                    new CiException(
+                        ErrorCode.NOT_FOUND, "build " + build + " has no artifact named " + name));
+    if (!row.finalized()) {
+      throw new CiException(
+          ErrorCode.CONFLICT,
+          "artifact " + name + " is still being uploaded by job " + row.jobKey());
+    }
+    if (!row.expiresAt().isAfter(clock.instant())) {
+      throw new CiException(
+          ErrorCode.CONFLICT, "artifact " + name + " expired at " + row.expiresAt());
+    }
+    return row;
+  }
+
   /** A finalized, unexpired artifact's content by id, for a signed URL. */
   @Override
   public Optional<StoredBlob> readable(long id) {
@@ -129,7 +155,12 @@ final class ArtifactService implements BlobTarget {
         .find(id)
         .filter(ArtifactRow::finalized)
         .filter(a -> a.expiresAt().isAfter(clock.instant()))
-        .map(a -> new StoredBlob(a.blobSha256().orElseThrow(), a.size().orElse(0L)));
+        .map(ArtifactService::content);
+  }
+
+  /** Where a finalized artifact's bytes are. */
+  static StoredBlob content(ArtifactRow finalized) {
+    return new StoredBlob(finalized.blobSha256().orElseThrow(), finalized.size().orElse(0L));
   }
 
   @Override

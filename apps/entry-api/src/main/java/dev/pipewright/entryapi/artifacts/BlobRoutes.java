@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -43,7 +42,6 @@ import org.xml.sax.SAXException;
 final class BlobRoutes implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(BlobRoutes.class);
   private static final int MAX_BLOCK_LIST = 4 * 1024 * 1024;
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
   private static final Pattern BLOCK_ID = Pattern.compile("[A-Za-z0-9+/=_-]{1,128}");
 
   private final BlobTarget service;
@@ -149,53 +147,13 @@ final class BlobRoutes implements HttpHandler {
       error(exchange, 404, "BlobNotFound", "nothing finalized at " + urls.path() + id);
       return;
     }
-    long size = blob.size();
-    long offset = 0;
-    long length = size;
-    int status = 200;
     String range = exchange.getRequestHeaders().getFirst("x-ms-range");
     if (range == null) {
       range = exchange.getRequestHeaders().getFirst("Range");
     }
-    if (range != null) {
-      Matcher m = RANGE.matcher(range.strip());
-      if (!m.matches()) {
-        error(exchange, 416, "InvalidRange", "unsupported range " + range);
-        return;
-      }
-      offset = Long.parseLong(m.group(1));
-      long last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
-      if (offset >= size || last < offset) {
-        exchange.getResponseHeaders().set("Content-Range", "bytes */" + size);
-        error(exchange, 416, "InvalidRange", "range " + range + " outside " + size + " bytes");
-        return;
-      }
-      length = last - offset + 1;
-      status = 206;
-      exchange
-          .getResponseHeaders()
-          .set("Content-Range", "bytes " + offset + "-" + last + "/" + size);
-    }
     exchange.getResponseHeaders().set("Content-Type", service.contentType());
-    exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
-    exchange.getResponseHeaders().set("ETag", "\"" + blob.sha256() + "\"");
     exchange.getResponseHeaders().set("x-ms-blob-type", "BlockBlob");
-    if (exchange.getRequestMethod().equals("HEAD")) {
-      exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-      exchange.sendResponseHeaders(status, -1);
-      return;
-    }
-    // Opened before the status is sent, so a missing blob is still an error response; a damaged
-    // one is found at its end, after the status: the connection is cut, the client sees a short
-    // body and its own hash check fails.
-    try (InputStream in = service.uploads().content(blob, offset, length)) {
-      exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
-      if (length > 0) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          in.transferTo(out);
-        }
-      }
-    }
+    ArtifactBytes.send(exchange, service.uploads(), blob, range, BlobRoutes::error);
   }
 
   /** The block ids of a Put Block List body, in order (Latest, Committed and Uncommitted alike). */
