@@ -2,7 +2,7 @@
 # Maven builds the console with the machine's Node (it never downloads one): say so plainly when
 # it is missing or too old, instead of a bare "Cannot run program npm".
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "apps/console needs Node.js 20 or newer and npm on PATH (Debian: apt-get install nodejs npm)" >&2
+  echo "apps/console needs Node.js 20 or newer and npm on PATH (Debian 12 packages Node 18, too old: take Node 20 from backports or nodejs.org)" >&2
   exit 1
 fi
 major=$(node -p 'process.versions.node.split(".")[0]')
