@@ -1,21 +1,13 @@
 package dev.pipewright.pipeline.worker;
 
-import dev.pipewright.actions.ActionResolver;
-import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.auth.Authenticator;
 import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.LogSink;
-import dev.pipewright.executor.engine.EngineJobRunner;
-import dev.pipewright.executor.engine.EngineSettings;
-import dev.pipewright.executor.local.LocalJobRunner;
-import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.kubernetes.PipelineRuns;
 import dev.pipewright.kubernetes.operator.PipelineRunOperator;
 import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
-import dev.pipewright.kubernetes.pod.PodHostFactory;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
-import dev.pipewright.ops.config.Executor;
 import dev.pipewright.ops.http.BackendReadiness;
 import dev.pipewright.ops.http.HttpGuard;
 import dev.pipewright.ops.http.OpsHttpServer;
@@ -24,10 +16,7 @@ import dev.pipewright.ops.lifecycle.GracefulShutdown;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
 import dev.pipewright.ops.tls.ServerTls;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
-import dev.pipewright.pipeline.orchestrator.JobServices;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
-import dev.pipewright.pipeline.orchestrator.WorkflowSources;
-import dev.pipewright.pipeline.sources.RepositoryWorkflowSources;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.queue.BuildConsumer;
 import dev.pipewright.queue.OutboxRelay;
@@ -45,7 +34,6 @@ import dev.pipewright.store.StoreErrors;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -252,8 +240,8 @@ public final class PipelineService implements AutoCloseable {
             config.parallelism(),
             config.attempts(),
             metrics,
-            calledWorkflows(config));
-    orchestrator.jobServices(jobServices(secretBox));
+            WorkerRunners.calledWorkflows(config));
+    orchestrator.jobServices(WorkerRunners.jobServices(config, secretBox));
     loops =
         new BuildLoops(
             orchestrator,
@@ -373,53 +361,8 @@ public final class PipelineService implements AutoCloseable {
     return backend;
   }
 
-  /** Runtime tokens for the jobs when there are a key to sign them and a URL to reach. */
-  private JobServices jobServices(Optional<SecretBox> secretBox) {
-    if (secretBox.isEmpty() || config.resultsUrl().isEmpty()) {
-      LOG.info(
-          "worker {}: jobs get no ACTIONS_RUNTIME_TOKEN (artifacts and caches off): {}",
-          config.workerId(),
-          secretBox.isEmpty() ? "no secret key file" : "artifacts.results-url is empty");
-      return JobServices.NONE;
-    }
-    LOG.info(
-        "worker {}: jobs reach the artifact and cache services at {}",
-        config.workerId(),
-        config.resultsUrl());
-    return RuntimeTokenIssuer.of(secretBox.get().keys(), config.resultsUrl());
-  }
-
   private JobRunner runner(LogSink sink) {
-    if (runners != null) {
-      return runners.apply(sink);
-    }
-    if (Executor.LOCAL.id().equals(config.executor())) {
-      return new LocalJobRunner(
-          LocalRunnerConfig.defaults(config.workspaceRoot())
-              .withMaxParallelJobs(config.parallelism() * config.concurrentBuilds())
-              .withActions(actions(config)),
-          sink);
-    }
-    if (config.kubernetesExecutor()) {
-      return podRunner(kubernetes, config, sink);
-    }
-    throw new IllegalArgumentException(
-        "PIPEWRIGHT_EXECUTOR="
-            + config.executor()
-            + " is neither local nor kubernetes; pass its runner to the builder");
-  }
-
-  /** The job engine on the pod host: the workspace volume is mounted at the workspace root. */
-  static EngineJobRunner podRunner(KubernetesClient kubernetes, WorkerConfig config, LogSink sink) {
-    EngineSettings engine =
-        EngineSettings.defaults("pipewright-kubernetes").withActions(actions(config));
-    return new EngineJobRunner(
-        "kubernetes",
-        engine,
-        config.parallelism() * config.concurrentBuilds(),
-        new PodHostFactory(
-            kubernetes, config.kubernetes(), config.workspaceRoot(), engine.runnerName()),
-        sink);
+    return runners != null ? runners.apply(sink) : WorkerRunners.of(config, kubernetes, sink);
   }
 
   /**
@@ -557,27 +500,5 @@ public final class PipelineService implements AutoCloseable {
     }
     database = null;
     queue = null;
-  }
-
-  /**
-   * Called workflows fetched with git into a cache on the worker's disk, next to the jobs'
-   * workspaces ({@code <workspace.root>/.pipewright/workflows}), from the configured actions URL.
-   */
-  static WorkflowSources calledWorkflows(WorkerConfig config) {
-    Path cache = config.workspaceRoot().resolve(".pipewright").resolve("workflows");
-    return new RepositoryWorkflowSources(
-        new GitRepositoryFiles(cache, Duration.ofMinutes(2)), config.actions().url(), null);
-  }
-
-  /**
-   * Remote actions fetched from the configured sources and kept once per SHA on the worker's disk
-   * ({@code <workspace.root>/.pipewright/actions}; on Kubernetes the workspace volume), from where
-   * each job gets its own copy.
-   */
-  static ActionResolver actions(WorkerConfig config) {
-    return ActionResolver.onDisk(
-        config.actions(),
-        config.workspaceRoot().resolve(".pipewright").resolve("actions"),
-        Duration.ofMinutes(2));
   }
 }

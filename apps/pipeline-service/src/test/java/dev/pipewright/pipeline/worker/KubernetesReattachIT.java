@@ -62,7 +62,7 @@ class KubernetesReattachIT {
       harness.start(
           PipelineService.builder(config)
               .kubernetes(client, false)
-              .runners(sink -> runner[0] = PipelineService.podRunner(client, config, sink))
+              .runners(sink -> runner[0] = WorkerRunners.podRunner(client, config, sink))
               .build());
       // The successor follows the step while it still runs, then lets it finish.
       await()
@@ -156,7 +156,7 @@ class KubernetesReattachIT {
     assertThat(harness.builds.claim(id, dead, Duration.ofSeconds(1))).isTrue();
     WorkerConfig config = KubernetesMode.config(harness, dead);
     EngineJobRunner deadRunner =
-        PipelineService.podRunner(
+        WorkerRunners.podRunner(
             client, config, new StoreLogSink(new LogRepository(harness.database.dsl())));
     Orchestrator deadOrchestrator =
         new Orchestrator(
