@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -168,24 +169,8 @@ class K8sManifestsTest {
   @SuppressWarnings("unchecked")
   void theWorkerMountsTheWorkspaceClaimAtItsWorkspaceRootAsTheBuildPodsUser() throws IOException {
     Map<String, String> data = (Map<String, String>) yaml(K8S.resolve("config.yaml")).get("data");
-    Deployment worker =
-        objects().stream()
-            .filter(Deployment.class::isInstance)
-            .map(Deployment.class::cast)
-            .filter(d -> d.getMetadata().getName().equals("pipeline-service"))
-            .findFirst()
-            .orElseThrow();
-    var pod = worker.getSpec().getTemplate().getSpec();
-    String claim = data.get("PIPEWRIGHT_K8S_WORKSPACE_CLAIM");
-    String volume =
-        pod.getVolumes().stream()
-            .filter(
-                v ->
-                    v.getPersistentVolumeClaim() != null
-                        && claim.equals(v.getPersistentVolumeClaim().getClaimName()))
-            .findFirst()
-            .orElseThrow()
-            .getName();
+    var pod = named(Deployment.class, "pipeline-service").getSpec().getTemplate().getSpec();
+    String volume = volumeOfClaim(pod, data.get("PIPEWRIGHT_K8S_WORKSPACE_CLAIM"));
     assertThat(pod.getContainers().getFirst().getVolumeMounts())
         .anySatisfy(
             m -> {
@@ -204,31 +189,10 @@ class K8sManifestsTest {
   @SuppressWarnings("unchecked")
   void theEntryApiMountsTheSharedBlobClaimAtItsBlobRoot() throws IOException {
     Map<String, String> data = (Map<String, String>) yaml(K8S.resolve("config.yaml")).get("data");
-    PersistentVolumeClaim claim =
-        objects().stream()
-            .filter(PersistentVolumeClaim.class::isInstance)
-            .map(PersistentVolumeClaim.class::cast)
-            .filter(c -> c.getMetadata().getName().equals("pipewright-blobs"))
-            .findFirst()
-            .orElseThrow();
+    PersistentVolumeClaim claim = named(PersistentVolumeClaim.class, "pipewright-blobs");
     assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
-    Deployment api =
-        objects().stream()
-            .filter(Deployment.class::isInstance)
-            .map(Deployment.class::cast)
-            .filter(d -> d.getMetadata().getName().equals("entry-api"))
-            .findFirst()
-            .orElseThrow();
-    var pod = api.getSpec().getTemplate().getSpec();
-    String volume =
-        pod.getVolumes().stream()
-            .filter(
-                v ->
-                    v.getPersistentVolumeClaim() != null
-                        && v.getPersistentVolumeClaim().getClaimName().equals("pipewright-blobs"))
-            .findFirst()
-            .orElseThrow()
-            .getName();
+    var pod = named(Deployment.class, "entry-api").getSpec().getTemplate().getSpec();
+    String volume = volumeOfClaim(pod, "pipewright-blobs");
     assertThat(pod.getContainers().getFirst().getVolumeMounts())
         .anySatisfy(
             m -> {
@@ -269,6 +233,28 @@ class K8sManifestsTest {
               assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
             })
         .noneSatisfy(r -> assertThat(r.getResources()).containsAnyOf("secrets", "pods/log"));
+  }
+
+  /** The manifests' object of that kind and name. */
+  private static <T extends HasMetadata> T named(Class<T> kind, String name) throws IOException {
+    return objects().stream()
+        .filter(kind::isInstance)
+        .map(kind::cast)
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The name of the pod's volume backed by {@code claim}. */
+  private static String volumeOfClaim(PodSpec pod, String claim) {
+    return pod.getVolumes().stream()
+        .filter(
+            v ->
+                v.getPersistentVolumeClaim() != null
+                    && claim.equals(v.getPersistentVolumeClaim().getClaimName()))
+        .findFirst()
+        .orElseThrow()
+        .getName();
   }
 
   private static Role workerRole() throws IOException {

@@ -29,33 +29,6 @@ public record StepState(
     String action,
     String actionSha) {
 
-  /** A step that ran no action. */
-  public StepState(
-      int number,
-      String name,
-      StepStatus status,
-      Integer exitCode,
-      ErrorCode errorCode,
-      String errorMessage,
-      Instant startedAt,
-      Instant finishedAt,
-      int attempt,
-      List<Annotation> annotations) {
-    this(
-        number,
-        name,
-        status,
-        exitCode,
-        errorCode,
-        errorMessage,
-        startedAt,
-        finishedAt,
-        attempt,
-        annotations,
-        null,
-        null);
-  }
-
   public StepState {
     annotations = annotations == null ? List.of() : List.copyOf(annotations);
   }

@@ -50,8 +50,9 @@ class BuildJsonTest {
                             T0,
                             T0,
                             1,
-                            List.of(
-                                new Annotation("warning", "w", "a.c", 1, null, 1, null, null)))))));
+                            List.of(new Annotation("warning", "w", "a.c", 1, null, 1, null, null)),
+                            null,
+                            null)))));
     Map<String, Object> json = BuildJson.build(build, true);
     assertThat(json.keySet())
         .containsExactly(

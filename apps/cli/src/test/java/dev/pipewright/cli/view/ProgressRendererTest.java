@@ -14,7 +14,7 @@ class ProgressRendererTest {
   private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
 
   private static StepState step(int n, String name, StepStatus status) {
-    return new StepState(n, name, status, null, null, null, null, null, 1, List.of());
+    return new StepState(n, name, status, null, null, null, null, null, 1, List.of(), null, null);
   }
 
   private static JobState job(String key, JobStatus status, StepState... steps) {
@@ -84,7 +84,9 @@ class ProgressRendererTest {
             1,
             List.of(
                 new Annotation("error", "3 tests failed\nsee log", "src/t.c", 4, 2, 4, 2, "Tests"),
-                new Annotation("notice", "done", null, null, null, null, null, null)));
+                new Annotation("notice", "done", null, null, null, null, null, null)),
+            null,
+            null);
     JobState job =
         new JobState(
             "test.1",
@@ -118,7 +120,18 @@ class ProgressRendererTest {
     ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
     StepState again =
         new StepState(
-            1, "Count", StepStatus.SUCCEEDED, 0, null, null, T0, T0.plusSeconds(2), 2, List.of());
+            1,
+            "Count",
+            StepStatus.SUCCEEDED,
+            0,
+            null,
+            null,
+            T0,
+            T0.plusSeconds(2),
+            2,
+            List.of(),
+            null,
+            null);
     JobState job = job("slow", JobStatus.SUCCEEDED, again, step(2, "Last", StepStatus.SUCCEEDED));
     assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0.plusSeconds(9), false))
         .contains("    1 Count: succeeded in 2.0s (attempt 2)", "    2 Last: succeeded");
@@ -210,7 +223,9 @@ class ProgressRendererTest {
             T0,
             T0,
             1,
-            List.of());
+            List.of(),
+            null,
+            null);
     List<String> lines =
         r.snapshot(build(BuildStatus.RUNNING, job("a", JobStatus.RUNNING, soft)), T0);
     assertThat(lines)
@@ -292,7 +307,9 @@ class ProgressRendererTest {
                             T0,
                             T0,
                             1,
-                            List.of())))));
+                            List.of(),
+                            null,
+                            null)))));
     assertThat(r.summary(failed, T0.plusSeconds(5)))
         .containsExactly(
             "── summary",
