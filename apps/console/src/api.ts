@@ -22,6 +22,15 @@ export interface Step {
   finishTime?: string;
   attempt: number;
   annotations: Annotation[];
+  /** The inner steps of the composite action the step ran (absent when none). */
+  subSteps?: SubStep[];
+}
+
+export interface SubStep {
+  number: number;
+  name: string;
+  status: string;
+  steps?: SubStep[];
 }
 
 export interface Job {

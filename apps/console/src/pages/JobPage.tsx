@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Alert, Link, StatusBadge } from "../App";
-import type { Build, Job, LogChunk, Step } from "../api";
+import type { Build, Job, LogChunk, Step, SubStep } from "../api";
 import { parseAnsi, stripAnsi } from "../lib/ansi";
 import { duration } from "../lib/format";
 import { commandLevel, LineBuffer, searchLines, visibleLines, type LogLine } from "../lib/logLines";
@@ -195,6 +195,7 @@ function StepLog(props: {
           ))}
         </ul>
       )}
+      {step.subSteps && step.subSteps.length > 0 && <SubSteps steps={step.subSteps} label={step.name || `step ${step.number}`} />}
       {props.open && (
         <ol class="log" aria-label={`Log of ${step.name || `step ${step.number}`}`}>
           {shown.map((line) => (
@@ -210,6 +211,20 @@ function StepLog(props: {
         </ol>
       )}
     </section>
+  );
+}
+
+/** A composite action's inner steps under their caller, an action's own nested one level deeper. */
+function SubSteps(props: { steps: readonly SubStep[]; label: string }): JSX.Element {
+  return (
+    <ol class="sub-steps" aria-label={`Steps inside ${props.label}`}>
+      {props.steps.map((s) => (
+        <li>
+          <span class="meta">{s.number}</span> {s.name} <StatusBadge status={s.status} />
+          {s.steps && s.steps.length > 0 && <SubSteps steps={s.steps} label={s.name} />}
+        </li>
+      ))}
+    </ol>
   );
 }
 

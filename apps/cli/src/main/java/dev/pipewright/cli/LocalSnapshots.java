@@ -72,7 +72,8 @@ final class LocalSnapshots {
                     ? List.of()
                     : result.annotations().stream().map(LocalSnapshots::annotation).toList(),
                 result == null ? null : result.action(),
-                result == null ? null : result.actionSha()));
+                result == null ? null : result.actionSha(),
+                result == null ? List.of() : result.subSteps()));
       }
       jobs.add(
           new JobState(

@@ -11,6 +11,7 @@ import dev.pipewright.api.ci.v1.JobStatus;
 import dev.pipewright.api.ci.v1.Repository;
 import dev.pipewright.api.ci.v1.Step;
 import dev.pipewright.api.ci.v1.StepStatus;
+import dev.pipewright.api.ci.v1.SubStep;
 import dev.pipewright.store.ArtifactRow;
 import dev.pipewright.store.BuildView;
 import dev.pipewright.store.JobView;
@@ -145,6 +146,14 @@ final class Protos {
       b.setFinishTime(timestamp(view.finishedAt()));
     }
     view.annotations().forEach(a -> b.addAnnotations(annotation(a)));
+    view.subSteps().forEach(s -> b.addSubSteps(subStep(s)));
+    return b.build();
+  }
+
+  static SubStep subStep(dev.pipewright.models.SubStep s) {
+    SubStep.Builder b =
+        SubStep.newBuilder().setNumber(s.number()).setName(s.name()).setStatus(status(s.status()));
+    s.steps().forEach(inner -> b.addSteps(subStep(inner)));
     return b.build();
   }
 

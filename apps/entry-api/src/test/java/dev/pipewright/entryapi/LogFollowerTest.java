@@ -185,6 +185,7 @@ class LogFollowerTest {
         1,
         List.of(),
         null,
-        null);
+        null,
+        List.of());
   }
 }

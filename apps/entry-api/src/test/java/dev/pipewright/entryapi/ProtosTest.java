@@ -68,4 +68,29 @@ class ProtosTest {
         .isFalse();
     assertThat(bare.getFile()).isEmpty();
   }
+
+  @Test
+  void subStepsKeepTheirNesting() {
+    var inner =
+        new dev.pipewright.models.SubStep(
+            1, "Run make", dev.pipewright.models.StepStatus.FAILED, null);
+    var sub =
+        Protos.subStep(
+            new dev.pipewright.models.SubStep(
+                2,
+                "Run acme/build@v1",
+                dev.pipewright.models.StepStatus.SUCCEEDED,
+                List.of(inner)));
+    assertThat(sub.getNumber()).isEqualTo(2);
+    assertThat(sub.getName()).isEqualTo("Run acme/build@v1");
+    assertThat(sub.getStatus()).isEqualTo(StepStatus.STEP_STATUS_SUCCEEDED);
+    assertThat(sub.getStepsList())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getName()).isEqualTo("Run make");
+              assertThat(s.getStatus()).isEqualTo(StepStatus.STEP_STATUS_FAILED);
+              assertThat(s.getStepsList()).isEmpty();
+            });
+  }
 }

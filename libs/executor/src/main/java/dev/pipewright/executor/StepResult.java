@@ -3,6 +3,7 @@ package dev.pipewright.executor;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param summary what the step wrote to {@code $GITHUB_STEP_SUMMARY} (masked), or null
  * @param action the action a {@code uses:} step ran, as written ({@code acme/tool@v1}), or null
  * @param actionSha the commit a remote action resolved to, or null
+ * @param subSteps the inner steps of the composite action the step ran, empty for other steps
  */
 public record StepResult(
     StepStatus status,
@@ -31,7 +33,8 @@ public record StepResult(
     List<Annotation> annotations,
     String summary,
     String action,
-    String actionSha) {
+    String actionSha,
+    List<SubStep> subSteps) {
 
   /** A step that ran no action. */
   public StepResult(
@@ -55,7 +58,8 @@ public record StepResult(
         annotations,
         summary,
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** This result of a step that ran {@code action}, resolved to {@code sha} (null: local). */
@@ -71,12 +75,31 @@ public record StepResult(
         annotations,
         summary,
         action,
-        sha);
+        sha,
+        subSteps);
+  }
+
+  /** This result of a step whose composite action ran {@code inner}. */
+  public StepResult withSubSteps(List<SubStep> inner) {
+    return new StepResult(
+        status,
+        exitCode,
+        outcome,
+        conclusion,
+        outputs,
+        errorCode,
+        errorMessage,
+        annotations,
+        summary,
+        action,
+        actionSha,
+        inner);
   }
 
   public StepResult {
     outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
     annotations = annotations == null ? List.of() : List.copyOf(annotations);
+    subSteps = subSteps == null ? List.of() : List.copyOf(subSteps);
   }
 
   /**
@@ -99,7 +122,8 @@ public record StepResult(
         annotations,
         summary,
         action,
-        actionSha);
+        actionSha,
+        subSteps);
   }
 
   /** A step whose {@code if:} was false: {@code SKIPPED}, or {@code CANCELLED} after a cancel. */

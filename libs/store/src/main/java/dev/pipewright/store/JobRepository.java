@@ -218,6 +218,7 @@ public final class JobRepository {
         .set(BUILD_JOB_STEPS.ANNOTATIONS, Json.write(List.of()))
         .setNull(BUILD_JOB_STEPS.ACTION)
         .setNull(BUILD_JOB_STEPS.ACTION_SHA)
+        .set(BUILD_JOB_STEPS.SUB_STEPS, Json.write(List.of()))
         .where(BUILD_JOB_STEPS.BUILD_JOB_ID.eq(jobRowId))
         .execute();
   }
@@ -369,6 +370,9 @@ public final class JobRepository {
     }
     if (r.action() != null) {
       update.set(BUILD_JOB_STEPS.ACTION, r.action()).set(BUILD_JOB_STEPS.ACTION_SHA, r.actionSha());
+    }
+    if (r.subSteps() != null) {
+      update.set(BUILD_JOB_STEPS.SUB_STEPS, Json.write(r.subSteps()));
     }
     return StoreErrors.call(
         () ->

@@ -3,6 +3,7 @@ package dev.pipewright.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pipewright.models.SubStep;
 import java.util.List;
 import java.util.Map;
 import org.jooq.JSONB;
@@ -14,6 +15,7 @@ final class Json {
   private static final TypeReference<Map<String, Object>> OBJECTS = new TypeReference<>() {};
   private static final TypeReference<Map<String, Variable>> VARIABLES = new TypeReference<>() {};
   private static final TypeReference<List<StepAnnotation>> ANNOTATIONS = new TypeReference<>() {};
+  private static final TypeReference<List<SubStep>> SUB_STEPS = new TypeReference<>() {};
 
   private Json() {}
 
@@ -40,6 +42,10 @@ final class Json {
 
   static List<StepAnnotation> annotations(JSONB json) {
     return json == null ? List.of() : read(json, ANNOTATIONS);
+  }
+
+  static List<SubStep> subSteps(JSONB json) {
+    return json == null ? List.of() : read(json, SUB_STEPS);
   }
 
   private static <T> T read(JSONB json, TypeReference<T> type) {

@@ -241,6 +241,7 @@ final class Rows {
         r.getAttempt(),
         Json.annotations(r.getAnnotations()),
         r.getAction(),
-        r.getActionSha());
+        r.getActionSha(),
+        Json.subSteps(r.getSubSteps()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.pipewright.store;
 
 import dev.pipewright.models.ErrorCode;
+import dev.pipewright.models.SubStep;
 import java.util.List;
 import java.util.Map;
 
@@ -8,7 +9,9 @@ import java.util.Map;
  * What a step move records besides its status; null fields are left as they are. {@code outcome}
  * and {@code conclusion} take GitHub's values ({@code success}, {@code failure}, {@code cancelled},
  * {@code skipped}). {@code annotations} replace the stored ones when not null. {@code action} and
- * {@code actionSha}: the action a {@code uses:} step ran and the commit it resolved to.
+ * {@code actionSha}: the action a {@code uses:} step ran and the commit it resolved to. {@code
+ * subSteps}: the inner steps of the composite action it ran, replacing the stored ones when not
+ * null.
  */
 public record StepResult(
     Integer exitCode,
@@ -19,7 +22,8 @@ public record StepResult(
     Map<String, String> outputs,
     List<StepAnnotation> annotations,
     String action,
-    String actionSha) {
+    String actionSha,
+    List<SubStep> subSteps) {
 
   public static final StepResult NONE = new StepResult(null, null, null, null, null, null, null);
 
@@ -32,12 +36,23 @@ public record StepResult(
       String errorMessage,
       Map<String, String> outputs,
       List<StepAnnotation> annotations) {
-    this(exitCode, outcome, conclusion, errorCode, errorMessage, outputs, annotations, null, null);
+    this(
+        exitCode,
+        outcome,
+        conclusion,
+        errorCode,
+        errorMessage,
+        outputs,
+        annotations,
+        null,
+        null,
+        null);
   }
 
   public StepResult {
     outputs = outputs == null ? null : Map.copyOf(outputs);
     annotations = annotations == null ? null : List.copyOf(annotations);
+    subSteps = subSteps == null ? null : List.copyOf(subSteps);
   }
 
   /** A step that ran to its end: its exit code, outcome/conclusion and outputs. */

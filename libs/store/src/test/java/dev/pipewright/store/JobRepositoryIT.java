@@ -10,6 +10,7 @@ import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -355,7 +356,14 @@ class JobRepositoryIT {
             null,
             List.of(new StepAnnotation("warning", "w", null, null, null, null, null, null)),
             "acme/tool@v1",
-            "0123456789abcdef0123456789abcdef01234567"));
+            "0123456789abcdef0123456789abcdef01234567",
+            List.of(
+                new SubStep(
+                    1,
+                    "Run acme/inner@v2",
+                    StepStatus.SUCCEEDED,
+                    List.of(new SubStep(1, "Run make", StepStatus.FAILED, null))),
+                new SubStep(2, "tidy", StepStatus.SKIPPED, null))));
     jobs.transitionStep(id, 2, StepStatus.RUNNING, null);
 
     assertThat(job(buildId, "build").steps()).extracting(StepView::attempt).containsOnly(1);
@@ -363,6 +371,15 @@ class JobRepositoryIT {
     assertThat(first.annotations()).hasSize(1);
     assertThat(first.action()).isEqualTo("acme/tool@v1");
     assertThat(first.actionSha()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
+    assertThat(first.subSteps())
+        .as("nested as the actions nest")
+        .containsExactly(
+            new SubStep(
+                1,
+                "Run acme/inner@v2",
+                StepStatus.SUCCEEDED,
+                List.of(new SubStep(1, "Run make", StepStatus.FAILED, List.of()))),
+            new SubStep(2, "tidy", StepStatus.SKIPPED, List.of()));
     assertThat(jobs.restart(id, 2)).isTrue();
     assertThat(jobs.restart(id, 2)).as("that attempt runs already").isFalse();
 
@@ -378,6 +395,7 @@ class JobRepositoryIT {
               assertThat(s.attempt()).isEqualTo(2);
               assertThat(s.annotations()).as("the earlier run's").isEmpty();
               assertThat(s.action()).as("the earlier run's").isNull();
+              assertThat(s.subSteps()).as("the earlier run's").isEmpty();
             });
     jobs.transitionJob(id, JobStatus.RUNNING);
     jobs.transitionJob(id, JobStatus.FAILED, ErrorCode.PERMANENT, "broken", null);

@@ -227,8 +227,8 @@ class PipelineE2EIT {
   /**
    * Issue 14: a composite action runs through the whole installation, its inner steps print into
    * the calling step's log, its outputs reach the next step, and GetBuild names the action on its
-   * step (actions/runner CompositeActionHandler.cs). The action is written by the job itself: a
-   * local one, so nothing is fetched.
+   * step with its inner steps under it (actions/runner CompositeActionHandler.cs). The action is
+   * written by the job itself: a local one, so nothing is fetched.
    */
   @Test
   void aCompositeActionRunsAndGetBuildNamesItOnItsStep() {
@@ -266,6 +266,15 @@ class PipelineE2EIT {
     assertThat(job(build, "act").getSteps(1).getAction()).isEqualTo("./act");
     assertThat(job(build, "act").getSteps(1).getActionSha()).isEmpty();
     assertThat(job(build, "act").getSteps(0).getAction()).isEmpty();
+    assertThat(job(build, "act").getSteps(1).getSubStepsList())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getNumber()).isEqualTo(1);
+              assertThat(s.getName()).isEqualTo("Run echo \"hello ${{ inputs.who }}\"");
+              assertThat(s.getStatus()).isEqualTo(StepStatus.STEP_STATUS_SUCCEEDED);
+            });
+    assertThat(job(build, "act").getSteps(2).getSubStepsList()).isEmpty();
     assertThat(pw.logText(id, "act")).contains("hello e2e\n", "got hi e2e\n");
   }
 

@@ -16,6 +16,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,14 @@ public final class ProtoViews {
         jobs);
   }
 
+  static SubStep subStep(dev.pipewright.api.ci.v1.SubStep s) {
+    return new SubStep(
+        s.getNumber(),
+        s.getName(),
+        StepStatus.forNumber(s.getStatusValue()),
+        s.getStepsList().stream().map(ProtoViews::subStep).toList());
+  }
+
   static JobState job(Job j) {
     List<StepState> steps = new ArrayList<>(j.getStepsCount());
     for (Step s : j.getStepsList()) {
@@ -75,7 +84,8 @@ public final class ProtoViews {
               s.getAttempt(),
               s.getAnnotationsList().stream().map(ProtoViews::annotation).toList(),
               emptyToNull(s.getAction()),
-              emptyToNull(s.getActionSha())));
+              emptyToNull(s.getActionSha()),
+              s.getSubStepsList().stream().map(ProtoViews::subStep).toList()));
     }
     return new JobState(
         j.getKey(),

@@ -1,5 +1,6 @@
 package dev.pipewright.cli.view;
 
+import dev.pipewright.models.SubStep;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,6 +88,7 @@ public final class BuildJson {
         annotations.add(j);
       }
       s.put("annotations", annotations);
+      s.put("sub_steps", subSteps(step.subSteps()));
       steps.add(s);
     }
     json.put("steps", steps);
@@ -95,5 +97,18 @@ public final class BuildJson {
 
   public static String time(Instant instant) {
     return instant == null ? null : instant.toString();
+  }
+
+  private static List<Map<String, Object>> subSteps(List<SubStep> steps) {
+    List<Map<String, Object>> json = new ArrayList<>();
+    for (SubStep step : steps) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("number", step.number());
+      s.put("name", step.name());
+      s.put("status", step.status().name());
+      s.put("steps", subSteps(step.steps()));
+      json.add(s);
+    }
+    return json;
   }
 }

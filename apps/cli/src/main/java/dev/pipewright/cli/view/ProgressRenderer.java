@@ -4,6 +4,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -262,9 +263,18 @@ public final class ProgressRenderer {
             line, step.status() == StepStatus.SUCCEEDED, step.errorCode(), step.errorMessage());
         lines.add(line.toString());
         step.annotations().forEach(a -> lines.add("      " + a.format()));
+        addSubSteps(lines, step.subSteps(), "      ");
       }
     }
     return lines;
+  }
+
+  /** A composite action's inner steps under their caller, each action's own one level deeper. */
+  private void addSubSteps(List<String> lines, List<SubStep> steps, String indent) {
+    for (SubStep s : steps) {
+      lines.add(indent + s.number() + " " + s.name() + ": " + style.state(s.status()));
+      addSubSteps(lines, s.steps(), indent + "  ");
+    }
   }
 
   /** The final word: the build's outcome, its jobs, and why it failed. */

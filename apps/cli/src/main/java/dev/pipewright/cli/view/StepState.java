@@ -2,6 +2,7 @@ package dev.pipewright.cli.view;
 
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import java.util.List;
  * @param annotations what the step printed with {@code ::error} and the like, in order
  * @param action the action a {@code uses:} step ran, or null
  * @param actionSha the commit a remote action resolved to, or null
+ * @param subSteps the inner steps of the composite action it ran, nested as the actions nest
  */
 public record StepState(
     int number,
@@ -27,9 +29,11 @@ public record StepState(
     int attempt,
     List<Annotation> annotations,
     String action,
-    String actionSha) {
+    String actionSha,
+    List<SubStep> subSteps) {
 
   public StepState {
     annotations = annotations == null ? List.of() : List.copyOf(annotations);
+    subSteps = subSteps == null ? List.of() : List.copyOf(subSteps);
   }
 }

@@ -6,6 +6,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,14 @@ class BuildJsonTest {
                             1,
                             List.of(new Annotation("warning", "w", "a.c", 1, null, 1, null, null)),
                             null,
-                            null)))));
+                            null,
+                            List.of(
+                                new SubStep(
+                                    1,
+                                    "Run acme/x@v1",
+                                    StepStatus.FAILED,
+                                    List.of(
+                                        new SubStep(1, "Run make", StepStatus.FAILED, null)))))))));
     Map<String, Object> json = BuildJson.build(build, true);
     assertThat(json.keySet())
         .containsExactly(
@@ -103,6 +111,28 @@ class BuildJsonTest {
         .containsEntry("line", 1)
         .containsEntry("end_line", 1)
         .containsEntry("column", null);
+    assertThat(step.get("sub_steps"))
+        .as("nested as the actions nest")
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "number",
+                    1,
+                    "name",
+                    "Run acme/x@v1",
+                    "status",
+                    "FAILED",
+                    "steps",
+                    List.of(
+                        Map.of(
+                            "number",
+                            1,
+                            "name",
+                            "Run make",
+                            "status",
+                            "FAILED",
+                            "steps",
+                            List.of())))));
     assertThat(BuildJson.build(build, false)).doesNotContainKey("jobs");
   }
 

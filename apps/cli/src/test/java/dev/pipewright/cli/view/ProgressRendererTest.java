@@ -6,6 +6,7 @@ import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ class ProgressRendererTest {
   private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
 
   private static StepState step(int n, String name, StepStatus status) {
-    return new StepState(n, name, status, null, null, null, null, null, 1, List.of(), null, null);
+    return new StepState(
+        n, name, status, null, null, null, null, null, 1, List.of(), null, null, List.of());
   }
 
   private static JobState job(String key, JobStatus status, StepState... steps) {
@@ -86,7 +88,8 @@ class ProgressRendererTest {
                 new Annotation("error", "3 tests failed\nsee log", "src/t.c", 4, 2, 4, 2, "Tests"),
                 new Annotation("notice", "done", null, null, null, null, null, null)),
             null,
-            null);
+            null,
+            List.of());
     JobState job =
         new JobState(
             "test.1",
@@ -131,7 +134,8 @@ class ProgressRendererTest {
             2,
             List.of(),
             null,
-            null);
+            null,
+            List.of());
     JobState job = job("slow", JobStatus.SUCCEEDED, again, step(2, "Last", StepStatus.SUCCEEDED));
     assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0.plusSeconds(9), false))
         .contains("    1 Count: succeeded in 2.0s (attempt 2)", "    2 Last: succeeded");
@@ -178,7 +182,8 @@ class ProgressRendererTest {
             1,
             List.of(),
             "acme/greet@v1",
-            sha);
+            sha,
+            List.of());
     StepState local =
         new StepState(
             2,
@@ -192,12 +197,47 @@ class ProgressRendererTest {
             1,
             List.of(),
             "./.github/actions/x",
-            null);
+            null,
+            List.of());
     JobState job = job("a", JobStatus.SUCCEEDED, remote, local);
     assertThat(r.details(build(BuildStatus.SUCCEEDED, job), T0, false))
         .contains(
             "    1 Greet: succeeded (acme/greet@v1 at 0123456789ab)",
             "    2 Local: succeeded (./.github/actions/x)");
+  }
+
+  @Test
+  void theDetailsNestAnActionsInnerStepsUnderItsCaller() {
+    ProgressRenderer r = new ProgressRenderer(Style.of(false), false);
+    StepState caller =
+        new StepState(
+            1,
+            "Build",
+            StepStatus.FAILED,
+            null,
+            null,
+            null,
+            null,
+            null,
+            1,
+            List.of(),
+            "acme/build@v1",
+            null,
+            List.of(
+                new SubStep(1, "Run ./configure", StepStatus.SUCCEEDED, null),
+                new SubStep(
+                    2,
+                    "Run acme/make@v2",
+                    StepStatus.FAILED,
+                    List.of(new SubStep(1, "Run make", StepStatus.FAILED, null))),
+                new SubStep(3, "Run echo done", StepStatus.SKIPPED, null)));
+    assertThat(r.details(build(BuildStatus.FAILED, job("a", JobStatus.FAILED, caller)), T0, false))
+        .containsSubsequence(
+            "    1 Build: failed (acme/build@v1)",
+            "      1 Run ./configure: succeeded",
+            "      2 Run acme/make@v2: failed",
+            "        1 Run make: failed",
+            "      3 Run echo done: skipped");
   }
 
   @Test
@@ -225,7 +265,8 @@ class ProgressRendererTest {
             1,
             List.of(),
             null,
-            null);
+            null,
+            List.of());
     List<String> lines =
         r.snapshot(build(BuildStatus.RUNNING, job("a", JobStatus.RUNNING, soft)), T0);
     assertThat(lines)
@@ -309,7 +350,8 @@ class ProgressRendererTest {
                             1,
                             List.of(),
                             null,
-                            null)))));
+                            null,
+                            List.of())))));
     assertThat(r.summary(failed, T0.plusSeconds(5)))
         .containsExactly(
             "── summary",

@@ -250,7 +250,8 @@ public final class JdbcRunStore implements RunStore {
                 result.outputs(),
                 result.annotations().stream().map(JdbcRunStore::stored).toList(),
                 result.action(),
-                result.actionSha());
+                result.actionSha(),
+                result.subSteps());
     Optional<RunTimes> moved =
         to.endsARun()
             ? jobs.finishStep(id, number, to, stored)

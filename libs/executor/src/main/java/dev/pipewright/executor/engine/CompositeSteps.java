@@ -8,6 +8,7 @@ import dev.pipewright.expressions.ExpressionException;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import dev.pipewright.parser.spec.ActionRef;
 import dev.pipewright.parser.spec.ActionSpec;
 import dev.pipewright.parser.spec.RunDefaults;
@@ -88,14 +89,17 @@ final class CompositeSteps {
     List<String> inside = new ArrayList<>(chain);
     inside.add(action.identity());
     Result result = new Result();
+    List<SubStep> subSteps = new ArrayList<>();
     List<StepSpec> steps = action.spec().runs().steps();
     for (StepSpec step : steps) {
       String id = prefix + ".c" + (step.index() + 1);
       Supplier<Map<String, String>> env = () -> inner.layerEnv(callerEnv.get(), step.env());
+      String name = subStepName(step, inner, env);
       StepOutcome out = step(step, inner, env, log, id, inside);
       StepResult r = out.result();
       inner.recordStep(step.id(), r.outcome(), r.conclusion(), out.rawOutputs());
       result.add(r);
+      subSteps.add(new SubStep(step.index() + 1, name, r.status(), r.subSteps()));
     }
     Map<String, String> outputs = new LinkedHashMap<>();
     try {
@@ -107,7 +111,10 @@ final class CompositeSteps {
       log.runnerLine("##[error]" + message);
       result.fail(ErrorCode.INVALID_SPEC, message, null);
     }
-    return result.outcome(outputs).withAction(action.ref().text(), action.sha());
+    return result
+        .outcome(outputs)
+        .withAction(action.ref().text(), action.sha())
+        .withSubSteps(subSteps);
   }
 
   /** One inner step: its env and {@code if:}, then its command or its own action. */
@@ -160,6 +167,19 @@ final class CompositeSteps {
       out = out.continuedOnError();
     }
     return out;
+  }
+
+  /**
+   * An inner step's name as shown under its caller: its group line's, or its bare display name when
+   * its env does not evaluate (the step itself then fails with the reason).
+   */
+  private static String subStepName(
+      StepSpec step, JobContext ctx, Supplier<Map<String, String>> env) {
+    try {
+      return groupName(step, ctx, env.get());
+    } catch (ExpressionException e) {
+      return step.displayName();
+    }
   }
 
   /** The group line of an inner step: its name, else {@code Run} and its script or action. */

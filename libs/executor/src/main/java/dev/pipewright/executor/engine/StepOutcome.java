@@ -5,6 +5,7 @@ import dev.pipewright.executor.SecretMasker;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
+import dev.pipewright.models.SubStep;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,13 +70,19 @@ record StepOutcome(StepResult result, Map<String, String> rawOutputs) {
             r.annotations(),
             r.summary(),
             r.action(),
-            r.actionSha()),
+            r.actionSha(),
+            r.subSteps()),
         rawOutputs);
   }
 
   /** This outcome of a step that ran {@code action} at {@code sha} (null for a local one). */
   StepOutcome withAction(String action, String sha) {
     return new StepOutcome(result.withAction(action, sha), rawOutputs);
+  }
+
+  /** This outcome of a step whose composite action ran {@code inner}. */
+  StepOutcome withSubSteps(List<SubStep> inner) {
+    return new StepOutcome(result.withSubSteps(inner), rawOutputs);
   }
 
   /** The result as it may be stored and shown: outputs, message and summary masked. */
@@ -94,6 +101,17 @@ record StepOutcome(StepResult result, Map<String, String> rawOutputs) {
         r.annotations(),
         masker.mask(r.summary()),
         r.action(),
-        r.actionSha());
+        r.actionSha(),
+        masked(r.subSteps(), masker));
+  }
+
+  /** Inner steps' names are rendered from expressions, so they may hold a secret too. */
+  private static List<SubStep> masked(List<SubStep> steps, SecretMasker masker) {
+    return steps.stream()
+        .map(
+            s ->
+                new SubStep(
+                    s.number(), masker.mask(s.name()), s.status(), masked(s.steps(), masker)))
+        .toList();
   }
 }

@@ -55,6 +55,7 @@ record ParityCase(
       String summary,
       List<Annotation> annotations,
       String action,
+      List<String> subSteps,
       List<String> log,
       List<String> notLog) {}
 
@@ -99,6 +100,7 @@ record ParityCase(
         (String) s.get("summary"),
         s.containsKey("annotations") ? annotations(s.get("annotations")) : null,
         (String) s.get("action"),
+        s.containsKey("subSteps") ? strings(s.get("subSteps")) : null,
         strings(s.get("log")),
         strings(s.get("notLog")));
   }

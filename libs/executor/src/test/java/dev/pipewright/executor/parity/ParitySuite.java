@@ -15,6 +15,7 @@ import dev.pipewright.executor.engine.EngineSettings;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.executor.host.container.PodmanFixture;
+import dev.pipewright.models.SubStep;
 import dev.pipewright.parser.WorkflowParser;
 import dev.pipewright.parser.spec.WorkflowSpec;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -242,10 +244,25 @@ public abstract class ParitySuite {
         soft.assertThat(r.actionSha()).as(what + " action SHA").matches("[0-9a-f]{40}");
       }
     }
+    if (s.subSteps() != null) {
+      soft.assertThat(subStepLines(r.subSteps(), ""))
+          .as(what + " sub-steps")
+          .isEqualTo(s.subSteps());
+    }
     String log = sink.text(run.ref(), number);
     List<String> lines = Arrays.asList(log.split("\n", -1));
     soft.assertThat(lines).as(what + " log lines").containsAll(s.log());
     s.notLog().forEach(t -> soft.assertThat(log).as(what + " log").doesNotContain(t));
+  }
+
+  /** {@code <number> <STATUS> <name>}, an action's inner steps indented under its caller. */
+  private static List<String> subStepLines(List<SubStep> steps, String indent) {
+    List<String> lines = new ArrayList<>();
+    for (SubStep s : steps) {
+      lines.add(indent + s.number() + " " + s.status() + " " + s.name());
+      lines.addAll(subStepLines(s.steps(), indent + "  "));
+    }
+    return lines;
   }
 
   private static void check(SoftAssertions soft, String what, String actual, String expected) {
