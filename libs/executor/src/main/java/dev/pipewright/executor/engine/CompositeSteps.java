@@ -41,11 +41,13 @@ final class CompositeSteps {
   private final JobScope scope;
   private final StepDriver driver;
   private final ActionLoader loader;
+  private final DockerSteps docker;
 
   CompositeSteps(JobScope scope, StepDriver driver, ActionLoader loader) {
     this.scope = scope;
     this.driver = driver;
     this.loader = loader;
+    this.docker = new DockerSteps(scope, driver);
   }
 
   /** Whether the step runs an action (every {@code uses:} but the built-in checkout). */
@@ -77,6 +79,11 @@ final class CompositeSteps {
       ActionRef ref = ActionRef.parse(ctx.render(caller.uses(), callerEnv.get()));
       action = loader.load(ref);
       refuseNesting(action, chain);
+      if (action.spec().runs().docker()) {
+        return docker
+            .run(caller, ctx, callerEnv.get(), action, log, prefix)
+            .withAction(action.ref().text(), action.sha());
+      }
       inner =
           ctx.composite(
               inputs(caller, action.spec(), ctx, callerEnv.get(), log), action.githubFields());
@@ -173,7 +180,7 @@ final class CompositeSteps {
    * input's default. ActionRunner.cs warns of inputs the action does not declare (and passes them
    * on); a required input neither given nor defaulted fails the step before any inner step runs.
    */
-  private static Map<String, String> inputs(
+  static Map<String, String> inputs(
       StepSpec caller, ActionSpec spec, JobContext ctx, Map<String, String> env, LogChunker log) {
     Map<String, String> given = new LinkedHashMap<>();
     if (caller.with() != null) {
