@@ -2,9 +2,12 @@ package dev.pipewright.kubernetes.pod;
 
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.engine.ContextBuilder;
+import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.executor.host.container.ContainerSupport;
 import dev.pipewright.executor.host.process.ProcessHostFactory;
@@ -64,6 +67,7 @@ public final class PodHostFactory implements JobHostFactory {
   private final String runnerName;
   private final ProcessHostFactory directories;
   private final PodManifests manifests;
+  private final StepJobs stepJobs;
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, OwnerReference> owners = new ConcurrentHashMap<>();
 
@@ -86,6 +90,7 @@ public final class PodHostFactory implements JobHostFactory {
     this.runnerName = runnerName;
     this.directories = new ProcessHostFactory(this.root, List.of());
     this.manifests = new PodManifests(config, this.root);
+    this.stepJobs = new StepJobs(config, this.root);
     this.informer =
         client
             .pods()
@@ -165,6 +170,12 @@ public final class PodHostFactory implements JobHostFactory {
             } catch (KubernetesClientException e) {
               throw new IOException(e.getMessage(), e);
             }
+          }
+
+          @Override
+          public HostProcess startStep(StepContainer step, OutputReceiver output)
+              throws IOException {
+            return startStepJob(run, jobName, step, timeout, output);
           }
 
           @Override
@@ -299,6 +310,59 @@ public final class PodHostFactory implements JobHostFactory {
               PipelineRuns.ensure(client, config.namespace(), config.installation(), spec);
           return PodManifests.ownerReference(pr.getMetadata().getName(), pr.getMetadata().getUid());
         });
+  }
+
+  /**
+   * Creates a docker step's Secret (its environment) and Job, and follows its pod. Their build is
+   * marked so that its release deletes what a dead worker left.
+   */
+  private HostProcess startStepJob(
+      JobRun run, String jobName, StepContainer step, Duration timeout, OutputReceiver output)
+      throws IOException {
+    String name = KubeNames.stepJobName(jobName, step.id());
+    Map<String, String> labels = manifests.labels(run.ref(), run.attempt());
+    buildsWithSecrets.add(run.buildId());
+    deleted.add(run.buildId());
+    createSecret(stepJobs.envSecret(name, step, labels, owner(run)));
+    createJob(
+        stepJobs.job(
+            name, step, name, labels, timeout.plus(PodManifests.DEADLINE_MARGIN), owner(run)));
+    return new StepPodProcess(
+        step.id(),
+        new StepPodProcess.Api() {
+          @Override
+          public Pod pod() {
+            return podOf(name);
+          }
+
+          @Override
+          public String log(String podName) {
+            return client
+                .pods()
+                .inNamespace(config.namespace())
+                .withName(podName)
+                .inContainer(StepJobs.CONTAINER)
+                .getLog();
+          }
+
+          @Override
+          public void delete(Duration grace) {
+            try {
+              jobs().withName(name).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+              client
+                  .pods()
+                  .inNamespace(config.namespace())
+                  .withLabel(KubeNames.JOB_NAME_LABEL, name)
+                  .withGracePeriod(grace.toSeconds())
+                  .delete();
+              client.secrets().inNamespace(config.namespace()).withName(name).delete();
+            } catch (KubernetesClientException e) {
+              log.warn("could not delete the Job of docker step {}: {}", name, e.toString());
+            }
+          }
+        },
+        config.logPollInterval(),
+        output);
   }
 
   /** Creates a job's Secret, or updates the one an earlier call of the same attempt made. */
