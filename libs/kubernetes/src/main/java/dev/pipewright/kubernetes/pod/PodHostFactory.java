@@ -67,7 +67,7 @@ public final class PodHostFactory implements JobHostFactory {
   private final String runnerName;
   private final ProcessHostFactory directories;
   private final PodManifests manifests;
-  private final StepJobs stepJobs;
+  private final StepPods stepPods;
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, OwnerReference> owners = new ConcurrentHashMap<>();
 
@@ -90,7 +90,7 @@ public final class PodHostFactory implements JobHostFactory {
     this.runnerName = runnerName;
     this.directories = new ProcessHostFactory(this.root, List.of());
     this.manifests = new PodManifests(config, this.root);
-    this.stepJobs = new StepJobs(config, this.root);
+    this.stepPods = new StepPods(client, config, new StepJobs(config, this.root), this::podOf);
     this.informer =
         client
             .pods()
@@ -173,8 +173,7 @@ public final class PodHostFactory implements JobHostFactory {
           }
 
           @Override
-          public HostProcess startStep(StepContainer step, OutputReceiver output)
-              throws IOException {
+          public HostProcess startStep(StepContainer step, OutputReceiver output) {
             return startStepJob(run, jobName, step, timeout, output);
           }
 
@@ -313,55 +312,19 @@ public final class PodHostFactory implements JobHostFactory {
   }
 
   /**
-   * Creates a docker step's Secret (its environment) and Job, and follows its pod. Their build is
-   * marked so that its release deletes what a dead worker left.
+   * Starts a docker step's Secret and Job ({@link StepPods}); their build is marked so that its
+   * release deletes what a dead worker left.
    */
   private HostProcess startStepJob(
-      JobRun run, String jobName, StepContainer step, Duration timeout, OutputReceiver output)
-      throws IOException {
-    String name = KubeNames.stepJobName(jobName, step.id());
-    Map<String, String> labels = manifests.labels(run.ref(), run.attempt());
+      JobRun run, String jobName, StepContainer step, Duration timeout, OutputReceiver output) {
     buildsWithSecrets.add(run.buildId());
     deleted.add(run.buildId());
-    createSecret(stepJobs.envSecret(name, step, labels, owner(run)));
-    createJob(
-        stepJobs.job(
-            name, step, name, labels, timeout.plus(PodManifests.DEADLINE_MARGIN), owner(run)));
-    return new StepPodProcess(
-        step.id(),
-        new StepPodProcess.Api() {
-          @Override
-          public Pod pod() {
-            return podOf(name);
-          }
-
-          @Override
-          public String log(String podName) {
-            return client
-                .pods()
-                .inNamespace(config.namespace())
-                .withName(podName)
-                .inContainer(StepJobs.CONTAINER)
-                .getLog();
-          }
-
-          @Override
-          public void delete(Duration grace) {
-            try {
-              jobs().withName(name).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-              client
-                  .pods()
-                  .inNamespace(config.namespace())
-                  .withLabel(KubeNames.JOB_NAME_LABEL, name)
-                  .withGracePeriod(grace.toSeconds())
-                  .delete();
-              client.secrets().inNamespace(config.namespace()).withName(name).delete();
-            } catch (KubernetesClientException e) {
-              log.warn("could not delete the Job of docker step {}: {}", name, e.toString());
-            }
-          }
-        },
-        config.logPollInterval(),
+    return stepPods.start(
+        KubeNames.stepJobName(jobName, step.id()),
+        step,
+        manifests.labels(run.ref(), run.attempt()),
+        timeout.plus(PodManifests.DEADLINE_MARGIN),
+        owner(run),
         output);
   }
 

@@ -1,10 +1,12 @@
 package dev.pipewright.kubernetes.it;
 
+import dev.pipewright.executor.host.container.ResourceLimits;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ final class FakeStepContainers {
       KubernetesClient client, String namespace, Path root, String podName, Container c, Path log)
       throws IOException {
     List<String> argv = new ArrayList<>(List.of("podman", "run", "--rm", "--name", podName));
+    // The limits podman's defaults exceed on these machines, as the container host passes them.
+    argv.addAll(ResourceLimits.ofWorker().podmanArguments());
     if (c.getWorkingDir() != null) {
       argv.addAll(List.of("--workdir", c.getWorkingDir()));
     }
@@ -51,7 +55,7 @@ final class FakeStepContainers {
     }
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().putAll(env);
     return pb.start();
   }
