@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -95,6 +96,16 @@ final class StepPods {
             .withName(podName)
             .inContainer(StepJobs.CONTAINER)
             .getLog();
+      }
+
+      @Override
+      public LogWatch follow(String podName) {
+        return client
+            .pods()
+            .inNamespace(config.namespace())
+            .withName(podName)
+            .inContainer(StepJobs.CONTAINER)
+            .watchLog();
       }
 
       @Override

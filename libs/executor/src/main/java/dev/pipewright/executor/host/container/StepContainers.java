@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The containers of a job's docker steps on the worker's machine, as DockerCommandManager.DockerRun
@@ -16,10 +17,27 @@ import java.util.Map;
  * job's directories bind-mounted where the step asks, in the job container's network when the job
  * has one (services reachable as for its steps). Variables are passed as {@code -e NAME} with the
  * value in podman's own environment, as the runner passes them, so no value (a secret) is on a
- * command line; a name podman's environment already has ({@code PATH}, {@code HOME}) is given as
- * {@code -e NAME=value}, not to change how podman itself runs.
+ * command line. podman runs with only the worker's variables it reads itself ({@link #PODMAN_ENV}),
+ * so no other worker variable reaches a step; a step variable of one of those names ({@code HOME},
+ * {@code PATH}) is given as {@code -e NAME=value}, not to change how podman itself runs.
  */
 final class StepContainers {
+  /** What podman reads of its own environment: kept from the worker's, nothing else. */
+  static final Set<String> PODMAN_ENV =
+      Set.of(
+          "PATH",
+          "HOME",
+          "TMPDIR",
+          "XDG_RUNTIME_DIR",
+          "XDG_CONFIG_HOME",
+          "XDG_DATA_HOME",
+          "CONTAINERS_CONF",
+          "CONTAINERS_STORAGE_CONF",
+          "CONTAINERS_REGISTRIES_CONF",
+          "CONTAINER_HOST",
+          "CONTAINER_CONNECTION",
+          "REGISTRY_AUTH_FILE");
+
   /** A job directory as the host names it → the worker's directory holding it. */
   @FunctionalInterface
   interface WorkerPath {
@@ -59,7 +77,6 @@ final class StepContainers {
 
   HostProcess start(StepContainer step, OutputReceiver output) throws IOException {
     String name = ContainerHostFactory.safeName(namePrefix + "-" + step.id());
-    Map<String, String> podmanEnv = System.getenv();
     List<String> args = new ArrayList<>(List.of("run", "--rm", "--name", name));
     labels.forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
     args.addAll(limits.podmanArguments());
@@ -71,13 +88,14 @@ final class StepContainers {
       args.addAll(List.of("--volume", workerPath.of(m.getValue()) + ":" + m.getKey()));
     }
     step.env()
-        .forEach((k, v) -> args.addAll(List.of("-e", podmanEnv.containsKey(k) ? k + "=" + v : k)));
+        .forEach((k, v) -> args.addAll(List.of("-e", PODMAN_ENV.contains(k) ? k + "=" + v : k)));
     if (step.entrypoint() != null) {
       args.addAll(List.of("--entrypoint", step.entrypoint()));
     }
     args.add(step.image());
     args.addAll(step.args());
     ProcessBuilder pb = podman.builder(args).redirectErrorStream(true);
+    pb.environment().keySet().retainAll(PODMAN_ENV);
     step.env().forEach((k, v) -> pb.environment().putIfAbsent(k, v));
     started.run();
     return new ContainerRun(step.id(), name, podman, pb.start(), output);
