@@ -86,7 +86,8 @@ final class CompositeSteps {
       }
       inner =
           ctx.composite(
-              inputs(caller, action.spec(), ctx, callerEnv.get(), log), action.githubFields());
+              inputs(caller, action.spec(), ctx, callerEnv.get(), log, List.of()),
+              action.githubFields());
     } catch (CiException e) {
       return refused(e.code(), e.getMessage(), caller, action, log);
     } catch (ExpressionException | IllegalArgumentException e) {
@@ -181,7 +182,12 @@ final class CompositeSteps {
    * on); a required input neither given nor defaulted fails the step before any inner step runs.
    */
   static Map<String, String> inputs(
-      StepSpec caller, ActionSpec spec, JobContext ctx, Map<String, String> env, LogChunker log) {
+      StepSpec caller,
+      ActionSpec spec,
+      JobContext ctx,
+      Map<String, String> env,
+      LogChunker log,
+      List<String> alsoValid) {
     Map<String, String> given = new LinkedHashMap<>();
     if (caller.with() != null) {
       caller.with().forEach((k, v) -> given.put(k.toLowerCase(Locale.ROOT), ctx.render(v, env)));
@@ -205,7 +211,10 @@ final class CompositeSteps {
             });
     List<String> declared =
         spec.inputs().keySet().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-    List<String> unexpected = given.keySet().stream().filter(k -> !declared.contains(k)).toList();
+    List<String> unexpected =
+        given.keySet().stream()
+            .filter(k -> !declared.contains(k) && !alsoValid.contains(k))
+            .toList();
     if (!unexpected.isEmpty()) {
       log.runnerLine(
           "##[warning]Unexpected input(s) "

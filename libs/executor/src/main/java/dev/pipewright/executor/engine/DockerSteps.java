@@ -27,11 +27,11 @@ import java.util.Map;
  * docker://} step, run as actions/runner's ContainerActionHandler.cs runs one: the step's
  * environment with its inputs as {@code INPUT_<NAME>} and the action's {@code env} (evaluated with
  * {@code inputs}; the step's own values win), {@code args} evaluated with {@code inputs} ({@code
- * with: args} and {@code with: entrypoint} for a {@code docker://} step), the workspace at {@code
- * /github/workspace} (the working directory), {@code _github_home}, {@code _github_workflow} (the
- * event file) and {@code _runner_file_commands} of the job's temp directory at {@code
- * /github/home}, {@code /github/workflow} and {@code /github/file_commands}, and every variable
- * naming one of those directories rewritten to the container's path
+ * args} and {@code entrypoint} inputs where the manifest has none, as for a {@code docker://}
+ * step), the workspace at {@code /github/workspace} (the working directory), {@code _github_home},
+ * {@code _github_workflow} (the event file) and {@code _runner_file_commands} of the job's temp
+ * directory at {@code /github/home}, {@code /github/workflow} and {@code /github/file_commands},
+ * and every variable naming one of those directories rewritten to the container's path
  * (ContainerInfo.TranslateToContainerPath), so {@code GITHUB_ENV}, {@code GITHUB_OUTPUT}, {@code
  * GITHUB_PATH}, {@code GITHUB_STEP_SUMMARY} and {@code GITHUB_STATE} work as for a {@code run:}
  * step. The host runs the container ({@link JobHost#startContainer}).
@@ -45,6 +45,10 @@ import java.util.Map;
  */
 final class DockerSteps {
   static final String WORKSPACE = "/github/workspace";
+
+  /** Inputs every docker action takes beside its own (ActionRunner.cs adds them as valid). */
+  private static final List<String> CONTAINER_INPUTS = List.of("entrypoint", "args");
+
   private static final String PREFIX = "docker://";
 
   private final JobScope scope;
@@ -112,14 +116,8 @@ final class DockerSteps {
       inputs =
           action.ref() instanceof ActionRef.Docker
               ? given(caller, ctx, env)
-              : CompositeSteps.inputs(caller, action.spec(), ctx, env, log);
-      main =
-          launch(
-              runs,
-              runs.container() == null ? null : runs.container().entrypoint(),
-              inputs,
-              ctx.composite(inputs, action.githubFields()),
-              env);
+              : CompositeSteps.inputs(caller, action.spec(), ctx, env, log, CONTAINER_INPUTS);
+      main = launch(runs, inputs, ctx.composite(inputs, action.githubFields()), env);
       survives = scope.cancellation().requested() || ctx.survivesCancel(caller.ifCondition(), env);
       runPre =
           runs.pre() != null && ctx.test(runs.preIf() == null ? "always()" : runs.preIf(), env);
@@ -157,29 +155,35 @@ final class DockerSteps {
       Map<String, String> env,
       Map<String, String> inputs) {}
 
+  /**
+   * ContainerActionHandler's choices: the manifest's {@code entrypoint}, else the {@code
+   * entrypoint} input (a {@code docker://} step's {@code with:}); the manifest's {@code args}
+   * evaluated with {@code inputs}, else the {@code args} input split as the docker command line
+   * splits it.
+   */
   private static Launch launch(
       ActionSpec.Runs runs,
-      String entrypoint,
       Map<String, String> inputs,
       JobContext withInputs,
       Map<String, String> env) {
     String image = runs.main().substring(PREFIX.length());
-    if (runs.container() == null) {
-      // A docker:// step: ContainerActionHandler takes the "entryPoint" and "args" inputs, the
-      // arguments as the docker command line would split them.
-      return new Launch(
-          image,
-          blankToNull(inputs.get("entrypoint")),
-          CommandLineArgs.split(inputs.getOrDefault("args", "")),
-          Map.of(),
-          inputs);
-    }
+    ActionSpec.Container c = runs.container();
+    String entrypoint =
+        c != null && c.entrypoint() != null
+            ? c.entrypoint()
+            : blankToNull(inputs.get("entrypoint"));
     List<String> args = new ArrayList<>();
-    for (String arg : runs.container().args()) {
-      args.add(withInputs.render(arg, env));
+    if (c != null && !c.args().isEmpty()) {
+      for (String arg : c.args()) {
+        args.add(withInputs.render(arg, env));
+      }
+    } else {
+      args.addAll(CommandLineArgs.split(inputs.getOrDefault("args", "")));
     }
     Map<String, String> actionEnv = new LinkedHashMap<>();
-    runs.container().env().forEach((k, v) -> actionEnv.put(k, withInputs.render(v, env)));
+    if (c != null) {
+      c.env().forEach((k, v) -> actionEnv.put(k, withInputs.render(v, env)));
+    }
     return new Launch(image, entrypoint, args, actionEnv, inputs);
   }
 
