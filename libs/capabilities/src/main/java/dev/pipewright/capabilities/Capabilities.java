@@ -101,6 +101,7 @@ public final class Capabilities {
     if (job.services() != null && !job.services().isEmpty()) {
       containerEngine(job, where, "services", target, found);
     }
+    dockerSteps(job, where, target, found);
     runsOn(job, where, found);
     if (job.concurrency() != null) {
       found.add(concurrency(job.at("concurrency"), where));
@@ -156,6 +157,31 @@ public final class Capabilities {
     }
   }
 
+  /**
+   * A {@code docker://} step runs in a container of its own (the engine's {@code DockerSteps}):
+   * with podman on the local workers, as a pod of its own on Kubernetes.
+   */
+  private static void dockerSteps(JobSpec job, String where, Target target, List<Finding> found) {
+    if (target.executor() != Target.Executor.LOCAL || target.containerEngine()) {
+      return;
+    }
+    for (StepSpec step : job.steps() == null ? List.<StepSpec>of() : job.steps()) {
+      if (step.uses() != null && step.uses().startsWith("docker://")) {
+        found.add(
+            Finding.error(
+                step.pos(),
+                "step "
+                    + (step.index() + 1)
+                    + " of "
+                    + where
+                    + " uses a 'docker://' step, but the local workers have no container engine"
+                    + " (podman)",
+                "install podman on the workers (and say so in the configuration), or use a"
+                    + " 'run:' step"));
+      }
+    }
+  }
+
   /** Every job runs on Linux, whatever its labels ask for; a label for another OS is ignored. */
   private static void runsOn(JobSpec job, String where, List<Finding> found) {
     RunsOn runsOn = job.runsOn();
@@ -201,32 +227,28 @@ public final class Capabilities {
 
   /**
    * Which {@code uses:} steps the engine runs: the built-in {@code actions/checkout} ({@code
-   * StepScript}), and local and remote actions when they are composite actions ({@code
-   * CompositeSteps}, on every host). Their kind is in their {@code action.yml}, which only the run
-   * reads (a remote one is fetched then): a JavaScript or Docker action fails its step when it is
-   * reached, saying so. So an action is a warning here, naming what runs; a {@code docker://} step,
-   * which never runs, is an error.
+   * StepScript}), {@code docker://} steps (where a container engine is: {@link #dockerSteps}), and
+   * local and remote actions when they are composite actions ({@code CompositeSteps}, on every
+   * host) or docker actions of a {@code docker://} image ({@code DockerSteps}). Their kind is in
+   * their {@code action.yml}, which only the run reads (a remote one is fetched then): a JavaScript
+   * action, or a docker action built from a Dockerfile, fails its step when it is reached, saying
+   * so. So an action is a warning here, naming what runs.
    */
   private static void action(String where, StepSpec step, List<Finding> found) {
     String uses = step.uses();
     String head = "step " + (step.index() + 1) + " of " + where + " uses ";
     if (isCheckout(uses)) {
       checkoutInputs(where, step, found);
-    } else if (uses.startsWith("docker://")) {
-      found.add(
-          Finding.error(
-              step.pos(),
-              head + "a 'docker://' step, which is not run yet",
-              "use a 'run:' step, or a 'container:' job with that image"));
-    } else {
+    } else if (!uses.startsWith("docker://")) {
       found.add(
           Finding.warning(
               step.pos(),
               head
                   + (uses.startsWith("./") ? "the local action '" : "the action '")
                   + uses
-                  + "': it runs if it is a composite action; JavaScript and Docker actions are"
-                  + " not run yet and fail their step",
+                  + "': it runs if it is a composite action or a docker action of a"
+                  + " 'docker://' image; JavaScript actions and Dockerfile images are not run yet"
+                  + " and fail their step",
               null));
     }
   }

@@ -9,14 +9,19 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -40,14 +45,16 @@ public final class MockApi implements AutoCloseable {
 
   private final KubernetesMockServer server;
 
+  /**
+   * What the mock serves as a pod's log ({@code pods/<name>/log}, which CRUD mode does not serve):
+   * the file the {@code FakeKubelet} writes a pod's output to, by pod name.
+   */
+  private final Map<String, Path> podLogs = new ConcurrentHashMap<>();
+
   public MockApi() {
     server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), new PodLogs(podLogs), false);
     server.init();
     try (KubernetesClient admin = server.createClient();
         InputStream in = Files.newInputStream(CRD)) {
@@ -78,6 +85,37 @@ public final class MockApi implements AutoCloseable {
   private static Logger quiet(Logger logger) {
     logger.setLevel(Level.WARNING);
     return logger;
+  }
+
+  /** Pod name → the file its log is; the fake kubelet fills it. */
+  public Map<String, Path> podLogs() {
+    return podLogs;
+  }
+
+  /** CRUD, and the logs of the pods in {@link #podLogs}; other pods' logs stay unserved. */
+  private static final class PodLogs extends KubernetesCrudDispatcher {
+    private static final Pattern LOG =
+        Pattern.compile("/api/v1/namespaces/[^/]+/pods/([^/?]+)/log(\\?.*)?");
+
+    private final Map<String, Path> files;
+
+    PodLogs(Map<String, Path> files) {
+      this.files = files;
+    }
+
+    @Override
+    public MockResponse handleGet(String path) {
+      Matcher m = LOG.matcher(path);
+      Path file = m.matches() ? files.get(m.group(1)) : null;
+      if (file == null) {
+        return super.handleGet(path);
+      }
+      try {
+        return new MockResponse().setResponseCode(200).setBody(Files.readAllBytes(file));
+      } catch (IOException e) {
+        return new MockResponse().setResponseCode(500).setBody(e.toString());
+      }
+    }
   }
 
   public KubernetesClient client() {

@@ -178,6 +178,12 @@ public final class ActionParser {
       return null;
     }
     Fields f = reader.fields(mapping, known, "'runs'");
+    if (using.equals("docker") && !f.has("image")) {
+      diagnostics.error(
+          mapping,
+          "a docker action's 'runs' has no 'image'",
+          "'image' is 'docker://<image>[:<tag>]' or a Dockerfile of the action");
+    }
     List<StepSpec> steps = List.of();
     if (using.equals("composite")) {
       steps = new StepReader(reader, "action").read(f, path, mapping);
@@ -201,6 +207,12 @@ public final class ActionParser {
         reader.string(f.value(using.equals("docker") ? "post-entrypoint" : "post"), "post"),
         reader.condition(f.value("pre-if")),
         reader.condition(f.value("post-if")),
-        diagnostics.pos(mapping));
+        diagnostics.pos(mapping),
+        using.equals("docker")
+            ? new ActionSpec.Container(
+                reader.strings(f.value("args"), "args"),
+                reader.string(f.value("entrypoint"), "entrypoint"),
+                reader.stringMap(f.value("env"), "env"))
+            : null);
   }
 }

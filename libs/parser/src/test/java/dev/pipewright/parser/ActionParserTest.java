@@ -76,6 +76,42 @@ class ActionParserTest {
     assertThat(spec.runs().postIf()).isEqualTo("success()");
   }
 
+  /** action_yaml.json's container-runs: image, args, entrypoint, env and the two entry points. */
+  @Test
+  void aDockerActionKeepsItsContainer() {
+    ActionSpec spec =
+        parser.parse(
+            """
+            runs:
+              using: docker
+              image: docker://alpine:3.20
+              entrypoint: /bin/sh
+              args: [-c, 'echo ${{ inputs.who }}', 3]
+              env: {GREETING: hello, N: 2}
+              pre-entrypoint: /setup.sh
+              post-entrypoint: /cleanup.sh
+            """,
+            "action.yml");
+    assertThat(spec.runs().docker()).isTrue();
+    assertThat(spec.runs().main()).isEqualTo("docker://alpine:3.20");
+    assertThat(spec.runs().pre()).isEqualTo("/setup.sh");
+    assertThat(spec.runs().post()).isEqualTo("/cleanup.sh");
+    assertThat(spec.runs().container())
+        .isEqualTo(
+            new ActionSpec.Container(
+                List.of("-c", "echo ${{ inputs.who }}", "3"),
+                "/bin/sh",
+                java.util.Map.of("GREETING", "hello", "N", "2")));
+    assertThat(
+            catchThrowableOfType(
+                    WorkflowException.class,
+                    () -> parser.parse("runs:\n  using: docker\n  args: [a]\n", "action.yml"))
+                .diagnostics()
+                .getFirst()
+                .brief())
+        .isEqualTo("action.yml:2:3: a docker action's 'runs' has no 'image'");
+  }
+
   @Test
   void problemsAreReportedAtTheirPosition() {
     WorkflowException e =

@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * to its commit ({@link ActionResolver}, kept once per SHA on the worker) and copied into the job's
  * runner files, {@code _actions/<owner>/<repo>/<sha>} (the runner's {@code _work/_actions}), since
  * a container or a pod sees only the job's own directories. Its manifest ({@code action.yml}, else
- * {@code action.yaml}) is parsed; what the engine cannot run yet is refused with the reason.
+ * {@code action.yaml}) is parsed; what the engine cannot run yet is refused with the reason. A
+ * {@code docker://} step has no manifest: it loads as a docker action of that image ({@link
+ * DockerSteps}).
  */
 final class ActionLoader {
   private static final List<String> MANIFESTS = List.of("action.yml", "action.yaml");
@@ -72,20 +74,19 @@ final class ActionLoader {
         switch (ref) {
           case ActionRef.Local local -> local(local);
           case ActionRef.Remote remote -> remote(remote);
-          case ActionRef.Docker docker ->
-              throw new CiException(
-                  ErrorCode.PERMANENT,
-                  "uses: " + docker.text() + ": docker:// steps are not supported yet");
+          case ActionRef.Docker docker -> DockerSteps.imageStep(docker);
         };
     String using = loaded.spec().runs().using();
-    if (!loaded.spec().runs().composite()) {
+    if (loaded.spec().runs().docker()) {
+      DockerSteps.refuseDockerfile(ref, loaded.spec().runs());
+    } else if (!loaded.spec().runs().composite()) {
       throw new CiException(
           ErrorCode.PERMANENT,
           "uses: "
               + ref.text()
               + ": actions with 'runs.using: "
               + using
-              + "' are not supported yet (composite actions are)");
+              + "' are not supported yet (composite and docker actions are)");
     }
     return loaded;
   }

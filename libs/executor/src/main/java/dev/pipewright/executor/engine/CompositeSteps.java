@@ -42,11 +42,13 @@ final class CompositeSteps {
   private final JobScope scope;
   private final StepDriver driver;
   private final ActionLoader loader;
+  private final DockerSteps docker;
 
   CompositeSteps(JobScope scope, StepDriver driver, ActionLoader loader) {
     this.scope = scope;
     this.driver = driver;
     this.loader = loader;
+    this.docker = new DockerSteps(scope, driver);
   }
 
   /** Whether the step runs an action (every {@code uses:} but the built-in checkout). */
@@ -78,9 +80,15 @@ final class CompositeSteps {
       ActionRef ref = ActionRef.parse(ctx.render(caller.uses(), callerEnv.get()));
       action = loader.load(ref);
       refuseNesting(action, chain);
+      if (action.spec().runs().docker()) {
+        return docker
+            .run(caller, ctx, callerEnv.get(), action, log, prefix)
+            .withAction(action.ref().text(), action.sha());
+      }
       inner =
           ctx.composite(
-              inputs(caller, action.spec(), ctx, callerEnv.get(), log), action.githubFields());
+              inputs(caller, action.spec(), ctx, callerEnv.get(), log, List.of()),
+              action.githubFields());
     } catch (CiException e) {
       return refused(e.code(), e.getMessage(), caller, action, log);
     } catch (ExpressionException | IllegalArgumentException e) {
@@ -193,8 +201,13 @@ final class CompositeSteps {
    * input's default. ActionRunner.cs warns of inputs the action does not declare (and passes them
    * on); a required input neither given nor defaulted fails the step before any inner step runs.
    */
-  private static Map<String, String> inputs(
-      StepSpec caller, ActionSpec spec, JobContext ctx, Map<String, String> env, LogChunker log) {
+  static Map<String, String> inputs(
+      StepSpec caller,
+      ActionSpec spec,
+      JobContext ctx,
+      Map<String, String> env,
+      LogChunker log,
+      List<String> alsoValid) {
     Map<String, String> given = new LinkedHashMap<>();
     if (caller.with() != null) {
       caller.with().forEach((k, v) -> given.put(k.toLowerCase(Locale.ROOT), ctx.render(v, env)));
@@ -218,7 +231,10 @@ final class CompositeSteps {
             });
     List<String> declared =
         spec.inputs().keySet().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-    List<String> unexpected = given.keySet().stream().filter(k -> !declared.contains(k)).toList();
+    List<String> unexpected =
+        given.keySet().stream()
+            .filter(k -> !declared.contains(k) && !alsoValid.contains(k))
+            .toList();
     if (!unexpected.isEmpty()) {
       log.runnerLine(
           "##[warning]Unexpected input(s) "

@@ -32,7 +32,12 @@ final class EnvFiles {
    * ({@code step-3.a1}, {@code step-3.k2j4x.c2.a1} for a composite action's second inner step).
    */
   EnvFiles(JobPaths jobPaths, String commandId) {
-    String prefix = JobPaths.join(jobPaths.runnerFiles(), commandId);
+    this(jobPaths.runnerFiles(), commandId);
+  }
+
+  /** The files of one command in {@code dir}: a step's container sees only that directory. */
+  EnvFiles(String dir, String commandId) {
+    String prefix = JobPaths.join(dir, commandId);
     for (Kind kind : Kind.values()) {
       paths.put(kind.variable, prefix + "." + kind.suffix);
     }
@@ -92,10 +97,20 @@ final class EnvFiles {
 
   /** Writes the empty files and, in the same round trip, the step's script. */
   void create(JobFiles files, String scriptPath, byte[] script) throws IOException {
-    Map<String, byte[]> all = new LinkedHashMap<>();
-    paths.values().forEach(p -> all.put(p, EMPTY));
+    Map<String, byte[]> all = empties();
     all.put(scriptPath, script);
     files.writeAll(all);
+  }
+
+  /** Writes the empty files. */
+  void create(JobFiles files) throws IOException {
+    files.writeAll(empties());
+  }
+
+  private Map<String, byte[]> empties() {
+    Map<String, byte[]> all = new LinkedHashMap<>();
+    paths.values().forEach(p -> all.put(p, EMPTY));
+    return all;
   }
 
   /**

@@ -244,13 +244,7 @@ final class StepDriver {
       JobEngine.Progress progress)
       throws IOException {
     String path = effectivePath(env);
-    WorkflowCommands commands =
-        new WorkflowCommands(
-            masker,
-            new WorkflowCommands.Options(
-                debug,
-                "true".equalsIgnoreCase(env.get("ACTIONS_ALLOW_UNSECURE_COMMANDS")),
-                host.paths().workspace()));
+    WorkflowCommands commands = workflowCommands(env);
     StepRunner.Exit exit = null;
     Duration timeout = null;
     if (resumed != null) {
@@ -288,7 +282,41 @@ final class StepDriver {
       }
       exit = runner.run(id, script, processEnv, commands, log, survives, timeout, jobDeadline);
     }
+    return ended(step, ctx, env, files, commands, exit, timeout, log);
+  }
 
+  /** The workflow commands of one command's output, with the options its env sets. */
+  WorkflowCommands workflowCommands(Map<String, String> env) {
+    return new WorkflowCommands(
+        masker,
+        new WorkflowCommands.Options(
+            debug,
+            "true".equalsIgnoreCase(env.get("ACTIONS_ALLOW_UNSECURE_COMMANDS")),
+            host.paths().workspace()));
+  }
+
+  StepRunner runner() {
+    return runner;
+  }
+
+  long jobDeadline() {
+    return jobDeadline;
+  }
+
+  /**
+   * After a command ended: takes in what its files and workflow commands left for the later steps
+   * and makes its result.
+   */
+  StepOutcome ended(
+      StepSpec step,
+      JobContext ctx,
+      Map<String, String> env,
+      EnvFiles files,
+      WorkflowCommands commands,
+      StepRunner.Exit exit,
+      Duration timeout,
+      LogChunker log)
+      throws IOException {
     EnvFiles.Written written = files.collect(host.files());
     lastFiles.add(files);
     fileEnv.putAll(commands.legacyEnv());
@@ -335,7 +363,7 @@ final class StepDriver {
    * The step's {@code timeout-minutes}, or null. StepsRunner logs an error and runs the step
    * without a timeout when it cannot be determined.
    */
-  private Duration timeout(StepSpec step, JobContext ctx, Map<String, String> env, LogChunker log) {
+  Duration timeout(StepSpec step, JobContext ctx, Map<String, String> env, LogChunker log) {
     try {
       return ctx.minutes(step.timeoutMinutes(), env);
     } catch (ExpressionException | IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import dev.pipewright.executor.LogChunker;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobHost;
+import dev.pipewright.executor.host.OutputReceiver;
 import dev.pipewright.executor.host.Signal;
 import dev.pipewright.executor.program.WorkflowCommands;
 import dev.pipewright.models.CiException;
@@ -60,12 +61,39 @@ final class StepRunner {
       Duration timeout,
       long jobDeadline)
       throws IOException {
+    return run(
+        output ->
+            host.start(new HostCommand(id, script.argv(), env, script.workingDirectory()), output),
+        commands,
+        log,
+        survivesCancel,
+        timeout,
+        jobDeadline);
+  }
+
+  /** How a command is started on the host, its output going to the receiver given. */
+  @FunctionalInterface
+  interface Starter {
+    HostProcess start(OutputReceiver output) throws IOException;
+  }
+
+  /**
+   * {@link #run(String, StepScript, Map, WorkflowCommands, LogChunker, boolean, Duration, long)}
+   * for a command the caller starts: a step's container ({@link DockerSteps}).
+   */
+  Exit run(
+      Starter starter,
+      WorkflowCommands commands,
+      LogChunker log,
+      boolean survivesCancel,
+      Duration timeout,
+      long jobDeadline)
+      throws IOException {
     if (cancellation.requested() && !survivesCancel) {
       return Exit.NOT_STARTED;
     }
     OutputLines lines = lines(commands, log);
-    HostProcess process =
-        host.start(new HostCommand(id, script.argv(), env, script.workingDirectory()), lines);
+    HostProcess process = starter.start(lines);
     long stepDeadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
     return follow(process, lines, log, survivesCancel, timeout != null, stepDeadline, jobDeadline);
   }

@@ -1,5 +1,7 @@
 package dev.pipewright.executor.host;
 
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -13,10 +15,9 @@ import java.util.function.Consumer;
  * <p>Life: {@link #prepare} once before the first command, then {@link #start} (or {@link
  * #reattach}) and {@link #files} as the steps go, then {@link #release} once, also after a failure.
  * Methods throw {@link IOException} when the host failed (the engine records a transient runner
- * failure) or a {@link dev.pipewright.models.CiException} whose code says what kind of failure it
- * was (PERMANENT for a host that cannot work at all, such as a missing container engine, with a
- * message naming the job; TRANSIENT for infrastructure that may work on another try, such as a
- * deleted pod).
+ * failure) or a {@link CiException} whose code says what kind of failure it was (PERMANENT for a
+ * host that cannot work at all, such as a missing container engine, with a message naming the job;
+ * TRANSIENT for infrastructure that may work on another try, such as a deleted pod).
  */
 public interface JobHost {
 
@@ -74,6 +75,21 @@ public interface JobHost {
   default Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output)
       throws IOException {
     return Optional.empty();
+  }
+
+  /**
+   * Starts a step's own container ({@link StepContainer}) and returns at once; its output (stdout
+   * and stderr) goes to {@code output} from offset 0 until {@link HostProcess#drain}, its exit code
+   * is the container's. A signal stops the container.
+   *
+   * @throws CiException PERMANENT on a host that runs no containers
+   */
+  default HostProcess startContainer(StepContainer step, OutputReceiver output) throws IOException {
+    throw new CiException(
+        ErrorCode.PERMANENT,
+        "this worker cannot run the container of a docker action or 'docker://' step: the "
+            + kind()
+            + " host runs no containers (the local executor needs podman on the worker's PATH)");
   }
 
   /** The job's files. */

@@ -490,7 +490,8 @@ class LocalJobRunnerTest {
 
   /**
    * What the engine does not run yet fails its step when reached, saying why (a JavaScript action,
-   * a docker:// step), as does a remote action on a runner without a source of actions.
+   * a docker action built from a Dockerfile, one with a post-entrypoint), as does a remote action
+   * on a runner without a source of actions.
    */
   @Test
   void actionsTheEngineDoesNotRunFailTheirStepSayingWhy() {
@@ -499,18 +500,24 @@ class LocalJobRunnerTest {
             job(
                 "    steps:\n"
                     + "      - run: |\n"
-                    + "          mkdir js\n"
+                    + "          mkdir js built post\n"
                     + "          printf 'runs:\\n  using: node20\\n  main: i.js\\n' > js/action.yml\n"
+                    + "          printf 'runs:\\n  using: docker\\n  image: Dockerfile\\n'"
+                    + " > built/action.yml\n"
+                    + "          printf 'runs:\\n  using: docker\\n  image: docker://a:1\\n"
+                    + "  post-entrypoint: /end\\n' > post/action.yml\n"
                     + "      - uses: ./js\n"
                     + "      - if: always()\n"
-                    + "        uses: docker://alpine:3.20\n"
+                    + "        uses: ./built\n"
+                    + "      - if: always()\n"
+                    + "        uses: ./post\n"
                     + "      - if: always()\n"
                     + "        uses: actions/setup-node@v4\n"
                     + "      - run: echo never\n"));
     assertThat(ran.step(1).status())
         .as(sink.jobText(ran.run.ref()))
         .isEqualTo(StepStatus.SUCCEEDED);
-    assertThat(List.of(2, 3, 4))
+    assertThat(List.of(2, 3, 4, 5))
         .allSatisfy(
             n -> {
               assertThat(ran.step(n).status()).isEqualTo(StepStatus.FAILED);
@@ -519,13 +526,20 @@ class LocalJobRunnerTest {
     assertThat(ran.step(2).errorMessage())
         .isEqualTo(
             "uses: ./js: actions with 'runs.using: node20' are not supported yet (composite"
-                + " actions are)");
+                + " and docker actions are)");
     assertThat(ran.step(3).errorMessage())
-        .isEqualTo("uses: docker://alpine:3.20: docker:// steps are not supported yet");
+        .isEqualTo(
+            "uses: ./built: the action's image 'Dockerfile' is built from a Dockerfile, which"
+                + " Pipewright cannot do yet (no image builder); only docker actions with 'image:"
+                + " docker://<image>' run");
     assertThat(ran.step(4).errorMessage())
         .isEqualTo(
+            "uses: ./post: the action has a 'post-entrypoint', and Pipewright runs no post steps"
+                + " of docker actions yet");
+    assertThat(ran.step(5).errorMessage())
+        .isEqualTo(
             "uses: actions/setup-node@v4: this runner has no source of remote actions configured");
-    assertThat(ran.step(5).status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(ran.step(6).status()).isEqualTo(StepStatus.SKIPPED);
   }
 
   @Test

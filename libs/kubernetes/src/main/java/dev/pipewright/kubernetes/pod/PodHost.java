@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.executor.host.container.ContainerShell;
 import dev.pipewright.models.CiException;
@@ -58,6 +59,9 @@ final class PodHost implements JobHost {
 
     /** Deletes the Secrets made for the job's pod (registry credentials, services' env). */
     void deleteSecrets();
+
+    /** Starts a docker step's pod ({@link StepJobs}). */
+    HostProcess startStep(StepContainer step, OutputReceiver output) throws IOException;
   }
 
   private final String job;
@@ -112,6 +116,15 @@ final class PodHost implements JobHost {
   @Override
   public String kind() {
     return "pod";
+  }
+
+  /**
+   * A docker step runs as a Job of its own beside the job's pod, mounting the job's directories of
+   * the same volume at GitHub's paths ({@link StepJobs}).
+   */
+  @Override
+  public HostProcess startContainer(StepContainer step, OutputReceiver output) throws IOException {
+    return pods.startStep(step, output);
   }
 
   @Override

@@ -2,9 +2,12 @@ package dev.pipewright.kubernetes.pod;
 
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.engine.ContextBuilder;
+import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.executor.host.JobPaths;
+import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.executor.host.container.ContainerSupport;
 import dev.pipewright.executor.host.process.ProcessHostFactory;
@@ -64,6 +67,7 @@ public final class PodHostFactory implements JobHostFactory {
   private final String runnerName;
   private final ProcessHostFactory directories;
   private final PodManifests manifests;
+  private final StepPods stepPods;
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, OwnerReference> owners = new ConcurrentHashMap<>();
 
@@ -86,6 +90,7 @@ public final class PodHostFactory implements JobHostFactory {
     this.runnerName = runnerName;
     this.directories = new ProcessHostFactory(this.root, List.of());
     this.manifests = new PodManifests(config, this.root);
+    this.stepPods = new StepPods(client, config, new StepJobs(config, this.root), this::podOf);
     this.informer =
         client
             .pods()
@@ -165,6 +170,11 @@ public final class PodHostFactory implements JobHostFactory {
             } catch (KubernetesClientException e) {
               throw new IOException(e.getMessage(), e);
             }
+          }
+
+          @Override
+          public HostProcess startStep(StepContainer step, OutputReceiver output) {
+            return startStepJob(run, jobName, step, timeout, output);
           }
 
           @Override
@@ -299,6 +309,23 @@ public final class PodHostFactory implements JobHostFactory {
               PipelineRuns.ensure(client, config.namespace(), config.installation(), spec);
           return PodManifests.ownerReference(pr.getMetadata().getName(), pr.getMetadata().getUid());
         });
+  }
+
+  /**
+   * Starts a docker step's Secret and Job ({@link StepPods}); their build is marked so that its
+   * release deletes what a dead worker left.
+   */
+  private HostProcess startStepJob(
+      JobRun run, String jobName, StepContainer step, Duration timeout, OutputReceiver output) {
+    buildsWithSecrets.add(run.buildId());
+    deleted.add(run.buildId());
+    return stepPods.start(
+        KubeNames.stepJobName(jobName, step.id()),
+        step,
+        manifests.labels(run.ref(), run.attempt()),
+        timeout.plus(PodManifests.DEADLINE_MARGIN),
+        owner(run),
+        output);
   }
 
   /** Creates a job's Secret, or updates the one an earlier call of the same attempt made. */

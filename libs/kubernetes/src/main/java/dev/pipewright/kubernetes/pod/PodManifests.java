@@ -164,27 +164,7 @@ final class PodManifests {
       job.withWorkingDir(c.workdir()).withPorts(ports(c));
     }
     PodSpecBuilder spec =
-        new PodSpecBuilder()
-            .withRestartPolicy("Never")
-            .withAutomountServiceAccountToken(false)
-            .withEnableServiceLinks(false)
-            .withHostname(c == null ? null : c.hostname())
-            .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withRunAsUser(config.runAsUser())
-            .withRunAsGroup(config.runAsUser())
-            .withFsGroup(config.runAsUser())
-            .withNewSeccompProfile()
-            .withType("RuntimeDefault")
-            .endSeccompProfile()
-            .endSecurityContext()
-            .addNewVolume()
-            .withName(VOLUME)
-            .withNewPersistentVolumeClaim()
-            .withClaimName(config.workspaceClaim())
-            .endPersistentVolumeClaim()
-            .endVolume()
-            .withContainers(job.build());
+        podSpec(config).withHostname(c == null ? null : c.hostname()).withContainers(job.build());
     if (!pod.services().isEmpty()) {
       // Native sidecars (Kubernetes 1.29+): started in order before the job's container, which
       // starts only once each one's startup probe passed: the steps never run before the services
@@ -220,6 +200,33 @@ final class PodManifests {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * What every pod of the pod host is (a job's, a docker step's): never restarted, no
+   * service-account token, no service links, the configured non-root user, the runtime's seccomp
+   * profile, the workspace volume.
+   */
+  static PodSpecBuilder podSpec(KubernetesRunnerConfig config) {
+    return new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(config.runAsUser())
+        .withRunAsGroup(config.runAsUser())
+        .withFsGroup(config.runAsUser())
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewVolume()
+        .withName(VOLUME)
+        .withNewPersistentVolumeClaim()
+        .withClaimName(config.workspaceClaim())
+        .endPersistentVolumeClaim()
+        .endVolume();
   }
 
   /**
@@ -292,7 +299,7 @@ final class PodManifests {
    * Every container of the pod: no privilege escalation, no capabilities, the runtime's seccomp
    * profile; a service's {@code --user} (numeric, checked by ContainerSupport) as its own.
    */
-  private static SecurityContext containerSecurity(String user) {
+  static SecurityContext containerSecurity(String user) {
     SecurityContextBuilder b =
         new SecurityContextBuilder()
             .withAllowPrivilegeEscalation(false)

@@ -58,6 +58,11 @@ public final class KubeNames {
     return dnsLabel(raw, MAX_NAME);
   }
 
+  /** The Job of a job's docker step: the job's Job name and the engine's command id. */
+  public static String stepJobName(String jobName, String commandId) {
+    return dnsLabel(jobName + "-" + commandId, MAX_NAME);
+  }
+
   /** A label value (≤ 63 chars of {@code [A-Za-z0-9-_.]}, alphanumeric at both ends). */
   public static String labelValue(String raw) {
     String cleaned = raw.replaceAll("[^A-Za-z0-9._-]", "-");

@@ -42,12 +42,20 @@ import org.slf4j.LoggerFactory;
 public final class FakeKubelet implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FakeKubelet.class);
 
+  /** The label of a docker step's Job and pod (the pod host's {@code StepJobs.STEP_LABEL}). */
+  private static final String STEP_LABEL = "pipewright.dev/step";
+
   /** How long a deleted pod's agent has between SIGTERM and SIGKILL (the grace period). */
   private static final long GRACE_MILLIS = 2_000;
 
   private final KubernetesClient client;
   private final String namespace;
   private final Path root;
+  private final Map<String, Path> podLogs;
+
+  /** Pods of docker steps ({@link FakeStepContainers}), by pod name. */
+  private final java.util.Set<String> stepPods = ConcurrentHashMap.newKeySet();
+
   private final Map<String, Running> pods = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(
@@ -61,6 +69,16 @@ public final class FakeKubelet implements AutoCloseable {
    * @param root the workspace volume: every mount of it must be at {@code root/<subPath>}
    */
   public FakeKubelet(KubernetesClient client, String namespace, Path root) {
+    this(client, namespace, root, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * @param podLogs where the mock API server looks up a pod's log ({@code MockApi.podLogs()}): a
+   *     docker step pod's output file is put there
+   */
+  public FakeKubelet(
+      KubernetesClient client, String namespace, Path root, Map<String, Path> podLogs) {
+    this.podLogs = podLogs;
     this.client = client;
     this.namespace = namespace;
     this.root = root.toAbsolutePath().normalize();
@@ -174,7 +192,16 @@ public final class FakeKubelet implements AutoCloseable {
             .endStatus()
             .build();
     client.pods().inNamespace(namespace).resource(pod).create();
-    if (sidecars.isEmpty()) {
+    if (job.getMetadata().getLabels().containsKey(STEP_LABEL)) {
+      stepPods.add(podName);
+      Path out = root.resolve(".log-" + podName);
+      podLogs.put(podName, out);
+      run(
+          jobName,
+          podName,
+          c,
+          () -> FakeStepContainers.start(client, namespace, root, podName, c, out));
+    } else if (sidecars.isEmpty()) {
       runAgent(jobName, podName, c);
     } else {
       pods.put(jobName, new Running(podName, jobName, c.getName(), null));
@@ -189,21 +216,19 @@ public final class FakeKubelet implements AutoCloseable {
 
   /** Starts the pod's agent: its container runs. */
   private void runAgent(String jobName, String podName, Container c) {
+    run(jobName, podName, c, () -> agent(podName, c));
+  }
+
+  /** How a pod's container is started here. */
+  @FunctionalInterface
+  private interface Starter {
+    Process start() throws IOException;
+  }
+
+  private void run(String jobName, String podName, Container c, Starter starter) {
     Process agent;
     try {
-      checkMounts(c);
-      ProcessBuilder pb = new ProcessBuilder(command(c));
-      Path home = Files.createDirectories(root.resolve(".home-" + podName));
-      pb.environment().clear();
-      pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-      pb.environment().put("HOSTNAME", podName);
-      pb.environment().put("HOME", home.toString());
-      for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
-        pb.environment().put(e.getName(), e.getValue());
-      }
-      pb.redirectErrorStream(true);
-      pb.redirectOutput(root.resolve(".log-" + podName).toFile());
-      agent = pb.start();
+      agent = starter.start();
     } catch (IOException | IllegalStateException e) {
       log.warn("pod {} cannot start: {}", podName, e.toString());
       status(podName, "Pending", waitingFatal(c.getName(), e.getMessage()));
@@ -214,6 +239,22 @@ public final class FakeKubelet implements AutoCloseable {
     pods.put(jobName, r);
     status(podName, "Running", running(c.getName()));
     agent.onExit().thenAccept(p -> ended(r, p.exitValue()));
+  }
+
+  private Process agent(String podName, Container c) throws IOException {
+    checkMounts(c);
+    ProcessBuilder pb = new ProcessBuilder(command(c));
+    Path home = Files.createDirectories(root.resolve(".home-" + podName));
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    pb.environment().put("HOSTNAME", podName);
+    pb.environment().put("HOME", home.toString());
+    for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+      pb.environment().put(e.getName(), e.getValue());
+    }
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(root.resolve(".log-" + podName).toFile());
+    return pb.start();
   }
 
   /** Each mount of the workspace volume must show {@code root/<subPath>} at that very path. */
@@ -296,6 +337,10 @@ public final class FakeKubelet implements AutoCloseable {
 
   /** SIGTERM to the agent, SIGKILL to all it started after the grace, as a kubelet stops a pod. */
   private void stop(Running r) {
+    if (stepPods.contains(r.pod())) {
+      Thread.ofVirtual().start(() -> FakeStepContainers.remove(r.pod()));
+      return;
+    }
     agentOf(r.agent()).destroy();
     Thread.ofVirtual()
         .start(

@@ -33,7 +33,11 @@ public final class MockPods extends PodHosts {
       MockApi api = new MockApi();
       AtomicLong writes = new AtomicLong();
       return new Parts(
-          api, writes, api.client(writes), new FakeKubelet(api.client(), NAMESPACE, root), root);
+          api,
+          writes,
+          api.client(writes),
+          new FakeKubelet(api.client(), NAMESPACE, root, api.podLogs()),
+          root);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.pipewright.kubernetes.pod;
 
 import dev.pipewright.executor.host.JobHostFactory;
+import dev.pipewright.executor.host.container.PodmanFixture;
 import dev.pipewright.executor.parity.ParitySuite;
 import java.nio.file.Path;
 
@@ -15,9 +16,12 @@ class PodHostParityIT extends ParitySuite {
     return new MockPods(root);
   }
 
-  /** The fake kubelet plays services: their health commands run on this machine. */
+  /**
+   * The fake kubelet plays services (their health commands run on this machine) and runs docker
+   * step pods in podman, with the tests' images.
+   */
   @Override
   protected String containersUnavailable() {
-    return null;
+    return PodmanFixture.unavailable();
   }
 }

@@ -39,6 +39,10 @@ public record ActionSpec(
    * @param using {@code composite}, {@code node20}, {@code docker}... as written
    * @param steps a composite action's steps (empty for the others)
    * @param main a JavaScript action's entry point, or a docker action's {@code image}
+   * @param pre a JavaScript action's {@code pre}, or a docker action's {@code pre-entrypoint}
+   * @param post a JavaScript action's {@code post}, or a docker action's {@code post-entrypoint}
+   * @param container a docker action's {@code args}, {@code entrypoint} and {@code env}; null for
+   *     the others
    */
   public record Runs(
       String using,
@@ -48,9 +52,24 @@ public record ActionSpec(
       String post,
       String preIf,
       String postIf,
-      SourcePos pos) {
+      SourcePos pos,
+      Container container) {
     public boolean composite() {
       return "composite".equals(using);
     }
+
+    public boolean docker() {
+      return "docker".equals(using);
+    }
   }
+
+  /**
+   * What a docker action's {@code runs} gives its container (action_yaml.json's {@code
+   * container-runs}): each may hold {@code ${{ inputs.* }}} expressions, evaluated when it runs.
+   *
+   * @param args {@code args}, in order (empty when absent)
+   * @param entrypoint {@code entrypoint}, or null for the image's own
+   * @param env {@code env}, in file order
+   */
+  public record Container(List<String> args, String entrypoint, Map<String, String> env) {}
 }

@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
@@ -46,6 +47,7 @@ final class ContainerHost implements JobHost {
   private final MountedFiles files;
   private final Duration timeout;
   private final JobServices services;
+  private final StepContainers stepContainers;
   private Consumer<String> jobLog = line -> {};
 
   private volatile JobContainer.Started started;
@@ -59,6 +61,7 @@ final class ContainerHost implements JobHost {
    *     released with this one, and runs nothing
    * @param services the job's services, in the container's network
    * @param timeout for each podman call that manages the container
+   * @param stepContainers runs the job's docker steps beside its container, in its network
    */
   ContainerHost(
       String job,
@@ -68,8 +71,10 @@ final class ContainerHost implements JobHost {
       ContainerConfig config,
       JobServices services,
       ResourceLimits limits,
-      Duration timeout) {
+      Duration timeout,
+      StepContainers stepContainers) {
     this.job = job;
+    this.stepContainers = stepContainers;
     this.directories = directories;
     this.podman = podman;
     this.container = container;
@@ -258,6 +263,11 @@ final class ContainerHost implements JobHost {
             log.warn("could not delete {}: {}", envFile, e.toString());
           }
         });
+  }
+
+  @Override
+  public HostProcess startContainer(StepContainer step, OutputReceiver output) throws IOException {
+    return stepContainers.start(step, output);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -71,10 +72,11 @@ public final class ContainerHostFactory implements JobHostFactory {
   public JobHost open(JobRun run) {
     JobHost worker = directories.open(run);
     boolean hasServices = run.job().services() != null && !run.job().services().isEmpty();
-    if (run.job().container() == null && !hasServices) {
-      return worker;
-    }
     String job = "job '" + run.jobKey() + "'";
+    if (run.job().container() == null && !hasServices) {
+      // Docker steps need podman; without it the process host refuses them when they come.
+      return podman.isPresent() ? withStepContainers(run, job, worker) : worker;
+    }
     Podman engine =
         podman.orElseThrow(
             () ->
@@ -106,11 +108,44 @@ public final class ContainerHostFactory implements JobHostFactory {
     JobServices services =
         new JobServices(engine, name, labels, serviceConfigs, limits, PODMAN_TIMEOUT);
     if (config == null) {
-      return new ServicesHost(job, worker, services);
+      return new ServicesHost(job, worker, services, stepContainers(run, worker, null, null));
     }
     JobContainer container = new JobContainer(engine, name, labels, PODMAN_TIMEOUT);
+    JobMounts mounts = ContainerHost.mountsOf(worker.paths());
     return new ContainerHost(
-        job, worker, engine, container, config, services, limits, PODMAN_TIMEOUT);
+        job,
+        worker,
+        engine,
+        container,
+        config,
+        services,
+        limits,
+        PODMAN_TIMEOUT,
+        stepContainers(run, worker, mounts, "container:" + name));
+  }
+
+  /** A job on the worker's machine with nothing but its docker steps in podman. */
+  private JobHost withStepContainers(JobRun run, String job, JobHost worker) {
+    JobServices none =
+        new JobServices(
+            podman.orElseThrow(), containerName(run), Map.of(), Map.of(), limits, PODMAN_TIMEOUT);
+    return new ServicesHost(job, worker, none, stepContainers(run, worker, null, null));
+  }
+
+  /**
+   * The job's docker step containers: the job's directories are the worker's own ({@code mounts}
+   * null) or seen through the job container's mounts; {@code network} is the job container's.
+   */
+  private StepContainers stepContainers(
+      JobRun run, JobHost worker, JobMounts mounts, String network) {
+    return new StepContainers(
+        podman.orElseThrow(),
+        containerName(run),
+        Map.of(JobContainer.BUILD_LABEL, run.buildId(), JobContainer.JOB_LABEL, run.jobKey()),
+        limits,
+        mounts == null ? Path::of : p -> mounts.resolve(p, true),
+        network,
+        () -> buildsWithContainers.add(run.buildId()));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.StepContainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A job with {@code services:} and no {@code container:} on the worker's machine: its steps run on
- * the worker's host ({@code steps}, the process host) and reach the services on {@code localhost}
+ * A job without {@code container:} on a worker with podman: its steps run on the worker's host
+ * ({@code steps}, the process host) and reach its services (when it has any) on {@code localhost}
  * at their published ports, as GitHub documents for a job that runs on the runner machine
  * ("Communicating with service containers": localhost and the mapped port, {@code
- * job.services.<label>.ports}).
+ * job.services.<label>.ports}); its docker steps run in podman with the worker's directories of the
+ * job mounted, in podman's default network (not the services').
  */
 final class ServicesHost implements JobHost {
   private static final Logger log = LoggerFactory.getLogger(ServicesHost.class);
@@ -28,12 +30,14 @@ final class ServicesHost implements JobHost {
   private final String job;
   private final JobHost steps;
   private final JobServices services;
+  private final StepContainers stepContainers;
   private Consumer<String> jobLog = line -> {};
 
-  ServicesHost(String job, JobHost steps, JobServices services) {
+  ServicesHost(String job, JobHost steps, JobServices services, StepContainers stepContainers) {
     this.job = job;
     this.steps = steps;
     this.services = services;
+    this.stepContainers = stepContainers;
   }
 
   @Override
@@ -49,6 +53,9 @@ final class ServicesHost implements JobHost {
   @Override
   public void prepare() throws IOException {
     steps.prepare();
+    if (services.isEmpty()) {
+      return;
+    }
     Optional<Path> authFile =
         RegistryAuth.writeAuthFile(Path.of(steps.paths().temp()), services.configs());
     try {
@@ -73,6 +80,11 @@ final class ServicesHost implements JobHost {
   @Override
   public HostProcess start(HostCommand command, OutputReceiver output) throws IOException {
     return steps.start(command, output);
+  }
+
+  @Override
+  public HostProcess startContainer(StepContainer step, OutputReceiver output) throws IOException {
+    return stepContainers.start(step, output);
   }
 
   @Override

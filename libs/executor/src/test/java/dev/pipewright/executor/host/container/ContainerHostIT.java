@@ -86,7 +86,15 @@ class ContainerHostIT {
             new JobServices(
                 podman, "pipewright-" + build, Map.of(), Map.of(), ResourceLimits.ofWorker(), WAIT),
             ResourceLimits.ofWorker(),
-            WAIT);
+            WAIT,
+            new StepContainers(
+                podman,
+                "pipewright-" + build,
+                Map.of(JobContainer.BUILD_LABEL, build, JobContainer.JOB_LABEL, "test"),
+                ResourceLimits.ofWorker(),
+                p -> ContainerHost.mountsOf(worker).resolve(p, true),
+                "container:pipewright-" + build,
+                () -> {}));
     return host;
   }
 
