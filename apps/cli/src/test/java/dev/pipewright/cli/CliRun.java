@@ -15,7 +15,7 @@ record CliRun(int exit, String out, String err) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
-        Main.commandLine(env)
+        Main.commandLine(env, args)
             .setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(err, true))
             .execute(args);

@@ -67,7 +67,7 @@ class CliTest {
   private static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Main.commandLine(System.getenv(), args);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int exit = cli.execute(args);

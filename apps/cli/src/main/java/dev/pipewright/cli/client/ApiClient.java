@@ -10,8 +10,12 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The one gRPC connection of the CLI to the entry API: plain text or TLS, with the API token on
@@ -20,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class ApiClient implements AutoCloseable {
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
   private static final int MAX_MESSAGE_BYTES = 64 << 20;
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private final ServerAddress address;
   private final ManagedChannel channel;
@@ -37,12 +42,27 @@ public final class ApiClient implements AutoCloseable {
           CompositeChannelCredentials.create(
               credentials, new BearerToken(connection.token().get()));
     }
-    this.channel =
-        NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
-            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-            .build();
+    this.channel = builder(address, credentials).maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
     this.stub = PipelineServiceGrpc.newBlockingStub(channel);
     this.tokens = ApiTokenServiceGrpc.newBlockingStub(channel);
+  }
+
+  /**
+   * An IPv4 address (the default server's) needs no name resolver: gRPC's would start a thread to
+   * hand it back. The channel's authority stays {@code host:port} either way.
+   */
+  private static NettyChannelBuilder builder(
+      ServerAddress address, ChannelCredentials credentials) {
+    if (IPV4.matcher(address.host()).matches()) {
+      try {
+        return NettyChannelBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getByName(address.host()), address.port()),
+            credentials);
+      } catch (UnknownHostException e) {
+        // not an address after all (an octet over 255): the resolver reports it
+      }
+    }
+    return NettyChannelBuilder.forAddress(address.host(), address.port(), credentials);
   }
 
   private static ChannelCredentials transport(Connection connection) {
