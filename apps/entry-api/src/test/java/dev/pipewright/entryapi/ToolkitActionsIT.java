@@ -3,7 +3,6 @@ package dev.pipewright.entryapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
-import dev.pipewright.entryapi.artifacts.ArtifactEndpoints;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.RepositoryRef;
 import dev.pipewright.pipeline.worker.RuntimeTokenIssuer;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,12 +159,6 @@ class ToolkitActionsIT {
     return result;
   }
 
-  private static byte[] random(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
   @Test
   void anArtifactUploadedInOneJobIsDownloadedInADependentJobByNameAndAll() throws Exception {
     UUID build = build();
@@ -174,7 +166,7 @@ class ToolkitActionsIT {
     Path dist = Files.createDirectories(produce.workspace().resolve("dist/sub"));
     Files.writeString(dist.resolve("../a.txt"), "made by produce\n");
     // Over two of the toolkit's 8 MiB blocks: Put Block several times, then Put Block List.
-    byte[] big = random(20 << 20, 1);
+    byte[] big = ArtifactServiceIT.random(20 << 20, 1);
     Files.write(dist.resolve("big.bin"), big);
     Files.writeString(produce.workspace().resolve("notes.txt"), "notes\n");
 
@@ -257,7 +249,7 @@ class ToolkitActionsIT {
     String repo = "acme/cache-" + (v2 ? "v2" : "v1");
     Job saver = cacheJob(repo, MAIN, v2, "v1 deps\n");
     // Several legacy chunks (actions/cache's upload-chunk-size): random bytes do not compress.
-    Files.write(saver.workspace().resolve("deps/random.bin"), random(1 << 20, 2));
+    Files.write(saver.workspace().resolve("deps/random.bin"), ArtifactServiceIT.random(1 << 20, 2));
     NodeActionRunner.Result saved =
         succeeds(save, saver, "key", "deps-linux-1", "path", "deps", "upload-chunk-size", "262144");
     assertThat(saved.log()).contains("Cache saved with key: deps-linux-1");
@@ -270,7 +262,7 @@ class ToolkitActionsIT {
         .containsEntry("cache-matched-key", "deps-linux-1");
     assertThat(exact.workspace().resolve("deps/a.txt")).hasContent("v1 deps");
     assertThat(Files.readAllBytes(exact.workspace().resolve("deps/random.bin")))
-        .isEqualTo(random(1 << 20, 2));
+        .isEqualTo(ArtifactServiceIT.random(1 << 20, 2));
 
     // A feature branch reads the default branch's caches: by prefix, and by exact key.
     Job prefix = cacheJob(repo, "refs/heads/feature", v2, "stale\n");
@@ -310,17 +302,11 @@ class ToolkitActionsIT {
     String repo = "acme/evict";
     for (int i = 1; i <= 3; i++) {
       Job saver = cacheJob(repo, MAIN, true, "cache " + i + "\n");
-      Files.write(saver.workspace().resolve("deps/random.bin"), random(1 << 20, 10 + i));
+      Files.write(
+          saver.workspace().resolve("deps/random.bin"), ArtifactServiceIT.random(1 << 20, 10 + i));
       succeeds(save, saver, "key", "big-" + i, "path", "deps");
     }
-    // Another replica's sweep: the same database and blob root.
-    ArtifactEndpoints sweeper =
-        ArtifactEndpoints.create(
-            services.artifacts,
-            SecretKeys.load(services.keyFile),
-            services.fx.database.dsl(),
-            false);
-    assertThat(sweeper.sweepNow()).isEqualTo(1);
+    assertThat(services.sweepAsAnotherReplica()).isEqualTo(1);
 
     Job oldest = cacheJob(repo, MAIN, true, "none\n");
     assertThat(succeeds(restore, oldest, "key", "big-1", "path", "deps").outputs())
