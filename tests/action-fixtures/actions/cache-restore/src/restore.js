@@ -4,16 +4,9 @@
 // fail-on-cache-miss. Outputs cache-hit, cache-primary-key and cache-matched-key.
 const core = require("@actions/core");
 const cache = require("@actions/cache");
+const { inputAsArray, cacheUsable } = require("../../../shared/cache-utils.js");
 
-// actionUtils.ts getInputAsArray / getInputAsBool / isExactKeyMatch.
-function inputAsArray(name, options) {
-  return core
-    .getInput(name, options)
-    .split("\n")
-    .map((s) => s.replace(/^!\s+/, "!").trim())
-    .filter((s) => s !== "");
-}
-
+// actionUtils.ts getInputAsBool and isExactKeyMatch.
 function inputAsBool(name) {
   return core.getInput(name).toUpperCase() === "TRUE";
 }
@@ -23,14 +16,8 @@ function isExactKeyMatch(key, cacheKey) {
 }
 
 async function run() {
-  if (!cache.isFeatureAvailable()) {
+  if (!cacheUsable()) {
     core.setOutput("cache-hit", "false");
-    core.warning("Cache action is not supported on this runner: no cache service URL (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL) is set");
-    return;
-  }
-  // actionUtils.ts isValidEvent: a cache is scoped by the ref.
-  if (!process.env["GITHUB_REF"]) {
-    core.warning(`Event Validation Error: The event type ${process.env["GITHUB_EVENT_NAME"]} is not supported because it's not tied to a branch or tag ref.`);
     return;
   }
   const primaryKey = core.getInput("key", { required: true });

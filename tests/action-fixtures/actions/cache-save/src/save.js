@@ -3,22 +3,10 @@
 // cache that cannot be saved (the key exists, the service refuses) is a warning, not a failure.
 const core = require("@actions/core");
 const cache = require("@actions/cache");
-
-function inputAsArray(name, options) {
-  return core
-    .getInput(name, options)
-    .split("\n")
-    .map((s) => s.replace(/^!\s+/, "!").trim())
-    .filter((s) => s !== "");
-}
+const { inputAsArray, cacheUsable } = require("../../../shared/cache-utils.js");
 
 async function run() {
-  if (!cache.isFeatureAvailable()) {
-    core.warning("Cache action is not supported on this runner: no cache service URL (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL) is set");
-    return;
-  }
-  if (!process.env["GITHUB_REF"]) {
-    core.warning(`Event Validation Error: The event type ${process.env["GITHUB_EVENT_NAME"]} is not supported because it's not tied to a branch or tag ref.`);
+  if (!cacheUsable()) {
     return;
   }
   const primaryKey = core.getInput("key", { required: true });
