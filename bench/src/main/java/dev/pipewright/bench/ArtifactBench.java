@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code GET /builds/{id}/artifacts/{name}}; and a cache save and restore through the cache service
  * the way {@code @actions/cache} 4.x does (uploadUtils.ts: one Put Blob up to 128 MiB, else 64 MiB
  * Put Blocks, 8 at once; one GET down), against {@code cp} of the same file on the same disk; and
- * the memory of this JVM meanwhile (the entry API and the client both run in it; the client holds at
- * most one round of blocks).
+ * the CPU seconds of each (cp's and this JVM's: steadier than the wall on a loaded machine) and
+ * the memory of this JVM meanwhile (the entry API and the client both run in it; the client reads
+ * its blocks from the file 1 MiB at a time as it sends them).
  * Arguments: {@code megabytes} (1024).
  */
 public final class ArtifactBench {
@@ -102,6 +103,7 @@ public final class ArtifactBench {
               .get("signed_upload_url")
               .asText();
       long start = System.nanoTime();
+      double cpuAt = cpu();
       uploadBlocks(source, upload, BLOCK, CONCURRENCY);
       twirp(
           base,
@@ -116,6 +118,7 @@ public final class ArtifactBench {
               + sha
               + "\"}");
       double upSeconds = (System.nanoTime() - start) / 1e9;
+      double upCpu = cpu() - cpuAt;
       Memory.Peak up = memory.take();
 
       String download =
@@ -124,33 +127,40 @@ public final class ArtifactBench {
               .asText();
       Path back = dir.resolve("downloaded.bin");
       start = System.nanoTime();
+      cpuAt = cpu();
       download(HttpRequest.newBuilder(URI.create(download)), back, sha);
       double downSeconds = (System.nanoTime() - start) / 1e9;
+      double downCpu = cpu() - cpuAt;
       Memory.Peak down = memory.take();
       Files.delete(back);
 
       // Pipewright's own access with the API token: GetArtifact over gRPC, then the HTTP route.
       start = System.nanoTime();
+      cpuAt = cpu();
       getArtifact(pw, build, back);
       double grpcSeconds = (System.nanoTime() - start) / 1e9;
+      double grpcCpu = cpu() - cpuAt;
       Memory.Peak grpc = memory.take();
       if (!sha256(back).equals(sha)) {
         throw new IllegalStateException("GetArtifact's bytes differ");
       }
       Files.delete(back);
       start = System.nanoTime();
+      cpuAt = cpu();
       download(
           HttpRequest.newBuilder(URI.create(base + "/builds/" + build + "/artifacts/big"))
               .header("Authorization", "Bearer " + pw.token),
           back,
           sha);
       double routeSeconds = (System.nanoTime() - start) / 1e9;
+      double routeCpu = cpu() - cpuAt;
       Memory.Peak route = memory.take();
       Files.delete(back);
 
       // The cache: another key each run of the bench, the version as the toolkit hashes it.
       String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + sha + "\"";
       start = System.nanoTime();
+      cpuAt = cpu();
       String cacheUpload =
           twirp(base, token, CACHES, "CreateCacheEntry", entry + "}")
               .get("signed_upload_url")
@@ -167,14 +177,17 @@ public final class ArtifactBench {
           "FinalizeCacheEntryUpload",
           entry + ",\"size_bytes\":\"" + size + "\"}");
       double saveSeconds = (System.nanoTime() - start) / 1e9;
+      double saveCpu = cpu() - cpuAt;
       Memory.Peak save = memory.take();
       start = System.nanoTime();
+      cpuAt = cpu();
       String cacheDownload =
           twirp(base, token, CACHES, "GetCacheEntryDownloadURL", entry + "}")
               .get("signed_download_url")
               .asText();
       download(HttpRequest.newBuilder(URI.create(cacheDownload)), dir.resolve("restored.bin"), sha);
       double restoreSeconds = (System.nanoTime() - start) / 1e9;
+      double restoreCpu = cpu() - cpuAt;
       Memory.Peak restore = memory.take();
       memory.close();
 
@@ -231,6 +244,20 @@ public final class ArtifactBench {
           restore.resident() >> 20,
           restore.heap() >> 20,
           memory.before >> 20);
+      System.out.printf(
+          Locale.ROOT,
+          "CPU seconds: cp + sync %.1f; this JVM (entry API and client) uploading %.1f,"
+              + " downloading %.1f, GetArtifact %.1f, HTTP route %.1f, saving the cache %.1f,"
+              + " restoring it %.1f; %d cores, load average %.1f%n",
+          cpCpu,
+          upCpu,
+          downCpu,
+          grpcCpu,
+          routeCpu,
+          saveCpu,
+          restoreCpu,
+          Runtime.getRuntime().availableProcessors(),
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     } finally {
       Files.deleteIfExists(keys);
     }
@@ -274,10 +301,6 @@ public final class ArtifactBench {
         puts.add(
             pool.submit(
                 () -> {
-                  ByteBuffer block = ByteBuffer.allocate((int) Math.min(blockSize, size - at));
-                  while (block.hasRemaining()) {
-                    in.read(block, at + block.position());
-                  }
                   HttpResponse<String> r =
                       HTTP.send(
                           HttpRequest.newBuilder(
@@ -285,7 +308,7 @@ public final class ArtifactBench {
                                       url
                                           + "&comp=block&blockid="
                                           + java.net.URLEncoder.encode(id, "UTF-8")))
-                              .PUT(HttpRequest.BodyPublishers.ofByteArray(block.array()))
+                              .PUT(range(in, at, Math.min(blockSize, size - at)))
                               .build(),
                           HttpResponse.BodyHandlers.ofString());
                   if (r.statusCode() != 201) {
@@ -294,7 +317,7 @@ public final class ArtifactBench {
                   }
                   return null;
                 }));
-        // At most `concurrency` blocks in memory, as the toolkit's BufferScheduler keeps.
+        // At most `concurrency` blocks in flight, as the toolkit's BufferScheduler keeps.
         if (puts.size() >= concurrency) {
           puts.remove(0).get();
         }
@@ -316,6 +339,42 @@ public final class ArtifactBench {
     if (r.statusCode() != 201) {
       throw new IllegalStateException("Put Block List: " + r.statusCode() + " " + r.body());
     }
+  }
+
+  /**
+   * {@code length} bytes of {@code file} from {@code offset}, read 1 MiB at a time as the request
+   * takes them: this client's memory stays out of the entry API's figures (a publisher of one array
+   * copies it whole, and 8 blocks of 64 MiB at once are a heap).
+   */
+  private static HttpRequest.BodyPublisher range(FileChannel file, long offset, long length) {
+    Iterable<byte[]> chunks =
+        () ->
+            new Iterator<>() {
+              private long done;
+
+              @Override
+              public boolean hasNext() {
+                return done < length;
+              }
+
+              @Override
+              public byte[] next() {
+                ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(1 << 20, length - done));
+                try {
+                  while (chunk.hasRemaining()) {
+                    if (file.read(chunk, offset + done + chunk.position()) < 0) {
+                      throw new java.io.EOFException("the file ended early");
+                    }
+                  }
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                done += chunk.capacity();
+                return chunk.array();
+              }
+            };
+    return HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofByteArrays(chunks), length);
   }
 
   /** GetArtifact's stream into {@code to}, as {@code pipewright artifacts --download} takes it. */
@@ -378,17 +437,46 @@ public final class ArtifactBench {
     return HexFormat.of().formatHex(sha.digest());
   }
 
+  /**
+   * The CPU seconds {@code cp} and {@code sync} took, user and system, as the shell counts them.
+   */
+  private static double cpCpu;
+
   private static double cp(Path from, Path to) throws Exception {
     long start = System.nanoTime();
-    Process p = new ProcessBuilder("cp", from.toString(), to.toString()).inheritIO().start();
-    if (p.waitFor() != 0) {
+    // cp returns before its bytes are on disk; the blob store forces them: so does this. The
+    // shell's `times` prints its children's user and system time on its second line.
+    Process p =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "cp \"$1\" \"$2\" && sync \"$2\" && times",
+                "sh",
+                from.toString(),
+                to.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<String> times = new String(p.getInputStream().readAllBytes()).lines().toList();
+    if (p.waitFor() != 0 || times.size() < 2) {
       throw new IllegalStateException("cp failed");
     }
-    // cp returns before its bytes are on disk; the blob store forces them: so does this.
-    new ProcessBuilder("sync", to.toString()).inheritIO().start().waitFor();
     double seconds = (System.nanoTime() - start) / 1e9;
+    cpCpu = 0;
+    for (String t : times.get(1).strip().split("\\s+")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s").matcher(t);
+      if (m.matches()) {
+        cpCpu += Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+      }
+    }
     Files.delete(to);
     return seconds;
+  }
+
+  /** CPU seconds of this JVM so far: the entry API's and the client's, every thread. */
+  private static double cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
   }
 
   /** The highest resident and heap figures sampled since the last {@link #take}. */

@@ -73,7 +73,8 @@ class ArtifactServiceIT {
     return NodeClients.runArtifactClient(nodeModules, baseUrl(), token, workspace, args);
   }
 
-  private static byte[] random(int n, long seed) {
+  /** {@code n} random (incompressible) bytes, the same for the same seed. */
+  static byte[] random(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
     return b;

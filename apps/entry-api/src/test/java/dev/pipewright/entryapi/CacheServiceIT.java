@@ -3,8 +3,6 @@ package dev.pipewright.entryapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pipewright.entryapi.artifacts.ArtifactEndpoints;
-import dev.pipewright.secrets.SecretKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -240,14 +238,7 @@ class CacheServiceIT {
     // Another repository's caches count against its own cap only.
     assertThat(save(token("acme/small", MAIN), workspace("s\n"), "small")).isPositive();
 
-    // Another replica's sweep: the same database and blob root.
-    ArtifactEndpoints sweeper =
-        ArtifactEndpoints.create(
-            services.artifacts,
-            SecretKeys.load(services.keyFile),
-            services.fx.database.dsl(),
-            false);
-    assertThat(sweeper.sweepNow()).isEqualTo(1);
+    assertThat(services.sweepAsAnotherReplica()).isEqualTo(1);
     assertThat(restore(token(repo, MAIN), workspace("x"), "big-2")).isNull();
     assertThat(restore(token(repo, MAIN), workspace("x"), "big-1")).isEqualTo("big-1");
     assertThat(restore(token(repo, MAIN), workspace("x"), "big-3")).isEqualTo("big-3");

@@ -1,6 +1,7 @@
 package dev.pipewright.entryapi;
 
 import dev.pipewright.auth.RuntimeTokens;
+import dev.pipewright.entryapi.artifacts.ArtifactEndpoints;
 import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.secrets.SecretKeys;
 import dev.pipewright.secrets.Signer;
@@ -47,6 +48,15 @@ final class ResultsServicesFixture implements AutoCloseable {
   UUID newBuild() {
     return UUID.fromString(
         fx.stub.startPipelineBuild(EntryApiIT.request(EntryApiIT.pipeline())).getBuildId());
+  }
+
+  /**
+   * Runs the sweep of another replica (the same database and blob root); how many entries it
+   * deleted.
+   */
+  int sweepAsAnotherReplica() throws java.io.IOException {
+    return ArtifactEndpoints.create(artifacts, SecretKeys.load(keyFile), fx.database.dsl(), false)
+        .sweepNow();
   }
 
   /** The entry API's HTTP side, no trailing slash. */

@@ -2,6 +2,7 @@ package dev.pipewright.blobs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,10 +11,11 @@ import java.util.Optional;
  * in memory. Metadata (who owns a blob, when it expires) is the caller's, in PostgreSQL.
  *
  * <p>The services use only this interface. {@link DirectoryBlobStore} is the default; an
- * S3-compatible store implements the same four operations (put: a multipart upload to a temporary
+ * S3-compatible store implements the same five operations (put: a multipart upload to a temporary
  * key while hashing, then a server-side copy to {@code sha256/<hex>} and a delete of the temporary
- * key; get: GetObject with a {@code Range} header; delete: DeleteObject; stat: HeadObject) and is
- * chosen where the directory one is constructed.
+ * key; join: a multipart upload whose parts are UploadPartCopy of the parts' objects, hashed by
+ * reading them once; get: GetObject with a {@code Range} header; delete: DeleteObject; stat:
+ * HeadObject) and is chosen where the directory one is constructed.
  */
 public interface BlobStore {
 
@@ -25,6 +27,16 @@ public interface BlobStore {
    *     fails with {@link BlobIntegrityException} and stores nothing when the content differs
    */
   StoredBlob put(InputStream content, Optional<String> expectedSha256) throws IOException;
+
+  /**
+   * Stores the content of the blobs {@code parts}, one after another, as one blob and returns its
+   * address: how an upload sent in blocks becomes one blob. The store joins them without copying
+   * their bytes where it can and reads them once to hash the whole; the parts stay as they are.
+   *
+   * @param expectedSha256 as for {@link #put}
+   * @throws BlobNotFoundException when a part is not there
+   */
+  StoredBlob join(List<String> parts, Optional<String> expectedSha256) throws IOException;
 
   /**
    * Reads {@code length} bytes from {@code offset} of the blob (the caller closes the stream). A

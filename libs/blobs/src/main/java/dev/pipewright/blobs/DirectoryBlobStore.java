@@ -1,6 +1,5 @@
 package dev.pipewright.blobs;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,8 +16,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * A {@link BlobStore} in a directory ({@code PIPEWRIGHT_BLOB_ROOT}): {@code sha256/<2 hex>/<hex>}
  * per blob, and {@code tmp/} for puts in progress. A put writes and hashes a temporary file, forces
  * it to disk and renames it into place atomically, so a reader never sees a partial blob and a
- * crash leaves only a temporary file ({@link #removeTemporaries}). Several processes may share the
- * directory (a volume mounted by every entry API replica): renames of the same content to the same
- * address are idempotent.
+ * crash leaves only a temporary file ({@link #removeTemporaries}). A joined blob is a directory of
+ * hard links to its parts' files ({@link LinkedParts}), made in {@code tmp/} and renamed into place
+ * the same way. Several processes may share the directory (a volume mounted by every entry API
+ * replica): renames of the same content to the same address are idempotent.
  */
 public final class DirectoryBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(DirectoryBlobStore.class);
@@ -63,58 +65,127 @@ public final class DirectoryBlobStore implements BlobStore {
         }
         out.force(true);
       }
-      String address = StoredBlob.hex(sha.digest());
-      if (expectedSha256.isPresent() && !expectedSha256.get().equals(address)) {
-        throw new BlobIntegrityException(
-            "content hashes to sha256:" + address + ", expected sha256:" + expectedSha256.get());
-      }
-      Path target = path(address);
+      StoredBlob stored =
+          checked(new StoredBlob(StoredBlob.hex(sha.digest()), size), expectedSha256);
+      Path target = path(stored.address());
       Files.createDirectories(target.getParent());
       moveIntoPlace(part, target);
-      return new StoredBlob(address, size);
+      return stored;
     } finally {
       Files.deleteIfExists(part);
     }
   }
 
+  /**
+   * Renames a finished file or directory to its address. When the address is taken the same content
+   * is stored already (the address says so: as a file or as joined parts), and the caller deletes
+   * its temporary copy.
+   */
   private static void moveIntoPlace(Path part, Path target) throws IOException {
     try {
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException e) {
-      // The same content is stored already (its address says so); the temporary file goes.
+      // Stored already.
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the blob root must be one file system: " + e.getMessage(), e);
+    } catch (IOException e) {
+      // rename(2) of a file onto a directory, or of a directory onto a file or a non-empty one.
+      if (!Files.exists(target)) {
+        throw e;
+      }
     }
+  }
+
+  @Override
+  public StoredBlob join(List<String> parts, Optional<String> expectedSha256) throws IOException {
+    expectedSha256.ifPresent(StoredBlob::checkAddress);
+    if (parts.size() < 2) {
+      StoredBlob only =
+          parts.isEmpty()
+              ? put(InputStream.nullInputStream(), Optional.empty())
+              : stat(parts.get(0)).orElseThrow(() -> new BlobNotFoundException(parts.get(0)));
+      return checked(only, expectedSha256);
+    }
+    List<Path> files = new java.util.ArrayList<>();
+    for (String part : parts) {
+      Path file = path(part);
+      if (!Files.exists(file)) {
+        throw new BlobNotFoundException(part);
+      }
+      files.addAll(LinkedParts.files(file));
+    }
+    Path dir = tmp.resolve("join-" + UUID.randomUUID());
+    try {
+      StoredBlob joined = checked(LinkedParts.link(files, dir), expectedSha256);
+      Path target = path(joined.address());
+      Files.createDirectories(target.getParent());
+      moveIntoPlace(dir, target);
+      return joined;
+    } catch (NoSuchFileException e) {
+      throw new BlobNotFoundException("part " + e.getFile());
+    } finally {
+      if (Files.isDirectory(dir)) {
+        LinkedParts.delete(dir);
+      }
+    }
+  }
+
+  private static StoredBlob checked(StoredBlob blob, Optional<String> expectedSha256)
+      throws BlobIntegrityException {
+    if (expectedSha256.isPresent() && !expectedSha256.get().equals(blob.sha256())) {
+      throw new BlobIntegrityException(
+          "content hashes to sha256:"
+              + blob.sha256()
+              + ", expected sha256:"
+              + expectedSha256.get());
+    }
+    return blob;
   }
 
   @Override
   public InputStream get(String address, long offset, long length) throws IOException {
     Path file = path(address);
-    FileChannel channel;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.READ);
+      if (Files.isDirectory(file)) {
+        long size = LinkedParts.size(file);
+        checkRange(address, size, offset, length);
+        return verified(LinkedParts.read(file, offset, length), address, offset, length, size);
+      }
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+      try {
+        long size = channel.size();
+        checkRange(address, size, offset, length);
+        channel.position(offset);
+        InputStream range = new BlobStreams.Bounded(Channels.newInputStream(channel), length);
+        return verified(range, address, offset, length, size);
+      } catch (RuntimeException | IOException e) {
+        channel.close();
+        throw e;
+      }
     } catch (NoSuchFileException e) {
       throw new BlobNotFoundException(address);
     }
-    try {
-      long size = channel.size();
-      if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-        throw new IllegalArgumentException(
-            "range " + offset + "+" + length + " outside blob " + address + " of " + size);
-      }
-      channel.position(offset);
-      InputStream range = new Bounded(Channels.newInputStream(channel), length);
-      return offset == 0 && length == size ? new Verifying(range, address) : range;
-    } catch (RuntimeException | IOException e) {
-      channel.close();
-      throw e;
+  }
+
+  private static void checkRange(String address, long size, long offset, long length) {
+    if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+      throw new IllegalArgumentException(
+          "range " + offset + "+" + length + " outside blob " + address + " of " + size);
     }
+  }
+
+  /** A read of the whole blob, verified; a range as it is. */
+  private static InputStream verified(
+      InputStream range, String address, long offset, long length, long size) {
+    return offset == 0 && length == size ? new BlobStreams.Verifying(range, address) : range;
   }
 
   @Override
   public Optional<StoredBlob> stat(String address) throws IOException {
+    Path file = path(address);
     try {
-      return Optional.of(new StoredBlob(address, Files.size(path(address))));
+      long size = Files.isDirectory(file) ? LinkedParts.size(file) : Files.size(file);
+      return Optional.of(new StoredBlob(address, size));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -122,20 +193,36 @@ public final class DirectoryBlobStore implements BlobStore {
 
   @Override
   public boolean delete(String address) throws IOException {
-    return Files.deleteIfExists(path(address));
+    Path file = path(address);
+    if (!Files.isDirectory(file)) {
+      return Files.deleteIfExists(file);
+    }
+    // Renamed away first, so that no reader ever finds some of its parts gone.
+    Path gone = tmp.resolve("join-" + UUID.randomUUID());
+    try {
+      Files.move(file, gone, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    LinkedParts.delete(gone);
+    return true;
   }
 
   /**
-   * Deletes temporary files last written before {@code before}: what puts that died left behind.
-   * Returns how many.
+   * Deletes temporary files and joins last written before {@code before}: what puts and joins that
+   * died left behind. Returns how many.
    */
   public int removeTemporaries(Instant before) throws IOException {
     int removed = 0;
-    try (DirectoryStream<Path> parts = Files.newDirectoryStream(tmp, "put-*.part")) {
+    try (DirectoryStream<Path> parts = Files.newDirectoryStream(tmp, "{put-*.part,join-*}")) {
       for (Path part : parts) {
         try {
-          if (Files.getLastModifiedTime(part).toInstant().isBefore(before)
-              && Files.deleteIfExists(part)) {
+          if (Files.getLastModifiedTime(part).toInstant().isBefore(before)) {
+            if (Files.isDirectory(part)) {
+              LinkedParts.delete(part);
+            } else {
+              Files.deleteIfExists(part);
+            }
             removed++;
           }
         } catch (NoSuchFileException e) {
@@ -165,90 +252,5 @@ public final class DirectoryBlobStore implements BlobStore {
   @Override
   public String toString() {
     return "DirectoryBlobStore[" + blobs.getParent() + "]";
-  }
-
-  /** At most {@code remaining} bytes of {@code in}. */
-  private static final class Bounded extends FilterInputStream {
-    private long remaining;
-
-    Bounded(InputStream in, long remaining) {
-      super(in);
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = super.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = super.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-  }
-
-  /** Hashes what passes; at the end, throws instead of ending when it is not {@code address}. */
-  private static final class Verifying extends FilterInputStream {
-    private final MessageDigest sha = sha256();
-    private final String address;
-    private boolean checked;
-
-    Verifying(InputStream in, String address) {
-      super(in);
-      this.address = address;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b < 0) {
-        check();
-      } else {
-        sha.update((byte) b);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n < 0) {
-        check();
-      } else {
-        sha.update(b, off, n);
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) {
-      throw new UnsupportedOperationException("a verified read reads every byte");
-    }
-
-    private void check() throws BlobIntegrityException {
-      if (checked) {
-        return;
-      }
-      checked = true;
-      String actual = StoredBlob.hex(sha.digest());
-      if (!actual.equals(address)) {
-        throw new BlobIntegrityException(
-            "blob " + address + " is damaged: its bytes hash to " + actual);
-      }
-    }
   }
 }

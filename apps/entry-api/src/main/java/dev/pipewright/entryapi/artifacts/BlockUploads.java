@@ -6,13 +6,10 @@ import dev.pipewright.store.StagedBlock;
 import dev.pipewright.store.UploadRows;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Uploads written block by block, for every service: each block is a blob, the block list streams
- * the named blocks, in order, into one blob (never whole in memory), and a blob no row names any
- * more is deleted. The caller checked the upload is open before the bytes are read.
+ * Uploads written block by block, for every service: each block is a blob, written once as it
+ * streams in; the block list joins the named blocks, in order, into one blob without copying their
+ * bytes ({@link BlobStore#join}: the content is written once, and read once more to hash it whole),
+ * and a blob no row names any more is deleted. The caller checked the upload is open before the
+ * bytes are read.
  */
 final class BlockUploads {
   private static final Logger log = LoggerFactory.getLogger(BlockUploads.class);
@@ -56,11 +55,8 @@ final class BlockUploads {
       }
       ordered.add(block);
     }
-    try (InputStream joined = new SequenceInputStream(blockStreams(ordered))) {
-      return record(id, blobs.put(joined, Optional.empty()));
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    return record(
+        id, blobs.join(ordered.stream().map(StagedBlock::blobSha256).toList(), Optional.empty()));
   }
 
   StoredBlob putWhole(long id, InputStream body) throws IOException {
@@ -74,25 +70,6 @@ final class BlockUploads {
 
   InputStream content(StoredBlob blob, long offset, long length) throws IOException {
     return blobs.get(blob.sha256(), offset, length);
-  }
-
-  private Enumeration<InputStream> blockStreams(List<StagedBlock> blocks) {
-    Iterator<StagedBlock> it = blocks.iterator();
-    return new Enumeration<>() {
-      @Override
-      public boolean hasMoreElements() {
-        return it.hasNext();
-      }
-
-      @Override
-      public InputStream nextElement() {
-        try {
-          return blobs.get(it.next().blobSha256());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
   }
 
   /** Deletes each blob no row names any more. */

@@ -33,7 +33,10 @@ public final class RuntimeTokenIssuer implements JobServices {
     this.url = url;
   }
 
-  static RuntimeTokenIssuer of(SecretKeys keys, String url) {
+  /**
+   * The issuer of a worker with the secret key file {@code keys}; public for the services' tests.
+   */
+  public static RuntimeTokenIssuer of(SecretKeys keys, String url) {
     return new RuntimeTokenIssuer(
         new RuntimeTokens(Signer.of(keys, RuntimeTokens.PURPOSE), Clock.systemUTC()), url);
   }

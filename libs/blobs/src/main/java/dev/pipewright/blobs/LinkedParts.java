@@ -1,0 +1,116 @@
+package dev.pipewright.blobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A joined blob of {@link DirectoryBlobStore}: a directory at the blob's address holding hard links
+ * to the files of its parts, named by their position ({@code 000000}, {@code 000001}…). Joining
+ * blocks into one blob so costs a link per block, never a copy of their bytes; the parts' own blobs
+ * may go, the links keep the bytes. Immutable like a file blob, and read as one.
+ */
+final class LinkedParts {
+  private static final int BUFFER = 1 << 20;
+
+  private LinkedParts() {}
+
+  /** The part files of the joined blob at {@code dir}, in order. */
+  static List<Path> parts(Path dir) throws IOException {
+    List<Path> parts = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      files.forEach(parts::add);
+    }
+    Collections.sort(parts);
+    return parts;
+  }
+
+  static long size(Path dir) throws IOException {
+    long size = 0;
+    for (Path part : parts(dir)) {
+      size += Files.size(part);
+    }
+    return size;
+  }
+
+  /** The files {@code blob} consists of: itself, or its parts. */
+  static List<Path> files(Path blob) throws IOException {
+    return Files.isDirectory(blob) ? parts(blob) : List.of(blob);
+  }
+
+  /**
+   * Links {@code files} in order into the new directory {@code dir} and forces it to disk; returns
+   * the SHA-256 and size of their content, read once.
+   */
+  static StoredBlob link(List<Path> files, Path dir) throws IOException {
+    Files.createDirectory(dir);
+    MessageDigest sha = DirectoryBlobStore.sha256();
+    ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+    long size = 0;
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      Files.createLink(dir.resolve(String.format(Locale.ROOT, "%06d", i)), file);
+      try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        while (in.read(buffer.clear()) >= 0) {
+          size += buffer.flip().remaining();
+          sha.update(buffer);
+        }
+      }
+    }
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+    return new StoredBlob(StoredBlob.hex(sha.digest()), size);
+  }
+
+  /**
+   * {@code length} bytes from {@code offset} of the joined blob at {@code dir}, part after part.
+   *
+   * @throws NoSuchFileException when it is not there
+   */
+  static InputStream read(Path dir, long offset, long length) throws IOException {
+    List<InputStream> ranges = new ArrayList<>();
+    try {
+      long start = 0;
+      for (Path part : parts(dir)) {
+        long size = Files.size(part);
+        long from = Math.max(offset, start);
+        long to = Math.min(offset + length, start + size);
+        if (from < to) {
+          FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
+          ranges.add(
+              new BlobStreams.Bounded(
+                  Channels.newInputStream(channel.position(from - start)), to - from));
+        }
+        start += size;
+      }
+    } catch (IOException | RuntimeException e) {
+      for (InputStream in : ranges) {
+        in.close();
+      }
+      throw e;
+    }
+    return new SequenceInputStream(Collections.enumeration(ranges));
+  }
+
+  /** Deletes the links, then the directory. */
+  static void delete(Path dir) throws IOException {
+    for (Path part : parts(dir)) {
+      Files.deleteIfExists(part);
+    }
+    Files.deleteIfExists(dir);
+  }
+}
