@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.rpc.BadRequest;
+import dev.pipewright.actions.ActionSources;
+import dev.pipewright.actions.BareRepos;
 import dev.pipewright.api.ci.v1.Build;
 import dev.pipewright.api.ci.v1.BuildStatus;
 import dev.pipewright.api.ci.v1.CancelBuildRequest;
@@ -30,11 +32,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +51,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gRPC API against the machine's PostgreSQL and RabbitMQ. */
 class EntryApiIT {
@@ -210,6 +215,70 @@ class EntryApiIT {
         await()
             .atMost(DEADLINE)
             .until(() -> get(stub, id).getStatus(), s -> s == BuildStatus.BUILD_STATUS_QUEUED);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * Issue 14: with a source of remote actions configured (here an offline directory of bare
+   * repositories: never the network), admission reads their manifests; a Dockerfile action is
+   * refused at its 'uses:' and nothing is stored, a JavaScript action is admitted.
+   */
+  @Test
+  void aDockerfileActionIsRefusedAtAdmission(@TempDir Path root) throws Exception {
+    Path offline = root.resolve("offline");
+    BareRepos.commit(
+        offline,
+        "acme/built",
+        Map.of("action.yml", "runs: {using: docker, image: Dockerfile}\n"),
+        "v1");
+    BareRepos.commit(
+        offline, "acme/js", Map.of("action.yml", "runs: {using: node20, main: i.js}\n"), "v1");
+    String yaml =
+        """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo hi
+              - uses: acme/built@v1
+              - uses: acme/js@v1
+        """;
+    EntryApiConfig withActions =
+        fx.api
+            .config()
+            .withPorts(0, 0)
+            .withActions(
+                new ActionSources(root.resolve("nowhere").toUri().toString(), List.of(), offline));
+    try (EntryApi api = new EntryApi(withActions).start()) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
+      try {
+        var stub =
+            PipelineServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(ApiFixture.bearer(fx.admin));
+        String pipeline = pipeline();
+        StatusRuntimeException error =
+            catchStatus(
+                () ->
+                    stub.startPipelineBuild(
+                        request(pipeline).toBuilder().setWorkflowYaml(yaml).build()));
+        assertThat(violations(error))
+            .containsExactly(
+                "ci.yml:7:9: step 2 of job 'build' uses the action 'acme/built@v1': it is a Docker"
+                    + " action built from 'Dockerfile', which is refused until an image builder"
+                    + " exists");
+        assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();
+        String id =
+            stub.startPipelineBuild(
+                    request(pipeline).toBuilder()
+                        .setWorkflowYaml(yaml.replace("      - uses: acme/built@v1\n", ""))
+                        .build())
+                .getBuildId();
+        assertThat(id).isNotBlank();
       } finally {
         channel.shutdownNow();
       }

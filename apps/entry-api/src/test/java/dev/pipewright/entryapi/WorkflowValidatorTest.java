@@ -3,13 +3,20 @@ package dev.pipewright.entryapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pipewright.actions.ActionResolver;
+import dev.pipewright.actions.ActionSources;
+import dev.pipewright.actions.BareRepos;
 import dev.pipewright.capabilities.Target;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.parser.WorkflowException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkflowValidatorTest {
   static final String BAD = "jobs:\n  a:\n    needs: [nope]\n    steps: []\n";
@@ -73,6 +80,61 @@ class WorkflowValidatorTest {
     }
     assertThat(noPodman.size()).isZero();
     new WorkflowValidator(Target.kubernetes(), 8).validate(container, "a.yml");
+  }
+
+  /**
+   * Issue 14: admission reads remote actions' manifests from the configured sources (here an
+   * offline directory of bare repositories: never the network). A Dockerfile action, an unknown
+   * kind and a missing manifest are refused at their 'uses:'; one that could not be fetched, and a
+   * local action (admission has the file, not its repository), are warnings.
+   */
+  @Test
+  void refusesActionsTheTargetCannotRunFromTheirManifests(@TempDir Path root) throws Exception {
+    Path offline = root.resolve("offline");
+    BareRepos.commit(
+        offline,
+        "acme/built",
+        Map.of("action.yml", "runs: {using: docker, image: Dockerfile}\n"),
+        "v1");
+    BareRepos.commit(
+        offline, "acme/js", Map.of("action.yml", "runs: {using: node24, main: i.js}\n"), "v1");
+    BareRepos.commit(offline, "acme/empty", Map.of("README", "no manifest\n"), "v1");
+    ActionResolver resolver =
+        ActionResolver.onDisk(
+            new ActionSources(root.resolve("nowhere").toUri().toString(), List.of(), offline),
+            root.resolve("cache"),
+            Duration.ofMinutes(1));
+    WorkflowValidator validator = new WorkflowValidator(Target.kubernetes(), resolver, 8);
+    String refused =
+        """
+        on: push
+        jobs:
+          a:
+            runs-on: x
+            steps:
+              - uses: acme/built@v1
+              - uses: acme/empty@v1
+              - uses: acme/js@v1
+              - uses: acme/gone@v1
+              - uses: ./local
+        """;
+
+    assertThatThrownBy(() -> validator.validate(refused, "ci.yml"))
+        .isInstanceOfSatisfying(
+            WorkflowException.class,
+            e ->
+                assertThat(e.diagnostics())
+                    .extracting(d -> d.brief())
+                    .containsExactly(
+                        "ci.yml:6:9: step 1 of job 'a' uses the action 'acme/built@v1': it is a"
+                            + " Docker action built from 'Dockerfile', which is refused until an"
+                            + " image builder exists",
+                        "ci.yml:7:9: step 2 of job 'a' uses the action 'acme/empty@v1': its commit"
+                            + " has no 'action.yml' or 'action.yaml'"));
+    validator.validate(
+        refused.replace("      - uses: acme/built@v1\n      - uses: acme/empty@v1\n", ""),
+        "ci.yml");
+    assertThat(validator.size()).isEqualTo(1);
   }
 
   @Test
