@@ -109,15 +109,8 @@ class LintActionsTest {
     Path ci =
         write(
             ".github/workflows/ok.yml",
-            """
-            on: push
-            jobs:
-              build:
-                runs-on: ubuntu-latest
-                steps:
-                  - uses: ./.github/actions/setup
-                  - uses: acme/js@v1
-            """);
+            "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+                + "      - uses: ./.github/actions/setup\n      - uses: acme/js@v1\n");
 
     CliRun run = CliRun.of(Map.of(), "lint", "--executor", "kubernetes", ci.toString());
 

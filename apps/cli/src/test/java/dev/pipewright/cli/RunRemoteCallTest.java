@@ -50,15 +50,13 @@ class RunRemoteCallTest {
                 with: {who: run}
             """);
 
-    CliRun r =
-        CliRun.of(
-            Map.of("PIPEWRIGHT_ACTIONS_URL", remote.toUri().toString(), "NO_COLOR", "1"),
-            "run",
-            caller.toString(),
-            "--repo",
-            repo.toString(),
-            "--workspace",
-            dir.resolve("ws").toString());
+    Map<String, String> env =
+        Map.of("PIPEWRIGHT_ACTIONS_URL", remote.toUri().toString(), "NO_COLOR", "1");
+    String[] args = {
+      "run", "--workspace=" + dir.resolve("ws"), "--repo=" + repo, caller.toString()
+    };
+
+    CliRun r = CliRun.of(env, args);
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("hello run from acme/lib", "job call / greet: succeeded");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipewright.actions.ActionResolver;
-import dev.pipewright.actions.ActionSources;
-import dev.pipewright.actions.BareRepos;
 import dev.pipewright.capabilities.Target;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -13,8 +11,6 @@ import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.parser.WorkflowException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,15 +64,12 @@ class WorkflowValidatorTest {
             + "    steps: [{run: node -v}]\n";
     WorkflowValidator noPodman = new WorkflowValidator(Target.local(false), 8);
     for (int i = 0; i < 2; i++) {
-      assertThatThrownBy(() -> noPodman.validate(container, "a.yml"))
-          .isInstanceOfSatisfying(
-              WorkflowException.class,
-              e ->
-                  assertThat(e.diagnostics())
-                      .extracting(d -> d.brief())
-                      .containsExactly(
-                          "a.yml:5:5: job 'a' sets 'container:', but the local workers have no"
-                              + " container engine (podman)"));
+      assertRefused(
+          noPodman,
+          container,
+          "a.yml",
+          "a.yml:5:5: job 'a' sets 'container:', but the local workers have no container engine"
+              + " (podman)");
     }
     assertThat(noPodman.size()).isZero();
     new WorkflowValidator(Target.kubernetes(), 8).validate(container, "a.yml");
@@ -90,20 +83,9 @@ class WorkflowValidatorTest {
    */
   @Test
   void refusesActionsTheTargetCannotRunFromTheirManifests(@TempDir Path root) throws Exception {
-    Path offline = root.resolve("offline");
-    BareRepos.commit(
-        offline,
-        "acme/built",
-        Map.of("action.yml", "runs: {using: docker, image: Dockerfile}\n"),
-        "v1");
-    BareRepos.commit(
-        offline, "acme/js", Map.of("action.yml", "runs: {using: node24, main: i.js}\n"), "v1");
-    BareRepos.commit(offline, "acme/empty", Map.of("README", "no manifest\n"), "v1");
     ActionResolver resolver =
         ActionResolver.onDisk(
-            new ActionSources(root.resolve("nowhere").toUri().toString(), List.of(), offline),
-            root.resolve("cache"),
-            Duration.ofMinutes(1));
+            OfflineActions.under(root), root.resolve("cache"), Duration.ofMinutes(1));
     WorkflowValidator validator = new WorkflowValidator(Target.kubernetes(), resolver, 8);
     String refused =
         """
@@ -119,22 +101,30 @@ class WorkflowValidatorTest {
               - uses: ./local
         """;
 
-    assertThatThrownBy(() -> validator.validate(refused, "ci.yml"))
+    assertRefused(
+        validator,
+        refused,
+        "ci.yml",
+        "ci.yml:6:9: step 1 of job 'a' uses the action 'acme/built@v1': it is a"
+            + " Docker action built from 'Dockerfile', which is refused until an"
+            + " image builder exists",
+        "ci.yml:7:9: step 2 of job 'a' uses the action 'acme/empty@v1': its commit"
+            + " has no 'action.yml' or 'action.yaml'");
+    validator.validate(
+        refused.replace("      - uses: acme/built@v1\n      - uses: acme/empty@v1\n", ""),
+        "ci.yml");
+    assertThat(validator.size()).isEqualTo(1);
+  }
+
+  private static void assertRefused(
+      WorkflowValidator validator, String yaml, String path, String... diagnostics) {
+    assertThatThrownBy(() -> validator.validate(yaml, path))
         .isInstanceOfSatisfying(
             WorkflowException.class,
             e ->
                 assertThat(e.diagnostics())
                     .extracting(d -> d.brief())
-                    .containsExactly(
-                        "ci.yml:6:9: step 1 of job 'a' uses the action 'acme/built@v1': it is a"
-                            + " Docker action built from 'Dockerfile', which is refused until an"
-                            + " image builder exists",
-                        "ci.yml:7:9: step 2 of job 'a' uses the action 'acme/empty@v1': its commit"
-                            + " has no 'action.yml' or 'action.yaml'"));
-    validator.validate(
-        refused.replace("      - uses: acme/built@v1\n      - uses: acme/empty@v1\n", ""),
-        "ci.yml");
-    assertThat(validator.size()).isEqualTo(1);
+                    .containsExactly(diagnostics));
   }
 
   @Test

@@ -29,38 +29,6 @@ public record StepSpec(
     SourcePos pos,
     SourcePos usesAt) {
 
-  /** A step whose {@code uses:}, if any, is reported where the step starts. */
-  public StepSpec(
-      int index,
-      String id,
-      String name,
-      String ifCondition,
-      String run,
-      String uses,
-      Map<String, String> with,
-      Map<String, String> env,
-      String shell,
-      String workingDirectory,
-      String timeoutMinutes,
-      String continueOnError,
-      SourcePos pos) {
-    this(
-        index,
-        id,
-        name,
-        ifCondition,
-        run,
-        uses,
-        with,
-        env,
-        shell,
-        workingDirectory,
-        timeoutMinutes,
-        continueOnError,
-        pos,
-        pos);
-  }
-
   /** GitHub's default name: {@code name:}, else {@code Run <first line>}, else the action ref. */
   public String displayName() {
     if (name != null) {
