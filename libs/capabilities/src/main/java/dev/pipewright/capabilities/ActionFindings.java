@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
  * What an executor makes of a step's action, from its manifest when {@link ActionManifests} can
  * read it: actions/runner's ActionManifestManager takes {@code runs.using} {@code composite},
  * {@code docker} and {@code node*}; this engine runs {@code composite}, {@code node20}, {@code
- * node24}, and {@code docker} with a {@code docker://} image where there is a container engine. A
- * Docker action built from a Dockerfile is refused until there is an image builder. Every finding
- * points at the step's {@code uses:}.
+ * node24} ({@code node12} and {@code node16} on Node 20, as GitHub's runner does now: a warning),
+ * and {@code docker} with a {@code docker://} image where there is a container engine. A Docker
+ * action built from a Dockerfile is refused until there is an image builder. Every finding points
+ * at the step's {@code uses:}.
  */
 final class ActionFindings {
   /**
@@ -122,6 +123,18 @@ final class ActionFindings {
       case "node20", "node24" -> {
         // JavaScript actions run on every host: the job's image's Node, else the executor's.
       }
+      case "node12", "node16" ->
+          // GitHub's runner runs them on a newer Node since Node 16's end of life (actions/runner
+          // #3192, ForceGithubJavascriptActionsToNode20); so does this engine.
+          found.add(
+              Finding.warning(
+                  outer.usesAt(),
+                  named
+                      + ": 'runs.using: "
+                      + using
+                      + "' actions run on Node 20, as GitHub's runner runs them; one that needs"
+                      + " the older Node may fail",
+                  null));
       case "docker" -> dockerAction(named, spec, found, outer);
       default ->
           found.add(

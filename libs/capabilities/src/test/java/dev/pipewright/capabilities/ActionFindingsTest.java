@@ -94,7 +94,7 @@ class ActionFindingsTest {
   }
 
   @Test
-  void aDockerfileActionAnUnknownKindAnOldNodeAndAMissingManifestAreErrorsAtTheUsesKey() {
+  void aDockerfileActionAnUnknownKindAndAMissingManifestAreErrorsAnOldNodeAWarning() {
     Fake manifests =
         new Fake(
             Map.of("acme/built@v1", DOCKERFILE, "acme/odd@v1", UNKNOWN, "acme/old@v1", NODE16));
@@ -116,8 +116,9 @@ class ActionFindingsTest {
               "error ci.yml:8:9: step 2 of job 'build' uses the action 'acme/odd@v1': its"
                   + " manifest is invalid: acme/odd@v1/action.yml:2:10: error: unknown"
                   + " 'runs.using' value 'java21'",
-              "error ci.yml:9:9: step 3 of job 'build' uses the action 'acme/old@v1':"
-                  + " 'runs.using: node16' is not run by this executor",
+              "warning ci.yml:9:9: step 3 of job 'build' uses the action 'acme/old@v1':"
+                  + " 'runs.using: node16' actions run on Node 20, as GitHub's runner runs them;"
+                  + " one that needs the older Node may fail",
               "error ci.yml:10:9: step 4 of job 'build' uses the local action './missing': no"
                   + " action.yml at ./missing");
     }
