@@ -87,6 +87,7 @@ final class WorkflowGenerator {
             null,
             null,
             null,
+            new SourcePos("generated.yml", line + 3, 9),
             new SourcePos("generated.yml", line + 3, 9));
     return new JobSpec(
         id,

@@ -1,6 +1,5 @@
 package dev.pipewright.cli;
 
-import dev.pipewright.actions.ActionSources;
 import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.pipeline.orchestrator.WorkflowSources;
 import dev.pipewright.pipeline.sources.RepositoryWorkflowSources;
@@ -9,17 +8,21 @@ import java.time.Duration;
 
 /**
  * Where {@code run} and {@code lint} read called workflows: {@code ./…} from a checkout as it is
- * (uncommitted changes included), {@code owner/repo/…@ref} fetched with git from GitHub into a
+ * (uncommitted changes included), {@code owner/repo/…@ref} fetched with git from the configured
+ * actions URL ({@code PIPEWRIGHT_ACTIONS_URL}, GitHub by default), as a worker fetches them, into a
  * cache under the temporary directory.
  */
 final class CalledWorkflows {
   private CalledWorkflows() {}
 
-  static WorkflowSources fromCheckout(Path checkout) {
+  /**
+   * @param actionsUrl where {@code owner/repo} is: {@code <actionsUrl>/owner/repo}
+   */
+  static WorkflowSources fromCheckout(Path checkout, String actionsUrl) {
     Path cache = Path.of(System.getProperty("java.io.tmpdir"), "pipewright", "workflows");
     return new RepositoryWorkflowSources(
         new GitRepositoryFiles(cache, Duration.ofMinutes(2)),
-        ActionSources.DEFAULT_URL,
+        actionsUrl,
         checkout.toAbsolutePath().normalize());
   }
 

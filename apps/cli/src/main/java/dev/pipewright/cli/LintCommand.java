@@ -1,5 +1,6 @@
 package dev.pipewright.cli;
 
+import dev.pipewright.capabilities.ActionManifests;
 import dev.pipewright.capabilities.Capabilities;
 import dev.pipewright.capabilities.Finding;
 import dev.pipewright.capabilities.Target;
@@ -8,6 +9,7 @@ import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.host.container.ContainerHostFactory;
 import dev.pipewright.executor.host.container.ContainerSupport;
 import dev.pipewright.models.CiException;
+import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.parser.Diagnostic;
 import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.parser.WorkflowLimits;
@@ -41,6 +43,9 @@ import picocli.CommandLine.Spec;
       "Check workflow files: YAML, schema, expressions, matrices, job dependencies, the reusable"
           + " workflows they call (./… from the file's checkout, others with git), and what the"
           + " executor can run.",
+      "Actions are judged by their action.yml: ./… from the file's checkout, owner/repo@ref from"
+          + " the configured sources (PIPEWRIGHT_ACTIONS_URL, _MIRRORS, _OFFLINE_DIR; with none"
+          + " set, remote actions are not fetched and each is a warning).",
       "Prints every warning (what the executor runs without honouring it) and 'FILE: ok', or every"
           + " error of each file, all on stderr.",
       "Exit codes: 0 all valid, 1 some file is invalid, 2 usage error or unreadable file."
@@ -64,11 +69,25 @@ final class LintCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     Target target = target();
+    LintActions actions;
+    try {
+      actions = LintActions.of(Main.environment(spec));
+    } catch (ConfigException e) {
+      err.println("pipewright: " + e.getMessage());
+      err.flush();
+      return ExitCodes.USAGE;
+    }
     boolean invalid = false;
     boolean unreadable = false;
     for (Path file : files) {
       try {
-        List<Finding> findings = lint(file, target);
+        Path checkout = CalledWorkflows.checkoutOf(file);
+        List<Finding> findings =
+            lint(
+                file,
+                target,
+                CalledWorkflows.fromCheckout(checkout, actions.url()).of(null),
+                actions.manifests(checkout));
         findings.forEach(f -> err.println(f.format()));
         if (findings.stream().anyMatch(Finding::isError)) {
           invalid = true;
@@ -107,17 +126,14 @@ final class LintCommand implements Callable<Integer> {
   /**
    * Parses and plans one file and checks it against {@code target}.
    *
+   * @param calls where the workflows it calls are read
+   * @param manifests where the manifests of the actions it uses are read
    * @return its errors and warnings on the target, in file order
    * @throws WorkflowException with its problems as YAML, schema or plan; a file over the size limit
    *     is refused from its size, without reading it
    */
-  static List<Finding> lint(Path file, Target target) throws WorkflowFile.UnreadableException {
-    return lint(
-        file, target, CalledWorkflows.fromCheckout(CalledWorkflows.checkoutOf(file)).of(null));
-  }
-
-  /** {@link #lint(Path, Target)} with the called workflows read from {@code calls}. */
-  static List<Finding> lint(Path file, Target target, WorkflowSource calls)
+  static List<Finding> lint(
+      Path file, Target target, WorkflowSource calls, ActionManifests manifests)
       throws WorkflowFile.UnreadableException {
     Optional<Diagnostic> tooLarge = tooLarge(file);
     if (tooLarge.isPresent()) {
@@ -126,7 +142,7 @@ final class LintCommand implements Callable<Integer> {
     // Calls are resolved as a run resolves them, so a call that cannot be is an error, and the
     // called jobs are checked like the file's own.
     WorkflowSpec spec = Workflows.load(WorkflowFile.read(file), file.toString(), calls).spec();
-    List<Finding> findings = new ArrayList<>(Capabilities.check(spec, target));
+    List<Finding> findings = new ArrayList<>(Capabilities.check(spec, target, manifests));
     containerHost(target)
         .ifPresent(
             host -> {

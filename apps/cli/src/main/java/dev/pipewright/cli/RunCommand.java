@@ -14,7 +14,9 @@ import dev.pipewright.executor.local.LocalJobRunner;
 import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
+import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.ConfigLoader;
+import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.parser.WorkflowException;
 import dev.pipewright.pipeline.orchestrator.InMemoryRunStore;
 import dev.pipewright.pipeline.orchestrator.LocalRun;
@@ -112,7 +114,14 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     RepositoryRef repository = repository();
-    WorkflowSources sources = calledWorkflows(repository);
+    PipewrightConfig.Actions actions;
+    try {
+      actions = ConfigLoader.fromEnvironment(Main.environment(spec)).actions();
+    } catch (ConfigException e) {
+      err.println("pipewright: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    WorkflowSources sources = calledWorkflows(repository, actions.url());
     LoadedWorkflow workflow;
     try {
       workflow = Workflows.load(yaml, file.toString(), sources.of(repository));
@@ -129,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Path root = workspaceRoot();
     try {
-      return run(yaml, workflow, repository, sources, vars, secrets, root, out, err);
+      return run(yaml, workflow, repository, sources, actions, vars, secrets, root, out, err);
     } finally {
       if (workspace == null && System.getenv("PIPEWRIGHT_WORKSPACE_ROOT") == null) {
         deleteTree(root);
@@ -142,6 +151,7 @@ final class RunCommand implements Callable<Integer> {
       LoadedWorkflow workflow,
       RepositoryRef repository,
       WorkflowSources sources,
+      PipewrightConfig.Actions actions,
       Map<String, String> vars,
       Map<String, String> secrets,
       Path root,
@@ -163,7 +173,9 @@ final class RunCommand implements Callable<Integer> {
         };
     try (LocalJobRunner runner =
         new LocalJobRunner(
-            LocalRunnerConfig.defaults(root).withMaxParallelJobs(jobs).withActions(actions(root)),
+            LocalRunnerConfig.defaults(root)
+                .withMaxParallelJobs(jobs)
+                .withActions(actions(actions, root)),
             sink)) {
       LocalRun run = new LocalRun(store, runner, jobs, sources);
       String id = run.start(new LocalRun.Request(yaml, file.toString(), repository, vars, secrets));
@@ -205,11 +217,13 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static WorkflowSources calledWorkflows(RepositoryRef repository) {
+  /** {@code ./…} from the repository's checkout, others from {@code actionsUrl}. */
+  private static WorkflowSources calledWorkflows(RepositoryRef repository, String actionsUrl) {
     return CalledWorkflows.fromCheckout(
         repository.url() != null && Files.isDirectory(Path.of(repository.url()))
             ? Path.of(repository.url())
-            : Path.of("."));
+            : Path.of("."),
+        actionsUrl);
   }
 
   private RepositoryRef repository() {
@@ -241,9 +255,9 @@ final class RunCommand implements Callable<Integer> {
    * Remote actions from the configured sources ({@code PIPEWRIGHT_ACTIONS_*}), kept under the
    * workspace root as a worker keeps them.
    */
-  private static ActionResolver actions(Path root) {
+  private static ActionResolver actions(PipewrightConfig.Actions actions, Path root) {
     return ActionResolver.onDisk(
-        WorkerConfig.actionSources(ConfigLoader.fromEnvironment(System.getenv()).actions()),
+        WorkerConfig.actionSources(actions),
         root.resolve(".pipewright").resolve("actions"),
         Duration.ofMinutes(2));
   }

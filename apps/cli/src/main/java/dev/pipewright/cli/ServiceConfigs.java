@@ -28,6 +28,7 @@ final class ServiceConfigs {
         c.listeners(),
         c.secretKeyFile(),
         c.artifacts(),
-        EntryApiConfig.target(c));
+        EntryApiConfig.target(c),
+        EntryApiConfig.actions(c));
   }
 }

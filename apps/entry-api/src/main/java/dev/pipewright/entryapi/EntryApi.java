@@ -256,6 +256,8 @@ public final class EntryApi implements AutoCloseable {
               + " 'pipewright token create --name admin --role admin --database'");
     }
     httpGuard = new HttpGuard(authenticator, metrics);
+    AdmissionActions actions = AdmissionActions.open(config.actions());
+    resources.push(actions);
     PipelineServiceImpl pipelines =
         new PipelineServiceImpl(
             builds,
@@ -265,7 +267,7 @@ public final class EntryApi implements AutoCloseable {
             scheduler,
             config.logPollInterval(),
             metrics,
-            new WorkflowValidator(config.target(), 1024),
+            new WorkflowValidator(config.target(), actions.resolver(), 1024),
             new ArtifactCalls(artifactAccess, scheduler));
     consoleApi =
         new ConsoleApi(

@@ -1,5 +1,6 @@
 package dev.pipewright.entryapi;
 
+import dev.pipewright.actions.ActionSources;
 import dev.pipewright.capabilities.Target;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.ConfigLoader;
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
  * @param artifacts the artifact service: blob root, results URL, retention, sweep period
  * @param target what the workers run on ({@code executor}, {@code worker.container-engine}):
  *     admission refuses what they cannot run
+ * @param actions where admission reads the manifests of remote actions ({@code actions.*}, as the
+ *     workers fetch them), or null to read none (each is then a warning)
  */
 public record EntryApiConfig(
     String databaseUrl,
@@ -46,7 +49,8 @@ public record EntryApiConfig(
     Listeners listeners,
     Optional<Path> secretKeyFile,
     PipewrightConfig.Artifacts artifacts,
-    Target target) {
+    Target target,
+    ActionSources actions) {
 
   public static final String DATABASE_URL = "PIPEWRIGHT_DATABASE_URL";
   public static final String DATABASE_USER = "PIPEWRIGHT_DATABASE_USER";
@@ -103,7 +107,8 @@ public record EntryApiConfig(
         loaded.listeners(),
         loaded.secretKeyFile(),
         loaded.artifacts(),
-        target(loaded));
+        target(loaded),
+        actions(loaded));
   }
 
   private static PipewrightConfig load(Map<String, String> env) {
@@ -153,6 +158,11 @@ public record EntryApiConfig(
     return edit(c -> c.target = t);
   }
 
+  /** The same, reading remote actions' manifests at admission from {@code a} (null: none). */
+  public EntryApiConfig withActions(ActionSources a) {
+    return edit(c -> c.actions = a);
+  }
+
   /** A copy with what {@code change} sets, checked by the canonical constructor again. */
   private EntryApiConfig edit(Consumer<Copy> change) {
     Copy c = new Copy(this);
@@ -177,6 +187,7 @@ public record EntryApiConfig(
     Optional<Path> secretKeyFile;
     PipewrightConfig.Artifacts artifacts;
     Target target;
+    ActionSources actions;
 
     Copy(EntryApiConfig c) {
       databaseUrl = c.databaseUrl;
@@ -194,6 +205,7 @@ public record EntryApiConfig(
       secretKeyFile = c.secretKeyFile;
       artifacts = c.artifacts;
       target = c.target;
+      actions = c.actions;
     }
 
     EntryApiConfig build() {
@@ -212,7 +224,8 @@ public record EntryApiConfig(
           listeners,
           secretKeyFile,
           artifacts,
-          target);
+          target,
+          actions);
     }
   }
 
@@ -222,6 +235,12 @@ public record EntryApiConfig(
       case LOCAL -> Target.local(config.worker().containerEngine());
       case KUBERNETES -> Target.kubernetes();
     };
+  }
+
+  /** The installation's sources of remote actions, as the workers fetch them. */
+  public static ActionSources actions(PipewrightConfig config) {
+    PipewrightConfig.Actions a = config.actions();
+    return new ActionSources(a.url(), a.mirrors(), a.offlineDir().orElse(null));
   }
 
   /** The AMQP URI without its credentials, for logs. */

@@ -43,7 +43,8 @@ final class ApiFixture implements AutoCloseable {
   final QueueClient queue;
 
   ApiFixture() {
-    this(EntryApiConfig.defaults().withPorts(0, 0), null, null);
+    // No source of remote actions: admission never reaches the network in tests.
+    this(EntryApiConfig.defaults().withPorts(0, 0).withActions(null), null, null);
   }
 
   /**

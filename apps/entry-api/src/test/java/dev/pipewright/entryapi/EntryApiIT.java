@@ -30,6 +30,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,6 +48,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gRPC API against the machine's PostgreSQL and RabbitMQ. */
 class EntryApiIT {
@@ -179,41 +181,92 @@ class EntryApiIT {
               - uses: actions/cache@v4
               - run: echo hi
         """;
-    EntryApiConfig noPodman = fx.api.config().withPorts(0, 0).withTarget(Target.local(false));
-    try (EntryApi api = new EntryApi(noPodman).start()) {
+    refusedThenAdmitted(
+        fx.api.config().withTarget(Target.local(false)),
+        yaml,
+        yaml.replace("    services:\n      db: postgres:16\n", "")
+            .replace("      - uses: actions/cache@v4\n", "")
+            .replace("    container: debian:bookworm-slim\n", ""),
+        "ci.yml:6:5: job 'build' sets 'container:', but the local workers have no container"
+            + " engine (podman)",
+        "ci.yml:7:5: job 'build' sets 'services:', but the local workers have no container engine"
+            + " (podman)");
+  }
+
+  /**
+   * On an entry API of its own started with {@code config}: {@code yaml} is refused with {@code
+   * expected} and nothing is stored; {@code runnable} is then admitted and queued.
+   */
+  private static void refusedThenAdmitted(
+      EntryApiConfig config, String yaml, String runnable, String... expected) throws Exception {
+    withApi(
+        config,
+        stub -> {
+          String pipeline = assertRefused(stub, yaml, expected);
+          String id =
+              stub.startPipelineBuild(
+                      request(pipeline).toBuilder().setWorkflowYaml(runnable).build())
+                  .getBuildId();
+          await()
+              .atMost(DEADLINE)
+              .until(() -> get(stub, id).getStatus(), s -> s == BuildStatus.BUILD_STATUS_QUEUED);
+        });
+  }
+
+  /**
+   * Asserts a StartPipelineBuild of {@code yaml} for a new pipeline is refused as INVALID_ARGUMENT
+   * with {@code expected} and stores nothing; returns the pipeline.
+   */
+  private static String assertRefused(
+      PipelineServiceGrpc.PipelineServiceBlockingStub stub, String yaml, String... expected)
+      throws Exception {
+    String pipeline = pipeline();
+    StatusRuntimeException error =
+        catchStatus(
+            () ->
+                stub.startPipelineBuild(
+                    request(pipeline).toBuilder().setWorkflowYaml(yaml).build()));
+    assertThat(violations(error)).containsExactly(expected);
+    assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();
+    return pipeline;
+  }
+
+  /** What a test does with a stub of an entry API of its own. */
+  private interface StubCalls {
+    void run(PipelineServiceGrpc.PipelineServiceBlockingStub stub) throws Exception;
+  }
+
+  /** {@code calls} on an entry API started with {@code config}, over a real port, as the admin. */
+  private static void withApi(EntryApiConfig config, StubCalls calls) throws Exception {
+    try (EntryApi api = new EntryApi(config.withPorts(0, 0)).start()) {
       ManagedChannel channel =
           ManagedChannelBuilder.forAddress("127.0.0.1", api.grpcPort()).usePlaintext().build();
       try {
-        var stub =
+        calls.run(
             PipelineServiceGrpc.newBlockingStub(channel)
-                .withInterceptors(ApiFixture.bearer(fx.admin));
-        String pipeline = pipeline();
-        StatusRuntimeException error =
-            catchStatus(
-                () ->
-                    stub.startPipelineBuild(
-                        request(pipeline).toBuilder().setWorkflowYaml(yaml).build()));
-        assertThat(violations(error))
-            .containsExactly(
-                "ci.yml:6:5: job 'build' sets 'container:', but the local workers have no"
-                    + " container engine (podman)",
-                "ci.yml:7:5: job 'build' sets 'services:', but the local workers have no"
-                    + " container engine (podman)");
-        assertThat(list(pipeline, 10, "").getBuildsList()).isEmpty();
-        String runnable =
-            yaml.replace("    services:\n      db: postgres:16\n", "")
-                .replace("      - uses: actions/cache@v4\n", "")
-                .replace("    container: debian:bookworm-slim\n", "");
-        String id =
-            stub.startPipelineBuild(request(pipeline).toBuilder().setWorkflowYaml(runnable).build())
-                .getBuildId();
-        await()
-            .atMost(DEADLINE)
-            .until(() -> get(stub, id).getStatus(), s -> s == BuildStatus.BUILD_STATUS_QUEUED);
+                .withInterceptors(ApiFixture.bearer(fx.admin)));
       } finally {
         channel.shutdownNow();
       }
     }
+  }
+
+  /**
+   * Issue 14: with a source of remote actions configured (here an offline directory of bare
+   * repositories: never the network), admission reads their manifests; a Dockerfile action is
+   * refused at its 'uses:' and nothing is stored, a JavaScript action is admitted.
+   */
+  @Test
+  void aDockerfileActionIsRefusedAtAdmission(@TempDir Path root) throws Exception {
+    String yaml =
+        "on: workflow_dispatch\njobs:\n  deploy:\n    runs-on: linux\n    steps:\n"
+            + "      - {uses: acme/built@v1}\n      - {uses: acme/js@v1}\n";
+    refusedThenAdmitted(
+        fx.api.config().withActions(OfflineActions.under(root)),
+        yaml,
+        yaml.replace("      - {uses: acme/built@v1}\n", ""),
+        "ci.yml:6:10: step 1 of job 'deploy' uses the action 'acme/built@v1': it is a Docker"
+            + " action built from 'Dockerfile', which is refused until an image builder exists");
   }
 
   /**

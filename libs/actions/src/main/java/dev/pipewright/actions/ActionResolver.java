@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -40,6 +41,16 @@ public final class ActionResolver {
       return ref.path().isEmpty() ? directory : directory.resolve(ref.path());
     }
   }
+
+  /**
+   * An action's manifest read at its commit.
+   *
+   * @param name {@code action.yml} or {@code action.yaml}
+   */
+  public record Manifest(ActionRef.Remote ref, String sha, String name, String text) {}
+
+  /** The names of a manifest, in the order actions/runner's ActionManager looks for them. */
+  private static final List<String> MANIFESTS = List.of("action.yml", "action.yaml");
 
   private final ActionSources sources;
   private final GitRepositoryFiles git;
@@ -89,6 +100,37 @@ public final class ActionResolver {
     return action;
   }
 
+  /**
+   * The manifest of the action {@code ref} names, read from the first source that has its commit,
+   * without keeping its tree: what {@code lint} and admission need to know its kind. Each call
+   * looks a tag up again; callers read each reference once.
+   *
+   * @return empty when its commit has neither {@code action.yml} nor {@code action.yaml}
+   * @throws CiException TRANSIENT when no source gave its commit (each source's reason named)
+   */
+  public Optional<Manifest> manifest(ActionRef.Remote ref) {
+    List<String> failures = new ArrayList<>();
+    String dir = ref.path().isEmpty() ? "" : ref.path() + "/";
+    for (String url : sources.urls(ref.owner(), ref.repo())) {
+      try {
+        String sha = git.commit(url, ref.ref());
+        for (String name : MANIFESTS) {
+          try {
+            return Optional.of(new Manifest(ref, sha, name, git.read(url, sha, dir + name)));
+          } catch (CiException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+              throw e;
+            }
+          }
+        }
+        return Optional.empty();
+      } catch (CiException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    throw unfetched(ref, failures);
+  }
+
   /** Forgets what build {@code build} resolved (its tags are looked up again by the next build). */
   public void release(String build) {
     builds.remove(build);
@@ -110,7 +152,11 @@ public final class ActionResolver {
         failures.add("writing " + ref.repository() + "@" + sha + ": " + e.getMessage());
       }
     }
-    throw new CiException(
+    throw unfetched(ref, failures);
+  }
+
+  private static CiException unfetched(ActionRef.Remote ref, List<String> failures) {
+    return new CiException(
         ErrorCode.TRANSIENT,
         "could not fetch the action "
             + ref.repository()

@@ -133,4 +133,34 @@ class ActionResolverTest {
       assertThat(kept.map(p -> p.getFileName().toString())).containsExactly(sha);
     }
   }
+
+  /** lint and admission read a manifest without keeping the tree; the sources in their order. */
+  @Test
+  void aManifestIsReadAtItsCommitWithoutKeepingTheTree() throws Exception {
+    Path offline = root.resolve("offline");
+    String sha =
+        BareRepos.commit(
+            offline,
+            "acme/tool",
+            Map.of("action.yml", "root", "sub/action.yaml", "sub", "none/README", "x"),
+            "v1");
+    ActionResolver resolver =
+        resolver(new ActionSources(fileUrl(root.resolve("nowhere")), List.of(), offline));
+
+    ActionResolver.Manifest top = resolver.manifest(ref("acme/tool@v1")).orElseThrow();
+    ActionResolver.Manifest sub = resolver.manifest(ref("acme/tool/sub@v1")).orElseThrow();
+
+    assertThat(top.sha()).isEqualTo(sha);
+    assertThat(top.name()).isEqualTo("action.yml");
+    assertThat(top.text()).isEqualTo("root");
+    assertThat(sub.name()).isEqualTo("action.yaml");
+    assertThat(sub.text()).isEqualTo("sub");
+    assertThat(resolver.manifest(ref("acme/tool/none@v1"))).isEmpty();
+    assertThat(root.resolve("actions")).doesNotExist();
+
+    CiException e =
+        catchThrowableOfType(CiException.class, () -> resolver.manifest(ref("acme/gone@v1")));
+    assertThat(e.code()).isEqualTo(ErrorCode.TRANSIENT);
+    assertThat(e.getMessage()).startsWith("could not fetch the action acme/gone@v1: ");
+  }
 }

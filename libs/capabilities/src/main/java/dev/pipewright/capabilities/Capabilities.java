@@ -25,14 +25,31 @@ import java.util.Map;
  */
 public final class Capabilities {
 
+  /** Where nothing reads the actions' manifests before they run. */
+  private static final ActionManifests NOT_READ =
+      ActionManifests.unread("manifests are read when the step runs");
+
   private Capabilities() {}
 
-  /** Every finding of a workflow on {@code target}, in file order. */
+  /**
+   * Every finding of a workflow on {@code target}, in file order, the actions' kinds unknown (their
+   * manifests are read when their steps run).
+   */
   public static List<Finding> check(WorkflowSpec workflow, Target target) {
+    return check(workflow, target, NOT_READ);
+  }
+
+  /**
+   * Every finding of a workflow on {@code target}, in file order, each action judged by its
+   * manifest as {@code manifests} reads it.
+   */
+  public static List<Finding> check(
+      WorkflowSpec workflow, Target target, ActionManifests manifests) {
     List<Finding> found = new ArrayList<>(workflowLevel(workflow));
+    ActionFindings actions = new ActionFindings(target, ActionManifests.once(manifests));
     for (JobSpec job : workflow.jobs().values()) {
       found.addAll(jobKeys(job, target));
-      found.addAll(steps(job));
+      found.addAll(steps(job, actions));
     }
     return inFileOrder(found);
   }
@@ -52,7 +69,17 @@ public final class Capabilities {
    * @throws WorkflowException (INVALID_SPEC) with every error, when there is one
    */
   public static List<Finding> require(WorkflowSpec workflow, Target target) {
-    List<Finding> found = check(workflow, target);
+    return require(workflow, target, NOT_READ);
+  }
+
+  /**
+   * The warnings of a workflow {@code target} can run, its actions judged by their manifests.
+   *
+   * @throws WorkflowException (INVALID_SPEC) with every error, when there is one
+   */
+  public static List<Finding> require(
+      WorkflowSpec workflow, Target target, ActionManifests manifests) {
+    List<Finding> found = check(workflow, target, manifests);
     List<Diagnostic> errors =
         found.stream().filter(Finding::isError).map(Finding::diagnostic).toList();
     if (!errors.isEmpty()) {
@@ -67,7 +94,8 @@ public final class Capabilities {
    * build admitted before a check existed, or by an entry API whose settings differ from the
    * workers', still never runs such a job as if it had succeeded. What depends on the worker (a
    * container engine, pod-only limits) its host refuses itself, and a step whose action cannot run
-   * fails when it is reached, after the steps before it ran.
+   * fails when it is reached, after the steps before it ran: the engine reads each action's
+   * manifest then, so an action has no finding here.
    */
   public static List<Finding> forJob(WorkflowSpec workflow, JobSpec job) {
     List<Finding> found = new ArrayList<>(workflowLevel(workflow));
@@ -75,7 +103,7 @@ public final class Capabilities {
     jobKeys(job, Target.local(true)).stream()
         .filter(f -> !f.isError() || kubernetes.contains(f))
         .forEach(found::add);
-    steps(job).stream().filter(f -> !f.isError()).forEach(found::add);
+    steps(job, null).stream().filter(f -> !f.isError()).forEach(found::add);
     return List.copyOf(found);
   }
 
@@ -101,7 +129,6 @@ public final class Capabilities {
     if (job.services() != null && !job.services().isEmpty()) {
       containerEngine(job, where, "services", target, found);
     }
-    dockerSteps(job, where, target, found);
     runsOn(job, where, found);
     if (job.concurrency() != null) {
       found.add(concurrency(job.at("concurrency"), where));
@@ -123,12 +150,22 @@ public final class Capabilities {
     return found;
   }
 
-  private static List<Finding> steps(JobSpec job) {
+  /**
+   * @param actions how actions are judged; null where the engine reads their manifests itself
+   */
+  private static List<Finding> steps(JobSpec job, ActionFindings actions) {
     List<Finding> found = new ArrayList<>();
     String where = "job '" + job.id() + "'";
-    for (StepSpec step : job.steps() == null ? List.<StepSpec>of() : job.steps()) {
-      if (step.uses() != null) {
-        action(where, step, found);
+    List<StepSpec> steps = job.steps() == null ? List.of() : job.steps();
+    for (StepSpec step : steps) {
+      if (step.uses() == null) {
+        continue;
+      }
+      if (isCheckout(step.uses())) {
+        checkoutInputs(where, step, found);
+      } else if (actions != null) {
+        found.addAll(
+            actions.of("step " + (step.index() + 1) + " of " + where + " uses ", step, steps));
       }
     }
     return found;
@@ -154,31 +191,6 @@ public final class Capabilities {
               "install podman on the workers (and say so in the configuration), or remove '"
                   + key
                   + ":'"));
-    }
-  }
-
-  /**
-   * A {@code docker://} step runs in a container of its own (the engine's {@code DockerSteps}):
-   * with podman on the local workers, as a pod of its own on Kubernetes.
-   */
-  private static void dockerSteps(JobSpec job, String where, Target target, List<Finding> found) {
-    if (target.executor() != Target.Executor.LOCAL || target.containerEngine()) {
-      return;
-    }
-    for (StepSpec step : job.steps() == null ? List.<StepSpec>of() : job.steps()) {
-      if (step.uses() != null && step.uses().startsWith("docker://")) {
-        found.add(
-            Finding.error(
-                step.pos(),
-                "step "
-                    + (step.index() + 1)
-                    + " of "
-                    + where
-                    + " uses a 'docker://' step, but the local workers have no container engine"
-                    + " (podman)",
-                "install podman on the workers (and say so in the configuration), or use a"
-                    + " 'run:' step"));
-      }
     }
   }
 
@@ -223,34 +235,6 @@ public final class Capabilities {
       return "macOS";
     }
     return null;
-  }
-
-  /**
-   * Which {@code uses:} steps the engine runs: the built-in {@code actions/checkout} ({@code
-   * StepScript}), {@code docker://} steps (where a container engine is: {@link #dockerSteps}), and
-   * local and remote actions when they are composite actions ({@code CompositeSteps}, on every
-   * host) or docker actions of a {@code docker://} image ({@code DockerSteps}). Their kind is in
-   * their {@code action.yml}, which only the run reads (a remote one is fetched then): a JavaScript
-   * action, or a docker action built from a Dockerfile, fails its step when it is reached, saying
-   * so. So an action is a warning here, naming what runs.
-   */
-  private static void action(String where, StepSpec step, List<Finding> found) {
-    String uses = step.uses();
-    String head = "step " + (step.index() + 1) + " of " + where + " uses ";
-    if (isCheckout(uses)) {
-      checkoutInputs(where, step, found);
-    } else if (!uses.startsWith("docker://")) {
-      found.add(
-          Finding.warning(
-              step.pos(),
-              head
-                  + (uses.startsWith("./") ? "the local action '" : "the action '")
-                  + uses
-                  + "': it runs if it is a composite action or a docker action of a"
-                  + " 'docker://' image; JavaScript actions and Dockerfile images are not run yet"
-                  + " and fail their step",
-              null));
-    }
   }
 
   /**

@@ -73,8 +73,13 @@ class CapabilitiesTest {
     assertThat(check(yaml, PODS)).isEmpty();
   }
 
+  /**
+   * Without manifests (admission of a local action, lint with no source of remote actions) an
+   * action's kind is unknown: a warning saying so. A docker:// step needs a container engine.
+   * ActionFindingsTest has what manifests decide.
+   */
   @Test
-  void actionsAreWarningsADockerStepNeedsAContainerEngineAndACallIsNeither() {
+  void actionsWithoutManifestsAreWarningsADockerStepNeedsAContainerEngineACallIsNeither() {
     String yaml =
         """
         on: push
@@ -88,27 +93,27 @@ class CapabilitiesTest {
               - uses: ./.github/actions/local
               - uses: docker://alpine:3.20
         """;
-    String remote =
-        "warning ci.yml:8:9: step 1 of job 'test' uses the action 'actions/setup-node@v4': it runs"
-            + " if it is a composite action or a docker action of a 'docker://' image; JavaScript"
-            + " actions and Dockerfile images are not run yet and fail their step";
+    String setupNode =
+        "warning ci.yml:8:9: step 1 of job 'test' uses the action 'actions/setup-node@v4': its"
+            + " manifest was not read (manifests are read when the step runs), so whether this"
+            + " executor can run it is known only when the step runs";
     String local =
-        "warning ci.yml:9:9: step 2 of job 'test' uses the local action './.github/actions/local':"
-            + " it runs if it is a composite action or a docker action of a 'docker://' image;"
-            + " JavaScript actions and Dockerfile images are not run yet and fail their step";
+        "warning ci.yml:9:9: step 2 of job 'test' uses the local action"
+            + " './.github/actions/local': its manifest was not read (manifests are read when the"
+            + " step runs), so whether this executor can run it is known only when the step runs";
     for (Target target : List.of(PODMAN, PODS)) {
       assertThat(Capabilities.check(parse(yaml), target))
           .as("%s", target)
           .extracting(f -> (f.isError() ? "error " : "warning ") + f.diagnostic().brief())
-          .containsExactly(remote, local);
+          .containsExactly(setupNode, local);
     }
     assertThat(Capabilities.check(parse(yaml), NO_PODMAN))
         .extracting(f -> (f.isError() ? "error " : "warning ") + f.diagnostic().brief())
         .containsExactly(
-            remote,
+            setupNode,
             local,
-            "error ci.yml:10:9: step 3 of job 'test' uses a 'docker://' step, but the local workers"
-                + " have no container engine (podman)");
+            "error ci.yml:10:9: step 3 of job 'test' uses 'docker://alpine:3.20': it runs a"
+                + " container image, but the local workers have no container engine (podman)");
   }
 
   @Test
@@ -180,7 +185,7 @@ class CapabilitiesTest {
   /**
    * The engine's own check of a job: every warning, and the errors of the job's keys that hold on
    * every target; not what depends on the worker (a container engine), nor a step's action, which
-   * fails that step when it is reached; an action's warning (it runs if composite) is kept.
+   * fails that step when it is reached (the engine reads its manifest then, so it has no finding).
    */
   @Test
   void forJobKeepsOnlyWhatHoldsOnEveryTarget() {
@@ -203,7 +208,7 @@ class CapabilitiesTest {
             """);
     assertThat(Capabilities.forJob(spec, spec.job("a")))
         .extracting(f -> f.severity() + " " + f.diagnostic().line())
-        .containsExactly("WARNING 2", "WARNING 9", "WARNING 10");
+        .containsExactly("WARNING 2", "WARNING 10");
     assertThat(Capabilities.forJob(spec, spec.job("b")))
         .extracting(f -> f.severity() + " " + f.diagnostic().line())
         .containsExactly("WARNING 2");

@@ -37,6 +37,7 @@ final class Specs {
             null,
             null,
             null,
+            new SourcePos(FILE, line + 3, 9),
             new SourcePos(FILE, line + 3, 9));
     return new JobSpec(
         id,

@@ -121,6 +121,7 @@ final class StepReader {
         reader.string(f.value("working-directory"), "working-directory"),
         reader.numberOrExpression(f.value("timeout-minutes"), "timeout-minutes"),
         reader.booleanOrExpression(f.value("continue-on-error"), "continue-on-error"),
-        diagnostics.pos(mapping));
+        diagnostics.pos(mapping),
+        diagnostics.pos(f.key("uses")));
   }
 }

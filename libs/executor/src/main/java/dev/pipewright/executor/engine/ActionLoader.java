@@ -1,6 +1,7 @@
 package dev.pipewright.executor.engine;
 
 import dev.pipewright.actions.ActionResolver;
+import dev.pipewright.executor.host.FileModes;
 import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.models.CiException;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +151,7 @@ final class ActionLoader {
       return target;
     }
     Map<String, byte[]> contents = new LinkedHashMap<>();
+    List<String> executables = new ArrayList<>();
     Path source = resolved.directory();
     try (Stream<Path> walk = Files.walk(source)) {
       for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
@@ -156,10 +159,18 @@ final class ActionLoader {
         String destination = JobPaths.join(target, relative);
         files.createDirectories(destination.substring(0, destination.lastIndexOf('/')));
         contents.put(destination, Files.readAllBytes(file));
+        if (FileModes.executable(file)) {
+          executables.add(destination);
+        }
       }
     }
     files.createDirectories(target);
     files.writeAll(contents);
+    // Its scripts keep their mode, so 'run: ${{ github.action_path }}/script.sh' works as after
+    // the runner's own download (a tarball extracted with its modes).
+    for (String executable : executables) {
+      files.makeExecutable(executable);
+    }
     files.write(complete, new byte[0]);
     return target;
   }

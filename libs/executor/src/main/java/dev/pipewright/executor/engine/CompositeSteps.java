@@ -14,6 +14,7 @@ import dev.pipewright.parser.spec.ActionSpec;
 import dev.pipewright.parser.spec.RunDefaults;
 import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,15 +100,31 @@ final class CompositeSteps {
     Result result = new Result();
     List<SubStep> subSteps = new ArrayList<>();
     List<StepSpec> steps = action.spec().runs().steps();
-    for (StepSpec step : steps) {
-      String id = prefix + ".c" + (step.index() + 1);
-      Supplier<Map<String, String>> env = () -> inner.layerEnv(callerEnv.get(), step.env());
-      String name = subStepName(step, inner, env);
-      StepOutcome out = step(step, inner, env, log, id, inside);
-      StepResult r = out.result();
-      inner.recordStep(step.id(), r.outcome(), r.conclusion(), out.rawOutputs());
-      result.add(r);
-      subSteps.add(new SubStep(step.index() + 1, name, r.status(), r.subSteps()));
+    StepDeadlines.Deadline before = enterTimeout(caller, ctx, callerEnv.get(), log);
+    try {
+      for (StepSpec step : steps) {
+        Supplier<Map<String, String>> env = () -> inner.layerEnv(callerEnv.get(), step.env());
+        String name = subStepName(step, inner, env);
+        StepDeadlines.Deadline passed = driver.deadlines.passed();
+        if (passed != null) {
+          // The calling step timed out between two of its steps: the rest does not run.
+          if (!result.failed()) {
+            log.runnerLine("##[error]" + passed.message());
+          }
+          result.fail(ErrorCode.TIMEOUT, passed.message(), null);
+          inner.recordStep(step.id(), "skipped", "skipped", Map.of());
+          subSteps.add(new SubStep(step.index() + 1, name, StepStatus.SKIPPED, null));
+          continue;
+        }
+        String id = prefix + ".c" + (step.index() + 1);
+        StepOutcome out = step(step, inner, env, log, id, inside);
+        StepResult r = out.result();
+        inner.recordStep(step.id(), r.outcome(), r.conclusion(), out.rawOutputs());
+        result.add(r);
+        subSteps.add(new SubStep(step.index() + 1, name, r.status(), r.subSteps()));
+      }
+    } finally {
+      driver.deadlines.leave(before);
     }
     Map<String, String> outputs = new LinkedHashMap<>();
     try {
@@ -123,6 +140,20 @@ final class CompositeSteps {
         .outcome(outputs)
         .withAction(action.ref().text(), action.sha())
         .withSubSteps(subSteps);
+  }
+
+  /**
+   * The calling step's {@code timeout-minutes} bounds every inner command (StepsRunner.cs sets a
+   * step's timeout whatever it runs, and the action's steps run under its cancellation).
+   */
+  private StepDeadlines.Deadline enterTimeout(
+      StepSpec caller, JobContext ctx, Map<String, String> env, LogChunker log) {
+    Duration timeout = StepDriver.timeout(caller, ctx, env, log);
+    return driver.deadlines.enter(
+        timeout,
+        timeout == null
+            ? null
+            : StepDeadlines.message(StepDriver.displayName(caller, ctx, env), timeout));
   }
 
   /** One inner step: its env and {@code if:}, then its command or its own action. */
@@ -317,6 +348,10 @@ final class CompositeSteps {
       } else if ("failure".equals(r.conclusion())) {
         fail(r.errorCode(), r.errorMessage(), r.exitCode());
       }
+    }
+
+    boolean failed() {
+      return code != null;
     }
 
     void fail(ErrorCode failure, String why, Integer exit) {

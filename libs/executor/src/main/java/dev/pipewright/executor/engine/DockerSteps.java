@@ -15,7 +15,6 @@ import dev.pipewright.parser.spec.ActionSpec;
 import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,20 +125,20 @@ final class DockerSteps {
     } catch (ExpressionException | IllegalArgumentException e) {
       return failed(ErrorCode.INVALID_SPEC, e.getMessage(), log);
     }
-    Duration timeout = driver.timeout(caller, ctx, env, log);
+    StepDeadlines.Limit limit = driver.limit(caller, ctx, env, log);
     String attempt = ".a" + scope.run().attempt();
     if (runPre) {
       log.runnerLine("##[group]Pre Run " + runs.pre());
       log.runnerLine("##[endgroup]");
       Launch pre = new Launch(main.image(), runs.pre(), main.args(), main.env(), main.inputs());
       StepOutcome out =
-          container(caller, ctx, env, pre, prefix + ".pre" + attempt, survives, timeout, log);
+          container(caller, ctx, env, pre, prefix + ".pre" + attempt, survives, limit, log);
       if (out.result().status() != StepStatus.SUCCEEDED) {
         StepDriver.logError(out.result(), log);
         return out;
       }
     }
-    StepOutcome out = container(caller, ctx, env, main, prefix + attempt, survives, timeout, log);
+    StepOutcome out = container(caller, ctx, env, main, prefix + attempt, survives, limit, log);
     StepDriver.logError(out.result(), log);
     return out;
   }
@@ -209,7 +208,7 @@ final class DockerSteps {
       Launch launch,
       String id,
       boolean survives,
-      Duration timeout,
+      StepDeadlines.Limit limit,
       LogChunker log)
       throws IOException {
     JobHost host = scope.host();
@@ -242,9 +241,9 @@ final class DockerSteps {
                   commands,
                   log,
                   survives,
-                  timeout,
+                  limit.timeout(),
                   driver.jobDeadline());
-      return driver.ended(caller, ctx, env, files, commands, exit, timeout, log);
+      return driver.ended(caller, ctx, env, files, commands, exit, limit, log);
     } finally {
       ctx.enterStep(before);
     }

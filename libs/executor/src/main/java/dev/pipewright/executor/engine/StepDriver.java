@@ -35,6 +35,10 @@ final class StepDriver {
   private final Cancellation cancellation;
   private final Duration jobTimeout;
   private final long jobDeadline;
+
+  /** The timeouts of the action steps running now, which bound their inner commands. */
+  final StepDeadlines deadlines = new StepDeadlines();
+
   private final StepRunner runner;
   private final RunDefaults defaults;
   private final boolean debug;
@@ -246,13 +250,19 @@ final class StepDriver {
     String path = effectivePath(env);
     WorkflowCommands commands = workflowCommands(env);
     StepRunner.Exit exit = null;
-    Duration timeout = null;
+    StepDeadlines.Limit limit = null;
     if (resumed != null) {
-      timeout = timeout(step, ctx, env, log);
+      limit = limit(step, ctx, env, log);
       exit =
           runner
               .resume(
-                  id, commands, log, survives, timeout, resumed.startedAtEpochMillis(), jobDeadline)
+                  id,
+                  commands,
+                  log,
+                  survives,
+                  limit.timeout(),
+                  resumed.startedAtEpochMillis(),
+                  jobDeadline)
               .orElse(null);
     }
     if (exit == null) {
@@ -264,7 +274,7 @@ final class StepDriver {
       } catch (CiException e) {
         return StepOutcome.failed(e.code(), e.getMessage());
       }
-      timeout = timeout(step, ctx, env, log);
+      limit = limit(step, ctx, env, log);
       files.create(host.files(), script.scriptPath(), script.script());
       Map<String, String> processEnv = new LinkedHashMap<>(host.baseEnvironment());
       processEnv.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
@@ -280,9 +290,10 @@ final class StepDriver {
       if (progress != null) {
         progress.commandStarting(step.index() + 1, id);
       }
-      exit = runner.run(id, script, processEnv, commands, log, survives, timeout, jobDeadline);
+      exit =
+          runner.run(id, script, processEnv, commands, log, survives, limit.timeout(), jobDeadline);
     }
-    return ended(step, ctx, env, files, commands, exit, timeout, log);
+    return ended(step, ctx, env, files, commands, exit, limit, log);
   }
 
   /** The workflow commands of one command's output, with the options its env sets. */
@@ -314,7 +325,7 @@ final class StepDriver {
       EnvFiles files,
       WorkflowCommands commands,
       StepRunner.Exit exit,
-      Duration timeout,
+      StepDeadlines.Limit limit,
       LogChunker log)
       throws IOException {
     EnvFiles.Written written = files.collect(host.files());
@@ -336,12 +347,7 @@ final class StepDriver {
           jobTimeout ? JobEngine.jobTimeoutMessage(this.jobTimeout) : "The operation was canceled.";
     } else if (exit.timedOut()) {
       code = ErrorCode.TIMEOUT;
-      message =
-          "The action '"
-              + displayName(step, ctx, env)
-              + "' has timed out after "
-              + JobEngine.describe(timeout)
-              + ".";
+      message = limit.message();
     } else if (exit.exitCode() != 0) {
       code = ErrorCode.PERMANENT;
       message = "Process completed with exit code " + exit.exitCode() + ".";
@@ -359,11 +365,19 @@ final class StepDriver {
         written.summary());
   }
 
+  /** What bounds a command: its own {@code timeout-minutes}, or an enclosing action step's. */
+  StepDeadlines.Limit limit(
+      StepSpec step, JobContext ctx, Map<String, String> env, LogChunker log) {
+    Duration own = timeout(step, ctx, env, log);
+    return deadlines.limit(
+        own, own == null ? null : StepDeadlines.message(displayName(step, ctx, env), own));
+  }
+
   /**
    * The step's {@code timeout-minutes}, or null. StepsRunner logs an error and runs the step
    * without a timeout when it cannot be determined.
    */
-  Duration timeout(StepSpec step, JobContext ctx, Map<String, String> env, LogChunker log) {
+  static Duration timeout(StepSpec step, JobContext ctx, Map<String, String> env, LogChunker log) {
     try {
       return ctx.minutes(step.timeoutMinutes(), env);
     } catch (ExpressionException | IllegalArgumentException e) {

@@ -25,6 +25,12 @@ public interface JobFiles {
   /** Creates or replaces a file; its directory must exist. */
   void write(String path, byte[] content) throws IOException;
 
+  /**
+   * Makes a written file executable ({@link FileModes#makeExecutable}): the scripts of a remote
+   * action keep the mode git gave them when the action is copied into the job.
+   */
+  void makeExecutable(String path) throws IOException;
+
   /** Deletes a file; a missing one is fine. */
   void delete(String path) throws IOException;
 

@@ -4,6 +4,7 @@ import dev.pipewright.actions.ActionResolver;
 import dev.pipewright.actions.ActionSources;
 import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.executor.GitRepos;
+import dev.pipewright.executor.host.FileModes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -20,7 +21,9 @@ import java.util.stream.Stream;
 /**
  * The remote actions of the parity cases ({@code parity/actions/<owner>/<repo>/}), committed to
  * bare repositories of an offline action directory made for the suite, tagged {@code v1}: the
- * resolver finds them there first, and its URL leads nowhere, so the network is never used.
+ * resolver finds them there first, and its URL leads nowhere, so the network is never used. Their
+ * {@code *.sh} files are committed executable ({@code 100755}), as action authors commit scripts
+ * (test resources lose their modes when copied).
  */
 final class FixtureActions {
   private FixtureActions() {}
@@ -57,6 +60,9 @@ final class FixtureActions {
         Path target = dir.resolve(fixture.relativize(f).toString());
         Files.createDirectories(target.getParent());
         Files.write(target, Files.readAllBytes(f));
+        if (target.getFileName().toString().endsWith(".sh")) {
+          FileModes.makeExecutable(target);
+        }
       }
     }
     GitRepos.git(dir, "add", "-A");

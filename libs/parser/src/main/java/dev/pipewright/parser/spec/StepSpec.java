@@ -9,6 +9,9 @@ import java.util.Map;
  * @param ifCondition the {@code if:} text without {@code ${{ }}} (null when absent)
  * @param timeoutMinutes a number or an expression (null: bounded by the job's)
  * @param continueOnError {@code "true"}, {@code "false"} or an expression (null: false)
+ * @param pos where the step starts
+ * @param usesAt where its {@code uses:} key is ({@code pos} for a {@code run:} step), which checks
+ *     of the action it names point at
  */
 public record StepSpec(
     int index,
@@ -23,7 +26,8 @@ public record StepSpec(
     String workingDirectory,
     String timeoutMinutes,
     String continueOnError,
-    SourcePos pos) {
+    SourcePos pos,
+    SourcePos usesAt) {
 
   /** GitHub's default name: {@code name:}, else {@code Run <first line>}, else the action ref. */
   public String displayName() {

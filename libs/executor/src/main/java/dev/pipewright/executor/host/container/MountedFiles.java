@@ -1,5 +1,6 @@
 package dev.pipewright.executor.host.container;
 
+import dev.pipewright.executor.host.FileModes;
 import dev.pipewright.executor.host.JobFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +58,15 @@ final class MountedFiles implements JobFiles {
         StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE);
     mounts.adopt(file);
+  }
+
+  @Override
+  public void makeExecutable(String path) throws IOException {
+    Path file = mounts.resolve(path, true);
+    if (Files.isSymbolicLink(file)) {
+      throw new IOException(path + " is a symbolic link");
+    }
+    FileModes.makeExecutable(file);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.pipewright.executor.host.process;
 
+import dev.pipewright.executor.host.FileModes;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobFiles;
@@ -148,6 +149,11 @@ final class ProcessHost implements JobHost, JobFiles {
   @Override
   public void write(String path, byte[] content) throws IOException {
     Files.write(Path.of(path), content);
+  }
+
+  @Override
+  public void makeExecutable(String path) throws IOException {
+    FileModes.makeExecutable(Path.of(path));
   }
 
   @Override

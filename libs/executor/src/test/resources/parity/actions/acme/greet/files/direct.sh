@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "direct.sh ran by its own path"
