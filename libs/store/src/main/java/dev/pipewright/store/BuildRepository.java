@@ -276,21 +276,32 @@ public final class BuildRepository {
    * @return false when the build is not QUEUED (already claimed, finished, cancelled or unknown)
    */
   public boolean claim(UUID id, String owner, Duration lease) {
+    return claimRow(id, owner, lease).isPresent();
+  }
+
+  /**
+   * {@link #claim}, with the claimed build's row (without its jobs) as the claim left it: what the
+   * worker needs of a build it claims (its queue lag, its PipelineRun) comes back with the update
+   * instead of a second read on the delivery's path.
+   *
+   * @return empty when the build is not QUEUED (already claimed, finished, cancelled or unknown)
+   */
+  public Optional<BuildView> claimRow(UUID id, String owner, Duration lease) {
     Objects.requireNonNull(owner);
     return StoreErrors.call(
         () ->
             dsl.update(BUILDS)
-                    .set(BUILDS.STATUS, BuildStatus.RUNNING.name())
-                    .set(BUILDS.LEASE_OWNER, owner)
-                    .set(BUILDS.LEASE_EXPIRES_AT, NOW.plus(DayToSecond.valueOf(lease)))
-                    .set(BUILDS.ATTEMPT, BUILDS.ATTEMPT.plus(1))
-                    .set(BUILDS.STARTED_AT, DSL.coalesce(BUILDS.STARTED_AT, NOW))
-                    .where(BUILDS.ID.eq(id))
-                    .and(
-                        BUILDS.STATUS.in(
-                            names(BuildStatus.TRANSITIONS.sourcesOf(BuildStatus.RUNNING))))
-                    .execute()
-                == 1);
+                .set(BUILDS.STATUS, BuildStatus.RUNNING.name())
+                .set(BUILDS.LEASE_OWNER, owner)
+                .set(BUILDS.LEASE_EXPIRES_AT, NOW.plus(DayToSecond.valueOf(lease)))
+                .set(BUILDS.ATTEMPT, BUILDS.ATTEMPT.plus(1))
+                .set(BUILDS.STARTED_AT, DSL.coalesce(BUILDS.STARTED_AT, NOW))
+                .where(BUILDS.ID.eq(id))
+                .and(
+                    BUILDS.STATUS.in(names(BuildStatus.TRANSITIONS.sourcesOf(BuildStatus.RUNNING))))
+                .returning()
+                .fetchOptional()
+                .map(r -> Rows.build(r, List.of())));
   }
 
   /**

@@ -61,21 +61,21 @@ public final class BuildIntake implements BuildHandler {
   private final String owner;
   private final Duration lease;
   private final int maxAttempts;
-  private final Consumer<String> runClaimed;
+  private final Consumer<BuildView> runClaimed;
   private final PipewrightMetrics metrics;
   private final Pause pause;
 
   /**
    * @param maxAttempts deliveries after which a failing message is dead-lettered and its build
    *     failed (the queue's own limit)
-   * @param runClaimed starts running a build this worker claimed
+   * @param runClaimed starts running a build this worker claimed, given its row as claimed
    */
   public BuildIntake(
       BuildRepository builds,
       String owner,
       Duration lease,
       int maxAttempts,
-      Consumer<String> runClaimed) {
+      Consumer<BuildView> runClaimed) {
     this(builds, owner, lease, maxAttempts, runClaimed, null);
   }
 
@@ -87,7 +87,7 @@ public final class BuildIntake implements BuildHandler {
       String owner,
       Duration lease,
       int maxAttempts,
-      Consumer<String> runClaimed,
+      Consumer<BuildView> runClaimed,
       PipewrightMetrics metrics) {
     this(builds, owner, lease, maxAttempts, runClaimed, metrics, d -> Thread.sleep(d));
   }
@@ -97,7 +97,7 @@ public final class BuildIntake implements BuildHandler {
       String owner,
       Duration lease,
       int maxAttempts,
-      Consumer<String> runClaimed,
+      Consumer<BuildView> runClaimed,
       PipewrightMetrics metrics,
       Pause pause) {
     this.pause = pause;
@@ -177,11 +177,12 @@ public final class BuildIntake implements BuildHandler {
   }
 
   private boolean claim(UUID id, QueueMessage message) {
-    if (!builds.claim(id, owner, lease)) {
+    Optional<BuildView> claimed = builds.claimRow(id, owner, lease);
+    if (claimed.isEmpty()) {
       return false;
     }
     LOG.info("claimed build {} (delivery {})", id, message.deliveryCount());
-    runClaimed.accept(id.toString());
+    runClaimed.accept(claimed.get());
     return true;
   }
 

@@ -30,7 +30,6 @@ import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.OutboxRepository;
-import dev.pipewright.store.StoreErrors;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -388,30 +387,22 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /** Called by the intake on the delivery's thread once the claim is committed. */
-  private void runClaimed(String buildId) {
+  private void runClaimed(BuildView build) {
     claimedHere.set(true);
-    // The loop first: the read behind the queue-lag metric and the PipelineRun is not the build's
-    // business, and a trivial build paid for it in latency. The runner ensures the PipelineRun
-    // again before the build's first Job, and a second create of it is a conflict it reads back.
+    String buildId = build.id().toString();
+    // The loop first: the queue-lag metric and the PipelineRun are not the build's business, and a
+    // trivial build paid for them in latency. The runner ensures the PipelineRun again before the
+    // build's first Job, and a second create of it is a conflict it reads back.
     loops.run(buildId).whenComplete((status, error) -> slots.release());
-    claimed(buildId);
+    claimed(build);
   }
 
-  /** Queue lag, and the build's PipelineRun in Kubernetes mode; neither may stop the build. */
-  private void claimed(String buildId) {
-    BuildView build;
-    try {
-      build = builds.findRow(UUID.fromString(buildId)).orElse(null);
-    } catch (RuntimeException e) {
-      if (StoreErrors.fromDatabase(e)) {
-        metrics.databaseError("read_claimed");
-      }
-      LOG.warn("build {}: cannot read it after the claim: {}", buildId, e.getMessage());
-      return;
-    }
-    if (build == null) {
-      return;
-    }
+  /**
+   * Queue lag, and the build's PipelineRun in Kubernetes mode, from the row the claim returned;
+   * neither may stop the build.
+   */
+  private void claimed(BuildView build) {
+    String buildId = build.id().toString();
     if (build.queuedAt() != null) {
       Duration lag = Duration.between(build.queuedAt(), Instant.now());
       metrics.queueLag(lag.isNegative() ? Duration.ZERO : lag);

@@ -43,7 +43,7 @@ class BuildIntakeIT {
             "me",
             Duration.ofSeconds(30),
             3,
-            ran::add,
+            b -> ran.add(b.id().toString()),
             null,
             d -> {
               paused.add(d);
@@ -154,7 +154,11 @@ class BuildIntakeIT {
           .fetch();
       BuildIntake impatientIntake =
           new BuildIntake(
-              new BuildRepository(other.dsl()), "me", Duration.ofSeconds(30), 3, ran::add);
+              new BuildRepository(other.dsl()),
+              "me",
+              Duration.ofSeconds(30),
+              3,
+              b -> ran.add(b.id().toString()));
 
       assertThat(impatientIntake.handle(delivery(id, 1))).isInstanceOf(Outcome.Retry.class);
       assertThat(impatientIntake.handle(delivery(id, 3))).isInstanceOf(Outcome.DeadLetter.class);

@@ -14,9 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one step runs: its script rendered, its shell resolved on the host, its working directory.
@@ -52,6 +54,8 @@ record StepScript(List<String> argv, String workingDirectory, String scriptPath,
       String id)
       throws IOException {
     JobPaths paths = host.paths();
+    // The default shell is looked up once to choose it and once to run it: one PATH walk.
+    Lookups found = new Lookups(host);
     String script;
     ShellCommand shell;
     String dir;
@@ -81,7 +85,7 @@ record StepScript(List<String> argv, String workingDirectory, String scriptPath,
       try {
         shell =
             ShellCommand.resolve(
-                shellName, n -> uncheck(() -> host.findExecutable(n, path, where).isPresent()));
+                shellName, n -> uncheck(() -> found.find(n, path, where).isPresent()));
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
@@ -90,7 +94,8 @@ record StepScript(List<String> argv, String workingDirectory, String scriptPath,
       throw new CiException(ErrorCode.PERMANENT, "working-directory " + dir + " does not exist");
     }
     String program =
-        host.findExecutable(shell.executable(), path, dir)
+        found
+            .find(shell.executable(), path, dir)
             .orElseThrow(
                 () ->
                     new CiException(
@@ -116,6 +121,26 @@ record StepScript(List<String> argv, String workingDirectory, String scriptPath,
           "actions/checkout: repository path '" + relative + "' is not under '" + workspace + "'");
     }
     return p.toString();
+  }
+
+  /** The host's {@link JobHost#findExecutable} answers of one step's preparation, kept. */
+  private static final class Lookups {
+    private final JobHost host;
+    private final Map<List<String>, Optional<String>> answers = new HashMap<>();
+
+    Lookups(JobHost host) {
+      this.host = host;
+    }
+
+    Optional<String> find(String name, String path, String dir) throws IOException {
+      List<String> key = List.of(name, path, dir);
+      Optional<String> answer = answers.get(key);
+      if (answer == null) {
+        answer = host.findExecutable(name, path, dir);
+        answers.put(key, answer);
+      }
+      return answer;
+    }
   }
 
   private interface IoCheck {

@@ -1,7 +1,9 @@
 package dev.pipewright.executor.host.process;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -15,6 +17,13 @@ final class OwnerOnly {
   private static final FileAttribute<Set<PosixFilePermission>> ATTRIBUTE =
       PosixFilePermissions.asFileAttribute(PERMISSIONS);
 
+  /**
+   * A directory this process created 0700 came out 0700: the umask (the process's, which Java
+   * cannot change) clears none of the owner's bits, so every directory created 0700 later does too,
+   * and need not be read back. Every job creates six.
+   */
+  private static volatile boolean umaskKeepsOwnerBits;
+
   private OwnerOnly() {}
 
   /**
@@ -22,8 +31,22 @@ final class OwnerOnly {
    * made before, by another attempt or an older worker, is closed too.
    */
   static void directory(Path dir) throws IOException {
-    Files.createDirectories(dir, ATTRIBUTE);
-    if (!Files.getPosixFilePermissions(dir).equals(PERMISSIONS)) {
+    boolean created;
+    try {
+      Files.createDirectory(dir, ATTRIBUTE);
+      created = true;
+    } catch (FileAlreadyExistsException | NoSuchFileException e) {
+      // Existing (or a file: createDirectories says so), or its parents are missing.
+      Files.createDirectories(dir, ATTRIBUTE);
+      created = false;
+    }
+    if (created && umaskKeepsOwnerBits) {
+      return;
+    }
+    boolean ownerOnly = Files.getPosixFilePermissions(dir).equals(PERMISSIONS);
+    if (created && ownerOnly) {
+      umaskKeepsOwnerBits = true;
+    } else if (!ownerOnly) {
       Files.setPosixFilePermissions(dir, PERMISSIONS);
     }
   }

@@ -131,7 +131,7 @@ final class ProcessHost implements JobHost, JobFiles {
       GroupSignals.SHARED.signal(pgid, "KILL");
     }
     try {
-      ProcessHostFactory.deleteTree(Path.of(paths.temp()));
+      Trees.delete(Path.of(paths.temp()));
     } catch (IOException e) {
       log.warn("could not clean {}: {}", paths.temp(), e.toString());
     }

@@ -8,13 +8,8 @@ import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,7 +88,7 @@ public final class ProcessHostFactory implements JobHostFactory {
     dirs.add(safeChild(root.resolve(RUNNER_DIR), buildId));
     for (Path dir : dirs) {
       try {
-        deleteTree(dir);
+        Trees.delete(dir);
       } catch (IOException e) {
         log.warn("could not delete {} of build {}: {}", dir, buildId, e.toString());
       }
@@ -123,35 +118,5 @@ public final class ProcessHostFactory implements JobHostFactory {
           ErrorCode.INVALID_SPEC, "'" + name + "' is not usable as a directory name");
     }
     return parent.resolve(name);
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.deleteIfExists(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-            if (exc instanceof NoSuchFileException) {
-              return FileVisitResult.CONTINUE;
-            }
-            throw exc;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-            Files.deleteIfExists(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }
