@@ -203,9 +203,9 @@ public final class Capabilities {
    * Which {@code uses:} steps the engine runs: the built-in {@code actions/checkout} ({@code
    * StepScript}), and local and remote actions when they are composite actions ({@code
    * CompositeSteps}, on every host). Their kind is in their {@code action.yml}, which only the run
-   * reads (a remote one is fetched then): a JavaScript or Docker action fails its step when it is
-   * reached, saying so. So an action is a warning here, naming what runs; a {@code docker://} step,
-   * which never runs, is an error.
+   * reads (a remote one is fetched then): a Docker action fails its step when it is reached, saying
+   * so. So an action is a warning here, naming what runs; a {@code docker://} step, which never
+   * runs, is an error.
    */
   private static void action(String where, StepSpec step, List<Finding> found) {
     String uses = step.uses();
@@ -225,8 +225,8 @@ public final class Capabilities {
               head
                   + (uses.startsWith("./") ? "the local action '" : "the action '")
                   + uses
-                  + "': it runs if it is a composite action; JavaScript and Docker actions are"
-                  + " not run yet and fail their step",
+                  + "': it runs if it is a composite or JavaScript (node20, node24) action;"
+                  + " Docker actions are not run yet and fail their step",
               null));
     }
   }

@@ -95,11 +95,11 @@ class CapabilitiesTest {
           .extracting(f -> (f.isError() ? "error " : "warning ") + f.diagnostic().brief())
           .containsExactly(
               "warning ci.yml:8:9: step 1 of job 'test' uses the action 'actions/setup-node@v4':"
-                  + " it runs if it is a composite action; JavaScript and Docker actions are not"
-                  + " run yet and fail their step",
+                  + " it runs if it is a composite or JavaScript (node20, node24) action; Docker"
+                  + " actions are not run yet and fail their step",
               "warning ci.yml:9:9: step 2 of job 'test' uses the local action"
-                  + " './.github/actions/local': it runs if it is a composite action; JavaScript"
-                  + " and Docker actions are not run yet and fail their step",
+                  + " './.github/actions/local': it runs if it is a composite or JavaScript"
+                  + " (node20, node24) action; Docker actions are not run yet and fail their step",
               "error ci.yml:10:9: step 3 of job 'test' uses a 'docker://' step, which is not run"
                   + " yet");
     }

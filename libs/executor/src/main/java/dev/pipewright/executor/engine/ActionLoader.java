@@ -26,10 +26,14 @@ import java.util.stream.Stream;
  * to its commit ({@link ActionResolver}, kept once per SHA on the worker) and copied into the job's
  * runner files, {@code _actions/<owner>/<repo>/<sha>} (the runner's {@code _work/_actions}), since
  * a container or a pod sees only the job's own directories. Its manifest ({@code action.yml}, else
- * {@code action.yaml}) is parsed; what the engine cannot run yet is refused with the reason.
+ * {@code action.yaml}) is parsed; what the engine cannot run (Docker actions, Node versions GitHub
+ * no longer runs) is refused with the reason.
  */
 final class ActionLoader {
   private static final List<String> MANIFESTS = List.of("action.yml", "action.yaml");
+
+  /** The Node.js versions of JavaScript actions GitHub runs today (ActionManifestManager.cs). */
+  private static final List<String> RUNTIMES = List.of("node20", "node24");
 
   /**
    * An action ready to run.
@@ -78,14 +82,14 @@ final class ActionLoader {
                   "uses: " + docker.text() + ": docker:// steps are not supported yet");
         };
     String using = loaded.spec().runs().using();
-    if (!loaded.spec().runs().composite()) {
+    if (!loaded.spec().runs().composite() && !RUNTIMES.contains(using)) {
       throw new CiException(
           ErrorCode.PERMANENT,
           "uses: "
               + ref.text()
               + ": actions with 'runs.using: "
               + using
-              + "' are not supported yet (composite actions are)");
+              + "' are not supported (composite, node20 and node24 actions are)");
     }
     return loaded;
   }

@@ -489,8 +489,8 @@ class LocalJobRunnerTest {
   }
 
   /**
-   * What the engine does not run yet fails its step when reached, saying why (a JavaScript action,
-   * a docker:// step), as does a remote action on a runner without a source of actions.
+   * What the engine does not run yet fails its step when reached, saying why (a Docker action, a
+   * docker:// step), as does a remote action on a runner without a source of actions.
    */
   @Test
   void actionsTheEngineDoesNotRunFailTheirStepSayingWhy() {
@@ -500,7 +500,7 @@ class LocalJobRunnerTest {
                 "    steps:\n"
                     + "      - run: |\n"
                     + "          mkdir js\n"
-                    + "          printf 'runs:\\n  using: node20\\n  main: i.js\\n' > js/action.yml\n"
+                    + "          printf 'runs:\\n  using: docker\\n  image: Dockerfile\\n' > js/action.yml\n"
                     + "      - uses: ./js\n"
                     + "      - if: always()\n"
                     + "        uses: docker://alpine:3.20\n"
@@ -518,8 +518,8 @@ class LocalJobRunnerTest {
             });
     assertThat(ran.step(2).errorMessage())
         .isEqualTo(
-            "uses: ./js: actions with 'runs.using: node20' are not supported yet (composite"
-                + " actions are)");
+            "uses: ./js: actions with 'runs.using: docker' are not supported (composite, node20"
+                + " and node24 actions are)");
     assertThat(ran.step(3).errorMessage())
         .isEqualTo("uses: docker://alpine:3.20: docker:// steps are not supported yet");
     assertThat(ran.step(4).errorMessage())

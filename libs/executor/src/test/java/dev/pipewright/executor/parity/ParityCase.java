@@ -45,6 +45,7 @@ record ParityCase(
 
   /** What one step must come to. Null fields are not checked. */
   record Step(
+      String name,
       String status,
       String outcome,
       String conclusion,
@@ -56,6 +57,7 @@ record ParityCase(
       List<Annotation> annotations,
       String action,
       List<String> log,
+      List<String> logMatches,
       List<String> notLog) {}
 
   static ParityCase load(Path file) throws IOException {
@@ -89,6 +91,7 @@ record ParityCase(
 
   private static Step step(Map<String, Object> s) {
     return new Step(
+        (String) s.get("name"),
         (String) s.get("status"),
         (String) s.get("outcome"),
         (String) s.get("conclusion"),
@@ -100,6 +103,7 @@ record ParityCase(
         s.containsKey("annotations") ? annotations(s.get("annotations")) : null,
         (String) s.get("action"),
         strings(s.get("log")),
+        strings(s.get("logMatches")),
         strings(s.get("notLog")));
   }
 
