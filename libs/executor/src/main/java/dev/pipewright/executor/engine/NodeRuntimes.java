@@ -76,7 +76,12 @@ final class NodeRuntimes {
       argv = List.of(own.get());
       origin = "the job image's";
     } else {
-      Optional<ProvidedNode> provided = host.providedNode();
+      Optional<ProvidedNode> provided;
+      try {
+        provided = host.providedNode();
+      } catch (CiException e) {
+        throw new CiException(e.code(), who + ": " + e.getMessage(), e);
+      }
       if (provided.isEmpty()) {
         throw new CiException(
             ErrorCode.PERMANENT,
