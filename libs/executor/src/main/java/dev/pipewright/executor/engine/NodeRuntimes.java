@@ -1,5 +1,6 @@
 package dev.pipewright.executor.engine;
 
+import dev.pipewright.executor.host.ExecutorNode;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobHost;
@@ -89,7 +90,7 @@ final class NodeRuntimes {
                 + ": no Node.js to run a JavaScript action: "
                 + (host.prefersOwnNode()
                     ? "the job's image has no 'node' on its PATH and this executor provides none"
-                    : "this executor has no 'node' (set executor.node-path)"));
+                    : "this executor has no 'node' (set " + ExecutorNode.SETTING + ")"));
       }
       argv = provided.get().argv();
       origin = provided.get().origin();

@@ -12,14 +12,14 @@ import java.util.Optional;
  * none (GitHub's runner carries one in {@code externals/node20}): the program a setting names, else
  * the {@code node} on the worker's {@code PATH}.
  *
- * @param configured the setting's path ({@code executor.node-path}), or null to look on the PATH
+ * @param configured the setting's path ({@code worker.node-path}), or null to look on the PATH
  */
 public record ExecutorNode(Path configured) {
   /** The {@code node} on the worker's PATH. */
   public static final ExecutorNode ON_PATH = new ExecutorNode(null);
 
   /** The setting that names it, for messages. */
-  public static final String SETTING = "executor.node-path";
+  public static final String SETTING = "worker.node-path";
 
   /**
    * The program, absolute; empty when none is configured and the PATH has none.
