@@ -115,7 +115,7 @@ final class DockerSteps {
       inputs =
           action.ref() instanceof ActionRef.Docker
               ? given(caller, ctx, env)
-              : CompositeSteps.inputs(caller, action.spec(), ctx, env, log, CONTAINER_INPUTS);
+              : ActionInputs.of(caller, action.spec(), ctx, env, log, CONTAINER_INPUTS);
       main = launch(runs, inputs, ctx.composite(inputs, action.githubFields()), env);
       survives = scope.cancellation().requested() || ctx.survivesCancel(caller.ifCondition(), env);
       runPre =

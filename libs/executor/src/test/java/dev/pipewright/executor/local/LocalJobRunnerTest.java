@@ -489,9 +489,9 @@ class LocalJobRunnerTest {
   }
 
   /**
-   * What the engine does not run yet fails its step when reached, saying why (a JavaScript action,
-   * a docker action built from a Dockerfile, one with a post-entrypoint), as does a remote action
-   * on a runner without a source of actions.
+   * What the engine does not run fails its step when reached, saying why (a JavaScript action on a
+   * Node version GitHub no longer runs, a docker action built from a Dockerfile, one with a
+   * post-entrypoint), as does a remote action on a runner without a source of actions.
    */
   @Test
   void actionsTheEngineDoesNotRunFailTheirStepSayingWhy() {
@@ -501,7 +501,7 @@ class LocalJobRunnerTest {
                 "    steps:\n"
                     + "      - run: |\n"
                     + "          mkdir js built post\n"
-                    + "          printf 'runs:\\n  using: node20\\n  main: i.js\\n' > js/action.yml\n"
+                    + "          printf 'runs:\\n  using: node12\\n  main: i.js\\n' > js/action.yml\n"
                     + "          printf 'runs:\\n  using: docker\\n  image: Dockerfile\\n'"
                     + " > built/action.yml\n"
                     + "          printf 'runs:\\n  using: docker\\n  image: docker://a:1\\n"
@@ -525,8 +525,8 @@ class LocalJobRunnerTest {
             });
     assertThat(ran.step(2).errorMessage())
         .isEqualTo(
-            "uses: ./js: actions with 'runs.using: node20' are not supported yet (composite"
-                + " and docker actions are)");
+            "uses: ./js: actions with 'runs.using: node12' are not supported (composite, node20,"
+                + " node24 and docker actions are)");
     assertThat(ran.step(3).errorMessage())
         .isEqualTo(
             "uses: ./built: the action's image 'Dockerfile' is built from a Dockerfile, which"

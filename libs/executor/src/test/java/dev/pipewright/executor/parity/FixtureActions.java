@@ -5,6 +5,7 @@ import dev.pipewright.actions.ActionSources;
 import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.executor.GitRepos;
 import dev.pipewright.executor.host.FileModes;
+import dev.pipewright.fixtures.actions.ActionFixtures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,9 +24,14 @@ import java.util.stream.Stream;
  * bare repositories of an offline action directory made for the suite, tagged {@code v1}: the
  * resolver finds them there first, and its URL leads nowhere, so the network is never used. Their
  * {@code *.sh} files are committed executable ({@code 100755}), as action authors commit scripts
- * (test resources lose their modes when copied).
+ * (test resources lose their modes when copied). The JavaScript actions of {@code
+ * tests/action-fixtures} are served as {@code acme/<name>}, bundled on the real toolkit as
+ * published actions ship.
  */
 final class FixtureActions {
+  /** The JavaScript fixture actions the parity cases use, served as {@code acme/<name>@v1}. */
+  private static final List<String> JAVASCRIPT = List.of("lifecycle");
+
   private FixtureActions() {}
 
   /** A resolver over the fixture actions, keeping what it makes under {@code root}. */
@@ -44,6 +50,10 @@ final class FixtureActions {
           }
         }
       }
+    }
+    Path built = root.resolve(".actions-built");
+    for (String name : JAVASCRIPT) {
+      commit(ActionFixtures.copy(name, built.resolve(name)), offline.resolve("acme").resolve(name));
     }
     return new ActionResolver(
         new ActionSources(root.resolve(".actions-nowhere").toUri().toString(), List.of(), offline),
