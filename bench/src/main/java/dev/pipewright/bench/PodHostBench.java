@@ -79,7 +79,8 @@ public final class PodHostBench {
             null,
             null,
             null,
-            poll);
+            poll,
+            null);
     List<Long> lateness = Collections.synchronizedList(new ArrayList<>());
     LogSink sink =
         (LogChunk chunk) -> {

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * corpus/}, sources in its SOURCES.md), file by file, pinned in {@code lint-corpus.txt}: a change
  * to what an executor can run (a new action kind, services) changes these verdicts visibly, never
  * silently. Before issue 14 every file said {@code ok}. Since composite actions run, an action is a
- * warning (it runs if it is a composite action, which only its manifest says), so the files that
- * use only actions and {@code run:} steps are {@code ok} again, with a warning per action.
+ * warning (it runs if it is a composite or JavaScript action, which only its manifest says), so the
+ * files that use only actions and {@code run:} steps are {@code ok} again, with a warning per
+ * action.
  */
 class LintCorpusTest {
   private static final Path CORPUS = Path.of("../../libs/dag/src/test/resources/corpus");

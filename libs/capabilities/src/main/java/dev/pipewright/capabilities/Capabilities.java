@@ -229,10 +229,11 @@ public final class Capabilities {
    * Which {@code uses:} steps the engine runs: the built-in {@code actions/checkout} ({@code
    * StepScript}), {@code docker://} steps (where a container engine is: {@link #dockerSteps}), and
    * local and remote actions when they are composite actions ({@code CompositeSteps}, on every
-   * host) or docker actions of a {@code docker://} image ({@code DockerSteps}). Their kind is in
-   * their {@code action.yml}, which only the run reads (a remote one is fetched then): a JavaScript
-   * action, or a docker action built from a Dockerfile, fails its step when it is reached, saying
-   * so. So an action is a warning here, naming what runs.
+   * host), JavaScript actions ({@code NodeActions}) or docker actions of a {@code docker://} image
+   * ({@code DockerSteps}). Their kind is in their {@code action.yml}, which only the run reads (a
+   * remote one is fetched then): a docker action built from a Dockerfile, or a JavaScript action on
+   * a Node.js GitHub no longer runs, fails its step when it is reached, saying so. So an action is
+   * a warning here, naming what runs.
    */
   private static void action(String where, StepSpec step, List<Finding> found) {
     String uses = step.uses();
@@ -246,9 +247,9 @@ public final class Capabilities {
               head
                   + (uses.startsWith("./") ? "the local action '" : "the action '")
                   + uses
-                  + "': it runs if it is a composite action or a docker action of a"
-                  + " 'docker://' image; JavaScript actions and Dockerfile images are not run yet"
-                  + " and fail their step",
+                  + "': it runs if it is a composite, JavaScript (node20, node24) or docker"
+                  + " action of a 'docker://' image; Dockerfile images are not run yet and fail"
+                  + " their step",
               null));
     }
   }

@@ -90,12 +90,12 @@ class CapabilitiesTest {
         """;
     String remote =
         "warning ci.yml:8:9: step 1 of job 'test' uses the action 'actions/setup-node@v4': it runs"
-            + " if it is a composite action or a docker action of a 'docker://' image; JavaScript"
-            + " actions and Dockerfile images are not run yet and fail their step";
+            + " if it is a composite, JavaScript (node20, node24) or docker action of a 'docker://'"
+            + " image; Dockerfile images are not run yet and fail their step";
     String local =
         "warning ci.yml:9:9: step 2 of job 'test' uses the local action './.github/actions/local':"
-            + " it runs if it is a composite action or a docker action of a 'docker://' image;"
-            + " JavaScript actions and Dockerfile images are not run yet and fail their step";
+            + " it runs if it is a composite, JavaScript (node20, node24) or docker action of a"
+            + " 'docker://' image; Dockerfile images are not run yet and fail their step";
     for (Target target : List.of(PODMAN, PODS)) {
       assertThat(Capabilities.check(parse(yaml), target))
           .as("%s", target)

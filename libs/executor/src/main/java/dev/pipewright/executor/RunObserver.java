@@ -20,6 +20,17 @@ public interface RunObserver {
   /** Called exactly once per step, in order, whether it ran, was skipped or was cancelled. */
   default void stepFinished(JobRef job, int stepNumber, StepResult result) {}
 
+  /**
+   * A step an action added to the job began: a JavaScript action's {@code Pre <step>} before the
+   * job's first step or its {@code Post <step>} after the last (GitHub shows them as steps). They
+   * are numbered after the job's own steps, in the order they run, and their log is that number's
+   * stream; they are not in {@link JobSnapshot#steps}.
+   */
+  default void addedStepStarted(JobRef job, int stepNumber, String name) {}
+
+  /** An added step ended, or was skipped by its {@code pre-if} / {@code post-if}. */
+  default void addedStepFinished(JobRef job, int stepNumber, String name, StepResult result) {}
+
   /** Called exactly once per started job, after every {@code stepFinished} and log flush. */
   default void jobFinished(JobRef job, JobResult result) {}
 }

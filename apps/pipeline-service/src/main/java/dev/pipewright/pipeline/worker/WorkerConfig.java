@@ -2,6 +2,7 @@ package dev.pipewright.pipeline.worker;
 
 import dev.pipewright.actions.ActionSources;
 import dev.pipewright.executor.LogLimits;
+import dev.pipewright.executor.host.ExecutorNode;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.ops.config.ConfigException;
 import dev.pipewright.ops.config.ConfigLoader;
@@ -69,7 +70,8 @@ public record WorkerConfig(
     Listeners listeners,
     Optional<Path> secretKeyFile,
     String resultsUrl,
-    ActionSources actions) {
+    ActionSources actions,
+    ExecutorNode node) {
 
   public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/pipewright";
 
@@ -88,6 +90,7 @@ public record WorkerConfig(
     Objects.requireNonNull(secretKeyFile, "secretKeyFile");
     Objects.requireNonNull(resultsUrl, "resultsUrl");
     Objects.requireNonNull(actions, "actions");
+    Objects.requireNonNull(node, "node");
     if (parallelism < 1 || concurrentBuilds < 1 || maxJobAttempts < 1) {
       throw new IllegalArgumentException("parallelism, builds and attempts must be positive");
     }
@@ -143,7 +146,8 @@ public record WorkerConfig(
         c.listeners(),
         c.secretKeyFile(),
         c.artifacts().resultsUrl().strip(),
-        actionSources(c.actions()));
+        actionSources(c.actions()),
+        w.nodePath().isBlank() ? ExecutorNode.ON_PATH : new ExecutorNode(Path.of(w.nodePath())));
   }
 
   static LogLimits logLimits(PipewrightConfig.Worker w) {
@@ -163,7 +167,8 @@ public record WorkerConfig(
         unsetIfEmpty(k.stepMemoryRequest()),
         unsetIfEmpty(k.stepCpuLimit()),
         unsetIfEmpty(k.stepMemoryLimit()),
-        k.logPollInterval());
+        k.logPollInterval(),
+        unsetIfEmpty(k.nodeImage()));
   }
 
   private static String unsetIfEmpty(String quantity) {
@@ -320,7 +325,8 @@ public record WorkerConfig(
           listeners,
           secretKeyFile,
           resultsUrl,
-          actions);
+          actions,
+          base.node());
     }
   }
 }

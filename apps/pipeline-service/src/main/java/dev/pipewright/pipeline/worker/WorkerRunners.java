@@ -42,7 +42,8 @@ final class WorkerRunners {
       return new LocalJobRunner(
           LocalRunnerConfig.defaults(config.workspaceRoot())
               .withMaxParallelJobs(config.parallelism() * config.concurrentBuilds())
-              .withActions(actions(config)),
+              .withActions(actions(config))
+              .withNode(config.node()),
           sink);
     }
     if (config.kubernetesExecutor()) {

@@ -91,6 +91,16 @@ final class Checkpoints {
       }
 
       @Override
+      public void addedStepStarted(int number, String name) {
+        progress.addedStepStarted(number, name);
+      }
+
+      @Override
+      public void addedStepFinished(int number, String name, StepResult result) {
+        progress.addedStepFinished(number, name, result);
+      }
+
+      @Override
       public void preparing(boolean preparing) {
         progress.preparing(preparing);
       }

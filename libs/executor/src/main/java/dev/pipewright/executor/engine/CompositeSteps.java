@@ -10,17 +10,15 @@ import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.models.SubStep;
 import dev.pipewright.parser.spec.ActionRef;
-import dev.pipewright.parser.spec.ActionSpec;
 import dev.pipewright.parser.spec.RunDefaults;
 import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * A {@code uses:} step that runs a composite action, as actions/runner's CompositeActionHandler.cs
@@ -42,13 +40,17 @@ final class CompositeSteps {
   private final JobScope scope;
   private final StepDriver driver;
   private final ActionLoader loader;
+  private final NodeActions nodes;
   private final DockerSteps docker;
+  private final PostSteps posts;
 
-  CompositeSteps(JobScope scope, StepDriver driver, ActionLoader loader) {
+  CompositeSteps(JobScope scope, StepDriver driver, ActionLoader loader, PostSteps posts) {
     this.scope = scope;
     this.driver = driver;
     this.loader = loader;
-    this.docker = new DockerSteps(scope, driver);
+    this.nodes = new NodeActions(scope, driver);
+    this.docker = new DockerSteps(scope, driver, posts);
+    this.posts = posts;
   }
 
   /** Whether the step runs an action (every {@code uses:} but the built-in checkout). */
@@ -65,6 +67,8 @@ final class CompositeSteps {
    * @param prefix the caller's command id without the attempt, unique to this run of it ({@code
    *     step-3.k2j4x}, {@code step-3.k2j4x.c2} for an action inside one)
    * @param chain the identities of the actions this one runs inside
+   * @param state what the action's pre step saved ({@code STATE_*} of a JavaScript action's later
+   *     stages), added to as they run
    */
   StepOutcome run(
       StepSpec caller,
@@ -72,28 +76,32 @@ final class CompositeSteps {
       Supplier<Map<String, String>> callerEnv,
       LogChunker log,
       String prefix,
-      List<String> chain)
+      List<String> chain,
+      Map<String, String> state)
       throws IOException {
     ActionLoader.Loaded action = null;
-    JobContext inner;
+    Map<String, String> inputs;
     try {
       ActionRef ref = ActionRef.parse(ctx.render(caller.uses(), callerEnv.get()));
       action = loader.load(ref);
       refuseNesting(action, chain);
+      warnOfLocalPre(action, log);
       if (action.spec().runs().docker()) {
         return docker
-            .run(caller, ctx, callerEnv.get(), action, log, prefix)
+            .main(caller, ctx, callerEnv, action, state, log, prefix)
             .withAction(action.ref().text(), action.sha());
       }
-      inner =
-          ctx.composite(
-              inputs(caller, action.spec(), ctx, callerEnv.get(), log, List.of()),
-              action.githubFields());
+      inputs = ActionInputs.of(caller, action.spec(), ctx, callerEnv.get(), log, List.of());
     } catch (CiException e) {
       return refused(e.code(), e.getMessage(), caller, action, log);
     } catch (ExpressionException | IllegalArgumentException e) {
       return refused(ErrorCode.INVALID_SPEC, e.getMessage(), caller, action, log);
     }
+    if (NodeActions.runsOnNode(action)) {
+      return nodeMain(caller, action, ctx, callerEnv, inputs, state, log, prefix)
+          .withAction(action.ref().text(), action.sha());
+    }
+    JobContext inner = ctx.composite(inputs, action.githubFields());
     List<String> inside = new ArrayList<>(chain);
     inside.add(action.identity());
     Result result = new Result();
@@ -155,7 +163,7 @@ final class CompositeSteps {
     log.runnerLine("##[endgroup]");
     StepOutcome out;
     if (runsAction(step)) {
-      out = run(step, inner, envOf, log, id, chain);
+      out = run(step, inner, envOf, log, id, chain, new LinkedHashMap<>());
     } else {
       String commandId = id + ".a" + scope.run().attempt();
       EnvFiles files = new EnvFiles(scope.host().paths(), commandId);
@@ -164,7 +172,16 @@ final class CompositeSteps {
       try {
         out =
             driver.command(
-                step, inner, RunDefaults.NONE, commandId, env, files, survives, log, null, null);
+                step,
+                inner,
+                driver.runScript(step, RunDefaults.NONE, inner, env, commandId),
+                commandId,
+                env,
+                files,
+                survives,
+                log,
+                null,
+                null);
       } finally {
         inner.leaveStep();
       }
@@ -190,6 +207,132 @@ final class CompositeSteps {
     }
   }
 
+  /**
+   * A JavaScript action's main stage; its post stage, when it has one, is registered first
+   * (ActionRunner.cs registers it before the handler runs, so it runs whatever main comes to). An
+   * action inside a composite one registers its post with the job's, as
+   * ExecutionContext.RegisterPostJobStep hands an embedded step's to the job's root.
+   */
+  private StepOutcome nodeMain(
+      StepSpec caller,
+      ActionLoader.Loaded action,
+      JobContext ctx,
+      Supplier<Map<String, String>> callerEnv,
+      Map<String, String> inputs,
+      Map<String, String> state,
+      LogChunker log,
+      String prefix)
+      throws IOException {
+    Map<String, String> env = callerEnv.get();
+    String name = StepDriver.displayName(caller, ctx, env);
+    Object actionName = ctx.github().get("action");
+    if (action.spec().runs().post() != null) {
+      String postIf = action.spec().runs().postIf();
+      posts.register(
+          new PostSteps.Post(
+              NodeActions.Stage.POST.stepName(name),
+              postIf == null ? "always()" : postIf,
+              (postLog, survives) -> {
+                Map<String, String> postEnv = callerEnv.get();
+                Map<String, String> postInputs =
+                    ActionInputs.of(caller, action.spec(), ctx, postEnv, postLog, List.of());
+                return nodes.run(
+                    NodeActions.Stage.POST,
+                    caller,
+                    action,
+                    ctx,
+                    postEnv,
+                    postInputs,
+                    state,
+                    actionName,
+                    prefix + ".post.a" + scope.run().attempt(),
+                    survives,
+                    postLog);
+              }));
+    }
+    boolean survives =
+        scope.cancellation().requested() || ctx.survivesCancel(caller.ifCondition(), env);
+    return nodes.run(
+        NodeActions.Stage.MAIN,
+        caller,
+        action,
+        ctx,
+        env,
+        inputs,
+        state,
+        actionName,
+        prefix + ".main.a" + scope.run().attempt(),
+        survives,
+        log);
+  }
+
+  /**
+   * The remote JavaScript action with a {@code pre} stage, or docker action with a {@code
+   * pre-entrypoint}, that {@code step} runs, loaded at the job's start as JobExtension.cs prepares
+   * pre steps; empty for any other step. Local actions are not in the workspace yet at that time
+   * (GitHub runs no pre for them), a {@code docker://} step has no manifest, and an action that
+   * does not load is left to its step, which fails with the reason.
+   */
+  Optional<ActionLoader.Loaded> withPre(StepSpec step, JobContext ctx, Map<String, String> env)
+      throws IOException {
+    if (!runsAction(step)) {
+      return Optional.empty();
+    }
+    try {
+      if (!(ActionRef.parse(ctx.render(step.uses(), env)) instanceof ActionRef.Remote remote)) {
+        return Optional.empty();
+      }
+      ActionLoader.Loaded action = loader.load(remote);
+      boolean staged = NodeActions.runsOnNode(action) || action.spec().runs().docker();
+      return staged && action.spec().runs().pre() != null ? Optional.of(action) : Optional.empty();
+    } catch (CiException | ExpressionException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The pre stage of {@code action} (see {@link #withPre}) for {@code step}, its saves kept in
+   * {@code state} for the later stages.
+   */
+  StepOutcome pre(
+      StepSpec step,
+      ActionLoader.Loaded action,
+      Map<String, String> state,
+      JobContext ctx,
+      Map<String, String> env,
+      LogChunker log,
+      boolean survives)
+      throws IOException {
+    if (action.spec().runs().docker()) {
+      return docker
+          .pre(step, action, state, ctx, env, log, survives)
+          .withAction(action.ref().text(), action.sha());
+    }
+    String id = "step-" + (step.index() + 1) + ".pre.a" + scope.run().attempt();
+    Map<String, String> inputs;
+    try {
+      inputs = ActionInputs.of(step, action.spec(), ctx, env, log, List.of());
+    } catch (CiException e) {
+      return refused(e.code(), e.getMessage(), step, action, log);
+    } catch (ExpressionException | IllegalArgumentException e) {
+      return refused(ErrorCode.INVALID_SPEC, e.getMessage(), step, action, log);
+    }
+    return nodes
+        .run(
+            NodeActions.Stage.PRE,
+            step,
+            action,
+            ctx,
+            env,
+            inputs,
+            state,
+            step.id(),
+            id,
+            survives,
+            log)
+        .withAction(action.ref().text(), action.sha());
+  }
+
   /** The group line of an inner step: its name, else {@code Run} and its script or action. */
   private static String groupName(StepSpec step, JobContext ctx, Map<String, String> env) {
     String name = StepDriver.displayName(step, ctx, env);
@@ -197,66 +340,16 @@ final class CompositeSteps {
   }
 
   /**
-   * The action's {@code inputs} context: the caller's {@code with:} values, rendered, over each
-   * input's default. ActionRunner.cs warns of inputs the action does not declare (and passes them
-   * on); a required input neither given nor defaulted fails the step before any inner step runs.
+   * ActionRunner.cs runs no {@code pre} of a local action (JobExtension.cs prepares pre steps
+   * before the workspace holds it) and says so in the step's log.
    */
-  static Map<String, String> inputs(
-      StepSpec caller,
-      ActionSpec spec,
-      JobContext ctx,
-      Map<String, String> env,
-      LogChunker log,
-      List<String> alsoValid) {
-    Map<String, String> given = new LinkedHashMap<>();
-    if (caller.with() != null) {
-      caller.with().forEach((k, v) -> given.put(k.toLowerCase(Locale.ROOT), ctx.render(v, env)));
-    }
-    Map<String, String> inputs = new LinkedHashMap<>(given);
-    List<String> missing = new ArrayList<>();
-    spec.inputs()
-        .forEach(
-            (name, input) -> {
-              String key = name.toLowerCase(Locale.ROOT);
-              if (given.containsKey(key)) {
-                return;
-              }
-              if (input.defaultValue() != null) {
-                inputs.put(key, ctx.render(input.defaultValue(), env));
-              } else if (input.required()) {
-                missing.add(name);
-              } else {
-                inputs.put(key, "");
-              }
-            });
-    List<String> declared =
-        spec.inputs().keySet().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-    List<String> unexpected =
-        given.keySet().stream()
-            .filter(k -> !declared.contains(k) && !alsoValid.contains(k))
-            .toList();
-    if (!unexpected.isEmpty()) {
+  private static void warnOfLocalPre(ActionLoader.Loaded action, LogChunker log) {
+    if (action.ref() instanceof ActionRef.Local local && action.spec().runs().pre() != null) {
       log.runnerLine(
-          "##[warning]Unexpected input(s) "
-              + quoted(unexpected)
-              + ", valid inputs are ["
-              + quoted(spec.inputs().keySet().stream().toList())
-              + "]");
+          "##[warning]`pre` execution is not supported for local action from '"
+              + local.text()
+              + "'");
     }
-    if (!missing.isEmpty()) {
-      throw new CiException(
-          ErrorCode.INVALID_SPEC,
-          "Input required and not supplied: "
-              + String.join(", ", missing)
-              + " ("
-              + caller.uses()
-              + ")");
-    }
-    return inputs;
-  }
-
-  private static String quoted(List<String> names) {
-    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
   }
 
   /** A cycle of actions, or one nested deeper than GitHub allows, is refused. */

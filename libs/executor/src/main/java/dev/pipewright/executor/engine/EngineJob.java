@@ -253,6 +253,16 @@ final class EngineJob implements Runnable, JobEngine.Progress {
     safely(o -> o.stepFinished(run.ref(), number, r));
   }
 
+  @Override
+  public void addedStepStarted(int number, String name) {
+    safely(o -> o.addedStepStarted(run.ref(), number, name));
+  }
+
+  @Override
+  public void addedStepFinished(int number, String name, StepResult r) {
+    safely(o -> o.addedStepFinished(run.ref(), number, name, r));
+  }
+
   private StepStatus stepStatus(int number) {
     synchronized (lock) {
       return stepStatus[number - 1];

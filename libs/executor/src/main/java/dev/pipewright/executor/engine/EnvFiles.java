@@ -26,6 +26,7 @@ final class EnvFiles {
   private static final byte[] EMPTY = new byte[0];
 
   private final Map<String, String> paths = new LinkedHashMap<>();
+  private Map<String, String> state = Map.of();
 
   /**
    * The files of one command of a step, in {@link JobPaths#runnerFiles()}, named after its id
@@ -52,6 +53,7 @@ final class EnvFiles {
   record Written(
       Map<String, String> env,
       Map<String, String> outputs,
+      Map<String, String> state,
       List<String> path,
       String summary,
       List<String> errors,
@@ -95,10 +97,15 @@ final class EnvFiles {
     return fields;
   }
 
-  /** Writes the empty files and, in the same round trip, the step's script. */
+  /**
+   * Writes the empty files and, in the same round trip, the step's script (none for a JavaScript
+   * action, whose script is the action's own: {@code scriptPath} null).
+   */
   void create(JobFiles files, String scriptPath, byte[] script) throws IOException {
     Map<String, byte[]> all = empties();
-    all.put(scriptPath, script);
+    if (scriptPath != null) {
+      all.put(scriptPath, script);
+    }
     files.writeAll(all);
   }
 
@@ -122,6 +129,7 @@ final class EnvFiles {
     Map<String, Optional<byte[]>> contents = files.readAll(all);
     Map<String, String> env = Map.of();
     Map<String, String> outputs = Map.of();
+    Map<String, String> state = Map.of();
     List<String> path = List.of();
     String summary = null;
     List<String> errors = new ArrayList<>();
@@ -137,9 +145,9 @@ final class EnvFiles {
           case ENV -> env = CommandFiles.parseKeyValues(text, kind.variable);
           case OUTPUT -> outputs = CommandFiles.parseKeyValues(text, kind.variable);
           case PATH -> path = CommandFiles.parsePath(text);
-          // Run steps have no post step to read their state (SaveStateFileCommand feeds
-          // STATE_* of the same action's post step): checked for its format only.
-          case STATE -> CommandFiles.parseKeyValues(text, kind.variable);
+          // SaveStateFileCommand: STATE_* of the same action's later stages (a run step's
+          // has no reader).
+          case STATE -> state = CommandFiles.parseKeyValues(text, kind.variable);
           case SUMMARY -> summary = summary(bytes.length, text, refusals);
         }
       } catch (CommandFiles.FormatException e) {
@@ -150,7 +158,17 @@ final class EnvFiles {
                 + e.getMessage());
       }
     }
-    return new Written(env, outputs, path, summary, errors, refusals);
+    return new Written(env, outputs, state, path, summary, errors, refusals);
+  }
+
+  /** What the command saved ({@code GITHUB_STATE}, {@code ::save-state}), set after it ran. */
+  void saved(Map<String, String> saved) {
+    state = Map.copyOf(saved);
+  }
+
+  /** What the command saved for the later stages of its action: {@code STATE_<name>}. */
+  Map<String, String> state() {
+    return state;
   }
 
   void delete(JobFiles files) throws IOException {

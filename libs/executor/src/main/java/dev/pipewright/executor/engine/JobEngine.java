@@ -50,6 +50,12 @@ final class JobEngine {
 
     /** Step {@code number}'s command is about to start with this id. */
     default void commandStarting(int number, String id) throws IOException {}
+
+    /** A step an action added ({@link AddedSteps}) begins; numbered after the job's steps. */
+    default void addedStepStarted(int number, String name) {}
+
+    /** A step an action added ended (or was skipped); the result is masked. */
+    default void addedStepFinished(int number, String name, StepResult result) {}
   }
 
   private final JobScope scope;
@@ -146,13 +152,19 @@ final class JobEngine {
             : resume.deadlineEpochMillis();
     long jobDeadline = nanoTimeAt(deadline);
 
-    StepDriver driver = new StepDriver(scope, ctx, jobEnv, jobTimeout, jobDeadline);
+    PostSteps posts = new PostSteps();
+    StepDriver driver = new StepDriver(scope, ctx, jobEnv, jobTimeout, jobDeadline, posts);
     Cancellation cancellation = scope.cancellation();
     Checkpoints checkpoints = new Checkpoints(scope, ctx, driver, deadline);
     if (resume != null) {
       checkpoints.restore(resume);
     }
     Progress checkpointing = checkpoints.around(progress);
+    AddedSteps added =
+        new AddedSteps(scope, ctx, driver, driver.actions(), progress, steps.size() + 1);
+    if (checkpoints.stepsDone() == 0) {
+      added.runPre(steps);
+    }
     for (int i = checkpoints.stepsDone(); i < steps.size(); i++) {
       if (cancellation.detached()) {
         throw Cancellation.left();
@@ -167,8 +179,13 @@ final class JobEngine {
       progress.stepFinished(i + 1, masked);
       checkpoints.stepDone(out.result(), masked.status());
     }
+    added.runPost(posts);
     ErrorCode firstCode = checkpoints.firstCode();
     String firstMessage = checkpoints.firstMessage();
+    if (firstCode == null) {
+      firstCode = added.firstCode();
+      firstMessage = added.firstMessage();
+    }
 
     Map<String, String> outputs = Map.of();
     try {

@@ -53,6 +53,15 @@ final class StepDriver {
 
   private final CompositeSteps composites;
 
+  /** The Node.js of the job's JavaScript actions, asked once whichever runs first. */
+  private final NodeRuntimes nodeRuntimes;
+
+  /**
+   * By step number, what the pre stage of the step's action saved, for its main and post stages
+   * (GITHUB_STATE's STATE_*, one IntraActionState per action step in JobExtension.cs).
+   */
+  private final Map<Integer, Map<String, String>> stageStates = new LinkedHashMap<>();
+
   /**
    * Names this driver's inner commands of actions apart from an earlier worker's: a successor runs
    * a calling step again from its start, and must not find the commands (and files) of the earlier
@@ -64,13 +73,15 @@ final class StepDriver {
   /**
    * @param jobEnv the workflow's and the job's env, evaluated
    * @param jobDeadline {@link System#nanoTime} at which the job's timeout cancels it
+   * @param posts where the actions' post steps are registered
    */
   StepDriver(
       JobScope scope,
       JobContext ctx,
       Map<String, String> jobEnv,
       Duration jobTimeout,
-      long jobDeadline) {
+      long jobDeadline,
+      PostSteps posts) {
     this.scope = scope;
     this.run = scope.run();
     this.host = scope.host();
@@ -86,7 +97,8 @@ final class StepDriver {
     RunDefaults job = run.job().defaults() == null ? RunDefaults.NONE : run.job().defaults();
     this.defaults = job.over(wf);
     this.debug = ContextBuilder.stepDebug(run);
-    this.composites = new CompositeSteps(scope, this, new ActionLoader(scope));
+    this.nodeRuntimes = new NodeRuntimes(host);
+    this.composites = new CompositeSteps(scope, this, new ActionLoader(scope), posts);
   }
 
   /** The {@code env} context between steps: the job's env and what {@code GITHUB_ENV} added. */
@@ -94,6 +106,20 @@ final class StepDriver {
     Map<String, String> env = new LinkedHashMap<>(jobEnv);
     env.putAll(fileEnv);
     return env;
+  }
+
+  NodeRuntimes nodeRuntimes() {
+    return nodeRuntimes;
+  }
+
+  /** Runs the actions of {@code uses:} steps. */
+  CompositeSteps actions() {
+    return composites;
+  }
+
+  /** The state of step {@code number}'s action stages, made for its pre stage. */
+  Map<String, String> stageState(int number) {
+    return stageStates.computeIfAbsent(number, n -> new LinkedHashMap<>());
   }
 
   /** The state the steps handed on, as a checkpoint recorded it; the running step to resume. */
@@ -195,9 +221,21 @@ final class StepDriver {
                 () -> ctx.layerEnv(env(), step.env()),
                 log,
                 "step-" + number + "." + session,
-                List.of());
+                List.of(),
+                stageStates.computeIfAbsent(number, n -> new LinkedHashMap<>()));
       } else {
-        out = command(step, ctx, defaults, id, env, files, survives, log, resumed, progress);
+        out =
+            command(
+                step,
+                ctx,
+                runScript(step, defaults, ctx, env, id),
+                id,
+                env,
+                files,
+                survives,
+                log,
+                resumed,
+                progress);
         logError(out.result(), log);
       }
       StepResult r = out.result();
@@ -222,11 +260,31 @@ final class StepDriver {
   }
 
   /**
-   * Runs one command (a {@code run:} step or the built-in checkout, of the job or of a composite
-   * action) and takes in what it left for the later steps.
+   * The command of a {@code run:} step or the built-in checkout, of the job or of a composite
+   * action, for {@link #command}.
    *
    * @param ctx the contexts it renders with (the job's, or a composite action's)
    * @param defaults the {@code defaults.run} it takes (none inside an action)
+   */
+  ScriptSource runScript(
+      StepSpec step, RunDefaults defaults, JobContext ctx, Map<String, String> env, String id) {
+    return path -> StepScript.prepare(step, defaults, ctx, env, path, host, run.repository(), id);
+  }
+
+  /** Prepares a command once the {@code PATH} it runs with is known. */
+  interface ScriptSource {
+    /**
+     * @throws CiException for what cannot run, with its code
+     * @throws ExpressionException when a field does not evaluate
+     */
+    StepScript prepare(String path) throws IOException;
+  }
+
+  /**
+   * Runs one command, which {@code source} prepares ({@link #runScript}, a stage of a JavaScript
+   * action), and takes in what it left for the later steps; what it saved in {@code GITHUB_STATE}
+   * is {@link EnvFiles#state} after it.
+   *
    * @param resumed the command an earlier worker started, or null
    * @param progress told when the command starts (so a checkpoint names it), or null for an inner
    *     step of an action, whose caller a successor runs again from its start
@@ -234,7 +292,7 @@ final class StepDriver {
   StepOutcome command(
       StepSpec step,
       JobContext ctx,
-      RunDefaults defaults,
+      ScriptSource source,
       String id,
       Map<String, String> env,
       EnvFiles files,
@@ -258,7 +316,7 @@ final class StepDriver {
     if (exit == null) {
       StepScript script;
       try {
-        script = StepScript.prepare(step, defaults, ctx, env, path, host, run.repository(), id);
+        script = source.prepare(path);
       } catch (ExpressionException | IllegalArgumentException e) {
         return StepOutcome.failed(ErrorCode.INVALID_SPEC, e.getMessage());
       } catch (CiException e) {
@@ -324,6 +382,9 @@ final class StepDriver {
     commands.legacyPath().reversed().forEach(this::prependPath);
     written.path().forEach(this::prependPath);
     written.refusals().forEach(r -> log.runnerLine("##[error]" + r));
+    Map<String, String> state = new LinkedHashMap<>(commands.legacyState());
+    state.putAll(written.state());
+    files.saved(state);
     Map<String, String> outputs = new LinkedHashMap<>(commands.legacyOutputs());
     outputs.putAll(written.outputs());
     String problem = commands.failure() != null ? commands.failure() : written.failure();

@@ -92,6 +92,24 @@ public interface JobHost {
             + " host runs no containers (the local executor needs podman on the worker's PATH)");
   }
 
+  /**
+   * The Node.js the executor provides for JavaScript actions in this host, or empty when it has
+   * none to offer.
+   *
+   * @throws CiException PERMANENT, naming the setting, when one is configured but cannot be used
+   */
+  default Optional<ProvidedNode> providedNode() throws IOException {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether a {@code node} the job's own environment has on its {@code PATH} (its image's) runs
+   * JavaScript actions before the executor's: true where the job runs in an image of its own.
+   */
+  default boolean prefersOwnNode() {
+    return false;
+  }
+
   /** The job's files. */
   JobFiles files();
 

@@ -26,7 +26,7 @@ public final class LocalJobRunner extends EngineJobRunner {
         config,
         sink,
         new ContainerHostFactory(
-            new ProcessHostFactory(config.workspaceRoot(), config.inheritedEnv()),
+            new ProcessHostFactory(config.workspaceRoot(), config.inheritedEnv(), config.node()),
             config.engine().runnerName()));
   }
 

@@ -2,6 +2,7 @@ package dev.pipewright.executor.local;
 
 import dev.pipewright.actions.ActionResolver;
 import dev.pipewright.executor.engine.EngineSettings;
+import dev.pipewright.executor.host.ExecutorNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +18,15 @@ import java.util.Objects;
  * @param inheritedEnv variables of the worker passed to steps. Not the whole environment: the
  *     worker's own credentials must not leak into builds
  * @param engine how the job engine treats processes and logs
+ * @param node the Node.js JavaScript actions run on (in a job container too, when its image has
+ *     none)
  */
 public record LocalRunnerConfig(
-    Path workspaceRoot, int maxParallelJobs, List<String> inheritedEnv, EngineSettings engine) {
+    Path workspaceRoot,
+    int maxParallelJobs,
+    List<String> inheritedEnv,
+    EngineSettings engine,
+    ExecutorNode node) {
 
   public static final List<String> DEFAULT_INHERITED_ENV =
       List.of(
@@ -28,6 +35,7 @@ public record LocalRunnerConfig(
   public LocalRunnerConfig {
     Objects.requireNonNull(workspaceRoot, "workspaceRoot");
     Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(node, "node");
     if (maxParallelJobs < 1) {
       throw new IllegalArgumentException("maxParallelJobs must be >= 1");
     }
@@ -37,11 +45,20 @@ public record LocalRunnerConfig(
   /** Defaults: 4 parallel jobs, the engine's defaults, runner name {@code pipewright-local}. */
   public static LocalRunnerConfig defaults(Path workspaceRoot) {
     return new LocalRunnerConfig(
-        workspaceRoot, 4, DEFAULT_INHERITED_ENV, EngineSettings.defaults("pipewright-local"));
+        workspaceRoot,
+        4,
+        DEFAULT_INHERITED_ENV,
+        EngineSettings.defaults("pipewright-local"),
+        ExecutorNode.ON_PATH);
   }
 
   public LocalRunnerConfig withMaxParallelJobs(int n) {
-    return new LocalRunnerConfig(workspaceRoot, n, inheritedEnv, engine);
+    return new LocalRunnerConfig(workspaceRoot, n, inheritedEnv, engine, node);
+  }
+
+  /** JavaScript actions run on {@code n}. */
+  public LocalRunnerConfig withNode(ExecutorNode n) {
+    return new LocalRunnerConfig(workspaceRoot, maxParallelJobs, inheritedEnv, engine, n);
   }
 
   /** Remote actions resolved by {@code resolver}. */
@@ -74,6 +91,6 @@ public record LocalRunnerConfig(
   }
 
   private LocalRunnerConfig withEngine(EngineSettings e) {
-    return new LocalRunnerConfig(workspaceRoot, maxParallelJobs, inheritedEnv, e);
+    return new LocalRunnerConfig(workspaceRoot, maxParallelJobs, inheritedEnv, e, node);
   }
 }

@@ -89,6 +89,7 @@ public final class WorkflowCommands {
   private final Map<Annotation.Level, Integer> counts = new EnumMap<>(Annotation.Level.class);
   private final Map<String, String> outputs = new LinkedHashMap<>();
   private final Map<String, String> env = new LinkedHashMap<>();
+  private final Map<String, String> state = new LinkedHashMap<>();
   private final List<String> path = new ArrayList<>();
   private boolean echo;
   private String stopToken;
@@ -163,8 +164,8 @@ public final class WorkflowCommands {
             + " Please upgrade to using Environment Files.";
       }
       case "save-state" -> {
-        // Kept for the post step of an action; run steps have none (see EnvFiles).
-        required(p, "name", command);
+        // SaveStateCommandExtension: kept for the later stages of the same action (STATE_*).
+        state.put(required(p, "name", command), data);
         yield "##[warning]The `save-state` command is deprecated and will be disabled soon."
             + " Please upgrade to using Environment Files.";
       }
@@ -290,6 +291,11 @@ public final class WorkflowCommands {
   /** Outputs set with the deprecated {@code ::set-output}. */
   public Map<String, String> legacyOutputs() {
     return Map.copyOf(outputs);
+  }
+
+  /** State saved with the deprecated {@code ::save-state}, for the action's later stages. */
+  public Map<String, String> legacyState() {
+    return Map.copyOf(state);
   }
 
   /** Variables set with {@code ::set-env} (when allowed), for the later steps. */

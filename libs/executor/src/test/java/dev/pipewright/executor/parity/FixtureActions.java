@@ -4,6 +4,7 @@ import dev.pipewright.actions.ActionResolver;
 import dev.pipewright.actions.ActionSources;
 import dev.pipewright.actions.GitRepositoryFiles;
 import dev.pipewright.executor.GitRepos;
+import dev.pipewright.fixtures.actions.ActionFixtures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,11 +19,16 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The remote actions of the parity cases ({@code parity/actions/<owner>/<repo>/}), committed to
- * bare repositories of an offline action directory made for the suite, tagged {@code v1}: the
- * resolver finds them there first, and its URL leads nowhere, so the network is never used.
+ * The remote actions of the parity cases ({@code parity/actions/<owner>/<repo>/}, and the
+ * JavaScript actions of {@code tests/action-fixtures} as {@code acme/<name>}, bundled on the real
+ * toolkit as published actions ship), committed to bare repositories of an offline action directory
+ * made for the suite, tagged {@code v1}: the resolver finds them there first, and its URL leads
+ * nowhere, so the network is never used.
  */
 final class FixtureActions {
+  /** The JavaScript fixture actions the parity cases use, served as {@code acme/<name>@v1}. */
+  private static final List<String> JAVASCRIPT = List.of("lifecycle");
+
   private FixtureActions() {}
 
   /** A resolver over the fixture actions, keeping what it makes under {@code root}. */
@@ -41,6 +47,10 @@ final class FixtureActions {
           }
         }
       }
+    }
+    Path built = root.resolve(".actions-built");
+    for (String name : JAVASCRIPT) {
+      commit(ActionFixtures.copy(name, built.resolve(name)), offline.resolve("acme").resolve(name));
     }
     return new ActionResolver(
         new ActionSources(root.resolve(".actions-nowhere").toUri().toString(), List.of(), offline),

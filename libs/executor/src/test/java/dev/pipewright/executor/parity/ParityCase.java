@@ -45,6 +45,7 @@ record ParityCase(
 
   /** What one step must come to. Null fields are not checked. */
   record Step(
+      String name,
       String status,
       String outcome,
       String conclusion,
@@ -57,6 +58,7 @@ record ParityCase(
       String action,
       List<String> subSteps,
       List<String> log,
+      List<String> logMatches,
       List<String> notLog) {}
 
   static ParityCase load(Path file) throws IOException {
@@ -90,6 +92,7 @@ record ParityCase(
 
   private static Step step(Map<String, Object> s) {
     return new Step(
+        (String) s.get("name"),
         (String) s.get("status"),
         (String) s.get("outcome"),
         (String) s.get("conclusion"),
@@ -102,6 +105,7 @@ record ParityCase(
         (String) s.get("action"),
         s.containsKey("subSteps") ? strings(s.get("subSteps")) : null,
         strings(s.get("log")),
+        strings(s.get("logMatches")),
         strings(s.get("notLog")));
   }
 

@@ -127,7 +127,17 @@ public abstract class ParitySuite {
   /** Records the job's end and its steps' results; other hosts' tests use it too. */
   public static final class Recorder implements RunObserver {
     public final Map<Integer, StepResult> steps = new ConcurrentHashMap<>();
+
+    /** The names of the steps actions added (pre and post steps), by number. */
+    public final Map<Integer, String> addedNames = new ConcurrentHashMap<>();
+
     public volatile JobResult result;
+
+    @Override
+    public void addedStepFinished(JobRef job, int stepNumber, String name, StepResult r) {
+      addedNames.put(stepNumber, name);
+      steps.put(stepNumber, r);
+    }
 
     @Override
     public void stepFinished(JobRef job, int stepNumber, StepResult r) {
@@ -189,6 +199,15 @@ public abstract class ParitySuite {
     soft.assertThat(ownLines).as(about + " the job's own log lines").containsAll(e.log());
     e.notLog().forEach(t -> soft.assertThat(jobLog).as(about).doesNotContain(t));
     e.steps().forEach((n, s) -> checkStep(soft, about, run, n, rec.steps.get(n), s));
+    e.steps()
+        .forEach(
+            (n, s) -> {
+              if (s.name() != null) {
+                soft.assertThat(rec.addedNames.get(n))
+                    .as(about + " step " + n + " name (a step an action added)")
+                    .isEqualTo(s.name());
+              }
+            });
     soft.assertAll();
   }
 
@@ -252,6 +271,12 @@ public abstract class ParitySuite {
     String log = sink.text(run.ref(), number);
     List<String> lines = Arrays.asList(log.split("\n", -1));
     soft.assertThat(lines).as(what + " log lines").containsAll(s.log());
+    s.logMatches()
+        .forEach(
+            regex ->
+                soft.assertThat(lines)
+                    .as(what + " a log line matching " + regex)
+                    .anyMatch(l -> l.matches(regex)));
     s.notLog().forEach(t -> soft.assertThat(log).as(what + " log").doesNotContain(t));
   }
 

@@ -63,13 +63,15 @@ final class PodAgent {
         s.append("unset ").append(name).append('\n');
       }
     }
-    s.append(ContainerShell.environmentFile(command.env()));
-    s.append("cd -- ").append(quote(command.workingDirectory())).append(" || exit 1\n");
-    s.append("exec");
+    // The command as the positional parameters: the environment file may put env before it.
+    s.append("set --");
     for (String arg : command.argv()) {
       s.append(' ').append(quote(arg));
     }
-    return s.append('\n').toString();
+    s.append('\n');
+    s.append(ContainerShell.environmentFile(command.env()));
+    s.append("cd -- ").append(quote(command.workingDirectory())).append(" || exit 1\n");
+    return s.append("exec \"$@\"\n").toString();
   }
 
   /** The agent's environment from {@link #READY}: {@code NAME=value} entries, NUL-separated. */

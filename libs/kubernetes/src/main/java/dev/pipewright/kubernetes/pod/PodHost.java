@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.ProvidedNode;
 import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.executor.host.container.ContainerShell;
@@ -73,6 +74,7 @@ final class PodHost implements JobHost {
   private final Duration poll;
   private final Duration startTimeout;
   private final Map<String, ContainerConfig> services;
+  private final ProvidedNode node;
   private Consumer<String> jobLog = line -> {};
   private volatile Map<String, String> agentEnv;
 
@@ -91,6 +93,7 @@ final class PodHost implements JobHost {
    *     with this one, it runs nothing
    * @param containerEnv {@code container.env}, laid over the image's environment
    * @param control the agent's control directory: one per attempt, in the job's runner directory
+   * @param node the executor's Node.js in the pod (an init container's copy), or null for none
    */
   PodHost(
       String job,
@@ -101,7 +104,8 @@ final class PodHost implements JobHost {
       Map<String, ContainerConfig> services,
       Path control,
       Duration poll,
-      Duration startTimeout) {
+      Duration startTimeout,
+      ProvidedNode node) {
     this.job = job;
     this.jobName = jobName;
     this.directories = directories;
@@ -111,6 +115,7 @@ final class PodHost implements JobHost {
     this.control = control;
     this.poll = poll;
     this.startTimeout = startTimeout;
+    this.node = node;
   }
 
   @Override
@@ -230,6 +235,17 @@ final class PodHost implements JobHost {
       }
     }
     services.keySet().forEach(label -> jobLog.accept("Stop and remove container: " + label));
+  }
+
+  /** The image's {@code node} first, else the executor's that the pod's init container copied. */
+  @Override
+  public boolean prefersOwnNode() {
+    return true;
+  }
+
+  @Override
+  public Optional<ProvidedNode> providedNode() {
+    return Optional.ofNullable(node);
   }
 
   /** The image's environment as the agent got it, {@code container.env} over it. */

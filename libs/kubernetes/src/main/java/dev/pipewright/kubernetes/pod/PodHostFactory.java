@@ -7,6 +7,7 @@ import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.ProvidedNode;
 import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.executor.host.container.ContainerSupport;
@@ -197,7 +198,21 @@ public final class PodHostFactory implements JobHostFactory {
         services,
         runnerDir.resolve(controlDirName(run.attempt())),
         config.logPollInterval(),
-        START_TIMEOUT);
+        START_TIMEOUT,
+        providedNode());
+  }
+
+  /** The Node.js the pod's init container copies from the configured image, when there is one. */
+  private ProvidedNode providedNode() {
+    return config.nodeImage() == null
+        ? null
+        : new ProvidedNode(
+            List.of(PodManifests.NODE_MOUNT + "/node"),
+            "the executor's, copied from "
+                + config.nodeImage()
+                + " into "
+                + PodManifests.NODE_MOUNT
+                + " by the pod's init container");
   }
 
   @Override

@@ -50,6 +50,38 @@ final class PodManifests {
   static final String CONTAINER = "job";
   static final String VOLUME = "workspace";
 
+  /** The emptyDir the init container copies the executor's Node.js into. */
+  static final String NODE_VOLUME = "node";
+
+  /** Where the job's container sees it (GitHub mounts its externals at {@code /__e}). */
+  static final String NODE_MOUNT = "/__e/node";
+
+  /**
+   * What the init container of {@link KubernetesRunnerConfig#nodeImage} runs: copies its {@code
+   * node} and the libraries {@code ldd} names, its dynamic loader among them, into {@link
+   * #NODE_MOUNT}, and writes {@code node} there, a script that starts it through that loader, so it
+   * runs in any image of the architecture (the pod agent already needs a {@code /bin/sh}).
+   */
+  static final String NODE_COPY =
+      "set -e\n"
+          + "n=$(command -v node)\n"
+          + "d=$0\n"
+          + "mkdir -p \"$d/bin\" \"$d/lib\"\n"
+          + "cp \"$n\" \"$d/bin/node\"\n"
+          + "loader=\n"
+          + "for f in $(ldd \"$n\" | awk '$2 == \"=>\" && $3 ~ /^\\// {print $3} $1 ~ /^\\// {print $1}');"
+          + " do\n"
+          + "  cp \"$f\" \"$d/lib/\"\n"
+          + "  case \"$f\" in */ld-*) loader=$(basename \"$f\") ;; esac\n"
+          + "done\n"
+          + "if [ -n \"$loader\" ]; then\n"
+          + "  printf '#!/bin/sh\\nexec %s/lib/%s --library-path %s/lib %s/bin/node \"$@\"\\n'"
+          + " \"$d\" \"$loader\" \"$d\" \"$d\" > \"$d/node\"\n"
+          + "else\n"
+          + "  printf '#!/bin/sh\\nexec %s/bin/node \"$@\"\\n' \"$d\" > \"$d/node\"\n"
+          + "fi\n"
+          + "chmod 755 \"$d/node\"\n";
+
   /** Service sidecars are named {@code svc-<label>}. */
   static final String SERVICE_PREFIX = "svc-";
 
@@ -154,6 +186,9 @@ final class PodManifests {
             .withResources(resources())
             .withSecurityContext(containerSecurity(null))
             .withVolumeMounts(mounts);
+    if (config.nodeImage() != null) {
+      job.addNewVolumeMount().withName(NODE_VOLUME).withMountPath(NODE_MOUNT).endVolumeMount();
+    }
     if (c != null && c.entrypoint() != null) {
       // The entry point runs with the agent as its arguments (the exec "$@" convention).
       job.withCommand(c.entrypoint()).withArgs(PodAgent.command(controlDir));
@@ -165,6 +200,10 @@ final class PodManifests {
     }
     PodSpecBuilder spec =
         podSpec(config).withHostname(c == null ? null : c.hostname()).withContainers(job.build());
+    if (config.nodeImage() != null) {
+      spec.addNewVolume().withName(NODE_VOLUME).withNewEmptyDir().endEmptyDir().endVolume();
+      spec.addToInitContainers(nodeCopy());
+    }
     if (!pod.services().isEmpty()) {
       // Native sidecars (Kubernetes 1.29+): started in order before the job's container, which
       // starts only once each one's startup probe passed: the steps never run before the services
@@ -272,6 +311,21 @@ final class PodManifests {
           .endStartupProbe();
     }
     return b.build();
+  }
+
+  /** The init container that copies the executor's Node.js into the pod ({@link #NODE_COPY}). */
+  private Container nodeCopy() {
+    return new ContainerBuilder()
+        .withName("node")
+        .withImage(config.nodeImage())
+        .withCommand("/bin/sh", "-c", NODE_COPY, NODE_MOUNT)
+        .withResources(resources())
+        .withSecurityContext(containerSecurity(null))
+        .addNewVolumeMount()
+        .withName(NODE_VOLUME)
+        .withMountPath(NODE_MOUNT)
+        .endVolumeMount()
+        .build();
   }
 
   /** Probes count in whole seconds, one at least. */

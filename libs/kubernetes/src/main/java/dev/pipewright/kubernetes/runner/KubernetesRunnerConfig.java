@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param logPollInterval how often the pod host reads the log and exit files of a running command
  *     on the workspace volume (and checks its pod): bounds how late a printed line reaches the log
  *     store
+ * @param nodeImage an image with {@code node} (and {@code ldd}) whose Node.js an init container
+ *     copies into each job's pod, for the JavaScript actions of job images without one; null for
+ *     none (such an action then fails its step saying so)
  */
 public record KubernetesRunnerConfig(
     String namespace,
@@ -37,7 +40,8 @@ public record KubernetesRunnerConfig(
     String memoryRequest,
     String cpuLimit,
     String memoryLimit,
-    Duration logPollInterval) {
+    Duration logPollInterval,
+    String nodeImage) {
 
   public KubernetesRunnerConfig {
     Objects.requireNonNull(namespace, "namespace");

@@ -293,7 +293,8 @@ class RealApiServerIT {
             "256Mi",
             "2",
             "2Gi",
-            Duration.ofMillis(200));
+            Duration.ofMillis(200),
+            null);
     JobRef ref = new JobRef(buildId, "build");
     // No kubelet runs here: the job waits for its pod until the runner closes.
     try (EngineJobRunner runner =

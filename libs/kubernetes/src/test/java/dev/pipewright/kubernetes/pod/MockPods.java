@@ -100,6 +100,7 @@ public final class MockPods extends PodHosts {
         null,
         null,
         null,
-        Duration.ofMillis(50));
+        Duration.ofMillis(50),
+        null);
   }
 }

@@ -34,7 +34,7 @@ class PodAgentTest {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", "/usr/bin:/bin");
     env.put("QUOTE", "it's \"x\" $HOME `id`");
-    env.put("bad-name", "dropped");
+    env.put("INPUT_WHO-TO-GREET", "kept");
     String script =
         PodAgent.commandScript(
             new HostCommand("step-1.a1", List.of("/bin/sh", "-e", "/w/s.sh"), env, "/w/my dir"),
@@ -42,9 +42,12 @@ class PodAgentTest {
     assertThat(script)
         .startsWith("rm -f -- \"$0\"\n")
         .contains("unset HOSTNAME\n", "unset KUBERNETES_PORT\n")
-        .doesNotContain("unset PATH", "bad-name")
+        .doesNotContain("unset PATH")
+        .contains("set -- '/bin/sh' '-e' '/w/s.sh'\n")
         .contains("export QUOTE='it'\\''s \"x\" $HOME `id`'\n")
-        .endsWith("cd -- '/w/my dir' || exit 1\nexec '/bin/sh' '-e' '/w/s.sh'\n");
+        // A name no shell holds reaches the command through env (ContainerShell.environmentFile).
+        .contains("set -- env 'INPUT_WHO-TO-GREET=kept' \"$@\"\n")
+        .endsWith("cd -- '/w/my dir' || exit 1\nexec \"$@\"\n");
   }
 
   @Test

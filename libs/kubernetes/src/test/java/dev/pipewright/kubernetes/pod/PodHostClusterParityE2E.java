@@ -109,7 +109,8 @@ class PodHostClusterParityE2E extends ParitySuite {
               null,
               null,
               null,
-              Duration.ofMillis(200));
+              Duration.ofMillis(200),
+              null);
       PodHostFactory pods = new PodHostFactory(client, config, volume, "pipewright-e2e");
       return new PodHosts(pods, client);
     } catch (IOException e) {

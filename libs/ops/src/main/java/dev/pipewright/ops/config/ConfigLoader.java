@@ -265,7 +265,8 @@ public final class ConfigLoader {
             v.get(Settings.INFRASTRUCTURE_RETRIES),
             v.get(Settings.STEP_LOG_LIMIT),
             v.get(Settings.BUILD_LOG_LIMIT),
-            v.get(Settings.CONTAINER_ENGINE)),
+            v.get(Settings.CONTAINER_ENGINE),
+            v.get(Settings.NODE_PATH)),
         v.get(Settings.SHUTDOWN_GRACE),
         new PipewrightConfig.Log(v.get(Settings.LOG_FORMAT), v.get(Settings.LOG_LEVEL)),
         new PipewrightConfig.Kubernetes(
@@ -280,7 +281,8 @@ public final class ConfigLoader {
             v.get(Settings.K8S_MEMORY_REQUEST),
             v.get(Settings.K8S_CPU_LIMIT),
             v.get(Settings.K8S_MEMORY_LIMIT),
-            v.get(Settings.K8S_LOG_POLL_INTERVAL)),
+            v.get(Settings.K8S_LOG_POLL_INTERVAL),
+            v.get(Settings.K8S_NODE_IMAGE)),
         v.get(Settings.SECRET_KEY_FILE),
         new PipewrightConfig.Artifacts(
             v.get(Settings.BLOB_ROOT),

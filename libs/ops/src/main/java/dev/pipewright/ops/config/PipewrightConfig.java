@@ -136,7 +136,8 @@ public record PipewrightConfig(
       int infrastructureRetries,
       long stepLogLimit,
       long buildLogLimit,
-      boolean containerEngine) {}
+      boolean containerEngine,
+      String nodePath) {}
 
   public record Log(LogFormat format, String level) {}
 
@@ -171,7 +172,8 @@ public record PipewrightConfig(
       String stepMemoryRequest,
       String stepCpuLimit,
       String stepMemoryLimit,
-      Duration logPollInterval) {
+      Duration logPollInterval,
+      String nodeImage) {
     public Kubernetes {
       runsOnImages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(runsOnImages));
     }
@@ -254,6 +256,7 @@ public record PipewrightConfig(
     v.put(Settings.STEP_LOG_LIMIT, worker.stepLogLimit());
     v.put(Settings.BUILD_LOG_LIMIT, worker.buildLogLimit());
     v.put(Settings.CONTAINER_ENGINE, worker.containerEngine());
+    v.put(Settings.NODE_PATH, worker.nodePath());
     v.put(Settings.SHUTDOWN_GRACE, shutdownGrace);
     v.put(Settings.LOG_FORMAT, log.format());
     v.put(Settings.LOG_LEVEL, log.level());
@@ -269,6 +272,7 @@ public record PipewrightConfig(
     v.put(Settings.K8S_CPU_LIMIT, kubernetes.stepCpuLimit());
     v.put(Settings.K8S_MEMORY_LIMIT, kubernetes.stepMemoryLimit());
     v.put(Settings.K8S_LOG_POLL_INTERVAL, kubernetes.logPollInterval());
+    v.put(Settings.K8S_NODE_IMAGE, kubernetes.nodeImage());
     return v;
   }
 

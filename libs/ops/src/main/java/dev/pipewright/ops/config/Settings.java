@@ -240,6 +240,15 @@ final class Settings {
           Parsers.oneOf(Executor.class),
           "local",
           "where jobs run: local processes or Kubernetes Jobs");
+  static final Setting<String> NODE_PATH =
+      Setting.of(
+          "worker.node-path",
+          "PIPEWRIGHT_WORKER_NODE_PATH",
+          Parsers.text(),
+          "",
+          "the Node.js program JavaScript actions run on when the job's image has none (local"
+              + " executor; mounted into job containers at /__e/node); empty: the node on the"
+              + " worker's PATH");
   static final Setting<Boolean> CONTAINER_ENGINE =
       Setting.of(
           "worker.container-engine",
@@ -442,6 +451,16 @@ final class Settings {
           "how often the pod host reads the log and exit files of a running step on the"
               + " workspace volume: bounds how late a printed line reaches the log store");
 
+  static final Setting<String> K8S_NODE_IMAGE =
+      Setting.of(
+          "kubernetes.node-image",
+          "PIPEWRIGHT_K8S_NODE_IMAGE",
+          Parsers.text(),
+          "",
+          "an image with node and ldd whose Node.js an init container copies into each job's pod"
+              + " at /__e/node, for the JavaScript actions of job images without node (empty:"
+              + " none, and such an action fails its step saying so)");
+
   static final List<Setting<?>> ALL =
       List.of(
           DATABASE_URL,
@@ -485,6 +504,7 @@ final class Settings {
           STEP_LOG_LIMIT,
           BUILD_LOG_LIMIT,
           CONTAINER_ENGINE,
+          NODE_PATH,
           SHUTDOWN_GRACE,
           LOG_FORMAT,
           LOG_LEVEL,
@@ -499,7 +519,8 @@ final class Settings {
           K8S_MEMORY_REQUEST,
           K8S_CPU_LIMIT,
           K8S_MEMORY_LIMIT,
-          K8S_LOG_POLL_INTERVAL);
+          K8S_LOG_POLL_INTERVAL,
+          K8S_NODE_IMAGE);
 
   /**
    * {@code PIPEWRIGHT_*} variables that are read elsewhere, not settings of the services: the CLI's

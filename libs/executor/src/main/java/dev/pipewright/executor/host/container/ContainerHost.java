@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.ProvidedNode;
 import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -51,6 +52,12 @@ final class ContainerHost implements JobHost {
   private Consumer<String> jobLog = line -> {};
 
   private volatile JobContainer.Started started;
+
+  /** The executor's Node.js mounted in the container; null when the worker has none. */
+  private volatile ProvidedNode node;
+
+  /** Why the executor's Node.js could not be mounted (a wrong setting), or null. */
+  private volatile CiException nodeProblem;
 
   /** The job's mounts over the container's root file system, when the worker can see it. */
   private volatile JobMounts rootView;
@@ -140,7 +147,9 @@ final class ContainerHost implements JobHost {
     Optional<Path> authFile = RegistryAuth.writeAuthFile(Path.of(directories.paths().temp()), all);
     try {
       try {
-        started = container.start(config, mounts, limits, services.holderArguments(), authFile);
+        List<String> more = new ArrayList<>(services.holderArguments());
+        more.addAll(mountNode());
+        started = container.start(config, mounts, limits, more, authFile);
         rootView = started.rootfs().map(mounts::overRoot).orElse(null);
       } catch (Podman.Failure e) {
         throw new CiException(
@@ -154,6 +163,40 @@ final class ContainerHost implements JobHost {
         Files.deleteIfExists(authFile.get());
       }
     }
+  }
+
+  /**
+   * The worker's Node.js ({@link NodeBundle}) for the JavaScript actions of an image without one; a
+   * bad setting fails only the steps that would use it.
+   */
+  private List<String> mountNode() throws IOException {
+    Optional<ProvidedNode> worker;
+    try {
+      worker = directories.providedNode();
+    } catch (CiException e) {
+      nodeProblem = e;
+      return List.of();
+    }
+    if (worker.isEmpty()) {
+      return List.of();
+    }
+    NodeBundle bundle = NodeBundle.of(Path.of(worker.get().argv().getLast()));
+    node = bundle.provided(worker.get().origin());
+    return bundle.podmanArguments();
+  }
+
+  /** A {@code node} of the image first; the executor's, mounted at {@link NodeBundle#MOUNT}. */
+  @Override
+  public boolean prefersOwnNode() {
+    return true;
+  }
+
+  @Override
+  public Optional<ProvidedNode> providedNode() {
+    if (nodeProblem != null) {
+      throw nodeProblem;
+    }
+    return Optional.ofNullable(node);
   }
 
   @Override

@@ -55,19 +55,33 @@ public final class ContainerShell {
 
   /**
    * The environment file {@link #START} sources: one {@code export NAME='value'} per variable.
-   * Variables whose names {@code sh} cannot hold are left out: a POSIX shell drops them from the
-   * environment of what it starts anyway.
+   * Variables whose names {@code sh} cannot hold ({@code INPUT_WHO-TO-GREET}: Handler.cs keeps an
+   * input's hyphens, and GitHub's runner hands them to {@code docker exec -e}) cannot be exported
+   * by the shell, and dash and bash drop them from what they start: the file ends by putting {@code
+   * env NAME=value...} before the command ({@code set --} in a sourced file sets the positional
+   * parameters {@code exec "$@"} runs), so they reach it through the image's {@code env}. Their
+   * values are then on {@code env}'s command line inside the container until it starts the command.
    */
   public static String environmentFile(Map<String, String> env) {
     StringBuilder out = new StringBuilder();
+    StringBuilder other = new StringBuilder();
     env.forEach(
         (name, value) -> {
           if (NAME.matcher(name).matches()) {
-            out.append("export ").append(name).append("='");
-            out.append(value.replace("'", "'\\''")).append("'\n");
+            out.append("export ").append(name).append('=').append(quoted(value)).append('\n');
+          } else if (!name.isEmpty() && name.indexOf('=') < 0) {
+            other.append(' ').append(quoted(name + "=" + value));
           }
         });
+    if (!other.isEmpty()) {
+      out.append("set -- env").append(other).append(" \"$@\"\n");
+    }
     return out.toString();
+  }
+
+  /** {@code 'text'} for {@code sh}, a quote inside as {@code '\''}. */
+  private static String quoted(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
   }
 
   /** {@code /bin/sh -c program $0 args...} */

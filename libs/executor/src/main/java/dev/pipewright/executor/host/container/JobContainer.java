@@ -62,8 +62,8 @@ final class JobContainer {
    * Starts the container and returns what steps see of it; a container of the same name (left by a
    * dead worker's attempt) is removed first.
    *
-   * @param network podman arguments that place it in the job's network: the services' host names
-   *     and ports when it holds the network for them
+   * @param network podman arguments that place it in the job's network (the services' host names
+   *     and ports when it holds the network for them), and that mount the executor's Node.js
    * @param authFile registry credentials for a pull, when there are any
    */
   Started start(

@@ -9,14 +9,14 @@ import java.util.Optional;
  * PATH lookup. ProcessBuilder searches the worker's PATH, not the step's, so a step's {@code
  * $GITHUB_PATH} entries and its own {@code PATH} are honoured only if we resolve the command.
  */
-final class Executables {
+public final class Executables {
   private Executables() {}
 
   /**
    * The executable for {@code name}: itself (against {@code dir}) when it contains a slash, else
    * the first match on {@code path}.
    */
-  static Optional<Path> find(String name, String path, Path dir) {
+  public static Optional<Path> find(String name, String path, Path dir) {
     if (name.contains("/")) {
       Path p = dir.resolve(name);
       return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();

@@ -1,11 +1,13 @@
 package dev.pipewright.executor.host.process;
 
+import dev.pipewright.executor.host.ExecutorNode;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.ProvidedNode;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
@@ -34,15 +36,21 @@ final class ProcessHost implements JobHost, JobFiles {
   private final Path marker;
   private final List<Path> privateDirs;
   private final Map<String, String> baseEnvironment;
+  private final ExecutorNode node;
   private final List<Long> processGroups = new ArrayList<>();
 
   /**
    * @param marker written by {@link #prepare}: how the factory tells a lost attempt
    * @param buildDirs the build's directories above the job's (created first)
    * @param baseEnvironment the worker's variables a command inherits
+   * @param node the Node.js JavaScript actions run on
    */
   ProcessHost(
-      JobPaths paths, Path marker, List<Path> buildDirs, Map<String, String> baseEnvironment) {
+      JobPaths paths,
+      Path marker,
+      List<Path> buildDirs,
+      Map<String, String> baseEnvironment,
+      ExecutorNode node) {
     this.paths = paths;
     this.marker = marker;
     List<Path> dirs = new ArrayList<>(buildDirs);
@@ -52,6 +60,7 @@ final class ProcessHost implements JobHost, JobFiles {
     }
     this.privateDirs = List.copyOf(dirs);
     this.baseEnvironment = Map.copyOf(baseEnvironment);
+    this.node = node;
   }
 
   @Override
@@ -83,6 +92,13 @@ final class ProcessHost implements JobHost, JobFiles {
   @Override
   public Map<String, String> baseEnvironment() {
     return baseEnvironment;
+  }
+
+  /** The executor's Node.js: what the setting names, else the node on the worker's PATH. */
+  @Override
+  public Optional<ProvidedNode> providedNode() {
+    return node.find(baseEnvironment.get("PATH"))
+        .map(p -> new ProvidedNode(List.of(p.toString()), node.origin()));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.pipewright.executor.host.process;
 
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
+import dev.pipewright.executor.host.ExecutorNode;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.executor.host.JobPaths;
@@ -41,6 +42,7 @@ public final class ProcessHostFactory implements JobHostFactory {
 
   private final Path root;
   private final Map<String, String> baseEnvironment;
+  private final ExecutorNode node;
 
   /** Build id → the workspace directories its jobs used, for {@link #releaseBuild}. */
   private final Map<String, Set<Path>> workspaces = new ConcurrentHashMap<>();
@@ -50,6 +52,14 @@ public final class ProcessHostFactory implements JobHostFactory {
    *     the worker's own credentials do not leak into builds
    */
   public ProcessHostFactory(Path root, List<String> inheritedEnv) {
+    this(root, inheritedEnv, ExecutorNode.ON_PATH);
+  }
+
+  /**
+   * @param node the Node.js the jobs' JavaScript actions run on
+   */
+  public ProcessHostFactory(Path root, List<String> inheritedEnv, ExecutorNode node) {
+    this.node = node;
     this.root = root.toAbsolutePath().normalize();
     Map<String, String> base = new LinkedHashMap<>();
     for (String name : inheritedEnv) {
@@ -74,7 +84,8 @@ public final class ProcessHostFactory implements JobHostFactory {
             runnerDir.resolve("temp").toString(),
             runnerDir.resolve("tool-cache").toString(),
             runnerDir.toString());
-    return new ProcessHost(paths, marker(run), List.of(buildDir, runnerBuildDir), baseEnvironment);
+    return new ProcessHost(
+        paths, marker(run), List.of(buildDir, runnerBuildDir), baseEnvironment, node);
   }
 
   @Override

@@ -25,6 +25,9 @@ public final class PodmanFixture {
   /** The same with bash and the C libraries it loads. */
   static final String BASH_IMAGE = "localhost/pipewright-test-bash:1";
 
+  /** The busybox image with this machine's node and its C libraries: a job image with Node. */
+  static final String NODE_IMAGE = "localhost/pipewright-test-node:1";
+
   /** The busybox image whose command runs its {@code SERVICE_SCRIPT} variable: for services. */
   static final String SERVICE_IMAGE = "localhost/pipewright-test-service:1";
 
@@ -92,6 +95,26 @@ public final class PodmanFixture {
     }
     podman = found;
     return null;
+  }
+
+  /**
+   * {@link #podman()}, with {@link #NODE_IMAGE} built too (only the tests of JavaScript actions in
+   * an image with Node need it).
+   */
+  static synchronized Podman withNodeImage() {
+    Podman p = podman();
+    try {
+      String failed = buildImage(List.of("--node"));
+      if (failed != null) {
+        fail(failed);
+      }
+    } catch (IOException e) {
+      fail("images/build-test-image --node: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("interrupted");
+    }
+    return p;
   }
 
   /** images/build-test-image with these arguments; null when it worked, else why not. */
