@@ -1,7 +1,6 @@
 package dev.pipewright.executor.engine;
 
 import dev.pipewright.capabilities.Capabilities;
-import dev.pipewright.executor.Annotation;
 import dev.pipewright.executor.LogChunker;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.expressions.ExpressionException;
@@ -104,7 +103,7 @@ final class CompositeSteps {
     JobContext inner = ctx.composite(inputs, action.githubFields());
     List<String> inside = new ArrayList<>(chain);
     inside.add(action.identity());
-    Result result = new Result();
+    CompositeResult result = new CompositeResult();
     List<SubStep> subSteps = new ArrayList<>();
     List<StepSpec> steps = action.spec().runs().steps();
     for (StepSpec step : steps) {
@@ -385,50 +384,5 @@ final class CompositeSteps {
     return action == null
         ? failed.withAction(caller.uses(), null)
         : failed.withAction(action.ref().text(), action.sha());
-  }
-
-  /** What the inner steps came to, together: the calling step's result. */
-  private static final class Result {
-    private final List<Annotation> annotations = new ArrayList<>();
-    private final StringBuilder summary = new StringBuilder();
-    private ErrorCode code;
-    private String message;
-    private Integer exitCode;
-    private boolean cancelled;
-
-    void add(StepResult r) {
-      annotations.addAll(r.annotations());
-      if (r.summary() != null) {
-        summary.append(r.summary());
-      }
-      if (r.status() == StepStatus.CANCELLED) {
-        cancelled = true;
-        if (code == null) {
-          code = r.errorCode() == null ? ErrorCode.CANCELLED : r.errorCode();
-          message = r.errorMessage();
-        }
-      } else if ("failure".equals(r.conclusion())) {
-        fail(r.errorCode(), r.errorMessage(), r.exitCode());
-      }
-    }
-
-    void fail(ErrorCode failure, String why, Integer exit) {
-      if (code == null) {
-        code = failure == null ? ErrorCode.PERMANENT : failure;
-        message = why;
-        exitCode = exit;
-      }
-    }
-
-    StepOutcome outcome(Map<String, String> outputs) {
-      return StepOutcome.ended(
-          code,
-          message,
-          cancelled,
-          exitCode,
-          outputs,
-          annotations,
-          summary.isEmpty() ? null : summary.toString());
-    }
   }
 }
