@@ -20,15 +20,8 @@ final class ActionInputs {
    * The action's {@code inputs} context: the caller's {@code with:} values, rendered, over each
    * input's default. ActionRunner.cs warns of inputs the action does not declare (and passes them
    * on); a required input neither given nor defaulted fails the step before any inner step runs.
-   */
-  static Map<String, String> of(
-      StepSpec caller, ActionSpec spec, JobContext ctx, Map<String, String> env, LogChunker log) {
-    return of(caller, spec, ctx, env, log, List.of());
-  }
-
-  /**
-   * As {@link #of(StepSpec, ActionSpec, JobContext, Map, LogChunker)}, with {@code alsoValid}
-   * inputs (lower case) that are not warned of although the action does not declare them.
+   *
+   * @param alsoValid the inputs the kind of action takes beside its declared ones (no warning)
    */
   static Map<String, String> of(
       StepSpec caller,

@@ -28,9 +28,9 @@ import java.util.stream.Stream;
  * to its commit ({@link ActionResolver}, kept once per SHA on the worker) and copied into the job's
  * runner files, {@code _actions/<owner>/<repo>/<sha>} (the runner's {@code _work/_actions}), since
  * a container or a pod sees only the job's own directories. Its manifest ({@code action.yml}, else
- * {@code action.yaml}) is parsed; what the engine cannot run yet (Dockerfile images, Node versions
- * GitHub no longer runs) is refused with the reason. A {@code docker://} step has no manifest: it
- * loads as a docker action of that image ({@link DockerSteps}).
+ * {@code action.yaml}) is parsed; what the engine cannot run (a Docker action built from a
+ * Dockerfile, Node versions GitHub no longer runs) is refused with the reason. A {@code docker://}
+ * step has no manifest: it loads as a docker action of that image ({@link DockerSteps}).
  */
 final class ActionLoader {
   private static final List<String> MANIFESTS = List.of("action.yml", "action.yaml");
@@ -91,7 +91,7 @@ final class ActionLoader {
               + ref.text()
               + ": actions with 'runs.using: "
               + using
-              + "' are not supported (composite, node20, node24 and docker actions are)");
+              + "' are not supported (composite, docker, node20 and node24 actions are)");
     }
     return loaded;
   }

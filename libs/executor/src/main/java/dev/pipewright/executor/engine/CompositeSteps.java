@@ -1,7 +1,6 @@
 package dev.pipewright.executor.engine;
 
 import dev.pipewright.capabilities.Capabilities;
-import dev.pipewright.executor.Annotation;
 import dev.pipewright.executor.LogChunker;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.expressions.ExpressionException;
@@ -41,16 +40,16 @@ final class CompositeSteps {
   private final JobScope scope;
   private final StepDriver driver;
   private final ActionLoader loader;
-  private final DockerSteps docker;
   private final NodeActions nodes;
+  private final DockerSteps docker;
   private final PostSteps posts;
 
   CompositeSteps(JobScope scope, StepDriver driver, ActionLoader loader, PostSteps posts) {
     this.scope = scope;
     this.driver = driver;
     this.loader = loader;
-    this.docker = new DockerSteps(scope, driver);
     this.nodes = new NodeActions(scope, driver);
+    this.docker = new DockerSteps(scope, driver, posts);
     this.posts = posts;
   }
 
@@ -86,12 +85,13 @@ final class CompositeSteps {
       ActionRef ref = ActionRef.parse(ctx.render(caller.uses(), callerEnv.get()));
       action = loader.load(ref);
       refuseNesting(action, chain);
+      warnOfLocalPre(action, log);
       if (action.spec().runs().docker()) {
         return docker
-            .run(caller, ctx, callerEnv.get(), action, log, prefix)
+            .main(caller, ctx, callerEnv, action, state, log, prefix)
             .withAction(action.ref().text(), action.sha());
       }
-      inputs = ActionInputs.of(caller, action.spec(), ctx, callerEnv.get(), log);
+      inputs = ActionInputs.of(caller, action.spec(), ctx, callerEnv.get(), log, List.of());
     } catch (CiException e) {
       return refused(e.code(), e.getMessage(), caller, action, log);
     } catch (ExpressionException | IllegalArgumentException e) {
@@ -104,7 +104,7 @@ final class CompositeSteps {
     JobContext inner = ctx.composite(inputs, action.githubFields());
     List<String> inside = new ArrayList<>(chain);
     inside.add(action.identity());
-    Result result = new Result();
+    CompositeResult result = new CompositeResult();
     List<SubStep> subSteps = new ArrayList<>();
     List<StepSpec> steps = action.spec().runs().steps();
     StepDeadlines.Deadline before = enterTimeout(caller, ctx, callerEnv.get(), log);
@@ -265,7 +265,7 @@ final class CompositeSteps {
               (postLog, survives) -> {
                 Map<String, String> postEnv = callerEnv.get();
                 Map<String, String> postInputs =
-                    ActionInputs.of(caller, action.spec(), ctx, postEnv, postLog);
+                    ActionInputs.of(caller, action.spec(), ctx, postEnv, postLog, List.of());
                 return nodes.run(
                     NodeActions.Stage.POST,
                     caller,
@@ -297,10 +297,11 @@ final class CompositeSteps {
   }
 
   /**
-   * The remote JavaScript action with a {@code pre} stage that {@code step} runs, loaded at the
-   * job's start as JobExtension.cs prepares pre steps; empty for any other step. Local actions are
-   * not in the workspace yet at that time (GitHub runs no pre for them), and an action that does
-   * not load is left to its step, which fails with the reason.
+   * The remote JavaScript action with a {@code pre} stage, or docker action with a {@code
+   * pre-entrypoint}, that {@code step} runs, loaded at the job's start as JobExtension.cs prepares
+   * pre steps; empty for any other step. Local actions are not in the workspace yet at that time
+   * (GitHub runs no pre for them), a {@code docker://} step has no manifest, and an action that
+   * does not load is left to its step, which fails with the reason.
    */
   Optional<ActionLoader.Loaded> withPre(StepSpec step, JobContext ctx, Map<String, String> env)
       throws IOException {
@@ -312,9 +313,8 @@ final class CompositeSteps {
         return Optional.empty();
       }
       ActionLoader.Loaded action = loader.load(remote);
-      return NodeActions.runsOnNode(action) && action.spec().runs().pre() != null
-          ? Optional.of(action)
-          : Optional.empty();
+      boolean staged = NodeActions.runsOnNode(action) || action.spec().runs().docker();
+      return staged && action.spec().runs().pre() != null ? Optional.of(action) : Optional.empty();
     } catch (CiException | ExpressionException | IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -333,10 +333,15 @@ final class CompositeSteps {
       LogChunker log,
       boolean survives)
       throws IOException {
+    if (action.spec().runs().docker()) {
+      return docker
+          .pre(step, action, state, ctx, env, log, survives)
+          .withAction(action.ref().text(), action.sha());
+    }
     String id = "step-" + (step.index() + 1) + ".pre.a" + scope.run().attempt();
     Map<String, String> inputs;
     try {
-      inputs = ActionInputs.of(step, action.spec(), ctx, env, log);
+      inputs = ActionInputs.of(step, action.spec(), ctx, env, log, List.of());
     } catch (CiException e) {
       return refused(e.code(), e.getMessage(), step, action, log);
     } catch (ExpressionException | IllegalArgumentException e) {
@@ -362,6 +367,19 @@ final class CompositeSteps {
   private static String groupName(StepSpec step, JobContext ctx, Map<String, String> env) {
     String name = StepDriver.displayName(step, ctx, env);
     return step.name() == null && step.run() == null ? "Run " + name : name;
+  }
+
+  /**
+   * ActionRunner.cs runs no {@code pre} of a local action (JobExtension.cs prepares pre steps
+   * before the workspace holds it) and says so in the step's log.
+   */
+  private static void warnOfLocalPre(ActionLoader.Loaded action, LogChunker log) {
+    if (action.ref() instanceof ActionRef.Local local && action.spec().runs().pre() != null) {
+      log.runnerLine(
+          "##[warning]`pre` execution is not supported for local action from '"
+              + local.text()
+              + "'");
+    }
   }
 
   /** A cycle of actions, or one nested deeper than GitHub allows, is refused. */
@@ -397,54 +415,5 @@ final class CompositeSteps {
     return action == null
         ? failed.withAction(caller.uses(), null)
         : failed.withAction(action.ref().text(), action.sha());
-  }
-
-  /** What the inner steps came to, together: the calling step's result. */
-  private static final class Result {
-    private final List<Annotation> annotations = new ArrayList<>();
-    private final StringBuilder summary = new StringBuilder();
-    private ErrorCode code;
-    private String message;
-    private Integer exitCode;
-    private boolean cancelled;
-
-    void add(StepResult r) {
-      annotations.addAll(r.annotations());
-      if (r.summary() != null) {
-        summary.append(r.summary());
-      }
-      if (r.status() == StepStatus.CANCELLED) {
-        cancelled = true;
-        if (code == null) {
-          code = r.errorCode() == null ? ErrorCode.CANCELLED : r.errorCode();
-          message = r.errorMessage();
-        }
-      } else if ("failure".equals(r.conclusion())) {
-        fail(r.errorCode(), r.errorMessage(), r.exitCode());
-      }
-    }
-
-    boolean failed() {
-      return code != null;
-    }
-
-    void fail(ErrorCode failure, String why, Integer exit) {
-      if (code == null) {
-        code = failure == null ? ErrorCode.PERMANENT : failure;
-        message = why;
-        exitCode = exit;
-      }
-    }
-
-    StepOutcome outcome(Map<String, String> outputs) {
-      return StepOutcome.ended(
-          code,
-          message,
-          cancelled,
-          exitCode,
-          outputs,
-          annotations,
-          summary.isEmpty() ? null : summary.toString());
-    }
   }
 }

@@ -1,25 +1,22 @@
 package dev.pipewright.executor.engine;
 
 import dev.pipewright.executor.LogChunker;
-import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
-import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.executor.program.WorkflowCommands;
 import dev.pipewright.expressions.ExpressionException;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
-import dev.pipewright.models.StepStatus;
 import dev.pipewright.parser.spec.ActionRef;
 import dev.pipewright.parser.spec.ActionSpec;
 import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A docker action ({@code runs.using: docker} with {@code image: docker://…}) or a {@code
@@ -35,12 +32,15 @@ import java.util.Map;
  * GITHUB_PATH}, {@code GITHUB_STEP_SUMMARY} and {@code GITHUB_STATE} work as for a {@code run:}
  * step. The host runs the container ({@link JobHost#startContainer}).
  *
- * <p>{@code pre-entrypoint} runs, when its {@code pre-if} holds (default {@code always()}), in a
- * container of its own just before the main one, inside the calling step; GitHub runs it as a step
- * of its own at the start of the job, before the steps that precede the action. A failed pre fails
- * the step without the main one. {@code post-entrypoint} is refused: the engine has no post steps
- * yet. An image built from a Dockerfile is refused at load ({@link #refuseDockerfile}). The docker
- * socket GitHub mounts ({@code /var/run/docker.sock}) is not: the hosts have none to give.
+ * <p>Its stages are ActionRunner.cs's: the container of each runs the same image, {@code args} and
+ * {@code env}, with the stage's entry point (ContainerActionHandler.cs: {@code pre-entrypoint},
+ * {@code entrypoint}, {@code post-entrypoint}), and what an earlier stage saved ({@code
+ * GITHUB_STATE}) as {@code STATE_<name>}. {@code pre-entrypoint} runs as a step of its own at the
+ * start of the job ({@link CompositeSteps#withPre}, {@link AddedSteps}), under {@code pre-if}; the
+ * main step registers {@code post-entrypoint} ({@link PostSteps}), which runs at the job's end
+ * under {@code post-if}, both GitHub's default {@code always()}. An image built from a Dockerfile
+ * is refused at load ({@link #refuseDockerfile}). The docker socket GitHub mounts ({@code
+ * /var/run/docker.sock}) is not: the hosts have none to give.
  */
 final class DockerSteps {
   static final String WORKSPACE = "/github/workspace";
@@ -52,10 +52,12 @@ final class DockerSteps {
 
   private final JobScope scope;
   private final StepDriver driver;
+  private final PostSteps posts;
 
-  DockerSteps(JobScope scope, StepDriver driver) {
+  DockerSteps(JobScope scope, StepDriver driver, PostSteps posts) {
     this.scope = scope;
     this.driver = driver;
+    this.posts = posts;
   }
 
   /** A {@code docker://} step: a docker action of that image whose container comes from inputs. */
@@ -84,61 +86,113 @@ final class DockerSteps {
   }
 
   /**
-   * Runs the action's container (after its {@code pre-entrypoint}'s) as the calling step.
+   * The calling step's own stage. Its {@code post-entrypoint}, when it has one, is registered
+   * first, as ActionRunner.cs registers a post step before the handler runs, so it runs whatever
+   * the main container comes to.
    *
    * @param ctx the contexts the caller sees
-   * @param env the caller's {@code env} context
+   * @param callerEnv the caller's {@code env} context (asked again when the post step runs)
+   * @param state what the action's pre stage saved; the main stage's saves are added to it
    * @param prefix the caller's command id without the attempt, unique to this run of it
    */
-  StepOutcome run(
+  StepOutcome main(
+      StepSpec caller,
+      JobContext ctx,
+      Supplier<Map<String, String>> callerEnv,
+      ActionLoader.Loaded action,
+      Map<String, String> state,
+      LogChunker log,
+      String prefix)
+      throws IOException {
+    Map<String, String> env = callerEnv.get();
+    Object actionName = ctx.github().get("action");
+    ActionSpec.Runs runs = action.spec().runs();
+    if (runs.post() != null) {
+      posts.register(
+          new PostSteps.Post(
+              NodeActions.Stage.POST.stepName(StepDriver.displayName(caller, ctx, env)),
+              runs.postIf() == null ? "always()" : runs.postIf(),
+              (postLog, survives) ->
+                  stage(
+                      NodeActions.Stage.POST,
+                      caller,
+                      ctx,
+                      callerEnv.get(),
+                      action,
+                      state,
+                      actionName,
+                      prefix + ".post",
+                      survives,
+                      postLog)));
+    }
+    boolean survives;
+    try {
+      survives = scope.cancellation().requested() || ctx.survivesCancel(caller.ifCondition(), env);
+    } catch (ExpressionException e) {
+      return failed(ErrorCode.INVALID_SPEC, e.getMessage(), log);
+    }
+    return stage(
+        NodeActions.Stage.MAIN, caller, ctx, env, action, state, actionName, prefix, survives, log);
+  }
+
+  /**
+   * The action's {@code pre-entrypoint} as the pre step of {@code step}, at the job's start; its
+   * saves are kept in {@code state} for the later stages.
+   */
+  StepOutcome pre(
+      StepSpec step,
+      ActionLoader.Loaded action,
+      Map<String, String> state,
+      JobContext ctx,
+      Map<String, String> env,
+      LogChunker log,
+      boolean survives)
+      throws IOException {
+    String prefix = "step-" + (step.index() + 1) + ".pre";
+    return stage(
+        NodeActions.Stage.PRE, step, ctx, env, action, state, step.id(), prefix, survives, log);
+  }
+
+  /**
+   * One stage's container, with the inputs and {@code args} evaluated for it.
+   *
+   * @param actionName {@code github.action} of the step (null: none)
+   * @param prefix the command's id without the attempt
+   */
+  private StepOutcome stage(
+      NodeActions.Stage stage,
       StepSpec caller,
       JobContext ctx,
       Map<String, String> env,
       ActionLoader.Loaded action,
-      LogChunker log,
-      String prefix)
+      Map<String, String> state,
+      Object actionName,
+      String prefix,
+      boolean survives,
+      LogChunker log)
       throws IOException {
-    ActionSpec.Runs runs = action.spec().runs();
-    Map<String, String> inputs;
-    Launch main;
-    boolean survives;
-    boolean runPre;
+    Launch launch;
     try {
-      if (runs.post() != null) {
-        throw new CiException(
-            ErrorCode.PERMANENT,
-            "uses: "
-                + action.ref().text()
-                + ": the action has a 'post-entrypoint', and Pipewright runs no post steps of"
-                + " docker actions yet");
-      }
-      inputs =
+      Map<String, String> inputs =
           action.ref() instanceof ActionRef.Docker
               ? given(caller, ctx, env)
               : ActionInputs.of(caller, action.spec(), ctx, env, log, CONTAINER_INPUTS);
-      main = launch(runs, inputs, ctx.composite(inputs, action.githubFields()), env);
-      survives = scope.cancellation().requested() || ctx.survivesCancel(caller.ifCondition(), env);
-      runPre =
-          runs.pre() != null && ctx.test(runs.preIf() == null ? "always()" : runs.preIf(), env);
+      launch =
+          launch(
+              stage,
+              action.spec().runs(),
+              inputs,
+              ctx.composite(inputs, action.githubFields()),
+              env);
     } catch (CiException e) {
       return failed(e.code(), e.getMessage(), log);
     } catch (ExpressionException | IllegalArgumentException e) {
       return failed(ErrorCode.INVALID_SPEC, e.getMessage(), log);
     }
     StepDeadlines.Limit limit = driver.limit(caller, ctx, env, log);
-    String attempt = ".a" + scope.run().attempt();
-    if (runPre) {
-      log.runnerLine("##[group]Pre Run " + runs.pre());
-      log.runnerLine("##[endgroup]");
-      Launch pre = new Launch(main.image(), runs.pre(), main.args(), main.env(), main.inputs());
-      StepOutcome out =
-          container(caller, ctx, env, pre, prefix + ".pre" + attempt, survives, limit, log);
-      if (out.result().status() != StepStatus.SUCCEEDED) {
-        StepDriver.logError(out.result(), log);
-        return out;
-      }
-    }
-    StepOutcome out = container(caller, ctx, env, main, prefix + attempt, survives, limit, log);
+    String id = prefix + ".a" + scope.run().attempt();
+    StepOutcome out =
+        container(caller, ctx, env, launch, state, actionName, id, survives, limit, log);
     StepDriver.logError(out.result(), log);
     return out;
   }
@@ -155,12 +209,13 @@ final class DockerSteps {
       Map<String, String> inputs) {}
 
   /**
-   * ContainerActionHandler's choices: the manifest's {@code entrypoint}, else the {@code
-   * entrypoint} input (a {@code docker://} step's {@code with:}); the manifest's {@code args}
-   * evaluated with {@code inputs}, else the {@code args} input split as the docker command line
-   * splits it.
+   * ContainerActionHandler's choices: the stage's entry point, for the main stage the manifest's
+   * {@code entrypoint}, else the {@code entrypoint} input (a {@code docker://} step's {@code
+   * with:}); the manifest's {@code args} evaluated with {@code inputs}, else the {@code args} input
+   * split as the docker command line splits it, whatever the stage.
    */
   private static Launch launch(
+      NodeActions.Stage stage,
       ActionSpec.Runs runs,
       Map<String, String> inputs,
       JobContext withInputs,
@@ -168,9 +223,14 @@ final class DockerSteps {
     String image = runs.main().substring(PREFIX.length());
     ActionSpec.Container c = runs.container();
     String entrypoint =
-        c != null && c.entrypoint() != null
-            ? c.entrypoint()
-            : blankToNull(inputs.get("entrypoint"));
+        switch (stage) {
+          case PRE -> runs.pre();
+          case POST -> runs.post();
+          case MAIN ->
+              c != null && c.entrypoint() != null
+                  ? c.entrypoint()
+                  : blankToNull(inputs.get("entrypoint"));
+        };
     List<String> args = new ArrayList<>();
     if (c != null && !c.args().isEmpty()) {
       for (String arg : c.args()) {
@@ -206,13 +266,15 @@ final class DockerSteps {
       JobContext ctx,
       Map<String, String> env,
       Launch launch,
+      Map<String, String> state,
+      Object actionName,
       String id,
       boolean survives,
       StepDeadlines.Limit limit,
       LogChunker log)
       throws IOException {
     JobHost host = scope.host();
-    Mounts mounts = Mounts.of(host.paths());
+    DockerMounts mounts = DockerMounts.of(host.paths());
     mounts.create(host.files(), host.paths());
     EnvFiles files = new EnvFiles(mounts.fileCommands(), id);
     files.create(host.files());
@@ -220,6 +282,9 @@ final class DockerSteps {
     Map<String, Object> fields = new LinkedHashMap<>(before);
     fields.putAll(files.githubFields());
     fields.put("event_path", mounts.eventPath());
+    if (actionName != null) {
+      fields.put("action", actionName);
+    }
     ctx.enterStep(fields);
     try {
       StepContainer step =
@@ -228,7 +293,7 @@ final class DockerSteps {
               launch.image(),
               launch.entrypoint(),
               launch.args(),
-              mounts.translate(environment(ctx, env, launch, files, mounts)),
+              mounts.translate(environment(ctx, env, state, launch, files, mounts)),
               mounts.byContainerPath(),
               WORKSPACE);
       WorkflowCommands commands = driver.workflowCommands(env);
@@ -243,19 +308,28 @@ final class DockerSteps {
                   survives,
                   limit.timeout(),
                   driver.jobDeadline());
-      return driver.ended(caller, ctx, env, files, commands, exit, limit, log);
+      StepOutcome out = driver.ended(caller, ctx, env, files, commands, exit, limit, log);
+      state.putAll(files.state());
+      return out;
     } finally {
       ctx.enterStep(before);
     }
   }
 
   /**
-   * The container's environment in ContainerActionHandler's order: the step's env, its inputs, the
-   * action's env where the step set nothing, {@code HOME}, then the runner's own variables.
+   * The container's environment in ActionRunner's and ContainerActionHandler's order: the step's
+   * env, the action's state as {@code STATE_<name>}, its inputs, the action's env where the step
+   * set nothing, {@code HOME}, then the runner's own variables.
    */
   private Map<String, String> environment(
-      JobContext ctx, Map<String, String> env, Launch launch, EnvFiles files, Mounts mounts) {
+      JobContext ctx,
+      Map<String, String> env,
+      Map<String, String> state,
+      Launch launch,
+      EnvFiles files,
+      DockerMounts mounts) {
     Map<String, String> all = new LinkedHashMap<>(env);
+    state.forEach((k, v) -> all.put("STATE_" + k, v));
     launch.inputs().forEach((k, v) -> all.put(inputVariable(k), v));
     launch.env().forEach(all::putIfAbsent);
     all.put("HOME", mounts.home());
@@ -275,64 +349,5 @@ final class DockerSteps {
   private static StepOutcome failed(ErrorCode code, String message, LogChunker log) {
     log.runnerLine("##[error]" + message);
     return StepOutcome.failed(code, message);
-  }
-
-  /** Where GitHub mounts the job's directories in a step's container, and the way back. */
-  record Mounts(String workspace, String home, String workflow, String fileCommands) {
-    static Mounts of(JobPaths paths) {
-      return new Mounts(
-          paths.workspace(),
-          JobPaths.join(paths.temp(), "_github_home"),
-          JobPaths.join(paths.temp(), "_github_workflow"),
-          JobPaths.join(paths.temp(), "_runner_file_commands"));
-    }
-
-    /** Makes the directories and copies the event file into {@code _github_workflow}. */
-    void create(JobFiles files, JobPaths paths) throws IOException {
-      for (String dir : List.of(home, workflow, fileCommands)) {
-        files.createDirectories(dir);
-      }
-      byte[] event =
-          files
-              .read(JobPaths.join(paths.runnerFiles(), "event.json"))
-              .orElse("{}".getBytes(StandardCharsets.UTF_8));
-      files.write(JobPaths.join(workflow, "event.json"), event);
-    }
-
-    String eventPath() {
-      return JobPaths.join(workflow, "event.json");
-    }
-
-    /** Container directory → the job's directory mounted there. */
-    Map<String, String> byContainerPath() {
-      Map<String, String> m = new LinkedHashMap<>();
-      m.put(WORKSPACE, workspace);
-      m.put("/github/home", home);
-      m.put("/github/workflow", workflow);
-      m.put("/github/file_commands", fileCommands);
-      return m;
-    }
-
-    /**
-     * Each value that is one of the job's mounted directories, or below one, as the container's.
-     */
-    Map<String, String> translate(Map<String, String> env) {
-      Map<String, String> out = new LinkedHashMap<>();
-      env.forEach((k, v) -> out.put(k, translate(v)));
-      return out;
-    }
-
-    String translate(String value) {
-      for (Map.Entry<String, String> m : byContainerPath().entrySet()) {
-        String dir = m.getValue();
-        if (value.equals(dir)) {
-          return m.getKey();
-        }
-        if (value.startsWith(dir + "/")) {
-          return m.getKey() + value.substring(dir.length());
-        }
-      }
-      return value;
-    }
   }
 }

@@ -96,8 +96,7 @@ public interface JobHost {
    * The Node.js the executor provides for JavaScript actions in this host, or empty when it has
    * none to offer.
    *
-   * @throws dev.pipewright.models.CiException PERMANENT, naming the setting, when one is configured
-   *     but cannot be used
+   * @throws CiException PERMANENT, naming the setting, when one is configured but cannot be used
    */
   default Optional<ProvidedNode> providedNode() throws IOException {
     return Optional.empty();

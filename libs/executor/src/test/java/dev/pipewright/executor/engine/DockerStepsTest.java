@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
  * Handler.AddInputsToEnvironment names them.
  */
 class DockerStepsTest {
-  private final DockerSteps.Mounts mounts =
-      DockerSteps.Mounts.of(new JobPaths("/w/ws", "/w/run/temp", "/w/run/tools", "/w/run"));
+  private final DockerMounts mounts =
+      DockerMounts.of(new JobPaths("/w/ws", "/w/run/temp", "/w/run/tools", "/w/run"));
 
   @Test
   void theJobsDirectoriesAreMountedWhereGithubMountsThem() {

@@ -490,8 +490,8 @@ class LocalJobRunnerTest {
 
   /**
    * What the engine does not run fails its step when reached, saying why (a JavaScript action on a
-   * Node version GitHub no longer runs, a docker action built from a Dockerfile, one with a
-   * post-entrypoint), as does a remote action on a runner without a source of actions.
+   * Node.js GitHub no longer runs, a docker action built from a Dockerfile), as does a remote
+   * action on a runner without a source of actions.
    */
   @Test
   void actionsTheEngineDoesNotRunFailTheirStepSayingWhy() {
@@ -500,24 +500,20 @@ class LocalJobRunnerTest {
             job(
                 "    steps:\n"
                     + "      - run: |\n"
-                    + "          mkdir js built post\n"
-                    + "          printf 'runs:\\n  using: node12\\n  main: i.js\\n' > js/action.yml\n"
+                    + "          mkdir js built\n"
+                    + "          printf 'runs:\\n  using: node16\\n  main: i.js\\n' > js/action.yml\n"
                     + "          printf 'runs:\\n  using: docker\\n  image: Dockerfile\\n'"
                     + " > built/action.yml\n"
-                    + "          printf 'runs:\\n  using: docker\\n  image: docker://a:1\\n"
-                    + "  post-entrypoint: /end\\n' > post/action.yml\n"
                     + "      - uses: ./js\n"
                     + "      - if: always()\n"
                     + "        uses: ./built\n"
-                    + "      - if: always()\n"
-                    + "        uses: ./post\n"
                     + "      - if: always()\n"
                     + "        uses: actions/setup-node@v4\n"
                     + "      - run: echo never\n"));
     assertThat(ran.step(1).status())
         .as(sink.jobText(ran.run.ref()))
         .isEqualTo(StepStatus.SUCCEEDED);
-    assertThat(List.of(2, 3, 4, 5))
+    assertThat(List.of(2, 3, 4))
         .allSatisfy(
             n -> {
               assertThat(ran.step(n).status()).isEqualTo(StepStatus.FAILED);
@@ -525,8 +521,8 @@ class LocalJobRunnerTest {
             });
     assertThat(ran.step(2).errorMessage())
         .isEqualTo(
-            "uses: ./js: actions with 'runs.using: node12' are not supported (composite, node20,"
-                + " node24 and docker actions are)");
+            "uses: ./js: actions with 'runs.using: node16' are not supported (composite, docker,"
+                + " node20 and node24 actions are)");
     assertThat(ran.step(3).errorMessage())
         .isEqualTo(
             "uses: ./built: the action's image 'Dockerfile' is built from a Dockerfile, which"
@@ -534,12 +530,8 @@ class LocalJobRunnerTest {
                 + " docker://<image>' run");
     assertThat(ran.step(4).errorMessage())
         .isEqualTo(
-            "uses: ./post: the action has a 'post-entrypoint', and Pipewright runs no post steps"
-                + " of docker actions yet");
-    assertThat(ran.step(5).errorMessage())
-        .isEqualTo(
             "uses: actions/setup-node@v4: this runner has no source of remote actions configured");
-    assertThat(ran.step(6).status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(ran.step(5).status()).isEqualTo(StepStatus.SKIPPED);
   }
 
   @Test

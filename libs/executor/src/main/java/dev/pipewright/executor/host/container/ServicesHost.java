@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.ProvidedNode;
 import dev.pipewright.executor.host.StepContainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,6 +86,17 @@ final class ServicesHost implements JobHost {
   @Override
   public HostProcess startContainer(StepContainer step, OutputReceiver output) throws IOException {
     return stepContainers.start(step, output);
+  }
+
+  /** The JavaScript actions run on the worker's host: its Node.js. */
+  @Override
+  public Optional<ProvidedNode> providedNode() throws IOException {
+    return steps.providedNode();
+  }
+
+  @Override
+  public boolean prefersOwnNode() {
+    return steps.prefersOwnNode();
   }
 
   @Override
