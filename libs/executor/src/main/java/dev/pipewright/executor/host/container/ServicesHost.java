@@ -6,6 +6,7 @@ import dev.pipewright.executor.host.JobFiles;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.JobPaths;
 import dev.pipewright.executor.host.OutputReceiver;
+import dev.pipewright.executor.host.ProvidedNode;
 import dev.pipewright.executor.host.StepContainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,6 +81,31 @@ final class ServicesHost implements JobHost {
   @Override
   public HostProcess start(HostCommand command, OutputReceiver output) throws IOException {
     return steps.start(command, output);
+  }
+
+  @Override
+  public boolean supportsReattach() {
+    return steps.supportsReattach();
+  }
+
+  @Override
+  public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output)
+      throws IOException {
+    return steps.reattach(id, fromOffset, output);
+  }
+
+  /**
+   * The steps run on the worker's host, and so do their JavaScript actions, on its Node.js: without
+   * these the engine found no Node.js on a worker with podman.
+   */
+  @Override
+  public Optional<ProvidedNode> providedNode() throws IOException {
+    return steps.providedNode();
+  }
+
+  @Override
+  public boolean prefersOwnNode() {
+    return steps.prefersOwnNode();
   }
 
   @Override

@@ -1,0 +1,130 @@
+package dev.pipewright.e2e;
+
+import dev.pipewright.secrets.SecretKeys;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ToolkitWorkflowsPodIT} against a real cluster: a real scheduler, kubelet and container
+ * runtime run each job's pod, which reaches the entry API this test starts. It runs when these name
+ * the cluster (the conventions of libs/kubernetes's PodHostClusterParityE2E):
+ *
+ * <ul>
+ *   <li>{@code PIPEWRIGHT_E2E_KUBECONFIG}, {@code PIPEWRIGHT_E2E_NAMESPACE} (default {@code
+ *       pipewright-e2e}), {@code PIPEWRIGHT_E2E_WORKSPACE_CLAIM} (a ReadWriteMany PVC there) and
+ *       {@code PIPEWRIGHT_E2E_WORKSPACE_PATH} (where this machine mounts its volume);
+ *   <li>{@code PIPEWRIGHT_E2E_RESULTS_HOST}: this machine's address as the cluster's pods reach it
+ *       (the entry API's HTTP side binds every interface on a free port);
+ *   <li>{@code PIPEWRIGHT_E2E_IMAGE}: the jobs' image, which needs {@code node} (default {@code
+ *       node:20-bookworm-slim}); or {@code PIPEWRIGHT_E2E_NODE_IMAGE} ({@code
+ *       kubernetes.node-image}) to bring Node.js into another image.
+ * </ul>
+ *
+ * Skipped with a line saying which is missing otherwise.
+ */
+@EnabledIf(value = "clusterNamed", disabledReason = ToolkitWorkflowsClusterE2E.SKIPPED)
+class ToolkitWorkflowsClusterE2E {
+  static final String SKIPPED =
+      "no cluster: set PIPEWRIGHT_E2E_KUBECONFIG, PIPEWRIGHT_E2E_WORKSPACE_CLAIM,"
+          + " PIPEWRIGHT_E2E_WORKSPACE_PATH and PIPEWRIGHT_E2E_RESULTS_HOST to run the toolkit"
+          + " workflows on a real cluster";
+  private static final Logger LOG = LoggerFactory.getLogger(ToolkitWorkflowsClusterE2E.class);
+  private static final Duration AT_MOST = Duration.ofMinutes(10);
+  private static Path dir;
+  private static Installation pw;
+  private static KubernetesClient client;
+
+  static boolean clusterNamed() {
+    Map<String, String> env = System.getenv();
+    for (String name :
+        new String[] {
+          "PIPEWRIGHT_E2E_KUBECONFIG",
+          "PIPEWRIGHT_E2E_WORKSPACE_CLAIM",
+          "PIPEWRIGHT_E2E_WORKSPACE_PATH",
+          "PIPEWRIGHT_E2E_RESULTS_HOST"
+        }) {
+      if (env.getOrDefault(name, "").isBlank()) {
+        LOG.warn("ToolkitWorkflowsClusterE2E skipped: {} is not set. {}", name, SKIPPED);
+        return false;
+      }
+    }
+    if (!Files.isDirectory(Path.of(env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH")))) {
+      LOG.warn(
+          "ToolkitWorkflowsClusterE2E skipped: PIPEWRIGHT_E2E_WORKSPACE_PATH {} is not a directory",
+          env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH"));
+      return false;
+    }
+    return true;
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    Map<String, String> env = System.getenv();
+    dir = Files.createTempDirectory("pw-e2e-toolkit-cluster-");
+    Path offline = ToolkitWorkflows.offlineActions(dir);
+    Path keyFile = Files.writeString(dir.resolve("secret.key"), SecretKeys.newKeyLine("k1"));
+    pw = new Installation("toolkitcluster", keyFile, "0.0.0.0");
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                Config.fromKubeconfig(
+                    Files.readString(Path.of(env.get("PIPEWRIGHT_E2E_KUBECONFIG")))))
+            .build();
+    Path volume = Path.of(env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH"));
+    Map<String, String> settings =
+        new HashMap<>(
+            ToolkitWorkflows.workerSettings(
+                offline, "http://" + env.get("PIPEWRIGHT_E2E_RESULTS_HOST") + ":" + pw.httpPort()));
+    settings.put(
+        "PIPEWRIGHT_K8S_DEFAULT_IMAGE",
+        env.getOrDefault("PIPEWRIGHT_E2E_IMAGE", "node:20-bookworm-slim"));
+    settings.put(
+        "PIPEWRIGHT_K8S_RUN_AS_USER",
+        env.getOrDefault(
+            "PIPEWRIGHT_E2E_RUN_AS_USER",
+            String.valueOf(((Number) Files.getAttribute(volume, "unix:uid")).longValue())));
+    if (!env.getOrDefault("PIPEWRIGHT_E2E_NODE_IMAGE", "").isBlank()) {
+      settings.put("PIPEWRIGHT_K8S_NODE_IMAGE", env.get("PIPEWRIGHT_E2E_NODE_IMAGE"));
+    }
+    ToolkitWorkflows.startPodWorker(
+        pw,
+        client,
+        env.getOrDefault("PIPEWRIGHT_E2E_NAMESPACE", "pipewright-e2e"),
+        env.get("PIPEWRIGHT_E2E_WORKSPACE_CLAIM"),
+        volume,
+        settings);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (pw != null) {
+      pw.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    ToolkitWorkflows.delete(dir);
+  }
+
+  @Test
+  void aJobUploadsWithUploadArtifactAndADependentJobDownloadsByNameAndAll() {
+    ToolkitWorkflows.uploadThenDownload(pw, AT_MOST);
+  }
+
+  @Test
+  void aCacheSavedByOneBuildIsRestoredByTheNextByExactKeyAndByRestoreKeyPrefix() {
+    ToolkitWorkflows.cacheAcrossBuilds(pw, "acme/toolkit-cluster", AT_MOST);
+  }
+}
