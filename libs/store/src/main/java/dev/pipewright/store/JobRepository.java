@@ -124,6 +124,27 @@ public final class JobRepository {
     insertAll(tx, BUILD_JOB_STEPS, stepRows);
   }
 
+  /**
+   * Adds a step the job's own steps added as it ran (an action's {@code Pre <step>} or {@code Post
+   * <step>}), PENDING, numbered after its planned steps; a row of that number already there stays
+   * as it is.
+   *
+   * @return whether the row was added
+   */
+  public boolean addStep(UUID jobRowId, int number, String name, int attempt) {
+    return dsl.insertInto(BUILD_JOB_STEPS)
+            .set(BUILD_JOB_STEPS.ID, UUID.randomUUID())
+            .set(BUILD_JOB_STEPS.BUILD_JOB_ID, jobRowId)
+            .set(BUILD_JOB_STEPS.NUMBER, number)
+            .set(BUILD_JOB_STEPS.NAME, name)
+            .set(BUILD_JOB_STEPS.STATUS, StepStatus.PENDING.name())
+            .set(BUILD_JOB_STEPS.OUTPUTS, Json.write(Map.of()))
+            .set(BUILD_JOB_STEPS.ATTEMPT, attempt)
+            .onConflictDoNothing()
+            .execute()
+        == 1;
+  }
+
   /** One multi-row INSERT: one round trip, where a JDBC batch of records costs one per row. */
   private static <R extends TableRecord<R>> void insertAll(
       DSLContext tx, Table<R> table, List<R> rows) {

@@ -104,6 +104,30 @@ class JobRepositoryIT {
             CiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
+  /**
+   * A step an action added as the job ran (a JavaScript action's "Post <step>", after the planned
+   * steps, as GitHub lists it) gets a row of its own, which moves like any step's; adding it again
+   * (its start and its end both say so) keeps the row.
+   */
+  @Test
+  void aStepAnActionAddedGetsItsRowAfterThePlannedOnes() {
+    UUID buildId = runningBuild();
+    jobs.createPlan(buildId, PLAN);
+    UUID buildJob = jobs.jobs(buildId).getFirst().id();
+
+    assertThat(jobs.addStep(buildJob, 3, "Post checkout", 1)).isTrue();
+    assertThat(jobs.transitionStep(buildJob, 3, StepStatus.RUNNING, null)).isPresent();
+    assertThat(jobs.addStep(buildJob, 3, "Post checkout", 1)).as("again").isFalse();
+    assertThat(jobs.transitionStep(buildJob, 3, StepStatus.SUCCEEDED, StepResult.NONE)).isPresent();
+
+    assertThat(builds.find(buildId).orElseThrow().jobs().getFirst().steps())
+        .extracting(StepView::number, StepView::name, StepView::status)
+        .containsExactly(
+            tuple(1, "checkout", StepStatus.PENDING),
+            tuple(2, "compile", StepStatus.PENDING),
+            tuple(3, "Post checkout", StepStatus.SUCCEEDED));
+  }
+
   @Test
   void concurrentPlannersWriteOnePlan() throws Exception {
     UUID buildId = runningBuild();

@@ -187,6 +187,15 @@ public final class InMemoryRunStore implements RunStore, LogSink {
   }
 
   @Override
+  public synchronized void addStep(
+      String buildId, String key, int number, String name, int attempt) {
+    List<StepRow> steps = state(buildId).steps.get(key);
+    if (steps != null && number == steps.size() + 1) {
+      steps.add(new StepRow(number, name, StepStatus.PENDING, null));
+    }
+  }
+
+  @Override
   public synchronized boolean moveStep(
       String buildId, String key, int number, StepStatus to, StepResult result) {
     List<StepRow> steps = state(buildId).steps.get(key);

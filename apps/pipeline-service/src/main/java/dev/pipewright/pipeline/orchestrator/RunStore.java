@@ -57,6 +57,12 @@ public interface RunStore {
    */
   boolean moveStep(String buildId, String key, int number, StepStatus to, StepResult result);
 
+  /**
+   * Adds a PENDING row for a step an action added to the job as it ran ({@code Pre <step>}, {@code
+   * Post <step>}), numbered after its planned steps; one of that number already there stays.
+   */
+  void addStep(String buildId, String key, int number, String name, int attempt);
+
   /** RUNNING → a terminal state, guarded. */
   boolean finishBuild(String buildId, BuildStatus status, ErrorCode code, String message);
 

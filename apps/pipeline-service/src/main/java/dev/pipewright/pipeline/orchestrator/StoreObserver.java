@@ -92,6 +92,27 @@ final class StoreObserver implements RunObserver {
     handle(job, () -> store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result));
   }
 
+  /** A step an action added (Pre / Post): its row is made, then moved as any step's. */
+  @Override
+  public void addedStepStarted(JobRef job, int stepNumber, String name) {
+    handle(
+        job,
+        () -> {
+          store.addStep(buildId, job.jobKey(), stepNumber, name, run.attempt());
+          store.moveStep(buildId, job.jobKey(), stepNumber, StepStatus.RUNNING, null);
+        });
+  }
+
+  @Override
+  public void addedStepFinished(JobRef job, int stepNumber, String name, StepResult result) {
+    handle(
+        job,
+        () -> {
+          store.addStep(buildId, job.jobKey(), stepNumber, name, run.attempt());
+          store.moveStep(buildId, job.jobKey(), stepNumber, result.status(), result);
+        });
+  }
+
   /**
    * Records how the job ended, except a failure the next pass runs again: the job stays active, so
    * it is never seen FAILED, and neither its build nor its dependants move on it.

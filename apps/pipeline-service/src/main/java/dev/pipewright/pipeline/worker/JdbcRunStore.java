@@ -232,6 +232,14 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
+  public void addStep(String buildId, String key, int number, String name, int attempt) {
+    UUID id = rowId(buildId, key);
+    if (id != null) {
+      jobs.addStep(id, number, name, attempt);
+    }
+  }
+
+  @Override
   public boolean moveStep(
       String buildId, String key, int number, StepStatus to, StepResult result) {
     UUID id = rowId(buildId, key);

@@ -1,6 +1,7 @@
 package dev.pipewright.pipeline.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.pipewright.executor.LogChunk;
@@ -10,6 +11,7 @@ import dev.pipewright.executor.local.LocalRunnerConfig;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.JobStatus;
+import dev.pipewright.models.StepStatus;
 import dev.pipewright.pipeline.reconcile.InstanceState;
 import dev.pipewright.pipeline.sources.ReusableFixture;
 import java.nio.file.Path;
@@ -68,6 +70,53 @@ class LocalRunIT {
           .containsExactly("setup", "test.1", "test.2");
       assertThat(text(store, result.buildId()))
           .contains("testing on 17 with hello", "testing on 21 with hello");
+    }
+  }
+
+  /**
+   * A JavaScript action's post step is a step of the job in the store, after its planned steps,
+   * named "Post <step>" as GitHub lists it (ActionRunner.cs), with its own result.
+   */
+  @Test
+  void aJavaScriptActionsPostStepIsAStepOfTheJobInTheStore() {
+    InMemoryRunStore store = new InMemoryRunStore();
+    try (LocalJobRunner runner =
+        new LocalJobRunner(LocalRunnerConfig.defaults(workspaces), store)) {
+      LocalRun.Result result =
+          new LocalRun(store, runner, 4)
+              .run(
+                  new LocalRun.Request(
+                      """
+                      on: push
+                      jobs:
+                        test:
+                          runs-on: local
+                          steps:
+                            - run: |
+                                mkdir -p tiny
+                                printf 'runs:\\n  using: node20\\n  main: m.js\\n  post: p.js\\n' > tiny/action.yml
+                                echo 'console.log("main of tiny")' > tiny/m.js
+                                echo 'console.log("post of tiny")' > tiny/p.js
+                            - {name: tiny, uses: ./tiny}
+                      """,
+                      "ci.yml",
+                      null,
+                      Map.of(),
+                      Map.of()));
+
+      assertThat(result.status())
+          .as(text(store, result.buildId()))
+          .isEqualTo(BuildStatus.SUCCEEDED);
+      assertThat(store.steps(result.buildId(), "test"))
+          .extracting(
+              InMemoryRunStore.StepRow::number,
+              InMemoryRunStore.StepRow::name,
+              InMemoryRunStore.StepRow::status)
+          .containsExactly(
+              tuple(1, "Run mkdir -p tiny", StepStatus.SUCCEEDED),
+              tuple(2, "tiny", StepStatus.SUCCEEDED),
+              tuple(3, "Post tiny", StepStatus.SUCCEEDED));
+      assertThat(text(store, result.buildId())).contains("main of tiny", "post of tiny");
     }
   }
 

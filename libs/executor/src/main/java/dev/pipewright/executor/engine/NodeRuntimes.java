@@ -43,9 +43,11 @@ final class NodeRuntimes {
       return wanted == major
           ? line
           : line
-              + " (no Node.js "
+              + " (Node.js "
+              + major
+              + ", not "
               + wanted
-              + " is configured: the one Node.js this executor has runs "
+              + ": the only Node.js here runs "
               + using
               + " actions too)";
     }
