@@ -1,6 +1,6 @@
 package dev.pipewright.e2e;
 
-import dev.pipewright.secrets.SecretKeys;
+import dev.pipewright.kubernetes.it.E2eCluster;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -9,24 +9,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link ToolkitWorkflowsPodIT} against a real cluster: a real scheduler, kubelet and container
  * runtime run each job's pod, which reaches the entry API this test starts. It runs when these name
- * the cluster (the conventions of libs/kubernetes's PodHostClusterParityE2E):
+ * the cluster (the conventions of libs/kubernetes's PodHostClusterParityE2E, {@link E2eCluster}):
  *
  * <ul>
  *   <li>{@code PIPEWRIGHT_E2E_KUBECONFIG}, {@code PIPEWRIGHT_E2E_NAMESPACE} (default {@code
  *       pipewright-e2e}), {@code PIPEWRIGHT_E2E_WORKSPACE_CLAIM} (a ReadWriteMany PVC there) and
- *       {@code PIPEWRIGHT_E2E_WORKSPACE_PATH} (where this machine mounts its volume);
+ *       {@code PIPEWRIGHT_E2E_WORKSPACE_PATH} (where this machine mounts its volume), {@code
+ *       PIPEWRIGHT_E2E_RUN_AS_USER} (default: that path's owner);
  *   <li>{@code PIPEWRIGHT_E2E_RESULTS_HOST}: this machine's address as the cluster's pods reach it
- *       (the entry API's HTTP side binds every interface on a free port);
+ *       (the entry API binds every interface, on free ports);
  *   <li>{@code PIPEWRIGHT_E2E_IMAGE}: the jobs' image, which needs {@code node} (default {@code
  *       node:20-bookworm-slim}); or {@code PIPEWRIGHT_E2E_NODE_IMAGE} ({@code
  *       kubernetes.node-image}) to bring Node.js into another image.
@@ -35,47 +31,21 @@ import org.slf4j.LoggerFactory;
  * Skipped with a line saying which is missing otherwise.
  */
 @EnabledIf(value = "clusterNamed", disabledReason = ToolkitWorkflowsClusterE2E.SKIPPED)
-class ToolkitWorkflowsClusterE2E {
+class ToolkitWorkflowsClusterE2E extends ToolkitWorkflowsSuite {
   static final String SKIPPED =
       "no cluster: set PIPEWRIGHT_E2E_KUBECONFIG, PIPEWRIGHT_E2E_WORKSPACE_CLAIM,"
           + " PIPEWRIGHT_E2E_WORKSPACE_PATH and PIPEWRIGHT_E2E_RESULTS_HOST to run the toolkit"
           + " workflows on a real cluster";
-  private static final Logger LOG = LoggerFactory.getLogger(ToolkitWorkflowsClusterE2E.class);
-  private static final Duration AT_MOST = Duration.ofMinutes(10);
-  private static Path dir;
-  private static Installation pw;
-  private static KubernetesClient client;
+  private KubernetesClient client;
 
   static boolean clusterNamed() {
-    Map<String, String> env = System.getenv();
-    for (String name :
-        new String[] {
-          "PIPEWRIGHT_E2E_KUBECONFIG",
-          "PIPEWRIGHT_E2E_WORKSPACE_CLAIM",
-          "PIPEWRIGHT_E2E_WORKSPACE_PATH",
-          "PIPEWRIGHT_E2E_RESULTS_HOST"
-        }) {
-      if (env.getOrDefault(name, "").isBlank()) {
-        LOG.warn("ToolkitWorkflowsClusterE2E skipped: {} is not set. {}", name, SKIPPED);
-        return false;
-      }
-    }
-    if (!Files.isDirectory(Path.of(env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH")))) {
-      LOG.warn(
-          "ToolkitWorkflowsClusterE2E skipped: PIPEWRIGHT_E2E_WORKSPACE_PATH {} is not a directory",
-          env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH"));
-      return false;
-    }
-    return true;
+    return E2eCluster.named("ToolkitWorkflowsClusterE2E", SKIPPED, "PIPEWRIGHT_E2E_RESULTS_HOST");
   }
 
-  @BeforeAll
-  static void start() throws Exception {
+  @Override
+  protected Installation install(Path offline, Path keyFile) throws Exception {
     Map<String, String> env = System.getenv();
-    dir = Files.createTempDirectory("pw-e2e-toolkit-cluster-");
-    Path offline = ToolkitWorkflows.offlineActions(dir);
-    Path keyFile = Files.writeString(dir.resolve("secret.key"), SecretKeys.newKeyLine("k1"));
-    pw = new Installation("toolkitcluster", keyFile, "0.0.0.0");
+    Installation pw = new Installation("toolkitcluster", keyFile, "0.0.0.0");
     client =
         new KubernetesClientBuilder()
             .withConfig(
@@ -105,26 +75,23 @@ class ToolkitWorkflowsClusterE2E {
         env.get("PIPEWRIGHT_E2E_WORKSPACE_CLAIM"),
         volume,
         settings);
+    return pw;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (pw != null) {
-      pw.close();
-    }
+  @Override
+  protected void closeHost() {
     if (client != null) {
       client.close();
     }
-    ToolkitWorkflows.delete(dir);
   }
 
-  @Test
-  void aJobUploadsWithUploadArtifactAndADependentJobDownloadsByNameAndAll() {
-    ToolkitWorkflows.uploadThenDownload(pw, AT_MOST);
+  @Override
+  protected String repository() {
+    return "acme/toolkit-cluster";
   }
 
-  @Test
-  void aCacheSavedByOneBuildIsRestoredByTheNextByExactKeyAndByRestoreKeyPrefix() {
-    ToolkitWorkflows.cacheAcrossBuilds(pw, "acme/toolkit-cluster", AT_MOST);
+  @Override
+  protected Duration atMost() {
+    return Duration.ofMinutes(10);
   }
 }

@@ -1,12 +1,6 @@
 package dev.pipewright.e2e;
 
-import dev.pipewright.secrets.SecretKeys;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15 on the process host through the whole installation (entry API over gRPC and its HTTP
@@ -15,38 +9,19 @@ import org.junit.jupiter.api.Test;
  * ToolkitWorkflows}), whose jobs get the runtime token and URLs as actions/runner's JobRunner.cs
  * gives them, run by the engine as node20 actions on the worker's Node.js.
  */
-class ToolkitWorkflowsE2EIT {
-  private static final Duration AT_MOST = Duration.ofMinutes(3);
-  private static Path dir;
-  private static Installation pw;
-
-  @BeforeAll
-  static void start() throws Exception {
-    dir = Files.createTempDirectory("pw-e2e-toolkit-");
-    Path offline = ToolkitWorkflows.offlineActions(dir);
-    Path keyFile = Files.writeString(dir.resolve("secret.key"), SecretKeys.newKeyLine("k1"));
-    pw = new Installation("toolkit", keyFile);
+class ToolkitWorkflowsE2EIT extends ToolkitWorkflowsSuite {
+  @Override
+  protected Installation install(Path offline, Path keyFile) throws Exception {
+    Installation pw = new Installation("toolkit", keyFile);
     pw.startWorker(
         pw.workerConfig(
             "toolkit-worker",
             ToolkitWorkflows.workerSettings(offline, "http://127.0.0.1:" + pw.httpPort())));
+    return pw;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (pw != null) {
-      pw.close();
-    }
-    ToolkitWorkflows.delete(dir);
-  }
-
-  @Test
-  void aJobUploadsWithUploadArtifactAndADependentJobDownloadsByNameAndAll() {
-    ToolkitWorkflows.uploadThenDownload(pw, AT_MOST);
-  }
-
-  @Test
-  void aCacheSavedByOneBuildIsRestoredByTheNextByExactKeyAndByRestoreKeyPrefix() {
-    ToolkitWorkflows.cacheAcrossBuilds(pw, "acme/toolkit", AT_MOST);
+  @Override
+  protected String repository() {
+    return "acme/toolkit";
   }
 }
