@@ -80,6 +80,38 @@ final class ToolkitWorkflows {
                 echo "all: $(cat all/greeting/greeting.txt) / $(cat all/other/other.txt)"
       """;
 
+  /**
+   * Another build's job asks for the first build's artifact by name with its own token, which finds
+   * nothing in its own build (get-artifact.ts: "Artifact not found for name"), then calls
+   * ListArtifacts naming the first build's id, which the service refuses (403).
+   */
+  static final String SNOOP =
+      """
+      on: push
+      jobs:
+        snoop:
+          runs-on: ubuntu-latest
+          steps:
+            - id: own
+              continue-on-error: true
+              uses: actions/download-artifact@v4
+              with:
+                name: greeting
+            - run: |
+                echo "own build: ${{ steps.own.outcome }}"
+                node -e '
+                  fetch(process.env.ACTIONS_RESULTS_URL
+                      + "twirp/github.actions.results.api.v1.ArtifactService/ListArtifacts", {
+                    method: "POST",
+                    headers: { Authorization: "Bearer " + process.env.ACTIONS_RUNTIME_TOKEN,
+                               "Content-Type": "application/json" },
+                    body: JSON.stringify({ workflow_run_backend_id: "%s",
+                                           workflow_job_run_backend_id: "x" }),
+                  }).then(r => console.log("other build: " + r.status),
+                          e => { console.error(e.message); process.exit(1); });
+                '
+      """;
+
   /** A build that saves {@code deps} under an exact key. */
   static final String SAVE_CACHE =
       """
@@ -217,8 +249,12 @@ final class ToolkitWorkflows {
             .build());
   }
 
-  /** Runs {@link #UPLOAD_THEN_DOWNLOAD} and checks the files and the stored artifacts. */
-  static void uploadThenDownload(Installation pw, Duration atMost) {
+  /**
+   * Runs {@link #UPLOAD_THEN_DOWNLOAD} and checks the files and the stored artifacts.
+   *
+   * @return the build's id
+   */
+  static String uploadThenDownload(Installation pw, Duration atMost) {
     String id = pw.start(UPLOAD_THEN_DOWNLOAD);
     Build built = pw.awaitEnd(id, atMost);
     String up = pw.logText(id, "up");
@@ -244,6 +280,20 @@ final class ToolkitWorkflows {
     assertThat(listed).extracting(Artifact::getName).containsExactlyInAnyOrder("greeting", "other");
     assertThat(listed).allSatisfy(a -> assertThat(a.getSize()).isPositive());
     assertThat(listed).allSatisfy(a -> assertThat(a.getSha256()).hasSize(64));
+    return id;
+  }
+
+  /** {@link #SNOOP} after {@code uploaded}: its token reaches none of that build's artifacts. */
+  static void otherBuildRefused(Installation pw, String uploaded, Duration atMost) {
+    String id = pw.start(SNOOP.formatted(uploaded));
+    Build built = pw.awaitEnd(id, atMost);
+    String log = pw.logText(id, "snoop");
+    assertThat(built.getStatus()).as(log).isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);
+    assertThat(log)
+        .contains("Artifact not found for name: greeting")
+        .contains("own build: failure\n")
+        .contains("other build: 403\n");
+    assertThat(pw.get(id).getArtifactsList()).isEmpty();
   }
 
   /** The two cache builds, for one repository on its default branch. */

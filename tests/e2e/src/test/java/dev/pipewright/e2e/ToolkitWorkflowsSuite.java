@@ -61,6 +61,12 @@ abstract class ToolkitWorkflowsSuite {
   }
 
   @Test
+  void anotherBuildsTokenFindsNoneOfTheFirstBuildsArtifacts() {
+    String uploaded = ToolkitWorkflows.uploadThenDownload(pw, atMost());
+    ToolkitWorkflows.otherBuildRefused(pw, uploaded, atMost());
+  }
+
+  @Test
   void aCacheSavedByOneBuildIsRestoredByTheNextByExactKeyAndByRestoreKeyPrefix() {
     ToolkitWorkflows.cacheAcrossBuilds(pw, repository(), atMost());
   }
