@@ -18,6 +18,7 @@ import dev.pipewright.api.ci.v1.Variable;
 import dev.pipewright.auth.Role;
 import dev.pipewright.entryapi.EntryApi;
 import dev.pipewright.entryapi.EntryApiConfig;
+import dev.pipewright.ops.config.Listeners;
 import dev.pipewright.ops.config.PipewrightConfig;
 import dev.pipewright.pipeline.worker.PipelineService;
 import dev.pipewright.pipeline.worker.WorkerConfig;
@@ -86,6 +87,14 @@ public final class Installation implements AutoCloseable {
    *     worker; null for none (builds with secrets are refused)
    */
   public Installation(String label, Path secretKeyFile) throws IOException {
+    this(label, secretKeyFile, EntryApiConfig.defaults().listeners().bindAddress());
+  }
+
+  /**
+   * @param bindAddress the address the entry API's ports bind: loopback unless jobs outside this
+   *     machine (a real cluster's pods) reach it
+   */
+  public Installation(String label, Path secretKeyFile, String bindAddress) throws IOException {
     this.secretKeyFile = secretKeyFile;
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     databaseUrl = POSTGRES + "pw_e2e_" + label + "_" + suffix;
@@ -106,7 +115,13 @@ public final class Installation implements AutoCloseable {
             .withPorts(0, 0)
             .withDatabase(databaseUrl)
             .withQueue(QueueSettings.DEFAULT_URI, names.exchange())
-            .withArtifacts(artifacts);
+            .withArtifacts(artifacts)
+            .withListeners(
+                new Listeners(
+                    bindAddress,
+                    defaults.listeners().auth(),
+                    defaults.listeners().metrics(),
+                    defaults.listeners().tls()));
     api =
         new EntryApi(secretKeyFile == null ? config : config.withSecretKeyFile(secretKeyFile))
             .start();
@@ -175,7 +190,11 @@ public final class Installation implements AutoCloseable {
   }
 
   public PipelineService startWorker(WorkerConfig config) {
-    PipelineService worker = new PipelineService(config);
+    return startWorker(new PipelineService(config));
+  }
+
+  /** Starts a worker built by the caller (one in Kubernetes mode, say); closed with the rest. */
+  public PipelineService startWorker(PipelineService worker) {
     synchronized (workers) {
       workers.add(worker);
     }

@@ -2,6 +2,7 @@ package dev.pipewright.kubernetes.pod;
 
 import dev.pipewright.executor.host.JobHostFactory;
 import dev.pipewright.executor.parity.ParitySuite;
+import dev.pipewright.kubernetes.it.E2eCluster;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.condition.EnabledIf;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The parity suite on the pod host against a real cluster: a real scheduler, kubelet and container
@@ -47,28 +46,9 @@ class PodHostClusterParityE2E extends ParitySuite {
       "no cluster: set PIPEWRIGHT_E2E_KUBECONFIG, PIPEWRIGHT_E2E_WORKSPACE_CLAIM and"
           + " PIPEWRIGHT_E2E_WORKSPACE_PATH (the PVC's volume mounted on this machine) to run the"
           + " parity suite on a real cluster";
-  private static final Logger LOG = LoggerFactory.getLogger(PodHostClusterParityE2E.class);
 
   static boolean clusterNamed() {
-    Map<String, String> env = System.getenv();
-    for (String name :
-        new String[] {
-          "PIPEWRIGHT_E2E_KUBECONFIG",
-          "PIPEWRIGHT_E2E_WORKSPACE_CLAIM",
-          "PIPEWRIGHT_E2E_WORKSPACE_PATH"
-        }) {
-      if (env.getOrDefault(name, "").isBlank()) {
-        LOG.warn("PodHostClusterParityE2E skipped: {} is not set. {}", name, SKIPPED);
-        return false;
-      }
-    }
-    if (!Files.isDirectory(Path.of(env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH")))) {
-      LOG.warn(
-          "PodHostClusterParityE2E skipped: PIPEWRIGHT_E2E_WORKSPACE_PATH {} is not a directory",
-          env.get("PIPEWRIGHT_E2E_WORKSPACE_PATH"));
-      return false;
-    }
-    return true;
+    return E2eCluster.named("PodHostClusterParityE2E", SKIPPED);
   }
 
   /** The service cases run once their image is in the cluster; otherwise they say how. */

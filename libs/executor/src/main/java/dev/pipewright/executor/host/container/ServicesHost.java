@@ -84,6 +84,31 @@ final class ServicesHost implements JobHost {
   }
 
   @Override
+  public boolean supportsReattach() {
+    return steps.supportsReattach();
+  }
+
+  @Override
+  public Optional<HostProcess> reattach(String id, long fromOffset, OutputReceiver output)
+      throws IOException {
+    return steps.reattach(id, fromOffset, output);
+  }
+
+  /**
+   * The steps run on the worker's host, and so do their JavaScript actions, on its Node.js: without
+   * these the engine found no Node.js on a worker with podman.
+   */
+  @Override
+  public Optional<ProvidedNode> providedNode() throws IOException {
+    return steps.providedNode();
+  }
+
+  @Override
+  public boolean prefersOwnNode() {
+    return steps.prefersOwnNode();
+  }
+
+  @Override
   public HostProcess startContainer(StepContainer step, OutputReceiver output) throws IOException {
     return stepContainers.start(step, output);
   }
