@@ -113,17 +113,6 @@ final class ServicesHost implements JobHost {
     return stepContainers.start(step, output);
   }
 
-  /** The JavaScript actions run on the worker's host: its Node.js. */
-  @Override
-  public Optional<ProvidedNode> providedNode() throws IOException {
-    return steps.providedNode();
-  }
-
-  @Override
-  public boolean prefersOwnNode() {
-    return steps.prefersOwnNode();
-  }
-
   @Override
   public JobFiles files() {
     return steps.files();
