@@ -29,14 +29,19 @@ import java.util.stream.Stream;
  * runner files, {@code _actions/<owner>/<repo>/<sha>} (the runner's {@code _work/_actions}), since
  * a container or a pod sees only the job's own directories. Its manifest ({@code action.yml}, else
  * {@code action.yaml}) is parsed; what the engine cannot run (a Docker action built from a
- * Dockerfile, Node versions GitHub no longer runs) is refused with the reason. A {@code docker://}
- * step has no manifest: it loads as a docker action of that image ({@link DockerSteps}).
+ * Dockerfile, a kind it does not know) is refused with the reason. A {@code docker://} step has no
+ * manifest: it loads as a docker action of that image ({@link DockerSteps}).
  */
 final class ActionLoader {
   private static final List<String> MANIFESTS = List.of("action.yml", "action.yaml");
 
   /** The Node.js versions of JavaScript actions GitHub runs today (ActionManifestManager.cs). */
-  private static final List<String> RUNTIMES = List.of("node20", "node24");
+  /**
+   * The JavaScript runtimes an action may declare: node12 and node16 run on a newer Node, as
+   * GitHub's runner runs them since Node 16's end of life (actions/runner#3192,
+   * ForceGithubJavascriptActionsToNode20), with a warning ({@link NodeActions}).
+   */
+  private static final List<String> RUNTIMES = List.of("node12", "node16", "node20", "node24");
 
   /**
    * An action ready to run.
@@ -91,7 +96,7 @@ final class ActionLoader {
               + ref.text()
               + ": actions with 'runs.using: "
               + using
-              + "' are not supported (composite, docker, node20 and node24 actions are)");
+              + "' are not supported (composite, docker, node12 to node24 actions are)");
     }
     return loaded;
   }

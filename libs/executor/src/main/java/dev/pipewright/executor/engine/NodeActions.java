@@ -104,6 +104,15 @@ final class NodeActions {
         path -> {
           NodeRuntimes.Node node = driver.nodeRuntimes().find(who);
           log.runnerLine(node.logLine(using));
+          if (NodeRuntimes.Node.retired(using)) {
+            log.runnerLine(
+                "##[warning]'runs.using: "
+                    + using
+                    + "' runs on Node.js "
+                    + node.major()
+                    + ", as GitHub's runner runs it since Node 16's end of life; update the action"
+                    + " to node20 or node24");
+          }
           List<String> argv = new ArrayList<>(node.argv());
           argv.add(target);
           return new StepScript(argv, workspace, null, null);

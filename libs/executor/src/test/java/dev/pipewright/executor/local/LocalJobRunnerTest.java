@@ -489,9 +489,9 @@ class LocalJobRunnerTest {
   }
 
   /**
-   * What the engine does not run fails its step when reached, saying why (a JavaScript action on a
-   * Node.js GitHub no longer runs, a docker action built from a Dockerfile), as does a remote
-   * action on a runner without a source of actions.
+   * What the engine does not run fails its step when reached, saying why (an action of a kind it
+   * does not know, a docker action built from a Dockerfile), as does a remote action on a runner
+   * without a source of actions.
    */
   @Test
   void actionsTheEngineDoesNotRunFailTheirStepSayingWhy() {
@@ -501,7 +501,7 @@ class LocalJobRunnerTest {
                 "    steps:\n"
                     + "      - run: |\n"
                     + "          mkdir js built\n"
-                    + "          printf 'runs:\\n  using: node16\\n  main: i.js\\n' > js/action.yml\n"
+                    + "          printf 'runs:\\n  using: node10\\n  main: i.js\\n' > js/action.yml\n"
                     + "          printf 'runs:\\n  using: docker\\n  image: Dockerfile\\n'"
                     + " > built/action.yml\n"
                     + "      - uses: ./js\n"
@@ -521,8 +521,8 @@ class LocalJobRunnerTest {
             });
     assertThat(ran.step(2).errorMessage())
         .isEqualTo(
-            "uses: ./js: actions with 'runs.using: node16' are not supported (composite, docker,"
-                + " node20 and node24 actions are)");
+            "uses: ./js: actions with 'runs.using: node10' are not supported (composite, docker,"
+                + " node12 to node24 actions are)");
     assertThat(ran.step(3).errorMessage())
         .isEqualTo(
             "uses: ./built: the action's image 'Dockerfile' is built from a Dockerfile, which"
