@@ -8,6 +8,10 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -27,6 +31,7 @@ public final class ApiClient implements AutoCloseable {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private final ServerAddress address;
+  private final EventLoopGroup eventLoop;
   private final ManagedChannel channel;
   private final PipelineServiceGrpc.PipelineServiceBlockingStub stub;
   private final ApiTokenServiceGrpc.ApiTokenServiceBlockingStub tokens;
@@ -42,7 +47,16 @@ public final class ApiClient implements AutoCloseable {
           CompositeChannelCredentials.create(
               credentials, new BearerToken(connection.token().get()));
     }
-    this.channel = builder(address, credentials).maxInboundMessageSize(MAX_MESSAGE_BYTES).build();
+    // The channel's own event loop, stopped in close(): gRPC's shared one outlives the channel by
+    // a second, and a thread still waiting in epoll when the command exits makes the JVM wait
+    // 300 ms for it (VM_Exit::wait_for_threads_in_native_to_block) on every command.
+    this.eventLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.channel =
+        builder(address, credentials)
+            .eventLoopGroup(eventLoop)
+            .channelType(NioSocketChannel.class)
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .build();
     this.stub = PipelineServiceGrpc.newBlockingStub(channel);
     this.tokens = ApiTokenServiceGrpc.newBlockingStub(channel);
   }
@@ -108,6 +122,7 @@ public final class ApiClient implements AutoCloseable {
     channel.shutdownNow();
     try {
       channel.awaitTermination(2, TimeUnit.SECONDS);
+      eventLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
