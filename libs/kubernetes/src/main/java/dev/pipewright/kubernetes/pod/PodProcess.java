@@ -31,9 +31,6 @@ import org.slf4j.LoggerFactory;
 final class PodProcess implements HostProcess {
   private static final Logger log = LoggerFactory.getLogger(PodProcess.class);
 
-  /** Longer than any wait means until the command ends. */
-  private static final Duration FOREVER = Duration.ofDays(365);
-
   private final String id;
   private final Path dir;
   private final Path logFile;
@@ -75,17 +72,7 @@ final class PodProcess implements HostProcess {
 
   @Override
   public OptionalInt waitFor(Duration timeout) throws InterruptedException {
-    // The engine waits "forever" with Duration.ofMillis(Long.MAX_VALUE): no nanos for that.
-    long wait = timeout.compareTo(FOREVER) >= 0 ? FOREVER.toNanos() : timeout.toNanos();
-    long deadline = System.nanoTime() + wait;
-    while (true) {
-      OptionalInt ended = poll();
-      long left = deadline - System.nanoTime();
-      if (ended.isPresent() || left <= 0) {
-        return ended;
-      }
-      Thread.sleep(Math.max(1, Math.min(poll.toMillis(), left / 1_000_000)));
-    }
+    return PollingWait.waitFor(timeout, poll, this::poll);
   }
 
   /** Delivers the output written since the last poll; the exit code once there is one. */

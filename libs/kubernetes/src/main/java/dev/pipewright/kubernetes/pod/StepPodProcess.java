@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StepPodProcess implements HostProcess {
   private static final Logger log = LoggerFactory.getLogger(StepPodProcess.class);
-  private static final Duration FOREVER = Duration.ofDays(365);
 
   /** How long the followed log may take to end after its container did. */
   private static final Duration STREAM_END_GRACE = Duration.ofSeconds(2);
@@ -90,16 +89,7 @@ final class StepPodProcess implements HostProcess {
 
   @Override
   public OptionalInt waitFor(Duration timeout) throws InterruptedException {
-    long wait = timeout.compareTo(FOREVER) >= 0 ? FOREVER.toNanos() : timeout.toNanos();
-    long deadline = System.nanoTime() + wait;
-    while (true) {
-      OptionalInt ended = poll();
-      long left = deadline - System.nanoTime();
-      if (ended.isPresent() || left <= 0) {
-        return ended;
-      }
-      Thread.sleep(Math.max(1, Math.min(poll.toMillis(), left / 1_000_000)));
-    }
+    return PollingWait.waitFor(timeout, poll, this::poll);
   }
 
   private OptionalInt poll() throws InterruptedException {
