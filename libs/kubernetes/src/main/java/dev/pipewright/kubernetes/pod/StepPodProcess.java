@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +33,6 @@ final class StepPodProcess implements HostProcess {
 
   /** How long the followed log may take to end after its container did. */
   private static final Duration STREAM_END_GRACE = Duration.ofSeconds(2);
-
-  /** Waiting reasons that do not pass by themselves (the kubelet would back off for ever). */
-  private static final Set<String> FATAL =
-      Set.of(
-          "ErrImagePull",
-          "ImagePullBackOff",
-          "InvalidImageName",
-          "CreateContainerConfigError",
-          "CreateContainerError");
 
   /** The API side of the step's pod, as the factory gives it. */
   interface Api {
@@ -131,7 +121,7 @@ final class StepPodProcess implements HostProcess {
       }
       ContainerStateWaiting waiting =
           status == null || status.getState() == null ? null : status.getState().getWaiting();
-      if (waiting != null && FATAL.contains(waiting.getReason())) {
+      if (waiting != null && PodFailures.FATAL_WAITING.contains(waiting.getReason())) {
         end(-1);
         throw new CiException(
             ErrorCode.PERMANENT,
