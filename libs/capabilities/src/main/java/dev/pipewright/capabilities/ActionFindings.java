@@ -20,12 +20,6 @@ import java.util.stream.Collectors;
  * at the step's {@code uses:}.
  */
 final class ActionFindings {
-  /**
-   * How deep composite actions nest before the check stops following them: actions/runner's limit
-   * of composite action depth is 9 below the step (ActionRunner, "CompositeActionsMaxDepth").
-   */
-  static final int MAX_DEPTH = 9;
-
   private final Target target;
   private final ActionManifests manifests;
 
@@ -117,31 +111,29 @@ final class ActionFindings {
               null));
       return;
     }
-    String using = spec.runs().using();
-    switch (using) {
-      case "composite" -> nested(named, ref, spec, depth, chain, found, outer);
-      case "node20", "node24" -> {
-        // JavaScript actions run on every host: the job's image's Node, else the executor's.
-      }
-      case "node12", "node16" ->
-          // GitHub's runner runs them on a newer Node since Node 16's end of life (actions/runner
-          // #3192, ForceGithubJavascriptActionsToNode20); so does this engine.
-          found.add(
-              Finding.warning(
-                  outer.usesAt(),
-                  named
-                      + ": 'runs.using: "
-                      + using
-                      + "' actions run on Node 20, as GitHub's runner runs them; one that needs"
-                      + " the older Node may fail",
-                  null));
-      case "docker" -> dockerAction(named, spec, found, outer);
-      default ->
-          found.add(
-              Finding.error(
-                  outer.usesAt(),
-                  named + ": 'runs.using: " + using + "' is not run by this executor",
-                  "actions run here with 'using:' composite, node20, node24 or docker"));
+    ActionSpec.Runs runs = spec.runs();
+    String using = runs.using();
+    if (runs.composite()) {
+      nested(named, ref, spec, depth, chain, found, outer);
+    } else if (runs.docker()) {
+      dockerAction(named, spec, found, outer);
+    } else if (runs.retiredNode()) {
+      found.add(
+          Finding.warning(
+              outer.usesAt(),
+              named
+                  + ": 'runs.using: "
+                  + using
+                  + "' actions run on Node 20, as GitHub's runner runs them; one that needs"
+                  + " the older Node may fail",
+              null));
+    } else if (!runs.currentNode()) {
+      // A current Node's action runs on every host: the job's image's Node, else the executor's.
+      found.add(
+          Finding.error(
+              outer.usesAt(),
+              named + ": 'runs.using: " + using + "' is not run by this executor",
+              "actions run here with 'using:' composite, node20, node24 or docker"));
     }
   }
 
@@ -154,7 +146,7 @@ final class ActionFindings {
       List<String> chain,
       List<Finding> found,
       StepSpec outer) {
-    if (depth >= MAX_DEPTH || chain.contains(ref.text())) {
+    if (depth >= ActionSpec.MAX_COMPOSITE_DEPTH || chain.contains(ref.text())) {
       // Deeper nesting, and a cycle, fail when the step runs (CompositeSteps says which).
       return;
     }

@@ -36,12 +36,6 @@ final class ActionLoader {
   private static final List<String> MANIFESTS = List.of("action.yml", "action.yaml");
 
   /** The Node.js versions of JavaScript actions GitHub runs today (ActionManifestManager.cs). */
-  /**
-   * The JavaScript runtimes an action may declare: node12 and node16 run on a newer Node, as
-   * GitHub's runner runs them since Node 16's end of life (actions/runner#3192,
-   * ForceGithubJavascriptActionsToNode20), with a warning ({@link NodeActions}).
-   */
-  private static final List<String> RUNTIMES = List.of("node12", "node16", "node20", "node24");
 
   /**
    * An action ready to run.
@@ -89,7 +83,9 @@ final class ActionLoader {
     String using = loaded.spec().runs().using();
     if (loaded.spec().runs().docker()) {
       DockerSteps.refuseDockerfile(ref, loaded.spec().runs());
-    } else if (!loaded.spec().runs().composite() && !RUNTIMES.contains(using)) {
+    } else if (!loaded.spec().runs().composite()
+        && !loaded.spec().runs().currentNode()
+        && !loaded.spec().runs().retiredNode()) {
       throw new CiException(
           ErrorCode.PERMANENT,
           "uses: "

@@ -9,6 +9,7 @@ import dev.pipewright.models.ErrorCode;
 import dev.pipewright.models.StepStatus;
 import dev.pipewright.models.SubStep;
 import dev.pipewright.parser.spec.ActionRef;
+import dev.pipewright.parser.spec.ActionSpec;
 import dev.pipewright.parser.spec.RunDefaults;
 import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
@@ -26,17 +27,14 @@ import java.util.function.Supplier;
  * order within the calling step (their output in the caller's log, each in a group), each with its
  * own {@code env}, {@code if:} (against the action's own status), {@code shell}, {@code
  * working-directory} and {@code continue-on-error}; nested {@code uses:} the same way, up to {@link
- * #MAX_DEPTH} levels and never an action inside itself; then the action's {@code outputs} evaluated
- * over its own {@code steps} context become the calling step's outputs. The inner steps share the
- * job's {@code GITHUB_ENV} and {@code GITHUB_PATH}, as on GitHub.
+ * ActionSpec#MAX_COMPOSITE_DEPTH} levels and never an action inside itself; then the action's
+ * {@code outputs} evaluated over its own {@code steps} context become the calling step's outputs.
+ * The inner steps share the job's {@code GITHUB_ENV} and {@code GITHUB_PATH}, as on GitHub.
  *
  * <p>A worker that takes a job over while an action's inner step runs runs the calling step again
  * from its first inner step: the checkpoint names only the job's own steps.
  */
 final class CompositeSteps {
-  /** ActionRunner.cs refuses an action nested deeper (Constants.CompositeActionsMaxDepth). */
-  static final int MAX_DEPTH = 9;
-
   private final JobScope scope;
   private final StepDriver driver;
   private final ActionLoader loader;
@@ -395,11 +393,11 @@ final class CompositeSteps {
               + " runs inside itself: "
               + String.join(" → ", cycle));
     }
-    if (chain.size() >= MAX_DEPTH) {
+    if (chain.size() >= ActionSpec.MAX_COMPOSITE_DEPTH) {
       throw new CiException(
           ErrorCode.INVALID_SPEC,
           "Composite action depth exceeded max depth "
-              + MAX_DEPTH
+              + ActionSpec.MAX_COMPOSITE_DEPTH
               + ", please simplify your actions.");
     }
   }

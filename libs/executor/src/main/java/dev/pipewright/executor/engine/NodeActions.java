@@ -104,7 +104,7 @@ final class NodeActions {
         path -> {
           NodeRuntimes.Node node = driver.nodeRuntimes().find(who);
           log.runnerLine(node.logLine(using));
-          if (NodeRuntimes.Node.retired(using)) {
+          if (action.spec().runs().retiredNode()) {
             log.runnerLine(
                 "##[warning]'runs.using: "
                     + using

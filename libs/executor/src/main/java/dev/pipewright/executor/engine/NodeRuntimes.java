@@ -36,11 +36,6 @@ final class NodeRuntimes {
    * @param major its major version
    */
   record Node(List<String> argv, String description, int major) {
-    /** Node versions past their end of life, whose actions GitHub's runner runs on Node 20. */
-    static boolean retired(String using) {
-      return using.equals("node12") || using.equals("node16");
-    }
-
     /** The step log's line for an action declaring {@code using}. */
     String logLine(String using) {
       String line = "Node.js " + description + " runs this " + using + " action";

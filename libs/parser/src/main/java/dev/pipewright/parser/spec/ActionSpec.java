@@ -44,6 +44,12 @@ public record ActionSpec(
    * @param container a docker action's {@code args}, {@code entrypoint} and {@code env}; null for
    *     the others
    */
+  /**
+   * How deep composite actions nest inside a step: ActionRunner.cs refuses an action nested deeper
+   * (Constants.CompositeActionsMaxDepth); the engine and lint hold to it alike.
+   */
+  public static final int MAX_COMPOSITE_DEPTH = 9;
+
   public record Runs(
       String using,
       List<StepSpec> steps,
@@ -60,6 +66,20 @@ public record ActionSpec(
 
     public boolean docker() {
       return "docker".equals(using);
+    }
+
+    /** A JavaScript action of a Node.js in support: {@code node20}, {@code node24}. */
+    public boolean currentNode() {
+      return "node20".equals(using) || "node24".equals(using);
+    }
+
+    /**
+     * A JavaScript action of a Node.js past its end of life ({@code node12}, {@code node16}), which
+     * GitHub's runner runs on a newer one (actions/runner#3192,
+     * ForceGithubJavascriptActionsToNode20), with a warning; so do lint and the engine.
+     */
+    public boolean retiredNode() {
+      return "node12".equals(using) || "node16".equals(using);
     }
   }
 
