@@ -105,6 +105,10 @@ class ArtifactServiceIT {
             dist.resolve("c.txt").toString());
     assertThat(uploaded.has("error")).as(uploaded.toString()).isFalse();
     assertThat(uploaded.get("size").asLong()).isGreaterThan(16L * 1024 * 1024);
+    // Its blocks' parts were joined into the blob and discarded.
+    try (var parts = Files.list(temp.resolve("blobs/parts"))) {
+      assertThat(parts.toList()).as("staged parts after the upload").isEmpty();
+    }
 
     // Another job of the same build lists and downloads it by name.
     String downloader = token(build, "deploy");
@@ -138,7 +142,7 @@ class ArtifactServiceIT {
     JsonNode deleted = node(downloader, workspace, "delete", "bundle");
     assertThat(deleted.get("id").asLong()).isEqualTo(artifact.get("id").asLong());
     assertThat(node(downloader, workspace, "list").get("artifacts")).isEmpty();
-    // Its blob and its blocks' blobs are gone with it.
+    // Its blob is gone with it.
     assertThat(blobFiles()).as("blobs after the delete").isEqualTo(blobsBefore);
   }
 

@@ -16,9 +16,11 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * A {@link BlobStore} in a directory ({@code PIPEWRIGHT_BLOB_ROOT}): {@code sha256/<2 hex>/<hex>}
  * per blob, and {@code tmp/} for puts in progress. A put writes and hashes a temporary file, forces
  * it to disk and renames it into place atomically, so a reader never sees a partial blob and a
- * crash leaves only a temporary file ({@link #removeTemporaries}). A joined blob is a directory of
- * hard links to its parts' files ({@link LinkedParts}), made in {@code tmp/} and renamed into place
- * the same way. Several processes may share the directory (a volume mounted by every entry API
- * replica): renames of the same content to the same address are idempotent.
+ * crash leaves only a temporary file ({@link #removeTemporaries}). Staged parts are files in {@code
+ * parts/}, written once and neither hashed nor forced on their own ({@link RunningDigests} hashes
+ * them in order meanwhile); a joined blob is a directory of hard links to its parts' files ({@link
+ * LinkedParts}), forced with them, made in {@code tmp/} and renamed into place the same way.
+ * Several processes may share the directory (a volume mounted by every entry API replica): renames
+ * of the same content to the same address are idempotent.
  */
 public final class DirectoryBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(DirectoryBlobStore.class);
@@ -38,11 +42,14 @@ public final class DirectoryBlobStore implements BlobStore {
 
   private final Path blobs;
   private final Path tmp;
+  private final Path parts;
+  private final RunningDigests digests = new RunningDigests();
 
   public DirectoryBlobStore(Path root) throws IOException {
     Objects.requireNonNull(root, "root");
     this.blobs = Files.createDirectories(root.resolve("sha256"));
     this.tmp = Files.createDirectories(root.resolve("tmp"));
+    this.parts = Files.createDirectories(root.resolve("parts"));
   }
 
   @Override
@@ -97,26 +104,57 @@ public final class DirectoryBlobStore implements BlobStore {
   }
 
   @Override
-  public StoredBlob join(List<String> parts, Optional<String> expectedSha256) throws IOException {
-    expectedSha256.ifPresent(StoredBlob::checkAddress);
-    if (parts.size() < 2) {
-      StoredBlob only =
-          parts.isEmpty()
-              ? put(InputStream.nullInputStream(), Optional.empty())
-              : stat(parts.get(0)).orElseThrow(() -> new BlobNotFoundException(parts.get(0)));
-      return checked(only, expectedSha256);
-    }
-    List<Path> files = new java.util.ArrayList<>();
-    for (String part : parts) {
-      Path file = path(part);
-      if (!Files.exists(file)) {
-        throw new BlobNotFoundException(part);
+  public StagedPart stage(String upload, OptionalLong position, InputStream content)
+      throws IOException {
+    Objects.requireNonNull(upload, "upload");
+    String name = UUID.randomUUID().toString().replace("-", "");
+    Path file = parts.resolve(name);
+    long size = 0;
+    byte[] buffer = new byte[BUFFER];
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      int n;
+      while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
+        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+        while (bytes.hasRemaining()) {
+          out.write(bytes);
+        }
+        size += n;
       }
-      files.addAll(LinkedParts.files(file));
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
     }
+    if (position.isPresent()) {
+      digests.staged(upload, position.getAsLong(), name, file);
+    }
+    return new StagedPart(name, size);
+  }
+
+  @Override
+  public StoredBlob join(String upload, List<String> names, Optional<String> expectedSha256)
+      throws IOException {
+    expectedSha256.ifPresent(StoredBlob::checkAddress);
+    List<Path> files = new ArrayList<>();
+    for (String name : names) {
+      Path file = parts.resolve(StagedPart.checkName(name));
+      if (!Files.exists(file)) {
+        throw new BlobNotFoundException("part " + name);
+      }
+      files.add(file);
+    }
+    RunningDigests.Prefix hashed = digests.take(upload, names);
+    MessageDigest sha = hashed.sha();
+    long size = hashed.size();
+    byte[] buffer = new byte[BUFFER];
     Path dir = tmp.resolve("join-" + UUID.randomUUID());
     try {
-      StoredBlob joined = checked(LinkedParts.link(files, dir), expectedSha256);
+      for (Path file : files.subList(hashed.parts(), files.size())) {
+        size += RunningDigests.hash(file, sha, buffer);
+      }
+      StoredBlob joined =
+          checked(new StoredBlob(StoredBlob.hex(sha.digest()), size), expectedSha256);
+      LinkedParts.link(files, dir);
       Path target = path(joined.address());
       Files.createDirectories(target.getParent());
       moveIntoPlace(dir, target);
@@ -128,6 +166,11 @@ public final class DirectoryBlobStore implements BlobStore {
         LinkedParts.delete(dir);
       }
     }
+  }
+
+  @Override
+  public void discard(String part) throws IOException {
+    Files.deleteIfExists(parts.resolve(StagedPart.checkName(part)));
   }
 
   private static StoredBlob checked(StoredBlob blob, Optional<String> expectedSha256)
@@ -209,19 +252,29 @@ public final class DirectoryBlobStore implements BlobStore {
   }
 
   /**
-   * Deletes temporary files and joins last written before {@code before}: what puts and joins that
-   * died left behind. Returns how many.
+   * Deletes temporary files, joins and staged parts last written before {@code before}: what puts
+   * and joins that died left behind, and the parts of uploads that were never joined nor discarded.
+   * Returns how many.
    */
   public int removeTemporaries(Instant before) throws IOException {
+    int removed = removeOlder(tmp, "{put-*.part,join-*}", before);
+    removed += removeOlder(parts, "*", before);
+    if (removed > 0) {
+      log.info("Removed {} abandoned temporary blob file(s) and part(s) from {}", removed, tmp);
+    }
+    return removed;
+  }
+
+  private static int removeOlder(Path dir, String glob, Instant before) throws IOException {
     int removed = 0;
-    try (DirectoryStream<Path> parts = Files.newDirectoryStream(tmp, "{put-*.part,join-*}")) {
-      for (Path part : parts) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+      for (Path file : files) {
         try {
-          if (Files.getLastModifiedTime(part).toInstant().isBefore(before)) {
-            if (Files.isDirectory(part)) {
-              LinkedParts.delete(part);
+          if (Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+            if (Files.isDirectory(file)) {
+              LinkedParts.delete(file);
             } else {
-              Files.deleteIfExists(part);
+              Files.deleteIfExists(file);
             }
             removed++;
           }
@@ -229,9 +282,6 @@ public final class DirectoryBlobStore implements BlobStore {
           // Finished meanwhile.
         }
       }
-    }
-    if (removed > 0) {
-      log.info("Removed {} abandoned temporary blob file(s) from {}", removed, tmp);
     }
     return removed;
   }

@@ -3,7 +3,6 @@ package dev.pipewright.blobs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,8 +22,6 @@ import java.util.Locale;
  * may go, the links keep the bytes. Immutable like a file blob, and read as one.
  */
 final class LinkedParts {
-  private static final int BUFFER = 1 << 20;
-
   private LinkedParts() {}
 
   /** The part files of the joined blob at {@code dir}, in order. */
@@ -52,28 +48,23 @@ final class LinkedParts {
   }
 
   /**
-   * Links {@code files} in order into the new directory {@code dir} and forces it to disk; returns
-   * the SHA-256 and size of their content, read once.
+   * Links {@code files} in order into the new directory {@code dir} and forces them and it to disk:
+   * the parts were written without, and are durable from here on.
    */
-  static StoredBlob link(List<Path> files, Path dir) throws IOException {
+  static void link(List<Path> files, Path dir) throws IOException {
     Files.createDirectory(dir);
-    MessageDigest sha = DirectoryBlobStore.sha256();
-    ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
-    long size = 0;
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
       Files.createLink(dir.resolve(String.format(Locale.ROOT, "%06d", i)), file);
-      try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-        while (in.read(buffer.clear()) >= 0) {
-          size += buffer.flip().remaining();
-          sha.update(buffer);
-        }
-      }
+      force(file);
     }
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
+    force(dir);
+  }
+
+  private static void force(Path path) throws IOException {
+    try (FileChannel f = FileChannel.open(path, StandardOpenOption.READ)) {
+      f.force(true);
     }
-    return new StoredBlob(StoredBlob.hex(sha.digest()), size);
   }
 
   /**

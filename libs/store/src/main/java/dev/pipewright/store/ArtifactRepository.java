@@ -9,7 +9,6 @@ import dev.pipewright.models.ErrorCode;
 import dev.pipewright.store.jooq.tables.records.ArtifactsRecord;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,7 +26,7 @@ public final class ArtifactRepository implements UploadRows {
           ARTIFACT_BLOCKS,
           ARTIFACT_BLOCKS.ARTIFACT_ID,
           ARTIFACT_BLOCKS.BLOCK_ID,
-          ARTIFACT_BLOCKS.BLOB_SHA256,
+          ARTIFACT_BLOCKS.PART,
           ARTIFACT_BLOCKS.SIZE);
   private final DSLContext dsl;
 
@@ -37,7 +36,8 @@ public final class ArtifactRepository implements UploadRows {
 
   /**
    * A new artifact named {@code name} in {@code build}. An unfinalized one of that name (an upload
-   * that failed) is replaced; its blobs are returned for {@link #releaseBlob}.
+   * that failed) is replaced; what it named is returned: blobs for {@link #releaseBlob}, parts to
+   * discard.
    *
    * @throws CiException CONFLICT when a finalized artifact has that name
    */
@@ -47,7 +47,7 @@ public final class ArtifactRepository implements UploadRows {
             dsl.transactionResult(
                 cfg -> {
                   DSLContext tx = cfg.dsl();
-                  List<String> released = new ArrayList<>();
+                  Released released = Released.none();
                   ArtifactsRecord old =
                       tx.selectFrom(ARTIFACTS)
                           .where(ARTIFACTS.BUILD_ID.eq(build), ARTIFACTS.NAME.eq(name))
@@ -59,7 +59,7 @@ public final class ArtifactRepository implements UploadRows {
                           ErrorCode.CONFLICT,
                           "an artifact named " + name + " exists in build " + build);
                     }
-                    released.addAll(blobsOf(tx, old));
+                    released = namedBy(tx, old);
                     tx.deleteFrom(ARTIFACTS).where(ARTIFACTS.ID.eq(old.getId())).execute();
                   }
                   ArtifactsRecord r =
@@ -75,7 +75,7 @@ public final class ArtifactRepository implements UploadRows {
   }
 
   /** A created artifact, and the blobs the one it replaced named. */
-  public record Created(ArtifactRow artifact, List<String> releasedBlobs) {}
+  public record Created(ArtifactRow artifact, Released released) {}
 
   public Optional<ArtifactRow> find(long id) {
     return StoreErrors.call(
@@ -123,15 +123,13 @@ public final class ArtifactRepository implements UploadRows {
   }
 
   @Override
-  public Optional<String> stageBlock(
-      long artifactId, StagedBlock block, Predicate<String> present) {
+  public Optional<String> stageBlock(long artifactId, StagedBlock block) {
     return StoreErrors.call(
         () ->
             dsl.transactionResult(
                 cfg -> {
                   DSLContext tx = cfg.dsl();
                   lockOpen(tx, artifactId, false);
-                  BlobReferences.lockPresent(tx, block.blobSha256(), present);
                   return BLOCKS.stage(tx, artifactId, block);
                 }));
   }
@@ -142,7 +140,7 @@ public final class ArtifactRepository implements UploadRows {
   }
 
   @Override
-  public List<String> commit(long artifactId, String sha256, long size, Predicate<String> present) {
+  public Released commit(long artifactId, String sha256, long size, Predicate<String> present) {
     return StoreErrors.call(
         () ->
             dsl.transactionResult(
@@ -150,15 +148,14 @@ public final class ArtifactRepository implements UploadRows {
                   DSLContext tx = cfg.dsl();
                   ArtifactsRecord r = lockOpen(tx, artifactId, true);
                   BlobReferences.lockPresent(tx, sha256, present);
-                  List<String> released = blobsOf(tx, r);
+                  Released released = namedBy(tx, r);
                   BLOCKS.clear(tx, artifactId);
                   tx.update(ARTIFACTS)
                       .set(ARTIFACTS.BLOB_SHA256, sha256)
                       .set(ARTIFACTS.SIZE, size)
                       .where(ARTIFACTS.ID.eq(artifactId))
                       .execute();
-                  released.remove(sha256);
-                  return released;
+                  return released.withoutBlob(sha256);
                 }));
   }
 
@@ -186,8 +183,11 @@ public final class ArtifactRepository implements UploadRows {
         });
   }
 
-  /** Deletes an artifact and returns the blobs it named, for {@link #releaseBlob}. */
-  public List<String> delete(long artifactId) {
+  /**
+   * Deletes an artifact and returns what it named: blobs for {@link #releaseBlob}, parts to
+   * discard.
+   */
+  public Released delete(long artifactId) {
     return StoreErrors.call(
         () ->
             dsl.transactionResult(
@@ -199,11 +199,11 @@ public final class ArtifactRepository implements UploadRows {
                           .forUpdate()
                           .fetchOne();
                   if (r == null) {
-                    return List.<String>of();
+                    return Released.none();
                   }
-                  List<String> blobs = blobsOf(tx, r);
+                  Released released = namedBy(tx, r);
                   tx.deleteFrom(ARTIFACTS).where(ARTIFACTS.ID.eq(artifactId)).execute();
-                  return blobs;
+                  return released;
                 }));
   }
 
@@ -252,8 +252,8 @@ public final class ArtifactRepository implements UploadRows {
     return r;
   }
 
-  private static List<String> blobsOf(DSLContext tx, ArtifactsRecord r) {
-    return BLOCKS.blobs(tx, r.getId(), r.getBlobSha256());
+  private static Released namedBy(DSLContext tx, ArtifactsRecord r) {
+    return BLOCKS.named(tx, r.getId(), r.getBlobSha256());
   }
 
   private static ArtifactRow row(ArtifactsRecord r) {

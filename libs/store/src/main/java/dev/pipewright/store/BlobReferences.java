@@ -1,9 +1,7 @@
 package dev.pipewright.store;
 
 import static dev.pipewright.store.jooq.Tables.ARTIFACTS;
-import static dev.pipewright.store.jooq.Tables.ARTIFACT_BLOCKS;
 import static dev.pipewright.store.jooq.Tables.CACHES;
-import static dev.pipewright.store.jooq.Tables.CACHE_BLOCKS;
 
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -13,10 +11,10 @@ import org.jooq.impl.DSL;
 
 /**
  * Which rows name a blob, for every service that stores blobs. A blob may be named by several rows
- * (the same content uploaded twice, as an artifact and as a cache, or two equal blocks), so it is
- * deleted only when no row names it: whoever records a reference and whoever deletes a blob hold
- * the blob's transaction-scoped advisory lock, and a reference is recorded only while the blob is
- * still there ({@code present}), so a delete never removes a blob a row is about to name.
+ * (the same content uploaded twice, as an artifact and as a cache), so it is deleted only when no
+ * row names it: whoever records a reference and whoever deletes a blob hold the blob's
+ * transaction-scoped advisory lock, and a reference is recorded only while the blob is still there
+ * ({@code present}), so a delete never removes a blob a row is about to name.
  */
 final class BlobReferences {
   private BlobReferences() {}
@@ -43,9 +41,7 @@ final class BlobReferences {
                   lock(tx, sha256);
                   boolean named =
                       tx.fetchExists(ARTIFACTS, ARTIFACTS.BLOB_SHA256.eq(sha256))
-                          || tx.fetchExists(ARTIFACT_BLOCKS, ARTIFACT_BLOCKS.BLOB_SHA256.eq(sha256))
-                          || tx.fetchExists(CACHES, CACHES.BLOB_SHA256.eq(sha256))
-                          || tx.fetchExists(CACHE_BLOCKS, CACHE_BLOCKS.BLOB_SHA256.eq(sha256));
+                          || tx.fetchExists(CACHES, CACHES.BLOB_SHA256.eq(sha256));
                   return !named && delete.test(sha256);
                 }));
   }

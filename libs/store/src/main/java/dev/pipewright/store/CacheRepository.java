@@ -30,7 +30,7 @@ public final class CacheRepository implements UploadRows {
           CACHE_BLOCKS,
           CACHE_BLOCKS.CACHE_ID,
           CACHE_BLOCKS.BLOCK_ID,
-          CACHE_BLOCKS.BLOB_SHA256,
+          CACHE_BLOCKS.PART,
           CACHE_BLOCKS.SIZE);
   private final DSLContext dsl;
 
@@ -168,8 +168,10 @@ public final class CacheRepository implements UploadRows {
                 .fetch(CacheRepository::row));
   }
 
-  /** Deletes an entry and returns the blobs it named, for {@link #releaseBlob}. */
-  public List<String> delete(long id) {
+  /**
+   * Deletes an entry and returns what it named: blobs for {@link #releaseBlob}, parts to discard.
+   */
+  public Released delete(long id) {
     return StoreErrors.call(
         () ->
             dsl.transactionResult(
@@ -178,23 +180,22 @@ public final class CacheRepository implements UploadRows {
                   CachesRecord r =
                       tx.selectFrom(CACHES).where(CACHES.ID.eq(id)).forUpdate().fetchOne();
                   if (r == null) {
-                    return List.<String>of();
+                    return Released.none();
                   }
-                  List<String> blobs = BLOCKS.blobs(tx, id, r.getBlobSha256());
+                  Released released = BLOCKS.named(tx, id, r.getBlobSha256());
                   tx.deleteFrom(CACHES).where(CACHES.ID.eq(id)).execute();
-                  return blobs;
+                  return released;
                 }));
   }
 
   @Override
-  public Optional<String> stageBlock(long id, StagedBlock block, Predicate<String> present) {
+  public Optional<String> stageBlock(long id, StagedBlock block) {
     return StoreErrors.call(
         () ->
             dsl.transactionResult(
                 cfg -> {
                   DSLContext tx = cfg.dsl();
                   lockOpen(tx, id, false);
-                  BlobReferences.lockPresent(tx, block.blobSha256(), present);
                   return BLOCKS.stage(tx, id, block);
                 }));
   }
@@ -205,7 +206,7 @@ public final class CacheRepository implements UploadRows {
   }
 
   @Override
-  public List<String> commit(long id, String sha256, long size, Predicate<String> present) {
+  public Released commit(long id, String sha256, long size, Predicate<String> present) {
     return StoreErrors.call(
         () ->
             dsl.transactionResult(
@@ -213,15 +214,14 @@ public final class CacheRepository implements UploadRows {
                   DSLContext tx = cfg.dsl();
                   CachesRecord r = lockOpen(tx, id, true);
                   BlobReferences.lockPresent(tx, sha256, present);
-                  List<String> released = BLOCKS.blobs(tx, id, r.getBlobSha256());
+                  Released released = BLOCKS.named(tx, id, r.getBlobSha256());
                   BLOCKS.clear(tx, id);
                   tx.update(CACHES)
                       .set(CACHES.BLOB_SHA256, sha256)
                       .set(CACHES.SIZE, size)
                       .where(CACHES.ID.eq(id))
                       .execute();
-                  released.remove(sha256);
-                  return released;
+                  return released.withoutBlob(sha256);
                 }));
   }
 

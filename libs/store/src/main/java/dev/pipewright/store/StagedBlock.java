@@ -1,4 +1,7 @@
 package dev.pipewright.store;
 
-/** A blob staged by Put Block for an upload (an artifact or a cache entry), before its commit. */
-public record StagedBlock(String blockId, String blobSha256, long size) {}
+/**
+ * A block staged by Put Block for an upload (an artifact or a cache entry), before its commit: the
+ * blob store's part that holds its bytes.
+ */
+public record StagedBlock(String blockId, String part, long size) {}

@@ -38,7 +38,7 @@ final class ArtifactService implements BlobTarget {
 
   ArtifactService(ArtifactRepository artifacts, BlobStore blobs, Clock clock, int retentionDays) {
     this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
-    this.uploads = new BlockUploads(artifacts, blobs);
+    this.uploads = new BlockUploads("artifact", artifacts, blobs);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.retentionDays = retentionDays;
   }
@@ -57,7 +57,7 @@ final class ArtifactService implements BlobTarget {
     }
     ArtifactRepository.Created created =
         artifacts.create(scope.buildId(), scope.jobKey(), name, expires);
-    uploads.release(created.releasedBlobs());
+    uploads.release(created.released());
     return created.artifact();
   }
 

@@ -1,14 +1,15 @@
 package dev.pipewright.entryapi.artifacts;
 
 import dev.pipewright.blobs.BlobStore;
+import dev.pipewright.blobs.StagedPart;
 import dev.pipewright.blobs.StoredBlob;
+import dev.pipewright.store.Released;
 import dev.pipewright.store.StagedBlock;
 import dev.pipewright.store.UploadRows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,26 +20,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Uploads written block by block, for every service: each block is a blob, written once as it
- * streams in; the block list joins the named blocks, in order, into one blob without copying their
- * bytes ({@link BlobStore#join}: the content is written once, and read once more to hash it whole),
- * and a blob no row names any more is deleted. The caller checked the upload is open before the
- * bytes are read.
+ * Uploads written block by block, for every service: each block is a part of the blob store,
+ * written once as it streams in ({@link BlobStore#stage}, at the position its id predicts, so the
+ * store hashes the upload in order meanwhile); the block list joins the named parts, in order, into
+ * one blob without copying their bytes ({@link BlobStore#join}), then the parts are discarded, and
+ * a blob no row names any more is deleted. The caller checked the upload is open before the bytes
+ * are read.
  */
 final class BlockUploads {
   private static final Logger log = LoggerFactory.getLogger(BlockUploads.class);
 
+  private final String kind;
   private final UploadRows rows;
   private final BlobStore blobs;
 
-  BlockUploads(UploadRows rows, BlobStore blobs) {
+  /**
+   * @param kind what the rows' uploads are ("artifact", "cache"): their ids are unique within it
+   */
+  BlockUploads(String kind, UploadRows rows, BlobStore blobs) {
+    this.kind = Objects.requireNonNull(kind, "kind");
     this.rows = Objects.requireNonNull(rows, "rows");
     this.blobs = Objects.requireNonNull(blobs, "blobs");
   }
 
   void stageBlock(long id, String blockId, InputStream body) throws IOException {
-    StoredBlob blob = blobs.put(body, Optional.empty());
-    release(rows.stageBlock(id, new StagedBlock(blockId, blob.sha256(), blob.size()), present()));
+    StagedPart part = blobs.stage(upload(id), BlockPositions.predicted(blockId), body);
+    Optional<String> replaced;
+    try {
+      replaced = rows.stageBlock(id, new StagedBlock(blockId, part.name(), part.size()));
+    } catch (RuntimeException e) {
+      discard(List.of(part.name()));
+      throw e;
+    }
+    discard(replaced.stream().toList());
+  }
+
+  private String upload(long id) {
+    return kind + "-" + id;
   }
 
   /**
@@ -56,7 +74,8 @@ final class BlockUploads {
       ordered.add(block);
     }
     return record(
-        id, blobs.join(ordered.stream().map(StagedBlock::blobSha256).toList(), Optional.empty()));
+        id,
+        blobs.join(upload(id), ordered.stream().map(StagedBlock::part).toList(), Optional.empty()));
   }
 
   StoredBlob putWhole(long id, InputStream body) throws IOException {
@@ -72,9 +91,10 @@ final class BlockUploads {
     return blobs.get(blob.sha256(), offset, length);
   }
 
-  /** Deletes each blob no row names any more. */
-  void release(Collection<String> released) {
-    for (String sha : released) {
+  /** Discards the parts and deletes each blob no row names any more. */
+  void release(Released released) {
+    discard(released.parts());
+    for (String sha : released.blobs()) {
       rows.releaseBlob(
           sha,
           s -> {
@@ -89,8 +109,15 @@ final class BlockUploads {
     }
   }
 
-  private void release(Optional<String> released) {
-    release(released.stream().toList());
+  private void discard(List<String> parts) {
+    for (String part : parts) {
+      try {
+        blobs.discard(part);
+      } catch (IOException e) {
+        // The sweep removes parts left over (DirectoryBlobStore#removeTemporaries).
+        log.warn("Could not discard staged part {}: {}", part, e.toString());
+      }
+    }
   }
 
   private Predicate<String> present() {

@@ -39,7 +39,7 @@ final class CacheService implements BlobTarget {
   CacheService(
       CacheRepository caches, BlobStore blobs, Clock clock, String defaultRef, long capBytes) {
     this.caches = Objects.requireNonNull(caches, "caches");
-    this.uploads = new BlockUploads(caches, blobs);
+    this.uploads = new BlockUploads("cache", caches, blobs);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.defaultRef = Objects.requireNonNull(defaultRef, "defaultRef");
     this.capBytes = capBytes;

@@ -1,0 +1,142 @@
+package dev.pipewright.blobs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SHA-256 of each upload in progress, computed while its parts arrive, so that a join has its
+ * hash (nearly) ready instead of reading the whole upload once more at the end, one thread long.
+ * SHA-256 runs in order, so a part is hashed once every part before it was: the thread that stages
+ * the next part in order hashes it and every later part already waiting (read back from the page
+ * cache), the others return at once. What was hashed is only a guess of the upload's order (the
+ * caller's {@code position}); a join takes the longest prefix of its parts that was hashed in that
+ * order and hashes the rest itself. Kept for the uploads of this process only (parts of one upload
+ * staged through several processes are hashed by the join) and for at most {@link #MAX_UPLOADS} at
+ * once: the least recently staged are forgotten.
+ */
+final class RunningDigests {
+  private static final Logger log = LoggerFactory.getLogger(RunningDigests.class);
+  static final int MAX_UPLOADS = 1024;
+  static final int BUFFER = 1 << 20;
+
+  private final Map<String, Running> uploads =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Running> eldest) {
+          return size() > MAX_UPLOADS;
+        }
+      };
+
+  /** Part {@code part} (file {@code file}) of {@code upload} is staged at {@code position}. */
+  void staged(String upload, long position, String part, Path file) {
+    Running running;
+    synchronized (uploads) {
+      running = uploads.computeIfAbsent(upload, u -> new Running());
+    }
+    running.offer(position, part, file);
+  }
+
+  /**
+   * Forgets {@code upload} and returns what it hashed of {@code parts}: the digest after their
+   * longest prefix that was hashed in order (a fresh digest when none was).
+   */
+  Prefix take(String upload, List<String> parts) {
+    Running running;
+    synchronized (uploads) {
+      running = uploads.remove(upload);
+    }
+    return running == null ? Prefix.none() : running.prefixOf(parts);
+  }
+
+  /** A digest over the first {@code parts} parts, {@code size} bytes. */
+  record Prefix(MessageDigest sha, int parts, long size) {
+    static Prefix none() {
+      return new Prefix(DirectoryBlobStore.sha256(), 0, 0);
+    }
+  }
+
+  /** Hashes {@code file} whole into {@code sha}; its size. */
+  static long hash(Path file, MessageDigest sha, byte[] buffer) throws IOException {
+    long size = 0;
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer bytes = ByteBuffer.wrap(buffer);
+      int n;
+      // A heap array: MessageDigest hashes a direct buffer through a copy of its own.
+      while ((n = in.read(bytes.clear())) >= 0) {
+        sha.update(buffer, 0, n);
+        size += n;
+      }
+    }
+    return size;
+  }
+
+  private record Waiting(String part, Path file) {}
+
+  /** One upload: the parts hashed so far, in order, and those waiting for an earlier one. */
+  private static final class Running {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentSkipListMap<Long, Waiting> waiting = new ConcurrentSkipListMap<>();
+    private final MessageDigest sha = DirectoryBlobStore.sha256();
+    private final List<String> hashed = new ArrayList<>();
+    private volatile long next;
+    private long size;
+    private boolean broken;
+
+    void offer(long position, String part, Path file) {
+      if (position < next) {
+        // Staged again after it was hashed: the join sees another part there and hashes from it.
+        return;
+      }
+      waiting.put(position, new Waiting(part, file));
+      // Whoever holds the lock hashes; a part offered while it finishes is seen by its re-check.
+      while (waiting.containsKey(next) && lock.tryLock()) {
+        try {
+          drain();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+
+    private void drain() {
+      byte[] buffer = new byte[BUFFER];
+      Waiting w;
+      while (!broken && (w = waiting.remove(next)) != null) {
+        try {
+          size += hash(w.file(), sha, buffer);
+          hashed.add(w.part());
+          next++;
+        } catch (IOException e) {
+          // Discarded meanwhile, say: the join hashes from the last part hashed whole.
+          log.debug("Stopped hashing an upload ahead of its join: {}", e.toString());
+          broken = true;
+        }
+      }
+    }
+
+    Prefix prefixOf(List<String> parts) {
+      lock.lock();
+      try {
+        boolean prefix =
+            !broken
+                && hashed.size() <= parts.size()
+                && hashed.equals(parts.subList(0, hashed.size()));
+        return prefix ? new Prefix(sha, hashed.size(), size) : Prefix.none();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+}
