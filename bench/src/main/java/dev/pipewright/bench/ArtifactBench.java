@@ -18,40 +18,35 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Artifact upload and download through the entry API's artifact service, the way {@code
- * @actions/artifact} moves bytes (8 MiB Put Blocks, 5 at once, then Put Block List; one GET down),
- * then Pipewright's own downloads with the API token: GetArtifact (gRPC, flow-controlled) and
- * {@code GET /builds/{id}/artifacts/{name}}; and a cache save and restore through the cache service
- * the way {@code @actions/cache} 4.x does (uploadUtils.ts: one Put Blob up to 128 MiB, else 64 MiB
- * Put Blocks, 8 at once; one GET down), against {@code cp} of the same file on the same disk; and
- * the CPU seconds of each (cp's and this JVM's: steadier than the wall on a loaded machine) and
- * the memory of this JVM meanwhile (the entry API and the client both run in it; the client reads
- * its blocks from the file 1 MiB at a time as it sends them).
- * Arguments: {@code megabytes} (1024).
+ * The artifact and cache services' throughput against {@code cp} + {@code sync} of the same file
+ * on the same disk (the blob root beside it), the client a {@link CurlClient} so this JVM does the
+ * entry API's work alone: an artifact uploaded the way {@code @actions/artifact} moves bytes (8 MiB
+ * Put Blocks, 5 at once, Put Block List, FinalizeArtifact) and downloaded (one GET of the signed
+ * URL); Pipewright's own downloads with the API token (GetArtifact over gRPC, its client in this
+ * JVM as in the CLI; {@code GET /builds/{id}/artifacts/{name}}); a cache saved the way {@code
+ * @actions/cache} 4.x does it (uploadUtils.ts: one Put Blob up to 128 MiB, else 64 MiB Put Blocks,
+ * 8 at once) and restored (one GET). For each: wall seconds, MiB/s and the ratio to {@code cp},
+ * the CPU seconds of this JVM and of the client (steadier than the wall on a loaded machine), and
+ * this JVM's heap and resident memory at most meanwhile. One upload and download of another
+ * artifact first warms the entry API up, as a running one is. Arguments: {@code megabytes} (1024).
  */
 public final class ArtifactBench {
   private static final int BLOCK = 8 << 20;
@@ -66,15 +61,40 @@ public final class ArtifactBench {
 
   private ArtifactBench() {}
 
+  /** What one phase took. */
+  private record Figure(
+      String name, double seconds, double jvmCpu, double clientCpu, Memory.Peak peak) {}
+
+  /** A phase's work; returns the CPU seconds its client process used (0 for none). */
+  private interface Phase {
+    double run() throws Exception;
+  }
+
+  /** The build and job token the toolkit's calls carry, and the URLs they go to. */
+  private record Job(String base, String token, String ids) {}
+
   public static void main(String[] args) throws Exception {
     int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
     Path keys = Files.createTempFile("pw-bench-key", ".key");
     Files.writeString(keys, SecretKeys.newKeyLine("bench") + "\n");
-    try (Installation pw = new Installation("artifacts", keys)) {
+    try (Installation pw = new Installation("artifacts", keys);
+        Memory memory = new Memory()) {
       Path dir = Files.createDirectories(pw.workspaces.resolve("bench"));
       Path source = dir.resolve("source.bin");
       String sha = writeRandom(source, (long) megabytes << 20);
-      double cpSeconds = cp(source, dir.resolve("copy.bin"));
+      long size = Files.size(source);
+      Path copy = dir.resolve("copy.bin");
+      TimedCommand.run(List.of("sync"));
+      // cp returns before its bytes are on disk; the blob store forces them: so does this.
+      TimedCommand.Result cp =
+          TimedCommand.run(
+              List.of(
+                  "sh",
+                  "-c",
+                  "cp \"$0\" \"$1\" && sync \"$1\"",
+                  source.toString(),
+                  copy.toString()));
+      Files.delete(copy);
 
       UUID build =
           UUID.fromString(
@@ -83,298 +103,210 @@ public final class ArtifactBench {
           new RuntimeTokens(
                   Signer.of(SecretKeys.load(keys), RuntimeTokens.PURPOSE), Clock.systemUTC())
               .issue(build, "b", "bench/bench", "refs/heads/main", Duration.ofHours(1));
-      String base = "http://127.0.0.1:" + pw.httpPort();
-      String ids =
-          "\"workflow_run_backend_id\":\""
-              + build
-              + "\",\"workflow_job_run_backend_id\":\""
-              + RuntimeScope.jobBackendId(build, "b")
-              + "\"";
-
-      Memory memory = new Memory();
-      long size = Files.size(source);
-      String upload =
-          twirp(
-                  base,
-                  token,
-                  ARTIFACTS,
-                  "CreateArtifact",
-                  "{" + ids + ",\"name\":\"big\",\"version\":4}")
-              .get("signed_upload_url")
-              .asText();
-      long start = System.nanoTime();
-      double cpuAt = cpu();
-      uploadBlocks(source, upload, BLOCK, CONCURRENCY);
-      twirp(
-          base,
-          token,
-          ARTIFACTS,
-          "FinalizeArtifact",
-          "{"
-              + ids
-              + ",\"name\":\"big\",\"size\":\""
-              + size
-              + "\",\"hash\":\"sha256:"
-              + sha
-              + "\"}");
-      double upSeconds = (System.nanoTime() - start) / 1e9;
-      double upCpu = cpu() - cpuAt;
-      Memory.Peak up = memory.take();
-
-      String download =
-          twirp(base, token, ARTIFACTS, "GetSignedArtifactURL", "{" + ids + ",\"name\":\"big\"}")
-              .get("signed_url")
-              .asText();
+      Job job =
+          new Job(
+              "http://127.0.0.1:" + pw.httpPort(),
+              token,
+              "\"workflow_run_backend_id\":\""
+                  + build
+                  + "\",\"workflow_job_run_backend_id\":\""
+                  + RuntimeScope.jobBackendId(build, "b")
+                  + "\"");
+      CurlClient curl = new CurlClient(dir);
+      CurlClient.Blocks blocks = curl.cut(source, BLOCK, UUID.randomUUID().toString());
       Path back = dir.resolve("downloaded.bin");
-      start = System.nanoTime();
-      cpuAt = cpu();
-      download(HttpRequest.newBuilder(URI.create(download)), back, sha);
-      double downSeconds = (System.nanoTime() - start) / 1e9;
-      double downCpu = cpu() - cpuAt;
-      Memory.Peak down = memory.take();
-      Files.delete(back);
 
-      // Pipewright's own access with the API token: GetArtifact over gRPC, then the HTTP route.
-      start = System.nanoTime();
-      cpuAt = cpu();
-      getArtifact(pw, build, back);
-      double grpcSeconds = (System.nanoTime() - start) / 1e9;
-      double grpcCpu = cpu() - cpuAt;
-      Memory.Peak grpc = memory.take();
-      if (!sha256(back).equals(sha)) {
-        throw new IllegalStateException("GetArtifact's bytes differ");
-      }
-      Files.delete(back);
-      start = System.nanoTime();
-      cpuAt = cpu();
-      download(
-          HttpRequest.newBuilder(URI.create(base + "/builds/" + build + "/artifacts/big"))
-              .header("Authorization", "Bearer " + pw.token),
-          back,
-          sha);
-      double routeSeconds = (System.nanoTime() - start) / 1e9;
-      double routeCpu = cpu() - cpuAt;
-      Memory.Peak route = memory.take();
-      Files.delete(back);
+      uploadArtifact(job, curl, blocks, "warm", size, sha);
+      downloadArtifact(job, curl, "warm", back, sha);
 
-      // The cache: another key each run of the bench, the version as the toolkit hashes it.
-      String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + sha + "\"";
-      start = System.nanoTime();
-      cpuAt = cpu();
-      String cacheUpload =
-          twirp(base, token, CACHES, "CreateCacheEntry", entry + "}")
-              .get("signed_upload_url")
-              .asText();
-      if (size <= CACHE_SINGLE_SHOT) {
-        putBlob(source, cacheUpload);
-      } else {
-        uploadBlocks(source, cacheUpload, CACHE_BLOCK, CACHE_CONCURRENCY);
-      }
-      twirp(
-          base,
-          token,
-          CACHES,
-          "FinalizeCacheEntryUpload",
-          entry + ",\"size_bytes\":\"" + size + "\"}");
-      double saveSeconds = (System.nanoTime() - start) / 1e9;
-      double saveCpu = cpu() - cpuAt;
-      Memory.Peak save = memory.take();
-      start = System.nanoTime();
-      cpuAt = cpu();
-      String cacheDownload =
-          twirp(base, token, CACHES, "GetCacheEntryDownloadURL", entry + "}")
-              .get("signed_download_url")
-              .asText();
-      download(HttpRequest.newBuilder(URI.create(cacheDownload)), dir.resolve("restored.bin"), sha);
-      double restoreSeconds = (System.nanoTime() - start) / 1e9;
-      double restoreCpu = cpu() - cpuAt;
-      Memory.Peak restore = memory.take();
-      memory.close();
-
-      double mib = size / (double) (1 << 20);
-      System.out.printf(
-          Locale.ROOT,
-          "artifact of %d MiB, blocks of %d MiB, %d at once; blob root %s%n"
-              + "cp:       %6.1f s  %7.1f MiB/s%n"
-              + "upload:   %6.1f s  %7.1f MiB/s  (%.2f x cp; Put Blocks, Put Block List, Finalize)%n"
-              + "download: %6.1f s  %7.1f MiB/s  (%.2f x cp; one GET, verified as it is read)%n"
-              + "GetArtifact:   %6.1f s  %7.1f MiB/s  (%.2f x cp; gRPC stream to a file, API token)%n"
-              + "HTTP route:    %6.1f s  %7.1f MiB/s  (%.2f x cp; GET /builds/{id}/artifacts/big)%n"
-              + "cache save:    %6.1f s  %7.1f MiB/s  (%.2f x cp; %s, Create and Finalize)%n"
-              + "cache restore: %6.1f s  %7.1f MiB/s  (%.2f x cp; lookup, one GET)%n"
-              + "JVM (entry API + client) while uploading: resident %d MiB at most, heap %d MiB at"
-              + " most; while downloading: resident %d MiB, heap %d MiB; GetArtifact: heap %d MiB;"
-              + " HTTP route: heap %d MiB; saving the cache: %d MiB, %d MiB; restoring it: %d MiB,"
-              + " %d MiB (sampled every 100 ms; %d MiB resident before)%n",
-          megabytes,
-          BLOCK >> 20,
-          CONCURRENCY,
-          pw.workspaces.resolve("blobs"),
-          cpSeconds,
-          mib / cpSeconds,
-          upSeconds,
-          mib / upSeconds,
-          cpSeconds / upSeconds,
-          downSeconds,
-          mib / downSeconds,
-          cpSeconds / downSeconds,
-          grpcSeconds,
-          mib / grpcSeconds,
-          cpSeconds / grpcSeconds,
-          routeSeconds,
-          mib / routeSeconds,
-          cpSeconds / routeSeconds,
-          saveSeconds,
-          mib / saveSeconds,
-          cpSeconds / saveSeconds,
+      List<Figure> figures = new ArrayList<>();
+      figures.add(new Figure("cp + sync", cp.seconds(), 0, cp.cpuSeconds(), memory.take()));
+      figures.add(
+          measure(memory, "upload", () -> uploadArtifact(job, curl, blocks, "big", size, sha)));
+      figures.add(measure(memory, "download", () -> downloadArtifact(job, curl, "big", back, sha)));
+      figures.add(
+          measure(
+              memory,
+              "GetArtifact",
+              () -> {
+                getArtifact(pw, build, back);
+                verify(back, sha);
+                return 0;
+              }));
+      figures.add(
+          measure(
+              memory,
+              "HTTP route",
+              () -> {
+                double client =
+                    curl.download(
+                            job.base() + "/builds/" + build + "/artifacts/big",
+                            back,
+                            "Authorization: Bearer " + pw.token)
+                        .cpuSeconds();
+                verify(back, sha);
+                return client;
+              }));
+      CurlClient.Blocks cacheBlocks =
           size <= CACHE_SINGLE_SHOT
-              ? "one Put Blob"
-              : "Put Blocks of " + (CACHE_BLOCK >> 20) + " MiB, " + CACHE_CONCURRENCY + " at once",
-          restoreSeconds,
-          mib / restoreSeconds,
-          cpSeconds / restoreSeconds,
-          up.resident() >> 20,
-          up.heap() >> 20,
-          down.resident() >> 20,
-          down.heap() >> 20,
-          grpc.heap() >> 20,
-          route.heap() >> 20,
-          save.resident() >> 20,
-          save.heap() >> 20,
-          restore.resident() >> 20,
-          restore.heap() >> 20,
-          memory.before >> 20);
-      System.out.printf(
-          Locale.ROOT,
-          "CPU seconds: cp + sync %.1f; this JVM (entry API and client) uploading %.1f,"
-              + " downloading %.1f, GetArtifact %.1f, HTTP route %.1f, saving the cache %.1f,"
-              + " restoring it %.1f; %d cores, load average %.1f%n",
-          cpCpu,
-          upCpu,
-          downCpu,
-          grpcCpu,
-          routeCpu,
-          saveCpu,
-          restoreCpu,
-          Runtime.getRuntime().availableProcessors(),
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+              ? null
+              : curl.cut(source, CACHE_BLOCK, UUID.randomUUID().toString());
+      // Another key each run of the bench, the version as the toolkit hashes it.
+      String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + sha + "\"";
+      figures.add(
+          measure(
+              memory,
+              "cache save",
+              () -> {
+                String url =
+                    twirp(job, CACHES, "CreateCacheEntry", entry + "}")
+                        .get("signed_upload_url")
+                        .asText();
+                double client =
+                    cacheBlocks == null
+                        ? curl.putBlob(source, url).cpuSeconds()
+                        : curl.putBlocks(cacheBlocks, url, CACHE_CONCURRENCY).cpuSeconds();
+                twirp(
+                    job,
+                    CACHES,
+                    "FinalizeCacheEntryUpload",
+                    entry + ",\"size_bytes\":\"" + size + "\"}");
+                return client;
+              }));
+      figures.add(
+          measure(
+              memory,
+              "cache restore",
+              () -> {
+                String url =
+                    twirp(job, CACHES, "GetCacheEntryDownloadURL", entry + "}")
+                        .get("signed_download_url")
+                        .asText();
+                double client = curl.download(url, back).cpuSeconds();
+                verify(back, sha);
+                return client;
+              }));
+      print(figures, megabytes, cp.seconds(), size, memory.before, pw.workspaces.resolve("blobs"));
     } finally {
       Files.deleteIfExists(keys);
     }
   }
 
-  /** One GET of a signed URL to {@code file}, checked against {@code sha}. */
-  private static void download(HttpRequest.Builder request, Path file, String sha)
-      throws Exception {
-    HttpResponse<Path> got = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofFile(file));
-    if (got.statusCode() != 200 || !sha256(file).equals(sha)) {
-      throw new IllegalStateException("download failed or differs: HTTP " + got.statusCode());
-    }
-  }
-
-  /** Put Blob: the whole file in one PUT, streamed from disk. */
-  private static void putBlob(Path source, String url) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .header("x-ms-blob-type", "BlockBlob")
-                .PUT(HttpRequest.BodyPublishers.ofFile(source))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201) {
-      throw new IllegalStateException("Put Blob: " + r.statusCode() + " " + r.body());
-    }
-  }
-
-  /** Put Block for each {@code block} bytes of the file, {@code concurrency} at once, then List. */
-  private static void uploadBlocks(Path source, String url, int blockSize, int concurrency)
-      throws Exception {
-    long size = Files.size(source);
-    List<String> ids = new ArrayList<>();
-    List<Future<?>> puts = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
-      for (long offset = 0, n = 0; offset < size; offset += blockSize, n++) {
-        String id = Base64.getEncoder().encodeToString(String.format("%08d", n).getBytes());
-        ids.add(id);
-        long at = offset;
-        puts.add(
-            pool.submit(
-                () -> {
-                  HttpResponse<String> r =
-                      HTTP.send(
-                          HttpRequest.newBuilder(
-                                  URI.create(
-                                      url
-                                          + "&comp=block&blockid="
-                                          + java.net.URLEncoder.encode(id, "UTF-8")))
-                              .PUT(range(in, at, Math.min(blockSize, size - at)))
-                              .build(),
-                          HttpResponse.BodyHandlers.ofString());
-                  if (r.statusCode() != 201) {
-                    throw new IllegalStateException(
-                        "Put Block: " + r.statusCode() + " " + r.body());
-                  }
-                  return null;
-                }));
-        // At most `concurrency` blocks in flight, as the toolkit's BufferScheduler keeps.
-        if (puts.size() >= concurrency) {
-          puts.remove(0).get();
-        }
-      }
-      for (Future<?> f : puts) {
-        f.get();
-      }
-    } finally {
-      pool.shutdown();
-    }
-    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
-    ids.forEach(id -> xml.append("<Latest>").append(id).append("</Latest>"));
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url + "&comp=blocklist"))
-                .PUT(HttpRequest.BodyPublishers.ofString(xml.append("</BlockList>").toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201) {
-      throw new IllegalStateException("Put Block List: " + r.statusCode() + " " + r.body());
-    }
+  private static Figure measure(Memory memory, String name, Phase phase) throws Exception {
+    // Each phase starts with nothing left to write back, as cp did: the disk is the phase's own.
+    TimedCommand.run(List.of("sync"));
+    memory.take();
+    long start = System.nanoTime();
+    double cpuAt = cpu();
+    double client = phase.run();
+    return new Figure(
+        name, (System.nanoTime() - start) / 1e9, cpu() - cpuAt, client, memory.take());
   }
 
   /**
-   * {@code length} bytes of {@code file} from {@code offset}, read 1 MiB at a time as the request
-   * takes them: this client's memory stays out of the entry API's figures (a publisher of one array
-   * copies it whole, and 8 blocks of 64 MiB at once are a heap).
+   * CreateArtifact, the blocks, FinalizeArtifact with the size and hash, as upload-artifact does.
    */
-  private static HttpRequest.BodyPublisher range(FileChannel file, long offset, long length) {
-    Iterable<byte[]> chunks =
-        () ->
-            new Iterator<>() {
-              private long done;
+  private static double uploadArtifact(
+      Job job, CurlClient curl, CurlClient.Blocks blocks, String name, long size, String sha)
+      throws Exception {
+    String url =
+        twirp(
+                job,
+                ARTIFACTS,
+                "CreateArtifact",
+                "{" + job.ids() + ",\"name\":\"" + name + "\",\"version\":4}")
+            .get("signed_upload_url")
+            .asText();
+    double client = curl.putBlocks(blocks, url, CONCURRENCY).cpuSeconds();
+    twirp(
+        job,
+        ARTIFACTS,
+        "FinalizeArtifact",
+        "{"
+            + job.ids()
+            + ",\"name\":\""
+            + name
+            + "\",\"size\":\""
+            + size
+            + "\",\"hash\":\"sha256:"
+            + sha
+            + "\"}");
+    return client;
+  }
 
-              @Override
-              public boolean hasNext() {
-                return done < length;
-              }
+  /** GetSignedArtifactURL and one GET of it, as download-artifact does. */
+  private static double downloadArtifact(Job job, CurlClient curl, String name, Path to, String sha)
+      throws Exception {
+    String url =
+        twirp(
+                job,
+                ARTIFACTS,
+                "GetSignedArtifactURL",
+                "{" + job.ids() + ",\"name\":\"" + name + "\"}")
+            .get("signed_url")
+            .asText();
+    double client = curl.download(url, to).cpuSeconds();
+    verify(to, sha);
+    return client;
+  }
 
-              @Override
-              public byte[] next() {
-                ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(1 << 20, length - done));
-                try {
-                  while (chunk.hasRemaining()) {
-                    if (file.read(chunk, offset + done + chunk.position()) < 0) {
-                      throw new java.io.EOFException("the file ended early");
-                    }
-                  }
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-                done += chunk.capacity();
-                return chunk.array();
-              }
-            };
-    return HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofByteArrays(chunks), length);
+  private static void verify(Path file, String sha) throws Exception {
+    if (!sha256(file).equals(sha)) {
+      throw new IllegalStateException("the bytes of " + file + " differ");
+    }
+    Files.delete(file);
+  }
+
+  private static void print(
+      List<Figure> figures,
+      int megabytes,
+      double cpSeconds,
+      long size,
+      long residentBefore,
+      Path root) {
+    double mib = size / (double) (1 << 20);
+    System.out.printf(
+        Locale.ROOT,
+        "%d MiB; artifact blocks of %d MiB, %d at once; cache %s; blob root %s%n",
+        megabytes,
+        BLOCK >> 20,
+        CONCURRENCY,
+        size <= CACHE_SINGLE_SHOT
+            ? "one Put Blob"
+            : "blocks of " + (CACHE_BLOCK >> 20) + " MiB, " + CACHE_CONCURRENCY + " at once",
+        root);
+    System.out.printf(
+        Locale.ROOT,
+        "%-14s %7s %8s %6s %8s %8s %9s %9s%n",
+        "",
+        "seconds",
+        "MiB/s",
+        "x cp",
+        "JVM CPU",
+        "client",
+        "heap MiB",
+        "RSS MiB");
+    for (Figure f : figures) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-14s %7.2f %8.1f %6.2f %8.2f %8.2f %9d %9d%n",
+          f.name(),
+          f.seconds(),
+          mib / f.seconds(),
+          cpSeconds / f.seconds(),
+          f.jvmCpu(),
+          f.clientCpu(),
+          f.peak().heap() >> 20,
+          f.peak().resident() >> 20);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "CPU in seconds (JVM: the entry API, and GetArtifact's client; client: curl, or cp and"
+            + " sync); memory of the JVM at most, sampled every 100 ms (%d MiB resident before);"
+            + " %d cores, load average %.1f%n",
+        residentBefore >> 20,
+        Runtime.getRuntime().availableProcessors(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /** GetArtifact's stream into {@code to}, as {@code pipewright artifacts --download} takes it. */
@@ -390,15 +322,18 @@ public final class ArtifactBench {
     }
   }
 
-  private static JsonNode twirp(
-      String base, String token, String service, String method, String body)
+  private static JsonNode twirp(Job job, String service, String method, String body)
       throws IOException, InterruptedException {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(
                     URI.create(
-                        base + "/twirp/github.actions.results.api.v1." + service + "/" + method))
-                .header("Authorization", "Bearer " + token)
+                        job.base()
+                            + "/twirp/github.actions.results.api.v1."
+                            + service
+                            + "/"
+                            + method))
+                .header("Authorization", "Bearer " + job.token())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
@@ -435,41 +370,6 @@ public final class ArtifactBench {
       }
     }
     return HexFormat.of().formatHex(sha.digest());
-  }
-
-  /**
-   * The CPU seconds {@code cp} and {@code sync} took, user and system, as the shell counts them.
-   */
-  private static double cpCpu;
-
-  private static double cp(Path from, Path to) throws Exception {
-    long start = System.nanoTime();
-    // cp returns before its bytes are on disk; the blob store forces them: so does this. The
-    // shell's `times` prints its children's user and system time on its second line.
-    Process p =
-        new ProcessBuilder(
-                "sh",
-                "-c",
-                "cp \"$1\" \"$2\" && sync \"$2\" && times",
-                "sh",
-                from.toString(),
-                to.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    List<String> times = new String(p.getInputStream().readAllBytes()).lines().toList();
-    if (p.waitFor() != 0 || times.size() < 2) {
-      throw new IllegalStateException("cp failed");
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    cpCpu = 0;
-    for (String t : times.get(1).strip().split("\\s+")) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s").matcher(t);
-      if (m.matches()) {
-        cpCpu += Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
-      }
-    }
-    Files.delete(to);
-    return seconds;
   }
 
   /** CPU seconds of this JVM so far: the entry API's and the client's, every thread. */

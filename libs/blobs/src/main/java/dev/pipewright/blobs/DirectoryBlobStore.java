@@ -58,18 +58,9 @@ public final class DirectoryBlobStore implements BlobStore {
     Path part = Files.createTempFile(tmp, "put-", ".part");
     try {
       MessageDigest sha = sha256();
-      long size = 0;
-      byte[] buffer = new byte[BUFFER];
+      long size;
       try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE)) {
-        int n;
-        while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
-          sha.update(buffer, 0, n);
-          ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
-          while (bytes.hasRemaining()) {
-            out.write(bytes);
-          }
-          size += n;
-        }
+        size = write(content, out, sha);
         out.force(true);
       }
       StoredBlob stored =
@@ -81,6 +72,27 @@ public final class DirectoryBlobStore implements BlobStore {
     } finally {
       Files.deleteIfExists(part);
     }
+  }
+
+  /**
+   * Writes {@code content} to {@code out}, hashing it into {@code sha} when there is one; its size.
+   */
+  private static long write(InputStream content, FileChannel out, MessageDigest sha)
+      throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    long size = 0;
+    int n;
+    while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
+      if (sha != null) {
+        sha.update(buffer, 0, n);
+      }
+      ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      size += n;
+    }
+    return size;
   }
 
   /**
@@ -109,26 +121,30 @@ public final class DirectoryBlobStore implements BlobStore {
     Objects.requireNonNull(upload, "upload");
     String name = UUID.randomUUID().toString().replace("-", "");
     Path file = parts.resolve(name);
-    long size = 0;
-    byte[] buffer = new byte[BUFFER];
+    long size;
     try (FileChannel out =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      int n;
-      while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
-        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
-        while (bytes.hasRemaining()) {
-          out.write(bytes);
-        }
-        size += n;
-      }
+      size = write(content, out, null);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(file);
       throw e;
     }
+    // Its bytes go to disk now, beside the upload's other blocks, rather than all at the join,
+    // where the upload would wait for them: the join's force then finds little left to write.
+    Thread.ofVirtual().name("part-writeback").start(() -> writeBack(file));
     if (position.isPresent()) {
       digests.staged(upload, position.getAsLong(), name, file);
     }
     return new StagedPart(name, size);
+  }
+
+  private static void writeBack(Path part) {
+    try (FileChannel f = FileChannel.open(part, StandardOpenOption.READ)) {
+      f.force(false);
+    } catch (IOException e) {
+      // Discarded meanwhile, say; the join forces what it joins either way.
+      log.debug("No early write-back of {}: {}", part, e.toString());
+    }
   }
 
   @Override
