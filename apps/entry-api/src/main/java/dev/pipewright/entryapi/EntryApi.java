@@ -92,7 +92,7 @@ public final class EntryApi implements AutoCloseable {
   private ConsoleApi consoleApi;
   private Optional<ServerTls> tls = Optional.empty();
   private HttpGuard httpGuard;
-  private ArtifactEndpoints artifacts; // null without a secret key
+  private volatile ArtifactEndpoints artifacts; // null without a secret key
 
   public EntryApi(EntryApiConfig config) {
     this(builder(config));
@@ -378,6 +378,21 @@ public final class EntryApi implements AutoCloseable {
   /** The meters recorded into (the shared ones when given); null before {@link #start()}. */
   public PipewrightMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * One artifact and cache sweep now, as its schedule ({@code artifacts.sweep-period}) runs it: for
+   * tests that check what it deletes without waiting a period.
+   *
+   * @return how many artifacts and caches it deleted
+   * @throws IllegalStateException when the artifact service is off (no secret key) or not started
+   */
+  public int sweepArtifactsNow() {
+    ArtifactEndpoints a = artifacts;
+    if (a == null) {
+      throw new IllegalStateException("the artifact service is not running: no secret key");
+    }
+    return a.sweepNow();
   }
 
   /** The bound gRPC port, or -1 for a transport without one (in-process). */

@@ -95,6 +95,20 @@ public final class Installation implements AutoCloseable {
    *     machine (a real cluster's pods) reach it
    */
   public Installation(String label, Path secretKeyFile, String bindAddress) throws IOException {
+    this(
+        label,
+        secretKeyFile,
+        bindAddress,
+        EntryApiConfig.defaults().artifacts().cacheBytesPerRepository());
+  }
+
+  /**
+   * @param cacheBytesPerRepository {@code caches.max-bytes-per-repository}: past it the sweep
+   *     ({@link #sweepArtifacts}) evicts a repository's least recently used caches
+   */
+  public Installation(
+      String label, Path secretKeyFile, String bindAddress, long cacheBytesPerRepository)
+      throws IOException {
     this.secretKeyFile = secretKeyFile;
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     databaseUrl = POSTGRES + "pw_e2e_" + label + "_" + suffix;
@@ -108,7 +122,7 @@ public final class Installation implements AutoCloseable {
             defaults.artifacts().resultsUrl(),
             defaults.artifacts().retentionDays(),
             defaults.artifacts().sweepPeriod(),
-            defaults.artifacts().cacheBytesPerRepository(),
+            cacheBytesPerRepository,
             defaults.artifacts().cacheDefaultRef());
     EntryApiConfig config =
         defaults
@@ -182,6 +196,15 @@ public final class Installation implements AutoCloseable {
   /** The entry API's HTTP port (health, metrics, {@code /builds/{id}/logs}). */
   public int httpPort() {
     return api.httpPort();
+  }
+
+  /**
+   * The entry API's artifact and cache sweep, now rather than after its period.
+   *
+   * @return how many artifacts and caches it deleted
+   */
+  public int sweepArtifacts() {
+    return api.sweepArtifactsNow();
   }
 
   /** The same settings, but {@code close()} hands running builds back at once (a killed worker). */

@@ -2,12 +2,6 @@ package dev.pipewright.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pipewright.api.ci.v1.Artifact;
-import dev.pipewright.api.ci.v1.Build;
-import dev.pipewright.api.ci.v1.BuildStatus;
-import dev.pipewright.api.ci.v1.ListArtifactsRequest;
-import dev.pipewright.api.ci.v1.Repository;
-import dev.pipewright.api.ci.v1.StartPipelineBuildRequest;
 import dev.pipewright.fixtures.actions.ActionFixtures;
 import dev.pipewright.pipeline.worker.PipelineService;
 import dev.pipewright.pipeline.worker.WorkerConfig;
@@ -16,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -165,7 +158,56 @@ final class ToolkitWorkflows {
                 echo "miss: hit=${{ steps.miss.outputs.cache-hit }}"
       """;
 
+  /**
+   * {@code caches.max-bytes-per-repository} of every host's installation: above the one cache of
+   * {@link #SAVE_CACHE} (a few hundred bytes), below two of {@link #SAVE_BIG_CACHE}'s.
+   */
+  static final long CACHE_BYTES_PER_REPOSITORY = 8 * 1024;
+
+  /**
+   * A build that saves {@code big} (5000 random bytes, which gzip cannot shrink) under key {@code
+   * big-<n>}: two such caches hold more than {@link #CACHE_BYTES_PER_REPOSITORY}, one less.
+   */
+  static final String SAVE_BIG_CACHE =
+      """
+      on: push
+      jobs:
+        save:
+          runs-on: ubuntu-latest
+          steps:
+            - run: mkdir big && head -c 5000 /dev/urandom > big/random.bin
+            - uses: actions/cache/save@v4
+              with:
+                path: big
+                key: big-%s
+      """;
+
+  /** Restores the oldest of the big caches, then the newest, by their exact keys. */
+  static final String RESTORE_BIG_CACHES =
+      """
+      on: push
+      jobs:
+        restore:
+          runs-on: ubuntu-latest
+          steps:
+            - { id: oldest, uses: actions/cache/restore@v4, with: { path: big, key: big-1 } }
+            - { id: newest, uses: actions/cache/restore@v4, with: { path: big, key: big-2 } }
+            - run: |
+                echo "oldest: hit=${{ steps.oldest.outputs.cache-hit }}"
+                echo "newest: hit=${{ steps.newest.outputs.cache-hit }} matched=${{ steps.newest.outputs.cache-matched-key }} $(wc -c < big/random.bin | tr -d ' ') bytes"
+      """;
+
   private ToolkitWorkflows() {}
+
+  /**
+   * {@code yaml} with {@code container: <image>} under each job's {@code runs-on:}, for a host
+   * whose jobs run in a container; as it is for {@code image} null.
+   */
+  static String inContainer(String yaml, String image) {
+    return image == null
+        ? yaml
+        : yaml.replaceAll("(?m)^(\\s+)runs-on: (.*)$", "$1runs-on: $2\n$1container: " + image);
+  }
 
   /**
    * An offline action directory under {@code root} holding {@code actions/upload-artifact}, {@code
@@ -247,86 +289,6 @@ final class ToolkitWorkflows {
         PipelineService.builder(WorkerConfig.fromEnvironment(env))
             .kubernetes(client, false)
             .build());
-  }
-
-  /**
-   * Runs {@link #UPLOAD_THEN_DOWNLOAD} and checks the files and the stored artifacts.
-   *
-   * @return the build's id
-   */
-  static String uploadThenDownload(Installation pw, Duration atMost) {
-    String id = pw.start(UPLOAD_THEN_DOWNLOAD);
-    Build built = pw.awaitEnd(id, atMost);
-    String up = pw.logText(id, "up");
-    String down = pw.logText(id, "down");
-    assertThat(built.getStatus())
-        .as("up:\n%s\ndown:\n%s", up, down)
-        .isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);
-    assertThat(up).containsPattern("greeting id [0-9]+\n");
-    assertThat(down)
-        .contains("by name: made by up / nested\n")
-        .containsPattern("one went to /\\S+/by-name\n")
-        .contains("all: greeting other \n")
-        .contains("all: made by up / other file\n");
-
-    Build after = pw.get(id);
-    assertThat(after.getArtifactsList())
-        .extracting(a -> a.getName() + " by " + a.getJobKey())
-        .containsExactlyInAnyOrder("greeting by up", "other by up");
-    List<Artifact> listed =
-        pw.stub
-            .listArtifacts(ListArtifactsRequest.newBuilder().setBuildId(id).build())
-            .getArtifactsList();
-    assertThat(listed).extracting(Artifact::getName).containsExactlyInAnyOrder("greeting", "other");
-    assertThat(listed).allSatisfy(a -> assertThat(a.getSize()).isPositive());
-    assertThat(listed).allSatisfy(a -> assertThat(a.getSha256()).hasSize(64));
-    return id;
-  }
-
-  /** {@link #SNOOP} after {@code uploaded}: its token reaches none of that build's artifacts. */
-  static void otherBuildRefused(Installation pw, String uploaded, Duration atMost) {
-    String id = pw.start(SNOOP.formatted(uploaded));
-    Build built = pw.awaitEnd(id, atMost);
-    String log = pw.logText(id, "snoop");
-    assertThat(built.getStatus()).as(log).isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);
-    assertThat(log)
-        .contains("Artifact not found for name: greeting")
-        .contains("own build: failure\n")
-        .contains("other build: 403\n");
-    assertThat(pw.get(id).getArtifactsList()).isEmpty();
-  }
-
-  /** The two cache builds, for one repository on its default branch. */
-  static void cacheAcrossBuilds(Installation pw, String repository, Duration atMost) {
-    String saver = startFor(pw, SAVE_CACHE, repository);
-    Build saved = pw.awaitEnd(saver, atMost);
-    String saveLog = pw.logText(saver, "save");
-    assertThat(saved.getStatus()).as(saveLog).isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);
-    assertThat(saveLog).contains("Cache saved with key: deps-linux-1");
-
-    String restorer = startFor(pw, RESTORE_CACHE, repository);
-    Build restored = pw.awaitEnd(restorer, atMost);
-    String log = pw.logText(restorer, "restore");
-    assertThat(restored.getStatus()).as(log).isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);
-    assertThat(log)
-        .contains("exact: hit=true matched=deps-linux-1 deps of the first build\n")
-        .contains("prefix: hit=false matched=deps-linux-1 deps of the first build\n")
-        .contains("miss: hit=false\n");
-  }
-
-  private static String startFor(Installation pw, String yaml, String repository) {
-    return pw.stub
-        .startPipelineBuild(
-            StartPipelineBuildRequest.newBuilder()
-                .setPipelineId("toolkit")
-                .setWorkflowPath(".github/workflows/ci.yml")
-                .setWorkflowYaml(yaml)
-                .setRepository(
-                    Repository.newBuilder()
-                        .setUrl("https://git.invalid/" + repository + ".git")
-                        .setRef("refs/heads/main"))
-                .build())
-        .getBuildId();
   }
 
   static void delete(Path dir) throws IOException {

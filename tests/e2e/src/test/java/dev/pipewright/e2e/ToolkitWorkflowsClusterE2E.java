@@ -45,7 +45,7 @@ class ToolkitWorkflowsClusterE2E extends ToolkitWorkflowsSuite {
   @Override
   protected Installation install(Path offline, Path keyFile) throws Exception {
     Map<String, String> env = System.getenv();
-    Installation pw = new Installation("toolkitcluster", keyFile, "0.0.0.0");
+    Installation pw = installation("toolkitcluster", keyFile, "0.0.0.0");
     client =
         new KubernetesClientBuilder()
             .withConfig(

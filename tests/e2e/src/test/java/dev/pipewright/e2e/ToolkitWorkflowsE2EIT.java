@@ -12,12 +12,7 @@ import java.nio.file.Path;
 class ToolkitWorkflowsE2EIT extends ToolkitWorkflowsSuite {
   @Override
   protected Installation install(Path offline, Path keyFile) throws Exception {
-    Installation pw = new Installation("toolkit", keyFile);
-    pw.startWorker(
-        pw.workerConfig(
-            "toolkit-worker",
-            ToolkitWorkflows.workerSettings(offline, "http://127.0.0.1:" + pw.httpPort())));
-    return pw;
+    return withLocalWorker(installation("toolkit", keyFile), "toolkit-worker", offline);
   }
 
   @Override

@@ -21,7 +21,7 @@ class ToolkitWorkflowsPodIT extends ToolkitWorkflowsSuite {
 
   @Override
   protected Installation install(Path offline, Path keyFile) throws Exception {
-    Installation pw = new Installation("toolkitpods", keyFile);
+    Installation pw = installation("toolkitpods", keyFile);
     api = new MockApi();
     client = api.client();
     kubelet = new FakeKubelet(client, NS, pw.workspaces, api.podLogs());

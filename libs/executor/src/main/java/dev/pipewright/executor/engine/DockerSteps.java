@@ -1,6 +1,7 @@
 package dev.pipewright.executor.engine;
 
 import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.RuntimeServices;
 import dev.pipewright.executor.host.JobHost;
 import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.executor.program.WorkflowCommands;
@@ -334,8 +335,9 @@ final class DockerSteps {
     launch.env().forEach(all::putIfAbsent);
     all.put("HOME", mounts.home());
     all.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
-    if (scope.run().services() != null) {
-      all.putAll(scope.run().services().env());
+    RuntimeServices services = scope.host().runtimeServices(scope.run().services());
+    if (services != null) {
+      all.putAll(services.env());
     }
     all.putAll(files.variables());
     return all;

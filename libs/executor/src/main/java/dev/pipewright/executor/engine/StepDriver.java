@@ -2,6 +2,7 @@ package dev.pipewright.executor.engine;
 
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.LogChunker;
+import dev.pipewright.executor.RuntimeServices;
 import dev.pipewright.executor.SecretMasker;
 import dev.pipewright.executor.StepResult;
 import dev.pipewright.executor.host.JobHost;
@@ -336,8 +337,9 @@ final class StepDriver {
       files.create(host.files(), script.scriptPath(), script.script());
       Map<String, String> processEnv = new LinkedHashMap<>(host.baseEnvironment());
       processEnv.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
-      if (run.services() != null) {
-        processEnv.putAll(run.services().env());
+      RuntimeServices services = host.runtimeServices(run.services());
+      if (services != null) {
+        processEnv.putAll(services.env());
       }
       processEnv.putAll(env);
       processEnv.put("PATH", path);

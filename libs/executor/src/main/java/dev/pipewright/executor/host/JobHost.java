@@ -1,5 +1,6 @@
 package dev.pipewright.executor.host;
 
+import dev.pipewright.executor.RuntimeServices;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import java.io.IOException;
@@ -112,6 +113,15 @@ public interface JobHost {
 
   /** The job's files. */
   JobFiles files();
+
+  /**
+   * The artifact and cache services ({@code ACTIONS_RESULTS_URL} and the rest) as this host's
+   * processes reach them; null stays null. A host whose processes see another network than the
+   * worker's says so here (a container: not the worker's loopback).
+   */
+  default RuntimeServices runtimeServices(RuntimeServices services) {
+    return services;
+  }
 
   /**
    * The {@code job.container} context ({@code id}, {@code network}) when the job runs in a

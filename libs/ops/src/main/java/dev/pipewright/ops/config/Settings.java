@@ -160,7 +160,11 @@ final class Settings {
               + " `http://pipewright-entry-api:8080`): workers with the secret key file give every"
               + " job `ACTIONS_RUNTIME_TOKEN` and this URL as `ACTIONS_RESULTS_URL` and"
               + " `ACTIONS_CACHE_URL`, and signed artifact and cache URLs point there. Empty: jobs"
-              + " get neither, and signed URLs use the address each request came to");
+              + " get neither, and signed URLs use the address each request came to. A loopback"
+              + " URL reaches jobs in podman containers (`container:` outside Kubernetes) as"
+              + " `host.containers.internal`, podman's name for the machine, where the entry API"
+              + " must then listen too (`listeners.bind-address`; the job's log says when nothing"
+              + " answers there)");
   static final Setting<Integer> ARTIFACT_RETENTION_DAYS =
       Setting.of(
           "artifacts.retention-days",

@@ -1,5 +1,6 @@
 package dev.pipewright.executor.host.container;
 
+import dev.pipewright.executor.RuntimeServices;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobFiles;
@@ -61,6 +62,9 @@ final class ContainerHost implements JobHost {
 
   /** The job's mounts over the container's root file system, when the worker can see it. */
   private volatile JobMounts rootView;
+
+  /** The loopback URL {@link #runtimeServices} checked the container's reach of; guarded. */
+  private String probedUrl;
 
   /**
    * @param job names the job in errors
@@ -212,6 +216,31 @@ final class ContainerHost implements JobHost {
   @Override
   public void stopServices() {
     services.stop(jobLog);
+  }
+
+  /**
+   * The services at {@link HostLoopback#inContainer}; the first time, when the worker's URL is on
+   * loopback and the container cannot reach the machine there, the job's log says so and why.
+   */
+  @Override
+  public RuntimeServices runtimeServices(RuntimeServices s) {
+    if (s == null || !HostLoopback.onLoopback(s.url())) {
+      return s;
+    }
+    synchronized (this) {
+      if (!s.url().equals(probedUrl)) {
+        probedUrl = s.url();
+        Optional<Path> hosts = running().hosts();
+        hosts
+            .flatMap(h -> HostLoopback.unreachable(s.url(), h, HostLoopback::connect))
+            .ifPresent(
+                why -> {
+                  log.warn("{}: {}", job, why);
+                  jobLog.accept("##[warning]" + why);
+                });
+      }
+    }
+    return HostLoopback.inContainer(s);
   }
 
   @Override

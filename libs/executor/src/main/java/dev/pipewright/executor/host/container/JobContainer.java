@@ -40,9 +40,14 @@ final class JobContainer {
    *
    * @param rootfs the container's root file system as the worker sees it (rootful podman's merged
    *     overlay), when it does
+   * @param hosts the {@code /etc/hosts} podman wrote for it, as the worker sees it, when it does
    */
   record Started(
-      String id, String network, Map<String, String> environment, Optional<Path> rootfs) {}
+      String id,
+      String network,
+      Map<String, String> environment,
+      Optional<Path> rootfs,
+      Optional<Path> hosts) {}
 
   /**
    * @param timeout for each podman call that manages the container (not for exec'd commands)
@@ -228,10 +233,12 @@ final class JobContainer {
     Iterator<String> networks = c.path("NetworkSettings").path("Networks").fieldNames();
     Path merged =
         Path.of(c.path("GraphDriver").path("Data").path("MergedDir").asText("/nonexistent"));
+    Path hosts = Path.of(c.path("HostsPath").asText("/nonexistent"));
     return new Started(
         c.path("Id").asText(),
         networks.hasNext() ? networks.next() : "",
         env,
-        Files.isDirectory(merged.resolve("bin")) ? Optional.of(merged) : Optional.empty());
+        Files.isDirectory(merged.resolve("bin")) ? Optional.of(merged) : Optional.empty(),
+        Files.isReadable(hosts) ? Optional.of(hosts) : Optional.empty());
   }
 }

@@ -28,6 +28,12 @@ public final class PodmanFixture {
   /** The busybox image with this machine's node and its C libraries: a job image with Node. */
   static final String NODE_IMAGE = "localhost/pipewright-test-node:1";
 
+  /**
+   * The node image with this machine's GNU tar too: a job image that actions/cache works in (it
+   * runs {@code tar --posix}, which busybox's tar refuses).
+   */
+  public static final String TOOLKIT_IMAGE = "localhost/pipewright-test-toolkit:1";
+
   /** The busybox image whose command runs its {@code SERVICE_SCRIPT} variable: for services. */
   static final String SERVICE_IMAGE = "localhost/pipewright-test-service:1";
 
@@ -103,18 +109,34 @@ public final class PodmanFixture {
    */
   static synchronized Podman withNodeImage() {
     Podman p = podman();
+    buildOrFail("--node");
+    return p;
+  }
+
+  /**
+   * {@link #unavailable()}; when podman can run, {@link #TOOLKIT_IMAGE} is built as well (a build
+   * that fails then fails the caller).
+   */
+  public static synchronized String unavailableOrToolkitImage() {
+    String why = unavailable();
+    if (why == null) {
+      buildOrFail("--toolkit");
+    }
+    return why;
+  }
+
+  private static void buildOrFail(String kind) {
     try {
-      String failed = buildImage(List.of("--node"));
+      String failed = buildImage(List.of(kind));
       if (failed != null) {
         fail(failed);
       }
     } catch (IOException e) {
-      fail("images/build-test-image --node: " + e.getMessage());
+      fail("images/build-test-image " + kind + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fail("interrupted");
     }
-    return p;
   }
 
   /** images/build-test-image with these arguments; null when it worked, else why not. */

@@ -1,0 +1,107 @@
+package dev.pipewright.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pipewright.api.ci.v1.Build;
+import dev.pipewright.api.ci.v1.BuildStatus;
+import dev.pipewright.executor.host.container.PodmanFixture;
+import dev.pipewright.secrets.SecretKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 15 on the container host: the workflows of {@link ToolkitWorkflows} with {@code container:}
+ * on every job, so the worker (the process executor with podman) runs each job in a podman
+ * container of the tests' toolkit image (static busybox, this machine's node and GNU tar:
+ * images/build-test-image --toolkit). The worker is given the entry API's URL on loopback, as on
+ * the process host; the container host hands the jobs {@code host.containers.internal} instead
+ * (HostLoopback), where the entry API listens since it binds every interface here, as a worker with
+ * job containers needs it to. The same expected results as on the process and pod hosts. Skipped
+ * with the reason where podman cannot run (PodmanFixture), a failure under {@code
+ * PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE=1}.
+ */
+class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
+  /** Prints the URL the job got and whether anything answers there. */
+  private static final String REACH =
+      """
+      on: push
+      jobs:
+        reach:
+          runs-on: ubuntu-latest
+          container: %s
+          steps:
+            - run: |
+                echo "results at $ACTIONS_RESULTS_URL, caches at $ACTIONS_CACHE_URL"
+                node -e '
+                  fetch(process.env.ACTIONS_RESULTS_URL).then(
+                    r => console.log("reached: HTTP " + r.status),
+                    e => console.log("unreachable: " + (e.cause?.code ?? e.message)));
+                '
+      """;
+
+  @Override
+  protected Installation install(Path offline, Path keyFile) throws Exception {
+    String unavailable = PodmanFixture.unavailableOrToolkitImage();
+    Assumptions.assumeTrue(unavailable == null, () -> "container host skipped: " + unavailable);
+    // Every interface: the containers reach the machine on the podman network's side.
+    return withLocalWorker(
+        installation("toolkitcontainer", keyFile, "0.0.0.0"), "toolkit-container-worker", offline);
+  }
+
+  @Override
+  protected String jobContainer() {
+    return PodmanFixture.TOOLKIT_IMAGE;
+  }
+
+  @Override
+  protected String repository() {
+    return "acme/toolkit-container";
+  }
+
+  @Test
+  void aJobContainerGetsTheEntryApiAtTheNamePodmanGivesTheMachine() {
+    String log = reach(pw());
+    String url = "http://host.containers.internal:" + pw().httpPort() + "/";
+    assertThat(log)
+        .contains("results at " + url + ", caches at " + url + "\n")
+        .contains("reached: HTTP ")
+        .doesNotContain("nothing answers");
+  }
+
+  /**
+   * An entry API on loopback only, as by default: the job's log says why the services cannot work
+   * from its container and what to change, and indeed nothing answers there.
+   */
+  @Test
+  void anEntryApiListeningOnLoopbackOnlyIsNamedInTheJobsLog(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("secret.key"), SecretKeys.newKeyLine("k1"));
+    try (Installation loopback = installation("toolkitloopback", key)) {
+      withLocalWorker(loopback, "toolkit-loopback-worker", dir.resolve("offline"));
+      String url = "http://127.0.0.1:" + loopback.httpPort();
+      String log = reach(loopback);
+      assertThat(log)
+          .contains(
+              "the entry API's URL "
+                  + url
+                  + "/ is the worker's loopback, which a job container reaches as"
+                  + " http://host.containers.internal:"
+                  + loopback.httpPort()
+                  + "/")
+          .contains("where nothing answers")
+          .contains("listeners.bind-address")
+          .contains("unreachable: ECONNREFUSED");
+    }
+  }
+
+  /** Runs {@link #REACH} on {@code installation}, which must succeed; returns its log. */
+  private String reach(Installation installation) {
+    String id = installation.start(REACH.formatted(PodmanFixture.TOOLKIT_IMAGE));
+    Build built = installation.awaitEnd(id, atMost());
+    String log = installation.logText(id, "reach");
+    assertThat(built.getStatus()).as(log).isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);
+    return log;
+  }
+}
