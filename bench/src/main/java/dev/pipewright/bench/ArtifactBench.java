@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,10 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The artifact and cache services' throughput against {@code cp} + {@code sync} of the same file
@@ -63,7 +58,7 @@ public final class ArtifactBench {
 
   /** What one phase took. */
   private record Figure(
-      String name, double seconds, double jvmCpu, double clientCpu, Memory.Peak peak) {}
+      String name, double seconds, double jvmCpu, double clientCpu, MemoryPeaks.Peak peak) {}
 
   /** A phase's work; returns the CPU seconds its client process used (0 for none). */
   private interface Phase {
@@ -78,7 +73,7 @@ public final class ArtifactBench {
     Path keys = Files.createTempFile("pw-bench-key", ".key");
     Files.writeString(keys, SecretKeys.newKeyLine("bench") + "\n");
     try (Installation pw = new Installation("artifacts", keys);
-        Memory memory = new Memory()) {
+        MemoryPeaks memory = new MemoryPeaks()) {
       Path dir = Files.createDirectories(pw.workspaces.resolve("bench"));
       Path source = dir.resolve("source.bin");
       String sha = writeRandom(source, (long) megabytes << 20);
@@ -192,7 +187,7 @@ public final class ArtifactBench {
     }
   }
 
-  private static Figure measure(Memory memory, String name, Phase phase) throws Exception {
+  private static Figure measure(MemoryPeaks memory, String name, Phase phase) throws Exception {
     // Each phase starts with nothing left to write back, as cp did: the disk is the phase's own.
     TimedCommand.run(List.of("sync"));
     memory.take();
@@ -377,36 +372,5 @@ public final class ArtifactBench {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime()
         / 1e9;
-  }
-
-  /** The highest resident and heap figures sampled since the last {@link #take}. */
-  private static final class Memory implements AutoCloseable {
-    record Peak(long resident, long heap) {}
-
-    final long before = StepFloodBench.residentBytes("VmRSS");
-    private final AtomicLong resident = new AtomicLong();
-    private final AtomicLong heap = new AtomicLong();
-    private final MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-
-    Memory() {
-      sampler.scheduleAtFixedRate(
-          () -> {
-            resident.accumulateAndGet(StepFloodBench.residentBytes("VmRSS"), Math::max);
-            heap.accumulateAndGet(bean.getHeapMemoryUsage().getUsed(), Math::max);
-          },
-          0,
-          100,
-          TimeUnit.MILLISECONDS);
-    }
-
-    Peak take() {
-      return new Peak(resident.getAndSet(0), heap.getAndSet(0));
-    }
-
-    @Override
-    public void close() {
-      sampler.shutdownNow();
-    }
   }
 }
