@@ -1,5 +1,6 @@
 package dev.pipewright.executor.host.container;
 
+import dev.pipewright.executor.RuntimeServices;
 import dev.pipewright.executor.host.HostCommand;
 import dev.pipewright.executor.host.HostProcess;
 import dev.pipewright.executor.host.JobFiles;
@@ -116,6 +117,11 @@ final class ServicesHost implements JobHost {
   @Override
   public JobFiles files() {
     return steps.files();
+  }
+
+  @Override
+  public RuntimeServices runtimeServices(RuntimeServices runtime) {
+    return steps.runtimeServices(runtime);
   }
 
   @Override
