@@ -257,6 +257,8 @@ class ArtifactServiceIT {
         JSON.readTree(
             twirp("CreateArtifact", token, "{" + ids + ",\"name\":\"h\",\"version\":4}").body());
     String url = created.get("signed_upload_url").asText();
+    // Put Block again with the same id replaces the block (Azure keeps the latest).
+    assertThat(putBlock(url, "QUFBQQ==", "stale bytes").statusCode()).isEqualTo(201);
     assertThat(putBlock(url, "QUFBQQ==", "content").statusCode()).isEqualTo(201);
     String list = "<?xml version=\"1.0\"?><BlockList><Latest>QUFBQQ==</Latest></BlockList>";
     assertThat(
@@ -267,6 +269,10 @@ class ArtifactServiceIT {
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(201);
+    // The replaced block's part went when it was replaced, the other with the commit.
+    try (var parts = Files.list(temp.resolve("blobs/parts"))) {
+      assertThat(parts.toList()).as("staged parts after the commit").isEmpty();
+    }
 
     HttpResponse<String> wrongHash =
         twirp(
