@@ -27,16 +27,9 @@ import dev.pipewright.store.BuildRepository;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.OutboxRepository;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -272,19 +265,17 @@ public final class EntryApi implements AutoCloseable {
     consoleApi =
         new ConsoleApi(
             pipelines, new ConsoleEvents(pipelines, config.logPollInterval()), httpGuard);
-    HealthStatusManager health = new HealthStatusManager();
     grpcServer =
-        (grpcBuilder != null ? grpcBuilder : netty(listeners))
-            .maxInboundMessageSize(Requests.MAX_MESSAGE_BYTES)
-            .intercept(new AuthInterceptor(authenticator, metrics))
-            .addService(UnparsableRequests.refusedIn(pipelines))
-            .addService(
-                UnparsableRequests.refusedIn(new ApiTokenServiceImpl(tokens, remembered::forget)))
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .addService(legacyReflection())
-            .addService(health.getHealthService())
-            .build()
-            .start();
+        GrpcListener.start(
+            grpcBuilder,
+            listeners,
+            config.grpcPort(),
+            tls,
+            authenticator,
+            metrics,
+            pipelines,
+            tokens,
+            remembered);
     resources.push(this::stopGrpc);
 
     if (serveHttp) {
@@ -304,28 +295,6 @@ public final class EntryApi implements AutoCloseable {
         config.listeners().authEnabled() ? "API tokens required" : "NO authentication",
         config.databaseUrl(),
         config.amqpEndpoint());
-  }
-
-  /** Netty on the configured address and port, TLS only when configured. */
-  private ServerBuilder<?> netty(Listeners listeners) {
-    ServerCredentials credentials = InsecureServerCredentials.create();
-    if (tls.isPresent()) {
-      TlsServerCredentials.Builder b =
-          TlsServerCredentials.newBuilder().keyManager(tls.get().keyManager());
-      tls.get()
-          .clientTrust()
-          .ifPresent(
-              trust -> b.trustManager(trust).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE));
-      credentials = b.build();
-    }
-    return NettyServerBuilder.forAddress(
-        new InetSocketAddress(listeners.bindAddress(), config.grpcPort()), credentials);
-  }
-
-  @SuppressWarnings("deprecation")
-  private static io.grpc.BindableService legacyReflection() {
-    // v1alpha, for grpcurl and other clients older than the v1 reflection API.
-    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 
   /**
