@@ -63,7 +63,7 @@ final class AddedSteps {
         continue;
       }
       String preIf = action.get().spec().runs().preIf();
-      String name = NodeActions.Stage.PRE.stepName(StepDriver.displayName(step, ctx, env));
+      String name = NodeActions.Stage.PRE.stepName(StepFields.displayName(step, ctx, env));
       Map<String, String> state = driver.stageState(step.index() + 1);
       run(
           name,

@@ -13,7 +13,6 @@ import dev.pipewright.parser.spec.ActionSpec;
 import dev.pipewright.parser.spec.RunDefaults;
 import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,18 +35,18 @@ import java.util.function.Supplier;
  */
 final class CompositeSteps {
   private final JobScope scope;
-  private final StepDriver driver;
+  private final StepCommands commands;
   private final ActionLoader loader;
   private final NodeActions nodes;
   private final DockerSteps docker;
   private final PostSteps posts;
 
-  CompositeSteps(JobScope scope, StepDriver driver, ActionLoader loader, PostSteps posts) {
+  CompositeSteps(JobScope scope, StepCommands commands, ActionLoader loader, PostSteps posts) {
     this.scope = scope;
-    this.driver = driver;
+    this.commands = commands;
     this.loader = loader;
-    this.nodes = new NodeActions(scope, driver);
-    this.docker = new DockerSteps(scope, driver, posts);
+    this.nodes = new NodeActions(scope, commands);
+    this.docker = new DockerSteps(scope, commands, posts);
     this.posts = posts;
   }
 
@@ -110,7 +109,7 @@ final class CompositeSteps {
       for (StepSpec step : steps) {
         Supplier<Map<String, String>> env = () -> inner.layerEnv(callerEnv.get(), step.env());
         String name = subStepName(step, inner, env);
-        StepDeadlines.Deadline passed = driver.deadlines.passed();
+        StepDeadlines.Deadline passed = commands.deadlines.passed();
         if (passed != null) {
           // The calling step timed out between two of its steps: the rest does not run.
           if (!result.failed()) {
@@ -129,7 +128,7 @@ final class CompositeSteps {
         subSteps.add(new SubStep(step.index() + 1, name, r.status(), r.subSteps()));
       }
     } finally {
-      driver.deadlines.leave(before);
+      commands.deadlines.leave(before);
     }
     Map<String, String> outputs = new LinkedHashMap<>();
     try {
@@ -153,12 +152,8 @@ final class CompositeSteps {
    */
   private StepDeadlines.Deadline enterTimeout(
       StepSpec caller, JobContext ctx, Map<String, String> env, LogChunker log) {
-    Duration timeout = StepDriver.timeout(caller, ctx, env, log);
-    return driver.deadlines.enter(
-        timeout,
-        timeout == null
-            ? null
-            : StepDeadlines.message(StepDriver.displayName(caller, ctx, env), timeout));
+    StepDeadlines.Limit own = StepFields.ownLimit(caller, ctx, env, log);
+    return commands.deadlines.enter(own.timeout(), own.message());
   }
 
   /** One inner step: its env and {@code if:}, then its command or its own action. */
@@ -199,10 +194,10 @@ final class CompositeSteps {
       inner.enterStep(fields);
       try {
         out =
-            driver.command(
+            commands.command(
                 step,
                 inner,
-                driver.runScript(step, RunDefaults.NONE, inner, env, commandId),
+                commands.runScript(step, RunDefaults.NONE, inner, env, commandId),
                 commandId,
                 env,
                 files,
@@ -213,10 +208,10 @@ final class CompositeSteps {
       } finally {
         inner.leaveStep();
       }
-      StepDriver.logError(out.result(), log);
+      StepCommands.logError(out.result(), log);
     }
     if (out.result().status() == StepStatus.FAILED
-        && StepDriver.continueOnError(step, inner, env, log)) {
+        && StepFields.continueOnError(step, inner, env, log)) {
       out = out.continuedOnError();
     }
     return out;
@@ -252,7 +247,7 @@ final class CompositeSteps {
       String prefix)
       throws IOException {
     Map<String, String> env = callerEnv.get();
-    String name = StepDriver.displayName(caller, ctx, env);
+    String name = StepFields.displayName(caller, ctx, env);
     Object actionName = ctx.github().get("action");
     if (action.spec().runs().post() != null) {
       String postIf = action.spec().runs().postIf();
@@ -363,7 +358,7 @@ final class CompositeSteps {
 
   /** The group line of an inner step: its name, else {@code Run} and its script or action. */
   private static String groupName(StepSpec step, JobContext ctx, Map<String, String> env) {
-    String name = StepDriver.displayName(step, ctx, env);
+    String name = StepFields.displayName(step, ctx, env);
     return step.name() == null && step.run() == null ? "Run " + name : name;
   }
 
