@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -37,17 +36,13 @@ final class CompositeSteps {
   private final JobScope scope;
   private final StepCommands commands;
   private final ActionLoader loader;
-  private final NodeActions nodes;
-  private final DockerSteps docker;
-  private final PostSteps posts;
+  private final ActionStages stages;
 
-  CompositeSteps(JobScope scope, StepCommands commands, ActionLoader loader, PostSteps posts) {
+  CompositeSteps(JobScope scope, StepCommands commands, ActionLoader loader, ActionStages stages) {
     this.scope = scope;
     this.commands = commands;
     this.loader = loader;
-    this.nodes = new NodeActions(scope, commands);
-    this.docker = new DockerSteps(scope, commands, posts);
-    this.posts = posts;
+    this.stages = stages;
   }
 
   /** Whether the step runs an action (every {@code uses:} but the built-in checkout). */
@@ -82,9 +77,10 @@ final class CompositeSteps {
       ActionRef ref = ActionRef.parse(ctx.render(caller.uses(), callerEnv.get()));
       action = loader.load(ref);
       refuseNesting(action, chain);
-      warnOfLocalPre(action, log);
+      ActionStages.warnOfLocalPre(action, log);
       if (action.spec().runs().docker()) {
-        return docker
+        return stages
+            .docker()
             .main(caller, ctx, callerEnv, action, state, log, prefix)
             .withAction(action.ref().text(), action.sha());
       }
@@ -95,7 +91,8 @@ final class CompositeSteps {
       return refused(ErrorCode.INVALID_SPEC, e.getMessage(), caller, action, log);
     }
     if (NodeActions.runsOnNode(action)) {
-      return nodeMain(caller, action, ctx, callerEnv, inputs, state, log, prefix)
+      return stages
+          .nodeMain(caller, action, ctx, callerEnv, inputs, state, log, prefix)
           .withAction(action.ref().text(), action.sha());
     }
     JobContext inner = ctx.composite(inputs, action.githubFields());
@@ -230,149 +227,10 @@ final class CompositeSteps {
     }
   }
 
-  /**
-   * A JavaScript action's main stage; its post stage, when it has one, is registered first
-   * (ActionRunner.cs registers it before the handler runs, so it runs whatever main comes to). An
-   * action inside a composite one registers its post with the job's, as
-   * ExecutionContext.RegisterPostJobStep hands an embedded step's to the job's root.
-   */
-  private StepOutcome nodeMain(
-      StepSpec caller,
-      ActionLoader.Loaded action,
-      JobContext ctx,
-      Supplier<Map<String, String>> callerEnv,
-      Map<String, String> inputs,
-      Map<String, String> state,
-      LogChunker log,
-      String prefix)
-      throws IOException {
-    Map<String, String> env = callerEnv.get();
-    String name = StepFields.displayName(caller, ctx, env);
-    Object actionName = ctx.github().get("action");
-    if (action.spec().runs().post() != null) {
-      String postIf = action.spec().runs().postIf();
-      posts.register(
-          new PostSteps.Post(
-              NodeActions.Stage.POST.stepName(name),
-              postIf == null ? "always()" : postIf,
-              (postLog, survives) -> {
-                Map<String, String> postEnv = callerEnv.get();
-                Map<String, String> postInputs =
-                    ActionInputs.of(caller, action.spec(), ctx, postEnv, postLog, List.of());
-                return nodes.run(
-                    NodeActions.Stage.POST,
-                    caller,
-                    action,
-                    ctx,
-                    postEnv,
-                    postInputs,
-                    state,
-                    actionName,
-                    prefix + ".post.a" + scope.run().attempt(),
-                    survives,
-                    postLog);
-              }));
-    }
-    boolean survives =
-        scope.cancellation().requested() || ctx.survivesCancel(caller.ifCondition(), env);
-    return nodes.run(
-        NodeActions.Stage.MAIN,
-        caller,
-        action,
-        ctx,
-        env,
-        inputs,
-        state,
-        actionName,
-        prefix + ".main.a" + scope.run().attempt(),
-        survives,
-        log);
-  }
-
-  /**
-   * The remote JavaScript action with a {@code pre} stage, or docker action with a {@code
-   * pre-entrypoint}, that {@code step} runs, loaded at the job's start as JobExtension.cs prepares
-   * pre steps; empty for any other step. Local actions are not in the workspace yet at that time
-   * (GitHub runs no pre for them), a {@code docker://} step has no manifest, and an action that
-   * does not load is left to its step, which fails with the reason.
-   */
-  Optional<ActionLoader.Loaded> withPre(StepSpec step, JobContext ctx, Map<String, String> env)
-      throws IOException {
-    if (!runsAction(step)) {
-      return Optional.empty();
-    }
-    try {
-      if (!(ActionRef.parse(ctx.render(step.uses(), env)) instanceof ActionRef.Remote remote)) {
-        return Optional.empty();
-      }
-      ActionLoader.Loaded action = loader.load(remote);
-      boolean staged = NodeActions.runsOnNode(action) || action.spec().runs().docker();
-      return staged && action.spec().runs().pre() != null ? Optional.of(action) : Optional.empty();
-    } catch (CiException | ExpressionException | IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * The pre stage of {@code action} (see {@link #withPre}) for {@code step}, its saves kept in
-   * {@code state} for the later stages.
-   */
-  StepOutcome pre(
-      StepSpec step,
-      ActionLoader.Loaded action,
-      Map<String, String> state,
-      JobContext ctx,
-      Map<String, String> env,
-      LogChunker log,
-      boolean survives)
-      throws IOException {
-    if (action.spec().runs().docker()) {
-      return docker
-          .pre(step, action, state, ctx, env, log, survives)
-          .withAction(action.ref().text(), action.sha());
-    }
-    String id = "step-" + (step.index() + 1) + ".pre.a" + scope.run().attempt();
-    Map<String, String> inputs;
-    try {
-      inputs = ActionInputs.of(step, action.spec(), ctx, env, log, List.of());
-    } catch (CiException e) {
-      return refused(e.code(), e.getMessage(), step, action, log);
-    } catch (ExpressionException | IllegalArgumentException e) {
-      return refused(ErrorCode.INVALID_SPEC, e.getMessage(), step, action, log);
-    }
-    return nodes
-        .run(
-            NodeActions.Stage.PRE,
-            step,
-            action,
-            ctx,
-            env,
-            inputs,
-            state,
-            step.id(),
-            id,
-            survives,
-            log)
-        .withAction(action.ref().text(), action.sha());
-  }
-
   /** The group line of an inner step: its name, else {@code Run} and its script or action. */
   private static String groupName(StepSpec step, JobContext ctx, Map<String, String> env) {
     String name = StepFields.displayName(step, ctx, env);
     return step.name() == null && step.run() == null ? "Run " + name : name;
-  }
-
-  /**
-   * ActionRunner.cs runs no {@code pre} of a local action (JobExtension.cs prepares pre steps
-   * before the workspace holds it) and says so in the step's log.
-   */
-  private static void warnOfLocalPre(ActionLoader.Loaded action, LogChunker log) {
-    if (action.ref() instanceof ActionRef.Local local && action.spec().runs().pre() != null) {
-      log.runnerLine(
-          "##[warning]`pre` execution is not supported for local action from '"
-              + local.text()
-              + "'");
-    }
   }
 
   /** A cycle of actions, or one nested deeper than GitHub allows, is refused. */
@@ -401,7 +259,7 @@ final class CompositeSteps {
    * A calling step failed before any inner step ran; the action it resolved (or null) is recorded
    * with it.
    */
-  private static StepOutcome refused(
+  static StepOutcome refused(
       ErrorCode code, String message, StepSpec caller, ActionLoader.Loaded action, LogChunker log) {
     log.runnerLine("##[error]" + message);
     StepOutcome failed = StepOutcome.failed(code, message);

@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * {@code env}, with the stage's entry point (ContainerActionHandler.cs: {@code pre-entrypoint},
  * {@code entrypoint}, {@code post-entrypoint}), and what an earlier stage saved ({@code
  * GITHUB_STATE}) as {@code STATE_<name>}. {@code pre-entrypoint} runs as a step of its own at the
- * start of the job ({@link CompositeSteps#withPre}, {@link AddedSteps}), under {@code pre-if}; the
+ * start of the job ({@link ActionStages#withPre}, {@link AddedSteps}), under {@code pre-if}; the
  * main step registers {@code post-entrypoint} ({@link PostSteps}), which runs at the job's end
  * under {@code post-if}, both GitHub's default {@code always()}. An image built from a Dockerfile
  * is refused at load ({@link #refuseDockerfile}). The docker socket GitHub mounts ({@code

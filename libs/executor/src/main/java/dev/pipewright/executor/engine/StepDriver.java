@@ -38,6 +38,7 @@ final class StepDriver {
   private JobCheckpoint.Running resuming;
 
   private final CompositeSteps composites;
+  private final ActionStages stages;
 
   /**
    * By step number, what the pre stage of the step's action saved, for its main and post stages
@@ -77,7 +78,9 @@ final class StepDriver {
         run.workflow().defaults() == null ? RunDefaults.NONE : run.workflow().defaults();
     RunDefaults job = run.job().defaults() == null ? RunDefaults.NONE : run.job().defaults();
     this.defaults = job.over(wf);
-    this.composites = new CompositeSteps(scope, commands, new ActionLoader(scope), posts);
+    ActionLoader loader = new ActionLoader(scope);
+    this.stages = new ActionStages(scope, commands, loader, posts);
+    this.composites = new CompositeSteps(scope, commands, loader, stages);
   }
 
   /** The {@code env} context between steps: the job's env and what {@code GITHUB_ENV} added. */
@@ -90,9 +93,9 @@ final class StepDriver {
     return handover;
   }
 
-  /** Runs the actions of {@code uses:} steps. */
-  CompositeSteps actions() {
-    return composites;
+  /** The stages of the job's actions, for their pre steps. */
+  ActionStages stages() {
+    return stages;
   }
 
   /** The state of step {@code number}'s action stages, made for its pre stage. */
