@@ -24,7 +24,7 @@ final class AddedSteps {
   private final JobScope scope;
   private final JobContext ctx;
   private final StepDriver driver;
-  private final CompositeSteps actions;
+  private final ActionStages actions;
   private final JobEngine.Progress progress;
   private int next;
   private ErrorCode firstCode;
@@ -37,7 +37,7 @@ final class AddedSteps {
       JobScope scope,
       JobContext ctx,
       StepDriver driver,
-      CompositeSteps actions,
+      ActionStages actions,
       JobEngine.Progress progress,
       int firstNumber) {
     this.scope = scope;
@@ -63,7 +63,7 @@ final class AddedSteps {
         continue;
       }
       String preIf = action.get().spec().runs().preIf();
-      String name = NodeActions.Stage.PRE.stepName(StepDriver.displayName(step, ctx, env));
+      String name = NodeActions.Stage.PRE.stepName(StepFields.displayName(step, ctx, env));
       Map<String, String> state = driver.stageState(step.index() + 1);
       run(
           name,

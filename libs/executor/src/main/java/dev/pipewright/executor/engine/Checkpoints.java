@@ -74,7 +74,7 @@ final class Checkpoints {
     }
     statuses.add(reported);
     write(null);
-    driver.checkpointed();
+    driver.handover().checkpointed();
   }
 
   /** {@code progress}, writing the checkpoint when a step's command is about to start. */
@@ -126,10 +126,10 @@ final class Checkpoints {
             run.attempt(),
             statuses.size(),
             statuses,
-            driver.fileEnv(),
-            driver.pathAdditions(),
+            driver.handover().fileEnv(),
+            driver.handover().pathAdditions(),
             ctx.stepRecords(),
-            driver.generatedIds(),
+            driver.handover().generatedIds(),
             addedMasks(),
             ctx.state().failed(),
             ctx.cancelled(),

@@ -13,12 +13,10 @@ import dev.pipewright.parser.spec.ActionSpec;
 import dev.pipewright.parser.spec.RunDefaults;
 import dev.pipewright.parser.spec.StepSpec;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -36,19 +34,15 @@ import java.util.function.Supplier;
  */
 final class CompositeSteps {
   private final JobScope scope;
-  private final StepDriver driver;
+  private final StepCommands commands;
   private final ActionLoader loader;
-  private final NodeActions nodes;
-  private final DockerSteps docker;
-  private final PostSteps posts;
+  private final ActionStages stages;
 
-  CompositeSteps(JobScope scope, StepDriver driver, ActionLoader loader, PostSteps posts) {
+  CompositeSteps(JobScope scope, StepCommands commands, ActionLoader loader, ActionStages stages) {
     this.scope = scope;
-    this.driver = driver;
+    this.commands = commands;
     this.loader = loader;
-    this.nodes = new NodeActions(scope, driver);
-    this.docker = new DockerSteps(scope, driver, posts);
-    this.posts = posts;
+    this.stages = stages;
   }
 
   /** Whether the step runs an action (every {@code uses:} but the built-in checkout). */
@@ -83,9 +77,10 @@ final class CompositeSteps {
       ActionRef ref = ActionRef.parse(ctx.render(caller.uses(), callerEnv.get()));
       action = loader.load(ref);
       refuseNesting(action, chain);
-      warnOfLocalPre(action, log);
+      ActionStages.warnOfLocalPre(action, log);
       if (action.spec().runs().docker()) {
-        return docker
+        return stages
+            .docker()
             .main(caller, ctx, callerEnv, action, state, log, prefix)
             .withAction(action.ref().text(), action.sha());
       }
@@ -96,7 +91,8 @@ final class CompositeSteps {
       return refused(ErrorCode.INVALID_SPEC, e.getMessage(), caller, action, log);
     }
     if (NodeActions.runsOnNode(action)) {
-      return nodeMain(caller, action, ctx, callerEnv, inputs, state, log, prefix)
+      return stages
+          .nodeMain(caller, action, ctx, callerEnv, inputs, state, log, prefix)
           .withAction(action.ref().text(), action.sha());
     }
     JobContext inner = ctx.composite(inputs, action.githubFields());
@@ -110,7 +106,7 @@ final class CompositeSteps {
       for (StepSpec step : steps) {
         Supplier<Map<String, String>> env = () -> inner.layerEnv(callerEnv.get(), step.env());
         String name = subStepName(step, inner, env);
-        StepDeadlines.Deadline passed = driver.deadlines.passed();
+        StepDeadlines.Deadline passed = commands.deadlines.passed();
         if (passed != null) {
           // The calling step timed out between two of its steps: the rest does not run.
           if (!result.failed()) {
@@ -129,7 +125,7 @@ final class CompositeSteps {
         subSteps.add(new SubStep(step.index() + 1, name, r.status(), r.subSteps()));
       }
     } finally {
-      driver.deadlines.leave(before);
+      commands.deadlines.leave(before);
     }
     Map<String, String> outputs = new LinkedHashMap<>();
     try {
@@ -153,12 +149,8 @@ final class CompositeSteps {
    */
   private StepDeadlines.Deadline enterTimeout(
       StepSpec caller, JobContext ctx, Map<String, String> env, LogChunker log) {
-    Duration timeout = StepDriver.timeout(caller, ctx, env, log);
-    return driver.deadlines.enter(
-        timeout,
-        timeout == null
-            ? null
-            : StepDeadlines.message(StepDriver.displayName(caller, ctx, env), timeout));
+    StepDeadlines.Limit own = StepFields.ownLimit(caller, ctx, env, log);
+    return commands.deadlines.enter(own.timeout(), own.message());
   }
 
   /** One inner step: its env and {@code if:}, then its command or its own action. */
@@ -199,10 +191,10 @@ final class CompositeSteps {
       inner.enterStep(fields);
       try {
         out =
-            driver.command(
+            commands.command(
                 step,
                 inner,
-                driver.runScript(step, RunDefaults.NONE, inner, env, commandId),
+                commands.runScript(step, RunDefaults.NONE, inner, env, commandId),
                 commandId,
                 env,
                 files,
@@ -213,10 +205,10 @@ final class CompositeSteps {
       } finally {
         inner.leaveStep();
       }
-      StepDriver.logError(out.result(), log);
+      StepCommands.logError(out.result(), log);
     }
     if (out.result().status() == StepStatus.FAILED
-        && StepDriver.continueOnError(step, inner, env, log)) {
+        && StepFields.continueOnError(step, inner, env, log)) {
       out = out.continuedOnError();
     }
     return out;
@@ -235,149 +227,10 @@ final class CompositeSteps {
     }
   }
 
-  /**
-   * A JavaScript action's main stage; its post stage, when it has one, is registered first
-   * (ActionRunner.cs registers it before the handler runs, so it runs whatever main comes to). An
-   * action inside a composite one registers its post with the job's, as
-   * ExecutionContext.RegisterPostJobStep hands an embedded step's to the job's root.
-   */
-  private StepOutcome nodeMain(
-      StepSpec caller,
-      ActionLoader.Loaded action,
-      JobContext ctx,
-      Supplier<Map<String, String>> callerEnv,
-      Map<String, String> inputs,
-      Map<String, String> state,
-      LogChunker log,
-      String prefix)
-      throws IOException {
-    Map<String, String> env = callerEnv.get();
-    String name = StepDriver.displayName(caller, ctx, env);
-    Object actionName = ctx.github().get("action");
-    if (action.spec().runs().post() != null) {
-      String postIf = action.spec().runs().postIf();
-      posts.register(
-          new PostSteps.Post(
-              NodeActions.Stage.POST.stepName(name),
-              postIf == null ? "always()" : postIf,
-              (postLog, survives) -> {
-                Map<String, String> postEnv = callerEnv.get();
-                Map<String, String> postInputs =
-                    ActionInputs.of(caller, action.spec(), ctx, postEnv, postLog, List.of());
-                return nodes.run(
-                    NodeActions.Stage.POST,
-                    caller,
-                    action,
-                    ctx,
-                    postEnv,
-                    postInputs,
-                    state,
-                    actionName,
-                    prefix + ".post.a" + scope.run().attempt(),
-                    survives,
-                    postLog);
-              }));
-    }
-    boolean survives =
-        scope.cancellation().requested() || ctx.survivesCancel(caller.ifCondition(), env);
-    return nodes.run(
-        NodeActions.Stage.MAIN,
-        caller,
-        action,
-        ctx,
-        env,
-        inputs,
-        state,
-        actionName,
-        prefix + ".main.a" + scope.run().attempt(),
-        survives,
-        log);
-  }
-
-  /**
-   * The remote JavaScript action with a {@code pre} stage, or docker action with a {@code
-   * pre-entrypoint}, that {@code step} runs, loaded at the job's start as JobExtension.cs prepares
-   * pre steps; empty for any other step. Local actions are not in the workspace yet at that time
-   * (GitHub runs no pre for them), a {@code docker://} step has no manifest, and an action that
-   * does not load is left to its step, which fails with the reason.
-   */
-  Optional<ActionLoader.Loaded> withPre(StepSpec step, JobContext ctx, Map<String, String> env)
-      throws IOException {
-    if (!runsAction(step)) {
-      return Optional.empty();
-    }
-    try {
-      if (!(ActionRef.parse(ctx.render(step.uses(), env)) instanceof ActionRef.Remote remote)) {
-        return Optional.empty();
-      }
-      ActionLoader.Loaded action = loader.load(remote);
-      boolean staged = NodeActions.runsOnNode(action) || action.spec().runs().docker();
-      return staged && action.spec().runs().pre() != null ? Optional.of(action) : Optional.empty();
-    } catch (CiException | ExpressionException | IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * The pre stage of {@code action} (see {@link #withPre}) for {@code step}, its saves kept in
-   * {@code state} for the later stages.
-   */
-  StepOutcome pre(
-      StepSpec step,
-      ActionLoader.Loaded action,
-      Map<String, String> state,
-      JobContext ctx,
-      Map<String, String> env,
-      LogChunker log,
-      boolean survives)
-      throws IOException {
-    if (action.spec().runs().docker()) {
-      return docker
-          .pre(step, action, state, ctx, env, log, survives)
-          .withAction(action.ref().text(), action.sha());
-    }
-    String id = "step-" + (step.index() + 1) + ".pre.a" + scope.run().attempt();
-    Map<String, String> inputs;
-    try {
-      inputs = ActionInputs.of(step, action.spec(), ctx, env, log, List.of());
-    } catch (CiException e) {
-      return refused(e.code(), e.getMessage(), step, action, log);
-    } catch (ExpressionException | IllegalArgumentException e) {
-      return refused(ErrorCode.INVALID_SPEC, e.getMessage(), step, action, log);
-    }
-    return nodes
-        .run(
-            NodeActions.Stage.PRE,
-            step,
-            action,
-            ctx,
-            env,
-            inputs,
-            state,
-            step.id(),
-            id,
-            survives,
-            log)
-        .withAction(action.ref().text(), action.sha());
-  }
-
   /** The group line of an inner step: its name, else {@code Run} and its script or action. */
   private static String groupName(StepSpec step, JobContext ctx, Map<String, String> env) {
-    String name = StepDriver.displayName(step, ctx, env);
+    String name = StepFields.displayName(step, ctx, env);
     return step.name() == null && step.run() == null ? "Run " + name : name;
-  }
-
-  /**
-   * ActionRunner.cs runs no {@code pre} of a local action (JobExtension.cs prepares pre steps
-   * before the workspace holds it) and says so in the step's log.
-   */
-  private static void warnOfLocalPre(ActionLoader.Loaded action, LogChunker log) {
-    if (action.ref() instanceof ActionRef.Local local && action.spec().runs().pre() != null) {
-      log.runnerLine(
-          "##[warning]`pre` execution is not supported for local action from '"
-              + local.text()
-              + "'");
-    }
   }
 
   /** A cycle of actions, or one nested deeper than GitHub allows, is refused. */
@@ -406,7 +259,7 @@ final class CompositeSteps {
    * A calling step failed before any inner step ran; the action it resolved (or null) is recorded
    * with it.
    */
-  private static StepOutcome refused(
+  static StepOutcome refused(
       ErrorCode code, String message, StepSpec caller, ActionLoader.Loaded action, LogChunker log) {
     log.runnerLine("##[error]" + message);
     StepOutcome failed = StepOutcome.failed(code, message);

@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * {@code env}, with the stage's entry point (ContainerActionHandler.cs: {@code pre-entrypoint},
  * {@code entrypoint}, {@code post-entrypoint}), and what an earlier stage saved ({@code
  * GITHUB_STATE}) as {@code STATE_<name>}. {@code pre-entrypoint} runs as a step of its own at the
- * start of the job ({@link CompositeSteps#withPre}, {@link AddedSteps}), under {@code pre-if}; the
+ * start of the job ({@link ActionStages#withPre}, {@link AddedSteps}), under {@code pre-if}; the
  * main step registers {@code post-entrypoint} ({@link PostSteps}), which runs at the job's end
  * under {@code post-if}, both GitHub's default {@code always()}. An image built from a Dockerfile
  * is refused at load ({@link #refuseDockerfile}). The docker socket GitHub mounts ({@code
@@ -52,12 +52,12 @@ final class DockerSteps {
   private static final String PREFIX = "docker://";
 
   private final JobScope scope;
-  private final StepDriver driver;
+  private final StepCommands commands;
   private final PostSteps posts;
 
-  DockerSteps(JobScope scope, StepDriver driver, PostSteps posts) {
+  DockerSteps(JobScope scope, StepCommands commands, PostSteps posts) {
     this.scope = scope;
-    this.driver = driver;
+    this.commands = commands;
     this.posts = posts;
   }
 
@@ -111,7 +111,7 @@ final class DockerSteps {
     if (runs.post() != null) {
       posts.register(
           new PostSteps.Post(
-              NodeActions.Stage.POST.stepName(StepDriver.displayName(caller, ctx, env)),
+              NodeActions.Stage.POST.stepName(StepFields.displayName(caller, ctx, env)),
               runs.postIf() == null ? "always()" : runs.postIf(),
               (postLog, survives) ->
                   stage(
@@ -190,11 +190,11 @@ final class DockerSteps {
     } catch (ExpressionException | IllegalArgumentException e) {
       return failed(ErrorCode.INVALID_SPEC, e.getMessage(), log);
     }
-    StepDeadlines.Limit limit = driver.limit(caller, ctx, env, log);
+    StepDeadlines.Limit limit = commands.limit(caller, ctx, env, log);
     String id = prefix + ".a" + scope.run().attempt();
     StepOutcome out =
         container(caller, ctx, env, launch, state, actionName, id, survives, limit, log);
-    StepDriver.logError(out.result(), log);
+    StepCommands.logError(out.result(), log);
     return out;
   }
 
@@ -297,19 +297,19 @@ final class DockerSteps {
               mounts.translate(environment(ctx, env, state, launch, files, mounts)),
               mounts.byContainerPath(),
               WORKSPACE);
-      WorkflowCommands commands = driver.workflowCommands(env);
+      WorkflowCommands workflowCommands = commands.workflowCommands(env);
       log.flush();
       StepRunner.Exit exit =
-          driver
+          commands
               .runner()
               .run(
                   output -> host.startContainer(step, output),
-                  commands,
+                  workflowCommands,
                   log,
                   survives,
                   limit.timeout(),
-                  driver.jobDeadline());
-      StepOutcome out = driver.ended(caller, ctx, env, files, commands, exit, limit, log);
+                  commands.jobDeadline());
+      StepOutcome out = commands.ended(caller, ctx, env, files, workflowCommands, exit, limit, log);
       state.putAll(files.state());
       return out;
     } finally {

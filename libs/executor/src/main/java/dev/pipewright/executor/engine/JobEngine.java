@@ -161,7 +161,7 @@ final class JobEngine {
     }
     Progress checkpointing = checkpoints.around(progress);
     AddedSteps added =
-        new AddedSteps(scope, ctx, driver, driver.actions(), progress, steps.size() + 1);
+        new AddedSteps(scope, ctx, driver, driver.stages(), progress, steps.size() + 1);
     if (checkpoints.stepsDone() == 0) {
       added.runPre(steps);
     }

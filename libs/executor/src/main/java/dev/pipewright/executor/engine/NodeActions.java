@@ -42,11 +42,15 @@ final class NodeActions {
   }
 
   private final JobScope scope;
-  private final StepDriver driver;
+  private final StepCommands commands;
 
-  NodeActions(JobScope scope, StepDriver driver) {
+  /** The Node.js of the job's JavaScript actions, asked once whichever runs first. */
+  private final NodeRuntimes nodeRuntimes;
+
+  NodeActions(JobScope scope, StepCommands commands) {
     this.scope = scope;
-    this.driver = driver;
+    this.commands = commands;
+    this.nodeRuntimes = new NodeRuntimes(scope.host());
   }
 
   /** Whether the action runs on Node.js. */
@@ -99,10 +103,10 @@ final class NodeActions {
         "job "
             + scope.run().jobKey()
             + ", step "
-            + stage.stepName(StepDriver.displayName(caller, ctx, env));
-    StepDriver.ScriptSource source =
+            + stage.stepName(StepFields.displayName(caller, ctx, env));
+    StepCommands.ScriptSource source =
         path -> {
-          NodeRuntimes.Node node = driver.nodeRuntimes().find(who);
+          NodeRuntimes.Node node = nodeRuntimes.find(who);
           log.runnerLine(node.logLine(using));
           if (action.spec().runs().retiredNode()) {
             log.runnerLine(
@@ -126,7 +130,7 @@ final class NodeActions {
     ctx.enterStep(fields);
     StepOutcome out;
     try {
-      out = driver.command(caller, ctx, source, id, stageEnv, files, survives, log, null, null);
+      out = commands.command(caller, ctx, source, id, stageEnv, files, survives, log, null, null);
     } finally {
       ctx.leaveStep();
     }
@@ -144,7 +148,7 @@ final class NodeActions {
           r.annotations(),
           r.summary());
     }
-    StepDriver.logError(r, log);
+    StepCommands.logError(r, log);
     return out;
   }
 
