@@ -309,7 +309,7 @@ final class DockerSteps {
                   survives,
                   limit.timeout(),
                   commands.jobDeadline());
-      StepOutcome out = commands.ended(caller, ctx, env, files, workflowCommands, exit, limit, log);
+      StepOutcome out = commands.ended(files, workflowCommands, exit, limit, log);
       state.putAll(files.state());
       return out;
     } finally {

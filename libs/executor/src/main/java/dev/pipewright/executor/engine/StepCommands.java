@@ -143,7 +143,7 @@ final class StepCommands {
       exit =
           runner.run(id, script, processEnv, commands, log, survives, limit.timeout(), jobDeadline);
     }
-    return ended(step, ctx, env, files, commands, exit, limit, log);
+    return ended(files, commands, exit, limit, log);
   }
 
   /**
@@ -188,9 +188,6 @@ final class StepCommands {
    * and makes its result.
    */
   StepOutcome ended(
-      StepSpec step,
-      JobContext ctx,
-      Map<String, String> env,
       EnvFiles files,
       WorkflowCommands commands,
       StepRunner.Exit exit,
