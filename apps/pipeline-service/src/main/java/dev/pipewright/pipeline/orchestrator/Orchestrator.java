@@ -3,12 +3,7 @@ package dev.pipewright.pipeline.orchestrator;
 import dev.pipewright.dag.LoadedWorkflow;
 import dev.pipewright.dag.Workflows;
 import dev.pipewright.executor.JobRef;
-import dev.pipewright.executor.JobResult;
-import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.JobRunner;
-import dev.pipewright.executor.JobSnapshot;
-import dev.pipewright.executor.NeedResult;
-import dev.pipewright.executor.RunObserver;
 import dev.pipewright.models.BuildStatus;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
@@ -16,7 +11,6 @@ import dev.pipewright.models.JobStatus;
 import dev.pipewright.models.RetryPolicy;
 import dev.pipewright.ops.logging.BuildMdc;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
-import dev.pipewright.pipeline.orchestrator.JobRuns.Begin;
 import dev.pipewright.pipeline.reconcile.Action;
 import dev.pipewright.pipeline.reconcile.Attempts;
 import dev.pipewright.pipeline.reconcile.BuildSnapshot;
@@ -44,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runner callbacks are written straight to the store (step and job moves) and then wake the
  * build's loop through the listener given to {@link #onChange}; the pass reconciles whatever a lost
- * callback left behind from {@link JobRunner#status}.
+ * callback left behind from {@link JobRunner#status}. Reading job instances from the runner and
+ * handing it those a pass starts is {@link JobDispatch}'s part.
  */
 public final class Orchestrator {
   private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
@@ -59,8 +54,7 @@ public final class Orchestrator {
   private final PipewrightMetrics metrics;
   private final Failures failures;
   private final WorkflowSources sources;
-  private volatile Consumer<String> changed = buildId -> {};
-  private volatile JobServices services = JobServices.NONE;
+  private final JobDispatch dispatch;
 
   /**
    * @param parallelism the most job instances of one build active at once
@@ -100,16 +94,17 @@ public final class Orchestrator {
     this.attempts = attempts;
     this.metrics = metrics;
     this.failures = new Failures(store);
+    this.dispatch = new JobDispatch(store, runner, attempts, metrics, workflows::containsKey);
   }
 
   /** Called with the build id after a runner callback changed something. */
   public void onChange(Consumer<String> listener) {
-    this.changed = listener;
+    dispatch.onChange(listener);
   }
 
   /** What gives the jobs it starts their runtime token and service URL. */
   public void jobServices(JobServices services) {
-    this.services = java.util.Objects.requireNonNull(services, "services");
+    dispatch.services(java.util.Objects.requireNonNull(services, "services"));
   }
 
   public JobRunner runner() {
@@ -230,7 +225,7 @@ public final class Orchestrator {
     private final LoadedWorkflow workflow;
     private final Map<String, InstanceState> rows = new LinkedHashMap<>();
     private final ExpressionConditions conditions;
-    private Needs needs;
+    private JobDispatch.PassView view;
 
     Pass(BuildRecord build, LoadedWorkflow workflow) {
       this.build = build;
@@ -240,12 +235,13 @@ public final class Orchestrator {
 
     BuildStatus run() {
       store.jobs(build.id()).forEach(r -> rows.put(r.key(), r));
-      List<JobNode> jobs = WorkflowJobs.nodes(workflow);
-      needs = new Needs(jobs, this::rowsOf, conditions, build.cancelRequested());
+      List<JobNode> nodes = WorkflowJobs.nodes(workflow);
+      Needs needs = new Needs(nodes, this::rowsOf, conditions, build.cancelRequested());
+      view = new JobDispatch.PassView(build, workflow, this::rowsOf, needs);
       Map<String, Observation> observed = new HashMap<>();
       for (InstanceState row : rows.values()) {
         if (row.active()) {
-          Observation seen = observe(row);
+          Observation seen = dispatch.observe(view, row);
           if (seen != null) {
             observed.put(row.key(), seen);
           }
@@ -255,7 +251,7 @@ public final class Orchestrator {
           new BuildSnapshot(
               build.id(),
               build.status(),
-              jobs,
+              nodes,
               List.copyOf(rows.values()),
               observed,
               build.cancelRequested(),
@@ -277,75 +273,15 @@ public final class Orchestrator {
       return status;
     }
 
-    /** The runner's view; null when the runner cannot see the instance (lost with a worker). */
-    private Observation observe(InstanceState row) {
-      if (workflow.placed(row.jobId()).caller()) {
-        return callEnded(row);
-      }
-      JobRef ref = new JobRef(build.id(), row.key());
-      JobSnapshot snapshot = runner.status(ref);
-      if (snapshot.phase() == JobSnapshot.Phase.UNKNOWN) {
-        JobRun run = jobRun(row, row.attempt(), needs.of(row.jobId()), Begin.ATTACH);
-        try {
-          snapshot = runner.attach(run, observer(row.attempt()));
-        } catch (CiException e) {
-          if (RetryPolicy.retryable(e)) {
-            throw e; // the pass fails; its loop retries it within the policy's budget
-          }
-          return new Observation(JobStatus.FAILED, e.code(), refused(row, e), Map.of());
-        }
-      }
-      return switch (snapshot.phase()) {
-        case QUEUED -> Observation.of(JobStatus.QUEUED);
-        case RUNNING -> Observation.of(JobStatus.RUNNING);
-        case FINISHED -> {
-          JobResult result = snapshot.result();
-          yield new Observation(
-              result.status(), result.errorCode(), result.errorMessage(), result.outputs());
-        }
-        case UNKNOWN, LOST -> null;
-      };
-    }
-
     /** Returns the build status when the action finished the build, else null. */
     private BuildStatus apply(Action action) {
       switch (action) {
         case Action.Start start -> {
-          if (!store.moveJob(build.id(), start.key(), JobStatus.QUEUED, null, null, null)) {
-            break;
-          }
-          InstanceState row = rows.get(start.key());
-          if (workflow.placed(row.jobId()).caller()) {
-            // A calling job runs nothing itself: its called jobs have ended, and so does it.
-            Observation ended = callEnded(row);
-            store.moveJob(
-                build.id(),
-                row.key(),
-                ended.status(),
-                ended.errorCode(),
-                ended.errorMessage(),
-                ended.outputs());
-            changed.accept(build.id());
-          } else {
-            // A job leaving PENDING on a later attempt was reset by a re-run of the build.
-            startOnRunner(
-                row,
-                start.attempt(),
-                start.needs(),
-                start.attempt() > 1 ? Begin.RERUN : Begin.FIRST);
+          if (store.moveJob(build.id(), start.key(), JobStatus.QUEUED, null, null, null)) {
+            dispatch.start(view, rows.get(start.key()), start);
           }
         }
-        case Action.Restart restart -> {
-          LOG.info(
-              "build {}: running job {} again (attempt {})",
-              build.id(),
-              restart.key(),
-              restart.attempt());
-          if (store.restartJob(build.id(), restart.key(), restart.attempt())) {
-            startOnRunner(
-                rows.get(restart.key()), restart.attempt(), restart.needs(), Begin.RESTART);
-          }
-        }
+        case Action.Restart restart -> dispatch.restart(view, rows.get(restart.key()), restart);
         case Action.Record record -> {
           ErrorCode code =
               record.status() == JobStatus.FAILED && record.errorCode() == null
@@ -383,28 +319,6 @@ public final class Orchestrator {
       return null;
     }
 
-    private void startOnRunner(
-        InstanceState row, int attempt, Map<String, NeedResult> needs, Begin begin) {
-      try {
-        runner.start(jobRun(row, attempt, needs, begin), observer(attempt));
-      } catch (CiException e) {
-        if (RetryPolicy.decide(e, attempt, attempts.lost()) instanceof RetryPolicy.Retry) {
-          // The row stays QUEUED; the next pass sees the runner does not know it and restarts it.
-          LOG.warn("build {}: runner refused job {}: {}", build.id(), row.key(), e.getMessage());
-        } else {
-          refused(row, e);
-          changed.accept(build.id());
-        }
-      }
-    }
-
-    /** Fails an instance the runner refused for good; returns the message as stored. */
-    private String refused(InstanceState row, CiException error) {
-      LOG.warn("build {}: job {} failed to start: {}", build.id(), row.key(), error.getMessage());
-      int steps = workflow.job(row.jobId()).steps().size();
-      return failures.failJob(build, row.key(), steps, error.code(), error.getMessage());
-    }
-
     private void expand(Action.ExpandMatrix expand) {
       List<String> jobNeeds = workflow.plan().job(expand.jobId()).needs();
       JobConditionContext context =
@@ -424,34 +338,6 @@ public final class Orchestrator {
     /** Every row of a job, in stored order. */
     private List<InstanceState> rowsOf(String jobId) {
       return rows.values().stream().filter(r -> r.jobId().equals(jobId)).toList();
-    }
-
-    private JobRun jobRun(
-        InstanceState row, int attempt, Map<String, NeedResult> jobNeeds, Begin begin) {
-      return new JobRuns(build, workflow, store, callContexts(), this::rowsOf, services)
-          .of(row, attempt, jobNeeds, begin);
-    }
-
-    private CallContexts callContexts() {
-      return new CallContexts(build.contexts(), build.secrets(), needs::resultOf);
-    }
-
-    /** How a calling job's instance ends, from its called jobs (all finished by now). */
-    private Observation callEnded(InstanceState row) {
-      JobResult ended = callContexts().result(workflow.call(row.key()));
-      return new Observation(
-          ended.status(), ended.errorCode(), ended.errorMessage(), ended.outputs());
-    }
-
-    /** The observer of run {@code attempt} of an instance. */
-    private RunObserver observer(int attempt) {
-      return new StoreObserver(
-          build.id(),
-          store,
-          new StoreObserver.Run(attempt, attempts),
-          workflows::containsKey,
-          id -> changed.accept(id),
-          metrics);
     }
   }
 }

@@ -1,47 +1,31 @@
 package dev.pipewright.pipeline.worker;
 
-import dev.pipewright.auth.Authenticator;
 import dev.pipewright.executor.JobRunner;
 import dev.pipewright.executor.LogSink;
-import dev.pipewright.kubernetes.PipelineRuns;
 import dev.pipewright.kubernetes.operator.PipelineRunOperator;
-import dev.pipewright.kubernetes.operator.PipelineRunReconciler;
 import dev.pipewright.models.BuildStatus;
-import dev.pipewright.models.CiException;
 import dev.pipewright.ops.http.BackendReadiness;
-import dev.pipewright.ops.http.HttpGuard;
 import dev.pipewright.ops.http.OpsHttpServer;
 import dev.pipewright.ops.http.ReadinessCheck;
 import dev.pipewright.ops.lifecycle.GracefulShutdown;
 import dev.pipewright.ops.metrics.PipewrightMetrics;
-import dev.pipewright.ops.tls.ServerTls;
 import dev.pipewright.pipeline.orchestrator.BuildLoops;
 import dev.pipewright.pipeline.orchestrator.Orchestrator;
-import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import dev.pipewright.queue.BuildConsumer;
 import dev.pipewright.queue.OutboxRelay;
-import dev.pipewright.queue.Outcome;
 import dev.pipewright.queue.QueueClient;
 import dev.pipewright.queue.QueueSettings;
 import dev.pipewright.secrets.SecretBox;
-import dev.pipewright.store.ApiTokenRepository;
 import dev.pipewright.store.BuildRepository;
-import dev.pipewright.store.BuildView;
 import dev.pipewright.store.Database;
 import dev.pipewright.store.LogRepository;
 import dev.pipewright.store.OutboxRepository;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,11 +42,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>In Kubernetes mode ({@code executor: kubernetes}) it also creates each claimed build's
- * PipelineRun and runs the PipelineRun operator, whose events trigger passes of the build loops
- * (the loops stay the only driver); deleting a run cancels its build. Runs, Jobs, Pods and Secrets
- * carry the installation's label ({@code kubernetes.installation}) and only those are watched, so
- * installations sharing a namespace leave each other's builds alone.
+ * <p>This class starts and stops the worker's parts: {@link ClaimedBuilds} hands what the intake
+ * claims to {@link RunningBuilds} (the orchestrator and build loops) within the build slots. In
+ * Kubernetes mode ({@code executor: kubernetes}) {@link WorkerPipelineRuns} also creates each
+ * claimed build's PipelineRun and runs the PipelineRun operator; deleting a run cancels its build.
  *
  * <p>Unless told otherwise ({@link Builder#serveHttp}), it serves {@code /healthz}, {@code /readyz}
  * (database and broker) and {@code /metrics} on {@link WorkerConfig#httpPort()}. A process that
@@ -78,9 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class PipelineService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineService.class);
 
-  /** The most of the grace period kept for closing connections after the builds were waited for. */
-  static final Duration CLOSE_RESERVE = Duration.ofSeconds(2);
-
   /** Outbox rows per broker round trip: mostly requeues here, which come a few at a time. */
   static final int RELAY_BATCH = 50;
 
@@ -95,14 +75,10 @@ public final class PipelineService implements AutoCloseable {
   private PipewrightMetrics metrics;
   private OpsHttpServer http;
   private volatile Database database;
-  private BuildRepository builds;
-  private KubernetesClient kubernetes;
+  private WorkerPipelineRuns pipelineRuns;
   private JobRunner runner;
-  private Orchestrator orchestrator;
-  private BuildLoops loops;
+  private RunningBuilds running;
   private volatile QueueClient queue;
-  private Semaphore slots;
-  private final ThreadLocal<Boolean> claimedHere = ThreadLocal.withInitial(() -> false);
 
   /** A worker with the runner named by {@link WorkerConfig#executor()}. */
   public PipelineService(WorkerConfig config) {
@@ -216,41 +192,26 @@ public final class PipelineService implements AutoCloseable {
       shutdown.register("metrics", metrics::close);
     }
     if (serveHttp && config.httpPort() != WorkerConfig.NO_HTTP) {
-      startHttp();
+      http =
+          WorkerHttp.start(config, metrics, () -> connected(database), readinessChecks(), shutdown);
     }
     database =
         Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword());
     shutdown.register("database", database::close);
-    builds = new BuildRepository(database.dsl(), secretBox);
+    BuildRepository builds = new BuildRepository(database.dsl(), secretBox);
     JdbcRunStore store = new JdbcRunStore(builds, database.dsl(), config.workerId(), metrics);
     if (config.kubernetesExecutor()) {
-      kubernetes = sharedClient != null ? sharedClient : new KubernetesClientBuilder().build();
+      KubernetesClient client =
+          sharedClient != null ? sharedClient : new KubernetesClientBuilder().build();
       if (sharedClient == null) {
-        shutdown.register("kubernetes client", kubernetes::close);
+        shutdown.register("kubernetes client", client::close);
       }
+      pipelineRuns = new WorkerPipelineRuns(client, config.kubernetes());
     }
     runner =
         runner(new StoreLogSink(new LogRepository(database.dsl()), metrics, config.logLimits()));
     shutdown.register("runner", this::stopRunner);
-    orchestrator =
-        new Orchestrator(
-            store,
-            runner,
-            config.parallelism(),
-            config.attempts(),
-            metrics,
-            WorkerRunners.calledWorkflows(config));
-    orchestrator.jobServices(WorkerRunners.jobServices(config, secretBox));
-    loops =
-        new BuildLoops(
-            orchestrator,
-            config.tick(),
-            id -> builds.renewLease(UUID.fromString(id), config.workerId(), config.lease()),
-            config.lease().dividedBy(3),
-            metrics);
-    metrics.runningBuilds(() -> loops.running().size());
-    metrics.runningJobs(orchestrator::activeJobs);
-    slots = new Semaphore(config.concurrentBuilds());
+    running = new RunningBuilds(config, builds, store, runner, secretBox, metrics);
     queue = connectQueue();
     shutdown.register("rabbitmq", queue::close);
     // The entry API's relay may not be running (scaled to zero, restarting, or a workers-only
@@ -262,32 +223,25 @@ public final class PipelineService implements AutoCloseable {
     shutdown.register("outbox relay", relay::close);
     Reaper reaper = new Reaper(builds, metrics, relay::wake).start(config.reaperPeriod());
     shutdown.register("reaper", reaper::close);
-    if (kubernetes != null) {
-      String namespace = config.kubernetes().namespace();
+    if (pipelineRuns != null) {
       PipelineRunOperator operator =
-          PipelineRunOperator.start(
-              kubernetes,
-              namespace,
-              new PipelineRunReconciler(
-                  new WorkerBuildReconciler(builds, loops), config.kubernetes().installation()),
-              serverSideApply);
+          pipelineRuns.startOperator(builds, running.loops(), serverSideApply);
       shutdown.register("pipelinerun operator", operator::close);
-      LOG.info(
-          "PipelineRun operator watching namespace {}, installation {}",
-          namespace,
-          config.kubernetes().installation());
     }
-    shutdown.register("builds", this::finishOrHandBack);
+    shutdown.register("builds", running::finishOrHandBack);
+    ClaimedBuilds claims =
+        new ClaimedBuilds(config.concurrentBuilds(), running.loops(), metrics, pipelineRuns);
     BuildIntake intake =
         new BuildIntake(
             builds,
             config.workerId(),
             config.lease(),
             queue.settings().maxAttempts(),
-            this::runClaimed,
+            claims::runClaimed,
             metrics);
     // One delivery at a time per channel: a busy worker leaves the rest to the others.
-    BuildConsumer consumer = queue.consume(message -> withSlot(() -> intake.handle(message)), 1, 2);
+    BuildConsumer consumer =
+        queue.consume(message -> claims.withSlot(() -> intake.handle(message)), 1, 2);
     shutdown.register("consumer", consumer::close);
     LOG.info(
         "worker {} consuming {} (executor {}, {} builds x {} jobs)",
@@ -317,32 +271,6 @@ public final class PipelineService implements AutoCloseable {
   }
 
   /**
-   * {@code /healthz}, {@code /readyz} and {@code /metrics}, exposed as configured; tokens for
-   * {@code /metrics} are those of the worker's database (opened later, so looked up per request).
-   */
-  private void startHttp() {
-    Optional<ServerTls> tls = ServerTls.startIfEnabled(config.listeners().tls());
-    tls.ifPresent(t -> shutdown.register("tls", t::close));
-    HttpGuard guard =
-        new HttpGuard(
-            Authenticator.of(id -> new ApiTokenRepository(connected(database).dsl()).live(id)),
-            metrics);
-    OpsHttpServer.Builder server =
-        OpsHttpServer.builder(config.httpPort())
-            .expose(config.listeners(), tls, guard)
-            .metrics(metrics);
-    readinessChecks().forEach(server::readiness);
-    http = server.start();
-    shutdown.onBegin(http::markShuttingDown);
-    shutdown.register("http", http::close);
-    LOG.info(
-        "worker HTTP (/healthz, /readyz, /metrics) on {} port {}{}",
-        config.listeners().bindAddress(),
-        http.port(),
-        tls.isPresent() ? " (TLS)" : "");
-  }
-
-  /**
    * The checks behind {@code /readyz}: the database answers a query, the broker connection is up.
    * Usable once {@link #start()} began; an embedding process adds them to its own server.
    */
@@ -361,80 +289,22 @@ public final class PipelineService implements AutoCloseable {
   }
 
   private JobRunner runner(LogSink sink) {
-    return runners != null ? runners.apply(sink) : WorkerRunners.of(config, kubernetes, sink);
-  }
-
-  /**
-   * Waits for a free build slot before claiming, so the delivery stays with the broker (and other
-   * workers) while this one is full. The slot goes with a claimed build until its loop ends.
-   */
-  private Outcome withSlot(Supplier<Outcome> claim) {
-    try {
-      slots.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Outcome.requeue();
-    }
-    claimedHere.set(false);
-    try {
-      return claim.get();
-    } finally {
-      if (!claimedHere.get()) {
-        slots.release();
-      }
-      claimedHere.remove();
-    }
-  }
-
-  /** Called by the intake on the delivery's thread once the claim is committed. */
-  private void runClaimed(BuildView build) {
-    claimedHere.set(true);
-    String buildId = build.id().toString();
-    // The loop first: the queue-lag metric and the PipelineRun are not the build's business, and a
-    // trivial build paid for them in latency. The runner ensures the PipelineRun again before the
-    // build's first Job, and a second create of it is a conflict it reads back.
-    loops.run(buildId).whenComplete((status, error) -> slots.release());
-    claimed(build);
-  }
-
-  /**
-   * Queue lag, and the build's PipelineRun in Kubernetes mode, from the row the claim returned;
-   * neither may stop the build.
-   */
-  private void claimed(BuildView build) {
-    String buildId = build.id().toString();
-    if (build.queuedAt() != null) {
-      Duration lag = Duration.between(build.queuedAt(), Instant.now());
-      metrics.queueLag(lag.isNegative() ? Duration.ZERO : lag);
-    }
-    if (kubernetes != null) {
-      PipelineRunSpec spec = new PipelineRunSpec(buildId);
-      spec.setPipelineId(build.pipelineId());
-      spec.setRepository(build.repositoryUrl());
-      spec.setRef(build.repositoryRef());
-      spec.setSha(build.repositorySha());
-      spec.setRunAttempt(build.runAttempt());
-      try {
-        PipelineRuns.ensure(
-            kubernetes, config.kubernetes().namespace(), config.kubernetes().installation(), spec);
-      } catch (KubernetesClientException | CiException e) {
-        // The runner ensures it again before the build's first Job.
-        LOG.warn("build {}: cannot create its PipelineRun yet: {}", buildId, e.getMessage());
-      }
-    }
+    return runners != null
+        ? runners.apply(sink)
+        : WorkerRunners.of(config, pipelineRuns == null ? null : pipelineRuns.client(), sink);
   }
 
   /** Drives a build this worker claimed by other means (tests, the CLI's embedded modes). */
   public CompletableFuture<BuildStatus> run(String buildId) {
-    return loops.run(buildId);
+    return running.loops().run(buildId);
   }
 
   public Orchestrator orchestrator() {
-    return orchestrator;
+    return running.orchestrator();
   }
 
   public BuildLoops loops() {
-    return loops;
+    return running.loops();
   }
 
   public Database database() {
@@ -449,18 +319,6 @@ public final class PipelineService implements AutoCloseable {
   /** The bound HTTP port, or {@link WorkerConfig#NO_HTTP} when this worker serves none. */
   public int httpPort() {
     return http == null ? WorkerConfig.NO_HTTP : http.port();
-  }
-
-  /** Waits for running builds within the grace period minus a reserve, then hands the rest back. */
-  private void finishOrHandBack() {
-    Duration grace = config.shutdownGrace();
-    Duration reserve =
-        grace.dividedBy(4).compareTo(CLOSE_RESERVE) < 0 ? grace.dividedBy(4) : CLOSE_RESERVE;
-    if (!loops.awaitIdle(grace.minus(reserve))) {
-      LOG.info("worker {}: handing back builds {}", config.workerId(), loops.running());
-    }
-    loops.close();
-    orchestrator.forgetAll();
   }
 
   /**
