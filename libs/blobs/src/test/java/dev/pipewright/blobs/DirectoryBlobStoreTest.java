@@ -128,6 +128,43 @@ class DirectoryBlobStoreTest {
   }
 
   @Test
+  void aDamagedLastByteIsFoundByAWholeReadInSmallReadsAndAnEarlyCloseIsQuiet() throws Exception {
+    DirectoryBlobStore store = new DirectoryBlobStore(root);
+    // Read 4 KiB at a time, as a client's buffer may take it.
+    byte[] content = bytes(4 << 20);
+    StoredBlob blob = store.put(new ByteArrayInputStream(content), Optional.empty());
+    byte[] chunk = new byte[4096];
+    try (InputStream in = store.get(blob.address())) {
+      int n;
+      long read = 0;
+      while ((n = in.read(chunk)) > 0) {
+        read += n;
+      }
+      assertThat(read).isEqualTo(content.length);
+    }
+    Path file =
+        root.resolve("sha256").resolve(blob.address().substring(0, 2)).resolve(blob.address());
+    byte[] damaged = content.clone();
+    damaged[damaged.length - 1] ^= 1;
+    Files.write(file, damaged);
+    try (InputStream in = store.get(blob.address())) {
+      assertThatThrownBy(
+              () -> {
+                while (in.read(chunk) > 0) {
+                  // reads to the end, where the check is
+                }
+              })
+          .isInstanceOf(BlobIntegrityException.class);
+    }
+    // Closed half way: no check, no error; the caller stopped reading.
+    for (int i = 0; i < 100; i++) {
+      try (InputStream in = store.get(blob.address())) {
+        assertThat(in.read(chunk)).isPositive();
+      }
+    }
+  }
+
+  @Test
   void addressesThatAreNotHexAreRefusedBeforeTouchingTheFileSystem() throws Exception {
     DirectoryBlobStore store = new DirectoryBlobStore(root);
 
