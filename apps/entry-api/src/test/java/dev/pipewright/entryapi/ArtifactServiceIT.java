@@ -1,6 +1,7 @@
 package dev.pipewright.entryapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -301,6 +302,60 @@ class ArtifactServiceIT {
     assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
     // Immutable once finalized: no more blocks.
     assertThat(putBlock(url, "QkJCQg==", "more").statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void aDamagedArtifactIsNeverDownloadedWhole() throws Exception {
+    UUID build = newBuild();
+    String token = token(build, "build");
+    String ids =
+        "\"workflow_run_backend_id\":\""
+            + build
+            + "\",\"workflow_job_run_backend_id\":\""
+            + RuntimeScope.jobBackendId(build, "build")
+            + "\"";
+    String url =
+        JSON.readTree(
+                twirp("CreateArtifact", token, "{" + ids + ",\"name\":\"d\",\"version\":4}").body())
+            .get("signed_upload_url")
+            .asText();
+    // More than one chunk of the blob store's verified copy.
+    String content = "z".repeat(3 << 20) + "end";
+    assertThat(putBlock(url, "QUFBQQ==", content).statusCode()).isEqualTo(201);
+    String list = "<?xml version=\"1.0\"?><BlockList><Latest>QUFBQQ==</Latest></BlockList>";
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url + "&comp=blocklist"))
+                        .PUT(HttpRequest.BodyPublishers.ofString(list))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(201);
+    assertThat(
+            twirp(
+                    "FinalizeArtifact",
+                    token,
+                    "{" + ids + ",\"name\":\"d\",\"size\":\"" + content.length() + "\"}")
+                .statusCode())
+        .isEqualTo(200);
+    String sha =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(content.getBytes(StandardCharsets.UTF_8)));
+    // The joined blob's one part, damaged in its last byte on disk.
+    Path part =
+        temp.resolve("blobs/sha256").resolve(sha.substring(0, 2)).resolve(sha).resolve("000000");
+    byte[] damaged = Files.readAllBytes(part);
+    damaged[damaged.length - 1] = 'X';
+    Files.write(part, damaged);
+
+    String download =
+        JSON.readTree(twirp("GetSignedArtifactURL", token, "{" + ids + ",\"name\":\"d\"}").body())
+            .get("signed_url")
+            .asText();
+    // The response stops short of its Content-Length, which the client reports as an error.
+    assertThatThrownBy(() -> get(download, null)).isInstanceOf(IOException.class);
   }
 
   private HttpResponse<String> putBlock(String url, String blockId, String body)

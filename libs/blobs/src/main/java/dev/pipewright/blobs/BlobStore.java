@@ -2,6 +2,7 @@ package dev.pipewright.blobs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -73,6 +74,16 @@ public interface BlobStore {
     StoredBlob blob = stat(address).orElseThrow(() -> new BlobNotFoundException(address));
     return get(address, 0, blob.size());
   }
+
+  /**
+   * Writes what {@link #get} reads to {@code out}, verified the same way, except that a damaged
+   * blob throws {@link BlobIntegrityException} before its last bytes are written: a reader of
+   * {@code out} sees it short, never whole.
+   *
+   * @throws BlobNotFoundException when there is no such blob
+   * @throws IllegalArgumentException for a range outside the blob
+   */
+  void transferTo(String address, long offset, long length, OutputStream out) throws IOException;
 
   /** The blob's size, when it exists. */
   Optional<StoredBlob> stat(String address) throws IOException;

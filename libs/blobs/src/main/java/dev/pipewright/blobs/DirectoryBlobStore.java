@@ -2,6 +2,7 @@ package dev.pipewright.blobs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -203,20 +204,37 @@ public final class DirectoryBlobStore implements BlobStore {
 
   @Override
   public InputStream get(String address, long offset, long length) throws IOException {
+    Range range = open(address, offset, length);
+    return range.whole() ? new BlobStreams.Verifying(range.bytes(), address) : range.bytes();
+  }
+
+  @Override
+  public void transferTo(String address, long offset, long length, OutputStream out)
+      throws IOException {
+    Range range = open(address, offset, length);
+    try (InputStream in = range.bytes()) {
+      VerifiedCopy.copy(in, out, range.whole() ? address : null);
+    }
+  }
+
+  /** Bytes of a blob, unverified, and whether they are all of it. */
+  private record Range(InputStream bytes, boolean whole) {}
+
+  private Range open(String address, long offset, long length) throws IOException {
     Path file = path(address);
     try {
       if (Files.isDirectory(file)) {
         long size = LinkedParts.size(file);
         checkRange(address, size, offset, length);
-        return verified(LinkedParts.read(file, offset, length), address, offset, length, size);
+        return new Range(LinkedParts.read(file, offset, length), length == size);
       }
       FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
       try {
         long size = channel.size();
         checkRange(address, size, offset, length);
         channel.position(offset);
-        InputStream range = new BlobStreams.Bounded(Channels.newInputStream(channel), length);
-        return verified(range, address, offset, length, size);
+        return new Range(
+            new BlobStreams.Bounded(Channels.newInputStream(channel), length), length == size);
       } catch (RuntimeException | IOException e) {
         channel.close();
         throw e;
@@ -231,12 +249,6 @@ public final class DirectoryBlobStore implements BlobStore {
       throw new IllegalArgumentException(
           "range " + offset + "+" + length + " outside blob " + address + " of " + size);
     }
-  }
-
-  /** A read of the whole blob, verified; a range as it is. */
-  private static InputStream verified(
-      InputStream range, String address, long offset, long length, long size) {
-    return offset == 0 && length == size ? new BlobStreams.Verifying(range, address) : range;
   }
 
   @Override

@@ -165,6 +165,37 @@ class DirectoryBlobStoreTest {
   }
 
   @Test
+  void transferToWritesTheBlobOrARangeAndStopsShortOfTheEndOfADamagedOne() throws Exception {
+    DirectoryBlobStore store = new DirectoryBlobStore(root);
+    // Several chunks of VerifiedCopy and a partial one.
+    byte[] content = bytes(3 * VerifiedCopy.CHUNK + 12345);
+    StoredBlob blob = store.put(new ByteArrayInputStream(content), Optional.empty());
+
+    java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+    store.transferTo(blob.address(), 0, content.length, whole);
+    assertThat(whole.toByteArray()).isEqualTo(content);
+    java.io.ByteArrayOutputStream range = new java.io.ByteArrayOutputStream();
+    store.transferTo(blob.address(), 100, VerifiedCopy.CHUNK + 7, range);
+    assertThat(range.toByteArray())
+        .isEqualTo(Arrays.copyOfRange(content, 100, 100 + VerifiedCopy.CHUNK + 7));
+
+    Path file =
+        root.resolve("sha256").resolve(blob.address().substring(0, 2)).resolve(blob.address());
+    byte[] damaged = content.clone();
+    damaged[damaged.length - 1] ^= 1;
+    Files.write(file, damaged);
+    java.io.ByteArrayOutputStream cut = new java.io.ByteArrayOutputStream();
+    assertThatThrownBy(() -> store.transferTo(blob.address(), 0, content.length, cut))
+        .isInstanceOf(BlobIntegrityException.class)
+        .hasMessageContaining("damaged");
+    // The last chunk, where the damage is, never went out.
+    assertThat(cut.size()).isEqualTo(3 * VerifiedCopy.CHUNK);
+    assertThatThrownBy(
+            () -> store.transferTo("0".repeat(64), 0, 1, new java.io.ByteArrayOutputStream()))
+        .isInstanceOf(BlobNotFoundException.class);
+  }
+
+  @Test
   void addressesThatAreNotHexAreRefusedBeforeTouchingTheFileSystem() throws Exception {
     DirectoryBlobStore store = new DirectoryBlobStore(root);
 

@@ -3,7 +3,6 @@ package dev.pipewright.entryapi.artifacts;
 import com.sun.net.httpserver.HttpExchange;
 import dev.pipewright.blobs.StoredBlob;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  */
 final class ArtifactBytes {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
-  private static final int COPY_BUFFER = 1 << 20;
 
   /** How a route words a refusal (the toolkit's routes answer in Azure's XML). */
   interface Refusal {
@@ -64,21 +62,14 @@ final class ArtifactBytes {
       exchange.sendResponseHeaders(status, -1);
       return;
     }
-    // Opened before the status is sent, so a missing blob is still an error response; a damaged
-    // one is found at its end, after the status: the connection is cut, the client sees a short
-    // body and its own hash check fails.
-    try (InputStream in = uploads.content(blob, offset, length)) {
-      exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
-      if (length > 0) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          // 1 MiB at a time: transferTo's 16 KiB made a read, a hash update and a socket write
-          // for every 16 KiB of a GiB download.
-          byte[] buffer = new byte[COPY_BUFFER];
-          int n;
-          while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
-            out.write(buffer, 0, n);
-          }
-        }
+    // Looked up before the status is sent, so a missing blob is still an error response; a
+    // damaged one is found before its last bytes are sent: the connection is cut, the client sees
+    // a short body and its own hash check fails.
+    uploads.checkStored(blob);
+    exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
+    if (length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        uploads.send(blob, offset, length, out);
       }
     }
   }

@@ -88,6 +88,10 @@ final class BlobRoutes implements HttpHandler {
     } catch (IllegalArgumentException e) {
       error(exchange, 400, "InvalidInput", e.getMessage());
     } catch (BlobIntegrityException e) {
+      if (exchange.getResponseCode() != -1) {
+        // Found while the content was being sent: the connection is cut (OpsHttpServer).
+        throw e;
+      }
       error(exchange, 400, "Md5Mismatch", e.getMessage());
     }
   }

@@ -1,5 +1,6 @@
 package dev.pipewright.entryapi.artifacts;
 
+import dev.pipewright.blobs.BlobNotFoundException;
 import dev.pipewright.blobs.BlobStore;
 import dev.pipewright.blobs.StagedPart;
 import dev.pipewright.blobs.StoredBlob;
@@ -8,6 +9,7 @@ import dev.pipewright.store.StagedBlock;
 import dev.pipewright.store.UploadRows;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,6 +91,22 @@ final class BlockUploads {
 
   InputStream content(StoredBlob blob, long offset, long length) throws IOException {
     return blobs.get(blob.sha256(), offset, length);
+  }
+
+  /**
+   * Writes the content to {@code out} as {@link #content} reads it ({@link BlobStore#transferTo}).
+   */
+  void send(StoredBlob blob, long offset, long length, OutputStream out) throws IOException {
+    blobs.transferTo(blob.sha256(), offset, length, out);
+  }
+
+  /**
+   * @throws BlobNotFoundException when the blob store lost the content
+   */
+  void checkStored(StoredBlob blob) throws IOException {
+    if (blobs.stat(blob.sha256()).isEmpty()) {
+      throw new BlobNotFoundException(blob.sha256());
+    }
   }
 
   /** Discards the parts and deletes each blob no row names any more. */

@@ -335,9 +335,12 @@ public final class OpsHttpServer implements AutoCloseable {
       try {
         handler.handle(exchange);
       } catch (IOException e) {
-        // The client went away mid-response; nothing to answer.
+        // The client went away mid-response, or the response failed half sent (a damaged blob):
+        // nothing to answer. Thrown on so that the server closes the connection of a response
+        // left unfinished; kept open, its client would wait for the rest for ever.
         log.debug(
             "HTTP {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+        throw e;
       } catch (RuntimeException e) {
         log.warn("HTTP {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
         if (exchange.getResponseCode() == -1) {
