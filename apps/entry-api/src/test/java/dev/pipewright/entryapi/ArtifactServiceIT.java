@@ -201,12 +201,7 @@ class ArtifactServiceIT {
                     workspace.resolve("f.txt").toString())
                 .has("error"))
         .isFalse();
-    String ids =
-        "\"workflow_run_backend_id\":\""
-            + build
-            + "\",\"workflow_job_run_backend_id\":\""
-            + RuntimeScope.jobBackendId(build, "build")
-            + "\"";
+    String ids = ids(build);
     String url =
         JSON.readTree(
                 twirp("GetSignedArtifactURL", token, "{" + ids + ",\"name\":\"signed\"}").body())
@@ -248,12 +243,7 @@ class ArtifactServiceIT {
   void aFinalizeWithAnotherHashOrSizeIsRefused() throws Exception {
     UUID build = newBuild();
     String token = token(build, "build");
-    String ids =
-        "\"workflow_run_backend_id\":\""
-            + build
-            + "\",\"workflow_job_run_backend_id\":\""
-            + RuntimeScope.jobBackendId(build, "build")
-            + "\"";
+    String ids = ids(build);
     JsonNode created =
         JSON.readTree(
             twirp("CreateArtifact", token, "{" + ids + ",\"name\":\"h\",\"version\":4}").body());
@@ -261,15 +251,7 @@ class ArtifactServiceIT {
     // Put Block again with the same id replaces the block (Azure keeps the latest).
     assertThat(putBlock(url, "QUFBQQ==", "stale bytes").statusCode()).isEqualTo(201);
     assertThat(putBlock(url, "QUFBQQ==", "content").statusCode()).isEqualTo(201);
-    String list = "<?xml version=\"1.0\"?><BlockList><Latest>QUFBQQ==</Latest></BlockList>";
-    assertThat(
-            http.send(
-                    HttpRequest.newBuilder(URI.create(url + "&comp=blocklist"))
-                        .PUT(HttpRequest.BodyPublishers.ofString(list))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .statusCode())
-        .isEqualTo(201);
+    assertThat(putBlockList(url, "QUFBQQ==").statusCode()).isEqualTo(201);
     // The replaced block's part went when it was replaced, the other with the commit.
     try (var parts = Files.list(temp.resolve("blobs/parts"))) {
       assertThat(parts.toList()).as("staged parts after the commit").isEmpty();
@@ -308,12 +290,7 @@ class ArtifactServiceIT {
   void aDamagedArtifactIsNeverDownloadedWhole() throws Exception {
     UUID build = newBuild();
     String token = token(build, "build");
-    String ids =
-        "\"workflow_run_backend_id\":\""
-            + build
-            + "\",\"workflow_job_run_backend_id\":\""
-            + RuntimeScope.jobBackendId(build, "build")
-            + "\"";
+    String ids = ids(build);
     String url =
         JSON.readTree(
                 twirp("CreateArtifact", token, "{" + ids + ",\"name\":\"d\",\"version\":4}").body())
@@ -322,15 +299,7 @@ class ArtifactServiceIT {
     // More than one chunk of the blob store's verified copy.
     String content = "z".repeat(3 << 20) + "end";
     assertThat(putBlock(url, "QUFBQQ==", content).statusCode()).isEqualTo(201);
-    String list = "<?xml version=\"1.0\"?><BlockList><Latest>QUFBQQ==</Latest></BlockList>";
-    assertThat(
-            http.send(
-                    HttpRequest.newBuilder(URI.create(url + "&comp=blocklist"))
-                        .PUT(HttpRequest.BodyPublishers.ofString(list))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .statusCode())
-        .isEqualTo(201);
+    assertThat(putBlockList(url, "QUFBQQ==").statusCode()).isEqualTo(201);
     assertThat(
             twirp(
                     "FinalizeArtifact",
@@ -356,6 +325,25 @@ class ArtifactServiceIT {
             .asText();
     // The response stops short of its Content-Length, which the client reports as an error.
     assertThatThrownBy(() -> get(download, null)).isInstanceOf(IOException.class);
+  }
+
+  /** The toolkit's ids of the build's job "build", as a JSON fragment. */
+  private static String ids(UUID build) {
+    return "\"workflow_run_backend_id\":\""
+        + build
+        + "\",\"workflow_job_run_backend_id\":\""
+        + RuntimeScope.jobBackendId(build, "build")
+        + "\"";
+  }
+
+  private HttpResponse<String> putBlockList(String url, String blockId)
+      throws IOException, InterruptedException {
+    String list = "<?xml version=\"1.0\"?><BlockList><Latest>" + blockId + "</Latest></BlockList>";
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url + "&comp=blocklist"))
+            .PUT(HttpRequest.BodyPublishers.ofString(list))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> putBlock(String url, String blockId, String body)
