@@ -86,11 +86,7 @@ final class BlobStreams {
         return;
       }
       checked = true;
-      String actual = StoredBlob.hex(sha.digest());
-      if (!actual.equals(address)) {
-        throw new BlobIntegrityException(
-            "blob " + address + " is damaged: its bytes hash to " + actual);
-      }
+      BlobIntegrityException.checkRead(address, sha);
     }
   }
 }

@@ -30,11 +30,7 @@ final class VerifiedCopy {
       int n = in.readNBytes(buffers[i], 0, CHUNK);
       if (n == 0) {
         if (sha != null) {
-          String actual = StoredBlob.hex(sha.digest());
-          if (!actual.equals(address)) {
-            throw new BlobIntegrityException(
-                "blob " + address + " is damaged: its bytes hash to " + actual);
-          }
+          BlobIntegrityException.checkRead(address, sha);
         }
         if (held) {
           out.write(buffers[1 - i], 0, lengths[1 - i]);
