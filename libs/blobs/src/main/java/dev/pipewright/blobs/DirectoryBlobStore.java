@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DirectoryBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(DirectoryBlobStore.class);
-  private static final int BUFFER = 1 << 20;
 
   private final Path blobs;
   private final Path tmp;
@@ -80,7 +79,7 @@ public final class DirectoryBlobStore implements BlobStore {
    */
   private static long write(InputStream content, FileChannel out, MessageDigest sha)
       throws IOException {
-    byte[] buffer = new byte[BUFFER];
+    byte[] buffer = new byte[RunningDigests.BUFFER];
     long size = 0;
     int n;
     while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
@@ -163,7 +162,7 @@ public final class DirectoryBlobStore implements BlobStore {
     RunningDigests.Prefix hashed = digests.take(upload, names);
     MessageDigest sha = hashed.sha();
     long size = hashed.size();
-    byte[] buffer = new byte[BUFFER];
+    byte[] buffer = new byte[RunningDigests.BUFFER];
     Path dir = tmp.resolve("join-" + UUID.randomUUID());
     try {
       for (Path file : files.subList(hashed.parts(), files.size())) {
@@ -171,8 +170,12 @@ public final class DirectoryBlobStore implements BlobStore {
       }
       StoredBlob joined =
           checked(new StoredBlob(StoredBlob.hex(sha.digest()), size), expectedSha256);
-      LinkedParts.link(files, dir);
       Path target = path(joined.address());
+      if (Files.exists(target)) {
+        // Stored already (the same artifact again, say): the parts are neither linked nor forced.
+        return joined;
+      }
+      LinkedParts.link(files, dir);
       Files.createDirectories(target.getParent());
       moveIntoPlace(dir, target);
       return joined;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,18 +19,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The SHA-256 of each upload in progress, computed while its parts arrive, so that a join has its
  * hash (nearly) ready instead of reading the whole upload once more at the end, one thread long.
- * SHA-256 runs in order, so a part is hashed once every part before it was: the thread that stages
- * the next part in order hashes it and every later part already waiting (read back from the page
- * cache), the others return at once. What was hashed is only a guess of the upload's order (the
- * caller's {@code position}); a join takes the longest prefix of its parts that was hashed in that
- * order and hashes the rest itself. Kept for the uploads of this process only (parts of one upload
- * staged through several processes are hashed by the join) and for at most {@link #MAX_UPLOADS} at
- * once: the least recently staged are forgotten.
+ * SHA-256 runs in order, so a part is hashed once every part before it was: one hasher per upload
+ * at a time, a virtual thread started when the next part in order is staged, hashes it and every
+ * later part already waiting (read back from the page cache). It runs beside the requests, not in
+ * them: a request that hashed before it answered held its connection, and the client (a few blocks
+ * at once) waited for the answer to send its next block. What was hashed is only a guess of the
+ * upload's order (the caller's {@code position}); a join hashes what is still waiting in that
+ * order, takes the longest prefix of its parts that was hashed so and hashes the rest itself. Kept
+ * for the uploads of this process only (parts of one upload staged through several processes are
+ * hashed by the join) and for at most {@link #MAX_UPLOADS} at once: the least recently staged are
+ * forgotten.
  */
 final class RunningDigests {
   private static final Logger log = LoggerFactory.getLogger(RunningDigests.class);
   static final int MAX_UPLOADS = 1024;
-  static final int BUFFER = 1 << 20;
+
+  /**
+   * 256 KiB: not a humongous object to G1 (half a region or more, 1 MiB regions on small heaps),
+   * which is allocated in regions of its own, often freshly committed, each page faulted in anew.
+   */
+  static final int BUFFER = 1 << 18;
 
   private final Map<String, Running> uploads =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -87,12 +96,14 @@ final class RunningDigests {
   /** One upload: the parts hashed so far, in order, and those waiting for an earlier one. */
   private static final class Running {
     private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean hashing = new AtomicBoolean();
     private final ConcurrentSkipListMap<Long, Waiting> waiting = new ConcurrentSkipListMap<>();
     private final MessageDigest sha = DirectoryBlobStore.sha256();
     private final List<String> hashed = new ArrayList<>();
     private volatile long next;
     private long size;
     private boolean broken;
+    private boolean taken;
 
     void offer(long position, String part, Path file) {
       if (position < next) {
@@ -100,20 +111,32 @@ final class RunningDigests {
         return;
       }
       waiting.put(position, new Waiting(part, file));
-      // Whoever holds the lock hashes; a part offered while it finishes is seen by its re-check.
-      while (waiting.containsKey(next) && lock.tryLock()) {
-        try {
-          drain();
-        } finally {
-          lock.unlock();
-        }
+      startHashing();
+    }
+
+    private void startHashing() {
+      if (waiting.containsKey(next) && hashing.compareAndSet(false, true)) {
+        Thread.ofVirtual().name("upload-hash").start(this::hashWaiting);
       }
     }
 
+    private void hashWaiting() {
+      lock.lock();
+      try {
+        drain();
+      } finally {
+        lock.unlock();
+      }
+      hashing.set(false);
+      // A part offered after the drain's last look, while this hasher still counted as running.
+      startHashing();
+    }
+
+    /** Hashes the waiting parts that come next, in order; the caller holds the lock. */
     private void drain() {
       byte[] buffer = new byte[BUFFER];
       Waiting w;
-      while (!broken && (w = waiting.remove(next)) != null) {
+      while (!broken && !taken && (w = waiting.remove(next)) != null) {
         try {
           size += hash(w.file(), sha, buffer);
           hashed.add(w.part());
@@ -126,9 +149,15 @@ final class RunningDigests {
       }
     }
 
+    /**
+     * Hashes what waits in order (a hasher may not have got to it yet), then hands the digest to
+     * the join: no hasher touches it after that.
+     */
     Prefix prefixOf(List<String> parts) {
       lock.lock();
       try {
+        drain();
+        taken = true;
         boolean prefix =
             !broken
                 && hashed.size() <= parts.size()

@@ -194,6 +194,12 @@ class JoinedBlobsTest {
     assertThat(second).isEqualTo(first);
     assertThat(put).isEqualTo(first);
     assertThat(temporaries()).isEmpty();
+    // The same bytes uploaded again: the blob stays the first one, the new parts are not in it.
+    Blocks again = blocks(store, "v", List.of(0L, 1L, 2L, 3L));
+    assertThat(store.join("v", again.parts(), Optional.empty())).isEqualTo(first);
+    for (String part : again.parts()) {
+      assertThat(Files.getAttribute(part(part), "unix:nlink")).isEqualTo(1);
+    }
     // One part named twice reads twice; no part at all is the empty blob.
     String b = blocks.parts().get(1);
     StoredBlob twice = store.join("u", List.of(b, b), Optional.empty());
