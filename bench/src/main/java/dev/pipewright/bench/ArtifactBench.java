@@ -41,7 +41,8 @@ import java.util.UUID;
  * 8 at once) and restored (one GET). For each: wall seconds, MiB/s and the ratio to {@code cp},
  * the CPU seconds of this JVM and of the client (steadier than the wall on a loaded machine), and
  * this JVM's heap and resident memory at most meanwhile. One upload and download of another
- * artifact first warms the entry API up, as a running one is. Arguments: {@code megabytes} (1024).
+ * artifact of the same bytes, deleted after, first warms the entry API up, as a running one is.
+ * Arguments: {@code megabytes} (1024).
  */
 public final class ArtifactBench {
   private static final int BLOCK = 8 << 20;
@@ -113,6 +114,9 @@ public final class ArtifactBench {
 
       uploadArtifact(job, curl, blocks, "warm", size, sha);
       downloadArtifact(job, curl, "warm", back, sha);
+      // Gone with its blob, so that the upload measured stores new content, as a build's artifact
+      // does: the same content again is only hashed, its parts neither linked nor forced.
+      deleteArtifact(job, "warm");
 
       List<Figure> figures = new ArrayList<>();
       figures.add(new Figure("cp + sync", cp.seconds(), 0, cp.cpuSeconds(), memory.take()));
@@ -142,12 +146,15 @@ public final class ArtifactBench {
                 verify(back, sha);
                 return client;
               }));
+      // The blocks reversed, so that the cache is new content too (up to CACHE_SINGLE_SHOT it is
+      // the artifact's, stored already).
       CurlClient.Blocks cacheBlocks =
           size <= CACHE_SINGLE_SHOT
               ? null
-              : curl.cut(source, CACHE_BLOCK, UUID.randomUUID().toString());
+              : curl.cut(source, CACHE_BLOCK, UUID.randomUUID().toString()).reversed();
+      String cacheSha = cacheBlocks == null ? sha : cacheBlocks.sha256();
       // Another key each run of the bench, the version as the toolkit hashes it.
-      String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + sha + "\"";
+      String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + cacheSha + "\"";
       figures.add(
           measure(
               memory,
@@ -178,7 +185,7 @@ public final class ArtifactBench {
                         .get("signed_download_url")
                         .asText();
                 double client = curl.download(url, back).cpuSeconds();
-                verify(back, sha);
+                verify(back, cacheSha);
                 return client;
               }));
       print(figures, megabytes, cp.seconds(), size, memory.before, pw.workspaces.resolve("blobs"));
@@ -227,6 +234,10 @@ public final class ArtifactBench {
             + sha
             + "\"}");
     return client;
+  }
+
+  private static void deleteArtifact(Job job, String name) throws Exception {
+    twirp(job, ARTIFACTS, "DeleteArtifact", "{" + job.ids() + ",\"name\":\"" + name + "\"}");
   }
 
   /** GetSignedArtifactURL and one GET of it, as download-artifact does. */
