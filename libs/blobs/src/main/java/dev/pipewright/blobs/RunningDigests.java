@@ -102,8 +102,9 @@ final class RunningDigests {
     private final List<String> hashed = new ArrayList<>();
     private volatile long next;
     private long size;
-    private boolean broken;
-    private boolean taken;
+    // Either stops hashing for good; read without the lock before a hasher is started.
+    private volatile boolean broken;
+    private volatile boolean taken;
 
     void offer(long position, String part, Path file) {
       if (position < next) {
@@ -115,7 +116,7 @@ final class RunningDigests {
     }
 
     private void startHashing() {
-      if (waiting.containsKey(next) && hashing.compareAndSet(false, true)) {
+      if (!broken && !taken && waiting.containsKey(next) && hashing.compareAndSet(false, true)) {
         Thread.ofVirtual().name("upload-hash").start(this::hashWaiting);
       }
     }
