@@ -22,9 +22,8 @@ import org.slf4j.LoggerFactory;
  * SHA-256 runs in order, so a part is hashed once every part before it was: one hasher per upload
  * at a time, a virtual thread started when the next part in order is staged, hashes it and every
  * later part already waiting (read back from the page cache). It runs beside the requests, not in
- * them: a request that hashed before it answered held its connection, and the client (a few blocks
- * at once) waited for the answer to send its next block. What was hashed is only a guess of the
- * upload's order (the caller's {@code position}); a join hashes what is still waiting in that
+ * them, so a Put Block answers as soon as its bytes are written. What was hashed is only a guess of
+ * the upload's order (the caller's {@code position}); a join hashes what is still waiting in that
  * order, takes the longest prefix of its parts that was hashed so and hashes the rest itself. Kept
  * for the uploads of this process only (parts of one upload staged through several processes are
  * hashed by the join) and for at most {@link #MAX_UPLOADS} at once: the least recently staged are
