@@ -202,17 +202,11 @@ class ArtifactServiceIT {
                 .has("error"))
         .isFalse();
     String ids = ids(build);
-    String url =
-        JSON.readTree(
-                twirp("GetSignedArtifactURL", token, "{" + ids + ",\"name\":\"signed\"}").body())
-            .get("signed_url")
-            .asText();
+    String url = signedUrl(token, ids, "signed");
     HttpResponse<byte[]> ok = get(url, null);
     assertThat(ok.statusCode()).isEqualTo(200);
     JsonNode listed = JSON.readTree(twirp("ListArtifacts", token, "{" + ids + "}").body());
-    assertThat(
-            "sha256:"
-                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ok.body())))
+    assertThat("sha256:" + sha256(ok.body()))
         .isEqualTo(listed.get("artifacts").get(0).get("digest").asText());
     HttpResponse<byte[]> range = get(url, "bytes=2-5");
     assertThat(range.statusCode()).isEqualTo(206);
@@ -244,10 +238,7 @@ class ArtifactServiceIT {
     UUID build = newBuild();
     String token = token(build, "build");
     String ids = ids(build);
-    JsonNode created =
-        JSON.readTree(
-            twirp("CreateArtifact", token, "{" + ids + ",\"name\":\"h\",\"version\":4}").body());
-    String url = created.get("signed_upload_url").asText();
+    String url = createArtifact(token, ids, "h");
     // Put Block again with the same id replaces the block (Azure keeps the latest).
     assertThat(putBlock(url, "QUFBQQ==", "stale bytes").statusCode()).isEqualTo(201);
     assertThat(putBlock(url, "QUFBQQ==", "content").statusCode()).isEqualTo(201);
@@ -271,11 +262,7 @@ class ArtifactServiceIT {
     HttpResponse<String> wrongSize =
         twirp("FinalizeArtifact", token, "{" + ids + ",\"name\":\"h\",\"size\":\"8\"}");
     assertThat(wrongSize.statusCode()).isEqualTo(400);
-    String sha =
-        HexFormat.of()
-            .formatHex(
-                MessageDigest.getInstance("SHA-256")
-                    .digest("content".getBytes(StandardCharsets.UTF_8)));
+    String sha = sha256("content".getBytes(StandardCharsets.UTF_8));
     HttpResponse<String> right =
         twirp(
             "FinalizeArtifact",
@@ -291,11 +278,7 @@ class ArtifactServiceIT {
     UUID build = newBuild();
     String token = token(build, "build");
     String ids = ids(build);
-    String url =
-        JSON.readTree(
-                twirp("CreateArtifact", token, "{" + ids + ",\"name\":\"d\",\"version\":4}").body())
-            .get("signed_upload_url")
-            .asText();
+    String url = createArtifact(token, ids, "d");
     // More than one chunk of the blob store's verified copy.
     String content = "z".repeat(3 << 20) + "end";
     assertThat(putBlock(url, "QUFBQQ==", content).statusCode()).isEqualTo(201);
@@ -307,11 +290,7 @@ class ArtifactServiceIT {
                     "{" + ids + ",\"name\":\"d\",\"size\":\"" + content.length() + "\"}")
                 .statusCode())
         .isEqualTo(200);
-    String sha =
-        HexFormat.of()
-            .formatHex(
-                MessageDigest.getInstance("SHA-256")
-                    .digest(content.getBytes(StandardCharsets.UTF_8)));
+    String sha = sha256(content.getBytes(StandardCharsets.UTF_8));
     // The joined blob's one part, damaged in its last byte on disk.
     Path part =
         temp.resolve("blobs/sha256").resolve(sha.substring(0, 2)).resolve(sha).resolve("000000");
@@ -319,12 +298,30 @@ class ArtifactServiceIT {
     damaged[damaged.length - 1] = 'X';
     Files.write(part, damaged);
 
-    String download =
-        JSON.readTree(twirp("GetSignedArtifactURL", token, "{" + ids + ",\"name\":\"d\"}").body())
-            .get("signed_url")
-            .asText();
+    String download = signedUrl(token, ids, "d");
     // The response stops short of its Content-Length, which the client reports as an error.
     assertThatThrownBy(() -> get(download, null)).isInstanceOf(IOException.class);
+  }
+
+  /** CreateArtifact {@code name} (version 4, as upload-artifact@v4); its signed upload URL. */
+  private String createArtifact(String token, String ids, String name) throws Exception {
+    return JSON.readTree(
+            twirp("CreateArtifact", token, "{" + ids + ",\"name\":\"" + name + "\",\"version\":4}")
+                .body())
+        .get("signed_upload_url")
+        .asText();
+  }
+
+  /** GetSignedArtifactURL of {@code name}: its signed download URL. */
+  private String signedUrl(String token, String ids, String name) throws Exception {
+    return JSON.readTree(
+            twirp("GetSignedArtifactURL", token, "{" + ids + ",\"name\":\"" + name + "\"}").body())
+        .get("signed_url")
+        .asText();
+  }
+
+  private static String sha256(byte[] content) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
   }
 
   /** The toolkit's ids of the build's job "build", as a JSON fragment. */
