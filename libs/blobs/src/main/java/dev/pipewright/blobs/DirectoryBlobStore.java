@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class DirectoryBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(DirectoryBlobStore.class);
 
+  /**
+   * Bytes read or written at a time, 256 KiB: not a humongous object to G1 (half a region or more,
+   * 1 MiB regions on small heaps), which is allocated in regions of its own, often freshly
+   * committed, each page faulted in anew.
+   */
+  static final int BUFFER = 1 << 18;
+
   private final Path blobs;
   private final Path tmp;
   private final Path parts;
@@ -79,7 +86,7 @@ public final class DirectoryBlobStore implements BlobStore {
    */
   private static long write(InputStream content, FileChannel out, MessageDigest sha)
       throws IOException {
-    byte[] buffer = new byte[RunningDigests.BUFFER];
+    byte[] buffer = new byte[BUFFER];
     long size = 0;
     int n;
     while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
@@ -162,7 +169,7 @@ public final class DirectoryBlobStore implements BlobStore {
     RunningDigests.Prefix hashed = digests.take(upload, names);
     MessageDigest sha = hashed.sha();
     long size = hashed.size();
-    byte[] buffer = new byte[RunningDigests.BUFFER];
+    byte[] buffer = new byte[BUFFER];
     Path dir = tmp.resolve("join-" + UUID.randomUUID());
     try {
       for (Path file : files.subList(hashed.parts(), files.size())) {

@@ -33,12 +33,6 @@ final class RunningDigests {
   private static final Logger log = LoggerFactory.getLogger(RunningDigests.class);
   static final int MAX_UPLOADS = 1024;
 
-  /**
-   * 256 KiB: not a humongous object to G1 (half a region or more, 1 MiB regions on small heaps),
-   * which is allocated in regions of its own, often freshly committed, each page faulted in anew.
-   */
-  static final int BUFFER = 1 << 18;
-
   private final Map<String, Running> uploads =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -134,7 +128,7 @@ final class RunningDigests {
 
     /** Hashes the waiting parts that come next, in order; the caller holds the lock. */
     private void drain() {
-      byte[] buffer = new byte[BUFFER];
+      byte[] buffer = new byte[DirectoryBlobStore.BUFFER];
       Waiting w;
       while (!broken && !taken && (w = waiting.remove(next)) != null) {
         try {
