@@ -2,15 +2,11 @@ package dev.pipewright.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,17 +30,6 @@ final class CurlClient {
     /** The same blocks in the reverse order: other content, no other file. */
     Blocks reversed() {
       return new Blocks(files.reversed(), ids);
-    }
-
-    /** The SHA-256 of the content the blocks make, in hex. */
-    String sha256() throws Exception {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path f : files) {
-        try (InputStream in = Files.newInputStream(f)) {
-          in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha));
-        }
-      }
-      return HexFormat.of().formatHex(sha.digest());
     }
   }
 
