@@ -41,14 +41,21 @@ import java.util.UUID;
  * @actions/cache} 4.x does it (uploadUtils.ts: one Put Blob up to 128 MiB, else 64 MiB Put Blocks,
  * 8 at once) and restored (one GET). For each: wall seconds, MiB/s and the ratio to {@code cp},
  * the CPU seconds of this JVM and of the client (steadier than the wall on a loaded machine), and
- * this JVM's heap and resident memory at most meanwhile. One upload and download of another
- * artifact of the same bytes, deleted after, first warms the entry API up, as a running one is;
- * the upload figure is the median of three. Arguments: {@code megabytes} (1024).
+ * this JVM's heap and resident memory at most meanwhile, and the JIT's compile time meanwhile. The
+ * entry API is first warmed up, as a running one is: one upload and download of another artifact
+ * of the same bytes, deleted after, then small artifacts of many small blocks until the JIT is
+ * done with the request path ({@link #warmRequests}). The upload figure is the median of three,
+ * each after a {@code cp} measured the same way, whose median is the figure it is compared with.
+ * Arguments: {@code megabytes} (1024).
  */
 public final class ArtifactBench {
   private static final int BLOCK = 8 << 20;
   private static final int CONCURRENCY = 5;
   private static final int UPLOADS = 3;
+  private static final long WARM_SIZE = 4L << 20;
+  private static final int WARM_BLOCK = 16 << 10;
+  private static final int WARM_ROUNDS = 40;
+  private static final long WARM_QUIET_MILLIS = 100;
   private static final int CACHE_BLOCK = 64 << 20;
   private static final int CACHE_CONCURRENCY = 8;
   private static final long CACHE_SINGLE_SHOT = 128L << 20;
@@ -61,7 +68,12 @@ public final class ArtifactBench {
 
   /** What one phase took. */
   private record Figure(
-      String name, double seconds, double jvmCpu, double clientCpu, MemoryPeaks.Peak peak) {}
+      String name,
+      double seconds,
+      double jvmCpu,
+      double clientCpu,
+      double compileSeconds,
+      MemoryPeaks.Peak peak) {}
 
   /** A phase's work; returns the CPU seconds its client process used (0 for none). */
   private interface Phase {
@@ -82,17 +94,6 @@ public final class ArtifactBench {
       String sha = writeRandom(source, (long) megabytes << 20);
       long size = Files.size(source);
       Path copy = dir.resolve("copy.bin");
-      TimedCommand.run(List.of("sync"));
-      // cp returns before its bytes are on disk; the blob store forces them: so does this.
-      TimedCommand.Result cp =
-          TimedCommand.run(
-              List.of(
-                  "sh",
-                  "-c",
-                  "cp \"$0\" \"$1\" && sync \"$1\"",
-                  source.toString(),
-                  copy.toString()));
-      Files.delete(copy);
 
       UUID build =
           UUID.fromString(
@@ -120,13 +121,17 @@ public final class ArtifactBench {
       // Gone with its blob, so that the upload measured stores new content, as a build's artifact
       // does: the same content again is only hashed, its parts neither linked nor forced.
       deleteArtifact(job, "warm");
+      int warmRounds = warmRequests(job, curl, dir);
 
-      List<Figure> figures = new ArrayList<>();
-      figures.add(new Figure("cp + sync", cp.seconds(), 0, cp.cpuSeconds(), memory.take()));
       // The median of a few uploads, each of new content (the one before is deleted): a single
-      // upload's time varied by a fifth from run to run here.
+      // upload's time varied by a fifth from run to run here. cp goes just before each, so that
+      // both find the machine alike (what was freed last, what is left to write back): cp alone at
+      // the start, into memory freed long before, took 1.0-2.3 s here.
+      List<Figure> copies = new ArrayList<>();
       List<Figure> uploads = new ArrayList<>();
       for (int i = UPLOADS - 1; i >= 0; i--) {
+        copies.add(measure(memory, "cp + sync", () -> copy(source, copy)));
+        Files.delete(copy);
         String name = i == 0 ? "big" : "big-" + i;
         uploads.add(
             measure(memory, "upload", () -> uploadArtifact(job, curl, blocks, name, size, sha)));
@@ -134,8 +139,8 @@ public final class ArtifactBench {
           deleteArtifact(job, name);
         }
       }
-      uploads.sort(Comparator.comparingDouble(Figure::seconds));
-      figures.add(uploads.get(UPLOADS / 2));
+      Figure cp = median(copies);
+      List<Figure> figures = new ArrayList<>(List.of(cp, median(uploads)));
       // Each download is checked after its phase: the check is the bench's, not the service's.
       figures.add(
           measureDownload(
@@ -166,15 +171,17 @@ public final class ArtifactBench {
                 return client;
               }));
       verify(back, sha);
-      // The blocks reversed, so that the cache is new content too (up to CACHE_SINGLE_SHOT it is
-      // the artifact's, stored already).
       CurlClient.Blocks cacheBlocks =
           size <= CACHE_SINGLE_SHOT
               ? null
-              : curl.cut(source, CACHE_BLOCK, UUID.randomUUID().toString()).reversed();
-      String cacheSha = cacheBlocks == null ? sha : sha256(cacheBlocks.files());
+              : curl.cut(source, CACHE_BLOCK, UUID.randomUUID().toString());
       // Another key each run of the bench, the version as the toolkit hashes it.
-      String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + cacheSha + "\"";
+      String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + sha + "\"";
+      // The artifact goes with its blob just before, so that the cache is new content (the same
+      // bytes stored already are only hashed) and the save finds memory freed a moment ago, as the
+      // upload did after cp: in memory freed long before (this phase followed the downloads) it
+      // used 3.8-6.7 CPU-s here, against 2.3-2.8.
+      deleteArtifact(job, "big");
       figures.add(
           measure(
               memory,
@@ -207,8 +214,15 @@ public final class ArtifactBench {
                         .asText();
                 return curl.download(url, back).cpuSeconds();
               }));
-      verify(back, cacheSha);
-      print(figures, megabytes, cp.seconds(), size, memory.before, pw.workspaces.resolve("blobs"));
+      verify(back, sha);
+      print(
+          figures,
+          megabytes,
+          warmRounds,
+          cp.seconds(),
+          size,
+          memory.before,
+          pw.workspaces.resolve("blobs"));
     } finally {
       Files.deleteIfExists(keys);
     }
@@ -227,14 +241,61 @@ public final class ArtifactBench {
   }
 
   private static Figure measure(MemoryPeaks memory, String name, Phase phase) throws Exception {
-    // Each phase starts with nothing left to write back, as cp did: the disk is the phase's own.
+    // Each phase starts with nothing left to write back: the disk is the phase's own.
     TimedCommand.run(List.of("sync"));
     memory.take();
     long start = System.nanoTime();
     double cpuAt = cpu();
+    long compiledAt = compileMillis();
     double client = phase.run();
     return new Figure(
-        name, (System.nanoTime() - start) / 1e9, cpu() - cpuAt, client, memory.take());
+        name,
+        (System.nanoTime() - start) / 1e9,
+        cpu() - cpuAt,
+        client,
+        (compileMillis() - compiledAt) / 1e3,
+        memory.take());
+  }
+
+  private static Figure median(List<Figure> figures) {
+    List<Figure> sorted = new ArrayList<>(figures);
+    sorted.sort(Comparator.comparingDouble(Figure::seconds));
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** {@code cp} of {@code source} to {@code to}, then {@code sync}; their CPU seconds. */
+  private static double copy(Path source, Path to) throws Exception {
+    // cp returns before its bytes are on disk; the blob store forces them: so does this.
+    return TimedCommand.run(
+            List.of(
+                "sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", source.toString(), to.toString()))
+        .cpuSeconds();
+  }
+
+  /**
+   * Uploads small artifacts of many small blocks until the JIT is done with the request path
+   * (authentication, the rows, the block list): two rounds in a row compile for less than {@link
+   * #WARM_QUIET_MILLIS}, or {@link #WARM_ROUNDS} passed. A running entry API compiled that path
+   * long since; one warm-up upload of 128 blocks did not, and the JIT compiled for 0.4-1.4 s during
+   * each upload measured after it. Returns the rounds taken.
+   */
+  private static int warmRequests(Job job, CurlClient curl, Path dir) throws Exception {
+    Path small = dir.resolve("warm.bin");
+    String sha = writeRandom(small, WARM_SIZE);
+    CurlClient.Blocks blocks = curl.cut(small, WARM_BLOCK, UUID.randomUUID().toString());
+    int rounds = 0;
+    for (int quiet = 0; quiet < 2 && rounds < WARM_ROUNDS; rounds++) {
+      long compiledAt = compileMillis();
+      uploadArtifact(job, curl, blocks, "warm-" + rounds, WARM_SIZE, sha);
+      deleteArtifact(job, "warm-" + rounds);
+      quiet = compileMillis() - compiledAt < WARM_QUIET_MILLIS ? quiet + 1 : 0;
+    }
+    return rounds;
+  }
+
+  /** Milliseconds this JVM's JIT compilers spent so far. */
+  private static long compileMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   /**
@@ -287,7 +348,7 @@ public final class ArtifactBench {
   }
 
   private static void verify(Path file, String sha) throws Exception {
-    if (!sha256(List.of(file)).equals(sha)) {
+    if (!sha256(file).equals(sha)) {
       throw new IllegalStateException("the bytes of " + file + " differ");
     }
   }
@@ -295,6 +356,7 @@ public final class ArtifactBench {
   private static void print(
       List<Figure> figures,
       int megabytes,
+      int warmRounds,
       double cpSeconds,
       long size,
       long residentBefore,
@@ -302,43 +364,49 @@ public final class ArtifactBench {
     double mib = size / (double) (1 << 20);
     System.out.printf(
         Locale.ROOT,
-        "%d MiB; artifact blocks of %d MiB, %d at once; cache %s; blob root %s%n",
+        "%d MiB; artifact blocks of %d MiB, %d at once; cache %s; %d warm-up rounds; blob root"
+            + " %s%n",
         megabytes,
         BLOCK >> 20,
         CONCURRENCY,
         size <= CACHE_SINGLE_SHOT
             ? "one Put Blob"
             : "blocks of " + (CACHE_BLOCK >> 20) + " MiB, " + CACHE_CONCURRENCY + " at once",
+        warmRounds,
         root);
     System.out.printf(
         Locale.ROOT,
-        "%-14s %7s %8s %6s %8s %8s %9s %9s%n",
+        "%-14s %7s %8s %6s %8s %8s %6s %9s %9s%n",
         "",
         "seconds",
         "MiB/s",
         "x cp",
         "JVM CPU",
         "client",
+        "JIT",
         "heap MiB",
         "RSS MiB");
     for (Figure f : figures) {
       System.out.printf(
           Locale.ROOT,
-          "%-14s %7.2f %8.1f %6.2f %8.2f %8.2f %9d %9d%n",
+          "%-14s %7.2f %8.1f %6.2f %8.2f %8.2f %6.2f %9d %9d%n",
           f.name(),
           f.seconds(),
           mib / f.seconds(),
           cpSeconds / f.seconds(),
           f.jvmCpu(),
           f.clientCpu(),
+          f.compileSeconds(),
           f.peak().heap() >> 20,
           f.peak().resident() >> 20);
     }
     System.out.printf(
         Locale.ROOT,
         "CPU in seconds (JVM: the entry API, and GetArtifact's client; client: curl, or cp and"
-            + " sync); memory of the JVM at most, sampled every 100 ms (%d MiB resident before);"
+            + " sync); JIT: the JVM's compile time, seconds; cp + sync and upload: the median of"
+            + " %d; memory of the JVM at most, sampled every 100 ms (%d MiB resident before);"
             + " %d cores, load average %.1f%n",
+        UPLOADS,
         residentBefore >> 20,
         Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -395,16 +463,14 @@ public final class ArtifactBench {
     return HexFormat.of().formatHex(sha.digest());
   }
 
-  /** The SHA-256 of the files' bytes one after the other, in hex. */
-  private static String sha256(List<Path> files) throws Exception {
+  /** The SHA-256 of the file's bytes, in hex. */
+  private static String sha256(Path file) throws Exception {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     byte[] buffer = new byte[1 << 20];
-    for (Path file : files) {
-      try (InputStream in = Files.newInputStream(file)) {
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          sha.update(buffer, 0, n);
-        }
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        sha.update(buffer, 0, n);
       }
     }
     return HexFormat.of().formatHex(sha.digest());

@@ -26,12 +26,7 @@ final class CurlClient {
   }
 
   /** A file cut into blocks: their files and ids, in order. */
-  record Blocks(List<Path> files, List<String> ids) {
-    /** The same blocks in the reverse order: other content, no other file. */
-    Blocks reversed() {
-      return new Blocks(files.reversed(), ids);
-    }
-  }
+  record Blocks(List<Path> files, List<String> ids) {}
 
   /**
    * Cuts {@code source} into blocks of {@code blockSize}, named as @azure/storage-blob's {@code
