@@ -42,9 +42,9 @@ import java.util.UUID;
  * 8 at once) and restored (one GET). For each: wall seconds, MiB/s and the ratio to {@code cp},
  * the CPU seconds of this JVM and of the client (steadier than the wall on a loaded machine), and
  * this JVM's heap and resident memory at most meanwhile, and the JIT's compile time meanwhile. The
- * entry API is first warmed up, as a running one is: one upload and download of another artifact
- * of the same bytes, deleted after, then small artifacts of many small blocks until the JIT is
- * done with the request path ({@link #warmRequests}). The upload figure is the median of three,
+ * entry API is first warmed up, as a running one is: small artifacts of many small blocks until
+ * the JIT is done with the request path ({@link #warmRequests}), then one upload and download of
+ * another artifact of the same bytes, deleted after. The upload figure is the median of three,
  * each after a {@code cp} measured the same way, whose median is the figure it is compared with.
  * Arguments: {@code megabytes} (1024).
  */
@@ -112,6 +112,9 @@ public final class ArtifactBench {
                   + RuntimeScope.jobBackendId(build, "b")
                   + "\"");
       CurlClient curl = new CurlClient(dir);
+      // First, so that the files below are fresh when the phases read or delete them: page cache
+      // left alone for a few seconds is paged out here (DAMON), and deleting it frees nothing.
+      int warmRounds = warmRequests(job, curl, dir);
       CurlClient.Blocks blocks = curl.cut(source, BLOCK, UUID.randomUUID().toString());
       Path back = dir.resolve("downloaded.bin");
 
@@ -121,7 +124,6 @@ public final class ArtifactBench {
       // Gone with its blob, so that the upload measured stores new content, as a build's artifact
       // does: the same content again is only hashed, its parts neither linked nor forced.
       deleteArtifact(job, "warm");
-      int warmRounds = warmRequests(job, curl, dir);
 
       // The median of a few uploads, each of new content (the one before is deleted): a single
       // upload's time varied by a fifth from run to run here. cp goes just before each, so that
