@@ -42,6 +42,31 @@ class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
                 '
       """;
 
+  /**
+   * {@link #REACH} from a docker step of a job without {@code container:}: the step before it, on
+   * the worker's host, writes the script.
+   */
+  private static final String REACH_FROM_DOCKER_STEP =
+      """
+      on: push
+      jobs:
+        reach:
+          runs-on: ubuntu-latest
+          steps:
+            - run: |
+                cat > reach.js <<'EOF'
+                console.log("results at " + process.env.ACTIONS_RESULTS_URL
+                  + ", caches at " + process.env.ACTIONS_CACHE_URL);
+                fetch(process.env.ACTIONS_RESULTS_URL).then(
+                  r => console.log("reached: HTTP " + r.status),
+                  e => console.log("unreachable: " + (e.cause?.code ?? e.message)));
+                EOF
+            - uses: docker://%s
+              with:
+                entrypoint: node
+                args: reach.js
+      """;
+
   @Override
   protected Installation install(Path offline, Path keyFile) throws Exception {
     String unavailable = PodmanFixture.unavailableOrToolkitImage();
@@ -63,7 +88,7 @@ class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
 
   @Test
   void aJobContainerGetsTheEntryApiAtTheNamePodmanGivesTheMachine() {
-    String log = reach(pw());
+    String log = reach(pw(), REACH);
     String url = "http://host.containers.internal:" + pw().httpPort() + "/";
     assertThat(log)
         .contains("results at " + url + ", caches at " + url + "\n")
@@ -81,7 +106,7 @@ class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
     try (Installation loopback = installation("toolkitloopback", key)) {
       withLocalWorker(loopback, "toolkit-loopback-worker", dir.resolve("offline"));
       String url = "http://127.0.0.1:" + loopback.httpPort();
-      String log = reach(loopback);
+      String log = reach(loopback, REACH);
       assertThat(log)
           .contains(
               "the entry API's URL "
@@ -96,9 +121,26 @@ class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
     }
   }
 
-  /** Runs {@link #REACH} on {@code installation}, which must succeed; returns its log. */
-  private String reach(Installation installation) {
-    String id = installation.start(REACH.formatted(PodmanFixture.TOOLKIT_IMAGE));
+  /**
+   * A docker step of a job on the worker's host runs in podman's default network, as a job
+   * container does: it gets the entry API where the container reaches the machine, not the worker's
+   * loopback its job's other steps get (the container's own loopback there, where nothing answers).
+   */
+  @Test
+  void aDockerStepOfAJobOnTheWorkersHostGetsTheEntryApiAtTheNamePodmanGivesTheMachine() {
+    String log = reach(pw(), REACH_FROM_DOCKER_STEP);
+    String url = "http://host.containers.internal:" + pw().httpPort() + "/";
+    assertThat(log)
+        .contains("results at " + url + ", caches at " + url + "\n")
+        .contains("reached: HTTP ");
+  }
+
+  /**
+   * Runs {@code workflow} (its job {@code reach}, the toolkit image for its {@code %s}) on {@code
+   * installation}, which must succeed; returns its log.
+   */
+  private String reach(Installation installation, String workflow) {
+    String id = installation.start(workflow.formatted(PodmanFixture.TOOLKIT_IMAGE));
     Build built = installation.awaitEnd(id, atMost());
     String log = installation.logText(id, "reach");
     assertThat(built.getStatus()).as(log).isEqualTo(BuildStatus.BUILD_STATUS_SUCCEEDED);

@@ -335,7 +335,7 @@ final class DockerSteps {
     launch.env().forEach(all::putIfAbsent);
     all.put("HOME", mounts.home());
     all.putAll(ContextBuilder.defaultEnv(ctx.github(), ctx.runner()));
-    RuntimeServices services = scope.host().runtimeServices(scope.run().services());
+    RuntimeServices services = scope.host().stepContainerServices(scope.run().services());
     if (services != null) {
       all.putAll(services.env());
     }

@@ -124,6 +124,15 @@ public interface JobHost {
   }
 
   /**
+   * The artifact and cache services as a step's own container ({@link #startContainer}) reaches
+   * them; null stays null. As this host's processes do ({@link #runtimeServices}), unless its step
+   * containers see another network than they do.
+   */
+  default RuntimeServices stepContainerServices(RuntimeServices services) {
+    return runtimeServices(services);
+  }
+
+  /**
    * The {@code job.container} context ({@code id}, {@code network}) when the job runs in a
    * container, else empty.
    */

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * at their published ports, as GitHub documents for a job that runs on the runner machine
  * ("Communicating with service containers": localhost and the mapped port, {@code
  * job.services.<label>.ports}); its docker steps run in podman with the worker's directories of the
- * job mounted, in podman's default network (not the services').
+ * job mounted, in podman's default network (not the services'), where they reach the entry API as a
+ * job container does ({@link #stepContainerServices}).
  */
 final class ServicesHost implements JobHost {
   private static final Logger log = LoggerFactory.getLogger(ServicesHost.class);
@@ -122,6 +123,16 @@ final class ServicesHost implements JobHost {
   @Override
   public RuntimeServices runtimeServices(RuntimeServices runtime) {
     return steps.runtimeServices(runtime);
+  }
+
+  /**
+   * Its docker steps run in podman's default network, where the worker's loopback is the
+   * container's own: they get the entry API at {@link HostLoopback#inContainer}, as a job container
+   * does.
+   */
+  @Override
+  public RuntimeServices stepContainerServices(RuntimeServices runtime) {
+    return runtime == null ? null : HostLoopback.inContainer(runtime);
   }
 
   @Override
