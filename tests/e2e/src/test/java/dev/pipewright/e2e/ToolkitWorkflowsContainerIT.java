@@ -88,12 +88,7 @@ class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
 
   @Test
   void aJobContainerGetsTheEntryApiAtTheNamePodmanGivesTheMachine() {
-    String log = reach(pw(), REACH);
-    String url = "http://host.containers.internal:" + pw().httpPort() + "/";
-    assertThat(log)
-        .contains("results at " + url + ", caches at " + url + "\n")
-        .contains("reached: HTTP ")
-        .doesNotContain("nothing answers");
+    assertReachedAtTheNamePodmanGivesTheMachine(reach(pw(), REACH));
   }
 
   /**
@@ -128,11 +123,16 @@ class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
    */
   @Test
   void aDockerStepOfAJobOnTheWorkersHostGetsTheEntryApiAtTheNamePodmanGivesTheMachine() {
-    String log = reach(pw(), REACH_FROM_DOCKER_STEP);
+    assertReachedAtTheNamePodmanGivesTheMachine(reach(pw(), REACH_FROM_DOCKER_STEP));
+  }
+
+  /** The log of {@link #REACH}, or its docker step's, when the container reached the entry API. */
+  private void assertReachedAtTheNamePodmanGivesTheMachine(String log) {
     String url = "http://host.containers.internal:" + pw().httpPort() + "/";
     assertThat(log)
         .contains("results at " + url + ", caches at " + url + "\n")
-        .contains("reached: HTTP ");
+        .contains("reached: HTTP ")
+        .doesNotContain("nothing answers");
   }
 
   /**
