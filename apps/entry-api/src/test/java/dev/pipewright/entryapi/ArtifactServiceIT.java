@@ -278,22 +278,10 @@ class ArtifactServiceIT {
     UUID build = newBuild();
     String token = token(build, "build");
     String ids = ids(build);
-    String url = createArtifact(token, ids, "d");
     // More than one chunk of the blob store's verified copy.
-    String content = "z".repeat(3 << 20) + "end";
-    assertThat(putBlock(url, "QUFBQQ==", content).statusCode()).isEqualTo(201);
-    assertThat(putBlockList(url, "QUFBQQ==").statusCode()).isEqualTo(201);
-    assertThat(
-            twirp(
-                    "FinalizeArtifact",
-                    token,
-                    "{" + ids + ",\"name\":\"d\",\"size\":\"" + content.length() + "\"}")
-                .statusCode())
-        .isEqualTo(200);
-    String sha = sha256(content.getBytes(StandardCharsets.UTF_8));
+    Path blob = uploadOneBlock(token, ids, "d", "z".repeat(3 << 20) + "end");
     // The joined blob's one part, damaged in its last byte on disk.
-    Path part =
-        temp.resolve("blobs/sha256").resolve(sha.substring(0, 2)).resolve(sha).resolve("000000");
+    Path part = blob.resolve("000000");
     byte[] damaged = Files.readAllBytes(part);
     damaged[damaged.length - 1] = 'X';
     Files.write(part, damaged);
@@ -301,6 +289,45 @@ class ArtifactServiceIT {
     String download = signedUrl(token, ids, "d");
     // The response stops short of its Content-Length, which the client reports as an error.
     assertThatThrownBy(() -> get(download, null)).isInstanceOf(IOException.class);
+  }
+
+  /**
+   * An artifact whose bytes the blob store lost is an error response saying so, not a connection
+   * closed without one: the blob is looked up before the status is sent.
+   */
+  @Test
+  void anArtifactWhoseBlobIsGoneIsAnErrorResponse() throws Exception {
+    UUID build = newBuild();
+    String token = token(build, "build");
+    String ids = ids(build);
+    Path blob = uploadOneBlock(token, ids, "g", "gone soon");
+    try (var parts = Files.list(blob)) {
+      for (Path part : parts.toList()) {
+        Files.delete(part);
+      }
+    }
+    Files.delete(blob);
+
+    HttpResponse<byte[]> lost = get(signedUrl(token, ids, "g"), null);
+    assertThat(lost.statusCode()).isEqualTo(500);
+    assertThat(new String(lost.body(), StandardCharsets.UTF_8))
+        .contains("the content sha256:" + blob.getFileName() + " is missing from the blob store");
+  }
+
+  /**
+   * CreateArtifact {@code name}, {@code content} as its one block, FinalizeArtifact; the joined
+   * blob's directory in the blob root.
+   */
+  private Path uploadOneBlock(String token, String ids, String name, String content)
+      throws Exception {
+    String url = createArtifact(token, ids, name);
+    assertThat(putBlock(url, "QUFBQQ==", content).statusCode()).isEqualTo(201);
+    assertThat(putBlockList(url, "QUFBQQ==").statusCode()).isEqualTo(201);
+    String finalize =
+        "{" + ids + ",\"name\":\"" + name + "\",\"size\":\"" + content.length() + "\"}";
+    assertThat(twirp("FinalizeArtifact", token, finalize).statusCode()).isEqualTo(200);
+    String sha = sha256(content.getBytes(StandardCharsets.UTF_8));
+    return temp.resolve("blobs/sha256").resolve(sha.substring(0, 2)).resolve(sha);
   }
 
   /** CreateArtifact {@code name} (version 4, as upload-artifact@v4); its signed upload URL. */

@@ -2,7 +2,6 @@ package dev.pipewright.blobs;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -76,14 +75,15 @@ public interface BlobStore {
   }
 
   /**
-   * Writes what {@link #get} reads to {@code out}, verified the same way, except that a damaged
-   * blob throws {@link BlobIntegrityException} before its last bytes are written: a reader of
-   * {@code out} sees it short, never whole.
+   * Opens what {@link #get} reads, to be written to a stream ({@link BlobTransfer#to}) verified the
+   * same way, except that a damaged blob throws {@link BlobIntegrityException} before its last
+   * bytes are written: a reader of the stream sees it short, never whole. The blob is looked up
+   * here, once, before anything is written.
    *
    * @throws BlobNotFoundException when there is no such blob
    * @throws IllegalArgumentException for a range outside the blob
    */
-  void transferTo(String address, long offset, long length, OutputStream out) throws IOException;
+  BlobTransfer transfer(String address, long offset, long length) throws IOException;
 
   /** The blob's size, when it exists. */
   Optional<StoredBlob> stat(String address) throws IOException;

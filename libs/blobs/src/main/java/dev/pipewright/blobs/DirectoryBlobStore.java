@@ -2,7 +2,6 @@ package dev.pipewright.blobs;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -219,12 +218,9 @@ public final class DirectoryBlobStore implements BlobStore {
   }
 
   @Override
-  public void transferTo(String address, long offset, long length, OutputStream out)
-      throws IOException {
+  public BlobTransfer transfer(String address, long offset, long length) throws IOException {
     Range range = open(address, offset, length);
-    try (InputStream in = range.bytes()) {
-      VerifiedCopy.copy(in, out, range.whole() ? address : null);
-    }
+    return new BlobTransfer(range.bytes(), range.whole() ? address : null);
   }
 
   /** Bytes of a blob, unverified, and whether they are all of it. */

@@ -165,17 +165,17 @@ class DirectoryBlobStoreTest {
   }
 
   @Test
-  void transferToWritesTheBlobOrARangeAndStopsShortOfTheEndOfADamagedOne() throws Exception {
+  void aTransferWritesTheBlobOrARangeAndStopsShortOfTheEndOfADamagedOne() throws Exception {
     DirectoryBlobStore store = new DirectoryBlobStore(root);
     // Several chunks of VerifiedCopy and a partial one.
     byte[] content = bytes(3 * VerifiedCopy.CHUNK + 12345);
     StoredBlob blob = store.put(new ByteArrayInputStream(content), Optional.empty());
 
     java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
-    store.transferTo(blob.address(), 0, content.length, whole);
+    transfer(store, blob.address(), 0, content.length, whole);
     assertThat(whole.toByteArray()).isEqualTo(content);
     java.io.ByteArrayOutputStream range = new java.io.ByteArrayOutputStream();
-    store.transferTo(blob.address(), 100, VerifiedCopy.CHUNK + 7, range);
+    transfer(store, blob.address(), 100, VerifiedCopy.CHUNK + 7, range);
     assertThat(range.toByteArray())
         .isEqualTo(Arrays.copyOfRange(content, 100, 100 + VerifiedCopy.CHUNK + 7));
 
@@ -185,14 +185,22 @@ class DirectoryBlobStoreTest {
     damaged[damaged.length - 1] ^= 1;
     Files.write(file, damaged);
     java.io.ByteArrayOutputStream cut = new java.io.ByteArrayOutputStream();
-    assertThatThrownBy(() -> store.transferTo(blob.address(), 0, content.length, cut))
+    assertThatThrownBy(() -> transfer(store, blob.address(), 0, content.length, cut))
         .isInstanceOf(BlobIntegrityException.class)
         .hasMessageContaining("damaged");
     // The last chunk, where the damage is, never went out.
     assertThat(cut.size()).isEqualTo(3 * VerifiedCopy.CHUNK);
-    assertThatThrownBy(
-            () -> store.transferTo("0".repeat(64), 0, 1, new java.io.ByteArrayOutputStream()))
+    // A missing blob is known when the transfer is opened, before anything would be written.
+    assertThatThrownBy(() -> store.transfer("0".repeat(64), 0, 1))
         .isInstanceOf(BlobNotFoundException.class);
+  }
+
+  private static void transfer(
+      BlobStore store, String address, long offset, long length, java.io.OutputStream out)
+      throws Exception {
+    try (BlobTransfer transfer = store.transfer(address, offset, length)) {
+      transfer.to(out);
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.pipewright.entryapi.artifacts;
 
 import dev.pipewright.blobs.BlobNotFoundException;
 import dev.pipewright.blobs.BlobStore;
+import dev.pipewright.blobs.BlobTransfer;
 import dev.pipewright.blobs.StagedPart;
 import dev.pipewright.blobs.StoredBlob;
 import dev.pipewright.store.Released;
@@ -9,7 +10,6 @@ import dev.pipewright.store.StagedBlock;
 import dev.pipewright.store.UploadRows;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,19 +94,12 @@ final class BlockUploads {
   }
 
   /**
-   * Writes the content to {@code out} as {@link #content} reads it ({@link BlobStore#transferTo}).
-   */
-  void send(StoredBlob blob, long offset, long length, OutputStream out) throws IOException {
-    blobs.transferTo(blob.sha256(), offset, length, out);
-  }
-
-  /**
+   * The content opened for sending as {@link #content} reads it ({@link BlobStore#transfer}).
+   *
    * @throws BlobNotFoundException when the blob store lost the content
    */
-  void checkStored(StoredBlob blob) throws IOException {
-    if (blobs.stat(blob.sha256()).isEmpty()) {
-      throw new BlobNotFoundException(blob.sha256());
-    }
+  BlobTransfer transfer(StoredBlob blob, long offset, long length) throws IOException {
+    return blobs.transfer(blob.sha256(), offset, length);
   }
 
   /** Discards the parts and deletes each blob no row names any more. */
