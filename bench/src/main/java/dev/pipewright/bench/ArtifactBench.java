@@ -1,27 +1,16 @@
 package dev.pipewright.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pipewright.api.ci.v1.GetArtifactRequest;
 import dev.pipewright.api.ci.v1.GetArtifactResponse;
-import dev.pipewright.auth.RuntimeScope;
-import dev.pipewright.auth.RuntimeTokens;
 import dev.pipewright.e2e.Installation;
 import dev.pipewright.secrets.SecretKeys;
-import dev.pipewright.secrets.Signer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -44,7 +33,7 @@ import java.util.UUID;
  * this JVM's heap and resident memory at most meanwhile, and the JIT's compile time meanwhile. The
  * entry API is first warmed up, as a running one is: small artifacts of many small blocks until
  * the JIT is done with the request path ({@link #warmRequests}), then one upload and download of
- * another artifact of the same bytes, deleted after. The upload figure is the median of three,
+ * another artifact of the same bytes, and a GetArtifact of it, deleted after. The upload figure is the median of three,
  * each after a {@code cp} measured the same way, whose median is the figure it is compared with.
  * Arguments: {@code megabytes} (1024).
  */
@@ -59,10 +48,6 @@ public final class ArtifactBench {
   private static final int CACHE_BLOCK = 64 << 20;
   private static final int CACHE_CONCURRENCY = 8;
   private static final long CACHE_SINGLE_SHOT = 128L << 20;
-  private static final String ARTIFACTS = "ArtifactService";
-  private static final String CACHES = "CacheService";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private ArtifactBench() {}
 
@@ -80,9 +65,6 @@ public final class ArtifactBench {
     double run() throws Exception;
   }
 
-  /** The build and job token the toolkit's calls carry, and the URLs they go to. */
-  private record Job(String base, String token, String ids) {}
-
   public static void main(String[] args) throws Exception {
     int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
     Path keys = Files.createTempFile("pw-bench-key", ".key");
@@ -98,32 +80,23 @@ public final class ArtifactBench {
       UUID build =
           UUID.fromString(
               pw.start("on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: 'true'\n"));
-      String token =
-          new RuntimeTokens(
-                  Signer.of(SecretKeys.load(keys), RuntimeTokens.PURPOSE), Clock.systemUTC())
-              .issue(build, "b", "bench/bench", "refs/heads/main", Duration.ofHours(1));
-      Job job =
-          new Job(
-              "http://127.0.0.1:" + pw.httpPort(),
-              token,
-              "\"workflow_run_backend_id\":\""
-                  + build
-                  + "\",\"workflow_job_run_backend_id\":\""
-                  + RuntimeScope.jobBackendId(build, "b")
-                  + "\"");
+      String base = "http://127.0.0.1:" + pw.httpPort();
       CurlClient curl = new CurlClient(dir);
+      ToolkitCalls job = new ToolkitCalls(base, keys, build, curl);
       // First, so that the files below are fresh when the phases read or delete them: page cache
       // left alone for a few seconds is paged out here (DAMON), and deleting it frees nothing.
       int warmRounds = warmRequests(job, curl, dir);
       CurlClient.Blocks blocks = curl.cut(source, BLOCK, UUID.randomUUID().toString());
       Path back = dir.resolve("downloaded.bin");
 
-      uploadArtifact(job, curl, blocks, "warm", size, sha);
-      downloadArtifact(job, curl, "warm", back);
+      job.uploadArtifact(blocks, CONCURRENCY, "warm", size, sha);
+      job.downloadArtifact("warm", back);
       verify(back, sha);
+      // GetArtifact's client and server too: the JIT compiled for 3-5 s in its phase without.
+      getArtifact(pw, build, "warm", back);
       // Gone with its blob, so that the upload measured stores new content, as a build's artifact
       // does: the same content again is only hashed, its parts neither linked nor forced.
-      deleteArtifact(job, "warm");
+      job.deleteArtifact("warm");
 
       // The median of a few uploads, each of new content (the one before is deleted): a single
       // upload's time varied by a fifth from run to run here. cp goes just before each, so that
@@ -136,17 +109,17 @@ public final class ArtifactBench {
         Files.delete(copy);
         String name = i == 0 ? "big" : "big-" + i;
         uploads.add(
-            measure(memory, "upload", () -> uploadArtifact(job, curl, blocks, name, size, sha)));
+            measure(
+                memory, "upload", () -> job.uploadArtifact(blocks, CONCURRENCY, name, size, sha)));
         if (i > 0) {
-          deleteArtifact(job, name);
+          job.deleteArtifact(name);
         }
       }
       Figure cp = median(copies);
       List<Figure> figures = new ArrayList<>(List.of(cp, median(uploads)));
       // Each download is checked after its phase: the check is the bench's, not the service's.
       figures.add(
-          measureDownload(
-              memory, back, "download", () -> downloadArtifact(job, curl, "big", back)));
+          measureDownload(memory, back, "download", () -> job.downloadArtifact("big", back)));
       verify(back, sha);
       figures.add(
           measureDownload(
@@ -154,7 +127,7 @@ public final class ArtifactBench {
               back,
               "GetArtifact",
               () -> {
-                getArtifact(pw, build, back);
+                getArtifact(pw, build, "big", back);
                 return 0;
               }));
       verify(back, sha);
@@ -166,7 +139,7 @@ public final class ArtifactBench {
               () -> {
                 double client =
                     curl.download(
-                            job.base() + "/builds/" + build + "/artifacts/big",
+                            base + "/builds/" + build + "/artifacts/big",
                             back,
                             "Authorization: Bearer " + pw.token)
                         .cpuSeconds();
@@ -178,44 +151,19 @@ public final class ArtifactBench {
               ? null
               : curl.cut(source, CACHE_BLOCK, UUID.randomUUID().toString());
       // Another key each run of the bench, the version as the toolkit hashes it.
-      String entry = "{\"key\":\"bench-" + build + "\",\"version\":\"" + sha + "\"";
+      String key = "bench-" + build;
       // The artifact goes with its blob just before, so that the cache is new content (the same
       // bytes stored already are only hashed) and the save finds memory freed a moment ago, as the
       // upload did after cp: in memory freed long before (this phase followed the downloads) it
       // used 3.8-6.7 CPU-s here, against 2.3-2.8.
-      deleteArtifact(job, "big");
+      job.deleteArtifact("big");
       figures.add(
           measure(
               memory,
               "cache save",
-              () -> {
-                String url =
-                    twirp(job, CACHES, "CreateCacheEntry", entry + "}")
-                        .get("signed_upload_url")
-                        .asText();
-                double client =
-                    cacheBlocks == null
-                        ? curl.putBlob(source, url).cpuSeconds()
-                        : curl.putBlocks(cacheBlocks, url, CACHE_CONCURRENCY).cpuSeconds();
-                twirp(
-                    job,
-                    CACHES,
-                    "FinalizeCacheEntryUpload",
-                    entry + ",\"size_bytes\":\"" + size + "\"}");
-                return client;
-              }));
+              () -> job.saveCache(key, sha, source, cacheBlocks, CACHE_CONCURRENCY, size)));
       figures.add(
-          measureDownload(
-              memory,
-              back,
-              "cache restore",
-              () -> {
-                String url =
-                    twirp(job, CACHES, "GetCacheEntryDownloadURL", entry + "}")
-                        .get("signed_download_url")
-                        .asText();
-                return curl.download(url, back).cpuSeconds();
-              }));
+          measureDownload(memory, back, "cache restore", () -> job.restoreCache(key, sha, back)));
       verify(back, sha);
       print(
           figures,
@@ -281,15 +229,15 @@ public final class ArtifactBench {
    * long since; one warm-up upload of 128 blocks did not, and the JIT compiled for 0.4-1.4 s during
    * each upload measured after it. Returns the rounds taken.
    */
-  private static int warmRequests(Job job, CurlClient curl, Path dir) throws Exception {
+  private static int warmRequests(ToolkitCalls job, CurlClient curl, Path dir) throws Exception {
     Path small = dir.resolve("warm.bin");
     String sha = writeRandom(small, WARM_SIZE);
     CurlClient.Blocks blocks = curl.cut(small, WARM_BLOCK, UUID.randomUUID().toString());
     int rounds = 0;
     for (int quiet = 0; quiet < 2 && rounds < WARM_ROUNDS; rounds++) {
       long compiledAt = compileMillis();
-      uploadArtifact(job, curl, blocks, "warm-" + rounds, WARM_SIZE, sha);
-      deleteArtifact(job, "warm-" + rounds);
+      job.uploadArtifact(blocks, CONCURRENCY, "warm-" + rounds, WARM_SIZE, sha);
+      job.deleteArtifact("warm-" + rounds);
       quiet = compileMillis() - compiledAt < WARM_QUIET_MILLIS ? quiet + 1 : 0;
     }
     return rounds;
@@ -298,55 +246,6 @@ public final class ArtifactBench {
   /** Milliseconds this JVM's JIT compilers spent so far. */
   private static long compileMillis() {
     return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-  }
-
-  /**
-   * CreateArtifact, the blocks, FinalizeArtifact with the size and hash, as upload-artifact does.
-   */
-  private static double uploadArtifact(
-      Job job, CurlClient curl, CurlClient.Blocks blocks, String name, long size, String sha)
-      throws Exception {
-    String url =
-        twirp(
-                job,
-                ARTIFACTS,
-                "CreateArtifact",
-                "{" + job.ids() + ",\"name\":\"" + name + "\",\"version\":4}")
-            .get("signed_upload_url")
-            .asText();
-    double client = curl.putBlocks(blocks, url, CONCURRENCY).cpuSeconds();
-    twirp(
-        job,
-        ARTIFACTS,
-        "FinalizeArtifact",
-        "{"
-            + job.ids()
-            + ",\"name\":\""
-            + name
-            + "\",\"size\":\""
-            + size
-            + "\",\"hash\":\"sha256:"
-            + sha
-            + "\"}");
-    return client;
-  }
-
-  private static void deleteArtifact(Job job, String name) throws Exception {
-    twirp(job, ARTIFACTS, "DeleteArtifact", "{" + job.ids() + ",\"name\":\"" + name + "\"}");
-  }
-
-  /** GetSignedArtifactURL and one GET of it, as download-artifact does. */
-  private static double downloadArtifact(Job job, CurlClient curl, String name, Path to)
-      throws Exception {
-    String url =
-        twirp(
-                job,
-                ARTIFACTS,
-                "GetSignedArtifactURL",
-                "{" + job.ids() + ",\"name\":\"" + name + "\"}")
-            .get("signed_url")
-            .asText();
-    return curl.download(url, to).cpuSeconds();
   }
 
   private static void verify(Path file, String sha) throws Exception {
@@ -415,38 +314,17 @@ public final class ArtifactBench {
   }
 
   /** GetArtifact's stream into {@code to}, as {@code pipewright artifacts --download} takes it. */
-  private static void getArtifact(Installation pw, UUID build, Path to) throws IOException {
+  private static void getArtifact(Installation pw, UUID build, String name, Path to)
+      throws IOException {
     Iterator<GetArtifactResponse> responses =
         pw.stub.getArtifact(
-            GetArtifactRequest.newBuilder().setBuildId(build.toString()).setName("big").build());
+            GetArtifactRequest.newBuilder().setBuildId(build.toString()).setName(name).build());
     responses.next(); // the metadata
     try (OutputStream out = Files.newOutputStream(to)) {
       while (responses.hasNext()) {
         responses.next().getData().writeTo(out);
       }
     }
-  }
-
-  private static JsonNode twirp(Job job, String service, String method, String body)
-      throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        job.base()
-                            + "/twirp/github.actions.results.api.v1."
-                            + service
-                            + "/"
-                            + method))
-                .header("Authorization", "Bearer " + job.token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException(method + ": " + r.statusCode() + " " + r.body());
-    }
-    return JSON.readTree(r.body());
   }
 
   /** Random (incompressible) bytes; their SHA-256. */
