@@ -3,10 +3,12 @@ package dev.pipewright.entryapi;
 import dev.pipewright.api.ci.v1.Artifact;
 import dev.pipewright.api.ci.v1.GetArtifactRequest;
 import dev.pipewright.api.ci.v1.GetArtifactResponse;
+import dev.pipewright.blobs.BlobNotFoundException;
 import dev.pipewright.entryapi.artifacts.ArtifactAccess;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
 import dev.pipewright.store.ArtifactRow;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The artifact calls of ci.v1.PipelineService (ListArtifacts, GetArtifact, GetBuild's artifacts)
@@ -22,6 +26,7 @@ import java.util.concurrent.Executor;
  * Callers have checked that the build exists.
  */
 final class ArtifactCalls {
+  private static final Logger log = LoggerFactory.getLogger(ArtifactCalls.class);
   private final Optional<ArtifactAccess> access;
   private final Executor streams;
 
@@ -46,7 +51,8 @@ final class ArtifactCalls {
   }
 
   /**
-   * Starts streaming the artifact; a missing or unreadable one fails before anything is sent.
+   * Starts streaming the artifact; a missing or unreadable one fails before anything is sent, and
+   * one whose content the blob store lost with DATA_LOSS saying so.
    *
    * @throws CiException NOT_FOUND, or CONFLICT when it is not readable or the service is off
    */
@@ -60,6 +66,10 @@ final class ArtifactCalls {
     InputStream content;
     try {
       content = artifacts.open(row);
+    } catch (BlobNotFoundException e) {
+      String lost = ArtifactAccess.missingContent(row.blobSha256().orElseThrow());
+      log.error("GetArtifact {} of build {}: {}", row.name(), build, lost);
+      throw Status.DATA_LOSS.withDescription(lost).asRuntimeException();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

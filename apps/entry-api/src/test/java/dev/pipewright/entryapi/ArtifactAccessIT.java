@@ -14,6 +14,7 @@ import dev.pipewright.auth.IssuedToken;
 import dev.pipewright.auth.Role;
 import dev.pipewright.blobs.DirectoryBlobStore;
 import dev.pipewright.blobs.StoredBlob;
+import dev.pipewright.entryapi.artifacts.ArtifactAccess;
 import dev.pipewright.store.ArtifactRepository;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -296,6 +297,26 @@ class ArtifactAccessIT {
                 .listArtifacts(ListArtifactsRequest.newBuilder().setBuildId(b.toString()).build())
                 .getArtifactsList())
         .isEmpty();
+  }
+
+  /** Content the blob store lost is DATA_LOSS over gRPC and a 500 over HTTP, each saying so. */
+  @Test
+  void anArtifactWhoseContentIsLostSaysSoOverGrpcAndHttp() throws Exception {
+    UUID b = services.newBuild();
+    ArtifactRepository rows = new ArtifactRepository(fx.database.dsl());
+    String sha = "0".repeat(64);
+    long lost =
+        rows.create(b, "build", "lost", Instant.now().plus(Duration.ofDays(1))).artifact().id();
+    rows.commit(lost, sha, 3, s -> true);
+    rows.finalize(lost, sha);
+
+    StatusRuntimeException streamed =
+        EntryApiIT.catchStatus(() -> as(reader).getArtifact(get(b, "lost")).next());
+    assertThat(streamed.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
+    assertThat(streamed.getStatus().getDescription()).isEqualTo(ArtifactAccess.missingContent(sha));
+    HttpResponse<byte[]> downloaded = download(b, "lost", reader, null);
+    assertThat(downloaded.statusCode()).isEqualTo(500);
+    assertThat(new String(downloaded.body())).contains(ArtifactAccess.missingContent(sha));
   }
 
   private static String errorReason(StatusRuntimeException e) throws Exception {

@@ -43,9 +43,17 @@ public final class ArtifactAccess {
   /**
    * The artifact's whole content, verified as it is read: the stream throws {@link
    * dev.pipewright.blobs.BlobIntegrityException} at its end when the stored bytes are damaged.
+   *
+   * @throws dev.pipewright.blobs.BlobNotFoundException when the blob store lost them ({@link
+   *     #missingContent})
    */
   public InputStream open(ArtifactRow artifact) throws IOException {
     StoredBlob blob = ArtifactService.content(artifact);
     return service.uploads().content(blob, 0, blob.size());
+  }
+
+  /** What a reader of content the blob store lost is told, for every way of reading it. */
+  public static String missingContent(String sha256) {
+    return "the content sha256:" + sha256 + " is missing from the blob store";
   }
 }

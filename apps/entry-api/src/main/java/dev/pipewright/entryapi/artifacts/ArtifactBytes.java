@@ -74,7 +74,7 @@ final class ArtifactBytes {
     try {
       opened = uploads.transfer(blob, offset, length);
     } catch (BlobNotFoundException e) {
-      String lost = "the content sha256:" + blob.sha256() + " is missing from the blob store";
+      String lost = ArtifactAccess.missingContent(blob.sha256());
       log.error("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), lost);
       refusal.send(exchange, 500, "InternalError", lost);
       return;
