@@ -19,7 +19,8 @@ import java.util.UUID;
 /**
  * What the toolkit's packages call for {@link ArtifactBench}, as one job of one build: the Twirp
  * calls of {@code @actions/artifact} and {@code @actions/cache} with the job's runtime token from
- * this JVM, the bytes through {@link CurlClient}. Each returns the CPU seconds curl used.
+ * this JVM, the bytes through {@link CurlClient}. Each call that moves bytes returns the CPU
+ * seconds curl used.
  */
 final class ToolkitCalls {
   private static final String ARTIFACTS = "ArtifactService";

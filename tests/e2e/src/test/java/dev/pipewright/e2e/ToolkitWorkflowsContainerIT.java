@@ -24,7 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
  * PIPEWRIGHT_REQUIRE_CONTAINER_ENGINE=1}.
  */
 class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
-  /** Prints the URL the job got and whether anything answers there. */
+  /**
+   * Shell lines that write {@code reach.js}, which prints the URLs its step got and whether
+   * anything answers there.
+   */
+  private static final String WRITE_REACH_JS =
+      """
+      cat > reach.js <<'EOF'
+      console.log("results at " + process.env.ACTIONS_RESULTS_URL
+        + ", caches at " + process.env.ACTIONS_CACHE_URL);
+      fetch(process.env.ACTIONS_RESULTS_URL).then(
+        r => console.log("reached: HTTP " + r.status),
+        e => console.log("unreachable: " + (e.cause?.code ?? e.message)));
+      EOF
+      """;
+
+  /** {@code reach.js} in a job container (the image for its {@code %s}). */
   private static final String REACH =
       """
       on: push
@@ -34,17 +49,13 @@ class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
           container: %s
           steps:
             - run: |
-                echo "results at $ACTIONS_RESULTS_URL, caches at $ACTIONS_CACHE_URL"
-                node -e '
-                  fetch(process.env.ACTIONS_RESULTS_URL).then(
-                    r => console.log("reached: HTTP " + r.status),
-                    e => console.log("unreachable: " + (e.cause?.code ?? e.message)));
-                '
-      """;
+      """
+          + WRITE_REACH_JS.indent(10)
+          + "          node reach.js\n";
 
   /**
-   * {@link #REACH} from a docker step of a job without {@code container:}: the step before it, on
-   * the worker's host, writes the script.
+   * {@code reach.js} from a docker step of a job without {@code container:} (the image for its
+   * {@code %s}): the step before it, on the worker's host, writes the script.
    */
   private static final String REACH_FROM_DOCKER_STEP =
       """
@@ -54,18 +65,15 @@ class ToolkitWorkflowsContainerIT extends ToolkitWorkflowsSuite {
           runs-on: ubuntu-latest
           steps:
             - run: |
-                cat > reach.js <<'EOF'
-                console.log("results at " + process.env.ACTIONS_RESULTS_URL
-                  + ", caches at " + process.env.ACTIONS_CACHE_URL);
-                fetch(process.env.ACTIONS_RESULTS_URL).then(
-                  r => console.log("reached: HTTP " + r.status),
-                  e => console.log("unreachable: " + (e.cause?.code ?? e.message)));
-                EOF
+      """
+          + WRITE_REACH_JS.indent(10)
+          + """
             - uses: docker://%s
               with:
                 entrypoint: node
                 args: reach.js
-      """;
+            """
+              .indent(6);
 
   @Override
   protected Installation install(Path offline, Path keyFile) throws Exception {
