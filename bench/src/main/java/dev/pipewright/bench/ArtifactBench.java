@@ -33,9 +33,9 @@ import java.util.UUID;
  * this JVM's heap and resident memory at most meanwhile, and the JIT's compile time meanwhile. The
  * entry API is first warmed up, as a running one is: small artifacts of many small blocks until
  * the JIT is done with the request path ({@link #warmRequests}), then one upload and download of
- * another artifact of the same bytes, and a GetArtifact of it, deleted after. The upload figure is the median of three,
- * each after a {@code cp} measured the same way, whose median is the figure it is compared with.
- * Arguments: {@code megabytes} (1024).
+ * another artifact of the same bytes, and a GetArtifact of it, deleted after. The upload figure
+ * is the median of three, each after a {@code cp} measured the same way, whose median is the
+ * figure it is compared with. Arguments: {@code megabytes} (1024).
  */
 public final class ArtifactBench {
   private static final int BLOCK = 8 << 20;
