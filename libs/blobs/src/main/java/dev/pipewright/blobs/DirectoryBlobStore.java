@@ -230,9 +230,11 @@ public final class DirectoryBlobStore implements BlobStore {
     Path file = path(address);
     try {
       if (Files.isDirectory(file)) {
-        long size = LinkedParts.size(file);
+        // Listed once, for the size and the read.
+        List<LinkedParts.Part> joined = LinkedParts.sized(file);
+        long size = LinkedParts.size(joined);
         checkRange(address, size, offset, length);
-        return new Range(LinkedParts.read(file, offset, length), length == size);
+        return new Range(LinkedParts.read(joined, offset, length), length == size);
       }
       FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
       try {
@@ -261,7 +263,8 @@ public final class DirectoryBlobStore implements BlobStore {
   public Optional<StoredBlob> stat(String address) throws IOException {
     Path file = path(address);
     try {
-      long size = Files.isDirectory(file) ? LinkedParts.size(file) : Files.size(file);
+      long size =
+          Files.isDirectory(file) ? LinkedParts.size(LinkedParts.sized(file)) : Files.size(file);
       return Optional.of(new StoredBlob(address, size));
     } catch (NoSuchFileException e) {
       return Optional.empty();

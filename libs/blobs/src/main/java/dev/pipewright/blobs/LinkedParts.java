@@ -34,12 +34,20 @@ final class LinkedParts {
     return parts;
   }
 
-  static long size(Path dir) throws IOException {
-    long size = 0;
+  /** A part of a joined blob: its file and size. */
+  record Part(Path file, long size) {}
+
+  /** The parts of the joined blob at {@code dir}, in order, with their sizes. */
+  static List<Part> sized(Path dir) throws IOException {
+    List<Part> sized = new ArrayList<>();
     for (Path part : parts(dir)) {
-      size += Files.size(part);
+      sized.add(new Part(part, Files.size(part)));
     }
-    return size;
+    return sized;
+  }
+
+  static long size(List<Part> parts) {
+    return parts.stream().mapToLong(Part::size).sum();
   }
 
   /** The files {@code blob} consists of: itself, or its parts. */
@@ -68,20 +76,21 @@ final class LinkedParts {
   }
 
   /**
-   * {@code length} bytes from {@code offset} of the joined blob at {@code dir}, part after part.
+   * {@code length} bytes from {@code offset} of a joined blob of {@code parts} ({@link #sized}),
+   * part after part.
    *
-   * @throws NoSuchFileException when it is not there
+   * @throws NoSuchFileException when a part is gone
    */
-  static InputStream read(Path dir, long offset, long length) throws IOException {
+  static InputStream read(List<Part> parts, long offset, long length) throws IOException {
     List<InputStream> ranges = new ArrayList<>();
     try {
       long start = 0;
-      for (Path part : parts(dir)) {
-        long size = Files.size(part);
+      for (Part part : parts) {
+        long size = part.size();
         long from = Math.max(offset, start);
         long to = Math.min(offset + length, start + size);
         if (from < to) {
-          FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
+          FileChannel channel = FileChannel.open(part.file(), StandardOpenOption.READ);
           ranges.add(
               new BlobStreams.Bounded(
                   Channels.newInputStream(channel.position(from - start)), to - from));
