@@ -270,27 +270,27 @@ public final class ConfigLoader {
         v.get(Settings.SHUTDOWN_GRACE),
         new PipewrightConfig.Log(v.get(Settings.LOG_FORMAT), v.get(Settings.LOG_LEVEL)),
         new PipewrightConfig.Kubernetes(
-            v.get(Settings.K8S_NAMESPACE),
+            v.get(KubernetesSettings.NAMESPACE),
             installation(v),
-            v.get(Settings.K8S_WORKSPACE_CLAIM),
-            v.get(Settings.K8S_DEFAULT_IMAGE),
-            v.get(Settings.K8S_RUNS_ON_IMAGES),
-            v.get(Settings.K8S_JOB_TTL),
-            v.get(Settings.K8S_RUN_AS_USER),
-            v.get(Settings.K8S_CPU_REQUEST),
-            v.get(Settings.K8S_MEMORY_REQUEST),
-            v.get(Settings.K8S_CPU_LIMIT),
-            v.get(Settings.K8S_MEMORY_LIMIT),
-            v.get(Settings.K8S_LOG_POLL_INTERVAL),
-            v.get(Settings.K8S_NODE_IMAGE)),
+            v.get(KubernetesSettings.WORKSPACE_CLAIM),
+            v.get(KubernetesSettings.DEFAULT_IMAGE),
+            v.get(KubernetesSettings.RUNS_ON_IMAGES),
+            v.get(KubernetesSettings.JOB_TTL),
+            v.get(KubernetesSettings.RUN_AS_USER),
+            v.get(KubernetesSettings.CPU_REQUEST),
+            v.get(KubernetesSettings.MEMORY_REQUEST),
+            v.get(KubernetesSettings.CPU_LIMIT),
+            v.get(KubernetesSettings.MEMORY_LIMIT),
+            v.get(KubernetesSettings.LOG_POLL_INTERVAL),
+            v.get(KubernetesSettings.NODE_IMAGE)),
         v.get(Settings.SECRET_KEY_FILE),
         new PipewrightConfig.Artifacts(
-            v.get(Settings.BLOB_ROOT),
-            v.get(Settings.RESULTS_URL),
-            v.get(Settings.ARTIFACT_RETENTION_DAYS),
-            v.get(Settings.ARTIFACT_SWEEP_PERIOD),
-            v.get(Settings.CACHE_BYTES_PER_REPOSITORY),
-            v.get(Settings.CACHE_DEFAULT_REF)),
+            v.get(ArtifactSettings.BLOB_ROOT),
+            v.get(ArtifactSettings.RESULTS_URL),
+            v.get(ArtifactSettings.ARTIFACT_RETENTION_DAYS),
+            v.get(ArtifactSettings.ARTIFACT_SWEEP_PERIOD),
+            v.get(ArtifactSettings.CACHE_BYTES_PER_REPOSITORY),
+            v.get(ArtifactSettings.CACHE_DEFAULT_REF)),
         new PipewrightConfig.Actions(
             v.get(Settings.ACTIONS_URL),
             v.get(Settings.ACTIONS_MIRRORS),
@@ -298,7 +298,7 @@ public final class ConfigLoader {
   }
 
   private static String installation(Values v) {
-    String set = v.get(Settings.K8S_INSTALLATION);
+    String set = v.get(KubernetesSettings.INSTALLATION);
     return set.isEmpty() ? InstallationId.fromDatabaseUrl(v.get(Settings.DATABASE_URL)) : set;
   }
 

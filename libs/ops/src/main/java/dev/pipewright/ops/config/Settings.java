@@ -7,13 +7,15 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * Every key, in the order CONFIGURATION.md lists them. The defaults are those the services had
- * before this model (EntryApiConfig, WorkerConfig, KubernetesRunnerConfig), so switching to it
- * changes no behaviour.
+ * Every key, in the order CONFIGURATION.md lists them: the artifact and cache services' keys
+ * ({@link ArtifactSettings}) and the Kubernetes executor's ({@link KubernetesSettings}) are
+ * declared beside, in classes of their own. The defaults are those the services had before this
+ * model (EntryApiConfig, WorkerConfig, KubernetesRunnerConfig), so switching to it changes no
+ * behaviour.
  */
 final class Settings {
   private Settings() {}
@@ -140,63 +142,6 @@ final class Settings {
           "the keys that seal secret values in the database, `<key id>:<base64 of 32 bytes>` a"
               + " line (`pipewright secret-key create`); the first seals, all open. Entry API and"
               + " workers need the same file; without one, builds with secrets are refused");
-
-  static final Setting<Path> BLOB_ROOT =
-      Setting.computed(
-          "artifacts.blob-root",
-          "PIPEWRIGHT_BLOB_ROOT",
-          Parsers.path(),
-          () -> Path.of(System.getProperty("java.io.tmpdir"), "pipewright-blobs").toString(),
-          "`<java.io.tmpdir>/pipewright-blobs`",
-          "where the entry API keeps artifact bytes (content-addressed, `sha256/`); every entry API"
-              + " replica mounts the same directory (on Kubernetes a ReadWriteMany volume)");
-  static final Setting<String> RESULTS_URL =
-      Setting.of(
-          "artifacts.results-url",
-          "PIPEWRIGHT_RESULTS_URL",
-          Parsers.text(),
-          "",
-          "the entry API's HTTP base URL as jobs reach it (on Kubernetes its Service, e.g."
-              + " `http://pipewright-entry-api:8080`): workers with the secret key file give every"
-              + " job `ACTIONS_RUNTIME_TOKEN` and this URL as `ACTIONS_RESULTS_URL` and"
-              + " `ACTIONS_CACHE_URL`, and signed artifact and cache URLs point there. Empty: jobs"
-              + " get neither, and signed URLs use the address each request came to. A loopback"
-              + " URL reaches jobs in podman containers (`container:` outside Kubernetes) as"
-              + " `host.containers.internal`, podman's name for the machine, where the entry API"
-              + " must then listen too (`listeners.bind-address`; the job's log says when nothing"
-              + " answers there)");
-  static final Setting<Integer> ARTIFACT_RETENTION_DAYS =
-      Setting.of(
-          "artifacts.retention-days",
-          "PIPEWRIGHT_ARTIFACT_RETENTION_DAYS",
-          Parsers.positiveInt(),
-          "90",
-          "days an artifact is kept when its upload names no `retention-days` (GitHub's default),"
-              + " and the most one may ask for");
-  static final Setting<Duration> ARTIFACT_SWEEP_PERIOD =
-      Setting.of(
-          "artifacts.sweep-period",
-          "PIPEWRIGHT_ARTIFACT_SWEEP_PERIOD",
-          Parsers.duration(),
-          "10m",
-          "how often expired artifacts, abandoned uploads and the least recently used caches over"
-              + " `caches.max-bytes-per-repository` are deleted (each deletion is logged)");
-  static final Setting<Long> CACHE_BYTES_PER_REPOSITORY =
-      Setting.of(
-          "caches.max-bytes-per-repository",
-          "PIPEWRIGHT_CACHE_MAX_BYTES_PER_REPOSITORY",
-          Parsers.byteSize(),
-          "10GiB",
-          "cache bytes kept per repository (GitHub's 10 GB): past it the sweep deletes the least"
-              + " recently used caches of the repository until it is under");
-  static final Setting<String> CACHE_DEFAULT_REF =
-      Setting.of(
-          "caches.default-ref",
-          "PIPEWRIGHT_CACHE_DEFAULT_REF",
-          Parsers.text(),
-          "refs/heads/main",
-          "the ref whose caches a build of any other ref may restore (GitHub: the default"
-              + " branch); a build saves to its own ref");
 
   static final Setting<String> ACTIONS_URL =
       Setting.of(
@@ -365,166 +310,53 @@ final class Settings {
   static final Setting<String> LOG_LEVEL =
       Setting.of("log.level", "PIPEWRIGHT_LOG_LEVEL", Parsers.logLevel(), "INFO", "root log level");
 
-  static final Setting<String> K8S_NAMESPACE =
-      Setting.of(
-          "kubernetes.namespace",
-          "PIPEWRIGHT_K8S_NAMESPACE",
-          Parsers.nonBlank(),
-          "pipewright",
-          "namespace of PipelineRuns, Jobs, Pods and Secrets");
-  static final Setting<String> K8S_INSTALLATION =
-      Setting.computed(
-          "kubernetes.installation",
-          "PIPEWRIGHT_K8S_INSTALLATION",
-          InstallationId.parser(),
-          // Empty: derived from database.url once every setting is read (ConfigLoader).
-          () -> "",
-          "`<database>-<hash>` of `database.url`",
-          "label `pipewright.dev/installation` of this installation's PipelineRuns, Jobs, Pods and"
-              + " Secrets: it watches and changes only those. Shared by every replica; another"
-              + " installation in the namespace needs another (its own database gives it one)");
-  static final Setting<String> K8S_WORKSPACE_CLAIM =
-      Setting.of(
-          "kubernetes.workspace-claim",
-          "PIPEWRIGHT_K8S_WORKSPACE_CLAIM",
-          Parsers.nonBlank(),
-          "pipewright-workspace",
-          "the ReadWriteMany PVC holding build workspaces");
-  static final Setting<String> K8S_DEFAULT_IMAGE =
-      Setting.of(
-          "kubernetes.default-image",
-          "PIPEWRIGHT_K8S_DEFAULT_IMAGE",
-          Parsers.nonBlank(),
-          "docker.io/library/debian:bookworm-slim",
-          "image of jobs without `container:` whose runs-on is not mapped");
-  static final Setting<Map<String, String>> K8S_RUNS_ON_IMAGES =
-      Setting.of(
-          "kubernetes.runs-on-images",
-          "PIPEWRIGHT_K8S_RUNS_ON_IMAGES",
-          Parsers.pairs(),
-          "",
-          "runs-on label → image; YAML mapping, or `label=image,...` in the variable");
-  static final Setting<Duration> K8S_JOB_TTL =
-      Setting.of(
-          "kubernetes.job-ttl",
-          "PIPEWRIGHT_K8S_JOB_TTL_SECONDS",
-          Parsers.seconds(),
-          "3600",
-          "ttlSecondsAfterFinished of each Job; seconds or 1h");
-  static final Setting<Long> K8S_RUN_AS_USER =
-      Setting.of(
-          "kubernetes.run-as-user",
-          "PIPEWRIGHT_K8S_RUN_AS_USER",
-          Parsers.nonNegativeLong(),
-          "1001",
-          "uid of every build container");
-  static final Setting<String> K8S_CPU_REQUEST =
-      Setting.of(
-          "kubernetes.step-cpu-request",
-          "PIPEWRIGHT_K8S_STEP_CPU_REQUEST",
-          Parsers.text(),
-          "250m",
-          "CPU request of each job's pod container, which runs all its steps (empty: unset)");
-  static final Setting<String> K8S_MEMORY_REQUEST =
-      Setting.of(
-          "kubernetes.step-memory-request",
-          "PIPEWRIGHT_K8S_STEP_MEMORY_REQUEST",
-          Parsers.text(),
-          "256Mi",
-          "memory request of each job's pod container, which runs all its steps (empty: unset)");
-  static final Setting<String> K8S_CPU_LIMIT =
-      Setting.of(
-          "kubernetes.step-cpu-limit",
-          "PIPEWRIGHT_K8S_STEP_CPU_LIMIT",
-          Parsers.text(),
-          "2",
-          "CPU limit of each job's pod container, which runs all its steps (empty: unset)");
-  static final Setting<String> K8S_MEMORY_LIMIT =
-      Setting.of(
-          "kubernetes.step-memory-limit",
-          "PIPEWRIGHT_K8S_STEP_MEMORY_LIMIT",
-          Parsers.text(),
-          "2Gi",
-          "memory limit of each job's pod container, which runs all its steps (empty: unset)");
-  static final Setting<Duration> K8S_LOG_POLL_INTERVAL =
-      Setting.of(
-          "kubernetes.log-poll-interval",
-          "PIPEWRIGHT_K8S_LOG_POLL_INTERVAL",
-          Parsers.duration(),
-          "200ms",
-          "how often the pod host reads the log and exit files of a running step on the"
-              + " workspace volume: bounds how late a printed line reaches the log store");
-
-  static final Setting<String> K8S_NODE_IMAGE =
-      Setting.of(
-          "kubernetes.node-image",
-          "PIPEWRIGHT_K8S_NODE_IMAGE",
-          Parsers.text(),
-          "",
-          "an image with node and ldd whose Node.js an init container copies into each job's pod"
-              + " at /__e/node, for the JavaScript actions of job images without node (empty:"
-              + " none, and such an action fails its step saying so)");
-
   static final List<Setting<?>> ALL =
-      List.of(
-          DATABASE_URL,
-          DATABASE_USER,
-          DATABASE_PASSWORD,
-          DATABASE_POOL_SIZE,
-          DATABASE_CONNECT_TIMEOUT,
-          AMQP_URI,
-          QUEUE_PREFIX,
-          GRPC_PORT,
-          HTTP_PORT,
-          BIND_ADDRESS,
-          AUTH,
-          METRICS_AUTH,
-          TLS_CERT_FILE,
-          TLS_KEY_FILE,
-          TLS_CLIENT_CA_FILE,
-          TLS_RELOAD_INTERVAL,
-          SECRET_KEY_FILE,
-          BLOB_ROOT,
-          RESULTS_URL,
-          ARTIFACT_RETENTION_DAYS,
-          ARTIFACT_SWEEP_PERIOD,
-          CACHE_BYTES_PER_REPOSITORY,
-          CACHE_DEFAULT_REF,
-          ACTIONS_URL,
-          ACTIONS_MIRRORS,
-          ACTIONS_OFFLINE_DIR,
-          RELAY_BATCH_SIZE,
-          LOG_POLL_INTERVAL,
-          EXECUTOR,
-          WORKSPACE_ROOT,
-          PARALLELISM,
-          WORKER_BUILDS,
-          WORKER_ID,
-          LEASE,
-          TICK,
-          REAPER_PERIOD,
-          MAX_JOB_ATTEMPTS,
-          INFRASTRUCTURE_RETRIES,
-          STEP_LOG_LIMIT,
-          BUILD_LOG_LIMIT,
-          CONTAINER_ENGINE,
-          NODE_PATH,
-          SHUTDOWN_GRACE,
-          LOG_FORMAT,
-          LOG_LEVEL,
-          K8S_NAMESPACE,
-          K8S_INSTALLATION,
-          K8S_WORKSPACE_CLAIM,
-          K8S_DEFAULT_IMAGE,
-          K8S_RUNS_ON_IMAGES,
-          K8S_JOB_TTL,
-          K8S_RUN_AS_USER,
-          K8S_CPU_REQUEST,
-          K8S_MEMORY_REQUEST,
-          K8S_CPU_LIMIT,
-          K8S_MEMORY_LIMIT,
-          K8S_LOG_POLL_INTERVAL,
-          K8S_NODE_IMAGE);
+      Stream.of(
+              List.of(
+                  DATABASE_URL,
+                  DATABASE_USER,
+                  DATABASE_PASSWORD,
+                  DATABASE_POOL_SIZE,
+                  DATABASE_CONNECT_TIMEOUT,
+                  AMQP_URI,
+                  QUEUE_PREFIX,
+                  GRPC_PORT,
+                  HTTP_PORT,
+                  BIND_ADDRESS,
+                  AUTH,
+                  METRICS_AUTH,
+                  TLS_CERT_FILE,
+                  TLS_KEY_FILE,
+                  TLS_CLIENT_CA_FILE,
+                  TLS_RELOAD_INTERVAL,
+                  SECRET_KEY_FILE),
+              ArtifactSettings.ALL,
+              List.of(
+                  ACTIONS_URL,
+                  ACTIONS_MIRRORS,
+                  ACTIONS_OFFLINE_DIR,
+                  RELAY_BATCH_SIZE,
+                  LOG_POLL_INTERVAL,
+                  EXECUTOR,
+                  WORKSPACE_ROOT,
+                  PARALLELISM,
+                  WORKER_BUILDS,
+                  WORKER_ID,
+                  LEASE,
+                  TICK,
+                  REAPER_PERIOD,
+                  MAX_JOB_ATTEMPTS,
+                  INFRASTRUCTURE_RETRIES,
+                  STEP_LOG_LIMIT,
+                  BUILD_LOG_LIMIT,
+                  CONTAINER_ENGINE,
+                  NODE_PATH,
+                  SHUTDOWN_GRACE,
+                  LOG_FORMAT,
+                  LOG_LEVEL),
+              KubernetesSettings.ALL)
+          .flatMap(List::stream)
+          .toList();
 
   /**
    * {@code PIPEWRIGHT_*} variables that are read elsewhere, not settings of the services: the CLI's
