@@ -12,6 +12,7 @@ import dev.pipewright.executor.host.container.ContainerConfig;
 import dev.pipewright.executor.host.container.ContainerShell;
 import dev.pipewright.models.CiException;
 import dev.pipewright.models.ErrorCode;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,8 +62,13 @@ final class PodHost implements JobHost {
     /** Deletes the Secrets made for the job's pod (registry credentials, services' env). */
     void deleteSecrets();
 
-    /** Starts a docker step's pod ({@link StepJobs}). */
-    HostProcess startStep(StepContainer step, OutputReceiver output) throws IOException;
+    /**
+     * Starts a docker step's pod ({@link StepJobs}).
+     *
+     * @param services the job's service labels as names of its pod's IP, or null for none
+     */
+    HostProcess startStep(StepContainer step, HostAlias services, OutputReceiver output)
+        throws IOException;
   }
 
   private final String job;
@@ -125,11 +131,16 @@ final class PodHost implements JobHost {
 
   /**
    * A docker step runs as a Job of its own beside the job's pod, mounting the job's directories of
-   * the same volume at GitHub's paths ({@link StepJobs}).
+   * the same volume at GitHub's paths ({@link StepJobs}). Its pod has a network of its own, so the
+   * job's service labels name the job's pod there, where the sidecars listen: a docker step reaches
+   * a service as {@code <label>:<container port>}, as on GitHub, where it joins the job's network
+   * (ContainerStepHost.cs, {@code container.ContainerNetwork}).
    */
   @Override
   public HostProcess startContainer(StepContainer step, OutputReceiver output) throws IOException {
-    return pods.startStep(step, output);
+    HostAlias aliases =
+        services.isEmpty() ? null : StepJobs.servicesAt(pods.pod(jobName), services.keySet(), job);
+    return pods.startStep(step, aliases, output);
   }
 
   @Override

@@ -22,6 +22,7 @@ import dev.pipewright.parser.spec.JobSpec;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRun;
 import dev.pipewright.pipelinerun.v1alpha1.PipelineRunSpec;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -174,8 +175,9 @@ public final class PodHostFactory implements JobHostFactory {
           }
 
           @Override
-          public HostProcess startStep(StepContainer step, OutputReceiver output) {
-            return startStepJob(run, jobName, step, timeout, output);
+          public HostProcess startStep(
+              StepContainer step, HostAlias services, OutputReceiver output) {
+            return startStepJob(run, jobName, step, services, timeout, output);
           }
 
           @Override
@@ -331,12 +333,18 @@ public final class PodHostFactory implements JobHostFactory {
    * release deletes what a dead worker left.
    */
   private HostProcess startStepJob(
-      JobRun run, String jobName, StepContainer step, Duration timeout, OutputReceiver output) {
+      JobRun run,
+      String jobName,
+      StepContainer step,
+      HostAlias services,
+      Duration timeout,
+      OutputReceiver output) {
     buildsWithSecrets.add(run.buildId());
     deleted.add(run.buildId());
     return stepPods.start(
         KubeNames.stepJobName(jobName, step.id()),
         step,
+        services,
         manifests.labels(run.ref(), run.attempt()),
         timeout.plus(PodManifests.DEADLINE_MARGIN),
         owner(run),

@@ -3,8 +3,14 @@ package dev.pipewright.kubernetes.pod;
 import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
+import dev.pipewright.models.CiException;
+import dev.pipewright.models.ErrorCode;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HostAlias;
+import io.fabric8.kubernetes.api.model.HostAliasBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -14,6 +20,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +51,8 @@ final class StepJobs {
   }
 
   /**
+   * @param services the job's service labels as names of its pod's IP (the step's pod has a network
+   *     of its own), or null for none
    * @param labels the job's labels; the step's Job name replaces its Job name label, so the
    *     worker's pod informer finds the step's pod by it
    */
@@ -51,6 +60,7 @@ final class StepJobs {
       String name,
       StepContainer step,
       String envSecret,
+      HostAlias services,
       Map<String, String> labels,
       Duration deadline,
       OwnerReference owner) {
@@ -81,6 +91,10 @@ final class StepJobs {
     if (envSecret != null) {
       container.addNewEnvFrom().withNewSecretRef(envSecret, false).endEnvFrom();
     }
+    PodSpecBuilder spec = PodManifests.podSpec(config).withContainers(container.build());
+    if (services != null) {
+      spec.withHostAliases(services);
+    }
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
@@ -96,10 +110,28 @@ final class StepJobs {
         .withNewMetadata()
         .withLabels(own)
         .endMetadata()
-        .withSpec(PodManifests.podSpec(config).withContainers(container.build()).build())
+        .withSpec(spec.build())
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The job's service labels as names of its pod's IP, for the pod of a docker step, which has a
+   * network of its own: the sidecars listen in the job's pod.
+   *
+   * @param jobPod the job's pod as last seen, or null
+   * @param job names the job in the error
+   * @throws CiException when the pod has no IP: steps run once it runs, so only a pod gone has none
+   */
+  static HostAlias servicesAt(Pod jobPod, Collection<String> labels, String job) {
+    String ip = jobPod == null || jobPod.getStatus() == null ? null : jobPod.getStatus().getPodIP();
+    if (ip == null || ip.isBlank()) {
+      throw new CiException(
+          ErrorCode.INFRASTRUCTURE,
+          job + ": the job's pod has no IP, so a docker step could not reach its services");
+    }
+    return new HostAliasBuilder().withIp(ip).withHostnames(List.copyOf(labels)).build();
   }
 
   /** The step's environment: an Opaque Secret the container reads whole ({@code envFrom}). */

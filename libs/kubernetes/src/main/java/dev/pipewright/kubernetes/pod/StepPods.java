@@ -8,6 +8,7 @@ import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.kubernetes.runner.KubernetesRunnerConfig;
 import dev.pipewright.models.CiException;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,6 +49,7 @@ final class StepPods {
 
   /**
    * @param name the step's Job, Secret and pod label ({@link KubeNames#stepJobName})
+   * @param services the job's service labels as names of its pod's IP, or null for none
    * @param labels the job's labels
    * @param deadline the Job's {@code activeDeadlineSeconds}
    * @throws CiException with the API's code when the Secret or Job cannot be created
@@ -55,6 +57,7 @@ final class StepPods {
   HostProcess start(
       String name,
       StepContainer step,
+      HostAlias services,
       Map<String, String> labels,
       Duration deadline,
       OwnerReference owner,
@@ -70,7 +73,7 @@ final class StepPods {
           .v1()
           .jobs()
           .inNamespace(config.namespace())
-          .resource(jobs.job(name, step, name, labels, deadline, owner))
+          .resource(jobs.job(name, step, name, services, labels, deadline, owner))
           .create();
     } catch (KubernetesClientException e) {
       throw new CiException(

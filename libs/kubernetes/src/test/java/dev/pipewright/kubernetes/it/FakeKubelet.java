@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ public final class FakeKubelet implements AutoCloseable {
   private final java.util.Set<String> stepPods = ConcurrentHashMap.newKeySet();
 
   private final Map<String, Running> pods = new ConcurrentHashMap<>();
+  private final AtomicInteger ips = new AtomicInteger();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("fake-kubelet").factory());
@@ -186,6 +188,8 @@ public final class FakeKubelet implements AutoCloseable {
             .withSpec(spec)
             .withNewStatus()
             .withPhase("Pending")
+            // As the kubelet gives each pod its own address once its sandbox is made.
+            .withPodIP("10.244.0." + (ips.incrementAndGet() % 250 + 2))
             .withContainerStatuses(waiting(c.getName()))
             .withInitContainerStatuses(
                 sidecars.stream().map(i -> FakeSidecars.status(i.getName(), false, 0)).toList())
@@ -200,7 +204,9 @@ public final class FakeKubelet implements AutoCloseable {
           jobName,
           podName,
           c,
-          () -> FakeStepContainers.start(client, namespace, root, podName, c, out));
+          () ->
+              FakeStepContainers.start(
+                  client, namespace, root, podName, c, spec.getHostAliases(), out));
     } else if (sidecars.isEmpty()) {
       runAgent(jobName, podName, c);
     } else {

@@ -3,6 +3,7 @@ package dev.pipewright.kubernetes.it;
 import dev.pipewright.executor.host.container.ResourceLimits;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,19 +22,29 @@ import java.util.concurrent.TimeUnit;
  * The {@link FakeKubelet}'s docker step pods: their container really runs, in podman (the tests'
  * local images), as a kubelet would run it: the image with {@code command} as its entry point and
  * {@code args}, {@code workingDir}, each {@code subPath} of the workspace volume (the test's root)
- * bind-mounted at its {@code mountPath}, the environment of its {@code envFrom} Secret; its output
- * is the pod's log, which the mock API server serves.
+ * bind-mounted at its {@code mountPath}, the environment of its {@code envFrom} Secret, the pod's
+ * {@code hostAliases} in its {@code /etc/hosts}; its output is the pod's log, which the mock API
+ * server serves.
  */
 final class FakeStepContainers {
   private FakeStepContainers() {}
 
   /** Starts the pod's container; its output goes to {@code logFile}. */
   static Process start(
-      KubernetesClient client, String namespace, Path root, String podName, Container c, Path log)
+      KubernetesClient client,
+      String namespace,
+      Path root,
+      String podName,
+      Container c,
+      List<HostAlias> aliases,
+      Path log)
       throws IOException {
     List<String> argv = new ArrayList<>(List.of("podman", "run", "--rm", "--name", podName));
     // The limits podman's defaults exceed on these machines, as the container host passes them.
     argv.addAll(ResourceLimits.ofWorker().podmanArguments());
+    for (HostAlias a : aliases == null ? List.<HostAlias>of() : aliases) {
+      a.getHostnames().forEach(name -> argv.addAll(List.of("--add-host", name + ":" + a.getIp())));
+    }
     if (c.getWorkingDir() != null) {
       argv.addAll(List.of("--workdir", c.getWorkingDir()));
     }

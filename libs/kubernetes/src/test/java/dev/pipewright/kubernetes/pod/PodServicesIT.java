@@ -2,11 +2,13 @@ package dev.pipewright.kubernetes.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pipewright.executor.InMemoryLogSink;
 import dev.pipewright.executor.JobRef;
 import dev.pipewright.executor.JobRun;
 import dev.pipewright.executor.engine.EngineJobRunner;
+import dev.pipewright.executor.host.container.PodmanFixture;
 import dev.pipewright.executor.parity.ParitySuite.Recorder;
 import dev.pipewright.kubernetes.runner.KubeNames;
 import dev.pipewright.models.ErrorCode;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -198,6 +201,52 @@ class PodServicesIT {
         .startsWith(
             "job 'test': services.never: Failed to initialize, never service is unhealthy.");
     assertThat(sink.text(run.ref(), 1)).doesNotContain("never");
+    runner.releaseBuild(buildId);
+  }
+
+  /**
+   * A docker step's pod has a network of its own: the job's service labels name the job's pod there
+   * ({@code hostAliases}, which the kubelet writes into the container's {@code /etc/hosts}), where
+   * the sidecars listen. GitHub's docker step joins the job's network and reaches a service by its
+   * label (ContainerStepHost.cs); the container host's steps join the services' network.
+   */
+  @Test
+  void aDockerStepFindsTheServicesByLabelAtTheJobsPod() {
+    assumeTrue(PodmanFixture.unavailable() == null, PodmanFixture.unavailable());
+    String buildId = build();
+    JobRun run =
+        withSecrets(
+            buildId,
+            """
+            services:
+              db: {image: postgres:16, options: --health-cmd true --health-interval 1s}
+              cache: {image: redis:7}
+            steps:
+              - uses: docker://localhost/pipewright-test-busybox:1
+                with:
+                  entrypoint: /bin/sh
+                  args: -c "grep -w -e db -e cache /etc/hosts"
+            """);
+    Recorder rec = new Recorder();
+    runner.start(run, rec);
+    await().atMost(WAIT).until(() -> rec.result != null);
+    assertThat(rec.result.status()).as(sink.jobText(run.ref())).isEqualTo(JobStatus.SUCCEEDED);
+
+    String jobName = KubeNames.jobName(run.ref(), 1);
+    String ip =
+        pods.client
+            .pods()
+            .inNamespace(MockPods.NAMESPACE)
+            .withLabel(KubeNames.JOB_NAME_LABEL, jobName)
+            .list()
+            .getItems()
+            .getFirst()
+            .getStatus()
+            .getPodIP();
+    // The step's Job is gone with it: its container's /etc/hosts shows what its pod was given.
+    assertThat(sink.text(run.ref(), 1))
+        .containsPattern(Pattern.quote(ip) + "\\s+db\\b")
+        .containsPattern(Pattern.quote(ip) + "\\s+cache\\b");
     runner.releaseBuild(buildId);
   }
 }

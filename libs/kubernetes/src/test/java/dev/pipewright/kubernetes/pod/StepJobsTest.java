@@ -1,10 +1,16 @@
 package dev.pipewright.kubernetes.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pipewright.executor.host.StepContainer;
 import dev.pipewright.kubernetes.runner.KubeNames;
+import dev.pipewright.models.CiException;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HostAlias;
+import io.fabric8.kubernetes.api.model.HostAliasBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -42,6 +48,7 @@ class StepJobsTest {
             "pw-b1-test-step",
             step,
             "pw-b1-test-step",
+            null,
             labels,
             Duration.ofMinutes(15),
             PodManifests.ownerReference("run", "uid"));
@@ -54,6 +61,7 @@ class StepJobsTest {
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getHostAliases()).isEmpty();
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(1000L);
     Container c = pod.getContainers().getFirst();
     assertThat(c.getName()).isEqualTo(StepJobs.CONTAINER);
@@ -84,6 +92,7 @@ class StepJobsTest {
                 "n",
                 plain,
                 null,
+                null,
                 Map.of(),
                 Duration.ofMinutes(1),
                 PodManifests.ownerReference("r", "u"))
@@ -95,5 +104,39 @@ class StepJobsTest {
     assertThat(c.getCommand()).isEmpty();
     assertThat(c.getArgs()).isEmpty();
     assertThat(c.getEnvFrom()).isEmpty();
+  }
+
+  /**
+   * With services, each label names the job's pod in the step's: the step's pod has a network of
+   * its own, the services listen in the job's (GitHub: a docker step joins the job's network).
+   */
+  @Test
+  void theJobsServiceLabelsNameTheJobsPod() {
+    HostAlias services =
+        new HostAliasBuilder().withIp("10.1.2.3").withHostnames("db", "cache").build();
+    PodSpec pod =
+        jobs.job(
+                "n",
+                step,
+                "n",
+                services,
+                Map.of(),
+                Duration.ofMinutes(1),
+                PodManifests.ownerReference("r", "u"))
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getHostAliases()).containsExactly(services);
+  }
+
+  @Test
+  void theServicesAreAtTheJobsPodsIpWhichAPodGoneHasNot() {
+    Pod running = new PodBuilder().withNewStatus().withPodIP("10.1.2.3").endStatus().build();
+    assertThat(StepJobs.servicesAt(running, List.of("db", "cache"), "job 'test'"))
+        .isEqualTo(new HostAliasBuilder().withIp("10.1.2.3").withHostnames("db", "cache").build());
+    assertThatThrownBy(() -> StepJobs.servicesAt(null, List.of("db"), "job 'test'"))
+        .isInstanceOf(CiException.class)
+        .hasMessage(
+            "job 'test': the job's pod has no IP, so a docker step could not reach its services");
   }
 }
