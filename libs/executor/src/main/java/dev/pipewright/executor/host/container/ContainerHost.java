@@ -232,7 +232,10 @@ final class ContainerHost implements JobHost {
         probedUrl = s.url();
         Optional<Path> hosts = running().hosts();
         hosts
-            .flatMap(h -> HostLoopback.unreachable(s.url(), h, HostLoopback::connect))
+            .flatMap(
+                h ->
+                    HostLoopback.unreachable(
+                        s.url(), h, HostLoopback::connect, HostLoopback::certificateNames))
             .ifPresent(
                 why -> {
                   log.warn("{}: {}", job, why);
