@@ -69,25 +69,12 @@ final class ActionStages {
       String postIf = action.spec().runs().postIf();
       posts.register(
           new PostSteps.Post(
-              NodeActions.Stage.POST.stepName(name),
-              postIf == null ? "always()" : postIf,
-              (postLog, survives) -> {
-                Map<String, String> postEnv = callerEnv.get();
-                Map<String, String> postInputs =
-                    ActionInputs.of(caller, action.spec(), ctx, postEnv, postLog, List.of());
-                return nodes.run(
-                    NodeActions.Stage.POST,
-                    caller,
-                    action,
-                    ctx,
-                    postEnv,
-                    postInputs,
-                    state,
-                    actionName,
-                    prefix + ".post.a" + scope.run().attempt(),
-                    survives,
-                    postLog);
-              }));
+              PostSteps.saved(
+                  prefix,
+                  NodeActions.Stage.POST.stepName(name),
+                  postIf == null ? "always()" : postIf,
+                  actionName == null ? null : actionName.toString()),
+              nodePost(caller, action, ctx, callerEnv, state, actionName, prefix)));
     }
     boolean survives =
         scope.cancellation().requested() || ctx.survivesCancel(caller.ifCondition(), env);
@@ -103,6 +90,63 @@ final class ActionStages {
         prefix + ".main.a" + scope.run().attempt(),
         survives,
         log);
+  }
+
+  /**
+   * A post step that an earlier worker's run of {@code caller} registered, made again from the
+   * job's checkpoint: the action is loaded again when the post step runs (its files are where the
+   * earlier worker left them, on the job's volume), and a failure to load fails that step.
+   *
+   * @param callerEnv the caller's {@code env} context, asked when the post step runs
+   * @param state what the action's earlier stages saved, as the checkpoint kept it
+   * @param prefix the caller's command id without the attempt, unique to this worker's run
+   */
+  PostSteps.Post restored(
+      PostSteps.Saved saved,
+      StepSpec caller,
+      JobContext ctx,
+      Supplier<Map<String, String>> callerEnv,
+      Map<String, String> state,
+      String prefix) {
+    return new PostSteps.Post(
+        saved,
+        (log, survives) -> {
+          ActionLoader.Loaded action =
+              loader.load(ActionRef.parse(ctx.render(caller.uses(), callerEnv.get())));
+          PostSteps.Body body =
+              action.spec().runs().docker()
+                  ? docker.post(caller, ctx, callerEnv, action, state, saved.actionName(), prefix)
+                  : nodePost(caller, action, ctx, callerEnv, state, saved.actionName(), prefix);
+          return body.run(log, survives);
+        });
+  }
+
+  /** What a JavaScript action's post stage runs: the caller's env and inputs as they are then. */
+  private PostSteps.Body nodePost(
+      StepSpec caller,
+      ActionLoader.Loaded action,
+      JobContext ctx,
+      Supplier<Map<String, String>> callerEnv,
+      Map<String, String> state,
+      Object actionName,
+      String prefix) {
+    return (postLog, survives) -> {
+      Map<String, String> postEnv = callerEnv.get();
+      Map<String, String> postInputs =
+          ActionInputs.of(caller, action.spec(), ctx, postEnv, postLog, List.of());
+      return nodes.run(
+          NodeActions.Stage.POST,
+          caller,
+          action,
+          ctx,
+          postEnv,
+          postInputs,
+          state,
+          actionName,
+          prefix + ".post.a" + scope.run().attempt(),
+          survives,
+          postLog);
+    };
   }
 
   /**

@@ -26,12 +26,15 @@ final class AddedSteps {
   private final StepDriver driver;
   private final ActionStages actions;
   private final JobEngine.Progress progress;
+  private final Checkpoints checkpoints;
   private int next;
   private ErrorCode firstCode;
   private String firstMessage;
 
   /**
-   * @param firstNumber the number of the first added step: the job's step count + 1
+   * @param firstNumber the number of the first added step: the job's step count + 1, after those an
+   *     earlier worker ran
+   * @param checkpoints told of each added step as it starts
    */
   AddedSteps(
       JobScope scope,
@@ -39,12 +42,14 @@ final class AddedSteps {
       StepDriver driver,
       ActionStages actions,
       JobEngine.Progress progress,
-      int firstNumber) {
+      int firstNumber,
+      Checkpoints checkpoints) {
     this.scope = scope;
     this.ctx = ctx;
     this.driver = driver;
     this.actions = actions;
     this.progress = progress;
+    this.checkpoints = checkpoints;
     this.next = firstNumber;
   }
 
@@ -75,8 +80,9 @@ final class AddedSteps {
 
   /** The registered post steps, the last registered first. */
   void runPost(PostSteps posts) throws IOException {
-    for (PostSteps.Post post : posts.takeInRunOrder()) {
-      run(post.displayName(), post.condition(), driver.env(), post.body());
+    PostSteps.Post post;
+    while ((post = posts.next()) != null) {
+      run(post.saved().displayName(), post.saved().condition(), driver.env(), post.body());
     }
   }
 
@@ -92,6 +98,7 @@ final class AddedSteps {
   private void run(String name, String condition, Map<String, String> env, PostSteps.Body body)
       throws IOException {
     int number = next++;
+    checkpoints.addedStepStarting();
     boolean underCancel = scope.cancellation().requested();
     if (underCancel) {
       ctx.markCancelled();

@@ -22,16 +22,24 @@ final class Checkpoints {
   private final JobRun run;
   private final JobContext ctx;
   private final StepDriver driver;
+  private final PostSteps posts;
   private final long deadlineEpochMillis;
   private final List<StepStatus> statuses = new ArrayList<>();
   private ErrorCode firstCode;
   private String firstMessage;
+  private int addedSteps;
 
-  Checkpoints(JobScope scope, JobContext ctx, StepDriver driver, long deadlineEpochMillis) {
+  Checkpoints(
+      JobScope scope,
+      JobContext ctx,
+      StepDriver driver,
+      PostSteps posts,
+      long deadlineEpochMillis) {
     this.scope = scope;
     this.run = scope.run();
     this.ctx = ctx;
     this.driver = driver;
+    this.posts = posts;
     this.deadlineEpochMillis = deadlineEpochMillis;
   }
 
@@ -40,6 +48,7 @@ final class Checkpoints {
     statuses.addAll(c.statuses());
     firstCode = c.firstErrorCode();
     firstMessage = c.firstErrorMessage();
+    addedSteps = c.addedSteps();
     ctx.restore(c);
     driver.restore(c);
     scope.masker().addAll(c.masks());
@@ -51,6 +60,21 @@ final class Checkpoints {
   /** The steps finished so far: the next one to run is this + 1. */
   int stepsDone() {
     return statuses.size();
+  }
+
+  /** How many pre and post steps ran (or started) so far, by this worker and earlier ones. */
+  int addedSteps() {
+    return addedSteps;
+  }
+
+  /**
+   * A pre or post step takes the next number (a post step is off the list by then): the checkpoint
+   * says so, so that a successor numbers its own after it and runs no post step twice. One cut off
+   * by the worker's end is not run again, as a step of the job's is not started twice.
+   */
+  void addedStepStarting() throws IOException {
+    addedSteps++;
+    write(null);
   }
 
   ErrorCode firstCode() {
@@ -137,7 +161,10 @@ final class Checkpoints {
             firstCode,
             firstMessage,
             deadlineEpochMillis,
-            running);
+            running,
+            addedSteps,
+            driver.stageStates(),
+            posts.pending());
     scope
         .host()
         .files()

@@ -111,20 +111,12 @@ final class DockerSteps {
     if (runs.post() != null) {
       posts.register(
           new PostSteps.Post(
-              NodeActions.Stage.POST.stepName(StepFields.displayName(caller, ctx, env)),
-              runs.postIf() == null ? "always()" : runs.postIf(),
-              (postLog, survives) ->
-                  stage(
-                      NodeActions.Stage.POST,
-                      caller,
-                      ctx,
-                      callerEnv.get(),
-                      action,
-                      state,
-                      actionName,
-                      prefix + ".post",
-                      survives,
-                      postLog)));
+              PostSteps.saved(
+                  prefix,
+                  NodeActions.Stage.POST.stepName(StepFields.displayName(caller, ctx, env)),
+                  runs.postIf() == null ? "always()" : runs.postIf(),
+                  actionName == null ? null : actionName.toString()),
+              post(caller, ctx, callerEnv, action, state, actionName, prefix)));
     }
     boolean survives;
     try {
@@ -134,6 +126,29 @@ final class DockerSteps {
     }
     return stage(
         NodeActions.Stage.MAIN, caller, ctx, env, action, state, actionName, prefix, survives, log);
+  }
+
+  /** What the action's {@code post-entrypoint} runs: the caller's env as it is then. */
+  PostSteps.Body post(
+      StepSpec caller,
+      JobContext ctx,
+      Supplier<Map<String, String>> callerEnv,
+      ActionLoader.Loaded action,
+      Map<String, String> state,
+      Object actionName,
+      String prefix) {
+    return (postLog, survives) ->
+        stage(
+            NodeActions.Stage.POST,
+            caller,
+            ctx,
+            callerEnv.get(),
+            action,
+            state,
+            actionName,
+            prefix + ".post",
+            survives,
+            postLog);
   }
 
   /**

@@ -45,6 +45,10 @@ import java.util.Objects;
  * @param firstErrorMessage its message
  * @param deadlineEpochMillis the wall-clock time at which the job's timeout cancels it
  * @param running the step whose command was starting or running, or null between steps
+ * @param addedSteps how many pre and post steps ran (or started): a successor numbers its added
+ *     steps after them
+ * @param stageStates by step number, what its action's stages saved ({@code STATE_*})
+ * @param posts the post steps registered and not run yet, in the order they were registered
  */
 record JobCheckpoint(
     int format,
@@ -63,10 +67,13 @@ record JobCheckpoint(
     ErrorCode firstErrorCode,
     String firstErrorMessage,
     long deadlineEpochMillis,
-    Running running) {
+    Running running,
+    int addedSteps,
+    Map<Integer, Map<String, String>> stageStates,
+    List<PostSteps.Saved> posts) {
 
   /** Bumped whenever a field changes meaning: an older file is then refused, not misread. */
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -102,6 +109,10 @@ record JobCheckpoint(
     steps = ordered(steps);
     generatedIds = ordered(generatedIds);
     masks = List.copyOf(masks);
+    Map<Integer, Map<String, String>> states = new LinkedHashMap<>();
+    stageStates.forEach((n, state) -> states.put(n, ordered(state)));
+    stageStates = Collections.unmodifiableMap(states);
+    posts = List.copyOf(posts);
   }
 
   /** An unmodifiable copy in the same order (the env's order is the order it was added in). */
@@ -161,6 +172,15 @@ record JobCheckpoint(
     }
     if (running != null && (running.step() != stepsDone + 1 || running.commandId() == null)) {
       return "its running step " + running.step() + " does not follow step " + stepsDone;
+    }
+    if (addedSteps < 0) {
+      return addedSteps + " added steps";
+    }
+    // A step registers its post when its main stage starts, which may be the running one.
+    for (PostSteps.Saved post : posts) {
+      if (post.step() < 1 || post.step() > Math.min(stepCount, stepsDone + 1)) {
+        return "a post step of step " + post.step() + ", after step " + stepsDone;
+      }
     }
     if (cancelReason != null
         && cancelReason != ErrorCode.CANCELLED

@@ -155,13 +155,30 @@ final class JobEngine {
     PostSteps posts = new PostSteps();
     StepDriver driver = new StepDriver(scope, ctx, jobEnv, jobTimeout, jobDeadline, posts);
     Cancellation cancellation = scope.cancellation();
-    Checkpoints checkpoints = new Checkpoints(scope, ctx, driver, deadline);
+    Checkpoints checkpoints = new Checkpoints(scope, ctx, driver, posts, deadline);
     if (resume != null) {
       checkpoints.restore(resume);
+      resume.posts().stream()
+          .filter(PostSteps.Saved::inner)
+          .forEach(
+              p ->
+                  jobLog(
+                      "##[warning]"
+                          + p.displayName()
+                          + " does not run: an action inside a composite one registered it"
+                          + " before this worker took the job over, and its caller's inputs and"
+                          + " env went with the earlier worker"));
     }
     Progress checkpointing = checkpoints.around(progress);
     AddedSteps added =
-        new AddedSteps(scope, ctx, driver, driver.stages(), progress, steps.size() + 1);
+        new AddedSteps(
+            scope,
+            ctx,
+            driver,
+            driver.stages(),
+            progress,
+            steps.size() + 1 + checkpoints.addedSteps(),
+            checkpoints);
     if (checkpoints.stepsDone() == 0) {
       added.runPre(steps);
     }

@@ -3,6 +3,7 @@ package dev.pipewright.executor.engine;
 import dev.pipewright.executor.LogChunker;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
@@ -12,7 +13,9 @@ import java.util.List;
  * actions/runner's ActionRunner.cs registers an action's post step when its main step runs (so a
  * skipped main registers none), whatever the main step then comes to;
  * ExecutionContext.RegisterPostJobStep pushes it on a stack, so they run in reverse order, each
- * under its {@code post-if} evaluated against the job's status at that time. The job's thread only.
+ * under its {@code post-if} evaluated against the job's status at that time. Each is also kept as a
+ * {@link Saved} for the job's checkpoint, from which a worker that takes the job over registers
+ * those of the job's own steps again. The job's thread only.
  */
 final class PostSteps {
   /** What a post step runs, once its condition held. */
@@ -24,13 +27,32 @@ final class PostSteps {
     StepOutcome run(LogChunker log, boolean survivesCancel) throws IOException;
   }
 
+  /** One registered post step: what it is, and what it runs. */
+  record Post(Saved saved, Body body) {}
+
   /**
-   * One registered post step.
+   * A post step as a checkpoint keeps it: enough to make it again from the job's step and its
+   * action, which the successor loads again.
    *
+   * @param step the number of the job's step whose action registered it
    * @param displayName {@code Post <the step's name>}
    * @param condition its {@code post-if} (GitHub's default {@code always()})
+   * @param inner registered by an action inside a composite one: not made again (its caller's
+   *     inputs and env are gone with the worker), and the job's log says so
+   * @param actionName the {@code github.action} its stages saw
    */
-  record Post(String displayName, String condition, Body body) {}
+  record Saved(int step, boolean inner, String displayName, String condition, String actionName) {}
+
+  /**
+   * What a checkpoint keeps of a post step registered under the command prefix {@code prefix}
+   * ({@code step-3.k2j4x} for the job's step 3, {@code step-3.k2j4x.c2} for an action inside the
+   * composite one it runs, as {@link CompositeSteps#run} names them).
+   */
+  static Saved saved(String prefix, String displayName, String condition, String actionName) {
+    String[] parts = prefix.split("\\.");
+    int step = Integer.parseInt(parts[0].substring("step-".length()));
+    return new Saved(step, parts.length > 2, displayName, condition, actionName);
+  }
 
   private final Deque<Post> stack = new ArrayDeque<>();
 
@@ -38,10 +60,15 @@ final class PostSteps {
     stack.push(post);
   }
 
-  /** The registered steps, the last registered first; the list is emptied. */
-  List<Post> takeInRunOrder() {
-    List<Post> order = List.copyOf(stack);
-    stack.clear();
-    return order;
+  /** The next one to run, the last registered first; null when none is left. */
+  Post next() {
+    return stack.poll();
+  }
+
+  /** Those not run yet, in the order they were registered (a checkpoint's order). */
+  List<Saved> pending() {
+    List<Saved> saved = new ArrayList<>();
+    stack.descendingIterator().forEachRemaining(p -> saved.add(p.saved()));
+    return saved;
   }
 }

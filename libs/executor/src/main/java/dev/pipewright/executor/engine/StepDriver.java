@@ -39,6 +39,7 @@ final class StepDriver {
 
   private final CompositeSteps composites;
   private final ActionStages stages;
+  private final PostSteps posts;
 
   /**
    * By step number, what the pre stage of the step's action saved, for its main and post stages
@@ -80,6 +81,7 @@ final class StepDriver {
     this.defaults = job.over(wf);
     ActionLoader loader = new ActionLoader(scope);
     this.stages = new ActionStages(scope, commands, loader, posts);
+    this.posts = posts;
     this.composites = new CompositeSteps(scope, commands, loader, stages);
   }
 
@@ -103,10 +105,32 @@ final class StepDriver {
     return stageStates.computeIfAbsent(number, n -> new LinkedHashMap<>());
   }
 
-  /** The state the steps handed on, as a checkpoint recorded it; the running step to resume. */
+  /** The state of every step's action stages so far, for the job's checkpoint. */
+  Map<Integer, Map<String, String>> stageStates() {
+    return stageStates;
+  }
+
+  /**
+   * The state the steps handed on, as a checkpoint recorded it; the running step to resume; the
+   * post steps the job's own steps registered (not those of actions inside composite ones).
+   */
   void restore(JobCheckpoint c) {
     handover.restore(c);
     resuming = c.running();
+    c.stageStates().forEach((number, state) -> stageStates.put(number, new LinkedHashMap<>(state)));
+    for (PostSteps.Saved saved : c.posts()) {
+      if (!saved.inner()) {
+        StepSpec step = run.job().steps().get(saved.step() - 1);
+        posts.register(
+            stages.restored(
+                saved,
+                step,
+                ctx,
+                () -> ctx.layerEnv(env(), step.env()),
+                stageState(saved.step()),
+                "step-" + saved.step() + "." + session));
+      }
+    }
   }
 
   /** Evaluates and, when its {@code if:} holds, runs one step; records it for later steps. */

@@ -39,7 +39,12 @@ class JobCheckpointTest {
         ErrorCode.PERMANENT,
         "Process completed with exit code 3.",
         1_800_000_000_000L,
-        new JobCheckpoint.Running(3, "step-3.a2", 1_700_000_000_000L));
+        new JobCheckpoint.Running(3, "step-3.a2", 1_700_000_000_000L),
+        5,
+        Map.of(1, Map.of("saved", "by main")),
+        List.of(
+            new PostSteps.Saved(1, false, "Post greet", "always()", "greet"),
+            new PostSteps.Saved(3, true, "Post Run ./inner", "success()", "__self")));
   }
 
   private static byte[] bytes(String json) {
@@ -76,7 +81,10 @@ class JobCheckpointTest {
             null,
             null,
             0,
-            null);
+            null,
+            0,
+            Map.of(),
+            List.of());
 
     assertThat(JobCheckpoint.parse(c.toBytes(), REF, 1, 1)).isEqualTo(c);
   }
@@ -132,7 +140,10 @@ class JobCheckpointTest {
     assertThatThrownBy(
             () ->
                 JobCheckpoint.parse(
-                    bytes(json.replace("\"format\":1", "\"format\":99")), REF, 2, 4))
+                    bytes(json.replace("\"format\":" + JobCheckpoint.FORMAT, "\"format\":99")),
+                    REF,
+                    2,
+                    4))
         .isInstanceOf(JobCheckpoint.Unreadable.class)
         .hasMessageContaining("its format is 99");
     assertThatThrownBy(
@@ -146,5 +157,21 @@ class JobCheckpointTest {
     JobPaths paths = new JobPaths("/w", "/t", "/c", "/r");
 
     assertThat(JobCheckpoint.path(paths, 2)).isEqualTo("/r/checkpoint.a2.json");
+  }
+
+  /**
+   * A post step belongs to a step that ran (or runs: a step registers its post as its main stage
+   * starts); one of a later step cannot be, and the file is not trusted.
+   */
+  @Test
+  void aPostStepOfAStepNotReachedYetIsRefused() {
+    String json = new String(sample().toBytes(), StandardCharsets.UTF_8);
+
+    assertThatThrownBy(
+            () ->
+                JobCheckpoint.parse(
+                    bytes(json.replace("\"step\":1,\"inner\"", "\"step\":4,\"inner\"")), REF, 2, 4))
+        .isInstanceOf(JobCheckpoint.Unreadable.class)
+        .hasMessageContaining("a post step of step 4, after step 2");
   }
 }

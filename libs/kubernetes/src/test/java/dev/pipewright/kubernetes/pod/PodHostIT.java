@@ -251,6 +251,67 @@ class PodHostIT {
   }
 
   /**
+   * A successor runs the post steps its predecessor's steps registered, with what their main stages
+   * saved (STATE_*): the checkpoint keeps both. (Before, they went with the worker: a cache an
+   * actions/cache step restored was never saved.)
+   */
+  @Test
+  void aSuccessorRunsThePostStepsItsPredecessorsStepsRegistered() throws Exception {
+    String buildId = build();
+    Path gate = root.resolve("gate-" + buildId);
+    JobRun run =
+        run(
+            buildId,
+            """
+            on: push
+            jobs:
+              test:
+                runs-on: x
+                steps:
+                  - run: |
+                      mkdir -p post-action
+                      cat > post-action/action.yml <<'EOF'
+                      runs:
+                        using: node20
+                        main: main.js
+                        post: post.js
+                      EOF
+                      cat > post-action/main.js <<'EOF'
+                      require('fs').appendFileSync(process.env.GITHUB_STATE, 'saved=by main\\n');
+                      console.log('main ran');
+                      EOF
+                      cat > post-action/post.js <<'EOF'
+                      console.log('post ran, saved ' + process.env.STATE_saved);
+                      EOF
+                  - uses: ./post-action
+                  - run: echo waiting; while [ ! -e "%s" ]; do sleep 0.05; done
+            """
+                .formatted(gate),
+            "test");
+    try (EngineJobRunner first = otherWorker()) {
+      first.start(run, new Recorder());
+      await().atMost(WAIT).until(() -> sink.text(run.ref(), 3).contains("waiting"));
+    }
+    assertThat(sink.text(run.ref(), 2)).contains("main ran");
+
+    Recorder rec = new Recorder();
+    try (EngineJobRunner successor = otherWorker()) {
+      JobRun again =
+          JobRun.builder(run.ref(), run.workflow(), run.job())
+              .logCursors(Map.of(3, 1L))
+              .logSources(Map.of(3, (long) "waiting\n".length()))
+              .build();
+      assertThat(successor.attach(again, rec).phase()).isNotEqualTo(JobSnapshot.Phase.LOST);
+      Files.writeString(gate, "");
+      await().atMost(WAIT).until(() -> rec.result != null);
+    }
+    assertThat(rec.result.status()).as(sink.jobText(run.ref())).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(rec.addedNames).containsExactly(Map.entry(4, "Post ./post-action"));
+    assertThat(sink.text(run.ref(), 4)).contains("post ran, saved by main");
+    pods.releaseBuild(buildId);
+  }
+
+  /**
    * The job's pod is lost with its node while no worker runs (its agent killed without a word, its
    * pod object gone): the successor that re-attaches fails the job as an infrastructure failure,
    * which the orchestrator runs again, rather than waiting for a pod that will never answer.
