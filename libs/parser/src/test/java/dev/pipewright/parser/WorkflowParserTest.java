@@ -141,6 +141,15 @@ class WorkflowParserTest {
 
   private final WorkflowParser parser = new WorkflowParser();
 
+  /** The one step of a job whose steps are {@code - <yaml>}. */
+  private StepSpec step(String yaml) {
+    return parser
+        .parse("on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - " + yaml + "\n", "s.yml")
+        .job("b")
+        .steps()
+        .getFirst();
+  }
+
   private WorkflowSpec parse(String yaml) {
     return parser.parse(yaml, "ci.yml");
   }
@@ -203,7 +212,11 @@ class WorkflowParserTest {
     assertThat(checkout.uses()).isEqualTo("actions/checkout@v4");
     assertThat(checkout.with())
         .containsExactly(Map.entry("fetch-depth", "0"), Map.entry("lfs", "true"));
-    assertThat(checkout.displayName()).isEqualTo("actions/checkout@v4");
+    // actions/runner ActionRunner.GenerateDisplayName: "Run" and the reference.
+    assertThat(checkout.displayName()).isEqualTo("Run actions/checkout@v4");
+    assertThat(step("uses: docker://alpine:3.20").displayName()).isEqualTo("Run alpine:3.20");
+    assertThat(step("uses: ./.github/actions/setup").displayName())
+        .isEqualTo("Run ./.github/actions/setup");
     assertThat(checkout.pos()).isEqualTo(new SourcePos("ci.yml", 56, 9));
     StepSpec push = build.steps().get(1);
     assertThat(push.index()).isEqualTo(1);
@@ -289,7 +302,7 @@ class WorkflowParserTest {
     assertThat(lint.timeoutMinutes()).isEqualTo("15");
     assertThat(lint.steps())
         .extracting(StepSpec::displayName)
-        .containsExactly("actions/checkout@v4", "Run make test");
+        .containsExactly("Run actions/checkout@v4", "Run make test");
     assertThat(lint.env())
         .as("keys written in the mapping come first and win over merged ones")
         .containsExactly(Map.entry("LEVEL", "lint"), Map.entry("CI", "true"));

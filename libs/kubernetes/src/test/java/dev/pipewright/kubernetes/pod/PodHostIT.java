@@ -306,7 +306,7 @@ class PodHostIT {
       await().atMost(WAIT).until(() -> rec.result != null);
     }
     assertThat(rec.result.status()).as(sink.jobText(run.ref())).isEqualTo(JobStatus.SUCCEEDED);
-    assertThat(rec.addedNames).containsExactly(Map.entry(4, "Post ./post-action"));
+    assertThat(rec.addedNames).containsExactly(Map.entry(4, "Post Run ./post-action"));
     assertThat(sink.text(run.ref(), 4)).contains("post ran, saved by main");
     pods.releaseBuild(buildId);
   }

@@ -29,7 +29,13 @@ public record StepSpec(
     SourcePos pos,
     SourcePos usesAt) {
 
-  /** GitHub's default name: {@code name:}, else {@code Run <first line>}, else the action ref. */
+  /**
+   * GitHub's default name: {@code name:}, else {@code Run} and the first line of the script, else
+   * {@code Run} and the action it uses, a {@code docker://} image without that prefix
+   * (actions/runner ActionRunner.GenerateDisplayName with the references
+   * PipelineTemplateConverter.ConvertToStep makes: {@code Run actions/checkout@v4}, {@code Run
+   * ./my-action}, {@code Run alpine:3}).
+   */
   public String displayName() {
     if (name != null) {
       return name;
@@ -38,6 +44,9 @@ public record StepSpec(
       String first = run.strip().lines().findFirst().orElse("");
       return "Run " + first;
     }
-    return uses;
+    return "Run "
+        + ActionRef.tryParse(uses)
+            .map(ref -> ref instanceof ActionRef.Docker docker ? docker.image() : uses)
+            .orElse(uses);
   }
 }
