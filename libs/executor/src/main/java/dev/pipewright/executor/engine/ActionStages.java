@@ -71,6 +71,7 @@ final class ActionStages {
           new PostSteps.Post(
               PostSteps.saved(
                   prefix,
+                  false,
                   NodeActions.Stage.POST.stepName(name),
                   postIf == null ? "always()" : postIf,
                   actionName == null ? null : actionName.toString()),

@@ -37,12 +37,22 @@ final class CompositeSteps {
   private final StepCommands commands;
   private final ActionLoader loader;
   private final ActionStages stages;
+  private final PostSteps posts;
 
-  CompositeSteps(JobScope scope, StepCommands commands, ActionLoader loader, ActionStages stages) {
+  /**
+   * @param posts where the action's post step goes, which runs those of its inner actions
+   */
+  CompositeSteps(
+      JobScope scope,
+      StepCommands commands,
+      ActionLoader loader,
+      ActionStages stages,
+      PostSteps posts) {
     this.scope = scope;
     this.commands = commands;
     this.loader = loader;
     this.stages = stages;
+    this.posts = posts;
   }
 
   /** Whether the step runs an action (every {@code uses:} but the built-in checkout). */
@@ -102,6 +112,7 @@ final class CompositeSteps {
     List<SubStep> subSteps = new ArrayList<>();
     List<StepSpec> steps = action.spec().runs().steps();
     StepDeadlines.Deadline before = enterTimeout(caller, ctx, callerEnv.get(), log);
+    posts.enter();
     try {
       for (StepSpec step : steps) {
         Supplier<Map<String, String>> env = () -> inner.layerEnv(callerEnv.get(), step.env());
@@ -126,6 +137,7 @@ final class CompositeSteps {
       }
     } finally {
       commands.deadlines.leave(before);
+      registerPost(caller, ctx, callerEnv, posts.leave(), prefix);
     }
     Map<String, String> outputs = new LinkedHashMap<>();
     try {
@@ -141,6 +153,52 @@ final class CompositeSteps {
         .outcome(outputs)
         .withAction(action.ref().text(), action.sha())
         .withSubSteps(subSteps);
+  }
+
+  /**
+   * The action's post step, when actions inside it registered theirs ({@code inner}, the last
+   * registered first): {@code Post <caller>} under {@code always()}, running each inner one whose
+   * own {@code post-if} holds, in its log (ActionManager.cs collects the embedded posts of a
+   * composite action, which then has a post stage; CompositeActionHandler.cs runs them under their
+   * conditions as embedded steps). It fails when one of them fails, and they all get their turn.
+   */
+  private void registerPost(
+      StepSpec caller,
+      JobContext ctx,
+      Supplier<Map<String, String>> callerEnv,
+      List<PostSteps.Post> inner,
+      String prefix) {
+    if (inner.isEmpty()) {
+      return;
+    }
+    Object actionName = ctx.github().get("action");
+    posts.register(
+        new PostSteps.Post(
+            PostSteps.saved(
+                prefix,
+                true,
+                NodeActions.Stage.POST.stepName(
+                    StepFields.displayName(caller, ctx, callerEnv.get())),
+                "always()",
+                actionName == null ? null : actionName.toString()),
+            (log, survives) -> {
+              CompositeResult result = new CompositeResult();
+              for (PostSteps.Post post : inner) {
+                boolean runIt;
+                try {
+                  runIt = ctx.test(post.saved().condition(), callerEnv.get());
+                } catch (ExpressionException e) {
+                  String message = post.saved().displayName() + " if: " + e.getMessage();
+                  log.runnerLine("##[error]" + message);
+                  result.fail(ErrorCode.INVALID_SPEC, message, null);
+                  continue;
+                }
+                if (runIt) {
+                  result.add(post.body().run(log, survives).result());
+                }
+              }
+              return result.outcome(Map.of());
+            }));
   }
 
   /**
@@ -227,10 +285,9 @@ final class CompositeSteps {
     }
   }
 
-  /** The group line of an inner step: its name, else {@code Run} and its script or action. */
+  /** The group line of an inner step: its display name ({@link StepSpec#displayName}). */
   private static String groupName(StepSpec step, JobContext ctx, Map<String, String> env) {
-    String name = StepFields.displayName(step, ctx, env);
-    return step.name() == null && step.run() == null ? "Run " + name : name;
+    return StepFields.displayName(step, ctx, env);
   }
 
   /** A cycle of actions, or one nested deeper than GitHub allows, is refused. */

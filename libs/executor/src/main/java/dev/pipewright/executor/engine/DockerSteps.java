@@ -113,6 +113,7 @@ final class DockerSteps {
           new PostSteps.Post(
               PostSteps.saved(
                   prefix,
+                  false,
                   NodeActions.Stage.POST.stepName(StepFields.displayName(caller, ctx, env)),
                   runs.postIf() == null ? "always()" : runs.postIf(),
                   actionName == null ? null : actionName.toString()),

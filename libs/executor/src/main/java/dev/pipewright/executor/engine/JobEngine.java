@@ -159,15 +159,15 @@ final class JobEngine {
     if (resume != null) {
       checkpoints.restore(resume);
       resume.posts().stream()
-          .filter(PostSteps.Saved::inner)
+          .filter(PostSteps.Saved::composite)
           .forEach(
               p ->
                   jobLog(
                       "##[warning]"
                           + p.displayName()
-                          + " does not run: an action inside a composite one registered it"
-                          + " before this worker took the job over, and its caller's inputs and"
-                          + " env went with the earlier worker"));
+                          + " does not run: it runs the post steps of the actions inside a"
+                          + " composite one, whose inputs and env went with the worker that ran"
+                          + " them before this one took the job over"));
     }
     Progress checkpointing = checkpoints.around(progress);
     AddedSteps added =

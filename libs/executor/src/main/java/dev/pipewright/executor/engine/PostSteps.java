@@ -13,7 +13,10 @@ import java.util.List;
  * actions/runner's ActionRunner.cs registers an action's post step when its main step runs (so a
  * skipped main registers none), whatever the main step then comes to;
  * ExecutionContext.RegisterPostJobStep pushes it on a stack, so they run in reverse order, each
- * under its {@code post-if} evaluated against the job's status at that time. Each is also kept as a
+ * under its {@code post-if} evaluated against the job's status at that time. While a composite
+ * action's steps run, their actions' posts go to that action instead ({@link #enter}, {@link
+ * #leave}): RegisterPostJobStep keeps an embedded step's post off the job's stack, and the
+ * composite action's own post step runs them (CompositeActionHandler). Each is also kept as a
  * {@link Saved} for the job's checkpoint, from which a worker that takes the job over registers
  * those of the job's own steps again. The job's thread only.
  */
@@ -35,29 +38,43 @@ final class PostSteps {
    * action, which the successor loads again.
    *
    * @param step the number of the job's step whose action registered it
+   * @param composite a composite action's, which runs the posts of the actions inside it: not made
+   *     again (their inputs and env went with the worker that ran them), and the job's log says so
    * @param displayName {@code Post <the step's name>}
    * @param condition its {@code post-if} (GitHub's default {@code always()})
-   * @param inner registered by an action inside a composite one: not made again (its caller's
-   *     inputs and env are gone with the worker), and the job's log says so
    * @param actionName the {@code github.action} its stages saw
    */
-  record Saved(int step, boolean inner, String displayName, String condition, String actionName) {}
+  record Saved(
+      int step, boolean composite, String displayName, String condition, String actionName) {}
 
   /**
    * What a checkpoint keeps of a post step registered under the command prefix {@code prefix}
    * ({@code step-3.k2j4x} for the job's step 3, {@code step-3.k2j4x.c2} for an action inside the
    * composite one it runs, as {@link CompositeSteps#run} names them).
    */
-  static Saved saved(String prefix, String displayName, String condition, String actionName) {
-    String[] parts = prefix.split("\\.");
-    int step = Integer.parseInt(parts[0].substring("step-".length()));
-    return new Saved(step, parts.length > 2, displayName, condition, actionName);
+  static Saved saved(
+      String prefix, boolean composite, String displayName, String condition, String actionName) {
+    int step = Integer.parseInt(prefix.substring("step-".length(), prefix.indexOf('.')));
+    return new Saved(step, composite, displayName, condition, actionName);
   }
 
   private final Deque<Post> stack = new ArrayDeque<>();
 
+  /** The posts registered inside the composite actions running now, the innermost first. */
+  private final Deque<Deque<Post>> composites = new ArrayDeque<>();
+
   void register(Post post) {
-    stack.push(post);
+    (composites.isEmpty() ? stack : composites.peek()).push(post);
+  }
+
+  /** A composite action's steps start: what they register is the action's. */
+  void enter() {
+    composites.push(new ArrayDeque<>());
+  }
+
+  /** The composite action's steps ended: what they registered, the last registered first. */
+  List<Post> leave() {
+    return List.copyOf(composites.pop());
   }
 
   /** The next one to run, the last registered first; null when none is left. */

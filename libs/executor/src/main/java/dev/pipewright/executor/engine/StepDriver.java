@@ -82,7 +82,7 @@ final class StepDriver {
     ActionLoader loader = new ActionLoader(scope);
     this.stages = new ActionStages(scope, commands, loader, posts);
     this.posts = posts;
-    this.composites = new CompositeSteps(scope, commands, loader, stages);
+    this.composites = new CompositeSteps(scope, commands, loader, stages, posts);
   }
 
   /** The {@code env} context between steps: the job's env and what {@code GITHUB_ENV} added. */
@@ -112,14 +112,15 @@ final class StepDriver {
 
   /**
    * The state the steps handed on, as a checkpoint recorded it; the running step to resume; the
-   * post steps the job's own steps registered (not those of actions inside composite ones).
+   * post steps the job's own steps' actions registered (not a composite action's, which runs its
+   * inner actions' posts).
    */
   void restore(JobCheckpoint c) {
     handover.restore(c);
     resuming = c.running();
     c.stageStates().forEach((number, state) -> stageStates.put(number, new LinkedHashMap<>(state)));
     for (PostSteps.Saved saved : c.posts()) {
-      if (!saved.inner()) {
+      if (!saved.composite()) {
         StepSpec step = run.job().steps().get(saved.step() - 1);
         posts.register(
             stages.restored(

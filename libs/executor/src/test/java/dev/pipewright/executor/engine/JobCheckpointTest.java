@@ -44,7 +44,7 @@ class JobCheckpointTest {
         Map.of(1, Map.of("saved", "by main")),
         List.of(
             new PostSteps.Saved(1, false, "Post greet", "always()", "greet"),
-            new PostSteps.Saved(3, true, "Post Run ./inner", "success()", "__self")));
+            new PostSteps.Saved(3, true, "Post wrap", "always()", "__self")));
   }
 
   private static byte[] bytes(String json) {
@@ -170,7 +170,10 @@ class JobCheckpointTest {
     assertThatThrownBy(
             () ->
                 JobCheckpoint.parse(
-                    bytes(json.replace("\"step\":1,\"inner\"", "\"step\":4,\"inner\"")), REF, 2, 4))
+                    bytes(json.replace("\"step\":1,\"composite\"", "\"step\":4,\"composite\"")),
+                    REF,
+                    2,
+                    4))
         .isInstanceOf(JobCheckpoint.Unreadable.class)
         .hasMessageContaining("a post step of step 4, after step 2");
   }

@@ -11,18 +11,42 @@ import org.junit.jupiter.api.Test;
 class PostStepsTest {
   private static PostSteps.Post post(String prefix, String name) {
     return new PostSteps.Post(
-        PostSteps.saved(prefix, name, "always()", "__run"),
+        PostSteps.saved(prefix, false, name, "always()", "__run"),
         (log, survives) -> {
           throw new AssertionError("not run here");
         });
   }
 
   @Test
-  void theCommandPrefixSaysWhichStepAndWhetherInsideACompositeAction() {
-    assertThat(PostSteps.saved("step-3.k2j4x", "Post a", "always()", "greet"))
+  void theCommandPrefixSaysWhichStep() {
+    assertThat(PostSteps.saved("step-3.k2j4x", false, "Post a", "always()", "greet"))
         .isEqualTo(new PostSteps.Saved(3, false, "Post a", "always()", "greet"));
-    assertThat(PostSteps.saved("step-12.k2j4x.c2", "Post b", "failure()", null))
+    assertThat(PostSteps.saved("step-12.k2j4x.c2", true, "Post b", "failure()", null))
         .isEqualTo(new PostSteps.Saved(12, true, "Post b", "failure()", null));
+  }
+
+  /**
+   * What the steps of a composite action register is the action's, not the job's
+   * (ExecutionContext.RegisterPostJobStep keeps an embedded step's post off the job's stack).
+   */
+  @Test
+  void insideACompositeActionThePostsAreTheActionsNotTheJobs() {
+    PostSteps posts = new PostSteps();
+    posts.register(post("step-1.s", "Post before"));
+    posts.enter();
+    posts.register(post("step-2.s.c1", "Post inner one"));
+    posts.enter();
+    posts.register(post("step-2.s.c2.c1", "Post nested"));
+    assertThat(posts.leave())
+        .extracting(p -> p.saved().displayName())
+        .containsExactly("Post nested");
+    posts.register(post("step-2.s.c3", "Post inner three"));
+    assertThat(posts.leave())
+        .extracting(p -> p.saved().displayName())
+        .containsExactly("Post inner three", "Post inner one");
+    assertThat(posts.pending())
+        .extracting(PostSteps.Saved::displayName)
+        .containsExactly("Post before");
   }
 
   @Test
