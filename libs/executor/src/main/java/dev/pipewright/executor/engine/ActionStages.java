@@ -218,15 +218,28 @@ final class ActionStages {
   }
 
   /**
-   * ActionRunner.cs runs no {@code pre} of a local action (JobExtension.cs prepares pre steps
-   * before the workspace holds it) and says so in the step's log.
+   * Says in the step's log when the action's {@code pre} did not run: ActionRunner.cs runs no
+   * {@code pre} of a local action (JobExtension.cs prepares pre steps before the workspace holds
+   * it) and says so; the {@code pre} of an action inside a composite one, which GitHub runs in the
+   * composite step's own pre step, is not run here.
+   *
+   * @param insideComposite the action is a step of a composite action
    */
-  static void warnOfLocalPre(ActionLoader.Loaded action, LogChunker log) {
-    if (action.ref() instanceof ActionRef.Local local && action.spec().runs().pre() != null) {
+  static void warnOfPreNotRun(ActionLoader.Loaded action, LogChunker log, boolean insideComposite) {
+    if (action.spec().runs().pre() == null) {
+      return;
+    }
+    if (action.ref() instanceof ActionRef.Local local) {
       log.runnerLine(
           "##[warning]`pre` execution is not supported for local action from '"
               + local.text()
               + "'");
+    } else if (insideComposite) {
+      log.runnerLine(
+          "##[warning]`pre` of "
+              + action.ref().text()
+              + " did not run: the pre steps of actions inside a composite action are not"
+              + " supported here (GitHub runs them in the composite step's Pre step)");
     }
   }
 }

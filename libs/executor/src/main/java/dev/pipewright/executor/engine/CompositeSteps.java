@@ -87,7 +87,7 @@ final class CompositeSteps {
       ActionRef ref = ActionRef.parse(ctx.render(caller.uses(), callerEnv.get()));
       action = loader.load(ref);
       refuseNesting(action, chain);
-      ActionStages.warnOfLocalPre(action, log);
+      ActionStages.warnOfPreNotRun(action, log, !chain.isEmpty());
       if (action.spec().runs().docker()) {
         return stages
             .docker()
