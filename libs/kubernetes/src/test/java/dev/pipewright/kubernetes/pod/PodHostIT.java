@@ -253,7 +253,8 @@ class PodHostIT {
   /**
    * A successor runs the post steps its predecessor's steps registered, with what their main stages
    * saved (STATE_*): the checkpoint keeps both. (Before, they went with the worker: a cache an
-   * actions/cache step restored was never saved.)
+   * actions/cache step restored was never saved.) A composite action's post step, which runs its
+   * inner actions' posts, is not made again, and the job's log says so.
    */
   @Test
   void aSuccessorRunsThePostStepsItsPredecessorsStepsRegistered() throws Exception {
@@ -283,14 +284,23 @@ class PodHostIT {
                       cat > post-action/post.js <<'EOF'
                       console.log('post ran, saved ' + process.env.STATE_saved);
                       EOF
+                      mkdir -p wrap
+                      cat > wrap/action.yml <<'EOF'
+                      runs:
+                        using: composite
+                        steps:
+                          - uses: ./post-action
+                      EOF
                   - uses: ./post-action
+                  - name: wrapped
+                    uses: ./wrap
                   - run: echo waiting; while [ ! -e "%s" ]; do sleep 0.05; done
             """
                 .formatted(gate),
             "test");
     try (EngineJobRunner first = otherWorker()) {
       first.start(run, new Recorder());
-      await().atMost(WAIT).until(() -> sink.text(run.ref(), 3).contains("waiting"));
+      await().atMost(WAIT).until(() -> sink.text(run.ref(), 4).contains("waiting"));
     }
     assertThat(sink.text(run.ref(), 2)).contains("main ran");
 
@@ -298,16 +308,21 @@ class PodHostIT {
     try (EngineJobRunner successor = otherWorker()) {
       JobRun again =
           JobRun.builder(run.ref(), run.workflow(), run.job())
-              .logCursors(Map.of(3, 1L))
-              .logSources(Map.of(3, (long) "waiting\n".length()))
+              .logCursors(Map.of(4, 1L))
+              .logSources(Map.of(4, (long) "waiting\n".length()))
               .build();
       assertThat(successor.attach(again, rec).phase()).isNotEqualTo(JobSnapshot.Phase.LOST);
       Files.writeString(gate, "");
       await().atMost(WAIT).until(() -> rec.result != null);
     }
     assertThat(rec.result.status()).as(sink.jobText(run.ref())).isEqualTo(JobStatus.SUCCEEDED);
-    assertThat(rec.addedNames).containsExactly(Map.entry(4, "Post Run ./post-action"));
-    assertThat(sink.text(run.ref(), 4)).contains("post ran, saved by main");
+    assertThat(rec.addedNames).containsExactly(Map.entry(5, "Post Run ./post-action"));
+    assertThat(sink.text(run.ref(), 5)).contains("post ran, saved by main");
+    // The composite action's post runs its inner actions' posts, whose inputs and env are gone.
+    assertThat(sink.text(run.ref(), 0))
+        .contains(
+            "##[warning]Post wrapped does not run: it runs the post steps of the actions inside a"
+                + " composite one");
     pods.releaseBuild(buildId);
   }
 
