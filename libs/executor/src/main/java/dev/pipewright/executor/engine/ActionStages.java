@@ -74,7 +74,7 @@ final class ActionStages {
                   false,
                   NodeActions.Stage.POST.stepName(name),
                   postIf == null ? "always()" : postIf,
-                  actionName == null ? null : actionName.toString()),
+                  actionName),
               nodePost(caller, action, ctx, callerEnv, state, actionName, prefix)));
     }
     boolean survives =

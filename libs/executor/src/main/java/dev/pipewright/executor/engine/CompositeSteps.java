@@ -180,7 +180,7 @@ final class CompositeSteps {
                 NodeActions.Stage.POST.stepName(
                     StepFields.displayName(caller, ctx, callerEnv.get())),
                 "always()",
-                actionName == null ? null : actionName.toString()),
+                actionName),
             (log, survives) -> {
               CompositeResult result = new CompositeResult();
               for (PostSteps.Post post : inner) {

@@ -116,7 +116,7 @@ final class DockerSteps {
                   false,
                   NodeActions.Stage.POST.stepName(StepFields.displayName(caller, ctx, env)),
                   runs.postIf() == null ? "always()" : runs.postIf(),
-                  actionName == null ? null : actionName.toString()),
+                  actionName),
               post(caller, ctx, callerEnv, action, state, actionName, prefix)));
     }
     boolean survives;

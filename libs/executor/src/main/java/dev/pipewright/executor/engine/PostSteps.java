@@ -51,11 +51,14 @@ final class PostSteps {
    * What a checkpoint keeps of a post step registered under the command prefix {@code prefix}
    * ({@code step-3.k2j4x} for the job's step 3, {@code step-3.k2j4x.c2} for an action inside the
    * composite one it runs, as {@link CompositeSteps#run} names them).
+   *
+   * @param actionName the {@code github.action} context value its stages saw, or null
    */
   static Saved saved(
-      String prefix, boolean composite, String displayName, String condition, String actionName) {
+      String prefix, boolean composite, String displayName, String condition, Object actionName) {
     int step = Integer.parseInt(prefix.substring("step-".length(), prefix.indexOf('.')));
-    return new Saved(step, composite, displayName, condition, actionName);
+    return new Saved(
+        step, composite, displayName, condition, actionName == null ? null : actionName.toString());
   }
 
   private final Deque<Post> stack = new ArrayDeque<>();

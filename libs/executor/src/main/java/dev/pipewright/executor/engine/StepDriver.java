@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * One step of the job at a time: its env and {@code if:}, its log, its command ({@link
@@ -105,6 +106,16 @@ final class StepDriver {
     return stageStates.computeIfAbsent(number, n -> new LinkedHashMap<>());
   }
 
+  /** The {@code env} context of an action step's stages, asked as each one runs. */
+  private Supplier<Map<String, String>> envOf(StepSpec step) {
+    return () -> ctx.layerEnv(env(), step.env());
+  }
+
+  /** The command id of step {@code number}'s action stages without the attempt, this worker's. */
+  private String prefix(int number) {
+    return "step-" + number + "." + session;
+  }
+
   /** The state of every step's action stages so far, for the job's checkpoint. */
   Map<Integer, Map<String, String>> stageStates() {
     return stageStates;
@@ -124,12 +135,7 @@ final class StepDriver {
         StepSpec step = run.job().steps().get(saved.step() - 1);
         posts.register(
             stages.restored(
-                saved,
-                step,
-                ctx,
-                () -> ctx.layerEnv(env(), step.env()),
-                stageState(saved.step()),
-                "step-" + saved.step() + "." + session));
+                saved, step, ctx, envOf(step), stageState(saved.step()), prefix(saved.step())));
       }
     }
   }
@@ -201,9 +207,9 @@ final class StepDriver {
             composites.run(
                 step,
                 ctx,
-                () -> ctx.layerEnv(env(), step.env()),
+                envOf(step),
                 log,
-                "step-" + number + "." + session,
+                prefix(number),
                 List.of(),
                 stageStates.computeIfAbsent(number, n -> new LinkedHashMap<>()));
       } else {

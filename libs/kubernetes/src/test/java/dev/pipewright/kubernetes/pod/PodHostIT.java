@@ -62,9 +62,14 @@ class PodHostIT {
    * running (closed, as a worker that dies leaves its pods).
    */
   private void leaveMidStep(JobRun run, String line) {
+    leaveMidStep(run, 1, line);
+  }
+
+  /** {@link #leaveMidStep(JobRun, String)} once step {@code step} printed {@code line}. */
+  private void leaveMidStep(JobRun run, int step, String line) {
     try (EngineJobRunner first = otherWorker()) {
       first.start(run, new Recorder());
-      await().atMost(WAIT).until(() -> sink.text(run.ref(), 1).contains(line));
+      await().atMost(WAIT).until(() -> sink.text(run.ref(), step).contains(line));
     }
   }
 
@@ -298,10 +303,7 @@ class PodHostIT {
             """
                 .formatted(gate),
             "test");
-    try (EngineJobRunner first = otherWorker()) {
-      first.start(run, new Recorder());
-      await().atMost(WAIT).until(() -> sink.text(run.ref(), 4).contains("waiting"));
-    }
+    leaveMidStep(run, 4, "waiting");
     assertThat(sink.text(run.ref(), 2)).contains("main ran");
 
     Recorder rec = new Recorder();
